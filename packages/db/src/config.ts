@@ -1,0 +1,60 @@
+import { resolve } from "node:path";
+import { z } from "zod";
+import { DatabaseSetupError } from "./errors.ts";
+
+export type TDatabaseConfig =
+  | { kind: "postgres"; url: string }
+  | { kind: "pglite"; dataDir: string };
+
+const ZPostgresUrl = z
+  .string()
+  .trim()
+  .refine((value) => {
+    try {
+      const url = new URL(value);
+      return (url.protocol === "postgres:" || url.protocol === "postgresql:") && url.hostname !== "";
+    } catch {
+      return false;
+    }
+  });
+
+/** Where the embedded database lives when no DATABASE_URL is set. */
+export function resolveDataDir(env: NodeJS.ProcessEnv = process.env): string {
+  return resolve(env.SWITCHYARD_DATA_DIR?.trim() || ".data");
+}
+
+/**
+ * PostgreSQL when DATABASE_URL is set, otherwise the embedded PGlite database in
+ * `$SWITCHYARD_DATA_DIR/pglite` (default `./.data/pglite`).
+ */
+export function resolveDatabaseConfig(env: NodeJS.ProcessEnv = process.env): TDatabaseConfig {
+  const raw = env.DATABASE_URL;
+  if (raw !== undefined && raw.trim() !== "") {
+    const parsed = ZPostgresUrl.safeParse(raw);
+    if (!parsed.success) {
+      throw new DatabaseSetupError(
+        "INVALID_URL",
+        `DATABASE_URL is not a PostgreSQL URL (expected postgresql://user:password@host:5432/database), got "${redactUrl(raw)}"`,
+      );
+    }
+    return { kind: "postgres", url: parsed.data };
+  }
+  return { kind: "pglite", dataDir: resolve(resolveDataDir(env), "pglite") };
+}
+
+/** The URL with its password masked, for messages and logs. */
+export function redactUrl(raw: string): string {
+  try {
+    const url = new URL(raw);
+    if (url.password) url.password = "*****";
+    return url.toString();
+  } catch {
+    return raw.replace(/\/\/([^:/@]+):[^@]*@/, "//$1:*****@");
+  }
+}
+
+export function describeDatabase(config: TDatabaseConfig): string {
+  return config.kind === "postgres"
+    ? `PostgreSQL at ${redactUrl(config.url)}`
+    : `embedded PGlite database in ${config.dataDir}`;
+}
