@@ -1,0 +1,94 @@
+import { createHash } from "node:crypto";
+import type { Prisma } from "./generated/prisma/client.ts";
+
+/** Serialises appends to the chain: each event's prevHash is the hash of the one before. */
+const AUDIT_CHAIN_LOCK_KEY = 7_301_001;
+export const AUDIT_GENESIS_HASH = "0".repeat(64);
+
+export type TAuditInput = {
+  actorId?: string | null;
+  actorLabel: string;
+  action: string;
+  objectType: string;
+  objectId: string;
+  before?: unknown;
+  after?: unknown;
+  requestId?: string | null;
+};
+
+type TAuditHashed = Required<Omit<TAuditInput, "before" | "after">> & {
+  before: unknown;
+  after: unknown;
+  createdAt: Date;
+};
+
+/** JSON with sorted keys, BigInt as string: the same event always hashes the same. */
+export function canonicalJson(value: unknown): string {
+  return JSON.stringify(value, (_key, v: unknown) => {
+    if (typeof v === "bigint") return v.toString();
+    if (v && typeof v === "object" && !Array.isArray(v) && !(v instanceof Date)) {
+      return Object.fromEntries(Object.entries(v as Record<string, unknown>).sort(([a], [b]) => a.localeCompare(b)));
+    }
+    return v;
+  });
+}
+
+export function hashAuditEvent(prevHash: string, event: TAuditHashed): string {
+  const body = canonicalJson({
+    actorId: event.actorId,
+    actorLabel: event.actorLabel,
+    action: event.action,
+    objectType: event.objectType,
+    objectId: event.objectId,
+    before: event.before,
+    after: event.after,
+    requestId: event.requestId,
+    createdAt: event.createdAt.toISOString(),
+  });
+  return createHash("sha256").update(prevHash).update(body).digest("hex");
+}
+
+/** JSON columns take plain JSON: BigInt becomes a string, Dates ISO strings. */
+function toJson(value: unknown): Prisma.InputJsonValue | undefined {
+  if (value === undefined || value === null) return undefined;
+  return JSON.parse(canonicalJson(value)) as Prisma.InputJsonValue;
+}
+
+/**
+ * Appends one event to the audit chain inside the caller's transaction, so the event
+ * commits or rolls back with the change it describes.
+ */
+export async function appendAuditEvent(tx: Prisma.TransactionClient, input: TAuditInput): Promise<void> {
+  await tx.$executeRaw`SELECT pg_advisory_xact_lock(${AUDIT_CHAIN_LOCK_KEY})`;
+  const last = await tx.auditEvent.findFirst({ orderBy: { seq: "desc" }, select: { hash: true } });
+  const prevHash = last?.hash ?? AUDIT_GENESIS_HASH;
+  const before = toJson(input.before);
+  const after = toJson(input.after);
+  const event: TAuditHashed = {
+    actorId: input.actorId ?? null,
+    actorLabel: input.actorLabel,
+    action: input.action,
+    objectType: input.objectType,
+    objectId: input.objectId,
+    before: before ?? null,
+    after: after ?? null,
+    requestId: input.requestId ?? null,
+    // Milliseconds only: the column is TIMESTAMP(3), and the hash must survive a round trip.
+    createdAt: new Date(),
+  };
+  await tx.auditEvent.create({
+    data: {
+      actorId: event.actorId,
+      actorLabel: event.actorLabel,
+      action: event.action,
+      objectType: event.objectType,
+      objectId: event.objectId,
+      before,
+      after,
+      requestId: event.requestId,
+      prevHash,
+      hash: hashAuditEvent(prevHash, event),
+      createdAt: event.createdAt,
+    },
+  });
+}
