@@ -18,14 +18,18 @@ async function main(command: TCommand): Promise<void> {
     console.log(`switchyard: database: ${describeDatabase(config)}`);
     if (command === "status") {
       const status = await getMigrationStatus(db);
-      console.log(`switchyard: migrations applied ${status.applied.length}, pending ${status.pending.length}`);
+      console.log(
+        `switchyard: migrations applied ${status.applied.length}, pending ${status.pending.length}`,
+      );
       for (const name of status.pending) console.log(`  pending: ${name}`);
       if (!status.current) process.exitCode = 2;
       return;
     }
     if (command === "migrate" || command === "setup") {
       const { applied } = await migrate(db);
-      console.log(`switchyard: ${applied.length === 0 ? "schema is up to date" : `applied ${applied.join(", ")}`}`);
+      console.log(
+        `switchyard: ${applied.length === 0 ? "schema is up to date" : `applied ${applied.join(", ")}`}`,
+      );
     }
     if (command === "seed" || command === "setup") {
       const result = await seedDemo(db);
@@ -33,7 +37,11 @@ async function main(command: TCommand): Promise<void> {
         console.log(
           `switchyard: seeded the demo estate (${result.sites} sites, ${result.nodes} GPU nodes, ${result.datasets} datasets, ${result.workloads} workloads) in ${result.ms} ms`,
         );
-        console.log(`switchyard: demo sign-in (password "${DEMO_PASSWORD}"): ${DEMO_USERS.slice(0, 5).map((u) => u.email).join(", ")}`);
+        console.log(
+          `switchyard: demo sign-in (password "${DEMO_PASSWORD}"): ${DEMO_USERS.slice(0, 5)
+            .map((u) => u.email)
+            .join(", ")}`,
+        );
       } else {
         console.log(`switchyard: seed skipped: ${result.reason}`);
       }

@@ -1,10 +1,9 @@
-import { resolve } from "node:path";
+import { existsSync } from "node:fs";
+import { dirname, join, resolve } from "node:path";
 import { z } from "zod";
 import { DatabaseSetupError } from "./errors.ts";
 
-export type TDatabaseConfig =
-  | { kind: "postgres"; url: string }
-  | { kind: "pglite"; dataDir: string };
+export type TDatabaseConfig = { kind: "postgres"; url: string } | { kind: "pglite"; dataDir: string };
 
 const ZPostgresUrl = z
   .string()
@@ -18,9 +17,22 @@ const ZPostgresUrl = z
     }
   });
 
-/** Where the embedded database lives when no DATABASE_URL is set. */
+/**
+ * The checkout this process runs from: the nearest directory above the working directory
+ * that holds prisma/schema.prisma (the console runs in apps/web, scripts at the root).
+ */
+export function findProjectRoot(from: string = process.cwd()): string | null {
+  for (let dir = resolve(/*turbopackIgnore: true*/ from); ; dir = dirname(dir)) {
+    if (existsSync(join(/*turbopackIgnore: true*/ dir, "prisma", "schema.prisma"))) return dir;
+    if (dirname(dir) === dir) return null;
+  }
+}
+
+/** Where the embedded database and local secrets live: $SWITCHYARD_DATA_DIR or <project>/.data. */
 export function resolveDataDir(env: NodeJS.ProcessEnv = process.env): string {
-  return resolve(env.SWITCHYARD_DATA_DIR?.trim() || ".data");
+  const fromEnv = env.SWITCHYARD_DATA_DIR?.trim();
+  if (fromEnv) return resolve(/*turbopackIgnore: true*/ fromEnv);
+  return join(findProjectRoot() ?? process.cwd(), ".data");
 }
 
 /**

@@ -1,6 +1,18 @@
-export { appendAuditEvent, AUDIT_GENESIS_HASH, canonicalJson, hashAuditEvent, type TAuditInput } from "./audit.ts";
+export {
+  AUDIT_GENESIS_HASH,
+  appendAuditEvent,
+  canonicalJson,
+  hashAuditEvent,
+  type TAuditInput,
+} from "./audit.ts";
 export { createDb, type Db, getDb, getPrisma } from "./client.ts";
-export { describeDatabase, redactUrl, resolveDatabaseConfig, resolveDataDir, type TDatabaseConfig } from "./config.ts";
+export {
+  describeDatabase,
+  redactUrl,
+  resolveDatabaseConfig,
+  resolveDataDir,
+  type TDatabaseConfig,
+} from "./config.ts";
 export { DatabaseSetupError } from "./errors.ts";
 export * from "./generated/prisma/client.ts";
 export { getMigrationStatus, migrate, type TMigrationStatus } from "./migrate.ts";

@@ -3,16 +3,23 @@ import { existsSync, readdirSync, readFileSync } from "node:fs";
 import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import type { Db } from "./client.ts";
+import { findProjectRoot } from "./config.ts";
 import { DatabaseSetupError } from "./errors.ts";
 import type { SqlSession } from "./executor.ts";
 
 /** The key `prisma migrate` itself locks, so our runner and Prisma's never overlap. */
 const PRISMA_MIGRATE_LOCK_KEY = 72707369;
 
-export const DEFAULT_MIGRATIONS_DIR = resolve(
-  dirname(fileURLToPath(import.meta.url)),
-  "../../../prisma/migrations",
-);
+/**
+ * prisma/migrations of this checkout: SWITCHYARD_MIGRATIONS_DIR, else the project's (see
+ * findProjectRoot), else the one next to this source file.
+ */
+export function findMigrationsDir(): string {
+  const fromEnv = process.env.SWITCHYARD_MIGRATIONS_DIR;
+  if (fromEnv) return resolve(/*turbopackIgnore: true*/ fromEnv);
+  const root = findProjectRoot() ?? resolve(dirname(fileURLToPath(import.meta.url)), "../../..");
+  return join(/*turbopackIgnore: true*/ root, "prisma", "migrations");
+}
 
 export type TMigrationFile = { name: string; path: string; sql: string; checksum: string };
 
@@ -45,14 +52,14 @@ CREATE TABLE IF NOT EXISTS "_prisma_migrations" (
     "applied_steps_count"   INTEGER NOT NULL DEFAULT 0
 )`;
 
-export function readMigrationFiles(dir: string = DEFAULT_MIGRATIONS_DIR): TMigrationFile[] {
-  return readdirSync(dir, { withFileTypes: true })
+export function readMigrationFiles(dir: string = findMigrationsDir()): TMigrationFile[] {
+  return readdirSync(/*turbopackIgnore: true*/ dir, { withFileTypes: true })
     .filter((entry) => entry.isDirectory() && existsSync(join(dir, entry.name, "migration.sql")))
     .map((entry) => entry.name)
     .sort()
     .map((name) => {
       const path = join(dir, name, "migration.sql");
-      const sql = readFileSync(path, "utf8");
+      const sql = readFileSync(/*turbopackIgnore: true*/ path, "utf8");
       return { name, path, sql, checksum: createHash("sha256").update(sql).digest("hex") };
     });
 }
@@ -142,8 +149,12 @@ async function applyOne(session: SqlSession, file: TMigrationFile): Promise<void
   } catch (error) {
     await session.exec("ROLLBACK").catch(() => {});
     const reason = error instanceof Error ? error.message.split("\n")[0] : String(error);
-    throw new DatabaseSetupError("MIGRATION_FAILED", `Migration ${file.name} failed and was rolled back: ${reason}`, {
-      cause: error,
-    });
+    throw new DatabaseSetupError(
+      "MIGRATION_FAILED",
+      `Migration ${file.name} failed and was rolled back: ${reason}`,
+      {
+        cause: error,
+      },
+    );
   }
 }

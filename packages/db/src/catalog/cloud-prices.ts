@@ -44,7 +44,9 @@ export function parseCloudPriceCsv(text: string): { rows: TCloudPriceRow[]; erro
     const parsed = ZCloudPriceRow.safeParse(record);
     if (parsed.success) rows.push(parsed.data);
     else {
-      const message = parsed.error.issues.map((issue) => `${issue.path.join(".")} ${issue.message}`).join("; ");
+      const message = parsed.error.issues
+        .map((issue) => `${issue.path.join(".")} ${issue.message}`)
+        .join("; ");
       errors.push({ line: index + 2, message });
     }
   });

@@ -15,7 +15,12 @@ export const GPU_MODELS = {
   L4: { memoryGib: 24, vendor: "NVIDIA", label: "NVIDIA L4", interconnect: "PCIe 4" },
   V100: { memoryGib: 16, vendor: "NVIDIA", label: "NVIDIA V100", interconnect: "NVLink 2" },
   T4: { memoryGib: 16, vendor: "NVIDIA", label: "NVIDIA T4", interconnect: "PCIe 3" },
-  "Jetson-AGX-Orin": { memoryGib: 64, vendor: "NVIDIA", label: "NVIDIA Jetson AGX Orin 64GB", interconnect: "SoC" },
+  "Jetson-AGX-Orin": {
+    memoryGib: 64,
+    vendor: "NVIDIA",
+    label: "NVIDIA Jetson AGX Orin 64GB",
+    interconnect: "SoC",
+  },
 } as const;
 
 export type TGpuModel = keyof typeof GPU_MODELS;

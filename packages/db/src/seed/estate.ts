@@ -20,7 +20,13 @@ export type TSiteSpec = {
   latitude: number;
   longitude: number;
   /** Node pools; cloud pools take their price from the catalog, others give one. */
-  pools: { gpuModel: TGpuModel; nodes: number; gpusPerNode: number; usdPerGpuHour?: number; fabrics?: number }[];
+  pools: {
+    gpuModel: TGpuModel;
+    nodes: number;
+    gpusPerNode: number;
+    usdPerGpuHour?: number;
+    fabrics?: number;
+  }[];
 };
 
 const ONPREM_CERTS = ["ISO27001", "SOC2"];
@@ -113,16 +119,136 @@ const CLOUD_EGRESS: Record<string, number> = { aws: 0.09, gcp: 0.12, lambda: 0 }
 const CLOUD_CERTS = ["ISO27001", "SOC2", "HIPAA"];
 
 const CLOUD_REGIONS: TCloudRegion[] = [
-  { provider: "aws", region: "us-east-1", name: "AWS N. Virginia", country: "US", jurisdiction: "US", certifications: [...CLOUD_CERTS, "FedRAMP"], carbonGPerKwh: 380, latitude: 38.9, longitude: -77.4, nodesPerModel: 8, models: ["H100", "A100", "A100-80GB", "L40S", "L4", "A10G", "T4"] },
-  { provider: "aws", region: "us-west-2", name: "AWS Oregon", country: "US", jurisdiction: "US", certifications: [...CLOUD_CERTS, "FedRAMP"], carbonGPerKwh: 120, latitude: 45.8, longitude: -119.7, nodesPerModel: 8, models: ["H100", "H200", "A100", "L40S", "L4", "A10G", "T4"] },
-  { provider: "aws", region: "eu-central-1", name: "AWS Frankfurt", country: "DE", jurisdiction: "EU", certifications: [...CLOUD_CERTS, "GDPR", "C5"], carbonGPerKwh: 380, latitude: 50.1, longitude: 8.7, nodesPerModel: 6, models: ["H100", "A100", "L40S", "L4", "A10G", "T4"] },
-  { provider: "aws", region: "eu-west-1", name: "AWS Ireland", country: "IE", jurisdiction: "EU", certifications: [...CLOUD_CERTS, "GDPR"], carbonGPerKwh: 290, latitude: 53.3, longitude: -6.3, nodesPerModel: 6, models: ["H100", "L40S", "L4", "A10G", "T4"] },
-  { provider: "aws", region: "ap-southeast-1", name: "AWS Singapore", country: "SG", jurisdiction: "SG", certifications: [...CLOUD_CERTS, "MTCS"], carbonGPerKwh: 470, latitude: 1.3, longitude: 103.8, nodesPerModel: 4, models: ["H100", "L4", "A10G", "T4"] },
-  { provider: "gcp", region: "us-central1", name: "GCP Iowa", country: "US", jurisdiction: "US", certifications: [...CLOUD_CERTS, "FedRAMP"], carbonGPerKwh: 430, latitude: 41.3, longitude: -95.9, nodesPerModel: 6, models: ["H100", "A100", "A100-80GB", "L4", "T4", "V100"] },
-  { provider: "gcp", region: "europe-west4", name: "GCP Netherlands", country: "NL", jurisdiction: "EU", certifications: [...CLOUD_CERTS, "GDPR"], carbonGPerKwh: 330, latitude: 53.4, longitude: 6.8, nodesPerModel: 6, models: ["H100", "A100", "A100-80GB", "L4", "T4"] },
-  { provider: "gcp", region: "asia-northeast1", name: "GCP Tokyo", country: "JP", jurisdiction: "JP", certifications: [...CLOUD_CERTS], carbonGPerKwh: 460, latitude: 35.7, longitude: 139.7, nodesPerModel: 4, models: ["A100", "L4", "T4"] },
-  { provider: "lambda", region: "us-east-1", name: "Lambda Virginia", country: "US", jurisdiction: "US", certifications: ["SOC2"], carbonGPerKwh: 380, latitude: 38.9, longitude: -77.4, nodesPerModel: 6, models: ["H100", "A100", "A100-80GB", "GH200", "B200"] },
-  { provider: "lambda", region: "europe-central-1", name: "Lambda Germany", country: "DE", jurisdiction: "EU", certifications: ["SOC2", "GDPR"], carbonGPerKwh: 380, latitude: 50.1, longitude: 8.7, nodesPerModel: 4, models: ["H100", "A100", "GH200"] },
+  {
+    provider: "aws",
+    region: "us-east-1",
+    name: "AWS N. Virginia",
+    country: "US",
+    jurisdiction: "US",
+    certifications: [...CLOUD_CERTS, "FedRAMP"],
+    carbonGPerKwh: 380,
+    latitude: 38.9,
+    longitude: -77.4,
+    nodesPerModel: 8,
+    models: ["H100", "A100", "A100-80GB", "L40S", "L4", "A10G", "T4"],
+  },
+  {
+    provider: "aws",
+    region: "us-west-2",
+    name: "AWS Oregon",
+    country: "US",
+    jurisdiction: "US",
+    certifications: [...CLOUD_CERTS, "FedRAMP"],
+    carbonGPerKwh: 120,
+    latitude: 45.8,
+    longitude: -119.7,
+    nodesPerModel: 8,
+    models: ["H100", "H200", "A100", "L40S", "L4", "A10G", "T4"],
+  },
+  {
+    provider: "aws",
+    region: "eu-central-1",
+    name: "AWS Frankfurt",
+    country: "DE",
+    jurisdiction: "EU",
+    certifications: [...CLOUD_CERTS, "GDPR", "C5"],
+    carbonGPerKwh: 380,
+    latitude: 50.1,
+    longitude: 8.7,
+    nodesPerModel: 6,
+    models: ["H100", "A100", "L40S", "L4", "A10G", "T4"],
+  },
+  {
+    provider: "aws",
+    region: "eu-west-1",
+    name: "AWS Ireland",
+    country: "IE",
+    jurisdiction: "EU",
+    certifications: [...CLOUD_CERTS, "GDPR"],
+    carbonGPerKwh: 290,
+    latitude: 53.3,
+    longitude: -6.3,
+    nodesPerModel: 6,
+    models: ["H100", "L40S", "L4", "A10G", "T4"],
+  },
+  {
+    provider: "aws",
+    region: "ap-southeast-1",
+    name: "AWS Singapore",
+    country: "SG",
+    jurisdiction: "SG",
+    certifications: [...CLOUD_CERTS, "MTCS"],
+    carbonGPerKwh: 470,
+    latitude: 1.3,
+    longitude: 103.8,
+    nodesPerModel: 4,
+    models: ["H100", "L4", "A10G", "T4"],
+  },
+  {
+    provider: "gcp",
+    region: "us-central1",
+    name: "GCP Iowa",
+    country: "US",
+    jurisdiction: "US",
+    certifications: [...CLOUD_CERTS, "FedRAMP"],
+    carbonGPerKwh: 430,
+    latitude: 41.3,
+    longitude: -95.9,
+    nodesPerModel: 6,
+    models: ["H100", "A100", "A100-80GB", "L4", "T4", "V100"],
+  },
+  {
+    provider: "gcp",
+    region: "europe-west4",
+    name: "GCP Netherlands",
+    country: "NL",
+    jurisdiction: "EU",
+    certifications: [...CLOUD_CERTS, "GDPR"],
+    carbonGPerKwh: 330,
+    latitude: 53.4,
+    longitude: 6.8,
+    nodesPerModel: 6,
+    models: ["H100", "A100", "A100-80GB", "L4", "T4"],
+  },
+  {
+    provider: "gcp",
+    region: "asia-northeast1",
+    name: "GCP Tokyo",
+    country: "JP",
+    jurisdiction: "JP",
+    certifications: [...CLOUD_CERTS],
+    carbonGPerKwh: 460,
+    latitude: 35.7,
+    longitude: 139.7,
+    nodesPerModel: 4,
+    models: ["A100", "L4", "T4"],
+  },
+  {
+    provider: "lambda",
+    region: "us-east-1",
+    name: "Lambda Virginia",
+    country: "US",
+    jurisdiction: "US",
+    certifications: ["SOC2"],
+    carbonGPerKwh: 380,
+    latitude: 38.9,
+    longitude: -77.4,
+    nodesPerModel: 6,
+    models: ["H100", "A100", "A100-80GB", "GH200", "B200"],
+  },
+  {
+    provider: "lambda",
+    region: "europe-central-1",
+    name: "Lambda Germany",
+    country: "DE",
+    jurisdiction: "EU",
+    certifications: ["SOC2", "GDPR"],
+    carbonGPerKwh: 380,
+    latitude: 50.1,
+    longitude: 8.7,
+    nodesPerModel: 4,
+    models: ["H100", "A100", "GH200"],
+  },
 ];
 
 export const CLOUD_SITES: TSiteSpec[] = CLOUD_REGIONS.map((region) => ({
@@ -233,11 +359,16 @@ export const USER_REGIONS: { name: string; latitude: number; longitude: number }
  * Round trip over fibre: light covers ~200 km per ms in glass and routes run ~1.5x the
  * great-circle distance, plus a few ms of last-mile and switching.
  */
-export function estimateLatencyMs(a: { latitude: number; longitude: number }, b: { latitude: number; longitude: number }) {
+export function estimateLatencyMs(
+  a: { latitude: number; longitude: number },
+  b: { latitude: number; longitude: number },
+) {
   const rad = Math.PI / 180;
   const dLat = (b.latitude - a.latitude) * rad;
   const dLon = (b.longitude - a.longitude) * rad;
-  const h = Math.sin(dLat / 2) ** 2 + Math.cos(a.latitude * rad) * Math.cos(b.latitude * rad) * Math.sin(dLon / 2) ** 2;
+  const h =
+    Math.sin(dLat / 2) ** 2 +
+    Math.cos(a.latitude * rad) * Math.cos(b.latitude * rad) * Math.sin(dLon / 2) ** 2;
   const km = 2 * 6371 * Math.asin(Math.sqrt(h));
   return Math.round(2 + (2 * km * 1.5) / 200);
 }

@@ -9,18 +9,36 @@ import { DatabaseSetupError } from "../errors.ts";
 import type { Prisma } from "../generated/prisma/client.ts";
 import { hashPassword } from "../password.ts";
 import { DATASETS, DEMO_PASSWORD, DEMO_USERS, POLICIES, TEAMS, WORKLOADS } from "./demo.ts";
-import { CLOUD_SITES, EDGE_SITES, estimateLatencyMs, ON_PREM_SITES, type TSiteSpec, USER_REGIONS } from "./estate.ts";
+import {
+  CLOUD_SITES,
+  EDGE_SITES,
+  estimateLatencyMs,
+  ON_PREM_SITES,
+  type TSiteSpec,
+  USER_REGIONS,
+} from "./estate.ts";
 
 export { DEMO_PASSWORD, DEMO_USERS } from "./demo.ts";
 
-export const DEFAULT_CATALOG_PATH = resolve(dirname(fileURLToPath(import.meta.url)), "../../data/cloud-gpu-prices.csv");
+export const DEFAULT_CATALOG_PATH = resolve(
+  dirname(fileURLToPath(import.meta.url)),
+  "../../data/cloud-gpu-prices.csv",
+);
 
 const SEED_LOCK_KEY = 7_301_002;
 const GIB = 1024 ** 3;
 
 export type TSeedResult =
   | { seeded: false; reason: string }
-  | { seeded: true; sites: number; nodes: number; datasets: number; workloads: number; users: number; ms: number };
+  | {
+      seeded: true;
+      sites: number;
+      nodes: number;
+      datasets: number;
+      workloads: number;
+      users: number;
+      ms: number;
+    };
 
 /**
  * Seeds the demo estate into an empty database, in one transaction: either all of it is
@@ -90,7 +108,12 @@ async function seedEstate(tx: TTx, prices: ReturnType<typeof pricePerGpuHour>) {
       longitude: spec.longitude,
     });
     for (const region of USER_REGIONS) {
-      latencies.push({ id: `lat-${spec.slug}-${region.name}`, siteId, userRegion: region.name, latencyMs: estimateLatencyMs(spec, region) });
+      latencies.push({
+        id: `lat-${spec.slug}-${region.name}`,
+        siteId,
+        userRegion: region.name,
+        latencyMs: estimateLatencyMs(spec, region),
+      });
     }
     for (const pool of spec.pools) {
       const catalogPrice = priceOf.get(`${spec.provider}/${spec.region}/${pool.gpuModel}`);
@@ -104,7 +127,10 @@ async function seedEstate(tx: TTx, prices: ReturnType<typeof pricePerGpuHour>) {
         gpuModel: pool.gpuModel,
         usdPerGpuHour: usdPerGpuHour.toFixed(4),
         spotUsdPerGpuHour: catalogPrice?.spotUsdPerGpuHour?.toFixed(4) ?? null,
-        source: catalogPrice && !pool.usdPerGpuHour ? `catalog: ${catalogPrice.instanceType}` : "amortised capex + opex (finance 2026)",
+        source:
+          catalogPrice && !pool.usdPerGpuHour
+            ? `catalog: ${catalogPrice.instanceType}`
+            : "amortised capex + opex (finance 2026)",
       });
       const model = GPU_MODELS[pool.gpuModel];
       const fabrics = pool.fabrics ?? 1;
@@ -135,18 +161,35 @@ async function seedEstate(tx: TTx, prices: ReturnType<typeof pricePerGpuHour>) {
 }
 
 async function seedPeople(tx: TTx, passwordHash: string) {
-  await tx.team.createMany({ data: TEAMS.map(({ quotas: _q, ...team }) => ({ id: `team-${team.slug}`, ...team })) });
+  await tx.team.createMany({
+    data: TEAMS.map(({ quotas: _q, ...team }) => ({ id: `team-${team.slug}`, ...team })),
+  });
   await tx.quota.createMany({
     data: TEAMS.flatMap((team) =>
-      team.quotas.map((quota) => ({ id: `quota-${team.slug}-${quota.gpuModel}`, teamId: `team-${team.slug}`, ...quota })),
+      team.quotas.map((quota) => ({
+        id: `quota-${team.slug}-${quota.gpuModel}`,
+        teamId: `team-${team.slug}`,
+        ...quota,
+      })),
     ),
   });
   await tx.user.createMany({
-    data: DEMO_USERS.map((user) => ({ id: `user-${user.key}`, email: user.email, name: user.name, role: user.role, passwordHash })),
+    data: DEMO_USERS.map((user) => ({
+      id: `user-${user.key}`,
+      email: user.email,
+      name: user.name,
+      role: user.role,
+      passwordHash,
+    })),
   });
   await tx.membership.createMany({
     data: DEMO_USERS.flatMap((user) =>
-      user.teams.map(([team, role]) => ({ id: `member-${user.key}-${team}`, userId: `user-${user.key}`, teamId: `team-${team}`, role })),
+      user.teams.map(([team, role]) => ({
+        id: `member-${user.key}-${team}`,
+        userId: `user-${user.key}`,
+        teamId: `team-${team}`,
+        role,
+      })),
     ),
   });
 }
@@ -161,7 +204,9 @@ async function seedDatasets(tx: TTx) {
     })),
   });
   await tx.datasetSteward.createMany({
-    data: DATASETS.flatMap((d) => d.stewards.map((user) => ({ datasetId: `dataset-${d.slug}`, userId: `user-${user}` }))),
+    data: DATASETS.flatMap((d) =>
+      d.stewards.map((user) => ({ datasetId: `dataset-${d.slug}`, userId: `user-${user}` })),
+    ),
   });
   await tx.datasetReplica.createMany({
     data: DATASETS.flatMap((d) =>
@@ -182,9 +227,10 @@ async function seedWorkloads(tx: TTx) {
     const id = `workload-${spec.key}`;
     const createdAt = new Date(now - spec.ageHours * 3_600_000);
     const isActive = spec.state === "RUNNING" || spec.state === "SCHEDULED";
-    const startedAt = spec.state === "RUNNING" || spec.state === "SUCCEEDED" || spec.state === "FAILED"
-      ? new Date(createdAt.getTime() + 600_000)
-      : null;
+    const startedAt =
+      spec.state === "RUNNING" || spec.state === "SUCCEEDED" || spec.state === "FAILED"
+        ? new Date(createdAt.getTime() + 600_000)
+        : null;
     await tx.workload.create({
       data: {
         id,
@@ -209,9 +255,10 @@ async function seedWorkloads(tx: TTx) {
         siteId: spec.site ? `site-${spec.site}` : null,
         createdAt,
         startedAt,
-        finishedAt: spec.state === "SUCCEEDED" || spec.state === "FAILED" || spec.state === "CANCELLED"
-          ? new Date(createdAt.getTime() + spec.hours * 3_600_000)
-          : null,
+        finishedAt:
+          spec.state === "SUCCEEDED" || spec.state === "FAILED" || spec.state === "CANCELLED"
+            ? new Date(createdAt.getTime() + spec.hours * 3_600_000)
+            : null,
         datasets: { create: spec.datasets.map((d) => ({ datasetId: `dataset-${d}` })) },
         dependsOn: { create: (spec.dependsOn ?? []).map((d) => ({ dependsOnId: `workload-${d}` })) },
         events: {
@@ -219,28 +266,46 @@ async function seedWorkloads(tx: TTx) {
             fromState: index === 0 ? null : spec.path[index - 1],
             toState,
             actorId: `user-${spec.submittedBy}`,
-            reason: index === spec.path.length - 1 && spec.reason ? spec.reason : `moved to ${toState.toLowerCase().replace("_", " ")}`,
+            reason:
+              index === spec.path.length - 1 && spec.reason
+                ? spec.reason
+                : `moved to ${toState.toLowerCase().replace("_", " ")}`,
             createdAt: new Date(createdAt.getTime() + index * 300_000),
           })),
         },
       },
     });
     if (isActive && spec.site) {
-      await allocate(tx, id, `site-${spec.site}`, spec.gpuModels[0] ?? "", spec.gpu.nodes, spec.gpu.gpusPerNode);
+      await allocate(
+        tx,
+        id,
+        `site-${spec.site}`,
+        spec.gpuModels[0] ?? "",
+        spec.gpu.nodes,
+        spec.gpu.gpusPerNode,
+      );
     }
   }
   return WORKLOADS.length;
 }
 
 /** Holds GPUs on the first READY nodes of a site that fit, and counts them on the node. */
-async function allocate(tx: TTx, workloadId: string, siteId: string, gpuModel: string, nodes: number, gpusPerNode: number) {
+async function allocate(
+  tx: TTx,
+  workloadId: string,
+  siteId: string,
+  gpuModel: string,
+  nodes: number,
+  gpusPerNode: number,
+) {
   const candidates = await tx.gpuNode.findMany({
     where: { siteId, gpuModel, status: "READY" },
     orderBy: { hostname: "asc" },
     select: { id: true, gpuCount: true, gpuAllocated: true },
   });
   const chosen = candidates.filter((n) => n.gpuCount - n.gpuAllocated >= gpusPerNode).slice(0, nodes);
-  if (chosen.length < nodes) throw new Error(`seed: not enough ${gpuModel} capacity at ${siteId} for ${workloadId}`);
+  if (chosen.length < nodes)
+    throw new Error(`seed: not enough ${gpuModel} capacity at ${siteId} for ${workloadId}`);
   for (const node of chosen) {
     await tx.allocation.create({ data: { workloadId, nodeId: node.id, gpus: gpusPerNode } });
     await tx.gpuNode.update({ where: { id: node.id }, data: { gpuAllocated: { increment: gpusPerNode } } });
@@ -249,6 +314,11 @@ async function allocate(tx: TTx, workloadId: string, siteId: string, gpuModel: s
 
 async function seedPolicies(tx: TTx) {
   await tx.policy.createMany({
-    data: POLICIES.map((policy) => ({ id: `policy-${policy.key}-v1`, version: 1, createdById: "user-admin", ...policy })),
+    data: POLICIES.map((policy) => ({
+      id: `policy-${policy.key}-v1`,
+      version: 1,
+      createdById: "user-admin",
+      ...policy,
+    })),
   });
 }

@@ -1,0 +1,26 @@
+import {
+  Boxes,
+  Database,
+  FileClock,
+  Gauge,
+  type LucideIcon,
+  MapPinned,
+  Server,
+  Settings,
+  ShieldCheck,
+  Users,
+} from "lucide-react";
+
+export type TNavItem = { title: string; href: string; icon: LucideIcon };
+
+export const NAV_ITEMS: TNavItem[] = [
+  { title: "Overview", href: "/", icon: Gauge },
+  { title: "Sites", href: "/sites", icon: MapPinned },
+  { title: "Nodes", href: "/nodes", icon: Server },
+  { title: "Datasets", href: "/datasets", icon: Database },
+  { title: "Teams", href: "/teams", icon: Users },
+  { title: "Workloads", href: "/workloads", icon: Boxes },
+  { title: "Approvals", href: "/approvals", icon: ShieldCheck },
+  { title: "Audit", href: "/audit", icon: FileClock },
+  { title: "Settings", href: "/settings", icon: Settings },
+];

@@ -1,0 +1,22 @@
+import { z } from "zod";
+
+export const ROLES = ["ADMIN", "PLATFORM_ENGINEER", "DATA_STEWARD", "ML_ENGINEER", "VIEWER"] as const;
+export const ZRole = z.enum(ROLES);
+export type TRole = z.infer<typeof ZRole>;
+
+/** What a signed-in request knows about its user; the session token carries exactly this. */
+export const ZSessionUser = z.object({
+  id: z.string().min(1),
+  email: z.email(),
+  name: z.string(),
+  role: ZRole,
+});
+export type TSessionUser = z.infer<typeof ZSessionUser>;
+
+export const ROLE_LABELS: Record<TRole, string> = {
+  ADMIN: "Admin",
+  PLATFORM_ENGINEER: "Platform engineer",
+  DATA_STEWARD: "Data steward",
+  ML_ENGINEER: "ML engineer",
+  VIEWER: "Viewer",
+};

@@ -1,0 +1,100 @@
+import type { PrismaClient } from "@switchyard/db";
+import { initTRPC, TRPCError } from "@trpc/server";
+import superjson from "superjson";
+import { ZodError, z } from "zod";
+import type { TRole, TSessionUser } from "./auth/session.ts";
+import { AppError, ERROR_CODE_MAP } from "./errors.ts";
+
+// ---------------------------------------------------------------------------
+// Context: built per request by the route handler, or directly in tests.
+// ---------------------------------------------------------------------------
+
+export type TContext = {
+  prisma: PrismaClient;
+  user: TSessionUser | null;
+  requestId: string;
+};
+
+export function createInnerContext(options: {
+  prisma: PrismaClient;
+  user: TSessionUser | null;
+  requestId?: string;
+}): TContext {
+  return { prisma: options.prisma, user: options.user, requestId: options.requestId ?? crypto.randomUUID() };
+}
+
+// ---------------------------------------------------------------------------
+// Errors: zod issues become per-field messages, AppErrors keep their code.
+// ---------------------------------------------------------------------------
+
+export type TFieldErrors = Record<string, string[]>;
+
+function fieldErrorsOf(error: ZodError): TFieldErrors {
+  const fields: TFieldErrors = {};
+  for (const issue of error.issues) {
+    const key = issue.path.join(".") || "_";
+    fields[key] = [...(fields[key] ?? []), issue.message];
+  }
+  return fields;
+}
+
+const t = initTRPC.context<TContext>().create({
+  transformer: superjson,
+  errorFormatter({ shape, error }) {
+    const cause = error.cause;
+    const appError = cause instanceof AppError ? cause : null;
+    return {
+      ...shape,
+      message: appError ? appError.userMessage : shape.message,
+      data: {
+        ...shape.data,
+        stack: undefined,
+        appCode: appError?.code ?? null,
+        fieldErrors:
+          cause instanceof ZodError
+            ? fieldErrorsOf(cause)
+            : appError?.field
+              ? { [appError.field]: [appError.userMessage] }
+              : null,
+      },
+    };
+  },
+});
+
+/** Turns AppErrors thrown by services into tRPC errors with the mapped code. */
+const errorConversion = t.middleware(async ({ next }) => {
+  const result = await next();
+  if (!result.ok && result.error.cause instanceof AppError) {
+    const cause = result.error.cause;
+    throw new TRPCError({ code: ERROR_CODE_MAP[cause.code].trpc, message: cause.userMessage, cause });
+  }
+  return result;
+});
+
+export const createTRPCRouter = t.router;
+export const createCallerFactory = t.createCallerFactory;
+
+// ---------------------------------------------------------------------------
+// Procedures: public, signed in, and signed in with one of some roles.
+// ---------------------------------------------------------------------------
+
+export const publicProcedure = t.procedure.use(errorConversion);
+
+export const protectedProcedure = publicProcedure.use(({ ctx, next }) => {
+  if (!ctx.user) throw new TRPCError({ code: "UNAUTHORIZED", message: "Sign in first." });
+  return next({ ctx: { ...ctx, user: ctx.user } });
+});
+
+export function roleProcedure(...roles: TRole[]) {
+  return protectedProcedure.use(({ ctx, next }) => {
+    if (!roles.includes(ctx.user.role)) {
+      throw new TRPCError({
+        code: "FORBIDDEN",
+        message: `This needs one of the roles ${roles.join(", ")}; you are ${ctx.user.role}.`,
+      });
+    }
+    return next();
+  });
+}
+
+export { z };
