@@ -43,12 +43,12 @@ const t = initTRPC.context<TContext>().create({
   errorFormatter({ shape, error }) {
     const cause = error.cause;
     const appError = cause instanceof AppError ? cause : null;
+    const { stack: _stack, ...data } = shape.data;
     return {
       ...shape,
       message: appError ? appError.userMessage : shape.message,
       data: {
-        ...shape.data,
-        stack: undefined,
+        ...data,
         appCode: appError?.code ?? null,
         fieldErrors:
           cause instanceof ZodError

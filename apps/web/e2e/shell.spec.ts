@@ -1,0 +1,43 @@
+import { expect, test } from "@playwright/test";
+import { signIn, signInAs } from "./helpers";
+
+test("an anonymous visitor is sent to the sign-in page", async ({ page }) => {
+  await page.goto("/sites");
+  await expect(page).toHaveURL(/\/signin/);
+  await expect(page.getByRole("heading", { name: "Sign in" })).toBeVisible();
+});
+
+test("a wrong password is refused with a clear message", async ({ page }) => {
+  await signIn(page, "viewer@switchyard.demo", "not-the-password");
+  await expect(page.getByTestId("signin-error")).toHaveText("Wrong email or password.");
+  await expect(page).toHaveURL(/\/signin/);
+});
+
+test("sign in, see the GPU chart, open Sites, sign out", async ({ page }) => {
+  await signInAs(page, "platform@switchyard.demo");
+
+  await expect(page.getByTestId("user-role")).toHaveText("Platform engineer");
+  const chart = page.getByTestId("gpu-chart");
+  await expect(chart.locator(".recharts-bar-rectangle").first()).toBeVisible();
+  // The figures come from the seeded database: every environment has GPUs.
+  for (const kind of ["ON_PREM", "CLOUD", "EDGE"]) {
+    const total = await page.getByTestId(`env-row-${kind}`).locator("td").nth(3).innerText();
+    expect(Number(total.replaceAll(",", ""))).toBeGreaterThan(0);
+  }
+
+  await page.getByRole("navigation", { name: "Main" }).getByRole("link", { name: "Sites" }).click();
+  await expect(page.getByRole("heading", { name: "Sites" })).toBeVisible();
+  await expect(page.getByTestId("site-row").first()).toBeVisible();
+  await expect(page.getByTestId("site-row").filter({ hasText: "Frankfurt DC (on-prem)" })).toBeVisible();
+
+  // Filtering by environment keeps its state in the URL.
+  await page.getByLabel("Environment").selectOption("EDGE");
+  await expect(page).toHaveURL(/kind=EDGE/);
+  await expect(page.getByTestId("site-row")).toHaveCount(4);
+
+  await page.getByRole("button", { name: /Pat Platform/ }).click();
+  await page.getByRole("menuitem", { name: "Sign out" }).click();
+  await expect(page).toHaveURL(/\/signin/);
+  await page.goto("/");
+  await expect(page).toHaveURL(/\/signin/);
+});

@@ -1,0 +1,35 @@
+#!/usr/bin/env node
+// npm start: generate the Prisma client, build the console, migrate and seed, then serve it.
+import {
+  buildConsole,
+  consoleEnv,
+  generatePrismaClient,
+  log,
+  NEXT_BIN,
+  requireInstall,
+  resolvePort,
+  serve,
+  setupDatabase,
+  WEB,
+  waitForHealth,
+} from "./lib.mjs";
+
+requireInstall();
+const port = resolvePort();
+const env = consoleEnv(port);
+generatePrismaClient();
+buildConsole();
+setupDatabase(env);
+log(`starting the console on port ${port}…`);
+serve(process.execPath, [NEXT_BIN, "start", "--port", String(port)], { cwd: WEB, env });
+
+const url = `http://localhost:${port}`;
+if (await waitForHealth(`${url}/api/health`)) {
+  console.log("");
+  log(`console ready at ${url}`);
+  log(`sign in as admin@switchyard.demo, platform@switchyard.demo, steward@switchyard.demo,`);
+  log(`           engineer@switchyard.demo or viewer@switchyard.demo — password "switchyard" (demo data)`);
+  console.log("");
+} else {
+  log(`the console did not report healthy at ${url}/api/health within 2 minutes; see the log above`);
+}
