@@ -2,7 +2,7 @@ import { parse } from "csv-parse/sync";
 import { z } from "zod";
 import { canonicalGpuModel, type TGpuModel } from "./gpu-models.ts";
 
-const ZNumber = z.coerce.number().refine(Number.isFinite, "must be a number");
+const ZNumber = z.coerce.number({ error: "must be a number" });
 
 /** One row of a cloud price catalog (columns of data/cloud-gpu-prices.csv). */
 export const ZCloudPriceRow = z.object({
@@ -10,9 +10,9 @@ export const ZCloudPriceRow = z.object({
   instance_type: z.string().trim(),
   accelerator_name: z.string().trim().min(1, "is required"),
   accelerator_count: ZNumber.pipe(z.number().positive("must be positive")),
-  gpu_memory_gib: z.union([z.literal("").transform(() => null), ZNumber.pipe(z.number().positive())]),
-  price_per_hour: z.union([z.literal("").transform(() => null), ZNumber.pipe(z.number().nonnegative())]),
-  spot_price_per_hour: z.union([z.literal("").transform(() => null), ZNumber.pipe(z.number().nonnegative())]),
+  gpu_memory_gib: z.union([z.literal("").transform(() => null), ZNumber.pipe(z.number().positive("must be positive"))]),
+  price_per_hour: z.union([z.literal("").transform(() => null), ZNumber.pipe(z.number().nonnegative("must not be negative"))]),
+  spot_price_per_hour: z.union([z.literal("").transform(() => null), ZNumber.pipe(z.number().nonnegative("must not be negative"))]),
   region: z.string().trim().min(1, "is required"),
 });
 export type TCloudPriceRow = z.infer<typeof ZCloudPriceRow>;

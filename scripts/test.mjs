@@ -1,0 +1,96 @@
+#!/usr/bin/env node
+// npm test: typecheck, lint, unit tests, integration tests on PGlite and PostgreSQL, and
+// Playwright journeys in Chromium against a production build. Stops at the first failing
+// phase and ends with one "N passed, N failed" line over every test that ran.
+import { existsSync, mkdtempSync, readFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { buildConsole, generatePrismaClient, log, ROOT, requireInstall, run, WEB } from "./lib.mjs";
+
+requireInstall();
+const reports = mkdtempSync(join(tmpdir(), "switchyard-test-reports-"));
+const env = { ...process.env, TURBO_TELEMETRY_DISABLED: "1", NEXT_TELEMETRY_DISABLED: "1" };
+const totals = { passed: 0, failed: 0, skipped: 0 };
+const started = Date.now();
+
+function phase(title) {
+  console.log(`\n━━ ${title} ${"━".repeat(Math.max(0, 70 - title.length))}`);
+}
+
+function tally(file, read) {
+  if (!existsSync(file)) return;
+  const counts = read(JSON.parse(readFileSync(file, "utf8")));
+  totals.passed += counts.passed;
+  totals.failed += counts.failed;
+  totals.skipped += counts.skipped;
+}
+
+const vitestCounts = (report) => ({
+  passed: report.numPassedTests,
+  failed: report.numFailedTests,
+  skipped: report.numPendingTests + report.numTodoTests,
+});
+
+const playwrightCounts = (report) => ({
+  passed: report.stats.expected + report.stats.flaky,
+  failed: report.stats.unexpected,
+  skipped: report.stats.skipped,
+});
+
+function finish(exitCode) {
+  const minutes = ((Date.now() - started) / 60_000).toFixed(1);
+  console.log(`\nswitchyard tests (${minutes} min):`);
+  console.log(`${totals.passed} passed, ${totals.failed} failed, ${totals.skipped} skipped`);
+  process.exit(exitCode);
+}
+
+function step(command, args, options = {}) {
+  const status = run(command, args, { env, allowFailure: true, ...options });
+  if (status !== 0) {
+    if (options.report) tally(options.report, options.counts);
+    log(`${options.name} failed`);
+    totals.failed += totals.failed === 0 ? 1 : 0;
+    finish(status);
+  }
+  if (options.report) tally(options.report, options.counts);
+}
+
+const npx = (bin) => join(ROOT, "node_modules/.bin", bin);
+
+phase("Prisma client");
+generatePrismaClient();
+
+phase("Typecheck");
+step(npx("turbo"), ["run", "typecheck", "--output-logs=errors-only"], { name: "typecheck" });
+
+phase("Lint and format (biome)");
+step(npx("biome"), ["check", "."], { name: "lint" });
+
+phase("Unit tests");
+const unitReport = join(reports, "unit.json");
+step(npx("vitest"), ["run", "--project", "unit", "--reporter=default", "--reporter=json", `--outputFile.json=${unitReport}`], {
+  name: "unit tests",
+  report: unitReport,
+  counts: vitestCounts,
+});
+
+phase("Integration tests (PGlite and PostgreSQL)");
+const integrationReport = join(reports, "integration.json");
+step(npx("vitest"), ["run", "--project", "integration", "--reporter=default", "--reporter=json", `--outputFile.json=${integrationReport}`], {
+  name: "integration tests",
+  report: integrationReport,
+  counts: vitestCounts,
+});
+
+phase("Browser tests (Playwright, Chromium, production build)");
+buildConsole();
+const e2eReport = join(reports, "e2e.json");
+step(npx("playwright"), ["test", "--reporter=list,json"], {
+  cwd: WEB,
+  env: { ...env, PLAYWRIGHT_JSON_OUTPUT_NAME: e2eReport },
+  name: "browser tests",
+  report: e2eReport,
+  counts: playwrightCounts,
+});
+
+finish(0);
