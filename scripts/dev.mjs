@@ -1,6 +1,16 @@
 #!/usr/bin/env node
 // npm run dev: the console with hot reload on the same database set-up as npm start.
-import { consoleEnv, generatePrismaClient, log, NEXT_BIN, requireInstall, resolvePort, serve, setupDatabase, WEB } from "./lib.mjs";
+import {
+  consoleEnv,
+  generatePrismaClient,
+  log,
+  NEXT_BIN,
+  requireInstall,
+  resolvePort,
+  serve,
+  setupDatabase,
+  WEB,
+} from "./lib.mjs";
 
 requireInstall();
 const port = resolvePort();

@@ -25,7 +25,10 @@ export function run(command, args, options = {}) {
   if (result.error) fail(`${command} could not start: ${result.error.message}`);
   if (result.status !== 0) {
     if (options.allowFailure) return result.status ?? 1;
-    fail(options.failMessage ?? `${[command, ...args].join(" ")} exited with ${result.status}`, result.status ?? 1);
+    fail(
+      options.failMessage ?? `${[command, ...args].join(" ")} exited with ${result.status}`,
+      result.status ?? 1,
+    );
   }
   return 0;
 }
@@ -60,11 +63,21 @@ function* sourceFiles(dir) {
 /** A fingerprint of everything the console build depends on, to skip rebuilding when nothing changed. */
 export function buildFingerprint() {
   const hash = createHash("sha256");
-  const inputs = [join(WEB, "src"), join(ROOT, "packages/api/src"), join(ROOT, "packages/db/src"), join(ROOT, "packages/placement/src")];
+  const inputs = [
+    join(WEB, "src"),
+    join(ROOT, "packages/api/src"),
+    join(ROOT, "packages/db/src"),
+    join(ROOT, "packages/placement/src"),
+  ];
   for (const dir of inputs.filter((d) => existsSync(d))) {
     for (const file of sourceFiles(dir)) hash.update(file).update(String(statSync(file).mtimeMs));
   }
-  for (const file of ["package-lock.json", "apps/web/next.config.ts", "apps/web/package.json", "prisma/schema.prisma"]) {
+  for (const file of [
+    "package-lock.json",
+    "apps/web/next.config.ts",
+    "apps/web/package.json",
+    "prisma/schema.prisma",
+  ]) {
     const path = join(ROOT, file);
     if (existsSync(path)) hash.update(readFileSync(path));
   }
@@ -79,8 +92,14 @@ export function buildConsole({ force = false } = {}) {
     return;
   }
   log("building the console (next build)…");
-  run(process.execPath, [NEXT_BIN, "build"], { cwd: WEB, env: { ...process.env, NEXT_TELEMETRY_DISABLED: "1" } });
-  spawnSync(process.execPath, ["-e", `require("fs").writeFileSync(${JSON.stringify(stampFile)}, ${JSON.stringify(fingerprint)})`]);
+  run(process.execPath, [NEXT_BIN, "build"], {
+    cwd: WEB,
+    env: { ...process.env, NEXT_TELEMETRY_DISABLED: "1" },
+  });
+  spawnSync(process.execPath, [
+    "-e",
+    `require("fs").writeFileSync(${JSON.stringify(stampFile)}, ${JSON.stringify(fingerprint)})`,
+  ]);
 }
 
 /** Starts a long-running child and forwards Ctrl-C and SIGTERM to it. */
@@ -108,7 +127,8 @@ export async function waitForHealth(url, timeoutMs = 120_000) {
 export function resolvePort() {
   const raw = process.env.PORT ?? "3000";
   const port = Number(raw);
-  if (!Number.isInteger(port) || port < 1 || port > 65535) fail(`PORT must be a TCP port number (1-65535), got "${raw}"`);
+  if (!Number.isInteger(port) || port < 1 || port > 65535)
+    fail(`PORT must be a TCP port number (1-65535), got "${raw}"`);
   return port;
 }
 

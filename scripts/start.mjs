@@ -3,6 +3,7 @@
 import {
   buildConsole,
   consoleEnv,
+  fail,
   generatePrismaClient,
   log,
   NEXT_BIN,
@@ -15,6 +16,12 @@ import {
 } from "./lib.mjs";
 
 requireInstall();
+// Containers share one secret across replicas and restarts; a generated one would not be.
+if (process.env.SWITCHYARD_REQUIRE_AUTH_SECRET === "1" && !process.env.NEXTAUTH_SECRET) {
+  fail(
+    "NEXTAUTH_SECRET is not set: give the console a secret (e.g. `openssl rand -base64 32`) so sessions survive restarts",
+  );
+}
 const port = resolvePort();
 const env = consoleEnv(port);
 generatePrismaClient();

@@ -68,19 +68,34 @@ step(npx("biome"), ["check", "."], { name: "lint" });
 
 phase("Unit tests");
 const unitReport = join(reports, "unit.json");
-step(npx("vitest"), ["run", "--project", "unit", "--reporter=default", "--reporter=json", `--outputFile.json=${unitReport}`], {
-  name: "unit tests",
-  report: unitReport,
-  counts: vitestCounts,
-});
+step(
+  npx("vitest"),
+  ["run", "--project", "unit", "--reporter=default", "--reporter=json", `--outputFile.json=${unitReport}`],
+  {
+    name: "unit tests",
+    report: unitReport,
+    counts: vitestCounts,
+  },
+);
 
 phase("Integration tests (PGlite and PostgreSQL)");
 const integrationReport = join(reports, "integration.json");
-step(npx("vitest"), ["run", "--project", "integration", "--reporter=default", "--reporter=json", `--outputFile.json=${integrationReport}`], {
-  name: "integration tests",
-  report: integrationReport,
-  counts: vitestCounts,
-});
+step(
+  npx("vitest"),
+  [
+    "run",
+    "--project",
+    "integration",
+    "--reporter=default",
+    "--reporter=json",
+    `--outputFile.json=${integrationReport}`,
+  ],
+  {
+    name: "integration tests",
+    report: integrationReport,
+    counts: vitestCounts,
+  },
+);
 
 phase("Browser tests (Playwright, Chromium, production build)");
 buildConsole();

@@ -19,7 +19,10 @@ describe.each(await testDbKinds())("password sign-in [%s]", (kind) => {
   afterAll(() => t.cleanup());
 
   it("signs in with the right password, whatever the email's case", async () => {
-    const user = await signInWithPassword(t.db.prisma, { email: " OPS@example.com ", password: "correct horse" });
+    const user = await signInWithPassword(t.db.prisma, {
+      email: " OPS@example.com ",
+      password: "correct horse",
+    });
     expect(user).toEqual({ id: "u1", email: "ops@example.com", name: "Ops", role: "PLATFORM_ENGINEER" });
     const row = await t.db.prisma.user.findUniqueOrThrow({ where: { id: "u1" } });
     expect(row.lastSignInAt).toBeInstanceOf(Date);
@@ -31,7 +34,10 @@ describe.each(await testDbKinds())("password sign-in [%s]", (kind) => {
       { email: "nobody@example.com", password: "correct horse" },
       { email: "gone@example.com", password: "correct horse" },
     ]) {
-      await expect(signInWithPassword(t.db.prisma, credentials)).rejects.toMatchObject({ code: "UNAUTHORIZED", userMessage: "Wrong email or password." });
+      await expect(signInWithPassword(t.db.prisma, credentials)).rejects.toMatchObject({
+        code: "UNAUTHORIZED",
+        userMessage: "Wrong email or password.",
+      });
     }
   });
 
@@ -42,18 +48,38 @@ describe.each(await testDbKinds())("password sign-in [%s]", (kind) => {
     };
     const now = new Date("2026-11-28T12:00:00Z");
     for (let i = 1; i < SIGN_IN_LIMITS.lockAfter; i++) {
-      await expect(signInWithPassword(t.db.prisma, { email: "guess@example.com", password: `guess-${i}` }, { now, sleep })).rejects.toMatchObject({ code: "UNAUTHORIZED" });
+      await expect(
+        signInWithPassword(
+          t.db.prisma,
+          { email: "guess@example.com", password: `guess-${i}` },
+          { now, sleep },
+        ),
+      ).rejects.toMatchObject({ code: "UNAUTHORIZED" });
     }
-    await expect(signInWithPassword(t.db.prisma, { email: "guess@example.com", password: "guess-last" }, { now, sleep })).rejects.toMatchObject({
+    await expect(
+      signInWithPassword(t.db.prisma, { email: "guess@example.com", password: "guess-last" }, { now, sleep }),
+    ).rejects.toMatchObject({
       code: "TOO_MANY_REQUESTS",
     });
     // Attempts after the third waited 400 ms, then 800 ms.
     expect(delays).toEqual([400, 800]);
-    await expect(signInWithPassword(t.db.prisma, { email: "guess@example.com", password: "correct horse" }, { now, sleep })).rejects.toMatchObject({
+    await expect(
+      signInWithPassword(
+        t.db.prisma,
+        { email: "guess@example.com", password: "correct horse" },
+        { now, sleep },
+      ),
+    ).rejects.toMatchObject({
       code: "TOO_MANY_REQUESTS",
       userMessage: expect.stringContaining("locked for 15 more minutes"),
     });
     const later = new Date(now.getTime() + (SIGN_IN_LIMITS.lockMinutes + 1) * 60_000);
-    await expect(signInWithPassword(t.db.prisma, { email: "guess@example.com", password: "correct horse" }, { now: later, sleep })).resolves.toMatchObject({ id: "u2" });
+    await expect(
+      signInWithPassword(
+        t.db.prisma,
+        { email: "guess@example.com", password: "correct horse" },
+        { now: later, sleep },
+      ),
+    ).resolves.toMatchObject({ id: "u2" });
   });
 });

@@ -8,7 +8,12 @@ import { checkHealth } from "../src/services/health.ts";
 import { createCallerFactory, createInnerContext } from "../src/trpc.ts";
 
 const createCaller = createCallerFactory(appRouter);
-const VIEWER: TSessionUser = { id: "user-viewer", email: "viewer@switchyard.demo", name: "Val Viewer", role: "VIEWER" };
+const VIEWER: TSessionUser = {
+  id: "user-viewer",
+  email: "viewer@switchyard.demo",
+  name: "Val Viewer",
+  role: "VIEWER",
+};
 
 describe.each(await testDbKinds())("tRPC procedures [%s]", (kind) => {
   let t: TTestDb;
@@ -28,8 +33,12 @@ describe.each(await testDbKinds())("tRPC procedures [%s]", (kind) => {
 
   it("overview totals add up to the nodes in the database", async () => {
     const overview = await as(VIEWER).overview.get();
-    const nodes = await t.db.prisma.gpuNode.aggregate({ _sum: { gpuCount: true, gpuAllocated: true }, _count: { _all: true } });
-    const sum = (pick: (e: (typeof overview.gpusByEnvironment)[number]) => number) => overview.gpusByEnvironment.reduce((a, e) => a + pick(e), 0);
+    const nodes = await t.db.prisma.gpuNode.aggregate({
+      _sum: { gpuCount: true, gpuAllocated: true },
+      _count: { _all: true },
+    });
+    const sum = (pick: (e: (typeof overview.gpusByEnvironment)[number]) => number) =>
+      overview.gpusByEnvironment.reduce((a, e) => a + pick(e), 0);
     expect(overview.gpusByEnvironment.map((e) => e.kind)).toEqual(["ON_PREM", "CLOUD", "EDGE"]);
     expect(sum((e) => e.total)).toBe(nodes._sum.gpuCount);
     expect(sum((e) => e.allocated)).toBe(nodes._sum.gpuAllocated);
@@ -65,36 +74,58 @@ describe.each(await testDbKinds())("tRPC procedures [%s]", (kind) => {
     const frankfurt = await api.site.list({ search: "frankfurt" });
     expect(frankfurt.rows.map((r) => r.slug).sort()).toEqual(["aws-eu-central-1", "dc-frankfurt"]);
     const ashburn = (await api.site.list({ search: "dc-ashburn" })).rows[0];
-    const held = await t.db.prisma.gpuNode.aggregate({ where: { siteId: "site-dc-ashburn" }, _sum: { gpuCount: true, gpuAllocated: true } });
+    const held = await t.db.prisma.gpuNode.aggregate({
+      where: { siteId: "site-dc-ashburn" },
+      _sum: { gpuCount: true, gpuAllocated: true },
+    });
     expect(ashburn).toMatchObject({ gpusTotal: held._sum.gpuCount, gpusAllocated: held._sum.gpuAllocated });
     expect(ashburn?.gpuModels).toEqual(["A100-80GB", "H100", "L40S"]);
   });
 
   it("names the field of a bad input", async () => {
-    const input = { pageSize: 1000, sort: "price" } as unknown as inferProcedureInput<AppRouter["site"]["list"]>;
+    const input = { pageSize: 1000, sort: "price" } as unknown as inferProcedureInput<
+      AppRouter["site"]["list"]
+    >;
     const error = await as(VIEWER)
       .site.list(input)
       .catch((e: unknown) => e);
     expect(error).toMatchObject({ code: "BAD_REQUEST" });
-    const issues = (error as { cause: { issues: { path: string[] }[] } }).cause.issues.map((i) => i.path.join("."));
+    const issues = (error as { cause: { issues: { path: string[] }[] } }).cause.issues.map((i) =>
+      i.path.join("."),
+    );
     expect(issues.sort()).toEqual(["pageSize", "sort"]);
   });
 
   it("tells who is signed in, with their teams", async () => {
-    const me = await as({ id: "user-engineer", email: "engineer@switchyard.demo", name: "Eli Engineer", role: "ML_ENGINEER" }).me.get();
+    const me = await as({
+      id: "user-engineer",
+      email: "engineer@switchyard.demo",
+      name: "Eli Engineer",
+      role: "ML_ENGINEER",
+    }).me.get();
     expect(me.teams.map((team) => team.slug)).toEqual(["applied-ml", "health-ai"]);
   });
 
   it("reports health: ok when migrated, degraded when a migration is pending", async () => {
     const ok = await checkHealth(async () => t.db);
-    expect(ok).toMatchObject({ status: "ok", database: { kind, reachable: true }, migrations: { current: true, pending: [] } });
+    expect(ok).toMatchObject({
+      status: "ok",
+      database: { kind, reachable: true },
+      migrations: { current: true, pending: [] },
+    });
     await t.db.withSession((s) => s.exec(`UPDATE "_prisma_migrations" SET rolled_back_at = now()`));
     const pending = await checkHealth(async () => t.db);
-    expect(pending).toMatchObject({ status: "degraded", migrations: { current: false, pending: ["20261128000000_init"] } });
+    expect(pending).toMatchObject({
+      status: "degraded",
+      migrations: { current: false, pending: ["20261128000000_init"] },
+    });
     await t.db.withSession((s) => s.exec(`UPDATE "_prisma_migrations" SET rolled_back_at = NULL`));
     const down = await checkHealth(async () => {
       throw new Error("connect ECONNREFUSED 127.0.0.1:5999");
     });
-    expect(down).toMatchObject({ status: "degraded", database: { reachable: false, error: "connect ECONNREFUSED 127.0.0.1:5999" } });
+    expect(down).toMatchObject({
+      status: "degraded",
+      database: { reachable: false, error: "connect ECONNREFUSED 127.0.0.1:5999" },
+    });
   });
 });

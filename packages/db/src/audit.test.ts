@@ -15,7 +15,9 @@ const event = {
 
 describe("audit hashing", () => {
   it("serialises with sorted keys and BigInt as strings", () => {
-    expect(canonicalJson({ b: 1, a: { d: 2n, c: [3, { f: 1, e: 2 }] } })).toBe('{"a":{"c":[3,{"e":2,"f":1}],"d":"2"},"b":1}');
+    expect(canonicalJson({ b: 1, a: { d: 2n, c: [3, { f: 1, e: 2 }] } })).toBe(
+      '{"a":{"c":[3,{"e":2,"f":1}],"d":"2"},"b":1}',
+    );
   });
 
   it("chains: the same event after another hash differs, and any edit changes the hash", () => {

@@ -31,7 +31,10 @@ async function main(command: TCommand): Promise<void> {
         `switchyard: ${applied.length === 0 ? "schema is up to date" : `applied ${applied.join(", ")}`}`,
       );
     }
-    if (command === "seed" || command === "setup") {
+    // SWITCHYARD_SEED=none keeps a production database free of demo users.
+    const seedWanted = command === "seed" || (command === "setup" && process.env.SWITCHYARD_SEED !== "none");
+    if (command === "setup" && !seedWanted) console.log("switchyard: seed skipped (SWITCHYARD_SEED=none)");
+    if (seedWanted) {
       const result = await seedDemo(db);
       if (result.seeded) {
         console.log(

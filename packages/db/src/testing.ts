@@ -12,7 +12,11 @@ import { migrate } from "./migrate.ts";
 export type TTestDbKind = "pglite" | "postgres";
 
 export function testAdminUrl(): string {
-  return process.env.TEST_DATABASE_URL ?? process.env.DATABASE_URL ?? "postgresql://postgres@127.0.0.1:5432/postgres";
+  return (
+    process.env.TEST_DATABASE_URL ??
+    process.env.DATABASE_URL ??
+    "postgresql://postgres@127.0.0.1:5432/postgres"
+  );
 }
 
 let postgresProbe: Promise<boolean> | undefined;

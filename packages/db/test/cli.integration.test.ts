@@ -14,7 +14,11 @@ afterAll(() => rmSync(scratch, { recursive: true, force: true }));
 
 function runCli(env: Record<string, string>, command = "setup") {
   const { DATABASE_URL: _url, SWITCHYARD_DATA_DIR: _dir, ...base } = process.env;
-  const result = spawnSync(process.execPath, [TSX, CLI, command], { env: { ...base, ...env }, encoding: "utf8", timeout: 60_000 });
+  const result = spawnSync(process.execPath, [TSX, CLI, command], {
+    env: { ...base, ...env },
+    encoding: "utf8",
+    timeout: 60_000,
+  });
   return { status: result.status, stdout: result.stdout, stderr: result.stderr.trim() };
 }
 
@@ -22,13 +26,17 @@ describe("switchyard-db set-up errors: one line, non-zero exit, no stack trace",
   it("names a malformed DATABASE_URL", () => {
     const result = runCli({ DATABASE_URL: "mysql://root@db/x" });
     expect(result.status).toBe(1);
-    expect(result.stderr).toBe('switchyard: error: DATABASE_URL is not a PostgreSQL URL (expected postgresql://user:password@host:5432/database), got "mysql://root@db/x"');
+    expect(result.stderr).toBe(
+      'switchyard: error: DATABASE_URL is not a PostgreSQL URL (expected postgresql://user:password@host:5432/database), got "mysql://root@db/x"',
+    );
   });
 
   it("names an unreachable PostgreSQL server", () => {
     const result = runCli({ DATABASE_URL: "postgresql://postgres@127.0.0.1:1/none" });
     expect(result.status).toBe(1);
-    expect(result.stderr).toMatch(/^switchyard: error: Cannot reach PostgreSQL at postgresql:\/\/postgres@127\.0\.0\.1:1\/none: connect ECONNREFUSED/);
+    expect(result.stderr).toMatch(
+      /^switchyard: error: Cannot reach PostgreSQL at postgresql:\/\/postgres@127\.0\.0\.1:1\/none: connect ECONNREFUSED/,
+    );
     expect(result.stderr.split("\n")).toHaveLength(1);
   });
 
@@ -38,7 +46,9 @@ describe("switchyard-db set-up errors: one line, non-zero exit, no stack trace",
     writeFileSync(join(dir, "pglite", "PG_VERSION"), "not a database\n");
     const result = runCli({ SWITCHYARD_DATA_DIR: dir });
     expect(result.status).toBe(1);
-    expect(result.stderr).toMatch(/^switchyard: error: The embedded database in .*corrupt\/pglite cannot be opened/);
+    expect(result.stderr).toMatch(
+      /^switchyard: error: The embedded database in .*corrupt\/pglite cannot be opened/,
+    );
     expect(result.stderr.split("\n")).toHaveLength(1);
   });
 
@@ -50,7 +60,9 @@ describe("switchyard-db set-up errors: one line, non-zero exit, no stack trace",
     try {
       const result = runCli({ SWITCHYARD_DATA_DIR: dir });
       expect(result.status).toBe(1);
-      expect(result.stderr).toBe(`switchyard: error: The embedded database in ${dir}/pglite is in use by process ${holder.pid}; stop that process or set SWITCHYARD_DATA_DIR to another directory`);
+      expect(result.stderr).toBe(
+        `switchyard: error: The embedded database in ${dir}/pglite is in use by process ${holder.pid}; stop that process or set SWITCHYARD_DATA_DIR to another directory`,
+      );
     } finally {
       holder.kill();
     }

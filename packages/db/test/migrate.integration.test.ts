@@ -4,10 +4,19 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
 import { createDb } from "../src/client.ts";
-import { getMigrationStatus, findMigrationsDir, migrate } from "../src/migrate.ts";
+import { findMigrationsDir, getMigrationStatus, migrate } from "../src/migrate.ts";
 import { createTestDb, type TTestDb, testDbKinds } from "../src/testing.ts";
 
-type TRow = { id: string; checksum: string; migration_name: string; finished_at: Date | null; rolled_back_at: Date | null; started_at: Date; applied_steps_count: number; logs: string | null };
+type TRow = {
+  id: string;
+  checksum: string;
+  migration_name: string;
+  finished_at: Date | null;
+  rolled_back_at: Date | null;
+  started_at: Date;
+  applied_steps_count: number;
+  logs: string | null;
+};
 
 /** A private copy of prisma/migrations that a test may add to or edit. */
 function copyMigrations(): string {
@@ -58,38 +67,51 @@ describe.each(await testDbKinds())("migration runner [%s]", (kind) => {
     const dir = copyMigrations();
     const file = join(dir, "20261128000000_init/migration.sql");
     writeFileSync(file, `${readFileSync(file, "utf8")}\n-- edited\n`);
-    await expect(migrate(t.db, dir)).rejects.toThrow(`Migration file ${file} was changed after it was applied`);
+    await expect(migrate(t.db, dir)).rejects.toThrow(
+      `Migration file ${file} was changed after it was applied`,
+    );
     await expect(getMigrationStatus(t.db, dir)).rejects.toMatchObject({ code: "MIGRATION_CHANGED" });
   });
 
   it("rolls a failing migration back whole and records nothing", async () => {
     t = await createTestDb(kind);
     const dir = copyMigrations();
-    addMigration(dir, "20270101000000_bad", `CREATE TABLE "Half" (id INT);\nALTER TABLE "NoSuchTable" ADD COLUMN x INT;`);
+    addMigration(
+      dir,
+      "20270101000000_bad",
+      `CREATE TABLE "Half" (id INT);\nALTER TABLE "NoSuchTable" ADD COLUMN x INT;`,
+    );
     await expect(migrate(t.db, dir)).rejects.toMatchObject({ code: "MIGRATION_FAILED" });
-    const half = await t.db.withSession((s) => s.query<{ t: string | null }>(`SELECT to_regclass('"Half"')::text AS t`));
+    const half = await t.db.withSession((s) =>
+      s.query<{ t: string | null }>(`SELECT to_regclass('"Half"')::text AS t`),
+    );
     expect(half[0]?.t).toBeNull();
-    const rows = await t.db.withSession((s) => s.query<TRow>(`SELECT * FROM "_prisma_migrations" WHERE migration_name LIKE '%bad'`));
+    const rows = await t.db.withSession((s) =>
+      s.query<TRow>(`SELECT * FROM "_prisma_migrations" WHERE migration_name LIKE '%bad'`),
+    );
     expect(rows).toEqual([]);
     expect((await getMigrationStatus(t.db, dir)).pending).toEqual(["20270101000000_bad"]);
   });
 });
 
-describe.runIf((await testDbKinds()).includes("postgres"))("migration runner under concurrency [postgres]", () => {
-  let t: TTestDb;
-  afterEach(() => t?.cleanup());
+describe.runIf((await testDbKinds()).includes("postgres"))(
+  "migration runner under concurrency [postgres]",
+  () => {
+    let t: TTestDb;
+    afterEach(() => t?.cleanup());
 
-  it("lets only one of several processes apply a migration", async () => {
-    t = await createTestDb("postgres", { migrate: false });
-    const url = t.url ?? "";
-    const others = await Promise.all([1, 2, 3].map(() => createDb({ kind: "postgres", url })));
-    try {
-      const results = await Promise.all([t.db, ...others].map((db) => migrate(db)));
-      expect(results.flatMap((r) => r.applied)).toEqual(["20261128000000_init"]);
-      const rows = await t.db.withSession((s) => s.query(`SELECT id FROM "_prisma_migrations"`));
-      expect(rows).toHaveLength(1);
-    } finally {
-      await Promise.all(others.map((db) => db.close()));
-    }
-  });
-});
+    it("lets only one of several processes apply a migration", async () => {
+      t = await createTestDb("postgres", { migrate: false });
+      const url = t.url ?? "";
+      const others = await Promise.all([1, 2, 3].map(() => createDb({ kind: "postgres", url })));
+      try {
+        const results = await Promise.all([t.db, ...others].map((db) => migrate(db)));
+        expect(results.flatMap((r) => r.applied)).toEqual(["20261128000000_init"]);
+        const rows = await t.db.withSession((s) => s.query(`SELECT id FROM "_prisma_migrations"`));
+        expect(rows).toHaveLength(1);
+      } finally {
+        await Promise.all(others.map((db) => db.close()));
+      }
+    });
+  },
+);

@@ -31,7 +31,10 @@ describe("parseCloudPriceCsv", () => {
   });
 
   it("refuses a file without the catalog's columns", () => {
-    expect(parseCloudPriceCsv("provider,region\naws,us-east-1\n").errors[0]).toMatchObject({ line: 1, message: expect.stringContaining("missing column(s): instance_type") });
+    expect(parseCloudPriceCsv("provider,region\naws,us-east-1\n").errors[0]).toMatchObject({
+      line: 1,
+      message: expect.stringContaining("missing column(s): instance_type"),
+    });
   });
 });
 
@@ -47,7 +50,15 @@ describe("pricePerGpuHour", () => {
       ].join("\n"),
     );
     expect(pricePerGpuHour(rows)).toEqual([
-      { provider: "aws", region: "us-east-1", gpuModel: "H100", usdPerGpuHour: 12.29, spotUsdPerGpuHour: 5, maxGpusPerInstance: 8, instanceType: "p5.48xlarge" },
+      {
+        provider: "aws",
+        region: "us-east-1",
+        gpuModel: "H100",
+        usdPerGpuHour: 12.29,
+        spotUsdPerGpuHour: 5,
+        maxGpusPerInstance: 8,
+        instanceType: "p5.48xlarge",
+      },
     ]);
   });
 });

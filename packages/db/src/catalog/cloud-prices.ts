@@ -10,9 +10,18 @@ export const ZCloudPriceRow = z.object({
   instance_type: z.string().trim(),
   accelerator_name: z.string().trim().min(1, "is required"),
   accelerator_count: ZNumber.pipe(z.number().positive("must be positive")),
-  gpu_memory_gib: z.union([z.literal("").transform(() => null), ZNumber.pipe(z.number().positive("must be positive"))]),
-  price_per_hour: z.union([z.literal("").transform(() => null), ZNumber.pipe(z.number().nonnegative("must not be negative"))]),
-  spot_price_per_hour: z.union([z.literal("").transform(() => null), ZNumber.pipe(z.number().nonnegative("must not be negative"))]),
+  gpu_memory_gib: z.union([
+    z.literal("").transform(() => null),
+    ZNumber.pipe(z.number().positive("must be positive")),
+  ]),
+  price_per_hour: z.union([
+    z.literal("").transform(() => null),
+    ZNumber.pipe(z.number().nonnegative("must not be negative")),
+  ]),
+  spot_price_per_hour: z.union([
+    z.literal("").transform(() => null),
+    ZNumber.pipe(z.number().nonnegative("must not be negative")),
+  ]),
   region: z.string().trim().min(1, "is required"),
 });
 export type TCloudPriceRow = z.infer<typeof ZCloudPriceRow>;

@@ -1,8 +1,8 @@
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import internals from "@prisma/internals";
-import type { SqlSession } from "../../src/executor.ts";
 import { findProjectRoot } from "../../src/config.ts";
+import type { SqlSession } from "../../src/executor.ts";
 
 type TDmmf = Awaited<ReturnType<typeof internals.getDMMF>>;
 type TField = TDmmf["datamodel"]["models"][number]["fields"][number];
@@ -111,14 +111,17 @@ export async function diffSchema(session: SqlSession, dmmf: TDmmf): Promise<stri
     const actual = enums.get(e.dbName ?? e.name);
     const expected = e.values.map((v) => v.dbName ?? v.name);
     if (!actual) problems.push(`enum ${e.name}: missing`);
-    else if (actual.join(",") !== expected.join(",")) problems.push(`enum ${e.name}: values ${actual.join(",")} != ${expected.join(",")}`);
+    else if (actual.join(",") !== expected.join(","))
+      problems.push(`enum ${e.name}: values ${actual.join(",")} != ${expected.join(",")}`);
   }
-  for (const name of enums.keys()) if (!enumNames.has(name)) problems.push(`enum ${name}: not in schema.prisma`);
+  for (const name of enums.keys())
+    if (!enumNames.has(name)) problems.push(`enum ${name}: not in schema.prisma`);
 
   const tables = new Set(columns.map((c) => c.table_name));
   tables.delete("_prisma_migrations");
   const modelTables = new Set(dmmf.datamodel.models.map((m) => m.dbName ?? m.name));
-  for (const table of tables) if (!modelTables.has(table)) problems.push(`table ${table}: not in schema.prisma`);
+  for (const table of tables)
+    if (!modelTables.has(table)) problems.push(`table ${table}: not in schema.prisma`);
 
   for (const model of dmmf.datamodel.models) {
     const table = model.dbName ?? model.name;
@@ -126,7 +129,9 @@ export async function diffSchema(session: SqlSession, dmmf: TDmmf): Promise<stri
       problems.push(`table ${table}: missing`);
       continue;
     }
-    const tableColumns = new Map(columns.filter((c) => c.table_name === table).map((c) => [c.column_name, c]));
+    const tableColumns = new Map(
+      columns.filter((c) => c.table_name === table).map((c) => [c.column_name, c]),
+    );
     const fields = model.fields.filter((f) => f.kind === "scalar" || f.kind === "enum");
     for (const field of fields) {
       const name = field.dbName ?? field.name;
@@ -139,43 +144,61 @@ export async function diffSchema(session: SqlSession, dmmf: TDmmf): Promise<stri
       }
       const udt = expectedUdt(field);
       const actualUdt = field.isList ? column.udt_name.replace(/^_/, "") : column.udt_name;
-      if (field.isList !== (column.data_type === "ARRAY")) problems.push(`${where}: list ${field.isList} but column is ${column.data_type}`);
+      if (field.isList !== (column.data_type === "ARRAY"))
+        problems.push(`${where}: list ${field.isList} but column is ${column.data_type}`);
       if (actualUdt !== udt) problems.push(`${where}: type ${actualUdt} != ${udt}`);
       const native = field.nativeType;
       if (field.type === "Decimal") {
         const [precision, scale] = native?.[1] ?? ["65", "30"];
         if (column.numeric_precision !== Number(precision) || column.numeric_scale !== Number(scale)) {
-          problems.push(`${where}: numeric(${column.numeric_precision},${column.numeric_scale}) != (${precision},${scale})`);
+          problems.push(
+            `${where}: numeric(${column.numeric_precision},${column.numeric_scale}) != (${precision},${scale})`,
+          );
         }
       }
-      if (field.type === "DateTime" && column.datetime_precision !== 3) problems.push(`${where}: timestamp precision ${column.datetime_precision} != 3`);
+      if (field.type === "DateTime" && column.datetime_precision !== 3)
+        problems.push(`${where}: timestamp precision ${column.datetime_precision} != 3`);
       if (native?.[0] === "Char" && column.character_maximum_length !== Number(native[1]?.[0])) {
         problems.push(`${where}: char(${column.character_maximum_length}) != char(${native[1]?.[0]})`);
       }
       // Prisma creates list columns nullable even when the field is required.
       const nullable = field.isList || !field.isRequired;
-      if ((column.is_nullable === "YES") !== nullable) problems.push(`${where}: nullable ${column.is_nullable} but schema says ${nullable ? "optional" : "required"}`);
-      const expected = expectedDefault(field, field.kind === "enum" ? field.type : null)?.replace("__TABLE__", table) ?? null;
-      if ((column.column_default ?? null) !== expected) problems.push(`${where}: default ${column.column_default} != ${expected}`);
+      if ((column.is_nullable === "YES") !== nullable)
+        problems.push(
+          `${where}: nullable ${column.is_nullable} but schema says ${nullable ? "optional" : "required"}`,
+        );
+      const expected =
+        expectedDefault(field, field.kind === "enum" ? field.type : null)?.replace("__TABLE__", table) ??
+        null;
+      if ((column.column_default ?? null) !== expected)
+        problems.push(`${where}: default ${column.column_default} != ${expected}`);
     }
     for (const extra of tableColumns.keys()) problems.push(`${table}.${extra}: not in schema.prisma`);
 
     const tableIndexes = indexes.filter((i) => i.table === table);
     const pk = tableIndexes.find((i) => i.primary);
     const expectedPk = model.primaryKey?.fields ?? model.fields.filter((f) => f.isId).map((f) => f.name);
-    if (!pk || pk.columns.join(",") !== expectedPk.join(",")) problems.push(`${table}: primary key (${pk?.columns.join(",")}) != (${expectedPk.join(",")})`);
+    if (!pk || pk.columns.join(",") !== expectedPk.join(","))
+      problems.push(`${table}: primary key (${pk?.columns.join(",")}) != (${expectedPk.join(",")})`);
   }
 
   const expectedIndexes = dmmf.datamodel.indexes.filter((i) => i.type === "unique" || i.type === "normal");
-  const key = (table: string, unique: boolean, cols: string[]) => `${table}${unique ? " UNIQUE" : ""}(${cols.join(",")})`;
+  const key = (table: string, unique: boolean, cols: string[]) =>
+    `${table}${unique ? " UNIQUE" : ""}(${cols.join(",")})`;
   const actualKeys = new Set(indexes.filter((i) => !i.primary).map((i) => key(i.table, i.unique, i.columns)));
   const expectedKeys = new Set(
     expectedIndexes.map((i) => {
       const model = dmmf.datamodel.models.find((m) => m.name === i.model);
-      return key(model?.dbName ?? i.model, i.type === "unique", i.fields.map((f) => f.name));
+      return key(
+        model?.dbName ?? i.model,
+        i.type === "unique",
+        i.fields.map((f) => f.name),
+      );
     }),
   );
   for (const k of expectedKeys) if (!actualKeys.has(k)) problems.push(`index ${k}: missing`);
-  for (const k of actualKeys) if (!expectedKeys.has(k) && !k.startsWith("_prisma_migrations")) problems.push(`index ${k}: not in schema.prisma`);
+  for (const k of actualKeys)
+    if (!expectedKeys.has(k) && !k.startsWith("_prisma_migrations"))
+      problems.push(`index ${k}: not in schema.prisma`);
   return problems.sort();
 }
