@@ -21,8 +21,8 @@ test("sign in, see the GPU chart, open Sites, sign out", async ({ page }) => {
   await expect(chart.locator(".recharts-bar-rectangle").first()).toBeVisible();
   // The figures come from the seeded database: every environment has GPUs.
   for (const kind of ["ON_PREM", "CLOUD", "EDGE"]) {
-    const total = await page.getByTestId(`env-row-${kind}`).locator("td").nth(3).innerText();
-    expect(Number(total.replaceAll(",", ""))).toBeGreaterThan(0);
+    const total = await page.getByTestId(`env-row-${kind}`).locator("td").nth(3).textContent();
+    expect(Number((total ?? "").replaceAll(",", ""))).toBeGreaterThan(0);
   }
 
   await page.getByRole("navigation", { name: "Main" }).getByRole("link", { name: "Sites" }).click();
@@ -40,4 +40,27 @@ test("sign in, see the GPU chart, open Sites, sign out", async ({ page }) => {
   await expect(page).toHaveURL(/\/signin/);
   await page.goto("/");
   await expect(page).toHaveURL(/\/signin/);
+});
+
+test("the console switches between light and dark", async ({ page }) => {
+  await signInAs(page, "viewer@switchyard.demo");
+  const html = page.locator("html");
+  const wasDark = ((await html.getAttribute("class")) ?? "").includes("dark");
+  await page.getByRole("button", { name: wasDark ? "Switch to light mode" : "Switch to dark mode" }).click();
+  await expect(html).toHaveClass(wasDark ? /^(?!.*dark)/ : /dark/);
+  await page.reload();
+  await expect(html).toHaveClass(wasDark ? /^(?!.*dark)/ : /dark/);
+});
+
+test("pages that later work fills say so honestly", async ({ page }) => {
+  await signInAs(page, "viewer@switchyard.demo");
+  for (const [path, heading] of [
+    ["/workloads", "Workloads"],
+    ["/approvals", "Approvals inbox"],
+    ["/audit", "Audit log"],
+  ] as const) {
+    await page.goto(path);
+    await expect(page.getByRole("heading", { name: heading })).toBeVisible();
+    await expect(page.getByText("Not available yet")).toBeVisible();
+  }
 });
