@@ -1,2 +1,15 @@
 // Input schemas shared by procedures and the console's forms (client-safe: zod only).
-export { SITE_SORT_KEYS, type TListSitesInput, ZListSitesInput } from "./router/site/list-sites.schema.ts";
+export {
+  SITE_KINDS,
+  SITE_SORT_KEYS,
+  SITE_STATUSES,
+  type TListSitesInput,
+  ZListSitesInput,
+} from "./router/site/list-sites.schema.ts";
+export {
+  type TSiteInput,
+  ZGpuModel,
+  ZSiteId,
+  ZSiteInput,
+  ZUpdateSiteInput,
+} from "./router/site/site.schema.ts";

@@ -98,3 +98,6 @@ export function roleProcedure(...roles: TRole[]) {
 }
 
 export { z };
+
+/** Who may change the estate: sites, nodes, prices, quotas. */
+export const estateEditorProcedure = roleProcedure("ADMIN", "PLATFORM_ENGINEER");

@@ -1,13 +1,19 @@
 import { z } from "zod";
+import { ZPageInput } from "../../lib/pagination.ts";
 
 export const SITE_SORT_KEYS = ["name", "kind", "provider", "country", "status", "createdAt"] as const;
+export const SITE_KINDS = ["ON_PREM", "CLOUD", "EDGE"] as const;
+export const SITE_STATUSES = ["ACTIVE", "MAINTENANCE", "DECOMMISSIONED"] as const;
 
-export const ZListSitesInput = z.object({
-  page: z.number().int().min(1).default(1),
-  pageSize: z.number().int().min(1).max(200).default(50),
-  sort: z.enum(SITE_SORT_KEYS).default("name"),
-  direction: z.enum(["asc", "desc"]).default("asc"),
-  kind: z.enum(["ON_PREM", "CLOUD", "EDGE"]).optional(),
-  search: z.string().trim().max(100).optional(),
+export const ZListSitesInput = ZPageInput(SITE_SORT_KEYS, "name").extend({
+  kind: z.enum(SITE_KINDS).optional(),
+  status: z.enum(SITE_STATUSES).optional(),
+  provider: z.string().trim().toLowerCase().max(40).optional(),
+  country: z
+    .string()
+    .trim()
+    .toUpperCase()
+    .regex(/^[A-Z]{2}$/, "Use a two-letter ISO 3166-1 country code")
+    .optional(),
 });
 export type TListSitesInput = z.infer<typeof ZListSitesInput>;

@@ -1,0 +1,30 @@
+// GET /api/export/:table – every row of a console table as CSV, with the table's filters and sort
+import { AppError, EXPORTS, exportCsv } from "@switchyard/api";
+import { getPrisma } from "@switchyard/db";
+import { handleApiError } from "~/server/api-error";
+import { getSessionUser } from "~/server/auth";
+
+export const dynamic = "force-dynamic";
+
+export async function GET(request: Request, { params }: { params: Promise<{ table: string }> }) {
+  try {
+    if (!(await getSessionUser()))
+      throw new AppError("UNAUTHORIZED", "export without session", { userMessage: "Sign in first." });
+    const { table } = await params;
+    if (!(table in EXPORTS))
+      throw new AppError("NOT_FOUND", `no export ${table}`, {
+        userMessage: `There is no table "${table}" to export.`,
+      });
+    const csv = await exportCsv(await getPrisma(), table, new URL(request.url).searchParams);
+    const day = new Date().toISOString().slice(0, 10);
+    return new Response(csv, {
+      headers: {
+        "content-type": "text/csv; charset=utf-8",
+        "content-disposition": `attachment; filename="switchyard-${table}-${day}.csv"`,
+        "cache-control": "no-store",
+      },
+    });
+  } catch (error) {
+    return handleApiError(error);
+  }
+}

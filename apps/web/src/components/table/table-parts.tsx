@@ -1,0 +1,111 @@
+"use client";
+
+import { ArrowDown, ArrowUp, Download } from "lucide-react";
+import type { ReactNode } from "react";
+import { formatInt } from "~/lib/format";
+
+export function SortHeader<Key extends string>(props: {
+  column: Key;
+  label: string;
+  sort: Key;
+  direction: "asc" | "desc";
+  onSort: (key: Key) => void;
+  align?: "left" | "right";
+}) {
+  const isSorted = props.sort === props.column;
+  return (
+    <th
+      className={`px-3 py-2 font-medium ${props.align === "right" ? "text-right" : ""}`}
+      aria-sort={isSorted ? (props.direction === "asc" ? "ascending" : "descending") : "none"}
+    >
+      <button
+        type="button"
+        className="inline-flex items-center gap-1 hover:text-foreground"
+        onClick={() => props.onSort(props.column)}
+      >
+        {props.label}
+        {isSorted ? (
+          props.direction === "asc" ? (
+            <ArrowUp className="size-3" aria-hidden />
+          ) : (
+            <ArrowDown className="size-3" aria-hidden />
+          )
+        ) : null}
+      </button>
+    </th>
+  );
+}
+
+export function Th({ children, align }: { children: ReactNode; align?: "left" | "right" }) {
+  return <th className={`px-3 py-2 font-medium ${align === "right" ? "text-right" : ""}`}>{children}</th>;
+}
+
+export function Pagination({
+  page,
+  pages,
+  total,
+  onPage,
+}: {
+  page: number;
+  pages: number;
+  total: number;
+  onPage: (page: number) => void;
+}) {
+  if (pages <= 1) return <p className="text-sm text-muted">{formatInt(total)} rows</p>;
+  return (
+    <nav aria-label="Pages" className="flex items-center gap-2 text-sm">
+      <button
+        type="button"
+        disabled={page <= 1}
+        onClick={() => onPage(page - 1)}
+        className="rounded-md border border-border px-2.5 py-1 disabled:opacity-40"
+      >
+        Previous
+      </button>
+      <span className="text-muted">
+        Page {page} of {pages} · {formatInt(total)} rows
+      </span>
+      <button
+        type="button"
+        disabled={page >= pages}
+        onClick={() => onPage(page + 1)}
+        className="rounded-md border border-border px-2.5 py-1 disabled:opacity-40"
+      >
+        Next
+      </button>
+    </nav>
+  );
+}
+
+/** Downloads every row of the current view (same filters and sort) as CSV. */
+export function ExportCsvLink({ table, queryString }: { table: string; queryString: string }) {
+  return (
+    <a
+      href={`/api/export/${table}${queryString ? `?${queryString}` : ""}`}
+      download
+      className="inline-flex items-center gap-1.5 rounded-md border border-border bg-surface px-2.5 py-1.5 text-sm hover:bg-foreground/5"
+    >
+      <Download className="size-3.5" aria-hidden />
+      Export CSV
+    </a>
+  );
+}
+
+export function SkeletonRows({ columns, rows = 8 }: { columns: number; rows?: number }) {
+  return Array.from({ length: rows }, (_, i) => (
+    // biome-ignore lint/suspicious/noArrayIndexKey: skeleton rows have no identity
+    <tr key={i} className="border-t border-border">
+      <td colSpan={columns} className="px-3 py-2.5">
+        <div className="h-3 w-2/3 animate-pulse rounded bg-foreground/10" />
+      </td>
+    </tr>
+  ));
+}
+
+export function ErrorNote({ message }: { message: string }) {
+  return (
+    <p role="status" className="rounded-md bg-status-bad/10 px-3 py-2 text-sm text-status-bad">
+      {message}
+    </p>
+  );
+}

@@ -1,0 +1,38 @@
+import "server-only";
+import { AppError, ERROR_CODE_MAP } from "@switchyard/api";
+import { ZodError } from "zod";
+
+/** One mapping from thrown errors to REST responses: 422 for bad input, AppError codes, else 500. */
+export function handleApiError(error: unknown): Response {
+  if (error instanceof ZodError) {
+    const fields: Record<string, string[]> = {};
+    for (const issue of error.issues) {
+      const key = issue.path.join(".") || "_";
+      fields[key] = [...(fields[key] ?? []), issue.message];
+    }
+    const summary = Object.entries(fields)
+      .map(([field, messages]) => `${field}: ${messages.join(", ")}`)
+      .join("; ");
+    return Response.json(
+      { error: { code: "INVALID_REQUEST", message: `Invalid request: ${summary}`, fields } },
+      { status: 422 },
+    );
+  }
+  if (error instanceof AppError) {
+    return Response.json(
+      {
+        error: {
+          code: error.code,
+          message: error.userMessage,
+          ...(error.field ? { fields: { [error.field]: [error.userMessage] } } : {}),
+        },
+      },
+      { status: ERROR_CODE_MAP[error.code].http },
+    );
+  }
+  console.error("REST handler failed:", error);
+  return Response.json(
+    { error: { code: "INTERNAL", message: "Something went wrong on the server." } },
+    { status: 500 },
+  );
+}

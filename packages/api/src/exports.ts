@@ -1,0 +1,73 @@
+import type { PrismaClient } from "@switchyard/db";
+import type { z } from "zod";
+import { type TCsvColumn, toCsv } from "./lib/csv.ts";
+import { MAX_PAGE_SIZE, type TPage } from "./lib/pagination.ts";
+import { ZListSitesInput } from "./router/site/list-sites.schema.ts";
+import { listSites, type TSiteRow } from "./services/sites.ts";
+
+/**
+ * CSV exports of the console's tables: each reuses its list's input schema and service, so
+ * an export holds exactly the rows the table shows, on every page, in the same order.
+ */
+type TExport<Input, Row> = {
+  input: z.ZodType<Input>;
+  list: (prisma: PrismaClient, input: Input) => Promise<TPage<Row>>;
+  columns: TCsvColumn<Row>[];
+};
+
+function defineExport<Input extends { page: number; pageSize: number }, Row>(e: TExport<Input, Row>) {
+  return e as unknown as TExport<{ page: number; pageSize: number }, unknown>;
+}
+
+const join = (values: string[]) => values.join("; ");
+
+export const EXPORTS: Record<string, TExport<{ page: number; pageSize: number }, unknown>> = {
+  sites: defineExport({
+    input: ZListSitesInput,
+    list: listSites,
+    columns: [
+      { header: "slug", value: (r: TSiteRow) => r.slug },
+      { header: "name", value: (r) => r.name },
+      { header: "kind", value: (r) => r.kind },
+      { header: "provider", value: (r) => r.provider },
+      { header: "region", value: (r) => r.region },
+      { header: "country", value: (r) => r.country },
+      { header: "jurisdiction", value: (r) => r.jurisdiction },
+      { header: "status", value: (r) => r.status },
+      { header: "certifications", value: (r) => join(r.certifications) },
+      { header: "nodes", value: (r) => r.nodes },
+      { header: "gpus_total", value: (r) => r.gpusTotal },
+      { header: "gpus_allocated", value: (r) => r.gpusAllocated },
+      { header: "gpu_models", value: (r) => join(r.gpuModels) },
+      { header: "cheapest_usd_per_gpu_hour", value: (r) => r.cheapestUsdPerGpuHour },
+    ],
+  }),
+};
+
+/** Query-string values arrive as strings; lists take numbers for paging. */
+function coerceQuery(query: URLSearchParams): Record<string, unknown> {
+  const raw: Record<string, unknown> = {};
+  for (const [key, value] of query) {
+    if (key === "q") raw.search = value;
+    else if (key === "dir") raw.direction = value;
+    else if (key !== "page" && key !== "pageSize") raw[key] = value;
+  }
+  return raw;
+}
+
+export async function exportCsv(
+  prisma: PrismaClient,
+  table: string,
+  query: URLSearchParams,
+): Promise<string> {
+  const definition = EXPORTS[table];
+  if (!definition) throw new Error(`unknown export ${table}`);
+  const rows: unknown[] = [];
+  for (let page = 1; ; page++) {
+    const input = definition.input.parse({ ...coerceQuery(query), page, pageSize: MAX_PAGE_SIZE });
+    const result = await definition.list(prisma, input);
+    rows.push(...result.rows);
+    if (page >= result.pages) break;
+  }
+  return toCsv(definition.columns, rows);
+}

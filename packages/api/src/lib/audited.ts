@@ -1,0 +1,29 @@
+import { appendAuditEvent, type Prisma, type PrismaClient, type TAuditInput } from "@switchyard/db";
+import type { TSessionUser } from "../auth/session.ts";
+
+/** What a service that changes data needs to know about the request. */
+export type TMutationContext = { prisma: PrismaClient; user: TSessionUser; requestId: string };
+
+export type TAudit = (event: Omit<TAuditInput, "actorId" | "actorLabel" | "requestId">) => Promise<void>;
+
+/**
+ * Runs a change and its audit events in one transaction: either both are written or
+ * neither. Every mutation of the estate goes through here.
+ */
+export function auditedTransaction<T>(
+  ctx: TMutationContext,
+  fn: (tx: Prisma.TransactionClient, audit: TAudit) => Promise<T>,
+): Promise<T> {
+  return ctx.prisma.$transaction(
+    (tx) =>
+      fn(tx, (event) =>
+        appendAuditEvent(tx, {
+          ...event,
+          actorId: ctx.user.id,
+          actorLabel: ctx.user.email,
+          requestId: ctx.requestId,
+        }),
+      ),
+    { timeout: 60_000, maxWait: 15_000 },
+  );
+}
