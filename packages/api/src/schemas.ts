@@ -1,4 +1,10 @@
 // Input schemas shared by procedures and the console's forms (client-safe: zod only).
+
+export {
+  MAX_CATALOG_BYTES,
+  type TCatalogImportInput,
+  ZCatalogImportInput,
+} from "./router/catalog/catalog.schema.ts";
 export {
   SITE_KINDS,
   SITE_SORT_KEYS,

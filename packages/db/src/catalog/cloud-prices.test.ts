@@ -23,7 +23,7 @@ describe("parseCloudPriceCsv", () => {
       ",g6.xlarge,L4,1,24,4,16,-1,,us-east-1,,6,x,y",
     ].join("\n");
     const { rows, errors } = parseCloudPriceCsv(text);
-    expect(rows).toHaveLength(1);
+    expect(rows.map((r) => r.line)).toEqual([2]);
     expect(errors).toEqual([
       { line: 3, message: "accelerator_count must be a number" },
       { line: 4, message: "provider is required; price_per_hour must not be negative" },

@@ -34,7 +34,9 @@ export const REQUIRED_CATALOG_COLUMNS = Object.keys(ZCloudPriceRow.shape);
  * Parses a price catalog CSV. Every bad row is reported with its line number (the header is
  * line 1); callers commit nothing when errors is not empty.
  */
-export function parseCloudPriceCsv(text: string): { rows: TCloudPriceRow[]; errors: TCatalogError[] } {
+export type TCloudPriceLine = TCloudPriceRow & { line: number };
+
+export function parseCloudPriceCsv(text: string): { rows: TCloudPriceLine[]; errors: TCatalogError[] } {
   let records: Record<string, string>[];
   try {
     records = parse(text, { columns: true, skip_empty_lines: true, trim: false, bom: true });
@@ -47,11 +49,11 @@ export function parseCloudPriceCsv(text: string): { rows: TCloudPriceRow[]; erro
   if (records.length > 0 && missing.length > 0) {
     return { rows: [], errors: [{ line: 1, message: `missing column(s): ${missing.join(", ")}` }] };
   }
-  const rows: TCloudPriceRow[] = [];
+  const rows: TCloudPriceLine[] = [];
   const errors: TCatalogError[] = [];
   records.forEach((record, index) => {
     const parsed = ZCloudPriceRow.safeParse(record);
-    if (parsed.success) rows.push(parsed.data);
+    if (parsed.success) rows.push({ ...parsed.data, line: index + 2 });
     else {
       const message = parsed.error.issues
         .map((issue) => `${issue.path.join(".")} ${issue.message}`)

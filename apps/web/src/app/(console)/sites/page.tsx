@@ -1,14 +1,42 @@
+import { Plus, Upload } from "lucide-react";
 import type { Metadata } from "next";
+import Link from "next/link";
 import { Suspense } from "react";
 import { PageHeader } from "~/components/page-header";
+import { getSessionUser } from "~/server/auth";
+import { canEditEstate } from "~/server/roles";
 import { SitesTable } from "./sites-table";
 
 export const metadata: Metadata = { title: "Sites" };
 
-export default function SitesPage() {
+export default async function SitesPage() {
+  const user = await getSessionUser();
+  const actions =
+    user && canEditEstate(user.role) ? (
+      <div className="flex gap-2">
+        <Link
+          href="/sites/import"
+          className="inline-flex items-center gap-1.5 rounded-md border border-border bg-surface px-3 py-1.5 text-sm hover:bg-foreground/5"
+        >
+          <Upload className="size-4" aria-hidden />
+          Import catalog
+        </Link>
+        <Link
+          href="/sites/new"
+          className="inline-flex items-center gap-1.5 rounded-md bg-accent px-3 py-1.5 text-sm font-medium text-white"
+        >
+          <Plus className="size-4" aria-hidden />
+          New site
+        </Link>
+      </div>
+    ) : null;
   return (
     <>
-      <PageHeader title="Sites" description="Data centers, cloud regions and edge locations in the estate." />
+      <PageHeader
+        title="Sites"
+        description="Data centers, cloud regions and edge locations in the estate."
+        actions={actions}
+      />
       <Suspense fallback={<p className="text-sm text-muted">Loading sites…</p>}>
         <SitesTable />
       </Suspense>

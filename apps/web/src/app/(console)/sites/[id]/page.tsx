@@ -1,0 +1,215 @@
+import type { Metadata } from "next";
+import Link from "next/link";
+import { KindBadge, StatusBadge } from "~/components/badges";
+import { DecommissionButton } from "~/components/site/decommission-button";
+import { formatInt, formatPercent, formatUsd } from "~/lib/format";
+import { getSessionUser } from "~/server/auth";
+import { canEditEstate } from "~/server/roles";
+import { getServerApi } from "~/server/trpc";
+
+export const metadata: Metadata = { title: "Site" };
+
+const GIB = 1024 ** 3;
+
+export default async function SitePage({ params }: { params: Promise<{ id: string }> }) {
+  const { id } = await params;
+  const [api, user] = await Promise.all([getServerApi(), getSessionUser()]);
+  const site = await api.site.byId({ id });
+  const isEditor = user ? canEditEstate(user.role) : false;
+  const isLive = site.status !== "DECOMMISSIONED";
+
+  return (
+    <>
+      <div className="mb-5 flex flex-wrap items-start justify-between gap-3">
+        <div>
+          <p className="text-xs text-muted">
+            <Link href="/sites" className="hover:underline">
+              Sites
+            </Link>{" "}
+            / {site.slug}
+          </p>
+          <h1 className="mt-1 flex items-center gap-3 text-xl font-semibold tracking-tight">
+            {site.name} <KindBadge kind={site.kind} /> <StatusBadge status={site.status} />
+          </h1>
+          <p className="mt-1 text-sm text-muted">
+            {site.provider} · {site.region} · {site.country} ({site.jurisdiction}) · {site.wanGbps} Gbit/s WAN
+            · egress {formatUsd(site.egressUsdPerGb)}/GB · {site.carbonGPerKwh} gCO₂/kWh
+          </p>
+        </div>
+        {isEditor && isLive ? (
+          <div className="flex items-start gap-2">
+            <Link
+              href={`/sites/${site.id}/edit`}
+              className="rounded-md border border-border px-3 py-1.5 text-sm hover:bg-foreground/5"
+            >
+              Edit
+            </Link>
+            <DecommissionButton siteId={site.id} siteName={site.name} />
+          </div>
+        ) : null}
+      </div>
+
+      <div className="grid gap-5 xl:grid-cols-3">
+        <section
+          className="rounded-lg border border-border bg-surface p-4 xl:col-span-2"
+          aria-labelledby="capacity"
+        >
+          <h2 id="capacity" className="mb-2 text-sm font-semibold">
+            Capacity
+          </h2>
+          <p className="text-sm" data-testid="site-capacity">
+            <span className="text-2xl font-semibold tabular-nums">
+              {formatInt(site.capacity.gpusAllocated)}
+            </span>{" "}
+            of{" "}
+            <Link href={`/nodes?site=${site.id}`} className="hover:underline">
+              {formatInt(site.capacity.gpusTotal)} GPUs
+            </Link>{" "}
+            allocated ({formatPercent(site.capacity.gpusAllocated, site.capacity.gpusTotal)})
+          </p>
+          <div className="mt-2 h-2 overflow-hidden rounded bg-foreground/10">
+            <div
+              className="h-full bg-accent"
+              style={{ width: `${Math.round(site.capacity.utilisation * 100)}%` }}
+            />
+          </div>
+          <table className="mt-4 w-full text-sm tabular-nums">
+            <thead className="text-left text-xs text-muted">
+              <tr>
+                <th className="py-1 font-medium">GPU model</th>
+                <th className="py-1 font-medium">Node status</th>
+                <th className="py-1 text-right font-medium">Nodes</th>
+                <th className="py-1 text-right font-medium">GPUs</th>
+                <th className="py-1 text-right font-medium">Allocated</th>
+              </tr>
+            </thead>
+            <tbody>
+              {site.pools.map((pool) => (
+                <tr key={`${pool.gpuModel}-${pool.status}`} className="border-t border-border">
+                  <td className="py-1.5">{pool.gpuModel}</td>
+                  <td className="py-1.5">
+                    <StatusBadge status={pool.status} />
+                  </td>
+                  <td className="py-1.5 text-right">
+                    <Link
+                      href={`/nodes?site=${site.id}&gpuModel=${encodeURIComponent(pool.gpuModel)}&status=${pool.status}`}
+                      className="hover:underline"
+                    >
+                      {formatInt(pool.nodes)}
+                    </Link>
+                  </td>
+                  <td className="py-1.5 text-right">{formatInt(pool.gpus)}</td>
+                  <td className="py-1.5 text-right">{formatInt(pool.allocated)}</td>
+                </tr>
+              ))}
+              {site.pools.length === 0 ? (
+                <tr>
+                  <td colSpan={5} className="py-3 text-muted">
+                    No GPU nodes at this site yet.
+                  </td>
+                </tr>
+              ) : null}
+            </tbody>
+          </table>
+        </section>
+
+        <section className="rounded-lg border border-border bg-surface p-4" aria-labelledby="prices">
+          <h2 id="prices" className="mb-2 text-sm font-semibold">
+            Price per GPU-hour
+          </h2>
+          <table className="w-full text-sm tabular-nums" data-testid="site-prices">
+            <tbody>
+              {site.prices.map((price) => (
+                <tr
+                  key={price.gpuModel}
+                  className="border-t border-border first:border-t-0"
+                  title={price.source}
+                >
+                  <td className="py-1.5">{price.gpuModel}</td>
+                  <td className="py-1.5 text-right">{formatUsd(price.usdPerGpuHour)}</td>
+                  <td className="py-1.5 text-right text-xs text-muted">
+                    {price.spotUsdPerGpuHour === null ? "" : `spot ${formatUsd(price.spotUsdPerGpuHour)}`}
+                  </td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+          {site.prices.length === 0 ? (
+            <p className="text-sm text-muted">No prices: the engine cannot cost work here.</p>
+          ) : null}
+          <h2 className="mt-5 mb-2 text-sm font-semibold">Certifications</h2>
+          <p className="flex flex-wrap gap-1.5">
+            {site.certifications.map((c) => (
+              <span key={c} className="rounded border border-border px-1.5 py-0.5 text-xs">
+                {c}
+              </span>
+            ))}
+            {site.certifications.length === 0 ? (
+              <span className="text-sm text-muted">None recorded.</span>
+            ) : null}
+          </p>
+        </section>
+
+        <section className="rounded-lg border border-border bg-surface p-4" aria-labelledby="latency">
+          <h2 id="latency" className="mb-2 text-sm font-semibold">
+            Latency to user regions
+          </h2>
+          <table className="w-full text-sm tabular-nums">
+            <tbody>
+              {site.latencies.map((l) => (
+                <tr key={l.userRegion} className="border-t border-border first:border-t-0">
+                  <td className="py-1.5 font-mono text-xs">{l.userRegion}</td>
+                  <td className="py-1.5 text-right">{l.latencyMs} ms</td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </section>
+
+        <section className="rounded-lg border border-border bg-surface p-4" aria-labelledby="running">
+          <h2 id="running" className="mb-2 text-sm font-semibold">
+            Workloads here ({site.activeWorkloads.length})
+          </h2>
+          <ul className="divide-y divide-border text-sm">
+            {site.activeWorkloads.map((w) => (
+              <li key={w.id} className="flex items-center justify-between py-1.5">
+                <span>
+                  {w.name} <span className="text-xs text-muted">{w.team}</span>
+                </span>
+                <span className="flex items-center gap-3">
+                  <span className="tabular-nums text-muted">{w.gpuCount} GPUs</span>
+                  <StatusBadge status={w.state} />
+                </span>
+              </li>
+            ))}
+          </ul>
+          {site.activeWorkloads.length === 0 ? (
+            <p className="text-sm text-muted">Nothing scheduled or running.</p>
+          ) : null}
+        </section>
+
+        <section className="rounded-lg border border-border bg-surface p-4" aria-labelledby="replicas">
+          <h2 id="replicas" className="mb-2 text-sm font-semibold">
+            Dataset replicas ({site.replicas.length})
+          </h2>
+          <ul className="divide-y divide-border text-sm">
+            {site.replicas.map((r) => (
+              <li key={r.id} className="flex items-center justify-between py-1.5">
+                <Link href={`/datasets/${r.id}`} className="hover:underline">
+                  {r.name}
+                </Link>
+                <span className="flex items-center gap-3 text-xs text-muted">
+                  <span className="tabular-nums">{formatInt(Math.round(Number(r.sizeBytes) / GIB))} GiB</span>
+                  <StatusBadge status={r.classification} />
+                </span>
+              </li>
+            ))}
+          </ul>
+          {site.replicas.length === 0 ? (
+            <p className="text-sm text-muted">No datasets are held here.</p>
+          ) : null}
+        </section>
+      </div>
+    </>
+  );
+}

@@ -1,0 +1,22 @@
+import type { Metadata } from "next";
+import { redirect } from "next/navigation";
+import { PageHeader } from "~/components/page-header";
+import { SiteForm } from "~/components/site/site-form";
+import { getSessionUser } from "~/server/auth";
+import { canEditEstate } from "~/server/roles";
+
+export const metadata: Metadata = { title: "New site" };
+
+export default async function NewSitePage() {
+  const user = await getSessionUser();
+  if (!user || !canEditEstate(user.role)) redirect("/sites");
+  return (
+    <>
+      <PageHeader
+        title="New site"
+        description="A data center, cloud region or edge location that can run workloads."
+      />
+      <SiteForm />
+    </>
+  );
+}

@@ -1,0 +1,92 @@
+"use client";
+
+import { geoNaturalEarth1, geoPath } from "d3-geo";
+import Link from "next/link";
+import { useMemo } from "react";
+import { feature } from "topojson-client";
+import type { GeometryCollection, Topology } from "topojson-specification";
+import land110m from "world-atlas/land-110m.json";
+import { SITE_KIND_COLOR, SITE_KIND_LABEL, type TSiteKind } from "~/components/badges";
+import { formatInt } from "~/lib/format";
+
+export type TSiteLocation = {
+  id: string;
+  name: string;
+  kind: TSiteKind;
+  latitude: number;
+  longitude: number;
+  gpusTotal: number;
+  gpusAllocated: number;
+};
+
+const WIDTH = 960;
+const HEIGHT = 470;
+
+// Offline map data (world-atlas, Natural Earth 1:110m): nothing is fetched at run time.
+const topology = land110m as unknown as Topology<{ land: GeometryCollection }>;
+const LAND = feature(topology, topology.objects.land);
+const PROJECTION = geoNaturalEarth1().fitExtent(
+  [
+    [4, 4],
+    [WIDTH - 4, HEIGHT - 4],
+  ],
+  { type: "Sphere" },
+);
+const LAND_PATH = geoPath(PROJECTION)(LAND) ?? "";
+
+/** Sites on a world map, one colour per environment, area by GPU count. */
+export function SiteMap({ sites }: { sites: TSiteLocation[] }) {
+  const points = useMemo(
+    () =>
+      sites
+        .map((site) => {
+          const xy = PROJECTION([site.longitude, site.latitude]);
+          return xy ? { ...site, x: xy[0], y: xy[1], r: 3 + Math.sqrt(site.gpusTotal) / 2.2 } : null;
+        })
+        .filter((p): p is NonNullable<typeof p> => p !== null)
+        // Big sites first so small ones stay clickable on top.
+        .sort((a, b) => b.r - a.r),
+    [sites],
+  );
+  return (
+    <figure className="rounded-lg border border-border bg-surface p-3" data-testid="site-map">
+      <svg
+        viewBox={`0 0 ${WIDTH} ${HEIGHT}`}
+        className="h-auto w-full"
+        role="img"
+        aria-label={`Map of ${sites.length} sites`}
+      >
+        <path
+          d={LAND_PATH}
+          fill="color-mix(in oklch, var(--foreground) 9%, transparent)"
+          stroke="var(--border)"
+          strokeWidth={0.5}
+        />
+        {points.map((p) => (
+          <Link key={p.id} href={`/sites/${p.id}`} aria-label={p.name}>
+            <circle
+              cx={p.x}
+              cy={p.y}
+              r={p.r}
+              fill={`color-mix(in oklch, ${SITE_KIND_COLOR[p.kind]} 55%, transparent)`}
+              stroke={SITE_KIND_COLOR[p.kind]}
+              strokeWidth={1.2}
+              data-kind={p.kind}
+            >
+              <title>{`${p.name} · ${SITE_KIND_LABEL[p.kind]} · ${formatInt(p.gpusAllocated)} of ${formatInt(p.gpusTotal)} GPUs allocated`}</title>
+            </circle>
+          </Link>
+        ))}
+      </svg>
+      <figcaption className="mt-2 flex gap-4 text-xs text-muted">
+        {(Object.keys(SITE_KIND_LABEL) as TSiteKind[]).map((kind) => (
+          <span key={kind} className="inline-flex items-center gap-1.5">
+            <span className="size-2.5 rounded-full" style={{ backgroundColor: SITE_KIND_COLOR[kind] }} />
+            {SITE_KIND_LABEL[kind]}
+          </span>
+        ))}
+        <span>Circle area: GPUs at the site</span>
+      </figcaption>
+    </figure>
+  );
+}
