@@ -6,7 +6,7 @@ import { createDb } from "./client.ts";
 import { describeDatabase, resolveDatabaseConfig } from "./config.ts";
 import { DatabaseSetupError } from "./errors.ts";
 import { getMigrationStatus, migrate } from "./migrate.ts";
-import { DEMO_PASSWORD, DEMO_USERS, seedDemo } from "./seed/index.ts";
+import { DEMO_PASSWORD, DEMO_USERS, growEstate, SCALES, seedDemo } from "./seed/index.ts";
 
 const COMMANDS = ["migrate", "seed", "setup", "status"] as const;
 type TCommand = (typeof COMMANDS)[number];
@@ -47,6 +47,20 @@ async function main(command: TCommand): Promise<void> {
         );
       } else {
         console.log(`switchyard: seed skipped: ${result.reason}`);
+      }
+      // SWITCHYARD_SEED_SCALE=small|large grows the estate for load tests (500 sites, 50,000 nodes).
+      const scaleName = process.env.SWITCHYARD_SEED_SCALE;
+      if (scaleName) {
+        const scale = SCALES[scaleName];
+        if (!scale)
+          throw new DatabaseSetupError(
+            "SEED_FAILED",
+            `SWITCHYARD_SEED_SCALE must be one of ${Object.keys(SCALES).join(", ")}, got "${scaleName}"`,
+          );
+        const grown = await growEstate(db, scale);
+        console.log(
+          `switchyard: grew the estate to "${scaleName}" (+${grown.sites} sites, +${grown.nodes} nodes, +${grown.datasets} datasets) in ${grown.ms} ms`,
+        );
       }
     }
   } finally {

@@ -19,6 +19,7 @@ import {
 } from "./estate.ts";
 
 export { DEMO_PASSWORD, DEMO_USERS } from "./demo.ts";
+export { growEstate, SCALES, type TScale } from "./scale.ts";
 
 export const DEFAULT_CATALOG_PATH = resolve(
   dirname(fileURLToPath(import.meta.url)),

@@ -1,0 +1,186 @@
+/**
+ * npm run bench:console — procedure and page times of the console on a large estate
+ * (SCALES.large: 500 sites, 50,000 GPU nodes, 5,000 datasets) on PostgreSQL (PGlite when
+ * no server answers). Writes bench/results/console.json. Not part of npm test.
+ */
+import { spawn } from "node:child_process";
+import { mkdirSync, writeFileSync } from "node:fs";
+import { join, resolve } from "node:path";
+import { appRouter, createCallerFactory, createInnerContext, exportCsv } from "@switchyard/api";
+import type { TSessionUser } from "@switchyard/api/session";
+import { growEstate, SCALES, seedDemo } from "@switchyard/db/seed";
+import { createTestDb, isPostgresAvailable } from "@switchyard/db/testing";
+
+const ROOT = resolve(import.meta.dirname, "../../..");
+const PORT = Number(process.env.BENCH_PORT ?? 3399);
+const SAMPLES = Number(process.env.BENCH_SAMPLES ?? 25);
+const PLATFORM: TSessionUser = {
+  id: "user-platform",
+  email: "platform@switchyard.demo",
+  name: "Pat Platform",
+  role: "PLATFORM_ENGINEER",
+};
+
+type TTiming = { name: string; samples: number; p50Ms: number; p95Ms: number; maxMs: number };
+
+function summarise(name: string, times: number[]): TTiming {
+  const sorted = [...times].sort((a, b) => a - b);
+  const at = (q: number) => sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))] ?? 0;
+  const round = (ms: number) => Math.round(ms * 10) / 10;
+  return {
+    name,
+    samples: times.length,
+    p50Ms: round(at(0.5)),
+    p95Ms: round(at(0.95)),
+    maxMs: round(sorted.at(-1) ?? 0),
+  };
+}
+
+async function time(name: string, fn: () => Promise<unknown>, samples = SAMPLES): Promise<TTiming> {
+  await fn(); // warm-up: plans, caches, JIT
+  const times: number[] = [];
+  for (let i = 0; i < samples; i++) {
+    const started = performance.now();
+    await fn();
+    times.push(performance.now() - started);
+  }
+  const result = summarise(name, times);
+  console.log(
+    `  ${name.padEnd(46)} p50 ${String(result.p50Ms).padStart(7)} ms   p95 ${String(result.p95Ms).padStart(7)} ms`,
+  );
+  return result;
+}
+
+async function signIn(base: string): Promise<string> {
+  const csrfResponse = await fetch(`${base}/api/auth/csrf`);
+  const cookies = csrfResponse.headers.getSetCookie().map((c) => c.split(";")[0]);
+  const { csrfToken } = (await csrfResponse.json()) as { csrfToken: string };
+  const response = await fetch(`${base}/api/auth/callback/credentials`, {
+    method: "POST",
+    redirect: "manual",
+    headers: { "content-type": "application/x-www-form-urlencoded", cookie: cookies.join("; ") },
+    body: new URLSearchParams({ csrfToken, email: PLATFORM.email, password: "switchyard", json: "true" }),
+  });
+  const session = response.headers
+    .getSetCookie()
+    .map((c) => c.split(";")[0])
+    .find((c) => c?.startsWith("next-auth.session-token="));
+  if (!session) throw new Error(`sign-in failed: HTTP ${response.status}`);
+  return session;
+}
+
+async function waitFor(url: string, timeoutMs = 120_000) {
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    try {
+      if ((await fetch(url)).ok) return;
+    } catch {
+      // not up yet
+    }
+    await new Promise((r) => setTimeout(r, 500));
+  }
+  throw new Error(`${url} did not answer within ${timeoutMs / 1000} s`);
+}
+
+async function main() {
+  const kind = (await isPostgresAvailable()) ? "postgres" : "pglite";
+  console.log(`bench:console on ${kind}: building the large estate…`);
+  const t = await createTestDb(kind);
+  try {
+    const seeded = performance.now();
+    await seedDemo(t.db);
+    const grown = await growEstate(t.db, SCALES.large ?? { sites: 500, nodes: 50_000, datasets: 5_000 });
+    const { prisma } = t.db;
+    const estate = {
+      sites: await prisma.site.count(),
+      nodes: await prisma.gpuNode.count(),
+      datasets: await prisma.dataset.count(),
+      seedMs: Math.round(performance.now() - seeded),
+      growMs: grown.ms,
+    };
+    console.log(`  estate: ${JSON.stringify(estate)}`);
+
+    console.log("procedures (in-process caller, as a platform engineer):");
+    const api = createCallerFactory(appRouter)(createInnerContext({ prisma, user: PLATFORM }));
+    const callers = api as unknown as Record<string, Record<string, (input?: unknown) => Promise<unknown>>>;
+    const procedures: TTiming[] = [
+      await time("overview.get", () => api.overview.get()),
+      await time("site.list (page 1, by name)", () => api.site.list({ pageSize: 50 })),
+      await time("site.list (page 8, by country desc)", () =>
+        api.site.list({ pageSize: 50, page: 8, sort: "country", direction: "desc" }),
+      ),
+      await time("site.list (kind=CLOUD, search)", () => api.site.list({ kind: "CLOUD", search: "tokyo" })),
+      await time("site.byId (dc-ashburn)", () => api.site.byId({ id: "site-dc-ashburn" })),
+      await time("site.locations (map)", () => api.site.locations()),
+      await time("export sites CSV (all pages)", () => exportCsv(prisma, "sites", new URLSearchParams()), 5),
+    ];
+    // Lists added by other domains are measured when present.
+    for (const [router, input] of [
+      ["node", { pageSize: 50 }],
+      ["dataset", { pageSize: 50 }],
+      ["team", { pageSize: 50 }],
+    ] as const) {
+      const list = callers[router]?.list;
+      if (list && `${router}.list` in appRouter._def.procedures)
+        procedures.push(await time(`${router}.list (page 1)`, () => list(input)));
+    }
+
+    console.log("pages (production build over HTTP, signed in):");
+    const env = {
+      ...process.env,
+      DATABASE_URL: t.url ?? "",
+      PORT: String(PORT),
+      NEXTAUTH_URL: `http://localhost:${PORT}`,
+      NEXTAUTH_SECRET: "bench-secret",
+    };
+    if (kind === "pglite") throw new Error("page timings need PostgreSQL (PGlite allows one process)");
+    const server = spawn(
+      process.execPath,
+      [join(ROOT, "node_modules/next/dist/bin/next"), "start", "--port", String(PORT)],
+      {
+        cwd: join(ROOT, "apps/web"),
+        env,
+        stdio: "ignore",
+      },
+    );
+    const pages: TTiming[] = [];
+    try {
+      const base = `http://localhost:${PORT}`;
+      await waitFor(`${base}/api/health`);
+      const cookie = await signIn(base);
+      const get = (path: string) => async () => {
+        const response = await fetch(`${base}${path}`, { headers: { cookie }, redirect: "manual" });
+        if (response.status !== 200) throw new Error(`${path}: HTTP ${response.status}`);
+        await response.text();
+      };
+      const input = encodeURIComponent(
+        JSON.stringify({ 0: { json: { pageSize: 25, sort: "name", direction: "asc" } } }),
+      );
+      for (const path of [
+        "/",
+        "/sites",
+        "/sites/site-dc-ashburn",
+        "/nodes",
+        "/datasets",
+        "/teams",
+        `/api/trpc/site.list?batch=1&input=${input}`,
+      ]) {
+        pages.push(await time(`GET ${path.length > 40 ? `${path.slice(0, 37)}...` : path}`, get(path), 10));
+      }
+    } finally {
+      server.kill();
+    }
+
+    const out = join(ROOT, "bench/results/console.json");
+    mkdirSync(join(ROOT, "bench/results"), { recursive: true });
+    writeFileSync(out, `${JSON.stringify({ database: kind, estate, procedures, pages }, null, 2)}\n`);
+    console.log(`wrote ${out}`);
+  } finally {
+    await t.cleanup();
+  }
+}
+
+main().catch((error: unknown) => {
+  console.error(`bench:console failed: ${error instanceof Error ? error.message : String(error)}`);
+  process.exit(1);
+});
