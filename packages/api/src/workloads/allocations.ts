@@ -1,0 +1,44 @@
+import type { Prisma } from "@switchyard/db";
+import { AppError } from "../errors.ts";
+
+export type TNodeAssignment = { nodeId: string; gpus: number };
+
+/**
+ * Holds GPUs on nodes for a workload inside the caller's transaction. Each node is taken
+ * with one guarded UPDATE (READY, and enough free GPUs at that instant), so concurrent
+ * schedulers can never over-allocate, at READ COMMITTED on PostgreSQL as on PGlite; the
+ * CHECK constraint on GpuNode is the last line of defence. Any node that no longer fits
+ * aborts the whole transaction: no allocation is half-written.
+ */
+export async function holdGpus(
+  tx: Prisma.TransactionClient,
+  workloadId: string,
+  assignments: TNodeAssignment[],
+  decisionId: string | null,
+): Promise<void> {
+  // A stable order keeps two gangs that want the same nodes from deadlocking.
+  const ordered = [...assignments].sort((a, b) => a.nodeId.localeCompare(b.nodeId));
+  for (const { nodeId, gpus } of ordered) {
+    const taken = await tx.$executeRaw`
+      UPDATE "GpuNode" SET "gpuAllocated" = "gpuAllocated" + ${gpus}, "updatedAt" = now()
+       WHERE "id" = ${nodeId} AND "status" = 'READY' AND "gpuAllocated" + ${gpus} <= "gpuCount"`;
+    if (taken !== 1) {
+      throw new AppError("CAPACITY_EXCEEDED", `node ${nodeId} cannot hold ${gpus} more GPUs for ${workloadId}`, {
+        userMessage: `Node ${nodeId.replace(/^node-/, "")} no longer has ${gpus} free GPUs; place the workload again.`,
+      });
+    }
+  }
+  await tx.allocation.createMany({ data: ordered.map((a) => ({ workloadId, nodeId: a.nodeId, gpus: a.gpus, decisionId })) });
+}
+
+/** Gives back every GPU a workload holds; returns how many. */
+export async function releaseGpus(tx: Prisma.TransactionClient, workloadId: string, now: Date): Promise<number> {
+  const active = await tx.allocation.findMany({ where: { workloadId, status: "ACTIVE" }, select: { id: true, nodeId: true, gpus: true } });
+  for (const allocation of active) {
+    await tx.$executeRaw`UPDATE "GpuNode" SET "gpuAllocated" = "gpuAllocated" - ${allocation.gpus}, "updatedAt" = now() WHERE "id" = ${allocation.nodeId}`;
+  }
+  if (active.length > 0) {
+    await tx.allocation.updateMany({ where: { id: { in: active.map((a) => a.id) } }, data: { status: "RELEASED", releasedAt: now } });
+  }
+  return active.reduce((sum, a) => sum + a.gpus, 0);
+}
