@@ -23,22 +23,38 @@ export async function holdGpus(
       UPDATE "GpuNode" SET "gpuAllocated" = "gpuAllocated" + ${gpus}, "updatedAt" = now()
        WHERE "id" = ${nodeId} AND "status" = 'READY' AND "gpuAllocated" + ${gpus} <= "gpuCount"`;
     if (taken !== 1) {
-      throw new AppError("CAPACITY_EXCEEDED", `node ${nodeId} cannot hold ${gpus} more GPUs for ${workloadId}`, {
-        userMessage: `Node ${nodeId.replace(/^node-/, "")} no longer has ${gpus} free GPUs; place the workload again.`,
-      });
+      throw new AppError(
+        "CAPACITY_EXCEEDED",
+        `node ${nodeId} cannot hold ${gpus} more GPUs for ${workloadId}`,
+        {
+          userMessage: `Node ${nodeId.replace(/^node-/, "")} no longer has ${gpus} free GPUs; place the workload again.`,
+        },
+      );
     }
   }
-  await tx.allocation.createMany({ data: ordered.map((a) => ({ workloadId, nodeId: a.nodeId, gpus: a.gpus, decisionId })) });
+  await tx.allocation.createMany({
+    data: ordered.map((a) => ({ workloadId, nodeId: a.nodeId, gpus: a.gpus, decisionId })),
+  });
 }
 
 /** Gives back every GPU a workload holds; returns how many. */
-export async function releaseGpus(tx: Prisma.TransactionClient, workloadId: string, now: Date): Promise<number> {
-  const active = await tx.allocation.findMany({ where: { workloadId, status: "ACTIVE" }, select: { id: true, nodeId: true, gpus: true } });
+export async function releaseGpus(
+  tx: Prisma.TransactionClient,
+  workloadId: string,
+  now: Date,
+): Promise<number> {
+  const active = await tx.allocation.findMany({
+    where: { workloadId, status: "ACTIVE" },
+    select: { id: true, nodeId: true, gpus: true },
+  });
   for (const allocation of active) {
     await tx.$executeRaw`UPDATE "GpuNode" SET "gpuAllocated" = "gpuAllocated" - ${allocation.gpus}, "updatedAt" = now() WHERE "id" = ${allocation.nodeId}`;
   }
   if (active.length > 0) {
-    await tx.allocation.updateMany({ where: { id: { in: active.map((a) => a.id) } }, data: { status: "RELEASED", releasedAt: now } });
+    await tx.allocation.updateMany({
+      where: { id: { in: active.map((a) => a.id) } },
+      data: { status: "RELEASED", releasedAt: now },
+    });
   }
   return active.reduce((sum, a) => sum + a.gpus, 0);
 }

@@ -30,9 +30,13 @@ describe("workload state machine", () => {
   it("names the allowed states in a refusal", () => {
     expect(checkTransition("PENDING", "RUNNING")).toEqual({
       ok: false,
-      message: "A PENDING workload cannot become RUNNING; it can become AWAITING_APPROVAL, SCHEDULED, REJECTED, CANCELLED.",
+      message:
+        "A PENDING workload cannot become RUNNING; it can become AWAITING_APPROVAL, SCHEDULED, REJECTED, CANCELLED.",
     });
-    expect(checkTransition("SUCCEEDED", "RUNNING")).toEqual({ ok: false, message: "A SUCCEEDED workload is finished; it cannot become RUNNING." });
+    expect(checkTransition("SUCCEEDED", "RUNNING")).toEqual({
+      ok: false,
+      message: "A SUCCEEDED workload is finished; it cannot become RUNNING.",
+    });
   });
 
   it("lets every live state be cancelled and nothing leave a terminal state", () => {

@@ -4,7 +4,13 @@ import type { TAudit } from "../lib/audited.ts";
 import { releaseGpus } from "./allocations.ts";
 import { checkTransition, HOLDING_STATES } from "./state-machine.ts";
 
-export type TTransition = { workloadId: string; to: WorkloadState; actorId: string | null; reason: string; now: Date };
+export type TTransition = {
+  workloadId: string;
+  to: WorkloadState;
+  actorId: string | null;
+  reason: string;
+  now: Date;
+};
 
 /**
  * Moves a workload to another state inside the caller's transaction: locks its row, refuses
@@ -12,13 +18,24 @@ export type TTransition = { workloadId: string; to: WorkloadState; actorId: stri
  * and records the event and an audit entry.
  */
 export async function transitionWorkload(tx: Prisma.TransactionClient, audit: TAudit, t: TTransition) {
-  const rows = await tx.$queryRaw<{ state: WorkloadState }[]>`SELECT "state" FROM "Workload" WHERE "id" = ${t.workloadId} FOR UPDATE`;
+  const rows = await tx.$queryRaw<
+    { state: WorkloadState }[]
+  >`SELECT "state" FROM "Workload" WHERE "id" = ${t.workloadId} FOR UPDATE`;
   const from = rows[0]?.state;
-  if (!from) throw new AppError("NOT_FOUND", `workload ${t.workloadId} not found`, { userMessage: "This workload does not exist." });
+  if (!from)
+    throw new AppError("NOT_FOUND", `workload ${t.workloadId} not found`, {
+      userMessage: "This workload does not exist.",
+    });
   const check = checkTransition(from, t.to);
-  if (!check.ok) throw new AppError("CONFLICT", `workload ${t.workloadId}: ${from} -> ${t.to} refused`, { userMessage: check.message });
+  if (!check.ok)
+    throw new AppError("CONFLICT", `workload ${t.workloadId}: ${from} -> ${t.to} refused`, {
+      userMessage: check.message,
+    });
 
-  const released = HOLDING_STATES.includes(from) && !HOLDING_STATES.includes(t.to) ? await releaseGpus(tx, t.workloadId, t.now) : 0;
+  const released =
+    HOLDING_STATES.includes(from) && !HOLDING_STATES.includes(t.to)
+      ? await releaseGpus(tx, t.workloadId, t.now)
+      : 0;
   await tx.workload.update({
     where: { id: t.workloadId },
     data: {
@@ -29,7 +46,16 @@ export async function transitionWorkload(tx: Prisma.TransactionClient, audit: TA
       ...(t.to === "PENDING" ? { siteId: null } : {}),
     },
   });
-  await tx.workloadEvent.create({ data: { workloadId: t.workloadId, fromState: from, toState: t.to, actorId: t.actorId, reason: t.reason, createdAt: t.now } });
+  await tx.workloadEvent.create({
+    data: {
+      workloadId: t.workloadId,
+      fromState: from,
+      toState: t.to,
+      actorId: t.actorId,
+      reason: t.reason,
+      createdAt: t.now,
+    },
+  });
   await audit({
     action: `workload.${t.to.toLowerCase()}`,
     objectType: "Workload",
