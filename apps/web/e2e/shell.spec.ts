@@ -57,7 +57,6 @@ test("pages that later work fills say so honestly", async ({ page }) => {
   for (const [path, heading] of [
     ["/workloads", "Workloads"],
     ["/approvals", "Approvals inbox"],
-    ["/audit", "Audit log"],
   ] as const) {
     await page.goto(path);
     await expect(page.getByRole("heading", { name: heading })).toBeVisible();

@@ -1,5 +1,6 @@
 // Input schemas shared by procedures and the console's forms (client-safe: zod only).
 
+export { AUDIT_SORT_KEYS, type TListAuditInput, ZListAuditInput } from "./router/audit/audit.schema.ts";
 export {
   MAX_CATALOG_BYTES,
   type TCatalogImportInput,

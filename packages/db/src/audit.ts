@@ -94,3 +94,65 @@ export async function appendAuditEvent(tx: Prisma.TransactionClient, input: TAud
     },
   });
 }
+
+export type TAuditVerification =
+  | { ok: true; checked: number }
+  | { ok: false; checked: number; firstBroken: { seq: bigint; reason: string } };
+
+/**
+ * Walks the whole chain in order and recomputes every hash: an edited event changes its
+ * hash, a deleted or reordered one breaks the prevHash link. Reports the first broken link.
+ */
+export async function verifyAuditChain(
+  prisma: Pick<Prisma.TransactionClient, "auditEvent">,
+  batchSize = 2_000,
+): Promise<TAuditVerification> {
+  let prevHash = AUDIT_GENESIS_HASH;
+  let checked = 0;
+  let after: bigint | undefined;
+  for (;;) {
+    const events = await prisma.auditEvent.findMany({
+      where: after === undefined ? {} : { seq: { gt: after } },
+      orderBy: { seq: "asc" },
+      take: batchSize,
+    });
+    for (const event of events) {
+      if (event.prevHash !== prevHash) {
+        return {
+          ok: false,
+          checked,
+          firstBroken: {
+            seq: event.seq,
+            reason:
+              "its link to the previous event is broken (an event before it was deleted, inserted or reordered)",
+          },
+        };
+      }
+      const expected = hashAuditEvent(prevHash, {
+        actorId: event.actorId,
+        actorLabel: event.actorLabel,
+        action: event.action,
+        objectType: event.objectType,
+        objectId: event.objectId,
+        before: event.before ?? null,
+        after: event.after ?? null,
+        requestId: event.requestId,
+        createdAt: event.createdAt,
+      });
+      if (expected !== event.hash) {
+        return {
+          ok: false,
+          checked,
+          firstBroken: {
+            seq: event.seq,
+            reason: "its content does not match its hash (the event was edited)",
+          },
+        };
+      }
+      prevHash = event.hash;
+      checked++;
+    }
+    if (events.length < batchSize) return { ok: true, checked };
+    after = events.at(-1)?.seq;
+  }
+}

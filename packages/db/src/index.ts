@@ -4,6 +4,8 @@ export {
   canonicalJson,
   hashAuditEvent,
   type TAuditInput,
+  type TAuditVerification,
+  verifyAuditChain,
 } from "./audit.ts";
 export { createDb, type Db, getDb, getPrisma } from "./client.ts";
 export {

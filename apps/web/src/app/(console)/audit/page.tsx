@@ -1,21 +1,33 @@
 import { FileClock } from "lucide-react";
 import type { Metadata } from "next";
+import { Suspense } from "react";
 import { EmptyState } from "~/components/empty-state";
 import { PageHeader } from "~/components/page-header";
+import { getSessionUser } from "~/server/auth";
+import { AuditLog } from "./audit-log";
 
 export const metadata: Metadata = { title: "Audit" };
 
-export default function AuditPage() {
+const AUDIT_READERS = ["ADMIN", "PLATFORM_ENGINEER", "DATA_STEWARD"];
+
+export default async function AuditPage() {
+  const user = await getSessionUser();
   return (
     <>
       <PageHeader
         title="Audit log"
         description="Who did what to which object, with before and after, in a hash chain that can be verified."
       />
-      <EmptyState icon={FileClock} title="Not available yet">
-        The audit log viewer and chain verification arrive with the governance work. Events are already being
-        recorded.
-      </EmptyState>
+      {user && AUDIT_READERS.includes(user.role) ? (
+        <Suspense fallback={<p className="text-sm text-muted">Loading the audit log…</p>}>
+          <AuditLog />
+        </Suspense>
+      ) : (
+        <EmptyState icon={FileClock} title="Not for your role">
+          The audit log shows before-and-after snapshots of everything in the estate. Admins, platform
+          engineers and data stewards can read it.
+        </EmptyState>
+      )}
     </>
   );
 }

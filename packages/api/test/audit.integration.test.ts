@@ -1,0 +1,82 @@
+import { seedDemo } from "@switchyard/db/seed";
+import { createTestDb, type TTestDb, testDbKinds } from "@switchyard/db/testing";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import type { TSessionUser } from "../src/auth/session.ts";
+import { appRouter } from "../src/root.ts";
+import { createCallerFactory, createInnerContext } from "../src/trpc.ts";
+
+const createCaller = createCallerFactory(appRouter);
+const ADMIN: TSessionUser = { id: "user-admin", email: "admin@switchyard.demo", name: "Ada", role: "ADMIN" };
+const STEWARD: TSessionUser = {
+  id: "user-steward",
+  email: "steward@switchyard.demo",
+  name: "Sam",
+  role: "DATA_STEWARD",
+};
+const VIEWER: TSessionUser = {
+  id: "user-viewer",
+  email: "viewer@switchyard.demo",
+  name: "Val",
+  role: "VIEWER",
+};
+
+describe.each(await testDbKinds())("audit log [%s]", (kind) => {
+  let t: TTestDb;
+  const as = (u: TSessionUser) => createCaller(createInnerContext({ prisma: t.db.prisma, user: u }));
+
+  beforeAll(async () => {
+    t = await createTestDb(kind);
+    await seedDemo(t.db);
+    // A few real mutations to chain after the seed's event.
+    const site = await as(ADMIN).site.byId({ id: "site-dc-stockholm" });
+    for (const usd of [1.0, 1.01, 1.02]) {
+      await as(ADMIN).site.update({
+        id: site.id,
+        data: { ...site, prices: [{ gpuModel: "A100-80GB", usdPerGpuHour: usd }], latencies: site.latencies },
+      });
+    }
+  });
+  afterAll(() => t.cleanup());
+
+  it("lists events newest first with filters, for the roles that run the estate only", async () => {
+    const page = await as(STEWARD).audit.list({ objectType: "Site" });
+    expect(page.total).toBe(3);
+    expect(page.rows.map((r) => r.action)).toEqual(["site.update", "site.update", "site.update"]);
+    expect(Number(page.rows[0]?.seq)).toBeGreaterThan(Number(page.rows[1]?.seq));
+    expect((await as(ADMIN).audit.list({ search: "admin@" })).total).toBe(3);
+    await expect(as(VIEWER).audit.list({})).rejects.toMatchObject({ code: "FORBIDDEN" });
+  });
+
+  it("verifies an intact chain", async () => {
+    expect(await as(ADMIN).audit.verify()).toEqual({ ok: true, checked: 4 });
+  });
+
+  it("finds an edited event", async () => {
+    const [second] = await t.db.prisma.auditEvent.findMany({ orderBy: { seq: "asc" }, skip: 2, take: 1 });
+    await t.db.prisma
+      .$executeRaw`UPDATE "AuditEvent" SET "after" = jsonb_set("after", '{status}', '"MAINTENANCE"') WHERE "seq" = ${second?.seq}`;
+    expect(await as(ADMIN).audit.verify()).toEqual({
+      ok: false,
+      checked: 2,
+      firstBroken: {
+        seq: String(second?.seq),
+        reason: "its content does not match its hash (the event was edited)",
+      },
+    });
+  });
+
+  it("finds a deleted event", async () => {
+    const events = await t.db.prisma.auditEvent.findMany({ orderBy: { seq: "asc" } });
+    // Repair the edit from the previous test by deleting the edited event: the next link breaks.
+    await t.db.prisma.auditEvent.delete({ where: { seq: events[2]?.seq } });
+    const result = await as(ADMIN).audit.verify();
+    expect(result).toMatchObject({
+      ok: false,
+      checked: 2,
+      firstBroken: {
+        seq: String(events[3]?.seq),
+        reason: expect.stringContaining("link to the previous event is broken"),
+      },
+    });
+  });
+});
