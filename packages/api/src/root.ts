@@ -1,12 +1,18 @@
+import { datasetRouter } from "./router/dataset/router.ts";
 import { meRouter } from "./router/me.ts";
+import { nodeRouter } from "./router/node/router.ts";
 import { overviewRouter } from "./router/overview/router.ts";
 import { siteRouter } from "./router/site/router.ts";
+import { teamRouter } from "./router/team/router.ts";
 import { createTRPCRouter } from "./trpc.ts";
 
 export const appRouter = createTRPCRouter({
   me: meRouter,
   overview: overviewRouter,
   site: siteRouter,
+  node: nodeRouter,
+  dataset: datasetRouter,
+  team: teamRouter,
 });
 
 export type AppRouter = typeof appRouter;
