@@ -92,7 +92,11 @@ export const EXPORTS: Record<string, TExport<{ page: number; pageSize: number },
       {
         header: "quotas",
         value: (r) =>
-          join(r.quotas.map((q) => `${q.gpuModel} used ${q.usedGpus} guaranteed ${q.guaranteedGpus} limit ${q.limitGpus}`)),
+          join(
+            r.quotas.map(
+              (q) => `${q.gpuModel} used ${q.usedGpus} guaranteed ${q.guaranteedGpus} limit ${q.limitGpus}`,
+            ),
+          ),
       },
       { header: "gpus_in_use", value: (r) => r.usage.reduce((sum, u) => sum + u.gpus, 0) },
     ],

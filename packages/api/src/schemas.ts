@@ -1,4 +1,19 @@
 // Input schemas shared by procedures and the console's forms (client-safe: zod only).
+
+export { type TReplicaInput, ZDatasetId, ZReplicaInput } from "./router/dataset/dataset.schema.ts";
+export {
+  CLASSIFICATIONS,
+  DATASET_SORT_KEYS,
+  type TListDatasetsInput,
+  ZListDatasetsInput,
+} from "./router/dataset/list-datasets.schema.ts";
+export {
+  NODE_SORT_KEYS,
+  NODE_STATUSES,
+  type TListNodesInput,
+  ZListNodesInput,
+} from "./router/node/list-nodes.schema.ts";
+export { type TNodeInput, ZNodeId, ZNodeInput, ZNodeSelection } from "./router/node/node.schema.ts";
 export {
   SITE_KINDS,
   SITE_SORT_KEYS,
@@ -13,20 +28,6 @@ export {
   ZSiteInput,
   ZUpdateSiteInput,
 } from "./router/site/site.schema.ts";
-export {
-  NODE_SORT_KEYS,
-  NODE_STATUSES,
-  type TListNodesInput,
-  ZListNodesInput,
-} from "./router/node/list-nodes.schema.ts";
-export { type TNodeInput, ZNodeId, ZNodeInput, ZNodeSelection } from "./router/node/node.schema.ts";
-export {
-  CLASSIFICATIONS,
-  DATASET_SORT_KEYS,
-  type TListDatasetsInput,
-  ZListDatasetsInput,
-} from "./router/dataset/list-datasets.schema.ts";
-export { type TReplicaInput, ZDatasetId, ZReplicaInput } from "./router/dataset/dataset.schema.ts";
 export { TEAM_SORT_KEYS, type TListTeamsInput, ZListTeamsInput } from "./router/team/list-teams.schema.ts";
 export {
   ANY_GPU_MODEL,

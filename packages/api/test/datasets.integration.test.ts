@@ -101,7 +101,9 @@ describe.each(await testDbKinds())("dataset procedures [%s]", (kind) => {
     const candidates = await as(USERS.viewer).dataset.replicaCandidates({ id: "dataset-claims-2025" });
     const bySlug = new Map(candidates.map((c) => [c.slug, c]));
     expect(bySlug.has("dc-ashburn")).toBe(false);
-    expect(bySlug.get("dc-frankfurt")?.violation).toBe("claims-2025 may only reside in US; dc-frankfurt is in DE");
+    expect(bySlug.get("dc-frankfurt")?.violation).toBe(
+      "claims-2025 may only reside in US; dc-frankfurt is in DE",
+    );
     expect(bySlug.get("aws-us-east-1")?.violation).toBeNull();
     const ct = await as(USERS.viewer).dataset.replicaCandidates({ id: "dataset-patient-imaging-ct" });
     expect(ct.find((c) => c.slug === "aws-us-east-1")?.violation).toBe(
@@ -111,7 +113,11 @@ describe.each(await testDbKinds())("dataset procedures [%s]", (kind) => {
 
   it("refuses a replica where residency forbids it, naming the rule, and writes nothing", async () => {
     const cases = [
-      ["dataset-claims-2025", "site-dc-frankfurt", "claims-2025 may only reside in US; dc-frankfurt is in DE"],
+      [
+        "dataset-claims-2025",
+        "site-dc-frankfurt",
+        "claims-2025 may only reside in US; dc-frankfurt is in DE",
+      ],
       [
         "dataset-patient-imaging-ct",
         "site-aws-us-east-1",
@@ -137,9 +143,15 @@ describe.each(await testDbKinds())("dataset procedures [%s]", (kind) => {
   });
 
   it("refuses decommissioned sites, unknown sites and duplicates", async () => {
-    await t.db.prisma.site.update({ where: { id: "site-aws-us-west-2" }, data: { status: "DECOMMISSIONED" } });
+    await t.db.prisma.site.update({
+      where: { id: "site-aws-us-west-2" },
+      data: { status: "DECOMMISSIONED" },
+    });
     const retired = await errorOf(
-      as(USERS.admin).dataset.addReplica({ datasetId: "dataset-web-crawl-2026", siteId: "site-aws-us-west-2" }),
+      as(USERS.admin).dataset.addReplica({
+        datasetId: "dataset-web-crawl-2026",
+        siteId: "site-aws-us-west-2",
+      }),
     );
     expect(retired).toMatchObject({
       code: "BAD_REQUEST",
@@ -147,19 +159,26 @@ describe.each(await testDbKinds())("dataset procedures [%s]", (kind) => {
     });
     await t.db.prisma.site.update({ where: { id: "site-aws-us-west-2" }, data: { status: "ACTIVE" } });
     expect(
-      await errorOf(as(USERS.admin).dataset.addReplica({ datasetId: "dataset-web-crawl-2026", siteId: "site-x" })),
+      await errorOf(
+        as(USERS.admin).dataset.addReplica({ datasetId: "dataset-web-crawl-2026", siteId: "site-x" }),
+      ),
     ).toMatchObject({ code: "NOT_FOUND", fields: ["siteId"] });
     expect(
       await errorOf(
-        as(USERS.admin).dataset.addReplica({ datasetId: "dataset-web-crawl-2026", siteId: "site-dc-ashburn" }),
+        as(USERS.admin).dataset.addReplica({
+          datasetId: "dataset-web-crawl-2026",
+          siteId: "site-dc-ashburn",
+        }),
       ),
     ).toMatchObject({ code: "CONFLICT", message: "dc-ashburn already holds a replica of web-crawl-2026." });
     expect(
-      await errorOf(as(USERS.admin).dataset.addReplica({ datasetId: "dataset-x", siteId: "site-dc-ashburn" })),
+      await errorOf(
+        as(USERS.admin).dataset.addReplica({ datasetId: "dataset-x", siteId: "site-dc-ashburn" }),
+      ),
     ).toMatchObject({ code: "NOT_FOUND", message: "This dataset does not exist." });
-    expect(await errorOf(as(USERS.admin).dataset.addReplica({ datasetId: "dataset-x", siteId: " " }))).toMatchObject(
-      { code: "BAD_REQUEST", fields: ["siteId"] },
-    );
+    expect(
+      await errorOf(as(USERS.admin).dataset.addReplica({ datasetId: "dataset-x", siteId: " " })),
+    ).toMatchObject({ code: "BAD_REQUEST", fields: ["siteId"] });
   });
 
   it("lets a steward add a replica of a dataset they steward, audited with before and after", async () => {
@@ -176,7 +195,9 @@ describe.each(await testDbKinds())("dataset procedures [%s]", (kind) => {
       where: { objectId: "dataset-claims-2025", action: "dataset.replica.add" },
     });
     expect(event).toMatchObject({ objectType: "Dataset", actorId: "user-steward" });
-    expect((event.before as { replicas: { site: string }[] }).replicas.map((r) => r.site)).toEqual(["dc-ashburn"]);
+    expect((event.before as { replicas: { site: string }[] }).replicas.map((r) => r.site)).toEqual([
+      "dc-ashburn",
+    ]);
     expect((event.after as { replicas: { site: string }[] }).replicas.map((r) => r.site)).toEqual([
       "aws-us-east-1",
       "dc-ashburn",
@@ -188,12 +209,13 @@ describe.each(await testDbKinds())("dataset procedures [%s]", (kind) => {
     const steward = await errorOf(as(USERS.steward).dataset.addReplica(input));
     expect(steward).toEqual({
       code: "FORBIDDEN",
-      message: "You are not a steward of web-crawl-2026; only its stewards, admins and platform engineers change it.",
+      message:
+        "You are not a steward of web-crawl-2026; only its stewards, admins and platform engineers change it.",
       fields: [],
     });
-    expect(await errorOf(as(USERS.steward).dataset.removeReplica({ ...input, siteId: "site-dc-ashburn" }))).toMatchObject(
-      { code: "FORBIDDEN" },
-    );
+    expect(
+      await errorOf(as(USERS.steward).dataset.removeReplica({ ...input, siteId: "site-dc-ashburn" })),
+    ).toMatchObject({ code: "FORBIDDEN" });
     for (const user of [USERS.viewer, USERS.engineer]) {
       for (const call of [
         as(user).dataset.addReplica({ datasetId: "dataset-claims-2025", siteId: "site-aws-us-west-2" }),
@@ -214,7 +236,10 @@ describe.each(await testDbKinds())("dataset procedures [%s]", (kind) => {
 
   it("refuses to remove the last replica", async () => {
     const error = await errorOf(
-      as(USERS.admin).dataset.removeReplica({ datasetId: "dataset-llm-checkpoints-70b", siteId: "site-dc-ashburn" }),
+      as(USERS.admin).dataset.removeReplica({
+        datasetId: "dataset-llm-checkpoints-70b",
+        siteId: "site-dc-ashburn",
+      }),
     );
     expect(error).toEqual({
       code: "CONFLICT",
@@ -228,11 +253,15 @@ describe.each(await testDbKinds())("dataset procedures [%s]", (kind) => {
 
   it("keeps a replica that a running workload reads there", async () => {
     const error = await errorOf(
-      as(USERS.platform).dataset.removeReplica({ datasetId: "dataset-web-crawl-2026", siteId: "site-dc-ashburn" }),
+      as(USERS.platform).dataset.removeReplica({
+        datasetId: "dataset-web-crawl-2026",
+        siteId: "site-dc-ashburn",
+      }),
     );
     expect(error).toMatchObject({
       code: "CONFLICT",
-      message: "pretrain-70b-r3 reads web-crawl-2026 at dc-ashburn; the replica stays until it finishes or moves.",
+      message:
+        "pretrain-70b-r3 reads web-crawl-2026 at dc-ashburn; the replica stays until it finishes or moves.",
     });
     expect(await replicaSites("dataset-web-crawl-2026")).toHaveLength(3);
   });
@@ -250,12 +279,19 @@ describe.each(await testDbKinds())("dataset procedures [%s]", (kind) => {
       fields: ["siteId"],
     });
     // The steward's own dataset: removing the copy added earlier leaves the original.
-    await as(USERS.steward).dataset.removeReplica({ datasetId: "dataset-claims-2025", siteId: "site-aws-us-east-1" });
+    await as(USERS.steward).dataset.removeReplica({
+      datasetId: "dataset-claims-2025",
+      siteId: "site-aws-us-east-1",
+    });
     expect(await replicaSites("dataset-claims-2025")).toEqual(["site-dc-ashburn"]);
   });
 
   it("exports the filtered datasets as CSV", async () => {
-    const csv = await exportCsv(t.db.prisma, "datasets", new URLSearchParams({ classification: "REGULATED" }));
+    const csv = await exportCsv(
+      t.db.prisma,
+      "datasets",
+      new URLSearchParams({ classification: "REGULATED" }),
+    );
     const lines = csv.trim().split("\n");
     expect(lines[0]).toBe(
       "slug,name,classification,regulations,residency_countries,residency_jurisdictions,on_prem_only,size_bytes,owner_team,replicas,stewards",

@@ -12,7 +12,12 @@ export const USERS = {
     name: "Pat Platform",
     role: "PLATFORM_ENGINEER",
   },
-  steward: { id: "user-steward", email: "steward@switchyard.demo", name: "Sam Steward", role: "DATA_STEWARD" },
+  steward: {
+    id: "user-steward",
+    email: "steward@switchyard.demo",
+    name: "Sam Steward",
+    role: "DATA_STEWARD",
+  },
   engineer: {
     id: "user-engineer",
     email: "engineer@switchyard.demo",

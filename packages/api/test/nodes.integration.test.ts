@@ -116,7 +116,11 @@ describe.each(await testDbKinds())("node procedures [%s]", (kind) => {
     expect(node.site.slug).toBe("dc-ashburn");
     expect(node.gpuFree).toBe(node.gpuCount - node.gpuAllocated);
     expect(node.allocations).toContainEqual(
-      expect.objectContaining({ status: "ACTIVE", gpus: 8, workload: expect.objectContaining({ name: "pretrain-70b-r3" }) }),
+      expect.objectContaining({
+        status: "ACTIVE",
+        gpus: 8,
+        workload: expect.objectContaining({ name: "pretrain-70b-r3" }),
+      }),
     );
     expect(await errorOf(as(USERS.viewer).node.byId({ id: "node-nope" }))).toMatchObject({
       code: "NOT_FOUND",
@@ -132,21 +136,27 @@ describe.each(await testDbKinds())("node procedures [%s]", (kind) => {
     expect(event).toMatchObject({ action: "node.create", objectType: "GpuNode", actorId: "user-platform" });
     expect(event.after).toMatchObject({ hostname: "dc-ashburn-h100-900", gpuCount: 8, status: "READY" });
 
-    const duplicate = await errorOf(as(USERS.admin).node.create(newNode({ hostname: "DC-Ashburn-H100-900" })));
+    const duplicate = await errorOf(
+      as(USERS.admin).node.create(newNode({ hostname: "DC-Ashburn-H100-900" })),
+    );
     expect(duplicate).toMatchObject({
       code: "CONFLICT",
       fields: ["hostname"],
       message: "dc-ashburn already has a node named dc-ashburn-h100-900.",
     });
     // The same hostname at another site is fine.
-    await expect(as(USERS.admin).node.create(newNode({ siteId: "site-dc-frankfurt" }))).resolves.toMatchObject({
+    await expect(
+      as(USERS.admin).node.create(newNode({ siteId: "site-dc-frankfurt" })),
+    ).resolves.toMatchObject({
       hostname: "dc-ashburn-h100-900",
     });
   });
 
   it("refuses node input that breaks the schema or the estate, naming the field", async () => {
     const bad = await errorOf(
-      as(USERS.admin).node.create(newNode({ hostname: "not a host!", gpuCount: 0, gpuModel: "Z80" as "H100" })),
+      as(USERS.admin).node.create(
+        newNode({ hostname: "not a host!", gpuCount: 0, gpuModel: "Z80" as "H100" }),
+      ),
     );
     expect(bad).toMatchObject({ code: "BAD_REQUEST", fields: ["gpuCount", "gpuModel", "hostname"] });
     const missing = await errorOf(as(USERS.admin).node.create(newNode({ siteId: "site-atlantis" })));
@@ -206,8 +216,14 @@ describe.each(await testDbKinds())("node procedures [%s]", (kind) => {
     expect(cordoned).toMatchObject({ status: "CORDONED", unchanged: [], mustMove: [] });
     expect(cordoned.changed).toEqual([expect.objectContaining({ id, from: "READY" })]);
     expect(await statusOf(id)).toBe("CORDONED");
-    const event = await t.db.prisma.auditEvent.findFirstOrThrow({ where: { objectId: id, action: "node.cordon" } });
-    expect(event).toMatchObject({ objectType: "GpuNode", before: { status: "READY" }, after: { status: "CORDONED" } });
+    const event = await t.db.prisma.auditEvent.findFirstOrThrow({
+      where: { objectId: id, action: "node.cordon" },
+    });
+    expect(event).toMatchObject({
+      objectType: "GpuNode",
+      before: { status: "READY" },
+      after: { status: "CORDONED" },
+    });
 
     const again = await api.node.cordon({ ids: [id] });
     expect(again.changed).toEqual([]);
@@ -271,7 +287,10 @@ describe.each(await testDbKinds())("node procedures [%s]", (kind) => {
 
     for (const action of ["cordon", "drain"] as const) {
       const error = await errorOf(as(USERS.platform).node[action]({ ids: [down.id] }));
-      expect(error).toMatchObject({ code: "CONFLICT", message: expect.stringContaining(`${down.hostname} is down`) });
+      expect(error).toMatchObject({
+        code: "CONFLICT",
+        message: expect.stringContaining(`${down.hostname} is down`),
+      });
     }
 
     const unknown = await errorOf(as(USERS.platform).node.uncordon({ ids: [...ready, "node-nope"] }));
@@ -286,7 +305,9 @@ describe.each(await testDbKinds())("node procedures [%s]", (kind) => {
   });
 
   it("keeps the nodes of a decommissioned site cordoned", async () => {
-    const node = await as(USERS.admin).node.create(newNode({ siteId: "site-dc-frankfurt", hostname: "retire-me" }));
+    const node = await as(USERS.admin).node.create(
+      newNode({ siteId: "site-dc-frankfurt", hostname: "retire-me" }),
+    );
     await as(USERS.admin).node.cordon({ ids: [node.id] });
     await t.db.prisma.gpuNode.update({ where: { id: node.id }, data: { siteId: "site-test-retired" } });
     const error = await errorOf(as(USERS.admin).node.uncordon({ ids: [node.id] }));

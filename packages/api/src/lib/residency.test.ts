@@ -46,7 +46,9 @@ describe("residencyViolation", () => {
     expect(residencyViolation(ct, site({ slug: "edge-chicago", kind: "EDGE", country: "US" }))).toMatch(
       /an edge site$/,
     );
-    expect(residencyViolation(ct, site({ slug: "dc-ashburn", country: "US", jurisdiction: "US" }))).toBeNull();
+    expect(
+      residencyViolation(ct, site({ slug: "dc-ashburn", country: "US", jurisdiction: "US" })),
+    ).toBeNull();
   });
 
   it("refuses a decommissioned site whatever the rules", () => {

@@ -203,12 +203,17 @@ const DECOMMISSIONED_HINT = "Nodes of a decommissioned site stay cordoned";
 function refusalOf(action: TNodeAction, node: TNodeForAction): { text: string; hint: string } | null {
   if (node.status === "DOWN") return { text: `${node.hostname} is down`, hint: DOWN_HINT };
   if (action === "uncordon" && node.site.status === "DECOMMISSIONED")
-    return { text: `${node.hostname} is at ${node.site.slug}, which is decommissioned`, hint: DECOMMISSIONED_HINT };
+    return {
+      text: `${node.hostname} is at ${node.site.slug}, which is decommissioned`,
+      hint: DECOMMISSIONED_HINT,
+    };
   return null;
 }
 
 function listNames(names: string[], max = 5) {
-  return names.length > max ? `${names.slice(0, max).join(", ")} and ${names.length - max} more` : names.join(", ");
+  return names.length > max
+    ? `${names.slice(0, max).join(", ")} and ${names.length - max} more`
+    : names.join(", ");
 }
 
 /**

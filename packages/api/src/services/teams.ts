@@ -58,7 +58,11 @@ function withUse(
       usedGpus: q.gpuModel === ANY_GPU_MODEL ? all : (usage?.get(q.gpuModel) ?? 0),
     }))
     .sort((a, b) =>
-      a.gpuModel === ANY_GPU_MODEL ? 1 : b.gpuModel === ANY_GPU_MODEL ? -1 : a.gpuModel.localeCompare(b.gpuModel),
+      a.gpuModel === ANY_GPU_MODEL
+        ? 1
+        : b.gpuModel === ANY_GPU_MODEL
+          ? -1
+          : a.gpuModel.localeCompare(b.gpuModel),
     );
 }
 
