@@ -14,7 +14,6 @@ import {
   Pagination,
   SkeletonRows,
   SortHeader,
-  Th,
 } from "~/components/table/table-parts";
 import { useDebouncedSearch, useTableParams } from "~/components/table/use-table-params";
 import { formatInt } from "~/lib/format";
@@ -154,8 +153,7 @@ export function NodesTable({ canEdit }: { canEdit: boolean }) {
       </div>
 
       {canEdit ? (
-        <div
-          role="region"
+        <section
           aria-label="Bulk actions"
           className="flex flex-wrap items-start gap-3 rounded-lg border border-border bg-surface px-3 py-2"
         >
@@ -165,7 +163,7 @@ export function NodesTable({ canEdit }: { canEdit: boolean }) {
           <div className="min-w-0 flex-1">
             <NodeActions ids={[...selected]} onDone={() => setSelected(new Set())} />
           </div>
-        </div>
+        </section>
       ) : null}
 
       {query.isError ? <ErrorNote message={`Could not load nodes: ${query.error.message}`} /> : null}
