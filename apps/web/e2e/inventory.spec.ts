@@ -43,7 +43,10 @@ test("create a node at an existing site, then cordon it from the nodes table", a
 
   await row.getByLabel(`Select ${hostname}`).check();
   await expect(page.getByTestId("selection-count")).toHaveText("1 selected");
-  await page.getByRole("region", { name: "Bulk actions" }).getByRole("button", { name: "Cordon" }).click();
+  await page
+    .getByRole("region", { name: "Bulk actions" })
+    .getByRole("button", { name: "Cordon", exact: true })
+    .click();
   await expect(page.getByTestId("node-action-result")).toContainText("Cordoned 1 node");
   await expect(row.getByTestId("node-status")).toHaveText("cordoned");
 });

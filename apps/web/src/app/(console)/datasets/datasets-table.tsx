@@ -129,7 +129,7 @@ export function DatasetsTable() {
         </EmptyState>
       ) : (
         <div className="overflow-x-auto rounded-lg border border-border bg-surface">
-          <table className="w-full text-sm" data-testid="datasets-table">
+          <table className="w-full text-sm [&_th]:whitespace-nowrap" data-testid="datasets-table">
             <thead className="border-b border-border text-left text-xs text-muted">
               <tr>
                 <SortHeader column="name" label="Dataset" {...sortProps} />

@@ -94,13 +94,13 @@ export function NodesTable({ canEdit }: { canEdit: boolean }) {
           onChange={(event) => setSearchDraft(event.target.value)}
           placeholder="Search hostname"
           aria-label="Search nodes"
-          className="w-60 rounded-md border border-border bg-surface px-3 py-1.5 text-sm"
+          className="w-52 rounded-md border border-border bg-surface px-3 py-1.5 text-sm"
         />
         <select
           value={siteId ?? ""}
           onChange={(event) => table.setFilter("siteId", event.target.value || undefined)}
           aria-label="Site"
-          className={`${SELECT_CLASS} max-w-56`}
+          className={`${SELECT_CLASS} max-w-48`}
         >
           <option value="">All sites</option>
           {options.data?.sites.map((site) => (
@@ -176,7 +176,10 @@ export function NodesTable({ canEdit }: { canEdit: boolean }) {
         </EmptyState>
       ) : (
         <div className="overflow-x-auto rounded-lg border border-border bg-surface">
-          <table className="w-full text-sm" data-testid="nodes-table">
+          <table
+            className="w-full text-sm [&_td]:whitespace-nowrap [&_th]:whitespace-nowrap"
+            data-testid="nodes-table"
+          >
             <thead className="border-b border-border text-left text-xs text-muted">
               <tr>
                 {canEdit ? (
@@ -195,7 +198,7 @@ export function NodesTable({ canEdit }: { canEdit: boolean }) {
                 <SortHeader column="site" label="Site" {...sortProps} />
                 <SortHeader column="gpuModel" label="GPU model" {...sortProps} />
                 <SortHeader column="gpuCount" label="GPUs free / total" align="right" {...sortProps} />
-                <SortHeader column="gpuMemoryGib" label="Memory / GPU" align="right" {...sortProps} />
+                <SortHeader column="gpuMemoryGib" label="GPU memory" align="right" {...sortProps} />
                 <SortHeader column="fabric" label="Fabric" {...sortProps} />
                 <SortHeader column="lastHeartbeatAt" label="Last heartbeat" {...sortProps} />
               </tr>
