@@ -251,6 +251,22 @@ describe.each(await testDbKinds())("dataset procedures [%s]", (kind) => {
     expect(await auditCount(t.db, "dataset-llm-checkpoints-70b")).toBe(0);
   });
 
+  it("lets only one of two simultaneous removals take the second-to-last replica", async () => {
+    const datasetId = "dataset-open-images-v7";
+    await as(USERS.admin).dataset.addReplica({ datasetId, siteId: "site-aws-us-east-1" });
+    const results = await Promise.allSettled([
+      as(USERS.admin).dataset.removeReplica({ datasetId, siteId: "site-gcp-us-central1" }),
+      as(USERS.platform).dataset.removeReplica({ datasetId, siteId: "site-aws-us-east-1" }),
+    ]);
+    expect(results.filter((r) => r.status === "fulfilled")).toHaveLength(1);
+    const rejected = results.find((r) => r.status === "rejected");
+    expect((rejected as PromiseRejectedResult).reason).toMatchObject({
+      code: "CONFLICT",
+      message: expect.stringContaining("the last replica cannot be removed"),
+    });
+    expect(await replicaSites(datasetId)).toHaveLength(1);
+  });
+
   it("keeps a replica that a running workload reads there", async () => {
     const error = await errorOf(
       as(USERS.platform).dataset.removeReplica({
