@@ -74,12 +74,11 @@ export async function listNodes(prisma: PrismaClient, input: TListNodesInput) {
   return toPage(rows, total, input);
 }
 
-/** What the node filters and the node form choose from: sites still in service, GPU models present. */
+/** What the node filters and the node form choose from: every site (with status) and the GPU models present. */
 export async function listNodeOptions(prisma: PrismaClient) {
   const [sites, models] = await Promise.all([
     prisma.site.findMany({
-      where: { status: { not: "DECOMMISSIONED" } },
-      select: { id: true, slug: true, name: true, kind: true },
+      select: { id: true, slug: true, name: true, kind: true, status: true },
       orderBy: { name: "asc" },
     }),
     prisma.gpuNode.groupBy({ by: ["gpuModel"], orderBy: { gpuModel: "asc" } }),

@@ -106,6 +106,7 @@ export function NodesTable({ canEdit }: { canEdit: boolean }) {
           {options.data?.sites.map((site) => (
             <option key={site.id} value={site.id}>
               {site.name}
+              {site.status === "DECOMMISSIONED" ? " (decommissioned)" : ""}
             </option>
           ))}
         </select>

@@ -33,7 +33,7 @@ export default async function NewNodePage({ searchParams }: { searchParams: Prom
         title="Add a GPU node"
         description="Register a node at a site. It starts ready; its agent's heartbeats keep it that way."
       />
-      <NodeForm sites={options.sites} defaultSiteId={siteId} />
+      <NodeForm sites={options.sites.filter((s) => s.status !== "DECOMMISSIONED")} defaultSiteId={siteId} />
     </>
   );
 }
