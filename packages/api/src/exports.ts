@@ -2,8 +2,14 @@ import type { PrismaClient } from "@switchyard/db";
 import type { z } from "zod";
 import { type TCsvColumn, toCsv } from "./lib/csv.ts";
 import { MAX_PAGE_SIZE, type TPage } from "./lib/pagination.ts";
+import { ZListDatasetsInput } from "./router/dataset/list-datasets.schema.ts";
+import { ZListNodesInput } from "./router/node/list-nodes.schema.ts";
 import { ZListSitesInput } from "./router/site/list-sites.schema.ts";
+import { ZListTeamsInput } from "./router/team/list-teams.schema.ts";
+import { listDatasets, type TDatasetRow } from "./services/datasets.ts";
+import { listNodes, type TNodeRow } from "./services/nodes.ts";
 import { listSites, type TSiteRow } from "./services/sites.ts";
+import { listTeams, type TTeamRow } from "./services/teams.ts";
 
 /**
  * CSV exports of the console's tables: each reuses its list's input schema and service, so
@@ -20,6 +26,7 @@ function defineExport<Input extends { page: number; pageSize: number }, Row>(e: 
 }
 
 const join = (values: string[]) => values.join("; ");
+const EXPORT_PAGE_SIZE = 5_000;
 
 export const EXPORTS: Record<string, TExport<{ page: number; pageSize: number }, unknown>> = {
   sites: defineExport({
@@ -40,6 +47,59 @@ export const EXPORTS: Record<string, TExport<{ page: number; pageSize: number },
       { header: "gpus_allocated", value: (r) => r.gpusAllocated },
       { header: "gpu_models", value: (r) => join(r.gpuModels) },
       { header: "cheapest_usd_per_gpu_hour", value: (r) => r.cheapestUsdPerGpuHour },
+    ],
+  }),
+  nodes: defineExport({
+    input: ZListNodesInput,
+    list: listNodes,
+    columns: [
+      { header: "hostname", value: (r: TNodeRow) => r.hostname },
+      { header: "site", value: (r) => r.site.slug },
+      { header: "environment", value: (r) => r.site.kind },
+      { header: "status", value: (r) => r.status },
+      { header: "gpu_model", value: (r) => r.gpuModel },
+      { header: "gpus_total", value: (r) => r.gpuCount },
+      { header: "gpus_free", value: (r) => r.gpuFree },
+      { header: "gpu_memory_gib", value: (r) => r.gpuMemoryGib },
+      { header: "fabric", value: (r) => r.fabric },
+      { header: "interconnect", value: (r) => r.interconnect },
+      { header: "last_heartbeat", value: (r) => r.lastHeartbeatAt?.toISOString() },
+    ],
+  }),
+  datasets: defineExport({
+    input: ZListDatasetsInput,
+    list: listDatasets,
+    columns: [
+      { header: "slug", value: (r: TDatasetRow) => r.slug },
+      { header: "name", value: (r) => r.name },
+      { header: "classification", value: (r) => r.classification },
+      { header: "regulations", value: (r) => join(r.regulations) },
+      { header: "residency_countries", value: (r) => join(r.residencyCountries) },
+      { header: "residency_jurisdictions", value: (r) => join(r.residencyJurisdictions) },
+      { header: "on_prem_only", value: (r) => String(r.onPremOnly) },
+      { header: "size_bytes", value: (r) => r.sizeBytes.toString() },
+      { header: "owner_team", value: (r) => r.ownerTeam.slug },
+      { header: "replicas", value: (r) => r.replicas },
+      { header: "stewards", value: (r) => r.stewards },
+    ],
+  }),
+  teams: defineExport({
+    input: ZListTeamsInput,
+    list: listTeams,
+    columns: [
+      { header: "slug", value: (r: TTeamRow) => r.slug },
+      { header: "name", value: (r) => r.name },
+      { header: "members", value: (r) => r.members },
+      {
+        header: "quotas",
+        value: (r) =>
+          join(
+            r.quotas.map(
+              (q) => `${q.gpuModel} used ${q.usedGpus} guaranteed ${q.guaranteedGpus} limit ${q.limitGpus}`,
+            ),
+          ),
+      },
+      { header: "gpus_in_use", value: (r) => r.usage.reduce((sum, u) => sum + u.gpus, 0) },
     ],
   }),
 };
@@ -63,8 +123,10 @@ export async function exportCsv(
   const definition = EXPORTS[table];
   if (!definition) throw new Error(`unknown export ${table}`);
   const rows: unknown[] = [];
+  // Validate the view's filters once, then read in pages larger than the API allows.
+  const filters = definition.input.parse({ ...coerceQuery(query), page: 1, pageSize: MAX_PAGE_SIZE });
   for (let page = 1; ; page++) {
-    const input = definition.input.parse({ ...coerceQuery(query), page, pageSize: MAX_PAGE_SIZE });
+    const input = { ...filters, page, pageSize: EXPORT_PAGE_SIZE };
     const result = await definition.list(prisma, input);
     rows.push(...result.rows);
     if (page >= result.pages) break;

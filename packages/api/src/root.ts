@@ -1,8 +1,11 @@
 import { auditRouter } from "./router/audit/router.ts";
 import { catalogRouter } from "./router/catalog/router.ts";
+import { datasetRouter } from "./router/dataset/router.ts";
 import { meRouter } from "./router/me.ts";
+import { nodeRouter } from "./router/node/router.ts";
 import { overviewRouter } from "./router/overview/router.ts";
 import { siteRouter } from "./router/site/router.ts";
+import { teamRouter } from "./router/team/router.ts";
 import { createTRPCRouter } from "./trpc.ts";
 
 export const appRouter = createTRPCRouter({
@@ -11,6 +14,9 @@ export const appRouter = createTRPCRouter({
   me: meRouter,
   overview: overviewRouter,
   site: siteRouter,
+  node: nodeRouter,
+  dataset: datasetRouter,
+  team: teamRouter,
 });
 
 export type AppRouter = typeof appRouter;

@@ -6,6 +6,20 @@ export {
   type TCatalogImportInput,
   ZCatalogImportInput,
 } from "./router/catalog/catalog.schema.ts";
+export { type TReplicaInput, ZDatasetId, ZReplicaInput } from "./router/dataset/dataset.schema.ts";
+export {
+  CLASSIFICATIONS,
+  DATASET_SORT_KEYS,
+  type TListDatasetsInput,
+  ZListDatasetsInput,
+} from "./router/dataset/list-datasets.schema.ts";
+export {
+  NODE_SORT_KEYS,
+  NODE_STATUSES,
+  type TListNodesInput,
+  ZListNodesInput,
+} from "./router/node/list-nodes.schema.ts";
+export { type TNodeInput, ZNodeId, ZNodeInput, ZNodeSelection } from "./router/node/node.schema.ts";
 export {
   SITE_KINDS,
   SITE_SORT_KEYS,
@@ -20,3 +34,13 @@ export {
   ZSiteInput,
   ZUpdateSiteInput,
 } from "./router/site/site.schema.ts";
+export { TEAM_SORT_KEYS, type TListTeamsInput, ZListTeamsInput } from "./router/team/list-teams.schema.ts";
+export {
+  ANY_GPU_MODEL,
+  QUOTA_GPU_MODELS,
+  type TQuota,
+  type TTeamQuotasInput,
+  ZQuota,
+  ZTeamId,
+  ZTeamQuotasInput,
+} from "./router/team/team.schema.ts";

@@ -28,6 +28,8 @@ export function KindBadge({ kind, className }: { kind: TSiteKind; className?: st
 const STATUS_TONE: Record<string, string> = {
   READY: "var(--color-status-ok)",
   ACTIVE: "var(--color-status-ok)",
+  AVAILABLE: "var(--color-status-ok)",
+  SYNCING: "var(--color-status-run)",
   SUCCEEDED: "var(--color-status-ok)",
   CORDONED: "var(--color-status-warn)",
   DRAINING: "var(--color-status-warn)",

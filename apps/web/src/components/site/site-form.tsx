@@ -7,10 +7,10 @@ import { Plus, X } from "lucide-react";
 import { useRouter } from "next/navigation";
 import { type FormEvent, type ReactNode, useState } from "react";
 import { SITE_KIND_LABEL, type TSiteKind } from "~/components/badges";
+import { fieldErrorsOf, type TFieldErrors, validate } from "~/lib/trpc-error";
 import { useTRPC } from "~/trpc/react";
 
 type TSite = RouterOutputs["site"]["byId"];
-type TFieldErrors = Record<string, string[] | undefined>;
 
 const EMPTY: TSiteInput = {
   slug: "",
@@ -61,8 +61,8 @@ export function SiteForm({ site }: { site?: TSite }) {
   const [errors, setErrors] = useState<TFieldErrors>({});
   const [formError, setFormError] = useState<string | null>(null);
 
-  const onError = (error: { message: string; data?: { fieldErrors?: TFieldErrors | null } | null }) => {
-    const fields = error.data?.fieldErrors ?? {};
+  const onError = (error: { message: string }) => {
+    const fields = fieldErrorsOf(error);
     // Field errors of the update procedure are nested under "data.".
     setErrors(
       Object.fromEntries(
@@ -91,20 +91,15 @@ export function SiteForm({ site }: { site?: TSite }) {
   function onSubmit(event: FormEvent) {
     event.preventDefault();
     setFormError(null);
-    const parsed = ZSiteInput.safeParse(values);
-    if (!parsed.success) {
-      const fields: TFieldErrors = {};
-      for (const issue of parsed.error.issues) {
-        const key = issue.path.join(".");
-        fields[key] = [...(fields[key] ?? []), issue.message];
-      }
-      setErrors(fields);
+    const checked = validate(ZSiteInput, values);
+    if ("errors" in checked) {
+      setErrors(checked.errors);
       setFormError("Some fields need attention.");
       return;
     }
     setErrors({});
-    if (site) update.mutate({ id: site.id, data: parsed.data });
-    else create.mutate(parsed.data);
+    if (site) update.mutate({ id: site.id, data: checked.data });
+    else create.mutate(checked.data);
   }
 
   const text = (

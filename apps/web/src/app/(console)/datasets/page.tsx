@@ -1,7 +1,7 @@
-import { Database } from "lucide-react";
 import type { Metadata } from "next";
-import { EmptyState } from "~/components/empty-state";
+import { Suspense } from "react";
 import { PageHeader } from "~/components/page-header";
+import { DatasetsTable } from "./datasets-table";
 
 export const metadata: Metadata = { title: "Datasets" };
 
@@ -10,12 +10,11 @@ export default function DatasetsPage() {
     <>
       <PageHeader
         title="Datasets"
-        description="Classification, regulations, residency rules, replicas per site, owners and stewards."
+        description="Classification, regulations, residency rules, owners and where copies live."
       />
-      <EmptyState icon={Database} title="Not available yet">
-        The dataset catalogue arrives with the estate inventory work. The datasets already in the database are
-        counted on the Overview.
-      </EmptyState>
+      <Suspense fallback={<p className="text-sm text-muted">Loading datasets…</p>}>
+        <DatasetsTable />
+      </Suspense>
     </>
   );
 }

@@ -1,21 +1,37 @@
-import { Server } from "lucide-react";
+import { Plus } from "lucide-react";
 import type { Metadata } from "next";
-import { EmptyState } from "~/components/empty-state";
+import Link from "next/link";
+import { Suspense } from "react";
 import { PageHeader } from "~/components/page-header";
+import { isEstateEditor } from "~/lib/roles";
+import { getSessionUser } from "~/server/auth";
+import { NodesTable } from "./nodes-table";
 
 export const metadata: Metadata = { title: "Nodes" };
 
-export default function NodesPage() {
+export default async function NodesPage() {
+  const user = await getSessionUser();
+  const canEdit = isEstateEditor(user?.role);
   return (
     <>
       <PageHeader
         title="GPU nodes"
-        description="Every GPU node across sites with its status, free GPUs and last heartbeat, with cordon, drain and bulk actions."
+        description="Every GPU node across sites: status, free GPUs and last heartbeat. Select nodes to cordon, drain or uncordon them."
+        actions={
+          canEdit ? (
+            <Link
+              href="/nodes/new"
+              className="inline-flex items-center gap-1.5 rounded-md bg-accent px-3 py-1.5 text-sm font-medium text-white hover:bg-accent/90"
+            >
+              <Plus className="size-4" aria-hidden />
+              Add node
+            </Link>
+          ) : null
+        }
       />
-      <EmptyState icon={Server} title="Not available yet">
-        The node inventory table arrives with the estate inventory work. Until then, the Overview counts nodes
-        by status and the Sites table shows nodes and GPUs per site.
-      </EmptyState>
+      <Suspense fallback={<p className="text-sm text-muted">Loading nodes…</p>}>
+        <NodesTable canEdit={canEdit} />
+      </Suspense>
     </>
   );
 }

@@ -3,8 +3,8 @@ import type { Metadata } from "next";
 import Link from "next/link";
 import { Suspense } from "react";
 import { PageHeader } from "~/components/page-header";
+import { isEstateEditor } from "~/lib/roles";
 import { getSessionUser } from "~/server/auth";
-import { canEditEstate } from "~/server/roles";
 import { SitesTable } from "./sites-table";
 
 export const metadata: Metadata = { title: "Sites" };
@@ -12,7 +12,7 @@ export const metadata: Metadata = { title: "Sites" };
 export default async function SitesPage() {
   const user = await getSessionUser();
   const actions =
-    user && canEditEstate(user.role) ? (
+    user && isEstateEditor(user.role) ? (
       <div className="flex gap-2">
         <Link
           href="/sites/import"

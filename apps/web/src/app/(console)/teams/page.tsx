@@ -1,7 +1,7 @@
-import { Users } from "lucide-react";
 import type { Metadata } from "next";
-import { EmptyState } from "~/components/empty-state";
+import { Suspense } from "react";
 import { PageHeader } from "~/components/page-header";
+import { TeamsTable } from "./teams-table";
 
 export const metadata: Metadata = { title: "Teams" };
 
@@ -10,11 +10,11 @@ export default function TeamsPage() {
     <>
       <PageHeader
         title="Teams and quotas"
-        description="Members and roles, GPU quotas per GPU class with guaranteed and limit, and current use."
+        description="Members, and GPU quotas per GPU model (guaranteed and limit) against what each team holds now."
       />
-      <EmptyState icon={Users} title="Not available yet">
-        Team and quota management arrives with the estate inventory work.
-      </EmptyState>
+      <Suspense fallback={<p className="text-sm text-muted">Loading teams…</p>}>
+        <TeamsTable />
+      </Suspense>
     </>
   );
 }

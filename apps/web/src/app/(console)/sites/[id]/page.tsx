@@ -3,8 +3,8 @@ import Link from "next/link";
 import { KindBadge, StatusBadge } from "~/components/badges";
 import { DecommissionButton } from "~/components/site/decommission-button";
 import { formatInt, formatPercent, formatUsd } from "~/lib/format";
+import { isEstateEditor } from "~/lib/roles";
 import { getSessionUser } from "~/server/auth";
-import { canEditEstate } from "~/server/roles";
 import { getServerApi } from "~/server/trpc";
 
 export const metadata: Metadata = { title: "Site" };
@@ -15,7 +15,7 @@ export default async function SitePage({ params }: { params: Promise<{ id: strin
   const { id } = await params;
   const [api, user] = await Promise.all([getServerApi(), getSessionUser()]);
   const site = await api.site.byId({ id });
-  const isEditor = user ? canEditEstate(user.role) : false;
+  const isEditor = user ? isEstateEditor(user.role) : false;
   const isLive = site.status !== "DECOMMISSIONED";
 
   return (

@@ -1,15 +1,15 @@
 import type { Metadata } from "next";
 import { redirect } from "next/navigation";
 import { PageHeader } from "~/components/page-header";
+import { isEstateEditor } from "~/lib/roles";
 import { getSessionUser } from "~/server/auth";
-import { canEditEstate } from "~/server/roles";
 import { CatalogImport } from "./catalog-import";
 
 export const metadata: Metadata = { title: "Import price catalog" };
 
 export default async function CatalogImportPage() {
   const user = await getSessionUser();
-  if (!user || !canEditEstate(user.role)) redirect("/sites");
+  if (!user || !isEstateEditor(user.role)) redirect("/sites");
   return (
     <>
       <PageHeader

@@ -2,14 +2,14 @@ import type { Metadata } from "next";
 import { redirect } from "next/navigation";
 import { PageHeader } from "~/components/page-header";
 import { SiteForm } from "~/components/site/site-form";
+import { isEstateEditor } from "~/lib/roles";
 import { getSessionUser } from "~/server/auth";
-import { canEditEstate } from "~/server/roles";
 
 export const metadata: Metadata = { title: "New site" };
 
 export default async function NewSitePage() {
   const user = await getSessionUser();
-  if (!user || !canEditEstate(user.role)) redirect("/sites");
+  if (!user || !isEstateEditor(user.role)) redirect("/sites");
   return (
     <>
       <PageHeader

@@ -2,8 +2,8 @@ import type { Metadata } from "next";
 import { redirect } from "next/navigation";
 import { PageHeader } from "~/components/page-header";
 import { SiteForm } from "~/components/site/site-form";
+import { isEstateEditor } from "~/lib/roles";
 import { getSessionUser } from "~/server/auth";
-import { canEditEstate } from "~/server/roles";
 import { getServerApi } from "~/server/trpc";
 
 export const metadata: Metadata = { title: "Edit site" };
@@ -11,7 +11,7 @@ export const metadata: Metadata = { title: "Edit site" };
 export default async function EditSitePage({ params }: { params: Promise<{ id: string }> }) {
   const { id } = await params;
   const user = await getSessionUser();
-  if (!user || !canEditEstate(user.role)) redirect(`/sites/${id}`);
+  if (!user || !isEstateEditor(user.role)) redirect(`/sites/${id}`);
   const site = await (await getServerApi()).site.byId({ id });
   return (
     <>

@@ -1,0 +1,142 @@
+import { expect, test } from "@playwright/test";
+import { signInAs } from "./helpers";
+
+// Each run starts on a freshly seeded database; a nonce keeps created names unique anyway.
+const nonce = Date.now().toString(36);
+
+test("create a node at an existing site, then cordon it from the nodes table", async ({ page }) => {
+  await signInAs(page, "platform@switchyard.demo");
+  await page.goto("/nodes");
+  await expect(page.getByRole("heading", { name: "GPU nodes" })).toBeVisible();
+  await page.getByRole("link", { name: "Add node" }).click();
+
+  // Bad input is refused inline, naming the field, before anything is sent.
+  await page.getByRole("button", { name: "Add node" }).click();
+  await expect(page.getByText("Choose a site", { exact: true }).last()).toBeVisible();
+  await expect(page.getByLabel("Hostname")).toHaveAttribute("aria-invalid", "true");
+
+  const hostname = `e2e-h100-${nonce}`;
+  await page.getByLabel("Site").selectOption({ label: "Frankfurt DC (on-prem) (dc-frankfurt)" });
+  await page.getByLabel("Hostname").fill(hostname);
+  await page.getByLabel("GPU model").selectOption("H100");
+  await expect(page.getByLabel("Memory per GPU (GiB)")).toHaveValue("80");
+  await page.getByLabel("Fabric").fill("dc-frankfurt-h100-fabric-e2e");
+  await page.getByRole("button", { name: "Add node" }).click();
+
+  await expect(page.getByRole("heading", { name: hostname })).toBeVisible();
+  await expect(page.getByTestId("node-status")).toHaveText("ready");
+
+  // The same hostname again at that site is refused on the hostname field.
+  await page.goto("/nodes/new");
+  await page.getByLabel("Site").selectOption({ label: "Frankfurt DC (on-prem) (dc-frankfurt)" });
+  await page.getByLabel("Hostname").fill(hostname);
+  await page.getByLabel("Fabric").fill("dc-frankfurt-h100-fabric-e2e");
+  await page.getByRole("button", { name: "Add node" }).click();
+  await expect(page.getByText(`dc-frankfurt already has a node named ${hostname}.`)).toBeVisible();
+
+  await page.goto("/nodes");
+  await page.getByLabel("Search nodes").fill(hostname);
+  await expect(page).toHaveURL(new RegExp(`q=${hostname}`));
+  const row = page.getByTestId("node-row").filter({ hasText: hostname });
+  await expect(page.getByTestId("node-row")).toHaveCount(1);
+  await expect(row.getByTestId("node-status")).toHaveText("ready");
+
+  await row.getByLabel(`Select ${hostname}`).check();
+  await expect(page.getByTestId("selection-count")).toHaveText("1 selected");
+  await page
+    .getByRole("region", { name: "Bulk actions" })
+    .getByRole("button", { name: "Cordon", exact: true })
+    .click();
+  await expect(page.getByTestId("node-action-result")).toContainText("Cordoned 1 node");
+  await expect(row.getByTestId("node-status")).toHaveText("cordoned");
+});
+
+test("drain nodes in bulk and see the workloads that must move; a down node is refused", async ({ page }) => {
+  await signInAs(page, "admin@switchyard.demo");
+  await page.goto("/nodes?siteId=site-dc-ashburn&gpuModel=H100&sort=hostname");
+  await expect(page.getByTestId("node-row").first()).toBeVisible();
+  const first = page.getByTestId("node-row").filter({ hasText: "dc-ashburn-h100-001" });
+  const second = page.getByTestId("node-row").filter({ hasText: "dc-ashburn-h100-002" });
+  await first.getByRole("checkbox").check();
+  await second.getByRole("checkbox").check();
+  const bulk = page.getByRole("region", { name: "Bulk actions" });
+  await bulk.getByRole("button", { name: "Drain" }).click();
+  await expect(page.getByTestId("node-action-result")).toContainText("Set draining 2 nodes");
+  await expect(page.getByTestId("must-move")).toContainText("pretrain-70b-r3");
+  await expect(first.getByTestId("node-status")).toHaveText("draining");
+
+  // The node page lists what must move while it drains.
+  await first.getByRole("link", { name: "dc-ashburn-h100-001" }).click();
+  await expect(page.getByTestId("must-move")).toContainText("pretrain-70b-r3");
+  await page.getByRole("button", { name: "Uncordon" }).click();
+  await expect(page.getByTestId("node-status")).toHaveText("ready");
+
+  await page.goto("/nodes?status=DOWN");
+  const down = page.getByTestId("node-row").first();
+  await down.getByRole("checkbox").check();
+  await bulk.getByRole("button", { name: "Uncordon" }).click();
+  await expect(page.getByRole("status").filter({ hasText: "Cannot uncordon this node" })).toContainText(
+    "is down",
+  );
+  await expect(down.getByTestId("node-status")).toHaveText("down");
+});
+
+test("a viewer sees nodes but no edit controls", async ({ page }) => {
+  await signInAs(page, "viewer@switchyard.demo");
+  await page.goto("/nodes");
+  await expect(page.getByTestId("node-row").first()).toBeVisible();
+  await expect(page.getByRole("link", { name: "Add node" })).toHaveCount(0);
+  await expect(page.getByRole("region", { name: "Bulk actions" })).toHaveCount(0);
+  await expect(page.getByRole("checkbox")).toHaveCount(0);
+});
+
+test("a steward adds a replica where residency allows it and sees where it forbids one", async ({ page }) => {
+  await signInAs(page, "steward@switchyard.demo");
+  await page.goto("/datasets");
+  await page.getByLabel("Classification").selectOption("REGULATED");
+  await expect(page).toHaveURL(/classification=REGULATED/);
+  await expect(page.getByTestId("dataset-row")).toHaveCount(4);
+  await page.getByRole("link", { name: "Insurance claims 2025" }).click();
+  await expect(page.getByTestId("residency")).toHaveText("US only");
+
+  const site = page.getByLabel("Site");
+  const frankfurt = site.locator("option", {
+    hasText: "claims-2025 may only reside in US; dc-frankfurt is in DE",
+  });
+  await expect(frankfurt).toBeDisabled();
+
+  // The last copy cannot be removed.
+  await page.getByRole("button", { name: "Remove the replica at dc-ashburn" }).click();
+  await page.getByRole("button", { name: "Remove replica" }).click();
+  await expect(page.getByText("the last replica cannot be removed")).toBeVisible();
+
+  await site.selectOption({ label: "AWS N. Virginia (us-east-1) · US · cloud" });
+  await page.getByRole("button", { name: "Add replica" }).click();
+  await expect(page.getByText("Added a replica at aws-us-east-1.")).toBeVisible();
+  await expect(page.getByTestId("replica-row")).toHaveCount(2);
+
+  await page.getByRole("button", { name: "Remove the replica at aws-us-east-1" }).click();
+  await page.getByRole("button", { name: "Remove replica" }).click();
+  await expect(page.getByText("Removed the replica at aws-us-east-1.")).toBeVisible();
+  await expect(page.getByTestId("replica-row")).toHaveCount(1);
+});
+
+test("a platform engineer edits a team's quotas; a bad limit is refused inline", async ({ page }) => {
+  await signInAs(page, "platform@switchyard.demo");
+  await page.goto("/teams");
+  await expect(page.getByTestId("team-row")).toHaveCount(5);
+  await page.getByRole("link", { name: "Vision at the Edge" }).click();
+  await expect(page.getByTestId("members")).toContainText("Vic Vision");
+  await page.getByRole("button", { name: "Edit quotas" }).click();
+
+  const limit = page.getByLabel("Limit of L4 GPUs");
+  await limit.fill("2");
+  await page.getByRole("button", { name: "Save quotas" }).click();
+  await expect(page.getByText("The limit cannot be below the guaranteed GPUs")).toBeVisible();
+  await expect(limit).toHaveAttribute("aria-invalid", "true");
+
+  await limit.fill("30");
+  await page.getByRole("button", { name: "Save quotas" }).click();
+  await expect(page.getByText("Quotas saved.")).toBeVisible();
+  await expect(page.getByTestId("quota-row").filter({ hasText: "L4" })).toContainText("30");
+});

@@ -1,0 +1,218 @@
+"use client";
+
+import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
+import { ArrowLeft } from "lucide-react";
+import Link from "next/link";
+import { type ReactNode, useState } from "react";
+import { KindBadge, StatusBadge } from "~/components/badges";
+import { ClassificationBadge, RegulationBadges, residencyLabel } from "~/components/dataset/dataset-badges";
+import { SuccessNote } from "~/components/form/form-field";
+import { PageHeader } from "~/components/page-header";
+import { ErrorNote, SkeletonRows } from "~/components/table/table-parts";
+import { formatBytes } from "~/lib/format-size";
+import { useTRPC } from "~/trpc/react";
+import { AddReplicaForm } from "./add-replica-form";
+
+function Fact({ label, children }: { label: string; children: ReactNode }) {
+  return (
+    <div>
+      <dt className="text-xs text-muted">{label}</dt>
+      <dd className="mt-0.5 text-sm">{children}</dd>
+    </div>
+  );
+}
+
+export function DatasetDetail({ id }: { id: string }) {
+  const trpc = useTRPC();
+  const queryClient = useQueryClient();
+  const query = useQuery(trpc.dataset.byId.queryOptions({ id }));
+  const [confirming, setConfirming] = useState<string | null>(null);
+  const [notice, setNotice] = useState<string | null>(null);
+  const remove = useMutation(
+    trpc.dataset.removeReplica.mutationOptions({
+      onSuccess: () => queryClient.invalidateQueries({ queryKey: trpc.dataset.pathKey() }),
+    }),
+  );
+  const back = (
+    <Link
+      href="/datasets"
+      className="mb-3 inline-flex items-center gap-1 text-sm text-muted hover:text-foreground"
+    >
+      <ArrowLeft className="size-3.5" aria-hidden /> All datasets
+    </Link>
+  );
+  if (query.isError)
+    return (
+      <>
+        {back}
+        <ErrorNote message={query.error.message} />
+      </>
+    );
+  if (!query.data)
+    return (
+      <div role="status" aria-busy="true" aria-label="Loading dataset">
+        {back}
+        <div className="mb-5 h-6 w-72 animate-pulse rounded bg-foreground/10" />
+        <table className="w-full">
+          <tbody>
+            <SkeletonRows columns={1} rows={6} />
+          </tbody>
+        </table>
+      </div>
+    );
+
+  const d = query.data;
+  const removeAt = (siteId: string, siteSlug: string) => {
+    setNotice(null);
+    remove.mutate(
+      { datasetId: d.id, siteId },
+      {
+        onSuccess: () => setNotice(`Removed the replica at ${siteSlug}.`),
+        onSettled: () => setConfirming(null),
+      },
+    );
+  };
+
+  return (
+    <>
+      {back}
+      <PageHeader
+        title={d.name}
+        description={d.description || undefined}
+        actions={
+          <span className="flex items-center gap-2">
+            <ClassificationBadge classification={d.classification} />
+            <RegulationBadges regulations={d.regulations} />
+          </span>
+        }
+      />
+      <div className="grid gap-5 xl:grid-cols-[1fr_2fr]">
+        <section aria-labelledby="dataset-facts" className="rounded-lg border border-border bg-surface p-4">
+          <h2 id="dataset-facts" className="mb-3 text-sm font-semibold">
+            Dataset
+          </h2>
+          <dl className="grid grid-cols-2 gap-3">
+            <Fact label="Slug">
+              <span className="font-mono text-xs">{d.slug}</span>
+            </Fact>
+            <Fact label="Size">{formatBytes(d.sizeBytes)}</Fact>
+            <Fact label="Residency">
+              <span data-testid="residency">{residencyLabel(d)}</span>
+            </Fact>
+            <Fact label="Owner team">
+              <Link href={`/teams/${d.ownerTeam.id}`} className="hover:underline">
+                {d.ownerTeam.name}
+              </Link>
+            </Fact>
+            <div className="col-span-2">
+              <Fact label="Stewards">
+                {d.stewards.length === 0 ? (
+                  <span className="text-muted">None: only admins and platform engineers change it.</span>
+                ) : (
+                  <ul className="flex flex-col gap-0.5" data-testid="stewards">
+                    {d.stewards.map((s) => (
+                      <li key={s.id}>
+                        {s.name} <span className="text-xs text-muted">{s.email}</span>
+                      </li>
+                    ))}
+                  </ul>
+                )}
+              </Fact>
+            </div>
+          </dl>
+          {!d.canEdit ? (
+            <p className="mt-4 border-t border-border pt-3 text-xs text-muted">
+              Admins, platform engineers and this dataset's stewards change its replicas; you can read it.
+            </p>
+          ) : null}
+        </section>
+
+        <section aria-labelledby="dataset-replicas" className="flex flex-col gap-3">
+          <div className="rounded-lg border border-border bg-surface">
+            <h2 id="dataset-replicas" className="border-b border-border px-3 py-2 text-sm font-semibold">
+              Replicas <span className="font-normal text-muted">· {d.replicas.length}</span>
+            </h2>
+            <table className="w-full text-sm" data-testid="replicas">
+              <thead className="text-left text-xs text-muted">
+                <tr>
+                  <th className="px-3 py-1.5 font-medium">Site</th>
+                  <th className="px-3 py-1.5 font-medium">Environment</th>
+                  <th className="px-3 py-1.5 font-medium">Country</th>
+                  <th className="px-3 py-1.5 text-right font-medium">Size</th>
+                  <th className="px-3 py-1.5 font-medium">Replica</th>
+                  {d.canEdit ? (
+                    <th className="px-3 py-1.5 font-medium">
+                      <span className="sr-only">Actions</span>
+                    </th>
+                  ) : null}
+                </tr>
+              </thead>
+              <tbody>
+                {d.replicas.map((r) => (
+                  <tr key={r.id} className="border-t border-border" data-testid="replica-row">
+                    <td className="px-3 py-1.5">
+                      <Link href={`/sites/${r.site.id}`} className="font-medium hover:underline">
+                        {r.site.name}
+                      </Link>
+                      <div className="font-mono text-xs text-muted">{r.site.slug}</div>
+                    </td>
+                    <td className="px-3 py-1.5">
+                      <KindBadge kind={r.site.kind} />
+                    </td>
+                    <td className="px-3 py-1.5">
+                      {r.site.country} <span className="text-xs text-muted">({r.site.jurisdiction})</span>
+                    </td>
+                    <td className="px-3 py-1.5 text-right tabular-nums">{formatBytes(r.sizeBytes)}</td>
+                    <td className="px-3 py-1.5">
+                      <StatusBadge status={r.status} />
+                    </td>
+                    {d.canEdit ? (
+                      <td className="px-3 py-1.5 text-right">
+                        {confirming === r.site.id ? (
+                          <span className="inline-flex items-center gap-1.5">
+                            <button
+                              type="button"
+                              disabled={remove.isPending}
+                              onClick={() => removeAt(r.site.id, r.site.slug)}
+                              className="rounded-md border border-status-bad/50 px-2 py-0.5 text-xs text-status-bad hover:bg-status-bad/10"
+                            >
+                              Remove replica
+                            </button>
+                            <button
+                              type="button"
+                              onClick={() => setConfirming(null)}
+                              className="rounded-md px-2 py-0.5 text-xs text-muted hover:text-foreground"
+                            >
+                              Keep
+                            </button>
+                          </span>
+                        ) : (
+                          <button
+                            type="button"
+                            aria-label={`Remove the replica at ${r.site.slug}`}
+                            onClick={() => {
+                              remove.reset();
+                              setConfirming(r.site.id);
+                            }}
+                            className="rounded-md border border-border px-2 py-0.5 text-xs hover:bg-foreground/5"
+                          >
+                            Remove
+                          </button>
+                        )}
+                      </td>
+                    ) : null}
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+          </div>
+          {remove.error ? <ErrorNote message={remove.error.message} /> : null}
+          {notice ? <SuccessNote>{notice}</SuccessNote> : null}
+          {d.canEdit ? (
+            <AddReplicaForm datasetId={d.id} onAdded={(slug) => setNotice(`Added a replica at ${slug}.`)} />
+          ) : null}
+        </section>
+      </div>
+    </>
+  );
+}

@@ -1,0 +1,189 @@
+"use client";
+
+import { useQuery } from "@tanstack/react-query";
+import { ArrowLeft } from "lucide-react";
+import Link from "next/link";
+import type { ReactNode } from "react";
+import { KindBadge, StatusBadge } from "~/components/badges";
+import { MustMove, NodeActions } from "~/components/node/node-actions";
+import { PageHeader } from "~/components/page-header";
+import { ErrorNote, SkeletonRows } from "~/components/table/table-parts";
+import { formatInt } from "~/lib/format";
+import { formatAgo, formatDateTime } from "~/lib/format-time";
+import { useTRPC } from "~/trpc/react";
+
+function Fact({ label, children }: { label: string; children: ReactNode }) {
+  return (
+    <div>
+      <dt className="text-xs text-muted">{label}</dt>
+      <dd className="mt-0.5 text-sm">{children}</dd>
+    </div>
+  );
+}
+
+export function NodeDetail({ id, canEdit }: { id: string; canEdit: boolean }) {
+  const trpc = useTRPC();
+  const query = useQuery(trpc.node.byId.queryOptions({ id }));
+  const back = (
+    <Link
+      href="/nodes"
+      className="mb-3 inline-flex items-center gap-1 text-sm text-muted hover:text-foreground"
+    >
+      <ArrowLeft className="size-3.5" aria-hidden /> All nodes
+    </Link>
+  );
+  if (query.isError)
+    return (
+      <>
+        {back}
+        <ErrorNote message={query.error.message} />
+      </>
+    );
+  if (!query.data)
+    return (
+      <div role="status" aria-busy="true" aria-label="Loading node">
+        {back}
+        <div className="mb-5 h-6 w-72 animate-pulse rounded bg-foreground/10" />
+        <table className="w-full">
+          <tbody>
+            <SkeletonRows columns={1} rows={6} />
+          </tbody>
+        </table>
+      </div>
+    );
+
+  const node = query.data;
+  const active = node.allocations.filter((a) => a.status === "ACTIVE");
+  const labels = Object.entries(node.labels);
+  return (
+    <>
+      {back}
+      <PageHeader
+        title={node.hostname}
+        description={`${node.gpuCount} × ${node.gpuModel} at ${node.site.name}`}
+      />
+      <div className="grid gap-5 xl:grid-cols-[1fr_2fr]">
+        <section aria-labelledby="node-facts" className="rounded-lg border border-border bg-surface p-4">
+          <h2 id="node-facts" className="mb-3 text-sm font-semibold">
+            Node
+          </h2>
+          <dl className="grid grid-cols-2 gap-3">
+            <Fact label="Status">
+              <span data-testid="node-status">
+                <StatusBadge status={node.status} />
+              </span>
+            </Fact>
+            <Fact label="Site">
+              <span className="inline-flex flex-wrap items-center gap-1.5">
+                <Link href={`/nodes?siteId=${node.site.id}`} className="hover:underline">
+                  {node.site.name}
+                </Link>
+                <KindBadge kind={node.site.kind} />
+              </span>
+            </Fact>
+            <Fact label="GPUs free / total">
+              <span className="tabular-nums">
+                {formatInt(node.gpuFree)} / {formatInt(node.gpuCount)}
+              </span>
+            </Fact>
+            <Fact label="GPU">
+              {node.gpuModel}, {formatInt(node.gpuMemoryGib)} GiB
+            </Fact>
+            <Fact label="Fabric">
+              <span className="font-mono text-xs">{node.fabric}</span>
+            </Fact>
+            <Fact label="Interconnect">{node.interconnect}</Fact>
+            <Fact label="Last heartbeat">
+              {node.lastHeartbeatAt ? (
+                <time
+                  dateTime={node.lastHeartbeatAt.toISOString()}
+                  title={formatDateTime(node.lastHeartbeatAt)}
+                >
+                  {formatAgo(node.lastHeartbeatAt)}
+                </time>
+              ) : (
+                <span className="text-muted">never</span>
+              )}
+            </Fact>
+            <Fact label="Driver">{node.driverVersion ?? <span className="text-muted">unknown</span>}</Fact>
+            <Fact label="Labels">
+              {labels.length === 0 ? (
+                <span className="text-muted">none</span>
+              ) : (
+                <span className="font-mono text-xs">
+                  {labels.map(([key, value]) => `${key}=${String(value)}`).join(", ")}
+                </span>
+              )}
+            </Fact>
+          </dl>
+          {canEdit ? (
+            <div className="mt-4 border-t border-border pt-3">
+              <NodeActions ids={[node.id]} currentStatus={node.status} />
+            </div>
+          ) : null}
+        </section>
+
+        <section aria-labelledby="node-allocations" className="flex flex-col gap-3">
+          {node.status === "DRAINING" ? (
+            <MustMove
+              workloads={active.map((a) => ({
+                id: a.workload.id,
+                name: a.workload.name,
+                state: a.workload.state,
+                team: a.team,
+                gpus: a.gpus,
+                nodes: [node.hostname],
+              }))}
+            />
+          ) : null}
+          <div className="rounded-lg border border-border bg-surface">
+            <h2 id="node-allocations" className="border-b border-border px-3 py-2 text-sm font-semibold">
+              Allocations{" "}
+              <span className="font-normal text-muted">
+                · {formatInt(node.gpuAllocated)} of {formatInt(node.gpuCount)} GPUs held
+              </span>
+            </h2>
+            {node.allocations.length === 0 ? (
+              <p className="px-3 py-6 text-center text-sm text-muted">
+                No workload has held GPUs on this node.
+              </p>
+            ) : (
+              <table className="w-full text-sm" data-testid="allocations">
+                <thead className="text-left text-xs text-muted">
+                  <tr>
+                    <th className="px-3 py-1.5 font-medium">Workload</th>
+                    <th className="px-3 py-1.5 font-medium">Team</th>
+                    <th className="px-3 py-1.5 font-medium">Workload state</th>
+                    <th className="px-3 py-1.5 text-right font-medium">GPUs</th>
+                    <th className="px-3 py-1.5 font-medium">Allocation</th>
+                    <th className="px-3 py-1.5 font-medium">Since</th>
+                  </tr>
+                </thead>
+                <tbody>
+                  {node.allocations.map((a) => (
+                    <tr key={a.id} className="border-t border-border">
+                      <td className="px-3 py-1.5 font-medium">{a.workload.name}</td>
+                      <td className="px-3 py-1.5">{a.team}</td>
+                      <td className="px-3 py-1.5">
+                        <StatusBadge status={a.workload.state} />
+                      </td>
+                      <td className="px-3 py-1.5 text-right tabular-nums">{formatInt(a.gpus)}</td>
+                      <td className="px-3 py-1.5 text-xs">
+                        {a.status === "ACTIVE"
+                          ? "held"
+                          : `released ${a.releasedAt ? formatAgo(a.releasedAt) : ""}`}
+                      </td>
+                      <td className="px-3 py-1.5 text-xs" title={formatDateTime(a.createdAt)}>
+                        {formatAgo(a.createdAt)}
+                      </td>
+                    </tr>
+                  ))}
+                </tbody>
+              </table>
+            )}
+          </div>
+        </section>
+      </div>
+    </>
+  );
+}

@@ -1,0 +1,11 @@
+import type { Metadata } from "next";
+import { isEstateEditor } from "~/lib/roles";
+import { getSessionUser } from "~/server/auth";
+import { TeamDetail } from "./team-detail";
+
+export const metadata: Metadata = { title: "Team" };
+
+export default async function TeamPage({ params }: { params: Promise<{ id: string }> }) {
+  const [{ id }, user] = await Promise.all([params, getSessionUser()]);
+  return <TeamDetail id={decodeURIComponent(id)} canEdit={isEstateEditor(user?.role)} />;
+}

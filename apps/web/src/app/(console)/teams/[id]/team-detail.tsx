@@ -1,0 +1,204 @@
+"use client";
+
+import { ROLE_LABELS } from "@switchyard/api/session";
+import { useQuery } from "@tanstack/react-query";
+import { ArrowLeft } from "lucide-react";
+import Link from "next/link";
+import { useState } from "react";
+import { StatusBadge } from "~/components/badges";
+import { ClassificationBadge } from "~/components/dataset/dataset-badges";
+import { SuccessNote } from "~/components/form/form-field";
+import { PageHeader } from "~/components/page-header";
+import { ErrorNote, SkeletonRows } from "~/components/table/table-parts";
+import { QuotaBar, quotaModelLabel } from "~/components/team/quota-bar";
+import { formatInt } from "~/lib/format";
+import { useTRPC } from "~/trpc/react";
+import { QuotaEditor } from "./quota-editor";
+
+const panel = "rounded-lg border border-border bg-surface";
+const heading = "border-b border-border px-3 py-2 text-sm font-semibold";
+
+export function TeamDetail({ id, canEdit }: { id: string; canEdit: boolean }) {
+  const trpc = useTRPC();
+  const query = useQuery(trpc.team.byId.queryOptions({ id }));
+  const [isEditing, setIsEditing] = useState(false);
+  const [notice, setNotice] = useState<string | null>(null);
+  const back = (
+    <Link
+      href="/teams"
+      className="mb-3 inline-flex items-center gap-1 text-sm text-muted hover:text-foreground"
+    >
+      <ArrowLeft className="size-3.5" aria-hidden /> All teams
+    </Link>
+  );
+  if (query.isError)
+    return (
+      <>
+        {back}
+        <ErrorNote message={query.error.message} />
+      </>
+    );
+  if (!query.data)
+    return (
+      <div role="status" aria-busy="true" aria-label="Loading team">
+        {back}
+        <div className="mb-5 h-6 w-72 animate-pulse rounded bg-foreground/10" />
+        <table className="w-full">
+          <tbody>
+            <SkeletonRows columns={1} rows={6} />
+          </tbody>
+        </table>
+      </div>
+    );
+
+  const team = query.data;
+  const quotaModels = new Set(team.quotas.map((q) => q.gpuModel));
+  const unquoted = quotaModels.has("*") ? [] : team.usage.filter((u) => !quotaModels.has(u.gpuModel));
+
+  return (
+    <>
+      {back}
+      <PageHeader title={team.name} description={team.description || undefined} />
+      <div className="grid gap-5 xl:grid-cols-[3fr_2fr]">
+        <div className="flex flex-col gap-5">
+          <section aria-labelledby="team-quotas" className={panel}>
+            <div className="flex items-center justify-between border-b border-border px-3 py-2">
+              <h2 id="team-quotas" className="text-sm font-semibold">
+                GPU quotas
+              </h2>
+              {canEdit && !isEditing ? (
+                <button
+                  type="button"
+                  onClick={() => {
+                    setNotice(null);
+                    setIsEditing(true);
+                  }}
+                  className="rounded-md border border-border px-2.5 py-1 text-sm hover:bg-foreground/5"
+                >
+                  Edit quotas
+                </button>
+              ) : null}
+            </div>
+            {isEditing ? (
+              <QuotaEditor
+                teamId={team.id}
+                quotas={team.quotas}
+                onClose={(saved) => {
+                  setIsEditing(false);
+                  if (saved) setNotice("Quotas saved.");
+                }}
+              />
+            ) : team.quotas.length === 0 ? (
+              <p className="px-3 py-6 text-center text-sm text-muted">This team has no GPU quotas.</p>
+            ) : (
+              <table className="w-full text-sm" data-testid="quotas">
+                <thead className="text-left text-xs text-muted">
+                  <tr>
+                    <th className="px-3 py-1.5 font-medium">GPU model</th>
+                    <th className="px-3 py-1.5 text-right font-medium">Used now</th>
+                    <th className="px-3 py-1.5 text-right font-medium">Guaranteed</th>
+                    <th className="px-3 py-1.5 text-right font-medium">Limit</th>
+                    <th className="w-1/3 px-3 py-1.5 font-medium">
+                      <span className="sr-only">Use</span>
+                    </th>
+                  </tr>
+                </thead>
+                <tbody>
+                  {team.quotas.map((q) => (
+                    <tr key={q.gpuModel} className="border-t border-border" data-testid="quota-row">
+                      <td className="px-3 py-1.5">{quotaModelLabel(q.gpuModel)}</td>
+                      <td className="px-3 py-1.5 text-right tabular-nums">{formatInt(q.usedGpus)}</td>
+                      <td className="px-3 py-1.5 text-right tabular-nums">{formatInt(q.guaranteedGpus)}</td>
+                      <td className="px-3 py-1.5 text-right tabular-nums">{formatInt(q.limitGpus)}</td>
+                      <td className="px-3 py-1.5">
+                        <QuotaBar used={q.usedGpus} guaranteed={q.guaranteedGpus} limit={q.limitGpus} />
+                      </td>
+                    </tr>
+                  ))}
+                </tbody>
+              </table>
+            )}
+            {unquoted.length > 0 && !isEditing ? (
+              <p className="border-t border-border px-3 py-2 text-xs text-muted">
+                Held without a quota: {unquoted.map((u) => `${formatInt(u.gpus)} ${u.gpuModel}`).join(", ")}.
+              </p>
+            ) : null}
+          </section>
+          {notice ? <SuccessNote>{notice}</SuccessNote> : null}
+
+          <section aria-labelledby="team-members" className={panel}>
+            <h2 id="team-members" className={heading}>
+              Members <span className="font-normal text-muted">· {team.members.length}</span>
+            </h2>
+            {team.members.length === 0 ? (
+              <p className="px-3 py-6 text-center text-sm text-muted">No members yet.</p>
+            ) : (
+              <table className="w-full text-sm" data-testid="members">
+                <thead className="text-left text-xs text-muted">
+                  <tr>
+                    <th className="px-3 py-1.5 font-medium">Name</th>
+                    <th className="px-3 py-1.5 font-medium">Email</th>
+                    <th className="px-3 py-1.5 font-medium">In the team</th>
+                    <th className="px-3 py-1.5 font-medium">Switchyard role</th>
+                  </tr>
+                </thead>
+                <tbody>
+                  {team.members.map((m) => (
+                    <tr key={m.id} className="border-t border-border">
+                      <td className="px-3 py-1.5 font-medium">
+                        {m.name}
+                        {m.disabled ? <span className="ml-1.5 text-xs text-muted">(disabled)</span> : null}
+                      </td>
+                      <td className="px-3 py-1.5 text-xs">{m.email}</td>
+                      <td className="px-3 py-1.5">{m.teamRole === "LEAD" ? "Lead" : "Member"}</td>
+                      <td className="px-3 py-1.5">{ROLE_LABELS[m.role]}</td>
+                    </tr>
+                  ))}
+                </tbody>
+              </table>
+            )}
+          </section>
+        </div>
+
+        <div className="flex flex-col gap-5">
+          <section aria-labelledby="team-workloads" className={panel}>
+            <h2 id="team-workloads" className={heading}>
+              Workloads
+            </h2>
+            {team.workloadsByState.length === 0 ? (
+              <p className="px-3 py-4 text-sm text-muted">No workloads yet.</p>
+            ) : (
+              <ul className="divide-y divide-border text-sm">
+                {team.workloadsByState.map((w) => (
+                  <li key={w.state} className="flex items-center justify-between px-3 py-1.5">
+                    <StatusBadge status={w.state} />
+                    <span className="tabular-nums">{formatInt(w.count)}</span>
+                  </li>
+                ))}
+              </ul>
+            )}
+          </section>
+          <section aria-labelledby="team-datasets" className={panel}>
+            <h2 id="team-datasets" className={heading}>
+              Datasets owned
+            </h2>
+            {team.datasets.length === 0 ? (
+              <p className="px-3 py-4 text-sm text-muted">This team owns no datasets.</p>
+            ) : (
+              <ul className="divide-y divide-border text-sm">
+                {team.datasets.map((d) => (
+                  <li key={d.id} className="flex items-center justify-between gap-2 px-3 py-1.5">
+                    <Link href={`/datasets/${d.id}`} className="hover:underline">
+                      {d.name}
+                    </Link>
+                    <ClassificationBadge classification={d.classification} />
+                  </li>
+                ))}
+              </ul>
+            )}
+          </section>
+        </div>
+      </div>
+    </>
+  );
+}

@@ -1,0 +1,21 @@
+import type { ZodType } from "zod";
+
+export type TFieldErrors = Record<string, string[]>;
+
+/** The per-field messages of a failed procedure call (zod issues or an AppError's field). */
+export function fieldErrorsOf(error: unknown): TFieldErrors {
+  const data = (error as { data?: { fieldErrors?: TFieldErrors | null } } | null)?.data;
+  return data?.fieldErrors ?? {};
+}
+
+/** Checks form values with the procedure's own schema before sending them. */
+export function validate<T>(schema: ZodType<T>, values: unknown): { data: T } | { errors: TFieldErrors } {
+  const result = schema.safeParse(values);
+  if (result.success) return { data: result.data };
+  const errors: TFieldErrors = {};
+  for (const issue of result.error.issues) {
+    const key = issue.path.join(".") || "_";
+    errors[key] = [...(errors[key] ?? []), issue.message];
+  }
+  return { errors };
+}

@@ -1,0 +1,14 @@
+import { z } from "zod";
+import { ZPageInput } from "../../lib/pagination.ts";
+
+export const DATASET_SORT_KEYS = ["name", "slug", "classification", "sizeBytes", "createdAt"] as const;
+export const CLASSIFICATIONS = ["PUBLIC", "INTERNAL", "CONFIDENTIAL", "REGULATED"] as const;
+
+export const ZListDatasetsInput = ZPageInput(DATASET_SORT_KEYS, "name").extend({
+  classification: z.enum(CLASSIFICATIONS).optional(),
+  ownerTeamId: z.string().trim().min(1).max(100).optional(),
+  /** Datasets with a replica at this site. */
+  siteId: z.string().trim().min(1).max(100).optional(),
+  regulation: z.string().trim().toUpperCase().min(2).max(20).optional(),
+});
+export type TListDatasetsInput = z.infer<typeof ZListDatasetsInput>;

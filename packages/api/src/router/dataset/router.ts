@@ -1,0 +1,33 @@
+import {
+  addReplica,
+  getDatasetOrThrow,
+  listDatasetOptions,
+  listDatasets,
+  listReplicaCandidates,
+  removeReplica,
+} from "../../services/datasets.ts";
+import { createTRPCRouter, protectedProcedure, roleProcedure } from "../../trpc.ts";
+import { ZDatasetId, ZReplicaInput } from "./dataset.schema.ts";
+import { ZListDatasetsInput } from "./list-datasets.schema.ts";
+
+/** Roles that may change some datasets; the service checks a steward stewards this one. */
+const datasetEditorProcedure = roleProcedure("ADMIN", "PLATFORM_ENGINEER", "DATA_STEWARD");
+
+export const datasetRouter = createTRPCRouter({
+  list: protectedProcedure
+    .input(ZListDatasetsInput)
+    .query(({ ctx, input }) => listDatasets(ctx.prisma, input)),
+  options: protectedProcedure.query(({ ctx }) => listDatasetOptions(ctx.prisma)),
+  byId: protectedProcedure
+    .input(ZDatasetId)
+    .query(({ ctx, input }) => getDatasetOrThrow(ctx.prisma, ctx.user, input.id)),
+  replicaCandidates: protectedProcedure
+    .input(ZDatasetId)
+    .query(({ ctx, input }) => listReplicaCandidates(ctx.prisma, input.id)),
+  addReplica: datasetEditorProcedure
+    .input(ZReplicaInput)
+    .mutation(({ ctx, input }) => addReplica(ctx, input)),
+  removeReplica: datasetEditorProcedure
+    .input(ZReplicaInput)
+    .mutation(({ ctx, input }) => removeReplica(ctx, input)),
+});

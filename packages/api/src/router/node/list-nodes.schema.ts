@@ -1,0 +1,23 @@
+import { z } from "zod";
+import { ZPageInput } from "../../lib/pagination.ts";
+import { SITE_KINDS } from "../site/list-sites.schema.ts";
+
+export const NODE_SORT_KEYS = [
+  "hostname",
+  "site",
+  "status",
+  "gpuModel",
+  "gpuCount",
+  "gpuMemoryGib",
+  "fabric",
+  "lastHeartbeatAt",
+] as const;
+export const NODE_STATUSES = ["READY", "CORDONED", "DRAINING", "DOWN"] as const;
+
+export const ZListNodesInput = ZPageInput(NODE_SORT_KEYS, "hostname").extend({
+  siteId: z.string().trim().min(1).max(100).optional(),
+  kind: z.enum(SITE_KINDS).optional(),
+  status: z.enum(NODE_STATUSES).optional(),
+  gpuModel: z.string().trim().min(1).max(40).optional(),
+});
+export type TListNodesInput = z.infer<typeof ZListNodesInput>;

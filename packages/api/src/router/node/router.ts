@@ -1,0 +1,26 @@
+import {
+  changeNodeStatus,
+  createNode,
+  getNodeOrThrow,
+  listNodeOptions,
+  listNodes,
+} from "../../services/nodes.ts";
+import { createTRPCRouter, estateEditorProcedure, protectedProcedure } from "../../trpc.ts";
+import { ZListNodesInput } from "./list-nodes.schema.ts";
+import { ZNodeId, ZNodeInput, ZNodeSelection } from "./node.schema.ts";
+
+export const nodeRouter = createTRPCRouter({
+  list: protectedProcedure.input(ZListNodesInput).query(({ ctx, input }) => listNodes(ctx.prisma, input)),
+  options: protectedProcedure.query(({ ctx }) => listNodeOptions(ctx.prisma)),
+  byId: protectedProcedure.input(ZNodeId).query(({ ctx, input }) => getNodeOrThrow(ctx.prisma, input.id)),
+  create: estateEditorProcedure.input(ZNodeInput).mutation(({ ctx, input }) => createNode(ctx, input)),
+  cordon: estateEditorProcedure
+    .input(ZNodeSelection)
+    .mutation(({ ctx, input }) => changeNodeStatus(ctx, "cordon", input.ids)),
+  drain: estateEditorProcedure
+    .input(ZNodeSelection)
+    .mutation(({ ctx, input }) => changeNodeStatus(ctx, "drain", input.ids)),
+  uncordon: estateEditorProcedure
+    .input(ZNodeSelection)
+    .mutation(({ ctx, input }) => changeNodeStatus(ctx, "uncordon", input.ids)),
+});
