@@ -109,3 +109,58 @@ export function ErrorNote({ message }: { message: string }) {
     </p>
   );
 }
+
+/** A filter drop-down whose first option clears the filter. */
+export function FilterSelect({
+  label,
+  value,
+  allLabel,
+  options,
+  onChange,
+}: {
+  label: string;
+  value: string | undefined;
+  allLabel: string;
+  options: readonly { value: string; label: string }[];
+  onChange: (value: string | undefined) => void;
+}) {
+  return (
+    <select
+      value={value ?? ""}
+      onChange={(event) => onChange(event.target.value || undefined)}
+      aria-label={label}
+      className="rounded-md border border-border bg-surface px-2 py-1.5 text-sm"
+    >
+      <option value="">{allLabel}</option>
+      {options.map((option) => (
+        <option key={option.value} value={option.value}>
+          {option.label}
+        </option>
+      ))}
+    </select>
+  );
+}
+
+/** The table's search box; writes to the URL a moment after typing stops (useDebouncedSearch). */
+export function SearchBox({
+  label,
+  placeholder,
+  value,
+  onChange,
+}: {
+  label: string;
+  placeholder: string;
+  value: string;
+  onChange: (value: string) => void;
+}) {
+  return (
+    <input
+      type="search"
+      value={value}
+      onChange={(event) => onChange(event.target.value)}
+      placeholder={placeholder}
+      aria-label={label}
+      className="w-60 rounded-md border border-border bg-surface px-3 py-1.5 text-sm"
+    />
+  );
+}

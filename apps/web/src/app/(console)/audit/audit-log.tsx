@@ -4,7 +4,14 @@ import { AUDIT_SORT_KEYS } from "@switchyard/api/schemas";
 import { useMutation, useQuery } from "@tanstack/react-query";
 import { ShieldCheck, ShieldX } from "lucide-react";
 import { Fragment, useState } from "react";
-import { ErrorNote, Pagination, SkeletonRows, SortHeader, Th } from "~/components/table/table-parts";
+import {
+  ErrorNote,
+  Pagination,
+  SearchBox,
+  SkeletonRows,
+  SortHeader,
+  Th,
+} from "~/components/table/table-parts";
 import { useDebouncedSearch, useTableParams } from "~/components/table/use-table-params";
 import { formatInt } from "~/lib/format";
 import { useTRPC } from "~/trpc/react";
@@ -50,13 +57,11 @@ export function AuditLog() {
   return (
     <div className="flex flex-col gap-3">
       <div className="flex flex-wrap items-center gap-2">
-        <input
-          type="search"
-          value={searchDraft}
-          onChange={(e) => setSearchDraft(e.target.value)}
+        <SearchBox
+          label="Search audit events"
           placeholder="Search actor or object id"
-          aria-label="Search audit events"
-          className="w-64 rounded-md border border-border bg-surface px-3 py-1.5 text-sm"
+          value={searchDraft}
+          onChange={setSearchDraft}
         />
         <select
           value={table.filters.objectType ?? ""}

@@ -9,7 +9,9 @@ import { EmptyState } from "~/components/empty-state";
 import {
   ErrorNote,
   ExportCsvLink,
+  FilterSelect,
   Pagination,
+  SearchBox,
   SkeletonRows,
   SortHeader,
   Th,
@@ -20,7 +22,6 @@ import { formatBytes } from "~/lib/format-size";
 import { useTRPC } from "~/trpc/react";
 
 type TClassification = (typeof CLASSIFICATIONS)[number];
-const SELECT_CLASS = "rounded-md border border-border bg-surface px-2 py-1.5 text-sm";
 
 /** Datasets with server-side paging, sorting and filtering; the view lives in the URL. */
 export function DatasetsTable() {
@@ -59,53 +60,33 @@ export function DatasetsTable() {
   return (
     <div className="flex flex-col gap-3">
       <div className="flex flex-wrap items-center gap-2">
-        <input
-          type="search"
-          value={searchDraft}
-          onChange={(event) => setSearchDraft(event.target.value)}
+        <SearchBox
+          label="Search datasets"
           placeholder="Search name or slug"
-          aria-label="Search datasets"
-          className="w-60 rounded-md border border-border bg-surface px-3 py-1.5 text-sm"
+          value={searchDraft}
+          onChange={setSearchDraft}
         />
-        <select
-          value={classification ?? ""}
-          onChange={(event) => table.setFilter("classification", event.target.value || undefined)}
-          aria-label="Classification"
-          className={SELECT_CLASS}
-        >
-          <option value="">Any classification</option>
-          {CLASSIFICATIONS.map((c) => (
-            <option key={c} value={c}>
-              {c.charAt(0) + c.slice(1).toLowerCase()}
-            </option>
-          ))}
-        </select>
-        <select
-          value={regulation ?? ""}
-          onChange={(event) => table.setFilter("regulation", event.target.value || undefined)}
-          aria-label="Regulation"
-          className={SELECT_CLASS}
-        >
-          <option value="">Any regulation</option>
-          {options.data?.regulations.map((r) => (
-            <option key={r} value={r}>
-              {r}
-            </option>
-          ))}
-        </select>
-        <select
-          value={ownerTeamId ?? ""}
-          onChange={(event) => table.setFilter("ownerTeamId", event.target.value || undefined)}
-          aria-label="Owner team"
-          className={SELECT_CLASS}
-        >
-          <option value="">Any owner team</option>
-          {options.data?.teams.map((team) => (
-            <option key={team.id} value={team.id}>
-              {team.name}
-            </option>
-          ))}
-        </select>
+        <FilterSelect
+          label="Classification"
+          value={classification}
+          allLabel="Any classification"
+          options={CLASSIFICATIONS.map((c) => ({ value: c, label: c.charAt(0) + c.slice(1).toLowerCase() }))}
+          onChange={(value) => table.setFilter("classification", value)}
+        />
+        <FilterSelect
+          label="Regulation"
+          value={regulation}
+          allLabel="Any regulation"
+          options={options.data?.regulations.map((r) => ({ value: r, label: r })) ?? []}
+          onChange={(value) => table.setFilter("regulation", value)}
+        />
+        <FilterSelect
+          label="Owner team"
+          value={ownerTeamId}
+          allLabel="Any owner team"
+          options={options.data?.teams.map((team) => ({ value: team.id, label: team.name })) ?? []}
+          onChange={(value) => table.setFilter("ownerTeamId", value)}
+        />
         {siteId ? (
           <button
             type="button"

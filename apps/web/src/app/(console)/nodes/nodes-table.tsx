@@ -11,7 +11,9 @@ import { NodeActions } from "~/components/node/node-actions";
 import {
   ErrorNote,
   ExportCsvLink,
+  FilterSelect,
   Pagination,
+  SearchBox,
   SkeletonRows,
   SortHeader,
 } from "~/components/table/table-parts";
@@ -88,13 +90,11 @@ export function NodesTable({ canEdit }: { canEdit: boolean }) {
   return (
     <div className="flex flex-col gap-3">
       <div className="flex flex-wrap items-center gap-2">
-        <input
-          type="search"
-          value={searchDraft}
-          onChange={(event) => setSearchDraft(event.target.value)}
+        <SearchBox
+          label="Search nodes"
           placeholder="Search hostname"
-          aria-label="Search nodes"
-          className="w-52 rounded-md border border-border bg-surface px-3 py-1.5 text-sm"
+          value={searchDraft}
+          onChange={setSearchDraft}
         />
         <select
           value={siteId ?? ""}
@@ -110,45 +110,27 @@ export function NodesTable({ canEdit }: { canEdit: boolean }) {
             </option>
           ))}
         </select>
-        <select
-          value={kind ?? ""}
-          onChange={(event) => table.setFilter("kind", event.target.value || undefined)}
-          aria-label="Environment"
-          className={SELECT_CLASS}
-        >
-          <option value="">All environments</option>
-          {KINDS.map((k) => (
-            <option key={k} value={k}>
-              {SITE_KIND_LABEL[k]}
-            </option>
-          ))}
-        </select>
-        <select
-          value={status ?? ""}
-          onChange={(event) => table.setFilter("status", event.target.value || undefined)}
-          aria-label="Status"
-          className={SELECT_CLASS}
-        >
-          <option value="">Any status</option>
-          {NODE_STATUSES.map((s) => (
-            <option key={s} value={s}>
-              {s.charAt(0) + s.slice(1).toLowerCase()}
-            </option>
-          ))}
-        </select>
-        <select
-          value={gpuModel ?? ""}
-          onChange={(event) => table.setFilter("gpuModel", event.target.value || undefined)}
-          aria-label="GPU model"
-          className={SELECT_CLASS}
-        >
-          <option value="">All GPU models</option>
-          {options.data?.gpuModels.map((model) => (
-            <option key={model} value={model}>
-              {model}
-            </option>
-          ))}
-        </select>
+        <FilterSelect
+          label="Environment"
+          value={kind}
+          allLabel="All environments"
+          options={KINDS.map((k) => ({ value: k, label: SITE_KIND_LABEL[k] }))}
+          onChange={(value) => table.setFilter("kind", value)}
+        />
+        <FilterSelect
+          label="Status"
+          value={status}
+          allLabel="Any status"
+          options={NODE_STATUSES.map((s) => ({ value: s, label: s.charAt(0) + s.slice(1).toLowerCase() }))}
+          onChange={(value) => table.setFilter("status", value)}
+        />
+        <FilterSelect
+          label="GPU model"
+          value={gpuModel}
+          allLabel="All GPU models"
+          options={options.data?.gpuModels.map((model) => ({ value: model, label: model })) ?? []}
+          onChange={(value) => table.setFilter("gpuModel", value)}
+        />
         <span className="ml-auto" />
         <ExportCsvLink table="nodes" queryString={table.queryString} />
       </div>

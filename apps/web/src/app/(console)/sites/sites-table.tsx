@@ -10,7 +10,9 @@ import { SiteMap } from "~/components/site/site-map";
 import {
   ErrorNote,
   ExportCsvLink,
+  FilterSelect,
   Pagination,
+  SearchBox,
   SkeletonRows,
   SortHeader,
   Th,
@@ -64,40 +66,26 @@ export function SitesTable() {
       )}
 
       <div className="flex flex-wrap items-center gap-2">
-        <input
-          type="search"
-          value={searchDraft}
-          onChange={(event) => setSearchDraft(event.target.value)}
+        <SearchBox
+          label="Search sites"
           placeholder="Search name, slug or region"
-          aria-label="Search sites"
-          className="w-64 rounded-md border border-border bg-surface px-3 py-1.5 text-sm"
+          value={searchDraft}
+          onChange={setSearchDraft}
         />
-        <select
-          value={kind ?? ""}
-          onChange={(event) => table.setFilter("kind", event.target.value)}
-          aria-label="Environment"
-          className="rounded-md border border-border bg-surface px-2 py-1.5 text-sm"
-        >
-          <option value="">All environments</option>
-          {SITE_KINDS.map((k) => (
-            <option key={k} value={k}>
-              {SITE_KIND_LABEL[k as TSiteKind]}
-            </option>
-          ))}
-        </select>
-        <select
-          value={status ?? ""}
-          onChange={(event) => table.setFilter("status", event.target.value)}
-          aria-label="Status"
-          className="rounded-md border border-border bg-surface px-2 py-1.5 text-sm"
-        >
-          <option value="">Any status</option>
-          {SITE_STATUSES.map((s) => (
-            <option key={s} value={s}>
-              {s.toLowerCase()}
-            </option>
-          ))}
-        </select>
+        <FilterSelect
+          label="Environment"
+          value={kind}
+          allLabel="All environments"
+          options={SITE_KINDS.map((k) => ({ value: k, label: SITE_KIND_LABEL[k as TSiteKind] }))}
+          onChange={(value) => table.setFilter("kind", value)}
+        />
+        <FilterSelect
+          label="Status"
+          value={status}
+          allLabel="Any status"
+          options={SITE_STATUSES.map((s) => ({ value: s, label: s.toLowerCase() }))}
+          onChange={(value) => table.setFilter("status", value)}
+        />
         <input
           value={table.filters.provider ?? ""}
           onChange={(event) => table.setFilter("provider", event.target.value.trim() || undefined)}

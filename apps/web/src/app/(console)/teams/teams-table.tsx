@@ -9,6 +9,7 @@ import {
   ErrorNote,
   ExportCsvLink,
   Pagination,
+  SearchBox,
   SkeletonRows,
   SortHeader,
   Th,
@@ -40,13 +41,11 @@ export function TeamsTable() {
   return (
     <div className="flex flex-col gap-3">
       <div className="flex flex-wrap items-center gap-2">
-        <input
-          type="search"
-          value={searchDraft}
-          onChange={(event) => setSearchDraft(event.target.value)}
+        <SearchBox
+          label="Search teams"
           placeholder="Search name or slug"
-          aria-label="Search teams"
-          className="w-60 rounded-md border border-border bg-surface px-3 py-1.5 text-sm"
+          value={searchDraft}
+          onChange={setSearchDraft}
         />
         <span className="ml-auto" />
         <ExportCsvLink table="teams" queryString={table.queryString} />
