@@ -13,4 +13,6 @@ export type TBatchItem = {
   readonly optRef: Int32Array;
   /** Option k's total cost: compute + data egress, USD. */
   readonly optCost: Float64Array;
+  /** False when only the cheapest options were kept (see OPTION_WINDOW). */
+  readonly complete: boolean;
 };

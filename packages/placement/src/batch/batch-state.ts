@@ -25,15 +25,22 @@ export type TAssignment = {
 export class BatchState {
   readonly assignments: (TAssignment | undefined)[];
   private readonly occupants: (Set<number> | undefined)[];
-  private readonly quotaKeyCache = new Map<string, readonly string[]>();
+  /** Quotas as numbered slots: the hot path compares numbers, not string keys. */
+  private readonly quotaKeys: readonly string[];
+  private readonly quotaLimit: Float64Array;
+  private readonly quotaUsed: Float64Array;
+  private readonly slotsByTeam = new Map<string, Map<string, readonly number[]>>();
 
   constructor(
     readonly prepared: TPreparedSnapshot,
     readonly capacity: TCapacity,
-    readonly items: readonly TBatchItem[],
+    readonly items: TBatchItem[],
   ) {
     this.assignments = items.map(() => undefined);
     this.occupants = prepared.pools.map(() => undefined);
+    this.quotaKeys = [...prepared.quotas.keys()].sort();
+    this.quotaLimit = Float64Array.from(this.quotaKeys, (key) => prepared.quotas.get(key)?.limitGpus ?? 0);
+    this.quotaUsed = Float64Array.from(this.quotaKeys, (key) => capacity.quotaUsed.get(key) ?? 0);
   }
 
   optionPools(item: TBatchItem, k: number): readonly number[] {
@@ -77,9 +84,8 @@ export class BatchState {
   }
 
   quotaFits(item: TBatchItem, model: string): boolean {
-    for (const key of this.quotaKeys(item.request.teamId, model)) {
-      const limit = this.prepared.quotas.get(key)?.limitGpus ?? 0;
-      if ((this.capacity.quotaUsed.get(key) ?? 0) + item.request.totalGpus > limit) return false;
+    for (const slot of this.quotaSlots(item.request.teamId, model)) {
+      if ((this.quotaUsed[slot] ?? 0) + item.request.totalGpus > (this.quotaLimit[slot] ?? 0)) return false;
     }
     return true;
   }
@@ -119,14 +125,21 @@ export class BatchState {
     this.commit(item, a);
   }
 
-  /** Items sitting on any pool of option k of another item, in a stable order. */
-  occupantsOf(pools: readonly number[]): number[] {
+  /**
+   * Up to `limit` items placed on the given pools, in the order they arrived there
+   * (deterministic, since the whole batch is).
+   */
+  occupantsOf(pools: readonly number[], limit: number): number[] {
     const out: number[] = [];
     for (const poolIdx of pools) {
       const set = this.occupants[poolIdx];
-      if (set !== undefined) for (const i of set) out.push(i);
+      if (set === undefined) continue;
+      for (const i of set) {
+        if (out.length >= limit) return out;
+        out.push(i);
+      }
     }
-    return out.sort((a, b) => a - b);
+    return out;
   }
 
   private commit(item: TBatchItem, a: TAssignment): void {
@@ -146,18 +159,30 @@ export class BatchState {
   }
 
   chargeQuota(teamId: string, model: string, gpus: number): void {
-    for (const key of this.quotaKeys(teamId, model)) {
-      this.capacity.quotaUsed.set(key, (this.capacity.quotaUsed.get(key) ?? 0) + gpus);
-    }
+    for (const slot of this.quotaSlots(teamId, model))
+      this.quotaUsed[slot] = (this.quotaUsed[slot] ?? 0) + gpus;
   }
 
-  private quotaKeys(teamId: string, model: string): readonly string[] {
-    const cacheKey = quotaKey(teamId, model);
-    let keys = this.quotaKeyCache.get(cacheKey);
-    if (keys === undefined) {
-      keys = [cacheKey, quotaKey(teamId, "*")].filter((key) => this.prepared.quotas.has(key));
-      this.quotaKeyCache.set(cacheKey, keys);
+  /** Writes quota use back to the capacity, for explanations that read it. */
+  syncQuota(): void {
+    this.quotaKeys.forEach((key, slot) => {
+      this.capacity.quotaUsed.set(key, this.quotaUsed[slot] ?? 0);
+    });
+  }
+
+  private quotaSlots(teamId: string, model: string): readonly number[] {
+    let byModel = this.slotsByTeam.get(teamId);
+    if (byModel === undefined) {
+      byModel = new Map();
+      this.slotsByTeam.set(teamId, byModel);
     }
-    return keys;
+    let slots = byModel.get(model);
+    if (slots === undefined) {
+      slots = [quotaKey(teamId, model), quotaKey(teamId, "*")]
+        .map((key) => this.quotaKeys.indexOf(key))
+        .filter((slot) => slot >= 0);
+      byModel.set(model, slots);
+    }
+    return slots;
   }
 }

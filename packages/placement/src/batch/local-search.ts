@@ -1,5 +1,5 @@
 import type { TBatchItem } from "./batch-item";
-import type { BatchState } from "./batch-state";
+import type { BatchState, TAssignment } from "./batch-state";
 
 const EPS = 1e-7;
 /** Cheaper options tried per item in a swap, and occupants tried per option. */
@@ -12,10 +12,10 @@ export type TImproveStats = { moves: number; swaps: number; insertions: number }
 /**
  * Improves a complete batch placement without ever unplacing anything, so priority
  * tiers keep what the greedy gave them:
- * 1. move: an item takes a cheaper option that has room;
- * 2. swap: an item takes a cheaper option after one occupant of that option moves
- *    elsewhere (often into the place the item left), when the pair gets cheaper;
- * 3. insert: an unplaced item gets in after one occupant moves elsewhere.
+ * 1. insert: an unplaced item gets in, directly or after one occupant moves elsewhere;
+ * 2. move: an item takes a cheaper option that has room;
+ * 3. swap: an item takes a cheaper option after one occupant of that option moves
+ *    elsewhere (often into the place the item left), when the pair gets cheaper.
  * Rounds repeat until nothing improves or the evaluation budget is spent.
  */
 export function improve(state: BatchState, unplaced: TBatchItem[], budget: number): TImproveStats {
@@ -23,13 +23,14 @@ export function improve(state: BatchState, unplaced: TBatchItem[], budget: numbe
   let left = budget;
   for (let round = 0; round < MAX_ROUNDS && left > 0; round++) {
     const before = stats.moves + stats.swaps + stats.insertions;
+    // Placing more work comes first; half the budget at most, so cost gets its turn.
+    const inserted = insertPass(state, unplaced, Math.ceil(left / 2));
+    stats.insertions += inserted.count;
+    left -= inserted.spent;
     stats.moves += movePass(state);
     const swapped = swapPass(state, left);
     stats.swaps += swapped.count;
     left -= swapped.spent;
-    const inserted = insertPass(state, unplaced, left);
-    stats.insertions += inserted.count;
-    left -= inserted.spent;
     if (stats.moves + stats.swaps + stats.insertions === before) break;
   }
   return stats;
@@ -82,14 +83,11 @@ function swapPass(state: BatchState, budget: number): { count: number; spent: nu
     for (let k = 0; k < aw.option && k < OPTIONS_PER_ITEM && !done; k++) {
       const costK = w.optCost[k] ?? 0;
       if (costK >= costW - EPS) break;
-      const occupants = state.occupantsOf(state.optionPools(w, k));
-      let tried = 0;
-      for (const vIdx of occupants) {
-        if (tried >= OCCUPANTS_PER_OPTION || spent >= budget) break;
+      for (const vIdx of state.occupantsOf(state.optionPools(w, k), OCCUPANTS_PER_OPTION)) {
+        if (spent >= budget) break;
         const v = state.items[vIdx] as TBatchItem;
         const av = state.assignments[vIdx];
-        if (vIdx === w.idx || av === undefined || av.fixed) continue;
-        tried++;
+        if (vIdx === w.idx || av === undefined || av.fixed || !couldMakeRoom(state, w, v, av)) continue;
         spent++;
         const costV = v.optCost[av.option] ?? 0;
         state.release(w);
@@ -125,13 +123,11 @@ function insertPass(
     const direct = cheapestFitting(state, u, Number.POSITIVE_INFINITY);
     if (direct >= 0) placed = state.place(u, direct);
     for (let k = 0; k < u.optCost.length && k < OPTIONS_PER_ITEM && !placed; k++) {
-      let tried = 0;
-      for (const vIdx of state.occupantsOf(state.optionPools(u, k))) {
-        if (tried >= OCCUPANTS_PER_OPTION || spent >= budget) break;
+      for (const vIdx of state.occupantsOf(state.optionPools(u, k), OCCUPANTS_PER_OPTION)) {
+        if (spent >= budget) break;
         const v = state.items[vIdx] as TBatchItem;
         const av = state.assignments[vIdx];
-        if (av === undefined || av.fixed) continue;
-        tried++;
+        if (av === undefined || av.fixed || !couldMakeRoom(state, u, v, av)) continue;
         spent++;
         state.release(v);
         if (state.place(u, k)) {
@@ -152,4 +148,13 @@ function insertPass(
     }
   }
   return { count, spent };
+}
+
+/** Cheap test before trying: a single-node item needs v's node to free enough GPUs. */
+function couldMakeRoom(state: BatchState, item: TBatchItem, v: TBatchItem, av: TAssignment): boolean {
+  if (item.request.gang) return true;
+  for (const n of av.nodes) {
+    if ((state.capacity.free[n] ?? 0) + v.request.gpusPerNode >= item.request.gpusPerNode) return true;
+  }
+  return false;
 }

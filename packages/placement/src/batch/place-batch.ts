@@ -1,7 +1,7 @@
 import { roundCents } from "../framework/money";
 import type { TEngine } from "../place/engine";
 import { checkPlacement, parseCallerPolicy, type TEngineOptions } from "../place/place";
-import { runPlacement } from "../place/run-placement";
+import { runPlacement, summarizePlacement } from "../place/run-placement";
 import type { TPlacementRequest } from "../request/placement-request";
 import type { TWorkloadRequestInput } from "../schema/request.schema";
 import type { TSnapshotInput } from "../schema/snapshot.schema";
@@ -14,7 +14,7 @@ import type { TPreparedSnapshot } from "../snapshot/prepared-snapshot";
 import type { TBatchItem } from "./batch-item";
 import type { TBatchPlacement, TBatchResult, TUnplaced } from "./batch-result";
 import { BatchState } from "./batch-state";
-import { buildItem } from "./build-options";
+import { buildItem, OPTION_WINDOW, roomByPool } from "./build-options";
 import { improve, type TImproveStats } from "./local-search";
 import { Preemptor } from "./preemption";
 import { placeTierByRegret } from "./regret-greedy";
@@ -26,11 +26,15 @@ export type TPlaceBatchInput = TEngineOptions & {
   readonly allowPreemption?: boolean;
   /** How unplaced workloads are explained: summary (default), full per-site result, or none. */
   readonly explainUnplaced?: "summary" | "full" | "none";
+  /** Cheapest options kept per workload before widening (default OPTION_WINDOW). */
+  readonly optionWindow?: number;
   /** Local-search evaluations per workload (default 40); 0 keeps the greedy result. */
   readonly searchEffort?: number;
 };
 
 const DEFAULT_EFFORT = 40;
+/** Upper bound on local-search evaluations, whatever the batch size, to bound latency. */
+const MAX_EVALUATIONS = 40_000;
 
 /**
  * Places many pending workloads together against shared capacity:
@@ -47,11 +51,20 @@ export function placeBatch(input: TPlaceBatchInput): TBatchResult {
   // 1. Validate and order.
   const checked = checkRequests(prepared, input);
   checked.sort((a, b) => b.request.priority - a.request.priority || compareIds(a.request.id, b.request.id));
-  const siteCache = new Map<string, readonly number[] | undefined>();
+  const room = roomByPool(prepared, allowPreemption);
+  const firstWindow = input.optionWindow ?? OPTION_WINDOW;
   const items = checked.map(({ request, engine }, idx) =>
-    buildItem(prepared, idx, request, engine, allowPreemption, siteCache),
+    buildItem(prepared, idx, request, engine, room, firstWindow),
   );
   const state = new BatchState(prepared, cloneCapacity(prepared.capacity), items);
+  // A workload whose cheapest options are all taken looks 4× further, then everywhere.
+  const windowOf = new Map<number, number>();
+  const widen = (item: TBatchItem, all = false) => {
+    const window = (windowOf.get(item.idx) ?? firstWindow) * 4;
+    const next = all || window > 16 * firstWindow ? Number.POSITIVE_INFINITY : window;
+    windowOf.set(item.idx, next);
+    return buildItem(prepared, item.idx, item.request, item.engine, room, next);
+  };
   const preemptor = allowPreemption ? new Preemptor(prepared) : undefined;
 
   // 2. Tiers, highest priority first.
@@ -62,7 +75,7 @@ export function placeBatch(input: TPlaceBatchInput): TBatchResult {
     const priority = items[start]?.request.priority;
     while (end < items.length && items[end]?.request.priority === priority) end++;
     tierCount++;
-    const left = placeTierByRegret(state, items.slice(start, end));
+    const left = placeTierByRegret(state, items.slice(start, end), widen);
     for (const item of left) {
       const placed = placeDirect(state, item) || (preemptor?.placeByPreempting(state, item) ?? false);
       if (!placed) unplaced.push(item);
@@ -74,9 +87,18 @@ export function placeBatch(input: TPlaceBatchInput): TBatchResult {
   // 3. Local search.
   const effort = input.searchEffort ?? DEFAULT_EFFORT;
   const stats: TImproveStats =
-    effort > 0 ? improve(state, unplaced, effort * items.length) : { moves: 0, swaps: 0, insertions: 0 };
+    effort > 0
+      ? improve(state, unplaced, Math.min(effort * items.length, MAX_EVALUATIONS))
+      : { moves: 0, swaps: 0, insertions: 0 };
+  // Workloads that ran out of their cheapest options get all of them and one more try.
   for (let i = unplaced.length - 1; i >= 0; i--) {
-    if (placeDirect(state, unplaced[i] as TBatchItem)) {
+    let item = unplaced[i] as TBatchItem;
+    if (!item.complete) {
+      item = widen(item, true);
+      state.items[item.idx] = item;
+      unplaced[i] = item;
+    }
+    if (placeDirect(state, item)) {
       unplaced.splice(i, 1);
       stats.insertions++;
     }
@@ -88,6 +110,7 @@ export function placeBatch(input: TPlaceBatchInput): TBatchResult {
     .map((item) => describePlacement(state, item))
     .sort((a, b) => compareIds(a.workloadId, b.workloadId));
   const explainMode = input.explainUnplaced ?? "summary";
+  state.syncQuota();
   const unplacedOut = unplaced
     .sort((a, b) => compareIds(a.request.id, b.request.id))
     .map((item) => describeUnplaced(prepared, state, item, explainMode));
@@ -180,11 +203,17 @@ function describeUnplaced(
 ): TUnplaced {
   const base = { workloadId: item.request.id, priority: item.request.priority };
   if (mode === "none") return { ...base, summary: "not placed", reasonCounts: [] };
-  const result = runPlacement(prepared, state.capacity, item.request, item.engine);
-  const summary = result.feasible
-    ? `not placed: the batch gave its capacity to other workloads (${result.summary})`
-    : result.summary;
-  return mode === "full"
-    ? { ...base, summary, reasonCounts: result.reasonCounts, explanation: result }
-    : { ...base, summary, reasonCounts: result.reasonCounts };
+  const note = (summary: string, feasible: boolean) =>
+    feasible ? `not placed: the batch gave the capacity to other workloads (${summary})` : summary;
+  if (mode === "full") {
+    const result = runPlacement(prepared, state.capacity, item.request, item.engine);
+    return {
+      ...base,
+      summary: note(result.summary, result.feasible),
+      reasonCounts: result.reasonCounts,
+      explanation: result,
+    };
+  }
+  const brief = summarizePlacement(prepared, state.capacity, item.request, item.engine);
+  return { ...base, summary: note(brief.summary, brief.feasibleSites > 0), reasonCounts: brief.reasonCounts };
 }

@@ -14,15 +14,29 @@ const SOLE_OPTION = 1e12;
  * Capacity only shrinks during this phase, so each item's first and second feasible
  * options only move forward and are tracked with two cursors.
  */
-export function placeTierByRegret(state: BatchState, tier: readonly TBatchItem[]): TBatchItem[] {
+export function placeTierByRegret(
+  state: BatchState,
+  tier: readonly TBatchItem[],
+  widen: (item: TBatchItem) => TBatchItem,
+): TBatchItem[] {
   const first = new Int32Array(state.items.length);
   const second = new Int32Array(state.items.length);
   const unplaced: TBatchItem[] = [];
 
-  const regretOf = (item: TBatchItem): number => {
-    const n = item.optCost.length;
+  const regretOf = (given: TBatchItem): number => {
+    let item = given;
+    let n = item.optCost.length;
     let a = first[item.idx] ?? 0;
     while (a < n && !state.fits(item, a)) a++;
+    while (a >= n && !item.complete) {
+      // Its cheapest options are all taken: look at all of them.
+      item = widen(item);
+      state.items[item.idx] = item;
+      n = item.optCost.length;
+      a = 0;
+      second[item.idx] = 0;
+      while (a < n && !state.fits(item, a)) a++;
+    }
     first[item.idx] = a;
     if (a >= n) return Number.NEGATIVE_INFINITY;
     let b = Math.max(second[item.idx] ?? 0, a + 1);
@@ -33,16 +47,17 @@ export function placeTierByRegret(state: BatchState, tier: readonly TBatchItem[]
   };
 
   const heap = new MaxHeap();
-  for (const item of tier) {
-    const regret = regretOf(item);
+  for (const given of tier) {
+    const regret = regretOf(given);
+    const item = state.items[given.idx] as TBatchItem;
     if (regret === Number.NEGATIVE_INFINITY) unplaced.push(item);
     else heap.push(regret, item.idx);
   }
   for (;;) {
     const top = heap.pop();
     if (top === undefined) break;
+    const regret = regretOf(state.items[top.id] as TBatchItem);
     const item = state.items[top.id] as TBatchItem;
-    const regret = regretOf(item);
     if (regret === Number.NEGATIVE_INFINITY) {
       unplaced.push(item);
       continue;

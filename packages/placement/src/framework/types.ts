@@ -36,12 +36,18 @@ export type TOption = {
   readonly totalUsd: number;
 };
 
-/** A site under evaluation. Option-scoped filters replace `options` with the ones that pass. */
+/**
+ * A site under evaluation. The framework fills `options` and the data-movement figures
+ * just before the first option-scoped filter runs, so site-scoped filters must not read
+ * them. Option-scoped filters replace `options` with the ones that pass.
+ */
 export type TSiteCandidate = {
   readonly site: TIndexedSite;
   options: readonly TOption[];
-  readonly egressUsd: number;
-  readonly transferHours: number;
+  /** Egress for the datasets copied in, USD. */
+  egressUsd: number;
+  /** Hours to copy the datasets in. */
+  transferHours: number;
   /** The option the workload would use: the cheapest that passed every filter. Set after filtering. */
   chosen: TOption | undefined;
 };
@@ -67,6 +73,13 @@ export type TPlugin = {
   readonly dynamic?: boolean;
   /** Once per request. A rejection rejects every site with its reasons; skip disables `filter` for this request. */
   preFilter?(ctx: TPluginContext): TStatus;
+  /**
+   * Once per request, optional: ascending indices of exactly the sites that `filter` would
+   * not reject, or undefined for no narrowing. When only the survivors matter (batch
+   * placement) the pipeline evaluates just the intersection of these lists and does not
+   * call a site-scoped filter that gave one; explanations still call `filter` on every site.
+   */
+  preFilterSites?(ctx: TPluginContext): readonly number[] | undefined;
   /** Once per site. */
   filter?(ctx: TPluginContext, candidate: TSiteCandidate): TStatus;
   /** Once per request, over the sites that passed every filter. Skip leaves this scorer out. */

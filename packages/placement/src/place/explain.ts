@@ -27,7 +27,7 @@ export function explain(args: {
   return {
     workloadId: request.id,
     feasible: candidates.length > 0,
-    summary: summarize(sites, candidates, reasonCounts),
+    summary: summarize(sites, candidates.length, candidates[0], reasonCounts),
     policy: {
       profile: engine.policy.profile,
       weights: engine.policy.weights,
@@ -42,33 +42,30 @@ export function explain(args: {
   };
 }
 
-function countReasons(rejected: readonly TRejectedSite[]): TReasonCount[] {
-  const counts = new Map<string, TReasonCount>();
+export function countReasons(rejected: readonly Pick<TRejectedSite, "reasons">[]): TReasonCount[] {
+  const counts = new Map<string, { plugin: string; count: number }>();
   for (const site of rejected) {
     const first = site.reasons[0];
     if (first === undefined) continue;
     const seen = counts.get(first.message);
-    counts.set(first.message, {
-      message: first.message,
-      plugin: first.plugin,
-      count: (seen?.count ?? 0) + 1,
-    });
+    if (seen === undefined) counts.set(first.message, { plugin: first.plugin, count: 1 });
+    else seen.count++;
   }
-  return [...counts.values()].sort(
-    (a, b) => b.count - a.count || (a.message < b.message ? -1 : a.message > b.message ? 1 : 0),
-  );
+  return [...counts.entries()]
+    .map(([message, { plugin, count }]) => ({ message, plugin, count }))
+    .sort((a, b) => b.count - a.count || (a.message < b.message ? -1 : a.message > b.message ? 1 : 0));
 }
 
-function summarize(
+export function summarize(
   sites: number,
-  candidates: readonly TCandidate[],
+  feasible: number,
+  best: TCandidate | undefined,
   counts: readonly TReasonCount[],
 ): string {
-  const head = `${candidates.length}/${sites} sites fit`;
+  const head = `${feasible}/${sites} sites fit`;
   const shown = counts.slice(0, SUMMARY_REASONS).map((c) => `${c.count} ${c.message}`);
   const others = counts.slice(SUMMARY_REASONS).reduce((sum, c) => sum + c.count, 0);
   if (others > 0) shown.push(`${others} for other reasons`);
-  const best = candidates[0];
   if (best === undefined) return shown.length > 0 ? `${head}: ${shown.join(", ")}` : head;
   const pick = `${head}, best ${best.siteName} (${best.gpuModel}, ${formatUsd(best.cost.totalUsd)})`;
   return shown.length > 0 ? `${pick}; rejected: ${shown.join(", ")}` : pick;

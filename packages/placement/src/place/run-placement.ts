@@ -9,8 +9,8 @@ import { describeGpuAsk, type TPlacementRequest } from "../request/placement-req
 import { planDataNeeds, transfersTo } from "../snapshot/data-movement";
 import type { TCapacity, TPreparedSnapshot } from "../snapshot/prepared-snapshot";
 import type { TEngine } from "./engine";
-import { explain } from "./explain";
-import type { TCandidate, TPlacementResult } from "./result";
+import { countReasons, explain, summarize } from "./explain";
+import type { TCandidate, TPlacementResult, TReasonCount } from "./result";
 import { selectNodes } from "./select-nodes";
 
 export function createContext(
@@ -45,7 +45,7 @@ export function runPlacement(
   const ctx = createContext(prepared, capacity, request, engine);
 
   // 1. Filter.
-  const { feasible, rejected } = runFilters(ctx, engine.filters, { explain: true, includeDynamic: true });
+  const { feasible, rejected } = runFilters(ctx, engine.filters, { explain: "all", includeDynamic: true });
 
   // 2. Score and rank.
   const { entries, totals, skipped } = runScores(ctx, engine.scorers, feasible);
@@ -147,4 +147,24 @@ function buildCandidate(
 function roundTo(value: number, digits: number): number {
   const f = 10 ** digits;
   return Math.round(value * f) / f;
+}
+
+/**
+ * A cheaper verdict for many requests at once (a batch's unplaced workloads): every site
+ * is filtered, but only its first reason is kept and nothing is scored.
+ */
+export function summarizePlacement(
+  prepared: TPreparedSnapshot,
+  capacity: TCapacity,
+  request: TPlacementRequest,
+  engine: TEngine,
+): { summary: string; reasonCounts: TReasonCount[]; feasibleSites: number } {
+  const ctx = createContext(prepared, capacity, request, engine);
+  const { feasible, rejected } = runFilters(ctx, engine.filters, { explain: "first", includeDynamic: true });
+  const reasonCounts = countReasons(rejected);
+  return {
+    summary: summarize(prepared.sites.length, feasible.length, undefined, reasonCounts),
+    reasonCounts,
+    feasibleSites: feasible.length,
+  };
 }

@@ -15,25 +15,30 @@ export function checkRequest(
   prefix: string,
 ): { request: TPlacementRequest; issues: [] } | { request: undefined; issues: TInputIssue[] } {
   const parsed = ZWorkloadRequest.safeParse(input);
-  if (!parsed.success) return { request: undefined, issues: toInputIssues(parsed.error, prefix) };
-  const request = parsed.data;
-  const issues: TInputIssue[] = [];
-  request.gpuModels.forEach((model, i) => {
+  const issues: TInputIssue[] = parsed.success ? [] : toInputIssues(parsed.error, prefix);
+  // Reference checks run on unparsed input too, so one error lists every problem.
+  const raw = (typeof input === "object" && input !== null ? input : {}) as Record<string, unknown>;
+  strings(raw.gpuModels).forEach(([model, i]) => {
     if (!prepared.knownModels.has(model)) {
       issues.push({ path: joinPath(prefix, `gpuModels.${i}`), message: `unknown GPU model '${model}'` });
     }
   });
-  request.datasetIds.forEach((datasetId, i) => {
+  strings(raw.datasetIds).forEach(([datasetId, i]) => {
     if (!prepared.datasets.has(datasetId)) {
       issues.push({ path: joinPath(prefix, `datasetIds.${i}`), message: `unknown dataset '${datasetId}'` });
     }
   });
-  if (issues.length > 0) return { request: undefined, issues };
-  return { request: toPlacementRequest(request), issues: [] };
+  if (issues.length > 0 || !parsed.success) return { request: undefined, issues };
+  return { request: toPlacementRequest(parsed.data), issues: [] };
 }
 
 export function validateRequest(prepared: TPreparedSnapshot, input: unknown): TPlacementRequest {
   const checked = checkRequest(prepared, input, "");
   if (checked.request === undefined) throw new PlacementInputError(checked.issues);
   return checked.request;
+}
+
+function strings(value: unknown): [string, number][] {
+  if (!Array.isArray(value)) return [];
+  return value.flatMap((item, i): [string, number][] => (typeof item === "string" ? [[item, i]] : []));
 }

@@ -107,6 +107,7 @@ function buildIndex(snapshot: TSnapshot): TPreparedSnapshot {
     sitesByModel,
     knownModels,
     capacity,
+    memo: new Map<string, unknown>(),
   };
   return prepared as unknown as TPreparedSnapshot;
 }
@@ -155,7 +156,11 @@ function indexSite(
         nodePool[n] = poolIdx;
         maxGpusPerNode = Math.max(maxGpusPerNode, (nodes[n] as TGpuNode).gpuTotal);
       }
+      const nodesWithGpus = Array.from({ length: maxGpusPerNode + 1 }, (_, g) =>
+        poolNodes.reduce((count, n) => count + ((nodes[n] as TGpuNode).gpuTotal >= g ? 1 : 0), 0),
+      );
       pools.push({
+        nodesWithGpus,
         idx: poolIdx,
         siteIdx,
         groupIdx,

@@ -42,6 +42,8 @@ export type TPool = {
   /** Node indices, ascending (= node id order). */
   readonly nodes: readonly number[];
   readonly maxGpusPerNode: number;
+  /** [g] = how many nodes of the pool have at least g GPUs in total. */
+  readonly nodesWithGpus: readonly number[];
 };
 
 export type TDataSource = {
@@ -102,8 +104,22 @@ export type TPreparedSnapshot = {
   readonly sitesByModel: ReadonlyMap<string, readonly number[]>;
   readonly knownModels: ReadonlySet<string>;
   readonly capacity: TCapacity;
+  /**
+   * Lookups derived from the snapshot on first use (sites by kind, by certification, by
+   * dataset residency...). A cache, not state: the same snapshot always yields the same
+   * values. See memoize().
+   */
+  readonly memo: Map<string, unknown>;
 };
 
 export function quotaKey(teamId: string, gpuModel: string): string {
   return `${teamId}\u0000${gpuModel}`;
+}
+
+/** Computes a snapshot-derived value once per prepared snapshot. */
+export function memoize<T>(prepared: TPreparedSnapshot, key: string, compute: () => T): T {
+  if (prepared.memo.has(key)) return prepared.memo.get(key) as T;
+  const value = compute();
+  prepared.memo.set(key, value);
+  return value;
 }

@@ -62,7 +62,7 @@ export function scoreSites(
   policy?: TPolicyInput,
 ): Record<string, TScoreVerdict> | "skip" {
   const { ctx, engine } = setUp(snapshot, request, policy);
-  const { feasible } = runFilters(ctx, engine.filters, { explain: false, includeDynamic: true });
+  const { feasible } = runFilters(ctx, engine.filters, { explain: "none", includeDynamic: true });
   const pre = plugin.preScore?.(ctx, feasible);
   if (pre !== undefined && pre.code !== "success") return "skip";
   const score = plugin.score as NonNullable<TPlugin["score"]>;

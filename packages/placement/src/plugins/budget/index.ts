@@ -1,3 +1,4 @@
+import { keepOptions } from "../../framework/keep-options";
 import { formatUsd } from "../../framework/money";
 import { skip, success, unresolvable } from "../../framework/status";
 import type { TFilterPlugin } from "../../framework/types";
@@ -15,7 +16,7 @@ export const budgetPlugin = {
   filter(ctx, candidate) {
     const budget = ctx.request.budgetUsd;
     if (budget === undefined) return success();
-    const kept = candidate.options.filter((option) => option.totalUsd <= budget);
+    const kept = keepOptions(candidate.options, (option) => option.totalUsd <= budget);
     if (kept.length > 0) {
       candidate.options = kept;
       return success();

@@ -1,3 +1,4 @@
+import { intersectSorted, sitesWhere } from "../../framework/site-lists";
 import { skip, success, unresolvable } from "../../framework/status";
 import type { TFilterPlugin } from "../../framework/types";
 
@@ -9,6 +10,14 @@ export const certificationsPlugin = {
   description,
   preFilter(ctx) {
     return ctx.request.requiredCertifications.length === 0 ? skip() : success();
+  },
+  preFilterSites(ctx) {
+    let sites: readonly number[] | undefined;
+    for (const cert of ctx.request.requiredCertifications) {
+      const holders = sitesWhere(ctx.prepared, `cert:${cert}`, (site) => site.certifications.has(cert));
+      sites = sites === undefined ? holders : intersectSorted(sites, holders);
+    }
+    return sites;
   },
   filter(ctx, candidate) {
     const held = candidate.site.certifications;

@@ -1,3 +1,4 @@
+import { intersectSorted, sitesWhere } from "../../framework/site-lists";
 import { skip, success, type TStatusReason, unresolvable } from "../../framework/status";
 import type { TFilterPlugin } from "../../framework/types";
 import type { TIndexedDataset, TIndexedSite } from "../../snapshot/prepared-snapshot";
@@ -14,6 +15,18 @@ export const dataResidencyPlugin = {
     const orphan = ctx.dataNeeds.find((need) => need.indexed.source === undefined);
     if (orphan === undefined) return success();
     return unresolvable(`no readable replica of dataset ${orphan.indexed.dataset.name}`);
+  },
+  preFilterSites(ctx) {
+    let sites: readonly number[] | undefined;
+    for (const need of ctx.dataNeeds) {
+      const allowed = sitesWhere(
+        ctx.prepared,
+        `residency:${need.indexed.dataset.id}`,
+        (site) => residencyProblem(need.indexed, site) === undefined,
+      );
+      sites = sites === undefined ? allowed : intersectSorted(sites, allowed);
+    }
+    return sites;
   },
   filter(ctx, candidate) {
     let reasons: TStatusReason[] | undefined;

@@ -1,3 +1,4 @@
+import { sitesWhere } from "../../framework/site-lists";
 import { skip, success, unresolvable } from "../../framework/status";
 import type { TFilterPlugin } from "../../framework/types";
 
@@ -9,6 +10,11 @@ export const environmentPlugin = {
   description,
   preFilter(ctx) {
     return ctx.request.allowedKinds.length === 0 ? skip() : success();
+  },
+  preFilterSites(ctx) {
+    const allowed = ctx.request.allowedKinds;
+    const key = `kinds:${[...allowed].sort().join(",")}`;
+    return sitesWhere(ctx.prepared, key, (site) => allowed.includes(site.site.kind));
   },
   filter(ctx, candidate) {
     const kind = candidate.site.site.kind;

@@ -19,10 +19,7 @@ export function poolsWithRoom(ctx: TPluginContext, option: TOption): number[] {
 
 /** Could the pool ever take the request if it were empty? */
 function poolBigEnough(ctx: TPluginContext, poolIdx: number): boolean {
-  const pool = ctx.prepared.pools[poolIdx];
-  if (pool === undefined) return false;
-  let big = 0;
-  for (const n of pool.nodes) if ((ctx.prepared.nodes[n]?.gpuTotal ?? 0) >= ctx.request.gpusPerNode) big++;
+  const big = ctx.prepared.pools[poolIdx]?.nodesWithGpus[ctx.request.gpusPerNode] ?? 0;
   return big >= ctx.request.nodeCount;
 }
 
@@ -44,8 +41,9 @@ export const gpuCapacityPlugin = {
     const ask = describeGpuAsk(ctx.request);
     const allPools = candidate.options.flatMap((option) => option.pools);
     if (!allPools.some((poolIdx) => poolBigEnough(ctx, poolIdx))) {
-      const where = ctx.request.gang ? " on one fabric" : "";
-      return unresolvable(`too few GPUs per node${where} for ${ask}`);
+      return unresolvable(
+        ctx.request.gang ? `too few nodes on one fabric for ${ask}` : `no node big enough for ${ask}`,
+      );
     }
     return unschedulable(
       `no free ${ask}${ctx.request.gang ? " on one fabric" : ""}`,

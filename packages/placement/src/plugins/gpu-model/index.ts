@@ -1,4 +1,6 @@
 import { createStateKey, missingState } from "../../framework/cycle-state";
+import { keepOptions } from "../../framework/keep-options";
+import { sitesWhere } from "../../framework/site-lists";
 import { success, unresolvable } from "../../framework/status";
 import type { TFilterPlugin, TOption } from "../../framework/types";
 import type { TGroup } from "../../snapshot/prepared-snapshot";
@@ -33,12 +35,20 @@ export const gpuModelPlugin = {
     });
     return success();
   },
+  preFilterSites(ctx) {
+    const rule = ctx.state.read(MODEL_RULE);
+    if (rule === undefined) return undefined;
+    const models = rule.models === undefined ? "*" : [...rule.models].sort().join(",");
+    return sitesWhere(ctx.prepared, `gpu:${models}@${rule.minMemoryGib}`, (site) =>
+      site.groups.some((group) => group.price !== undefined && groupMatches(rule, group)),
+    );
+  },
   filter(ctx, candidate) {
     const rule = ctx.state.read(MODEL_RULE);
     if (rule === undefined) return missingState(MODEL_RULE);
-    const matching = candidate.options.filter((option) => groupMatches(rule, option.group));
+    const matching = keepOptions(candidate.options, (option) => groupMatches(rule, option.group));
     if (matching.length === 0) return unresolvable(`no ${rule.ask}`);
-    const priced = matching.filter((option) => !Number.isNaN(option.computeUsd));
+    const priced = keepOptions(matching, (option) => !Number.isNaN(option.computeUsd));
     if (priced.length === 0) {
       const models = [...new Set(matching.map((option: TOption) => option.group.model))].join("/");
       return unresolvable(`no price for ${models}`);

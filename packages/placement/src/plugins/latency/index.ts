@@ -1,4 +1,5 @@
 import { normalizeScores } from "../../framework/normalize-score";
+import { sitesWhere } from "../../framework/site-lists";
 import { skip, success, unresolvable } from "../../framework/status";
 import type { TFilterPlugin, TScorePlugin, TSiteCandidate } from "../../framework/types";
 
@@ -14,6 +15,14 @@ export const latencyPlugin = {
   description,
   preFilter(ctx) {
     return ctx.request.latency === undefined ? skip() : success();
+  },
+  preFilterSites(ctx) {
+    const slo = ctx.request.latency;
+    if (slo === undefined) return undefined;
+    return sitesWhere(ctx.prepared, `latency:${slo.userRegion}<=${slo.maxMs}`, (site) => {
+      const ms = site.site.latencyMsByRegion[slo.userRegion];
+      return ms !== undefined && ms <= slo.maxMs;
+    });
   },
   filter(ctx, candidate) {
     const slo = ctx.request.latency;

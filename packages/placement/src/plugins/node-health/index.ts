@@ -1,3 +1,4 @@
+import { keepOptions } from "../../framework/keep-options";
 import { success, unschedulable } from "../../framework/status";
 import type { TFilterPlugin } from "../../framework/types";
 
@@ -9,7 +10,7 @@ export const nodeHealthPlugin = {
   description,
   scope: "option",
   filter(_ctx, candidate) {
-    const ready = candidate.options.filter((option) => option.group.statusCounts.READY > 0);
+    const ready = keepOptions(candidate.options, (option) => option.group.statusCounts.READY > 0);
     if (ready.length > 0) {
       candidate.options = ready;
       return success();

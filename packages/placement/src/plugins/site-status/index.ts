@@ -1,3 +1,4 @@
+import { sitesWhere } from "../../framework/site-lists";
 import { success, unresolvable, unschedulable } from "../../framework/status";
 import type { TFilterPlugin } from "../../framework/types";
 
@@ -7,6 +8,9 @@ export const description =
 export const siteStatusPlugin = {
   name: "site-status",
   description,
+  preFilterSites(ctx) {
+    return sitesWhere(ctx.prepared, "active", (site) => site.site.status === "ACTIVE");
+  },
   filter(_ctx, candidate) {
     const status = candidate.site.site.status;
     if (status === "ACTIVE") return success();

@@ -1,3 +1,4 @@
+import { keepOptions } from "../../framework/keep-options";
 import { success, unschedulable } from "../../framework/status";
 import type { TFilterPlugin } from "../../framework/types";
 import { quotaHeadroom } from "../../snapshot/capacity";
@@ -12,7 +13,8 @@ export const teamQuotaPlugin = {
   dynamic: true,
   filter(ctx, candidate) {
     const { teamId, totalGpus } = ctx.request;
-    const kept = candidate.options.filter(
+    const kept = keepOptions(
+      candidate.options,
       (option) => quotaHeadroom(ctx.prepared, ctx.capacity, teamId, option.group.model) >= totalGpus,
     );
     if (kept.length > 0) {
