@@ -23,8 +23,14 @@ export type TAssignment = {
  * over-allocated.
  */
 export class BatchState {
+  readonly items: TBatchItem[];
   readonly assignments: (TAssignment | undefined)[];
   private readonly occupants: (Set<number> | undefined)[];
+  /** Items on each node. */
+  private readonly onNode: (number[] | undefined)[];
+  /** Undo log of the open transactions (see begin/rollback/commitTx). */
+  private readonly journal: { placed: boolean; idx: number; a: TAssignment }[] = [];
+  private openTx = 0;
   /** Quotas as numbered slots: the hot path compares numbers, not string keys. */
   private readonly quotaKeys: readonly string[];
   private readonly quotaLimit: Float64Array;
@@ -34,10 +40,13 @@ export class BatchState {
   constructor(
     readonly prepared: TPreparedSnapshot,
     readonly capacity: TCapacity,
-    readonly items: TBatchItem[],
+    items: readonly TBatchItem[],
   ) {
+    // Its own copy: widening replaces items, and another attempt must not see that.
+    this.items = items.slice();
     this.assignments = items.map(() => undefined);
     this.occupants = prepared.pools.map(() => undefined);
+    this.onNode = prepared.nodes.map(() => undefined);
     this.quotaKeys = [...prepared.quotas.keys()].sort();
     this.quotaLimit = Float64Array.from(this.quotaKeys, (key) => prepared.quotas.get(key)?.limitGpus ?? 0);
     this.quotaUsed = Float64Array.from(this.quotaKeys, (key) => capacity.quotaUsed.get(key) ?? 0);
@@ -114,10 +123,45 @@ export class BatchState {
     for (const n of a.nodes) {
       releaseGpus(this.prepared, this.capacity, n, gpusPerNode);
       this.occupants[this.prepared.nodePool[n] ?? -1]?.delete(item.idx);
+      const here = this.onNode[n];
+      const at = here?.indexOf(item.idx) ?? -1;
+      if (here !== undefined && at >= 0) here.splice(at, 1);
     }
     if (item.enforceQuota) this.chargeQuota(teamId, this.optionModel(item, a.option), -totalGpus);
     this.assignments[item.idx] = undefined;
+    if (this.openTx > 0) this.journal.push({ placed: false, idx: item.idx, a });
     return a;
+  }
+
+  /** Items placed on a node. */
+  itemsOn(node: number): readonly number[] {
+    return this.onNode[node] ?? [];
+  }
+
+  /** Opens a transaction: every place/release from here on can be undone. */
+  begin(): number {
+    this.openTx++;
+    return this.journal.length;
+  }
+
+  /** Undoes everything since `mark` and closes the transaction. */
+  rollback(mark: number): void {
+    const depth = this.openTx;
+    this.openTx = 0;
+    while (this.journal.length > mark) {
+      const entry = this.journal.pop();
+      if (entry === undefined) break;
+      const item = this.items[entry.idx] as TBatchItem;
+      if (entry.placed) this.release(item);
+      else this.commit(item, entry.a);
+    }
+    this.openTx = depth - 1;
+  }
+
+  /** Keeps everything since `mark` and closes the transaction. */
+  commitTx(_mark: number): void {
+    this.openTx--;
+    if (this.openTx === 0) this.journal.length = 0;
   }
 
   /** Puts a released item back on exactly the nodes it had. */
@@ -146,6 +190,9 @@ export class BatchState {
     const { gpusPerNode, totalGpus, teamId } = item.request;
     for (const n of a.nodes) {
       allocateGpus(this.prepared, this.capacity, n, gpusPerNode);
+      const here = this.onNode[n];
+      if (here === undefined) this.onNode[n] = [item.idx];
+      else here.push(item.idx);
       const poolIdx = this.prepared.nodePool[n] ?? -1;
       let set = this.occupants[poolIdx];
       if (set === undefined) {
@@ -156,6 +203,7 @@ export class BatchState {
     }
     if (item.enforceQuota) this.chargeQuota(teamId, this.optionModel(item, a.option), totalGpus);
     this.assignments[item.idx] = a;
+    if (this.openTx > 0) this.journal.push({ placed: true, idx: item.idx, a });
   }
 
   chargeQuota(teamId: string, model: string, gpus: number): void {

@@ -15,7 +15,7 @@ import type { TBatchItem } from "./batch-item";
 import type { TBatchPlacement, TBatchResult, TUnplaced } from "./batch-result";
 import { BatchState } from "./batch-state";
 import { buildItem, OPTION_WINDOW, roomByPool } from "./build-options";
-import { improve, type TImproveStats } from "./local-search";
+import { improve, insertUnplaced } from "./local-search";
 import { Preemptor } from "./preemption";
 import { placeTierByRegret } from "./regret-greedy";
 
@@ -32,9 +32,12 @@ export type TPlaceBatchInput = TEngineOptions & {
   readonly searchEffort?: number;
 };
 
-const DEFAULT_EFFORT = 40;
+const DEFAULT_EFFORT = 16;
 /** Upper bound on local-search evaluations, whatever the batch size, to bound latency. */
 const MAX_EVALUATIONS = 40_000;
+/** Extra constructions with left-out workloads first, when few are left out. */
+const RESTARTS = 2;
+const MAX_BOOSTED_SHARE = 0.05;
 
 /**
  * Places many pending workloads together against shared capacity:
@@ -56,40 +59,37 @@ export function placeBatch(input: TPlaceBatchInput): TBatchResult {
   const items = checked.map(({ request, engine }, idx) =>
     buildItem(prepared, idx, request, engine, room, firstWindow),
   );
-  const state = new BatchState(prepared, cloneCapacity(prepared.capacity), items);
   // A workload whose cheapest options are all taken looks 4× further, then everywhere.
   const windowOf = new Map<number, number>();
   const widen = (item: TBatchItem, all = false) => {
     const window = (windowOf.get(item.idx) ?? firstWindow) * 4;
     const next = all || window > 16 * firstWindow ? Number.POSITIVE_INFINITY : window;
     windowOf.set(item.idx, next);
-    return buildItem(prepared, item.idx, item.request, item.engine, room, next);
+    const wider = buildItem(prepared, item.idx, item.request, item.engine, room, next);
+    items[item.idx] = wider;
+    return wider;
   };
-  const preemptor = allowPreemption ? new Preemptor(prepared) : undefined;
-
-  // 2. Tiers, highest priority first.
-  const unplaced: TBatchItem[] = [];
-  let tierCount = 0;
-  for (let start = 0; start < items.length; ) {
-    let end = start;
-    const priority = items[start]?.request.priority;
-    while (end < items.length && items[end]?.request.priority === priority) end++;
-    tierCount++;
-    const left = placeTierByRegret(state, items.slice(start, end), widen);
-    for (const item of left) {
-      const placed = placeDirect(state, item) || (preemptor?.placeByPreempting(state, item) ?? false);
-      if (!placed) unplaced.push(item);
-    }
-    start = end;
-  }
-  const greedyCostUsd = items.reduce((sum, item) => sum + state.costOf(item), 0);
-
-  // 3. Local search.
   const effort = input.searchEffort ?? DEFAULT_EFFORT;
-  const stats: TImproveStats =
-    effort > 0
-      ? improve(state, unplaced, Math.min(effort * items.length, MAX_EVALUATIONS))
-      : { moves: 0, swaps: 0, insertions: 0 };
+  const budget = Math.min(effort * items.length, MAX_EVALUATIONS);
+  const solve = (boost: ReadonlySet<number>, prices?: Float64Array) =>
+    solveOnce(prepared, items, boost, widen, allowPreemption, effort > 0 ? budget / 4 : 0, prices);
+
+  // 2. Construct, and get left-out workloads in; then "squeaky wheel": workloads left
+  // out despite having options go first next time. The best attempt is kept.
+  let best = solve(new Set());
+  const boost = new Set<number>();
+  for (let round = 0; round < RESTARTS; round++) {
+    const losers = best.unplaced.filter((item) => item.optCost.length > 0 && !boost.has(item.idx));
+    if (losers.length === 0 || losers.length > MAX_BOOSTED_SHARE * items.length) break;
+    for (const item of losers) boost.add(item.idx);
+    const next = solve(boost);
+    if (isBetter(next, best)) best = next;
+  }
+  const { state, unplaced, preemptor, greedyCostUsd, tierCount } = best;
+
+  // 3. Local search on the best attempt.
+  const stats = effort > 0 ? improve(state, unplaced, budget) : { moves: 0, swaps: 0, insertions: 0 };
+  stats.insertions += best.insertions;
   // Workloads that ran out of their cheapest options get all of them and one more try.
   for (let i = unplaced.length - 1; i >= 0; i--) {
     let item = unplaced[i] as TBatchItem;
@@ -105,7 +105,7 @@ export function placeBatch(input: TPlaceBatchInput): TBatchResult {
   }
 
   // 4. Report.
-  const placements = items
+  const placements = state.items
     .filter((item) => state.assignments[item.idx] !== undefined)
     .map((item) => describePlacement(state, item))
     .sort((a, b) => compareIds(a.workloadId, b.workloadId));
@@ -114,7 +114,7 @@ export function placeBatch(input: TPlaceBatchInput): TBatchResult {
   const unplacedOut = unplaced
     .sort((a, b) => compareIds(a.request.id, b.request.id))
     .map((item) => describeUnplaced(prepared, state, item, explainMode));
-  const totalCostUsd = items.reduce((sum, item) => sum + state.costOf(item), 0);
+  const totalCostUsd = state.items.reduce((sum, item) => sum + state.costOf(item), 0);
   return {
     placements,
     unplaced: unplacedOut,
@@ -130,6 +130,88 @@ export function placeBatch(input: TPlaceBatchInput): TBatchResult {
       preempted: preemptor?.preemptions.length ?? 0,
     },
   };
+}
+
+type TAttempt = {
+  readonly state: BatchState;
+  readonly unplaced: TBatchItem[];
+  readonly preemptor: Preemptor | undefined;
+  readonly insertions: number;
+  readonly greedyCostUsd: number;
+  readonly tierCount: number;
+  /** Placed workloads per tier, highest priority first, then total cost: compared in that order. */
+  readonly placedByTier: readonly number[];
+  readonly costUsd: number;
+};
+
+function solveOnce(
+  prepared: TPreparedSnapshot,
+  items: TBatchItem[],
+  boost: ReadonlySet<number>,
+  widen: (item: TBatchItem, all?: boolean) => TBatchItem,
+  allowPreemption: boolean,
+  budget: number,
+  prices?: Float64Array,
+): TAttempt {
+  const state = new BatchState(prepared, cloneCapacity(prepared.capacity), items);
+  const preemptor = allowPreemption ? new Preemptor(prepared) : undefined;
+
+  // Tiers, highest priority first; boosted workloads lead their tier.
+  const unplaced: TBatchItem[] = [];
+  const tiers: [number, number][] = [];
+  for (let start = 0; start < items.length; ) {
+    let end = start;
+    const priority = items[start]?.request.priority;
+    while (end < items.length && items[end]?.request.priority === priority) end++;
+    tiers.push([start, end]);
+    const tier = items.slice(start, end);
+    const left = [
+      ...placeTierByRegret(
+        state,
+        tier.filter((item) => boost.has(item.idx)),
+        widen,
+        prices,
+      ),
+      ...placeTierByRegret(
+        state,
+        tier.filter((item) => !boost.has(item.idx)),
+        widen,
+        prices,
+      ),
+    ];
+    for (const item of left) {
+      const placed = placeDirect(state, item) || (preemptor?.placeByPreempting(state, item) ?? false);
+      if (!placed) unplaced.push(item);
+    }
+    start = end;
+  }
+  const greedyCostUsd = state.items.reduce((sum, item) => sum + state.costOf(item), 0);
+
+  const insertions = budget > 0 ? insertUnplaced(state, unplaced, budget) : 0;
+  const placedByTier = tiers.map(([start, end]) => {
+    let placed = 0;
+    for (let i = start; i < end; i++) if (state.assignments[i] !== undefined) placed++;
+    return placed;
+  });
+  const costUsd = state.items.reduce((sum, item) => sum + state.costOf(item), 0);
+  return {
+    state,
+    unplaced,
+    preemptor,
+    insertions,
+    greedyCostUsd,
+    tierCount: tiers.length,
+    placedByTier,
+    costUsd,
+  };
+}
+
+function isBetter(a: TAttempt, b: TAttempt): boolean {
+  for (let t = 0; t < a.placedByTier.length; t++) {
+    const diff = (a.placedByTier[t] ?? 0) - (b.placedByTier[t] ?? 0);
+    if (diff !== 0) return diff > 0;
+  }
+  return a.costUsd < b.costUsd - 1e-6;
 }
 
 function checkRequests(

@@ -29,8 +29,10 @@ export function placeTierByRegret(
     let a = first[item.idx] ?? 0;
     while (a < n && !state.fits(item, a)) a++;
     while (a >= n && !item.complete) {
-      // Its cheapest options are all taken: look at all of them.
-      item = widen(item);
+      // Its cheapest options are all taken: look further.
+      const wider = widen(item);
+      if (wider === item) break;
+      item = wider;
       state.items[item.idx] = item;
       n = item.optCost.length;
       a = 0;
