@@ -71,8 +71,8 @@ export function placeBatch(input: TPlaceBatchInput): TBatchResult {
   };
   const effort = input.searchEffort ?? DEFAULT_EFFORT;
   const budget = Math.min(effort * items.length, MAX_EVALUATIONS);
-  const solve = (boost: ReadonlySet<number>, prices?: Float64Array) =>
-    solveOnce(prepared, items, boost, widen, allowPreemption, effort > 0 ? budget / 4 : 0, prices);
+  const solve = (boost: ReadonlySet<number>) =>
+    solveOnce(prepared, items, boost, widen, allowPreemption, effort > 0 ? budget / 4 : 0);
 
   // 2. Construct, and get left-out workloads in; then "squeaky wheel": workloads left
   // out despite having options go first next time. The best attempt is kept.
@@ -151,7 +151,6 @@ function solveOnce(
   widen: (item: TBatchItem, all?: boolean) => TBatchItem,
   allowPreemption: boolean,
   budget: number,
-  prices?: Float64Array,
 ): TAttempt {
   const state = new BatchState(prepared, cloneCapacity(prepared.capacity), items);
   const preemptor = allowPreemption ? new Preemptor(prepared) : undefined;
@@ -170,13 +169,11 @@ function solveOnce(
         state,
         tier.filter((item) => boost.has(item.idx)),
         widen,
-        prices,
       ),
       ...placeTierByRegret(
         state,
         tier.filter((item) => !boost.has(item.idx)),
         widen,
-        prices,
       ),
     ];
     for (const item of left) {
