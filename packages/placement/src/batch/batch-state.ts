@@ -25,7 +25,6 @@ export type TAssignment = {
 export class BatchState {
   readonly items: TBatchItem[];
   readonly assignments: (TAssignment | undefined)[];
-  private readonly occupants: (Set<number> | undefined)[];
   /** Items on each node. */
   private readonly onNode: (number[] | undefined)[];
   /** Undo log of the open transactions (see begin/rollback/commitTx). */
@@ -35,6 +34,7 @@ export class BatchState {
   private readonly quotaKeys: readonly string[];
   private readonly quotaLimit: Float64Array;
   private readonly quotaUsed: Float64Array;
+  private readonly hasQuotas: boolean;
   private readonly slotsByTeam = new Map<string, Map<string, readonly number[]>>();
 
   constructor(
@@ -45,11 +45,11 @@ export class BatchState {
     // Its own copy: widening replaces items, and another attempt must not see that.
     this.items = items.slice();
     this.assignments = items.map(() => undefined);
-    this.occupants = prepared.pools.map(() => undefined);
     this.onNode = prepared.nodes.map(() => undefined);
     this.quotaKeys = [...prepared.quotas.keys()].sort();
     this.quotaLimit = Float64Array.from(this.quotaKeys, (key) => prepared.quotas.get(key)?.limitGpus ?? 0);
     this.quotaUsed = Float64Array.from(this.quotaKeys, (key) => capacity.quotaUsed.get(key) ?? 0);
+    this.hasQuotas = this.quotaKeys.length > 0;
   }
 
   optionPools(item: TBatchItem, k: number): readonly number[] {
@@ -89,7 +89,7 @@ export class BatchState {
       }
       if (!room) return false;
     }
-    return !item.enforceQuota || this.quotaFits(item, this.optionModel(item, k));
+    return !item.enforceQuota || !this.hasQuotas || this.quotaFits(item, this.optionModel(item, k));
   }
 
   quotaFits(item: TBatchItem, model: string): boolean {
@@ -105,9 +105,14 @@ export class BatchState {
     const { gpusPerNode, nodeCount, gang } = item.request;
     const ref = item.optRef[k] ?? -1;
     let nodes: readonly number[] | undefined;
-    if (gang) nodes = selectPoolNodes(this.capacity, ref, nodeCount, gpusPerNode);
+    if (gang) nodes = selectPoolNodes(this.prepared, this.capacity, ref, nodeCount, gpusPerNode);
     else {
-      const node = selectSingleNode(this.capacity, this.prepared.groups[ref]?.pools ?? [], gpusPerNode);
+      const node = selectSingleNode(
+        this.prepared,
+        this.capacity,
+        this.prepared.groups[ref]?.pools ?? [],
+        gpusPerNode,
+      );
       nodes = node < 0 ? undefined : [node];
     }
     if (nodes === undefined) return false;
@@ -122,12 +127,12 @@ export class BatchState {
     const { gpusPerNode, totalGpus, teamId } = item.request;
     for (const n of a.nodes) {
       releaseGpus(this.prepared, this.capacity, n, gpusPerNode);
-      this.occupants[this.prepared.nodePool[n] ?? -1]?.delete(item.idx);
       const here = this.onNode[n];
       const at = here?.indexOf(item.idx) ?? -1;
       if (here !== undefined && at >= 0) here.splice(at, 1);
     }
-    if (item.enforceQuota) this.chargeQuota(teamId, this.optionModel(item, a.option), -totalGpus);
+    if (item.enforceQuota && this.hasQuotas)
+      this.chargeQuota(teamId, this.optionModel(item, a.option), -totalGpus);
     this.assignments[item.idx] = undefined;
     if (this.openTx > 0) this.journal.push({ placed: false, idx: item.idx, a });
     return a;
@@ -170,17 +175,17 @@ export class BatchState {
   }
 
   /**
-   * Up to `limit` items placed on the given pools, in the order they arrived there
-   * (deterministic, since the whole batch is).
+   * Up to `limit` items placed on the given pools, node by node (deterministic, since
+   * the whole batch is).
    */
   occupantsOf(pools: readonly number[], limit: number): number[] {
     const out: number[] = [];
     for (const poolIdx of pools) {
-      const set = this.occupants[poolIdx];
-      if (set === undefined) continue;
-      for (const i of set) {
-        if (out.length >= limit) return out;
-        out.push(i);
+      for (const node of this.prepared.pools[poolIdx]?.nodes ?? []) {
+        for (const i of this.onNode[node] ?? []) {
+          if (out.length >= limit) return out;
+          if (!out.includes(i)) out.push(i);
+        }
       }
     }
     return out;
@@ -193,15 +198,9 @@ export class BatchState {
       const here = this.onNode[n];
       if (here === undefined) this.onNode[n] = [item.idx];
       else here.push(item.idx);
-      const poolIdx = this.prepared.nodePool[n] ?? -1;
-      let set = this.occupants[poolIdx];
-      if (set === undefined) {
-        set = new Set();
-        this.occupants[poolIdx] = set;
-      }
-      set.add(item.idx);
     }
-    if (item.enforceQuota) this.chargeQuota(teamId, this.optionModel(item, a.option), totalGpus);
+    if (item.enforceQuota && this.hasQuotas)
+      this.chargeQuota(teamId, this.optionModel(item, a.option), totalGpus);
     this.assignments[item.idx] = a;
     if (this.openTx > 0) this.journal.push({ placed: true, idx: item.idx, a });
   }

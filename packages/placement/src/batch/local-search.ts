@@ -12,6 +12,8 @@ const EJECTION_DEPTH = 3;
 /** Breadth of the path search for unplaced items. */
 const PATH_OPTIONS = 12;
 const PATH_OCCUPANTS = 24;
+/** Evaluations one unplaced workload may use per insertion pass. */
+const PER_ITEM_INSERT = 2_000;
 /** Most items lifted by one ruin-and-recreate step. */
 const RUIN_SIZE = 60;
 /** Items moved by one cost-improving chain. */
@@ -35,14 +37,65 @@ export type TSearch = { spent: number; readonly budget: number };
 export function improve(state: BatchState, unplaced: TBatchItem[], budget: number): TImproveStats {
   const stats: TImproveStats = { moves: 0, swaps: 0, insertions: 0 };
   const search: TSearch = { spent: 0, budget };
+  // Workloads that could not get in are retried once more at the end, not every round.
+  stats.insertions += insertPass(state, unplaced, search);
   for (let round = 0; round < MAX_ROUNDS && search.spent < budget; round++) {
-    const before = stats.moves + stats.swaps + stats.insertions;
-    stats.insertions += insertPass(state, unplaced, search);
+    const before = stats.moves + stats.swaps;
     stats.moves += movePass(state);
     stats.swaps += swapPass(state, search);
-    if (stats.moves + stats.swaps + stats.insertions === before) break;
+    stats.swaps += regroupPass(state, search);
+    if (stats.moves + stats.swaps === before) break;
   }
+  if (unplaced.length > 0) stats.insertions += insertPass(state, unplaced, { spent: 0, budget: budget / 4 });
   return stats;
+}
+
+/**
+ * Ruin and recreate around the GPU groups that placed items would rather be in: lift
+ * everyone there and everyone wanting in, re-place them by regret, keep it if cheaper.
+ * Reaches rearrangements of several items at once that chains of single moves miss.
+ */
+function regroupPass(state: BatchState, search: TSearch): number {
+  const wanted = new Map<number, { gain: number; items: number[] }>();
+  for (const item of byPotential(state)) {
+    const a = state.assignments[item.idx];
+    if (a === undefined) continue;
+    const gain = (item.optCost[a.option] ?? 0) - (item.optCost[0] ?? 0);
+    const group = optionGroup(state, item, 0);
+    const entry = wanted.get(group) ?? { gain: 0, items: [] };
+    entry.gain += gain;
+    entry.items.push(item.idx);
+    wanted.set(group, entry);
+  }
+  const order = [...wanted.entries()].sort((x, y) => y[1].gain - x[1].gain || x[0] - y[0]);
+  let improved = 0;
+  for (const [groupIdx, entry] of order) {
+    if (search.spent >= search.budget) break;
+    const ruin = new Set<number>(entry.items.slice(0, RUIN_SIZE / 2));
+    for (const poolIdx of state.prepared.groups[groupIdx]?.pools ?? []) {
+      for (const node of state.prepared.pools[poolIdx]?.nodes ?? []) {
+        for (const i of state.itemsOn(node)) {
+          if (ruin.size < RUIN_SIZE && state.assignments[i]?.fixed === false) ruin.add(i);
+        }
+      }
+    }
+    if (
+      ruinAndRecreate(
+        state,
+        [],
+        [...ruin].sort((x, y) => x - y),
+        search,
+        "cost",
+      )
+    )
+      improved++;
+  }
+  return improved;
+}
+
+function optionGroup(state: BatchState, item: TBatchItem, k: number): number {
+  const ref = item.optRef[k] ?? -1;
+  return item.request.gang ? (state.prepared.pools[ref]?.groupIdx ?? -1) : ref;
 }
 
 /** Only the insertion step: gets unplaced items in, cost second. Returns how many. */
@@ -110,7 +163,7 @@ function swapPass(state: BatchState, search: TSearch): number {
         const mark = state.begin();
         state.release(w);
         state.release(v);
-        if (state.place(w, k) && relocate(state, v, limit, CHAIN_DEPTH - 1, new Set([w.idx, vIdx]), search)) {
+        if (state.place(w, k) && reinsert(state, v, limit, CHAIN_DEPTH - 1, new Set([w.idx, vIdx]), search)) {
           state.commitTx(mark);
           count++;
           done = true;
@@ -124,41 +177,14 @@ function swapPass(state: BatchState, search: TSearch): number {
 }
 
 /**
- * Places a released item at a cost below `limit`, directly or by evicting one occupant
- * that is itself relocated below what the chain still saves. All or nothing.
+ * Tries the cheapest ways in first: a chain may add at most 2×, then 8×, 32×… the
+ * workload's own cheapest cost, then anything. Stops a cheap arrival from pushing a data-heavy
+ * workload far from its data.
  */
-function relocate(
-  state: BatchState,
-  v: TBatchItem,
-  limit: number,
-  depth: number,
-  chain: Set<number>,
-  search: TSearch,
-): boolean {
-  const direct = cheapestFitting(state, v, limit);
-  if (direct >= 0 && state.place(v, direct)) return true;
-  if (depth === 0) return false;
-  for (let k = 0; k < v.optCost.length && k < OPTIONS_PER_ITEM; k++) {
-    const left = limit - (v.optCost[k] ?? 0);
-    if (left <= EPS) break;
-    for (const xIdx of state.occupantsOf(state.optionPools(v, k), OCCUPANTS_PER_OPTION)) {
-      if (search.spent >= search.budget) return false;
-      const x = state.items[xIdx] as TBatchItem;
-      const ax = state.assignments[xIdx];
-      if (chain.has(xIdx) || ax === undefined || ax.fixed || !couldMakeRoom(state, v, x, ax)) continue;
-      search.spent++;
-      const mark = state.begin();
-      state.release(x);
-      chain.add(xIdx);
-      const ok =
-        state.place(v, k) && relocate(state, x, (x.optCost[ax.option] ?? 0) + left, depth - 1, chain, search);
-      chain.delete(xIdx);
-      if (ok) {
-        state.commitTx(mark);
-        return true;
-      }
-      state.rollback(mark);
-    }
+function insertWithinCaps(state: BatchState, u: TBatchItem, search: TSearch): boolean {
+  const own = Math.max(u.optCost[0] ?? 0, 1);
+  for (const cap of [2 * own, 8 * own, 32 * own, 128 * own, 512 * own, Number.POSITIVE_INFINITY]) {
+    if (reinsert(state, u, cap, EJECTION_DEPTH, new Set([u.idx]), search)) return true;
   }
   return false;
 }
@@ -167,13 +193,16 @@ function insertPass(state: BatchState, unplaced: TBatchItem[], search: TSearch):
   let count = 0;
   for (let i = 0; i < unplaced.length && search.spent < search.budget; i++) {
     const u = unplaced[i] as TBatchItem;
-    const chain = new Set([u.idx]);
-    if (
-      insert(state, u, EJECTION_DEPTH, chain, search) ||
-      insertAlongPath(state, u, search) ||
-      repackFor(state, u, search) ||
-      ruinAndRecreate(state, [u], relatedTo(state, u), search, "place")
-    ) {
+    if (u.optCost.length === 0) continue;
+    // Each workload gets its own slice of the budget, so a hopeless one cannot starve the rest.
+    const own: TSearch = { spent: 0, budget: Math.min(PER_ITEM_INSERT, search.budget - search.spent) };
+    const placed =
+      insertWithinCaps(state, u, own) ||
+      insertAlongPath(state, u, own) ||
+      repackFor(state, u, own) ||
+      ruinAndRecreate(state, [u], relatedTo(state, u), own, "place");
+    search.spent += own.spent;
+    if (placed) {
       count++;
       unplaced.splice(i, 1);
       i--;
@@ -183,47 +212,54 @@ function insertPass(state: BatchState, unplaced: TBatchItem[], search: TSearch):
 }
 
 /**
- * Places a released item: directly if any option has room; else, per option, by evicting
- * one occupant, or by clearing the fewest occupants off the nodes it needs, and re-placing
- * the evicted the same way, `depth` levels deep (an ejection chain). Items in `chain` are
- * never evicted. All or nothing: a failed attempt leaves no trace.
+ * Places a released item so that its cost plus what the chain adds elsewhere stays below
+ * `limit`: directly if an option has room; else, per option, by evicting one occupant, or
+ * by clearing the fewest occupants off the nodes it needs, and re-placing the evicted the
+ * same way, `depth` levels deep (an ejection chain). Items in `chain` are never evicted.
+ * All or nothing: a failed attempt leaves no trace.
  */
-function insert(
+function reinsert(
   state: BatchState,
   u: TBatchItem,
+  limit: number,
   depth: number,
   chain: Set<number>,
   search: TSearch,
 ): boolean {
-  const direct = cheapestFitting(state, u, Number.POSITIVE_INFINITY);
+  const direct = cheapestFitting(state, u, limit);
   if (direct >= 0 && state.place(u, direct)) return true;
   if (depth === 0) return false;
   for (let k = 0; k < u.optCost.length && k < OPTIONS_PER_ITEM; k++) {
+    const left = limit - (u.optCost[k] ?? 0);
+    if (left <= EPS) break;
     for (const vIdx of state.occupantsOf(state.optionPools(u, k), OCCUPANTS_PER_OPTION)) {
       if (search.spent >= search.budget) return false;
       const v = state.items[vIdx] as TBatchItem;
       const av = state.assignments[vIdx];
       if (chain.has(vIdx) || av === undefined || av.fixed || !couldMakeRoom(state, u, v, av)) continue;
-      if (tryEvicting(state, u, k, [vIdx], depth, chain, search)) return true;
+      if (tryEvicting(state, u, k, [vIdx], left, depth, chain, search)) return true;
     }
     const plan = evictionPlan(state, u, k, chain);
-    if (plan !== undefined && plan.length > 1 && tryEvicting(state, u, k, plan, depth, chain, search))
+    if (plan !== undefined && plan.length > 1 && tryEvicting(state, u, k, plan, left, depth, chain, search)) {
       return true;
+    }
   }
   return false;
 }
 
-/** Evicts `evict`, places u on option k, re-places the evicted one level shallower. */
+/** Evicts `evict`, places u on option k, re-places the evicted within what is `left`. */
 function tryEvicting(
   state: BatchState,
   u: TBatchItem,
   k: number,
   evict: readonly number[],
+  left: number,
   depth: number,
   chain: Set<number>,
   search: TSearch,
 ): boolean {
   search.spent += evict.length;
+  const before = new Map(evict.map((i) => [i, state.costOf(state.items[i] as TBatchItem)]));
   const mark = state.begin();
   for (const vIdx of evict) state.release(state.items[vIdx] as TBatchItem);
   let ok = state.place(u, k);
@@ -232,9 +268,13 @@ function tryEvicting(
     const biggestFirst = [...evict].sort(
       (a, b) => (state.items[b]?.request.totalGpus ?? 0) - (state.items[a]?.request.totalGpus ?? 0) || a - b,
     );
+    let room = left;
     for (const vIdx of biggestFirst) {
-      ok = insert(state, state.items[vIdx] as TBatchItem, depth - 1, guard, search);
+      const v = state.items[vIdx] as TBatchItem;
+      const old = before.get(vIdx) ?? 0;
+      ok = reinsert(state, v, old + room, depth - 1, guard, search);
       if (!ok) break;
+      room -= state.costOf(v) - old;
     }
   }
   if (ok) state.commitTx(mark);

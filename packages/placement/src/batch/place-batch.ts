@@ -32,12 +32,14 @@ export type TPlaceBatchInput = TEngineOptions & {
   readonly searchEffort?: number;
 };
 
-const DEFAULT_EFFORT = 16;
+const DEFAULT_EFFORT = 100;
 /** Upper bound on local-search evaluations, whatever the batch size, to bound latency. */
-const MAX_EVALUATIONS = 40_000;
+const MAX_EVALUATIONS = 30_000;
 /** Extra constructions with left-out workloads first, when few are left out. */
 const RESTARTS = 2;
 const MAX_BOOSTED_SHARE = 0.05;
+/** Above this many workloads one construction must do: restarts would cost seconds. */
+const MAX_RESTART_ITEMS = 2_000;
 
 /**
  * Places many pending workloads together against shared capacity:
@@ -80,7 +82,13 @@ export function placeBatch(input: TPlaceBatchInput): TBatchResult {
   const boost = new Set<number>();
   for (let round = 0; round < RESTARTS; round++) {
     const losers = best.unplaced.filter((item) => item.optCost.length > 0 && !boost.has(item.idx));
-    if (losers.length === 0 || losers.length > MAX_BOOSTED_SHARE * items.length) break;
+    if (
+      losers.length === 0 ||
+      losers.length > MAX_BOOSTED_SHARE * items.length ||
+      items.length > MAX_RESTART_ITEMS
+    ) {
+      break;
+    }
     for (const item of losers) boost.add(item.idx);
     const next = solve(boost);
     if (isBetter(next, best)) best = next;

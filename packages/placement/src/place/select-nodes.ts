@@ -18,14 +18,14 @@ export function selectNodes(
   gang: boolean,
 ): TNodeChoice | undefined {
   if (!gang) {
-    const node = selectSingleNode(capacity, option.pools, gpusPerNode);
+    const node = selectSingleNode(prepared, capacity, option.pools, gpusPerNode);
     if (node < 0) return undefined;
     return { poolIdx: prepared.nodePool[node] ?? -1, nodes: [node] };
   }
   let best: TNodeChoice | undefined;
   let bestWaste = Number.POSITIVE_INFINITY;
   for (const poolIdx of option.pools) {
-    const nodes = selectPoolNodes(capacity, poolIdx, nodeCount, gpusPerNode);
+    const nodes = selectPoolNodes(prepared, capacity, poolIdx, nodeCount, gpusPerNode);
     if (nodes === undefined) continue;
     let waste = 0;
     for (const n of nodes) waste += (capacity.free[n] ?? 0) - gpusPerNode;

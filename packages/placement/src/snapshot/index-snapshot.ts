@@ -57,11 +57,12 @@ function buildIndex(snapshot: TSnapshot): TPreparedSnapshot {
   nodes.forEach((node, i) => {
     free[i] = node.gpuFree;
   });
-  const buckets = pools.map((pool) => {
-    const levels: number[][] = Array.from({ length: pool.maxGpusPerNode + 1 }, () => []);
-    for (const n of pool.nodes) levels[free[n] ?? 0]?.push(n);
-    return levels;
+  const levels = pools.map((pool) => {
+    const counts = new Int32Array(pool.maxGpusPerNode + 1);
+    for (const n of pool.nodes) counts[free[n] ?? 0] = (counts[free[n] ?? 0] ?? 0) + 1;
+    return counts;
   });
+
   const siteFree = new Float64Array(sites.length);
   nodes.forEach((node, i) => {
     if (node.status === "READY") {
@@ -76,7 +77,7 @@ function buildIndex(snapshot: TSnapshot): TPreparedSnapshot {
     quotas.set(key, quota);
     quotaUsed.set(key, quota.usedGpus);
   }
-  const capacity: TCapacity = { free, buckets, siteFree, quotaUsed };
+  const capacity: TCapacity = { free, levels, siteFree, quotaUsed };
 
   // 4. Datasets: replica sites and the cheapest source to copy from.
   const datasets = new Map<string, TIndexedDataset>();

@@ -70,8 +70,8 @@ export type TIndexedDataset = {
 export type TCapacity = {
   /** Free GPUs per node index. */
   readonly free: Int32Array;
-  /** Per pool, per free-GPU level, node indices ascending. */
-  readonly buckets: number[][][];
+  /** Per pool: how many of its nodes have exactly f GPUs free, for f = 0..max. */
+  readonly levels: Int32Array[];
   /** Free GPUs on READY nodes per site index. */
   readonly siteFree: Float64Array;
   /** GPUs in use per quota key (see quotaKey). */

@@ -52,6 +52,10 @@ export class SiteBuilder {
     this.value.kind = kind;
     return this;
   }
+  provider(provider: string): this {
+    this.value.provider = provider;
+    return this;
+  }
   status(status: TSiteStatus): this {
     this.value.status = status;
     return this;
@@ -74,6 +78,10 @@ export class SiteBuilder {
   }
   latency(region: string, ms: number): this {
     this.value.latencyMsByRegion = { ...this.value.latencyMsByRegion, [region]: ms };
+    return this;
+  }
+  latencies(latencyMsByRegion: Record<string, number>): this {
+    this.value.latencyMsByRegion = latencyMsByRegion;
     return this;
   }
   egress(usdPerGb: number, wanGbps = this.value.wanGbps): this {
