@@ -1,0 +1,176 @@
+// npm run bench — builds seeded synthetic estates from the vendored price and GPU data,
+// times recommend and batch placement, compares batch cost with the HiGHS optimum, and
+// writes bench/results/placement.json at the repository root.
+import { cpus, loadavg } from "node:os";
+import { indexSnapshot, place, placeBatch, type TWorkloadRequestInput } from "../src/index";
+import { buildEstate, buildWorkloads } from "./estate";
+import { writeRepoJson } from "./files";
+import { loadGpuData } from "./gpu-data";
+import { solveBatchMilp } from "./milp";
+import { arrivalOrderGreedy, buildQualityInstance } from "./quality";
+
+const RESULTS = "bench/results/placement.json";
+const data = loadGpuData();
+
+function percentile(sorted: readonly number[], p: number): number {
+  return sorted[Math.min(sorted.length - 1, Math.floor(p * sorted.length))] ?? Number.NaN;
+}
+
+function median(values: readonly number[]): number {
+  return percentile(
+    [...values].sort((a, b) => a - b),
+    0.5,
+  );
+}
+
+const round = (x: number, digits = 2) => Math.round(x * 10 ** digits) / 10 ** digits;
+
+function time<T>(run: () => T): { value: T; ms: number } {
+  const start = performance.now();
+  const value = run();
+  return { value, ms: performance.now() - start };
+}
+
+// --- recommend: one workload against a prepared (indexed) snapshot ---------------------
+function benchRecommend(sites: number, nodes: number, samples: number) {
+  const estate = buildEstate(data, { seed: 1000 + sites, sites, nodes });
+  const prepared = time(() => indexSnapshot(estate));
+  const requests = buildWorkloads(data, estate, { seed: 2000 + sites, count: samples });
+  for (let i = 0; i < 200; i++)
+    place({ snapshot: prepared.value, request: requests[i % requests.length] as TWorkloadRequestInput });
+  const times: number[] = [];
+  let feasible = 0;
+  for (const request of requests) {
+    const { value, ms } = time(() => place({ snapshot: prepared.value, request }));
+    times.push(ms);
+    if (value.feasible) feasible++;
+  }
+  times.sort((a, b) => a - b);
+  const raw = time(() => place({ snapshot: estate, request: requests[0] as TWorkloadRequestInput }));
+  return {
+    sites,
+    nodes,
+    samples,
+    p50Ms: round(percentile(times, 0.5), 3),
+    p99Ms: round(percentile(times, 0.99), 3),
+    maxMs: round(times[times.length - 1] ?? Number.NaN, 3),
+    feasible,
+    prepareMs: round(prepared.ms, 1),
+    rawSnapshotCallMs: round(raw.ms, 1),
+  };
+}
+
+// --- batch: many workloads against shared capacity --------------------------------------
+function benchBatch(sites: number, nodes: number, workloads: number, runs: number) {
+  const estate = buildEstate(data, { seed: 3000 + sites, sites, nodes });
+  const requests = buildWorkloads(data, estate, { seed: 4000 + sites, count: workloads });
+  placeBatch({ snapshot: estate, requests });
+  const endToEnd: number[] = [];
+  const onPrepared: number[] = [];
+  let result = placeBatch({ snapshot: estate, requests });
+  for (let i = 0; i < runs; i++) {
+    const full = time(() => placeBatch({ snapshot: estate, requests }));
+    endToEnd.push(full.ms);
+    result = full.value;
+    const prepared = indexSnapshot(estate);
+    onPrepared.push(time(() => placeBatch({ snapshot: prepared, requests })).ms);
+  }
+  return {
+    sites,
+    nodes,
+    workloads,
+    ms: round(median(endToEnd), 1),
+    placed: result.stats.placed,
+    preparedSnapshotMs: round(median(onPrepared), 1),
+    runs,
+    unplaced: result.stats.unplaced,
+    totalCostUsd: result.totalCostUsd,
+    greedyCostUsd: result.stats.greedyCostUsd,
+  };
+}
+
+// --- quality: batch cost against the exact optimum ------------------------------------
+async function benchQuality(sites: number, workloads: number, seed: number) {
+  const instance = buildQualityInstance(data, { seed, sites, workloads, load: 0.8 });
+  // Keep the workloads the optimum can place together, so cost is the only difference.
+  const screen = await solveBatchMilp(instance.prepared, instance.requests);
+  const keep = new Set(screen.placedIds);
+  const requests = instance.requests.filter((r) => keep.has(r.id));
+  const prepared = instance.prepared;
+  for (let i = 0; i < 60; i++) placeBatch({ snapshot: prepared, requests });
+  const engineTimes: number[] = [];
+  let engine = placeBatch({ snapshot: prepared, requests });
+  for (let i = 0; i < 21; i++) {
+    const run = time(() => placeBatch({ snapshot: prepared, requests }));
+    engineTimes.push(run.ms);
+    engine = run.value;
+  }
+  const solves = [];
+  for (let i = 0; i < (requests.length <= 60 ? 3 : 1); i++)
+    solves.push(await solveBatchMilp(prepared, requests));
+  const optimum = solves[0];
+  if (optimum === undefined) throw new Error("no solve");
+  const solverMs = median(solves.map((s) => s.solverMs));
+  const engineMs = median(engineTimes);
+  const arrival = arrivalOrderGreedy(prepared, requests);
+  return {
+    sites,
+    workloads: requests.length,
+    engineCostUsd: engine.totalCostUsd,
+    optimalCostUsd: round(optimum.costUsd),
+    gapPct: round((engine.totalCostUsd / optimum.costUsd - 1) * 100, 3),
+    engineMs: round(engineMs, 2),
+    solverMs: round(solverMs, 1),
+    speedup: round(solverMs / engineMs, 1),
+    seed,
+    nodes: prepared.nodes.length,
+    enginePlaced: engine.stats.placed,
+    optimalPlaced: optimum.placed,
+    solverStatus: optimum.status,
+    milpBinaries: optimum.variables,
+    arrivalGreedyCostUsd: round(arrival.costUsd),
+    arrivalGreedyPlaced: arrival.placed,
+  };
+}
+
+const started = performance.now();
+const recommend = [
+  benchRecommend(50, 1_000, 1_000),
+  benchRecommend(200, 10_000, 1_000),
+  benchRecommend(500, 50_000, 1_000),
+];
+console.table(recommend);
+const batch = [
+  benchBatch(50, 1_000, 1_000, 5),
+  benchBatch(200, 10_000, 4_000, 3),
+  benchBatch(500, 50_000, 10_000, 3),
+];
+console.table(batch);
+const quality = [];
+for (const [sites, workloads, seed] of [
+  [10, 50, 11],
+  [10, 50, 21],
+  [10, 50, 31],
+  [20, 100, 13],
+  [50, 200, 12],
+  [50, 200, 22],
+  [50, 200, 32],
+] as const) {
+  quality.push(await benchQuality(sites, workloads, seed));
+}
+console.table(quality);
+
+writeRepoJson(RESULTS, {
+  recommend,
+  batch,
+  quality,
+  meta: {
+    note: "recommend: place() on a snapshot prepared once with indexSnapshot(); batch.ms: placeBatch() from a raw snapshot (validation and indexing included), median of runs; quality: workloads the optimum places together, engine = placeBatch() median of 21 warm runs, solver = HiGHS solve() only.",
+    data: "packages/db/data/cloud-gpu-prices.csv, packages/db/data/gpu-models.csv",
+    node: process.version,
+    cpus: cpus().length,
+    loadAverageAtEnd: loadavg().map((x) => round(x)),
+    totalSeconds: round((performance.now() - started) / 1000, 1),
+  },
+});
+console.log(`wrote ${RESULTS}`);

@@ -1,0 +1,189 @@
+import { runFilters } from "../framework/run-filters";
+import type { TPluginContext, TSiteCandidate } from "../framework/types";
+import type { TEngine } from "../place/engine";
+import { createContext } from "../place/run-placement";
+import type { TPlacementRequest } from "../request/placement-request";
+import { countNodesWithFree } from "../snapshot/capacity";
+import { memoize, type TPreparedSnapshot } from "../snapshot/prepared-snapshot";
+import type { TBatchItem } from "./batch-item";
+import { MaxHeap } from "./max-heap";
+
+/**
+ * Cheapest options kept per workload. Greedy and local search rarely look past the first
+ * few; a workload that runs out of them is rebuilt with all of its options.
+ */
+export const OPTION_WINDOW = 24;
+
+/**
+ * [pool][g] = nodes of the pool that could ever take g GPUs during this batch: free GPUs
+ * today, or every GPU when running work may be preempted.
+ */
+export function roomByPool(prepared: TPreparedSnapshot, allowPreemption: boolean): readonly Int32Array[] {
+  return prepared.pools.map((pool) => {
+    if (allowPreemption) return Int32Array.from(pool.nodesWithGpus);
+    return Int32Array.from({ length: pool.maxGpusPerNode + 1 }, (_, g) =>
+      countNodesWithFree(prepared.capacity, pool.idx, g),
+    );
+  });
+}
+
+/**
+ * Every way one pending workload could run, cheapest first (at most `window` of them).
+ * Runs the request's own filters except the dynamic ones (capacity, quota), which the
+ * batch enforces as it allocates; options that could never fit are left out.
+ */
+export function buildItem(
+  prepared: TPreparedSnapshot,
+  idx: number,
+  request: TPlacementRequest,
+  engine: TEngine,
+  room: readonly Int32Array[],
+  window: number,
+): TBatchItem {
+  const ctx = createContext(prepared, prepared.capacity, request, engine);
+  const { gpusPerNode, nodeCount, gang } = request;
+  const refs: number[] = [];
+  const costs: number[] = [];
+  let absorbed = 0;
+  const absorb = (feasible: readonly TSiteCandidate[]) => {
+    for (; absorbed < feasible.length; absorbed++) {
+      for (const option of (feasible[absorbed] as TSiteCandidate).options) {
+        if (gang) {
+          for (const poolIdx of option.pools) {
+            if ((room[poolIdx]?.[gpusPerNode] ?? 0) >= nodeCount) {
+              refs.push(poolIdx);
+              costs.push(option.totalUsd);
+            }
+          }
+        } else if (anyRoom(room, option.pools, gpusPerNode)) {
+          refs.push(option.group.idx);
+          costs.push(option.totalUsd);
+        }
+      }
+    }
+  };
+  const visit = Number.isFinite(window) ? cheapSitesFirst(ctx, engine) : undefined;
+  let stopped = false;
+  // The `window` cheapest costs seen so far; stop once even the dearest of them is below
+  // what any site still to visit could offer.
+  const best = new MaxHeap();
+  let seen = 0;
+  const { feasible } = runFilters(ctx, engine.filters, {
+    explain: "none",
+    includeDynamic: false,
+    siteOrder: visit?.order,
+    stop: (position, found) => {
+      if (visit === undefined) return false;
+      absorb(found);
+      for (; seen < costs.length; seen++) {
+        best.push(costs[seen] as number, seen);
+        if (best.size > window) best.pop();
+      }
+      stopped = best.size >= window && best.topKey() <= visit.lowerBound(position);
+      return stopped;
+    },
+  });
+  absorb(feasible);
+  const order = cheapestFirst(costs, window);
+  const optRef = new Int32Array(order.length);
+  const optCost = new Float64Array(order.length);
+  order.forEach((i, k) => {
+    optRef[k] = refs[i] as number;
+    optCost[k] = costs[i] as number;
+  });
+  const enforceQuota = engine.filters.some((plugin) => plugin.name === "team-quota");
+  const complete = !stopped && order.length === refs.length;
+  return { idx, request, engine, enforceQuota, optRef, optCost, complete };
+}
+
+/**
+ * The order to visit sites so the cheapest options come first, and a lower bound on the
+ * cost of any option at the sites from a position on. Sites holding a replica of a dataset
+ * the request reads come first (they skip some egress); then sites by their cheapest allowed
+ * GPU price. Only valid with the gpu-model filter, which rejects every site not listed.
+ */
+function cheapSitesFirst(
+  ctx: TPluginContext,
+  engine: TEngine,
+): { order: readonly number[]; lowerBound: (position: number) => number } | undefined {
+  if (!engine.filters.some((plugin) => plugin.name === "gpu-model")) return undefined;
+  const { prepared, request, dataNeeds } = ctx;
+  const byPrice = sitesByPrice(prepared, request.gpuModels, request.minGpuMemoryGib ?? 0);
+  const replicas = [...new Set(dataNeeds.flatMap((need) => [...need.indexed.replicaSites]))].sort(
+    (a, b) => a - b,
+  );
+  let order = byPrice.sites;
+  let prices = byPrice.prices;
+  if (replicas.length > 0) {
+    const first = new Set(replicas);
+    const merged = replicas.slice();
+    const rest: number[] = [];
+    for (let i = 0; i < byPrice.sites.length; i++) {
+      const siteIdx = byPrice.sites[i] as number;
+      if (first.has(siteIdx)) continue;
+      merged.push(siteIdx);
+      rest.push(byPrice.prices[i] as number);
+    }
+    order = merged;
+    prices = rest;
+  }
+  const gpuHours = request.totalGpus * request.estimatedHours;
+  const fullEgress = dataNeeds.reduce((sum, need) => sum + need.copyUsd, 0);
+  const lowerBound = (position: number) => {
+    const price = prices[position - replicas.length];
+    return position < replicas.length || price === undefined
+      ? Number.NEGATIVE_INFINITY
+      : price * gpuHours + fullEgress;
+  };
+  return { order, lowerBound };
+}
+
+/** Sites with a priced GPU group the request allows, by that price (cheapest group first). */
+function sitesByPrice(
+  prepared: TPreparedSnapshot,
+  models: readonly string[],
+  minMemoryGib: number,
+): { sites: readonly number[]; prices: readonly number[] } {
+  const key = `price-order:${[...models].sort().join(",")}@${minMemoryGib}`;
+  return memoize(prepared, key, () => {
+    const allowed = new Set(models);
+    const groups = prepared.groups
+      .filter(
+        (g) =>
+          g.price !== undefined &&
+          (allowed.size === 0 || allowed.has(g.model)) &&
+          g.memoryGib >= minMemoryGib,
+      )
+      .sort((a, b) => (a.price as number) - (b.price as number) || a.idx - b.idx);
+    const sites: number[] = [];
+    const prices: number[] = [];
+    const seen = new Set<number>();
+    for (const group of groups) {
+      if (seen.has(group.siteIdx)) continue;
+      seen.add(group.siteIdx);
+      sites.push(group.siteIdx);
+      prices.push(group.price as number);
+    }
+    return { sites, prices };
+  });
+}
+
+/**
+ * Indices of the `window` cheapest costs, cheapest first; equal costs keep their order,
+ * which is site order, as options were pushed site by site.
+ */
+function cheapestFirst(costs: readonly number[], window: number): number[] {
+  let order: number[];
+  if (costs.length > window) {
+    const threshold = Float64Array.from(costs).sort()[window - 1] as number;
+    order = [];
+    for (let i = 0; i < costs.length; i++) if ((costs[i] as number) < threshold) order.push(i);
+    for (let i = 0; i < costs.length && order.length < window; i++) if (costs[i] === threshold) order.push(i);
+  } else order = costs.map((_, i) => i);
+  return order.sort((a, b) => (costs[a] as number) - (costs[b] as number) || a - b);
+}
+
+function anyRoom(room: readonly Int32Array[], pools: readonly number[], gpus: number): boolean {
+  for (const poolIdx of pools) if ((room[poolIdx]?.[gpus] ?? 0) > 0) return true;
+  return false;
+}

@@ -1,0 +1,306 @@
+import { roundCents } from "../framework/money";
+import type { TEngine } from "../place/engine";
+import { checkPlacement, parseCallerPolicy, type TEngineOptions } from "../place/place";
+import { runPlacement, summarizePlacement } from "../place/run-placement";
+import type { TPlacementRequest } from "../request/placement-request";
+import type { TWorkloadRequestInput } from "../schema/request.schema";
+import type { TSnapshotInput } from "../schema/snapshot.schema";
+import { cloneCapacity } from "../snapshot/capacity";
+import { compareIds } from "../snapshot/compare";
+import { dataCostAt, planDataNeeds } from "../snapshot/data-movement";
+import { indexSnapshot } from "../snapshot/index-snapshot";
+import { PlacementInputError, type TInputIssue } from "../snapshot/input-error";
+import type { TPreparedSnapshot } from "../snapshot/prepared-snapshot";
+import type { TBatchItem } from "./batch-item";
+import type { TBatchPlacement, TBatchResult, TUnplaced } from "./batch-result";
+import { BatchState } from "./batch-state";
+import { buildItem, OPTION_WINDOW, roomByPool } from "./build-options";
+import { improve, insertUnplaced } from "./local-search";
+import { Preemptor } from "./preemption";
+import { placeTierByRegret } from "./regret-greedy";
+
+export type TPlaceBatchInput = TEngineOptions & {
+  readonly snapshot: TSnapshotInput | TPreparedSnapshot;
+  readonly requests: readonly TWorkloadRequestInput[];
+  /** Let higher-priority work stop running lower-priority preemptible allocations. Default false. */
+  readonly allowPreemption?: boolean;
+  /** How unplaced workloads are explained: summary (default), full per-site result, or none. */
+  readonly explainUnplaced?: "summary" | "full" | "none";
+  /** Cheapest options kept per workload before widening (default OPTION_WINDOW). */
+  readonly optionWindow?: number;
+  /** Local-search evaluations per workload (default 40); 0 keeps the greedy result. */
+  readonly searchEffort?: number;
+};
+
+const DEFAULT_EFFORT = 100;
+/** Upper bound on local-search evaluations, whatever the batch size, to bound latency. */
+const MAX_EVALUATIONS = 30_000;
+/** Extra constructions with left-out workloads first, when few are left out. */
+const RESTARTS = 2;
+const MAX_BOOSTED_SHARE = 0.05;
+/** Above this many workloads one construction must do: restarts would cost seconds. */
+const MAX_RESTART_ITEMS = 2_000;
+
+/**
+ * Places many pending workloads together against shared capacity:
+ * 1. validate every request (all issues at once) and sort by priority, then id;
+ * 2. per priority tier, highest first: regret greedy, then preemption if allowed;
+ * 3. local search over the whole batch: moves, swaps, insertions (nothing gets unplaced);
+ * 4. report placements, preemptions and why the rest did not fit.
+ * Deterministic; input order does not matter. Never over-allocates a node.
+ */
+export function placeBatch(input: TPlaceBatchInput): TBatchResult {
+  const prepared = indexSnapshot(input.snapshot);
+  const allowPreemption = input.allowPreemption ?? false;
+
+  // 1. Validate and order.
+  const checked = checkRequests(prepared, input);
+  checked.sort((a, b) => b.request.priority - a.request.priority || compareIds(a.request.id, b.request.id));
+  const room = roomByPool(prepared, allowPreemption);
+  const firstWindow = input.optionWindow ?? OPTION_WINDOW;
+  const items = checked.map(({ request, engine }, idx) =>
+    buildItem(prepared, idx, request, engine, room, firstWindow),
+  );
+  // A workload whose cheapest options are all taken looks 4× further, then everywhere.
+  const windowOf = new Map<number, number>();
+  const widen = (item: TBatchItem, all = false) => {
+    const window = (windowOf.get(item.idx) ?? firstWindow) * 4;
+    const next = all || window > 16 * firstWindow ? Number.POSITIVE_INFINITY : window;
+    windowOf.set(item.idx, next);
+    const wider = buildItem(prepared, item.idx, item.request, item.engine, room, next);
+    items[item.idx] = wider;
+    return wider;
+  };
+  const effort = input.searchEffort ?? DEFAULT_EFFORT;
+  const budget = Math.min(effort * items.length, MAX_EVALUATIONS);
+  const solve = (boost: ReadonlySet<number>) =>
+    solveOnce(prepared, items, boost, widen, allowPreemption, effort > 0 ? budget / 4 : 0);
+
+  // 2. Construct, and get left-out workloads in; then "squeaky wheel": workloads left
+  // out despite having options go first next time. The best attempt is kept.
+  let best = solve(new Set());
+  const boost = new Set<number>();
+  for (let round = 0; round < RESTARTS; round++) {
+    const losers = best.unplaced.filter((item) => item.optCost.length > 0 && !boost.has(item.idx));
+    if (
+      losers.length === 0 ||
+      losers.length > MAX_BOOSTED_SHARE * items.length ||
+      items.length > MAX_RESTART_ITEMS
+    ) {
+      break;
+    }
+    for (const item of losers) boost.add(item.idx);
+    const next = solve(boost);
+    if (isBetter(next, best)) best = next;
+  }
+  const { state, unplaced, preemptor, greedyCostUsd, tierCount } = best;
+
+  // 3. Local search on the best attempt.
+  const stats = effort > 0 ? improve(state, unplaced, budget) : { moves: 0, swaps: 0, insertions: 0 };
+  stats.insertions += best.insertions;
+  // Workloads that ran out of their cheapest options get all of them and one more try.
+  for (let i = unplaced.length - 1; i >= 0; i--) {
+    let item = unplaced[i] as TBatchItem;
+    if (!item.complete) {
+      item = widen(item, true);
+      state.items[item.idx] = item;
+      unplaced[i] = item;
+    }
+    if (placeDirect(state, item)) {
+      unplaced.splice(i, 1);
+      stats.insertions++;
+    }
+  }
+
+  // 4. Report.
+  const placements = state.items
+    .filter((item) => state.assignments[item.idx] !== undefined)
+    .map((item) => describePlacement(state, item))
+    .sort((a, b) => compareIds(a.workloadId, b.workloadId));
+  const explainMode = input.explainUnplaced ?? "summary";
+  state.syncQuota();
+  const unplacedOut = unplaced
+    .sort((a, b) => compareIds(a.request.id, b.request.id))
+    .map((item) => describeUnplaced(prepared, state, item, explainMode));
+  const totalCostUsd = state.items.reduce((sum, item) => sum + state.costOf(item), 0);
+  return {
+    placements,
+    unplaced: unplacedOut,
+    preemptions: preemptor?.preemptions ?? [],
+    totalCostUsd: roundCents(totalCostUsd),
+    stats: {
+      workloads: items.length,
+      placed: placements.length,
+      unplaced: unplacedOut.length,
+      tiers: tierCount,
+      greedyCostUsd: roundCents(greedyCostUsd),
+      ...stats,
+      preempted: preemptor?.preemptions.length ?? 0,
+    },
+  };
+}
+
+type TAttempt = {
+  readonly state: BatchState;
+  readonly unplaced: TBatchItem[];
+  readonly preemptor: Preemptor | undefined;
+  readonly insertions: number;
+  readonly greedyCostUsd: number;
+  readonly tierCount: number;
+  /** Placed workloads per tier, highest priority first, then total cost: compared in that order. */
+  readonly placedByTier: readonly number[];
+  readonly costUsd: number;
+};
+
+function solveOnce(
+  prepared: TPreparedSnapshot,
+  items: TBatchItem[],
+  boost: ReadonlySet<number>,
+  widen: (item: TBatchItem, all?: boolean) => TBatchItem,
+  allowPreemption: boolean,
+  budget: number,
+): TAttempt {
+  const state = new BatchState(prepared, cloneCapacity(prepared.capacity), items);
+  const preemptor = allowPreemption ? new Preemptor(prepared) : undefined;
+
+  // Tiers, highest priority first; boosted workloads lead their tier.
+  const unplaced: TBatchItem[] = [];
+  const tiers: [number, number][] = [];
+  for (let start = 0; start < items.length; ) {
+    let end = start;
+    const priority = items[start]?.request.priority;
+    while (end < items.length && items[end]?.request.priority === priority) end++;
+    tiers.push([start, end]);
+    const tier = items.slice(start, end);
+    const left = [
+      ...placeTierByRegret(
+        state,
+        tier.filter((item) => boost.has(item.idx)),
+        widen,
+      ),
+      ...placeTierByRegret(
+        state,
+        tier.filter((item) => !boost.has(item.idx)),
+        widen,
+      ),
+    ];
+    for (const item of left) {
+      const placed = placeDirect(state, item) || (preemptor?.placeByPreempting(state, item) ?? false);
+      if (!placed) unplaced.push(item);
+    }
+    start = end;
+  }
+  const greedyCostUsd = state.items.reduce((sum, item) => sum + state.costOf(item), 0);
+
+  const insertions = budget > 0 ? insertUnplaced(state, unplaced, budget) : 0;
+  const placedByTier = tiers.map(([start, end]) => {
+    let placed = 0;
+    for (let i = start; i < end; i++) if (state.assignments[i] !== undefined) placed++;
+    return placed;
+  });
+  const costUsd = state.items.reduce((sum, item) => sum + state.costOf(item), 0);
+  return {
+    state,
+    unplaced,
+    preemptor,
+    insertions,
+    greedyCostUsd,
+    tierCount: tiers.length,
+    placedByTier,
+    costUsd,
+  };
+}
+
+function isBetter(a: TAttempt, b: TAttempt): boolean {
+  for (let t = 0; t < a.placedByTier.length; t++) {
+    const diff = (a.placedByTier[t] ?? 0) - (b.placedByTier[t] ?? 0);
+    if (diff !== 0) return diff > 0;
+  }
+  return a.costUsd < b.costUsd - 1e-6;
+}
+
+function checkRequests(
+  prepared: TPreparedSnapshot,
+  input: TPlaceBatchInput,
+): { request: TPlacementRequest; engine: TEngine }[] {
+  const caller = parseCallerPolicy(input.policy);
+  const issues: TInputIssue[] = [...caller.issues];
+  const out: { request: TPlacementRequest; engine: TEngine }[] = [];
+  const seen = new Set<string>();
+  input.requests.forEach((raw, i) => {
+    const checked = checkPlacement(prepared, raw, caller.policy, input, `requests.${i}`);
+    issues.push(...checked.issues);
+    if (checked.request === undefined || checked.engine === undefined) return;
+    if (seen.has(checked.request.id)) {
+      issues.push({ path: `requests.${i}.id`, message: `duplicate workload id '${checked.request.id}'` });
+    }
+    seen.add(checked.request.id);
+    out.push({ request: checked.request, engine: checked.engine });
+  });
+  if (issues.length > 0) throw new PlacementInputError(issues);
+  return out;
+}
+
+function placeDirect(state: BatchState, item: TBatchItem): boolean {
+  for (let k = 0; k < item.optCost.length; k++) if (state.fits(item, k)) return state.place(item, k);
+  return false;
+}
+
+function describePlacement(state: BatchState, item: TBatchItem): TBatchPlacement {
+  const a = state.assignments[item.idx];
+  const { prepared } = state;
+  const request = item.request;
+  const k = a?.option ?? 0;
+  const site = prepared.sites[state.optionSite(item, k)];
+  const model = state.optionModel(item, k);
+  const price = site?.site.pricesUsdPerGpuHour[model] ?? 0;
+  const computeUsd = price * request.totalGpus * request.estimatedHours;
+  const data =
+    site === undefined
+      ? { egressUsd: 0, transferHours: 0 }
+      : dataCostAt(planDataNeeds(prepared, request.datasetIds), site);
+  const nodes = (a?.nodes ?? []).map((n) => {
+    const node = prepared.nodes[n];
+    return { nodeId: node?.id ?? "", gpus: request.gpusPerNode, fabric: node?.fabric ?? "" };
+  });
+  return {
+    workloadId: request.id,
+    priority: request.priority,
+    siteId: site?.site.id ?? "",
+    siteName: site?.site.name ?? "",
+    siteKind: site?.site.kind ?? "CLOUD",
+    gpuModel: model,
+    fabric: nodes[0]?.fabric ?? "",
+    nodes,
+    cost: {
+      computeUsd: roundCents(computeUsd),
+      egressUsd: roundCents(data.egressUsd),
+      totalUsd: roundCents(item.optCost[k] ?? 0),
+      transferHours: Math.round(data.transferHours * 1000) / 1000,
+    },
+    preempted: a?.preempted ?? [],
+  };
+}
+
+function describeUnplaced(
+  prepared: TPreparedSnapshot,
+  state: BatchState,
+  item: TBatchItem,
+  mode: "summary" | "full" | "none",
+): TUnplaced {
+  const base = { workloadId: item.request.id, priority: item.request.priority };
+  if (mode === "none") return { ...base, summary: "not placed", reasonCounts: [] };
+  const note = (summary: string, feasible: boolean) =>
+    feasible ? `not placed: the batch gave the capacity to other workloads (${summary})` : summary;
+  if (mode === "full") {
+    const result = runPlacement(prepared, state.capacity, item.request, item.engine);
+    return {
+      ...base,
+      summary: note(result.summary, result.feasible),
+      reasonCounts: result.reasonCounts,
+      explanation: result,
+    };
+  }
+  const brief = summarizePlacement(prepared, state.capacity, item.request, item.engine);
+  return { ...base, summary: note(brief.summary, brief.feasibleSites > 0), reasonCounts: brief.reasonCounts };
+}

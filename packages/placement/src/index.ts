@@ -1,0 +1,53 @@
+// Public surface of the placement engine: place, placeBatch, the types and the registry.
+
+export type { TBatchPlacement, TBatchResult, TPreemption, TUnplaced } from "./batch/batch-result";
+export { placeBatch, type TPlaceBatchInput } from "./batch/place-batch";
+export { CycleState, createStateKey, missingState, type TStateKey } from "./framework/cycle-state";
+export { MAX_SCORE, normalizeScores } from "./framework/normalize-score";
+export type { TScoreEntry } from "./framework/run-scores";
+export {
+  errorStatus,
+  skip,
+  success,
+  type TStatus,
+  type TStatusCode,
+  type TStatusReason,
+  unresolvable,
+  unschedulable,
+} from "./framework/status";
+export type {
+  TFilterPlugin,
+  TOption,
+  TPlugin,
+  TPluginContext,
+  TReason,
+  TResolvedPolicy,
+  TScorePlugin,
+  TSiteCandidate,
+} from "./framework/types";
+export { explainSite } from "./place/explain-site";
+export { place, type TEngineOptions, type TPlaceInput } from "./place/place";
+export type {
+  TCandidate,
+  TCostBreakdown,
+  TFunnelStep,
+  TNodeAssignment,
+  TPlacementResult,
+  TReasonCount,
+  TRejectedSite,
+} from "./place/result";
+export { DEFAULT_FILTERS, DEFAULT_PROFILE, profiles, type TProfile } from "./profiles";
+export {
+  defaultRegistry,
+  listPlugins,
+  type TPluginFactory,
+  type TPluginInfo,
+  type TRegistry,
+} from "./registry";
+export * from "./schema/request.schema";
+export * from "./schema/snapshot.schema";
+export type { TTransfer } from "./snapshot/data-movement";
+export { KNOWN_GPU_MODELS } from "./snapshot/gpu-catalog";
+export { indexSnapshot, isPreparedSnapshot } from "./snapshot/index-snapshot";
+export { PlacementInputError, type TInputIssue } from "./snapshot/input-error";
+export type { TPreparedSnapshot } from "./snapshot/prepared-snapshot";

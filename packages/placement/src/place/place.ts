@@ -1,0 +1,77 @@
+import { profiles as builtInProfiles, type TProfile } from "../profiles";
+import { defaultRegistry, type TRegistry } from "../registry";
+import { mergePolicies } from "../request/merge-policy";
+import type { TPlacementRequest } from "../request/placement-request";
+import { resolvePolicy } from "../request/resolve-policy";
+import { checkRequest } from "../request/validate-request";
+import {
+  type TPolicy,
+  type TPolicyInput,
+  type TWorkloadRequestInput,
+  ZPolicy,
+} from "../schema/request.schema";
+import type { TSnapshotInput } from "../schema/snapshot.schema";
+import { indexSnapshot } from "../snapshot/index-snapshot";
+import { joinPath, PlacementInputError, type TInputIssue, toInputIssues } from "../snapshot/input-error";
+import type { TPreparedSnapshot } from "../snapshot/prepared-snapshot";
+import { buildEngine, type TEngine } from "./engine";
+import type { TPlacementResult } from "./result";
+import { runPlacement } from "./run-placement";
+
+export type TEngineOptions = {
+  /** The caller's default policy; a request's own `policy` overrides it. Default profile: "balanced". */
+  readonly policy?: TPolicyInput;
+  readonly registry?: TRegistry;
+  readonly profiles?: ReadonlyMap<string, TProfile>;
+};
+
+export type TPlaceInput = TEngineOptions & {
+  /** A raw snapshot (validated here) or one prepared by indexSnapshot() for reuse. */
+  readonly snapshot: TSnapshotInput | TPreparedSnapshot;
+  readonly request: TWorkloadRequestInput;
+};
+
+/**
+ * Recommends where one workload should run and explains every site's verdict. Pure and
+ * deterministic. Returns `feasible: false` with reasons when nothing fits; throws
+ * PlacementInputError only for malformed or impossible input.
+ */
+export function place(input: TPlaceInput): TPlacementResult {
+  const prepared = indexSnapshot(input.snapshot);
+  const caller = parseCallerPolicy(input.policy);
+  const checked = checkPlacement(prepared, input.request, caller.policy, input, "");
+  const issues = [...caller.issues, ...checked.issues];
+  if (checked.request === undefined || checked.engine === undefined || issues.length > 0) {
+    throw new PlacementInputError(issues);
+  }
+  return runPlacement(prepared, prepared.capacity, checked.request, checked.engine);
+}
+
+export function parseCallerPolicy(policy: TPolicyInput | undefined): {
+  policy: TPolicy | undefined;
+  issues: TInputIssue[];
+} {
+  if (policy === undefined) return { policy: undefined, issues: [] };
+  const parsed = ZPolicy.safeParse(policy);
+  if (!parsed.success) return { policy: undefined, issues: toInputIssues(parsed.error, "policy") };
+  return { policy: parsed.data, issues: [] };
+}
+
+/** Validates one request and resolves its engine; collects every issue instead of throwing. */
+export function checkPlacement(
+  prepared: TPreparedSnapshot,
+  requestInput: unknown,
+  callerPolicy: TPolicy | undefined,
+  options: TEngineOptions,
+  prefix: string,
+): { request: TPlacementRequest | undefined; engine: TEngine | undefined; issues: TInputIssue[] } {
+  const registry = options.registry ?? defaultRegistry;
+  const profiles = options.profiles ?? builtInProfiles;
+  const checked = checkRequest(prepared, requestInput, prefix);
+  if (checked.request === undefined) return { request: undefined, engine: undefined, issues: checked.issues };
+  const request = checked.request;
+  const policyPath = request.policy === undefined ? "policy" : joinPath(prefix, "policy");
+  const resolved = resolvePolicy(mergePolicies(callerPolicy, request.policy), profiles, registry, policyPath);
+  const built = buildEngine(resolved.policy, registry, `profiles.${resolved.policy.profile}`);
+  return { request, engine: built.engine, issues: [...resolved.issues, ...built.issues] };
+}
