@@ -6,6 +6,7 @@ import { nodeRouter } from "./router/node/router.ts";
 import { overviewRouter } from "./router/overview/router.ts";
 import { siteRouter } from "./router/site/router.ts";
 import { teamRouter } from "./router/team/router.ts";
+import { workloadRouter } from "./router/workload/router.ts";
 import { createTRPCRouter } from "./trpc.ts";
 
 export const appRouter = createTRPCRouter({
@@ -17,6 +18,7 @@ export const appRouter = createTRPCRouter({
   node: nodeRouter,
   dataset: datasetRouter,
   team: teamRouter,
+  workload: workloadRouter,
 });
 
 export type AppRouter = typeof appRouter;

@@ -44,3 +44,17 @@ export {
   ZTeamId,
   ZTeamQuotasInput,
 } from "./router/team/team.schema.ts";
+export {
+  POLICY_PROFILES,
+  type TListWorkloadsInput,
+  type TWorkloadSpec,
+  WORKLOAD_KINDS,
+  WORKLOAD_SORT_KEYS,
+  WORKLOAD_STATES,
+  ZListWorkloadsInput,
+  ZScheduleInput,
+  ZSubmitWorkloadInput,
+  ZTransitionInput,
+  ZWorkloadId,
+  ZWorkloadSpec,
+} from "./router/workload/workload.schema.ts";

@@ -1,0 +1,98 @@
+import { z } from "zod";
+import { ZPageInput } from "../../lib/pagination.ts";
+import { SITE_KINDS } from "../site/list-sites.schema.ts";
+
+export const WORKLOAD_KINDS = ["TRAINING", "FINE_TUNING", "BATCH_INFERENCE", "ONLINE_INFERENCE"] as const;
+export const WORKLOAD_STATES = [
+  "DRAFT",
+  "PENDING",
+  "AWAITING_APPROVAL",
+  "SCHEDULED",
+  "RUNNING",
+  "SUCCEEDED",
+  "FAILED",
+  "CANCELLED",
+  "PREEMPTED",
+  "REJECTED",
+] as const;
+export const POLICY_PROFILES = ["balanced", "cost-first", "latency-first", "green"] as const;
+
+/** Everything a workload asks for; shared by the submit form, its live preview and the procedure. */
+export const ZWorkloadSpec = z
+  .object({
+    name: z.string().trim().min(2, "At least 2 characters").max(80),
+    kind: z.enum(WORKLOAD_KINDS, { error: "Choose a workload kind" }),
+    teamId: z.string().min(1, "Choose a team"),
+    gpu: z.union([
+      z.object({
+        count: z.number().int("Whole GPUs").min(1, "At least 1 GPU").max(64, "At most 64 GPUs on one node"),
+      }),
+      z.object({
+        nodes: z.number().int().min(2, "A gang has at least 2 nodes").max(512),
+        gpusPerNode: z.number().int().min(1, "At least 1 GPU per node").max(16),
+      }),
+    ]),
+    gpuModels: z.array(z.string().min(1)).max(20).default([]),
+    minGpuMemoryGib: z.number().int().positive().max(1_000).optional(),
+    estimatedHours: z
+      .number({ error: "Enter the estimated hours" })
+      .positive("Must be more than 0 hours")
+      .max(10_000),
+    datasetIds: z.array(z.string().min(1)).max(50).default([]),
+    latency: z
+      .object({
+        userRegion: z.string().min(1, "Choose a user region"),
+        maxMs: z.number().int().min(1).max(1_000),
+      })
+      .optional(),
+    requiredCertifications: z.array(z.string().trim().min(1)).max(20).default([]),
+    allowedKinds: z.array(z.enum(SITE_KINDS)).max(3).default([]),
+    budgetUsd: z.number().positive("A budget must be positive").max(100_000_000).optional(),
+    priority: z.number().int().min(0).max(100).default(50),
+    preemptible: z.boolean().default(false),
+    deadline: z.coerce.date().optional(),
+    dependsOn: z.array(z.string().min(1)).max(10).default([]),
+    policyProfile: z.enum(POLICY_PROFILES).optional(),
+  })
+  .refine((spec) => spec.gpuModels.length > 0 || spec.minGpuMemoryGib !== undefined, {
+    message: "Choose GPU models or a minimum GPU memory",
+    path: ["gpuModels"],
+  });
+export type TWorkloadSpec = z.infer<typeof ZWorkloadSpec>;
+
+export const ZSubmitWorkloadInput = z.object({
+  spec: ZWorkloadSpec,
+  /** Idempotency key: a second submission with the same key in the team returns the first workload. */
+  clientKey: z.string().trim().min(8).max(100).optional(),
+  asDraft: z.boolean().default(false),
+});
+
+export const ZWorkloadId = z.object({ id: z.string().min(1, "Workload id is required") });
+
+export const ZScheduleInput = z.object({
+  id: z.string().min(1),
+  decisionId: z.string().min(1),
+  /** Run somewhere other than the recommendation: needs a reason. */
+  override: z
+    .object({
+      siteId: z.string().min(1),
+      reason: z.string().trim().min(10, "Explain the override in at least 10 characters").max(500),
+    })
+    .optional(),
+});
+
+export const ZTransitionInput = z.object({
+  id: z.string().min(1),
+  to: z.enum(["RUNNING", "SUCCEEDED", "FAILED", "CANCELLED"]),
+  reason: z.string().trim().max(500).optional(),
+});
+
+export const WORKLOAD_SORT_KEYS = ["createdAt", "name", "state", "priority"] as const;
+export const ZListWorkloadsInput = ZPageInput(WORKLOAD_SORT_KEYS, "createdAt").extend({
+  direction: z.enum(["asc", "desc"]).default("desc"),
+  state: z.enum(WORKLOAD_STATES).optional(),
+  kind: z.enum(WORKLOAD_KINDS).optional(),
+  teamId: z.string().optional(),
+  siteId: z.string().optional(),
+});
+export type TListWorkloadsInput = z.infer<typeof ZListWorkloadsInput>;

@@ -1,0 +1,479 @@
+import type { Prisma, PrismaClient } from "@switchyard/db";
+import { PlacementInputError, place, type TCandidate, type TPlacementResult } from "@switchyard/placement";
+import type { TSessionUser } from "../auth/session.ts";
+import { AppError } from "../errors.ts";
+import { auditedTransaction, type TMutationContext } from "../lib/audited.ts";
+import { pageArgs, toPage } from "../lib/pagination.ts";
+import type { TListWorkloadsInput, TWorkloadSpec } from "../router/workload/workload.schema.ts";
+import { holdGpus } from "./allocations.ts";
+import { loadSnapshot, toRequest } from "./snapshot.ts";
+import { transitionWorkload } from "./transitions.ts";
+
+export const ENGINE_VERSION = "placement/1";
+const SEES_EVERY_TEAM = new Set(["ADMIN", "PLATFORM_ENGINEER", "DATA_STEWARD", "VIEWER"]);
+
+/** Team ids the user may see and submit for: all for the roles that run the estate. */
+async function teamScope(
+  prisma: Pick<PrismaClient, "membership">,
+  user: TSessionUser,
+): Promise<string[] | null> {
+  if (SEES_EVERY_TEAM.has(user.role)) return null;
+  const memberships = await prisma.membership.findMany({
+    where: { userId: user.id },
+    select: { teamId: true },
+  });
+  return memberships.map((m) => m.teamId);
+}
+
+function runEngine(
+  snapshot: Parameters<typeof place>[0]["snapshot"],
+  request: Parameters<typeof place>[0]["request"],
+): TPlacementResult {
+  try {
+    return place({ snapshot, request });
+  } catch (error) {
+    if (error instanceof PlacementInputError) {
+      const first = error.issues[0];
+      throw new AppError("INVALID_REQUEST", error.message, {
+        userMessage: error.message.replace("Invalid placement input: ", ""),
+        field: first?.path,
+      });
+    }
+    throw error;
+  }
+}
+
+function specToRequest(spec: TWorkloadSpec, id: string) {
+  return {
+    id,
+    kind: spec.kind,
+    teamId: spec.teamId,
+    gpu: spec.gpu,
+    gpuModels: spec.gpuModels,
+    ...(spec.minGpuMemoryGib ? { minGpuMemoryGib: spec.minGpuMemoryGib } : {}),
+    estimatedHours: spec.estimatedHours,
+    datasetIds: spec.datasetIds,
+    ...(spec.latency ? { latency: spec.latency } : {}),
+    requiredCertifications: spec.requiredCertifications,
+    allowedKinds: spec.allowedKinds,
+    ...(spec.budgetUsd !== undefined ? { budgetUsd: spec.budgetUsd } : {}),
+    priority: spec.priority,
+    preemptible: spec.preemptible,
+    ...(spec.policyProfile ? { policy: { profile: spec.policyProfile } } : {}),
+  };
+}
+
+/** Where the workload would run now, and why not elsewhere; writes nothing (the form's live preview). */
+export async function previewPlacement(prisma: PrismaClient, spec: TWorkloadSpec) {
+  return runEngine(await loadSnapshot(prisma), specToRequest(spec, "preview"));
+}
+
+async function assertMayUseTeam(prisma: PrismaClient, user: TSessionUser, teamId: string) {
+  const scope = await teamScope(prisma, user);
+  if (user.role === "VIEWER" || user.role === "DATA_STEWARD") {
+    throw new AppError("FORBIDDEN", `${user.role} cannot submit`, {
+      userMessage: "Your role cannot submit workloads.",
+    });
+  }
+  if (scope && !scope.includes(teamId)) {
+    throw new AppError("FORBIDDEN", `${user.email} not in team ${teamId}`, {
+      userMessage: "You can only submit workloads for your own teams.",
+      field: "spec.teamId",
+    });
+  }
+}
+
+/**
+ * Saves a workload (DRAFT or PENDING) and, when it is PENDING and waits on nothing, places it
+ * right away. A request no site can satisfy stays PENDING with the reasons; the same client
+ * key twice returns the first workload.
+ */
+export async function submitWorkload(
+  ctx: TMutationContext,
+  input: { spec: TWorkloadSpec; clientKey?: string; asDraft: boolean },
+) {
+  const { spec } = input;
+  await assertMayUseTeam(ctx.prisma, ctx.user, spec.teamId);
+  if (input.clientKey) {
+    const existing = await ctx.prisma.workload.findUnique({
+      where: { teamId_clientKey: { teamId: spec.teamId, clientKey: input.clientKey } },
+      select: { id: true },
+    });
+    if (existing) return { id: existing.id, created: false };
+  }
+  const now = new Date();
+  const created = await auditedTransaction(ctx, async (tx, audit) => {
+    const [datasets, parents] = await Promise.all([
+      tx.dataset.findMany({ where: { id: { in: spec.datasetIds } }, select: { id: true } }),
+      tx.workload.findMany({ where: { id: { in: spec.dependsOn } }, select: { id: true } }),
+    ]);
+    const missingDataset = spec.datasetIds.find((id) => !datasets.some((d) => d.id === id));
+    if (missingDataset)
+      throw new AppError("INVALID_REQUEST", `dataset ${missingDataset} missing`, {
+        userMessage: `Dataset ${missingDataset} does not exist.`,
+        field: "spec.datasetIds",
+      });
+    const missingParent = spec.dependsOn.find((id) => !parents.some((p) => p.id === id));
+    if (missingParent)
+      throw new AppError("INVALID_REQUEST", `workload ${missingParent} missing`, {
+        userMessage: `Workload ${missingParent} does not exist.`,
+        field: "spec.dependsOn",
+      });
+    const isGang = "nodes" in spec.gpu;
+    const state = input.asDraft ? "DRAFT" : "PENDING";
+    const workload = await tx.workload.create({
+      data: {
+        name: spec.name,
+        kind: spec.kind,
+        state,
+        teamId: spec.teamId,
+        submittedById: ctx.user.id,
+        clientKey: input.clientKey ?? null,
+        gpuCount: "nodes" in spec.gpu ? spec.gpu.nodes * spec.gpu.gpusPerNode : spec.gpu.count,
+        gangNodes: isGang && "nodes" in spec.gpu ? spec.gpu.nodes : null,
+        gpusPerNode: isGang && "nodes" in spec.gpu ? spec.gpu.gpusPerNode : null,
+        gpuModels: spec.gpuModels,
+        minGpuMemoryGib: spec.minGpuMemoryGib ?? null,
+        estimatedHours: spec.estimatedHours,
+        userRegion: spec.latency?.userRegion ?? null,
+        latencySloMs: spec.latency?.maxMs ?? null,
+        requiredCertifications: spec.requiredCertifications,
+        allowedSiteKinds: spec.allowedKinds,
+        priority: spec.priority,
+        preemptible: spec.preemptible,
+        budgetUsd: spec.budgetUsd ?? null,
+        deadline: spec.deadline ?? null,
+        policyProfile: spec.policyProfile ?? null,
+        datasets: { create: spec.datasetIds.map((datasetId) => ({ datasetId })) },
+        dependsOn: { create: spec.dependsOn.map((dependsOnId) => ({ dependsOnId })) },
+        events: {
+          create: {
+            toState: state,
+            actorId: ctx.user.id,
+            reason: input.asDraft ? "saved as draft" : "submitted",
+            createdAt: now,
+          },
+        },
+      },
+      select: { id: true },
+    });
+    await audit({
+      action: "workload.submit",
+      objectType: "Workload",
+      objectId: workload.id,
+      after: { ...spec, state },
+    });
+    return workload;
+  });
+  if (!input.asDraft) await placeWorkload(ctx, created.id);
+  return { id: created.id, created: true };
+}
+
+/**
+ * Runs the engine for a PENDING workload and stores its decision with the whole
+ * explanation. Earlier proposals are superseded. Infeasible is a normal outcome: the
+ * workload stays PENDING with the engine's summary as its reason.
+ */
+export async function placeWorkload(ctx: TMutationContext, workloadId: string) {
+  const workload = await ctx.prisma.workload.findUnique({
+    where: { id: workloadId },
+    include: {
+      datasets: { select: { datasetId: true } },
+      dependsOn: { select: { dependsOn: { select: { name: true, state: true } } } },
+    },
+  });
+  if (!workload)
+    throw new AppError("NOT_FOUND", `workload ${workloadId} not found`, {
+      userMessage: "This workload does not exist.",
+    });
+  if (workload.state !== "PENDING") {
+    throw new AppError("CONFLICT", `workload ${workloadId} is ${workload.state}`, {
+      userMessage: `Only a PENDING workload can be placed; this one is ${workload.state}.`,
+    });
+  }
+  const waitingFor = workload.dependsOn
+    .map((d) => d.dependsOn)
+    .filter((parent) => parent.state !== "SUCCEEDED");
+  if (waitingFor.length > 0) {
+    const reason = `waiting for ${waitingFor.map((p) => `${p.name} (${p.state})`).join(", ")} to succeed`;
+    await ctx.prisma.workload.update({ where: { id: workloadId }, data: { stateReason: reason } });
+    return null;
+  }
+  const result = runEngine(await loadSnapshot(ctx.prisma), toRequest(workload));
+  const best = result.candidates[0];
+  return auditedTransaction(ctx, async (tx, audit) => {
+    await tx.placementDecision.updateMany({
+      where: { workloadId, status: "PROPOSED" },
+      data: { status: "SUPERSEDED" },
+    });
+    const decision = await tx.placementDecision.create({
+      data: {
+        workloadId,
+        feasible: result.feasible,
+        profile: result.policy.profile,
+        engineVersion: ENGINE_VERSION,
+        recommendedSiteId: best?.siteId ?? null,
+        estimatedCostUsd: best ? best.cost.totalUsd : null,
+        summary: result.summary,
+        candidates: JSON.parse(
+          JSON.stringify({ policy: result.policy, candidates: result.candidates }),
+        ) as Prisma.InputJsonValue,
+        rejections: JSON.parse(
+          JSON.stringify({
+            rejected: result.rejected,
+            reasonCounts: result.reasonCounts,
+            funnel: result.funnel,
+            counts: result.counts,
+          }),
+        ) as Prisma.InputJsonValue,
+      },
+      select: { id: true },
+    });
+    await tx.workload.update({
+      where: { id: workloadId },
+      data: { stateReason: result.feasible ? `recommended: ${best?.siteName}` : result.summary },
+    });
+    await audit({
+      action: "workload.place",
+      objectType: "Workload",
+      objectId: workloadId,
+      after: {
+        decisionId: decision.id,
+        feasible: result.feasible,
+        recommended: best?.siteId ?? null,
+        summary: result.summary,
+      },
+    });
+    return { decisionId: decision.id, feasible: result.feasible, summary: result.summary };
+  });
+}
+
+type TStoredCandidates = { candidates: TCandidate[] };
+
+/**
+ * Takes the GPUs a decision chose (the recommendation, or another feasible site with a
+ * reason) and moves the workload to SCHEDULED, all in one transaction. Copies of datasets the
+ * site lacks are recorded as transfers.
+ */
+export async function scheduleWorkload(
+  ctx: TMutationContext,
+  input: { id: string; decisionId: string; override?: { siteId: string; reason: string } },
+) {
+  const now = new Date();
+  return auditedTransaction(ctx, async (tx, audit) => {
+    const decision = await tx.placementDecision.findUnique({ where: { id: input.decisionId } });
+    if (!decision || decision.workloadId !== input.id)
+      throw new AppError("NOT_FOUND", `decision ${input.decisionId} not for ${input.id}`, {
+        userMessage: "This placement decision does not exist.",
+      });
+    if (decision.status !== "PROPOSED") {
+      throw new AppError("CONFLICT", `decision ${decision.id} is ${decision.status}`, {
+        userMessage: "This decision is no longer current; place the workload again.",
+      });
+    }
+    const { candidates } = decision.candidates as unknown as TStoredCandidates;
+    const chosen = input.override
+      ? candidates.find((c) => c.siteId === input.override?.siteId)
+      : candidates[0];
+    if (!chosen) {
+      throw new AppError("INVALID_REQUEST", "no feasible candidate", {
+        userMessage: input.override
+          ? "The engine did not find that site feasible; choose one of the candidates."
+          : "No site can run this workload now.",
+        field: input.override ? "override.siteId" : undefined,
+      });
+    }
+    const isOverride = Boolean(input.override) && chosen.siteId !== decision.recommendedSiteId;
+    await holdGpus(
+      tx,
+      input.id,
+      chosen.nodes.map((n) => ({ nodeId: n.nodeId, gpus: n.gpus })),
+      decision.id,
+    );
+    await transitionWorkload(tx, audit, {
+      workloadId: input.id,
+      to: "SCHEDULED",
+      actorId: ctx.user.id,
+      reason: isOverride
+        ? `scheduled at ${chosen.siteName} instead of the recommendation: ${input.override?.reason}`
+        : `scheduled at ${chosen.siteName} as recommended`,
+      now,
+    });
+    await tx.workload.update({ where: { id: input.id }, data: { siteId: chosen.siteId } });
+    await tx.placementDecision.update({
+      where: { id: decision.id },
+      data: {
+        status: isOverride ? "OVERRIDDEN" : "ACCEPTED",
+        chosenSiteId: chosen.siteId,
+        overrideReason: isOverride ? (input.override?.reason ?? null) : null,
+        decidedById: ctx.user.id,
+        decidedAt: now,
+      },
+    });
+    for (const transfer of chosen.cost.transfers) {
+      await tx.dataTransfer.create({
+        data: {
+          datasetId: transfer.datasetId,
+          workloadId: input.id,
+          sourceSiteId: transfer.fromSiteId,
+          destinationSiteId: chosen.siteId,
+          bytes: BigInt(Math.round(transfer.bytes)),
+          costUsd: transfer.egressUsd,
+          etaSeconds: Math.round(transfer.hours * 3_600),
+        },
+      });
+    }
+    if (isOverride) {
+      await audit({
+        action: "placement.override",
+        objectType: "PlacementDecision",
+        objectId: decision.id,
+        before: { recommended: decision.recommendedSiteId },
+        after: { chosen: chosen.siteId, reason: input.override?.reason },
+      });
+    }
+    return { siteId: chosen.siteId, gpus: chosen.nodes.reduce((sum, n) => sum + n.gpus, 0) };
+  });
+}
+
+/** Start, finish, fail or cancel: the user- and API-driven steps of the lifecycle. */
+export async function moveWorkload(
+  ctx: TMutationContext,
+  input: { id: string; to: "RUNNING" | "SUCCEEDED" | "FAILED" | "CANCELLED"; reason?: string },
+) {
+  await assertCanOperate(ctx.prisma, ctx.user, input.id);
+  const result = await auditedTransaction(ctx, (tx, audit) =>
+    transitionWorkload(tx, audit, {
+      workloadId: input.id,
+      to: input.to,
+      actorId: ctx.user.id,
+      reason: input.reason || defaultReason(input.to, ctx.user.email),
+      now: new Date(),
+    }),
+  );
+  // Children of a workload that just succeeded may run now.
+  if (input.to === "SUCCEEDED") {
+    const children = await ctx.prisma.workloadDependency.findMany({
+      where: { dependsOnId: input.id, workload: { state: "PENDING" } },
+      select: { workloadId: true },
+    });
+    for (const child of children) await placeWorkload(ctx, child.workloadId);
+  }
+  return result;
+}
+
+function defaultReason(to: string, email: string) {
+  return `marked ${to.toLowerCase()} by ${email}`;
+}
+
+async function assertCanOperate(prisma: PrismaClient, user: TSessionUser, workloadId: string) {
+  const workload = await prisma.workload.findUnique({ where: { id: workloadId }, select: { teamId: true } });
+  if (!workload)
+    throw new AppError("NOT_FOUND", `workload ${workloadId} not found`, {
+      userMessage: "This workload does not exist.",
+    });
+  if (user.role === "ADMIN" || user.role === "PLATFORM_ENGINEER") return;
+  const scope = await teamScope(prisma, user);
+  if (user.role !== "ML_ENGINEER" || !scope?.includes(workload.teamId)) {
+    throw new AppError("FORBIDDEN", `${user.email} may not operate ${workloadId}`, {
+      userMessage: "Only the workload's team or a platform engineer can change it.",
+    });
+  }
+}
+
+export { assertCanOperate };
+
+export async function listWorkloads(prisma: PrismaClient, user: TSessionUser, input: TListWorkloadsInput) {
+  const scope = await teamScope(prisma, user);
+  const where: Prisma.WorkloadWhereInput = {
+    ...(scope ? { teamId: { in: scope } } : {}),
+    ...(input.teamId ? { teamId: scope && !scope.includes(input.teamId) ? "__none__" : input.teamId } : {}),
+    ...(input.state ? { state: input.state } : {}),
+    ...(input.kind ? { kind: input.kind } : {}),
+    ...(input.siteId ? { siteId: input.siteId } : {}),
+    ...(input.search ? { name: { contains: input.search, mode: "insensitive" } } : {}),
+  };
+  const [total, rows] = await Promise.all([
+    prisma.workload.count({ where }),
+    prisma.workload.findMany({
+      where,
+      orderBy: [{ [input.sort]: input.direction }, { id: "asc" }],
+      ...pageArgs(input),
+      select: {
+        id: true,
+        name: true,
+        kind: true,
+        state: true,
+        stateReason: true,
+        gpuCount: true,
+        gpuModels: true,
+        priority: true,
+        createdAt: true,
+        team: { select: { id: true, name: true } },
+        site: { select: { id: true, name: true, kind: true } },
+      },
+    }),
+  ]);
+  return toPage(rows, total, input);
+}
+
+export async function getWorkloadOrThrow(prisma: PrismaClient, user: TSessionUser, id: string) {
+  const workload = await prisma.workload.findUnique({
+    where: { id },
+    include: {
+      team: { select: { id: true, name: true } },
+      submittedBy: { select: { name: true, email: true } },
+      site: { select: { id: true, name: true, kind: true } },
+      datasets: {
+        select: { dataset: { select: { id: true, name: true, classification: true, sizeBytes: true } } },
+      },
+      dependsOn: { select: { dependsOn: { select: { id: true, name: true, state: true } } } },
+      dependents: { select: { workload: { select: { id: true, name: true, state: true } } } },
+      events: { orderBy: { createdAt: "asc" }, include: { actor: { select: { name: true, email: true } } } },
+      allocations: {
+        where: { status: "ACTIVE" },
+        select: { gpus: true, node: { select: { id: true, hostname: true, gpuModel: true } } },
+      },
+      transfers: {
+        select: {
+          id: true,
+          status: true,
+          bytes: true,
+          costUsd: true,
+          etaSeconds: true,
+          dataset: { select: { name: true } },
+          sourceSite: { select: { name: true } },
+        },
+      },
+      decisions: { orderBy: { createdAt: "desc" }, take: 1 },
+    },
+  });
+  const scope = await teamScope(prisma, user);
+  if (!workload || (scope && !scope.includes(workload.teamId))) {
+    throw new AppError("NOT_FOUND", `workload ${id} not visible to ${user.email}`, {
+      userMessage: "This workload does not exist.",
+    });
+  }
+  const decision = workload.decisions[0];
+  return {
+    ...workload,
+    estimatedHours: Number(workload.estimatedHours),
+    budgetUsd: workload.budgetUsd === null ? null : Number(workload.budgetUsd),
+    transfers: workload.transfers.map((t) => ({ ...t, costUsd: Number(t.costUsd) })),
+    decisions: undefined,
+    decision: decision
+      ? {
+          ...decision,
+          estimatedCostUsd: decision.estimatedCostUsd === null ? null : Number(decision.estimatedCostUsd),
+          candidates: decision.candidates as unknown as {
+            policy: TPlacementResult["policy"];
+            candidates: TPlacementResult["candidates"];
+          },
+          rejections: decision.rejections as unknown as Pick<
+            TPlacementResult,
+            "rejected" | "reasonCounts" | "funnel" | "counts"
+          >,
+        }
+      : null,
+  };
+}

@@ -1,0 +1,252 @@
+import { seedDemo } from "@switchyard/db/seed";
+import { createTestDb, type TTestDb, testDbKinds } from "@switchyard/db/testing";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import type { TSessionUser } from "../src/auth/session.ts";
+import { appRouter } from "../src/root.ts";
+import type { TWorkloadSpec } from "../src/router/workload/workload.schema.ts";
+import { createCallerFactory, createInnerContext } from "../src/trpc.ts";
+
+const createCaller = createCallerFactory(appRouter);
+const ENGINEER: TSessionUser = {
+  id: "user-engineer",
+  email: "engineer@switchyard.demo",
+  name: "Eli",
+  role: "ML_ENGINEER",
+};
+const RESEARCHER: TSessionUser = {
+  id: "user-researcher",
+  email: "researcher@switchyard.demo",
+  name: "Rae",
+  role: "ML_ENGINEER",
+};
+const PLATFORM: TSessionUser = {
+  id: "user-platform",
+  email: "platform@switchyard.demo",
+  name: "Pat",
+  role: "PLATFORM_ENGINEER",
+};
+const VIEWER: TSessionUser = {
+  id: "user-viewer",
+  email: "viewer@switchyard.demo",
+  name: "Val",
+  role: "VIEWER",
+};
+
+const CLAIMS_TRAINING: TSpecInput = {
+  name: "claims-fraud-train",
+  kind: "TRAINING",
+  teamId: "team-health-ai",
+  gpu: { count: 8 },
+  gpuModels: ["H100"],
+  estimatedHours: 12,
+  datasetIds: ["dataset-claims-2025"],
+  requiredCertifications: ["HIPAA"],
+  allowedKinds: [],
+  priority: 60,
+  preemptible: false,
+  dependsOn: [],
+};
+type TSpecInput = Omit<TWorkloadSpec, "deadline"> & { deadline?: Date };
+
+describe.each(await testDbKinds())("workloads [%s]", (kind) => {
+  let t: TTestDb;
+  const as = (u: TSessionUser) => createCaller(createInnerContext({ prisma: t.db.prisma, user: u }));
+
+  beforeAll(async () => {
+    t = await createTestDb(kind);
+    await seedDemo(t.db);
+  });
+  afterAll(() => t.cleanup());
+
+  it("previews a placement without writing, with reasons for the rejected sites", async () => {
+    const before = await t.db.prisma.placementDecision.count();
+    const result = await as(ENGINEER).workload.preview(CLAIMS_TRAINING);
+    expect(result.feasible).toBe(true);
+    // claims-2025 may only reside in the US: every candidate is a US site.
+    expect(result.candidates[0]?.siteId).toBe("site-dc-ashburn");
+    expect(
+      result.rejected.find((r) => r.siteId === "site-dc-frankfurt")?.reasons.map((r) => r.plugin),
+    ).toContain("data-residency");
+    expect(await t.db.prisma.placementDecision.count()).toBe(before);
+  });
+
+  it("submits, places, schedules, runs and finishes a job, recording each step", async () => {
+    const { id } = await as(ENGINEER).workload.submit({
+      spec: CLAIMS_TRAINING,
+      clientKey: "claims-train-0001",
+    });
+    const placed = await as(ENGINEER).workload.byId({ id });
+    expect(placed.state).toBe("PENDING");
+    expect(placed.decision).toMatchObject({
+      feasible: true,
+      recommendedSiteId: "site-dc-ashburn",
+      status: "PROPOSED",
+    });
+
+    const again = await as(ENGINEER).workload.submit({
+      spec: CLAIMS_TRAINING,
+      clientKey: "claims-train-0001",
+    });
+    expect(again).toEqual({ id, created: false });
+
+    const scheduled = await as(ENGINEER).workload.schedule({ id, decisionId: placed.decision?.id ?? "" });
+    expect(scheduled).toEqual({ siteId: "site-dc-ashburn", gpus: 8 });
+    const held = await t.db.prisma.allocation.aggregate({
+      where: { workloadId: id, status: "ACTIVE" },
+      _sum: { gpus: true },
+    });
+    expect(held._sum.gpus).toBe(8);
+
+    await expect(as(ENGINEER).workload.transition({ id, to: "SUCCEEDED" })).rejects.toMatchObject({
+      code: "CONFLICT",
+      message:
+        "A SCHEDULED workload cannot become SUCCEEDED; it can become RUNNING, PENDING, PREEMPTED, FAILED, CANCELLED.",
+    });
+    await as(ENGINEER).workload.transition({ id, to: "RUNNING" });
+    await as(ENGINEER).workload.transition({ id, to: "SUCCEEDED", reason: "loss converged" });
+    const done = await as(ENGINEER).workload.byId({ id });
+    expect(done.events.map((e) => e.toState)).toEqual(["PENDING", "SCHEDULED", "RUNNING", "SUCCEEDED"]);
+    expect(done.events.at(-1)).toMatchObject({
+      reason: "loss converged",
+      actor: { email: "engineer@switchyard.demo" },
+    });
+    expect(done.allocations).toEqual([]);
+    expect(done.decision?.status).toBe("ACCEPTED");
+  });
+
+  it("keeps a request that nothing can satisfy as PENDING, with the reasons", async () => {
+    const { id } = await as(ENGINEER).workload.submit({
+      spec: { ...CLAIMS_TRAINING, name: "too-big", gpu: { nodes: 40, gpusPerNode: 8 } },
+    });
+    const w = await as(ENGINEER).workload.byId({ id });
+    expect(w.state).toBe("PENDING");
+    expect(w.decision?.feasible).toBe(false);
+    expect(w.stateReason).toMatch(/^0\/\d+ sites fit/);
+  });
+
+  it("refuses other teams, viewers and bad input with the field named", async () => {
+    await expect(as(RESEARCHER).workload.submit({ spec: CLAIMS_TRAINING })).rejects.toMatchObject({
+      code: "FORBIDDEN",
+    });
+    await expect(as(VIEWER).workload.submit({ spec: CLAIMS_TRAINING })).rejects.toMatchObject({
+      code: "FORBIDDEN",
+    });
+    const bad = { ...CLAIMS_TRAINING, gpu: { count: 0 }, estimatedHours: -1 };
+    const error = (await as(ENGINEER)
+      .workload.submit({ spec: bad })
+      .then(
+        () => null,
+        (e: unknown) => e,
+      )) as { code: string; cause: { issues: { path: (string | number)[] }[] } } | null;
+    expect(error?.code).toBe("BAD_REQUEST");
+    expect(error?.cause.issues.map((i) => i.path.join(".")).sort()).toEqual([
+      "spec.estimatedHours",
+      "spec.gpu.count",
+    ]);
+    // ML engineers see only their teams' workloads.
+    const researcherView = await as(RESEARCHER).workload.list({ pageSize: 200 });
+    expect(researcherView.rows.every((w) => w.team.id === "team-foundation-models")).toBe(true);
+  });
+
+  it("lets an override land elsewhere only with a reason, audited", async () => {
+    const { id } = await as(PLATFORM).workload.submit({
+      spec: { ...CLAIMS_TRAINING, name: "override-me", teamId: "team-health-ai" },
+    });
+    const w = await as(PLATFORM).workload.byId({ id });
+    const other = w.decision?.candidates.candidates.find((c) => c.rank > 1);
+    expect(other).toBeDefined();
+    await expect(
+      as(PLATFORM).workload.schedule({
+        id,
+        decisionId: w.decision?.id ?? "",
+        override: { siteId: other?.siteId ?? "", reason: "short" },
+      }),
+    ).rejects.toMatchObject({ code: "BAD_REQUEST" });
+    await as(PLATFORM).workload.schedule({
+      id,
+      decisionId: w.decision?.id ?? "",
+      override: { siteId: other?.siteId ?? "", reason: "keep Ashburn free for the pre-training run" },
+    });
+    const after = await as(PLATFORM).workload.byId({ id });
+    expect(after.decision).toMatchObject({
+      status: "OVERRIDDEN",
+      chosenSiteId: other?.siteId,
+      overrideReason: "keep Ashburn free for the pre-training run",
+    });
+    expect(
+      await t.db.prisma.auditEvent.count({
+        where: { action: "placement.override", objectId: after.decision?.id },
+      }),
+    ).toBe(1);
+  });
+});
+
+describe.runIf((await testDbKinds()).includes("postgres"))("scheduling under contention [postgres]", () => {
+  let t: TTestDb;
+  beforeAll(async () => {
+    t = await createTestDb("postgres");
+    await seedDemo(t.db);
+  });
+  afterAll(() => t.cleanup());
+
+  it("never over-allocates a node and never half-writes, with 200 schedule calls at once", async () => {
+    const api = createCaller(createInnerContext({ prisma: t.db.prisma, user: PLATFORM }));
+    // 200 single-node jobs that all want the same few Stockholm nodes (96 GPUs in all).
+    const spec: TSpecInput = {
+      ...CLAIMS_TRAINING,
+      name: "contender",
+      teamId: "team-applied-ml",
+      datasetIds: [],
+      requiredCertifications: [],
+      gpuModels: ["A100-80GB"],
+      gpu: { count: 8 },
+      allowedKinds: ["ON_PREM"],
+    };
+    const ids: { id: string; decisionId: string }[] = [];
+    for (let i = 0; i < 200; i++) {
+      const { id } = await api.workload.submit({ spec: { ...spec, name: `contender-${i}` }, asDraft: true });
+      ids.push({ id, decisionId: "" });
+    }
+    // Place them all against the same snapshot so they compete for the same nodes.
+    const { placeWorkload } = await import("../src/workloads/service.ts");
+    const ctx = { prisma: t.db.prisma, user: PLATFORM, requestId: "contention" };
+    await t.db.prisma.workload.updateMany({
+      where: { id: { in: ids.map((x) => x.id) } },
+      data: { state: "PENDING" },
+    });
+    for (const entry of ids) entry.decisionId = (await placeWorkload(ctx, entry.id))?.decisionId ?? "";
+
+    const results = await Promise.allSettled(
+      ids.map((x) => api.workload.schedule({ id: x.id, decisionId: x.decisionId })),
+    );
+    const ok = results.filter((r) => r.status === "fulfilled").length;
+    const refused = results.filter((r) => r.status === "rejected");
+    expect(ok).toBeGreaterThan(0);
+    expect(refused.length).toBeGreaterThan(0);
+    for (const r of refused) expect((r as PromiseRejectedResult).reason).toMatchObject({ code: "CONFLICT" });
+
+    const nodes = await t.db.prisma.gpuNode.findMany({
+      select: { id: true, gpuCount: true, gpuAllocated: true },
+    });
+    const held = await t.db.prisma.allocation.groupBy({
+      by: ["nodeId"],
+      where: { status: "ACTIVE" },
+      _sum: { gpus: true },
+    });
+    const heldBy = new Map(held.map((h) => [h.nodeId, h._sum.gpus ?? 0]));
+    for (const node of nodes) {
+      expect(node.gpuAllocated).toBeLessThanOrEqual(node.gpuCount);
+      expect(node.gpuAllocated).toBe(heldBy.get(node.id) ?? 0);
+    }
+    const scheduled = await t.db.prisma.workload.findMany({
+      where: { id: { in: ids.map((x) => x.id) }, state: "SCHEDULED" },
+      select: { id: true, _count: { select: { allocations: true } } },
+    });
+    expect(scheduled).toHaveLength(ok);
+    for (const w of scheduled) expect(w._count.allocations).toBe(1);
+    const pending = await t.db.prisma.workload.count({
+      where: { id: { in: ids.map((x) => x.id) }, state: "PENDING", allocations: { some: {} } },
+    });
+    expect(pending).toBe(0);
+  });
+});
