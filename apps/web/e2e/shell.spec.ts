@@ -55,7 +55,7 @@ test("the console switches between light and dark", async ({ page }) => {
 test("pages that later work fills say so honestly", async ({ page }) => {
   await signInAs(page, "viewer@switchyard.demo");
   for (const [path, heading] of [
-    ["/workloads", "Workloads"],
+    ["/settings", "Settings"],
     ["/approvals", "Approvals inbox"],
   ] as const) {
     await page.goto(path);

@@ -1,5 +1,12 @@
 import type { Prisma, PrismaClient } from "@switchyard/db";
-import { PlacementInputError, place, type TCandidate, type TPlacementResult } from "@switchyard/placement";
+import { GPU_MODEL_NAMES } from "@switchyard/db/gpu-models";
+import {
+  PlacementInputError,
+  place,
+  profiles,
+  type TCandidate,
+  type TPlacementResult,
+} from "@switchyard/placement";
 import type { TSessionUser } from "../auth/session.ts";
 import { AppError } from "../errors.ts";
 import { auditedTransaction, type TMutationContext } from "../lib/audited.ts";
@@ -475,5 +482,44 @@ export async function getWorkloadOrThrow(prisma: PrismaClient, user: TSessionUse
           >,
         }
       : null,
+  };
+}
+
+/** Choices for the submit form: the user's teams, datasets, user regions, models, profiles, parents. */
+export async function getWorkloadFormOptions(prisma: PrismaClient, user: TSessionUser) {
+  const scope = await teamScope(prisma, user);
+  const [teams, datasets, regions, parents] = await Promise.all([
+    prisma.team.findMany({
+      where: scope ? { id: { in: scope } } : {},
+      select: { id: true, name: true },
+      orderBy: { name: "asc" },
+    }),
+    prisma.dataset.findMany({
+      select: { id: true, name: true, classification: true, sizeBytes: true },
+      orderBy: { name: "asc" },
+      take: 500,
+    }),
+    prisma.siteLatency.findMany({
+      distinct: ["userRegion"],
+      select: { userRegion: true },
+      orderBy: { userRegion: "asc" },
+    }),
+    prisma.workload.findMany({
+      where: {
+        ...(scope ? { teamId: { in: scope } } : {}),
+        state: { notIn: ["CANCELLED", "REJECTED", "FAILED"] },
+      },
+      select: { id: true, name: true, state: true },
+      orderBy: { createdAt: "desc" },
+      take: 100,
+    }),
+  ]);
+  return {
+    teams,
+    datasets: datasets.map((d) => ({ ...d, sizeBytes: Number(d.sizeBytes) })),
+    userRegions: regions.map((r) => r.userRegion),
+    gpuModels: GPU_MODEL_NAMES,
+    profiles: [...profiles.values()].map((p) => ({ name: p.name, description: p.description })),
+    parents,
   };
 }

@@ -1,6 +1,7 @@
 import { createTRPCRouter, protectedProcedure } from "../../trpc.ts";
 import {
   assertCanOperate,
+  getWorkloadFormOptions,
   getWorkloadOrThrow,
   listWorkloads,
   moveWorkload,
@@ -22,6 +23,7 @@ export const workloadRouter = createTRPCRouter({
   list: protectedProcedure
     .input(ZListWorkloadsInput)
     .query(({ ctx, input }) => listWorkloads(ctx.prisma, ctx.user, input)),
+  formOptions: protectedProcedure.query(({ ctx }) => getWorkloadFormOptions(ctx.prisma, ctx.user)),
   byId: protectedProcedure
     .input(ZWorkloadId)
     .query(({ ctx, input }) => getWorkloadOrThrow(ctx.prisma, ctx.user, input.id)),

@@ -1,21 +1,37 @@
-import { Boxes } from "lucide-react";
+import { Plus } from "lucide-react";
 import type { Metadata } from "next";
-import { EmptyState } from "~/components/empty-state";
+import Link from "next/link";
+import { Suspense } from "react";
 import { PageHeader } from "~/components/page-header";
+import { getSessionUser } from "~/server/auth";
+import { WorkloadsTable } from "./workloads-table";
 
 export const metadata: Metadata = { title: "Workloads" };
 
-export default function WorkloadsPage() {
+const SUBMITTERS = new Set(["ADMIN", "PLATFORM_ENGINEER", "ML_ENGINEER"]);
+
+export default async function WorkloadsPage() {
+  const user = await getSessionUser();
   return (
     <>
       <PageHeader
         title="Workloads"
-        description="Every job from submission to completion: state, site, GPUs, cost and its placement decision."
+        description="Every job from submission to completion: state, site, GPUs and its placement decision."
+        actions={
+          user && SUBMITTERS.has(user.role) ? (
+            <Link
+              href="/workloads/new"
+              className="inline-flex items-center gap-1.5 rounded-md bg-accent px-3 py-1.5 text-sm font-medium text-white"
+            >
+              <Plus className="size-4" aria-hidden />
+              Submit workload
+            </Link>
+          ) : null
+        }
       />
-      <EmptyState icon={Boxes} title="Not available yet">
-        The workload list and lifecycle tracking arrive with the workloads work. Workloads already in the
-        database are counted by state on the Overview.
-      </EmptyState>
+      <Suspense fallback={<p className="text-sm text-muted">Loading workloads…</p>}>
+        <WorkloadsTable />
+      </Suspense>
     </>
   );
 }

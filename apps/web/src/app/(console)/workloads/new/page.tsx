@@ -1,7 +1,6 @@
-import { Boxes } from "lucide-react";
 import type { Metadata } from "next";
-import { EmptyState } from "~/components/empty-state";
 import { PageHeader } from "~/components/page-header";
+import { SubmitWorkloadForm } from "~/components/workload/submit-form";
 
 export const metadata: Metadata = { title: "Submit a workload" };
 
@@ -10,12 +9,9 @@ export default function NewWorkloadPage() {
     <>
       <PageHeader
         title="Submit a workload"
-        description="Training, fine-tuning or inference, with a live placement preview."
+        description="Training, fine-tuning or inference; the preview shows where the placement engine would run it and why."
       />
-      <EmptyState icon={Boxes} title="Not available yet">
-        Submitting workloads, with a live preview of where the placement engine would run them and why,
-        arrives with the workloads work.
-      </EmptyState>
+      <SubmitWorkloadForm />
     </>
   );
 }

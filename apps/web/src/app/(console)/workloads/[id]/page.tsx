@@ -1,0 +1,151 @@
+import type { Metadata } from "next";
+import Link from "next/link";
+import { KindBadge, StatusBadge } from "~/components/badges";
+import { DecisionExplanation } from "~/components/workload/decision-explanation";
+import { WorkloadActions } from "~/components/workload/workload-actions";
+import { formatInt, formatUsd } from "~/lib/format";
+import { getServerApi } from "~/server/trpc";
+
+export const metadata: Metadata = { title: "Workload" };
+
+export default async function WorkloadPage({ params }: { params: Promise<{ id: string }> }) {
+  const { id } = await params;
+  const w = await (await getServerApi()).workload.byId({ id });
+  const gpus = w.gangNodes ? `${w.gangNodes} nodes × ${w.gpusPerNode} GPUs` : `${w.gpuCount} GPUs`;
+
+  return (
+    <>
+      <div className="mb-5">
+        <p className="text-xs text-muted">
+          <Link href="/workloads" className="hover:underline">
+            Workloads
+          </Link>{" "}
+          / {w.team.name}
+        </p>
+        <h1 className="mt-1 flex items-center gap-3 text-xl font-semibold tracking-tight">
+          {w.name} <StatusBadge status={w.state} />
+        </h1>
+        <p className="mt-1 text-sm text-muted">
+          {w.kind.replace("_", " ").toLowerCase()} · {gpus} of{" "}
+          {w.gpuModels.join(" / ") || `≥ ${w.minGpuMemoryGib} GiB`} · {w.estimatedHours} h · priority{" "}
+          {w.priority}
+          {w.preemptible ? " · preemptible" : ""}
+          {w.budgetUsd !== null ? ` · budget ${formatUsd(w.budgetUsd)}` : ""} · submitted by{" "}
+          {w.submittedBy.name}
+        </p>
+        {w.stateReason ? (
+          <p className="mt-1 text-sm" data-testid="state-reason">
+            {w.stateReason}
+          </p>
+        ) : null}
+      </div>
+
+      <div className="grid gap-5 xl:grid-cols-[2fr_1fr]">
+        <div className="flex flex-col gap-5">
+          <WorkloadActions workload={w} />
+          {w.decision ? (
+            <DecisionExplanation decision={w.decision} />
+          ) : (
+            <p className="text-sm text-muted">Not placed yet.</p>
+          )}
+        </div>
+        <div className="flex flex-col gap-5">
+          <section className="rounded-lg border border-border bg-surface p-4" aria-labelledby="where">
+            <h2 id="where" className="mb-2 text-sm font-semibold">
+              Where it runs
+            </h2>
+            {w.site ? (
+              <p className="flex items-center gap-2 text-sm">
+                <Link href={`/sites/${w.site.id}`} className="hover:underline">
+                  {w.site.name}
+                </Link>
+                <KindBadge kind={w.site.kind} />
+              </p>
+            ) : (
+              <p className="text-sm text-muted">No site: not scheduled.</p>
+            )}
+            <ul className="mt-2 text-xs">
+              {w.allocations.map((a) => (
+                <li key={a.node.id} className="flex justify-between">
+                  <Link href={`/nodes/${a.node.id}`} className="font-mono hover:underline">
+                    {a.node.hostname}
+                  </Link>
+                  <span className="tabular-nums">
+                    {a.gpus} × {a.node.gpuModel}
+                  </span>
+                </li>
+              ))}
+            </ul>
+            {w.datasets.length > 0 ? (
+              <>
+                <h3 className="mt-3 text-xs font-semibold text-muted">Datasets</h3>
+                <ul className="text-sm">
+                  {w.datasets.map(({ dataset }) => (
+                    <li key={dataset.id}>
+                      <Link href={`/datasets/${dataset.id}`} className="hover:underline">
+                        {dataset.name}
+                      </Link>{" "}
+                      <span className="text-xs text-muted">{dataset.classification.toLowerCase()}</span>
+                    </li>
+                  ))}
+                </ul>
+              </>
+            ) : null}
+            {w.transfers.length > 0 ? (
+              <>
+                <h3 className="mt-3 text-xs font-semibold text-muted">Data transfers</h3>
+                <ul className="text-xs">
+                  {w.transfers.map((t) => (
+                    <li key={t.id}>
+                      {t.dataset.name} from {t.sourceSite.name}:{" "}
+                      {formatInt(Math.round(Number(t.bytes) / 1024 ** 3))} GiB, {formatUsd(t.costUsd)}, ~
+                      {Math.round(t.etaSeconds / 60)} min · {t.status.toLowerCase()}
+                    </li>
+                  ))}
+                </ul>
+              </>
+            ) : null}
+            {w.dependsOn.length > 0 ? (
+              <>
+                <h3 className="mt-3 text-xs font-semibold text-muted">Runs after</h3>
+                <ul className="text-sm">
+                  {w.dependsOn.map(({ dependsOn: p }) => (
+                    <li key={p.id}>
+                      <Link href={`/workloads/${p.id}`} className="hover:underline">
+                        {p.name}
+                      </Link>{" "}
+                      <StatusBadge status={p.state} />
+                    </li>
+                  ))}
+                </ul>
+              </>
+            ) : null}
+          </section>
+
+          <section className="rounded-lg border border-border bg-surface p-4" aria-labelledby="timeline">
+            <h2 id="timeline" className="mb-2 text-sm font-semibold">
+              Timeline
+            </h2>
+            <ol className="relative border-l border-border pl-4" data-testid="timeline">
+              {w.events.map((e) => (
+                <li key={e.id} className="mb-3" data-testid="timeline-event">
+                  <span className="absolute -left-1 mt-1.5 size-2 rounded-full bg-accent" />
+                  <div className="flex items-center gap-2 text-sm">
+                    <StatusBadge status={e.toState} />
+                    <span className="text-xs tabular-nums text-muted">
+                      {e.createdAt.toISOString().slice(0, 19).replace("T", " ")} UTC
+                    </span>
+                  </div>
+                  <div className="text-xs">
+                    {e.reason}
+                    {e.actor ? <span className="text-muted"> · {e.actor.name}</span> : null}
+                  </div>
+                </li>
+              ))}
+            </ol>
+          </section>
+        </div>
+      </div>
+    </>
+  );
+}

@@ -1,0 +1,154 @@
+"use client";
+
+import type { RouterOutputs } from "@switchyard/api";
+import { useState } from "react";
+import { KindBadge } from "~/components/badges";
+import { formatUsd } from "~/lib/format";
+
+type TDecision = NonNullable<RouterOutputs["workload"]["byId"]["decision"]>;
+
+/** Ranked candidates with cost and per-plugin scores, rejected sites by reason, and "why not X?". */
+export function DecisionExplanation({ decision }: { decision: TDecision }) {
+  const { candidates, policy } = decision.candidates;
+  const { rejected, reasonCounts, counts } = decision.rejections;
+  const [whyNot, setWhyNot] = useState("");
+  const asked = rejected.find((r) => r.siteId === whyNot) ?? null;
+  const askedCandidate = candidates.find((c) => c.siteId === whyNot) ?? null;
+
+  return (
+    <section
+      className="rounded-lg border border-border bg-surface p-4"
+      aria-labelledby="decision"
+      data-testid="decision"
+    >
+      <h2 id="decision" className="text-sm font-semibold">
+        Placement decision · {decision.status.toLowerCase()} · profile {decision.profile}
+      </h2>
+      <p className="mt-1 text-sm" data-testid="decision-summary">
+        {decision.summary}
+      </p>
+      {decision.overrideReason ? (
+        <p className="mt-1 text-sm text-status-warn">Overridden: {decision.overrideReason}</p>
+      ) : null}
+
+      {candidates.length > 0 ? (
+        <table className="mt-3 w-full text-sm" data-testid="candidates">
+          <thead className="text-left text-xs text-muted">
+            <tr>
+              <th className="py-1 font-medium">#</th>
+              <th className="py-1 font-medium">Site</th>
+              <th className="py-1 text-right font-medium">Compute</th>
+              <th className="py-1 text-right font-medium">Egress</th>
+              <th className="py-1 text-right font-medium">Total</th>
+              <th className="py-1 font-medium">Scores (weight)</th>
+            </tr>
+          </thead>
+          <tbody>
+            {candidates.slice(0, 8).map((c) => (
+              <tr key={c.siteId} className="border-t border-border align-top" data-testid="candidate-row">
+                <td className="py-2 tabular-nums">{c.rank}</td>
+                <td className="py-2">
+                  <div className="flex items-center gap-2 font-medium">
+                    {c.siteName} <KindBadge kind={c.siteKind} />
+                  </div>
+                  <div className="text-xs text-muted">
+                    {c.gpuModel} × {c.nodes.reduce((s, n) => s + n.gpus, 0)} on {c.nodes.length} node
+                    {c.nodes.length === 1 ? "" : "s"}
+                    {c.latencyMs !== undefined ? ` · ${c.latencyMs} ms` : ""}
+                    {c.cost.transferHours > 0 ? ` · ${c.cost.transferHours.toFixed(1)} h to copy data` : ""}
+                  </div>
+                </td>
+                <td className="py-2 text-right tabular-nums">{formatUsd(c.cost.computeUsd)}</td>
+                <td className="py-2 text-right tabular-nums">{formatUsd(c.cost.egressUsd)}</td>
+                <td className="py-2 text-right font-medium tabular-nums">{formatUsd(c.cost.totalUsd)}</td>
+                <td className="py-2">
+                  <div className="flex flex-col gap-0.5">
+                    {c.scores.map((s) => (
+                      <div
+                        key={s.plugin}
+                        className="flex items-center gap-2 text-[11px]"
+                        title={`raw ${s.raw}`}
+                      >
+                        <span className="w-24 text-muted">
+                          {s.plugin} ({policy.weights[s.plugin] ?? s.weight})
+                        </span>
+                        <span className="h-1.5 w-24 overflow-hidden rounded bg-foreground/10">
+                          <span
+                            className="block h-full bg-accent"
+                            style={{ width: `${Math.round(s.score)}%` }}
+                          />
+                        </span>
+                        <span className="tabular-nums">{Math.round(s.score)}</span>
+                      </div>
+                    ))}
+                    <div className="text-[11px] font-medium">total {c.totalScore.toFixed(1)}</div>
+                  </div>
+                </td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      ) : null}
+
+      <h3 className="mt-4 text-xs font-semibold text-muted">
+        Rejected: {rejected.length} of {counts.sites} sites
+      </h3>
+      <ul className="mt-1 text-sm" data-testid="rejection-reasons">
+        {reasonCounts.map((r) => (
+          <li
+            key={`${r.plugin}-${r.message}`}
+            className="flex justify-between gap-2 border-t border-border py-1 first:border-t-0"
+          >
+            <span>{r.message}</span>
+            <span className="tabular-nums text-muted">
+              {r.count} site{r.count === 1 ? "" : "s"}
+            </span>
+          </li>
+        ))}
+      </ul>
+
+      <div className="mt-4 flex flex-wrap items-center gap-2 text-sm">
+        <label htmlFor="why-not">Why not</label>
+        <select
+          id="why-not"
+          value={whyNot}
+          onChange={(e) => setWhyNot(e.target.value)}
+          className="rounded-md border border-border bg-surface px-2 py-1 text-sm"
+        >
+          <option value="">choose a site…</option>
+          {[
+            ...rejected.map((r) => ({ id: r.siteId, name: r.siteName })),
+            ...candidates.slice(1).map((c) => ({ id: c.siteId, name: c.siteName })),
+          ]
+            .sort((a, b) => a.name.localeCompare(b.name))
+            .map((s) => (
+              <option key={s.id} value={s.id}>
+                {s.name}
+              </option>
+            ))}
+        </select>
+        <span>?</span>
+      </div>
+      {asked ? (
+        <ul className="mt-2 list-disc pl-5 text-sm" data-testid="why-not-answer">
+          {asked.reasons.map((r) => (
+            <li key={`${r.plugin}-${r.message}`}>
+              {r.message}{" "}
+              <span className="text-xs text-muted">
+                ({r.plugin}
+                {r.detail ? `: ${r.detail}` : ""})
+              </span>
+            </li>
+          ))}
+        </ul>
+      ) : askedCandidate ? (
+        <p className="mt-2 text-sm" data-testid="why-not-answer">
+          {askedCandidate.siteName} fits, but ranks #{askedCandidate.rank} with a score of{" "}
+          {askedCandidate.totalScore.toFixed(1)} against {candidates[0]?.totalScore.toFixed(1)} for{" "}
+          {candidates[0]?.siteName} ({formatUsd(askedCandidate.cost.totalUsd)} against{" "}
+          {formatUsd(candidates[0]?.cost.totalUsd ?? 0)}).
+        </p>
+      ) : null}
+    </section>
+  );
+}

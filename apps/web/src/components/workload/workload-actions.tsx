@@ -1,0 +1,139 @@
+"use client";
+
+import type { RouterOutputs } from "@switchyard/api";
+import { useMutation } from "@tanstack/react-query";
+import { useRouter } from "next/navigation";
+import { useState } from "react";
+import { useTRPC } from "~/trpc/react";
+
+type TWorkload = RouterOutputs["workload"]["byId"];
+
+const button =
+  "rounded-md border border-border px-3 py-1.5 text-sm hover:bg-foreground/5 disabled:opacity-50";
+const primary = "rounded-md bg-accent px-3 py-1.5 text-sm font-medium text-white disabled:opacity-50";
+
+/** The next steps the workload's state allows; the server refuses anything else. */
+export function WorkloadActions({ workload }: { workload: TWorkload }) {
+  const trpc = useTRPC();
+  const router = useRouter();
+  const [error, setError] = useState<string | null>(null);
+  const [overrideSite, setOverrideSite] = useState("");
+  const [overrideReason, setOverrideReason] = useState("");
+  const done = {
+    onSuccess: () => (setError(null), router.refresh()),
+    onError: (e: { message: string }) => setError(e.message),
+  };
+  const schedule = useMutation(trpc.workload.schedule.mutationOptions(done));
+  const place = useMutation(trpc.workload.place.mutationOptions(done));
+  const transition = useMutation(trpc.workload.transition.mutationOptions(done));
+  const isBusy = schedule.isPending || place.isPending || transition.isPending;
+
+  const decision = workload.decision;
+  const canSchedule = workload.state === "PENDING" && decision?.status === "PROPOSED" && decision.feasible;
+  const others = decision?.candidates.candidates.slice(1) ?? [];
+  const move = (to: "RUNNING" | "SUCCEEDED" | "FAILED" | "CANCELLED") =>
+    transition.mutate({ id: workload.id, to });
+
+  return (
+    <div
+      className="flex flex-col gap-3 rounded-lg border border-border bg-surface p-4"
+      data-testid="workload-actions"
+    >
+      <div className="flex flex-wrap gap-2">
+        {canSchedule ? (
+          <button
+            type="button"
+            className={primary}
+            disabled={isBusy}
+            onClick={() => schedule.mutate({ id: workload.id, decisionId: decision.id })}
+          >
+            Schedule at {decision.candidates.candidates[0]?.siteName}
+          </button>
+        ) : null}
+        {workload.state === "PENDING" ? (
+          <button
+            type="button"
+            className={button}
+            disabled={isBusy}
+            onClick={() => place.mutate({ id: workload.id })}
+          >
+            Place again
+          </button>
+        ) : null}
+        {workload.state === "SCHEDULED" ? (
+          <button type="button" className={primary} disabled={isBusy} onClick={() => move("RUNNING")}>
+            Mark running
+          </button>
+        ) : null}
+        {workload.state === "RUNNING" ? (
+          <>
+            <button type="button" className={primary} disabled={isBusy} onClick={() => move("SUCCEEDED")}>
+              Mark succeeded
+            </button>
+            <button type="button" className={button} disabled={isBusy} onClick={() => move("FAILED")}>
+              Mark failed
+            </button>
+          </>
+        ) : null}
+        {["DRAFT", "PENDING", "AWAITING_APPROVAL", "SCHEDULED", "RUNNING", "PREEMPTED"].includes(
+          workload.state,
+        ) ? (
+          <button
+            type="button"
+            className={`${button} text-status-bad`}
+            disabled={isBusy}
+            onClick={() => move("CANCELLED")}
+          >
+            Cancel
+          </button>
+        ) : null}
+      </div>
+      {canSchedule && others.length > 0 ? (
+        <div className="flex flex-wrap items-end gap-2 border-t border-border pt-3 text-sm">
+          <label className="flex flex-col gap-1">
+            Override: run at
+            <select
+              value={overrideSite}
+              onChange={(e) => setOverrideSite(e.target.value)}
+              className="rounded-md border border-border bg-surface px-2 py-1.5"
+            >
+              <option value="">another feasible site…</option>
+              {others.map((c) => (
+                <option key={c.siteId} value={c.siteId}>
+                  #{c.rank} {c.siteName}
+                </option>
+              ))}
+            </select>
+          </label>
+          <label className="flex min-w-72 flex-1 flex-col gap-1">
+            Reason (audited)
+            <input
+              value={overrideReason}
+              onChange={(e) => setOverrideReason(e.target.value)}
+              className="rounded-md border border-border bg-surface px-2 py-1.5"
+            />
+          </label>
+          <button
+            type="button"
+            className={button}
+            disabled={isBusy || !overrideSite}
+            onClick={() =>
+              schedule.mutate({
+                id: workload.id,
+                decisionId: decision.id,
+                override: { siteId: overrideSite, reason: overrideReason },
+              })
+            }
+          >
+            Schedule there
+          </button>
+        </div>
+      ) : null}
+      {error ? (
+        <p className="text-sm text-status-bad" data-testid="action-error">
+          {error}
+        </p>
+      ) : null}
+    </div>
+  );
+}
