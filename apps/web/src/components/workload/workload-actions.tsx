@@ -20,7 +20,10 @@ export function WorkloadActions({ workload }: { workload: TWorkload }) {
   const [overrideSite, setOverrideSite] = useState("");
   const [overrideReason, setOverrideReason] = useState("");
   const done = {
-    onSuccess: () => (setError(null), router.refresh()),
+    onSuccess: () => {
+      setError(null);
+      router.refresh();
+    },
     onError: (e: { message: string }) => setError(e.message),
   };
   const schedule = useMutation(trpc.workload.schedule.mutationOptions(done));
