@@ -1,8 +1,17 @@
 import { appendAuditEvent, type Prisma, type PrismaClient, type TAuditInput } from "@switchyard/db";
 import type { TSessionUser } from "../auth/session.ts";
 
+/** Who made a change: a signed-in user, or a background loop (id null, email "system:…"). */
+export type TActor = Pick<TSessionUser, "email"> & { id: string | null };
+
 /** What a service that changes data needs to know about the request. */
-export type TMutationContext = { prisma: PrismaClient; user: TSessionUser; requestId: string };
+export type TMutationContext<User extends TActor = TSessionUser> = {
+  prisma: PrismaClient;
+  user: User;
+  requestId: string;
+};
+
+export const systemActor = (loop: string): TActor => ({ id: null, email: `system:${loop}` });
 
 export type TAudit = (event: Omit<TAuditInput, "actorId" | "actorLabel" | "requestId">) => Promise<void>;
 
@@ -11,7 +20,7 @@ export type TAudit = (event: Omit<TAuditInput, "actorId" | "actorLabel" | "reque
  * neither. Every mutation of the estate goes through here.
  */
 export function auditedTransaction<T>(
-  ctx: TMutationContext,
+  ctx: TMutationContext<TActor>,
   fn: (tx: Prisma.TransactionClient, audit: TAudit) => Promise<T>,
 ): Promise<T> {
   return ctx.prisma.$transaction(

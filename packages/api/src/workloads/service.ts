@@ -9,11 +9,12 @@ import {
 } from "@switchyard/placement";
 import type { TSessionUser } from "../auth/session.ts";
 import { AppError } from "../errors.ts";
-import { auditedTransaction, type TMutationContext } from "../lib/audited.ts";
+import { auditedTransaction, type TActor, type TMutationContext } from "../lib/audited.ts";
 import { pageArgs, toPage } from "../lib/pagination.ts";
 import type { TListWorkloadsInput, TWorkloadSpec } from "../router/workload/workload.schema.ts";
 import { holdGpus } from "./allocations.ts";
 import { loadSnapshot, toRequest } from "./snapshot.ts";
+import { assertDataArrived } from "./transfers.ts";
 import { transitionWorkload } from "./transitions.ts";
 
 export const ENGINE_VERSION = "placement/1";
@@ -181,7 +182,7 @@ export async function submitWorkload(
  * explanation. Earlier proposals are superseded. Infeasible is a normal outcome: the
  * workload stays PENDING with the engine's summary as its reason.
  */
-export async function placeWorkload(ctx: TMutationContext, workloadId: string) {
+export async function placeWorkload(ctx: TMutationContext<TActor>, workloadId: string) {
   const workload = await ctx.prisma.workload.findUnique({
     where: { id: workloadId },
     include: {
@@ -263,7 +264,7 @@ type TStoredCandidates = { candidates: TCandidate[] };
  * site lacks are recorded as transfers.
  */
 export async function scheduleWorkload(
-  ctx: TMutationContext,
+  ctx: TMutationContext<TActor>,
   input: { id: string; decisionId: string; override?: { siteId: string; reason: string } },
 ) {
   const now = new Date();
@@ -301,9 +302,7 @@ export async function scheduleWorkload(
       workloadId: input.id,
       to: "SCHEDULED",
       actorId: ctx.user.id,
-      reason: isOverride
-        ? `scheduled at ${chosen.siteName} instead of the recommendation: ${input.override?.reason}`
-        : `scheduled at ${chosen.siteName} as recommended`,
+      reason: `${isOverride ? `scheduled at ${chosen.siteName} instead of the recommendation: ${input.override?.reason}` : `scheduled at ${chosen.siteName} as recommended`}${waitsFor(chosen.cost.transfers.length)}`,
       now,
     });
     await tx.workload.update({ where: { id: input.id }, data: { siteId: chosen.siteId } });
@@ -349,15 +348,22 @@ export async function moveWorkload(
   input: { id: string; to: "RUNNING" | "SUCCEEDED" | "FAILED" | "CANCELLED"; reason?: string },
 ) {
   await assertCanOperate(ctx.prisma, ctx.user, input.id);
-  const result = await auditedTransaction(ctx, (tx, audit) =>
-    transitionWorkload(tx, audit, {
+  const result = await auditedTransaction(ctx, async (tx, audit) => {
+    if (input.to === "RUNNING") await assertDataArrived(tx, input.id);
+    if (input.to === "CANCELLED") {
+      await tx.dataTransfer.updateMany({
+        where: { workloadId: input.id, status: { in: ["PENDING", "IN_PROGRESS"] } },
+        data: { status: "CANCELLED" },
+      });
+    }
+    return transitionWorkload(tx, audit, {
       workloadId: input.id,
       to: input.to,
       actorId: ctx.user.id,
       reason: input.reason || defaultReason(input.to, ctx.user.email),
       now: new Date(),
-    }),
-  );
+    });
+  });
   // Children of a workload that just succeeded may run now.
   if (input.to === "SUCCEEDED") {
     const children = await ctx.prisma.workloadDependency.findMany({
@@ -367,6 +373,10 @@ export async function moveWorkload(
     for (const child of children) await placeWorkload(ctx, child.workloadId);
   }
   return result;
+}
+
+function waitsFor(copies: number) {
+  return copies === 0 ? "" : `; waiting for ${copies} dataset cop${copies === 1 ? "y" : "ies"}`;
 }
 
 function defaultReason(to: string, email: string) {

@@ -1,4 +1,4 @@
-import { createTRPCRouter, protectedProcedure } from "../../trpc.ts";
+import { createTRPCRouter, estateEditorProcedure, protectedProcedure } from "../../trpc.ts";
 import {
   assertCanOperate,
   getWorkloadFormOptions,
@@ -10,7 +10,9 @@ import {
   scheduleWorkload,
   submitWorkload,
 } from "../../workloads/service.ts";
+import { finishTransfer } from "../../workloads/transfers.ts";
 import {
+  ZFinishTransferInput,
   ZListWorkloadsInput,
   ZScheduleInput,
   ZSubmitWorkloadInput,
@@ -41,6 +43,9 @@ export const workloadRouter = createTRPCRouter({
     await assertCanOperate(ctx.prisma, ctx.user, input.id);
     return scheduleWorkload(ctx, input);
   }),
+  finishTransfer: estateEditorProcedure
+    .input(ZFinishTransferInput)
+    .mutation(({ ctx, input }) => finishTransfer(ctx, input)),
   transition: protectedProcedure
     .input(ZTransitionInput)
     .mutation(({ ctx, input }) => moveWorkload(ctx, input)),

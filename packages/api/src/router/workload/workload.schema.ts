@@ -96,3 +96,9 @@ export const ZListWorkloadsInput = ZPageInput(WORKLOAD_SORT_KEYS, "createdAt").e
   siteId: z.string().optional(),
 });
 export type TListWorkloadsInput = z.infer<typeof ZListWorkloadsInput>;
+
+export const ZFinishTransferInput = z.object({
+  id: z.string().min(1, "Transfer id is required"),
+  outcome: z.enum(["COMPLETED", "FAILED"]),
+  note: z.string().trim().max(500).optional(),
+});

@@ -1,0 +1,141 @@
+import type { PrismaClient } from "@switchyard/db";
+import { AppError } from "../errors.ts";
+import { auditedTransaction, systemActor, type TActor, type TMutationContext } from "../lib/audited.ts";
+import { placeWorkload, scheduleWorkload } from "../workloads/service.ts";
+import { transitionWorkload } from "../workloads/transitions.ts";
+import { acquireLease, releaseLease } from "./lease.ts";
+
+export type TLoopOptions = {
+  /** A node whose last heartbeat is older than this goes DOWN. */
+  silenceSeconds: number;
+  /** Identifies this process in leases. */
+  holder: string;
+  /** Most pending workloads retried per tick. */
+  retryLimit?: number;
+  /** A workload that found no site is tried again at most this often (default 60 s). */
+  retryAfterSeconds?: number;
+};
+
+export type TTickReport = { nodesDown: string[]; replaced: string[]; retried: string[]; scheduled: string[] };
+
+/**
+ * One pass of the background loop, safe to run from every console process at once:
+ * 1. nodes that stopped heartbeating go DOWN: each node is claimed by one atomic UPDATE, so
+ *    exactly one process handles it;
+ * 2. their workloads go back to PENDING (GPUs released) and are placed again with a new,
+ *    audited decision, and scheduled when a site fits;
+ * 3. under a row lease (one process at a time), PENDING workloads that found no site, or
+ *    were never placed, are placed again, highest priority first, and scheduled when they fit.
+ */
+export async function runReconcileTick(prisma: PrismaClient, options: TLoopOptions): Promise<TTickReport> {
+  const ctx: TMutationContext<TActor> = {
+    prisma,
+    user: systemActor("reconciler"),
+    requestId: `loop-${options.holder}`,
+  };
+  const report: TTickReport = { nodesDown: [], replaced: [], retried: [], scheduled: [] };
+
+  // 1. Silent nodes.
+  const down = await auditedTransaction(ctx, async (tx, audit) => {
+    const nodes = await tx.$queryRaw<{ id: string; hostname: string; lastHeartbeatAt: Date }[]>`
+      UPDATE "GpuNode" SET "status" = 'DOWN', "updatedAt" = now()
+       WHERE "lastHeartbeatAt" IS NOT NULL AND "lastHeartbeatAt" < now() - make_interval(secs => ${options.silenceSeconds})
+         AND "status" <> 'DOWN'
+      RETURNING "id", "hostname", "lastHeartbeatAt"`;
+    for (const node of nodes) {
+      await audit({
+        action: "node.down",
+        objectType: "GpuNode",
+        objectId: node.id,
+        after: { status: "DOWN", reason: `no heartbeat since ${node.lastHeartbeatAt.toISOString()}` },
+      });
+    }
+    return nodes;
+  });
+  report.nodesDown = down.map((n) => n.id);
+
+  // 2. Their workloads.
+  if (down.length > 0) {
+    const affected = await prisma.workload.findMany({
+      where: {
+        state: { in: ["SCHEDULED", "RUNNING"] },
+        allocations: { some: { status: "ACTIVE", nodeId: { in: report.nodesDown } } },
+      },
+      select: {
+        id: true,
+        allocations: {
+          where: { status: "ACTIVE", nodeId: { in: report.nodesDown } },
+          select: { node: { select: { hostname: true } } },
+        },
+      },
+    });
+    for (const workload of affected) {
+      const hosts = [...new Set(workload.allocations.map((a) => a.node.hostname))].join(", ");
+      const moved = await auditedTransaction(ctx, (tx, audit) =>
+        transitionWorkload(tx, audit, {
+          workloadId: workload.id,
+          to: "PENDING",
+          actorId: null,
+          reason: `node ${hosts} stopped heartbeating; placing again`,
+          now: new Date(),
+        }),
+      ).catch((error: unknown) =>
+        error instanceof AppError && error.code === "CONFLICT" ? null : Promise.reject(error),
+      );
+      if (!moved) continue; // another process got there first
+      report.replaced.push(workload.id);
+      if (await placeAndSchedule(ctx, workload.id)) report.scheduled.push(workload.id);
+    }
+  }
+
+  // 3. Pending work, one process at a time.
+  if (await acquireLease(prisma, "pending-retry", options.holder, 60)) {
+    try {
+      const pending = await prisma.workload.findMany({
+        where: {
+          state: "PENDING",
+          dependsOn: { every: { dependsOn: { state: "SUCCEEDED" } } },
+          OR: [
+            { decisions: { none: {} } },
+            {
+              decisions: {
+                some: {
+                  status: "PROPOSED",
+                  feasible: false,
+                  createdAt: { lt: new Date(Date.now() - (options.retryAfterSeconds ?? 60) * 1_000) },
+                },
+              },
+            },
+          ],
+        },
+        orderBy: [{ priority: "desc" }, { createdAt: "asc" }],
+        take: options.retryLimit ?? 50,
+        select: { id: true },
+      });
+      for (const workload of pending) {
+        report.retried.push(workload.id);
+        if (await placeAndSchedule(ctx, workload.id)) report.scheduled.push(workload.id);
+      }
+    } finally {
+      await releaseLease(prisma, "pending-retry", options.holder);
+    }
+  }
+  return report;
+}
+
+/** Places a PENDING workload and schedules the recommendation when there is one; false when nothing fits now. */
+async function placeAndSchedule(ctx: TMutationContext<TActor>, workloadId: string): Promise<boolean> {
+  const placed = await placeWorkload(ctx, workloadId).catch(ignoreConflict);
+  if (!placed?.feasible) return false;
+  const scheduled = await scheduleWorkload(ctx, { id: workloadId, decisionId: placed.decisionId }).catch(
+    ignoreConflict,
+  );
+  return scheduled !== null;
+}
+
+/** Losing a race (capacity taken, state changed by someone else) is normal for a loop. */
+function ignoreConflict(error: unknown): null {
+  if (error instanceof AppError && (error.code === "CONFLICT" || error.code === "CAPACITY_EXCEEDED"))
+    return null;
+  throw error;
+}
