@@ -2,15 +2,20 @@ import type { Metadata } from "next";
 import Link from "next/link";
 import { KindBadge, StatusBadge } from "~/components/badges";
 import { DecisionExplanation } from "~/components/workload/decision-explanation";
+import { TransferActions } from "~/components/workload/transfer-actions";
 import { WorkloadActions } from "~/components/workload/workload-actions";
 import { formatInt, formatUsd } from "~/lib/format";
+import { isEstateEditor } from "~/lib/roles";
+import { getSessionUser } from "~/server/auth";
 import { getServerApi } from "~/server/trpc";
 
 export const metadata: Metadata = { title: "Workload" };
 
 export default async function WorkloadPage({ params }: { params: Promise<{ id: string }> }) {
   const { id } = await params;
-  const w = await (await getServerApi()).workload.byId({ id });
+  const [api, user] = await Promise.all([getServerApi(), getSessionUser()]);
+  const w = await api.workload.byId({ id });
+  const isEditor = isEstateEditor(user?.role);
   const gpus = w.gangNodes ? `${w.gangNodes} nodes × ${w.gpusPerNode} GPUs` : `${w.gpuCount} GPUs`;
 
   return (
