@@ -1,3 +1,4 @@
+import { readMigrationFiles } from "@switchyard/db/migrate";
 import { seedDemo } from "@switchyard/db/seed";
 import { createTestDb, type TTestDb, testDbKinds } from "@switchyard/db/testing";
 import type { inferProcedureInput } from "@trpc/server";
@@ -117,7 +118,7 @@ describe.each(await testDbKinds())("tRPC procedures [%s]", (kind) => {
     const pending = await checkHealth(async () => t.db);
     expect(pending).toMatchObject({
       status: "degraded",
-      migrations: { current: false, pending: ["20261128000000_init"] },
+      migrations: { current: false, pending: readMigrationFiles().map((m) => m.name) },
     });
     await t.db.withSession((s) => s.exec(`UPDATE "_prisma_migrations" SET rolled_back_at = NULL`));
     const down = await checkHealth(async () => {

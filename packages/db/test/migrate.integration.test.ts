@@ -4,7 +4,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
 import { createDb } from "../src/client.ts";
-import { findMigrationsDir, getMigrationStatus, migrate } from "../src/migrate.ts";
+import { findMigrationsDir, getMigrationStatus, migrate, readMigrationFiles } from "../src/migrate.ts";
 import { createTestDb, type TTestDb, testDbKinds } from "../src/testing.ts";
 
 type TRow = {
@@ -37,12 +37,16 @@ describe.each(await testDbKinds())("migration runner [%s]", (kind) => {
   it("applies pending migrations once and records them as Prisma does", async () => {
     t = await createTestDb(kind, { migrate: false });
     const dir = copyMigrations();
-    expect((await getMigrationStatus(t.db, dir)).pending).toEqual(["20261128000000_init"]);
-    expect(await migrate(t.db, dir)).toEqual({ applied: ["20261128000000_init"] });
+    const names = readMigrationFiles(dir).map((m) => m.name);
+    expect(names[0]).toBe("20261128000000_init");
+    expect((await getMigrationStatus(t.db, dir)).pending).toEqual(names);
+    expect(await migrate(t.db, dir)).toEqual({ applied: names });
     expect(await migrate(t.db, dir)).toEqual({ applied: [] });
 
-    const rows = await t.db.withSession((s) => s.query<TRow>(`SELECT * FROM "_prisma_migrations"`));
-    expect(rows).toHaveLength(1);
+    const rows = await t.db.withSession((s) =>
+      s.query<TRow>(`SELECT * FROM "_prisma_migrations" ORDER BY migration_name`),
+    );
+    expect(rows).toHaveLength(names.length);
     const [row] = rows;
     const sql = readFileSync(join(dir, "20261128000000_init/migration.sql"));
     expect(row?.migration_name).toBe("20261128000000_init");
@@ -106,9 +110,10 @@ describe.runIf((await testDbKinds()).includes("postgres"))(
       const others = await Promise.all([1, 2, 3].map(() => createDb({ kind: "postgres", url })));
       try {
         const results = await Promise.all([t.db, ...others].map((db) => migrate(db)));
-        expect(results.flatMap((r) => r.applied)).toEqual(["20261128000000_init"]);
+        const names = readMigrationFiles().map((m) => m.name);
+        expect(results.flatMap((r) => r.applied).sort()).toEqual(names);
         const rows = await t.db.withSession((s) => s.query(`SELECT id FROM "_prisma_migrations"`));
-        expect(rows).toHaveLength(1);
+        expect(rows).toHaveLength(names.length);
       } finally {
         await Promise.all(others.map((db) => db.close()));
       }
