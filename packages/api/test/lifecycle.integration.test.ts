@@ -116,6 +116,42 @@ describe.each(await testDbKinds())("workload lifecycle: data, pipelines, limits,
     expect((await byId(overBudget.id)).stateReason).toMatch(/budget/i);
   });
 
+  it("retries pending work in batch when capacity frees, and schedules it", async () => {
+    // Only AWS Oregon sells H200: 8 nodes of 8. Two gangs of 5 cannot both fit.
+    const h200 = {
+      ...BASE,
+      kind: "TRAINING" as const,
+      teamId: "team-foundation-models",
+      gpuModels: ["H200"],
+      gpu: { nodes: 5, gpusPerNode: 8 },
+    };
+    const first = await api().workload.submit({ spec: { ...h200, name: "h200-first" } });
+    const f = await byId(first.id);
+    await api().workload.schedule({ id: first.id, decisionId: f.decision?.id ?? "" });
+    const second = await api().workload.submit({ spec: { ...h200, name: "h200-second" } });
+    expect((await byId(second.id)).decision?.feasible).toBe(false);
+
+    const idle = await runReconcileTick(t.db.prisma, {
+      holder: "test",
+      silenceSeconds: 120,
+      retryAfterSeconds: 0,
+    });
+    expect(idle.retried).toContain(second.id);
+    expect(idle.scheduled).not.toContain(second.id);
+
+    await api().workload.transition({ id: first.id, to: "CANCELLED", reason: "make room" });
+    const report = await runReconcileTick(t.db.prisma, {
+      holder: "test",
+      silenceSeconds: 120,
+      retryAfterSeconds: 0,
+    });
+    expect(report.scheduled).toContain(second.id);
+    const done = await byId(second.id);
+    expect(done.state).toBe("SCHEDULED");
+    expect(done.site?.id).toBe("site-aws-us-west-2");
+    expect(done.events.at(-1)?.actor).toBeNull();
+  });
+
   it("marks a silent node DOWN and re-places its workload with a new, audited decision", async () => {
     const { id } = await api().workload.submit({ spec: { ...BASE, name: "on-a-dying-node" } });
     const w = await byId(id);

@@ -1,7 +1,9 @@
 import type { PrismaClient } from "@switchyard/db";
+import { placeBatch } from "@switchyard/placement";
 import { AppError } from "../errors.ts";
 import { auditedTransaction, systemActor, type TActor, type TMutationContext } from "../lib/audited.ts";
 import { placeWorkload, scheduleWorkload } from "../workloads/service.ts";
+import { loadSnapshot, toRequest } from "../workloads/snapshot.ts";
 import { transitionWorkload } from "../workloads/transitions.ts";
 import { acquireLease, releaseLease } from "./lease.ts";
 
@@ -25,7 +27,8 @@ export type TTickReport = { nodesDown: string[]; replaced: string[]; retried: st
  * 2. their workloads go back to PENDING (GPUs released) and are placed again with a new,
  *    audited decision, and scheduled when a site fits;
  * 3. under a row lease (one process at a time), PENDING workloads that found no site, or
- *    were never placed, are placed again, highest priority first, and scheduled when they fit.
+ *    were never placed, are placed again together in batch mode (priority first, then the
+ *    least total cost) and scheduled where the batch put them.
  */
 export async function runReconcileTick(prisma: PrismaClient, options: TLoopOptions): Promise<TTickReport> {
   const ctx: TMutationContext<TActor> = {
@@ -112,9 +115,22 @@ export async function runReconcileTick(prisma: PrismaClient, options: TLoopOptio
         take: options.retryLimit ?? 50,
         select: { id: true },
       });
+      // Place the whole set together (priority first, then least total cost), then commit
+      // each placement with its own explained decision at the site the batch chose.
+      const workloads = await prisma.workload.findMany({
+        where: { id: { in: pending.map((p) => p.id) } },
+        include: { datasets: { select: { datasetId: true } } },
+      });
+      const batch = placeBatch({
+        snapshot: await loadSnapshot(prisma),
+        requests: workloads.map(toRequest),
+        explainUnplaced: "none",
+      });
+      const chosenSite = new Map(batch.placements.map((p) => [p.workloadId, p.siteId]));
       for (const workload of pending) {
         report.retried.push(workload.id);
-        if (await placeAndSchedule(ctx, workload.id)) report.scheduled.push(workload.id);
+        if (await placeAndSchedule(ctx, workload.id, chosenSite.get(workload.id)))
+          report.scheduled.push(workload.id);
       }
     } finally {
       await releaseLease(prisma, "pending-retry", options.holder);
@@ -123,13 +139,22 @@ export async function runReconcileTick(prisma: PrismaClient, options: TLoopOptio
   return report;
 }
 
-/** Places a PENDING workload and schedules the recommendation when there is one; false when nothing fits now. */
-async function placeAndSchedule(ctx: TMutationContext<TActor>, workloadId: string): Promise<boolean> {
+/**
+ * Places a PENDING workload and schedules it: at the batch's site when the batch chose one,
+ * else at the recommendation. False when nothing fits now.
+ */
+async function placeAndSchedule(
+  ctx: TMutationContext<TActor>,
+  workloadId: string,
+  batchSiteId?: string,
+): Promise<boolean> {
   const placed = await placeWorkload(ctx, workloadId).catch(ignoreConflict);
   if (!placed?.feasible) return false;
-  const scheduled = await scheduleWorkload(ctx, { id: workloadId, decisionId: placed.decisionId }).catch(
-    ignoreConflict,
-  );
+  const scheduled = await scheduleWorkload(ctx, {
+    id: workloadId,
+    decisionId: placed.decisionId,
+    batchSiteId,
+  }).catch(ignoreConflict);
   return scheduled !== null;
 }
 

@@ -265,7 +265,13 @@ type TStoredCandidates = { candidates: TCandidate[] };
  */
 export async function scheduleWorkload(
   ctx: TMutationContext<TActor>,
-  input: { id: string; decisionId: string; override?: { siteId: string; reason: string } },
+  input: {
+    id: string;
+    decisionId: string;
+    override?: { siteId: string; reason: string };
+    /** The site batch placement chose for this workload among several; not an override. */
+    batchSiteId?: string;
+  },
 ) {
   const now = new Date();
   return auditedTransaction(ctx, async (tx, audit) => {
@@ -280,9 +286,10 @@ export async function scheduleWorkload(
       });
     }
     const { candidates } = decision.candidates as unknown as TStoredCandidates;
-    const chosen = input.override
-      ? candidates.find((c) => c.siteId === input.override?.siteId)
-      : candidates[0];
+    const wanted = input.override?.siteId ?? input.batchSiteId;
+    const chosen =
+      (wanted ? candidates.find((c) => c.siteId === wanted) : undefined) ??
+      (input.override ? undefined : candidates[0]);
     if (!chosen) {
       throw new AppError("INVALID_REQUEST", "no feasible candidate", {
         userMessage: input.override
@@ -302,7 +309,7 @@ export async function scheduleWorkload(
       workloadId: input.id,
       to: "SCHEDULED",
       actorId: ctx.user.id,
-      reason: `${isOverride ? `scheduled at ${chosen.siteName} instead of the recommendation: ${input.override?.reason}` : `scheduled at ${chosen.siteName} as recommended`}${waitsFor(chosen.cost.transfers.length)}`,
+      reason: `${scheduleReason(chosen.siteName, isOverride ? input.override?.reason : undefined, chosen.siteId === decision.recommendedSiteId)}${waitsFor(chosen.cost.transfers.length)}`,
       now,
     });
     await tx.workload.update({ where: { id: input.id }, data: { siteId: chosen.siteId } });
@@ -373,6 +380,13 @@ export async function moveWorkload(
     for (const child of children) await placeWorkload(ctx, child.workloadId);
   }
   return result;
+}
+
+function scheduleReason(siteName: string, overrideReason: string | undefined, isRecommended: boolean) {
+  if (overrideReason) return `scheduled at ${siteName} instead of the recommendation: ${overrideReason}`;
+  return isRecommended
+    ? `scheduled at ${siteName} as recommended`
+    : `scheduled at ${siteName}, where batch placement put it with the other pending work`;
 }
 
 function waitsFor(copies: number) {
