@@ -105,6 +105,9 @@ export default async function WorkloadPage({ params }: { params: Promise<{ id: s
                       {t.dataset.name} from {t.sourceSite.name}:{" "}
                       {formatInt(Math.round(Number(t.bytes) / 1024 ** 3))} GiB, {formatUsd(t.costUsd)}, ~
                       {Math.round(t.etaSeconds / 60)} min · {t.status.toLowerCase()}
+                      {isEditor && t.status !== "COMPLETED" && t.status !== "CANCELLED" ? (
+                        <TransferActions transferId={t.id} />
+                      ) : null}
                     </li>
                   ))}
                 </ul>
