@@ -417,8 +417,14 @@ export { assertCanOperate };
 export async function listWorkloads(prisma: PrismaClient, user: TSessionUser, input: TListWorkloadsInput) {
   const scope = await teamScope(prisma, user);
   const where: Prisma.WorkloadWhereInput = {
-    ...(scope ? { teamId: { in: scope } } : {}),
-    ...(input.teamId ? { teamId: scope && !scope.includes(input.teamId) ? "__none__" : input.teamId } : {}),
+    // A team filter narrows the user's scope; it never widens it.
+    ...(scope || input.teamId
+      ? {
+          teamId: {
+            in: (scope ?? [input.teamId ?? ""]).filter((id) => !input.teamId || id === input.teamId),
+          },
+        }
+      : {}),
     ...(input.state ? { state: input.state } : {}),
     ...(input.kind ? { kind: input.kind } : {}),
     ...(input.siteId ? { siteId: input.siteId } : {}),
@@ -485,13 +491,13 @@ export async function getWorkloadOrThrow(prisma: PrismaClient, user: TSessionUse
       userMessage: "This workload does not exist.",
     });
   }
-  const decision = workload.decisions[0];
+  const { decisions, ...rest } = workload;
+  const decision = decisions[0];
   return {
-    ...workload,
+    ...rest,
     estimatedHours: Number(workload.estimatedHours),
     budgetUsd: workload.budgetUsd === null ? null : Number(workload.budgetUsd),
     transfers: workload.transfers.map((t) => ({ ...t, costUsd: Number(t.costUsd) })),
-    decisions: undefined,
     decision: decision
       ? {
           ...decision,
