@@ -29,6 +29,8 @@ type TForm = {
   preemptible: boolean;
   dependsOn: string[];
   policyProfile: string;
+  minGpuMemoryGib: string;
+  deadline: string;
 };
 
 const num = (value: string) => (value.trim() === "" ? undefined : Number(value));
@@ -42,6 +44,7 @@ function toSpec(form: TForm): unknown {
       ? { nodes: num(form.gangNodes), gpusPerNode: num(form.gpusPerNode) }
       : { count: num(form.gpus) },
     gpuModels: form.gpuModels,
+    ...(form.minGpuMemoryGib ? { minGpuMemoryGib: num(form.minGpuMemoryGib) } : {}),
     estimatedHours: num(form.estimatedHours),
     datasetIds: form.datasetIds,
     ...(form.userRegion ? { latency: { userRegion: form.userRegion, maxMs: num(form.maxLatencyMs) } } : {}),
@@ -54,6 +57,7 @@ function toSpec(form: TForm): unknown {
     priority: num(form.priority),
     preemptible: form.preemptible,
     dependsOn: form.dependsOn,
+    ...(form.deadline ? { deadline: form.deadline } : {}),
     ...(form.policyProfile ? { policyProfile: form.policyProfile } : {}),
   };
 }
@@ -85,6 +89,8 @@ export function SubmitWorkloadForm() {
     preemptible: false,
     dependsOn: [],
     policyProfile: "",
+    minGpuMemoryGib: "",
+    deadline: "",
   });
   const [errors, setErrors] = useState<TFieldErrors>({});
   const [formError, setFormError] = useState<string | null>(null);
@@ -267,6 +273,21 @@ export function SubmitWorkloadForm() {
               </label>
             ))}
           </div>
+          <div className="mt-3 w-64">
+            <FormField
+              id="min-memory"
+              label="…or any GPU with at least (GiB)"
+              errors={errors.minGpuMemoryGib}
+            >
+              <input
+                id="min-memory"
+                type="number"
+                value={form.minGpuMemoryGib}
+                onChange={(e) => set("minGpuMemoryGib", e.target.value)}
+                className={inputClass}
+              />
+            </FormField>
+          </div>
         </fieldset>
 
         <fieldset className="rounded-lg border border-border p-3">
@@ -322,6 +343,15 @@ export function SubmitWorkloadForm() {
                 placeholder="HIPAA, SOC2"
                 value={form.certifications}
                 onChange={(e) => set("certifications", e.target.value)}
+                className={inputClass}
+              />
+            </FormField>
+            <FormField id="deadline" label="Deadline" errors={errors.deadline}>
+              <input
+                id="deadline"
+                type="datetime-local"
+                value={form.deadline}
+                onChange={(e) => set("deadline", e.target.value)}
                 className={inputClass}
               />
             </FormField>
