@@ -163,7 +163,8 @@ function swapPass(state: BatchState, search: TSearch): number {
         const mark = state.begin();
         state.release(w);
         state.release(v);
-        if (state.place(w, k) && reinsert(state, v, limit, CHAIN_DEPTH - 1, new Set([w.idx, vIdx]), search)) {
+        const chain = new Set([w.idx, vIdx]);
+        if (state.place(w, k) && reinsert(state, v, limit, CHAIN_DEPTH - 1, chain, search, false)) {
           state.commitTx(mark);
           count++;
           done = true;
@@ -216,6 +217,7 @@ function insertPass(state: BatchState, unplaced: TBatchItem[], search: TSearch):
  * `limit`: directly if an option has room; else, per option, by evicting one occupant, or
  * by clearing the fewest occupants off the nodes it needs, and re-placing the evicted the
  * same way, `depth` levels deep (an ejection chain). Items in `chain` are never evicted.
+ * Without `clearing` only single evictions are tried (cheaper; enough for cost moves).
  * All or nothing: a failed attempt leaves no trace.
  */
 function reinsert(
@@ -225,6 +227,7 @@ function reinsert(
   depth: number,
   chain: Set<number>,
   search: TSearch,
+  clearing = true,
 ): boolean {
   const direct = cheapestFitting(state, u, limit);
   if (direct >= 0 && state.place(u, direct)) return true;
@@ -237,8 +240,9 @@ function reinsert(
       const v = state.items[vIdx] as TBatchItem;
       const av = state.assignments[vIdx];
       if (chain.has(vIdx) || av === undefined || av.fixed || !couldMakeRoom(state, u, v, av)) continue;
-      if (tryEvicting(state, u, k, [vIdx], left, depth, chain, search)) return true;
+      if (tryEvicting(state, u, k, [vIdx], left, depth, chain, search, clearing)) return true;
     }
+    if (!clearing) continue;
     const plan = evictionPlan(state, u, k, chain);
     if (plan !== undefined && plan.length > 1 && tryEvicting(state, u, k, plan, left, depth, chain, search)) {
       return true;
@@ -257,6 +261,7 @@ function tryEvicting(
   depth: number,
   chain: Set<number>,
   search: TSearch,
+  clearing = true,
 ): boolean {
   search.spent += evict.length;
   const before = new Map(evict.map((i) => [i, state.costOf(state.items[i] as TBatchItem)]));
@@ -272,7 +277,7 @@ function tryEvicting(
     for (const vIdx of biggestFirst) {
       const v = state.items[vIdx] as TBatchItem;
       const old = before.get(vIdx) ?? 0;
-      ok = reinsert(state, v, old + room, depth - 1, guard, search);
+      ok = reinsert(state, v, old + room, depth - 1, guard, search, clearing);
       if (!ok) break;
       room -= state.costOf(v) - old;
     }

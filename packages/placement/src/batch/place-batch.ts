@@ -32,11 +32,11 @@ export type TPlaceBatchInput = TEngineOptions & {
   readonly searchEffort?: number;
 };
 
-const DEFAULT_EFFORT = 100;
+const DEFAULT_EFFORT = 40;
 /** Upper bound on local-search evaluations, whatever the batch size, to bound latency. */
 const MAX_EVALUATIONS = 30_000;
-/** Extra constructions with left-out workloads first, when few are left out. */
-const RESTARTS = 2;
+/** One more construction with left-out workloads first, when few are left out. */
+const RESTARTS = 1;
 const MAX_BOOSTED_SHARE = 0.05;
 /** Above this many workloads one construction must do: restarts would cost seconds. */
 const MAX_RESTART_ITEMS = 2_000;
@@ -227,8 +227,10 @@ function checkRequests(
   const issues: TInputIssue[] = [...caller.issues];
   const out: { request: TPlacementRequest; engine: TEngine }[] = [];
   const seen = new Set<string>();
+  // Requests without a policy of their own share one engine.
+  const shared = new Map<string, ReturnType<typeof checkPlacement>>();
   input.requests.forEach((raw, i) => {
-    const checked = checkPlacement(prepared, raw, caller.policy, input, `requests.${i}`);
+    const checked = checkPlacement(prepared, raw, caller.policy, input, `requests.${i}`, shared);
     issues.push(...checked.issues);
     if (checked.request === undefined || checked.engine === undefined) return;
     if (seen.has(checked.request.id)) {
@@ -237,7 +239,17 @@ function checkRequests(
     seen.add(checked.request.id);
     out.push({ request: checked.request, engine: checked.engine });
   });
-  if (issues.length > 0) throw new PlacementInputError(issues);
+  if (issues.length > 0) {
+    const seen = new Set<string>();
+    throw new PlacementInputError(
+      issues.filter((issue) => {
+        const key = `${issue.path}\u0000${issue.message}`;
+        if (seen.has(key)) return false;
+        seen.add(key);
+        return true;
+      }),
+    );
+  }
   return out;
 }
 
