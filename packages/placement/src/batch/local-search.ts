@@ -37,17 +37,28 @@ export type TSearch = { spent: number; readonly budget: number };
 export function improve(state: BatchState, unplaced: TBatchItem[], budget: number): TImproveStats {
   const stats: TImproveStats = { moves: 0, swaps: 0, insertions: 0 };
   const search: TSearch = { spent: 0, budget };
-  // Workloads that could not get in are retried once more at the end, not every round.
-  stats.insertions += insertPass(state, unplaced, search);
+  // Workloads that could not get in are retried once more at the end, not every round;
+  // they get at most half the budget so hopeless ones cannot starve the cost search.
+  const first: TSearch = { spent: 0, budget: budget / 2 };
+  stats.insertions += insertPass(state, unplaced, first);
+  search.spent += first.spent;
   for (let round = 0; round < MAX_ROUNDS && search.spent < budget; round++) {
     const before = stats.moves + stats.swaps;
     stats.moves += movePass(state);
-    stats.swaps += swapPass(state, search);
-    stats.swaps += regroupPass(state, search);
+    // Chains and ruin-and-recreate each get at most half of what is left in a round.
+    stats.swaps += withShare(search, (share) => regroupPass(state, share));
+    stats.swaps += withShare(search, (share) => swapPass(state, share));
     if (stats.moves + stats.swaps === before) break;
   }
   if (unplaced.length > 0) stats.insertions += insertPass(state, unplaced, { spent: 0, budget: budget / 4 });
   return stats;
+}
+
+function withShare(search: TSearch, run: (share: TSearch) => number): number {
+  const share: TSearch = { spent: 0, budget: (search.budget - search.spent) / 2 };
+  const found = run(share);
+  search.spent += share.spent;
+  return found;
 }
 
 /**
@@ -439,6 +450,10 @@ export function ruinAndRecreate(
   const lifted = ruin.map((i) => state.items[i] as TBatchItem);
   for (const item of lifted) state.release(item);
   let left = placeTierByRegret(state, [...extra, ...lifted], (item) => item);
+  // Whoever the regret order could not fit back gets a short ejection chain.
+  left = left.filter(
+    (item) => !reinsert(state, item, Number.POSITIVE_INFINITY, 2, new Set([item.idx]), search),
+  );
   if (left.length > 0 && goal === "place") {
     // Regret order did not pack them all: undo and try biggest first, best fit.
     for (const item of [...extra, ...lifted])
