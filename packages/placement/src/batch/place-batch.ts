@@ -44,8 +44,10 @@ const MAX_RESTART_ITEMS = 2_000;
 /**
  * Places many pending workloads together against shared capacity:
  * 1. validate every request (all issues at once) and sort by priority, then id;
- * 2. per priority tier, highest first: regret greedy, then preemption if allowed;
- * 3. local search over the whole batch: moves, swaps, insertions (nothing gets unplaced);
+ * 2. per priority tier, highest first: regret greedy, then preemption if allowed; once
+ *    more with the workloads left out first, keeping the better attempt;
+ * 3. local search over the whole batch: insertions, moves, ejection chains and
+ *    ruin-and-recreate (nothing placed gets unplaced), within an evaluation budget;
  * 4. report placements, preemptions and why the rest did not fit.
  * Deterministic; input order does not matter. Never over-allocates a node.
  */
