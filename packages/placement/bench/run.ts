@@ -91,11 +91,12 @@ function benchBatch(sites: number, nodes: number, workloads: number, runs: numbe
 
 // --- quality: batch cost against the exact optimum ------------------------------------
 async function benchQuality(sites: number, workloads: number, seed: number) {
-  const instance = buildQualityInstance(data, { seed, sites, workloads, load: 0.8 });
-  // Keep the workloads the optimum can place together, so cost is the only difference.
+  // Offer workloads up to the free GPUs, keep the first `workloads` of those the optimum
+  // can place together, so that cost is the only difference left to compare.
+  const instance = buildQualityInstance(data, { seed, sites, workloads: workloads * 2, load: 1 });
   const screen = await solveBatchMilp(instance.prepared, instance.requests);
   const keep = new Set(screen.placedIds);
-  const requests = instance.requests.filter((r) => keep.has(r.id));
+  const requests = instance.requests.filter((r) => keep.has(r.id)).slice(0, workloads);
   const prepared = instance.prepared;
   for (let i = 0; i < 60; i++) placeBatch({ snapshot: prepared, requests });
   const engineTimes: number[] = [];

@@ -37,17 +37,28 @@ export type TSearch = { spent: number; readonly budget: number };
 export function improve(state: BatchState, unplaced: TBatchItem[], budget: number): TImproveStats {
   const stats: TImproveStats = { moves: 0, swaps: 0, insertions: 0 };
   const search: TSearch = { spent: 0, budget };
-  // Workloads that could not get in are retried once more at the end, not every round.
-  stats.insertions += insertPass(state, unplaced, search);
+  // Workloads that could not get in are retried once more at the end, not every round;
+  // they get at most half the budget so hopeless ones cannot starve the cost search.
+  const first: TSearch = { spent: 0, budget: budget / 2 };
+  stats.insertions += insertPass(state, unplaced, first);
+  search.spent += first.spent;
   for (let round = 0; round < MAX_ROUNDS && search.spent < budget; round++) {
     const before = stats.moves + stats.swaps;
     stats.moves += movePass(state);
-    stats.swaps += swapPass(state, search);
-    stats.swaps += regroupPass(state, search);
+    // Chains and ruin-and-recreate each get at most half of what is left in a round.
+    stats.swaps += withShare(search, (share) => regroupPass(state, share));
+    stats.swaps += withShare(search, (share) => swapPass(state, share));
     if (stats.moves + stats.swaps === before) break;
   }
   if (unplaced.length > 0) stats.insertions += insertPass(state, unplaced, { spent: 0, budget: budget / 4 });
   return stats;
+}
+
+function withShare(search: TSearch, run: (share: TSearch) => number): number {
+  const share: TSearch = { spent: 0, budget: (search.budget - search.spent) / 2 };
+  const found = run(share);
+  search.spent += share.spent;
+  return found;
 }
 
 /**
@@ -163,7 +174,8 @@ function swapPass(state: BatchState, search: TSearch): number {
         const mark = state.begin();
         state.release(w);
         state.release(v);
-        if (state.place(w, k) && reinsert(state, v, limit, CHAIN_DEPTH - 1, new Set([w.idx, vIdx]), search)) {
+        const chain = new Set([w.idx, vIdx]);
+        if (state.place(w, k) && reinsert(state, v, limit, CHAIN_DEPTH - 1, chain, search, false)) {
           state.commitTx(mark);
           count++;
           done = true;
@@ -216,6 +228,7 @@ function insertPass(state: BatchState, unplaced: TBatchItem[], search: TSearch):
  * `limit`: directly if an option has room; else, per option, by evicting one occupant, or
  * by clearing the fewest occupants off the nodes it needs, and re-placing the evicted the
  * same way, `depth` levels deep (an ejection chain). Items in `chain` are never evicted.
+ * Without `clearing` only single evictions are tried (cheaper; enough for cost moves).
  * All or nothing: a failed attempt leaves no trace.
  */
 function reinsert(
@@ -225,6 +238,7 @@ function reinsert(
   depth: number,
   chain: Set<number>,
   search: TSearch,
+  clearing = true,
 ): boolean {
   const direct = cheapestFitting(state, u, limit);
   if (direct >= 0 && state.place(u, direct)) return true;
@@ -237,8 +251,9 @@ function reinsert(
       const v = state.items[vIdx] as TBatchItem;
       const av = state.assignments[vIdx];
       if (chain.has(vIdx) || av === undefined || av.fixed || !couldMakeRoom(state, u, v, av)) continue;
-      if (tryEvicting(state, u, k, [vIdx], left, depth, chain, search)) return true;
+      if (tryEvicting(state, u, k, [vIdx], left, depth, chain, search, clearing)) return true;
     }
+    if (!clearing) continue;
     const plan = evictionPlan(state, u, k, chain);
     if (plan !== undefined && plan.length > 1 && tryEvicting(state, u, k, plan, left, depth, chain, search)) {
       return true;
@@ -257,6 +272,7 @@ function tryEvicting(
   depth: number,
   chain: Set<number>,
   search: TSearch,
+  clearing = true,
 ): boolean {
   search.spent += evict.length;
   const before = new Map(evict.map((i) => [i, state.costOf(state.items[i] as TBatchItem)]));
@@ -272,7 +288,7 @@ function tryEvicting(
     for (const vIdx of biggestFirst) {
       const v = state.items[vIdx] as TBatchItem;
       const old = before.get(vIdx) ?? 0;
-      ok = reinsert(state, v, old + room, depth - 1, guard, search);
+      ok = reinsert(state, v, old + room, depth - 1, guard, search, clearing);
       if (!ok) break;
       room -= state.costOf(v) - old;
     }
@@ -434,6 +450,10 @@ export function ruinAndRecreate(
   const lifted = ruin.map((i) => state.items[i] as TBatchItem);
   for (const item of lifted) state.release(item);
   let left = placeTierByRegret(state, [...extra, ...lifted], (item) => item);
+  // Whoever the regret order could not fit back gets a short ejection chain.
+  left = left.filter(
+    (item) => !reinsert(state, item, Number.POSITIVE_INFINITY, 2, new Set([item.idx]), search),
+  );
   if (left.length > 0 && goal === "place") {
     // Regret order did not pack them all: undo and try biggest first, best fit.
     for (const item of [...extra, ...lifted])

@@ -32,11 +32,11 @@ export type TPlaceBatchInput = TEngineOptions & {
   readonly searchEffort?: number;
 };
 
-const DEFAULT_EFFORT = 100;
+const DEFAULT_EFFORT = 40;
 /** Upper bound on local-search evaluations, whatever the batch size, to bound latency. */
 const MAX_EVALUATIONS = 30_000;
-/** Extra constructions with left-out workloads first, when few are left out. */
-const RESTARTS = 2;
+/** One more construction with left-out workloads first, when few are left out. */
+const RESTARTS = 1;
 const MAX_BOOSTED_SHARE = 0.05;
 /** Above this many workloads one construction must do: restarts would cost seconds. */
 const MAX_RESTART_ITEMS = 2_000;
@@ -44,8 +44,10 @@ const MAX_RESTART_ITEMS = 2_000;
 /**
  * Places many pending workloads together against shared capacity:
  * 1. validate every request (all issues at once) and sort by priority, then id;
- * 2. per priority tier, highest first: regret greedy, then preemption if allowed;
- * 3. local search over the whole batch: moves, swaps, insertions (nothing gets unplaced);
+ * 2. per priority tier, highest first: regret greedy, then preemption if allowed; once
+ *    more with the workloads left out first, keeping the better attempt;
+ * 3. local search over the whole batch: insertions, moves, ejection chains and
+ *    ruin-and-recreate (nothing placed gets unplaced), within an evaluation budget;
  * 4. report placements, preemptions and why the rest did not fit.
  * Deterministic; input order does not matter. Never over-allocates a node.
  */
@@ -227,8 +229,10 @@ function checkRequests(
   const issues: TInputIssue[] = [...caller.issues];
   const out: { request: TPlacementRequest; engine: TEngine }[] = [];
   const seen = new Set<string>();
+  // Requests without a policy of their own share one engine.
+  const shared = new Map<string, ReturnType<typeof checkPlacement>>();
   input.requests.forEach((raw, i) => {
-    const checked = checkPlacement(prepared, raw, caller.policy, input, `requests.${i}`);
+    const checked = checkPlacement(prepared, raw, caller.policy, input, `requests.${i}`, shared);
     issues.push(...checked.issues);
     if (checked.request === undefined || checked.engine === undefined) return;
     if (seen.has(checked.request.id)) {
@@ -237,7 +241,17 @@ function checkRequests(
     seen.add(checked.request.id);
     out.push({ request: checked.request, engine: checked.engine });
   });
-  if (issues.length > 0) throw new PlacementInputError(issues);
+  if (issues.length > 0) {
+    const seen = new Set<string>();
+    throw new PlacementInputError(
+      issues.filter((issue) => {
+        const key = `${issue.path}\u0000${issue.message}`;
+        if (seen.has(key)) return false;
+        seen.add(key);
+        return true;
+      }),
+    );
+  }
   return out;
 }
 

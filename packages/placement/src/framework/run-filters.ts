@@ -72,6 +72,17 @@ export function runFilters(
     toRun = active.filter((plugin) => !covered.has(plugin));
     sites = mode.siteOrder ?? narrowed;
   }
+  // Explaining every site: a site on a plugin's list passes that filter, so it need not run.
+  let known: Map<TPlugin, Uint8Array> | undefined;
+  if (mode.explain !== "none") {
+    for (const plugin of active) {
+      if (plugin.scope === "option") continue;
+      const allowed = plugin.preFilterSites?.(ctx);
+      if (allowed === undefined) continue;
+      known ??= new Map();
+      known.set(plugin, maskOf(ctx.prepared, allowed));
+    }
+  }
   const count = sites?.length ?? ctx.prepared.sites.length;
   for (let i = 0; i < count; i++) {
     const siteIdx = sites === undefined ? i : (sites[i] as number);
@@ -90,7 +101,7 @@ export function runFilters(
       transferHours: 0,
       chosen: undefined,
     };
-    const reasons = filterSite(ctx, toRun, candidate, mode.explain === "all");
+    const reasons = filterSite(ctx, toRun, candidate, mode.explain === "all", known);
     if (reasons === undefined) feasible.push(candidate);
     else if (mode.explain !== "none") rejected.push({ site, reasons });
   }
@@ -108,6 +119,7 @@ function filterSite(
   active: readonly TPlugin[],
   candidate: TSiteCandidate,
   allReasons: boolean,
+  known: ReadonlyMap<TPlugin, Uint8Array> | undefined,
 ): TReason[] | undefined {
   let reasons: TReason[] | undefined;
   let optionsRejected = false;
@@ -115,6 +127,7 @@ function filterSite(
   for (const plugin of active) {
     const optionScoped = plugin.scope === "option";
     if (optionScoped && optionsRejected) continue;
+    if (known?.get(plugin)?.[candidate.site.idx] === 1) continue;
     if (optionScoped && !optionsFilled) {
       fillOptions(ctx, candidate);
       optionsFilled = true;

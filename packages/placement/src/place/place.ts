@@ -64,14 +64,33 @@ export function checkPlacement(
   callerPolicy: TPolicy | undefined,
   options: TEngineOptions,
   prefix: string,
+  engines?: Map<string, { engine: TEngine | undefined; issues: TInputIssue[] }>,
 ): { request: TPlacementRequest | undefined; engine: TEngine | undefined; issues: TInputIssue[] } {
   const registry = options.registry ?? defaultRegistry;
   const profiles = options.profiles ?? builtInProfiles;
   const checked = checkRequest(prepared, requestInput, prefix);
   if (checked.request === undefined) return { request: undefined, engine: undefined, issues: checked.issues };
   const request = checked.request;
+  if (request.policy === undefined && engines !== undefined) {
+    let shared = engines.get("");
+    if (shared === undefined) {
+      shared = resolveEngine(callerPolicy, undefined, profiles, registry, "policy");
+      engines.set("", shared);
+    }
+    return { request, ...shared };
+  }
   const policyPath = request.policy === undefined ? "policy" : joinPath(prefix, "policy");
-  const resolved = resolvePolicy(mergePolicies(callerPolicy, request.policy), profiles, registry, policyPath);
+  return { request, ...resolveEngine(callerPolicy, request.policy, profiles, registry, policyPath) };
+}
+
+function resolveEngine(
+  callerPolicy: TPolicy | undefined,
+  requestPolicy: TPolicy | undefined,
+  profiles: ReadonlyMap<string, TProfile>,
+  registry: TRegistry,
+  policyPath: string,
+): { engine: TEngine; issues: TInputIssue[] } {
+  const resolved = resolvePolicy(mergePolicies(callerPolicy, requestPolicy), profiles, registry, policyPath);
   const built = buildEngine(resolved.policy, registry, `profiles.${resolved.policy.profile}`);
-  return { request, engine: built.engine, issues: [...resolved.issues, ...built.issues] };
+  return { engine: built.engine, issues: [...resolved.issues, ...built.issues] };
 }

@@ -77,3 +77,15 @@ export function scoreSites(
 }
 
 export type { TPluginContext };
+
+/** The site ids a plugin's preFilterSites admits, or undefined when it does not narrow. */
+export function preFilterSiteIds(
+  plugin: TPlugin,
+  snapshot: TSnapshotInput,
+  request: TWorkloadRequestInput,
+): string[] | undefined {
+  const { prepared, ctx } = setUp(snapshot, request);
+  const pre = plugin.preFilter?.(ctx);
+  if (pre !== undefined && pre.code !== "success") return undefined;
+  return plugin.preFilterSites?.(ctx)?.map((idx) => prepared.sites[idx]?.site.id ?? "");
+}

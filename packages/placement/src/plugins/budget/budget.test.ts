@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { aDataset, aNode, aRequest, aSite, aSnapshot } from "../../testing/builders";
+import { aDataset, aRequest, aSite, aSnapshot } from "../../testing/builders";
 import { filterSites } from "../../testing/run-plugin";
 import { budgetPlugin } from ".";
 

@@ -1,0 +1,120 @@
+import { describe, expect, it } from "vitest";
+import { PlacementInputError, placeBatch } from "../src/index";
+import { aNode, aRequest, aSite, aSnapshot } from "../src/testing/builders";
+
+// One 8-GPU node per site: "a" has H100 at $1, "b" A100-80GB at $2, "c" L4 at $10 (per GPU-hour).
+const trio = () =>
+  aSnapshot()
+    .site(aSite("a").prices({ H100: 1 }))
+    .site(aSite("b").prices({ "A100-80GB": 2 }))
+    .site(aSite("c").prices({ L4: 10 }))
+    .node(aNode("a-n", "a"))
+    .node(aNode("b-n", "b").model("A100-80GB", 80))
+    .node(aNode("c-n", "c").model("L4", 24));
+
+describe("placeBatch()", () => {
+  it("minimises total cost across the batch instead of serving arrivals in order", () => {
+    // First come, first served gives "x" the $1 node and leaves "y" only the $10 one: $88.
+    // Giving "y" the $1 node and "x" the $2 one costs $24.
+    const requests = [
+      aRequest("x").gpus(8).hours(1).models("H100", "A100-80GB").build(),
+      aRequest("y").gpus(8).hours(1).models("H100", "L4").build(),
+    ];
+    const result = placeBatch({ snapshot: trio().build(), requests });
+    expect(result.placements.map((p) => [p.workloadId, p.siteId])).toEqual([
+      ["x", "b"],
+      ["y", "a"],
+    ]);
+    expect(result.totalCostUsd).toBe(24);
+  });
+
+  it("serves higher priority first, whatever it costs the rest", () => {
+    const requests = [
+      aRequest("cheap-low").gpus(8).hours(1).models("H100").priority(1).build(),
+      aRequest("urgent").gpus(8).hours(1).models("H100").priority(5).build(),
+    ];
+    const result = placeBatch({ snapshot: trio().build(), requests });
+    expect(result.placements.map((p) => p.workloadId)).toEqual(["urgent"]);
+    expect(result.unplaced).toEqual([
+      {
+        workloadId: "cheap-low",
+        priority: 1,
+        summary: "0/3 sites fit: 2 no H100 nodes, 1 no free H100 ×8",
+        reasonCounts: [
+          { message: "no H100 nodes", plugin: "gpu-model", count: 2 },
+          { message: "no free H100 ×8", plugin: "gpu-capacity", count: 1 },
+        ],
+      },
+    ]);
+    expect(result.stats.tiers).toBe(2);
+  });
+
+  it("keeps a team within its quota across the batch", () => {
+    const snapshot = trio().node(aNode("a-n2", "a")).quota("ml", "*", 8).build();
+    const requests = [
+      aRequest("one").gpus(8).models("H100").build(),
+      aRequest("two").gpus(8).models("H100").build(),
+    ];
+    const result = placeBatch({ snapshot, requests });
+    expect(result.placements).toHaveLength(1);
+    expect(result.unplaced[0]?.summary).toBe("0/3 sites fit: 2 no H100 nodes, 1 over team ml quota for H100");
+  });
+
+  it("preempts lower-priority preemptible work only when allowed, and reports it", () => {
+    const snapshot = trio().build();
+    snapshot.nodes[0] = { ...(snapshot.nodes[0] as (typeof snapshot.nodes)[number]), gpuFree: 0 };
+    snapshot.allocations.push(
+      { workloadId: "batch-job", nodeId: "a-n", gpus: 6, priority: 0, preemptible: true, teamId: "ml" },
+      { workloadId: "serving", nodeId: "a-n", gpus: 2, priority: 9, preemptible: false },
+    );
+    const request = aRequest("training").gpus(6).models("H100").priority(3).build();
+
+    const polite = placeBatch({ snapshot, requests: [request] });
+    expect(polite.placements).toEqual([]);
+    expect(polite.preemptions).toEqual([]);
+
+    const pushy = placeBatch({ snapshot, requests: [request], allowPreemption: true });
+    expect(pushy.placements[0]?.preempted).toEqual(["batch-job"]);
+    expect(pushy.preemptions).toEqual([
+      { workloadId: "batch-job", priority: 0, preemptedBy: "training", nodes: [{ nodeId: "a-n", gpus: 6 }] },
+    ]);
+  });
+
+  it("never preempts work of the same or higher priority", () => {
+    const snapshot = trio().build();
+    snapshot.nodes[0] = { ...(snapshot.nodes[0] as (typeof snapshot.nodes)[number]), gpuFree: 0 };
+    snapshot.allocations.push({ workloadId: "peer", nodeId: "a-n", gpus: 8, priority: 3, preemptible: true });
+    const request = aRequest("training").gpus(6).models("H100").priority(3).build();
+    const result = placeBatch({ snapshot, requests: [request], allowPreemption: true });
+    expect(result.placements).toEqual([]);
+  });
+
+  it("gives the full per-site explanation when asked", () => {
+    const result = placeBatch({
+      snapshot: trio().build(),
+      requests: [aRequest("big").gpus(16).build()],
+      explainUnplaced: "full",
+    });
+    expect(result.unplaced[0]?.explanation?.rejected.map((r) => r.siteId)).toEqual(["a", "b", "c"]);
+  });
+
+  it("lists every bad request at once", () => {
+    const requests = [
+      aRequest("fine").build(),
+      { ...aRequest("zero").build(), gpu: { count: 0 } },
+      aRequest("unknown").models("Z9000").build(),
+      aRequest("fine").build(),
+    ];
+    try {
+      placeBatch({ snapshot: trio().build(), requests });
+      throw new Error("expected a PlacementInputError");
+    } catch (error) {
+      expect(error).toBeInstanceOf(PlacementInputError);
+      expect((error as PlacementInputError).issues).toEqual([
+        { path: "requests.1.gpu.count", message: "Too small: expected number to be >0" },
+        { path: "requests.2.gpuModels.0", message: "unknown GPU model 'Z9000'" },
+        { path: "requests.3.id", message: "duplicate workload id 'fine'" },
+      ]);
+    }
+  });
+});
