@@ -8,7 +8,11 @@ export default defineConfig({
       {
         test: {
           name: "unit",
-          include: ["packages/*/src/**/*.test.ts", "apps/*/src/**/*.test.ts"],
+          include: [
+            "packages/*/src/**/*.test.ts",
+            "packages/*/tests/**/*.test.ts",
+            "apps/*/src/**/*.test.ts",
+          ],
           exclude: ["**/*.integration.test.ts", "**/node_modules/**"],
         },
       },

@@ -79,7 +79,7 @@ export const ON_PREM_SITES: TSiteSpec[] = [
     region: "ap-southeast",
     country: "SG",
     jurisdiction: "SG",
-    certifications: [...ONPREM_CERTS, "MTCS"],
+    certifications: [...ONPREM_CERTS, "MTCS", "PCI-DSS", "MAS-TRM"],
     wanGbps: 40,
     egressUsdPerGb: 0.02,
     carbonGPerKwh: 470,

@@ -51,10 +51,7 @@ export function hardConstraintViolations(
     ) {
       problems.push(`${id} residency`);
     }
-    if (
-      site.kind === "EDGE" &&
-      (dataset.classification === "CONFIDENTIAL" || dataset.classification === "REGULATED")
-    ) {
+    if (site.kind === "EDGE" && dataset.classification === "REGULATED") {
       problems.push(`${id} at the edge`);
     }
     if (dataset.classification === "REGULATED") {

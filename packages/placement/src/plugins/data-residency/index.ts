@@ -62,10 +62,9 @@ export function residencyProblem(indexed: TIndexedDataset, site: TIndexedSite): 
       };
     }
   }
-  if (
-    kind === "EDGE" &&
-    (dataset.classification === "CONFIDENTIAL" || dataset.classification === "REGULATED")
-  ) {
+  // Edge sites sit in shops and factories: regulated data never goes there. Confidential
+  // data may (store cameras are processed where they are), within its residency.
+  if (kind === "EDGE" && dataset.classification === "REGULATED") {
     return { message: `${dataset.classification} dataset ${dataset.name} not allowed at the edge` };
   }
   if (dataset.classification === "REGULATED") {
