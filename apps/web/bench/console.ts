@@ -113,12 +113,28 @@ async function main() {
       await time("site.byId (dc-ashburn)", () => api.site.byId({ id: "site-dc-ashburn" })),
       await time("site.locations (map)", () => api.site.locations()),
       await time("export sites CSV (all pages)", () => exportCsv(prisma, "sites", new URLSearchParams()), 5),
+      // The placement service end to end: snapshot from the database (6 queries) + the engine.
+      await time(
+        "workload.preview (snapshot + engine)",
+        () =>
+          api.workload.preview({
+            name: "bench",
+            kind: "TRAINING",
+            teamId: "team-foundation-models",
+            gpu: { nodes: 4, gpusPerNode: 8 },
+            gpuModels: ["H100"],
+            estimatedHours: 24,
+            datasetIds: ["dataset-web-crawl-2026"],
+          }),
+        10,
+      ),
     ];
     // Lists added by other domains are measured when present.
     for (const [router, input] of [
       ["node", { pageSize: 50 }],
       ["dataset", { pageSize: 50 }],
       ["team", { pageSize: 50 }],
+      ["workload", { pageSize: 50 }],
     ] as const) {
       const list = callers[router]?.list;
       if (list && `${router}.list` in appRouter._def.procedures)
