@@ -1,11 +1,13 @@
 import type { Prisma, PrismaClient } from "@switchyard/db";
 import { GPU_MODEL_NAMES } from "@switchyard/db/gpu-models";
 import {
+  indexSnapshot,
   PlacementInputError,
   place,
   profiles,
   type TCandidate,
   type TPlacementResult,
+  type TPreparedSnapshot,
 } from "@switchyard/placement";
 import type { TSessionUser } from "../auth/session.ts";
 import { AppError } from "../errors.ts";
@@ -71,9 +73,25 @@ function specToRequest(spec: TWorkloadSpec, id: string) {
   };
 }
 
+/**
+ * Previews are advisory and fire as a form is typed, so they share one indexed snapshot for a
+ * few seconds (per database); placing a workload for real always reads the database afresh.
+ */
+const PREVIEW_SNAPSHOT_TTL_MS = 5_000;
+const previewSnapshots = new WeakMap<PrismaClient, { at: number; snapshot: Promise<TPreparedSnapshot> }>();
+
+function previewSnapshot(prisma: PrismaClient): Promise<TPreparedSnapshot> {
+  const cached = previewSnapshots.get(prisma);
+  if (cached && Date.now() - cached.at < PREVIEW_SNAPSHOT_TTL_MS) return cached.snapshot;
+  const snapshot = loadSnapshot(prisma).then((raw) => indexSnapshot(raw));
+  previewSnapshots.set(prisma, { at: Date.now(), snapshot });
+  snapshot.catch(() => previewSnapshots.delete(prisma));
+  return snapshot;
+}
+
 /** Where the workload would run now, and why not elsewhere; writes nothing (the form's live preview). */
 export async function previewPlacement(prisma: PrismaClient, spec: TWorkloadSpec) {
-  return runEngine(await loadSnapshot(prisma), specToRequest(spec, "preview"));
+  return runEngine(await previewSnapshot(prisma), specToRequest(spec, "preview"));
 }
 
 async function assertMayUseTeam(prisma: PrismaClient, user: TSessionUser, teamId: string) {
