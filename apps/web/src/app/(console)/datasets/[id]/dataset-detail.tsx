@@ -1,14 +1,14 @@
 "use client";
 
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
-import { ArrowLeft } from "lucide-react";
 import Link from "next/link";
 import { type ReactNode, useState } from "react";
 import { KindBadge, StatusBadge } from "~/components/badges";
 import { ClassificationBadge, RegulationBadges, residencyLabel } from "~/components/dataset/dataset-badges";
+import { BackLink, DetailPending } from "~/components/detail-pending";
 import { SuccessNote } from "~/components/form/form-field";
 import { PageHeader } from "~/components/page-header";
-import { ErrorNote, SkeletonRows } from "~/components/table/table-parts";
+import { ErrorNote } from "~/components/table/table-parts";
 import { formatBytes } from "~/lib/format-size";
 import { useTRPC } from "~/trpc/react";
 import { AddReplicaForm } from "./add-replica-form";
@@ -33,32 +33,10 @@ export function DatasetDetail({ id }: { id: string }) {
       onSuccess: () => queryClient.invalidateQueries({ queryKey: trpc.dataset.pathKey() }),
     }),
   );
-  const back = (
-    <Link
-      href="/datasets"
-      className="mb-3 inline-flex items-center gap-1 text-sm text-muted hover:text-foreground"
-    >
-      <ArrowLeft className="size-3.5" aria-hidden /> All datasets
-    </Link>
-  );
-  if (query.isError)
-    return (
-      <>
-        {back}
-        <ErrorNote message={query.error.message} />
-      </>
-    );
+  const back = { href: "/datasets", label: "All datasets" };
   if (!query.data)
     return (
-      <div role="status" aria-busy="true" aria-label="Loading dataset">
-        {back}
-        <div className="mb-5 h-6 w-72 animate-pulse rounded bg-foreground/10" />
-        <table className="w-full">
-          <tbody>
-            <SkeletonRows columns={1} rows={6} />
-          </tbody>
-        </table>
-      </div>
+      <DetailPending back={back} what="dataset" error={query.isError ? query.error.message : undefined} />
     );
 
   const d = query.data;
@@ -75,7 +53,7 @@ export function DatasetDetail({ id }: { id: string }) {
 
   return (
     <>
-      {back}
+      <BackLink {...back} />
       <PageHeader
         title={d.name}
         description={d.description || undefined}

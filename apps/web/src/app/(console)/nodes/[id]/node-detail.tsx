@@ -1,13 +1,12 @@
 "use client";
 
 import { useQuery } from "@tanstack/react-query";
-import { ArrowLeft } from "lucide-react";
 import Link from "next/link";
 import type { ReactNode } from "react";
 import { KindBadge, StatusBadge } from "~/components/badges";
+import { BackLink, DetailPending } from "~/components/detail-pending";
 import { MustMove, NodeActions } from "~/components/node/node-actions";
 import { PageHeader } from "~/components/page-header";
-import { ErrorNote, SkeletonRows } from "~/components/table/table-parts";
 import { formatInt } from "~/lib/format";
 import { formatAgo, formatDateTime } from "~/lib/format-time";
 import { useTRPC } from "~/trpc/react";
@@ -24,40 +23,16 @@ function Fact({ label, children }: { label: string; children: ReactNode }) {
 export function NodeDetail({ id, canEdit }: { id: string; canEdit: boolean }) {
   const trpc = useTRPC();
   const query = useQuery(trpc.node.byId.queryOptions({ id }));
-  const back = (
-    <Link
-      href="/nodes"
-      className="mb-3 inline-flex items-center gap-1 text-sm text-muted hover:text-foreground"
-    >
-      <ArrowLeft className="size-3.5" aria-hidden /> All nodes
-    </Link>
-  );
-  if (query.isError)
-    return (
-      <>
-        {back}
-        <ErrorNote message={query.error.message} />
-      </>
-    );
+  const back = { href: "/nodes", label: "All nodes" };
   if (!query.data)
-    return (
-      <div role="status" aria-busy="true" aria-label="Loading node">
-        {back}
-        <div className="mb-5 h-6 w-72 animate-pulse rounded bg-foreground/10" />
-        <table className="w-full">
-          <tbody>
-            <SkeletonRows columns={1} rows={6} />
-          </tbody>
-        </table>
-      </div>
-    );
+    return <DetailPending back={back} what="node" error={query.isError ? query.error.message : undefined} />;
 
   const node = query.data;
   const active = node.allocations.filter((a) => a.status === "ACTIVE");
   const labels = Object.entries(node.labels);
   return (
     <>
-      {back}
+      <BackLink {...back} />
       <PageHeader
         title={node.hostname}
         description={`${node.gpuCount} × ${node.gpuModel} at ${node.site.name}`}

@@ -2,14 +2,13 @@
 
 import { ROLE_LABELS } from "@switchyard/api/session";
 import { useQuery } from "@tanstack/react-query";
-import { ArrowLeft } from "lucide-react";
 import Link from "next/link";
 import { useState } from "react";
 import { StatusBadge } from "~/components/badges";
 import { ClassificationBadge } from "~/components/dataset/dataset-badges";
+import { BackLink, DetailPending } from "~/components/detail-pending";
 import { SuccessNote } from "~/components/form/form-field";
 import { PageHeader } from "~/components/page-header";
-import { ErrorNote, SkeletonRows } from "~/components/table/table-parts";
 import { QuotaBar, quotaModelLabel } from "~/components/team/quota-bar";
 import { formatInt } from "~/lib/format";
 import { useTRPC } from "~/trpc/react";
@@ -23,33 +22,9 @@ export function TeamDetail({ id, canEdit }: { id: string; canEdit: boolean }) {
   const query = useQuery(trpc.team.byId.queryOptions({ id }));
   const [isEditing, setIsEditing] = useState(false);
   const [notice, setNotice] = useState<string | null>(null);
-  const back = (
-    <Link
-      href="/teams"
-      className="mb-3 inline-flex items-center gap-1 text-sm text-muted hover:text-foreground"
-    >
-      <ArrowLeft className="size-3.5" aria-hidden /> All teams
-    </Link>
-  );
-  if (query.isError)
-    return (
-      <>
-        {back}
-        <ErrorNote message={query.error.message} />
-      </>
-    );
+  const back = { href: "/teams", label: "All teams" };
   if (!query.data)
-    return (
-      <div role="status" aria-busy="true" aria-label="Loading team">
-        {back}
-        <div className="mb-5 h-6 w-72 animate-pulse rounded bg-foreground/10" />
-        <table className="w-full">
-          <tbody>
-            <SkeletonRows columns={1} rows={6} />
-          </tbody>
-        </table>
-      </div>
-    );
+    return <DetailPending back={back} what="team" error={query.isError ? query.error.message : undefined} />;
 
   const team = query.data;
   const quotaModels = new Set(team.quotas.map((q) => q.gpuModel));
@@ -57,7 +32,7 @@ export function TeamDetail({ id, canEdit }: { id: string; canEdit: boolean }) {
 
   return (
     <>
-      {back}
+      <BackLink {...back} />
       <PageHeader title={team.name} description={team.description || undefined} />
       <div className="grid gap-5 xl:grid-cols-[3fr_2fr]">
         <div className="flex flex-col gap-5">
