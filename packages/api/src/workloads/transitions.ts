@@ -1,6 +1,7 @@
 import type { Prisma, WorkloadState } from "@switchyard/db";
 import { AppError } from "../errors.ts";
 import type { TAudit } from "../lib/audited.ts";
+import { enqueueWebhookEvent } from "../webhooks/outbox.ts";
 import { releaseGpus } from "./allocations.ts";
 import { checkTransition, HOLDING_STATES } from "./state-machine.ts";
 
@@ -15,7 +16,7 @@ export type TTransition = {
 /**
  * Moves a workload to another state inside the caller's transaction: locks its row, refuses
  * an illegal change naming the allowed ones, releases its GPUs when it stops holding them,
- * and records the event and an audit entry.
+ * and records the event, an audit entry and a webhook event.
  */
 export async function transitionWorkload(tx: Prisma.TransactionClient, audit: TAudit, t: TTransition) {
   const rows = await tx.$queryRaw<
@@ -63,5 +64,11 @@ export async function transitionWorkload(tx: Prisma.TransactionClient, audit: TA
     before: { state: from },
     after: { state: t.to, reason: t.reason, releasedGpus: released },
   });
+  await enqueueWebhookEvent(
+    tx,
+    "workload.state_changed",
+    { workloadId: t.workloadId, from, to: t.to, reason: t.reason },
+    t.now,
+  );
   return { from, to: t.to, releasedGpus: released };
 }

@@ -1,0 +1,28 @@
+import type { Prisma } from "@switchyard/db";
+
+/** The events a webhook can subscribe to. */
+export const WEBHOOK_EVENTS = ["approval.requested", "approval.decided", "workload.state_changed"] as const;
+export type TWebhookEvent = (typeof WEBHOOK_EVENTS)[number];
+
+/**
+ * Queues an event for every enabled webhook that subscribes to it, inside the caller's
+ * transaction (an outbox): the event is sent if and only if the change commits. The delivery
+ * loop signs and sends it later, with retries.
+ */
+export async function enqueueWebhookEvent(
+  tx: Prisma.TransactionClient,
+  event: TWebhookEvent,
+  data: Record<string, unknown>,
+  now: Date = new Date(),
+): Promise<number> {
+  const hooks = await tx.webhook.findMany({
+    where: { enabled: true, OR: [{ events: { isEmpty: true } }, { events: { has: event } }] },
+    select: { id: true },
+  });
+  if (hooks.length === 0) return 0;
+  const payload = JSON.parse(JSON.stringify({ type: event, occurredAt: now.toISOString(), data }));
+  await tx.webhookDelivery.createMany({
+    data: hooks.map((hook) => ({ webhookId: hook.id, event, payload, nextAttemptAt: now, createdAt: now })),
+  });
+  return hooks.length;
+}
