@@ -1,3 +1,4 @@
+import { approvalRouter } from "./router/approval/router.ts";
 import { auditRouter } from "./router/audit/router.ts";
 import { catalogRouter } from "./router/catalog/router.ts";
 import { datasetRouter } from "./router/dataset/router.ts";
@@ -10,6 +11,7 @@ import { workloadRouter } from "./router/workload/router.ts";
 import { createTRPCRouter } from "./trpc.ts";
 
 export const appRouter = createTRPCRouter({
+  approval: approvalRouter,
   audit: auditRouter,
   catalog: catalogRouter,
   me: meRouter,

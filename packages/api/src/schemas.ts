@@ -1,5 +1,11 @@
 // Input schemas shared by procedures and the console's forms (client-safe: zod only).
 
+export {
+  APPROVAL_VIEWS,
+  type TApprovalView,
+  type TDecideFormInput,
+  ZDecideInput,
+} from "./router/approval/approval.schema.ts";
 export { AUDIT_SORT_KEYS, type TListAuditInput, ZListAuditInput } from "./router/audit/audit.schema.ts";
 export {
   MAX_CATALOG_BYTES,

@@ -7,6 +7,7 @@ import { runReconcileTick } from "../src/loops/reconcile.ts";
 import { appRouter } from "../src/root.ts";
 import type { TWorkloadSpec } from "../src/router/workload/workload.schema.ts";
 import { createCallerFactory, createInnerContext } from "../src/trpc.ts";
+import { approveAll } from "./helpers.ts";
 
 const createCaller = createCallerFactory(appRouter);
 const PLATFORM: TSessionUser = {
@@ -62,6 +63,8 @@ describe.each(await testDbKinds())("workload lifecycle: data, pipelines, limits,
       decisionId: w.decision?.id ?? "",
       override: { siteId: "site-dc-stockholm", reason: "evaluate next to the Nordic team" },
     });
+    // A copy from the US into the EU, away from the recommendation: a steward, then an admin.
+    expect(await approveAll(t.db, id)).toEqual(["steward@switchyard.demo", "admin@switchyard.demo"]);
     const scheduled = await byId(id);
     expect(scheduled.transfers).toHaveLength(1);
     expect(scheduled.transfers[0]).toMatchObject({

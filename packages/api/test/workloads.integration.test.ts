@@ -5,6 +5,7 @@ import type { TSessionUser } from "../src/auth/session.ts";
 import { appRouter } from "../src/root.ts";
 import type { TWorkloadSpec } from "../src/router/workload/workload.schema.ts";
 import { createCallerFactory, createInnerContext } from "../src/trpc.ts";
+import { approveAll } from "./helpers.ts";
 
 const createCaller = createCallerFactory(appRouter);
 const ENGINEER: TSessionUser = {
@@ -89,8 +90,14 @@ describe.each(await testDbKinds())("workloads [%s]", (kind) => {
     });
     expect(again).toEqual({ id, created: false });
 
-    const scheduled = await as(ENGINEER).workload.schedule({ id, decisionId: placed.decision?.id ?? "" });
-    expect(scheduled).toEqual({ siteId: "site-dc-ashburn", gpus: 8 });
+    // claims-2025 is REGULATED: the job waits for its steward, then is scheduled.
+    const asked = await as(ENGINEER).workload.schedule({ id, decisionId: placed.decision?.id ?? "" });
+    expect(asked).toMatchObject({ state: "AWAITING_APPROVAL", siteId: "site-dc-ashburn", gpus: 0 });
+    expect(await approveAll(t.db, id)).toEqual(["steward@switchyard.demo"]);
+    expect(await as(ENGINEER).workload.byId({ id })).toMatchObject({
+      state: "SCHEDULED",
+      site: { id: "site-dc-ashburn" },
+    });
     const held = await t.db.prisma.allocation.aggregate({
       where: { workloadId: id, status: "ACTIVE" },
       _sum: { gpus: true },
@@ -105,7 +112,13 @@ describe.each(await testDbKinds())("workloads [%s]", (kind) => {
     await as(ENGINEER).workload.transition({ id, to: "RUNNING" });
     await as(ENGINEER).workload.transition({ id, to: "SUCCEEDED", reason: "loss converged" });
     const done = await as(ENGINEER).workload.byId({ id });
-    expect(done.events.map((e) => e.toState)).toEqual(["PENDING", "SCHEDULED", "RUNNING", "SUCCEEDED"]);
+    expect(done.events.map((e) => e.toState)).toEqual([
+      "PENDING",
+      "AWAITING_APPROVAL",
+      "SCHEDULED",
+      "RUNNING",
+      "SUCCEEDED",
+    ]);
     expect(done.events.at(-1)).toMatchObject({
       reason: "loss converged",
       actor: { email: "engineer@switchyard.demo" },
@@ -167,6 +180,8 @@ describe.each(await testDbKinds())("workloads [%s]", (kind) => {
       decisionId: w.decision?.id ?? "",
       override: { siteId: other?.siteId ?? "", reason: "keep Ashburn free for the pre-training run" },
     });
+    // Regulated data, then the override itself: the steward decides first, then an admin.
+    expect(await approveAll(t.db, id)).toEqual(["steward@switchyard.demo", "admin@switchyard.demo"]);
     const after = await as(PLATFORM).workload.byId({ id });
     expect(after.decision).toMatchObject({
       status: "OVERRIDDEN",

@@ -1,6 +1,7 @@
 import type { PrismaClient } from "@switchyard/db";
 import { placeBatch } from "@switchyard/placement";
 import { AppError } from "../errors.ts";
+import { sweepApprovals } from "../governance/approvals.ts";
 import { auditedTransaction, systemActor, type TActor, type TMutationContext } from "../lib/audited.ts";
 import { placeWorkload, scheduleWorkload } from "../workloads/service.ts";
 import { loadSnapshot, toRequest } from "../workloads/snapshot.ts";
@@ -18,7 +19,14 @@ export type TLoopOptions = {
   retryAfterSeconds?: number;
 };
 
-export type TTickReport = { nodesDown: string[]; replaced: string[]; retried: string[]; scheduled: string[] };
+export type TTickReport = {
+  nodesDown: string[];
+  replaced: string[];
+  retried: string[];
+  scheduled: string[];
+  approvalsExpired: string[];
+  approvalsScheduled: string[];
+};
 
 /**
  * One pass of the background loop, safe to run from every console process at once:
@@ -28,7 +36,9 @@ export type TTickReport = { nodesDown: string[]; replaced: string[]; retried: st
  *    audited decision, and scheduled when a site fits;
  * 3. under a row lease (one process at a time), PENDING workloads that found no site, or
  *    were never placed, are placed again together in batch mode (priority first, then the
- *    least total cost) and scheduled where the batch put them.
+ *    least total cost) and scheduled where the batch put them;
+ * 4. approval requests nobody decided in time expire, and approved ones whose scheduling was
+ *    interrupted are scheduled.
  */
 export async function runReconcileTick(prisma: PrismaClient, options: TLoopOptions): Promise<TTickReport> {
   const ctx: TMutationContext<TActor> = {
@@ -36,7 +46,14 @@ export async function runReconcileTick(prisma: PrismaClient, options: TLoopOptio
     user: systemActor("reconciler"),
     requestId: `loop-${options.holder}`,
   };
-  const report: TTickReport = { nodesDown: [], replaced: [], retried: [], scheduled: [] };
+  const report: TTickReport = {
+    nodesDown: [],
+    replaced: [],
+    retried: [],
+    scheduled: [],
+    approvalsExpired: [],
+    approvalsScheduled: [],
+  };
 
   // 1. Silent nodes.
   const down = await auditedTransaction(ctx, async (tx, audit) => {
@@ -136,12 +153,16 @@ export async function runReconcileTick(prisma: PrismaClient, options: TLoopOptio
       await releaseLease(prisma, "pending-retry", options.holder);
     }
   }
+  // 4. Approvals: every step claims its row, so processes never double-handle a request.
+  const approvals = await sweepApprovals(ctx);
+  report.approvalsExpired = approvals.expired;
+  report.approvalsScheduled = approvals.scheduled;
   return report;
 }
 
 /**
  * Places a PENDING workload and schedules it: at the batch's site when the batch chose one,
- * else at the recommendation. False when nothing fits now.
+ * else at the recommendation. False when nothing fits now or the placement waits for approval.
  */
 async function placeAndSchedule(
   ctx: TMutationContext<TActor>,
@@ -155,7 +176,7 @@ async function placeAndSchedule(
     decisionId: placed.decisionId,
     batchSiteId,
   }).catch(ignoreConflict);
-  return scheduled !== null;
+  return scheduled?.state === "SCHEDULED";
 }
 
 /** Losing a race (capacity taken, state changed by someone else) is normal for a loop. */

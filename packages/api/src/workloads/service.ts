@@ -1,29 +1,30 @@
-import type { Prisma, PrismaClient } from "@switchyard/db";
+import type { PlacementDecision, Prisma, PrismaClient } from "@switchyard/db";
 import { GPU_MODEL_NAMES } from "@switchyard/db/gpu-models";
 import {
   indexSnapshot,
   PlacementInputError,
   place,
   profiles,
-  type TCandidate,
   type TPlacementResult,
   type TPreparedSnapshot,
 } from "@switchyard/placement";
 import type { TSessionUser } from "../auth/session.ts";
 import { AppError } from "../errors.ts";
+import { closePendingApprovals } from "../governance/approval-gate.ts";
 import { auditedTransaction, type TActor, type TMutationContext } from "../lib/audited.ts";
 import { pageArgs, toPage } from "../lib/pagination.ts";
 import type { TListWorkloadsInput, TWorkloadSpec } from "../router/workload/workload.schema.ts";
-import { holdGpus } from "./allocations.ts";
 import { loadSnapshot, toRequest } from "./snapshot.ts";
 import { assertDataArrived } from "./transfers.ts";
 import { transitionWorkload } from "./transitions.ts";
+
+export { scheduleWorkload, type TScheduleInput, type TScheduleResult } from "./schedule.ts";
 
 export const ENGINE_VERSION = "placement/1";
 const SEES_EVERY_TEAM = new Set(["ADMIN", "PLATFORM_ENGINEER", "DATA_STEWARD", "VIEWER"]);
 
 /** Team ids the user may see and submit for: all for the roles that run the estate. */
-async function teamScope(
+export async function teamScope(
   prisma: Pick<PrismaClient, "membership">,
   user: TSessionUser,
 ): Promise<string[] | null> {
@@ -274,99 +275,6 @@ export async function placeWorkload(ctx: TMutationContext<TActor>, workloadId: s
   });
 }
 
-type TStoredCandidates = { candidates: TCandidate[] };
-
-/**
- * Takes the GPUs a decision chose (the recommendation, or another feasible site with a
- * reason) and moves the workload to SCHEDULED, all in one transaction. Copies of datasets the
- * site lacks are recorded as transfers.
- */
-export async function scheduleWorkload(
-  ctx: TMutationContext<TActor>,
-  input: {
-    id: string;
-    decisionId: string;
-    override?: { siteId: string; reason: string };
-    /** The site batch placement chose for this workload among several; not an override. */
-    batchSiteId?: string;
-  },
-) {
-  const now = new Date();
-  return auditedTransaction(ctx, async (tx, audit) => {
-    const decision = await tx.placementDecision.findUnique({ where: { id: input.decisionId } });
-    if (!decision || decision.workloadId !== input.id)
-      throw new AppError("NOT_FOUND", `decision ${input.decisionId} not for ${input.id}`, {
-        userMessage: "This placement decision does not exist.",
-      });
-    if (decision.status !== "PROPOSED") {
-      throw new AppError("CONFLICT", `decision ${decision.id} is ${decision.status}`, {
-        userMessage: "This decision is no longer current; place the workload again.",
-      });
-    }
-    const { candidates } = decision.candidates as unknown as TStoredCandidates;
-    const wanted = input.override?.siteId ?? input.batchSiteId;
-    const chosen =
-      (wanted ? candidates.find((c) => c.siteId === wanted) : undefined) ??
-      (input.override ? undefined : candidates[0]);
-    if (!chosen) {
-      throw new AppError("INVALID_REQUEST", "no feasible candidate", {
-        userMessage: input.override
-          ? "The engine did not find that site feasible; choose one of the candidates."
-          : "No site can run this workload now.",
-        field: input.override ? "override.siteId" : undefined,
-      });
-    }
-    const isOverride = Boolean(input.override) && chosen.siteId !== decision.recommendedSiteId;
-    await holdGpus(
-      tx,
-      input.id,
-      chosen.nodes.map((n) => ({ nodeId: n.nodeId, gpus: n.gpus })),
-      decision.id,
-    );
-    await transitionWorkload(tx, audit, {
-      workloadId: input.id,
-      to: "SCHEDULED",
-      actorId: ctx.user.id,
-      reason: `${scheduleReason(chosen.siteName, isOverride ? input.override?.reason : undefined, chosen.siteId === decision.recommendedSiteId)}${waitsFor(chosen.cost.transfers.length)}`,
-      now,
-    });
-    await tx.workload.update({ where: { id: input.id }, data: { siteId: chosen.siteId } });
-    await tx.placementDecision.update({
-      where: { id: decision.id },
-      data: {
-        status: isOverride ? "OVERRIDDEN" : "ACCEPTED",
-        chosenSiteId: chosen.siteId,
-        overrideReason: isOverride ? (input.override?.reason ?? null) : null,
-        decidedById: ctx.user.id,
-        decidedAt: now,
-      },
-    });
-    for (const transfer of chosen.cost.transfers) {
-      await tx.dataTransfer.create({
-        data: {
-          datasetId: transfer.datasetId,
-          workloadId: input.id,
-          sourceSiteId: transfer.fromSiteId,
-          destinationSiteId: chosen.siteId,
-          bytes: BigInt(Math.round(transfer.bytes)),
-          costUsd: transfer.egressUsd,
-          etaSeconds: Math.round(transfer.hours * 3_600),
-        },
-      });
-    }
-    if (isOverride) {
-      await audit({
-        action: "placement.override",
-        objectType: "PlacementDecision",
-        objectId: decision.id,
-        before: { recommended: decision.recommendedSiteId },
-        after: { chosen: chosen.siteId, reason: input.override?.reason },
-      });
-    }
-    return { siteId: chosen.siteId, gpus: chosen.nodes.reduce((sum, n) => sum + n.gpus, 0) };
-  });
-}
-
 /** Start, finish, fail or cancel: the user- and API-driven steps of the lifecycle. */
 export async function moveWorkload(
   ctx: TMutationContext,
@@ -379,6 +287,12 @@ export async function moveWorkload(
       await tx.dataTransfer.updateMany({
         where: { workloadId: input.id, status: { in: ["PENDING", "IN_PROGRESS"] } },
         data: { status: "CANCELLED" },
+      });
+      await closePendingApprovals(tx, audit, {
+        workloadId: input.id,
+        status: "CANCELLED",
+        reason: `workload cancelled by ${ctx.user.email}`,
+        now: new Date(),
       });
     }
     return transitionWorkload(tx, audit, {
@@ -398,17 +312,6 @@ export async function moveWorkload(
     for (const child of children) await placeWorkload(ctx, child.workloadId);
   }
   return result;
-}
-
-function scheduleReason(siteName: string, overrideReason: string | undefined, isRecommended: boolean) {
-  if (overrideReason) return `scheduled at ${siteName} instead of the recommendation: ${overrideReason}`;
-  return isRecommended
-    ? `scheduled at ${siteName} as recommended`
-    : `scheduled at ${siteName}, where batch placement put it with the other pending work`;
-}
-
-function waitsFor(copies: number) {
-  return copies === 0 ? "" : `; waiting for ${copies} dataset cop${copies === 1 ? "y" : "ies"}`;
 }
 
 function defaultReason(to: string, email: string) {
@@ -516,20 +419,23 @@ export async function getWorkloadOrThrow(prisma: PrismaClient, user: TSessionUse
     estimatedHours: Number(workload.estimatedHours),
     budgetUsd: workload.budgetUsd === null ? null : Number(workload.budgetUsd),
     transfers: workload.transfers.map((t) => ({ ...t, costUsd: Number(t.costUsd) })),
-    decision: decision
-      ? {
-          ...decision,
-          estimatedCostUsd: decision.estimatedCostUsd === null ? null : Number(decision.estimatedCostUsd),
-          candidates: decision.candidates as unknown as {
-            policy: TPlacementResult["policy"];
-            candidates: TPlacementResult["candidates"];
-          },
-          rejections: decision.rejections as unknown as Pick<
-            TPlacementResult,
-            "rejected" | "reasonCounts" | "funnel" | "counts"
-          >,
-        }
-      : null,
+    decision: decision ? decisionView(decision) : null,
+  };
+}
+
+/** A stored decision as the console shows it: money as numbers, the explanation typed. */
+export function decisionView(decision: PlacementDecision) {
+  return {
+    ...decision,
+    estimatedCostUsd: decision.estimatedCostUsd === null ? null : Number(decision.estimatedCostUsd),
+    candidates: decision.candidates as unknown as {
+      policy: TPlacementResult["policy"];
+      candidates: TPlacementResult["candidates"];
+    },
+    rejections: decision.rejections as unknown as Pick<
+      TPlacementResult,
+      "rejected" | "reasonCounts" | "funnel" | "counts"
+    >,
   };
 }
 

@@ -1,0 +1,211 @@
+import type { ApprovalStatus, PlacementDecision, Prisma } from "@switchyard/db";
+import type { TCandidate } from "@switchyard/placement";
+import type { TActor, TAudit } from "../lib/audited.ts";
+import { enqueueWebhookEvent } from "../webhooks/outbox.ts";
+import { transitionWorkload } from "../workloads/transitions.ts";
+import { describeApprovers, planApprovals, type TRule, type TStepPlan } from "./approval-rules.ts";
+import { enabledPolicies } from "./current-policies.ts";
+
+const HOUR_MS = 3_600_000;
+
+/** Policy rows as the pure rule evaluation sees them. */
+export function toRule(p: {
+  id: string;
+  key: string;
+  version: number;
+  name: string;
+  kind: TRule["kind"];
+  approverKind: TRule["approverKind"];
+  approverRole: TRule["approverRole"];
+  requiredApprovals: number;
+  thresholdUsd: Prisma.Decimal | null;
+  stepOrder: number;
+  expiresAfterHours: number;
+}): TRule {
+  return { ...p, thresholdUsd: p.thresholdUsd === null ? null : Number(p.thresholdUsd) };
+}
+
+/**
+ * Called inside the scheduling transaction, before any GPU is held. When the rules in force
+ * ask for approvals this placement does not already have, it writes an approval request with
+ * one step per rule (and dataset), moves the workload to AWAITING_APPROVAL and returns the
+ * request; otherwise it returns null and scheduling goes on.
+ */
+export async function requestApprovalIfNeeded(
+  tx: Prisma.TransactionClient,
+  audit: TAudit,
+  a: {
+    actor: TActor;
+    workloadId: string;
+    decision: PlacementDecision;
+    chosen: TCandidate;
+    overrideReason: string | null;
+    now: Date;
+  },
+): Promise<{ id: string } | null> {
+  const rules = (await enabledPolicies(tx)).map(toRule);
+  if (rules.length === 0) return null;
+  const workload = await tx.workload.findUniqueOrThrow({
+    where: { id: a.workloadId },
+    select: {
+      name: true,
+      submittedById: true,
+      datasets: {
+        select: {
+          dataset: {
+            select: { id: true, name: true, classification: true, stewards: { select: { userId: true } } },
+          },
+        },
+      },
+    },
+  });
+  const siteIds = [a.chosen.siteId, ...a.chosen.cost.transfers.map((t) => t.fromSiteId)];
+  const sites = new Map(
+    (
+      await tx.site.findMany({
+        where: { id: { in: siteIds } },
+        select: { id: true, name: true, jurisdiction: true },
+      })
+    ).map((s) => [s.id, s]),
+  );
+  const destination = sites.get(a.chosen.siteId);
+  const plan = planApprovals(rules, {
+    datasets: workload.datasets.map(({ dataset: d }) => ({
+      id: d.id,
+      name: d.name,
+      classification: d.classification,
+      stewardIds: d.stewards.map((s) => s.userId),
+    })),
+    destination: {
+      siteId: a.chosen.siteId,
+      siteName: a.chosen.siteName,
+      jurisdiction: destination?.jurisdiction ?? "",
+    },
+    copies: a.chosen.cost.transfers.map((t) => ({
+      datasetId: t.datasetId,
+      fromSiteName: sites.get(t.fromSiteId)?.name ?? t.fromSiteId,
+      fromJurisdiction: sites.get(t.fromSiteId)?.jurisdiction ?? "",
+    })),
+    estimatedCostUsd: a.chosen.cost.totalUsd,
+    override: a.overrideReason !== null ? { reason: a.overrideReason } : null,
+  });
+  if (plan.steps.length === 0) return null;
+  if (await alreadyApproved(tx, a.workloadId, a.chosen.siteId, plan.steps)) return null;
+
+  const datasetNames = new Map(workload.datasets.map(({ dataset: d }) => [d.id, d.name]));
+  const reasons = plan.steps.map((s) => s.reason);
+  const summary = `${workload.name} at ${a.chosen.siteName}${destination ? ` (${destination.jurisdiction})` : ""}: ${reasons.join("; ")}`;
+  const request = await tx.approvalRequest.create({
+    data: {
+      kind: "WORKLOAD_PLACEMENT",
+      workloadId: a.workloadId,
+      requestedById: a.actor.id ?? workload.submittedById,
+      summary,
+      decisionId: a.decision.id,
+      siteId: a.chosen.siteId,
+      estimatedCostUsd: a.chosen.cost.totalUsd,
+      overrideReason: a.overrideReason,
+      expiresAt: new Date(a.now.getTime() + plan.expiresAfterHours * HOUR_MS),
+      createdAt: a.now,
+      steps: {
+        create: plan.steps.map((s) => ({
+          order: s.order,
+          policyId: s.policyId,
+          approverKind: s.approverKind,
+          approverRole: s.approverRole,
+          datasetId: s.datasetId,
+          requiredApprovals: s.requiredApprovals,
+          reason: s.reason,
+          createdAt: a.now,
+        })),
+      },
+    },
+    select: { id: true },
+  });
+  const first = plan.steps[0] as TStepPlan;
+  await transitionWorkload(tx, audit, {
+    workloadId: a.workloadId,
+    to: "AWAITING_APPROVAL",
+    actorId: a.actor.id,
+    reason: `waiting for approval at ${a.chosen.siteName}: ${reasons.join("; ")}; first ${describeApprovers(first, datasetNames.get(first.datasetId ?? ""))}`,
+    now: a.now,
+  });
+  const after = {
+    workloadId: a.workloadId,
+    siteId: a.chosen.siteId,
+    estimatedCostUsd: a.chosen.cost.totalUsd,
+    expiresAt: new Date(a.now.getTime() + plan.expiresAfterHours * HOUR_MS).toISOString(),
+    steps: plan.steps.map((s) => ({
+      order: s.order,
+      policy: s.policyKey,
+      datasetId: s.datasetId,
+      reason: s.reason,
+    })),
+  };
+  await audit({ action: "approval.request", objectType: "ApprovalRequest", objectId: request.id, after });
+  await enqueueWebhookEvent(tx, "approval.requested", { requestId: request.id, summary, ...after }, a.now);
+  return request;
+}
+
+/**
+ * True when an approved request for this workload at this site already covers every step
+ * (rule and dataset) the placement needs: an approved job that lost its GPUs and is placed
+ * again at the same site is not asked twice.
+ */
+async function alreadyApproved(
+  tx: Prisma.TransactionClient,
+  workloadId: string,
+  siteId: string,
+  steps: TStepPlan[],
+): Promise<boolean> {
+  const approved = await tx.approvalStep.findMany({
+    where: { status: "APPROVED", request: { workloadId, siteId, status: "APPROVED" } },
+    select: { datasetId: true, policy: { select: { key: true } } },
+  });
+  const have = new Set(approved.map((s) => `${s.policy.key}|${s.datasetId ?? ""}`));
+  return steps.every((s) => have.has(`${s.policyKey}|${s.datasetId ?? ""}`));
+}
+
+/**
+ * Closes a workload's open requests without a decision (the workload was cancelled, or the
+ * request ran out of time), in the caller's transaction. Returns how many it closed.
+ */
+export async function closePendingApprovals(
+  tx: Prisma.TransactionClient,
+  audit: TAudit,
+  c: {
+    workloadId: string;
+    status: Extract<ApprovalStatus, "CANCELLED" | "EXPIRED">;
+    reason: string;
+    now: Date;
+  },
+): Promise<number> {
+  const open = await tx.approvalRequest.findMany({
+    where: { workloadId: c.workloadId, status: "PENDING" },
+    select: { id: true },
+  });
+  for (const request of open) {
+    await tx.approvalRequest.update({
+      where: { id: request.id },
+      data: { status: c.status, decidedAt: c.now },
+    });
+    await tx.approvalStep.updateMany({
+      where: { requestId: request.id, status: "PENDING" },
+      data: { status: c.status },
+    });
+    await audit({
+      action: `approval.${c.status.toLowerCase()}`,
+      objectType: "ApprovalRequest",
+      objectId: request.id,
+      before: { status: "PENDING" },
+      after: { status: c.status, reason: c.reason },
+    });
+    await enqueueWebhookEvent(
+      tx,
+      "approval.decided",
+      { requestId: request.id, workloadId: c.workloadId, status: c.status, reason: c.reason },
+      c.now,
+    );
+  }
+  return open.length;
+}

@@ -1,0 +1,273 @@
+import type { ApprovalStatus, Prisma, PrismaClient } from "@switchyard/db";
+import type { TSessionUser } from "../auth/session.ts";
+import { AppError } from "../errors.ts";
+import { type TPage, toPage } from "../lib/pagination.ts";
+import type { TApprovalView } from "../router/approval/approval.schema.ts";
+import { decisionView, teamScope } from "../workloads/service.ts";
+import { describeApprovers, mayDecide, type TMayDecide } from "./approval-rules.ts";
+
+/** Pending requests are few (hundreds at most); the inbox filters them in memory with mayDecide. */
+const MAX_OPEN = 2_000;
+
+const listInclude = {
+  workload: {
+    select: {
+      id: true,
+      name: true,
+      kind: true,
+      submittedById: true,
+      team: { select: { id: true, name: true } },
+    },
+  },
+  site: { select: { id: true, name: true, jurisdiction: true } },
+  requestedBy: { select: { id: true, name: true, email: true } },
+  steps: {
+    orderBy: { order: "asc" },
+    select: {
+      id: true,
+      order: true,
+      status: true,
+      approverKind: true,
+      approverRole: true,
+      datasetId: true,
+      requiredApprovals: true,
+      reason: true,
+      decisions: { select: { deciderId: true, verdict: true } },
+    },
+  },
+} satisfies Prisma.ApprovalRequestInclude;
+
+type TListRow = Prisma.ApprovalRequestGetPayload<{ include: typeof listInclude }>;
+
+async function visibility(
+  prisma: PrismaClient,
+  user: TSessionUser,
+): Promise<Prisma.ApprovalRequestWhereInput> {
+  const scope = await teamScope(prisma, user);
+  return scope ? { workload: { teamId: { in: scope } } } : {};
+}
+
+async function deciderFacts(prisma: PrismaClient, user: TSessionUser) {
+  const [stewardOf, datasets] = await Promise.all([
+    prisma.datasetSteward.findMany({ where: { userId: user.id }, select: { datasetId: true } }),
+    prisma.dataset.findMany({ where: { stewards: { some: {} } }, select: { id: true, name: true } }),
+  ]);
+  return {
+    stewardOf: stewardOf.map((s) => s.datasetId),
+    datasetNames: new Map(datasets.map((d) => [d.id, d.name])),
+  };
+}
+
+function currentStepCheck(
+  row: TListRow,
+  user: TSessionUser,
+  facts: Awaited<ReturnType<typeof deciderFacts>>,
+  now: Date,
+): { step: TListRow["steps"][number] | undefined; check: TMayDecide } {
+  const step = row.steps.find((s) => s.status === "PENDING");
+  if (!step) return { step, check: { ok: false, why: `This request is ${row.status.toLowerCase()}.` } };
+  const check = mayDecide({
+    user,
+    request: {
+      status: row.status,
+      expiresAt: row.expiresAt,
+      requestedById: row.requestedById,
+      submittedById: row.workload?.submittedById ?? "",
+    },
+    step: { ...step, datasetName: facts.datasetNames.get(step.datasetId ?? "") },
+    stepDeciderIds: step.decisions.map((d) => d.deciderId),
+    stewardOf: facts.stewardOf,
+    now,
+  });
+  return { step, check };
+}
+
+function toListRow(
+  row: TListRow,
+  current: ReturnType<typeof currentStepCheck>,
+  datasetNames: Map<string, string>,
+) {
+  return {
+    id: row.id,
+    status: row.status,
+    summary: row.summary,
+    workload: row.workload,
+    site: row.site,
+    requestedBy: row.requestedBy,
+    estimatedCostUsd: row.estimatedCostUsd === null ? null : Number(row.estimatedCostUsd),
+    createdAt: row.createdAt,
+    expiresAt: row.expiresAt,
+    decidedAt: row.decidedAt,
+    steps: row.steps.length,
+    currentStep: current.step
+      ? {
+          order: current.step.order,
+          approvers: describeApprovers(current.step, datasetNames.get(current.step.datasetId ?? "")),
+          reason: current.step.reason,
+        }
+      : null,
+    canDecide: current.check.ok,
+  };
+}
+
+export type TApprovalRow = ReturnType<typeof toListRow>;
+
+export async function listApprovals(
+  prisma: PrismaClient,
+  user: TSessionUser,
+  input: { view: TApprovalView; status?: ApprovalStatus; page: number; pageSize: number },
+  now = new Date(),
+): Promise<TPage<TApprovalRow>> {
+  const visible = await visibility(prisma, user);
+  const facts = await deciderFacts(prisma, user);
+  const where: Prisma.ApprovalRequestWhereInput = {
+    ...visible,
+    ...(input.view === "inbox" || input.view === "open" ? { status: "PENDING" } : {}),
+    ...(input.view === "decided" ? { status: input.status ?? { not: "PENDING" } } : {}),
+    ...(input.view === "mine"
+      ? {
+          OR: [{ requestedById: user.id }, { workload: { submittedById: user.id } }],
+          ...(input.status ? { status: input.status } : {}),
+        }
+      : {}),
+  };
+  const orderBy: Prisma.ApprovalRequestOrderByWithRelationInput[] =
+    input.view === "inbox" || input.view === "open"
+      ? [{ expiresAt: "asc" }, { id: "asc" }]
+      : [{ createdAt: "desc" }, { id: "asc" }];
+  if (input.view === "inbox") {
+    const rows = await prisma.approvalRequest.findMany({
+      where,
+      orderBy,
+      include: listInclude,
+      take: MAX_OPEN,
+    });
+    const mine = rows
+      .map((row) => ({ row, current: currentStepCheck(row, user, facts, now) }))
+      .filter(({ current }) => current.check.ok);
+    const start = (input.page - 1) * input.pageSize;
+    return toPage(
+      mine
+        .slice(start, start + input.pageSize)
+        .map(({ row, current }) => toListRow(row, current, facts.datasetNames)),
+      mine.length,
+      input,
+    );
+  }
+  const [total, rows] = await Promise.all([
+    prisma.approvalRequest.count({ where }),
+    prisma.approvalRequest.findMany({
+      where,
+      orderBy,
+      include: listInclude,
+      skip: (input.page - 1) * input.pageSize,
+      take: input.pageSize,
+    }),
+  ]);
+  return toPage(
+    rows.map((row) => toListRow(row, currentStepCheck(row, user, facts, now), facts.datasetNames)),
+    total,
+    input,
+  );
+}
+
+/** How many requests wait for this user: the count in the navigation. */
+export async function countInbox(
+  prisma: PrismaClient,
+  user: TSessionUser,
+  now = new Date(),
+): Promise<number> {
+  if (user.role === "VIEWER") return 0;
+  const page = await listApprovals(prisma, user, { view: "inbox", page: 1, pageSize: 1 }, now);
+  return page.total;
+}
+
+/** One request with everything an approver needs to decide it, and whether this user may. */
+export async function getApproval(prisma: PrismaClient, user: TSessionUser, id: string, now = new Date()) {
+  const visible = await visibility(prisma, user);
+  const request = await prisma.approvalRequest.findFirst({
+    where: { id, ...visible },
+    include: {
+      ...listInclude,
+      workload: {
+        select: {
+          id: true,
+          name: true,
+          kind: true,
+          state: true,
+          stateReason: true,
+          submittedById: true,
+          gpuCount: true,
+          gangNodes: true,
+          gpusPerNode: true,
+          gpuModels: true,
+          estimatedHours: true,
+          priority: true,
+          budgetUsd: true,
+          team: { select: { id: true, name: true } },
+          submittedBy: { select: { name: true, email: true } },
+          datasets: {
+            select: {
+              dataset: {
+                select: {
+                  id: true,
+                  name: true,
+                  classification: true,
+                  regulations: true,
+                  residencyCountries: true,
+                  residencyJurisdictions: true,
+                  onPremOnly: true,
+                  sizeBytes: true,
+                  stewards: { select: { user: { select: { name: true, email: true } } } },
+                },
+              },
+            },
+          },
+        },
+      },
+      site: {
+        select: { id: true, name: true, kind: true, country: true, jurisdiction: true, certifications: true },
+      },
+      decision: true,
+      steps: {
+        orderBy: { order: "asc" },
+        include: {
+          policy: { select: { key: true, version: true, name: true, kind: true } },
+          decisions: {
+            orderBy: { createdAt: "asc" },
+            include: { decider: { select: { name: true, email: true } } },
+          },
+        },
+      },
+    },
+  });
+  if (!request?.workload) {
+    throw new AppError("NOT_FOUND", `approval request ${id} not visible to ${user.email}`, {
+      userMessage: "This approval request does not exist.",
+    });
+  }
+  const facts = await deciderFacts(prisma, user);
+  const current = currentStepCheck(request as unknown as TListRow, user, facts, now);
+  const { decision, workload, ...rest } = request;
+  return {
+    ...rest,
+    estimatedCostUsd: rest.estimatedCostUsd === null ? null : Number(rest.estimatedCostUsd),
+    workload: {
+      ...workload,
+      estimatedHours: Number(workload.estimatedHours),
+      budgetUsd: workload.budgetUsd === null ? null : Number(workload.budgetUsd),
+      datasets: workload.datasets.map(({ dataset }) => ({
+        ...dataset,
+        sizeBytes: Number(dataset.sizeBytes),
+      })),
+    },
+    steps: rest.steps.map((s) => ({
+      ...s,
+      approvers: describeApprovers(s, facts.datasetNames.get(s.datasetId ?? "")),
+      approvals: s.decisions.filter((d) => d.verdict === "APPROVE").length,
+    })),
+    currentStepId: current.step?.id ?? null,
+    canDecide: current.check,
+    decision: decision ? decisionView(decision) : null,
+  };
+}

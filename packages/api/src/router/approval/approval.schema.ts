@@ -1,0 +1,28 @@
+import { z } from "zod";
+
+/** inbox: waiting for me · open: every pending request · decided: closed ones · mine: ones I asked for. */
+export const APPROVAL_VIEWS = ["inbox", "open", "decided", "mine"] as const;
+export type TApprovalView = (typeof APPROVAL_VIEWS)[number];
+
+export const ZApprovalStatus = z.enum(["PENDING", "APPROVED", "REJECTED", "EXPIRED", "CANCELLED"]);
+
+export const ZListApprovalsInput = z.object({
+  view: z.enum(APPROVAL_VIEWS).default("inbox"),
+  status: ZApprovalStatus.optional(),
+  page: z.number().int().min(1).default(1),
+  pageSize: z.number().int().min(1).max(200).default(50),
+});
+
+export const ZApprovalId = z.object({ id: z.string().min(1, "Which request?") });
+
+export const ZDecideInput = z
+  .object({
+    id: z.string().min(1, "Which request?"),
+    verdict: z.enum(["APPROVE", "REJECT"], { message: "Approve or reject." }),
+    comment: z.string().trim().max(2_000, "Keep the comment under 2,000 characters.").optional(),
+  })
+  .refine((v) => v.verdict === "APPROVE" || (v.comment ?? "").length > 0, {
+    message: "Say why you reject it: the comment goes to the requester.",
+    path: ["comment"],
+  });
+export type TDecideFormInput = z.input<typeof ZDecideInput>;

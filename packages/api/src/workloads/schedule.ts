@@ -1,0 +1,179 @@
+import type { PlacementDecision, Prisma } from "@switchyard/db";
+import type { TCandidate } from "@switchyard/placement";
+import { AppError } from "../errors.ts";
+import { requestApprovalIfNeeded } from "../governance/approval-gate.ts";
+import { auditedTransaction, type TActor, type TAudit, type TMutationContext } from "../lib/audited.ts";
+import { holdGpus } from "./allocations.ts";
+import { transitionWorkload } from "./transitions.ts";
+
+type TStoredCandidates = { candidates: TCandidate[] };
+
+export type TScheduleInput = {
+  id: string;
+  decisionId: string;
+  override?: { siteId: string; reason: string };
+  /** The site batch placement chose for this workload among several; not an override. */
+  batchSiteId?: string;
+};
+
+export type TScheduleResult =
+  | { state: "SCHEDULED"; siteId: string; gpus: number; approvalRequestId: null }
+  | { state: "AWAITING_APPROVAL"; siteId: string; gpus: 0; approvalRequestId: string };
+
+/** The decision to act on, if it is still the current one for this workload. */
+export async function currentDecision(tx: Prisma.TransactionClient, workloadId: string, decisionId: string) {
+  const decision = await tx.placementDecision.findUnique({ where: { id: decisionId } });
+  if (!decision || decision.workloadId !== workloadId)
+    throw new AppError("NOT_FOUND", `decision ${decisionId} not for ${workloadId}`, {
+      userMessage: "This placement decision does not exist.",
+    });
+  if (decision.status !== "PROPOSED") {
+    throw new AppError("CONFLICT", `decision ${decision.id} is ${decision.status}`, {
+      userMessage: "This decision is no longer current; place the workload again.",
+    });
+  }
+  return decision;
+}
+
+/** The engine's candidate at a site, from the stored decision. */
+export function candidateAt(decision: PlacementDecision, siteId: string): TCandidate | undefined {
+  return (decision.candidates as unknown as TStoredCandidates).candidates.find((c) => c.siteId === siteId);
+}
+
+/**
+ * Schedules a PENDING workload at the recommendation, at another feasible site with a reason
+ * (an override), or where batch placement put it. When a governance rule applies, nothing is
+ * held yet: the workload waits in AWAITING_APPROVAL with an approval request (see
+ * governance/approval-gate.ts) and is scheduled when the request is approved.
+ */
+export async function scheduleWorkload(
+  ctx: TMutationContext<TActor>,
+  input: TScheduleInput,
+): Promise<TScheduleResult> {
+  const now = new Date();
+  return auditedTransaction(ctx, async (tx, audit) => {
+    const workload = await tx.workload.findUnique({ where: { id: input.id }, select: { state: true } });
+    if (workload && workload.state !== "PENDING")
+      throw new AppError("CONFLICT", `workload ${input.id} is ${workload.state}`, {
+        userMessage: `Only a PENDING workload can be scheduled; this one is ${workload.state}.`,
+      });
+    const decision = await currentDecision(tx, input.id, input.decisionId);
+    const candidates = (decision.candidates as unknown as TStoredCandidates).candidates;
+    const wanted = input.override?.siteId ?? input.batchSiteId;
+    const chosen =
+      (wanted ? candidates.find((c) => c.siteId === wanted) : undefined) ??
+      (input.override ? undefined : candidates[0]);
+    if (!chosen) {
+      throw new AppError("INVALID_REQUEST", "no feasible candidate", {
+        userMessage: input.override
+          ? "The engine did not find that site feasible; choose one of the candidates."
+          : "No site can run this workload now.",
+        field: input.override ? "override.siteId" : undefined,
+      });
+    }
+    const isOverride = Boolean(input.override) && chosen.siteId !== decision.recommendedSiteId;
+    const overrideReason = isOverride ? (input.override?.reason ?? "") : null;
+    const request = await requestApprovalIfNeeded(tx, audit, {
+      actor: ctx.user,
+      workloadId: input.id,
+      decision,
+      chosen,
+      overrideReason,
+      now,
+    });
+    if (request)
+      return { state: "AWAITING_APPROVAL", siteId: chosen.siteId, gpus: 0, approvalRequestId: request.id };
+    const gpus = await commitSchedule(tx, audit, {
+      workloadId: input.id,
+      decision,
+      chosen,
+      overrideReason,
+      decidedById: ctx.user.id,
+      now,
+    });
+    return { state: "SCHEDULED", siteId: chosen.siteId, gpus, approvalRequestId: null };
+  });
+}
+
+/**
+ * Takes the GPUs of the chosen candidate and moves the workload to SCHEDULED, inside the
+ * caller's transaction: the decision is accepted (or marked overridden), and copies of
+ * datasets the site lacks are recorded as transfers. Returns the GPUs held.
+ */
+export async function commitSchedule(
+  tx: Prisma.TransactionClient,
+  audit: TAudit,
+  s: {
+    workloadId: string;
+    decision: PlacementDecision;
+    chosen: TCandidate;
+    overrideReason: string | null;
+    decidedById: string | null;
+    /** Who approved it, when it waited for approval. */
+    approvedBy?: string[];
+    now: Date;
+  },
+): Promise<number> {
+  const { decision, chosen } = s;
+  const isOverride = s.overrideReason !== null;
+  await holdGpus(
+    tx,
+    s.workloadId,
+    chosen.nodes.map((n) => ({ nodeId: n.nodeId, gpus: n.gpus })),
+    decision.id,
+  );
+  const approved = s.approvedBy?.length ? `; approved by ${s.approvedBy.join(", ")}` : "";
+  await transitionWorkload(tx, audit, {
+    workloadId: s.workloadId,
+    to: "SCHEDULED",
+    actorId: s.decidedById,
+    reason: `${scheduleReason(chosen.siteName, s.overrideReason, chosen.siteId === decision.recommendedSiteId)}${approved}${waitsFor(chosen.cost.transfers.length)}`,
+    now: s.now,
+  });
+  await tx.workload.update({ where: { id: s.workloadId }, data: { siteId: chosen.siteId } });
+  await tx.placementDecision.update({
+    where: { id: decision.id },
+    data: {
+      status: isOverride ? "OVERRIDDEN" : "ACCEPTED",
+      chosenSiteId: chosen.siteId,
+      overrideReason: s.overrideReason,
+      decidedById: s.decidedById,
+      decidedAt: s.now,
+    },
+  });
+  for (const transfer of chosen.cost.transfers) {
+    await tx.dataTransfer.create({
+      data: {
+        datasetId: transfer.datasetId,
+        workloadId: s.workloadId,
+        sourceSiteId: transfer.fromSiteId,
+        destinationSiteId: chosen.siteId,
+        bytes: BigInt(Math.round(transfer.bytes)),
+        costUsd: transfer.egressUsd,
+        etaSeconds: Math.round(transfer.hours * 3_600),
+      },
+    });
+  }
+  if (isOverride) {
+    await audit({
+      action: "placement.override",
+      objectType: "PlacementDecision",
+      objectId: decision.id,
+      before: { recommended: decision.recommendedSiteId },
+      after: { chosen: chosen.siteId, reason: s.overrideReason },
+    });
+  }
+  return chosen.nodes.reduce((sum, n) => sum + n.gpus, 0);
+}
+
+function scheduleReason(siteName: string, overrideReason: string | null, isRecommended: boolean) {
+  if (overrideReason !== null)
+    return `scheduled at ${siteName} instead of the recommendation: ${overrideReason}`;
+  return isRecommended
+    ? `scheduled at ${siteName} as recommended`
+    : `scheduled at ${siteName}, where batch placement put it with the other pending work`;
+}
+
+function waitsFor(copies: number) {
+  return copies === 0 ? "" : `; waiting for ${copies} dataset cop${copies === 1 ? "y" : "ies"}`;
+}
