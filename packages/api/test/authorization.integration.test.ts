@@ -16,6 +16,14 @@ const AUDIT_READERS: TRole[] = ["ADMIN", "PLATFORM_ENGINEER", "DATA_STEWARD"];
 const SUBMITTERS: TRole[] = ["ADMIN", "PLATFORM_ENGINEER", "ML_ENGINEER"];
 
 const MATRIX: Record<string, { allowed: readonly TRole[]; input?: unknown }> = {
+  "approval.byId": { allowed: ALL, input: { id: "approval-nowhere" } },
+  // No such request: the deciders get past authorisation to NOT_FOUND; a viewer never decides.
+  "approval.decide": {
+    allowed: ["ADMIN", "PLATFORM_ENGINEER", "DATA_STEWARD", "ML_ENGINEER"],
+    input: { id: "approval-nowhere", verdict: "APPROVE" },
+  },
+  "approval.inboxCount": { allowed: ALL },
+  "approval.list": { allowed: ALL, input: {} },
   "audit.list": { allowed: AUDIT_READERS, input: {} },
   "audit.verify": { allowed: AUDIT_READERS },
   "catalog.import": { allowed: EDITORS, input: { csv: "provider\n" } },

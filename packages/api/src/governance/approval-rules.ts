@@ -106,7 +106,7 @@ export function planApprovals(rules: readonly TRule[], facts: TPlacementFacts): 
           ...base,
           approverKind: "ROLE",
           approverRole: rule.approverRole,
-          datasetId: null,
+          datasetId: match.dataset?.id ?? null,
           reason: match.reason,
         });
       } else if (match.dataset && match.dataset.stewardIds.length > 0) {

@@ -15,10 +15,10 @@ export async function enqueueWebhookEvent(
   data: Record<string, unknown>,
   now: Date = new Date(),
 ): Promise<number> {
-  const hooks = await tx.webhook.findMany({
-    where: { enabled: true, OR: [{ events: { isEmpty: true } }, { events: { has: event } }] },
-    select: { id: true },
-  });
+  // Filtered here rather than in SQL: an unset list is NULL in the column, [] in the client.
+  const hooks = (
+    await tx.webhook.findMany({ where: { enabled: true }, select: { id: true, events: true } })
+  ).filter((hook) => hook.events.length === 0 || hook.events.includes(event));
   if (hooks.length === 0) return 0;
   const payload = JSON.parse(JSON.stringify({ type: event, occurredAt: now.toISOString(), data }));
   await tx.webhookDelivery.createMany({
