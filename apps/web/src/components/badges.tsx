@@ -31,6 +31,8 @@ const STATUS_TONE: Record<string, string> = {
   AVAILABLE: "var(--color-status-ok)",
   SYNCING: "var(--color-status-run)",
   SUCCEEDED: "var(--color-status-ok)",
+  APPROVED: "var(--color-status-ok)",
+  EXPIRED: "var(--color-status-idle)",
   CORDONED: "var(--color-status-warn)",
   DRAINING: "var(--color-status-warn)",
   MAINTENANCE: "var(--color-status-warn)",

@@ -404,6 +404,10 @@ export async function getWorkloadOrThrow(prisma: PrismaClient, user: TSessionUse
         },
       },
       decisions: { orderBy: { createdAt: "desc" }, take: 1 },
+      approvals: {
+        orderBy: { createdAt: "desc" },
+        select: { id: true, status: true, summary: true, createdAt: true, decidedAt: true, expiresAt: true },
+      },
     },
   });
   const scope = await teamScope(prisma, user);

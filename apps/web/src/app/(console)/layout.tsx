@@ -6,12 +6,14 @@ import { Sidebar } from "~/components/sidebar";
 import { ThemeToggle } from "~/components/theme-toggle";
 import { UserMenu } from "~/components/user-menu";
 import { getSessionUser } from "~/server/auth";
+import { getServerApi } from "~/server/trpc";
 
 export const dynamic = "force-dynamic";
 
 export default async function ConsoleLayout({ children }: { children: ReactNode }) {
   const user = await getSessionUser();
   if (!user) redirect("/signin");
+  const inboxCount = await (await getServerApi()).approval.inboxCount();
   return (
     <div className="grid min-h-screen grid-cols-[13rem_1fr]">
       <aside className="sticky top-0 h-screen border-r border-border bg-surface">
@@ -19,7 +21,7 @@ export default async function ConsoleLayout({ children }: { children: ReactNode 
           <Waypoints className="size-5 text-accent" aria-hidden />
           Switchyard
         </Link>
-        <Sidebar />
+        <Sidebar inboxCount={inboxCount} />
       </aside>
       <div className="min-w-0">
         <header className="sticky top-0 z-10 flex h-12 items-center justify-end gap-2 border-b border-border bg-surface/90 px-5 backdrop-blur">

@@ -1,21 +1,24 @@
-import { ShieldCheck } from "lucide-react";
 import type { Metadata } from "next";
-import { EmptyState } from "~/components/empty-state";
+import { Suspense } from "react";
+import { ApprovalsTable } from "~/components/approval/approvals-table";
 import { PageHeader } from "~/components/page-header";
+import { getSessionUser } from "~/server/auth";
 
 export const metadata: Metadata = { title: "Approvals" };
 
-export default function ApprovalsPage() {
+export default async function ApprovalsPage() {
+  const user = await getSessionUser();
+  // Approvers land on what waits for them; everyone else on the requests they can follow.
+  const defaultView = user?.role === "ML_ENGINEER" ? "mine" : user?.role === "VIEWER" ? "open" : "inbox";
   return (
     <>
       <PageHeader
-        title="Approvals inbox"
-        description="Requests waiting for you: workloads that read regulated data, cross-border copies, spend over a threshold."
+        title="Approvals"
+        description="Placements that touch regulated data, cross a border, spend over a threshold or override the engine wait here for their approvers."
       />
-      <EmptyState icon={ShieldCheck} title="Not available yet">
-        The approvals inbox arrives with the governance work. Policy rules are already stored, and nothing is
-        waiting on this page yet.
-      </EmptyState>
+      <Suspense fallback={<p className="text-sm text-muted">Loading approval requests…</p>}>
+        <ApprovalsTable defaultView={defaultView} />
+      </Suspense>
     </>
   );
 }

@@ -5,6 +5,7 @@ import { DecisionExplanation } from "~/components/workload/decision-explanation"
 import { TransferActions } from "~/components/workload/transfer-actions";
 import { WorkloadActions } from "~/components/workload/workload-actions";
 import { formatInt, formatUsd } from "~/lib/format";
+import { formatDateTime } from "~/lib/format-time";
 import { isEstateEditor } from "~/lib/roles";
 import { getSessionUser } from "~/server/auth";
 import { getServerApi } from "~/server/trpc";
@@ -48,6 +49,30 @@ export default async function WorkloadPage({ params }: { params: Promise<{ id: s
       <div className="grid gap-5 xl:grid-cols-[2fr_1fr]">
         <div className="flex flex-col gap-5">
           <WorkloadActions workload={w} />
+          {w.approvals.length > 0 ? (
+            <section className="rounded-lg border border-border bg-surface p-4" aria-labelledby="approvals">
+              <h2 id="approvals" className="mb-2 text-sm font-semibold">
+                Approvals
+              </h2>
+              <ul className="flex flex-col gap-2 text-sm" data-testid="workload-approvals">
+                {w.approvals.map((a) => (
+                  <li key={a.id} className="flex flex-wrap items-center gap-2">
+                    <StatusBadge status={a.status} />
+                    <Link href={`/approvals/${a.id}`} className="hover:underline">
+                      {a.summary.split(": ").slice(1).join(": ") || a.summary}
+                    </Link>
+                    <span className="text-xs text-muted">
+                      {a.status === "PENDING"
+                        ? `expires ${formatDateTime(a.expiresAt)}`
+                        : a.decidedAt
+                          ? formatDateTime(a.decidedAt)
+                          : ""}
+                    </span>
+                  </li>
+                ))}
+              </ul>
+            </section>
+          ) : null}
           {w.decision ? (
             <DecisionExplanation decision={w.decision} />
           ) : (
