@@ -49,6 +49,11 @@ export function setupDatabase(env) {
     env,
     failMessage: "database set-up failed (see the line above)",
   });
+  // The demo's approvals go through the real services, which live above the database package.
+  run(process.execPath, [TSX_BIN, join(ROOT, "packages/api/src/demo/cli.ts")], {
+    env,
+    failMessage: "demo activity failed (see the line above)",
+  });
 }
 
 function* sourceFiles(dir) {

@@ -55,7 +55,7 @@ describe.each(await testDbKinds())("approvals [%s]", (kind) => {
   async function submitAndSchedule(
     who: TSessionUser,
     spec: Partial<TSpecInput>,
-    override?: (candidates: { siteId: string; rank: number }[]) => string,
+    override?: (candidates: readonly { siteId: string; rank: number }[]) => string,
   ) {
     const { id } = await as(who).workload.submit({ spec: { ...SPEC, ...spec } });
     const w = await as(who).workload.byId({ id });

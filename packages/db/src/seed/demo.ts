@@ -425,9 +425,10 @@ export const WORKLOADS: {
     kind: "FINE_TUNING",
     team: "applied-ml",
     submittedBy: "engineer",
-    state: "AWAITING_APPROVAL",
-    path: ["PENDING", "AWAITING_APPROVAL"],
-    reason: "reads REGULATED dataset eu-support-transcripts (GDPR): steward approval required",
+    // Placed and sent for approval by the demo activity (packages/api/src/demo), through the
+    // real services, so that its request carries a real placement explanation.
+    state: "PENDING",
+    path: ["PENDING"],
     gpu: { nodes: 1, gpusPerNode: 8 },
     gpuModels: ["H100", "A100-80GB"],
     hours: 18,

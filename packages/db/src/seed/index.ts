@@ -65,6 +65,7 @@ export async function seedDemo(db: Db, options: { catalogPath?: string } = {}): 
       const datasets = await seedDatasets(tx);
       const workloads = await seedWorkloads(tx);
       await seedPolicies(tx);
+      await seedPastApprovals(tx);
       const summary = { ...counts, datasets, workloads, users: DEMO_USERS.length };
       await appendAuditEvent(tx, {
         actorLabel: "system:seed",
@@ -311,6 +312,55 @@ async function allocate(
     await tx.allocation.create({ data: { workloadId, nodeId: node.id, gpus: gpusPerNode } });
     await tx.gpuNode.update({ where: { id: node.id }, data: { gpuAllocated: { increment: gpusPerNode } } });
   }
+}
+
+/**
+ * The approval the running claims-risk-model went through, as history: the steward approved
+ * it under version 1 of the regulated-data rule. (Requests that are still open are made by
+ * the demo activity in packages/api, through the real placement and approval services.)
+ */
+async function seedPastApprovals(tx: TTx) {
+  const workload = await tx.workload.findUniqueOrThrow({
+    where: { id: "workload-claims-risk-model" },
+    select: { createdAt: true, estimatedHours: true, gpuCount: true },
+  });
+  const askedAt = new Date(workload.createdAt.getTime() + 300_000);
+  const decidedAt = new Date(askedAt.getTime() + 300_000);
+  await tx.approvalRequest.create({
+    data: {
+      id: "approval-claims-risk-model",
+      kind: "WORKLOAD_PLACEMENT",
+      status: "APPROVED",
+      workloadId: "workload-claims-risk-model",
+      requestedById: "user-engineer",
+      summary:
+        "claims-risk-model at Ashburn DC (on-prem) (US): reads REGULATED dataset Insurance claims 2025",
+      siteId: "site-dc-ashburn",
+      expiresAt: new Date(askedAt.getTime() + 72 * 3_600_000),
+      decidedAt,
+      createdAt: askedAt,
+      steps: {
+        create: {
+          order: 1,
+          policyId: "policy-regulated-data-v1",
+          approverKind: "DATASET_STEWARDS",
+          datasetId: "dataset-claims-2025",
+          requiredApprovals: 1,
+          reason: "reads REGULATED dataset Insurance claims 2025",
+          status: "APPROVED",
+          createdAt: askedAt,
+          decisions: {
+            create: {
+              deciderId: "user-steward",
+              verdict: "APPROVE",
+              comment: "HIPAA-certified on-prem site in the US, as the residency requires. Approved.",
+              createdAt: decidedAt,
+            },
+          },
+        },
+      },
+    },
+  });
 }
 
 async function seedPolicies(tx: TTx) {

@@ -1,0 +1,68 @@
+import { verifyAuditChain } from "@switchyard/db";
+import { seedDemo } from "@switchyard/db/seed";
+import { createTestDb, type TTestDb, testDbKinds } from "@switchyard/db/testing";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { seedDemoActivity } from "../src/demo/activity.ts";
+import { appRouter } from "../src/root.ts";
+import { createCallerFactory, createInnerContext } from "../src/trpc.ts";
+import { USERS } from "./helpers.ts";
+
+const createCaller = createCallerFactory(appRouter);
+
+describe.each(await testDbKinds())("demo governance activity [%s]", (kind) => {
+  let t: TTestDb;
+  const as = (user: (typeof USERS)[keyof typeof USERS]) =>
+    createCaller(createInnerContext({ prisma: t.db.prisma, user }));
+
+  beforeAll(async () => {
+    t = await createTestDb(kind);
+    await seedDemo(t.db);
+    expect(await seedDemoActivity(t.db.prisma)).toEqual({ ran: true });
+  });
+  afterAll(() => t.cleanup());
+
+  it("leaves requests waiting for the steward and the admin, made by the real placement", async () => {
+    const stewardInbox = await as(USERS.steward).approval.list({ view: "inbox" });
+    expect(stewardInbox.rows.map((r) => r.workload?.name).sort()).toEqual([
+      "claims-anomaly-scan",
+      "eu-support-assistant-ft",
+    ]);
+    expect(await as(USERS.steward).approval.inboxCount()).toBe(2);
+    const eu = stewardInbox.rows.find((r) => r.workload?.name === "eu-support-assistant-ft");
+    expect(eu?.site?.jurisdiction).toBe("EU");
+    const view = await as(USERS.steward).approval.byId({ id: eu?.id ?? "" });
+    expect(view.decision?.feasible).toBe(true);
+    expect(view.decision?.candidates.candidates[0]?.siteId).toBe(view.siteId);
+    expect(
+      (await as(USERS.admin).approval.list({ view: "inbox" })).rows.map((r) => r.workload?.name),
+    ).toEqual(["embedding-refresh-eu"]);
+  });
+
+  it("shows decided requests: one approved and scheduled, one rejected with its comment", async () => {
+    const decided = await as(USERS.engineer).approval.list({ view: "decided" });
+    const byName = new Map(decided.rows.map((r) => [r.workload?.name, r]));
+    expect(byName.get("claims-cohort-eval")?.status).toBe("APPROVED");
+    expect(byName.get("claims-export-sandbox")?.status).toBe("REJECTED");
+    expect(byName.get("claims-risk-model")?.status).toBe("APPROVED");
+    const approved = await as(USERS.engineer).workload.byId({
+      id: byName.get("claims-cohort-eval")?.workload?.id ?? "",
+    });
+    expect(approved.state).toBe("SCHEDULED");
+    const rejected = await as(USERS.engineer).workload.byId({
+      id: byName.get("claims-export-sandbox")?.workload?.id ?? "",
+    });
+    expect(rejected.state).toBe("REJECTED");
+    expect(rejected.stateReason).toContain("de-identified extract");
+  });
+
+  it("runs once, and leaves an audit chain that verifies", async () => {
+    expect(await seedDemoActivity(t.db.prisma)).toEqual({
+      ran: false,
+      reason: "the demo activity has run already",
+    });
+    expect(
+      await t.db.prisma.auditEvent.count({ where: { actorLabel: "steward@switchyard.demo" } }),
+    ).toBeGreaterThan(0);
+    expect((await verifyAuditChain(t.db.prisma)).ok).toBe(true);
+  });
+});
