@@ -2,9 +2,11 @@ import { approvalRouter } from "./router/approval/router.ts";
 import { auditRouter } from "./router/audit/router.ts";
 import { catalogRouter } from "./router/catalog/router.ts";
 import { datasetRouter } from "./router/dataset/router.ts";
+import { evidenceRouter } from "./router/evidence/router.ts";
 import { meRouter } from "./router/me.ts";
 import { nodeRouter } from "./router/node/router.ts";
 import { overviewRouter } from "./router/overview/router.ts";
+import { policyRouter } from "./router/policy/router.ts";
 import { siteRouter } from "./router/site/router.ts";
 import { teamRouter } from "./router/team/router.ts";
 import { workloadRouter } from "./router/workload/router.ts";
@@ -21,6 +23,8 @@ export const appRouter = createTRPCRouter({
   dataset: datasetRouter,
   team: teamRouter,
   workload: workloadRouter,
+  policy: policyRouter,
+  evidence: evidenceRouter,
 });
 
 export type AppRouter = typeof appRouter;

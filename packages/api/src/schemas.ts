@@ -27,6 +27,19 @@ export {
 } from "./router/node/list-nodes.schema.ts";
 export { type TNodeInput, ZNodeId, ZNodeInput, ZNodeSelection } from "./router/node/node.schema.ts";
 export {
+  APPROVER_KINDS,
+  MAX_THRESHOLD_USD,
+  POLICY_KINDS,
+  STEWARD_POLICY_KINDS,
+  type TCreatePolicyInput,
+  type TPolicyKind,
+  type TPolicyRule,
+  type TUpdatePolicyInput,
+  ZCreatePolicyInput,
+  ZPolicyKey,
+  ZUpdatePolicyInput,
+} from "./router/policy/policy.schema.ts";
+export {
   SITE_KINDS,
   SITE_SORT_KEYS,
   SITE_STATUSES,

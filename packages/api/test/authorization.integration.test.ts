@@ -41,6 +41,8 @@ const MATRIX: Record<string, { allowed: readonly TRole[]; input?: unknown }> = {
   "dataset.list": { allowed: ALL, input: {} },
   "dataset.options": { allowed: ALL },
   "dataset.replicaCandidates": { allowed: ALL, input: { id: "dataset-claims-2025" } },
+  // Reads only; the workload is in the ML engineer's team, so every role gets the record.
+  "evidence.workload": { allowed: ALL, input: { id: "workload-code-model-sft" } },
   "me.get": { allowed: ALL },
   "node.byId": { allowed: ALL, input: { id: "node-dc-ashburn-h100-001" } },
   "node.cordon": { allowed: EDITORS, input: { ids: ["node-nowhere"] } },
@@ -50,6 +52,11 @@ const MATRIX: Record<string, { allowed: readonly TRole[]; input?: unknown }> = {
   "node.list": { allowed: ALL, input: {} },
   "node.options": { allowed: ALL },
   "overview.get": { allowed: ALL },
+  "policy.list": { allowed: ALL },
+  "policy.history": { allowed: ALL, input: { key: "spend-over-25k" } },
+  // Empty inputs fail validation after the role check: nothing is written.
+  "policy.create": { allowed: ["ADMIN"], input: {} },
+  "policy.update": { allowed: ["ADMIN"], input: {} },
   "site.byId": { allowed: ALL, input: { id: "site-dc-ashburn" } },
   "site.create": { allowed: EDITORS, input: {} },
   "site.update": { allowed: EDITORS, input: {} },

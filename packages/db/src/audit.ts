@@ -95,6 +95,30 @@ export async function appendAuditEvent(tx: Prisma.TransactionClient, input: TAud
   });
 }
 
+type TStoredAuditEvent = Omit<TAuditHashed, "before" | "after"> & {
+  before: unknown;
+  after: unknown;
+  prevHash: string;
+  hash: string;
+};
+
+/** The hash a stored event should carry, chained after prevHash. */
+function recomputeHash(prevHash: string, event: TStoredAuditEvent): string {
+  return hashAuditEvent(prevHash, {
+    actorId: event.actorId,
+    actorLabel: event.actorLabel,
+    action: event.action,
+    objectType: event.objectType,
+    objectId: event.objectId,
+    before: event.before ?? null,
+    after: event.after ?? null,
+    requestId: event.requestId,
+    createdAt: event.createdAt,
+  });
+}
+
+const EDITED = "its content does not match its hash (the event was edited)";
+
 export type TAuditVerification =
   | { ok: true; checked: number }
   | { ok: false; checked: number; firstBroken: { seq: bigint; reason: string } };
@@ -128,24 +152,13 @@ export async function verifyAuditChain(
           },
         };
       }
-      const expected = hashAuditEvent(prevHash, {
-        actorId: event.actorId,
-        actorLabel: event.actorLabel,
-        action: event.action,
-        objectType: event.objectType,
-        objectId: event.objectId,
-        before: event.before ?? null,
-        after: event.after ?? null,
-        requestId: event.requestId,
-        createdAt: event.createdAt,
-      });
-      if (expected !== event.hash) {
+      if (recomputeHash(prevHash, event) !== event.hash) {
         return {
           ok: false,
           checked,
           firstBroken: {
             seq: event.seq,
-            reason: "its content does not match its hash (the event was edited)",
+            reason: EDITED,
           },
         };
       }
@@ -155,4 +168,52 @@ export async function verifyAuditChain(
     if (events.length < batchSize) return { ok: true, checked };
     after = events.at(-1)?.seq;
   }
+}
+
+export type TAuditEventsVerification = {
+  ok: boolean;
+  checked: number;
+  broken: { seq: bigint; reason: string }[];
+};
+
+/**
+ * Checks a few events where they sit in the chain, without walking all of it: each event's
+ * content against its hash, its link to the event before it, and the link of the event after
+ * it back to it (so an event edited together with its own hash is caught too). Two indexed
+ * lookups per event, whatever the chain's length. What it cannot see: an event of the same
+ * object deleted away from these; verifyAuditChain finds that.
+ */
+export async function verifyAuditEvents(
+  prisma: Pick<Prisma.TransactionClient, "auditEvent">,
+  seqs: bigint[],
+): Promise<TAuditEventsVerification> {
+  const events = await prisma.auditEvent.findMany({ where: { seq: { in: seqs } }, orderBy: { seq: "asc" } });
+  const broken: TAuditEventsVerification["broken"] = [];
+  for (const event of events) {
+    const [previous, next] = await Promise.all([
+      prisma.auditEvent.findFirst({
+        where: { seq: { lt: event.seq } },
+        orderBy: { seq: "desc" },
+        select: { hash: true },
+      }),
+      prisma.auditEvent.findFirst({
+        where: { seq: { gt: event.seq } },
+        orderBy: { seq: "asc" },
+        select: { prevHash: true },
+      }),
+    ]);
+    if (recomputeHash(event.prevHash, event) !== event.hash) broken.push({ seq: event.seq, reason: EDITED });
+    else if (event.prevHash !== (previous?.hash ?? AUDIT_GENESIS_HASH))
+      broken.push({
+        seq: event.seq,
+        reason:
+          "its link to the previous event is broken (an event before it was deleted, inserted or edited)",
+      });
+    else if (next && next.prevHash !== event.hash)
+      broken.push({
+        seq: event.seq,
+        reason: "the event after it does not link to it (it was replaced, or the event after it deleted)",
+      });
+  }
+  return { ok: broken.length === 0, checked: events.length, broken };
 }

@@ -3,9 +3,11 @@ export {
   appendAuditEvent,
   canonicalJson,
   hashAuditEvent,
+  type TAuditEventsVerification,
   type TAuditInput,
   type TAuditVerification,
   verifyAuditChain,
+  verifyAuditEvents,
 } from "./audit.ts";
 export { createDb, type Db, getDb, getPrisma } from "./client.ts";
 export {

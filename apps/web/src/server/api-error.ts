@@ -1,9 +1,22 @@
 import "server-only";
 import { AppError, ERROR_CODE_MAP } from "@switchyard/api";
+import { TRPCError } from "@trpc/server";
+import { getHTTPStatusCodeFromError } from "@trpc/server/http";
 import { ZodError } from "zod";
 
-/** One mapping from thrown errors to REST responses: 422 for bad input, AppError codes, else 500. */
-export function handleApiError(error: unknown): Response {
+/**
+ * One mapping from thrown errors to REST responses: 422 for bad input, AppError codes, else
+ * 500. A procedure called from a route throws a TRPCError wrapping the AppError or ZodError.
+ */
+export function handleApiError(thrown: unknown): Response {
+  const error = thrown instanceof TRPCError && thrown.cause ? unwrap(thrown) : thrown;
+  if (error instanceof TRPCError) {
+    // Refused by a middleware (sign-in, role): no domain error underneath.
+    return Response.json(
+      { error: { code: error.code, message: error.message } },
+      { status: getHTTPStatusCodeFromError(error) },
+    );
+  }
   if (error instanceof ZodError) {
     const fields: Record<string, string[]> = {};
     for (const issue of error.issues) {
@@ -35,4 +48,8 @@ export function handleApiError(error: unknown): Response {
     { error: { code: "INTERNAL", message: "Something went wrong on the server." } },
     { status: 500 },
   );
+}
+
+function unwrap(error: TRPCError): unknown {
+  return error.cause instanceof AppError || error.cause instanceof ZodError ? error.cause : error;
 }

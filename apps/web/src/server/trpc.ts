@@ -1,5 +1,6 @@
 import "server-only";
 import { appRouter, createCallerFactory, createInnerContext } from "@switchyard/api";
+import type { TSessionUser } from "@switchyard/api/session";
 import { getPrisma } from "@switchyard/db";
 import { redirect } from "next/navigation";
 import { cache } from "react";
@@ -16,3 +17,11 @@ export const getServerApi = cache(async () => {
   if (!user) redirect("/signin");
   return createCaller(createInnerContext({ prisma, user }));
 });
+
+/**
+ * The same procedures for a route handler, as the given user: REST routes that wrap a
+ * procedure call it through here so they get exactly the procedure's authorisation.
+ */
+export async function createServerCaller(user: TSessionUser) {
+  return createCaller(createInnerContext({ prisma: await getPrisma(), user }));
+}

@@ -375,6 +375,33 @@ export async function listWorkloads(prisma: PrismaClient, user: TSessionUser, in
   return toPage(rows, total, input);
 }
 
+/**
+ * A workload outside the user's teams is reported as missing, not forbidden: whether it
+ * exists is not theirs to know. Every read of one workload goes through here.
+ */
+function assertVisible<T extends { teamId: string }>(
+  workload: T | null,
+  scope: string[] | null,
+  id: string,
+  user: TSessionUser,
+): asserts workload is T {
+  if (!workload || (scope && !scope.includes(workload.teamId))) {
+    throw new AppError("NOT_FOUND", `workload ${id} not visible to ${user.email}`, {
+      userMessage: "This workload does not exist.",
+    });
+  }
+}
+
+/** The workload's id and name if the user may see it (as workload.byId would show it), else NOT_FOUND. */
+export async function getVisibleWorkloadOrThrow(prisma: PrismaClient, user: TSessionUser, id: string) {
+  const [workload, scope] = await Promise.all([
+    prisma.workload.findUnique({ where: { id }, select: { id: true, name: true, teamId: true } }),
+    teamScope(prisma, user),
+  ]);
+  assertVisible(workload, scope, id, user);
+  return workload;
+}
+
 export async function getWorkloadOrThrow(prisma: PrismaClient, user: TSessionUser, id: string) {
   const workload = await prisma.workload.findUnique({
     where: { id },
@@ -410,12 +437,7 @@ export async function getWorkloadOrThrow(prisma: PrismaClient, user: TSessionUse
       },
     },
   });
-  const scope = await teamScope(prisma, user);
-  if (!workload || (scope && !scope.includes(workload.teamId))) {
-    throw new AppError("NOT_FOUND", `workload ${id} not visible to ${user.email}`, {
-      userMessage: "This workload does not exist.",
-    });
-  }
+  assertVisible(workload, await teamScope(prisma, user), id, user);
   const { decisions, ...rest } = workload;
   const decision = decisions[0];
   return {

@@ -2,6 +2,7 @@ import type { Metadata } from "next";
 import Link from "next/link";
 import { KindBadge, StatusBadge } from "~/components/badges";
 import { DecisionExplanation } from "~/components/workload/decision-explanation";
+import { EvidenceLinks } from "~/components/workload/evidence-links";
 import { TransferActions } from "~/components/workload/transfer-actions";
 import { WorkloadActions } from "~/components/workload/workload-actions";
 import { formatInt, formatUsd } from "~/lib/format";
@@ -21,29 +22,32 @@ export default async function WorkloadPage({ params }: { params: Promise<{ id: s
 
   return (
     <>
-      <div className="mb-5">
-        <p className="text-xs text-muted">
-          <Link href="/workloads" className="hover:underline">
-            Workloads
-          </Link>{" "}
-          / {w.team.name}
-        </p>
-        <h1 className="mt-1 flex items-center gap-3 text-xl font-semibold tracking-tight">
-          {w.name} <StatusBadge status={w.state} />
-        </h1>
-        <p className="mt-1 text-sm text-muted">
-          {w.kind.replace("_", " ").toLowerCase()} · {gpus} of{" "}
-          {w.gpuModels.join(" / ") || `≥ ${w.minGpuMemoryGib} GiB`} · {w.estimatedHours} h · priority{" "}
-          {w.priority}
-          {w.preemptible ? " · preemptible" : ""}
-          {w.budgetUsd !== null ? ` · budget ${formatUsd(w.budgetUsd)}` : ""} · submitted by{" "}
-          {w.submittedBy.name}
-        </p>
-        {w.stateReason ? (
-          <p className="mt-1 text-sm" data-testid="state-reason">
-            {w.stateReason}
+      <div className="mb-5 flex flex-wrap items-start justify-between gap-3">
+        <div>
+          <p className="text-xs text-muted">
+            <Link href="/workloads" className="hover:underline">
+              Workloads
+            </Link>{" "}
+            / {w.team.name}
           </p>
-        ) : null}
+          <h1 className="mt-1 flex items-center gap-3 text-xl font-semibold tracking-tight">
+            {w.name} <StatusBadge status={w.state} />
+          </h1>
+          <p className="mt-1 text-sm text-muted">
+            {w.kind.replace("_", " ").toLowerCase()} · {gpus} of{" "}
+            {w.gpuModels.join(" / ") || `≥ ${w.minGpuMemoryGib} GiB`} · {w.estimatedHours} h · priority{" "}
+            {w.priority}
+            {w.preemptible ? " · preemptible" : ""}
+            {w.budgetUsd !== null ? ` · budget ${formatUsd(w.budgetUsd)}` : ""} · submitted by{" "}
+            {w.submittedBy.name}
+          </p>
+          {w.stateReason ? (
+            <p className="mt-1 text-sm" data-testid="state-reason">
+              {w.stateReason}
+            </p>
+          ) : null}
+        </div>
+        <EvidenceLinks workloadId={w.id} />
       </div>
 
       <div className="grid gap-5 xl:grid-cols-[2fr_1fr]">
