@@ -51,15 +51,3 @@ test("the console switches between light and dark", async ({ page }) => {
   await page.reload();
   await expect(html).toHaveClass(wasDark ? /^(?!.*dark)/ : /dark/);
 });
-
-test("pages that later work fills say so honestly", async ({ page }) => {
-  await signInAs(page, "viewer@switchyard.demo");
-  for (const [path, heading] of [
-    ["/settings", "Settings"],
-    ["/approvals", "Approvals inbox"],
-  ] as const) {
-    await page.goto(path);
-    await expect(page.getByRole("heading", { name: heading })).toBeVisible();
-    await expect(page.getByText("Not available yet")).toBeVisible();
-  }
-});

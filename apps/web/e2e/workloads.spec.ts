@@ -1,8 +1,9 @@
 import { expect, test } from "@playwright/test";
 import { signInAs } from "./helpers";
 
-test("an engineer submits a training job on a dataset, reads the explanation, schedules it and tracks it to success", async ({
+test("an engineer submits a job on regulated data, the steward approves it in the inbox, and it is scheduled and tracked to success", async ({
   page,
+  browser,
 }) => {
   const name = `claims-train-${Date.now().toString(36)}`;
   await signInAs(page, "engineer@switchyard.demo");
@@ -31,17 +32,44 @@ test("an engineer submits a training job on a dataset, reads the explanation, sc
     "outside the US residency of dataset Insurance claims 2025",
   );
 
+  // claims-2025 is REGULATED: scheduling asks its steward first.
   await page.getByRole("button", { name: "Schedule at Ashburn DC (on-prem)" }).click();
+  await expect(page.getByRole("heading", { name })).toContainText("awaiting approval");
+  await expect(page.getByTestId("state-reason")).toContainText(
+    "reads REGULATED dataset Insurance claims 2025",
+  );
+  await expect(page.getByTestId("workload-approvals")).toContainText("pending");
+
+  const stewardContext = await browser.newContext();
+  const steward = await stewardContext.newPage();
+  await signInAs(steward, "steward@switchyard.demo");
+  await expect(steward.getByTestId("nav-count-approvals")).toBeVisible();
+  await steward.getByRole("link", { name: /^Approvals/ }).click();
+  await steward.getByTestId("approvals-table").getByRole("link", { name }).click();
+  await expect(steward.getByTestId("approval-datasets")).toContainText("Insurance claims 2025");
+  await expect(steward.getByTestId("approval-datasets")).toContainText("REGULATED");
+  await expect(steward.getByTestId("approval-jurisdiction")).toContainText("US");
+  await expect(steward.getByTestId("approval-cost")).toContainText("$");
+  await expect(steward.getByTestId("decision-summary")).toContainText("sites fit");
+  await steward.getByLabel(/^Comment/).fill("HIPAA site in the US: approved.");
+  await steward.getByRole("button", { name: "Approve" }).click();
+  await expect(steward.getByRole("heading", { name: /Approval for/ })).toContainText("approved");
+  await expect(steward.getByTestId("approval-step")).toContainText("Approved by Sam Steward");
+  await stewardContext.close();
+
+  await page.reload();
   await expect(page.getByRole("heading", { name })).toContainText("scheduled");
+  await expect(page.getByTestId("state-reason")).toContainText("approved by steward@switchyard.demo");
   await page.getByRole("button", { name: "Mark running" }).click();
   await expect(page.getByRole("heading", { name })).toContainText("running");
   await page.getByRole("button", { name: "Mark succeeded" }).click();
   await expect(page.getByRole("heading", { name })).toContainText("succeeded");
 
   const events = page.getByTestId("timeline-event");
-  await expect(events).toHaveCount(4);
-  await expect(events.nth(1)).toContainText("scheduled at Ashburn DC (on-prem) as recommended");
-  await expect(events.nth(3)).toContainText("Eli Engineer");
+  await expect(events).toHaveCount(5);
+  await expect(events.nth(1)).toContainText("waiting for approval");
+  await expect(events.nth(2)).toContainText("scheduled at Ashburn DC (on-prem) as recommended");
+  await expect(events.nth(4)).toContainText("Eli Engineer");
 
   await page.goto(`/workloads?q=${name}`);
   await expect(page.getByTestId("workload-row")).toHaveCount(1);
