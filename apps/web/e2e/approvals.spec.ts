@@ -36,11 +36,12 @@ test("the steward rejects a request with a comment, and the engineer reads it on
     .getByRole("heading", { name: /Approval for/ })
     .getByRole("link")
     .click();
-  await expect(page.getByRole("heading", { name: "claims-anomaly-scan" })).toContainText("rejected");
-  await expect(page.getByTestId("state-reason")).toContainText(
+  await expect(engineer.getByRole("heading", { name: "claims-anomaly-scan" })).toContainText("rejected");
+  await expect(engineer.getByTestId("state-reason")).toContainText(
     "Anomaly scans run on the de-identified extract.",
   );
-  await expect(page.getByTestId("state-reason")).toContainText("steward@switchyard.demo");
+  await expect(engineer.getByTestId("state-reason")).toContainText("steward@switchyard.demo");
+  await engineerContext.close();
 });
 
 test("an approver cannot decide what is not theirs, and a viewer only follows", async ({ page }) => {
@@ -51,5 +52,13 @@ test("an approver cannot decide what is not theirs, and a viewer only follows", 
   await expect(page.getByTestId("cannot-decide")).toContainText(
     "You asked for this; someone else must decide it.",
   );
+  await expect(page.getByRole("button", { name: "Approve" })).toHaveCount(0);
+
+  await signInAs(page, "viewer@switchyard.demo");
+  await expect(page.getByTestId("nav-count-approvals")).toHaveCount(0);
+  await page.goto("/approvals");
+  await expect(page.getByRole("tab", { name: "All pending" })).toHaveAttribute("aria-selected", "true");
+  await page.getByTestId("approvals-table").getByRole("link", { name: "eu-support-assistant-ft" }).click();
+  await expect(page.getByTestId("cannot-decide")).toContainText("Only a steward of");
   await expect(page.getByRole("button", { name: "Approve" })).toHaveCount(0);
 });

@@ -314,7 +314,7 @@ describe.each(await testDbKinds())("approvals [%s]", (kind) => {
       });
       expect(await errorOf(as(STEWARD).approval.decide({ id, verdict: "APPROVE" }))).toMatchObject({
         code: "FORBIDDEN",
-        message: "This step needs a admin.",
+        message: "This step needs an admin.",
       });
       expect((await errorOf(as(VIEWER).approval.decide({ id, verdict: "APPROVE" }))).code).toBe("FORBIDDEN");
       // Nobody else is an admin in the demo: the request stays pending, and cancelling closes it.
@@ -346,7 +346,7 @@ describe.each(await testDbKinds())("approvals [%s]", (kind) => {
         workloadState: null,
       });
       expect((await as(PLATFORM).workload.byId({ id })).stateReason).toMatch(
-        /^step 1 approved by steward@.*now waiting for a admin/,
+        /^step 1 approved by steward@.*now waiting for an admin/,
       );
       expect((await as(STEWARD).approval.list({ view: "inbox" })).rows.map((r) => r.id)).not.toContain(
         requestId,

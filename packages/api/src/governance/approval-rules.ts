@@ -140,7 +140,8 @@ export function describeApprovers(
   datasetName?: string,
 ) {
   if (step.approverKind === "DATASET_STEWARDS") return `a steward of ${datasetName ?? "the dataset"}`;
-  return `a ${(step.approverRole ?? "ADMIN").toLowerCase().replace("_", " ")}`;
+  const role = (step.approverRole ?? "ADMIN").toLowerCase().replace("_", " ");
+  return `${/^[aeiou]/.test(role) ? "an" : "a"} ${role}`;
 }
 
 /** What deciding a step depends on; plain data so the rule can be tested on its own. */
