@@ -44,7 +44,7 @@ test("the steward rejects a request with a comment, and the engineer reads it on
   await engineerContext.close();
 });
 
-test("an approver cannot decide what is not theirs, and a viewer only follows", async ({ page }) => {
+test("an approver cannot decide what is not theirs, and a viewer only follows", async ({ page, browser }) => {
   // The platform engineer's override waits for an admin; the platform engineer sees why they cannot decide it.
   await signInAs(page, "platform@switchyard.demo");
   await page.goto("/approvals?view=open");
@@ -54,11 +54,14 @@ test("an approver cannot decide what is not theirs, and a viewer only follows", 
   );
   await expect(page.getByRole("button", { name: "Approve" })).toHaveCount(0);
 
-  await signInAs(page, "viewer@switchyard.demo");
-  await expect(page.getByTestId("nav-count-approvals")).toHaveCount(0);
-  await page.goto("/approvals");
-  await expect(page.getByRole("tab", { name: "All pending" })).toHaveAttribute("aria-selected", "true");
-  await page.getByTestId("approvals-table").getByRole("link", { name: "eu-support-assistant-ft" }).click();
-  await expect(page.getByTestId("cannot-decide")).toContainText("Only a steward of");
-  await expect(page.getByRole("button", { name: "Approve" })).toHaveCount(0);
+  const viewerContext = await browser.newContext();
+  const viewer = await viewerContext.newPage();
+  await signInAs(viewer, "viewer@switchyard.demo");
+  await expect(viewer.getByTestId("nav-count-approvals")).toHaveCount(0);
+  await viewer.goto("/approvals");
+  await expect(viewer.getByRole("tab", { name: "All pending" })).toHaveAttribute("aria-selected", "true");
+  await viewer.getByTestId("approvals-table").getByRole("link", { name: "eu-support-assistant-ft" }).click();
+  await expect(viewer.getByTestId("cannot-decide")).toContainText("Only a steward of");
+  await expect(viewer.getByRole("button", { name: "Approve" })).toHaveCount(0);
+  await viewerContext.close();
 });
