@@ -2,6 +2,7 @@ import type { PrismaClient } from "@switchyard/db";
 import { initTRPC, TRPCError } from "@trpc/server";
 import superjson from "superjson";
 import { ZodError, z } from "zod";
+import { assertCanOperateWorkload } from "./auth/access.ts";
 import type { TRole, TSessionUser } from "./auth/session.ts";
 import { AppError, ERROR_CODE_MAP } from "./errors.ts";
 
@@ -101,3 +102,14 @@ export { z };
 
 /** Who may change the estate: sites, nodes, prices, quotas. */
 export const estateEditorProcedure = roleProcedure("ADMIN", "PLATFORM_ENGINEER");
+
+/**
+ * Changes to one workload, whose id is the input's `id`: its team's ML engineers, or the
+ * estate's operators (see auth/access.ts). Procedures add the rest of their input.
+ */
+export const workloadOperatorProcedure = protectedProcedure
+  .input(z.object({ id: z.string().min(1) }))
+  .use(async ({ ctx, input, next }) => {
+    await assertCanOperateWorkload(ctx.prisma, ctx.user, input.id);
+    return next();
+  });

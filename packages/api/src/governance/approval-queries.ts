@@ -1,9 +1,10 @@
 import type { ApprovalStatus, Prisma, PrismaClient } from "@switchyard/db";
+import { teamScope } from "../auth/access.ts";
 import type { TSessionUser } from "../auth/session.ts";
 import { AppError } from "../errors.ts";
 import { type TPage, toPage } from "../lib/pagination.ts";
 import type { TApprovalView } from "../router/approval/approval.schema.ts";
-import { decisionView, teamScope } from "../workloads/service.ts";
+import { decisionView } from "../workloads/service.ts";
 import { describeApprovers, mayDecide, type TMayDecide } from "./approval-rules.ts";
 
 /** Pending requests are few (hundreds at most); the inbox filters them in memory with mayDecide. */

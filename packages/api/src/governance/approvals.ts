@@ -1,10 +1,11 @@
 import type { Prisma, PrismaClient } from "@switchyard/db";
+import { teamScope } from "../auth/access.ts";
 import type { TSessionUser } from "../auth/session.ts";
 import { AppError } from "../errors.ts";
 import { auditedTransaction, type TActor, type TMutationContext } from "../lib/audited.ts";
 import { enqueueWebhookEvent } from "../webhooks/outbox.ts";
 import { candidateAt, commitSchedule, currentDecision, scheduleWorkload } from "../workloads/schedule.ts";
-import { placeWorkload, teamScope } from "../workloads/service.ts";
+import { placeWorkload } from "../workloads/service.ts";
 import { transitionWorkload } from "../workloads/transitions.ts";
 import { closePendingApprovals } from "./approval-gate.ts";
 import { describeApprovers, mayDecide, type TMayDecide } from "./approval-rules.ts";

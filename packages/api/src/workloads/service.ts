@@ -8,6 +8,7 @@ import {
   type TPlacementResult,
   type TPreparedSnapshot,
 } from "@switchyard/placement";
+import { assertMayUseTeam, teamScope } from "../auth/access.ts";
 import type { TSessionUser } from "../auth/session.ts";
 import { AppError } from "../errors.ts";
 import { closePendingApprovals } from "../governance/approval-gate.ts";
@@ -21,21 +22,6 @@ import { transitionWorkload } from "./transitions.ts";
 export { scheduleWorkload, type TScheduleInput, type TScheduleResult } from "./schedule.ts";
 
 export const ENGINE_VERSION = "placement/1";
-const SEES_EVERY_TEAM = new Set(["ADMIN", "PLATFORM_ENGINEER", "DATA_STEWARD", "VIEWER"]);
-
-/** Team ids the user may see and submit for: all for the roles that run the estate. */
-export async function teamScope(
-  prisma: Pick<PrismaClient, "membership">,
-  user: TSessionUser,
-): Promise<string[] | null> {
-  if (SEES_EVERY_TEAM.has(user.role)) return null;
-  const memberships = await prisma.membership.findMany({
-    where: { userId: user.id },
-    select: { teamId: true },
-  });
-  return memberships.map((m) => m.teamId);
-}
-
 function runEngine(
   snapshot: Parameters<typeof place>[0]["snapshot"],
   request: Parameters<typeof place>[0]["request"],
@@ -93,21 +79,6 @@ function previewSnapshot(prisma: PrismaClient): Promise<TPreparedSnapshot> {
 /** Where the workload would run now, and why not elsewhere; writes nothing (the form's live preview). */
 export async function previewPlacement(prisma: PrismaClient, spec: TWorkloadSpec) {
   return runEngine(await previewSnapshot(prisma), specToRequest(spec, "preview"));
-}
-
-async function assertMayUseTeam(prisma: PrismaClient, user: TSessionUser, teamId: string) {
-  const scope = await teamScope(prisma, user);
-  if (user.role === "VIEWER" || user.role === "DATA_STEWARD") {
-    throw new AppError("FORBIDDEN", `${user.role} cannot submit`, {
-      userMessage: "Your role cannot submit workloads.",
-    });
-  }
-  if (scope && !scope.includes(teamId)) {
-    throw new AppError("FORBIDDEN", `${user.email} not in team ${teamId}`, {
-      userMessage: "You can only submit workloads for your own teams.",
-      field: "spec.teamId",
-    });
-  }
 }
 
 /**
@@ -275,12 +246,14 @@ export async function placeWorkload(ctx: TMutationContext<TActor>, workloadId: s
   });
 }
 
-/** Start, finish, fail or cancel: the user- and API-driven steps of the lifecycle. */
+/**
+ * Start, finish, fail or cancel: the user- and API-driven steps of the lifecycle. Who may is
+ * checked by the procedure (workloadOperatorProcedure).
+ */
 export async function moveWorkload(
   ctx: TMutationContext,
   input: { id: string; to: "RUNNING" | "SUCCEEDED" | "FAILED" | "CANCELLED"; reason?: string },
 ) {
-  await assertCanOperate(ctx.prisma, ctx.user, input.id);
   const result = await auditedTransaction(ctx, async (tx, audit) => {
     if (input.to === "RUNNING") await assertDataArrived(tx, input.id);
     if (input.to === "CANCELLED") {
@@ -317,23 +290,6 @@ export async function moveWorkload(
 function defaultReason(to: string, email: string) {
   return `marked ${to.toLowerCase()} by ${email}`;
 }
-
-async function assertCanOperate(prisma: PrismaClient, user: TSessionUser, workloadId: string) {
-  const workload = await prisma.workload.findUnique({ where: { id: workloadId }, select: { teamId: true } });
-  if (!workload)
-    throw new AppError("NOT_FOUND", `workload ${workloadId} not found`, {
-      userMessage: "This workload does not exist.",
-    });
-  if (user.role === "ADMIN" || user.role === "PLATFORM_ENGINEER") return;
-  const scope = await teamScope(prisma, user);
-  if (user.role !== "ML_ENGINEER" || !scope?.includes(workload.teamId)) {
-    throw new AppError("FORBIDDEN", `${user.email} may not operate ${workloadId}`, {
-      userMessage: "Only the workload's team or a platform engineer can change it.",
-    });
-  }
-}
-
-export { assertCanOperate };
 
 export async function listWorkloads(prisma: PrismaClient, user: TSessionUser, input: TListWorkloadsInput) {
   const scope = await teamScope(prisma, user);

@@ -1,6 +1,10 @@
-import { createTRPCRouter, estateEditorProcedure, protectedProcedure } from "../../trpc.ts";
 import {
-  assertCanOperate,
+  createTRPCRouter,
+  estateEditorProcedure,
+  protectedProcedure,
+  workloadOperatorProcedure,
+} from "../../trpc.ts";
+import {
   getWorkloadFormOptions,
   getWorkloadOrThrow,
   listWorkloads,
@@ -35,18 +39,16 @@ export const workloadRouter = createTRPCRouter({
   submit: protectedProcedure
     .input(ZSubmitWorkloadInput)
     .mutation(({ ctx, input }) => submitWorkload(ctx, input)),
-  place: protectedProcedure.input(ZWorkloadId).mutation(async ({ ctx, input }) => {
-    await assertCanOperate(ctx.prisma, ctx.user, input.id);
-    return placeWorkload(ctx, input.id);
-  }),
-  schedule: protectedProcedure.input(ZScheduleInput).mutation(async ({ ctx, input }) => {
-    await assertCanOperate(ctx.prisma, ctx.user, input.id);
-    return scheduleWorkload(ctx, input);
-  }),
+  place: workloadOperatorProcedure
+    .input(ZWorkloadId)
+    .mutation(({ ctx, input }) => placeWorkload(ctx, input.id)),
+  schedule: workloadOperatorProcedure
+    .input(ZScheduleInput)
+    .mutation(({ ctx, input }) => scheduleWorkload(ctx, input)),
   finishTransfer: estateEditorProcedure
     .input(ZFinishTransferInput)
     .mutation(({ ctx, input }) => finishTransfer(ctx, input)),
-  transition: protectedProcedure
+  transition: workloadOperatorProcedure
     .input(ZTransitionInput)
     .mutation(({ ctx, input }) => moveWorkload(ctx, input)),
 });
