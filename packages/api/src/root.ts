@@ -6,6 +6,7 @@ import { nodeRouter } from "./router/node/router.ts";
 import { overviewRouter } from "./router/overview/router.ts";
 import { siteRouter } from "./router/site/router.ts";
 import { teamRouter } from "./router/team/router.ts";
+import { webhookRouter } from "./router/webhook/router.ts";
 import { workloadRouter } from "./router/workload/router.ts";
 import { createTRPCRouter } from "./trpc.ts";
 
@@ -19,6 +20,7 @@ export const appRouter = createTRPCRouter({
   dataset: datasetRouter,
   team: teamRouter,
   workload: workloadRouter,
+  webhook: webhookRouter,
 });
 
 export type AppRouter = typeof appRouter;
