@@ -31,8 +31,9 @@ test.afterAll(async () => {
 test("an admin adds a webhook, sees its secret once, and a test ping arrives signed", async ({ page }) => {
   const name = `E2E receiver ${Date.now().toString(36)}`;
   await signInAs(page, "admin@switchyard.demo");
-  await page.goto("/settings");
-  await page.getByRole("navigation", { name: "Settings" }).getByRole("link", { name: "Webhooks" }).click();
+  await page.goto("/settings/webhooks");
+  const tab = page.getByRole("navigation", { name: "Settings" }).getByRole("link", { name: "Webhooks" });
+  await expect(tab).toHaveAttribute("aria-current", "page");
   await expect(page.getByRole("heading", { name: "Delivery log" })).toBeVisible();
 
   // Create, first with a URL the server would refuse.
@@ -69,7 +70,8 @@ test("an admin adds a webhook, sees its secret once, and a test ping arrives sig
   await expect(delivery.getByTestId("delivery-status")).toHaveText("succeeded", { timeout: 30_000 });
   await expect(delivery).toContainText("HTTP 204");
   await expect(delivery).toContainText("1 / 10");
-  await expect(row).toContainText("1 · 0 · 0");
+  // Other events (the background loop moving workloads) may reach this all-events webhook too.
+  await expect(row).toContainText(/[1-9]\d* · 0 · \d+/);
 
   // What arrived is signed with that secret over "<timestamp>.<body>".
   const ping = received.find((r) => r.headers["x-switchyard-event"] === "webhook.ping");
@@ -87,12 +89,9 @@ test("an admin adds a webhook, sees its secret once, and a test ping arrives sig
 
   // Redeliver sends the same delivery again; disabling the webhook stops tests.
   await delivery.getByRole("button", { name: "Redeliver" }).click();
-  await expect
-    .poll(() => received.filter((r) => r.headers["x-switchyard-event"] === "webhook.ping").length, {
-      timeout: 30_000,
-    })
-    .toBe(2);
-  expect(new Set(received.map((r) => r.headers["x-switchyard-delivery"])).size).toBe(1);
+  const pings = () => received.filter((r) => r.headers["x-switchyard-event"] === "webhook.ping");
+  await expect.poll(() => pings().length, { timeout: 30_000 }).toBe(2);
+  expect(new Set(pings().map((r) => r.headers["x-switchyard-delivery"])).size).toBe(1);
   await row.getByRole("button", { name: "Disable" }).click();
   await expect(row).toContainText("disabled");
   await expect(row.getByRole("button", { name: "Send test" })).toBeDisabled();

@@ -125,7 +125,7 @@ export function DeliveryLog() {
               </Th>
             </tr>
           </thead>
-          <tbody className={query.isFetching && !query.isRefetching ? "opacity-60" : undefined}>
+          <tbody className={query.isPlaceholderData ? "opacity-60" : undefined}>
             {query.isPending ? (
               <SkeletonRows columns={COLUMNS} rows={4} />
             ) : query.data?.rows.length === 0 ? (
@@ -237,12 +237,12 @@ function DeliveryDetail({ delivery }: { delivery: TDelivery }) {
     ["Delivered", delivery.deliveredAt ? `${utc(delivery.deliveredAt)} UTC` : "—"],
   ];
   return (
-    <div className="grid gap-3 md:grid-cols-[minmax(0,20rem)_1fr]">
+    <div className="grid gap-3 md:grid-cols-[minmax(0,28rem)_1fr]">
       <dl className="grid grid-cols-[auto_1fr] gap-x-3 gap-y-1 text-xs">
         {facts.map(([label, value]) => (
           <Fragment key={label}>
             <dt className="text-muted">{label}</dt>
-            <dd className="break-all font-mono">{value}</dd>
+            <dd className="font-mono break-all">{value}</dd>
           </Fragment>
         ))}
         {delivery.lastError ? (

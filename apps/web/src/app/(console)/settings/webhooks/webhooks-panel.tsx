@@ -148,7 +148,7 @@ export function WebhooksPanel() {
                   <Fragment key={webhook.id}>
                     <tr className="border-t border-border align-top" data-testid="webhook-row">
                       <td className="px-3 py-2 font-medium">{webhook.name}</td>
-                      <td className="max-w-72 truncate px-3 py-2 font-mono text-xs" title={webhook.url}>
+                      <td className="max-w-64 truncate px-3 py-2 font-mono text-xs" title={webhook.url}>
                         {webhook.url}
                       </td>
                       <td className="px-3 py-2 text-xs">
@@ -178,9 +178,11 @@ export function WebhooksPanel() {
                           {formatInt(webhook.deliveries.pending)}
                         </CountLink>
                       </td>
-                      <td className="px-3 py-2 font-mono text-xs text-muted">{webhook.secretHint}</td>
+                      <td className="px-3 py-2 font-mono text-xs whitespace-nowrap text-muted">
+                        {webhook.secretHint}
+                      </td>
                       <td className="px-3 py-2">
-                        <div className="flex flex-wrap justify-end gap-1">
+                        <div className="flex justify-end gap-1 whitespace-nowrap">
                           <button
                             type="button"
                             className={BUTTON}
