@@ -10,6 +10,10 @@ const ZLoopEnv = z.object({
   SWITCHYARD_WEBHOOK_SECONDS: z.coerce.number().int().min(1).max(3_600).default(5),
 });
 
+/** Deliveries claimed and sent in parallel at once, and full batches sent per tick at most. */
+const WEBHOOK_BATCH = 25;
+const WEBHOOK_BATCHES_PER_TICK = 8;
+
 /**
  * The background loops of this console process: silent nodes go DOWN and their work is
  * re-placed; pending work is retried; webhook deliveries are sent. Every process runs them;
@@ -39,10 +43,19 @@ export function startReconciler() {
   });
 
   every(env.SWITCHYARD_WEBHOOK_SECONDS, "webhooks", async () => {
-    const report = await runWebhookDeliveryTick(await getPrisma(), { holder });
-    if (report.retrying + report.failed > 0) {
+    // A burst of events (a node going down moves many workloads) drains in one go: keep
+    // claiming while batches come back full, up to a bound so the tick stays short.
+    const total = { succeeded: 0, retrying: 0, failed: 0 };
+    for (let batch = 0; batch < WEBHOOK_BATCHES_PER_TICK; batch++) {
+      const report = await runWebhookDeliveryTick(await getPrisma(), { holder, limit: WEBHOOK_BATCH });
+      total.succeeded += report.succeeded;
+      total.retrying += report.retrying;
+      total.failed += report.failed;
+      if (report.claimed < WEBHOOK_BATCH) break;
+    }
+    if (total.retrying + total.failed > 0) {
       console.log(
-        `switchyard: webhooks: ${report.succeeded} delivered, ${report.retrying} to retry, ${report.failed} failed for good`,
+        `switchyard: webhooks: ${total.succeeded} delivered, ${total.retrying} to retry, ${total.failed} failed for good`,
       );
     }
   });

@@ -129,13 +129,16 @@ export async function updateWebhook(ctx: TMutationContext, input: TUpdateWebhook
     const before = await getWebhookOrThrow(tx, id);
     if (changes.name !== undefined) await assertNameFree(tx, changes.name, id);
     const after = await tx.webhook.update({ where: { id }, data: changes, select: WEBHOOK_COLUMNS });
-    await audit({
-      action: "webhook.update",
-      objectType: "Webhook",
-      objectId: id,
-      before: auditSnapshot(before),
-      after: auditSnapshot(after),
-    });
+    // A save that changes nothing (the edit form sent back as it was) is not an event.
+    if (JSON.stringify(auditSnapshot(before)) !== JSON.stringify(auditSnapshot(after))) {
+      await audit({
+        action: "webhook.update",
+        objectType: "Webhook",
+        objectId: id,
+        before: auditSnapshot(before),
+        after: auditSnapshot(after),
+      });
+    }
     return toWebhookView(after);
   });
 }
