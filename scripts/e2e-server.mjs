@@ -9,7 +9,13 @@ import { consoleEnv, NEXT_BIN, resolvePort, serve, setupDatabase, WEB } from "./
 const dataDir = mkdtempSync(join(tmpdir(), "switchyard-e2e-"));
 process.on("exit", () => rmSync(dataDir, { recursive: true, force: true }));
 const port = resolvePort();
-const env = { ...consoleEnv(port), SWITCHYARD_DATA_DIR: dataDir, NEXTAUTH_URL: `http://localhost:${port}` };
+const env = {
+  ...consoleEnv(port),
+  SWITCHYARD_DATA_DIR: dataDir,
+  NEXTAUTH_URL: `http://localhost:${port}`,
+  // Webhook deliveries go out within a second, so tests see outcomes without long waits.
+  SWITCHYARD_WEBHOOK_SECONDS: "1",
+};
 delete env.DATABASE_URL;
 setupDatabase(env);
 serve(process.execPath, [NEXT_BIN, "start", "--port", String(port)], { cwd: WEB, env });

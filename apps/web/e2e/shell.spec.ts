@@ -51,3 +51,16 @@ test("the console switches between light and dark", async ({ page }) => {
   await page.reload();
   await expect(html).toHaveClass(wasDark ? /^(?!.*dark)/ : /dark/);
 });
+
+test("settings opens on its first tab and keeps webhooks to admins", async ({ page }) => {
+  await signInAs(page, "viewer@switchyard.demo");
+  await page.goto("/settings");
+  await expect(page).toHaveURL(/\/settings\/policies$/);
+  await page.goto("/settings/webhooks");
+  await expect(page.getByRole("heading", { name: "Settings" })).toBeVisible();
+  const tabs = page.getByRole("navigation", { name: "Settings" });
+  await expect(tabs.getByRole("link", { name: "Webhooks" })).toHaveAttribute("aria-current", "page");
+  await expect(tabs.getByRole("link", { name: "Policies" })).toBeVisible();
+  await expect(page.getByText("Webhooks are managed by admins")).toBeVisible();
+  await expect(page.getByTestId("webhooks-table")).toHaveCount(0);
+});

@@ -9,6 +9,7 @@ import { overviewRouter } from "./router/overview/router.ts";
 import { policyRouter } from "./router/policy/router.ts";
 import { siteRouter } from "./router/site/router.ts";
 import { teamRouter } from "./router/team/router.ts";
+import { webhookRouter } from "./router/webhook/router.ts";
 import { workloadRouter } from "./router/workload/router.ts";
 import { createTRPCRouter } from "./trpc.ts";
 
@@ -25,6 +26,7 @@ export const appRouter = createTRPCRouter({
   workload: workloadRouter,
   policy: policyRouter,
   evidence: evidenceRouter,
+  webhook: webhookRouter,
 });
 
 export type AppRouter = typeof appRouter;

@@ -64,6 +64,17 @@ export {
   ZTeamQuotasInput,
 } from "./router/team/team.schema.ts";
 export {
+  DELIVERY_STATUSES,
+  type TListWebhookDeliveriesInput,
+  type TUpdateWebhookInput,
+  type TWebhookInput,
+  WEBHOOK_DELIVERY_SORT_KEYS,
+  WEBHOOK_EVENT_DESCRIPTIONS,
+  ZListWebhookDeliveriesInput,
+  ZUpdateWebhookInput,
+  ZWebhookInput,
+} from "./router/webhook/webhook.schema.ts";
+export {
   POLICY_PROFILES,
   type TListWorkloadsInput,
   type TWorkloadSpec,
@@ -77,3 +88,4 @@ export {
   ZWorkloadId,
   ZWorkloadSpec,
 } from "./router/workload/workload.schema.ts";
+export { WEBHOOK_EVENTS } from "./webhooks/outbox.ts";

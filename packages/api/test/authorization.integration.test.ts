@@ -14,6 +14,7 @@ const ALL = ROLES;
 const EDITORS: TRole[] = ["ADMIN", "PLATFORM_ENGINEER"];
 const AUDIT_READERS: TRole[] = ["ADMIN", "PLATFORM_ENGINEER", "DATA_STEWARD"];
 const SUBMITTERS: TRole[] = ["ADMIN", "PLATFORM_ENGINEER", "ML_ENGINEER"];
+const ADMINS: TRole[] = ["ADMIN"];
 
 const MATRIX: Record<string, { allowed: readonly TRole[]; input?: unknown }> = {
   "approval.byId": { allowed: ALL, input: { id: "approval-nowhere" } },
@@ -89,6 +90,15 @@ const MATRIX: Record<string, { allowed: readonly TRole[]; input?: unknown }> = {
   "workload.schedule": { allowed: SUBMITTERS, input: { id: "workload-code-model-sft", decisionId: "none" } },
   "workload.transition": { allowed: SUBMITTERS, input: { id: "workload-code-model-sft", to: "RUNNING" } },
   "workload.finishTransfer": { allowed: EDITORS, input: { id: "transfer-nowhere", outcome: "COMPLETED" } },
+  // Webhooks hold signing secrets: admins only. Unknown ids and invalid input write nothing.
+  "webhook.list": { allowed: ADMINS },
+  "webhook.create": { allowed: ADMINS, input: {} },
+  "webhook.update": { allowed: ADMINS, input: { id: "webhook-nowhere", enabled: false } },
+  "webhook.remove": { allowed: ADMINS, input: { id: "webhook-nowhere" } },
+  "webhook.rotateSecret": { allowed: ADMINS, input: { id: "webhook-nowhere" } },
+  "webhook.sendTest": { allowed: ADMINS, input: { id: "webhook-nowhere" } },
+  "webhook.deliveries": { allowed: ADMINS, input: {} },
+  "webhook.redeliver": { allowed: ADMINS, input: { id: "delivery-nowhere" } },
 };
 
 const USERS: Record<TRole, TSessionUser> = {

@@ -1,17 +1,24 @@
 import { hostname } from "node:os";
-import { runReconcileTick } from "@switchyard/api/loops";
+import { runReconcileTick, runWebhookDeliveryTick } from "@switchyard/api/loops";
 import { getPrisma } from "@switchyard/db";
 import { z } from "zod";
 
 const ZLoopEnv = z.object({
   SWITCHYARD_LOOP_SECONDS: z.coerce.number().int().min(1).max(3_600).default(15),
   SWITCHYARD_NODE_SILENCE_SECONDS: z.coerce.number().int().min(10).max(86_400).default(120),
+  /** How often due webhook deliveries are sent; retries wait their own backoff on top. */
+  SWITCHYARD_WEBHOOK_SECONDS: z.coerce.number().int().min(1).max(3_600).default(5),
 });
 
+/** Deliveries claimed and sent in parallel at once, and full batches sent per tick at most. */
+const WEBHOOK_BATCH = 25;
+const WEBHOOK_BATCHES_PER_TICK = 8;
+
 /**
- * The background loop of this console process: silent nodes go DOWN and their work is
- * re-placed; pending work is retried. Every process runs it; the database decides who does
- * what (see runReconcileTick), so replicas never double-handle a node or a workload.
+ * The background loops of this console process: silent nodes go DOWN and their work is
+ * re-placed; pending work is retried; webhook deliveries are sent. Every process runs them;
+ * the database decides who does what (see runReconcileTick and runWebhookDeliveryTick), so
+ * replicas never double-handle a node, a workload or a delivery.
  */
 export function startReconciler() {
   const parsed = ZLoopEnv.safeParse(process.env);
@@ -20,26 +27,55 @@ export function startReconciler() {
     console.error(`switchyard: background loop not started: ${issue?.path.join(".")} ${issue?.message}`);
     return;
   }
-  const { SWITCHYARD_LOOP_SECONDS: every, SWITCHYARD_NODE_SILENCE_SECONDS: silenceSeconds } = parsed.data;
+  const env = parsed.data;
   const holder = `${hostname()}:${process.pid}`;
+
+  every(env.SWITCHYARD_LOOP_SECONDS, "loop", async () => {
+    const report = await runReconcileTick(await getPrisma(), {
+      holder,
+      silenceSeconds: env.SWITCHYARD_NODE_SILENCE_SECONDS,
+    });
+    if (report.nodesDown.length + report.scheduled.length > 0) {
+      console.log(
+        `switchyard: loop: ${report.nodesDown.length} nodes down, ${report.replaced.length} workloads re-placed, ${report.scheduled.length} scheduled`,
+      );
+    }
+  });
+
+  every(env.SWITCHYARD_WEBHOOK_SECONDS, "webhooks", async () => {
+    // A burst of events (a node going down moves many workloads) drains in one go: keep
+    // claiming while batches come back full, up to a bound so the tick stays short.
+    const total = { succeeded: 0, retrying: 0, failed: 0 };
+    for (let batch = 0; batch < WEBHOOK_BATCHES_PER_TICK; batch++) {
+      const report = await runWebhookDeliveryTick(await getPrisma(), { holder, limit: WEBHOOK_BATCH });
+      total.succeeded += report.succeeded;
+      total.retrying += report.retrying;
+      total.failed += report.failed;
+      if (report.claimed < WEBHOOK_BATCH) break;
+    }
+    if (total.retrying + total.failed > 0) {
+      console.log(
+        `switchyard: webhooks: ${total.succeeded} delivered, ${total.retrying} to retry, ${total.failed} failed for good`,
+      );
+    }
+  });
+}
+
+/** Runs a tick every `seconds`, never two at once in this process; a failure is one log line. */
+function every(seconds: number, name: string, tick: () => Promise<void>) {
   let isRunning = false;
   const timer = setInterval(async () => {
     if (isRunning) return;
     isRunning = true;
     try {
-      const report = await runReconcileTick(await getPrisma(), { holder, silenceSeconds });
-      if (report.nodesDown.length + report.scheduled.length > 0) {
-        console.log(
-          `switchyard: loop: ${report.nodesDown.length} nodes down, ${report.replaced.length} workloads re-placed, ${report.scheduled.length} scheduled`,
-        );
-      }
+      await tick();
     } catch (error) {
       console.error(
-        `switchyard: loop tick failed: ${error instanceof Error ? error.message.split("\n")[0] : String(error)}`,
+        `switchyard: ${name} tick failed: ${error instanceof Error ? error.message.split("\n")[0] : String(error)}`,
       );
     } finally {
       isRunning = false;
     }
-  }, every * 1_000);
+  }, seconds * 1_000);
   timer.unref();
 }

@@ -1,2 +1,7 @@
+export {
+  runWebhookDeliveryTick,
+  type TDeliveryLoopOptions,
+  type TDeliveryTickReport,
+} from "../webhooks/deliver.ts";
 export { acquireLease, releaseLease } from "./lease.ts";
 export { runReconcileTick, type TLoopOptions, type TTickReport } from "./reconcile.ts";

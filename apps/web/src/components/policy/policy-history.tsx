@@ -27,6 +27,7 @@ export function PolicyHistory({ policyKey }: { policyKey: string }) {
     <>
       <BackLink {...back} />
       <PageHeader
+        level={2}
         title={current?.name ?? policyKey}
         description={`${policyKey} · ${query.data.versions.length} version${query.data.versions.length === 1 ? "" : "s"}. Approval requests record the exact version they were opened under.`}
       />

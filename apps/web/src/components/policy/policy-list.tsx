@@ -41,6 +41,7 @@ export function PolicyList({ canEdit }: { canEdit: boolean }) {
   return (
     <>
       <PageHeader
+        level={2}
         title="Policy rules"
         description="What needs approval before a workload is scheduled, and who approves it. Every edit is a new version; requests keep the version they were opened under."
         actions={

@@ -1,17 +1,6 @@
-import { Settings } from "lucide-react";
-import type { Metadata } from "next";
-import { EmptyState } from "~/components/empty-state";
-import { PageHeader } from "~/components/page-header";
+import { redirect } from "next/navigation";
 
-export const metadata: Metadata = { title: "Settings" };
-
+/** Settings has no page of its own: it opens on its first tab. */
 export default function SettingsPage() {
-  return (
-    <>
-      <PageHeader title="Settings" description="API tokens for automation, webhooks and policy rules." />
-      <EmptyState icon={Settings} title="Not available yet">
-        API tokens, webhooks and policy editing arrive with the API and governance work.
-      </EmptyState>
-    </>
-  );
+  redirect("/settings/policies");
 }
