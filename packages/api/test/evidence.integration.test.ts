@@ -6,7 +6,7 @@ import type { TSessionUser } from "../src/auth/session.ts";
 import { evidenceToCsv } from "../src/governance/evidence-csv.ts";
 import { appRouter } from "../src/root.ts";
 import { createCallerFactory, createInnerContext } from "../src/trpc.ts";
-import { errorOf, USERS } from "./helpers.ts";
+import { approveAll, errorOf, USERS } from "./helpers.ts";
 
 const createCaller = createCallerFactory(appRouter);
 const RESEARCHER: TSessionUser = {
@@ -67,40 +67,19 @@ describe.each(await testDbKinds())("workload evidence [%s]", (kind) => {
     });
     ownId = id;
     const placed = await engineer.workload.byId({ id });
-    await engineer.workload.schedule({ id, decisionId: placed.decision?.id ?? "" });
+    // Run it at the runner-up instead of the recommendation: an override, which an admin approves.
+    const runnerUp = placed.decision?.candidates.candidates[1]?.siteId ?? "";
+    await engineer.workload.schedule({
+      id,
+      decisionId: placed.decision?.id ?? "",
+      override: { siteId: runnerUp, reason: "next to the team's object store" },
+    });
+    await approveAll(t.db, id);
     const transfers = await t.db.prisma.dataTransfer.findMany({ where: { workloadId: id } });
     for (const transfer of transfers)
       await as(USERS.platform).workload.finishTransfer({ id: transfer.id, outcome: "COMPLETED" });
     await engineer.workload.transition({ id, to: "RUNNING" });
     await engineer.workload.transition({ id, to: "SUCCEEDED", reason: "batch done" });
-    // The approval workflow lives elsewhere; an approval as it would store one, to export.
-    await t.db.prisma.approvalRequest.create({
-      data: {
-        id: "approval-evidence-test",
-        kind: "WORKLOAD_PLACEMENT",
-        workloadId: id,
-        decisionId: placed.decision?.id ?? null,
-        requestedById: USERS.engineer.id,
-        summary: "estimated spend over threshold",
-        status: "APPROVED",
-        expiresAt: new Date(Date.now() + 72 * 3_600_000),
-        decidedAt: new Date(),
-        steps: {
-          create: {
-            order: 0,
-            policyId: "policy-spend-over-25k-v1",
-            approverKind: "ROLE",
-            approverRole: "PLATFORM_ENGINEER",
-            requiredApprovals: 1,
-            reason: "spend above $25,000",
-            status: "APPROVED",
-            decisions: {
-              create: { deciderId: USERS.platform.id, verdict: "APPROVE", comment: "budgeted in Q3" },
-            },
-          },
-        },
-      },
-    });
   });
   afterAll(() => t.cleanup());
 
@@ -150,12 +129,12 @@ describe.each(await testDbKinds())("workload evidence [%s]", (kind) => {
       engineVersion: "placement/1",
       profile: "balanced",
       feasible: true,
-      status: "ACCEPTED",
+      status: "OVERRIDDEN",
       chosenSite: { id: site?.id, country: site?.country, jurisdiction: site?.jurisdiction },
-      recommendedSite: { id: site?.id },
       decidedBy: "engineer@switchyard.demo",
-      overrideReason: null,
+      overrideReason: "next to the team's object store",
     });
+    expect(evidence.decisions[0]?.recommendedSite?.id).not.toBe(site?.id);
     expect(evidence.decisions[0]?.estimatedCostUsd).toBeGreaterThan(0);
 
     // Released GPUs stay in the record, with when they were let go.
@@ -174,40 +153,50 @@ describe.each(await testDbKinds())("workload evidence [%s]", (kind) => {
     expect(transfer?.crossesJurisdiction).toBe(transfer?.source.jurisdiction !== site?.jurisdiction);
     expect(BigInt(transfer?.bytes ?? "0")).toBe(36_000n * 1024n ** 3n);
 
-    expect(evidence.timeline.map((e) => e.to)).toEqual(["PENDING", "SCHEDULED", "RUNNING", "SUCCEEDED"]);
+    expect(evidence.timeline.map((e) => e.to)).toEqual([
+      "PENDING",
+      "AWAITING_APPROVAL",
+      "SCHEDULED",
+      "RUNNING",
+      "SUCCEEDED",
+    ]);
     expect(evidence.approvals).toEqual([
       expect.objectContaining({
         status: "APPROVED",
         requestedBy: "engineer@switchyard.demo",
-        steps: [
+        steps: expect.arrayContaining([
           expect.objectContaining({
-            policy: expect.objectContaining({ key: "spend-over-25k", version: 1, kind: "SPEND_THRESHOLD" }),
-            approvers: ["role:PLATFORM_ENGINEER"],
+            policy: expect.objectContaining({
+              key: "placement-override",
+              version: 1,
+              kind: "PLACEMENT_OVERRIDE",
+            }),
+            approvers: ["role:ADMIN"],
             requiredApprovals: 1,
             status: "APPROVED",
-            decisions: [
-              expect.objectContaining({
-                decider: "platform@switchyard.demo",
-                verdict: "APPROVE",
-                comment: "budgeted in Q3",
-              }),
-            ],
+            decisions: [expect.objectContaining({ decider: "admin@switchyard.demo", verdict: "APPROVE" })],
           }),
-        ],
+        ]),
       }),
     ]);
 
+    // The workload's own events, in order, with the approval's and the override's in between.
     const actions = evidence.audit.events.map((e) => e.action);
-    expect(actions).toEqual([
-      "workload.submit",
-      "workload.place",
-      "workload.scheduled",
-      "transfer.completed",
-      "workload.running",
-      "workload.succeeded",
-    ]);
+    const own = ["workload.submit", "workload.place", "workload.awaiting_approval", "workload.scheduled"];
+    expect(actions.filter((a) => own.includes(a))).toEqual(own);
+    expect(actions).toEqual(
+      expect.arrayContaining([
+        "approval.request",
+        "approval.approve",
+        "approval.approved",
+        "placement.override",
+        "transfer.completed",
+        "workload.running",
+        "workload.succeeded",
+      ]),
+    );
     expect(evidence.audit.events.every((e) => /^[0-9a-f]{64}$/.test(e.hash))).toBe(true);
-    expect(evidence.audit.verification).toMatchObject({ ok: true, checked: 6 });
+    expect(evidence.audit.verification).toMatchObject({ ok: true, checked: actions.length });
   });
 
   it("exports the same record as CSV, one row per fact", async () => {
@@ -216,7 +205,7 @@ describe.each(await testDbKinds())("workload evidence [%s]", (kind) => {
     const sections = (name: string) => rows.filter((r) => r.section === name);
     expect(sections("workload")).toHaveLength(1);
     expect(sections("workload")[0]).toMatchObject({ subject: "evidence-batch", status: "SUCCEEDED" });
-    expect(sections("event")).toHaveLength(4);
+    expect(sections("event")).toHaveLength(5);
     expect(sections("allocation")[0]).toMatchObject({ status: "RELEASED", gpus: "1" });
     expect(sections("allocation")[0]?.end_time).toMatch(/^\d{4}-\d\d-\d\dT/);
     expect(sections("transfer")[0]).toMatchObject({
@@ -224,13 +213,14 @@ describe.each(await testDbKinds())("workload evidence [%s]", (kind) => {
       bytes: String(36_000n * 1024n ** 3n),
     });
     expect(sections("transfer")[0]?.site).toMatch(/^dc-(ashburn|frankfurt) -> /);
-    expect(sections("approval_step")[0]?.policy).toBe("spend-over-25k v1 (SPEND_THRESHOLD)");
-    expect(sections("approval_decision")[0]).toMatchObject({
-      status: "APPROVE",
-      actor: "platform@switchyard.demo",
-      detail: "budgeted in Q3",
-    });
-    expect(sections("audit")).toHaveLength(6);
+    expect(sections("approval_step").map((r) => r.policy)).toContain(
+      "placement-override v1 (PLACEMENT_OVERRIDE)",
+    );
+    expect(sections("approval_decision").map((r) => [r.status, r.actor])).toContainEqual([
+      "APPROVE",
+      "admin@switchyard.demo",
+    ]);
+    expect(sections("audit")).toHaveLength(evidence.audit.events.length);
     expect(sections("audit_verification")[0]?.status).toBe("INTACT");
   });
 
