@@ -2,7 +2,7 @@ import type { Prisma, PrismaClient } from "@switchyard/db";
 import { teamScope } from "../auth/access.ts";
 import type { TSessionUser } from "../auth/session.ts";
 import { AppError } from "../errors.ts";
-import { auditedTransaction, type TActor, type TMutationContext } from "../lib/audited.ts";
+import { auditedTransaction, type TActor, type TAudit, type TMutationContext } from "../lib/audited.ts";
 import { enqueueWebhookEvent } from "../webhooks/outbox.ts";
 import { candidateAt, commitSchedule, currentDecision, scheduleWorkload } from "../workloads/schedule.ts";
 import { placeWorkload } from "../workloads/service.ts";
@@ -124,7 +124,7 @@ export async function decideApproval(ctx: TMutationContext, input: TDecideInput)
 
 async function finish(
   tx: Prisma.TransactionClient,
-  audit: Parameters<Parameters<typeof auditedTransaction>[1]>[1],
+  audit: TAudit,
   requestId: string,
   workloadId: string,
   status: "APPROVED" | "REJECTED",
@@ -229,22 +229,17 @@ export async function scheduleApproved(
     });
     return "SCHEDULED";
   } catch (error) {
-    if (!(error instanceof AppError && (error.code === "CAPACITY_EXCEEDED" || error.code === "CONFLICT")))
-      throw error;
+    if (!isLostRace(error)) throw error;
   }
-  await auditedTransaction(ctx, async (tx, audit) => {
-    await tx.placementDecision.updateMany({
-      where: { workloadId, status: "PROPOSED" },
-      data: { status: "SUPERSEDED" },
-    });
-    await transitionWorkload(tx, audit, {
+  await auditedTransaction(ctx, (tx, audit) =>
+    backToPending(
+      tx,
+      audit,
       workloadId,
-      to: "PENDING",
-      actorId: null,
-      reason: `approved for ${request.site?.name ?? "its site"}, but the GPUs it was to use were taken meanwhile; placing again`,
+      `approved for ${request.site?.name ?? "its site"}, but the GPUs it was to use were taken meanwhile; placing again`,
       now,
-    });
-  });
+    ),
+  );
   try {
     const placed = await placeWorkload(ctx, workloadId);
     if (!placed?.feasible) return "PENDING";
@@ -256,10 +251,29 @@ export async function scheduleApproved(
     return result.state;
   } catch (error) {
     // Losing a race again is normal: the retry loop places PENDING work.
-    if (error instanceof AppError && (error.code === "CAPACITY_EXCEEDED" || error.code === "CONFLICT"))
-      return "PENDING";
+    if (isLostRace(error)) return "PENDING";
     throw error;
   }
+}
+
+/** Capacity taken or state changed by someone else meanwhile. */
+function isLostRace(error: unknown): boolean {
+  return error instanceof AppError && (error.code === "CAPACITY_EXCEEDED" || error.code === "CONFLICT");
+}
+
+/** Back to PENDING without a current proposal: the placement it waited on no longer stands. */
+async function backToPending(
+  tx: Prisma.TransactionClient,
+  audit: TAudit,
+  workloadId: string,
+  reason: string,
+  now: Date,
+) {
+  await tx.placementDecision.updateMany({
+    where: { workloadId, status: "PROPOSED" },
+    data: { status: "SUPERSEDED" },
+  });
+  await transitionWorkload(tx, audit, { workloadId, to: "PENDING", actorId: null, reason, now });
 }
 
 /**
@@ -289,17 +303,13 @@ export async function sweepApprovals(ctx: TMutationContext<TActor>, now = new Da
       if (count === 0) return false;
       const workload = await tx.workload.findUnique({ where: { id: workloadId }, select: { state: true } });
       if (workload?.state === "AWAITING_APPROVAL") {
-        await tx.placementDecision.updateMany({
-          where: { workloadId, status: "PROPOSED" },
-          data: { status: "SUPERSEDED" },
-        });
-        await transitionWorkload(tx, audit, {
+        await backToPending(
+          tx,
+          audit,
           workloadId,
-          to: "PENDING",
-          actorId: null,
-          reason: `approval request expired: nobody decided within ${hours} h; place and schedule it again to ask again`,
+          `approval request expired: nobody decided within ${hours} h; place and schedule it again to ask again`,
           now,
-        });
+        );
       }
       return true;
     });
