@@ -33,10 +33,12 @@ export default async function ApprovalPage({ params }: { params: Promise<{ id: s
       <BackLink href="/approvals" label="Approvals" />
       <div className="mb-5">
         <h1 className="flex items-center gap-3 text-xl font-semibold tracking-tight">
-          Approval for{" "}
-          <Link href={`/workloads/${w.id}`} className="hover:underline">
-            {w.name}
-          </Link>
+          <span>
+            Approval for{" "}
+            <Link href={`/workloads/${w.id}`} className="hover:underline">
+              {w.name}
+            </Link>
+          </span>
           <StatusBadge status={r.status} />
         </h1>
         <p className="mt-1 text-sm text-muted" data-testid="approval-summary">
@@ -80,7 +82,7 @@ export default async function ApprovalPage({ params }: { params: Promise<{ id: s
                   </div>
                   <p className="mt-1 text-xs">{s.reason}</p>
                   <p className="mt-1 text-xs text-muted">
-                    Decided by {s.approvers} · {s.approvals} of {s.requiredApprovals} approval
+                    Approver: {s.approvers} · {s.approvals} of {s.requiredApprovals} approval
                     {s.requiredApprovals === 1 ? "" : "s"}
                   </p>
                   {s.decisions.length > 0 ? (
