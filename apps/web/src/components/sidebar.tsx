@@ -45,9 +45,9 @@ export function Sidebar({ inboxCount }: { inboxCount: number }) {
               <span
                 className="ml-auto rounded-full bg-accent px-1.5 text-xs font-medium tabular-nums text-white"
                 data-testid={`nav-count-${item.title.toLowerCase()}`}
-                aria-label={`${badges[item.href]} waiting for you`}
               >
                 {badges[item.href]}
+                <span className="sr-only"> waiting for you</span>
               </span>
             ) : null}
           </Link>
