@@ -7,7 +7,9 @@ import { spawn } from "node:child_process";
 import { mkdirSync, writeFileSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { appRouter, createCallerFactory, createInnerContext, exportCsv } from "@switchyard/api";
+import { seedDemoActivity } from "@switchyard/api/demo";
 import type { TSessionUser } from "@switchyard/api/session";
+import type { PrismaClient } from "@switchyard/db";
 import { growEstate, SCALES, seedDemo } from "@switchyard/db/seed";
 import { createTestDb, isPostgresAvailable } from "@switchyard/db/testing";
 
@@ -69,6 +71,26 @@ async function signIn(base: string): Promise<string> {
   return session;
 }
 
+const APPROVAL_COPIES = Number(process.env.BENCH_APPROVALS ?? 1_000);
+
+/** Copies one open approval request (with its steps) `copies` times; returns how many are open. */
+async function copyPendingRequest(prisma: PrismaClient, copies: number): Promise<number> {
+  const source = await prisma.approvalRequest.findFirstOrThrow({
+    where: { status: "PENDING" },
+    include: { steps: true },
+  });
+  const { id: _id, steps, createdAt: _c, updatedAt: _u, ...request } = source;
+  for (let i = 0; i < copies; i++) {
+    await prisma.approvalRequest.create({
+      data: {
+        ...request,
+        steps: { create: steps.map(({ id: _s, requestId: _r, createdAt: _sc, ...step }) => step) },
+      },
+    });
+  }
+  return prisma.approvalRequest.count({ where: { status: "PENDING" } });
+}
+
 async function waitFor(url: string, timeoutMs = 120_000) {
   const deadline = Date.now() + timeoutMs;
   while (Date.now() < deadline) {
@@ -99,6 +121,11 @@ async function main() {
       growMs: grown.ms,
     };
     console.log(`  estate: ${JSON.stringify(estate)}`);
+    // The demo's approvals through the real services, then copies of its open request: the
+    // inbox (and the count every page shows) reads every pending request.
+    await seedDemoActivity(prisma);
+    const pendingApprovals = await copyPendingRequest(prisma, APPROVAL_COPIES);
+    console.log(`  pending approval requests: ${pendingApprovals}`);
 
     console.log("procedures (in-process caller, as a platform engineer):");
     const api = createCallerFactory(appRouter)(createInnerContext({ prisma, user: PLATFORM }));
@@ -129,6 +156,10 @@ async function main() {
         10,
       ),
     ];
+    procedures.push(
+      await time("approval.inboxCount (every page)", () => api.approval.inboxCount()),
+      await time("approval.list (all pending, page 1)", () => api.approval.list({ view: "open" })),
+    );
     // Lists added by other domains are measured when present.
     for (const [router, input] of [
       ["node", { pageSize: 50 }],
@@ -179,6 +210,7 @@ async function main() {
         "/nodes",
         "/datasets",
         "/teams",
+        "/approvals",
         `/api/trpc/site.list?batch=1&input=${input}`,
       ]) {
         pages.push(await time(`GET ${path.length > 40 ? `${path.slice(0, 37)}...` : path}`, get(path), 10));
@@ -189,7 +221,10 @@ async function main() {
 
     const out = join(ROOT, "bench/results/console.json");
     mkdirSync(join(ROOT, "bench/results"), { recursive: true });
-    writeFileSync(out, `${JSON.stringify({ database: kind, estate, procedures, pages }, null, 2)}\n`);
+    writeFileSync(
+      out,
+      `${JSON.stringify({ database: kind, estate: { ...estate, pendingApprovals }, procedures, pages }, null, 2)}\n`,
+    );
     console.log(`wrote ${out}`);
   } finally {
     await t.cleanup();
