@@ -510,4 +510,124 @@ describe.each(await testDbKinds())("approvals [%s]", (kind) => {
       await newVersion("placement-override", { approverRole: "ADMIN", requiredApprovals: 1 });
     });
   });
+
+  describe("dataset copies", () => {
+    const CHECKPOINTS = "dataset-llm-checkpoints-70b"; // only in Ashburn (US)
+
+    it("a copy within the jurisdiction is registered at once", async () => {
+      const result = await as(PLATFORM).dataset.addReplica({
+        datasetId: CHECKPOINTS,
+        siteId: "site-edge-chicago-retail",
+      });
+      expect(result.status).toBe("REGISTERED");
+    });
+
+    it("a copy across a border waits for a steward; approved, the replica is registered", async () => {
+      const result = await as(PLATFORM).dataset.addReplica({
+        datasetId: CHECKPOINTS,
+        siteId: "site-dc-frankfurt",
+      });
+      expect(result.status).toBe("AWAITING_APPROVAL");
+      const requestId = result.status === "AWAITING_APPROVAL" ? result.approvalRequestId : "";
+      const request = await t.db.prisma.approvalRequest.findUniqueOrThrow({
+        where: { id: requestId },
+        include: { steps: { include: { policy: true } }, transfer: true },
+      });
+      expect(request).toMatchObject({ kind: "DATA_TRANSFER", workloadId: null, siteId: "site-dc-frankfurt" });
+      expect(request.transfer).toMatchObject({ status: "PENDING", sourceSiteId: "site-dc-ashburn" });
+      expect(request.steps.map((s) => [s.policy.key, s.approverRole])).toEqual([
+        ["cross-border-copy", "DATA_STEWARD"],
+      ]);
+      expect(
+        await t.db.prisma.datasetReplica.count({
+          where: { datasetId: CHECKPOINTS, siteId: "site-dc-frankfurt" },
+        }),
+      ).toBe(0);
+      // Asking twice, or saying the bytes arrived before anyone approved, is refused.
+      expect(
+        await errorOf(
+          as(PLATFORM).dataset.addReplica({ datasetId: CHECKPOINTS, siteId: "site-dc-frankfurt" }),
+        ),
+      ).toMatchObject({ code: "CONFLICT", fields: ["siteId"] });
+      expect(
+        await errorOf(
+          as(PLATFORM).workload.finishTransfer({ id: request.transferId ?? "", outcome: "COMPLETED" }),
+        ),
+      ).toMatchObject({
+        code: "CONFLICT",
+        message: "This copy waits for approval; it cannot have happened yet.",
+      });
+
+      const view = await as(STEWARD).approval.byId({ id: requestId });
+      expect(view.workload).toBeNull();
+      expect(view.datasets.map((d) => d.id)).toEqual([CHECKPOINTS]);
+      expect(view.transfer?.source).toMatchObject({ id: "site-dc-ashburn", jurisdiction: "US" });
+      expect((await as(STEWARD).approval.list({ view: "inbox" })).rows.map((r) => r.id)).toContain(requestId);
+      expect(await as(STEWARD).approval.decide({ id: requestId, verdict: "APPROVE" })).toEqual({
+        status: "APPROVED",
+        workloadState: null,
+      });
+      expect(
+        await t.db.prisma.datasetReplica.count({
+          where: { datasetId: CHECKPOINTS, siteId: "site-dc-frankfurt" },
+        }),
+      ).toBe(1);
+      expect(
+        await t.db.prisma.dataTransfer.findUnique({ where: { id: request.transferId ?? "" } }),
+      ).toMatchObject({
+        status: "COMPLETED",
+      });
+    });
+
+    it("rejected, the copy is cancelled and nothing is registered; ML engineers can follow it", async () => {
+      const result = await as(PLATFORM).dataset.addReplica({
+        datasetId: CHECKPOINTS,
+        siteId: "site-dc-singapore",
+      });
+      const requestId = result.status === "AWAITING_APPROVAL" ? result.approvalRequestId : "";
+      expect((await as(RESEARCHER).approval.byId({ id: requestId })).transfer?.status).toBe("PENDING");
+      await as(STEWARD).approval.decide({
+        id: requestId,
+        verdict: "REJECT",
+        comment: "Checkpoints stay out of SG.",
+      });
+      const request = await t.db.prisma.approvalRequest.findUniqueOrThrow({ where: { id: requestId } });
+      expect(request.status).toBe("REJECTED");
+      expect(
+        await t.db.prisma.dataTransfer.findUnique({ where: { id: request.transferId ?? "" } }),
+      ).toMatchObject({
+        status: "CANCELLED",
+      });
+      expect(
+        await t.db.prisma.datasetReplica.count({
+          where: { datasetId: CHECKPOINTS, siteId: "site-dc-singapore" },
+        }),
+      ).toBe(0);
+    });
+
+    it("a copy from a replica in the same jurisdiction needs nothing; expired, a copy is cancelled", async () => {
+      // Frankfurt now holds the checkpoints: Stockholm gets them from inside the EU.
+      const inside = await as(PLATFORM).dataset.addReplica({
+        datasetId: CHECKPOINTS,
+        siteId: "site-dc-stockholm",
+      });
+      expect(inside.status).toBe("REGISTERED");
+      const result = await as(PLATFORM).dataset.addReplica({
+        datasetId: CHECKPOINTS,
+        siteId: "site-edge-tokyo-stores",
+      });
+      const requestId = result.status === "AWAITING_APPROVAL" ? result.approvalRequestId : "";
+      await t.db.prisma.approvalRequest.update({
+        where: { id: requestId },
+        data: { expiresAt: new Date(Date.now() - 1_000) },
+      });
+      expect((await sweepApprovals(loop())).expired).toContain(requestId);
+      const request = await t.db.prisma.approvalRequest.findUniqueOrThrow({
+        where: { id: requestId },
+        include: { transfer: true },
+      });
+      expect(request.status).toBe("EXPIRED");
+      expect(request.transfer?.status).toBe("CANCELLED");
+    });
+  });
 });

@@ -174,15 +174,19 @@ export async function closePendingApprovals(
   tx: Prisma.TransactionClient,
   audit: TAudit,
   c: {
-    workloadId: string;
+    /** The workload's open requests, or one request (a dataset copy's). */
+    of: { workloadId: string } | { requestId: string };
     status: Extract<ApprovalStatus, "CANCELLED" | "EXPIRED">;
     reason: string;
     now: Date;
   },
 ): Promise<number> {
   const open = await tx.approvalRequest.findMany({
-    where: { workloadId: c.workloadId, status: "PENDING" },
-    select: { id: true },
+    where: {
+      ...("workloadId" in c.of ? { workloadId: c.of.workloadId } : { id: c.of.requestId }),
+      status: "PENDING",
+    },
+    select: { id: true, workloadId: true, transferId: true },
   });
   for (const request of open) {
     await tx.approvalRequest.update({
@@ -200,10 +204,19 @@ export async function closePendingApprovals(
       before: { status: "PENDING" },
       after: { status: c.status, reason: c.reason },
     });
+    // A copy that will not be approved does not happen.
+    if (request.transferId)
+      await tx.dataTransfer.update({ where: { id: request.transferId }, data: { status: "CANCELLED" } });
     await enqueueWebhookEvent(
       tx,
       "approval.decided",
-      { requestId: request.id, workloadId: c.workloadId, status: c.status, reason: c.reason },
+      {
+        requestId: request.id,
+        workloadId: request.workloadId,
+        transferId: request.transferId,
+        status: c.status,
+        reason: c.reason,
+      },
       c.now,
     );
   }

@@ -21,6 +21,7 @@ const listInclude = {
     },
   },
   site: { select: { id: true, name: true, jurisdiction: true } },
+  transfer: { select: { id: true, status: true, dataset: { select: { id: true, name: true } } } },
   requestedBy: { select: { id: true, name: true, email: true } },
   steps: {
     orderBy: { order: "asc" },
@@ -45,7 +46,8 @@ async function visibility(
   user: TSessionUser,
 ): Promise<Prisma.ApprovalRequestWhereInput> {
   const scope = await teamScope(prisma, user);
-  return scope ? { workload: { teamId: { in: scope } } } : {};
+  // Dataset copies belong to no team: everyone who may see datasets may follow them.
+  return scope ? { OR: [{ workload: { teamId: { in: scope } } }, { workloadId: null }] } : {};
 }
 
 async function deciderFacts(prisma: PrismaClient, user: TSessionUser) {
@@ -93,6 +95,7 @@ function toListRow(
     status: row.status,
     summary: row.summary,
     workload: row.workload,
+    transfer: row.transfer,
     site: row.site,
     requestedBy: row.requestedBy,
     estimatedCostUsd: row.estimatedCostUsd === null ? null : Number(row.estimatedCostUsd),
@@ -183,6 +186,19 @@ export async function countInbox(
   return page.total;
 }
 
+/** What an approver sees of a dataset: its class, rules and stewards. */
+const DATASET_FACTS = {
+  id: true,
+  name: true,
+  classification: true,
+  regulations: true,
+  residencyCountries: true,
+  residencyJurisdictions: true,
+  onPremOnly: true,
+  sizeBytes: true,
+  stewards: { select: { user: { select: { name: true, email: true } } } },
+} satisfies Prisma.DatasetSelect;
+
 /** One request with everything an approver needs to decide it, and whether this user may. */
 export async function getApproval(prisma: PrismaClient, user: TSessionUser, id: string, now = new Date()) {
   const visible = await visibility(prisma, user);
@@ -207,23 +223,19 @@ export async function getApproval(prisma: PrismaClient, user: TSessionUser, id: 
           budgetUsd: true,
           team: { select: { id: true, name: true } },
           submittedBy: { select: { name: true, email: true } },
-          datasets: {
-            select: {
-              dataset: {
-                select: {
-                  id: true,
-                  name: true,
-                  classification: true,
-                  regulations: true,
-                  residencyCountries: true,
-                  residencyJurisdictions: true,
-                  onPremOnly: true,
-                  sizeBytes: true,
-                  stewards: { select: { user: { select: { name: true, email: true } } } },
-                },
-              },
-            },
-          },
+          datasets: { select: { dataset: { select: DATASET_FACTS } } },
+        },
+      },
+      transfer: {
+        select: {
+          id: true,
+          status: true,
+          bytes: true,
+          costUsd: true,
+          etaSeconds: true,
+          completedAt: true,
+          dataset: { select: DATASET_FACTS },
+          sourceSite: { select: { id: true, name: true, kind: true, country: true, jurisdiction: true } },
         },
       },
       site: {
@@ -242,26 +254,46 @@ export async function getApproval(prisma: PrismaClient, user: TSessionUser, id: 
       },
     },
   });
-  if (!request?.workload) {
+  if (!request) {
     throw new AppError("NOT_FOUND", `approval request ${id} not visible to ${user.email}`, {
       userMessage: "This approval request does not exist.",
     });
   }
   const facts = await deciderFacts(prisma, user);
   const current = currentStepCheck(request as unknown as TListRow, user, facts, now);
-  const { decision, workload, ...rest } = request;
+  const { decision, workload, transfer, ...rest } = request;
+  const datasetOf = <D extends { sizeBytes: bigint }>(dataset: D) => ({
+    ...dataset,
+    sizeBytes: Number(dataset.sizeBytes),
+  });
   return {
     ...rest,
     estimatedCostUsd: rest.estimatedCostUsd === null ? null : Number(rest.estimatedCostUsd),
-    workload: {
-      ...workload,
-      estimatedHours: Number(workload.estimatedHours),
-      budgetUsd: workload.budgetUsd === null ? null : Number(workload.budgetUsd),
-      datasets: workload.datasets.map(({ dataset }) => ({
-        ...dataset,
-        sizeBytes: Number(dataset.sizeBytes),
-      })),
-    },
+    workload: workload
+      ? {
+          ...workload,
+          datasets: undefined,
+          estimatedHours: Number(workload.estimatedHours),
+          budgetUsd: workload.budgetUsd === null ? null : Number(workload.budgetUsd),
+        }
+      : null,
+    /** What the request is about: the datasets the workload reads, or the one being copied. */
+    datasets: workload
+      ? workload.datasets.map(({ dataset }) => datasetOf(dataset))
+      : transfer
+        ? [datasetOf(transfer.dataset)]
+        : [],
+    transfer: transfer
+      ? {
+          id: transfer.id,
+          status: transfer.status,
+          bytes: Number(transfer.bytes),
+          costUsd: Number(transfer.costUsd),
+          etaSeconds: transfer.etaSeconds,
+          completedAt: transfer.completedAt,
+          source: transfer.sourceSite,
+        }
+      : null,
     steps: rest.steps.map((s) => ({
       ...s,
       approvers: describeApprovers(s, facts.datasetNames.get(s.datasetId ?? "")),

@@ -6,6 +6,7 @@ import { auditedTransaction, type TActor, type TAudit, type TMutationContext } f
 import { enqueueWebhookEvent } from "../webhooks/outbox.ts";
 import { candidateAt, commitSchedule, currentDecision, scheduleWorkload } from "../workloads/schedule.ts";
 import { placeWorkload } from "../workloads/service.ts";
+import { settleTransfer } from "../workloads/transfers.ts";
 import { transitionWorkload } from "../workloads/transitions.ts";
 import { closePendingApprovals } from "./approval-gate.ts";
 import { describeApprovers, mayDecide, type TMayDecide } from "./approval-rules.ts";
@@ -14,7 +15,7 @@ export type TDecideInput = { id: string; verdict: "APPROVE" | "REJECT"; comment?
 
 export type TDecideResult = {
   status: "PENDING" | "APPROVED" | "REJECTED";
-  /** Where the workload went once the request was approved. */
+  /** Where the workload went once the request was decided (null for a dataset copy). */
   workloadState: string | null;
 };
 
@@ -36,7 +37,7 @@ export async function decideApproval(ctx: TMutationContext, input: TDecideInput)
       userMessage: "Say why you reject it: the comment goes to the requester.",
       field: "comment",
     });
-  const status = await auditedTransaction(ctx, async (tx, audit) => {
+  const { status, isWorkload } = await auditedTransaction(ctx, async (tx, audit) => {
     // One decider at a time per request: two last approvals cannot both "complete" it.
     await tx.$queryRaw`SELECT "id" FROM "ApprovalRequest" WHERE "id" = ${input.id} FOR UPDATE`;
     const request = await tx.approvalRequest.findUnique({
@@ -49,7 +50,8 @@ export async function decideApproval(ctx: TMutationContext, input: TDecideInput)
         },
       },
     });
-    if (!request?.workload || !(await canSee(tx, ctx.user, request.workload.teamId)))
+    // A workload's request is its team's business; a dataset copy's is everyone's to read.
+    if (!request || (request.workload && !(await canSee(tx, ctx.user, request.workload.teamId))))
       throw notFound(input.id);
     const workload = request.workload;
     const step = request.steps.find((s) => s.status === "PENDING");
@@ -86,60 +88,84 @@ export async function decideApproval(ctx: TMutationContext, input: TDecideInput)
         where: { requestId: request.id, status: "PENDING" },
         data: { status: "CANCELLED" },
       });
-      await finish(tx, audit, request.id, workload.id, "REJECTED", now, comment);
-      await tx.placementDecision.updateMany({
-        where: { workloadId: workload.id, status: "PROPOSED" },
-        data: { status: "SUPERSEDED" },
-      });
-      await transitionWorkload(tx, audit, {
-        workloadId: workload.id,
-        to: "REJECTED",
-        actorId: ctx.user.id,
-        reason: `rejected by ${ctx.user.email} under "${step.policy.name}" (v${step.policy.version}): ${comment}`,
-        now,
-      });
-      return "REJECTED" as const;
+      await finish(tx, audit, request, "REJECTED", now, comment);
+      if (request.transferId)
+        await tx.dataTransfer.update({ where: { id: request.transferId }, data: { status: "CANCELLED" } });
+      if (workload) {
+        await tx.placementDecision.updateMany({
+          where: { workloadId: workload.id, status: "PROPOSED" },
+          data: { status: "SUPERSEDED" },
+        });
+        await transitionWorkload(tx, audit, {
+          workloadId: workload.id,
+          to: "REJECTED",
+          actorId: ctx.user.id,
+          reason: `rejected by ${ctx.user.email} under "${step.policy.name}" (v${step.policy.version}): ${comment}`,
+          now,
+        });
+      }
+      return { status: "REJECTED" as const, isWorkload: workload !== null };
     }
 
     const approvals = step.decisions.filter((d) => d.verdict === "APPROVE").length + 1;
-    if (approvals < step.requiredApprovals) return "PENDING" as const;
+    if (approvals < step.requiredApprovals)
+      return { status: "PENDING" as const, isWorkload: workload !== null };
     await tx.approvalStep.update({ where: { id: step.id }, data: { status: "APPROVED" } });
     const next = request.steps.find((s) => s.status === "PENDING" && s.id !== step.id);
     if (next) {
-      await tx.workload.update({
-        where: { id: workload.id },
-        data: {
-          stateReason: `step ${step.order} approved by ${ctx.user.email}; now waiting for ${describeApprovers(next)}: ${next.reason}`,
-        },
-      });
-      return "PENDING" as const;
+      if (workload)
+        await tx.workload.update({
+          where: { id: workload.id },
+          data: {
+            stateReason: `step ${step.order} approved by ${ctx.user.email}; now waiting for ${describeApprovers(next)}: ${next.reason}`,
+          },
+        });
+      return { status: "PENDING" as const, isWorkload: workload !== null };
     }
-    await finish(tx, audit, request.id, workload.id, "APPROVED", now, comment);
-    return "APPROVED" as const;
+    await finish(tx, audit, request, "APPROVED", now, comment);
+    // An approved dataset copy is registered like one that needed no approval.
+    if (request.transferId && !workload)
+      await settleTransfer(tx, audit, {
+        id: request.transferId,
+        outcome: "COMPLETED",
+        note: "approved",
+        now,
+      });
+    return { status: "APPROVED" as const, isWorkload: workload !== null };
   });
-  if (status !== "APPROVED") return { status, workloadState: status === "REJECTED" ? "REJECTED" : null };
-  const scheduled = await scheduleApproved(ctx, input.id);
-  return { status, workloadState: scheduled };
+  if (status !== "APPROVED" || !isWorkload)
+    return { status, workloadState: status === "REJECTED" && isWorkload ? "REJECTED" : null };
+  return { status, workloadState: await scheduleApproved(ctx, input.id) };
 }
 
 async function finish(
   tx: Prisma.TransactionClient,
   audit: TAudit,
-  requestId: string,
-  workloadId: string,
+  request: { id: string; workloadId: string | null; transferId: string | null },
   status: "APPROVED" | "REJECTED",
   now: Date,
   comment: string | null,
 ) {
-  await tx.approvalRequest.update({ where: { id: requestId }, data: { status, decidedAt: now } });
+  await tx.approvalRequest.update({ where: { id: request.id }, data: { status, decidedAt: now } });
   await audit({
     action: `approval.${status.toLowerCase()}`,
     objectType: "ApprovalRequest",
-    objectId: requestId,
+    objectId: request.id,
     before: { status: "PENDING" },
     after: { status },
   });
-  await enqueueWebhookEvent(tx, "approval.decided", { requestId, workloadId, status, comment }, now);
+  await enqueueWebhookEvent(
+    tx,
+    "approval.decided",
+    {
+      requestId: request.id,
+      workloadId: request.workloadId,
+      transferId: request.transferId,
+      status,
+      comment,
+    },
+    now,
+  );
 }
 
 async function canSee(db: Pick<PrismaClient, "membership">, user: TSessionUser, teamId: string) {
@@ -278,7 +304,8 @@ async function backToPending(
 
 /**
  * The approvals part of the background loop: requests nobody decided in time expire (their
- * workload goes back to PENDING, to be scheduled again, which asks again), and approved
+ * workload goes back to PENDING, to be scheduled again, which asks again; a dataset copy is
+ * cancelled), and approved
  * requests whose scheduling was interrupted are scheduled.
  */
 export async function sweepApprovals(ctx: TMutationContext<TActor>, now = new Date()) {
@@ -289,20 +316,21 @@ export async function sweepApprovals(ctx: TMutationContext<TActor>, now = new Da
   });
   const report = { expired: [] as string[], scheduled: [] as string[] };
   for (const request of expired) {
-    if (!request.workloadId) continue;
     const workloadId = request.workloadId;
     const hours = Math.round((request.expiresAt.getTime() - request.createdAt.getTime()) / 3_600_000);
     const closed = await auditedTransaction(ctx, async (tx, audit) => {
       await tx.$queryRaw`SELECT "id" FROM "ApprovalRequest" WHERE "id" = ${request.id} FOR UPDATE`;
       const count = await closePendingApprovals(tx, audit, {
-        workloadId,
+        of: { requestId: request.id },
         status: "EXPIRED",
         reason: `nobody decided within ${hours} h`,
         now,
       });
       if (count === 0) return false;
-      const workload = await tx.workload.findUnique({ where: { id: workloadId }, select: { state: true } });
-      if (workload?.state === "AWAITING_APPROVAL") {
+      const workload = workloadId
+        ? await tx.workload.findUnique({ where: { id: workloadId }, select: { state: true } })
+        : null;
+      if (workloadId && workload?.state === "AWAITING_APPROVAL") {
         await backToPending(
           tx,
           audit,

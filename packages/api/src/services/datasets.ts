@@ -1,6 +1,7 @@
 import type { Prisma, PrismaClient } from "@switchyard/db";
 import type { TSessionUser } from "../auth/session.ts";
 import { AppError } from "../errors.ts";
+import { requestCopyApprovalIfNeeded } from "../governance/copy-approval.ts";
 import { auditedTransaction, type TMutationContext } from "../lib/audited.ts";
 import { pageArgs, toPage } from "../lib/pagination.ts";
 import { residencyViolation } from "../lib/residency.ts";
@@ -167,6 +168,8 @@ async function lockDatasetForEdit(tx: Prisma.TransactionClient, user: TSessionUs
     select: {
       id: true,
       slug: true,
+      name: true,
+      classification: true,
       sizeBytes: true,
       residencyCountries: true,
       residencyJurisdictions: true,
@@ -207,13 +210,20 @@ async function snapshotReplicas(tx: Prisma.TransactionClient, datasetId: string)
   };
 }
 
-/** Registers a copy of the dataset at a site; refused with the rule named where residency forbids it. */
+/** What a copy's source and destination need for the border rule and the transfer's cost and time. */
+const SITE_FACTS = { id: true, name: true, jurisdiction: true, egressUsdPerGb: true, wanGbps: true } as const;
+
+/**
+ * Registers a copy of the dataset at a site; refused with the rule named where residency
+ * forbids it. A copy that crosses a border under a cross-border rule waits for approval
+ * instead (see governance/copy-approval.ts) and is registered when it is approved.
+ */
 export async function addReplica(ctx: TMutationContext, input: TReplicaInput) {
   return auditedTransaction(ctx, async (tx, audit) => {
     const dataset = await lockDatasetForEdit(tx, ctx.user, input.datasetId);
     const site = await tx.site.findUnique({
       where: { id: input.siteId },
-      select: { id: true, slug: true, kind: true, country: true, jurisdiction: true, status: true },
+      select: { ...SITE_FACTS, slug: true, kind: true, country: true, status: true },
     });
     if (!site) {
       throw new AppError("NOT_FOUND", `site ${input.siteId} not found`, {
@@ -238,6 +248,31 @@ export async function addReplica(ctx: TMutationContext, input: TReplicaInput) {
         field: "siteId",
       });
     }
+    const copy = await requestCopyApprovalIfNeeded(tx, audit, {
+      actor: ctx.user,
+      dataset: {
+        id: dataset.id,
+        name: dataset.name,
+        classification: dataset.classification,
+        sizeBytes: dataset.sizeBytes,
+        stewardIds: dataset.stewards.map((s) => s.userId),
+      },
+      destination: site,
+      replicaSites: (
+        await tx.datasetReplica.findMany({
+          where: { datasetId: dataset.id },
+          select: { site: { select: SITE_FACTS } },
+        })
+      ).map((r) => r.site),
+      now: new Date(),
+    });
+    if (copy)
+      return {
+        status: "AWAITING_APPROVAL" as const,
+        approvalRequestId: copy.requestId,
+        datasetId: dataset.id,
+        siteId: site.id,
+      };
     const before = await snapshotReplicas(tx, dataset.id);
     const replica = await tx.datasetReplica.create({
       data: { datasetId: dataset.id, siteId: site.id, sizeBytes: dataset.sizeBytes },
@@ -250,7 +285,7 @@ export async function addReplica(ctx: TMutationContext, input: TReplicaInput) {
       before,
       after: await snapshotReplicas(tx, dataset.id),
     });
-    return { id: replica.id, datasetId: dataset.id, siteId: site.id };
+    return { status: "REGISTERED" as const, id: replica.id, datasetId: dataset.id, siteId: site.id };
   });
 }
 

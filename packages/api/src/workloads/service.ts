@@ -262,7 +262,7 @@ export async function moveWorkload(
         data: { status: "CANCELLED" },
       });
       await closePendingApprovals(tx, audit, {
-        workloadId: input.id,
+        of: { workloadId: input.id },
         status: "CANCELLED",
         reason: `workload cancelled by ${ctx.user.email}`,
         now: new Date(),

@@ -1,6 +1,6 @@
 import type { Prisma } from "@switchyard/db";
 import { AppError } from "../errors.ts";
-import { auditedTransaction, type TMutationContext } from "../lib/audited.ts";
+import { auditedTransaction, type TAudit, type TMutationContext } from "../lib/audited.ts";
 
 /**
  * A dataset copy a placement needs ends here: COMPLETED registers the replica at the
@@ -11,51 +11,65 @@ export async function finishTransfer(
   ctx: TMutationContext,
   input: { id: string; outcome: "COMPLETED" | "FAILED"; note?: string },
 ) {
-  const now = new Date();
   return auditedTransaction(ctx, async (tx, audit) => {
-    const rows = await tx.$queryRaw<
-      { status: string }[]
-    >`SELECT "status" FROM "DataTransfer" WHERE "id" = ${input.id} FOR UPDATE`;
-    const status = rows[0]?.status;
-    if (!status)
-      throw new AppError("NOT_FOUND", `transfer ${input.id} not found`, {
-        userMessage: "This transfer does not exist.",
+    const waiting = await tx.approvalRequest.count({ where: { transferId: input.id, status: "PENDING" } });
+    if (waiting > 0)
+      throw new AppError("CONFLICT", `transfer ${input.id} awaits approval`, {
+        userMessage: "This copy waits for approval; it cannot have happened yet.",
       });
-    if (status === "COMPLETED" || status === "CANCELLED") {
-      throw new AppError("CONFLICT", `transfer ${input.id} is ${status}`, {
-        userMessage: `This transfer is already ${status.toLowerCase()}.`,
-      });
-    }
-    const transfer = await tx.dataTransfer.update({
-      where: { id: input.id },
-      data: {
-        status: input.outcome,
-        completedAt: input.outcome === "COMPLETED" ? now : null,
-        startedAt: status === "PENDING" ? now : undefined,
-      },
-      select: { datasetId: true, destinationSiteId: true, bytes: true, workloadId: true },
-    });
-    if (input.outcome === "COMPLETED") {
-      await tx.datasetReplica.upsert({
-        where: { datasetId_siteId: { datasetId: transfer.datasetId, siteId: transfer.destinationSiteId } },
-        create: {
-          datasetId: transfer.datasetId,
-          siteId: transfer.destinationSiteId,
-          sizeBytes: transfer.bytes,
-          status: "AVAILABLE",
-        },
-        update: { status: "AVAILABLE" },
-      });
-    }
-    await audit({
-      action: `transfer.${input.outcome.toLowerCase()}`,
-      objectType: "DataTransfer",
-      objectId: input.id,
-      before: { status },
-      after: { status: input.outcome, note: input.note ?? null },
-    });
-    return { id: input.id, status: input.outcome, workloadId: transfer.workloadId };
+    return settleTransfer(tx, audit, { ...input, now: new Date() });
   });
+}
+
+/** finishTransfer inside the caller's transaction (an approved dataset copy settles this way). */
+export async function settleTransfer(
+  tx: Prisma.TransactionClient,
+  audit: TAudit,
+  input: { id: string; outcome: "COMPLETED" | "FAILED"; note?: string; now: Date },
+) {
+  const { now } = input;
+  const rows = await tx.$queryRaw<
+    { status: string }[]
+  >`SELECT "status" FROM "DataTransfer" WHERE "id" = ${input.id} FOR UPDATE`;
+  const status = rows[0]?.status;
+  if (!status)
+    throw new AppError("NOT_FOUND", `transfer ${input.id} not found`, {
+      userMessage: "This transfer does not exist.",
+    });
+  if (status === "COMPLETED" || status === "CANCELLED") {
+    throw new AppError("CONFLICT", `transfer ${input.id} is ${status}`, {
+      userMessage: `This transfer is already ${status.toLowerCase()}.`,
+    });
+  }
+  const transfer = await tx.dataTransfer.update({
+    where: { id: input.id },
+    data: {
+      status: input.outcome,
+      completedAt: input.outcome === "COMPLETED" ? now : null,
+      startedAt: status === "PENDING" ? now : undefined,
+    },
+    select: { datasetId: true, destinationSiteId: true, bytes: true, workloadId: true },
+  });
+  if (input.outcome === "COMPLETED") {
+    await tx.datasetReplica.upsert({
+      where: { datasetId_siteId: { datasetId: transfer.datasetId, siteId: transfer.destinationSiteId } },
+      create: {
+        datasetId: transfer.datasetId,
+        siteId: transfer.destinationSiteId,
+        sizeBytes: transfer.bytes,
+        status: "AVAILABLE",
+      },
+      update: { status: "AVAILABLE" },
+    });
+  }
+  await audit({
+    action: `transfer.${input.outcome.toLowerCase()}`,
+    objectType: "DataTransfer",
+    objectId: input.id,
+    before: { status },
+    after: { status: input.outcome, note: input.note ?? null },
+  });
+  return { id: input.id, status: input.outcome, workloadId: transfer.workloadId };
 }
 
 /** A workload may start only once every copy it needs has arrived. */

@@ -91,7 +91,7 @@ export function ApprovalsTable({ defaultView }: { defaultView: TApprovalView }) 
         <table className="w-full text-sm" data-testid="approvals-table">
           <thead className="border-b border-border text-left text-xs text-muted">
             <tr>
-              <Th>Workload</Th>
+              <Th>Workload or copy</Th>
               <Th>Why</Th>
               <Th>Destination</Th>
               <Th align="right">Estimate</Th>
@@ -118,9 +118,9 @@ export function ApprovalsTable({ defaultView }: { defaultView: TApprovalView }) 
                 >
                   <td className="px-3 py-2">
                     <Link href={`/approvals/${r.id}`} className="font-medium hover:underline">
-                      {r.workload?.name}
+                      {r.workload?.name ?? `copy of ${r.transfer?.dataset.name ?? "a dataset"}`}
                     </Link>
-                    <div className="text-xs text-muted">{r.workload?.team.name}</div>
+                    <div className="text-xs text-muted">{r.workload?.team.name ?? "Dataset copy"}</div>
                   </td>
                   <td className="max-w-md px-3 py-2 text-xs">
                     {r.currentStep ? r.currentStep.reason : r.summary.split(": ").slice(1).join(": ")}

@@ -25,7 +25,7 @@ export default async function ApprovalPage({ params }: { params: Promise<{ id: s
   const api = await getServerApi();
   const r = await api.approval.byId({ id });
   const w = r.workload;
-  const gpus = w.gangNodes ? `${w.gangNodes} nodes × ${w.gpusPerNode} GPUs` : `${w.gpuCount} GPUs`;
+  const subject = w ? w.name : `copy of ${r.datasets[0]?.name ?? "a dataset"}`;
   const current = r.steps.find((s) => s.id === r.currentStepId);
 
   return (
@@ -35,9 +35,13 @@ export default async function ApprovalPage({ params }: { params: Promise<{ id: s
         <h1 className="flex items-center gap-3 text-xl font-semibold tracking-tight">
           <span>
             Approval for{" "}
-            <Link href={`/workloads/${w.id}`} className="hover:underline">
-              {w.name}
-            </Link>
+            {w ? (
+              <Link href={`/workloads/${w.id}`} className="hover:underline">
+                {w.name}
+              </Link>
+            ) : (
+              subject
+            )}
           </span>
           <StatusBadge status={r.status} />
         </h1>
@@ -109,9 +113,9 @@ export default async function ApprovalPage({ params }: { params: Promise<{ id: s
 
           {r.decision ? (
             <DecisionExplanation decision={r.decision} />
-          ) : (
+          ) : w ? (
             <p className="text-sm text-muted">The placement decision behind this request is gone.</p>
-          )}
+          ) : null}
         </div>
 
         <div className="flex flex-col gap-5">
@@ -154,24 +158,47 @@ export default async function ApprovalPage({ params }: { params: Promise<{ id: s
             </dl>
           </section>
 
-          <section className="rounded-lg border border-border bg-surface p-4" aria-labelledby="workload">
-            <h2 id="workload" className="mb-2 text-sm font-semibold">
-              Workload
+          {w ? (
+            <section className="rounded-lg border border-border bg-surface p-4" aria-labelledby="workload">
+              <h2 id="workload" className="mb-2 text-sm font-semibold">
+                Workload
+              </h2>
+              <p className="text-sm">
+                <Link href={`/workloads/${w.id}`} className="font-medium hover:underline">
+                  {w.name}
+                </Link>{" "}
+                <StatusBadge status={w.state} />
+              </p>
+              <p className="mt-1 text-xs text-muted">
+                {w.kind.replace("_", " ").toLowerCase()} ·{" "}
+                {w.gangNodes ? `${w.gangNodes} nodes × ${w.gpusPerNode} GPUs` : `${w.gpuCount} GPUs`} of{" "}
+                {w.gpuModels.join(" / ") || "any model"} · {w.estimatedHours} h · priority {w.priority} ·{" "}
+                {w.team.name} · submitted by {w.submittedBy.name}
+              </p>
+            </section>
+          ) : null}
+          {r.transfer ? (
+            <section className="rounded-lg border border-border bg-surface p-4" aria-labelledby="copy">
+              <h2 id="copy" className="mb-2 text-sm font-semibold">
+                Dataset copy
+              </h2>
+              <p className="text-sm" data-testid="approval-copy">
+                From {r.transfer.source.name} ({r.transfer.source.jurisdiction}) to {r.site?.name} (
+                {r.site?.jurisdiction})
+              </p>
+              <p className="mt-1 text-xs text-muted">
+                {formatBytes(r.transfer.bytes)} · egress {formatUsd(r.transfer.costUsd)} · about{" "}
+                {Math.max(1, Math.round(r.transfer.etaSeconds / 60))} min · {r.transfer.status.toLowerCase()}
+              </p>
+            </section>
+          ) : null}
+          <section className="rounded-lg border border-border bg-surface p-4" aria-labelledby="datasets">
+            <h2 id="datasets" className="text-sm font-semibold">
+              {w ? "Datasets it reads" : "Dataset"}
             </h2>
-            <p className="text-sm">
-              <Link href={`/workloads/${w.id}`} className="font-medium hover:underline">
-                {w.name}
-              </Link>{" "}
-              <StatusBadge status={w.state} />
-            </p>
-            <p className="mt-1 text-xs text-muted">
-              {w.kind.replace("_", " ").toLowerCase()} · {gpus} of {w.gpuModels.join(" / ") || "any model"} ·{" "}
-              {w.estimatedHours} h · priority {w.priority} · {w.team.name} · submitted by {w.submittedBy.name}
-            </p>
-            <h3 className="mt-3 text-xs font-semibold text-muted">Datasets it reads</h3>
             <ul className="mt-1 flex flex-col gap-2 text-sm" data-testid="approval-datasets">
-              {w.datasets.length === 0 ? <li className="text-muted">None</li> : null}
-              {w.datasets.map((d) => (
+              {r.datasets.length === 0 ? <li className="text-muted">None</li> : null}
+              {r.datasets.map((d) => (
                 <li key={d.id}>
                   <Link href={`/datasets/${d.id}`} className="hover:underline">
                     {d.name}

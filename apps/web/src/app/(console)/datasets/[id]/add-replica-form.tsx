@@ -19,7 +19,8 @@ export function AddReplicaForm({
   onAdded,
 }: {
   datasetId: string;
-  onAdded: (siteSlug: string) => void;
+  /** `waitsForApproval`: the copy crosses a border and waits in the approvals inbox. */
+  onAdded: (siteSlug: string, waitsForApproval: boolean) => void;
 }) {
   const trpc = useTRPC();
   const queryClient = useQueryClient();
@@ -43,9 +44,9 @@ export function AddReplicaForm({
     setClientErrors({});
     const slug = candidates.data?.find((c) => c.id === siteId)?.slug ?? siteId;
     add.mutate(checked.data, {
-      onSuccess: () => {
+      onSuccess: (result) => {
         setSiteId("");
-        onAdded(slug);
+        onAdded(slug, result.status === "AWAITING_APPROVAL");
       },
     });
   };

@@ -187,7 +187,16 @@ export function DatasetDetail({ id }: { id: string }) {
           {remove.error ? <ErrorNote message={remove.error.message} /> : null}
           {notice ? <SuccessNote>{notice}</SuccessNote> : null}
           {d.canEdit ? (
-            <AddReplicaForm datasetId={d.id} onAdded={(slug) => setNotice(`Added a replica at ${slug}.`)} />
+            <AddReplicaForm
+              datasetId={d.id}
+              onAdded={(slug, waitsForApproval) =>
+                setNotice(
+                  waitsForApproval
+                    ? `The copy to ${slug} crosses a border: it waits for approval in Approvals and is registered once approved.`
+                    : `Added a replica at ${slug}.`,
+                )
+              }
+            />
           ) : null}
         </section>
       </div>
