@@ -55,6 +55,18 @@ describe.each(await testDbKinds())("demo governance activity [%s]", (kind) => {
     expect(rejected.stateReason).toContain("de-identified extract");
   });
 
+  it("lists in each inbox exactly the requests the request page lets that person decide", async () => {
+    for (const user of Object.values(USERS)) {
+      const open = await as(user).approval.list({ view: "open", pageSize: 200 });
+      const decidable = [];
+      for (const row of open.rows)
+        if ((await as(user).approval.byId({ id: row.id })).canDecide.ok) decidable.push(row.id);
+      const inbox = await as(user).approval.list({ view: "inbox", pageSize: 200 });
+      expect(inbox.rows.map((r) => r.id).sort(), user.email).toEqual(decidable.sort());
+      expect(await as(user).approval.inboxCount()).toBe(decidable.length);
+    }
+  });
+
   it("runs once, and leaves an audit chain that verifies", async () => {
     expect(await seedDemoActivity(t.db.prisma)).toEqual({
       ran: false,

@@ -7,9 +7,6 @@ import type { TApprovalView } from "../router/approval/approval.schema.ts";
 import { decisionView } from "../workloads/service.ts";
 import { describeApprovers, mayDecide, type TMayDecide } from "./approval-rules.ts";
 
-/** Pending requests are few (hundreds at most); the inbox filters them in memory with mayDecide. */
-const MAX_OPEN = 2_000;
-
 const listInclude = {
   workload: {
     select: {
@@ -139,25 +136,8 @@ export async function listApprovals(
     input.view === "inbox" || input.view === "open"
       ? [{ expiresAt: "asc" }, { id: "asc" }]
       : [{ createdAt: "desc" }, { id: "asc" }];
-  if (input.view === "inbox") {
-    const rows = await prisma.approvalRequest.findMany({
-      where,
-      orderBy,
-      include: listInclude,
-      take: MAX_OPEN,
-    });
-    const mine = rows
-      .map((row) => ({ row, current: currentStepCheck(row, user, facts, now) }))
-      .filter(({ current }) => current.check.ok);
-    const start = (input.page - 1) * input.pageSize;
-    return toPage(
-      mine
-        .slice(start, start + input.pageSize)
-        .map(({ row, current }) => toListRow(row, current, facts.datasetNames)),
-      mine.length,
-      input,
-    );
-  }
+  if (input.view === "inbox")
+    where.id = { in: await inboxRequestIds(prisma, user, visible, facts.stewardOf, now) };
   const [total, rows] = await Promise.all([
     prisma.approvalRequest.count({ where }),
     prisma.approvalRequest.findMany({
@@ -175,15 +155,68 @@ export async function listApprovals(
   );
 }
 
-/** How many requests wait for this user: the count in the navigation. */
+/** How many requests wait for this user: the count in the navigation, on every page. */
 export async function countInbox(
   prisma: PrismaClient,
   user: TSessionUser,
   now = new Date(),
 ): Promise<number> {
   if (user.role === "VIEWER") return 0;
-  const page = await listApprovals(prisma, user, { view: "inbox", page: 1, pageSize: 1 }, now);
-  return page.total;
+  const [visible, stewardOf] = await Promise.all([
+    visibility(prisma, user),
+    prisma.datasetSteward.findMany({ where: { userId: user.id }, select: { datasetId: true } }),
+  ]);
+  return (
+    await inboxRequestIds(
+      prisma,
+      user,
+      visible,
+      stewardOf.map((s) => s.datasetId),
+      now,
+    )
+  ).length;
+}
+
+/**
+ * The open requests whose current step this user may decide, in two indexed queries rather
+ * than by loading every open request: the steps the user could decide (mayDecide's rules:
+ * the step's role or stewards, not the requester, not decided by this user yet), kept where
+ * the step is its request's first still-pending one. mayDecide stays the rule for the
+ * decision itself; the approvals tests check that both agree.
+ */
+async function inboxRequestIds(
+  prisma: PrismaClient,
+  user: TSessionUser,
+  visible: Prisma.ApprovalRequestWhereInput,
+  stewardOf: string[],
+  now: Date,
+): Promise<string[]> {
+  const candidates = await prisma.approvalStep.findMany({
+    where: {
+      status: "PENDING",
+      decisions: { none: { deciderId: user.id } },
+      OR: [
+        { approverKind: "ROLE", approverRole: user.role },
+        { approverKind: "DATASET_STEWARDS", datasetId: { in: stewardOf } },
+      ],
+      request: {
+        ...visible,
+        status: "PENDING",
+        expiresAt: { gt: now },
+        requestedById: { not: user.id },
+        NOT: { workload: { submittedById: user.id } },
+      },
+    },
+    select: { requestId: true, order: true },
+  });
+  if (candidates.length === 0) return [];
+  const firstPending = await prisma.approvalStep.groupBy({
+    by: ["requestId"],
+    where: { requestId: { in: candidates.map((c) => c.requestId) }, status: "PENDING" },
+    _min: { order: true },
+  });
+  const current = new Map(firstPending.map((g) => [g.requestId, g._min.order]));
+  return [...new Set(candidates.filter((c) => current.get(c.requestId) === c.order).map((c) => c.requestId))];
 }
 
 /** What an approver sees of a dataset: its class, rules and stewards. */
