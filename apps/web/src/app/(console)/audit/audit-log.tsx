@@ -16,6 +16,7 @@ import { useDebouncedSearch, useTableParams } from "~/components/table/use-table
 import { formatInt } from "~/lib/format";
 import { useTRPC } from "~/trpc/react";
 
+/** Every kind of object the services audit (grep objectType in packages/api and packages/db). */
 const OBJECT_TYPES = [
   "Site",
   "GpuNode",
@@ -24,6 +25,12 @@ const OBJECT_TYPES = [
   "Team",
   "Quota",
   "Workload",
+  "PlacementDecision",
+  "DataTransfer",
+  "ApprovalRequest",
+  "Policy",
+  "Webhook",
+  "WebhookDelivery",
   "PriceCatalog",
   "Estate",
 ];
