@@ -10,7 +10,7 @@ const TREE_OCCUPANTS = 12;
  * Places u whatever it costs, evicting if need be: on its cheapest option with room; else,
  * option by option (cheapest first), by evicting one occupant or by clearing the fewest
  * occupants off the nodes it needs, and placing the evicted the same way, `depth` levels
- * deep. Items in `keep` are never evicted. All or nothing. Unlike cheapestChain, every
+ * deep. Items in `keep` are never evicted. All or nothing. Unlike ChainSearch, every
  * level may clear several occupants, which packs big workloads and gangs back in after a
  * ruin has lifted them.
  */

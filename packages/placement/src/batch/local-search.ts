@@ -1,14 +1,16 @@
 import type { TBatchItem } from "./batch-item";
 import type { BatchState } from "./batch-state";
-import { cheapestChain } from "./chain-search";
+import { ChainSearch } from "./chain-search";
 import { repackFor } from "./repack";
 import { byPotential, regroupPass, relatedTo, ruinAndRecreate } from "./ruin-recreate";
 import { exhausted, type TSearch, withShare } from "./search-budget";
 
 const EPS = 1e-7;
 const MAX_ROUNDS = 6;
+/** A round that saves less than this share of the cost is the last: what follows is smaller. */
+const MIN_ROUND_GAIN = 1e-4;
 /** Evaluations one unplaced workload may use per insertion pass. */
-const PER_ITEM_INSERT = 2_000;
+const PER_ITEM_INSERT = 500;
 
 export type TImproveStats = { moves: number; swaps: number; insertions: number };
 
@@ -21,8 +23,8 @@ export type TImproveStats = { moves: number; swaps: number; insertions: number }
  * 3. regroup: ruin and recreate around the groups placed items would rather be in;
  * 4. chains: each item that is not on its cheapest option looks for the cheapest ejection
  *    chain (relocation, swap, rotation, eviction of several) that lowers the total.
- * Rounds of 2–4 repeat until nothing improves or the evaluation budget is spent; then the
- * still unplaced get one more try.
+ * Rounds of 2–4 repeat until a round saves (next to) nothing or the evaluation budget is
+ * spent; then the still unplaced get one more try.
  */
 export function improve(
   state: BatchState,
@@ -35,11 +37,13 @@ export function improve(
   stats.insertions += withShare(search, 1 / 2, (part) => insertPass(state, unplaced, part, sizeExponent));
   for (let round = 0; round < MAX_ROUNDS && !exhausted(search); round++) {
     const before = stats.moves + stats.swaps;
+    const costBefore = state.totalCost;
     stats.moves += movePass(state);
     // Ruin-and-recreate and chains each get at most half of what is left.
     stats.swaps += withShare(search, 1 / 2, (part) => regroupPass(state, part));
     stats.swaps += withShare(search, 1 / 2, (part) => chainPass(state, part));
     if (stats.moves + stats.swaps === before) break;
+    if (costBefore - state.totalCost < MIN_ROUND_GAIN * costBefore) break;
   }
   if (unplaced.length > 0) {
     stats.insertions += insertPass(state, unplaced, { spent: 0, budget: budget / 4 }, sizeExponent);
@@ -61,12 +65,13 @@ export function insertPass(
   sizeExponent: number,
 ): number {
   let count = 0;
+  const chains = new ChainSearch(state);
   for (let i = 0; i < unplaced.length && !exhausted(search); i++) {
     const u = unplaced[i] as TBatchItem;
     if (u.optCost.length === 0) continue;
     const own: TSearch = { spent: 0, budget: Math.min(PER_ITEM_INSERT, search.budget - search.spent) };
     const placed =
-      cheapestChain(state, u, Number.POSITIVE_INFINITY, own) ||
+      chains.run(u, Number.POSITIVE_INFINITY, own) ||
       repackFor(state, u, own) ||
       ruinAndRecreate(state, [u], relatedTo(state, u), own, "place", sizeExponent);
     search.spent += own.spent;
@@ -94,9 +99,10 @@ function movePass(state: BatchState): number {
 
 function chainPass(state: BatchState, search: TSearch): number {
   let count = 0;
+  const chains = new ChainSearch(state);
   for (const { item } of byPotential(state)) {
     if (exhausted(search)) break;
-    if (cheapestChain(state, item, 0, search)) count++;
+    if (chains.run(item, 0, search)) count++;
   }
   return count;
 }

@@ -70,6 +70,8 @@ export function regroupPass(state: BatchState, search: TSearch): number {
   }
   const order = [...wanted.entries()].sort((x, y) => y[1].gain - x[1].gain || x[0] - y[0]);
   let improved = 0;
+  // Neighbouring groups often give the same ruin: a set that just failed would fail again.
+  const failed = new Set<string>();
   for (const [groupIdx, entry] of order) {
     if (exhausted(search)) break;
     const ruin = new Set<number>(entry.items.slice(0, RUIN_SIZE / 2));
@@ -81,7 +83,12 @@ export function regroupPass(state: BatchState, search: TSearch): number {
       }
     }
     const sorted = [...ruin].sort((x, y) => x - y);
-    if (ruinAndRecreate(state, [], sorted, search, "cost", 0)) improved++;
+    const key = sorted.join(",");
+    if (failed.has(key)) continue;
+    if (ruinAndRecreate(state, [], sorted, search, "cost", 0)) {
+      improved++;
+      failed.clear();
+    } else failed.add(key);
   }
   return improved;
 }
