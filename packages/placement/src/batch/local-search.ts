@@ -1,6 +1,7 @@
 import type { TBatchItem } from "./batch-item";
 import type { BatchState } from "./batch-state";
 import { ChainSearch } from "./chain-search";
+import { placeByEvicting } from "./eviction";
 import { repackFor } from "./repack";
 import { byPotential, regroupPass, relatedTo, ruinAndRecreate } from "./ruin-recreate";
 import { exhausted, type TSearch, withShare } from "./search-budget";
@@ -11,6 +12,8 @@ const MAX_ROUNDS = 6;
 const MIN_ROUND_GAIN = 1e-4;
 /** Evaluations one unplaced workload may use per insertion pass. */
 const PER_ITEM_INSERT = 500;
+/** Levels of evictions the last-resort insertion may go through. */
+const EVICTION_DEPTH = 4;
 
 export type TImproveStats = { moves: number; swaps: number; insertions: number };
 
@@ -54,9 +57,10 @@ export function improve(
 /**
  * Gets unplaced items in, cost second; returns how many got in and removes them from
  * `unplaced`. Per item, cheapest first: an ejection chain (an augmenting path, possibly
- * ending by clearing several occupants), a repack of one of its options' pools, then
- * ruin and recreate of the items around it. Each item has its own slice of the budget, so
- * a hopeless one cannot starve the rest.
+ * ending by clearing several occupants), a repack of one of its options' pools, ruin and
+ * recreate of the items around it, and last an eviction tree (evicted items evict in
+ * turn, several per node if need be), which finds room in tightly packed groups at any
+ * cost. Each item has its own slice of the budget, so a hopeless one cannot starve the rest.
  */
 export function insertPass(
   state: BatchState,
@@ -73,7 +77,8 @@ export function insertPass(
     const placed =
       chains.run(u, Number.POSITIVE_INFINITY, own) ||
       repackFor(state, u, own) ||
-      ruinAndRecreate(state, [u], relatedTo(state, u), own, "place", sizeExponent);
+      ruinAndRecreate(state, [u], relatedTo(state, u), own, "place", sizeExponent) ||
+      placeByEvicting(state, u, EVICTION_DEPTH, new Set([u.idx]), own);
     search.spent += own.spent;
     if (placed) {
       count++;
