@@ -38,12 +38,13 @@ export function improve(
   const stats: TImproveStats = { moves: 0, swaps: 0, insertions: 0 };
   const search: TSearch = { spent: 0, budget };
   stats.insertions += withShare(search, 1 / 2, (part) => insertPass(state, unplaced, part, sizeExponent));
+  const failedRuins = new Map<string, string>();
   for (let round = 0; round < MAX_ROUNDS && !exhausted(search); round++) {
     const before = stats.moves + stats.swaps;
     const costBefore = state.totalCost;
     stats.moves += movePass(state);
     // Ruin-and-recreate and chains each get at most half of what is left.
-    stats.swaps += withShare(search, 1 / 2, (part) => regroupPass(state, part));
+    stats.swaps += withShare(search, 1 / 2, (part) => regroupPass(state, part, failedRuins));
     stats.swaps += withShare(search, 1 / 2, (part) => chainPass(state, part));
     if (stats.moves + stats.swaps === before) break;
     if (costBefore - state.totalCost < MIN_ROUND_GAIN * costBefore) break;

@@ -11,12 +11,15 @@ const RELATED_OPTIONS = 12;
 /** Levels of evictions for a lifted item that regret could not fit back. */
 const EVICTION_DEPTH = 2;
 const EPS = 1e-7;
+/** Size exponent 0: regret in dollars, whatever the workload's size. */
+const PLAIN_REGRET = 0;
 
 /**
  * Large-neighbourhood step: lifts `ruin` and re-places it, together with `extra`, by regret
  * (hardest first, regret divided by GPUs to the power `sizeExponent`); an item that regret
- * cannot fit back is placed by evicting others (who are placed again in turn). "place": kept if every one of them is placed; "cost": kept if all are
- * placed again and the total cost drops.
+ * cannot fit back is placed by evicting others (who are placed again in turn).
+ * "place": kept if every one of them is placed; "cost": kept if all are placed again and
+ * the total cost drops.
  */
 export function ruinAndRecreate(
   state: BatchState,
@@ -57,9 +60,11 @@ export function ruinAndRecreate(
  * Ruin and recreate around the GPU groups that placed items would rather be in, most
  * wanted first: lift those who want in and everyone there, re-place them together, keep
  * it if cheaper. Reaches rearrangements of many items at once (a big workload making way
- * for several small ones, or the reverse) that chains of single moves miss.
+ * for several small ones, or the reverse) that chains of single moves miss. Recreates by
+ * plain regret, not per GPU like the construction: a different order reaches arrangements
+ * the construction's order does not.
  */
-export function regroupPass(state: BatchState, search: TSearch): number {
+export function regroupPass(state: BatchState, search: TSearch, failed = new Map<string, string>()): number {
   const wanted = new Map<number, { gain: number; items: number[] }>();
   for (const { item, gain } of byPotential(state)) {
     const group = state.optionGroup(item, 0);
@@ -70,8 +75,6 @@ export function regroupPass(state: BatchState, search: TSearch): number {
   }
   const order = [...wanted.entries()].sort((x, y) => y[1].gain - x[1].gain || x[0] - y[0]);
   let improved = 0;
-  // Neighbouring groups often give the same ruin: a set that just failed would fail again.
-  const failed = new Set<string>();
   for (const [groupIdx, entry] of order) {
     if (exhausted(search)) break;
     const ruin = new Set<number>(entry.items.slice(0, RUIN_SIZE / 2));
@@ -83,12 +86,13 @@ export function regroupPass(state: BatchState, search: TSearch): number {
       }
     }
     const sorted = [...ruin].sort((x, y) => x - y);
+    // Neighbouring groups often give the same ruin, and later rounds the same again: a set
+    // that failed is tried again only once one of its items has moved.
     const key = sorted.join(",");
-    if (failed.has(key)) continue;
-    if (ruinAndRecreate(state, [], sorted, search, "cost", 0)) {
-      improved++;
-      failed.clear();
-    } else failed.add(key);
+    const where = sorted.map((i) => state.assignments[i]?.nodes.join("+")).join(",");
+    if (failed.get(key) === where) continue;
+    if (ruinAndRecreate(state, [], sorted, search, "cost", PLAIN_REGRET)) improved++;
+    else failed.set(key, where);
   }
   return improved;
 }
