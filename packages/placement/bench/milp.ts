@@ -24,12 +24,19 @@ export type TMilpResult = {
  * at node level: a single-node workload picks one node with room; a gang picks one
  * fabric pool and N nodes in it; every node keeps its free GPUs; a workload left
  * unplaced costs UNPLACED_PENALTY. Solved exactly by HiGHS.
+ *
+ * The objective is the engine's: as many workloads placed as possible, then the least
+ * cost. That holds for one priority tier only (the engine places tiers strictly one after
+ * another, which one penalty cannot express), so requests must share one priority.
  */
 export async function solveBatchMilp(
   prepared: TPreparedSnapshot,
   requests: readonly TWorkloadRequestInput[],
 ): Promise<TMilpResult> {
   if (prepared.quotas.size > 0) throw new Error("the MILP does not model quotas; use an estate without them");
+  if (new Set(requests.map((r) => r.priority ?? 0)).size > 1) {
+    throw new Error("the MILP does not model priority tiers; use requests of one priority");
+  }
   const room = roomByPool(prepared, false);
   const free = prepared.capacity.free;
   const objective: string[] = [];

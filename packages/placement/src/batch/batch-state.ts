@@ -30,6 +30,8 @@ export class BatchState {
   /** Undo log of the open transactions (see begin/rollback/commitTx). */
   private readonly journal: { placed: boolean; idx: number; a: TAssignment }[] = [];
   private openTx = 0;
+  /** Sum of the placed items' option costs, kept as items are placed and released. */
+  private placedCost = 0;
   /** Quotas as numbered slots: the hot path compares numbers, not string keys. */
   private readonly quotaKeys: readonly string[];
   private readonly quotaLimit: Float64Array;
@@ -57,6 +59,12 @@ export class BatchState {
     return item.request.gang ? [ref] : (this.prepared.groups[ref]?.pools ?? []);
   }
 
+  /** The GPU group of option k (a gang's pool belongs to one group). */
+  optionGroup(item: TBatchItem, k: number): number {
+    const ref = item.optRef[k] ?? -1;
+    return item.request.gang ? (this.prepared.pools[ref]?.groupIdx ?? -1) : ref;
+  }
+
   optionModel(item: TBatchItem, k: number): string {
     const ref = item.optRef[k] ?? -1;
     return (item.request.gang ? this.prepared.pools[ref]?.model : this.prepared.groups[ref]?.model) ?? "";
@@ -65,6 +73,11 @@ export class BatchState {
   optionSite(item: TBatchItem, k: number): number {
     const ref = item.optRef[k] ?? -1;
     return (item.request.gang ? this.prepared.pools[ref]?.siteIdx : this.prepared.groups[ref]?.siteIdx) ?? -1;
+  }
+
+  /** Total cost of everything placed so far. */
+  get totalCost(): number {
+    return this.placedCost;
   }
 
   costOf(item: TBatchItem): number {
@@ -90,6 +103,21 @@ export class BatchState {
       if (!room) return false;
     }
     return !item.enforceQuota || !this.hasQuotas || this.quotaFits(item, this.optionModel(item, k));
+  }
+
+  /** The cheapest option that fits now and costs less than `below`, other than `skip`; -1 if none. */
+  cheapestFitting(item: TBatchItem, below = Number.POSITIVE_INFINITY, skip = -1): number {
+    for (let k = 0; k < item.optCost.length; k++) {
+      if ((item.optCost[k] ?? 0) >= below) return -1;
+      if (k !== skip && this.fits(item, k)) return k;
+    }
+    return -1;
+  }
+
+  /** Places the item on its cheapest option with room; false if none has room. */
+  placeCheapest(item: TBatchItem): boolean {
+    const k = this.cheapestFitting(item);
+    return k >= 0 && this.place(item, k);
   }
 
   quotaFits(item: TBatchItem, model: string): boolean {
@@ -134,6 +162,7 @@ export class BatchState {
     if (item.enforceQuota && this.hasQuotas)
       this.chargeQuota(teamId, this.optionModel(item, a.option), -totalGpus);
     this.assignments[item.idx] = undefined;
+    this.placedCost -= item.optCost[a.option] ?? 0;
     if (this.openTx > 0) this.journal.push({ placed: false, idx: item.idx, a });
     return a;
   }
@@ -202,6 +231,7 @@ export class BatchState {
     if (item.enforceQuota && this.hasQuotas)
       this.chargeQuota(teamId, this.optionModel(item, a.option), totalGpus);
     this.assignments[item.idx] = a;
+    this.placedCost += item.optCost[a.option] ?? 0;
     if (this.openTx > 0) this.journal.push({ placed: true, idx: item.idx, a });
   }
 

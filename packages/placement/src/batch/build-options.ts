@@ -41,27 +41,9 @@ export function buildItem(
   window: number,
 ): TBatchItem {
   const ctx = createContext(prepared, prepared.capacity, request, engine);
-  const { gpusPerNode, nodeCount, gang } = request;
   const refs: number[] = [];
   const costs: number[] = [];
   let absorbed = 0;
-  const absorb = (feasible: readonly TSiteCandidate[]) => {
-    for (; absorbed < feasible.length; absorbed++) {
-      for (const option of (feasible[absorbed] as TSiteCandidate).options) {
-        if (gang) {
-          for (const poolIdx of option.pools) {
-            if ((room[poolIdx]?.[gpusPerNode] ?? 0) >= nodeCount) {
-              refs.push(poolIdx);
-              costs.push(option.totalUsd);
-            }
-          }
-        } else if (anyRoom(room, option.pools, gpusPerNode)) {
-          refs.push(option.group.idx);
-          costs.push(option.totalUsd);
-        }
-      }
-    }
-  };
   const visit = Number.isFinite(window) ? cheapSitesFirst(ctx, engine) : undefined;
   let stopped = false;
   // The `window` cheapest costs seen so far; stop once even the dearest of them is below
@@ -74,7 +56,7 @@ export function buildItem(
     siteOrder: visit?.order,
     stop: (position, found) => {
       if (visit === undefined) return false;
-      absorb(found);
+      absorbed = absorb(request, room, found, absorbed, refs, costs);
       for (; seen < costs.length; seen++) {
         best.push(costs[seen] as number, seen);
         if (best.size > window) best.pop();
@@ -83,7 +65,7 @@ export function buildItem(
       return stopped;
     },
   });
-  absorb(feasible);
+  absorb(request, room, feasible, absorbed, refs, costs);
   const order = cheapestFirst(costs, window);
   const optRef = new Int32Array(order.length);
   const optCost = new Float64Array(order.length);
@@ -94,6 +76,38 @@ export function buildItem(
   const enforceQuota = engine.filters.some((plugin) => plugin.name === "team-quota");
   const complete = !stopped && order.length === refs.length;
   return { idx, request, engine, enforceQuota, optRef, optCost, complete };
+}
+
+/**
+ * Appends the options of sites `from` on of `feasible` that could ever have room (pools for
+ * a gang, GPU groups otherwise) to `refs`/`costs`; returns how many sites are now done.
+ * A function of its own, not a closure, because buildItem runs once per workload.
+ */
+function absorb(
+  request: TPlacementRequest,
+  room: readonly Int32Array[],
+  feasible: readonly TSiteCandidate[],
+  from: number,
+  refs: number[],
+  costs: number[],
+): number {
+  const { gpusPerNode, nodeCount, gang } = request;
+  for (let s = from; s < feasible.length; s++) {
+    for (const option of (feasible[s] as TSiteCandidate).options) {
+      if (gang) {
+        for (const poolIdx of option.pools) {
+          if ((room[poolIdx]?.[gpusPerNode] ?? 0) >= nodeCount) {
+            refs.push(poolIdx);
+            costs.push(option.totalUsd);
+          }
+        }
+      } else if (anyRoom(room, option.pools, gpusPerNode)) {
+        refs.push(option.group.idx);
+        costs.push(option.totalUsd);
+      }
+    }
+  }
+  return feasible.length;
 }
 
 /**

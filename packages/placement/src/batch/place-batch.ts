@@ -15,7 +15,7 @@ import type { TBatchItem } from "./batch-item";
 import type { TBatchPlacement, TBatchResult, TUnplaced } from "./batch-result";
 import { BatchState } from "./batch-state";
 import { buildItem, OPTION_WINDOW, roomByPool } from "./build-options";
-import { improve, insertUnplaced } from "./local-search";
+import { improve, insertPass } from "./local-search";
 import { Preemptor } from "./preemption";
 import { placeTierByRegret } from "./regret-greedy";
 
@@ -40,6 +40,12 @@ const RESTARTS = 1;
 const MAX_BOOSTED_SHARE = 0.05;
 /** Above this many workloads one construction must do: restarts would cost seconds. */
 const MAX_RESTART_ITEMS = 2_000;
+/**
+ * Regret is divided by the workload's GPU count to this power: the loss per GPU of
+ * capacity it takes. A big workload on a contested group blocks several small ones that
+ * would lose more there in total.
+ */
+const SIZE_EXPONENT = 1;
 
 /**
  * Places many pending workloads together against shared capacity:
@@ -98,7 +104,8 @@ export function placeBatch(input: TPlaceBatchInput): TBatchResult {
   const { state, unplaced, preemptor, greedyCostUsd, tierCount } = best;
 
   // 3. Local search on the best attempt.
-  const stats = effort > 0 ? improve(state, unplaced, budget) : { moves: 0, swaps: 0, insertions: 0 };
+  const stats =
+    effort > 0 ? improve(state, unplaced, budget, SIZE_EXPONENT) : { moves: 0, swaps: 0, insertions: 0 };
   stats.insertions += best.insertions;
   // Workloads that ran out of their cheapest options get all of them and one more try.
   for (let i = unplaced.length - 1; i >= 0; i--) {
@@ -179,11 +186,13 @@ function solveOnce(
         state,
         tier.filter((item) => boost.has(item.idx)),
         widen,
+        SIZE_EXPONENT,
       ),
       ...placeTierByRegret(
         state,
         tier.filter((item) => !boost.has(item.idx)),
         widen,
+        SIZE_EXPONENT,
       ),
     ];
     for (const item of left) {
@@ -192,15 +201,15 @@ function solveOnce(
     }
     start = end;
   }
-  const greedyCostUsd = state.items.reduce((sum, item) => sum + state.costOf(item), 0);
+  const greedyCostUsd = state.totalCost;
 
-  const insertions = budget > 0 ? insertUnplaced(state, unplaced, budget) : 0;
+  const insertions = budget > 0 ? insertPass(state, unplaced, { spent: 0, budget }, SIZE_EXPONENT) : 0;
   const placedByTier = tiers.map(([start, end]) => {
     let placed = 0;
     for (let i = start; i < end; i++) if (state.assignments[i] !== undefined) placed++;
     return placed;
   });
-  const costUsd = state.items.reduce((sum, item) => sum + state.costOf(item), 0);
+  const costUsd = state.totalCost;
   return {
     state,
     unplaced,

@@ -39,6 +39,10 @@ export function validateRequest(prepared: TPreparedSnapshot, input: unknown): TP
 }
 
 function strings(value: unknown): [string, number][] {
-  if (!Array.isArray(value)) return [];
-  return value.flatMap((item, i): [string, number][] => (typeof item === "string" ? [[item, i]] : []));
+  const out: [string, number][] = [];
+  if (!Array.isArray(value)) return out;
+  value.forEach((item, i) => {
+    if (typeof item === "string") out.push([item, i]);
+  });
+  return out;
 }
