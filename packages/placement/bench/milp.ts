@@ -15,6 +15,8 @@ export type TMilpResult = {
   readonly costUsd: number;
   readonly placed: number;
   readonly solverMs: number;
+  /** Building the model (options per workload, LP text) before solving: not in solverMs. */
+  readonly modelMs: number;
   readonly variables: number;
   readonly constraints: number;
 };
@@ -37,6 +39,7 @@ export async function solveBatchMilp(
   if (new Set(requests.map((r) => r.priority ?? 0)).size > 1) {
     throw new Error("the MILP does not model priority tiers; use requests of one priority");
   }
+  const modelStart = performance.now();
   const room = roomByPool(prepared, false);
   const free = prepared.capacity.free;
   const objective: string[] = [];
@@ -101,6 +104,7 @@ export async function solveBatchMilp(
     "End",
   ].join("\n");
 
+  const modelMs = performance.now() - modelStart;
   const highs = await highsLoader();
   const start = performance.now();
   const solution = highs.solve(lp, { mip_rel_gap: 1e-6, time_limit: 300, output_flag: false });
@@ -117,6 +121,7 @@ export async function solveBatchMilp(
     costUsd: solution.ObjectiveValue - unplaced * UNPLACED_PENALTY,
     placed,
     solverMs,
+    modelMs,
     variables: binaries.length,
     constraints: rows.length,
   };

@@ -188,19 +188,24 @@ describe("regroupPass", () => {
     const snapshot = aSnapshot()
       .site(aSite("a").prices({ H100: 1 }))
       .site(aSite("b").prices({ H100: 2 }))
+      .site(aSite("c").prices({ L4: 10 }))
       .node(aNode("a-n", "a"))
-      .node(aNode("b-n", "b"));
+      .node(aNode("b-n", "b"))
+      .node(aNode("c-n", "c").model("L4", 24));
     const batch = batchOf(snapshot, [
       aRequest("big").gpus(8).hours(1).build(),
       aRequest("small-1").gpus(4).hours(10).build(),
       aRequest("small-2").gpus(4).hours(10).build(),
+      aRequest("elsewhere").gpus(8).models("L4").build(),
     ]);
     batch.seat("big", "a");
     batch.seat("small-1", "b");
     batch.seat("small-2", "b");
+    batch.seat("elsewhere", "c");
     expect(new ChainSearch(batch.state).run(batch.item("small-1"), 0, budget())).toBe(false);
-    expect(regroupPass(batch.state, budget())).toBe(1);
+    // Ruins of three (the small ones and the big one), in a batch of four: bigger than a ruin.
+    expect(regroupPass(batch.state, budget(), new Map(), 3)).toBe(1);
     expect([batch.siteOf("big"), batch.siteOf("small-1"), batch.siteOf("small-2")]).toEqual(["b", "a", "a"]);
-    expect(batch.state.totalCost).toBe(96);
+    expect(batch.state.totalCost).toBe(96 + 800);
   });
 });

@@ -62,9 +62,17 @@ export function ruinAndRecreate(
  * it if cheaper. Reaches rearrangements of many items at once (a big workload making way
  * for several small ones, or the reverse) that chains of single moves miss. Recreates by
  * plain regret, not per GPU like the construction: a different order reaches arrangements
- * the construction's order does not.
+ * the construction's order does not. Only for batches bigger than one ruin: in a smaller
+ * one, a ruin lifts nearly everything, which makes it a second construction, not a local
+ * step (and costs as much).
  */
-export function regroupPass(state: BatchState, search: TSearch, failed = new Map<string, string>()): number {
+export function regroupPass(
+  state: BatchState,
+  search: TSearch,
+  failed = new Map<string, string>(),
+  ruinSize = RUIN_SIZE,
+): number {
+  if (state.items.length <= ruinSize) return 0;
   const wanted = new Map<number, { gain: number; items: number[] }>();
   for (const { item, gain } of byPotential(state)) {
     const group = state.optionGroup(item, 0);
@@ -77,11 +85,11 @@ export function regroupPass(state: BatchState, search: TSearch, failed = new Map
   let improved = 0;
   for (const [groupIdx, entry] of order) {
     if (exhausted(search)) break;
-    const ruin = new Set<number>(entry.items.slice(0, RUIN_SIZE / 2));
+    const ruin = new Set<number>(entry.items.slice(0, Math.ceil(ruinSize / 2)));
     for (const poolIdx of state.prepared.groups[groupIdx]?.pools ?? []) {
       for (const node of state.prepared.pools[poolIdx]?.nodes ?? []) {
         for (const i of state.itemsOn(node)) {
-          if (ruin.size < RUIN_SIZE && state.assignments[i]?.fixed === false) ruin.add(i);
+          if (ruin.size < ruinSize && state.assignments[i]?.fixed === false) ruin.add(i);
         }
       }
     }
