@@ -117,41 +117,39 @@ async function qualityInstance(sites: number, workloads: number, seed: number) {
 }
 type TQualityInstance = Awaited<ReturnType<typeof qualityInstance>>;
 
-/** placeBatch() median of 21 runs after 60 warm-up runs. */
-function timeEngine({ prepared, requests }: TQualityInstance) {
+/**
+ * placeBatch() after 60 warm-up runs, and HiGHS on the same batch, in turns so that both
+ * see the same machine (which other work shares): up to 60 workloads, 5 rounds of 7 engine
+ * runs and 1 solve; above, 21 engine runs and 1 solve. Each side's time is its median.
+ */
+async function timeBoth({ prepared, requests }: TQualityInstance) {
   settle();
   for (let i = 0; i < 60; i++) placeBatch({ snapshot: prepared, requests });
+  const small = requests.length <= 60;
   const times: number[] = [];
   let result = placeBatch({ snapshot: prepared, requests });
-  for (let i = 0; i < 21; i++) {
-    const run = time(() => placeBatch({ snapshot: prepared, requests }));
-    times.push(run.ms);
-    result = run.value;
-  }
-  return { result, ms: median(times) };
-}
-
-/** HiGHS on the same batch: 3 solves up to 60 workloads, 1 above; solver time is their median. */
-async function timeSolver({ prepared, requests }: TQualityInstance) {
   const solves = [];
-  for (let i = 0; i < (requests.length <= 60 ? 3 : 1); i++) {
-    settle();
+  for (let round = 0; round < (small ? 5 : 1); round++) {
+    for (let i = 0; i < (small ? 7 : 21); i++) {
+      const run = time(() => placeBatch({ snapshot: prepared, requests }));
+      times.push(run.ms);
+      result = run.value;
+    }
     solves.push(await solveBatchMilp(prepared, requests));
   }
   const optimum = solves[0];
   if (optimum === undefined) throw new Error("no solve");
   return {
-    optimum,
-    ms: median(solves.map((s) => s.solverMs)),
-    modelMs: median(solves.map((s) => s.modelMs)),
+    engine: { result, ms: median(times) },
+    solver: {
+      optimum,
+      ms: median(solves.map((s) => s.solverMs)),
+      modelMs: median(solves.map((s) => s.modelMs)),
+    },
   };
 }
 
-function qualityRow(
-  instance: TQualityInstance,
-  engine: ReturnType<typeof timeEngine>,
-  solver: Awaited<ReturnType<typeof timeSolver>>,
-) {
+function qualityRow(instance: TQualityInstance, { engine, solver }: Awaited<ReturnType<typeof timeBoth>>) {
   const { sites, seed, prepared, requests } = instance;
   const { optimum } = solver;
   const arrival = arrivalOrderGreedy(prepared, requests);
@@ -188,10 +186,9 @@ function qualityRow(
 }
 
 const started = performance.now();
-// Quality first, in phases: every instance (with its first solve), then every engine
-// timing, then every solver timing. Neither side is timed while the other's work still
-// runs on the second core (HiGHS keeps compiling its WebAssembly in the background after
-// a solve), nor after the 50,000-node estates below have grown the heap.
+// Quality first: every instance with its first solve, then the timings. HiGHS compiles its
+// WebAssembly in the background (on the second core) while it warms up; by the timings it
+// has finished. Neither side runs after the 50,000-node estates below have grown the heap.
 const instances: TQualityInstance[] = [];
 for (const [sites, workloads, seed] of [
   [10, 50, 11],
@@ -204,11 +201,8 @@ for (const [sites, workloads, seed] of [
 ] as const) {
   instances.push(await qualityInstance(sites, workloads, seed));
 }
-const engines = instances.map(timeEngine);
 const quality = [];
-for (const [i, instance] of instances.entries()) {
-  quality.push(qualityRow(instance, engines[i] as ReturnType<typeof timeEngine>, await timeSolver(instance)));
-}
+for (const instance of instances) quality.push(qualityRow(instance, await timeBoth(instance)));
 console.table(quality);
 const met = quality.filter((q) => q.meetsTargets).length;
 console.log(
@@ -233,7 +227,7 @@ writeRepoJson(RESULTS, {
   batch,
   quality,
   meta: {
-    note: "recommend: place() on a snapshot prepared once with indexSnapshot(); batch.ms: placeBatch() from a raw snapshot (validation and indexing included), median of runs; quality: workloads the optimum places together, both minimise unplaced workloads then cost, gapPct only when both place as many (null otherwise, see placedShortfall), engine = placeBatch() median of 21 warm runs (validation and option building included), solver = HiGHS solve() only (building its model, solverModelMs, excluded), median of 3 (1 above 60 workloads); quality runs first, all engine timings before all solver timings; garbage is collected before each measured section.",
+    note: "recommend: place() on a snapshot prepared once with indexSnapshot(); batch.ms: placeBatch() from a raw snapshot (validation and indexing included), median of runs; quality: workloads the optimum places together, both minimise unplaced workloads then cost, gapPct only when both place as many (null otherwise, see placedShortfall), engine = placeBatch() (validation and option building included), solver = HiGHS solve() only (building its model, solverModelMs, excluded), medians of 35 engine runs and 5 solves taken in turns up to 60 workloads, 21 and 1 above; quality runs first, its timings after every instance's first solve; garbage is collected before each measured section.",
     qualityTargets: { maxGapPct: TARGET_GAP_PCT, minSpeedup: TARGET_SPEEDUP, met, of: quality.length },
     data: "packages/db/data/cloud-gpu-prices.csv, packages/db/data/gpu-models.csv",
     node: process.version,

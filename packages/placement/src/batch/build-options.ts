@@ -61,7 +61,7 @@ export function buildItem(
         best.push(costs[seen] as number, seen);
         if (best.size > window) best.pop();
       }
-      stopped = best.size >= window && best.topKey() <= visit.lowerBound(position);
+      stopped = best.size >= window && best.topKey() <= lowerBound(visit, position);
       return stopped;
     },
   });
@@ -73,9 +73,8 @@ export function buildItem(
     optRef[k] = refs[i] as number;
     optCost[k] = costs[i] as number;
   });
-  const enforceQuota = engine.filters.some((plugin) => plugin.name === "team-quota");
   const complete = !stopped && order.length === refs.length;
-  return { idx, request, engine, enforceQuota, optRef, optCost, complete };
+  return { idx, request, engine, enforceQuota: traitsOf(engine).quota, optRef, optCost, complete };
 }
 
 /**
@@ -110,46 +109,65 @@ function absorb(
   return feasible.length;
 }
 
+/** Which of the filters that matter here an engine runs; engines are shared, so once each. */
+const engineTraits = new WeakMap<TEngine, { gpuModel: boolean; quota: boolean }>();
+function traitsOf(engine: TEngine): { gpuModel: boolean; quota: boolean } {
+  let traits = engineTraits.get(engine);
+  if (traits === undefined) {
+    const names = new Set(engine.filters.map((plugin) => plugin.name));
+    traits = { gpuModel: names.has("gpu-model"), quota: names.has("team-quota") };
+    engineTraits.set(engine, traits);
+  }
+  return traits;
+}
+
+/** Sites in visiting order, and what bounds the cost of an option at the sites still to visit. */
+type TVisit = {
+  readonly order: readonly number[];
+  /** Visited first, with no bound: the sites holding a replica of a dataset read. */
+  readonly replicas: number;
+  /** Cheapest allowed GPU price of each site after the replicas, in order. */
+  readonly prices: readonly number[];
+  readonly gpuHours: number;
+  readonly fullEgress: number;
+};
+
 /**
- * The order to visit sites so the cheapest options come first, and a lower bound on the
- * cost of any option at the sites from a position on. Sites holding a replica of a dataset
- * the request reads come first (they skip some egress); then sites by their cheapest allowed
- * GPU price. Only valid with the gpu-model filter, which rejects every site not listed.
+ * The order to visit sites so the cheapest options come first. Sites holding a replica of
+ * a dataset the request reads come first (they skip some egress); then sites by their
+ * cheapest allowed GPU price. Only valid with the gpu-model filter, which rejects every
+ * site not listed.
  */
-function cheapSitesFirst(
-  ctx: TPluginContext,
-  engine: TEngine,
-): { order: readonly number[]; lowerBound: (position: number) => number } | undefined {
-  if (!engine.filters.some((plugin) => plugin.name === "gpu-model")) return undefined;
+function cheapSitesFirst(ctx: TPluginContext, engine: TEngine): TVisit | undefined {
+  if (!traitsOf(engine).gpuModel) return undefined;
   const { prepared, request, dataNeeds } = ctx;
   const byPrice = sitesByPrice(prepared, request.gpuModels, request.minGpuMemoryGib ?? 0);
+  const gpuHours = request.totalGpus * request.estimatedHours;
+  if (dataNeeds.length === 0) {
+    return { order: byPrice.sites, replicas: 0, prices: byPrice.prices, gpuHours, fullEgress: 0 };
+  }
   const replicas = [...new Set(dataNeeds.flatMap((need) => [...need.indexed.replicaSites]))].sort(
     (a, b) => a - b,
   );
-  let order = byPrice.sites;
-  let prices = byPrice.prices;
-  if (replicas.length > 0) {
-    const first = new Set(replicas);
-    const merged = replicas.slice();
-    const rest: number[] = [];
-    for (let i = 0; i < byPrice.sites.length; i++) {
-      const siteIdx = byPrice.sites[i] as number;
-      if (first.has(siteIdx)) continue;
-      merged.push(siteIdx);
-      rest.push(byPrice.prices[i] as number);
-    }
-    order = merged;
-    prices = rest;
+  const first = new Set(replicas);
+  const order = replicas.slice();
+  const prices: number[] = [];
+  for (let i = 0; i < byPrice.sites.length; i++) {
+    const siteIdx = byPrice.sites[i] as number;
+    if (first.has(siteIdx)) continue;
+    order.push(siteIdx);
+    prices.push(byPrice.prices[i] as number);
   }
-  const gpuHours = request.totalGpus * request.estimatedHours;
   const fullEgress = dataNeeds.reduce((sum, need) => sum + need.copyUsd, 0);
-  const lowerBound = (position: number) => {
-    const price = prices[position - replicas.length];
-    return position < replicas.length || price === undefined
-      ? Number.NEGATIVE_INFINITY
-      : price * gpuHours + fullEgress;
-  };
-  return { order, lowerBound };
+  return { order, replicas: replicas.length, prices, gpuHours, fullEgress };
+}
+
+/** A lower bound on the cost of any option at the sites from `position` on in `visit.order`. */
+function lowerBound(visit: TVisit, position: number): number {
+  const price = visit.prices[position - visit.replicas];
+  return position < visit.replicas || price === undefined
+    ? Number.NEGATIVE_INFINITY
+    : price * visit.gpuHours + visit.fullEgress;
 }
 
 /** Sites with a priced GPU group the request allows, by that price (cheapest group first). */
@@ -158,7 +176,7 @@ function sitesByPrice(
   models: readonly string[],
   minMemoryGib: number,
 ): { sites: readonly number[]; prices: readonly number[] } {
-  const key = `price-order:${[...models].sort().join(",")}@${minMemoryGib}`;
+  const key = `price-order:${models.length < 2 ? (models[0] ?? "") : [...models].sort().join(",")}@${minMemoryGib}`;
   return memoize(prepared, key, () => {
     const allowed = new Set(models);
     const groups = prepared.groups

@@ -73,6 +73,7 @@ export function insertPass(
   search: TSearch,
   sizeExponent: number,
 ): number {
+  if (unplaced.length === 0) return 0;
   let count = 0;
   const chains = new ChainSearch(state);
   for (let i = 0; i < unplaced.length && !exhausted(search); i++) {

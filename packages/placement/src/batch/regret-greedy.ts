@@ -29,6 +29,7 @@ export function placeTierByRegret(
   widen: (item: TBatchItem) => TBatchItem,
   sizeExponent = 0,
 ): TBatchItem[] {
+  if (tier.length === 0) return [];
   const count = state.items.length;
   const first = new Int32Array(count);
   const second = new Int32Array(count);
