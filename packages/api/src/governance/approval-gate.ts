@@ -107,18 +107,7 @@ export async function requestApprovalIfNeeded(
       overrideReason: a.overrideReason,
       expiresAt: new Date(a.now.getTime() + plan.expiresAfterHours * HOUR_MS),
       createdAt: a.now,
-      steps: {
-        create: plan.steps.map((s) => ({
-          order: s.order,
-          policyId: s.policyId,
-          approverKind: s.approverKind,
-          approverRole: s.approverRole,
-          datasetId: s.datasetId,
-          requiredApprovals: s.requiredApprovals,
-          reason: s.reason,
-          createdAt: a.now,
-        })),
-      },
+      steps: { create: stepRows(plan.steps, a.now) },
     },
     select: { id: true },
   });
@@ -145,6 +134,20 @@ export async function requestApprovalIfNeeded(
   await audit({ action: "approval.request", objectType: "ApprovalRequest", objectId: request.id, after });
   await enqueueWebhookEvent(tx, "approval.requested", { requestId: request.id, summary, ...after }, a.now);
   return request;
+}
+
+/** The rows of a request's steps, as planned by the rules. */
+export function stepRows(steps: TStepPlan[], now: Date) {
+  return steps.map((s) => ({
+    order: s.order,
+    policyId: s.policyId,
+    approverKind: s.approverKind,
+    approverRole: s.approverRole,
+    datasetId: s.datasetId,
+    requiredApprovals: s.requiredApprovals,
+    reason: s.reason,
+    createdAt: now,
+  }));
 }
 
 /**

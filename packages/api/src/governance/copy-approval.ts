@@ -2,7 +2,7 @@ import type { Prisma } from "@switchyard/db";
 import { AppError } from "../errors.ts";
 import type { TActor, TAudit } from "../lib/audited.ts";
 import { enqueueWebhookEvent } from "../webhooks/outbox.ts";
-import { toRule } from "./approval-gate.ts";
+import { stepRows, toRule } from "./approval-gate.ts";
 import { planApprovals } from "./approval-rules.ts";
 import { enabledPolicies } from "./current-policies.ts";
 
@@ -104,18 +104,7 @@ export async function requestCopyApprovalIfNeeded(
       estimatedCostUsd: costUsd,
       expiresAt,
       createdAt: c.now,
-      steps: {
-        create: plan.steps.map((s) => ({
-          order: s.order,
-          policyId: s.policyId,
-          approverKind: s.approverKind,
-          approverRole: s.approverRole,
-          datasetId: s.datasetId,
-          requiredApprovals: s.requiredApprovals,
-          reason: s.reason,
-          createdAt: c.now,
-        })),
-      },
+      steps: { create: stepRows(plan.steps, c.now) },
     },
     select: { id: true },
   });
