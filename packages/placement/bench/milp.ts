@@ -105,7 +105,7 @@ export async function solveBatchMilp(
   ].join("\n");
 
   const modelMs = performance.now() - modelStart;
-  const highs = await highsLoader();
+  const highs = await loadHighs();
   const start = performance.now();
   const solution = highs.solve(lp, { mip_rel_gap: 1e-6, time_limit: 300, output_flag: false });
   const solverMs = performance.now() - start;
@@ -125,6 +125,17 @@ export async function solveBatchMilp(
     variables: binaries.length,
     constraints: rows.length,
   };
+}
+
+/**
+ * One HiGHS instance for every solve: each `highsLoader()` instantiates the WebAssembly
+ * module afresh with its own memory, and dozens of dropped instances make V8 run full
+ * collections in the middle of whatever is being timed next.
+ */
+let highsInstance: ReturnType<typeof highsLoader> | undefined;
+function loadHighs(): ReturnType<typeof highsLoader> {
+  highsInstance ??= highsLoader();
+  return highsInstance;
 }
 
 function pushTerm(map: Map<number, string[]>, key: number, term: string): void {

@@ -39,14 +39,31 @@ function time<T>(run: () => T): { value: T; ms: number } {
   return { value, ms: performance.now() - start };
 }
 
+/**
+ * Warm-up before each measurement: at least this long, so that V8 has optimised the code
+ * measured (and tiered HiGHS's WebAssembly up) and sized its young generation for it.
+ */
+const WARM_MS = 1_500;
+
+/** Runs `run` (awaited: HiGHS loads asynchronously) at least `minRuns` times and until `ms` have passed. */
+async function warmUp(run: () => unknown, minRuns: number, ms: number): Promise<number> {
+  const start = performance.now();
+  let runs = 0;
+  while (runs < minRuns || performance.now() - start < ms) {
+    await run();
+    runs++;
+  }
+  return runs;
+}
+
 // --- recommend: one workload against a prepared (indexed) snapshot ---------------------
-function benchRecommend(sites: number, nodes: number, samples: number) {
+async function benchRecommend(sites: number, nodes: number, samples: number) {
   settle();
   const estate = buildEstate(data, { seed: 1000 + sites, sites, nodes });
   const prepared = time(() => indexSnapshot(estate));
   const requests = buildWorkloads(data, estate, { seed: 2000 + sites, count: samples });
-  for (let i = 0; i < 200; i++)
-    place({ snapshot: prepared.value, request: requests[i % requests.length] as TWorkloadRequestInput });
+  let warm = 0;
+  await warmUp(() => place({ snapshot: prepared.value, request: requests[warm++ % requests.length] as TWorkloadRequestInput }), 200, WARM_MS);
   const times: number[] = [];
   let feasible = 0;
   for (const request of requests) {
@@ -118,14 +135,20 @@ async function qualityInstance(sites: number, workloads: number, seed: number) {
 type TQualityInstance = Awaited<ReturnType<typeof qualityInstance>>;
 
 /**
- * placeBatch() after 60 warm-up runs, and HiGHS on the same batch, in turns so that both
- * see the same machine (which other work shares): up to 60 workloads, 5 rounds of 7 engine
- * runs and 1 solve; above, 21 engine runs and 1 solve. Each side's time is its median.
+ * placeBatch() and HiGHS on the same batch, both warm: each side first runs for WARM_MS
+ * (V8 optimises the engine's code and tiers HiGHS's WebAssembly up meanwhile; a cold
+ * first run is 10-30× slower on either side), then in turns so that both see the same
+ * machine (which other work shares): up to 60 workloads, 5 rounds of 7 engine runs and
+ * 1 solve; above, 21 engine runs and 1 solve. Each side's time is its median. No garbage
+ * is collected by force between turns: a full collection shrinks V8's young generation,
+ * and the engine's next few dozen runs then pay 2-3× for the scavenges that regrow it,
+ * which the steady state of a control plane calling it every few seconds never sees.
  */
 async function timeBoth({ prepared, requests }: TQualityInstance) {
-  settle();
-  for (let i = 0; i < 60; i++) placeBatch({ snapshot: prepared, requests });
   const small = requests.length <= 60;
+  settle();
+  const solverWarmRuns = await warmUp(() => solveBatchMilp(prepared, requests), small ? 1 : 0, small ? WARM_MS : 0);
+  const engineWarmRuns = await warmUp(() => placeBatch({ snapshot: prepared, requests }), 60, WARM_MS);
   const times: number[] = [];
   let result = placeBatch({ snapshot: prepared, requests });
   const solves = [];
@@ -140,11 +163,12 @@ async function timeBoth({ prepared, requests }: TQualityInstance) {
   const optimum = solves[0];
   if (optimum === undefined) throw new Error("no solve");
   return {
-    engine: { result, ms: median(times) },
+    engine: { result, ms: median(times), warmRuns: engineWarmRuns },
     solver: {
       optimum,
       ms: median(solves.map((s) => s.solverMs)),
       modelMs: median(solves.map((s) => s.modelMs)),
+      warmRuns: solverWarmRuns,
     },
   };
 }
@@ -182,53 +206,70 @@ function qualityRow(instance: TQualityInstance, { engine, solver }: Awaited<Retu
     milpBinaries: optimum.variables,
     arrivalGreedyCostUsd: round(arrival.costUsd),
     arrivalGreedyPlaced: arrival.placed,
+    engineWarmRuns: engine.warmRuns,
+    solverWarmRuns: solver.warmRuns,
   };
 }
 
+// `--only=quality|recommend|batch` runs one section and prints it, writing nothing.
+const only = process.argv.find((arg) => arg.startsWith("--only="))?.slice("--only=".length);
+const runs = (section: string) => only === undefined || only === section;
 const started = performance.now();
-// Quality first: every instance with its first solve, then the timings. HiGHS compiles its
-// WebAssembly in the background (on the second core) while it warms up; by the timings it
-// has finished. Neither side runs after the 50,000-node estates below have grown the heap.
-const instances: TQualityInstance[] = [];
-for (const [sites, workloads, seed] of [
-  [10, 50, 11],
-  [10, 50, 21],
-  [10, 50, 31],
-  [20, 100, 13],
-  [50, 200, 12],
-  [50, 200, 22],
-  [50, 200, 32],
-] as const) {
-  instances.push(await qualityInstance(sites, workloads, seed));
-}
-const quality = [];
-for (const instance of instances) quality.push(qualityRow(instance, await timeBoth(instance)));
-console.table(quality);
-const met = quality.filter((q) => q.meetsTargets).length;
-console.log(
-  `quality targets (all placed, gap ≤ ${TARGET_GAP_PCT}%, ≥ ${TARGET_SPEEDUP}× faster) met on ${met}/${quality.length}`,
-);
 
-const recommend = [
-  benchRecommend(50, 1_000, 1_000),
-  benchRecommend(200, 10_000, 1_000),
-  benchRecommend(500, 50_000, 1_000),
-];
-console.table(recommend);
-const batch = [
-  benchBatch(50, 1_000, 1_000, 5),
-  benchBatch(200, 10_000, 4_000, 3),
-  benchBatch(500, 50_000, 10_000, 3),
-];
-console.table(batch);
+// Quality first: every instance with its first solve, then the timings. Neither side runs
+// after the 50,000-node estates below have grown the heap.
+const quality = [];
+if (runs("quality")) {
+  const instances: TQualityInstance[] = [];
+  for (const [sites, workloads, seed] of [
+    [10, 50, 11],
+    [10, 50, 21],
+    [10, 50, 31],
+    [20, 100, 13],
+    [50, 200, 12],
+    [50, 200, 22],
+    [50, 200, 32],
+  ] as const) {
+    instances.push(await qualityInstance(sites, workloads, seed));
+  }
+  for (const instance of instances) quality.push(qualityRow(instance, await timeBoth(instance)));
+  console.table(quality);
+  console.log(
+    `quality targets (all placed, gap ≤ ${TARGET_GAP_PCT}%, ≥ ${TARGET_SPEEDUP}× faster) met on ${quality.filter((q) => q.meetsTargets).length}/${quality.length}`,
+  );
+}
+
+const recommend = [];
+if (runs("recommend")) {
+  recommend.push(await benchRecommend(50, 1_000, 1_000));
+  recommend.push(await benchRecommend(200, 10_000, 1_000));
+  recommend.push(await benchRecommend(500, 50_000, 1_000));
+  console.table(recommend);
+}
+const batch = [];
+if (runs("batch")) {
+  batch.push(benchBatch(50, 1_000, 1_000, 5));
+  batch.push(benchBatch(200, 10_000, 4_000, 3));
+  batch.push(benchBatch(500, 50_000, 10_000, 3));
+  console.table(batch);
+}
+if (only !== undefined) {
+  console.log(`--only=${only}: nothing written`);
+  process.exit(0);
+}
 
 writeRepoJson(RESULTS, {
   recommend,
   batch,
   quality,
   meta: {
-    note: "recommend: place() on a snapshot prepared once with indexSnapshot(); batch.ms: placeBatch() from a raw snapshot (validation and indexing included), median of runs; quality: workloads the optimum places together, both minimise unplaced workloads then cost, gapPct only when both place as many (null otherwise, see placedShortfall), engine = placeBatch() (validation and option building included), solver = HiGHS solve() only (building its model, solverModelMs, excluded), medians of 35 engine runs and 5 solves taken in turns up to 60 workloads, 21 and 1 above; quality runs first, its timings after every instance's first solve; garbage is collected before each measured section.",
-    qualityTargets: { maxGapPct: TARGET_GAP_PCT, minSpeedup: TARGET_SPEEDUP, met, of: quality.length },
+    note: "recommend: place() on a snapshot prepared once with indexSnapshot(), after 1.5 s of warm-up; batch.ms: placeBatch() from a raw snapshot (validation and indexing included), median of runs; quality: workloads the optimum places together, both minimise unplaced workloads then cost, gapPct only when both place as many (null otherwise, see placedShortfall), engine = placeBatch() (validation and option building included), solver = HiGHS solve() only (building its model, solverModelMs, excluded), each side warmed for 1.5 s first (engineWarmRuns, solverWarmRuns; the instance's first solve comes before), then medians of 35 engine runs and 5 solves taken in turns up to 60 workloads, 21 and 1 above, no forced garbage collection between turns; quality runs first; elsewhere garbage is collected before each measured section.",
+    qualityTargets: {
+      maxGapPct: TARGET_GAP_PCT,
+      minSpeedup: TARGET_SPEEDUP,
+      met: quality.filter((q) => q.meetsTargets).length,
+      of: quality.length,
+    },
     data: "packages/db/data/cloud-gpu-prices.csv, packages/db/data/gpu-models.csv",
     node: process.version,
     cpus: cpus().length,

@@ -1,9 +1,10 @@
-import { runFilters } from "../framework/run-filters";
+import { runFilters, type TVisitStop } from "../framework/run-filters";
 import type { TPluginContext, TSiteCandidate } from "../framework/types";
 import type { TEngine } from "../place/engine";
 import { createContext } from "../place/run-placement";
 import type { TPlacementRequest } from "../request/placement-request";
 import { countNodesWithFree } from "../snapshot/capacity";
+import type { TDataNeed } from "../snapshot/data-movement";
 import { memoize, type TPreparedSnapshot } from "../snapshot/prepared-snapshot";
 import type { TBatchItem } from "./batch-item";
 import { MaxHeap } from "./max-heap";
@@ -16,15 +17,18 @@ export const OPTION_WINDOW = 24;
 
 /**
  * [pool][g] = nodes of the pool that could ever take g GPUs during this batch: free GPUs
- * today, or every GPU when running work may be preempted.
+ * today, or every GPU when running work may be preempted. Read-only, computed once per
+ * snapshot (batches allocate on a copy of its capacity, never on the snapshot's own).
  */
 export function roomByPool(prepared: TPreparedSnapshot, allowPreemption: boolean): readonly Int32Array[] {
-  return prepared.pools.map((pool) => {
-    if (allowPreemption) return Int32Array.from(pool.nodesWithGpus);
-    return Int32Array.from({ length: pool.maxGpusPerNode + 1 }, (_, g) =>
-      countNodesWithFree(prepared.capacity, pool.idx, g),
-    );
-  });
+  return memoize(prepared, allowPreemption ? "room:preempting" : "room:free", () =>
+    prepared.pools.map((pool) => {
+      if (allowPreemption) return Int32Array.from(pool.nodesWithGpus);
+      return Int32Array.from({ length: pool.maxGpusPerNode + 1 }, (_, g) =>
+        countNodesWithFree(prepared.capacity, pool.idx, g),
+      );
+    }),
+  );
 }
 
 /**
@@ -41,72 +45,86 @@ export function buildItem(
   window: number,
 ): TBatchItem {
   const ctx = createContext(prepared, prepared.capacity, request, engine);
-  const refs: number[] = [];
-  const costs: number[] = [];
-  let absorbed = 0;
   const visit = Number.isFinite(window) ? cheapSitesFirst(ctx, engine) : undefined;
-  let stopped = false;
-  // The `window` cheapest costs seen so far; stop once even the dearest of them is below
-  // what any site still to visit could offer.
-  const best = new MaxHeap();
-  let seen = 0;
+  const collector = new OptionCollector(request, room, window, visit);
   const { feasible } = runFilters(ctx, engine.filters, {
     explain: "none",
     includeDynamic: false,
-    siteOrder: visit?.order,
-    stop: (position, found) => {
-      if (visit === undefined) return false;
-      absorbed = absorb(request, room, found, absorbed, refs, costs);
-      for (; seen < costs.length; seen++) {
-        best.push(costs[seen] as number, seen);
-        if (best.size > window) best.pop();
-      }
-      stopped = best.size >= window && best.topKey() <= lowerBound(visit, position);
-      return stopped;
-    },
+    siteOrder: visit?.sites.order,
+    stop: visit === undefined ? undefined : collector,
   });
-  absorb(request, room, feasible, absorbed, refs, costs);
+  collector.absorb(feasible);
+  const { refs, costs } = collector;
   const order = cheapestFirst(costs, window);
   const optRef = new Int32Array(order.length);
   const optCost = new Float64Array(order.length);
-  order.forEach((i, k) => {
+  for (let k = 0; k < order.length; k++) {
+    const i = order[k] as number;
     optRef[k] = refs[i] as number;
     optCost[k] = costs[i] as number;
-  });
-  const complete = !stopped && order.length === refs.length;
+  }
+  const complete = !collector.stopped && order.length === refs.length;
   return { idx, request, engine, enforceQuota: traitsOf(engine).quota, optRef, optCost, complete };
 }
 
 /**
- * Appends the options of sites `from` on of `feasible` that could ever have room (pools for
- * a gang, GPU groups otherwise) to `refs`/`costs`; returns how many sites are now done.
- * A function of its own, not a closure, because buildItem runs once per workload.
+ * Collects a workload's options site by site, and, visiting cheap sites first, ends the
+ * visit once the `window` cheapest costs seen so far are all below what any site still to
+ * visit could offer. A class, not closures, because buildItem runs once per workload.
  */
-function absorb(
-  request: TPlacementRequest,
-  room: readonly Int32Array[],
-  feasible: readonly TSiteCandidate[],
-  from: number,
-  refs: number[],
-  costs: number[],
-): number {
-  const { gpusPerNode, nodeCount, gang } = request;
-  for (let s = from; s < feasible.length; s++) {
-    for (const option of (feasible[s] as TSiteCandidate).options) {
-      if (gang) {
-        for (const poolIdx of option.pools) {
-          if ((room[poolIdx]?.[gpusPerNode] ?? 0) >= nodeCount) {
-            refs.push(poolIdx);
-            costs.push(option.totalUsd);
+class OptionCollector implements TVisitStop {
+  readonly refs: number[] = [];
+  readonly costs: number[] = [];
+  stopped = false;
+  /** Sites of `feasible` already absorbed. */
+  private absorbed = 0;
+  /** The `window` cheapest costs so far (the dearest on top), and how many costs it has seen. */
+  private readonly best = new MaxHeap();
+  private seen = 0;
+
+  constructor(
+    private readonly request: TPlacementRequest,
+    private readonly room: readonly Int32Array[],
+    private readonly window: number,
+    private readonly visit: TVisit | undefined,
+  ) {}
+
+  stopBefore(position: number, feasible: readonly TSiteCandidate[]): boolean {
+    if (this.visit === undefined) return false;
+    this.absorb(feasible);
+    const { best, costs, window } = this;
+    for (; this.seen < costs.length; this.seen++) {
+      best.push(costs[this.seen] as number, this.seen);
+      if (best.size > window) best.pop();
+    }
+    this.stopped = best.size >= window && best.topKey() <= lowerBound(this.visit, position);
+    return this.stopped;
+  }
+
+  /**
+   * Appends the options of the sites of `feasible` not absorbed yet that could ever have
+   * room (pools for a gang, GPU groups otherwise).
+   */
+  absorb(feasible: readonly TSiteCandidate[]): void {
+    const { room, refs, costs } = this;
+    const { gpusPerNode, nodeCount, gang } = this.request;
+    for (let s = this.absorbed; s < feasible.length; s++) {
+      for (const option of (feasible[s] as TSiteCandidate).options) {
+        if (gang) {
+          for (const poolIdx of option.pools) {
+            if ((room[poolIdx]?.[gpusPerNode] ?? 0) >= nodeCount) {
+              refs.push(poolIdx);
+              costs.push(option.totalUsd);
+            }
           }
+        } else if (anyRoom(room, option.pools, gpusPerNode)) {
+          refs.push(option.group.idx);
+          costs.push(option.totalUsd);
         }
-      } else if (anyRoom(room, option.pools, gpusPerNode)) {
-        refs.push(option.group.idx);
-        costs.push(option.totalUsd);
       }
     }
+    this.absorbed = feasible.length;
   }
-  return feasible.length;
 }
 
 /** Which of the filters that matter here an engine runs; engines are shared, so once each. */
@@ -123,13 +141,17 @@ function traitsOf(engine: TEngine): { gpuModel: boolean; quota: boolean } {
 
 /** Sites in visiting order, and what bounds the cost of an option at the sites still to visit. */
 type TVisit = {
+  readonly sites: TSiteOrder;
+  readonly gpuHours: number;
+  readonly fullEgress: number;
+};
+
+type TSiteOrder = {
   readonly order: readonly number[];
   /** Visited first, with no bound: the sites holding a replica of a dataset read. */
   readonly replicas: number;
   /** Cheapest allowed GPU price of each site after the replicas, in order. */
   readonly prices: readonly number[];
-  readonly gpuHours: number;
-  readonly fullEgress: number;
 };
 
 /**
@@ -141,33 +163,53 @@ type TVisit = {
 function cheapSitesFirst(ctx: TPluginContext, engine: TEngine): TVisit | undefined {
   if (!traitsOf(engine).gpuModel) return undefined;
   const { prepared, request, dataNeeds } = ctx;
-  const byPrice = sitesByPrice(prepared, request.gpuModels, request.minGpuMemoryGib ?? 0);
   const gpuHours = request.totalGpus * request.estimatedHours;
-  if (dataNeeds.length === 0) {
-    return { order: byPrice.sites, replicas: 0, prices: byPrice.prices, gpuHours, fullEgress: 0 };
-  }
-  const replicas = [...new Set(dataNeeds.flatMap((need) => [...need.indexed.replicaSites]))].sort(
-    (a, b) => a - b,
-  );
-  const first = new Set(replicas);
-  const order = replicas.slice();
-  const prices: number[] = [];
-  for (let i = 0; i < byPrice.sites.length; i++) {
-    const siteIdx = byPrice.sites[i] as number;
-    if (first.has(siteIdx)) continue;
-    order.push(siteIdx);
-    prices.push(byPrice.prices[i] as number);
-  }
-  const fullEgress = dataNeeds.reduce((sum, need) => sum + need.copyUsd, 0);
-  return { order, replicas: replicas.length, prices, gpuHours, fullEgress };
+  let fullEgress = 0;
+  for (const need of dataNeeds) fullEgress += need.copyUsd;
+  return { sites: siteOrder(prepared, request, dataNeeds), gpuHours, fullEgress };
 }
 
-/** A lower bound on the cost of any option at the sites from `position` on in `visit.order`. */
+/** A lower bound on the cost of any option at the sites from `position` on in the visiting order. */
 function lowerBound(visit: TVisit, position: number): number {
-  const price = visit.prices[position - visit.replicas];
-  return position < visit.replicas || price === undefined
+  const { replicas, prices } = visit.sites;
+  const price = prices[position - replicas];
+  return position < replicas || price === undefined
     ? Number.NEGATIVE_INFINITY
     : price * visit.gpuHours + visit.fullEgress;
+}
+
+/** Replica sites first, then the rest by price: once per snapshot, GPU ask and datasets read. */
+function siteOrder(
+  prepared: TPreparedSnapshot,
+  request: TPlacementRequest,
+  dataNeeds: readonly TDataNeed[],
+): TSiteOrder {
+  const models = request.gpuModels;
+  const memory = request.minGpuMemoryGib ?? 0;
+  const modelKey = models.length < 2 ? (models[0] ?? "") : [...models].sort().join(",");
+  const byPrice = memoize(prepared, `price-order:${modelKey}@${memory}`, () =>
+    sitesByPrice(prepared, models, memory),
+  );
+  if (dataNeeds.length === 0) return byPrice;
+  const datasets =
+    dataNeeds.length === 1
+      ? dataNeeds[0]?.indexed.dataset.id
+      : dataNeeds.map((n) => n.indexed.dataset.id).join(",");
+  return memoize(prepared, `visit:${modelKey}@${memory}:${datasets}`, () => {
+    const replicas = [...new Set(dataNeeds.flatMap((need) => [...need.indexed.replicaSites]))].sort(
+      (a, b) => a - b,
+    );
+    const first = new Set(replicas);
+    const order = replicas.slice();
+    const prices: number[] = [];
+    for (let i = 0; i < byPrice.order.length; i++) {
+      const siteIdx = byPrice.order[i] as number;
+      if (first.has(siteIdx)) continue;
+      order.push(siteIdx);
+      prices.push(byPrice.prices[i] as number);
+    }
+    return { order, replicas: replicas.length, prices };
+  });
 }
 
 /** Sites with a priced GPU group the request allows, by that price (cheapest group first). */
@@ -175,29 +217,24 @@ function sitesByPrice(
   prepared: TPreparedSnapshot,
   models: readonly string[],
   minMemoryGib: number,
-): { sites: readonly number[]; prices: readonly number[] } {
-  const key = `price-order:${models.length < 2 ? (models[0] ?? "") : [...models].sort().join(",")}@${minMemoryGib}`;
-  return memoize(prepared, key, () => {
-    const allowed = new Set(models);
-    const groups = prepared.groups
-      .filter(
-        (g) =>
-          g.price !== undefined &&
-          (allowed.size === 0 || allowed.has(g.model)) &&
-          g.memoryGib >= minMemoryGib,
-      )
-      .sort((a, b) => (a.price as number) - (b.price as number) || a.idx - b.idx);
-    const sites: number[] = [];
-    const prices: number[] = [];
-    const seen = new Set<number>();
-    for (const group of groups) {
-      if (seen.has(group.siteIdx)) continue;
-      seen.add(group.siteIdx);
-      sites.push(group.siteIdx);
-      prices.push(group.price as number);
-    }
-    return { sites, prices };
-  });
+): TSiteOrder {
+  const allowed = new Set(models);
+  const groups = prepared.groups
+    .filter(
+      (g) =>
+        g.price !== undefined && (allowed.size === 0 || allowed.has(g.model)) && g.memoryGib >= minMemoryGib,
+    )
+    .sort((a, b) => (a.price as number) - (b.price as number) || a.idx - b.idx);
+  const order: number[] = [];
+  const prices: number[] = [];
+  const seen = new Set<number>();
+  for (const group of groups) {
+    if (seen.has(group.siteIdx)) continue;
+    seen.add(group.siteIdx);
+    order.push(group.siteIdx);
+    prices.push(group.price as number);
+  }
+  return { order, replicas: 0, prices };
 }
 
 /**

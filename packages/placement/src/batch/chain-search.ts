@@ -56,11 +56,6 @@ export class ChainSearch {
     const events: TEvent[] = [];
     // Max-heap on negated keys, so cheapest first: odd ids are ends, even ids expansions.
     const heap = new MaxHeap();
-    const queueEnd = (estimate: number, event: TEvent) => {
-      if (estimate >= below) return;
-      heap.push(-estimate, 2 * events.length + 1);
-      events.push(event);
-    };
     this.reach(start.idx, 0, -1, -1, id);
     heap.push(0, 2 * start.idx);
     for (;;) {
@@ -85,7 +80,7 @@ export class ChainSearch {
             const end = this.endCost(v, path);
             estimate = end === undefined ? Number.POSITIVE_INFINITY : estimate + end - state.costOf(v);
           }
-          queueEnd(estimate, { ...event, evict });
+          this.queueEnd(heap, events, below, estimate, { ...event, evict });
           continue;
         }
         search.spent++;
@@ -100,7 +95,8 @@ export class ChainSearch {
       const current = state.assignments[idx]?.option ?? -1;
       const own = state.costOf(x);
       const end = this.endCost(x, this.pathTo(idx, start.idx));
-      if (end !== undefined) queueEnd(sofar + end - own, { end: idx, option: -1, evict: [] });
+      if (end !== undefined)
+        this.queueEnd(heap, events, below, sofar + end - own, { end: idx, option: -1, evict: [] });
       for (let k = 0; k < x.optCost.length && k < CHAIN_OPTIONS; k++) {
         const next = sofar + (x.optCost[k] ?? 0) - own;
         if (next >= below) break;
@@ -118,9 +114,16 @@ export class ChainSearch {
         }
         // No single eviction makes room (or x is a gang, which may need several nodes):
         // end by clearing occupants, at least `next`.
-        if (!single || x.request.gang) queueEnd(next, { end: idx, option: k });
+        if (!single || x.request.gang) this.queueEnd(heap, events, below, next, { end: idx, option: k });
       }
     }
+  }
+
+  /** Queues a chain end by its estimated total (odd heap ids), unless it cannot beat `below`. */
+  private queueEnd(heap: MaxHeap, events: TEvent[], below: number, estimate: number, event: TEvent): void {
+    if (estimate >= below) return;
+    heap.push(-estimate, 2 * events.length + 1);
+    events.push(event);
   }
 
   private reach(idx: number, added: number, from: number, option: number, id: number): void {

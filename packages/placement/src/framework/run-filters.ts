@@ -11,6 +11,11 @@ export type TFilterOutcome = {
   readonly rejected: TSiteRejection[];
 };
 
+export interface TVisitStop {
+  /** Called before evaluating the site at siteOrder[position]; true ends the visit. */
+  stopBefore(position: number, feasible: readonly TSiteCandidate[]): boolean;
+}
+
 export type TFilterMode = {
   /**
    * all: every site, every reason (a recommendation's explanation).
@@ -22,11 +27,8 @@ export type TFilterMode = {
   readonly includeDynamic: boolean;
   /** With explain "none": visit sites in this order instead of index order. */
   readonly siteOrder?: readonly number[];
-  /**
-   * With explain "none": called before evaluating the site at siteOrder[position];
-   * returning true ends the visit early (the caller knows no later site can matter).
-   */
-  readonly stop?: (position: number, feasible: readonly TSiteCandidate[]) => boolean;
+  /** With explain "none": may end the visit early (the caller knows no later site can matter). */
+  readonly stop?: TVisitStop;
 };
 
 /**
@@ -87,7 +89,7 @@ export function runFilters(
   for (let i = 0; i < count; i++) {
     const siteIdx = sites === undefined ? i : (sites[i] as number);
     if (masks !== undefined && !admits(masks, siteIdx)) continue;
-    if (mode.stop?.(i, feasible) === true) break;
+    if (mode.stop?.stopBefore(i, feasible) === true) break;
     const site = ctx.prepared.sites[siteIdx];
     if (site === undefined) continue;
     if (global.length > 0) {

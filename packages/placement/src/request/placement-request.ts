@@ -11,22 +11,33 @@ export type TPlacementRequest = TWorkloadRequest & {
 
 export function toPlacementRequest(request: TWorkloadRequest): TPlacementRequest {
   const gpu = request.gpu;
-  // Object.assign, not spread: spreading a parsed request costs ~10 µs here, assign ~1 µs,
-  // and a batch converts every request.
-  if ("count" in gpu) {
-    return Object.assign({}, request, {
-      nodeCount: 1,
-      gpusPerNode: gpu.count,
-      totalGpus: gpu.count,
-      gang: false,
-    });
-  }
-  return Object.assign({}, request, {
-    nodeCount: gpu.nodes,
-    gpusPerNode: gpu.gpusPerNode,
-    totalGpus: gpu.nodes * gpu.gpusPerNode,
-    gang: true,
-  });
+  const gang = !("count" in gpu);
+  const nodeCount = gang ? gpu.nodes : 1;
+  const gpusPerNode = gang ? gpu.gpusPerNode : gpu.count;
+  // Every field written out, optional ones too: all requests then share one object shape,
+  // which keeps the engine's property reads monomorphic (spreading the parsed request gave
+  // a shape per combination of optional fields, and cost ~10 µs a request besides).
+  return {
+    id: request.id,
+    kind: request.kind,
+    teamId: request.teamId,
+    gpu,
+    gpuModels: request.gpuModels,
+    minGpuMemoryGib: request.minGpuMemoryGib,
+    estimatedHours: request.estimatedHours,
+    datasetIds: request.datasetIds,
+    latency: request.latency,
+    requiredCertifications: request.requiredCertifications,
+    allowedKinds: request.allowedKinds,
+    budgetUsd: request.budgetUsd,
+    priority: request.priority,
+    preemptible: request.preemptible,
+    policy: request.policy,
+    nodeCount,
+    gpusPerNode,
+    totalGpus: nodeCount * gpusPerNode,
+    gang,
+  };
 }
 
 /** "H100 ×8", "4×8 H100", "8 GPUs ≥80 GiB". */

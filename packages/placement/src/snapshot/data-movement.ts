@@ -1,5 +1,10 @@
 import { compareIds } from "./compare";
-import type { TIndexedDataset, TIndexedSite, TPreparedSnapshot } from "./prepared-snapshot";
+import {
+  memoize,
+  type TIndexedDataset,
+  type TIndexedSite,
+  type TPreparedSnapshot,
+} from "./prepared-snapshot";
 
 const BYTES_PER_GB = 1e9;
 const SECONDS_PER_HOUR = 3600;
@@ -22,9 +27,24 @@ export type TTransfer = {
   readonly crossesJurisdiction: boolean;
 };
 
-export function planDataNeeds(prepared: TPreparedSnapshot, datasetIds: readonly string[]): TDataNeed[] {
+const NO_NEEDS: readonly TDataNeed[] = Object.freeze([]);
+
+/** The datasets a request reads, once each, by id; a single dataset's need is computed once per snapshot. */
+export function planDataNeeds(
+  prepared: TPreparedSnapshot,
+  datasetIds: readonly string[],
+): readonly TDataNeed[] {
+  if (datasetIds.length === 0) return NO_NEEDS;
+  if (datasetIds.length === 1) {
+    const id = datasetIds[0] as string;
+    return memoize(prepared, `needs:${id}`, () => computeNeeds(prepared, [id]));
+  }
+  return computeNeeds(prepared, [...new Set(datasetIds)].sort(compareIds));
+}
+
+function computeNeeds(prepared: TPreparedSnapshot, ids: readonly string[]): readonly TDataNeed[] {
   const needs: TDataNeed[] = [];
-  for (const id of [...new Set(datasetIds)].sort(compareIds)) {
+  for (const id of ids) {
     const indexed = prepared.datasets.get(id);
     if (indexed === undefined) continue;
     const source = indexed.source;

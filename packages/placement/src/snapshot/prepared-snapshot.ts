@@ -118,7 +118,9 @@ export function quotaKey(teamId: string, gpuModel: string): string {
 
 /** Computes a snapshot-derived value once per prepared snapshot. */
 export function memoize<T>(prepared: TPreparedSnapshot, key: string, compute: () => T): T {
-  if (prepared.memo.has(key)) return prepared.memo.get(key) as T;
+  // One lookup on a hit: keys are built per call, and hashing them is most of the cost.
+  const found = prepared.memo.get(key);
+  if (found !== undefined || prepared.memo.has(key)) return found as T;
   const value = compute();
   prepared.memo.set(key, value);
   return value;

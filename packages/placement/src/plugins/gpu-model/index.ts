@@ -11,7 +11,8 @@ export const description =
 type TModelRule = {
   readonly models: ReadonlySet<string> | undefined;
   readonly minMemoryGib: number;
-  readonly ask: string;
+  /** The allowed models, sorted and joined ("*" for any): with minMemoryGib, the site-list key. */
+  readonly modelKey: string;
 };
 
 const MODEL_RULE = createStateKey<TModelRule>("gpu-model/rule");
@@ -20,26 +21,30 @@ export function groupMatches(rule: TModelRule, group: TGroup): boolean {
   return (rule.models === undefined || rule.models.has(group.model)) && group.memoryGib >= rule.minMemoryGib;
 }
 
+/** "H100/A100 nodes with ≥80 GiB": what was asked for, in a rejection. */
+function describeAsk(gpuModels: readonly string[], minGpuMemoryGib: number | undefined): string {
+  const models = gpuModels.length > 0 ? gpuModels.join("/") : "GPU";
+  const memory = minGpuMemoryGib === undefined ? "" : ` with ≥${minGpuMemoryGib} GiB`;
+  return `${models} nodes${memory}`;
+}
+
 export const gpuModelPlugin = {
   name: "gpu-model",
   description,
   scope: "option",
   preFilter(ctx) {
     const { gpuModels, minGpuMemoryGib } = ctx.request;
-    const models = gpuModels.length > 0 ? gpuModels.join("/") : "GPU";
-    const memory = minGpuMemoryGib === undefined ? "" : ` with ≥${minGpuMemoryGib} GiB`;
     ctx.state.write(MODEL_RULE, {
       models: gpuModels.length > 0 ? new Set(gpuModels) : undefined,
       minMemoryGib: minGpuMemoryGib ?? 0,
-      ask: `${models} nodes${memory}`,
+      modelKey: gpuModels.length < 2 ? (gpuModels[0] ?? "*") : [...gpuModels].sort().join(","),
     });
     return success();
   },
   preFilterSites(ctx) {
     const rule = ctx.state.read(MODEL_RULE);
     if (rule === undefined) return undefined;
-    const models = rule.models === undefined ? "*" : [...rule.models].sort().join(",");
-    return sitesWhere(ctx.prepared, `gpu:${models}@${rule.minMemoryGib}`, (site) =>
+    return sitesWhere(ctx.prepared, `gpu:${rule.modelKey}@${rule.minMemoryGib}`, (site) =>
       site.groups.some((group) => group.price !== undefined && groupMatches(rule, group)),
     );
   },
@@ -47,7 +52,9 @@ export const gpuModelPlugin = {
     const rule = ctx.state.read(MODEL_RULE);
     if (rule === undefined) return missingState(MODEL_RULE);
     const matching = keepOptions(candidate.options, (option) => groupMatches(rule, option.group));
-    if (matching.length === 0) return unresolvable(`no ${rule.ask}`);
+    if (matching.length === 0) {
+      return unresolvable(`no ${describeAsk(ctx.request.gpuModels, ctx.request.minGpuMemoryGib)}`);
+    }
     const priced = keepOptions(matching, (option) => !Number.isNaN(option.computeUsd));
     if (priced.length === 0) {
       const models = [...new Set(matching.map((option: TOption) => option.group.model))].join("/");
