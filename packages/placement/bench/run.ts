@@ -63,7 +63,15 @@ async function benchRecommend(sites: number, nodes: number, samples: number) {
   const prepared = time(() => indexSnapshot(estate));
   const requests = buildWorkloads(data, estate, { seed: 2000 + sites, count: samples });
   let warm = 0;
-  await warmUp(() => place({ snapshot: prepared.value, request: requests[warm++ % requests.length] as TWorkloadRequestInput }), 200, WARM_MS);
+  await warmUp(
+    () =>
+      place({
+        snapshot: prepared.value,
+        request: requests[warm++ % requests.length] as TWorkloadRequestInput,
+      }),
+    200,
+    WARM_MS,
+  );
   const times: number[] = [];
   let feasible = 0;
   for (const request of requests) {
@@ -135,19 +143,25 @@ async function qualityInstance(sites: number, workloads: number, seed: number) {
 type TQualityInstance = Awaited<ReturnType<typeof qualityInstance>>;
 
 /**
- * placeBatch() and HiGHS on the same batch, both warm: each side first runs for WARM_MS
- * (V8 optimises the engine's code and tiers HiGHS's WebAssembly up meanwhile; a cold
- * first run is 10-30× slower on either side), then in turns so that both see the same
- * machine (which other work shares): up to 60 workloads, 5 rounds of 7 engine runs and
- * 1 solve; above, 21 engine runs and 1 solve. Each side's time is its median. No garbage
- * is collected by force between turns: a full collection shrinks V8's young generation,
- * and the engine's next few dozen runs then pay 2-3× for the scavenges that regrow it,
- * which the steady state of a control plane calling it every few seconds never sees.
+ * placeBatch() and HiGHS on the same batch, both warm. Each side first runs for WARM_MS:
+ * V8 optimises the engine's code and tiers HiGHS's WebAssembly up meanwhile (a cold first
+ * run is 10-30× slower on either side). HiGHS warms first, since seconds of solving without
+ * an engine call let V8 discard the engine's optimised code. Then both run in turns, so
+ * that they see the same machine (which other work shares): up to 60 workloads, 5 rounds
+ * of 7 engine runs and 1 solve; above, 21 engine runs and 1 solve. Each side's time is its
+ * median. No garbage is collected by force between turns: a full collection shrinks V8's
+ * young generation, and the engine's next few dozen runs then pay 2-3× for the scavenges
+ * that regrow it, which the steady state of a control plane calling it every few seconds
+ * never sees.
  */
 async function timeBoth({ prepared, requests }: TQualityInstance) {
   const small = requests.length <= 60;
   settle();
-  const solverWarmRuns = await warmUp(() => solveBatchMilp(prepared, requests), small ? 1 : 0, small ? WARM_MS : 0);
+  const solverWarmRuns = await warmUp(
+    () => solveBatchMilp(prepared, requests),
+    small ? 1 : 0,
+    small ? WARM_MS : 0,
+  );
   const engineWarmRuns = await warmUp(() => placeBatch({ snapshot: prepared, requests }), 60, WARM_MS);
   const times: number[] = [];
   let result = placeBatch({ snapshot: prepared, requests });

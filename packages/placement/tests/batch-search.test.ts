@@ -181,29 +181,41 @@ describe("placeByEvicting", () => {
   });
 });
 
-describe("regroupPass", () => {
-  it("moves a big workload off a group that several small ones want more", () => {
-    // big: $8 at a, $16 at b; each small: $40 at a, $80 at b. No single move or chain helps:
-    // big has nowhere to go while both small ones sit on b.
-    const snapshot = aSnapshot()
-      .site(aSite("a").prices({ H100: 1 }))
-      .site(aSite("b").prices({ H100: 2 }))
-      .site(aSite("c").prices({ L4: 10 }))
-      .node(aNode("a-n", "a"))
-      .node(aNode("b-n", "b"))
-      .node(aNode("c-n", "c").model("L4", 24));
-    const batch = batchOf(snapshot, [
-      aRequest("big").gpus(8).hours(1).build(),
-      aRequest("small-1").gpus(4).hours(10).build(),
-      aRequest("small-2").gpus(4).hours(10).build(),
-      aRequest("elsewhere").gpus(8).models("L4").build(),
-    ]);
-    batch.seat("big", "a");
-    batch.seat("small-1", "b");
-    batch.seat("small-2", "b");
-    batch.seat("elsewhere", "c");
-    expect(new ChainSearch(batch.state).run(batch.item("small-1"), 0, budget())).toBe(false);
-    // Ruins of three (the small ones and the big one), in a batch of four: bigger than a ruin.
+/** big: $8 at a, $16 at b; each small: $40 at a, $80 at b; big on a, both small ones on b. */
+function bigOffSmallGroup() {
+  const snapshot = aSnapshot()
+    .site(aSite("a").prices({ H100: 1 }))
+    .site(aSite("b").prices({ H100: 2 }))
+    .site(aSite("c").prices({ L4: 10 }))
+    .node(aNode("a-n", "a"))
+    .node(aNode("b-n", "b"))
+    .node(aNode("c-n", "c").model("L4", 24));
+  const batch = batchOf(snapshot, [
+    aRequest("big").gpus(8).hours(1).build(),
+    aRequest("small-1").gpus(4).hours(10).build(),
+    aRequest("small-2").gpus(4).hours(10).build(),
+    aRequest("elsewhere").gpus(8).models("L4").build(),
+  ]);
+  batch.seat("big", "a");
+  batch.seat("small-1", "b");
+  batch.seat("small-2", "b");
+  batch.seat("elsewhere", "c");
+  return batch;
+}
+
+describe("moving a big workload off a group that several small ones want more", () => {
+  it("is a chain that ends by clearing the rest of the node its start leaves", () => {
+    // small-1 takes a, evicting big; big takes b, where small-1 left 4 GPUs and small-2 is
+    // cleared off the other 4; small-2 ends on a, beside small-1.
+    const batch = bigOffSmallGroup();
+    expect(new ChainSearch(batch.state).run(batch.item("small-1"), 0, budget())).toBe(true);
+    expect([batch.siteOf("big"), batch.siteOf("small-1"), batch.siteOf("small-2")]).toEqual(["b", "a", "a"]);
+    expect(batch.state.totalCost).toBe(96 + 800);
+  });
+
+  it("is a regroup (ruin of the small ones and the big one, recreated by regret)", () => {
+    const batch = bigOffSmallGroup();
+    // Ruins of three in a batch of four: bigger than a ruin.
     expect(regroupPass(batch.state, budget(), new Map(), 3)).toBe(1);
     expect([batch.siteOf("big"), batch.siteOf("small-1"), batch.siteOf("small-2")]).toEqual(["b", "a", "a"]);
     expect(batch.state.totalCost).toBe(96 + 800);

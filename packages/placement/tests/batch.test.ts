@@ -28,6 +28,34 @@ describe("placeBatch()", () => {
     expect(result.totalCostUsd).toBe(24);
   });
 
+  it("steers a workload that can run elsewhere off the GPUs that others need (scarcity prices)", () => {
+    // L40S at $1 and $1.1 (8 GPUs each), A100 at $5. "flex" (8 GPUs for 10 h, L40S or
+    // A100) loses most by missing the $1 node, so regret gives it that node first; four
+    // L40S-only workloads of 4 GPUs then share the other 8 and two are left out. With the
+    // L40S groups priced up, flex goes to the A100 and all of them run. No local search
+    // here (searchEffort 0): the construction alone must get there. Ten L4 workloads make
+    // the two left out few enough (under 15%) for prices to be worth a try.
+    const snapshot = aSnapshot()
+      .site(aSite("l1").prices({ L40S: 1 }))
+      .site(aSite("l2").prices({ L40S: 1.1 }))
+      .site(aSite("x").prices({ A100: 5 }))
+      .site(aSite("y").prices({ L4: 0.5 }))
+      .node(aNode("l1-n", "l1").model("L40S", 48))
+      .node(aNode("l2-n", "l2").model("L40S", 48))
+      .node(aNode("x-n", "x").model("A100", 40))
+      .node(aNode("y-n", "y").model("L4", 24).gpus(10))
+      .build();
+    const requests = [
+      aRequest("flex").gpus(8).hours(10).models("L40S", "A100").build(),
+      ...[1, 2, 3, 4].map((i) => aRequest(`rigid-${i}`).gpus(4).hours(1).models("L40S").build()),
+      ...Array.from({ length: 10 }, (_, i) => aRequest(`small-${i}`).gpus(1).hours(1).models("L4").build()),
+    ];
+    const result = placeBatch({ snapshot, requests, searchEffort: 0 });
+    expect(result.unplaced).toEqual([]);
+    expect(result.placements.find((p) => p.workloadId === "flex")?.siteId).toBe("x");
+    expect(result.totalCostUsd).toBe(400 + 2 * 4 + 2 * 4.4 + 10 * 0.5);
+  });
+
   it("serves higher priority first, whatever it costs the rest", () => {
     const requests = [
       aRequest("cheap-low").gpus(8).hours(1).models("H100").priority(1).build(),

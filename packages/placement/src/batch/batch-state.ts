@@ -8,6 +8,7 @@ import {
 } from "../snapshot/capacity";
 import { quotaKey, type TCapacity, type TPreparedSnapshot } from "../snapshot/prepared-snapshot";
 import type { TBatchItem } from "./batch-item";
+import { optionGroupOf } from "./scarcity-prices";
 
 export type TAssignment = {
   readonly option: number;
@@ -61,8 +62,7 @@ export class BatchState {
 
   /** The GPU group of option k (a gang's pool belongs to one group). */
   optionGroup(item: TBatchItem, k: number): number {
-    const ref = item.optRef[k] ?? -1;
-    return item.request.gang ? (this.prepared.pools[ref]?.groupIdx ?? -1) : ref;
+    return optionGroupOf(this.prepared, item, k);
   }
 
   optionModel(item: TBatchItem, k: number): string {

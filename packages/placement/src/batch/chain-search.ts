@@ -66,14 +66,10 @@ export class ChainSearch {
         if (event.option >= 0 && event.evict === undefined) {
           // A clearing end, priced now that it is the cheapest thing left to look at.
           search.spent++;
-          const path = this.pathTo(event.end, start.idx);
-          const evict = evictionPlan(
-            state,
-            state.items[event.end] as TBatchItem,
-            event.option,
-            new Set(path),
-          );
-          if (evict === undefined || evict.length < 2) continue;
+          const path = new Set(this.pathTo(event.end, start.idx));
+          // Everyone on the chain leaves their place, so the end may use it.
+          const evict = evictionPlan(state, state.items[event.end] as TBatchItem, event.option, path, path);
+          if (evict === undefined) continue;
           let estimate = -top.key;
           for (const vIdx of evict) {
             const v = state.items[vIdx] as TBatchItem;
@@ -94,7 +90,8 @@ export class ChainSearch {
       const x = state.items[idx] as TBatchItem;
       const current = state.assignments[idx]?.option ?? -1;
       const own = state.costOf(x);
-      const end = this.endCost(x, this.pathTo(idx, start.idx));
+      const path = this.pathTo(idx, start.idx);
+      const end = this.endCost(x, path);
       if (end !== undefined)
         this.queueEnd(heap, events, below, sofar + end - own, { end: idx, option: -1, evict: [] });
       for (let k = 0; k < x.optCost.length && k < CHAIN_OPTIONS; k++) {
@@ -105,7 +102,7 @@ export class ChainSearch {
         for (const vIdx of state.occupantsOf(state.optionPools(x, k), CHAIN_OCCUPANTS)) {
           const av = state.assignments[vIdx];
           if (vIdx === start.idx || this.expanded[vIdx] === id || av === undefined || av.fixed) continue;
-          if (!couldMakeRoom(state, x, state.items[vIdx] as TBatchItem, av)) continue;
+          if (!couldMakeRoom(state, x, state.items[vIdx] as TBatchItem, av, path)) continue;
           single = true;
           if (this.reached[vIdx] === id && next >= (this.added[vIdx] ?? 0)) continue;
           search.spent++;
@@ -148,7 +145,7 @@ export class ChainSearch {
    * now, or a place that someone on the chain (`movers`) leaves, whichever is cheaper;
    * undefined if neither. Optimistic: a chain counts only once it has been executed.
    */
-  private endCost(item: TBatchItem, movers: readonly number[]): number | undefined {
+  private endCost(item: TBatchItem, movers: Iterable<number>): number | undefined {
     const { state } = this;
     const current = state.assignments[item.idx]?.option ?? -1;
     const k = state.cheapestFitting(item, Number.POSITIVE_INFINITY, current);

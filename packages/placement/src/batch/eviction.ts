@@ -5,6 +5,7 @@ import { exhausted, type TSearch } from "./search-budget";
 /** Options tried per item, and occupants tried per option, at each level of the tree. */
 const TREE_OPTIONS = 6;
 const TREE_OCCUPANTS = 12;
+const EMPTY: ReadonlySet<number> = new Set();
 
 /**
  * Places u whatever it costs, evicting if need be: on its cheapest option with room; else,
@@ -63,26 +64,50 @@ function evictAndPlace(
   return ok;
 }
 
-/** Cheap test before trying: a single-node item needs v's node to free enough GPUs. */
-export function couldMakeRoom(state: BatchState, item: TBatchItem, v: TBatchItem, av: TAssignment): boolean {
+/**
+ * Cheap test before trying: a single-node item needs v's node to free enough GPUs, counting
+ * those that the items `leaving` (moving elsewhere on the same chain) free there too.
+ */
+export function couldMakeRoom(
+  state: BatchState,
+  item: TBatchItem,
+  v: TBatchItem,
+  av: TAssignment,
+  leaving: readonly number[] = [],
+): boolean {
   if (item.request.gang) return true;
   const need = item.request.gpusPerNode - v.request.gpusPerNode;
-  return av.nodes.some((n) => (state.capacity.free[n] ?? 0) >= need);
+  for (const n of av.nodes) if (freeAfter(state, n, leaving) >= need) return true;
+  return false;
 }
 
-/** The fewest movable items to evict so that option k has room for u; undefined if impossible. */
+/** GPUs free on a node once the items `leaving` have left it. */
+function freeAfter(state: BatchState, node: number, leaving: Iterable<number>): number {
+  let free = state.capacity.free[node] ?? 0;
+  for (const i of leaving) {
+    if (state.assignments[i]?.nodes.includes(node)) free += state.items[i]?.request.gpusPerNode ?? 0;
+  }
+  return free;
+}
+
+/**
+ * The fewest movable items to evict so that option k has room for u; undefined if
+ * impossible. Items in `keep` are never evicted; those of them in `leaving` are leaving
+ * anyway (they move on the same chain), so their GPUs count as free.
+ */
 export function evictionPlan(
   state: BatchState,
   u: TBatchItem,
   k: number,
   keep: ReadonlySet<number>,
+  leaving: ReadonlySet<number> = EMPTY,
 ): number[] | undefined {
   const { gpusPerNode, nodeCount } = u.request;
   let best: number[] | undefined;
   for (const poolIdx of state.optionPools(u, k)) {
     const perNode: { node: number; evict: number[] }[] = [];
     for (const node of state.prepared.pools[poolIdx]?.nodes ?? []) {
-      const evict = evictionOn(state, node, gpusPerNode, keep);
+      const evict = evictionOn(state, node, gpusPerNode, keep, leaving);
       if (evict !== undefined) perNode.push({ node, evict });
     }
     if (perNode.length < nodeCount) continue;
@@ -99,8 +124,9 @@ function evictionOn(
   node: number,
   gpus: number,
   keep: ReadonlySet<number>,
+  leaving: ReadonlySet<number>,
 ): number[] | undefined {
-  let free = state.capacity.free[node] ?? 0;
+  let free = leaving.size === 0 ? (state.capacity.free[node] ?? 0) : freeAfter(state, node, leaving);
   if (free >= gpus) return [];
   const movable = state
     .itemsOn(node)

@@ -15,9 +15,10 @@ import type { TBatchItem } from "./batch-item";
 import type { TBatchPlacement, TBatchResult, TUnplaced } from "./batch-result";
 import { BatchState } from "./batch-state";
 import { buildItem, OPTION_WINDOW, roomByPool } from "./build-options";
-import { improve, insertPass } from "./local-search";
+import { improve, insertPass, type TImproveStats } from "./local-search";
 import { Preemptor } from "./preemption";
 import { placeTierByRegret } from "./regret-greedy";
+import { ScarcityPrices, toRealState } from "./scarcity-prices";
 
 export type TPlaceBatchInput = TEngineOptions & {
   readonly snapshot: TSnapshotInput | TPreparedSnapshot;
@@ -38,6 +39,10 @@ const MAX_EVALUATIONS = 30_000;
 /** One more construction with left-out workloads first, when few are left out. */
 const RESTARTS = 1;
 const MAX_BOOSTED_SHARE = 0.05;
+/** Constructions under rising scarcity prices, while workloads with options are left out. */
+const PRICE_ROUNDS = 3;
+/** Above this share left out, capacity is short overall and prices would not change that. */
+const MAX_PRICED_SHARE = 0.15;
 /** Above this many workloads one construction must do: restarts would cost seconds. */
 const MAX_RESTART_ITEMS = 2_000;
 /**
@@ -51,9 +56,11 @@ const SIZE_EXPONENT = 1;
  * Places many pending workloads together against shared capacity:
  * 1. validate every request (all issues at once) and sort by priority, then id;
  * 2. per priority tier, highest first: regret greedy, then preemption if allowed; once
- *    more with the workloads left out first, keeping the better attempt;
+ *    more with the workloads left out first, keeping the better attempt; if workloads
+ *    with options are still left out, again under scarcity prices (see ScarcityPrices);
  * 3. local search over the whole batch: insertions, moves, ejection chains and
- *    ruin-and-recreate (nothing placed gets unplaced), within an evaluation budget;
+ *    ruin-and-recreate (nothing placed gets unplaced), within an evaluation budget, on
+ *    the best plain and the best priced attempt, keeping the better result;
  * 4. report placements, preemptions and why the rest did not fit.
  * Deterministic; input order does not matter. Never over-allocates a node.
  */
@@ -101,25 +108,22 @@ export function placeBatch(input: TPlaceBatchInput): TBatchResult {
     const next = solve(boost);
     if (isBetter(next, best)) best = next;
   }
-  const { state, unplaced, preemptor, greedyCostUsd, tierCount } = best;
+  // Scarcity prices: when workloads with options are left out, workloads that can run
+  // elsewhere are steered off the GPU groups those need, and the construction runs again.
+  const priced = allowPreemption
+    ? undefined
+    : constructWithPrices(prepared, items, best, widen, budget, effort);
 
-  // 3. Local search on the best attempt.
-  const stats =
-    effort > 0 ? improve(state, unplaced, budget, SIZE_EXPONENT) : { moves: 0, swaps: 0, insertions: 0 };
-  stats.insertions += best.insertions;
-  // Workloads that ran out of their cheapest options get all of them and one more try.
-  for (let i = unplaced.length - 1; i >= 0; i--) {
-    let item = unplaced[i] as TBatchItem;
-    if (!item.complete) {
-      item = widen(item, true);
-      state.items[item.idx] = item;
-      unplaced[i] = item;
-    }
-    if (placeDirect(state, item)) {
-      unplaced.splice(i, 1);
-      stats.insertions++;
-    }
+  // 3. Local search on the best attempt, and on the best priced one if there is one (the
+  // cheaper start does not always end cheaper): the better result is kept.
+  let done = finish(best, widen, budget, effort);
+  if (priced !== undefined) {
+    const other = finish(priced, widen, budget, effort);
+    if (isBetter(other.attempt, done.attempt)) done = other;
   }
+  const { state, unplaced, preemptor, tierCount } = done.attempt;
+  const { stats } = done;
+  const greedyCostUsd = best.greedyCostUsd;
 
   // 4. Report.
   const placements = state.items
@@ -156,6 +160,8 @@ type TAttempt = {
   readonly insertions: number;
   readonly greedyCostUsd: number;
   readonly tierCount: number;
+  /** [start, end) of each priority tier in batch order. */
+  readonly tiers: readonly (readonly [number, number])[];
   /** Placed workloads per tier, highest priority first, then total cost: compared in that order. */
   readonly placedByTier: readonly number[];
   readonly costUsd: number;
@@ -204,11 +210,7 @@ function solveOnce(
   const greedyCostUsd = state.totalCost;
 
   const insertions = budget > 0 ? insertPass(state, unplaced, { spent: 0, budget }, SIZE_EXPONENT) : 0;
-  const placedByTier = tiers.map(([start, end]) => {
-    let placed = 0;
-    for (let i = start; i < end; i++) if (state.assignments[i] !== undefined) placed++;
-    return placed;
-  });
+  const placedByTier = countByTier(state, tiers);
   const costUsd = state.totalCost;
   return {
     state,
@@ -217,8 +219,94 @@ function solveOnce(
     insertions,
     greedyCostUsd,
     tierCount: tiers.length,
+    tiers,
     placedByTier,
     costUsd,
+  };
+}
+
+/**
+ * Up to PRICE_ROUNDS constructions under rising scarcity prices while workloads with
+ * options are left out (but not so many that capacity is simply short); the best of them
+ * at real cost, or undefined if prices never came into play.
+ */
+function constructWithPrices(
+  prepared: TPreparedSnapshot,
+  items: TBatchItem[],
+  start: TAttempt,
+  widen: (item: TBatchItem, all?: boolean) => TBatchItem,
+  budget: number,
+  effort: number,
+): TAttempt | undefined {
+  if (items.length > MAX_RESTART_ITEMS) return undefined;
+  const prices = new ScarcityPrices(prepared);
+  let last = start;
+  let best: TAttempt | undefined;
+  for (let round = 0; round < PRICE_ROUNDS; round++) {
+    const leftOut = last.unplaced.filter((item) => item.optCost.length > 0);
+    if (leftOut.length === 0 || leftOut.length > MAX_PRICED_SHARE * items.length) break;
+    // Priced options are re-sorted, so each item needs all of them.
+    if (round === 0) for (const item of items) if (!item.complete) widen(item, true);
+    prices.raise(leftOut.map((item) => items[item.idx] as TBatchItem));
+    const pricedItems = items.map((item) => prices.priced(item));
+    const attempt = solveOnce(prepared, pricedItems, new Set(), widen, false, effort > 0 ? budget / 4 : 0);
+    last = atRealCost(prepared, items, attempt);
+    if (best === undefined || isBetter(last, best)) best = last;
+  }
+  return best;
+}
+
+/**
+ * Local search on an attempt's state, then one more try for the left-out workloads with
+ * all their options. Changes the attempt's state and unplaced list; returns the attempt
+ * with its final counts and cost.
+ */
+function finish(
+  attempt: TAttempt,
+  widen: (item: TBatchItem, all?: boolean) => TBatchItem,
+  budget: number,
+  effort: number,
+): { attempt: TAttempt; stats: TImproveStats } {
+  const { state, unplaced } = attempt;
+  const stats =
+    effort > 0 ? improve(state, unplaced, budget, SIZE_EXPONENT) : { moves: 0, swaps: 0, insertions: 0 };
+  stats.insertions += attempt.insertions;
+  // Workloads that ran out of their cheapest options get all of them and one more try.
+  for (let i = unplaced.length - 1; i >= 0; i--) {
+    let item = unplaced[i] as TBatchItem;
+    if (!item.complete) {
+      item = widen(item, true);
+      state.items[item.idx] = item;
+      unplaced[i] = item;
+    }
+    if (placeDirect(state, item)) {
+      unplaced.splice(i, 1);
+      stats.insertions++;
+    }
+  }
+  return {
+    attempt: { ...attempt, placedByTier: countByTier(state, attempt.tiers), costUsd: state.totalCost },
+    stats,
+  };
+}
+
+/** Placed workloads per tier, highest priority first. */
+function countByTier(state: BatchState, tiers: readonly (readonly [number, number])[]): number[] {
+  return tiers.map(([start, end]) => {
+    let placed = 0;
+    for (let i = start; i < end; i++) if (state.assignments[i] !== undefined) placed++;
+    return placed;
+  });
+}
+
+/** An attempt made on priced items, carried back to the real items and costs. */
+function atRealCost(prepared: TPreparedSnapshot, items: readonly TBatchItem[], priced: TAttempt): TAttempt {
+  const state = toRealState(prepared, items, priced.state);
+  return {
+    ...priced,
+    state,
+    unplaced: priced.unplaced.map((item) => items[item.idx] as TBatchItem),
+    costUsd: state.totalCost,
   };
 }
 

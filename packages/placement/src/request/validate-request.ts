@@ -18,16 +18,12 @@ export function checkRequest(
   const issues: TInputIssue[] = parsed.success ? [] : toInputIssues(parsed.error, prefix);
   // Reference checks run on unparsed input too, so one error lists every problem.
   const raw = (typeof input === "object" && input !== null ? input : {}) as Record<string, unknown>;
-  strings(raw.gpuModels).forEach(([model, i]) => {
-    if (!prepared.knownModels.has(model)) {
-      issues.push({ path: joinPath(prefix, `gpuModels.${i}`), message: `unknown GPU model '${model}'` });
-    }
-  });
-  strings(raw.datasetIds).forEach(([datasetId, i]) => {
-    if (!prepared.datasets.has(datasetId)) {
-      issues.push({ path: joinPath(prefix, `datasetIds.${i}`), message: `unknown dataset '${datasetId}'` });
-    }
-  });
+  checkReferences(raw.gpuModels, prepared.knownModels, (model, i) =>
+    issues.push({ path: joinPath(prefix, `gpuModels.${i}`), message: `unknown GPU model '${model}'` }),
+  );
+  checkReferences(raw.datasetIds, prepared.datasets, (datasetId, i) =>
+    issues.push({ path: joinPath(prefix, `datasetIds.${i}`), message: `unknown dataset '${datasetId}'` }),
+  );
   if (issues.length > 0 || !parsed.success) return { request: undefined, issues };
   return { request: toPlacementRequest(parsed.data), issues: [] };
 }
@@ -38,11 +34,15 @@ export function validateRequest(prepared: TPreparedSnapshot, input: unknown): TP
   return checked.request;
 }
 
-function strings(value: unknown): [string, number][] {
-  const out: [string, number][] = [];
-  if (!Array.isArray(value)) return out;
-  value.forEach((item, i) => {
-    if (typeof item === "string") out.push([item, i]);
-  });
-  return out;
+/** Calls `unknown` for each string of `value` (an array, or anything) that `known` lacks. */
+function checkReferences(
+  value: unknown,
+  known: { has(key: string): boolean },
+  unknown: (key: string, index: number) => void,
+): void {
+  if (!Array.isArray(value)) return;
+  for (let i = 0; i < value.length; i++) {
+    const item: unknown = value[i];
+    if (typeof item === "string" && !known.has(item)) unknown(item, i);
+  }
 }
