@@ -11,10 +11,10 @@ export type TFilterOutcome = {
   readonly rejected: TSiteRejection[];
 };
 
-export interface TVisitStop {
+export type TVisitStop = {
   /** Called before evaluating the site at siteOrder[position]; true ends the visit. */
   stopBefore(position: number, feasible: readonly TSiteCandidate[]): boolean;
-}
+};
 
 export type TFilterMode = {
   /**
