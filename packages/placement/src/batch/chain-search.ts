@@ -67,9 +67,13 @@ export class ChainSearch {
           // A clearing end, priced now that it is the cheapest thing left to look at.
           search.spent++;
           const path = new Set(this.pathTo(event.end, start.idx));
+          const last = state.items[event.end] as TBatchItem;
           // Everyone on the chain leaves their place, so the end may use it.
-          const evict = evictionPlan(state, state.items[event.end] as TBatchItem, event.option, path, path);
+          const evict = evictionPlan(state, last, event.option, path, path);
           if (evict === undefined) continue;
+          // Fewer than two to clear is a single eviction, which expansion covers, unless
+          // the room comes from the chain leaving that option's nodes.
+          if (evict.length < 2 && !this.leavesOption(path, last, event.option)) continue;
           let estimate = -top.key;
           for (const vIdx of evict) {
             const v = state.items[vIdx] as TBatchItem;
@@ -121,6 +125,19 @@ export class ChainSearch {
     if (estimate >= below) return;
     heap.push(-estimate, 2 * events.length + 1);
     events.push(event);
+  }
+
+  /** Whether an item of `path` other than `end` sits on the nodes of end's option k. */
+  private leavesOption(path: ReadonlySet<number>, end: TBatchItem, k: number): boolean {
+    const { state } = this;
+    const pools = state.optionPools(end, k);
+    for (const i of path) {
+      if (i === end.idx) continue;
+      for (const n of state.assignments[i]?.nodes ?? []) {
+        if (pools.includes(state.prepared.nodePool[n] ?? -1)) return true;
+      }
+    }
+    return false;
   }
 
   private reach(idx: number, added: number, from: number, option: number, id: number): void {
