@@ -2,7 +2,7 @@ import { runFilters, type TVisitStop } from "../framework/run-filters";
 import type { TPluginContext, TSiteCandidate } from "../framework/types";
 import type { TEngine } from "../place/engine";
 import { createContext } from "../place/run-placement";
-import type { TPlacementRequest } from "../request/placement-request";
+import { gpuModelsKey, type TPlacementRequest } from "../request/placement-request";
 import { countNodesWithFree } from "../snapshot/capacity";
 import type { TDataNeed } from "../snapshot/data-movement";
 import { memoize, type TPreparedSnapshot } from "../snapshot/prepared-snapshot";
@@ -186,7 +186,7 @@ function siteOrder(
 ): TSiteOrder {
   const models = request.gpuModels;
   const memory = request.minGpuMemoryGib ?? 0;
-  const modelKey = models.length < 2 ? (models[0] ?? "") : [...models].sort().join(",");
+  const modelKey = gpuModelsKey(models);
   const byPrice = memoize(prepared, `price-order:${modelKey}@${memory}`, () =>
     sitesByPrice(prepared, models, memory),
   );

@@ -88,12 +88,12 @@ export function placeBatch(input: TPlaceBatchInput): TBatchResult {
   };
   const effort = input.searchEffort ?? DEFAULT_EFFORT;
   const budget = Math.min(effort * items.length, MAX_EVALUATIONS);
-  const solve = (boost: ReadonlySet<number>) =>
-    solveOnce(prepared, items, boost, widen, allowPreemption, effort > 0 ? budget / 4 : 0);
+  const solve = (batch: TBatchItem[], boost: ReadonlySet<number>) =>
+    solveOnce(prepared, batch, boost, widen, allowPreemption, effort > 0 ? budget / 4 : 0);
 
   // 2. Construct, and get left-out workloads in; then "squeaky wheel": workloads left
   // out despite having options go first next time. The best attempt is kept.
-  let best = solve(new Set());
+  let best = solve(items, new Set());
   const boost = new Set<number>();
   for (let round = 0; round < RESTARTS; round++) {
     const losers = best.unplaced.filter((item) => item.optCost.length > 0 && !boost.has(item.idx));
@@ -105,14 +105,12 @@ export function placeBatch(input: TPlaceBatchInput): TBatchResult {
       break;
     }
     for (const item of losers) boost.add(item.idx);
-    const next = solve(boost);
+    const next = solve(items, boost);
     if (isBetter(next, best)) best = next;
   }
   // Scarcity prices: when workloads with options are left out, workloads that can run
   // elsewhere are steered off the GPU groups those need, and the construction runs again.
-  const priced = allowPreemption
-    ? undefined
-    : constructWithPrices(prepared, items, best, widen, budget, effort);
+  const priced = allowPreemption ? undefined : constructWithPrices(prepared, items, best, widen, solve);
 
   // 3. Local search on the best attempt, and on the best priced one if there is one (the
   // cheaper start does not always end cheaper): the better result is kept.
@@ -235,8 +233,7 @@ function constructWithPrices(
   items: TBatchItem[],
   start: TAttempt,
   widen: (item: TBatchItem, all?: boolean) => TBatchItem,
-  budget: number,
-  effort: number,
+  solve: (batch: TBatchItem[], boost: ReadonlySet<number>) => TAttempt,
 ): TAttempt | undefined {
   if (items.length > MAX_RESTART_ITEMS) return undefined;
   const prices = new ScarcityPrices(prepared);
@@ -248,8 +245,10 @@ function constructWithPrices(
     // Priced options are re-sorted, so each item needs all of them.
     if (round === 0) for (const item of items) if (!item.complete) widen(item, true);
     prices.raise(leftOut.map((item) => items[item.idx] as TBatchItem));
-    const pricedItems = items.map((item) => prices.priced(item));
-    const attempt = solveOnce(prepared, pricedItems, new Set(), widen, false, effort > 0 ? budget / 4 : 0);
+    const attempt = solve(
+      items.map((item) => prices.priced(item)),
+      new Set(),
+    );
     last = atRealCost(prepared, items, attempt);
     if (best === undefined || isBetter(last, best)) best = last;
   }

@@ -40,6 +40,11 @@ export function toPlacementRequest(request: TWorkloadRequest): TPlacementRequest
   };
 }
 
+/** The allowed GPU models as a cache key: sorted and joined, "*" for any. */
+export function gpuModelsKey(models: readonly string[]): string {
+  return models.length < 2 ? (models[0] ?? "*") : [...models].sort().join(",");
+}
+
 /** "H100 ×8", "4×8 H100", "8 GPUs ≥80 GiB". */
 export function describeGpuAsk(request: TPlacementRequest): string {
   const models = request.gpuModels.length > 0 ? request.gpuModels.join("/") : "GPU";

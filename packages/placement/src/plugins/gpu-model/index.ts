@@ -3,6 +3,7 @@ import { keepOptions } from "../../framework/keep-options";
 import { sitesWhere } from "../../framework/site-lists";
 import { success, unresolvable } from "../../framework/status";
 import type { TFilterPlugin, TOption } from "../../framework/types";
+import { gpuModelsKey } from "../../request/placement-request";
 import type { TGroup } from "../../snapshot/prepared-snapshot";
 
 export const description =
@@ -11,7 +12,7 @@ export const description =
 type TModelRule = {
   readonly models: ReadonlySet<string> | undefined;
   readonly minMemoryGib: number;
-  /** The allowed models, sorted and joined ("*" for any): with minMemoryGib, the site-list key. */
+  /** gpuModelsKey() of the allowed models: with minMemoryGib, the site-list key. */
   readonly modelKey: string;
 };
 
@@ -37,7 +38,7 @@ export const gpuModelPlugin = {
     ctx.state.write(MODEL_RULE, {
       models: gpuModels.length > 0 ? new Set(gpuModels) : undefined,
       minMemoryGib: minGpuMemoryGib ?? 0,
-      modelKey: gpuModels.length < 2 ? (gpuModels[0] ?? "*") : [...gpuModels].sort().join(","),
+      modelKey: gpuModelsKey(gpuModels),
     });
     return success();
   },
