@@ -1,12 +1,14 @@
 import { createDb } from "@switchyard/db";
 import { seedDemo } from "@switchyard/db/seed";
 import { createTestDb, type TTestDb, testDbKinds } from "@switchyard/db/testing";
+import { indexSnapshot } from "@switchyard/placement";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { TSessionUser } from "../src/auth/session.ts";
 import { runReconcileTick } from "../src/loops/reconcile.ts";
 import { appRouter } from "../src/root.ts";
 import type { TWorkloadSpec } from "../src/router/workload/workload.schema.ts";
 import { createCallerFactory, createInnerContext } from "../src/trpc.ts";
+import { loadSnapshot } from "../src/workloads/snapshot.ts";
 import { approveAll } from "./helpers.ts";
 
 const createCaller = createCallerFactory(appRouter);
@@ -236,5 +238,41 @@ describe.runIf((await testDbKinds()).includes("postgres"))("the loop in several 
       { n: bigint }[]
     >`SELECT COUNT(*) AS n FROM "GpuNode" WHERE "gpuAllocated" > "gpuCount" OR "gpuAllocated" < 0`;
     expect(Number(overAllocated[0]?.n)).toBe(0);
+  });
+
+  it("reads one consistent snapshot while another process takes and gives back GPUs", async () => {
+    const other = await createDb({ kind: "postgres", url: t.url ?? "" });
+    const node = await t.db.prisma.gpuNode.findFirstOrThrow({
+      where: { status: "READY", gpuAllocated: 0, gpuCount: { gte: 8 } },
+    });
+    const workload = await t.db.prisma.workload.findFirstOrThrow({ where: { state: "PENDING" } });
+    let churning = true;
+    // Each step is one transaction, as scheduling and releasing are: an allocation and the
+    // node's counter change together, so only a snapshot read in pieces can see them disagree.
+    const churn = (async () => {
+      while (churning) {
+        const allocation = await other.prisma.$transaction(async (tx) => {
+          await tx.gpuNode.update({ where: { id: node.id }, data: { gpuAllocated: { increment: 8 } } });
+          return tx.allocation.create({ data: { workloadId: workload.id, nodeId: node.id, gpus: 8 } });
+        });
+        await other.prisma.$transaction(async (tx) => {
+          await tx.allocation.update({
+            where: { id: allocation.id },
+            data: { status: "RELEASED", releasedAt: new Date() },
+          });
+          await tx.gpuNode.update({ where: { id: node.id }, data: { gpuAllocated: { decrement: 8 } } });
+        });
+      }
+    })();
+    try {
+      for (let i = 0; i < 300; i++) {
+        const snapshot = await loadSnapshot(t.db.prisma);
+        expect(() => indexSnapshot(snapshot)).not.toThrow();
+      }
+    } finally {
+      churning = false;
+      await churn;
+      await other.close();
+    }
   });
 });

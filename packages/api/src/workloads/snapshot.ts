@@ -4,10 +4,24 @@ import type { TSnapshotInput, TWorkloadRequestInput } from "@switchyard/placemen
 type TDbReader = Pick<PrismaClient, "site" | "gpuNode" | "dataset" | "quota" | "allocation" | "$queryRaw">;
 
 /**
- * The engine's view of the estate, in five queries whatever its size: sites with prices and
- * latencies, nodes, datasets with replicas, quotas with their use, and active allocations.
+ * The engine's view of the estate, read as one consistent snapshot. The queries run in a
+ * REPEATABLE READ transaction, so nodes' allocated counts and the allocations themselves come
+ * from the same moment even while other processes schedule and release work; read apart, a
+ * node could show 0 GPUs in use next to an allocation committed a moment later.
  */
-export async function loadSnapshot(prisma: TDbReader): Promise<TSnapshotInput> {
+export function loadSnapshot(prisma: PrismaClient): Promise<TSnapshotInput> {
+  return prisma.$transaction((tx) => readSnapshot(tx), {
+    isolationLevel: "RepeatableRead",
+    timeout: 60_000,
+    maxWait: 15_000,
+  });
+}
+
+/**
+ * Six queries whatever the estate's size: sites with prices and latencies, nodes, datasets
+ * with replicas, quotas, their use, and active allocations.
+ */
+async function readSnapshot(prisma: TDbReader): Promise<TSnapshotInput> {
   const [sites, nodes, datasets, quotas, usage, allocations] = await Promise.all([
     prisma.site.findMany({
       select: {
