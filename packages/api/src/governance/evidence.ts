@@ -1,4 +1,4 @@
-import { type PrismaClient, verifyAuditEvents } from "@switchyard/db";
+import { type Prisma, type PrismaClient, verifyAuditEvents } from "@switchyard/db";
 import type { TSessionUser } from "../auth/session.ts";
 import { getVisibleWorkloadOrThrow } from "../workloads/service.ts";
 
@@ -22,6 +22,16 @@ const email = (person: { email: string } | null) => person?.email ?? null;
  */
 export async function getWorkloadEvidence(prisma: PrismaClient, user: TSessionUser, id: string) {
   await getVisibleWorkloadOrThrow(prisma, user, id);
+  // One REPEATABLE READ snapshot: a decision, an approval or an audit event committed while
+  // the record is read is in all of its parts or in none.
+  return prisma.$transaction((tx) => readEvidence(tx, user, id), {
+    isolationLevel: "RepeatableRead",
+    timeout: 60_000,
+    maxWait: 15_000,
+  });
+}
+
+async function readEvidence(prisma: Prisma.TransactionClient, user: TSessionUser, id: string) {
   const [workload, decisions, allocations, transfers, approvals] = await Promise.all([
     prisma.workload.findUniqueOrThrow({
       where: { id },
