@@ -1,5 +1,6 @@
 import { type Prisma, type PrismaClient, verifyAuditEvents } from "@switchyard/db";
 import type { TSessionUser } from "../auth/session.ts";
+import { consistentRead } from "../lib/consistent-read.ts";
 import { getVisibleWorkloadOrThrow } from "../workloads/service.ts";
 
 export const EVIDENCE_FORMAT = "switchyard.evidence/1";
@@ -22,13 +23,9 @@ const email = (person: { email: string } | null) => person?.email ?? null;
  */
 export async function getWorkloadEvidence(prisma: PrismaClient, user: TSessionUser, id: string) {
   await getVisibleWorkloadOrThrow(prisma, user, id);
-  // One REPEATABLE READ snapshot: a decision, an approval or an audit event committed while
-  // the record is read is in all of its parts or in none.
-  return prisma.$transaction((tx) => readEvidence(tx, user, id), {
-    isolationLevel: "RepeatableRead",
-    timeout: 60_000,
-    maxWait: 15_000,
-  });
+  // As of one moment: a decision, an approval or an audit event committed while the record
+  // is read is in all of its parts or in none.
+  return consistentRead(prisma, (tx) => readEvidence(tx, user, id));
 }
 
 async function readEvidence(prisma: Prisma.TransactionClient, user: TSessionUser, id: string) {

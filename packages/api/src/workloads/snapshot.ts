@@ -1,20 +1,16 @@
 import type { Prisma, PrismaClient } from "@switchyard/db";
 import type { TSnapshotInput, TWorkloadRequestInput } from "@switchyard/placement";
+import { consistentRead } from "../lib/consistent-read.ts";
 
 type TDbReader = Pick<PrismaClient, "site" | "gpuNode" | "dataset" | "quota" | "allocation" | "$queryRaw">;
 
 /**
- * The engine's view of the estate, read as one consistent snapshot. The queries run in a
- * REPEATABLE READ transaction, so nodes' allocated counts and the allocations themselves come
- * from the same moment even while other processes schedule and release work; read apart, a
- * node could show 0 GPUs in use next to an allocation committed a moment later.
+ * The engine's view of the estate, as of one moment even while other processes schedule and
+ * release work: read apart, a node could show 0 GPUs in use next to an allocation committed
+ * a moment later, and the engine would rightly refuse the snapshot.
  */
 export function loadSnapshot(prisma: PrismaClient): Promise<TSnapshotInput> {
-  return prisma.$transaction((tx) => readSnapshot(tx), {
-    isolationLevel: "RepeatableRead",
-    timeout: 60_000,
-    maxWait: 15_000,
-  });
+  return consistentRead(prisma, readSnapshot);
 }
 
 /**
