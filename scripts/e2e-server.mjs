@@ -15,6 +15,8 @@ const env = {
   NEXTAUTH_URL: `http://localhost:${port}`,
   // Webhook deliveries go out within a second, so tests see outcomes without long waits.
   SWITCHYARD_WEBHOOK_SECONDS: "1",
+  // The tests' webhook receiver listens on this machine: allow loopback (default: public only).
+  SWITCHYARD_WEBHOOK_ALLOWED_NETWORKS: "127.0.0.0/8",
 };
 delete env.DATABASE_URL;
 setupDatabase(env);

@@ -1,4 +1,7 @@
 import type { NextConfig } from "next";
+import { securityHeaders } from "./src/server/security/headers";
+
+const STATIC_SECURITY_HEADERS = securityHeaders({ isHttps: false });
 
 const config: NextConfig = {
   reactStrictMode: true,
@@ -14,6 +17,20 @@ const config: NextConfig = {
     "@prisma/client",
   ],
   typescript: { ignoreBuildErrors: true }, // `npm run typecheck` runs tsc once for the whole repo
+  experimental: {
+    // The proxy makes Next.js buffer request bodies up to this size; just above the largest
+    // body limit (the catalog import, see request-guard.ts) so the routes see what they count.
+    proxyClientMaxBodySize: 13 * 1024 * 1024,
+  },
+  // The build's static assets skip the proxy (src/proxy.ts): they get the fixed headers here.
+  async headers() {
+    return [
+      {
+        source: "/:path*",
+        headers: Object.entries(STATIC_SECURITY_HEADERS).map(([key, value]) => ({ key, value })),
+      },
+    ];
+  },
 };
 
 export default config;

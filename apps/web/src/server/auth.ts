@@ -7,6 +7,7 @@ import CredentialsProvider from "next-auth/providers/credentials";
 import type { OAuthConfig } from "next-auth/providers/oauth";
 import { z } from "zod";
 import { getAuthSecret } from "./auth-secret";
+import { safeRedirectUrl } from "./security/callback-url";
 
 const ZCredentials = z.object({
   email: z.email("Enter a valid email address"),
@@ -69,6 +70,8 @@ export function getAuthOptions(): AuthOptions {
       ...(oidc ? [oidc] : []),
     ],
     callbacks: {
+      // Only paths on this console after sign-in or sign-out (issue 11: open redirect).
+      redirect: ({ url, baseUrl }) => safeRedirectUrl(url, baseUrl),
       async signIn({ user, account }) {
         if (account?.provider !== "oidc") return true;
         // SSO signs in existing Switchyard users only; an admin creates the account first.

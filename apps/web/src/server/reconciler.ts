@@ -1,5 +1,5 @@
 import { hostname } from "node:os";
-import { runReconcileTick, runWebhookDeliveryTick } from "@switchyard/api/loops";
+import { reencryptStoredSecrets, runReconcileTick, runWebhookDeliveryTick } from "@switchyard/api/loops";
 import { getPrisma } from "@switchyard/db";
 import { z } from "zod";
 
@@ -29,6 +29,23 @@ export function startReconciler() {
   }
   const env = parsed.data;
   const holder = `${hostname()}:${process.pid}`;
+
+  // Plain secrets from before encryption, and ones under a rotated-out key, move to the
+  // current key once at start (the `secrets reencrypt` command does the same on demand).
+  void (async () => {
+    try {
+      const report = await reencryptStoredSecrets(await getPrisma());
+      if (report.reencrypted + report.undecryptable > 0) {
+        console.log(
+          `switchyard: secrets: ${report.reencrypted} re-encrypted with the current key, ${report.undecryptable} undecryptable (their key is neither SWITCHYARD_SECRET_KEY nor in SWITCHYARD_SECRET_KEY_PREVIOUS)`,
+        );
+      }
+    } catch (error) {
+      console.error(
+        `switchyard: secrets: re-encryption at start failed: ${error instanceof Error ? error.message.split("\n")[0] : String(error)}`,
+      );
+    }
+  })();
 
   every(env.SWITCHYARD_LOOP_SECONDS, "loop", async () => {
     const report = await runReconcileTick(await getPrisma(), {

@@ -1,3 +1,4 @@
+export { reencryptStoredSecrets, type TReencryptReport } from "../lib/reencrypt-secrets.ts";
 export {
   runWebhookDeliveryTick,
   type TDeliveryLoopOptions,

@@ -1,7 +1,9 @@
 import type { PrismaClient } from "@switchyard/db";
 import { auditedTransaction, systemActor } from "../lib/audited.ts";
+import { getSecretBox, type SecretBox } from "../lib/secrets.ts";
 import { WEBHOOK_MAX_ATTEMPTS, WEBHOOK_TIMEOUT_MS, webhookRetryDelayMs } from "./retry.ts";
 import { sendWebhook, type TWebhookOutcome } from "./send.ts";
+import { type TWebhookNetworkPolicy, webhookNetworkPolicyFromEnv } from "./url-policy.ts";
 
 /**
  * How long a claimed delivery is hidden from other processes while this one sends it. It
@@ -20,6 +22,10 @@ export type TDeliveryLoopOptions = {
   now?: Date;
   /** Per-request timeout; defaults to WEBHOOK_TIMEOUT_MS. */
   timeoutMs?: number;
+  /** Where deliveries may go; defaults to this process's SWITCHYARD_WEBHOOK_ALLOWED_NETWORKS. */
+  network?: TWebhookNetworkPolicy;
+  /** Decrypts the stored signing secrets; defaults to this process's keys. */
+  secrets?: SecretBox;
 };
 
 export type TDeliveryTickReport = { claimed: number; succeeded: number; retrying: number; failed: number };
@@ -52,23 +58,55 @@ export async function runWebhookDeliveryTick(
   options: TDeliveryLoopOptions,
 ): Promise<TDeliveryTickReport> {
   const clock = () => options.now ?? new Date();
+  const network = options.network ?? webhookNetworkPolicyFromEnv();
+  const secrets = options.secrets ?? getSecretBox();
   const claimed = await claimDueDeliveries(prisma, clock(), options.limit ?? 20);
   const report: TDeliveryTickReport = { claimed: claimed.length, succeeded: 0, retrying: 0, failed: 0 };
   await Promise.all(
     claimed.map(async (delivery) => {
+      let secret: string;
+      try {
+        secret = secrets.decrypt(delivery.secret, "webhook.secret");
+      } catch (error) {
+        const reason = `not sent: the signing secret cannot be decrypted (${(error as Error).message})`;
+        const outcome = { ok: false as const, statusCode: null, error: reason, retryAfterMs: null };
+        report[await recordOutcome(prisma, options.holder, delivery, outcome, clock())] += 1;
+        return;
+      }
       const outcome = await sendWebhook({
         url: delivery.url,
-        secret: delivery.secret,
+        secret,
         deliveryId: delivery.id,
         event: delivery.event,
         body: JSON.stringify({ id: delivery.id, ...delivery.payload }),
         now: clock(),
         timeoutMs: options.timeoutMs ?? WEBHOOK_TIMEOUT_MS,
+        network,
       });
       report[await recordOutcome(prisma, options.holder, delivery, outcome, clock())] += 1;
+      if (secrets.needsReencryption(delivery.secret))
+        await upgradeStoredSecret(prisma, secrets, delivery.webhookId, delivery.secret, secret);
     }),
   );
   return report;
+}
+
+/**
+ * A secret stored in plain text (before encryption existed) or under a previous key is
+ * re-encrypted with the current key the first time it is used. Guarded on the old value, so
+ * a rotation or another process's upgrade in between is never overwritten.
+ */
+async function upgradeStoredSecret(
+  prisma: PrismaClient,
+  secrets: SecretBox,
+  webhookId: string,
+  stored: string,
+  plaintext: string,
+) {
+  await prisma.webhook.updateMany({
+    where: { id: webhookId, secret: stored },
+    data: { secret: secrets.encrypt(plaintext, "webhook.secret") },
+  });
 }
 
 async function claimDueDeliveries(prisma: PrismaClient, now: Date, limit: number): Promise<TClaimed[]> {

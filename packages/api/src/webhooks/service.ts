@@ -2,6 +2,7 @@ import type { Prisma, PrismaClient } from "@switchyard/db";
 import { AppError } from "../errors.ts";
 import { auditedTransaction, type TMutationContext } from "../lib/audited.ts";
 import { pageArgs, toPage } from "../lib/pagination.ts";
+import { getSecretBox, type SecretBox } from "../lib/secrets.ts";
 import type {
   TListWebhookDeliveriesInput,
   TUpdateWebhookInput,
@@ -9,6 +10,15 @@ import type {
 } from "../router/webhook/webhook.schema.ts";
 import { WEBHOOK_MAX_ATTEMPTS } from "./retry.ts";
 import { generateWebhookSecret, webhookSecretHint } from "./signature.ts";
+import {
+  resolveWebhookTarget,
+  type TWebhookNetworkPolicy,
+  WebhookUrlRefused,
+  webhookNetworkPolicyFromEnv,
+} from "./url-policy.ts";
+
+/** What the webhook services need beyond the mutation context; tests pass their own. */
+export type TWebhookServiceOptions = { secrets?: SecretBox; network?: TWebhookNetworkPolicy };
 
 /** Sent only by "Send test", to the one webhook tested, whatever it subscribes to. */
 export const WEBHOOK_PING_EVENT = "webhook.ping";
@@ -16,7 +26,7 @@ export const WEBHOOK_PING_EVENT = "webhook.ping";
 /** The delivery counts next to each webhook cover this many hours (pending: all of them). */
 export const WEBHOOK_RECENT_HOURS = 24;
 
-// The secret never leaves the database through these selects: only its hint does.
+// The secret (encrypted at rest, see lib/secrets.ts) never leaves these services: only its hint does.
 const WEBHOOK_COLUMNS = {
   id: true,
   name: true,
@@ -31,19 +41,45 @@ const WEBHOOK_COLUMNS = {
 
 type TWebhookRecord = Prisma.WebhookGetPayload<{ select: typeof WEBHOOK_COLUMNS }>;
 
-function toWebhookView({ secret, createdBy, ...webhook }: TWebhookRecord) {
-  return { ...webhook, secretHint: webhookSecretHint(secret), createdBy: createdBy?.email ?? null };
+/** The hint of a stored secret; a secret that no longer decrypts (lost key) says so. */
+function hintOf(stored: string, secrets: SecretBox): string {
+  try {
+    return webhookSecretHint(secrets.decrypt(stored, "webhook.secret"));
+  } catch {
+    return "undecryptable: rotate the secret";
+  }
+}
+
+function toWebhookView({ secret, createdBy, ...webhook }: TWebhookRecord, secrets: SecretBox) {
+  return { ...webhook, secretHint: hintOf(secret, secrets), createdBy: createdBy?.email ?? null };
 }
 
 /** The audited shape of a webhook: what a reviewer needs, never the secret. */
-function auditSnapshot(webhook: TWebhookRecord) {
+function auditSnapshot(webhook: TWebhookRecord, secrets: SecretBox) {
   return {
     name: webhook.name,
     url: webhook.url,
     events: webhook.events,
     enabled: webhook.enabled,
-    secretHint: webhookSecretHint(webhook.secret),
+    secretHint: hintOf(webhook.secret, secrets),
   };
+}
+
+/**
+ * The network policy, on save: a URL whose host is, or resolves to, a refused address is
+ * refused with the reason (each delivery checks again; see url-policy.ts). A name that does
+ * not resolve now is accepted: the receiver may not be deployed yet.
+ */
+async function assertUrlAllowed(url: string, network: TWebhookNetworkPolicy) {
+  try {
+    await resolveWebhookTarget(url, network);
+  } catch (error) {
+    if (!(error instanceof WebhookUrlRefused) || error.message.startsWith("host not found")) return;
+    throw new AppError("INVALID_REQUEST", `webhook url ${url} refused: ${error.message}`, {
+      userMessage: `This URL is not allowed: ${error.message}.`,
+      field: "url",
+    });
+  }
 }
 
 const notFound = (id: string) =>
@@ -70,7 +106,11 @@ async function assertNameFree(tx: Prisma.TransactionClient, name: string, except
 }
 
 /** Every webhook with its delivery counts: succeeded and failed recently, pending now. */
-export async function listWebhooks(prisma: PrismaClient, now: Date = new Date()) {
+export async function listWebhooks(
+  prisma: PrismaClient,
+  now: Date = new Date(),
+  secrets: SecretBox = getSecretBox(),
+) {
   const since = new Date(now.getTime() - WEBHOOK_RECENT_HOURS * 3_600_000);
   const [webhooks, recent, pending] = await Promise.all([
     prisma.webhook.findMany({ select: WEBHOOK_COLUMNS, orderBy: [{ name: "asc" }, { id: "asc" }] }),
@@ -91,7 +131,7 @@ export async function listWebhooks(prisma: PrismaClient, now: Date = new Date())
     recentHours: WEBHOOK_RECENT_HOURS,
     maxAttempts: WEBHOOK_MAX_ATTEMPTS,
     webhooks: webhooks.map((webhook) => ({
-      ...toWebhookView(webhook),
+      ...toWebhookView(webhook, secrets),
       deliveries: {
         succeeded: count(webhook.id, "SUCCEEDED"),
         failed: count(webhook.id, "FAILED"),
@@ -102,20 +142,27 @@ export async function listWebhooks(prisma: PrismaClient, now: Date = new Date())
 }
 
 /** Creates a webhook with a fresh secret; the response is the only place the secret appears. */
-export async function createWebhook(ctx: TMutationContext, input: TWebhookInput) {
+export async function createWebhook(
+  ctx: TMutationContext,
+  input: TWebhookInput,
+  options: TWebhookServiceOptions = {},
+) {
+  const secrets = options.secrets ?? getSecretBox();
+  await assertUrlAllowed(input.url, options.network ?? webhookNetworkPolicyFromEnv());
   return auditedTransaction(ctx, async (tx, audit) => {
     await assertNameFree(tx, input.name);
+    const secret = generateWebhookSecret();
     const webhook = await tx.webhook.create({
-      data: { ...input, secret: generateWebhookSecret(), createdById: ctx.user.id },
+      data: { ...input, secret: secrets.encrypt(secret, "webhook.secret"), createdById: ctx.user.id },
       select: WEBHOOK_COLUMNS,
     });
     await audit({
       action: "webhook.create",
       objectType: "Webhook",
       objectId: webhook.id,
-      after: auditSnapshot(webhook),
+      after: auditSnapshot(webhook, secrets),
     });
-    return { webhook: toWebhookView(webhook), secret: webhook.secret };
+    return { webhook: toWebhookView(webhook, secrets), secret };
   });
 }
 
@@ -123,28 +170,35 @@ export async function createWebhook(ctx: TMutationContext, input: TWebhookInput)
  * Changes name, URL, events or enabled. Pending deliveries go to the new URL with the
  * current secret; a disabled webhook's deliveries wait, and resume when it is enabled.
  */
-export async function updateWebhook(ctx: TMutationContext, input: TUpdateWebhookInput) {
+export async function updateWebhook(
+  ctx: TMutationContext,
+  input: TUpdateWebhookInput,
+  options: TWebhookServiceOptions = {},
+) {
   const { id, ...changes } = input;
+  const secrets = options.secrets ?? getSecretBox();
+  if (changes.url !== undefined)
+    await assertUrlAllowed(changes.url, options.network ?? webhookNetworkPolicyFromEnv());
   return auditedTransaction(ctx, async (tx, audit) => {
     const before = await getWebhookOrThrow(tx, id);
     if (changes.name !== undefined) await assertNameFree(tx, changes.name, id);
     const after = await tx.webhook.update({ where: { id }, data: changes, select: WEBHOOK_COLUMNS });
     // A save that changes nothing (the edit form sent back as it was) is not an event.
-    if (JSON.stringify(auditSnapshot(before)) !== JSON.stringify(auditSnapshot(after))) {
+    if (JSON.stringify(auditSnapshot(before, secrets)) !== JSON.stringify(auditSnapshot(after, secrets))) {
       await audit({
         action: "webhook.update",
         objectType: "Webhook",
         objectId: id,
-        before: auditSnapshot(before),
-        after: auditSnapshot(after),
+        before: auditSnapshot(before, secrets),
+        after: auditSnapshot(after, secrets),
       });
     }
-    return toWebhookView(after);
+    return toWebhookView(after, secrets);
   });
 }
 
 /** Deletes a webhook and its delivery log; undelivered events are dropped with it. */
-export async function removeWebhook(ctx: TMutationContext, id: string) {
+export async function removeWebhook(ctx: TMutationContext, id: string, secrets: SecretBox = getSecretBox()) {
   return auditedTransaction(ctx, async (tx, audit) => {
     const before = await getWebhookOrThrow(tx, id);
     const deliveries = await tx.webhookDelivery.groupBy({
@@ -158,7 +212,7 @@ export async function removeWebhook(ctx: TMutationContext, id: string) {
       objectType: "Webhook",
       objectId: id,
       before: {
-        ...auditSnapshot(before),
+        ...auditSnapshot(before, secrets),
         deliveries: Object.fromEntries(deliveries.map((d) => [d.status, d._count._all])),
       },
     });
@@ -170,16 +224,20 @@ export async function removeWebhook(ctx: TMutationContext, id: string) {
  * Replaces the signing secret at once: attempts from now on, retries included, are signed
  * with the new one, so the receiver must switch too. Returned once, like on create.
  */
-export async function rotateWebhookSecret(ctx: TMutationContext, id: string) {
+export async function rotateWebhookSecret(
+  ctx: TMutationContext,
+  id: string,
+  secrets: SecretBox = getSecretBox(),
+) {
   return auditedTransaction(ctx, async (tx, audit) => {
     const before = await getWebhookOrThrow(tx, id);
     const secret = generateWebhookSecret();
-    await tx.webhook.update({ where: { id }, data: { secret } });
+    await tx.webhook.update({ where: { id }, data: { secret: secrets.encrypt(secret, "webhook.secret") } });
     await audit({
       action: "webhook.secret.rotate",
       objectType: "Webhook",
       objectId: id,
-      before: { secretHint: webhookSecretHint(before.secret) },
+      before: { secretHint: hintOf(before.secret, secrets) },
       after: { secretHint: webhookSecretHint(secret) },
     });
     return { id, secret, secretHint: webhookSecretHint(secret) };

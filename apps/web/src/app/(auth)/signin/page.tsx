@@ -1,6 +1,9 @@
 import type { Metadata } from "next";
+import { headers } from "next/headers";
 import { redirect } from "next/navigation";
 import { getSessionUser, isSsoEnabled } from "~/server/auth";
+import { safeCallbackUrl } from "~/server/security/callback-url";
+import { consoleOrigin } from "~/server/security/origin";
 import { SignInForm } from "./sign-in-form";
 
 export const metadata: Metadata = { title: "Sign in" };
@@ -9,11 +12,17 @@ export const dynamic = "force-dynamic";
 export default async function SignInPage({
   searchParams,
 }: {
-  searchParams: Promise<{ callbackUrl?: string; error?: string }>;
+  searchParams: Promise<{ callbackUrl?: string | string[]; error?: string | string[] }>;
 }) {
-  if (await getSessionUser()) redirect("/");
   const { callbackUrl, error } = await searchParams;
-  // Only same-site paths: an open redirect would hand sessions to another site.
-  const safeCallback = callbackUrl?.startsWith("/") && !callbackUrl.startsWith("//") ? callbackUrl : "/";
-  return <SignInForm callbackUrl={safeCallback} isSsoEnabled={isSsoEnabled()} initialError={error ?? null} />;
+  // Only paths on this console: an open redirect would send people, signed in, elsewhere.
+  const safeCallback = safeCallbackUrl(callbackUrl, consoleOrigin(await headers()));
+  if (await getSessionUser()) redirect(safeCallback);
+  return (
+    <SignInForm
+      callbackUrl={safeCallback}
+      isSsoEnabled={isSsoEnabled()}
+      initialError={typeof error === "string" ? error : null}
+    />
+  );
 }

@@ -9,6 +9,7 @@ const NEXTAUTH_ERRORS: Record<string, string> = {
   OAuthSignin: "Single sign-on could not start. Try again or use your password.",
   OAuthCallback: "Single sign-on failed. Try again or use your password.",
   SessionRequired: "Sign in to continue.",
+  InvalidRequest: "That sign-in link was not valid. Sign in again.",
 };
 
 export function SignInForm({

@@ -3,10 +3,14 @@ import { appRouter, createInnerContext } from "@switchyard/api";
 import { getPrisma } from "@switchyard/db";
 import { fetchRequestHandler } from "@trpc/server/adapters/fetch";
 import { getSessionUser } from "~/server/auth";
+import { bodyLimitFor, withBodyLimit } from "~/server/security/request-guard";
 
 export const dynamic = "force-dynamic";
 
-function handler(request: Request) {
+// Origin, content type and declared size were checked by src/proxy.ts; the body is counted here.
+async function handler(incoming: Request) {
+  const request = await withBodyLimit(incoming, bodyLimitFor(new URL(incoming.url).pathname));
+  if (request instanceof Response) return request;
   return fetchRequestHandler({
     endpoint: "/api/trpc",
     req: request,

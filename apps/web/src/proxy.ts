@@ -1,0 +1,52 @@
+import { type NextRequest, NextResponse } from "next/server";
+import { contentSecurityPolicy, generateNonce, securityHeaders } from "~/server/security/headers";
+import { isHttps } from "~/server/security/origin";
+import {
+  bodyLimitFor,
+  crossOriginRefusal,
+  declaredBodyRefusal,
+  trpcContentTypeRefusal,
+} from "~/server/security/request-guard";
+
+/**
+ * Runs before every request (Next.js 16's proxy, formerly middleware):
+ * 1. state-changing API requests from another origin are refused (403), tRPC takes JSON
+ *    only (415), a declared body over the limit is refused before it is read (413); the
+ *    route handlers count streamed bodies too (withBodyLimit);
+ * 2. a fresh nonce goes into this request's Content-Security-Policy, which Next.js reads to
+ *    mark its inline scripts, and the layout reads (x-nonce) for next-themes;
+ * 3. the security headers go on the response.
+ */
+export function proxy(request: NextRequest) {
+  const { pathname } = request.nextUrl;
+  const https = isHttps(request.headers);
+  if (pathname.startsWith("/api/")) {
+    const refusal =
+      crossOriginRefusal(request) ??
+      (pathname.startsWith("/api/trpc/") ? trpcContentTypeRefusal(request) : null) ??
+      declaredBodyRefusal(request, bodyLimitFor(pathname));
+    if (refusal)
+      return withSecurityHeaders(refusal, contentSecurityPolicy(generateNonce(), options(https)), https);
+  }
+
+  const nonce = generateNonce();
+  const csp = contentSecurityPolicy(nonce, options(https));
+  const requestHeaders = new Headers(request.headers);
+  requestHeaders.set("x-nonce", nonce);
+  requestHeaders.set("content-security-policy", csp);
+  return withSecurityHeaders(NextResponse.next({ request: { headers: requestHeaders } }), csp, https);
+}
+
+const options = (https: boolean) => ({ isDev: process.env.NODE_ENV === "development", isHttps: https });
+
+function withSecurityHeaders<T extends Response>(response: T, csp: string, https: boolean): T {
+  response.headers.set("Content-Security-Policy", csp);
+  for (const [name, value] of Object.entries(securityHeaders({ isHttps: https })))
+    response.headers.set(name, value);
+  return response;
+}
+
+export const config = {
+  // Everything but the build's immutable assets (their headers come from next.config.ts).
+  matcher: [{ source: "/((?!_next/static|_next/image|favicon.ico).*)" }],
+};
