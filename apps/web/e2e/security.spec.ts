@@ -1,6 +1,6 @@
 import { request as httpRequest } from "node:http";
 import { type APIRequestContext, expect, type Page, test } from "@playwright/test";
-import { signIn, signInAs } from "./helpers";
+import { signInAs } from "./helpers";
 
 // Issue 11, the web half: security headers with a CSP the console really passes (row 9),
 // cookie flags, the open redirect after sign-in (row 2), next-auth's 500s (row 12), the
@@ -8,23 +8,34 @@ import { signIn, signInAs } from "./helpers";
 
 const ORIGIN = `http://localhost:${process.env.E2E_PORT ?? 3199}`;
 
-/** Records CSP violations and script errors from the first byte of every page. */
+/**
+ * Records CSP violations (from the first byte of every document) and script errors. Call
+ * the returned function after each page: a navigation starts a new document.
+ */
 async function watchForViolations(page: Page) {
   const problems: string[] = [];
   await page.addInitScript(() => {
+    const seen: string[] = [];
+    (window as unknown as { __csp: string[] }).__csp = seen;
     document.addEventListener("securitypolicyviolation", (event) => {
-      const list = ((window as unknown as { __csp?: string[] }).__csp ??= []);
-      list.push(`${event.violatedDirective} blocked ${event.blockedURI || "inline"} (${event.sourceFile}:${event.lineNumber})`);
+      seen.push(
+        `${event.violatedDirective} blocked ${event.blockedURI || "inline"} (${event.sourceFile}:${event.lineNumber})`,
+      );
     });
   });
   page.on("console", (message) => {
     if (message.type() === "error") problems.push(`console: ${message.text()}`);
   });
   page.on("pageerror", (error) => problems.push(`page error: ${error.message}`));
-  return async () => [
-    ...problems,
-    ...((await page.evaluate(() => (window as unknown as { __csp?: string[] }).__csp ?? [])) as string[]),
-  ];
+  return async () => {
+    // Drained, so a document read twice (client navigation) reports each violation once.
+    const violations = (await page.evaluate(() => {
+      const seen = (window as unknown as { __csp?: string[] }).__csp ?? [];
+      return seen.splice(0, seen.length);
+    })) as string[];
+    problems.push(...violations.map((v) => `${page.url()}: ${v}`));
+    return problems;
+  };
 }
 
 test.describe("security headers (row 9)", () => {
@@ -68,6 +79,8 @@ test.describe("security headers (row 9)", () => {
   });
 
   test("the console's pages load and work under the CSP without a single violation", async ({ page }) => {
+    // Fifteen pages, each rendered on demand: more than the default minute on a busy machine.
+    test.setTimeout(240_000);
     const problems = await watchForViolations(page);
     // The sign-in form submits through its script (signIn without a page load): reaching the
     // overview proves the page hydrated under the CSP.
@@ -91,11 +104,14 @@ test.describe("security headers (row 9)", () => {
       await page.goto(path);
       await expect(page.getByRole("navigation", { name: "Main" })).toBeVisible();
       await expect(page.getByRole("heading", { level: 1 }).first()).toBeVisible();
+      await problems();
     }
-    // Detail pages, reached by clicking (client navigation runs scripts: hydration worked).
+    // Detail pages, reached by clicking.
     await page.goto("/sites");
     await page.getByTestId("site-row").first().getByRole("link").first().click();
     await expect(page).toHaveURL(/\/sites\/[^/]+$/);
+    await expect(page.getByRole("heading", { level: 1 }).first()).toBeVisible();
+    await problems();
     await page.goto("/workloads");
     await page.getByTestId("workload-row").first().getByRole("link").first().click();
     await expect(page).toHaveURL(/\/workloads\/[^/]+$/);
@@ -128,7 +144,10 @@ test.describe("after sign-in the browser stays on the console (row 2)", () => {
 
   for (const payload of payloads.slice(0, 4)) {
     test(`signing in with callbackUrl=${payload}`, async ({ page }) => {
-      await page.route((url) => url.hostname.endsWith("evil.example"), (route) => route.abort());
+      await page.route(
+        (url) => url.hostname.endsWith("evil.example"),
+        (route) => route.abort(),
+      );
       await page.goto(`/signin?callbackUrl=${payload}`);
       await page.getByLabel("Email").fill("viewer@switchyard.demo");
       await page.getByLabel("Password").fill("switchyard");
@@ -139,10 +158,14 @@ test.describe("after sign-in the browser stays on the console (row 2)", () => {
   }
 
   test("a signed-in visitor of /signin is sent to the path, or the overview", async ({ page }) => {
-    await page.route((url) => url.hostname.endsWith("evil.example"), (route) => route.abort());
+    await page.route(
+      (url) => url.hostname.endsWith("evil.example"),
+      (route) => route.abort(),
+    );
     await signInAs(page, "viewer@switchyard.demo");
     for (const payload of payloads) {
-      await page.goto(`/signin?callbackUrl=${encodeURIComponent(payload)}`);
+      // As typed in the address bar: the page gets the query value decoded once.
+      await page.goto(`/signin?callbackUrl=${payload}`);
       await expect(page.getByRole("heading", { name: "Overview" })).toBeVisible();
       expect(new URL(page.url()).origin).toBe(ORIGIN);
       expect(new URL(page.url()).pathname).toBe("/");
@@ -204,7 +227,10 @@ test.describe("no 500 from the auth routes (row 12)", () => {
       maxRedirects: 0,
     });
     expect(post.status()).toBe(400);
-    expect(await post.json()).toMatchObject({ error: { code: "INVALID_REQUEST" }, url: "/signin?error=InvalidRequest" });
+    expect(await post.json()).toMatchObject({
+      error: { code: "INVALID_REQUEST" },
+      url: "/signin?error=InvalidRequest",
+    });
     await request.dispose();
   });
 
@@ -258,7 +284,9 @@ test.describe("state-changing requests from other origins (row 10)", () => {
     // The browser sends Origin on its own mutations; they work.
     await signInAs(page, "admin@switchyard.demo");
     await page.goto("/settings/webhooks");
-    const mutation = page.waitForResponse((r) => r.url().includes("/api/trpc/") && r.request().method() === "POST");
+    const mutation = page.waitForResponse(
+      (r) => r.url().includes("/api/trpc/") && r.request().method() === "POST",
+    );
     await page.getByRole("button", { name: "New webhook" }).click();
     const dialog = page.getByRole("dialog", { name: "New webhook" });
     await dialog.getByLabel("Name").fill(`origin check ${Date.now().toString(36)}`);
@@ -268,7 +296,9 @@ test.describe("state-changing requests from other origins (row 10)", () => {
     expect((await response.request().allHeaders()).origin).toBe(ORIGIN);
     expect(response.status()).toBe(400);
     // Row 3 seen from the console: the metadata address is refused on save, on the field.
-    await expect(dialog.getByText(/This URL is not allowed: 169\.254\.169\.254 is a link-local address/)).toBeVisible();
+    await expect(
+      dialog.getByText(/This URL is not allowed: 169\.254\.169\.254 is a link-local address/),
+    ).toBeVisible();
   });
 });
 
