@@ -1,6 +1,8 @@
 import type { Prisma, PrismaClient } from "@switchyard/db";
 import { AppError } from "../errors.ts";
+import type { TSessionUser } from "../auth/session.ts";
 import { auditedTransaction, type TMutationContext } from "../lib/audited.ts";
+import { getVisibleWorkloadOrThrow } from "../workloads/service.ts";
 import type { TSetExecutorInput } from "../router/executor/executor.schema.ts";
 import { openCredential, sealCredential } from "./credentials.ts";
 import { SlurmClient, SlurmError } from "./slurm-client.ts";
@@ -17,14 +19,22 @@ export type TExecutorView = {
   lastError: string | null;
   lastErrorAt: Date | null;
   openJobs: number;
+  /** The scheduler's view of the site's nodes, as of the last sync. */
+  nodes: { hostname: string; status: string; gpuCount: number; gpuAllocated: number; schedulerState: string | null; schedulerReason: string | null }[];
 };
 
 /** A site's executor as the console and API show it (MANUAL when none was set). */
 export async function getSiteExecutor(prisma: PrismaClient, siteId: string): Promise<TExecutorView> {
-  const [site, executor, openJobs] = await Promise.all([
+  const [site, executor, openJobs, nodes] = await Promise.all([
     prisma.site.findUnique({ where: { id: siteId }, select: { id: true } }),
     prisma.siteExecutor.findUnique({ where: { siteId } }),
     prisma.externalJob.count({ where: { siteId, status: { not: "ENDED" } } }),
+    prisma.gpuNode.findMany({
+      where: { siteId, labels: { path: ["scheduler"], equals: "slurm" } },
+      select: { hostname: true, status: true, gpuCount: true, gpuAllocated: true, labels: true },
+      orderBy: { hostname: "asc" },
+      take: 500,
+    }),
   ]);
   if (!site) throw new AppError("NOT_FOUND", `site ${siteId} not found`, { userMessage: "This site does not exist." });
   return {
@@ -38,6 +48,17 @@ export async function getSiteExecutor(prisma: PrismaClient, siteId: string): Pro
     lastError: executor?.lastError ?? null,
     lastErrorAt: executor?.lastErrorAt ?? null,
     openJobs,
+    nodes: nodes.map((n) => {
+      const labels = n.labels as { slurmState?: string; slurmReason?: string };
+      return {
+        hostname: n.hostname,
+        status: n.status,
+        gpuCount: n.gpuCount,
+        gpuAllocated: n.gpuAllocated,
+        schedulerState: labels.slurmState ?? null,
+        schedulerReason: labels.slurmReason || null,
+      };
+    }),
   };
 }
 
@@ -156,4 +177,37 @@ export async function testSiteExecutor(ctx: TMutationContext, siteId: string): P
       return { ok: false, message: `the stored token cannot be decrypted: ${error.message}`, nodes: 0 };
     throw error;
   }
+}
+
+/** The batch script handed to Slurm for a workload (its latest hand-over), for download. */
+export async function getJobScript(prisma: PrismaClient, user: TSessionUser, workloadId: string) {
+  await getVisibleWorkloadOrThrow(prisma, user, workloadId);
+  const job = await prisma.externalJob.findFirst({
+    where: { workloadId },
+    orderBy: { createdAt: "desc" },
+    select: { kind: true, externalId: true, script: true, request: true },
+  });
+  if (!job)
+    throw new AppError("NOT_FOUND", `workload ${workloadId} has no job`, {
+      userMessage: "This workload has not been handed to a scheduler.",
+    });
+  const request = job.request as Record<string, unknown>;
+  // The request's job properties as #SBATCH lines, so the file runs as it was submitted.
+  const directives = [
+    ["job-name", request.name],
+    ["comment", request.comment],
+    ["partition", request.partition],
+    ["nodes", request.nodes],
+    ["nodelist", request.nodelist],
+    ["gres", request.gres],
+    ["time", request.time_limit],
+    ["chdir", request.current_working_directory],
+  ]
+    .filter(([, value]) => value !== undefined && value !== null && value !== "")
+    .map(([name, value]) => `#SBATCH --${name}=${String(value)}`);
+  const [shebang, ...body] = job.script.split("\n");
+  return {
+    fileName: `switchyard-${workloadId}${job.externalId ? `-slurm-${job.externalId}` : ""}.sbatch`,
+    script: [shebang, ...directives, ...body].join("\n"),
+  };
 }

@@ -64,7 +64,13 @@ export type TSlurmJobRequest = {
   environment: Record<string, string>;
 };
 
-type TSlurmErrorEntry = { error?: string; description?: string; error_number?: number; error_code?: number };
+type TSlurmErrorEntry = {
+  error?: string;
+  description?: string;
+  error_number?: number;
+  errno?: number;
+  error_code?: number;
+};
 
 export class SlurmClient {
   constructor(private readonly connection: TSlurmConnection) {}
@@ -103,7 +109,7 @@ export class SlurmClient {
       if (errors.some((e) => e.error_number === INVALID_JOB_ID))
         throw new SlurmError("NOT_FOUND", errors.map(describe).join("; "));
       const text = errors.length > 0 ? errors.map(describe).join("; ") : `HTTP ${response.status}`;
-      const hint = errors.some((e) => e.error_number === -1)
+      const hint = errors.some((e) => e.error_number === -1 || e.errno === -1)
         ? " (Slurm gives no detail here: an expired or wrong token is the usual cause)"
         : "";
       throw new SlurmError("REJECTED", `Slurm refused the request: ${text}${hint}`);

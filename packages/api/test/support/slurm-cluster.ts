@@ -214,7 +214,7 @@ export async function startSlurmCluster(): Promise<TSlurmCluster> {
     `AutoDetect=off\nNodeName=${NODES.join(",")} Name=gpu Type=h200 File=${dir}/dev/gpu[0-7]\n`,
     { mode: 0o644 },
   );
-  const env = { ...process.env, SLURM_CONF: conf };
+  const env: NodeJS.ProcessEnv = { ...process.env, SLURM_CONF: conf };
   delete env.SLURM_JWT;
 
   const stop = () => stopSlurmDir(dir);

@@ -36,8 +36,9 @@ export const ZSetExecutorInput = z.discriminatedUnion(
         .max(4_000)
         .optional(),
       partitions: z
-        .record(ZGpuModel, z.string().trim().regex(/^[A-Za-z0-9_.-]{1,64}$/, "A Slurm partition name"))
-        .refine((p) => Object.keys(p).length > 0, "Give the partition of at least one GPU model"),
+        .partialRecord(ZGpuModel, z.string().trim().regex(/^[A-Za-z0-9_.-]{1,64}$/, "A Slurm partition name"))
+        .refine((p) => Object.keys(p).length > 0, "Give the partition of at least one GPU model")
+        .transform((p) => p as Record<string, string>),
     }),
     z.object({ siteId: ZSiteRef, kind: z.literal("KUBERNETES") }),
   ],

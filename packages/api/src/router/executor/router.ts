@@ -1,4 +1,5 @@
-import { getSiteExecutor, setSiteExecutor, testSiteExecutor } from "../../executors/service.ts";
+import { z } from "zod";
+import { getJobScript, getSiteExecutor, setSiteExecutor, testSiteExecutor } from "../../executors/service.ts";
 import { createTRPCRouter, estateEditorProcedure, protectedProcedure } from "../../trpc.ts";
 import { ZExecutorSiteId, ZSetExecutorInput } from "./executor.schema.ts";
 
@@ -8,4 +9,7 @@ export const executorRouter = createTRPCRouter({
   testConnection: estateEditorProcedure
     .input(ZExecutorSiteId)
     .mutation(({ ctx, input }) => testSiteExecutor(ctx, input.siteId)),
+  jobScript: protectedProcedure
+    .input(z.object({ workloadId: z.string().min(1, "Workload id is required") }))
+    .query(({ ctx, input }) => getJobScript(ctx.prisma, ctx.user, input.workloadId)),
 });
