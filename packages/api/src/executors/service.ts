@@ -1,9 +1,9 @@
 import type { Prisma, PrismaClient } from "@switchyard/db";
-import { AppError } from "../errors.ts";
 import type { TSessionUser } from "../auth/session.ts";
+import { AppError } from "../errors.ts";
 import { auditedTransaction, type TMutationContext } from "../lib/audited.ts";
-import { getVisibleWorkloadOrThrow } from "../workloads/service.ts";
 import type { TSetExecutorInput } from "../router/executor/executor.schema.ts";
+import { getVisibleWorkloadOrThrow } from "../workloads/service.ts";
 import { openCredential, sealCredential } from "./credentials.ts";
 import { SlurmClient, SlurmError } from "./slurm-client.ts";
 
@@ -20,7 +20,14 @@ export type TExecutorView = {
   lastErrorAt: Date | null;
   openJobs: number;
   /** The scheduler's view of the site's nodes, as of the last sync. */
-  nodes: { hostname: string; status: string; gpuCount: number; gpuAllocated: number; schedulerState: string | null; schedulerReason: string | null }[];
+  nodes: {
+    hostname: string;
+    status: string;
+    gpuCount: number;
+    gpuAllocated: number;
+    schedulerState: string | null;
+    schedulerReason: string | null;
+  }[];
 };
 
 /** A site's executor as the console and API show it (MANUAL when none was set). */
@@ -36,7 +43,8 @@ export async function getSiteExecutor(prisma: PrismaClient, siteId: string): Pro
       take: 500,
     }),
   ]);
-  if (!site) throw new AppError("NOT_FOUND", `site ${siteId} not found`, { userMessage: "This site does not exist." });
+  if (!site)
+    throw new AppError("NOT_FOUND", `site ${siteId} not found`, { userMessage: "This site does not exist." });
   return {
     siteId,
     kind: executor?.kind ?? "MANUAL",
@@ -67,7 +75,10 @@ export async function getSiteExecutor(prisma: PrismaClient, siteId: string): Pro
  * keep the stored one unless a new one is given. A site with jobs still open at its
  * scheduler keeps its executor kind until they end. Audited without the credential.
  */
-export async function setSiteExecutor(ctx: TMutationContext, input: TSetExecutorInput): Promise<TExecutorView> {
+export async function setSiteExecutor(
+  ctx: TMutationContext,
+  input: TSetExecutorInput,
+): Promise<TExecutorView> {
   if (input.kind === "KUBERNETES") {
     throw new AppError("INVALID_REQUEST", "kubernetes executor not available", {
       userMessage: "Kubernetes executors are not available yet; choose MANUAL or SLURM.",
@@ -131,7 +142,12 @@ export async function setSiteExecutor(ctx: TMutationContext, input: TSetExecutor
       objectType: "Site",
       objectId: input.siteId,
       before: before
-        ? { kind: before.kind, endpoint: before.endpoint, userName: before.userName, partitions: before.partitions }
+        ? {
+            kind: before.kind,
+            endpoint: before.endpoint,
+            userName: before.userName,
+            partitions: before.partitions,
+          }
         : { kind: "MANUAL" },
       after: {
         kind: data.kind,
@@ -146,7 +162,11 @@ export async function setSiteExecutor(ctx: TMutationContext, input: TSetExecutor
 }
 
 /** The client of a site's Slurm executor, with its token decrypted. */
-export function slurmClientFor(executor: { endpoint: string | null; userName: string | null; credential: string | null }) {
+export function slurmClientFor(executor: {
+  endpoint: string | null;
+  userName: string | null;
+  credential: string | null;
+}) {
   if (!executor.endpoint || !executor.userName || !executor.credential)
     throw new SlurmError("REJECTED", "the Slurm executor lacks its URL, user or token");
   return new SlurmClient({

@@ -92,7 +92,10 @@ export class SlurmClient {
       });
     } catch (error) {
       const cause = (error as { cause?: { code?: string } }).cause?.code ?? (error as Error).message;
-      throw new SlurmError("UNREACHABLE", `slurmrestd at ${this.connection.endpoint} is unreachable (${cause})`);
+      throw new SlurmError(
+        "UNREACHABLE",
+        `slurmrestd at ${this.connection.endpoint} is unreachable (${cause})`,
+      );
     }
     const text = await response.text();
     let parsed: { errors?: TSlurmErrorEntry[] } & Record<string, unknown>;
@@ -147,7 +150,8 @@ export class SlurmClient {
 
   async submit(script: string, job: TSlurmJobRequest): Promise<string> {
     const answer = await this.request<{ job_id?: number }>("POST", "/job/submit", { script, job });
-    if (typeof answer.job_id !== "number") throw new SlurmError("BAD_RESPONSE", "Slurm accepted the job without a job id");
+    if (typeof answer.job_id !== "number")
+      throw new SlurmError("BAD_RESPONSE", "Slurm accepted the job without a job id");
     return String(answer.job_id);
   }
 

@@ -35,7 +35,8 @@ const FAILED_STATES = new Set(["FAILED", "TIMEOUT", "NODE_FAIL", "OUT_OF_MEMORY"
 const RUNNING_STATES = new Set(["RUNNING", "COMPLETING", "SUSPENDED", "STOPPED"]);
 
 /** The comment a job carries: finds it again after a crash between intent and answer. */
-export const jobComment = (workloadId: string, externalJobId: string) => `switchyard:${workloadId}:${externalJobId}`;
+export const jobComment = (workloadId: string, externalJobId: string) =>
+  `switchyard:${workloadId}:${externalJobId}`;
 
 /** Time limit in minutes: the estimate plus 25 % and 10 minutes. */
 export function timeLimitMinutes(estimatedHours: number): number {
@@ -80,7 +81,13 @@ export async function runExecutorTick(
   prisma: PrismaClient,
   options: { holder: string },
 ): Promise<TExecutorTickReport> {
-  const report: TExecutorTickReport = { sites: [], submitted: [], transitions: [], cancelled: [], errors: [] };
+  const report: TExecutorTickReport = {
+    sites: [],
+    submitted: [],
+    transitions: [],
+    cancelled: [],
+    errors: [],
+  };
   if (!(await acquireLease(prisma, "executors", options.holder, 120))) return report;
   const ctx: TMutationContext<TActor> = {
     prisma,
@@ -101,7 +108,11 @@ export async function runExecutorTick(
   return report;
 }
 
-async function runSlurmSite(ctx: TMutationContext<TActor>, executor: SiteExecutor, report: TExecutorTickReport) {
+async function runSlurmSite(
+  ctx: TMutationContext<TActor>,
+  executor: SiteExecutor,
+  report: TExecutorTickReport,
+) {
   const { prisma } = ctx;
   let siteError: string | null = null;
   try {
@@ -159,7 +170,10 @@ async function syncInventory(
   report: TExecutorTickReport,
 ): Promise<TFree> {
   const { prisma } = ctx;
-  const site = await prisma.site.findUniqueOrThrow({ where: { id: executor.siteId }, select: { slug: true } });
+  const site = await prisma.site.findUniqueOrThrow({
+    where: { id: executor.siteId },
+    select: { slug: true },
+  });
   const free: TFree = new Map();
   const wentDown: { id: string; hostname: string; reason: string }[] = [];
   const seen = new Set<string>();
@@ -271,7 +285,10 @@ async function replaceWorkOn(
   report: TExecutorTickReport,
 ) {
   const affected = await ctx.prisma.workload.findMany({
-    where: { state: { in: ["SCHEDULED", "RUNNING"] }, allocations: { some: { status: "ACTIVE", nodeId: node.id } } },
+    where: {
+      state: { in: ["SCHEDULED", "RUNNING"] },
+      allocations: { some: { status: "ACTIVE", nodeId: node.id } },
+    },
     select: { id: true },
   });
   for (const { id } of affected) {
@@ -287,12 +304,14 @@ async function replaceWorkOn(
     if (!moved) continue;
     report.transitions.push({ workloadId: id, to: "PENDING" });
     const placed = await placeWorkload(ctx, id).catch(ignoreConflict);
-    if (placed?.feasible) await scheduleWorkload(ctx, { id, decisionId: placed.decisionId }).catch(ignoreConflict);
+    if (placed?.feasible)
+      await scheduleWorkload(ctx, { id, decisionId: placed.decisionId }).catch(ignoreConflict);
   }
 }
 
 function ignoreConflict(error: unknown): null {
-  if (error instanceof AppError && (error.code === "CONFLICT" || error.code === "CAPACITY_EXCEEDED")) return null;
+  if (error instanceof AppError && (error.code === "CONFLICT" || error.code === "CAPACITY_EXCEEDED"))
+    return null;
   throw error;
 }
 
@@ -347,9 +366,20 @@ async function trackJobs(
     }
 
     if (!slurmJob) {
-      await endWith(ctx, job.id, job.workloadId, report, [
-        { to: "FAILED", reason: `Slurm no longer knows job ${externalId}; it was lost or purged`, when: now },
-      ], { externalState: "UNKNOWN", externalReason: "not known to Slurm" });
+      await endWith(
+        ctx,
+        job.id,
+        job.workloadId,
+        report,
+        [
+          {
+            to: "FAILED",
+            reason: `Slurm no longer knows job ${externalId}; it was lost or purged`,
+            when: now,
+          },
+        ],
+        { externalState: "UNKNOWN", externalReason: "not known to Slurm" },
+      );
       continue;
     }
 
@@ -360,7 +390,13 @@ async function trackJobs(
     const { exitCode, signal } = decodeExitCode(slurmJob.exit_code);
     const toRunning =
       job.workload.state === "SCHEDULED"
-        ? [{ to: "RUNNING" as const, reason: `Slurm job ${externalId} running on ${slurmJob.nodes ?? "?"}`, when: started }]
+        ? [
+            {
+              to: "RUNNING" as const,
+              reason: `Slurm job ${externalId} running on ${slurmJob.nodes ?? "?"}`,
+              when: started,
+            },
+          ]
         : [];
     const tracked = {
       externalState: state,
@@ -370,29 +406,68 @@ async function trackJobs(
     };
 
     if (state === "COMPLETED") {
-      await endWith(ctx, job.id, job.workloadId, report, [
-        ...toRunning,
-        { to: "SUCCEEDED", reason: `Slurm job ${externalId} completed (exit code ${exitCode ?? 0})`, when: ended },
-      ], { ...tracked, exitCode, endedAt: ended });
+      await endWith(
+        ctx,
+        job.id,
+        job.workloadId,
+        report,
+        [
+          ...toRunning,
+          {
+            to: "SUCCEEDED",
+            reason: `Slurm job ${externalId} completed (exit code ${exitCode ?? 0})`,
+            when: ended,
+          },
+        ],
+        { ...tracked, exitCode, endedAt: ended },
+      );
     } else if (FAILED_STATES.has(state)) {
-      const code = exitCode !== null ? `exit code ${exitCode}` : signal !== null ? `signal ${signal}` : "no exit code";
-      await endWith(ctx, job.id, job.workloadId, report, [
-        ...(slurmJob.start_time ? toRunning : []),
-        { to: "FAILED", reason: `Slurm job ${externalId} ${state}${reason ? ` (${reason})` : ""}, ${code}`, when: ended },
-      ], { ...tracked, exitCode, endedAt: ended });
+      const code =
+        exitCode !== null ? `exit code ${exitCode}` : signal !== null ? `signal ${signal}` : "no exit code";
+      await endWith(
+        ctx,
+        job.id,
+        job.workloadId,
+        report,
+        [
+          ...(slurmJob.start_time ? toRunning : []),
+          {
+            to: "FAILED",
+            reason: `Slurm job ${externalId} ${state}${reason ? ` (${reason})` : ""}, ${code}`,
+            when: ended,
+          },
+        ],
+        { ...tracked, exitCode, endedAt: ended },
+      );
     } else if (state === "CANCELLED") {
-      await endWith(ctx, job.id, job.workloadId, report, [
-        { to: "CANCELLED", reason: `Slurm job ${externalId} was cancelled in Slurm`, when: ended },
-      ], { ...tracked, exitCode, endedAt: ended });
+      await endWith(
+        ctx,
+        job.id,
+        job.workloadId,
+        report,
+        [{ to: "CANCELLED", reason: `Slurm job ${externalId} was cancelled in Slurm`, when: ended }],
+        { ...tracked, exitCode, endedAt: ended },
+      );
     } else if (state === "PREEMPTED") {
-      await endWith(ctx, job.id, job.workloadId, report, [
-        { to: "PREEMPTED", reason: `Slurm preempted job ${externalId}`, when: ended },
-      ], { ...tracked, endedAt: ended });
+      await endWith(
+        ctx,
+        job.id,
+        job.workloadId,
+        report,
+        [{ to: "PREEMPTED", reason: `Slurm preempted job ${externalId}`, when: ended }],
+        { ...tracked, endedAt: ended },
+      );
     } else if (RUNNING_STATES.has(state)) {
       await auditedTransaction(ctx, async (tx, audit) => {
         await tx.externalJob.update({ where: { id: job.id }, data: tracked });
         for (const step of toRunning) {
-          await transitionWorkload(tx, audit, { workloadId: job.workloadId, to: step.to, actorId: null, reason: step.reason, now: step.when });
+          await transitionWorkload(tx, audit, {
+            workloadId: job.workloadId,
+            to: step.to,
+            actorId: null,
+            reason: step.reason,
+            now: step.when,
+          });
           report.transitions.push({ workloadId: job.workloadId, to: step.to });
         }
       }).catch(ignoreConflict);
@@ -423,7 +498,13 @@ async function endWith(
   await auditedTransaction(ctx, async (tx, audit) => {
     await tx.externalJob.update({ where: { id: externalJobId }, data: { ...data, status: "ENDED" } });
     for (const step of steps) {
-      await transitionWorkload(tx, audit, { workloadId, to: step.to, actorId: null, reason: step.reason, now: step.when });
+      await transitionWorkload(tx, audit, {
+        workloadId,
+        to: step.to,
+        actorId: null,
+        reason: step.reason,
+        now: step.when,
+      });
       report.transitions.push({ workloadId, to: step.to });
     }
   }).catch(ignoreConflict);
@@ -462,7 +543,9 @@ async function dispatch(
         select: { gpus: true, decisionId: true, node: { select: { hostname: true, gpuModel: true } } },
         orderBy: { node: { hostname: "asc" } },
       },
-      externalJobs: { select: { id: true, decisionId: true, status: true, nextAttemptAt: true, attempts: true } },
+      externalJobs: {
+        select: { id: true, decisionId: true, status: true, nextAttemptAt: true, attempts: true },
+      },
       transfers: { where: { status: { in: ["PENDING", "IN_PROGRESS"] } }, select: { id: true } },
     },
   });
@@ -568,11 +651,20 @@ async function dispatch(
       if (externalId) {
         await tx.externalJob.update({
           where: { id: intent.id },
-          data: { status: "SUBMITTED", externalId, attempts, submittedAt: now, lastError: null, externalState: "PENDING" },
+          data: {
+            status: "SUBMITTED",
+            externalId,
+            attempts,
+            submittedAt: now,
+            lastError: null,
+            externalState: "PENDING",
+          },
         });
         await tx.workload.updateMany({
           where: { id: workload.id, state: "SCHEDULED" },
-          data: { stateReason: `handed to Slurm as job ${externalId}${adopted ? " (found by its comment after a restart)" : ""}` },
+          data: {
+            stateReason: `handed to Slurm as job ${externalId}${adopted ? " (found by its comment after a restart)" : ""}`,
+          },
         });
         await audit({
           action: "workload.dispatch",
@@ -613,4 +705,3 @@ async function dispatch(
   }
   return siteError;
 }
-

@@ -1,6 +1,12 @@
 import { describe, expect, it } from "vitest";
 import { decodeExitCode, parseGres } from "./slurm-client.ts";
-import { modelOfGresType, nodeStatusOf, retryDelaySeconds, sbatchScript, timeLimitMinutes } from "./slurm-loop.ts";
+import {
+  modelOfGresType,
+  nodeStatusOf,
+  retryDelaySeconds,
+  sbatchScript,
+  timeLimitMinutes,
+} from "./slurm-loop.ts";
 
 describe("Slurm's answers in Switchyard's terms", () => {
   it("reads GPU counts from GRES strings as slurmrestd v0.0.38 writes them", () => {

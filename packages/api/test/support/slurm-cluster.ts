@@ -75,10 +75,11 @@ function freePort(): Promise<number> {
   });
 }
 
-async function distinctFreePorts(count: number): Promise<number[]> {
+async function fourFreePorts(): Promise<[number, number, number, number]> {
   const ports = new Set<number>();
-  while (ports.size < count) ports.add(await freePort());
-  return [...ports];
+  while (ports.size < 4) ports.add(await freePort());
+  const [a = 0, b = 0, c = 0, d = 0] = [...ports];
+  return [a, b, c, d];
 }
 
 function pidAlive(pid: number): boolean {
@@ -198,7 +199,8 @@ export async function startSlurmCluster(): Promise<TSlurmCluster> {
 
   const dir = mkdtempSync(join(tmpdir(), DIR_PREFIX));
   chmodSync(dir, 0o755); // slurmrestd runs as nobody and reads slurm.conf
-  for (const sub of ["state", "munge", ...NODES.map((n) => `spool/${n}`)]) mkdirSync(join(dir, sub), { recursive: true });
+  for (const sub of ["state", "munge", ...NODES.map((n) => `spool/${n}`)])
+    mkdirSync(join(dir, sub), { recursive: true });
   mkdirSync(join(dir, "private"), { mode: 0o700 });
   chmodSync(join(dir, "munge"), 0o755);
   writeFileSync(join(dir, "private/munge.key"), randomBytes(1024), { mode: 0o400 });
@@ -206,9 +208,9 @@ export async function startSlurmCluster(): Promise<TSlurmCluster> {
   mkdirSync(join(dir, "dev"));
   for (let i = 0; i < 8; i++) await run("mknod", [join(dir, `dev/gpu${i}`), "c", "1", "3"]);
 
-  const [ctld, node1, node2, rest] = await distinctFreePorts(4);
+  const [ctld, node1, node2, rest] = await fourFreePorts();
   const conf = join(dir, "slurm.conf");
-  writeFileSync(conf, slurmConf(dir, { ctld: ctld!, nodes: [node1!, node2!] }), { mode: 0o644 });
+  writeFileSync(conf, slurmConf(dir, { ctld, nodes: [node1, node2] }), { mode: 0o644 });
   writeFileSync(
     join(dir, "gres.conf"),
     `AutoDetect=off\nNodeName=${NODES.join(",")} Name=gpu Type=h200 File=${dir}/dev/gpu[0-7]\n`,
@@ -306,7 +308,13 @@ if (process.argv[1]?.endsWith("slurm-cluster.ts")) {
   const [verb, arg] = process.argv.slice(2);
   if (verb === "start") {
     const cluster = await startSlurmCluster();
-    console.log(JSON.stringify({ dir: cluster.dir, restUrl: cluster.restUrl, userName: cluster.userName, token: cluster.token }, null, 2));
+    console.log(
+      JSON.stringify(
+        { dir: cluster.dir, restUrl: cluster.restUrl, userName: cluster.userName, token: cluster.token },
+        null,
+        2,
+      ),
+    );
     console.log(`stop with: npx tsx packages/api/test/support/slurm-cluster.ts stop ${cluster.dir}`);
   } else if (verb === "stop" && arg) {
     await stopSlurmDir(arg);

@@ -79,7 +79,10 @@ export function ExecutorEditor({ view }: { view: TExecutorPanelView }) {
         </button>
       </div>
       {test.data ? (
-        <p className={test.data.ok ? "text-status-good" : "text-status-bad"} data-testid="executor-test-result">
+        <p
+          className={test.data.ok ? "text-status-good" : "text-status-bad"}
+          data-testid="executor-test-result"
+        >
           {test.data.message}
         </p>
       ) : null}

@@ -32,11 +32,20 @@ export const ZSetExecutorInput = z.discriminatedUnion(
       token: z
         .string()
         .trim()
-        .regex(/^[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]*$/, "A JWT as `scontrol token` prints it (without SLURM_JWT=)")
+        .regex(
+          /^[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]*$/,
+          "A JWT as `scontrol token` prints it (without SLURM_JWT=)",
+        )
         .max(4_000)
         .optional(),
       partitions: z
-        .partialRecord(ZGpuModel, z.string().trim().regex(/^[A-Za-z0-9_.-]{1,64}$/, "A Slurm partition name"))
+        .partialRecord(
+          ZGpuModel,
+          z
+            .string()
+            .trim()
+            .regex(/^[A-Za-z0-9_.-]{1,64}$/, "A Slurm partition name"),
+        )
         .refine((p) => Object.keys(p).length > 0, "Give the partition of at least one GPU model")
         .transform((p) => p as Record<string, string>),
     }),

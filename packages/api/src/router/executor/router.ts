@@ -4,8 +4,12 @@ import { createTRPCRouter, estateEditorProcedure, protectedProcedure } from "../
 import { ZExecutorSiteId, ZSetExecutorInput } from "./executor.schema.ts";
 
 export const executorRouter = createTRPCRouter({
-  bySite: protectedProcedure.input(ZExecutorSiteId).query(({ ctx, input }) => getSiteExecutor(ctx.prisma, input.siteId)),
-  set: estateEditorProcedure.input(ZSetExecutorInput).mutation(({ ctx, input }) => setSiteExecutor(ctx, input)),
+  bySite: protectedProcedure
+    .input(ZExecutorSiteId)
+    .query(({ ctx, input }) => getSiteExecutor(ctx.prisma, input.siteId)),
+  set: estateEditorProcedure
+    .input(ZSetExecutorInput)
+    .mutation(({ ctx, input }) => setSiteExecutor(ctx, input)),
   testConnection: estateEditorProcedure
     .input(ZExecutorSiteId)
     .mutation(({ ctx, input }) => testSiteExecutor(ctx, input.siteId)),

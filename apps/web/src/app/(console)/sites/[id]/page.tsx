@@ -158,11 +158,13 @@ export default async function SitePage({ params }: { params: Promise<{ id: strin
           data-testid="site-executor"
         >
           <h2 id="executor" className="mb-2 text-sm font-semibold">
-            Executor: {executor.kind === "MANUAL" ? "manual" : executor.kind === "SLURM" ? "Slurm" : "Kubernetes"}
+            Executor:{" "}
+            {executor.kind === "MANUAL" ? "manual" : executor.kind === "SLURM" ? "Slurm" : "Kubernetes"}
           </h2>
           {executor.kind === "MANUAL" ? (
             <p className="text-sm text-muted">
-              People report this site's lifecycle (started, finished) by hand; nothing is handed to a scheduler.
+              People report this site's lifecycle (started, finished) by hand; nothing is handed to a
+              scheduler.
             </p>
           ) : (
             <dl className="grid grid-cols-[max-content_1fr] gap-x-4 gap-y-1 text-sm">
@@ -213,7 +215,9 @@ export default async function SitePage({ params }: { params: Promise<{ id: strin
                     <td className="py-1.5 font-mono text-xs">{n.hostname}</td>
                     <td className="py-1.5">
                       {n.schedulerState}
-                      {n.schedulerReason ? <span className="text-xs text-muted"> ({n.schedulerReason})</span> : null}
+                      {n.schedulerReason ? (
+                        <span className="text-xs text-muted"> ({n.schedulerReason})</span>
+                      ) : null}
                     </td>
                     <td className="py-1.5">
                       <StatusBadge status={n.status} />

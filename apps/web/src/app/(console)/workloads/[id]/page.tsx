@@ -203,8 +203,8 @@ export default async function WorkloadPage({ params }: { params: Promise<{ id: s
               </dl>
               {w.externalJobs[0].externalId ? (
                 <p className="mt-2 text-xs text-muted">
-                  On the cluster: <code className="font-mono">squeue -j {w.externalJobs[0].externalId}</code> or{" "}
-                  <code className="font-mono">scontrol show job {w.externalJobs[0].externalId}</code>
+                  On the cluster: <code className="font-mono">squeue -j {w.externalJobs[0].externalId}</code>{" "}
+                  or <code className="font-mono">scontrol show job {w.externalJobs[0].externalId}</code>
                 </p>
               ) : null}
               <a

@@ -9,7 +9,8 @@ export const dynamic = "force-dynamic";
 export async function GET(_request: Request, { params }: { params: Promise<{ id: string }> }) {
   try {
     const user = await getSessionUser();
-    if (!user) throw new AppError("UNAUTHORIZED", "sbatch without session", { userMessage: "Sign in first." });
+    if (!user)
+      throw new AppError("UNAUTHORIZED", "sbatch without session", { userMessage: "Sign in first." });
     const { id } = await params;
     // Through the procedure, so only who may see the workload gets its script.
     const { fileName, script } = await (await createServerCaller(user)).executor.jobScript({
