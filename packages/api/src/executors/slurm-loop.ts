@@ -331,8 +331,9 @@ async function trackJobs(
   report: TExecutorTickReport,
 ) {
   const byId = new Map(jobs.map((j) => [String(j.job_id), j]));
+  const byComment = new Map(jobs.filter((j) => j.comment).map((j) => [j.comment as string, j]));
   const open = await ctx.prisma.externalJob.findMany({
-    where: { siteId: executor.siteId, status: "SUBMITTED" },
+    where: { siteId: executor.siteId, status: { in: ["SUBMITTED", "INTENT"] } },
     include: {
       workload: {
         select: {
@@ -343,11 +344,28 @@ async function trackJobs(
     },
   });
   for (const job of open) {
-    const externalId = job.externalId as string;
-    const slurmJob = byId.get(externalId) ?? (await client.job(externalId));
     const now = new Date();
     const holding = HOLDING_STATES.includes(job.workload.state);
     const stillWanted = holding && job.workload.allocations[0]?.decisionId === job.decisionId;
+    if (job.status === "INTENT") {
+      if (stillWanted) continue; // dispatch submits it (or adopts what a crash left)
+      // Never confirmed and no longer wanted: cancel a job a crash may have left, and close it.
+      const left = byComment.get(jobComment(job.workloadId, job.id));
+      if (left && !isFinished(left.job_state)) await client.cancel(String(left.job_id));
+      await ctx.prisma.externalJob.update({
+        where: { id: job.id },
+        data: {
+          status: "ENDED",
+          externalId: left ? String(left.job_id) : null,
+          externalState: left ? "CANCELLED" : null,
+          externalReason: `not handed over: the workload is ${job.workload.state} in Switchyard`,
+          endedAt: now,
+        },
+      });
+      continue;
+    }
+    const externalId = job.externalId as string;
+    const slurmJob = byId.get(externalId) ?? (await client.job(externalId));
 
     if (!stillWanted) {
       // Cancelled (or moved) in Switchyard: cancel it in Slurm too, once.

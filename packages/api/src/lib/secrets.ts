@@ -75,11 +75,14 @@ export class SecretBox {
       const decipher = createDecipheriv("aes-256-gcm", key, Buffer.from(ivText, "base64url"));
       decipher.setAAD(Buffer.from(purpose));
       decipher.setAuthTag(body.subarray(body.length - TAG_BYTES));
-      return Buffer.concat([decipher.update(body.subarray(0, body.length - TAG_BYTES)), decipher.final()]).toString(
-        "utf8",
-      );
+      return Buffer.concat([
+        decipher.update(body.subarray(0, body.length - TAG_BYTES)),
+        decipher.final(),
+      ]).toString("utf8");
     } catch {
-      throw new SecretKeyError(`a stored secret (key ${keyId}) does not decrypt: it was altered or is not a ${purpose}`);
+      throw new SecretKeyError(
+        `a stored secret (key ${keyId}) does not decrypt: it was altered or is not a ${purpose}`,
+      );
     }
   }
 

@@ -110,6 +110,17 @@ export default async function WorkloadPage({ params }: { params: Promise<{ id: s
                 </li>
               ))}
             </ul>
+            {w.command ? (
+              <>
+                <h3 className="mt-3 text-xs font-semibold text-muted">Command</h3>
+                <pre
+                  className="overflow-x-auto rounded bg-foreground/5 p-2 font-mono text-xs"
+                  data-testid="workload-command"
+                >
+                  {w.command}
+                </pre>
+              </>
+            ) : null}
             {w.datasets.length > 0 ? (
               <>
                 <h3 className="mt-3 text-xs font-semibold text-muted">Datasets</h3>
