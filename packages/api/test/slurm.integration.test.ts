@@ -401,32 +401,33 @@ describe.skipIf(Boolean(unavailable) && slurmOptOut())(
       await until(id, ["SUCCEEDED"]);
       expect(await jobsOf(id)).toHaveLength(1);
       expect((await api().executor.bySite({ siteId: SITE })).lastError).toBeNull();
-      it("a workload cancelled before Slurm took it closes its hand-over; the site has no open jobs left", async () => {
-        await api().executor.set({
-          siteId: SITE,
-          kind: "SLURM",
-          endpoint: cluster.restUrl,
-          userName: "root",
-          partitions: { H200: "no-such-partition" },
-        });
-        const { id } = await submitAndSchedule({ name: "never-taken", command: "sleep 1" });
-        await tick();
-        expect(await externalJob(id)).toMatchObject({ status: "INTENT", attempts: 1 });
-        await api().workload.transition({ id, to: "CANCELLED", reason: "gave up" });
-        await tick();
-        expect(await externalJob(id)).toMatchObject({
-          status: "ENDED",
-          externalId: null,
-          externalReason: "not handed over: the workload is CANCELLED in Switchyard",
-        });
-        expect(await jobsOf(id)).toEqual([]);
-        expect((await api().executor.bySite({ siteId: SITE })).openJobs).toBe(0);
-        // With nothing open, the site can go back to MANUAL; its token is dropped.
-        await api().executor.set({ siteId: SITE, kind: "MANUAL" });
-        expect(await t.db.prisma.siteExecutor.findUniqueOrThrow({ where: { siteId: SITE } })).toMatchObject({
-          kind: "MANUAL",
-          credential: null,
-        });
+    });
+
+    it("a workload cancelled before Slurm took it closes its hand-over; the site has no open jobs left", async () => {
+      await api().executor.set({
+        siteId: SITE,
+        kind: "SLURM",
+        endpoint: cluster.restUrl,
+        userName: "root",
+        partitions: { H200: "no-such-partition" },
+      });
+      const { id } = await submitAndSchedule({ name: "never-taken", command: "sleep 1" });
+      await tick();
+      expect(await externalJob(id)).toMatchObject({ status: "INTENT", attempts: 1 });
+      await api().workload.transition({ id, to: "CANCELLED", reason: "gave up" });
+      await tick();
+      expect(await externalJob(id)).toMatchObject({
+        status: "ENDED",
+        externalId: null,
+        externalReason: "not handed over: the workload is CANCELLED in Switchyard",
+      });
+      expect(await jobsOf(id)).toEqual([]);
+      expect((await api().executor.bySite({ siteId: SITE })).openJobs).toBe(0);
+      // With nothing open, the site can go back to MANUAL; its token is dropped.
+      await api().executor.set({ siteId: SITE, kind: "MANUAL" });
+      expect(await t.db.prisma.siteExecutor.findUniqueOrThrow({ where: { siteId: SITE } })).toMatchObject({
+        kind: "MANUAL",
+        credential: null,
       });
     });
   },
