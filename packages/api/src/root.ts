@@ -3,6 +3,7 @@ import { auditRouter } from "./router/audit/router.ts";
 import { catalogRouter } from "./router/catalog/router.ts";
 import { datasetRouter } from "./router/dataset/router.ts";
 import { evidenceRouter } from "./router/evidence/router.ts";
+import { executorRouter } from "./router/executor/router.ts";
 import { meRouter } from "./router/me.ts";
 import { nodeRouter } from "./router/node/router.ts";
 import { overviewRouter } from "./router/overview/router.ts";
@@ -26,6 +27,7 @@ export const appRouter = createTRPCRouter({
   workload: workloadRouter,
   policy: policyRouter,
   evidence: evidenceRouter,
+  executor: executorRouter,
   webhook: webhookRouter,
 });
 

@@ -57,6 +57,9 @@ export function startReconciler() {
         `switchyard: loop: ${report.nodesDown.length} nodes down, ${report.replaced.length} workloads re-placed, ${report.scheduled.length} scheduled`,
       );
     }
+    for (const failure of report.executors?.errors ?? []) {
+      console.warn(`switchyard: executor of site ${failure.siteId}: ${failure.message}`);
+    }
   });
 
   every(env.SWITCHYARD_WEBHOOK_SECONDS, "webhooks", async () => {

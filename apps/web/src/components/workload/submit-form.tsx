@@ -31,6 +31,7 @@ type TForm = {
   policyProfile: string;
   minGpuMemoryGib: string;
   deadline: string;
+  command: string;
 };
 
 const num = (value: string) => (value.trim() === "" ? undefined : Number(value));
@@ -59,6 +60,7 @@ function toSpec(form: TForm): unknown {
     dependsOn: form.dependsOn,
     ...(form.deadline ? { deadline: form.deadline } : {}),
     ...(form.policyProfile ? { policyProfile: form.policyProfile } : {}),
+    ...(form.command.trim() ? { command: form.command } : {}),
   };
 }
 
@@ -91,6 +93,7 @@ export function SubmitWorkloadForm() {
     policyProfile: "",
     minGpuMemoryGib: "",
     deadline: "",
+    command: "",
   });
   const [errors, setErrors] = useState<TFieldErrors>({});
   const [formError, setFormError] = useState<string | null>(null);
@@ -389,6 +392,20 @@ export function SubmitWorkloadForm() {
               </select>
             </FormField>
           </div>
+          <FormField
+            id="command"
+            label="Command (run by the site's scheduler, e.g. Slurm; leave empty where people start work by hand)"
+            errors={errors.command}
+          >
+            <textarea
+              id="command"
+              rows={3}
+              value={form.command}
+              onChange={(e) => set("command", e.target.value)}
+              placeholder="srun python train.py --config configs/70b.yaml"
+              className={`${inputClass} font-mono`}
+            />
+          </FormField>
           <div className="mt-3 flex flex-wrap gap-4 text-sm">
             <span>Environments:</span>
             {(["ON_PREM", "CLOUD", "EDGE"] as const).map((k) => (

@@ -53,6 +53,13 @@ export const ZWorkloadSpec = z
     deadline: z.coerce.date().optional(),
     dependsOn: z.array(z.string().min(1)).max(10).default([]),
     policyProfile: z.enum(POLICY_PROFILES).optional(),
+    /** What to run where the site has a scheduler (the body of the Slurm batch script). */
+    command: z
+      .string()
+      .trim()
+      .min(1, "Enter a command or leave it out")
+      .max(20_000, "At most 20,000 characters")
+      .optional(),
   })
   .refine((spec) => spec.gpuModels.length > 0 || spec.minGpuMemoryGib !== undefined, {
     message: "Choose GPU models or a minimum GPU memory",

@@ -2,7 +2,9 @@ import type { Metadata } from "next";
 import Link from "next/link";
 import { KindBadge, StatusBadge } from "~/components/badges";
 import { DecommissionButton } from "~/components/site/decommission-button";
+import { ExecutorEditor } from "~/components/site/executor-panel";
 import { formatInt, formatPercent, formatUsd } from "~/lib/format";
+import { formatAgo, formatDateTime } from "~/lib/format-time";
 import { isEstateEditor } from "~/lib/roles";
 import { getSessionUser } from "~/server/auth";
 import { getServerApi } from "~/server/trpc";
@@ -14,7 +16,7 @@ const GIB = 1024 ** 3;
 export default async function SitePage({ params }: { params: Promise<{ id: string }> }) {
   const { id } = await params;
   const [api, user] = await Promise.all([getServerApi(), getSessionUser()]);
-  const site = await api.site.byId({ id });
+  const [site, executor] = await Promise.all([api.site.byId({ id }), api.executor.bySite({ siteId: id })]);
   const isEditor = user ? isEstateEditor(user.role) : false;
   const isLive = site.status !== "DECOMMISSIONED";
 
@@ -148,6 +150,87 @@ export default async function SitePage({ params }: { params: Promise<{ id: strin
               <span className="text-sm text-muted">None recorded.</span>
             ) : null}
           </p>
+        </section>
+
+        <section
+          className="rounded-lg border border-border bg-surface p-4 xl:col-span-2"
+          aria-labelledby="executor"
+          data-testid="site-executor"
+        >
+          <h2 id="executor" className="mb-2 text-sm font-semibold">
+            Executor:{" "}
+            {executor.kind === "MANUAL" ? "manual" : executor.kind === "SLURM" ? "Slurm" : "Kubernetes"}
+          </h2>
+          {executor.kind === "MANUAL" ? (
+            <p className="text-sm text-muted">
+              People report this site's lifecycle (started, finished) by hand; nothing is handed to a
+              scheduler.
+            </p>
+          ) : (
+            <dl className="grid grid-cols-[max-content_1fr] gap-x-4 gap-y-1 text-sm">
+              <dt className="text-muted">slurmrestd</dt>
+              <dd className="font-mono text-xs">{executor.endpoint}</dd>
+              <dt className="text-muted">User</dt>
+              <dd>
+                {executor.userName} · token {executor.hasCredential ? "stored (encrypted)" : "missing"}
+              </dd>
+              <dt className="text-muted">Partitions</dt>
+              <dd>
+                {Object.entries(executor.partitions)
+                  .map(([model, partition]) => `${model} → ${partition}`)
+                  .join(", ")}
+              </dd>
+              <dt className="text-muted">Last sync</dt>
+              <dd data-testid="executor-last-sync">
+                {executor.lastSyncAt
+                  ? `${formatAgo(executor.lastSyncAt)} (${formatDateTime(executor.lastSyncAt)})`
+                  : "never"}
+              </dd>
+              <dt className="text-muted">Jobs open</dt>
+              <dd>{formatInt(executor.openJobs)}</dd>
+              {executor.lastError ? (
+                <>
+                  <dt className="text-status-bad">Last error</dt>
+                  <dd className="text-status-bad" data-testid="executor-last-error">
+                    {executor.lastError}
+                    {executor.lastErrorAt ? ` (${formatAgo(executor.lastErrorAt)})` : ""}
+                  </dd>
+                </>
+              ) : null}
+            </dl>
+          )}
+          {executor.nodes.length > 0 ? (
+            <table className="mt-3 w-full text-sm tabular-nums" data-testid="executor-nodes">
+              <thead className="text-left text-xs text-muted">
+                <tr>
+                  <th className="py-1 font-medium">Node</th>
+                  <th className="py-1 font-medium">Slurm state</th>
+                  <th className="py-1 font-medium">Switchyard</th>
+                  <th className="py-1 text-right font-medium">GPUs allocated</th>
+                </tr>
+              </thead>
+              <tbody>
+                {executor.nodes.map((n) => (
+                  <tr key={n.hostname} className="border-t border-border">
+                    <td className="py-1.5 font-mono text-xs">{n.hostname}</td>
+                    <td className="py-1.5">
+                      {n.schedulerState}
+                      {n.schedulerReason ? (
+                        <span className="text-xs text-muted"> ({n.schedulerReason})</span>
+                      ) : null}
+                    </td>
+                    <td className="py-1.5">
+                      <StatusBadge status={n.status} />
+                    </td>
+                    <td className="py-1.5 text-right">
+                      {n.gpuAllocated} / {n.gpuCount}
+                    </td>
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+          ) : null}
+          {isEditor && isLive ? <ExecutorEditor view={executor} /> : null}
         </section>
 
         <section className="rounded-lg border border-border bg-surface p-4" aria-labelledby="latency">

@@ -110,6 +110,17 @@ export default async function WorkloadPage({ params }: { params: Promise<{ id: s
                 </li>
               ))}
             </ul>
+            {w.command ? (
+              <>
+                <h3 className="mt-3 text-xs font-semibold text-muted">Command</h3>
+                <pre
+                  className="overflow-x-auto rounded bg-foreground/5 p-2 font-mono text-xs"
+                  data-testid="workload-command"
+                >
+                  {w.command}
+                </pre>
+              </>
+            ) : null}
             {w.datasets.length > 0 ? (
               <>
                 <h3 className="mt-3 text-xs font-semibold text-muted">Datasets</h3>
@@ -158,6 +169,64 @@ export default async function WorkloadPage({ params }: { params: Promise<{ id: s
               </>
             ) : null}
           </section>
+
+          {w.externalJobs[0] ? (
+            <section
+              className="rounded-lg border border-border bg-surface p-4"
+              aria-labelledby="scheduler"
+              data-testid="external-job"
+            >
+              <h2 id="scheduler" className="mb-2 text-sm font-semibold">
+                Slurm job
+              </h2>
+              <dl className="grid grid-cols-[max-content_1fr] gap-x-3 gap-y-1 text-sm">
+                <dt className="text-muted">Job id</dt>
+                <dd className="font-mono" data-testid="external-job-id">
+                  {w.externalJobs[0].externalId ?? "not submitted yet"}
+                </dd>
+                <dt className="text-muted">Slurm state</dt>
+                <dd data-testid="external-job-state">
+                  {w.externalJobs[0].externalState ?? "—"}
+                  {w.externalJobs[0].externalReason ? (
+                    <span className="text-xs text-muted"> ({w.externalJobs[0].externalReason})</span>
+                  ) : null}
+                </dd>
+                {w.externalJobs[0].nodes ? (
+                  <>
+                    <dt className="text-muted">Nodes</dt>
+                    <dd className="font-mono text-xs">{w.externalJobs[0].nodes}</dd>
+                  </>
+                ) : null}
+                {w.externalJobs[0].exitCode !== null ? (
+                  <>
+                    <dt className="text-muted">Exit code</dt>
+                    <dd className="tabular-nums">{w.externalJobs[0].exitCode}</dd>
+                  </>
+                ) : null}
+                {w.externalJobs[0].lastError ? (
+                  <>
+                    <dt className="text-status-bad">Last error</dt>
+                    <dd className="text-status-bad">
+                      {w.externalJobs[0].lastError} (attempt {w.externalJobs[0].attempts})
+                    </dd>
+                  </>
+                ) : null}
+              </dl>
+              {w.externalJobs[0].externalId ? (
+                <p className="mt-2 text-xs text-muted">
+                  On the cluster: <code className="font-mono">squeue -j {w.externalJobs[0].externalId}</code>{" "}
+                  or <code className="font-mono">scontrol show job {w.externalJobs[0].externalId}</code>
+                </p>
+              ) : null}
+              <a
+                href={`/api/workloads/${encodeURIComponent(w.id)}/sbatch`}
+                className="mt-2 inline-block text-sm text-accent hover:underline"
+                data-testid="download-sbatch"
+              >
+                Download sbatch script
+              </a>
+            </section>
+          ) : null}
 
           <section className="rounded-lg border border-border bg-surface p-4" aria-labelledby="timeline">
             <h2 id="timeline" className="mb-2 text-sm font-semibold">
