@@ -1,12 +1,24 @@
 import "server-only";
 import { AppError } from "@switchyard/api";
-import { findUserForSso, signInWithPassword, type TSessionUser, ZSessionUser } from "@switchyard/api/auth";
+import {
+  endSessions,
+  findUserForSso,
+  resolveSessionUser,
+  signInWithPassword,
+  type TSessionClaims,
+  type TSessionUser,
+  ZSessionClaims,
+  ZSessionUser,
+} from "@switchyard/api/auth";
 import { getPrisma } from "@switchyard/db";
 import { type AuthOptions, getServerSession } from "next-auth";
+import { headers } from "next/headers";
+import { cache } from "react";
 import CredentialsProvider from "next-auth/providers/credentials";
 import type { OAuthConfig } from "next-auth/providers/oauth";
 import { z } from "zod";
 import { getAuthSecret } from "./auth-secret";
+import { clientAddress } from "./client-address";
 
 const ZCredentials = z.object({
   email: z.email("Enter a valid email address"),
@@ -58,7 +70,8 @@ export function getAuthOptions(): AuthOptions {
           if (!parsed.success)
             throw new Error(parsed.error.issues[0]?.message ?? "Enter your email and password");
           try {
-            return await signInWithPassword(await getPrisma(), parsed.data);
+            const address = clientAddress(await headers());
+            return await signInWithPassword(await getPrisma(), parsed.data, { address });
           } catch (error) {
             // next-auth passes the message of an error thrown here to the sign-in page.
             if (error instanceof AppError) throw new Error(error.userMessage);
@@ -76,25 +89,46 @@ export function getAuthOptions(): AuthOptions {
       },
       async jwt({ token, user, account }) {
         if (user && account) {
-          const sessionUser =
+          // The token carries who and under which session version; never the role.
+          const signedIn =
             account.provider === "oidc" && user.email
               ? await findUserForSso(await getPrisma(), user.email)
-              : (user as TSessionUser);
-          if (sessionUser) token.user = sessionUser;
+              : (user as unknown as { id: string; sessionVersion: number });
+          if (signedIn) {
+            token.uid = signedIn.id;
+            token.sv = signedIn.sessionVersion;
+          }
         }
         return token;
       },
-      session({ session, token }) {
-        const parsed = ZSessionUser.safeParse(token.user);
-        return { ...session, user: parsed.success ? parsed.data : undefined };
+      async session({ session, token }) {
+        const claims = ZSessionClaims.safeParse({ uid: token.uid, sv: token.sv });
+        const user = claims.success ? await loadSessionUser(claims.data.uid, claims.data.sv) : null;
+        return { ...session, user: user ?? undefined };
+      },
+    },
+    events: {
+      // Signing out ends the session for good: the token stops working even if replayed.
+      async signOut({ token }) {
+        const claims = ZSessionClaims.safeParse({ uid: token?.uid, sv: token?.sv });
+        if (claims.success) await endSessions(await getPrisma(), claims.data);
       },
     },
   };
 }
 
+/**
+ * The user row behind a session token, checked on every request (disabled, role, session
+ * version), read once per request: React's cache dedupes the calls of one server render.
+ */
+const loadSessionUser = cache(async (uid: string, sv: number): Promise<TSessionUser | null> => {
+  const claims: TSessionClaims = { uid, sv };
+  return resolveSessionUser(await getPrisma(), claims);
+});
+
 /** The signed-in user of this request, or null. */
-export async function getSessionUser(): Promise<TSessionUser | null> {
+export const getSessionUser = cache(async (): Promise<TSessionUser | null> => {
   const session = await getServerSession(getAuthOptions());
   const parsed = ZSessionUser.safeParse(session?.user);
   return parsed.success ? parsed.data : null;
-}
+});

@@ -1,2 +1,13 @@
-export { ROLE_LABELS, ROLES, type TRole, type TSessionUser, ZRole, ZSessionUser } from "./session.ts";
-export { findUserForSso, SIGN_IN_LIMITS, signInWithPassword } from "./sign-in.ts";
+export {
+  ROLE_LABELS,
+  ROLES,
+  type TRole,
+  type TSessionClaims,
+  type TSessionUser,
+  ZRole,
+  ZSessionClaims,
+  ZSessionUser,
+} from "./session.ts";
+export { findUserForSso } from "./sso.ts";
+export { SIGN_IN_LIMITS, signInWithPassword, type TSignedIn } from "./sign-in.ts";
+export { endSessions, resolveSessionUser, setUserDisabled, setUserRole } from "./users.ts";
