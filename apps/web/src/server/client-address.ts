@@ -43,7 +43,11 @@ export async function recordPeerAddresses(): Promise<void> {
   if (installed) return;
   installed = true;
   const http = await import("node:http");
-  const original = http.Server.prototype.emit as (this: unknown, event: string | symbol, ...args: unknown[]) => boolean;
+  const original = http.Server.prototype.emit as (
+    this: unknown,
+    event: string | symbol,
+    ...args: unknown[]
+  ) => boolean;
   http.Server.prototype.emit = function emit(this: unknown, event: string | symbol, ...args: unknown[]) {
     if (event === "request") {
       const request = args[0] as import("node:http").IncomingMessage;

@@ -8,6 +8,15 @@ export {
   ZSessionClaims,
   ZSessionUser,
 } from "./session.ts";
-export { findUserForSso } from "./sso.ts";
 export { SIGN_IN_LIMITS, signInWithPassword, type TSignedIn } from "./sign-in.ts";
+export {
+  findUserByIdentity,
+  resolveSsoSignIn,
+  roleFromGroups,
+  SSO_FAILURES,
+  ssoConfigFromEnv,
+  type TSsoClaims,
+  type TSsoConfig,
+  type TSsoFailure,
+} from "./sso.ts";
 export { endSessions, resolveSessionUser, setUserDisabled, setUserRole } from "./users.ts";

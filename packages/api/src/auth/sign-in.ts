@@ -53,7 +53,11 @@ export async function signInWithPassword(
   if (address) {
     const claim = await claimAddressAttempt(prisma, address, now);
     if (!claim.allowed)
-      throw tooMany(claim.retryAfterMs, "from your network", `sign-in refused: address ${address} over its limit`);
+      throw tooMany(
+        claim.retryAfterMs,
+        "from your network",
+        `sign-in refused: address ${address} over its limit`,
+      );
   }
   const claim = await claimAccountAttempt(prisma, email, now);
   if (!claim.allowed)

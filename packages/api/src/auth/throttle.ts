@@ -96,7 +96,10 @@ export async function claimAddressAttempt(prisma: TDb, address: string, now: Dat
   if (!row || row.failures <= SIGN_IN_LIMITS.addressMaxFailures) return { allowed: true };
   return {
     allowed: false,
-    retryAfterMs: Math.max(1_000, Math.ceil(row.windowStart + SIGN_IN_LIMITS.addressWindowMs - now.getTime())),
+    retryAfterMs: Math.max(
+      1_000,
+      Math.ceil(row.windowStart + SIGN_IN_LIMITS.addressWindowMs - now.getTime()),
+    ),
   };
 }
 

@@ -66,7 +66,12 @@ export async function setUserRole(prisma: PrismaClient, actor: TActor, userId: s
 }
 
 /** Disables (or enables again) a user; disabling ends their sessions at once. */
-export async function setUserDisabled(prisma: PrismaClient, actor: TActor, userId: string, disabled: boolean) {
+export async function setUserDisabled(
+  prisma: PrismaClient,
+  actor: TActor,
+  userId: string,
+  disabled: boolean,
+) {
   return prisma.$transaction(async (tx) => {
     const before = await findUserOrThrow(tx, userId);
     if (before.disabled === disabled) return { id: before.id, disabled };

@@ -4,8 +4,8 @@ import { getAuthOptions } from "~/server/auth";
 
 export const dynamic = "force-dynamic";
 
-function handler(request: Request, context: { params: Promise<{ nextauth: string[] }> }) {
-  return NextAuth(getAuthOptions())(request, context);
+async function handler(request: Request, context: { params: Promise<{ nextauth: string[] }> }) {
+  return NextAuth(await getAuthOptions())(request, context);
 }
 
 export { handler as GET, handler as POST };
