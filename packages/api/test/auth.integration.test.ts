@@ -32,7 +32,7 @@ describe.each(await testDbKinds())("password sign-in [%s]", (kind) => {
         { id: "u6", email: "twin@example.com", name: "Twin", role: "VIEWER", passwordHash },
       ],
     });
-  });
+  }, 300_000);
   afterAll(() => t.cleanup());
 
   it("signs in with the right password, whatever the email's case, and returns the session version", async () => {

@@ -14,7 +14,7 @@ describe.each(await testDbKinds())("sessions checked against the user row [%s]",
         { id: "u2", email: "viewer@example.com", name: "Viewer", role: "VIEWER" },
       ],
     });
-  });
+  }, 300_000);
   afterAll(() => t.cleanup());
 
   it("reads the role from the row and refuses a token of another session version", async () => {

@@ -1,4 +1,11 @@
 export {
+  createAdmin,
+  MIN_PASSWORD_LENGTH,
+  SET_PASSWORD_TTL_MS,
+  setPasswordLink,
+  setPasswordWithToken,
+} from "./admin.ts";
+export {
   ROLE_LABELS,
   ROLES,
   type TRole,

@@ -15,5 +15,12 @@ export default async function SignInPage({
   const { callbackUrl, error } = await searchParams;
   // Only same-site paths: an open redirect would hand sessions to another site.
   const safeCallback = callbackUrl?.startsWith("/") && !callbackUrl.startsWith("//") ? callbackUrl : "/";
-  return <SignInForm callbackUrl={safeCallback} isSsoEnabled={isSsoEnabled()} initialError={error ?? null} />;
+  return (
+    <SignInForm
+      callbackUrl={safeCallback}
+      isSsoEnabled={isSsoEnabled()}
+      ssoName={process.env.OIDC_NAME?.trim() || "single sign-on"}
+      initialError={error ?? null}
+    />
+  );
 }

@@ -27,10 +27,12 @@ const SIGN_IN_ERRORS: Record<string, string> = {
 export function SignInForm({
   callbackUrl,
   isSsoEnabled,
+  ssoName,
   initialError,
 }: {
   callbackUrl: string;
   isSsoEnabled: boolean;
+  ssoName: string;
   initialError: string | null;
 }) {
   const router = useRouter();
@@ -106,7 +108,7 @@ export function SignInForm({
           onClick={() => signIn("oidc", { callbackUrl })}
           className="rounded-md border border-border px-3 py-2 text-sm"
         >
-          Sign in with single sign-on
+          Sign in with {ssoName}
         </button>
       ) : null}
     </form>
