@@ -1,7 +1,8 @@
 // Helpers shared by the start, dev and test scripts. Plain Node, no dependencies.
 import { spawn, spawnSync } from "node:child_process";
 import { createHash } from "node:crypto";
-import { existsSync, readdirSync, readFileSync, statSync } from "node:fs";
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from "node:fs";
+import { tmpdir } from "node:os";
 import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 
@@ -43,22 +44,59 @@ export function generatePrismaClient() {
   run(process.execPath, [join(ROOT, "scripts/prisma-generate.mjs")]);
 }
 
-/** migrate + seed an empty database, in its own process (PGlite allows one opener). */
+/**
+ * migrate; seed an empty database with the demo and play its approvals; create the first
+ * admin (SWITCHYARD_ADMIN_EMAIL). One process (PGlite allows one opener at a time). Returns
+ * what it did: { seededDemo, demoPresent, adminCreated }.
+ */
 export function setupDatabase(env) {
-  run(process.execPath, [TSX_BIN, join(ROOT, "packages/db/src/cli.ts"), "setup"], {
-    env,
-    failMessage: "database set-up failed (see the line above)",
-  });
-  // The demo's approvals go through the real services, which live above the database package.
-  run(process.execPath, [TSX_BIN, join(ROOT, "packages/api/src/demo/cli.ts")], {
-    env,
-    failMessage: "demo activity failed (see the line above)",
-  });
+  const dir = mkdtempSync(join(tmpdir(), "switchyard-setup-"));
+  const report = join(dir, "report.json");
+  try {
+    run(
+      process.execPath,
+      [TSX_BIN, join(ROOT, "packages/api/src/auth/cli.ts"), "setup", "--report", report],
+      {
+        env,
+        failMessage: "database set-up failed (see the line above)",
+      },
+    );
+    return JSON.parse(readFileSync(report, "utf8"));
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+/**
+ * Fails fast, before any build, when another process holds the embedded database's
+ * directory (the pid file packages/db/src/pglite.ts keeps next to it).
+ */
+export function checkDataDirLock(env) {
+  if (env.DATABASE_URL) return;
+  const lockPath = `${join(env.SWITCHYARD_DATA_DIR, "pglite")}.lock`;
+  if (!existsSync(lockPath)) return;
+  const holder = Number.parseInt(readFileSync(lockPath, "utf8"), 10);
+  if (!Number.isInteger(holder) || holder === process.pid) return;
+  try {
+    process.kill(holder, 0);
+  } catch (error) {
+    if (error.code !== "EPERM") return; // a stale lock: the database code takes it over
+  }
+  fail(
+    `The embedded database in ${join(env.SWITCHYARD_DATA_DIR, "pglite")} is in use by process ${holder}; stop that process or set SWITCHYARD_DATA_DIR to another directory`,
+  );
 }
 
 function* sourceFiles(dir) {
   for (const entry of readdirSync(dir, { withFileTypes: true })) {
-    if (entry.name === "node_modules" || entry.name === ".next" || entry.name.startsWith(".turbo")) continue;
+    // The generated Prisma client is covered by schema.prisma, hashed below.
+    if (
+      entry.name === "node_modules" ||
+      entry.name === ".next" ||
+      entry.name === "generated" ||
+      entry.name.startsWith(".turbo")
+    )
+      continue;
     const path = join(dir, entry.name);
     if (entry.isDirectory()) yield* sourceFiles(path);
     else yield path;
@@ -82,6 +120,7 @@ export function buildFingerprint() {
     "apps/web/next.config.ts",
     "apps/web/package.json",
     "prisma/schema.prisma",
+    "prisma.config.ts",
   ]) {
     const path = join(ROOT, file);
     if (existsSync(path)) hash.update(readFileSync(path));

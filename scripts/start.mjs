@@ -2,6 +2,7 @@
 // npm start: generate the Prisma client, build the console, migrate and seed, then serve it.
 import {
   buildConsole,
+  checkDataDirLock,
   consoleEnv,
   fail,
   generatePrismaClient,
@@ -24,9 +25,10 @@ if (process.env.SWITCHYARD_REQUIRE_AUTH_SECRET === "1" && !process.env.NEXTAUTH_
 }
 const port = resolvePort();
 const env = consoleEnv(port);
+checkDataDirLock(env);
 generatePrismaClient();
 buildConsole();
-setupDatabase(env);
+const setup = setupDatabase(env);
 log(`starting the console on port ${port}…`);
 serve(process.execPath, [NEXT_BIN, "start", "--port", String(port)], { cwd: WEB, env });
 
@@ -34,8 +36,12 @@ const url = `http://localhost:${port}`;
 if (await waitForHealth(`${url}/api/health`)) {
   console.log("");
   log(`console ready at ${url}`);
-  log(`sign in as admin@switchyard.demo, platform@switchyard.demo, steward@switchyard.demo,`);
-  log(`           engineer@switchyard.demo or viewer@switchyard.demo — password "switchyard" (demo data)`);
+  if (setup.demoPresent) {
+    log(`sign in as admin@switchyard.demo, platform@switchyard.demo, steward@switchyard.demo,`);
+    log(`           engineer@switchyard.demo or viewer@switchyard.demo — password "switchyard" (demo data)`);
+  } else if (setup.adminCreated) {
+    log(`set the password of ${setup.adminCreated} with the one-time link printed above, then sign in`);
+  }
   console.log("");
 } else {
   log(`the console did not report healthy at ${url}/api/health within 2 minutes; see the log above`);

@@ -20,3 +20,11 @@ export const ROLE_LABELS: Record<TRole, string> = {
   ML_ENGINEER: "ML engineer",
   VIEWER: "Viewer",
 };
+
+/**
+ * What the session token (JWT) carries: the user's id and the `sessionVersion` it was issued
+ * under. Everything else (role, name, disabled) is read from the user row on every request,
+ * so a change there takes effect at once and a bumped version ends the session.
+ */
+export const ZSessionClaims = z.object({ uid: z.string().min(1), sv: z.number().int().nonnegative() });
+export type TSessionClaims = z.infer<typeof ZSessionClaims>;

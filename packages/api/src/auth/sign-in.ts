@@ -1,73 +1,83 @@
-import { type PrismaClient, verifyPassword } from "@switchyard/db";
+import { randomBytes } from "node:crypto";
+import { hashPassword, type PrismaClient, verifyPassword } from "@switchyard/db";
 import { AppError } from "../errors.ts";
 import type { TSessionUser } from "./session.ts";
+import { claimAccountAttempt, claimAddressAttempt, recordSuccess } from "./throttle.ts";
 
-/** Failures before each attempt is slowed down, and before the account locks. */
-export const SIGN_IN_LIMITS = { slowAfter: 3, lockAfter: 5, lockMinutes: 15, delayStepMs: 400 } as const;
+export { SIGN_IN_LIMITS } from "./throttle.ts";
 
-export type TSignInOptions = { now?: Date; sleep?: (ms: number) => Promise<void> };
+/** What a sign-in puts into the session token: the user and the session version it was issued under. */
+export type TSignedIn = TSessionUser & { sessionVersion: number };
 
-const sleepFor = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
+export type TSignInOptions = {
+  now?: Date;
+  /** The client's address (see clientAddress in the console), or null when it is unknown. */
+  address?: string | null;
+};
+
+// A hash of a random password with the same scrypt parameters as real ones: an unknown email
+// (or an account without a password) is checked against it, so it takes as long as a real one.
+let dummyHash: Promise<string> | undefined;
+const getDummyHash = () => {
+  dummyHash ??= hashPassword(randomBytes(16).toString("base64url"));
+  return dummyHash;
+};
+
+function tooMany(retryAfterMs: number, what: string, logMessage: string) {
+  const seconds = Math.ceil(retryAfterMs / 1000);
+  const wait =
+    seconds < 60
+      ? `${seconds} second${seconds === 1 ? "" : "s"}`
+      : `${Math.ceil(seconds / 60)} minute${Math.ceil(seconds / 60) === 1 ? "" : "s"}`;
+  return new AppError("TOO_MANY_REQUESTS", logMessage, {
+    userMessage: `Too many failed sign-ins ${what}: try again in ${wait}.`,
+  });
+}
 
 /**
- * Email + password sign-in with brute-force protection: after `slowAfter` failures each
- * answer is delayed a little more, and after `lockAfter` the account is locked for
- * `lockMinutes`. Unknown emails and wrong passwords give the same error.
+ * Email + password sign-in, throttled per account and per client address (see throttle.ts).
+ * Unknown emails, disabled accounts, accounts without a password and wrong passwords all get
+ * the same answer after the same work (one scrypt check), so the answer and its timing never
+ * tell whether an email has an account.
  */
 export async function signInWithPassword(
   prisma: PrismaClient,
   credentials: { email: string; password: string },
   options: TSignInOptions = {},
-): Promise<TSessionUser> {
+): Promise<TSignedIn> {
   const now = options.now ?? new Date();
-  const sleep = options.sleep ?? sleepFor;
+  const address = options.address ?? null;
   const email = credentials.email.trim().toLowerCase();
+  const dummy = getDummyHash();
+
+  if (address) {
+    const claim = await claimAddressAttempt(prisma, address, now);
+    if (!claim.allowed)
+      throw tooMany(
+        claim.retryAfterMs,
+        "from your network",
+        `sign-in refused: address ${address} over its limit`,
+      );
+  }
+  const claim = await claimAccountAttempt(prisma, email, now);
+  if (!claim.allowed)
+    throw tooMany(claim.retryAfterMs, "for this account", `sign-in refused: ${email} is backing off`);
+
   const user = await prisma.user.findUnique({ where: { email } });
-  const invalid = new AppError("UNAUTHORIZED", `sign-in failed for ${email}`, {
-    userMessage: "Wrong email or password.",
-  });
-  if (!user || user.disabled || !user.passwordHash) throw invalid;
-
-  if (user.lockedUntil && user.lockedUntil > now) {
-    const minutes = Math.ceil((user.lockedUntil.getTime() - now.getTime()) / 60_000);
-    throw new AppError("TOO_MANY_REQUESTS", `account ${email} is locked`, {
-      userMessage: `Too many failed sign-ins: this account is locked for ${minutes} more minute${minutes === 1 ? "" : "s"}.`,
+  const usable = user && !user.disabled && user.passwordHash ? user : null;
+  const matches = await verifyPassword(credentials.password, usable?.passwordHash ?? (await dummy));
+  if (!usable || !matches)
+    throw new AppError("UNAUTHORIZED", `sign-in failed for ${email}`, {
+      userMessage: "Wrong email or password.",
     });
-  }
 
-  if (user.failedSignIns >= SIGN_IN_LIMITS.slowAfter) {
-    await sleep((user.failedSignIns - SIGN_IN_LIMITS.slowAfter + 1) * SIGN_IN_LIMITS.delayStepMs);
-  }
-
-  if (await verifyPassword(credentials.password, user.passwordHash)) {
-    await prisma.user.update({
-      where: { id: user.id },
-      data: { failedSignIns: 0, lockedUntil: null, lastSignInAt: now },
-    });
-    return { id: user.id, email: user.email, name: user.name, role: user.role };
-  }
-
-  // Count atomically so that parallel guesses cannot slip past the limit.
-  const updated = await prisma.user.update({
-    where: { id: user.id },
-    data: { failedSignIns: { increment: 1 } },
-    select: { failedSignIns: true },
-  });
-  if (updated.failedSignIns >= SIGN_IN_LIMITS.lockAfter) {
-    await prisma.user.update({
-      where: { id: user.id },
-      data: { lockedUntil: new Date(now.getTime() + SIGN_IN_LIMITS.lockMinutes * 60_000), failedSignIns: 0 },
-    });
-    throw new AppError("TOO_MANY_REQUESTS", `account ${email} locked after repeated failures`, {
-      userMessage: `Too many failed sign-ins: this account is locked for ${SIGN_IN_LIMITS.lockMinutes} minutes.`,
-    });
-  }
-  throw invalid;
-}
-
-/** Finds the user an SSO sign-in belongs to; SSO never creates accounts on its own. */
-export async function findUserForSso(prisma: PrismaClient, email: string): Promise<TSessionUser | null> {
-  const user = await prisma.user.findUnique({ where: { email: email.trim().toLowerCase() } });
-  if (!user || user.disabled) return null;
-  return { id: user.id, email: user.email, name: user.name, role: user.role };
+  await recordSuccess(prisma, email, address);
+  await prisma.user.update({ where: { id: usable.id }, data: { lastSignInAt: now } });
+  return {
+    id: usable.id,
+    email: usable.email,
+    name: usable.name,
+    role: usable.role,
+    sessionVersion: usable.sessionVersion,
+  };
 }

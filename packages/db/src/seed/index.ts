@@ -54,14 +54,17 @@ export async function seedDemo(db: Db, options: { catalogPath?: string } = {}): 
     throw new DatabaseSetupError("SEED_FAILED", `Price catalog line ${first?.line}: ${first?.message}`);
   }
   const prices = pricePerGpuHour(catalog.rows);
-  const passwordHash = await hashPassword(DEMO_PASSWORD);
+  // Each demo user gets their own salt: one shared hash would tell anyone who reads the
+  // table that these accounts share a password.
+  const passwordHashes = new Map<string, string>();
+  for (const user of DEMO_USERS) passwordHashes.set(user.key, await hashPassword(DEMO_PASSWORD));
 
   const result = await db.prisma.$transaction(
     async (tx) => {
       await tx.$executeRaw`SELECT pg_advisory_xact_lock(${SEED_LOCK_KEY})`;
       if ((await tx.user.count()) > 0) return null;
       const counts = await seedEstate(tx, prices);
-      await seedPeople(tx, passwordHash);
+      await seedPeople(tx, passwordHashes);
       const datasets = await seedDatasets(tx);
       const workloads = await seedWorkloads(tx);
       await seedPolicies(tx);
@@ -162,7 +165,7 @@ async function seedEstate(tx: TTx, prices: ReturnType<typeof pricePerGpuHour>) {
   return { sites: sites.length, nodes: nodes.length };
 }
 
-async function seedPeople(tx: TTx, passwordHash: string) {
+async function seedPeople(tx: TTx, passwordHashes: ReadonlyMap<string, string>) {
   await tx.team.createMany({
     data: TEAMS.map(({ quotas: _q, ...team }) => ({ id: `team-${team.slug}`, ...team })),
   });
@@ -181,7 +184,7 @@ async function seedPeople(tx: TTx, passwordHash: string) {
       email: user.email,
       name: user.name,
       role: user.role,
-      passwordHash,
+      passwordHash: passwordHashes.get(user.key) ?? null,
     })),
   });
   await tx.membership.createMany({

@@ -22,6 +22,7 @@ export default async function SignInPage({
     <SignInForm
       callbackUrl={safeCallback}
       isSsoEnabled={isSsoEnabled()}
+      ssoName={process.env.OIDC_NAME?.trim() || "single sign-on"}
       initialError={typeof error === "string" ? error : null}
     />
   );

@@ -4,10 +4,23 @@ import { useRouter } from "next/navigation";
 import { signIn } from "next-auth/react";
 import { type FormEvent, useState } from "react";
 
-const NEXTAUTH_ERRORS: Record<string, string> = {
-  AccessDenied: "This SSO account has no Switchyard user. Ask an admin to add you.",
-  OAuthSignin: "Single sign-on could not start. Try again or use your password.",
-  OAuthCallback: "Single sign-on failed. Try again or use your password.",
+/** Messages for the `?error=` codes next-auth and the SSO checks (server/auth.ts) redirect with. */
+const SIGN_IN_ERRORS: Record<string, string> = {
+  SsoMissingEmail:
+    "Your single sign-on provider did not share your email address with Switchyard. Ask your administrator to release the email claim.",
+  SsoUnverifiedEmail:
+    "Your single sign-on provider has not verified your email address, so Switchyard cannot tell it is yours. Verify it at the provider, then try again.",
+  SsoNoUser:
+    "There is no Switchyard account for your single sign-on email. Ask a Switchyard admin to add you.",
+  SsoDomainNotAllowed:
+    "There is no Switchyard account for your email, and new accounts are not created for your email domain. Ask a Switchyard admin to add you.",
+  SsoAccountDisabled: "Your Switchyard account is disabled. Ask a Switchyard admin to enable it.",
+  SsoIdentityConflict:
+    "This Switchyard account is already linked to another single sign-on identity. Sign in with that identity, or ask a Switchyard admin.",
+  AccessDenied: "Single sign-on was refused. Ask a Switchyard admin.",
+  OAuthSignin: "The single sign-on provider could not be reached. Try again later or use your password.",
+  OAuthCallback: "The single sign-on provider returned an error. Try again or use your password.",
+  Callback: "The single sign-on provider returned an error. Try again or use your password.",
   SessionRequired: "Sign in to continue.",
   InvalidRequest: "That sign-in link was not valid. Sign in again.",
 };
@@ -15,15 +28,17 @@ const NEXTAUTH_ERRORS: Record<string, string> = {
 export function SignInForm({
   callbackUrl,
   isSsoEnabled,
+  ssoName,
   initialError,
 }: {
   callbackUrl: string;
   isSsoEnabled: boolean;
+  ssoName: string;
   initialError: string | null;
 }) {
   const router = useRouter();
   const [error, setError] = useState<string | null>(
-    initialError ? (NEXTAUTH_ERRORS[initialError] ?? initialError) : null,
+    initialError ? (SIGN_IN_ERRORS[initialError] ?? "Sign-in failed. Try again.") : null,
   );
   const [isPending, setIsPending] = useState(false);
 
@@ -94,7 +109,7 @@ export function SignInForm({
           onClick={() => signIn("oidc", { callbackUrl })}
           className="rounded-md border border-border px-3 py-2 text-sm"
         >
-          Sign in with single sign-on
+          Sign in with {ssoName}
         </button>
       ) : null}
     </form>

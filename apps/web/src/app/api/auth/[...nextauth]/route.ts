@@ -16,7 +16,7 @@ async function handler(request: Request, context: { params: Promise<{ nextauth: 
   const refusal = authRequestRefusal(request);
   if (refusal) return refusal;
   try {
-    const response = await NextAuth(getAuthOptions())(request, context);
+    const response = await NextAuth(await getAuthOptions())(request, context);
     if (response.status < 500) return response;
     console.error(
       `next-auth answered ${response.status} to ${request.method} ${new URL(request.url).pathname}`,
