@@ -22,8 +22,8 @@ export const MIN_DATE = new Date("1970-01-01T00:00:00.000Z");
 export const MAX_DATE = new Date("9999-12-31T23:59:59.999Z");
 export const MAX_INPUT_DEPTH = 16;
 
-// biome-ignore lint/suspicious/noControlCharactersInRegex: finding NUL is the point.
 const LONE_SURROGATE_OR_NUL =
+  // biome-ignore lint/suspicious/noControlCharactersInRegex: finding NUL is the point.
   /\u0000|[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g;
 const FORBIDDEN_KEYS = new Set(["__proto__", "constructor", "prototype"]);
 
