@@ -51,6 +51,16 @@ describe("builders", () => {
   });
 });
 
+/** An anchored pattern without unbounded repetition also caps a string's length. */
+function boundedPattern(pattern: unknown): boolean {
+  return (
+    typeof pattern === "string" &&
+    pattern.startsWith("^") &&
+    pattern.endsWith("$") &&
+    !/[*+]|\{\d+,\}/.test(pattern)
+  );
+}
+
 /** Paths of every string without a maximum length, and every date without a range, in a JSON schema. */
 function unbounded(schema: unknown, path: string, out: string[]) {
   if (!schema || typeof schema !== "object") return;
@@ -60,7 +70,7 @@ function unbounded(schema: unknown, path: string, out: string[]) {
     s.maxLength === undefined &&
     s.enum === undefined &&
     s.const === undefined &&
-    s.format !== "date-time"
+    !boundedPattern(s.pattern)
   )
     out.push(path || "(input)");
   for (const [key, value] of Object.entries(s)) {

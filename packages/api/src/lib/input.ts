@@ -99,7 +99,7 @@ export function findUnsafeInput(input: unknown): TInputIssue[] {
 
 /** The issues as a zod error, so every client gets them like any other validation error. */
 export function unsafeInputError(issues: TInputIssue[]): z.ZodError {
-  return new z.ZodError(
+  return new z.ZodRealError(
     issues.map((i) => ({ code: "custom" as const, path: i.path, message: i.message, input: undefined })),
   );
 }

@@ -21,7 +21,6 @@ export const ZNodeInput = z.object({
   hostname: z
     .string()
     .trim()
-    .max(63, "Letters, digits, dots and dashes; up to 63 characters")
     .toLowerCase()
     .regex(/^[a-z0-9]([a-z0-9.-]{0,61}[a-z0-9])?$/, "Letters, digits, dots and dashes; up to 63 characters"),
   gpuModel: ZGpuModel,
@@ -38,7 +37,6 @@ export const ZNodeInput = z.object({
   fabric: z
     .string()
     .trim()
-    .max(80, "A fabric name like dc-ashburn-h100-fabric-a")
     .regex(/^[A-Za-z0-9][A-Za-z0-9._-]{0,79}$/, "A fabric name like dc-ashburn-h100-fabric-a"),
   interconnect: z.string().trim().min(2, "At least 2 characters").max(40, "At most 40 characters"),
   driverVersion: z.string().trim().max(40, "At most 40 characters").optional(),

@@ -19,7 +19,6 @@ export const ZPolicyKey = z.object({
   key: z
     .string()
     .trim()
-    .max(60, "3-60 lowercase letters, digits and dashes")
     .regex(/^[a-z0-9][a-z0-9-]{1,58}[a-z0-9]$/, "3-60 lowercase letters, digits and dashes"),
 });
 

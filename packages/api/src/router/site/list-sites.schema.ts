@@ -12,7 +12,6 @@ export const ZListSitesInput = ZPageInput(SITE_SORT_KEYS, "name").extend({
   country: z
     .string()
     .trim()
-    .max(2, "Use a two-letter ISO 3166-1 country code")
     .toUpperCase()
     .regex(/^[A-Z]{2}$/, "Use a two-letter ISO 3166-1 country code")
     .optional(),

@@ -14,7 +14,6 @@ export const ZSiteInput = z.object({
   slug: z
     .string()
     .trim()
-    .max(60, "At most 60 characters")
     .regex(/^[a-z0-9][a-z0-9-]{1,58}[a-z0-9]$/, "3-60 lowercase letters, digits and dashes"),
   name: z.string().trim().min(2, "At least 2 characters").max(120, "At most 120 characters"),
   kind: z.enum(SITE_KINDS, { error: "Choose on-prem, cloud or edge" }),
@@ -23,13 +22,11 @@ export const ZSiteInput = z.object({
   country: z
     .string()
     .trim()
-    .max(2, "Use a two-letter ISO 3166-1 country code")
     .toUpperCase()
     .regex(/^[A-Z]{2}$/, "Use a two-letter ISO 3166-1 country code"),
   jurisdiction: z
     .string()
     .trim()
-    .max(10, "2-10 capital letters, e.g. EU, US, SG")
     .toUpperCase()
     .regex(/^[A-Z]{2,10}$/, "2-10 capital letters, e.g. EU, US, SG"),
   certifications: z
@@ -37,7 +34,6 @@ export const ZSiteInput = z.object({
       z
         .string()
         .trim()
-        .max(20, "Certification codes like ISO27001, SOC2")
         .toUpperCase()
         .regex(/^[A-Z0-9-]{2,20}$/, "Certification codes like ISO27001, SOC2"),
     )
