@@ -19,6 +19,8 @@ export const ERROR_CODE_MAP = {
   NO_FEASIBLE_PLACEMENT: { trpc: "PRECONDITION_FAILED", http: 409 },
   /** Too many attempts; try again later. */
   TOO_MANY_REQUESTS: { trpc: "TOO_MANY_REQUESTS", http: 429 },
+  /** The database cannot be reached now; the request may be tried again in a few seconds. */
+  UNAVAILABLE: { trpc: "SERVICE_UNAVAILABLE", http: 503 },
   INTERNAL: { trpc: "INTERNAL_SERVER_ERROR", http: 500 },
 } as const;
 

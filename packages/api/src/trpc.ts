@@ -5,6 +5,8 @@ import { ZodError, z } from "zod";
 import { assertCanOperateWorkload } from "./auth/access.ts";
 import type { TRole, TSessionUser } from "./auth/session.ts";
 import { AppError, ERROR_CODE_MAP } from "./errors.ts";
+import { appErrorFromDatabase } from "./lib/database-errors.ts";
+import { findUnsafeInput, summariseIssues, unsafeInputError, zId } from "./lib/input.ts";
 
 // ---------------------------------------------------------------------------
 // Context: built per request by the route handler, or directly in tests.
@@ -47,7 +49,12 @@ const t = initTRPC.context<TContext>().create({
     const { stack: _stack, ...data } = shape.data;
     return {
       ...shape,
-      message: appError ? appError.userMessage : shape.message,
+      // A zod error's own message is its issues as JSON; people get one line naming the fields.
+      message: appError
+        ? appError.userMessage
+        : cause instanceof ZodError
+          ? summariseIssues(cause.issues)
+          : shape.message,
       data: {
         ...data,
         appCode: appError?.code ?? null,
@@ -62,14 +69,31 @@ const t = initTRPC.context<TContext>().create({
   },
 });
 
-/** Turns AppErrors thrown by services into tRPC errors with the mapped code. */
+/**
+ * Turns AppErrors thrown by services into tRPC errors with the mapped code, and database
+ * errors a client can provoke (a duplicate, an unknown reference, a value too long, the
+ * database unreachable) into AppErrors first: no Prisma text ever reaches a client.
+ */
 const errorConversion = t.middleware(async ({ next }) => {
   const result = await next();
-  if (!result.ok && result.error.cause instanceof AppError) {
-    const cause = result.error.cause;
+  if (result.ok) return result;
+  const cause =
+    result.error.cause instanceof AppError ? result.error.cause : appErrorFromDatabase(result.error.cause);
+  if (cause)
     throw new TRPCError({ code: ERROR_CODE_MAP[cause.code].trpc, message: cause.userMessage, cause });
-  }
   return result;
+});
+
+/** The one input sanitiser (lib/input.ts), before any procedure's schema parses the input. */
+const inputSanitiser = t.middleware(async ({ getRawInput, next }) => {
+  const issues = findUnsafeInput(await getRawInput());
+  if (issues.length > 0)
+    throw new TRPCError({
+      code: "BAD_REQUEST",
+      message: summariseIssues(issues),
+      cause: unsafeInputError(issues),
+    });
+  return next();
 });
 
 export const createTRPCRouter = t.router;
@@ -79,7 +103,7 @@ export const createCallerFactory = t.createCallerFactory;
 // Procedures: public, signed in, and signed in with one of some roles.
 // ---------------------------------------------------------------------------
 
-export const publicProcedure = t.procedure.use(errorConversion);
+export const publicProcedure = t.procedure.use(errorConversion).use(inputSanitiser);
 
 export const protectedProcedure = publicProcedure.use(({ ctx, next }) => {
   if (!ctx.user) throw new TRPCError({ code: "UNAUTHORIZED", message: "Sign in first." });
@@ -108,7 +132,7 @@ export const estateEditorProcedure = roleProcedure("ADMIN", "PLATFORM_ENGINEER")
  * estate's operators (see auth/access.ts). Procedures add the rest of their input.
  */
 export const workloadOperatorProcedure = protectedProcedure
-  .input(z.object({ id: z.string().min(1) }))
+  .input(z.object({ id: zId("Workload id") }))
   .use(async ({ ctx, input, next }) => {
     await assertCanOperateWorkload(ctx.prisma, ctx.user, input.id);
     return next();

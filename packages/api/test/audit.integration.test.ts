@@ -1,9 +1,11 @@
+import { appendAuditEvent } from "@switchyard/db";
 import { seedDemo } from "@switchyard/db/seed";
 import { createTestDb, type TTestDb, testDbKinds } from "@switchyard/db/testing";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { TSessionUser } from "../src/auth/session.ts";
 import { appRouter } from "../src/root.ts";
 import { createCallerFactory, createInnerContext } from "../src/trpc.ts";
+import { errorOf } from "./helpers.ts";
 
 const createCaller = createCallerFactory(appRouter);
 const ADMIN: TSessionUser = { id: "user-admin", email: "admin@switchyard.demo", name: "Ada", role: "ADMIN" };
@@ -48,7 +50,7 @@ describe.each(await testDbKinds())("audit log [%s]", (kind) => {
   });
 
   it("verifies an intact chain", async () => {
-    expect(await as(ADMIN).audit.verify()).toEqual({ ok: true, checked: 4 });
+    expect(await as(ADMIN).audit.verify()).toEqual({ ok: true, checked: 4, broken: [], brokenCount: 0 });
   });
 
   it("finds an edited event", async () => {
@@ -57,11 +59,11 @@ describe.each(await testDbKinds())("audit log [%s]", (kind) => {
       .$executeRaw`UPDATE "AuditEvent" SET "after" = jsonb_set("after", '{status}', '"MAINTENANCE"') WHERE "seq" = ${second?.seq}`;
     expect(await as(ADMIN).audit.verify()).toEqual({
       ok: false,
-      checked: 2,
-      firstBroken: {
-        seq: String(second?.seq),
-        reason: "its content does not match its hash (the event was edited)",
-      },
+      checked: 4,
+      brokenCount: 1,
+      broken: [
+        { seq: String(second?.seq), reason: "its content does not match its hash (the event was edited)" },
+      ],
     });
   });
 
@@ -72,11 +74,74 @@ describe.each(await testDbKinds())("audit log [%s]", (kind) => {
     const result = await as(ADMIN).audit.verify();
     expect(result).toMatchObject({
       ok: false,
-      checked: 2,
-      firstBroken: {
-        seq: String(events[3]?.seq),
-        reason: expect.stringContaining("link to the previous event is broken"),
-      },
+      checked: 3,
+      brokenCount: 1,
+      broken: [
+        {
+          seq: String(events[3]?.seq),
+          reason: expect.stringContaining("link to the previous event is broken"),
+        },
+      ],
     });
+  });
+});
+
+describe.each(await testDbKinds())("audit chain robustness [%s]", (kind) => {
+  let t: TTestDb;
+  const as = (u: TSessionUser) => createCaller(createInnerContext({ prisma: t.db.prisma, user: u }));
+
+  beforeAll(async () => {
+    t = await createTestDb(kind);
+    await seedDemo(t.db);
+  });
+  afterAll(() => t.cleanup());
+
+  it("refuses a lone surrogate or NUL at the boundary, naming the field (catalog.import fileName)", async () => {
+    for (const fileName of ["\ud800x", "a\u0000b"]) {
+      const error = await errorOf(as(ADMIN).catalog.import({ csv: "provider,region\n", fileName }));
+      expect(error).toMatchObject({ code: "BAD_REQUEST", fields: ["fileName"] });
+    }
+  });
+
+  it("hashes exactly what it stores: text PostgreSQL cannot hold as sent keeps the chain intact", async () => {
+    await t.db.prisma.$transaction((tx) =>
+      appendAuditEvent(tx, {
+        actorLabel: "tester\ud800",
+        action: "test.surrogate",
+        objectType: "Test",
+        objectId: "x\udc00y",
+        after: { fileName: "\ud800x", "key\ud800": ["a\u0000b", { nested: "\udfff" }], emoji: "🚀" },
+        requestId: "req\u0000",
+      }),
+    );
+    const stored = await t.db.prisma.auditEvent.findFirstOrThrow({ where: { action: "test.surrogate" } });
+    expect(stored.objectId).toBe("x\uFFFDy");
+    expect(stored.after).toEqual({
+      fileName: "\uFFFDx",
+      "key\uFFFD": ["a\uFFFDb", { nested: "\uFFFD" }],
+      emoji: "🚀",
+    });
+    expect(await as(ADMIN).audit.verify()).toMatchObject({ ok: true, brokenCount: 0 });
+  });
+
+  it("reports every broken event, so a break never hides later tampering", async () => {
+    await as(ADMIN).team.updateQuotas({ teamId: "team-applied-ml", quotas: [] });
+    await as(ADMIN).team.updateQuotas({ teamId: "team-health-ai", quotas: [] });
+    await as(ADMIN).team.updateQuotas({ teamId: "team-applied-ml", quotas: [] });
+    const events = await t.db.prisma.auditEvent.findMany({ orderBy: { seq: "asc" } });
+    const [first, , third] = events.slice(-3);
+    // Two edits far apart, and a deletion between: all three are reported, in chain order.
+    await t.db.prisma
+      .$executeRaw`UPDATE "AuditEvent" SET "actorLabel" = 'mallory' WHERE "seq" = ${events[0]?.seq}`;
+    await t.db.prisma.$executeRaw`UPDATE "AuditEvent" SET "objectId" = 'team-x' WHERE "seq" = ${third?.seq}`;
+    await t.db.prisma.auditEvent.delete({ where: { seq: first?.seq } });
+    const result = await as(ADMIN).audit.verify();
+    expect(result.ok).toBe(false);
+    expect(result.broken.map((b) => [b.seq, b.reason.slice(0, 20)])).toEqual([
+      [String(events[0]?.seq), "its content does not"],
+      [String(events.at(-2)?.seq), "its link to the prev"],
+      [String(third?.seq), "its content does not"],
+    ]);
+    expect(result.brokenCount).toBe(3);
   });
 });

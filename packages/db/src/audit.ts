@@ -50,10 +50,33 @@ export function hashAuditEvent(prevHash: string, event: TAuditHashed): string {
   return createHash("sha256").update(prevHash).update(body).digest("hex");
 }
 
-/** JSON columns take plain JSON: BigInt becomes a string, Dates ISO strings. */
+/** NUL (PostgreSQL text and jsonb refuse it) and lone UTF-16 surrogates (UTF-8 cannot hold them). */
+const UNSTORABLE =
+  // biome-ignore lint/suspicious/noControlCharactersInRegex: NUL is one of the characters to replace.
+  /\u0000|[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g;
+
+/**
+ * Text exactly as PostgreSQL stores it: a lone surrogate would be written as U+FFFD by the
+ * UTF-8 encoder (and NUL refused), so the stored event would differ from the hashed one
+ * and the chain would read as broken for good. Both become U+FFFD before hashing.
+ */
+export function storableText(text: string): string {
+  return text.replace(UNSTORABLE, "\uFFFD");
+}
+
+/** A parsed JSON value with every text (object keys too) in its storable form. */
+function storableJson(value: unknown): unknown {
+  if (typeof value === "string") return storableText(value);
+  if (Array.isArray(value)) return value.map(storableJson);
+  if (value && typeof value === "object")
+    return Object.fromEntries(Object.entries(value).map(([k, v]) => [storableText(k), storableJson(v)]));
+  return value;
+}
+
+/** JSON columns take plain JSON: BigInt becomes a string, Dates ISO strings, text storable. */
 function toJson(value: unknown): Prisma.InputJsonValue | undefined {
   if (value === undefined || value === null) return undefined;
-  return JSON.parse(canonicalJson(value)) as Prisma.InputJsonValue;
+  return storableJson(JSON.parse(canonicalJson(value))) as Prisma.InputJsonValue;
 }
 
 /**
@@ -66,15 +89,16 @@ export async function appendAuditEvent(tx: Prisma.TransactionClient, input: TAud
   const prevHash = last?.hash ?? AUDIT_GENESIS_HASH;
   const before = toJson(input.before);
   const after = toJson(input.after);
+  // The event is hashed exactly as it will be stored: every text in its storable form.
   const event: TAuditHashed = {
     actorId: input.actorId ?? null,
-    actorLabel: input.actorLabel,
-    action: input.action,
-    objectType: input.objectType,
-    objectId: input.objectId,
+    actorLabel: storableText(input.actorLabel),
+    action: storableText(input.action),
+    objectType: storableText(input.objectType),
+    objectId: storableText(input.objectId),
     before: before ?? null,
     after: after ?? null,
-    requestId: input.requestId ?? null,
+    requestId: input.requestId == null ? null : storableText(input.requestId),
     // Milliseconds only: the column is TIMESTAMP(3), and the hash must survive a round trip.
     createdAt: new Date(),
   };
@@ -119,13 +143,26 @@ function recomputeHash(prevHash: string, event: TStoredAuditEvent): string {
 
 const EDITED = "its content does not match its hash (the event was edited)";
 
-export type TAuditVerification =
-  | { ok: true; checked: number }
-  | { ok: false; checked: number; firstBroken: { seq: bigint; reason: string } };
+const UNLINKED =
+  "its link to the previous event is broken (an event before it was deleted, inserted or reordered)";
+
+/** At most this many broken events are listed; `brokenCount` counts them all. */
+export const MAX_BROKEN_LISTED = 1_000;
+
+export type TAuditVerification = {
+  ok: boolean;
+  checked: number;
+  /** Every broken event in chain order (the first MAX_BROKEN_LISTED). */
+  broken: { seq: bigint; reason: string }[];
+  brokenCount: number;
+};
 
 /**
- * Walks the whole chain in order and recomputes every hash: an edited event changes its
- * hash, a deleted or reordered one breaks the prevHash link. Reports the first broken link.
+ * Walks the whole chain in order and checks every event on its own: its content against its
+ * hash (an edited event), and its link to the stored event before it (a deleted, inserted or
+ * reordered one). One break never hides another: an edited event is reported, and so is
+ * every later break, since each event is checked against what is stored, not against a hash
+ * recomputed along the way.
  */
 export async function verifyAuditChain(
   prisma: Pick<Prisma.TransactionClient, "auditEvent">,
@@ -133,6 +170,12 @@ export async function verifyAuditChain(
 ): Promise<TAuditVerification> {
   let prevHash = AUDIT_GENESIS_HASH;
   let checked = 0;
+  let brokenCount = 0;
+  const broken: TAuditVerification["broken"] = [];
+  const report = (seq: bigint, reason: string) => {
+    brokenCount++;
+    if (broken.length < MAX_BROKEN_LISTED) broken.push({ seq, reason });
+  };
   let after: bigint | undefined;
   for (;;) {
     const events = await prisma.auditEvent.findMany({
@@ -141,31 +184,12 @@ export async function verifyAuditChain(
       take: batchSize,
     });
     for (const event of events) {
-      if (event.prevHash !== prevHash) {
-        return {
-          ok: false,
-          checked,
-          firstBroken: {
-            seq: event.seq,
-            reason:
-              "its link to the previous event is broken (an event before it was deleted, inserted or reordered)",
-          },
-        };
-      }
-      if (recomputeHash(prevHash, event) !== event.hash) {
-        return {
-          ok: false,
-          checked,
-          firstBroken: {
-            seq: event.seq,
-            reason: EDITED,
-          },
-        };
-      }
+      if (recomputeHash(event.prevHash, event) !== event.hash) report(event.seq, EDITED);
+      else if (event.prevHash !== prevHash) report(event.seq, UNLINKED);
       prevHash = event.hash;
       checked++;
     }
-    if (events.length < batchSize) return { ok: true, checked };
+    if (events.length < batchSize) return { ok: brokenCount === 0, checked, broken, brokenCount };
     after = events.at(-1)?.seq;
   }
 }

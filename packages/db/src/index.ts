@@ -17,6 +17,7 @@ export {
   resolveDataDir,
   type TDatabaseConfig,
 } from "./config.ts";
+export { classifyDatabaseError, type TDatabaseErrorKind } from "./database-errors.ts";
 export { DatabaseSetupError } from "./errors.ts";
 export * from "./generated/prisma/client.ts";
 export { getMigrationStatus, migrate, type TMigrationStatus } from "./migrate.ts";

@@ -1,5 +1,5 @@
 import "server-only";
-import { AppError, ERROR_CODE_MAP } from "@switchyard/api";
+import { AppError, appErrorFromDatabase, ERROR_CODE_MAP, summariseIssues } from "@switchyard/api";
 import { TRPCError } from "@trpc/server";
 import { getHTTPStatusCodeFromError } from "@trpc/server/http";
 import { ZodError } from "zod";
@@ -9,7 +9,11 @@ import { ZodError } from "zod";
  * 500. A procedure called from a route throws a TRPCError wrapping the AppError or ZodError.
  */
 export function handleApiError(thrown: unknown): Response {
-  const error = thrown instanceof TRPCError && thrown.cause ? unwrap(thrown) : thrown;
+  const unwrapped = thrown instanceof TRPCError && thrown.cause ? unwrap(thrown) : thrown;
+  const error =
+    unwrapped instanceof AppError || unwrapped instanceof ZodError
+      ? unwrapped
+      : (appErrorFromDatabase(unwrapped) ?? unwrapped);
   if (error instanceof TRPCError) {
     // Refused by a middleware (sign-in, role): no domain error underneath.
     return Response.json(
@@ -23,11 +27,8 @@ export function handleApiError(thrown: unknown): Response {
       const key = issue.path.join(".") || "_";
       fields[key] = [...(fields[key] ?? []), issue.message];
     }
-    const summary = Object.entries(fields)
-      .map(([field, messages]) => `${field}: ${messages.join(", ")}`)
-      .join("; ");
     return Response.json(
-      { error: { code: "INVALID_REQUEST", message: `Invalid request: ${summary}`, fields } },
+      { error: { code: "INVALID_REQUEST", message: summariseIssues(error.issues), fields } },
       { status: 422 },
     );
   }

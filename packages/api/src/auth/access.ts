@@ -23,6 +23,11 @@ export async function teamScope(
   return memberships.map((m) => m.teamId);
 }
 
+/** Whether a team's work is visible in a scope from teamScope (null: every team). */
+export function seesTeam(scope: string[] | null, teamId: string): boolean {
+  return scope === null || scope.includes(teamId);
+}
+
 /** Submitting for a team: ADMIN and PLATFORM_ENGINEER for any team, ML engineers for their own. */
 export async function assertMayUseTeam(prisma: PrismaClient, user: TSessionUser, teamId: string) {
   if (user.role === "VIEWER" || user.role === "DATA_STEWARD") {
@@ -39,15 +44,21 @@ export async function assertMayUseTeam(prisma: PrismaClient, user: TSessionUser,
   }
 }
 
-/** Changing one workload (place, schedule, start, finish, cancel): its team, or the estate's operators. */
+/**
+ * Changing one workload (place, schedule, start, finish, cancel): its team, or the estate's
+ * operators. A workload the user cannot see is missing (404, exactly as one that does not
+ * exist); one they see but may not change is forbidden (403).
+ */
 export async function assertCanOperateWorkload(prisma: PrismaClient, user: TSessionUser, workloadId: string) {
-  const workload = await prisma.workload.findUnique({ where: { id: workloadId }, select: { teamId: true } });
-  if (!workload)
-    throw new AppError("NOT_FOUND", `workload ${workloadId} not found`, {
+  const [workload, scope] = await Promise.all([
+    prisma.workload.findUnique({ where: { id: workloadId }, select: { teamId: true } }),
+    teamScope(prisma, user),
+  ]);
+  if (!workload || !seesTeam(scope, workload.teamId))
+    throw new AppError("NOT_FOUND", `workload ${workloadId} not found for ${user.email}`, {
       userMessage: "This workload does not exist.",
     });
   if (OPERATES_EVERY_TEAM.has(user.role)) return;
-  const scope = await teamScope(prisma, user);
   if (user.role !== "ML_ENGINEER" || !scope?.includes(workload.teamId)) {
     throw new AppError("FORBIDDEN", `${user.email} may not operate ${workloadId}`, {
       userMessage: "Only the workload's team or a platform engineer can change it.",

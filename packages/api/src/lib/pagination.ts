@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { zSearch } from "./input.ts";
 
 export const MAX_PAGE_SIZE = 200;
 
@@ -12,7 +13,7 @@ export function ZPageInput<const Keys extends readonly [string, ...string[]]>(
     pageSize: z.number().int().min(1).max(MAX_PAGE_SIZE).default(50),
     sort: z.enum(sortKeys).default(defaultSort as never),
     direction: z.enum(["asc", "desc"]).default("asc"),
-    search: z.string().trim().max(100).optional(),
+    search: zSearch().optional(),
   });
 }
 

@@ -24,9 +24,8 @@ export async function listAuditEvents(prisma: PrismaClient, input: TListAuditInp
   return toPage(rows, total, input);
 }
 
+/** The whole chain checked: every broken event, with why (seq as a string for JSON). */
 export async function verifyAudit(prisma: PrismaClient) {
   const result = await verifyAuditChain(prisma);
-  return result.ok
-    ? result
-    : { ...result, firstBroken: { ...result.firstBroken, seq: result.firstBroken.seq.toString() } };
+  return { ...result, broken: result.broken.map((b) => ({ seq: b.seq.toString(), reason: b.reason })) };
 }

@@ -1,4 +1,6 @@
 import type { Prisma, PrismaClient } from "@switchyard/db";
+import { seesTeam, teamScope } from "../auth/access.ts";
+import type { TSessionUser } from "../auth/session.ts";
 import { AppError } from "../errors.ts";
 import { auditedTransaction, type TMutationContext } from "../lib/audited.ts";
 import { pageArgs, toPage } from "../lib/pagination.ts";
@@ -86,7 +88,8 @@ export async function listNodeOptions(prisma: PrismaClient) {
   return { sites, gpuModels: models.map((m) => m.gpuModel) };
 }
 
-export async function getNodeOrThrow(prisma: PrismaClient, id: string) {
+/** One node with its recent allocations; other teams' workloads on it are shown as GPUs held, unnamed. */
+export async function getNodeOrThrow(prisma: PrismaClient, user: TSessionUser, id: string) {
   const node = await prisma.gpuNode.findUnique({
     where: { id },
     include: {
@@ -94,6 +97,7 @@ export async function getNodeOrThrow(prisma: PrismaClient, id: string) {
     },
   });
   if (!node) throw nodeNotFound(id);
+  const scope = await teamScope(prisma, user);
   const allocations = await prisma.allocation.findMany({
     where: { nodeId: id },
     orderBy: [{ status: "asc" }, { createdAt: "desc" }],
@@ -105,7 +109,14 @@ export async function getNodeOrThrow(prisma: PrismaClient, id: string) {
       createdAt: true,
       releasedAt: true,
       workload: {
-        select: { id: true, name: true, state: true, kind: true, team: { select: { name: true } } },
+        select: {
+          id: true,
+          name: true,
+          state: true,
+          kind: true,
+          teamId: true,
+          team: { select: { name: true } },
+        },
       },
     },
   });
@@ -119,7 +130,10 @@ export async function getNodeOrThrow(prisma: PrismaClient, id: string) {
       status: a.status,
       createdAt: a.createdAt,
       releasedAt: a.releasedAt,
-      workload: { id: a.workload.id, name: a.workload.name, state: a.workload.state, kind: a.workload.kind },
+      // Another team's workload: its GPUs count, its name and state are not the user's to know.
+      workload: seesTeam(scope, a.workload.teamId)
+        ? { id: a.workload.id, name: a.workload.name, state: a.workload.state, kind: a.workload.kind }
+        : null,
       team: a.workload.team.name,
     })),
   };

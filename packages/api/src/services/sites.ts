@@ -1,4 +1,6 @@
 import type { Prisma, PrismaClient } from "@switchyard/db";
+import { seesTeam, teamScope } from "../auth/access.ts";
+import type { TSessionUser } from "../auth/session.ts";
 import { AppError } from "../errors.ts";
 import { auditedTransaction, type TMutationContext } from "../lib/audited.ts";
 import { pageArgs, toPage } from "../lib/pagination.ts";
@@ -109,7 +111,8 @@ export async function listSiteLocations(prisma: PrismaClient) {
   }));
 }
 
-export async function getSiteOrThrow(prisma: PrismaClient, id: string) {
+/** One site with its capacity; other teams' workloads are counted, not named. */
+export async function getSiteOrThrow(prisma: PrismaClient, user: TSessionUser, id: string) {
   const site = await prisma.site.findUnique({
     where: { id },
     include: {
@@ -119,7 +122,7 @@ export async function getSiteOrThrow(prisma: PrismaClient, id: string) {
   });
   if (!site)
     throw new AppError("NOT_FOUND", `site ${id} not found`, { userMessage: "This site does not exist." });
-  const [pools, activeWorkloads, replicas] = await Promise.all([
+  const [pools, activeWorkloads, replicas, scope] = await Promise.all([
     prisma.gpuNode.groupBy({
       by: ["gpuModel", "status"],
       where: { siteId: id },
@@ -129,7 +132,14 @@ export async function getSiteOrThrow(prisma: PrismaClient, id: string) {
     }),
     prisma.workload.findMany({
       where: { siteId: id, state: { in: ["SCHEDULED", "RUNNING"] } },
-      select: { id: true, name: true, state: true, gpuCount: true, team: { select: { name: true } } },
+      select: {
+        id: true,
+        name: true,
+        state: true,
+        gpuCount: true,
+        teamId: true,
+        team: { select: { name: true } },
+      },
       orderBy: { name: "asc" },
     }),
     prisma.datasetReplica.findMany({
@@ -140,7 +150,9 @@ export async function getSiteOrThrow(prisma: PrismaClient, id: string) {
       },
       orderBy: { dataset: { name: "asc" } },
     }),
+    teamScope(prisma, user),
   ]);
+  const hidden = activeWorkloads.filter((w) => !seesTeam(scope, w.teamId));
   const gpusTotal = pools.reduce((acc, p) => acc + (p._sum.gpuCount ?? 0), 0);
   const gpusAllocated = pools.reduce((acc, p) => acc + (p._sum.gpuAllocated ?? 0), 0);
   return {
@@ -162,13 +174,17 @@ export async function getSiteOrThrow(prisma: PrismaClient, id: string) {
       allocated: p._sum.gpuAllocated ?? 0,
     })),
     capacity: { gpusTotal, gpusAllocated, utilisation: gpusTotal === 0 ? 0 : gpusAllocated / gpusTotal },
-    activeWorkloads: activeWorkloads.map((w) => ({
-      id: w.id,
-      name: w.name,
-      state: w.state,
-      gpuCount: w.gpuCount,
-      team: w.team.name,
-    })),
+    activeWorkloads: activeWorkloads
+      .filter((w) => seesTeam(scope, w.teamId))
+      .map((w) => ({
+        id: w.id,
+        name: w.name,
+        state: w.state,
+        gpuCount: w.gpuCount,
+        team: w.team.name,
+      })),
+    /** Scheduled or running work of teams the user cannot see: how much, never what. */
+    otherTeamsWorkloads: { count: hidden.length, gpus: hidden.reduce((sum, w) => sum + w.gpuCount, 0) },
     replicas: replicas.map((r) => ({ ...r.dataset, sizeBytes: r.sizeBytes })),
   };
 }

@@ -1,4 +1,9 @@
-import type { PlacementDecision, Prisma, PrismaClient } from "@switchyard/db";
+import {
+  classifyDatabaseError,
+  type PlacementDecision,
+  type Prisma,
+  type PrismaClient,
+} from "@switchyard/db";
 import { GPU_MODEL_NAMES } from "@switchyard/db/gpu-models";
 import {
   indexSnapshot,
@@ -8,7 +13,7 @@ import {
   type TPlacementResult,
   type TPreparedSnapshot,
 } from "@switchyard/placement";
-import { assertMayUseTeam, teamScope } from "../auth/access.ts";
+import { assertMayUseTeam, seesTeam, teamScope } from "../auth/access.ts";
 import type { TSessionUser } from "../auth/session.ts";
 import { AppError } from "../errors.ts";
 import { closePendingApprovals } from "../governance/approval-gate.ts";
@@ -92,19 +97,32 @@ export async function submitWorkload(
 ) {
   const { spec } = input;
   await assertMayUseTeam(ctx.prisma, ctx.user, spec.teamId);
-  if (input.clientKey) {
-    const existing = await ctx.prisma.workload.findUnique({
-      where: { teamId_clientKey: { teamId: spec.teamId, clientKey: input.clientKey } },
+  const submitted = (clientKey: string) =>
+    ctx.prisma.workload.findUnique({
+      where: { teamId_clientKey: { teamId: spec.teamId, clientKey } },
       select: { id: true },
     });
+  if (input.clientKey) {
+    const existing = await submitted(input.clientKey);
     if (existing) return { id: existing.id, created: false };
   }
   const now = new Date();
+  const scope = await teamScope(ctx.prisma, ctx.user);
   const created = await auditedTransaction(ctx, async (tx, audit) => {
-    const [datasets, parents] = await Promise.all([
+    const [team, datasets, parents] = await Promise.all([
+      tx.team.findUnique({ where: { id: spec.teamId }, select: { id: true } }),
       tx.dataset.findMany({ where: { id: { in: spec.datasetIds } }, select: { id: true } }),
-      tx.workload.findMany({ where: { id: { in: spec.dependsOn } }, select: { id: true } }),
+      // A workload of a team the user cannot see is as missing as one that does not exist.
+      tx.workload.findMany({
+        where: { id: { in: spec.dependsOn }, ...(scope ? { teamId: { in: scope } } : {}) },
+        select: { id: true },
+      }),
     ]);
+    if (!team)
+      throw new AppError("INVALID_REQUEST", `team ${spec.teamId} missing`, {
+        userMessage: `Team ${spec.teamId} does not exist.`,
+        field: "spec.teamId",
+      });
     const missingDataset = spec.datasetIds.find((id) => !datasets.some((d) => d.id === id));
     if (missingDataset)
       throw new AppError("INVALID_REQUEST", `dataset ${missingDataset} missing`, {
@@ -163,7 +181,17 @@ export async function submitWorkload(
       after: { ...spec, state },
     });
     return workload;
+  }).catch(async (error: unknown) => {
+    // The same key submitted concurrently: the unique index let one insert win; answer
+    // every other submission with that workload, as if it had come second.
+    const clash = classifyDatabaseError(error);
+    if (input.clientKey && clash?.kind === "unique" && clash.fields.includes("clientKey")) {
+      const existing = await submitted(input.clientKey);
+      if (existing) return { id: existing.id, duplicate: true as const };
+    }
+    throw error;
   });
+  if ("duplicate" in created) return { id: created.id, created: false };
   if (!input.asDraft) await placeWorkload(ctx, created.id);
   return { id: created.id, created: true };
 }
@@ -369,8 +397,8 @@ export async function getWorkloadOrThrow(prisma: PrismaClient, user: TSessionUse
       datasets: {
         select: { dataset: { select: { id: true, name: true, classification: true, sizeBytes: true } } },
       },
-      dependsOn: { select: { dependsOn: { select: { id: true, name: true, state: true } } } },
-      dependents: { select: { workload: { select: { id: true, name: true, state: true } } } },
+      dependsOn: { select: { dependsOn: { select: { id: true, name: true, state: true, teamId: true } } } },
+      dependents: { select: { workload: { select: { id: true, name: true, state: true, teamId: true } } } },
       events: { orderBy: { createdAt: "asc" }, include: { actor: { select: { name: true, email: true } } } },
       allocations: {
         where: { status: "ACTIVE" },
@@ -414,11 +442,15 @@ export async function getWorkloadOrThrow(prisma: PrismaClient, user: TSessionUse
       },
     },
   });
-  assertVisible(workload, await teamScope(prisma, user), id, user);
+  const scope = await teamScope(prisma, user);
+  assertVisible(workload, scope, id, user);
   const { decisions, ...rest } = workload;
   const decision = decisions[0];
   return {
     ...rest,
+    // Pipeline neighbours of other teams (an operator may link across teams) stay unnamed.
+    dependsOn: workload.dependsOn.filter((d) => seesTeam(scope, d.dependsOn.teamId)),
+    dependents: workload.dependents.filter((d) => seesTeam(scope, d.workload.teamId)),
     estimatedHours: Number(workload.estimatedHours),
     budgetUsd: workload.budgetUsd === null ? null : Number(workload.budgetUsd),
     transfers: workload.transfers.map((t) => ({ ...t, costUsd: Number(t.costUsd) })),

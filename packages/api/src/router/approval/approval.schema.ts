@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { zId } from "../../lib/input.ts";
 
 /** inbox: waiting for me · open: every pending request · decided: closed ones · mine: ones I asked for. */
 export const APPROVAL_VIEWS = ["inbox", "open", "decided", "mine"] as const;
@@ -13,11 +14,11 @@ export const ZListApprovalsInput = z.object({
   pageSize: z.number().int().min(1).max(200).default(50),
 });
 
-export const ZApprovalId = z.object({ id: z.string().min(1, "Which request?") });
+export const ZApprovalId = z.object({ id: zId("Request id") });
 
 export const ZDecideInput = z
   .object({
-    id: z.string().min(1, "Which request?"),
+    id: zId("Request id"),
     verdict: z.enum(["APPROVE", "REJECT"], { message: "Approve or reject." }),
     comment: z.string().trim().max(2_000, "Keep the comment under 2,000 characters.").optional(),
   })

@@ -1,10 +1,11 @@
 import { z } from "zod";
+import { zId } from "../../lib/input.ts";
 
-export const ZDatasetId = z.object({ id: z.string().min(1, "Dataset id is required") });
+export const ZDatasetId = z.object({ id: zId("Dataset id") });
 
 /** One schema for the replica form and dataset.addReplica / dataset.removeReplica. */
 export const ZReplicaInput = z.object({
-  datasetId: z.string().min(1, "Dataset id is required"),
-  siteId: z.string().trim().min(1, "Choose a site"),
+  datasetId: zId("Dataset id"),
+  siteId: zId("Site", "Choose a site"),
 });
 export type TReplicaInput = z.infer<typeof ZReplicaInput>;

@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { zId } from "../../lib/input.ts";
 import { ZPageInput } from "../../lib/pagination.ts";
 
 export const DATASET_SORT_KEYS = ["name", "slug", "classification", "sizeBytes", "createdAt"] as const;
@@ -6,9 +7,9 @@ export const CLASSIFICATIONS = ["PUBLIC", "INTERNAL", "CONFIDENTIAL", "REGULATED
 
 export const ZListDatasetsInput = ZPageInput(DATASET_SORT_KEYS, "name").extend({
   classification: z.enum(CLASSIFICATIONS).optional(),
-  ownerTeamId: z.string().trim().min(1).max(100).optional(),
+  ownerTeamId: zId("Team id").optional(),
   /** Datasets with a replica at this site. */
-  siteId: z.string().trim().min(1).max(100).optional(),
+  siteId: zId("Site id").optional(),
   regulation: z.string().trim().toUpperCase().min(2).max(20).optional(),
 });
 export type TListDatasetsInput = z.infer<typeof ZListDatasetsInput>;

@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { zId } from "../../lib/input.ts";
 import { ZPageInput } from "../../lib/pagination.ts";
 import { SITE_KINDS } from "../site/list-sites.schema.ts";
 
@@ -15,7 +16,7 @@ export const NODE_SORT_KEYS = [
 export const NODE_STATUSES = ["READY", "CORDONED", "DRAINING", "DOWN"] as const;
 
 export const ZListNodesInput = ZPageInput(NODE_SORT_KEYS, "hostname").extend({
-  siteId: z.string().trim().min(1).max(100).optional(),
+  siteId: zId("Site id").optional(),
   kind: z.enum(SITE_KINDS).optional(),
   status: z.enum(NODE_STATUSES).optional(),
   gpuModel: z.string().trim().min(1).max(40).optional(),

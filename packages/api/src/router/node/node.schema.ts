@@ -1,13 +1,14 @@
 import { z } from "zod";
+import { zId } from "../../lib/input.ts";
 import { MAX_PAGE_SIZE } from "../../lib/pagination.ts";
 import { ZGpuModel } from "../site/site.schema.ts";
 
-export const ZNodeId = z.object({ id: z.string().min(1, "Node id is required") });
+export const ZNodeId = z.object({ id: zId("Node id") });
 
 /** Cordon, drain and uncordon act on a selection: one node or a page of them. */
 export const ZNodeSelection = z.object({
   ids: z
-    .array(z.string().min(1))
+    .array(zId("Node id"))
     .min(1, "Select at least one node")
     .max(MAX_PAGE_SIZE, `Select at most ${MAX_PAGE_SIZE} nodes at a time`)
     .refine((ids) => new Set(ids).size === ids.length, "Each node once"),
@@ -16,7 +17,7 @@ export type TNodeSelection = z.infer<typeof ZNodeSelection>;
 
 /** One schema for the node form and node.create. */
 export const ZNodeInput = z.object({
-  siteId: z.string().trim().min(1, "Choose a site"),
+  siteId: zId("Site", "Choose a site"),
   hostname: z
     .string()
     .trim()
@@ -37,7 +38,7 @@ export const ZNodeInput = z.object({
     .string()
     .trim()
     .regex(/^[A-Za-z0-9][A-Za-z0-9._-]{0,79}$/, "A fabric name like dc-ashburn-h100-fabric-a"),
-  interconnect: z.string().trim().min(2, "At least 2 characters").max(40),
-  driverVersion: z.string().trim().max(40).optional(),
+  interconnect: z.string().trim().min(2, "At least 2 characters").max(40, "At most 40 characters"),
+  driverVersion: z.string().trim().max(40, "At most 40 characters").optional(),
 });
 export type TNodeInput = z.infer<typeof ZNodeInput>;

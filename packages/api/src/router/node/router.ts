@@ -12,7 +12,9 @@ import { ZNodeId, ZNodeInput, ZNodeSelection } from "./node.schema.ts";
 export const nodeRouter = createTRPCRouter({
   list: protectedProcedure.input(ZListNodesInput).query(({ ctx, input }) => listNodes(ctx.prisma, input)),
   options: protectedProcedure.query(({ ctx }) => listNodeOptions(ctx.prisma)),
-  byId: protectedProcedure.input(ZNodeId).query(({ ctx, input }) => getNodeOrThrow(ctx.prisma, input.id)),
+  byId: protectedProcedure
+    .input(ZNodeId)
+    .query(({ ctx, input }) => getNodeOrThrow(ctx.prisma, ctx.user, input.id)),
   create: estateEditorProcedure.input(ZNodeInput).mutation(({ ctx, input }) => createNode(ctx, input)),
   cordon: estateEditorProcedure
     .input(ZNodeSelection)

@@ -13,7 +13,9 @@ import { ZSiteId, ZSiteInput, ZUpdateSiteInput } from "./site.schema.ts";
 export const siteRouter = createTRPCRouter({
   list: protectedProcedure.input(ZListSitesInput).query(({ ctx, input }) => listSites(ctx.prisma, input)),
   locations: protectedProcedure.query(({ ctx }) => listSiteLocations(ctx.prisma)),
-  byId: protectedProcedure.input(ZSiteId).query(({ ctx, input }) => getSiteOrThrow(ctx.prisma, input.id)),
+  byId: protectedProcedure
+    .input(ZSiteId)
+    .query(({ ctx, input }) => getSiteOrThrow(ctx.prisma, ctx.user, input.id)),
   create: estateEditorProcedure.input(ZSiteInput).mutation(({ ctx, input }) => createSite(ctx, input)),
   update: estateEditorProcedure
     .input(ZUpdateSiteInput)

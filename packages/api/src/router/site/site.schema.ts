@@ -1,12 +1,13 @@
 import { GPU_MODEL_NAMES, type TGpuModel } from "@switchyard/db/gpu-models";
 import { z } from "zod";
+import { zId } from "../../lib/input.ts";
 import { SITE_KINDS } from "./list-sites.schema.ts";
 
 export const ZGpuModel = z.enum(GPU_MODEL_NAMES as [TGpuModel, ...TGpuModel[]], {
   error: `Unknown GPU model; use one of ${GPU_MODEL_NAMES.join(", ")}`,
 });
 
-export const ZSiteId = z.object({ id: z.string().min(1, "Site id is required") });
+export const ZSiteId = z.object({ id: zId("Site id") });
 
 /** One schema for the site form and the create/update procedures. */
 export const ZSiteInput = z.object({
@@ -14,7 +15,7 @@ export const ZSiteInput = z.object({
     .string()
     .trim()
     .regex(/^[a-z0-9][a-z0-9-]{1,58}[a-z0-9]$/, "3-60 lowercase letters, digits and dashes"),
-  name: z.string().trim().min(2, "At least 2 characters").max(120),
+  name: z.string().trim().min(2, "At least 2 characters").max(120, "At most 120 characters"),
   kind: z.enum(SITE_KINDS, { error: "Choose on-prem, cloud or edge" }),
   provider: z.string().trim().toLowerCase().min(2, "At least 2 characters").max(40),
   region: z.string().trim().min(2, "At least 2 characters").max(60),
@@ -60,6 +61,7 @@ export const ZSiteInput = z.object({
         userRegion: z
           .string()
           .trim()
+          .max(60, "At most 60 characters")
           .regex(/^[a-z]+(-[a-z0-9]+)*$/, "A region like eu-west"),
         latencyMs: z.number().int().min(0).max(1_000),
       }),

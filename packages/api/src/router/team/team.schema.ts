@@ -1,10 +1,11 @@
 import { GPU_MODEL_NAMES } from "@switchyard/db/gpu-models";
 import { z } from "zod";
+import { zId } from "../../lib/input.ts";
 
 export const ANY_GPU_MODEL = "*";
 export const QUOTA_GPU_MODELS = [ANY_GPU_MODEL, ...GPU_MODEL_NAMES] as const;
 
-export const ZTeamId = z.object({ id: z.string().min(1, "Team id is required") });
+export const ZTeamId = z.object({ id: zId("Team id") });
 
 export const ZQuota = z
   .object({
@@ -30,7 +31,7 @@ export type TQuota = z.infer<typeof ZQuota>;
 
 /** One schema for the quota form and team.updateQuotas: the team's whole quota table. */
 export const ZTeamQuotasInput = z.object({
-  teamId: z.string().min(1, "Team id is required"),
+  teamId: zId("Team id"),
   quotas: z
     .array(ZQuota)
     .max(QUOTA_GPU_MODELS.length)

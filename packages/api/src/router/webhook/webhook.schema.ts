@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { zId } from "../../lib/input.ts";
 import { ZPageInput } from "../../lib/pagination.ts";
 import { WEBHOOK_EVENTS } from "../../webhooks/outbox.ts";
 
@@ -11,8 +12,8 @@ export const WEBHOOK_EVENT_DESCRIPTIONS: Record<(typeof WEBHOOK_EVENTS)[number],
 
 export const DELIVERY_STATUSES = ["PENDING", "SUCCEEDED", "FAILED"] as const;
 
-export const ZWebhookId = z.object({ id: z.string().min(1, "Webhook id is required") });
-export const ZWebhookDeliveryId = z.object({ id: z.string().min(1, "Delivery id is required") });
+export const ZWebhookId = z.object({ id: zId("Webhook id") });
+export const ZWebhookDeliveryId = z.object({ id: zId("Delivery id") });
 
 const ZWebhookUrl = z
   .string()
@@ -50,7 +51,7 @@ export const WEBHOOK_DELIVERY_SORT_KEYS = ["createdAt"] as const;
 
 export const ZListWebhookDeliveriesInput = ZPageInput(WEBHOOK_DELIVERY_SORT_KEYS, "createdAt").extend({
   direction: z.enum(["asc", "desc"]).default("desc"),
-  webhookId: z.string().trim().min(1).max(100).optional(),
+  webhookId: zId("Webhook id").optional(),
   status: z.enum(DELIVERY_STATUSES).optional(),
   event: z.string().trim().max(60).optional(),
 });

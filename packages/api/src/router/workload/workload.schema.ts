@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { zDate, zId } from "../../lib/input.ts";
 import { ZPageInput } from "../../lib/pagination.ts";
 import { SITE_KINDS } from "../site/list-sites.schema.ts";
 
@@ -20,9 +21,9 @@ export const POLICY_PROFILES = ["balanced", "cost-first", "latency-first", "gree
 /** Everything a workload asks for; shared by the submit form, its live preview and the procedure. */
 export const ZWorkloadSpec = z
   .object({
-    name: z.string().trim().min(2, "At least 2 characters").max(80),
+    name: z.string().trim().min(2, "At least 2 characters").max(80, "At most 80 characters"),
     kind: z.enum(WORKLOAD_KINDS, { error: "Choose a workload kind" }),
-    teamId: z.string().min(1, "Choose a team"),
+    teamId: zId("Team", "Choose a team"),
     gpu: z.union([
       z.object({
         count: z.number().int("Whole GPUs").min(1, "At least 1 GPU").max(64, "At most 64 GPUs on one node"),
@@ -32,26 +33,32 @@ export const ZWorkloadSpec = z
         gpusPerNode: z.number().int().min(1, "At least 1 GPU per node").max(16),
       }),
     ]),
-    gpuModels: z.array(z.string().min(1)).max(20).default([]),
+    gpuModels: z
+      .array(z.string().trim().min(1, "Name a GPU model").max(40, "At most 40 characters"))
+      .max(20)
+      .default([]),
     minGpuMemoryGib: z.number().int().positive().max(1_000).optional(),
     estimatedHours: z
       .number({ error: "Enter the estimated hours" })
       .positive("Must be more than 0 hours")
       .max(10_000),
-    datasetIds: z.array(z.string().min(1)).max(50).default([]),
+    datasetIds: z.array(zId("Dataset id")).max(50).default([]),
     latency: z
       .object({
-        userRegion: z.string().min(1, "Choose a user region"),
+        userRegion: z.string().trim().min(1, "Choose a user region").max(60, "At most 60 characters"),
         maxMs: z.number().int().min(1).max(1_000),
       })
       .optional(),
-    requiredCertifications: z.array(z.string().trim().min(1)).max(20).default([]),
+    requiredCertifications: z
+      .array(z.string().trim().min(1, "Name a certification").max(20, "At most 20 characters"))
+      .max(20)
+      .default([]),
     allowedKinds: z.array(z.enum(SITE_KINDS)).max(3).default([]),
     budgetUsd: z.number().positive("A budget must be positive").max(100_000_000).optional(),
     priority: z.number().int().min(0).max(100).default(50),
     preemptible: z.boolean().default(false),
-    deadline: z.coerce.date().optional(),
-    dependsOn: z.array(z.string().min(1)).max(10).default([]),
+    deadline: zDate("The deadline").optional(),
+    dependsOn: z.array(zId("Workload id")).max(10).default([]),
     policyProfile: z.enum(POLICY_PROFILES).optional(),
     /** What to run where the site has a scheduler (the body of the Slurm batch script). */
     command: z
@@ -74,22 +81,22 @@ export const ZSubmitWorkloadInput = z.object({
   asDraft: z.boolean().default(false),
 });
 
-export const ZWorkloadId = z.object({ id: z.string().min(1, "Workload id is required") });
+export const ZWorkloadId = z.object({ id: zId("Workload id") });
 
 export const ZScheduleInput = z.object({
-  id: z.string().min(1),
-  decisionId: z.string().min(1),
+  id: zId("Workload id"),
+  decisionId: zId("Decision id"),
   /** Run somewhere other than the recommendation: needs a reason. */
   override: z
     .object({
-      siteId: z.string().min(1),
+      siteId: zId("Site"),
       reason: z.string().trim().min(10, "Explain the override in at least 10 characters").max(500),
     })
     .optional(),
 });
 
 export const ZTransitionInput = z.object({
-  id: z.string().min(1),
+  id: zId("Workload id"),
   to: z.enum(["RUNNING", "SUCCEEDED", "FAILED", "CANCELLED"]),
   reason: z.string().trim().max(500).optional(),
 });
@@ -99,13 +106,13 @@ export const ZListWorkloadsInput = ZPageInput(WORKLOAD_SORT_KEYS, "createdAt").e
   direction: z.enum(["asc", "desc"]).default("desc"),
   state: z.enum(WORKLOAD_STATES).optional(),
   kind: z.enum(WORKLOAD_KINDS).optional(),
-  teamId: z.string().optional(),
-  siteId: z.string().optional(),
+  teamId: zId("Team id").optional(),
+  siteId: zId("Site id").optional(),
 });
 export type TListWorkloadsInput = z.infer<typeof ZListWorkloadsInput>;
 
 export const ZFinishTransferInput = z.object({
-  id: z.string().min(1, "Transfer id is required"),
+  id: zId("Transfer id"),
   outcome: z.enum(["COMPLETED", "FAILED"]),
   note: z.string().trim().max(500).optional(),
 });

@@ -99,13 +99,23 @@ export function AuditLog() {
                 events verified
               </span>
             ) : (
-              <span
-                className="inline-flex items-center gap-1 text-sm text-status-bad"
-                data-testid="audit-verify-result"
-              >
-                <ShieldX className="size-4" aria-hidden /> Broken at event #{verify.data.firstBroken.seq}:{" "}
-                {verify.data.firstBroken.reason}
-              </span>
+              <details className="text-sm text-status-bad" data-testid="audit-verify-result">
+                <summary className="inline-flex cursor-pointer items-center gap-1">
+                  <ShieldX className="size-4" aria-hidden /> {formatInt(verify.data.brokenCount)} broken{" "}
+                  {verify.data.brokenCount === 1 ? "event" : "events"} of {formatInt(verify.data.checked)},
+                  first #{verify.data.broken[0]?.seq}: {verify.data.broken[0]?.reason}
+                </summary>
+                <ul className="mt-1 max-h-48 overflow-y-auto text-xs" data-testid="audit-broken-events">
+                  {verify.data.broken.map((b) => (
+                    <li key={b.seq}>
+                      #{b.seq}: {b.reason}
+                    </li>
+                  ))}
+                  {verify.data.brokenCount > verify.data.broken.length ? (
+                    <li>… and {formatInt(verify.data.brokenCount - verify.data.broken.length)} more</li>
+                  ) : null}
+                </ul>
+              </details>
             )
           ) : null}
           <button

@@ -101,14 +101,20 @@ export function NodeDetail({ id, canEdit }: { id: string; canEdit: boolean }) {
         <section aria-labelledby="node-allocations" className="flex flex-col gap-3">
           {node.status === "DRAINING" ? (
             <MustMove
-              workloads={active.map((a) => ({
-                id: a.workload.id,
-                name: a.workload.name,
-                state: a.workload.state,
-                team: a.team,
-                gpus: a.gpus,
-                nodes: [node.hostname],
-              }))}
+              workloads={active.flatMap((a) =>
+                a.workload
+                  ? [
+                      {
+                        id: a.workload.id,
+                        name: a.workload.name,
+                        state: a.workload.state,
+                        team: a.team,
+                        gpus: a.gpus,
+                        nodes: [node.hostname],
+                      },
+                    ]
+                  : [],
+              )}
             />
           ) : null}
           <div className="rounded-lg border border-border bg-surface">
@@ -137,10 +143,20 @@ export function NodeDetail({ id, canEdit }: { id: string; canEdit: boolean }) {
                 <tbody>
                   {node.allocations.map((a) => (
                     <tr key={a.id} className="border-t border-border">
-                      <td className="px-3 py-1.5 font-medium">{a.workload.name}</td>
+                      <td className="px-3 py-1.5 font-medium">
+                        {a.workload ? (
+                          a.workload.name
+                        ) : (
+                          <span className="text-muted">Another team's workload</span>
+                        )}
+                      </td>
                       <td className="px-3 py-1.5">{a.team}</td>
                       <td className="px-3 py-1.5">
-                        <StatusBadge status={a.workload.state} />
+                        {a.workload ? (
+                          <StatusBadge status={a.workload.state} />
+                        ) : (
+                          <span className="text-muted">—</span>
+                        )}
                       </td>
                       <td className="px-3 py-1.5 text-right tabular-nums">{formatInt(a.gpus)}</td>
                       <td className="px-3 py-1.5 text-xs">

@@ -266,7 +266,11 @@ export default async function SitePage({ params }: { params: Promise<{ id: strin
               </li>
             ))}
           </ul>
-          {site.activeWorkloads.length === 0 ? (
+          {site.otherTeamsWorkloads.count > 0 ? (
+            <p className="pt-1.5 text-sm text-muted" data-testid="other-teams-workloads">
+              and {site.otherTeamsWorkloads.count} of other teams ({site.otherTeamsWorkloads.gpus} GPUs)
+            </p>
+          ) : site.activeWorkloads.length === 0 ? (
             <p className="text-sm text-muted">Nothing scheduled or running.</p>
           ) : null}
         </section>
