@@ -1,6 +1,7 @@
 import type { Prisma } from "@switchyard/db";
 import { seedDemo } from "@switchyard/db/seed";
-import { createTestDb, type TTestDb, testDbKinds } from "@switchyard/db/testing";
+import { createTestDb, type TTestDb } from "@switchyard/db/testing";
+import { describeEachDb } from "@switchyard/db/testing/suites";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { TSessionUser } from "../src/auth/session.ts";
 import { sweepApprovals } from "../src/governance/approvals.ts";
@@ -46,7 +47,7 @@ const SMALL: Partial<TSpecInput> = {
   gpu: { count: 1 },
 };
 
-describe.each(await testDbKinds())("approvals [%s]", (kind) => {
+describeEachDb("approvals", (kind) => {
   let t: TTestDb;
   const as = (u: TSessionUser) => createCaller(createInnerContext({ prisma: t.db.prisma, user: u }));
   const loop = () => ({ prisma: t.db.prisma, user: systemActor("test"), requestId: "test" });

@@ -1,9 +1,10 @@
 import { hashPassword } from "@switchyard/db";
-import { createTestDb, type TTestDb, testDbKinds } from "@switchyard/db/testing";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { createTestDb, type TTestDb } from "@switchyard/db/testing";
+import { describeEachDb } from "@switchyard/db/testing/suites";
+import { afterAll, beforeAll, expect, it } from "vitest";
 import { SIGN_IN_LIMITS, signInWithPassword } from "../src/auth/sign-in.ts";
 
-describe.each(await testDbKinds())("password sign-in [%s]", (kind) => {
+describeEachDb("password sign-in", (kind) => {
   let t: TTestDb;
   beforeAll(async () => {
     t = await createTestDb(kind);

@@ -1,5 +1,6 @@
 import { seedDemo } from "@switchyard/db/seed";
-import { createTestDb, type TTestDb, testDbKinds } from "@switchyard/db/testing";
+import { createTestDb, type TTestDb } from "@switchyard/db/testing";
+import { describeEachDb } from "@switchyard/db/testing/suites";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { ROLES, type TRole, type TSessionUser } from "../src/auth/session.ts";
 import { appRouter } from "../src/root.ts";
@@ -123,7 +124,7 @@ describe("authorisation matrix", () => {
   });
 });
 
-describe.each(await testDbKinds())("authorisation matrix [%s]", (kind) => {
+describeEachDb("authorisation matrix", (kind) => {
   let t: TTestDb;
   beforeAll(async () => {
     t = await createTestDb(kind);
