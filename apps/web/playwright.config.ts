@@ -1,23 +1,32 @@
+import { readdirSync } from "node:fs";
+import { join } from "node:path";
 import { defineConfig, devices } from "@playwright/test";
-
-const PORT = Number(process.env.E2E_PORT ?? 3199);
 
 // Debian's Chromium (`npx playwright install` cannot download browsers on these machines).
 const CHROMIUM = process.env.CHROMIUM_PATH ?? "/usr/bin/chromium";
 
+// One project per spec file: projects never share a worker, and each worker starts its own
+// server on its own copy of the demo database (e2e/fixtures.ts), so spec files are isolated.
+// E2E_ORDER=reverse runs the files in the opposite order (the suite must not care).
+const specs = readdirSync(join(import.meta.dirname, "e2e"))
+  .filter((f) => f.endsWith(".spec.ts"))
+  .sort();
+if (process.env.E2E_ORDER === "reverse") specs.reverse();
+
 export default defineConfig({
   testDir: "./e2e",
+  globalSetup: "./e2e/global-setup.ts",
   fullyParallel: false,
   workers: 1,
   forbidOnly: Boolean(process.env.CI),
-  retries: process.env.CI ? 1 : 0,
+  // A test that passes only on a retry is a failure to report, not a pass.
+  retries: 0,
   timeout: 60_000,
   expect: { timeout: 15_000 },
   reporter: [["list"]],
   outputDir: "test-results",
   use: {
     ...devices["Desktop Chrome"],
-    baseURL: `http://localhost:${PORT}`,
     trace: "retain-on-failure",
     screenshot: "only-on-failure",
     launchOptions: {
@@ -34,13 +43,5 @@ export default defineConfig({
       ],
     },
   },
-  webServer: {
-    command: "node ../../scripts/e2e-server.mjs",
-    url: `http://localhost:${PORT}/api/health`,
-    env: { PORT: String(PORT) },
-    timeout: 180_000,
-    reuseExistingServer: false,
-    stdout: "ignore",
-    stderr: "pipe",
-  },
+  projects: specs.map((file) => ({ name: file.replace(/\.spec\.ts$/, ""), testMatch: file })),
 });

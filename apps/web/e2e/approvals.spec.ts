@@ -1,4 +1,4 @@
-import { expect, test } from "@playwright/test";
+import { expect, test } from "./fixtures";
 import { signInAs } from "./helpers";
 
 // The demo activity leaves claims-anomaly-scan waiting for the steward (see packages/api/src/demo).

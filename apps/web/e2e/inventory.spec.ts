@@ -1,4 +1,4 @@
-import { expect, test } from "@playwright/test";
+import { expect, test } from "./fixtures";
 import { signInAs } from "./helpers";
 
 // Each run starts on a freshly seeded database; a nonce keeps created names unique anyway.

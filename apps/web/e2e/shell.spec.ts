@@ -1,4 +1,4 @@
-import { expect, test } from "@playwright/test";
+import { expect, test } from "./fixtures";
 import { signIn, signInAs } from "./helpers";
 
 test("an anonymous visitor is sent to the sign-in page", async ({ page }) => {

@@ -1,4 +1,4 @@
-import { expect, test } from "@playwright/test";
+import { expect, test } from "./fixtures";
 import { signInAs } from "./helpers";
 
 test("an engineer submits a job on regulated data, the steward approves it in the inbox, and it is scheduled and tracked to success", async ({

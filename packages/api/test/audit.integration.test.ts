@@ -1,7 +1,8 @@
 import { appendAuditEvent } from "@switchyard/db";
 import { seedDemo } from "@switchyard/db/seed";
-import { createTestDb, type TTestDb, testDbKinds } from "@switchyard/db/testing";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { createTestDb, type TTestDb } from "@switchyard/db/testing";
+import { describeEachDb } from "@switchyard/db/testing/suites";
+import { afterAll, beforeAll, expect, it } from "vitest";
 import type { TSessionUser } from "../src/auth/session.ts";
 import { appRouter } from "../src/root.ts";
 import { createCallerFactory, createInnerContext } from "../src/trpc.ts";
@@ -22,7 +23,7 @@ const VIEWER: TSessionUser = {
   role: "VIEWER",
 };
 
-describe.each(await testDbKinds())("audit log [%s]", (kind) => {
+describeEachDb("audit log", (kind) => {
   let t: TTestDb;
   const as = (u: TSessionUser) => createCaller(createInnerContext({ prisma: t.db.prisma, user: u }));
 

@@ -1,6 +1,7 @@
 import { hashPassword } from "@switchyard/db";
-import { createTestDb, type TTestDb, testDbKinds } from "@switchyard/db/testing";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { createTestDb, type TTestDb } from "@switchyard/db/testing";
+import { describeEachDb } from "@switchyard/db/testing/suites";
+import { afterAll, beforeAll, expect, it } from "vitest";
 import { SIGN_IN_LIMITS, signInWithPassword } from "../src/auth/sign-in.ts";
 import { accountDelayMs, claimAddressAttempt } from "../src/auth/throttle.ts";
 
@@ -15,7 +16,7 @@ describe("account back-off", () => {
   });
 });
 
-describe.each(await testDbKinds())("password sign-in [%s]", (kind) => {
+describeEachDb("password sign-in", (kind) => {
   let t: TTestDb;
   const start = new Date("2026-11-28T12:00:00Z");
   const at = (ms: number) => new Date(start.getTime() + ms);

@@ -1,7 +1,8 @@
 import { seedDemo } from "@switchyard/db/seed";
-import { createTestDb, type TTestDb, testDbKinds } from "@switchyard/db/testing";
+import { createTestDb, type TTestDb } from "@switchyard/db/testing";
+import { describeEachDb } from "@switchyard/db/testing/suites";
 import type { inferProcedureInput } from "@trpc/server";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, expect, it } from "vitest";
 import type { TSessionUser } from "../src/auth/session.ts";
 import { exportCsv } from "../src/exports.ts";
 import { type AppRouter, appRouter } from "../src/root.ts";
@@ -10,7 +11,7 @@ import { auditCount, errorOf, USERS } from "./helpers.ts";
 
 const createCaller = createCallerFactory(appRouter);
 
-describe.each(await testDbKinds())("dataset procedures [%s]", (kind) => {
+describeEachDb("dataset procedures", (kind) => {
   let t: TTestDb;
   const as = (user: TSessionUser | null) => createCaller(createInnerContext({ prisma: t.db.prisma, user }));
   const replicaSites = async (datasetId: string) =>

@@ -1,7 +1,8 @@
 import { verifyAuditChain } from "@switchyard/db";
 import { seedDemo } from "@switchyard/db/seed";
-import { createTestDb, type TTestDb, testDbKinds } from "@switchyard/db/testing";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { createTestDb, type TTestDb } from "@switchyard/db/testing";
+import { describeEachDb } from "@switchyard/db/testing/suites";
+import { afterAll, beforeAll, expect, it } from "vitest";
 import { seedDemoActivity } from "../src/demo/activity.ts";
 import { appRouter } from "../src/root.ts";
 import { createCallerFactory, createInnerContext } from "../src/trpc.ts";
@@ -9,7 +10,7 @@ import { USERS } from "./helpers.ts";
 
 const createCaller = createCallerFactory(appRouter);
 
-describe.each(await testDbKinds())("demo governance activity [%s]", (kind) => {
+describeEachDb("demo governance activity", (kind) => {
   let t: TTestDb;
   const as = (user: (typeof USERS)[keyof typeof USERS]) =>
     createCaller(createInnerContext({ prisma: t.db.prisma, user }));

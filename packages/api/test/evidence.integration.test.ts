@@ -1,7 +1,8 @@
 import { seedDemo } from "@switchyard/db/seed";
-import { createTestDb, type TTestDb, testDbKinds } from "@switchyard/db/testing";
+import { createTestDb, type TTestDb } from "@switchyard/db/testing";
+import { describeEachDb } from "@switchyard/db/testing/suites";
 import { parse } from "csv-parse/sync";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, expect, it } from "vitest";
 import type { TSessionUser } from "../src/auth/session.ts";
 import { evidenceToCsv } from "../src/governance/evidence-csv.ts";
 import { appRouter } from "../src/root.ts";
@@ -38,7 +39,7 @@ function csvRows(csv: string): Record<string, string>[] {
   return rows.map((row) => Object.fromEntries(CSV_HEADER.map((name, i) => [name, row[i] ?? ""])));
 }
 
-describe.each(await testDbKinds())("workload evidence [%s]", (kind) => {
+describeEachDb("workload evidence", (kind) => {
   let t: TTestDb;
   const as = (u: TSessionUser) => createCaller(createInnerContext({ prisma: t.db.prisma, user: u }));
   /** A workload run start to finish through the real procedures, with a dataset copy and an approval. */

@@ -1,8 +1,9 @@
 import { createDb } from "@switchyard/db";
 import { seedDemo } from "@switchyard/db/seed";
-import { createTestDb, type TTestDb, testDbKinds } from "@switchyard/db/testing";
+import { createTestDb, type TTestDb } from "@switchyard/db/testing";
+import { describeEachDb, describeOnPostgres } from "@switchyard/db/testing/suites";
 import { indexSnapshot } from "@switchyard/placement";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, expect, it } from "vitest";
 import type { TSessionUser } from "../src/auth/session.ts";
 import { runReconcileTick } from "../src/loops/reconcile.ts";
 import { appRouter } from "../src/root.ts";
@@ -34,7 +35,7 @@ const BASE: TSpecInput = {
   dependsOn: [],
 };
 
-describe.each(await testDbKinds())("workload lifecycle: data, pipelines, limits, the loop [%s]", (kind) => {
+describeEachDb("workload lifecycle: data, pipelines, limits, the loop", (kind) => {
   let t: TTestDb;
   const api = () => createCaller(createInnerContext({ prisma: t.db.prisma, user: PLATFORM }));
   const byId = (id: string) => api().workload.byId({ id });
@@ -188,7 +189,7 @@ describe.each(await testDbKinds())("workload lifecycle: data, pipelines, limits,
   });
 });
 
-describe.runIf((await testDbKinds()).includes("postgres"))("the loop in several processes [postgres]", () => {
+describeOnPostgres("the loop in several processes", () => {
   let t: TTestDb;
   beforeAll(async () => {
     t = await createTestDb("postgres");

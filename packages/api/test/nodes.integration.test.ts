@@ -1,7 +1,8 @@
 import { seedDemo } from "@switchyard/db/seed";
-import { createTestDb, type TTestDb, testDbKinds } from "@switchyard/db/testing";
+import { createTestDb, type TTestDb } from "@switchyard/db/testing";
+import { describeEachDb } from "@switchyard/db/testing/suites";
 import type { inferProcedureInput } from "@trpc/server";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, expect, it } from "vitest";
 import type { TSessionUser } from "../src/auth/session.ts";
 import { exportCsv } from "../src/exports.ts";
 import { type AppRouter, appRouter } from "../src/root.ts";
@@ -22,7 +23,7 @@ const newNode = (over: Partial<TNodeInput> = {}): TNodeInput => ({
   ...over,
 });
 
-describe.each(await testDbKinds())("node procedures [%s]", (kind) => {
+describeEachDb("node procedures", (kind) => {
   let t: TTestDb;
   const as = (user: TSessionUser | null) => createCaller(createInnerContext({ prisma: t.db.prisma, user }));
   const statusOf = async (id: string) =>

@@ -1,6 +1,7 @@
 import { seedDemo } from "@switchyard/db/seed";
-import { createTestDb, type TTestDb, testDbKinds } from "@switchyard/db/testing";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { createTestDb, type TTestDb } from "@switchyard/db/testing";
+import { describeEachDb } from "@switchyard/db/testing/suites";
+import { afterAll, beforeAll, expect, it } from "vitest";
 import type { TSessionUser } from "../src/auth/session.ts";
 import { enabledPolicies } from "../src/governance/current-policies.ts";
 import { appRouter } from "../src/root.ts";
@@ -40,7 +41,7 @@ const NEW_RULE = {
   expiresAfterHours: 48,
 };
 
-describe.each(await testDbKinds())("policy rules [%s]", (kind) => {
+describeEachDb("policy rules", (kind) => {
   let t: TTestDb;
   const as = (u: TSessionUser) => createCaller(createInnerContext({ prisma: t.db.prisma, user: u }));
 

@@ -1,8 +1,9 @@
 import { readMigrationFiles } from "@switchyard/db/migrate";
 import { seedDemo } from "@switchyard/db/seed";
-import { createTestDb, type TTestDb, testDbKinds } from "@switchyard/db/testing";
+import { createTestDb, type TTestDb } from "@switchyard/db/testing";
+import { describeEachDb } from "@switchyard/db/testing/suites";
 import type { inferProcedureInput } from "@trpc/server";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, expect, it } from "vitest";
 import type { TSessionUser } from "../src/auth/session.ts";
 import { type AppRouter, appRouter } from "../src/root.ts";
 import { checkHealth } from "../src/services/health.ts";
@@ -16,7 +17,7 @@ const VIEWER: TSessionUser = {
   role: "VIEWER",
 };
 
-describe.each(await testDbKinds())("tRPC procedures [%s]", (kind) => {
+describeEachDb("tRPC procedures", (kind) => {
   let t: TTestDb;
   const as = (user: TSessionUser | null) => createCaller(createInnerContext({ prisma: t.db.prisma, user }));
 

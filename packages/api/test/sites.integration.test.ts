@@ -1,8 +1,9 @@
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { seedDemo } from "@switchyard/db/seed";
-import { createTestDb, type TTestDb, testDbKinds } from "@switchyard/db/testing";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { createTestDb, type TTestDb } from "@switchyard/db/testing";
+import { describeEachDb } from "@switchyard/db/testing/suites";
+import { afterAll, beforeAll, expect, it } from "vitest";
 import type { TSessionUser } from "../src/auth/session.ts";
 import { exportCsv } from "../src/exports.ts";
 import { appRouter } from "../src/root.ts";
@@ -41,7 +42,7 @@ const PARIS: TSiteInput = {
   latencies: [{ userRegion: "eu-west", latencyMs: 6 }],
 };
 
-describe.each(await testDbKinds())("sites and the price catalog [%s]", (kind) => {
+describeEachDb("sites and the price catalog", (kind) => {
   let t: TTestDb;
   const as = (u: TSessionUser | null) => createCaller(createInnerContext({ prisma: t.db.prisma, user: u }));
   const auditOf = (objectId: string) =>

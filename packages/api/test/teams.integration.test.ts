@@ -1,7 +1,8 @@
 import { seedDemo } from "@switchyard/db/seed";
-import { createTestDb, type TTestDb, testDbKinds } from "@switchyard/db/testing";
+import { createTestDb, type TTestDb } from "@switchyard/db/testing";
+import { describeEachDb } from "@switchyard/db/testing/suites";
 import type { inferProcedureInput } from "@trpc/server";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, expect, it } from "vitest";
 import type { TSessionUser } from "../src/auth/session.ts";
 import { exportCsv } from "../src/exports.ts";
 import { type AppRouter, appRouter } from "../src/root.ts";
@@ -11,7 +12,7 @@ import { auditCount, errorOf, USERS } from "./helpers.ts";
 const createCaller = createCallerFactory(appRouter);
 type TQuotasInput = inferProcedureInput<AppRouter["team"]["updateQuotas"]>;
 
-describe.each(await testDbKinds())("team procedures [%s]", (kind) => {
+describeEachDb("team procedures", (kind) => {
   let t: TTestDb;
   const as = (user: TSessionUser | null) => createCaller(createInnerContext({ prisma: t.db.prisma, user }));
   /** GPUs a team holds now per model, summed the long way round for comparison. */

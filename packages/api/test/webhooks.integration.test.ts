@@ -1,6 +1,7 @@
 import { seedDemo } from "@switchyard/db/seed";
-import { createTestDb, type TTestDb, testDbKinds } from "@switchyard/db/testing";
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { createTestDb, type TTestDb } from "@switchyard/db/testing";
+import { describeEachDb } from "@switchyard/db/testing/suites";
+import { afterAll, beforeAll, beforeEach, expect, it } from "vitest";
 import type { TSessionUser } from "../src/auth/session.ts";
 import { auditedTransaction } from "../src/lib/audited.ts";
 import { runWebhookDeliveryTick } from "../src/loops/index.ts";
@@ -23,7 +24,7 @@ process.env.SWITCHYARD_WEBHOOK_ALLOWED_NETWORKS = "127.0.0.0/8";
 
 type TReceiver = Awaited<ReturnType<typeof startReceiver>>;
 
-describe.each(await testDbKinds())("webhooks [%s]", (kind) => {
+describeEachDb("webhooks", (kind) => {
   let t: TTestDb;
   let receiver: TReceiver;
   const as = (u: TSessionUser) => createCaller(createInnerContext({ prisma: t.db.prisma, user: u }));

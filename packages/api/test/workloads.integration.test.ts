@@ -1,6 +1,7 @@
 import { seedDemo } from "@switchyard/db/seed";
-import { createTestDb, type TTestDb, testDbKinds } from "@switchyard/db/testing";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { createTestDb, type TTestDb } from "@switchyard/db/testing";
+import { describeEachDb, describeOnPostgres } from "@switchyard/db/testing/suites";
+import { afterAll, beforeAll, expect, it } from "vitest";
 import type { TSessionUser } from "../src/auth/session.ts";
 import { appRouter } from "../src/root.ts";
 import type { TWorkloadSpec } from "../src/router/workload/workload.schema.ts";
@@ -49,7 +50,7 @@ const CLAIMS_TRAINING: TSpecInput = {
 };
 type TSpecInput = Omit<TWorkloadSpec, "deadline"> & { deadline?: Date };
 
-describe.each(await testDbKinds())("workloads [%s]", (kind) => {
+describeEachDb("workloads", (kind) => {
   let t: TTestDb;
   const as = (u: TSessionUser) => createCaller(createInnerContext({ prisma: t.db.prisma, user: u }));
 
@@ -196,7 +197,7 @@ describe.each(await testDbKinds())("workloads [%s]", (kind) => {
   });
 });
 
-describe.runIf((await testDbKinds()).includes("postgres"))("scheduling under contention [postgres]", () => {
+describeOnPostgres("scheduling under contention", () => {
   let t: TTestDb;
   beforeAll(async () => {
     t = await createTestDb("postgres");

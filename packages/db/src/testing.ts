@@ -1,6 +1,10 @@
 /**
  * Real databases for integration tests: a fresh PGlite directory, or a fresh database on
  * the PostgreSQL server at TEST_DATABASE_URL / DATABASE_URL / 127.0.0.1:5432, dropped after.
+ *
+ * PostgreSQL is required: a run whose server does not answer fails, unless PostgreSQL was
+ * left out on purpose with SWITCHYARD_TEST_PG=off (or SWITCHYARD_TEST_DBS without
+ * "postgres"); then its half of every suite is reported as skipped, never silently absent.
  */
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -11,6 +15,9 @@ import { migrate } from "./migrate.ts";
 
 export type TTestDbKind = "pglite" | "postgres";
 
+/** Every kind an integration suite runs on, in the order suites list them. */
+export const TEST_DB_KINDS: readonly TTestDbKind[] = ["pglite", "postgres"];
+
 export function testAdminUrl(): string {
   return (
     process.env.TEST_DATABASE_URL ??
@@ -19,22 +26,18 @@ export function testAdminUrl(): string {
   );
 }
 
-let postgresProbe: Promise<boolean> | undefined;
+let postgresProbe: Promise<string | null> | undefined;
 
-/** Whether the PostgreSQL server answers; says so loudly once when it does not. */
-export function isPostgresAvailable(): Promise<boolean> {
+/** Null when the PostgreSQL server answers, else why it does not. */
+export function postgresProblem(): Promise<string | null> {
   postgresProbe ??= (async () => {
     const client = new pg.Client({ connectionString: testAdminUrl(), connectionTimeoutMillis: 3_000 });
     try {
       await client.connect();
       await client.query("SELECT 1");
-      return true;
+      return null;
     } catch (error) {
-      const bar = "!".repeat(78);
-      console.warn(
-        `\n${bar}\n!! PostgreSQL at ${testAdminUrl()} is not reachable (${(error as Error).message}).\n!! The PostgreSQL half of the integration tests is SKIPPED. Start PostgreSQL or set\n!! TEST_DATABASE_URL to run it.\n${bar}\n`,
-      );
-      return false;
+      return (error as Error).message || String(error);
     } finally {
       await client.end().catch(() => {});
     }
@@ -42,12 +45,41 @@ export function isPostgresAvailable(): Promise<boolean> {
   return postgresProbe;
 }
 
-/** The database kinds this run tests: SWITCHYARD_TEST_DBS (comma-separated), default both. */
+/** Whether the PostgreSQL server answers (for tools that may fall back to PGlite). */
+export async function isPostgresAvailable(): Promise<boolean> {
+  return (await postgresProblem()) === null;
+}
+
+/** The kinds left out on purpose: SWITCHYARD_TEST_PG=off, or SWITCHYARD_TEST_DBS (comma-separated). */
+export function optedOutDbKinds(env: NodeJS.ProcessEnv = process.env): TTestDbKind[] {
+  const wanted = (env.SWITCHYARD_TEST_DBS ?? TEST_DB_KINDS.join(",")).split(",").map((s) => s.trim());
+  return TEST_DB_KINDS.filter(
+    (kind) => !wanted.includes(kind) || (kind === "postgres" && env.SWITCHYARD_TEST_PG === "off"),
+  );
+}
+
+export class PostgresRequiredError extends Error {
+  constructor(problem: string) {
+    super(
+      `PostgreSQL at ${testAdminUrl()} is not reachable (${problem}). The integration tests need it: ` +
+        "start it (pg_ctlcluster <version> main start), point TEST_DATABASE_URL at one, or leave " +
+        "its half out on purpose with SWITCHYARD_TEST_PG=off (counted as skipped).",
+    );
+    this.name = "PostgresRequiredError";
+  }
+}
+
+/**
+ * The database kinds this run tests. Throws PostgresRequiredError when PostgreSQL is wanted
+ * and does not answer: its tests never disappear unnoticed.
+ */
 export async function testDbKinds(): Promise<TTestDbKind[]> {
-  const wanted = (process.env.SWITCHYARD_TEST_DBS ?? "pglite,postgres").split(",").map((s) => s.trim());
-  const kinds: TTestDbKind[] = [];
-  if (wanted.includes("pglite")) kinds.push("pglite");
-  if (wanted.includes("postgres") && (await isPostgresAvailable())) kinds.push("postgres");
+  const optedOut = optedOutDbKinds();
+  const kinds = TEST_DB_KINDS.filter((kind) => !optedOut.includes(kind));
+  if (kinds.includes("postgres")) {
+    const problem = await postgresProblem();
+    if (problem !== null) throw new PostgresRequiredError(problem);
+  }
   return kinds;
 }
 

@@ -2,10 +2,11 @@ import { createHash } from "node:crypto";
 import { cpSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { afterEach, describe, expect, it } from "vitest";
+import { afterEach, expect, it } from "vitest";
 import { createDb } from "../src/client.ts";
 import { findMigrationsDir, getMigrationStatus, migrate, readMigrationFiles } from "../src/migrate.ts";
-import { createTestDb, type TTestDb, testDbKinds } from "../src/testing.ts";
+import { createTestDb, type TTestDb } from "../src/testing.ts";
+import { describeEachDb, describeOnPostgres } from "../src/testing-suites.ts";
 
 type TRow = {
   id: string;
@@ -30,7 +31,7 @@ function addMigration(dir: string, name: string, sql: string) {
   writeFileSync(join(dir, name, "migration.sql"), sql);
 }
 
-describe.each(await testDbKinds())("migration runner [%s]", (kind) => {
+describeEachDb("migration runner", (kind) => {
   let t: TTestDb;
   afterEach(() => t?.cleanup());
 
@@ -98,25 +99,22 @@ describe.each(await testDbKinds())("migration runner [%s]", (kind) => {
   });
 });
 
-describe.runIf((await testDbKinds()).includes("postgres"))(
-  "migration runner under concurrency [postgres]",
-  () => {
-    let t: TTestDb;
-    afterEach(() => t?.cleanup());
+describeOnPostgres("migration runner under concurrency", () => {
+  let t: TTestDb;
+  afterEach(() => t?.cleanup());
 
-    it("lets only one of several processes apply a migration", async () => {
-      t = await createTestDb("postgres", { migrate: false });
-      const url = t.url ?? "";
-      const others = await Promise.all([1, 2, 3].map(() => createDb({ kind: "postgres", url })));
-      try {
-        const results = await Promise.all([t.db, ...others].map((db) => migrate(db)));
-        const names = readMigrationFiles().map((m) => m.name);
-        expect(results.flatMap((r) => r.applied).sort()).toEqual(names);
-        const rows = await t.db.withSession((s) => s.query(`SELECT id FROM "_prisma_migrations"`));
-        expect(rows).toHaveLength(names.length);
-      } finally {
-        await Promise.all(others.map((db) => db.close()));
-      }
-    });
-  },
-);
+  it("lets only one of several processes apply a migration", async () => {
+    t = await createTestDb("postgres", { migrate: false });
+    const url = t.url ?? "";
+    const others = await Promise.all([1, 2, 3].map(() => createDb({ kind: "postgres", url })));
+    try {
+      const results = await Promise.all([t.db, ...others].map((db) => migrate(db)));
+      const names = readMigrationFiles().map((m) => m.name);
+      expect(results.flatMap((r) => r.applied).sort()).toEqual(names);
+      const rows = await t.db.withSession((s) => s.query(`SELECT id FROM "_prisma_migrations"`));
+      expect(rows).toHaveLength(names.length);
+    } finally {
+      await Promise.all(others.map((db) => db.close()));
+    }
+  });
+});

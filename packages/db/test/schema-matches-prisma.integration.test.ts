@@ -1,10 +1,11 @@
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { createTestDb, type TTestDb, testDbKinds } from "../src/testing.ts";
+import { afterAll, beforeAll, expect, it } from "vitest";
+import { createTestDb, type TTestDb } from "../src/testing.ts";
+import { describeEachDb } from "../src/testing-suites.ts";
 import { diffSchema, loadDmmf } from "./support/schema-diff.ts";
 
 const dmmf = await loadDmmf();
 
-describe.each(await testDbKinds())("migrated database matches schema.prisma [%s]", (kind) => {
+describeEachDb("migrated database matches schema.prisma", (kind) => {
   let t: TTestDb;
   beforeAll(async () => {
     t = await createTestDb(kind);

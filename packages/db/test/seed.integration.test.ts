@@ -1,10 +1,11 @@
-import { afterEach, describe, expect, it } from "vitest";
+import { afterEach, expect, it } from "vitest";
 import { GPU_MODELS } from "../src/catalog/gpu-models.ts";
 import { verifyPassword } from "../src/password.ts";
 import { DEMO_USERS, seedDemo } from "../src/seed/index.ts";
-import { createTestDb, type TTestDb, testDbKinds } from "../src/testing.ts";
+import { createTestDb, type TTestDb } from "../src/testing.ts";
+import { describeEachDb } from "../src/testing-suites.ts";
 
-describe.each(await testDbKinds())("demo seed [%s]", (kind) => {
+describeEachDb("demo seed", (kind) => {
   let t: TTestDb;
   afterEach(() => t?.cleanup());
 
