@@ -1,7 +1,7 @@
 import { hashPassword } from "@switchyard/db";
 import { createTestDb, type TTestDb } from "@switchyard/db/testing";
 import { describeEachDb } from "@switchyard/db/testing/suites";
-import { afterAll, beforeAll, expect, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { SIGN_IN_LIMITS, signInWithPassword } from "../src/auth/sign-in.ts";
 import { accountDelayMs, claimAddressAttempt } from "../src/auth/throttle.ts";
 

@@ -1,8 +1,9 @@
-import { createTestDb, type TTestDb, testDbKinds } from "@switchyard/db/testing";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { createTestDb, type TTestDb } from "@switchyard/db/testing";
+import { describeEachDb } from "@switchyard/db/testing/suites";
+import { afterAll, beforeAll, expect, it } from "vitest";
 import { endSessions, resolveSessionUser, setUserDisabled, setUserRole } from "../src/auth/users.ts";
 
-describe.each(await testDbKinds())("sessions checked against the user row [%s]", (kind) => {
+describeEachDb("sessions checked against the user row", (kind) => {
   let t: TTestDb;
   const admin = { id: "a1", email: "admin@example.com" };
   beforeAll(async () => {

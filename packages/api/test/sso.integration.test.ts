@@ -1,4 +1,5 @@
-import { createTestDb, type TTestDb, testDbKinds } from "@switchyard/db/testing";
+import { createTestDb, type TTestDb } from "@switchyard/db/testing";
+import { describeEachDb } from "@switchyard/db/testing/suites";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { findUserByIdentity, resolveSsoSignIn, roleFromGroups, ssoConfigFromEnv } from "../src/auth/sso.ts";
 
@@ -27,7 +28,7 @@ describe("SSO settings", () => {
   });
 });
 
-describe.each(await testDbKinds())("SSO sign-in [%s]", (kind) => {
+describeEachDb("SSO sign-in", (kind) => {
   let t: TTestDb;
   beforeAll(async () => {
     t = await createTestDb(kind);

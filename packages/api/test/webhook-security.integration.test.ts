@@ -1,6 +1,7 @@
 import { seedDemo } from "@switchyard/db/seed";
-import { createTestDb, type TTestDb, testDbKinds } from "@switchyard/db/testing";
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { createTestDb, type TTestDb } from "@switchyard/db/testing";
+import { describeEachDb } from "@switchyard/db/testing/suites";
+import { afterAll, afterEach, beforeAll, beforeEach, expect, it } from "vitest";
 import type { TSessionUser } from "../src/auth/session.ts";
 import { reencryptStoredSecrets } from "../src/lib/reencrypt-secrets.ts";
 import { generateSecretKey, SecretBox } from "../src/lib/secrets.ts";
@@ -19,7 +20,7 @@ const LOOPBACK_ALLOWED = parseAllowedNetworks("127.0.0.0/8");
 const ENV = "SWITCHYARD_WEBHOOK_ALLOWED_NETWORKS";
 
 /** Issue 11, row 3 (webhook SSRF that echoes responses) and stored secrets in plain text. */
-describe.each(await testDbKinds())("webhook security [%s]", (kind) => {
+describeEachDb("webhook security", (kind) => {
   let t: TTestDb;
   let receiver: Awaited<ReturnType<typeof startReceiver>>;
   const as = (u: TSessionUser) => createCaller(createInnerContext({ prisma: t.db.prisma, user: u }));

@@ -279,7 +279,11 @@ export const MATRIX: Record<string, TCase[]> = {
     },
   ],
   "executor.testConnection": [
-    { relation: "missing site", input: () => ({ siteId: "site-nowhere" }), expect: only(EDITORS, "NOT_FOUND") },
+    {
+      relation: "missing site",
+      input: () => ({ siteId: "site-nowhere" }),
+      expect: only(EDITORS, "NOT_FOUND"),
+    },
   ],
   "executor.jobScript": [
     // No workload here has been handed to a scheduler: NOT_FOUND for whoever may see it.
