@@ -2,6 +2,8 @@ import { seedDemo } from "@switchyard/db/seed";
 import { createTestDb, type TTestDb, testDbKinds } from "@switchyard/db/testing";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { TSessionUser } from "../src/auth/session.ts";
+import { exportCsv } from "../src/exports.ts";
+import { evidenceToCsv } from "../src/governance/evidence-csv.ts";
 import { appErrorFromDatabase } from "../src/lib/database-errors.ts";
 import { appRouter } from "../src/root.ts";
 import type { TWorkloadSpec } from "../src/router/workload/workload.schema.ts";
@@ -134,6 +136,18 @@ describe.each(await testDbKinds())("hardening [%s]", (kind) => {
         ),
       ).toMatchObject({ code: "INVALID_REQUEST" });
     });
+  });
+
+  it("row 11: table exports and evidence CSV escape cells that start a formula", async () => {
+    const api = as(USERS.admin);
+    const site = await api.site.byId({ id: "site-dc-stockholm" });
+    await api.site.update({ id: site.id, data: { ...site, name: '=HYPERLINK("http://evil.example")' } });
+    const sites = await exportCsv(t.db.prisma, "sites", new URLSearchParams({ q: "stockholm" }));
+    expect(sites).toContain(`"'=HYPERLINK(""http://evil.example"")"`);
+    const { id } = await api.workload.submit({ spec: { ...SPEC, name: "@SUM(1+1)" }, asDraft: true });
+    const csv = evidenceToCsv(await api.evidence.workload({ id }));
+    expect(csv).toContain("'@SUM(1+1)");
+    expect(csv).not.toMatch(/(^|,)@SUM/m);
   });
 
   describe("row 7: an ML engineer sees no other team's work on read paths", () => {
