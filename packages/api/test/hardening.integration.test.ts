@@ -141,7 +141,14 @@ describe.each(await testDbKinds())("hardening [%s]", (kind) => {
   it("row 11: table exports and evidence CSV escape cells that start a formula", async () => {
     const api = as(USERS.admin);
     const site = await api.site.byId({ id: "site-dc-stockholm" });
-    await api.site.update({ id: site.id, data: { ...site, name: '=HYPERLINK("http://evil.example")' } });
+    await api.site.update({
+      id: site.id,
+      data: {
+        ...site,
+        name: '=HYPERLINK("http://evil.example")',
+        prices: [{ gpuModel: "A100-80GB", usdPerGpuHour: 2 }],
+      },
+    });
     const sites = await exportCsv(t.db.prisma, "sites", new URLSearchParams({ q: "stockholm" }));
     expect(sites).toContain(`"'=HYPERLINK(""http://evil.example"")"`);
     const { id } = await api.workload.submit({ spec: { ...SPEC, name: "@SUM(1+1)" }, asDraft: true });
