@@ -157,6 +157,28 @@ describe.each(await testDbKinds())("hardening [%s]", (kind) => {
     expect(csv).not.toMatch(/(^|,)@SUM/m);
   });
 
+  it("row 12: exports of prototype names and NUL filters answer 4xx, not 500", async () => {
+    for (const table of ["__proto__", "constructor", "toString", "hasOwnProperty"]) {
+      const error = await exportCsv(t.db.prisma, table, new URLSearchParams()).then(
+        () => null,
+        (e: unknown) => e,
+      );
+      expect(error).toMatchObject({
+        code: "NOT_FOUND",
+        userMessage: expect.stringContaining("use one of sites"),
+      });
+    }
+    const nul = await exportCsv(t.db.prisma, "sites", new URLSearchParams({ q: "\u0000" })).then(
+      () => null,
+      (e: unknown) => e as { issues: { path: string[] }[] },
+    );
+    expect(nul?.issues.map((i) => i.path.join("."))).toEqual(["search"]);
+    // The evidence route decodes the id safely; the procedure answers a stray "%" with 404.
+    expect(await errorOf(as(USERS.admin).evidence.workload({ id: "%" }))).toMatchObject({
+      code: "NOT_FOUND",
+    });
+  });
+
   describe("row 7: an ML engineer sees no other team's work on read paths", () => {
     const OTHER = "workload-pretrain-70b"; // foundation-models, RUNNING at dc-ashburn
 
