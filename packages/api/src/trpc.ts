@@ -33,12 +33,13 @@ export function createInnerContext(options: {
 export type TFieldErrors = Record<string, string[]>;
 
 function fieldErrorsOf(error: ZodError): TFieldErrors {
-  const fields: TFieldErrors = {};
+  // A Map, not an object: a field named "constructor" or "__proto__" is just a name here.
+  const fields = new Map<string, string[]>();
   for (const issue of error.issues) {
     const key = issue.path.join(".") || "_";
-    fields[key] = [...(fields[key] ?? []), issue.message];
+    fields.set(key, [...(fields.get(key) ?? []), issue.message]);
   }
-  return fields;
+  return Object.fromEntries(fields);
 }
 
 const t = initTRPC.context<TContext>().create({

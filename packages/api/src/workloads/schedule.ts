@@ -93,7 +93,8 @@ export async function scheduleWorkload(
     });
     return { state: "SCHEDULED", siteId: chosen.siteId, gpus, approvalRequestId: null };
   }).catch(async (error: unknown) => {
-    if (error instanceof AppError && error.code === "CAPACITY_EXCEEDED") await retireLostDecision(ctx, input, error);
+    if (error instanceof AppError && error.code === "CAPACITY_EXCEEDED")
+      await retireLostDecision(ctx, input, error);
     throw error;
   });
 }
@@ -113,7 +114,9 @@ async function retireLostDecision(ctx: TMutationContext<TActor>, input: TSchedul
     if (retired.count === 0) return;
     await tx.workload.updateMany({
       where: { id: input.id, state: "PENDING" },
-      data: { stateReason: "another placement took the GPUs first; it will be placed again when GPUs are free" },
+      data: {
+        stateReason: "another placement took the GPUs first; it will be placed again when GPUs are free",
+      },
     });
     await audit({
       action: "placement.lost_race",
