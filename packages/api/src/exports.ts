@@ -1,6 +1,8 @@
 import type { PrismaClient } from "@switchyard/db";
 import type { z } from "zod";
+import { AppError } from "./errors.ts";
 import { type TCsvColumn, toCsv } from "./lib/csv.ts";
+import { findUnsafeInput, unsafeInputError } from "./lib/input.ts";
 import { MAX_PAGE_SIZE, type TPage } from "./lib/pagination.ts";
 import { ZListDatasetsInput } from "./router/dataset/list-datasets.schema.ts";
 import { ZListNodesInput } from "./router/node/list-nodes.schema.ts";
@@ -106,7 +108,7 @@ export const EXPORTS: Record<string, TExport<{ page: number; pageSize: number },
 
 /** Query-string values arrive as strings; lists take numbers for paging. */
 function coerceQuery(query: URLSearchParams): Record<string, unknown> {
-  const raw: Record<string, unknown> = {};
+  const raw: Record<string, unknown> = Object.create(null);
   for (const [key, value] of query) {
     if (key === "q") raw.search = value;
     else if (key === "dir") raw.direction = value;
@@ -120,11 +122,19 @@ export async function exportCsv(
   table: string,
   query: URLSearchParams,
 ): Promise<string> {
-  const definition = EXPORTS[table];
-  if (!definition) throw new Error(`unknown export ${table}`);
+  // Own keys only: "__proto__", "constructor" or "toString" are no table.
+  const definition = Object.hasOwn(EXPORTS, table) ? EXPORTS[table] : undefined;
+  if (!definition)
+    throw new AppError("NOT_FOUND", `no export ${table}`, {
+      userMessage: `There is no table "${table.slice(0, 60)}" to export; use one of ${Object.keys(EXPORTS).join(", ")}.`,
+    });
   const rows: unknown[] = [];
-  // Validate the view's filters once, then read in pages larger than the API allows.
-  const filters = definition.input.parse({ ...coerceQuery(query), page: 1, pageSize: MAX_PAGE_SIZE });
+  // The same sanitiser as every procedure, then the view's filters, validated once; then
+  // read in pages larger than the API allows.
+  const raw = coerceQuery(query);
+  const unsafe = findUnsafeInput(raw);
+  if (unsafe.length > 0) throw unsafeInputError(unsafe);
+  const filters = definition.input.parse({ ...raw, page: 1, pageSize: MAX_PAGE_SIZE });
   for (let page = 1; ; page++) {
     const input = { ...filters, page, pageSize: EXPORT_PAGE_SIZE };
     const result = await definition.list(prisma, input);

@@ -33,16 +33,37 @@ export function createInnerContext(options: {
 export type TFieldErrors = Record<string, string[]>;
 
 function fieldErrorsOf(error: ZodError): TFieldErrors {
-  const fields: TFieldErrors = {};
+  // A Map, not an object: a field named "constructor" or "__proto__" is just a name here.
+  const fields = new Map<string, string[]>();
   for (const issue of error.issues) {
     const key = issue.path.join(".") || "_";
-    fields[key] = [...(fields[key] ?? []), issue.message];
+    fields.set(key, [...(fields.get(key) ?? []), issue.message]);
   }
-  return fields;
+  return Object.fromEntries(fields);
 }
 
+/**
+ * superjson, except that input it refuses (a "__proto__" or "constructor" key with type
+ * metadata) is the client's fault: a 400 naming the problem, not a 500.
+ */
+const transformer = {
+  serialize: (value: unknown) => superjson.serialize(value),
+  deserialize: (value: unknown) => {
+    try {
+      return superjson.deserialize(value as Parameters<typeof superjson.deserialize>[0]);
+    } catch (error) {
+      const issues = [{ path: [], message: `The request cannot be read: ${(error as Error).message}` }];
+      throw new TRPCError({
+        code: "BAD_REQUEST",
+        message: summariseIssues(issues),
+        cause: unsafeInputError(issues),
+      });
+    }
+  },
+};
+
 const t = initTRPC.context<TContext>().create({
-  transformer: superjson,
+  transformer,
   errorFormatter({ shape, error }) {
     const cause = error.cause;
     const appError = cause instanceof AppError ? cause : null;

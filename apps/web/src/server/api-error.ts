@@ -22,11 +22,13 @@ export function handleApiError(thrown: unknown): Response {
     );
   }
   if (error instanceof ZodError) {
-    const fields: Record<string, string[]> = {};
+    // A Map, not an object: a field named "constructor" or "__proto__" is just a name here.
+    const byField = new Map<string, string[]>();
     for (const issue of error.issues) {
       const key = issue.path.join(".") || "_";
-      fields[key] = [...(fields[key] ?? []), issue.message];
+      byField.set(key, [...(byField.get(key) ?? []), issue.message]);
     }
+    const fields = Object.fromEntries(byField);
     return Response.json(
       { error: { code: "INVALID_REQUEST", message: summariseIssues(error.issues), fields } },
       { status: 422 },

@@ -82,7 +82,9 @@ export function findUnsafeInput(input: unknown): TInputIssue[] {
     for (const [key, item] of entries) {
       const name = String(key);
       if (FORBIDDEN_KEYS.has(name)) {
-        issues.push({ path: [...path, name], message: `"${name}" is not a field name this API accepts.` });
+        // Reported on the object that holds it: the name itself must not become a key of the
+        // error's fieldErrors (superjson would refuse to send it back).
+        issues.push({ path, message: `"${name}" is not a field name this API accepts.` });
         continue;
       }
       const keyProblem = textProblem(name);

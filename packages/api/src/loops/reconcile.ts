@@ -37,8 +37,9 @@ export type TTickReport = {
  *    exactly one process handles it;
  * 2. their workloads go back to PENDING (GPUs released) and are placed again with a new,
  *    audited decision, and scheduled when a site fits;
- * 3. under a row lease (one process at a time), PENDING workloads that found no site, or
- *    were never placed, are placed again together in batch mode (priority first, then the
+ * 3. under a row lease (one process at a time), PENDING workloads that found no site, were
+ *    never placed, or whose proposal no longer stands (another placement took its GPUs first),
+ *    are placed again together in batch mode (priority first, then the
  *    least total cost) and scheduled where the batch put them;
  * 4. approval requests nobody decided in time expire, and approved ones whose scheduling was
  *    interrupted are scheduled.
@@ -119,7 +120,9 @@ export async function runReconcileTick(prisma: PrismaClient, options: TLoopOptio
           state: "PENDING",
           dependsOn: { every: { dependsOn: { state: "SUCCEEDED" } } },
           OR: [
-            { decisions: { none: {} } },
+            // Never placed, or its proposal no longer stands (it lost a schedule race, or the
+            // approval it waited for expired): nothing would ever schedule it otherwise.
+            { decisions: { none: { status: "PROPOSED" } } },
             {
               decisions: {
                 some: {

@@ -51,7 +51,7 @@ export async function scheduleWorkload(
   input: TScheduleInput,
 ): Promise<TScheduleResult> {
   const now = new Date();
-  return auditedTransaction(ctx, async (tx, audit) => {
+  return auditedTransaction(ctx, async (tx, audit): Promise<TScheduleResult> => {
     const workload = await tx.workload.findUnique({ where: { id: input.id }, select: { state: true } });
     if (workload && workload.state !== "PENDING")
       throw new AppError("CONFLICT", `workload ${input.id} is ${workload.state}`, {
@@ -92,6 +92,38 @@ export async function scheduleWorkload(
       now,
     });
     return { state: "SCHEDULED", siteId: chosen.siteId, gpus, approvalRequestId: null };
+  }).catch(async (error: unknown) => {
+    if (error instanceof AppError && error.code === "CAPACITY_EXCEEDED")
+      await retireLostDecision(ctx, input, error);
+    throw error;
+  });
+}
+
+/**
+ * Another placement took the GPUs this decision counted on: the decision no longer stands.
+ * It is superseded, so the background loop (loops/reconcile.ts), which retries PENDING work
+ * without a current proposal, places the workload again as soon as GPUs are free, instead
+ * of leaving it PENDING behind a "feasible" decision nobody can schedule.
+ */
+async function retireLostDecision(ctx: TMutationContext<TActor>, input: TScheduleInput, lost: AppError) {
+  await auditedTransaction(ctx, async (tx, audit) => {
+    const retired = await tx.placementDecision.updateMany({
+      where: { id: input.decisionId, workloadId: input.id, status: "PROPOSED" },
+      data: { status: "SUPERSEDED" },
+    });
+    if (retired.count === 0) return;
+    await tx.workload.updateMany({
+      where: { id: input.id, state: "PENDING" },
+      data: {
+        stateReason: "another placement took the GPUs first; it will be placed again when GPUs are free",
+      },
+    });
+    await audit({
+      action: "placement.lost_race",
+      objectType: "PlacementDecision",
+      objectId: input.decisionId,
+      after: { workloadId: input.id, reason: lost.userMessage },
+    });
   });
 }
 

@@ -22,6 +22,15 @@ function fileSafe(name: string) {
   );
 }
 
+/** A path segment decoded once; a stray "%" (no valid escape) is taken as it is, never a 500. */
+function decodeSegment(segment: string): string {
+  try {
+    return decodeURIComponent(segment);
+  } catch {
+    return segment;
+  }
+}
+
 export async function GET(request: Request, { params }: { params: Promise<{ id: string }> }) {
   try {
     const user = await getSessionUser();
@@ -38,7 +47,7 @@ export async function GET(request: Request, { params }: { params: Promise<{ id: 
     }
     const { id } = await params;
     // Through the procedure, so the export is visible to exactly who may see the workload.
-    const evidence = await (await createServerCaller(user)).evidence.workload({ id: decodeURIComponent(id) });
+    const evidence = await (await createServerCaller(user)).evidence.workload({ id: decodeSegment(id) });
     const body = format === "csv" ? evidenceToCsv(evidence) : `${JSON.stringify(evidence, null, 2)}\n`;
     const day = evidence.generatedAt.toISOString().slice(0, 10);
     return new Response(body, {
