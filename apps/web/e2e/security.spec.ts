@@ -80,7 +80,7 @@ test.describe("security headers (row 9)", () => {
 
   test("the console's pages load and work under the CSP without a single violation", async ({ page }) => {
     // Fifteen pages, each rendered on demand: more than the default minute on a busy machine.
-    test.setTimeout(240_000);
+    test.setTimeout(360_000);
     const problems = await watchForViolations(page);
     // The sign-in form submits through its script (signIn without a page load): reaching the
     // overview proves the page hydrated under the CSP.
@@ -154,7 +154,7 @@ test.describe("after sign-in the browser stays on the console (row 2)", () => {
   }
 
   test("a signed-in visitor of /signin is sent to the path, or the overview", async ({ page }) => {
-    test.setTimeout(180_000);
+    test.setTimeout(300_000);
     await page.route(
       (url) => url.hostname.endsWith("evil.example"),
       (route) => route.abort(),
