@@ -99,6 +99,10 @@ const MATRIX: Record<string, { allowed: readonly TRole[]; input?: unknown }> = {
   "webhook.sendTest": { allowed: ADMINS, input: { id: "webhook-nowhere" } },
   "webhook.deliveries": { allowed: ADMINS, input: {} },
   "webhook.redeliver": { allowed: ADMINS, input: { id: "delivery-nowhere" } },
+  // People and roles: admins only; an unknown user changes nothing.
+  "user.list": { allowed: ADMINS },
+  "user.setRole": { allowed: ADMINS, input: { userId: "user-nowhere", role: "VIEWER" } },
+  "user.setDisabled": { allowed: ADMINS, input: { userId: "user-nowhere", disabled: true } },
 };
 
 const USERS: Record<TRole, TSessionUser> = {
