@@ -2,7 +2,7 @@ import { createTestDb, type TTestDb, testDbKinds } from "@switchyard/db/testing"
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { endSessions, resolveSessionUser, setUserDisabled, setUserRole } from "../src/auth/users.ts";
 
-describe.each(await testDbKinds())("sessions checked against the user row [%s]", (kind) => {
+describe.each(await testDbKinds())("sessions checked against the user row [%s]", { timeout: 240_000 }, (kind) => {
   let t: TTestDb;
   const admin = { id: "a1", email: "admin@example.com" };
   beforeAll(async () => {

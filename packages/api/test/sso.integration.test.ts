@@ -27,7 +27,7 @@ describe("SSO settings", () => {
   });
 });
 
-describe.each(await testDbKinds())("SSO sign-in [%s]", (kind) => {
+describe.each(await testDbKinds())("SSO sign-in [%s]", { timeout: 240_000 }, (kind) => {
   let t: TTestDb;
   beforeAll(async () => {
     t = await createTestDb(kind);
