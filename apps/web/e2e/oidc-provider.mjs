@@ -56,11 +56,12 @@ const provider = new Provider(issuer, {
   conformIdTokenClaims: false,
   features: { devInteractions: { enabled: true } },
   cookies: { keys: ["switchyard-e2e-cookie-key"] },
+  // The login form's name is the account id, which oidc-provider requires to equal `sub`.
   async findAccount(_ctx, id) {
-    const account = Object.values(ACCOUNTS).find((a) => a.sub === id) ?? ACCOUNTS[id];
+    const account = Object.values(ACCOUNTS).find((a) => a.sub === id);
     if (!account) return undefined;
     return {
-      accountId: account.sub,
+      accountId: id,
       async claims(use) {
         const { userinfoOnly, ...claims } = account;
         if (use === "id_token" && userinfoOnly) return { sub: claims.sub };

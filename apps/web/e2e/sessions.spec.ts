@@ -29,7 +29,7 @@ test("a demoted admin loses the admin pages at once, without waiting for the tok
     const platform = await platformContext.newPage();
     await signInAs(platform, "platform@switchyard.demo");
     await platform.goto("/settings/webhooks");
-    await expect(platform.getByTestId("webhooks-table")).toBeVisible();
+    await expect(platform.getByRole("button", { name: "New webhook" })).toBeVisible();
 
     expect(
       (await mutate(admin, "user.setRole", { userId: "user-platform", role: "PLATFORM_ENGINEER" })).status,

@@ -27,25 +27,25 @@ test("the provider signs with ES256 only, so discovery must choose the algorithm
 });
 
 test("a verified email signs in as the existing user, with the role from Switchyard", async ({ page }) => {
-  await signInAtProvider(page, "engineer");
+  await signInAtProvider(page, "idp-engineer");
   await expect(page.getByRole("heading", { name: "Overview" })).toBeVisible();
   await expect(page.getByTestId("user-role")).toHaveText("ML engineer");
 });
 
 test("an unverified email is refused, even one that names the admin", async ({ page }) => {
-  await signInAtProvider(page, "mallory");
+  await signInAtProvider(page, "idp-mallory");
   await expect(page).toHaveURL(/\/signin\?error=SsoUnverifiedEmail/);
   await expect(page.getByTestId("signin-error")).toContainText("has not verified your email address");
 });
 
 test("a provider that puts email only in userinfo still signs the user in", async ({ page }) => {
-  await signInAtProvider(page, "steward");
+  await signInAtProvider(page, "idp-steward");
   await expect(page.getByRole("heading", { name: "Overview" })).toBeVisible();
   await expect(page.getByTestId("user-role")).toHaveText("Data steward");
 });
 
 test("a verified email without a Switchyard user is told so", async ({ page }) => {
-  await signInAtProvider(page, "stranger");
+  await signInAtProvider(page, "idp-stranger");
   await expect(page).toHaveURL(/\/signin\?error=SsoNoUser/);
   await expect(page.getByTestId("signin-error")).toContainText(
     "no Switchyard account for your single sign-on email",
