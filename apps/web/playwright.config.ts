@@ -1,9 +1,32 @@
+import { spawnSync } from "node:child_process";
 import { readdirSync } from "node:fs";
 import { join } from "node:path";
 import { defineConfig, devices } from "@playwright/test";
 
 // Debian's Chromium (`npx playwright install` cannot download browsers on these machines).
 const CHROMIUM = process.env.CHROMIUM_PATH ?? "/usr/bin/chromium";
+
+// One console port for the run, chosen free at start unless E2E_PORT is given. It is set in the
+// environment here, in the runner, so the workers (which load this file again) and the servers
+// they start (e2e/fixtures.ts, one after another) all see the same one.
+if (!process.env.E2E_PORT) {
+  const probe = spawnSync(process.execPath, [
+    "-e",
+    "const s=require('net').createServer().listen(0,'127.0.0.1',()=>{console.log(s.address().port);s.close()})",
+  ]);
+  process.env.E2E_PORT = probe.stdout.toString().trim();
+}
+const PORT = Number(process.env.E2E_PORT);
+// A real OpenID Connect provider (e2e/oidc-provider.mjs) for the SSO journeys; every console
+// server of the run is configured to use it.
+const OIDC_PORT = Number(process.env.OIDC_TEST_PORT ?? PORT + 1100);
+process.env.OIDC_TEST_PORT = String(OIDC_PORT);
+Object.assign(process.env, {
+  OIDC_ISSUER: `http://localhost:${OIDC_PORT}`,
+  OIDC_CLIENT_ID: "switchyard-e2e",
+  OIDC_CLIENT_SECRET: "switchyard-e2e-secret",
+  OIDC_NAME: "Test IdP",
+});
 
 // One project per spec file: projects never share a worker, and each worker starts its own
 // server on its own copy of the demo database (e2e/fixtures.ts), so spec files are isolated.
@@ -42,6 +65,15 @@ export default defineConfig({
         "--disable-sync",
       ],
     },
+  },
+  webServer: {
+    command: "node e2e/oidc-provider.mjs",
+    url: `http://localhost:${OIDC_PORT}/.well-known/openid-configuration`,
+    env: { OIDC_TEST_PORT: String(OIDC_PORT), E2E_PORT: String(PORT) },
+    timeout: 30_000,
+    reuseExistingServer: false,
+    stdout: "ignore",
+    stderr: "pipe",
   },
   projects: specs.map((file) => ({ name: file.replace(/\.spec\.ts$/, ""), testMatch: file })),
 });

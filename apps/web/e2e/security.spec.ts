@@ -1,5 +1,6 @@
 import { request as httpRequest } from "node:http";
-import { type APIRequestContext, expect, type Page, test } from "@playwright/test";
+import type { APIRequestContext, Page } from "@playwright/test";
+import { expect, test } from "./fixtures";
 import { signInAs } from "./helpers";
 
 // Issue 11, the web half: security headers with a CSP the console really passes (row 9),

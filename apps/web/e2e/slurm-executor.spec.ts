@@ -1,10 +1,10 @@
-import { expect, test } from "@playwright/test";
 import {
   slurmOptOut,
   slurmUnavailableReason,
   startSlurmCluster,
   type TSlurmCluster,
 } from "../../../packages/api/test/support/slurm-cluster.ts";
+import { expect, test } from "./fixtures";
 import { signInAs } from "./helpers";
 
 // A real Slurm cluster (see packages/api/test/support/slurm-cluster.ts); the console's own

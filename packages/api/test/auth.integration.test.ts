@@ -16,7 +16,7 @@ describe("account back-off", () => {
   });
 });
 
-describeEachDb("password sign-in", (kind) => {
+describe.each(await testDbKinds())("password sign-in [%s]", { timeout: 240_000 }, (kind) => {
   let t: TTestDb;
   const start = new Date("2026-11-28T12:00:00Z");
   const at = (ms: number) => new Date(start.getTime() + ms);

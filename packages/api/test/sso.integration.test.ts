@@ -28,7 +28,7 @@ describe("SSO settings", () => {
   });
 });
 
-describeEachDb("SSO sign-in", (kind) => {
+describe.each(await testDbKinds())("SSO sign-in [%s]", { timeout: 240_000 }, (kind) => {
   let t: TTestDb;
   beforeAll(async () => {
     t = await createTestDb(kind);

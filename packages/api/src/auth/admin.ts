@@ -24,7 +24,7 @@ async function issueSetPasswordToken(
   return token;
 }
 
-const ZEmail = z.email("an email address such as admin@example.com").transform((e) => e.trim().toLowerCase());
+const ZEmail = z.email("an email address such as admin@example.com");
 
 export type TCreateAdminResult = {
   userId: string;
@@ -44,7 +44,7 @@ export async function createAdmin(
   input: { email: string; name?: string; onlyIfNoUsers?: boolean },
   now = new Date(),
 ): Promise<TCreateAdminResult | null> {
-  const parsed = ZEmail.safeParse(input.email);
+  const parsed = ZEmail.safeParse(input.email.trim().toLowerCase());
   if (!parsed.success)
     throw new AppError("INVALID_REQUEST", `bad admin email ${input.email}`, {
       userMessage: `The admin email "${input.email}" is not an email address.`,

@@ -295,6 +295,22 @@ export const MATRIX: Record<string, TCase[]> = {
     },
     { relation: "missing", input: () => ({ workloadId: "workload-nowhere" }), expect: all("NOT_FOUND") },
   ],
+  // People and roles: admins only; an unknown user changes nothing.
+  "user.list": [{ relation: "every user", expect: only(ADMINS) }],
+  "user.setRole": [
+    {
+      relation: "missing",
+      input: () => ({ userId: "user-nowhere", role: "VIEWER" }),
+      expect: only(ADMINS, "NOT_FOUND"),
+    },
+  ],
+  "user.setDisabled": [
+    {
+      relation: "missing",
+      input: () => ({ userId: "user-nowhere", disabled: true }),
+      expect: only(ADMINS, "NOT_FOUND"),
+    },
+  ],
   "team.list": [{ relation: "every team", input: () => ({}), expect: OK_ALL }],
   "team.byId": [
     { relation: "own team", input: () => ({ id: "team-applied-ml" }), expect: OK_ALL },
