@@ -1,6 +1,5 @@
 import { hashPassword } from "@switchyard/db";
-import { createTestDb, type TTestDb } from "@switchyard/db/testing";
-import { describeEachDb } from "@switchyard/db/testing/suites";
+import { createTestDb, type TTestDb, testDbKinds } from "@switchyard/db/testing";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { SIGN_IN_LIMITS, signInWithPassword } from "../src/auth/sign-in.ts";
 import { accountDelayMs, claimAddressAttempt } from "../src/auth/throttle.ts";

@@ -1,5 +1,4 @@
-import { createTestDb, type TTestDb } from "@switchyard/db/testing";
-import { describeEachDb } from "@switchyard/db/testing/suites";
+import { createTestDb, type TTestDb, testDbKinds } from "@switchyard/db/testing";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { endSessions, resolveSessionUser, setUserDisabled, setUserRole } from "../src/auth/users.ts";
 
