@@ -52,6 +52,33 @@ async function waitForHealth(url: string, child: ChildProcess, logFile: string, 
   throw new Error(`the e2e server did not answer ${url} within ${timeoutMs / 1000} s:\n${tail(logFile)}`);
 }
 
+/**
+ * A first page load on a cold server costs seconds (route modules loaded, the database's first
+ * queries); a server of its own per spec file would pay that inside its first test. One
+ * signed-in load of the overview (as the viewer, who changes nothing) pays it here instead.
+ */
+async function warmUp(url: string) {
+  const csrf = await fetch(`${url}/api/auth/csrf`);
+  const cookies = csrf.headers.getSetCookie().map((c) => c.split(";")[0]);
+  const { csrfToken } = (await csrf.json()) as { csrfToken: string };
+  const signedIn = await fetch(`${url}/api/auth/callback/credentials`, {
+    method: "POST",
+    redirect: "manual",
+    headers: { "content-type": "application/x-www-form-urlencoded", cookie: cookies.join("; ") },
+    body: new URLSearchParams({
+      csrfToken,
+      email: "viewer@switchyard.demo",
+      password: "switchyard",
+      json: "true",
+    }),
+  });
+  const session = signedIn.headers.getSetCookie().map((c) => c.split(";")[0]);
+  await (await fetch(`${url}/signin`)).text();
+  const overview = await fetch(`${url}/`, { headers: { cookie: [...cookies, ...session].join("; ") } });
+  if (!overview.ok) throw new Error(`warming up the e2e server: GET / answered ${overview.status}`);
+  await overview.text();
+}
+
 export const test = base.extend<{ serverOutputOnFailure: undefined }, { server: TServer }>({
   server: [
     // biome-ignore lint/correctness/noEmptyPattern: Playwright reads a fixture's dependencies from this pattern.
@@ -70,6 +97,7 @@ export const test = base.extend<{ serverOutputOnFailure: undefined }, { server: 
       const url = `http://localhost:${port}`;
       try {
         await waitForHealth(`${url}/api/health`, child, logFile);
+        await warmUp(url);
         await use({ url, logFile });
       } finally {
         if (child.exitCode === null) {

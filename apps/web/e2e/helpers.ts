@@ -11,5 +11,7 @@ export async function signIn(page: Page, email: string, password = DEMO_PASSWORD
 
 export async function signInAs(page: Page, email: string) {
   await signIn(page, email);
-  await expect(page.getByRole("heading", { name: "Overview" })).toBeVisible();
+  // Signing in hashes the password with scrypt (slow on purpose, and CPU-bound) and then renders
+  // the overview: on a loaded machine that takes longer than one ordinary expectation.
+  await expect(page.getByRole("heading", { name: "Overview" })).toBeVisible({ timeout: 30_000 });
 }
