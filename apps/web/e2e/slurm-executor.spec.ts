@@ -23,7 +23,9 @@ test.describe("Slurm executor", () => {
     await cluster?.stop();
   });
 
-  test("a platform engineer sets a site's Slurm executor, tests it, and sees Slurm's nodes", async ({ page }) => {
+  test("a platform engineer sets a site's Slurm executor, tests it, and sees Slurm's nodes", async ({
+    page,
+  }) => {
     test.setTimeout(120_000);
     const c = cluster as TSlurmCluster;
     const slug = `slurm-e2e-${Date.now().toString(36)}`;
