@@ -47,7 +47,7 @@ test.describe("Slurm executor", () => {
     await expect(page.getByRole("heading", { name: "Executor: manual" })).toBeVisible();
 
     await page.getByRole("button", { name: "Change executor" }).click();
-    await page.getByLabel("Executor").selectOption("SLURM");
+    await page.getByLabel("Executor kind").selectOption("SLURM");
     await page.getByLabel("slurmrestd URL").fill("ftp://nowhere");
     await page.getByLabel("Slurm user").fill("root");
     await page.getByLabel("Partition per GPU model").fill("H200=gpu");

@@ -202,6 +202,22 @@ describe.skipIf(Boolean(unavailable) && slurmOptOut())(
       });
       expect(job.request).toMatchObject({ gres: "gpu:h200:2", nodes: 1, partition: "gpu" });
       expect(job.script).toContain("sleep 3");
+      const download = await api().executor.jobScript({ workloadId: id });
+      expect(download.fileName).toBe(`switchyard-${id}-slurm-${job.externalId}.sbatch`);
+      expect(download.script.split("\n")).toEqual([
+        "#!/bin/bash",
+        `#SBATCH --job-name=switchyard-${id}`,
+        `#SBATCH --comment=switchyard:${id}:${job.id}`,
+        "#SBATCH --partition=gpu",
+        "#SBATCH --nodes=1",
+        expect.stringMatching(/^#SBATCH --nodelist=gpu[12]$/),
+        "#SBATCH --gres=gpu:h200:2",
+        "#SBATCH --time=18",
+        "#SBATCH --chdir=/tmp",
+        `# Switchyard workload ${id} (two-gpus)`,
+        "sleep 3",
+        "",
+      ]);
 
       await until(id, ["RUNNING", "SUCCEEDED"]);
       const done = await until(id, ["SUCCEEDED"]);

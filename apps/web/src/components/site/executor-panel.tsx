@@ -107,7 +107,7 @@ export function ExecutorEditor({ view }: { view: TExecutorPanelView }) {
           }}
         >
           <label className="flex flex-col gap-1">
-            Executor
+            Executor kind
             <select
               value={kind}
               onChange={(e) => setKind(e.target.value as "MANUAL" | "SLURM")}
