@@ -4,8 +4,12 @@ import { type TPreparedSnapshot, type TWorkloadRequestInput, ZSnapshot } from ".
 import { checkPlacement } from "../src/place/place";
 import { independentOptions, type TIndependentOption } from "../src/testing/check-hard-constraints";
 
-/** Cost of leaving a workload unplaced in the MILP: far above any placement cost. */
-const UNPLACED_PENALTY = 1e8;
+/**
+ * Cost of leaving a workload unplaced in the MILP: above any placement's cost (so one
+ * more placed always wins), yet small enough that HiGHS's relative gap (1e-9 of the
+ * objective, plus an absolute cent) still proves the cost to the cent.
+ */
+const penaltyFor = (maxCost: number) => Math.max(1e4, 10 * maxCost);
 
 export type TMilpResult = {
   readonly status: string;
@@ -98,6 +102,9 @@ export async function solveBatchMilp(
   }
   const modelStart = performance.now();
   const byRequest = options ?? milpOptions(prepared, requests);
+  const UNPLACED_PENALTY = penaltyFor(
+    Math.max(0, ...byRequest.flatMap((list) => list.map((o) => o.totalUsd))),
+  );
   const snapshot = prepared.snapshot;
   const nodeIdx = new Map(snapshot.nodes.map((n, i) => [n.id, i]));
   const free = snapshot.nodes.map((n) => n.gpuFree);
@@ -112,6 +119,8 @@ export async function solveBatchMilp(
     const nodeCount = "count" in raw.gpu ? 1 : raw.gpu.nodes;
     const total = perNode * nodeCount;
     const quotaRows = snapshot.quotas.map((q, qi) => ({ q, qi })).filter(({ q }) => q.teamId === raw.teamId);
+    // A workload without options stays out: a constant, not a variable.
+    if ((byRequest[i] ?? []).length === 0) return;
     const assign: string[] = [`u${i}`];
     objective.push(`${UNPLACED_PENALTY} u${i}`);
     binaries.push(`u${i}`);
@@ -173,11 +182,18 @@ export async function solveBatchMilp(
   const modelMs = performance.now() - modelStart;
   const highs = await loadHighs();
   const start = performance.now();
-  const solution = highs.solve(lp, { mip_rel_gap: 1e-6, time_limit: 300, output_flag: false });
+  const solution = highs.solve(lp, {
+    mip_rel_gap: 1e-9,
+    mip_abs_gap: 0.005,
+    time_limit: 300,
+    output_flag: false,
+  });
   const solverMs = performance.now() - start;
-  const placedIds = requests.filter((_, i) => primal(solution.Columns[`u${i}`]) < 0.5).map((r) => r.id);
+  const placedIds = requests
+    .filter((_, i) => (byRequest[i] ?? []).length > 0 && primal(solution.Columns[`u${i}`]) < 0.5)
+    .map((r) => r.id);
   const placed = placedIds.length;
-  const unplaced = requests.length - placed;
+  const unplaced = requests.filter((_, i) => (byRequest[i] ?? []).length > 0).length - placed;
   return {
     status: solution.Status,
     placedIds,
