@@ -96,6 +96,8 @@ export async function solveBatchMilp(
   prepared: TPreparedSnapshot,
   requests: readonly TWorkloadRequestInput[],
   options?: readonly TIndependentOption[][],
+  /** Solve the LP relaxation instead (no integrality): for studying bounds. */
+  relax = false,
 ): Promise<TMilpResult> {
   if (new Set(requests.map((r) => r.priority ?? 0)).size > 1) {
     throw new Error("the MILP does not model priority tiers; use requests of one priority");
@@ -174,8 +176,8 @@ export async function solveBatchMilp(
     ` obj: ${wrap(objective)}`,
     "Subject To",
     ...rows.map((row) => ` ${wrap(row.split(" + "))}`),
-    "Binaries",
-    ...chunk(binaries, 20).map((names) => ` ${names.join(" ")}`),
+    ...(relax ? ["Bounds", ...binaries.map((name) => ` ${name} <= 1`)] : ["Binaries"]),
+    ...(relax ? [] : chunk(binaries, 20).map((names) => ` ${names.join(" ")}`)),
     "End",
   ].join("\n");
 

@@ -2,7 +2,14 @@ import fc from "fast-check";
 import { describe, expect, it, vi } from "vitest";
 import { indexSnapshot, place, placeBatch, type TSnapshotInput, ZSnapshot } from "../src/index";
 import { defaultRegistry } from "../src/registry";
-import { arbBatch, arbRequest, arbSnapshot, permute, shuffleSnapshot } from "../src/testing/arbitraries";
+import {
+  arbBatch,
+  arbContendedBatch,
+  arbRequest,
+  arbSnapshot,
+  permute,
+  shuffleSnapshot,
+} from "../src/testing/arbitraries";
 import {
   hardConstraintViolations,
   independentOptions,
@@ -247,6 +254,34 @@ describe("properties of placeBatch()", () => {
         }
       }),
       runs(RUNS),
+    );
+  });
+
+  it("never returns a worse batch for more search effort", () => {
+    // Worse = fewer placed in some priority tier (highest first), or as many for more.
+    // On contended batches, where the search has something to do, and on the usual ones.
+    fc.assert(
+      fc.property(
+        fc.oneof({ arbitrary: arbContendedBatch, weight: 3 }, { arbitrary: arbBatch(8), weight: 1 }),
+        fc.integer({ min: 1, max: 120 }),
+        ({ snapshot, requests }, effort) => {
+          const score = (searchEffort: number) => {
+            const result = placeBatch({ snapshot, requests, searchEffort, explainUnplaced: "none" });
+            const tiers = [...new Set(requests.map((r) => r.priority ?? 0))].sort((a, b) => b - a);
+            return {
+              placed: tiers.map((t) => result.placements.filter((p) => p.priority === t).length),
+              cost: result.totalCostUsd,
+            };
+          };
+          const none = score(0);
+          const some = score(effort);
+          const diff = some.placed.findIndex((n, t) => n !== none.placed[t]);
+          if (diff >= 0) expect(some.placed[diff] ?? 0).toBeGreaterThan(none.placed[diff] ?? 0);
+          else expect(some.cost).toBeLessThanOrEqual(none.cost + 0.01);
+        },
+      ),
+      // Before the fix about one contended batch in 150 came out worse for more effort.
+      runs(150),
     );
   });
 

@@ -1,4 +1,4 @@
-import { roundCents } from "../framework/money";
+import { formatUsd, roundCents } from "../framework/money";
 import type { TEngine } from "../place/engine";
 import { checkPlacement, parseCallerPolicy, type TEngineOptions } from "../place/place";
 import { runPlacement, summarizePlacement } from "../place/run-placement";
@@ -12,10 +12,11 @@ import { indexSnapshot } from "../snapshot/index-snapshot";
 import { PlacementInputError, type TInputIssue } from "../snapshot/input-error";
 import type { TPreparedSnapshot } from "../snapshot/prepared-snapshot";
 import type { TBatchItem } from "./batch-item";
-import type { TBatchPlacement, TBatchResult, TUnplaced } from "./batch-result";
+import type { TBatchBound, TBatchPlacement, TBatchResult, TUnplaced } from "./batch-result";
 import { BatchState, type TAssignment } from "./batch-state";
 import { buildItem, OPTION_WINDOW, roomByPool } from "./build-options";
 import { improve, insertPass, type TImproveStats } from "./local-search";
+import { lowerBoundUsd } from "./lower-bound";
 import { Preemptor } from "./preemption";
 import { placeTierByRegret } from "./regret-greedy";
 import { ScarcityPrices, toRealState } from "./scarcity-prices";
@@ -78,9 +79,10 @@ export function placeBatch(input: TPlaceBatchInput): TBatchResult {
   );
   const effort = input.searchEffort ?? DEFAULT_EFFORT;
   const run = (e: number) => searchBatch(prepared, initial, room, firstWindow, allowPreemption, e);
-  // More search never returns less: the plain construction (effort 0) is a candidate too.
+  // More search never returns less: the plain construction (effort 0) is a candidate too
+  // (up to MAX_RESTART_ITEMS workloads; above, a second construction would cost seconds).
   let done = run(effort);
-  if (effort > 0) {
+  if (effort > 0 && initial.length <= MAX_RESTART_ITEMS) {
     const plain = run(0);
     if (isBetter(plain.attempt, done.attempt)) done = { attempt: plain.attempt, stats: done.stats };
   }
@@ -104,6 +106,25 @@ export function placeBatch(input: TPlaceBatchInput): TBatchResult {
     unplaced: unplacedOut,
     preemptions: preemptor?.preemptions ?? [],
     totalCostUsd: roundCents(totalCostUsd),
+    bound: describeBound(
+      lowerBoundUsd(
+        prepared,
+        // Every option of every workload where that is affordable: a workload that kept
+        // only its cheapest options is otherwise assumed to escape at its dearest one.
+        state.items.length > MAX_RESTART_ITEMS
+          ? state.items
+          : state.items.map((item) =>
+              item.complete
+                ? item
+                : buildItem(prepared, item.idx, item.request, item.engine, room, Number.POSITIVE_INFINITY),
+            ),
+        placements.length,
+        totalCostUsd,
+        allowPreemption,
+      ),
+      roundCents(totalCostUsd),
+      placements.length,
+    ),
     stats: {
       workloads: initial.length,
       placed: placements.length,
@@ -440,6 +461,19 @@ function checkRequests(
 function placeDirect(state: BatchState, item: TBatchItem): boolean {
   for (let k = 0; k < item.optCost.length; k++) if (state.fits(item, k)) return state.place(item, k);
   return false;
+}
+
+function describeBound(bound: number, costUsd: number, placed: number): TBatchBound {
+  // Down to the cent, so that rounding never makes the bound claim more than it proves.
+  const lowerBoundUsd = Math.max(0, Math.floor(Math.min(bound, costUsd) * 100 + 1e-6) / 100);
+  const withinPct =
+    lowerBoundUsd > 0 ? Math.round((costUsd / lowerBoundUsd - 1) * 10_000) / 100 : costUsd === 0 ? 0 : null;
+  const workloads = `${placed} workload${placed === 1 ? "" : "s"}`;
+  const summary =
+    withinPct === null
+      ? `no lower bound above $0 for ${workloads}`
+      : `within ${withinPct}% of optimal for ${workloads} (lower bound ${formatUsd(lowerBoundUsd)})`;
+  return { lowerBoundUsd, withinPct, summary };
 }
 
 function describePlacement(state: BatchState, item: TBatchItem): TBatchPlacement {

@@ -449,3 +449,83 @@ export function shuffleSnapshot(snapshot: TSnapshotInput, seed: number): TSnapsh
     allocations: permute(snapshot.allocations ?? [], seed + 4),
   };
 }
+
+/**
+ * A contended batch where search matters: 3–5 sites of 4–8 eight-GPU nodes on two
+ * fabrics, each site one GPU model at its own price, and 12–30 workloads of one priority
+ * (a third of them gangs of 2 × 8) asking for more GPUs than are free.
+ */
+export const arbContendedBatch = fc
+  .record({
+    sites: fc.array(
+      fc.record({
+        price: fc.integer({ min: 1, max: 20 }),
+        model: fc.constantFrom("H100", "A100-80GB"),
+        nodes: fc.array(
+          fc.record({ free: fc.constantFrom(8, 8, 8, 4, 2), fabric: fc.constantFrom("a", "b") }),
+          {
+            minLength: 4,
+            maxLength: 8,
+          },
+        ),
+      }),
+      { minLength: 3, maxLength: 5 },
+    ),
+    requests: fc.array(
+      fc.record({
+        gpu: fc.oneof(
+          { arbitrary: fc.record({ count: fc.constantFrom(1, 2, 4, 8) }), weight: 2 },
+          { arbitrary: fc.constant({ nodes: 2, gpusPerNode: 8 }), weight: 1 },
+        ),
+        hours: fc.integer({ min: 1, max: 100 }),
+        models: fc.constantFrom<string[]>([], ["H100"], ["A100-80GB"]),
+      }),
+      { minLength: 12, maxLength: 30 },
+    ),
+  })
+  .map(({ sites, requests }) => ({
+    snapshot: {
+      sites: sites.map((s, i) => ({
+        id: `c${i}`,
+        name: `c${i}`,
+        kind: "CLOUD" as const,
+        provider: "test",
+        region: "r",
+        country: "DE",
+        jurisdiction: "EU",
+        certifications: [],
+        status: "ACTIVE" as const,
+        egressUsdPerGb: 0.02,
+        wanGbps: 10,
+        carbonGPerKwh: 300,
+        pricesUsdPerGpuHour: { [s.model]: s.price },
+        latencyMsByRegion: {},
+      })),
+      nodes: sites.flatMap((s, i) =>
+        s.nodes.map((n, j) => ({
+          id: `c${i}-n${j}`,
+          siteId: `c${i}`,
+          gpuModel: s.model,
+          gpuMemoryGib: 80,
+          gpuTotal: 8,
+          gpuFree: n.free,
+          fabric: n.fabric,
+          status: "READY" as const,
+        })),
+      ),
+      datasets: [],
+      quotas: [],
+      allocations: [],
+    } satisfies TSnapshotInput,
+    requests: requests.map(
+      (r, i): TWorkloadRequestInput => ({
+        id: `w${String(i).padStart(2, "0")}`,
+        kind: "TRAINING",
+        teamId: "ml",
+        gpu: r.gpu,
+        gpuModels: [...r.models],
+        estimatedHours: r.hours,
+        priority: 0,
+      }),
+    ),
+  }));
