@@ -163,6 +163,8 @@ describe("properties of placeBatch()", () => {
         for (const node of snapshot.nodes) expect(used.get(node.id) ?? 0).toBeLessThanOrEqual(node.gpuFree);
         expect(result.placements.length + result.unplaced.length).toBe(requests.length);
         expectQuotasKept(snapshot, requests, result.placements);
+        // The proven bound is a bound: never above what the batch itself pays.
+        expect(result.bound.lowerBoundUsd).toBeLessThanOrEqual(result.totalCostUsd + 0.01);
       }),
       runs(RUNS),
     );

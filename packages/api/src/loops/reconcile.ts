@@ -26,6 +26,8 @@ export type TTickReport = {
   scheduled: string[];
   approvalsExpired: string[];
   approvalsScheduled: string[];
+  /** The retry batch's proven distance from optimal: "within 0.4% of optimal for 12 workloads (…)". */
+  batchBound?: string;
 };
 
 /**
@@ -143,6 +145,7 @@ export async function runReconcileTick(prisma: PrismaClient, options: TLoopOptio
         requests: workloads.map(toRequest),
         explainUnplaced: "none",
       });
+      report.batchBound = batch.bound.summary;
       const chosenSite = new Map(batch.placements.map((p) => [p.workloadId, p.siteId]));
       for (const workload of pending) {
         report.retried.push(workload.id);

@@ -465,7 +465,7 @@ function placeDirect(state: BatchState, item: TBatchItem): boolean {
 
 function describeBound(bound: number, costUsd: number, placed: number): TBatchBound {
   // Down to the cent, so that rounding never makes the bound claim more than it proves.
-  const lowerBoundUsd = Math.max(0, Math.floor(Math.min(bound, costUsd) * 100 + 1e-6) / 100);
+  const lowerBoundUsd = Math.max(0, Math.floor(bound * 100 + 1e-6) / 100);
   const withinPct =
     lowerBoundUsd > 0 ? Math.round((costUsd / lowerBoundUsd - 1) * 10_000) / 100 : costUsd === 0 ? 0 : null;
   const workloads = `${placed} workload${placed === 1 ? "" : "s"}`;
