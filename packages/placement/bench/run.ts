@@ -6,7 +6,7 @@ import { indexSnapshot, place, placeBatch, type TWorkloadRequestInput } from "..
 import { buildContendedInstance } from "./contended";
 import { QUALITY_SET } from "./contended-sets";
 import { buildEstate, buildWorkloads } from "./estate";
-import { writeRepoJson } from "./files";
+import { readRepoText, writeRepoJson } from "./files";
 import { loadGpuData } from "./gpu-data";
 import { crossCheckOptions, milpOptions, solveBatchMilp } from "./milp";
 import { arrivalOrderGreedy } from "./quality";
@@ -278,23 +278,40 @@ if (runs("batch")) {
   batch.push(benchBatch(500, 50_000, 10_000, 3));
   console.table(batch);
 }
-if (only !== undefined) {
+// `--only=SECTION --write` replaces that section of the committed JSON, keeping the rest.
+const write = process.argv.includes("--write");
+if (only !== undefined && !write) {
   console.log(`--only=${only}: nothing written`);
   process.exit(0);
 }
+const previous =
+  only === undefined
+    ? undefined
+    : (JSON.parse(readRepoText(RESULTS)) as {
+        recommend: unknown[];
+        batch: unknown[];
+        quality: unknown[];
+        meta: object;
+      });
 
+const finalQuality = (runs("quality") ? quality : (previous?.quality ?? [])) as typeof quality;
 writeRepoJson(RESULTS, {
-  recommend,
-  batch,
-  quality,
+  recommend: runs("recommend") ? recommend : previous?.recommend,
+  batch: runs("batch") ? batch : previous?.batch,
+  quality: runs("quality") ? quality : previous?.quality,
   meta: {
     note: "recommend: place() on a snapshot prepared once with indexSnapshot(), after 1.5 s of warm-up; batch.ms: placeBatch() from a raw snapshot (validation and indexing included), median of runs; quality: the contended estates of bench/contended.ts (QUALITY_SET), every workload offered to both sides, the MILP built from the independent rules of src/testing/check-hard-constraints.ts and cross-checked against the engine's options, both minimise unplaced workloads then cost, gapPct only when both place as many (null otherwise, see placedShortfall), engine = placeBatch() (validation and option building included), solver = HiGHS solve() only (building its model, solverModelMs, excluded), each side warmed for 1.5 s first (engineWarmRuns, solverWarmRuns; the instance's first solve comes before), then medians of 35 engine runs and 5 solves taken in turns up to 60 workloads, 21 and 1 up to 100, 7 and 1 above (3 engine warm-up runs there), no forced garbage collection between turns; quality runs first; boundGapPct is the engine's own 'within X% of optimal' from its proven lower bound (boundUsd), boundExcessPts that minus the true gap; elsewhere garbage is collected before each measured section.",
     qualityTargets: {
       maxGapPct: TARGET_GAP_PCT,
       minSpeedup: TARGET_SPEEDUP,
-      met: quality.filter((q) => q.meetsTargets).length,
-      of: quality.length,
+      met: finalQuality.filter((q) => q.meetsTargets).length,
+      of: finalQuality.length,
     },
+    ...(only === undefined
+      ? {}
+      : {
+          rerun: `only the ${only} section was measured in this run; the others are kept from the previous one`,
+        }),
     data: "packages/db/data/cloud-gpu-prices.csv, packages/db/data/gpu-models.csv",
     node: process.version,
     cpus: cpus().length,
