@@ -10,11 +10,11 @@ const PATIENCE = 10;
 /**
  * A proven lower bound on the cost of placing `count` of the items, by Lagrangian
  * relaxation. The exact problem (each placed item takes one option; nodes keep their free
- * GPUs; gangs stay on one fabric) is relaxed twice: node capacity becomes the capacity of
- * each GPU group (site × model × memory: the sum of its nodes' free GPUs), and that
- * constraint moves into the objective at a price λ ≥ 0 per GPU of the group. For any λ,
- *   L(λ) = Σ of the `count` smallest v_i(λ) − Σ_g λ_g · free_g,
- *   v_i(λ) = min over i's options k of cost_ik + λ_g(k) · GPUs_i,
+ * GPUs; gangs stay on one fabric) is relaxed twice: node capacity becomes the capacities
+ * of Resources (per GPU group and GPU-per-node size, and per fabric for gangs), and those
+ * constraints move into the objective at a price λ ≥ 0 per GPU. For any λ,
+ *   L(λ) = Σ of the `count` smallest v_i(λ) − Σ_r λ_r · capacity_r,
+ *   v_i(λ) = min over i's options k of cost_ik + GPUs_i · Σ over the resources r of k of λ_r,
  * is at most the cost of any arrangement placing `count` items (weak duality), so every
  * L(λ) is a bound; subgradient steps on λ raise it. An item that kept only its cheapest
  * options (`complete` false) may use any other at no less than its dearest kept option's
