@@ -1,10 +1,15 @@
 import highsLoader from "highs";
 import { buildItem, roomByPool } from "../src/batch/build-options";
-import type { TPreparedSnapshot, TWorkloadRequestInput } from "../src/index";
+import { type TPreparedSnapshot, type TWorkloadRequestInput, ZSnapshot } from "../src/index";
 import { checkPlacement } from "../src/place/place";
+import { independentOptions, type TIndependentOption } from "../src/testing/check-hard-constraints";
 
-/** Cost of leaving a workload unplaced in the MILP: far above any placement cost. */
-const UNPLACED_PENALTY = 1e8;
+/**
+ * Cost of leaving a workload unplaced in the MILP: above any placement's cost (so one
+ * more placed always wins), yet small enough that HiGHS's relative gap (1e-9 of the
+ * objective, plus an absolute cent) still proves the cost to the cent.
+ */
+const penaltyFor = (maxCost: number) => Math.max(1e4, 10 * maxCost);
 
 export type TMilpResult = {
   readonly status: string;
@@ -22,9 +27,65 @@ export type TMilpResult = {
 };
 
 /**
- * The batch as a MILP over the same options the engine sees (same filters, same costs),
- * at node level: a single-node workload picks one node with room; a gang picks one
- * fabric pool and N nodes in it; every node keeps its free GPUs; a workload left
+ * The options of every request by the independent re-statement of the rules
+ * (src/testing/check-hard-constraints.ts), not by the engine's filters: what the MILP
+ * is built from. Computed once per batch and reused across solves.
+ */
+export function milpOptions(
+  prepared: TPreparedSnapshot,
+  requests: readonly TWorkloadRequestInput[],
+): TIndependentOption[][] {
+  const snapshot = ZSnapshot.parse(prepared.snapshot);
+  return requests.map((request) => independentOptions(snapshot, request));
+}
+
+/**
+ * Cross-checks the two models: every option the engine would consider for a request
+ * (all of them, no window) must be one the independent rules give, at the same cost to
+ * the cent, and the other way round. Returns the differences (empty when none).
+ */
+export function crossCheckOptions(
+  prepared: TPreparedSnapshot,
+  requests: readonly TWorkloadRequestInput[],
+  independent: readonly TIndependentOption[][],
+): string[] {
+  const room = roomByPool(prepared, false);
+  const problems: string[] = [];
+  requests.forEach((raw, i) => {
+    const checked = checkPlacement(prepared, raw, undefined, {}, "");
+    if (checked.request === undefined || checked.engine === undefined) throw new Error(`bad request ${i}`);
+    const item = buildItem(prepared, i, checked.request, checked.engine, room, Number.POSITIVE_INFINITY);
+    const engine = new Map<string, number>();
+    for (let k = 0; k < item.optCost.length; k++) {
+      const ref = item.optRef[k] as number;
+      const at = checked.request.gang ? prepared.pools[ref] : prepared.groups[ref];
+      const site = prepared.sites[at?.siteIdx ?? -1]?.site.id;
+      const fabric = checked.request.gang ? prepared.pools[ref]?.fabric : undefined;
+      const key = `${site}|${at?.model}|${fabric ?? ""}`;
+      engine.set(key, Math.min(engine.get(key) ?? Number.POSITIVE_INFINITY, item.optCost[k] as number));
+    }
+    const mine = new Map<string, number>();
+    for (const option of independent[i] ?? []) {
+      mine.set(`${option.siteId}|${option.gpuModel}|${option.fabric ?? ""}`, option.totalUsd);
+    }
+    for (const [key, cost] of engine) {
+      const other = mine.get(key);
+      if (other === undefined) problems.push(`${raw.id}: engine option ${key} breaks the rules`);
+      else if (Math.abs(other - cost) > 0.01)
+        problems.push(`${raw.id}: ${key} costs ${cost}, rules say ${other}`);
+    }
+    for (const key of mine.keys()) {
+      if (!engine.has(key)) problems.push(`${raw.id}: engine misses option ${key}`);
+    }
+  });
+  return problems;
+}
+
+/**
+ * The batch as a MILP at node level, built from the independent rules' options and costs
+ * (milpOptions), not from the engine's: a single-node workload picks one node with room;
+ * a gang picks one fabric of one site and model, and N nodes on it; every node keeps its
+ * free GPUs; team quotas (per model and "*") hold over the whole batch; a workload left
  * unplaced costs UNPLACED_PENALTY. Solved exactly by HiGHS.
  *
  * The objective is the engine's: as many workloads placed as possible, then the least
@@ -34,84 +95,107 @@ export type TMilpResult = {
 export async function solveBatchMilp(
   prepared: TPreparedSnapshot,
   requests: readonly TWorkloadRequestInput[],
+  options?: readonly TIndependentOption[][],
+  /** Solve the LP relaxation instead (no integrality): for studying bounds. */
+  relax = false,
 ): Promise<TMilpResult> {
-  if (prepared.quotas.size > 0) throw new Error("the MILP does not model quotas; use an estate without them");
   if (new Set(requests.map((r) => r.priority ?? 0)).size > 1) {
     throw new Error("the MILP does not model priority tiers; use requests of one priority");
   }
   const modelStart = performance.now();
-  const room = roomByPool(prepared, false);
-  const free = prepared.capacity.free;
+  const byRequest = options ?? milpOptions(prepared, requests);
+  const UNPLACED_PENALTY = penaltyFor(
+    Math.max(0, ...byRequest.flatMap((list) => list.map((o) => o.totalUsd))),
+  );
+  const snapshot = prepared.snapshot;
+  const nodeIdx = new Map(snapshot.nodes.map((n, i) => [n.id, i]));
+  const free = snapshot.nodes.map((n) => n.gpuFree);
   const objective: string[] = [];
   const rows: string[] = [];
   const binaries: string[] = [];
   const nodeTerms = new Map<number, string[]>();
-  const gpusOf: number[] = [];
+  const quotaTerms = new Map<number, string[]>();
 
   requests.forEach((raw, i) => {
-    const checked = checkPlacement(prepared, raw, undefined, {}, "");
-    if (checked.request === undefined || checked.engine === undefined) throw new Error(`bad request ${i}`);
-    const request = checked.request;
-    const item = buildItem(prepared, i, request, checked.engine, room, Number.POSITIVE_INFINITY);
-    gpusOf[i] = request.gpusPerNode;
+    const perNode = "count" in raw.gpu ? raw.gpu.count : raw.gpu.gpusPerNode;
+    const nodeCount = "count" in raw.gpu ? 1 : raw.gpu.nodes;
+    const total = perNode * nodeCount;
+    const quotaRows = snapshot.quotas.map((q, qi) => ({ q, qi })).filter(({ q }) => q.teamId === raw.teamId);
+    // A workload without options stays out: a constant, not a variable.
+    if ((byRequest[i] ?? []).length === 0) return;
     const assign: string[] = [`u${i}`];
     objective.push(`${UNPLACED_PENALTY} u${i}`);
     binaries.push(`u${i}`);
-    for (let k = 0; k < item.optCost.length; k++) {
-      const cost = item.optCost[k] as number;
-      const ref = item.optRef[k] as number;
-      if (!request.gang) {
-        for (const poolIdx of prepared.groups[ref]?.pools ?? []) {
-          for (const n of prepared.pools[poolIdx]?.nodes ?? []) {
-            if ((free[n] ?? 0) < request.gpusPerNode) continue;
-            const x = `x${i}_${n}`;
-            binaries.push(x);
-            objective.push(`${cost} ${x}`);
-            assign.push(x);
-            pushTerm(nodeTerms, n, `${request.gpusPerNode} ${x}`);
-          }
+    (byRequest[i] ?? []).forEach((option, k) => {
+      const chosen: string[] = [];
+      if (option.fabric === undefined) {
+        for (const id of option.nodeIds) {
+          const n = nodeIdx.get(id) as number;
+          const x = `x${i}_${n}`;
+          binaries.push(x);
+          objective.push(`${option.totalUsd} ${x}`);
+          assign.push(x);
+          chosen.push(x);
+          pushTerm(nodeTerms, n, `${perNode} ${x}`);
         }
       } else {
         const z = `z${i}_${k}`;
         binaries.push(z);
-        objective.push(`${cost} ${z}`);
+        objective.push(`${option.totalUsd} ${z}`);
         assign.push(z);
+        chosen.push(z);
         const members: string[] = [];
-        for (const n of prepared.pools[ref]?.nodes ?? []) {
-          if ((free[n] ?? 0) < request.gpusPerNode) continue;
-          const y = `y${i}_${n}`;
+        for (const id of option.nodeIds) {
+          const n = nodeIdx.get(id) as number;
+          const y = `y${i}_${k}_${n}`;
           binaries.push(y);
           members.push(y);
-          pushTerm(nodeTerms, n, `${request.gpusPerNode} ${y}`);
+          pushTerm(nodeTerms, n, `${perNode} ${y}`);
         }
         rows.push(
-          `g${i}_${k}: ${[...members, `- ${request.nodeCount} ${z}`].join(" + ").replaceAll("+ -", "-")} = 0`,
+          `g${i}_${k}: ${[...members, `- ${nodeCount} ${z}`].join(" + ").replaceAll("+ -", "-")} = 0`,
         );
       }
-    }
+      for (const { q, qi } of quotaRows) {
+        if (q.gpuModel !== "*" && q.gpuModel !== option.gpuModel) continue;
+        for (const v of chosen) pushTerm(quotaTerms, qi, `${total} ${v}`);
+      }
+    });
     rows.push(`a${i}: ${assign.join(" + ")} = 1`);
   });
   for (const [n, terms] of [...nodeTerms.entries()].sort((a, b) => a[0] - b[0])) {
     rows.push(`c${n}: ${terms.join(" + ")} <= ${free[n]}`);
+  }
+  for (const [qi, terms] of [...quotaTerms.entries()].sort((a, b) => a[0] - b[0])) {
+    const q = snapshot.quotas[qi];
+    if (q !== undefined)
+      rows.push(`q${qi}: ${terms.join(" + ")} <= ${Math.max(0, q.limitGpus - q.usedGpus)}`);
   }
   const lp = [
     "Minimize",
     ` obj: ${wrap(objective)}`,
     "Subject To",
     ...rows.map((row) => ` ${wrap(row.split(" + "))}`),
-    "Binaries",
-    ...chunk(binaries, 20).map((names) => ` ${names.join(" ")}`),
+    ...(relax ? ["Bounds", ...binaries.map((name) => ` ${name} <= 1`)] : ["Binaries"]),
+    ...(relax ? [] : chunk(binaries, 20).map((names) => ` ${names.join(" ")}`)),
     "End",
   ].join("\n");
 
   const modelMs = performance.now() - modelStart;
   const highs = await loadHighs();
   const start = performance.now();
-  const solution = highs.solve(lp, { mip_rel_gap: 1e-6, time_limit: 300, output_flag: false });
+  const solution = highs.solve(lp, {
+    mip_rel_gap: 1e-9,
+    mip_abs_gap: 0.005,
+    time_limit: 300,
+    output_flag: false,
+  });
   const solverMs = performance.now() - start;
-  const placedIds = requests.filter((_, i) => primal(solution.Columns[`u${i}`]) < 0.5).map((r) => r.id);
+  const placedIds = requests
+    .filter((_, i) => (byRequest[i] ?? []).length > 0 && primal(solution.Columns[`u${i}`]) < 0.5)
+    .map((r) => r.id);
   const placed = placedIds.length;
-  const unplaced = requests.length - placed;
+  const unplaced = requests.filter((_, i) => (byRequest[i] ?? []).length > 0).length - placed;
   return {
     status: solution.Status,
     placedIds,

@@ -3,11 +3,13 @@
 // writes bench/results/placement.json at the repository root.
 import { cpus, loadavg } from "node:os";
 import { indexSnapshot, place, placeBatch, type TWorkloadRequestInput } from "../src/index";
+import { buildContendedInstance } from "./contended";
+import { QUALITY_SET } from "./contended-sets";
 import { buildEstate, buildWorkloads } from "./estate";
-import { writeRepoJson } from "./files";
+import { readRepoText, writeRepoJson } from "./files";
 import { loadGpuData } from "./gpu-data";
-import { solveBatchMilp } from "./milp";
-import { arrivalOrderGreedy, buildQualityInstance } from "./quality";
+import { crossCheckOptions, milpOptions, solveBatchMilp } from "./milp";
+import { arrivalOrderGreedy } from "./quality";
 
 const RESULTS = "bench/results/placement.json";
 const data = loadGpuData();
@@ -130,15 +132,19 @@ const TARGET_GAP_PCT = 2;
 const TARGET_SPEEDUP = 20;
 
 /**
- * Offers workloads up to the free GPUs and keeps the first `workloads` of those the
- * optimum can place together (a first solve decides), so that cost is left to compare.
+ * A contended estate of bench/contended.ts with every one of its workloads (nothing
+ * filtered by what either side can place), and the MILP's options from the independent
+ * rules, cross-checked against the engine's (the bench stops if they differ).
  */
 async function qualityInstance(sites: number, workloads: number, seed: number) {
-  const instance = buildQualityInstance(data, { seed, sites, workloads: workloads * 2, load: 1 });
-  const screen = await solveBatchMilp(instance.prepared, instance.requests);
-  const keep = new Set(screen.placedIds);
-  const requests = instance.requests.filter((r) => keep.has(r.id)).slice(0, workloads);
-  return { sites, seed, prepared: instance.prepared, requests };
+  const instance = buildContendedInstance(data, { seed, sites, workloads });
+  const prepared = indexSnapshot(instance.estate);
+  const requests = instance.requests;
+  const options = milpOptions(prepared, requests);
+  const mismatches = crossCheckOptions(prepared, requests, options);
+  if (mismatches.length > 0)
+    throw new Error(`seed ${seed}: the two models differ: ${mismatches.slice(0, 5).join("; ")}`);
+  return { sites, seed, prepared, requests, options, load: instance.load, gangShare: instance.gangShare };
 }
 type TQualityInstance = Awaited<ReturnType<typeof qualityInstance>>;
 
@@ -154,25 +160,30 @@ type TQualityInstance = Awaited<ReturnType<typeof qualityInstance>>;
  * that regrow it, which the steady state of a control plane calling it every few seconds
  * never sees.
  */
-async function timeBoth({ prepared, requests }: TQualityInstance) {
+async function timeBoth({ prepared, requests, options }: TQualityInstance) {
   const small = requests.length <= 60;
+  const large = requests.length > 100;
   settle();
   const solverWarmRuns = await warmUp(
-    () => solveBatchMilp(prepared, requests),
+    () => solveBatchMilp(prepared, requests, options),
     small ? 1 : 0,
     small ? WARM_MS : 0,
   );
-  const engineWarmRuns = await warmUp(() => placeBatch({ snapshot: prepared, requests }), 60, WARM_MS);
+  const engineWarmRuns = await warmUp(
+    () => placeBatch({ snapshot: prepared, requests }),
+    large ? 3 : 60,
+    WARM_MS,
+  );
   const times: number[] = [];
   let result = placeBatch({ snapshot: prepared, requests });
   const solves = [];
   for (let round = 0; round < (small ? 5 : 1); round++) {
-    for (let i = 0; i < (small ? 7 : 21); i++) {
+    for (let i = 0; i < (small ? 7 : large ? 7 : 21); i++) {
       const run = time(() => placeBatch({ snapshot: prepared, requests }));
       times.push(run.ms);
       result = run.value;
     }
-    solves.push(await solveBatchMilp(prepared, requests));
+    solves.push(await solveBatchMilp(prepared, requests, options));
   }
   const optimum = solves[0];
   if (optimum === undefined) throw new Error("no solve");
@@ -200,12 +211,16 @@ function qualityRow(instance: TQualityInstance, { engine, solver }: Awaited<Retu
     throw new Error(`seed ${seed}: the engine beats the "optimum", so the MILP does not model the batch`);
   }
   const speedup = round(solver.ms / engine.ms, 1);
+  const bound = engine.result.bound;
   return {
     sites,
     workloads: requests.length,
     engineCostUsd: engine.result.totalCostUsd,
     optimalCostUsd: round(optimum.costUsd),
     gapPct,
+    boundUsd: bound.lowerBoundUsd,
+    boundGapPct: bound.withinPct,
+    boundExcessPts: gapPct === null || bound.withinPct === null ? null : round(bound.withinPct - gapPct, 2),
     engineMs: round(engine.ms, 2),
     solverMs: round(solver.ms, 1),
     solverModelMs: round(solver.modelMs, 1),
@@ -213,6 +228,8 @@ function qualityRow(instance: TQualityInstance, { engine, solver }: Awaited<Retu
     meetsTargets: gapPct !== null && gapPct <= TARGET_GAP_PCT && speedup >= TARGET_SPEEDUP,
     seed,
     nodes: prepared.nodes.length,
+    load: instance.load,
+    gangShare: instance.gangShare,
     enginePlaced: engine.result.stats.placed,
     optimalPlaced: optimum.placed,
     placedShortfall,
@@ -235,15 +252,7 @@ const started = performance.now();
 const quality = [];
 if (runs("quality")) {
   const instances: TQualityInstance[] = [];
-  for (const [sites, workloads, seed] of [
-    [10, 50, 11],
-    [10, 50, 21],
-    [10, 50, 31],
-    [20, 100, 13],
-    [50, 200, 12],
-    [50, 200, 22],
-    [50, 200, 32],
-  ] as const) {
+  for (const { sites, workloads, seed } of QUALITY_SET) {
     instances.push(await qualityInstance(sites, workloads, seed));
   }
   for (const instance of instances) quality.push(qualityRow(instance, await timeBoth(instance)));
@@ -251,6 +260,8 @@ if (runs("quality")) {
   console.log(
     `quality targets (all placed, gap ≤ ${TARGET_GAP_PCT}%, ≥ ${TARGET_SPEEDUP}× faster) met on ${quality.filter((q) => q.meetsTargets).length}/${quality.length}`,
   );
+  const gaps = quality.map((q) => q.gapPct ?? Number.POSITIVE_INFINITY).sort((a, b) => a - b);
+  console.log(`median gap ${gaps[Math.floor((gaps.length - 1) / 2)]}%, max ${gaps.at(-1)}%`);
 }
 
 const recommend = [];
@@ -267,23 +278,40 @@ if (runs("batch")) {
   batch.push(benchBatch(500, 50_000, 10_000, 3));
   console.table(batch);
 }
-if (only !== undefined) {
+// `--only=SECTION --write` replaces that section of the committed JSON, keeping the rest.
+const write = process.argv.includes("--write");
+if (only !== undefined && !write) {
   console.log(`--only=${only}: nothing written`);
   process.exit(0);
 }
+const previous =
+  only === undefined
+    ? undefined
+    : (JSON.parse(readRepoText(RESULTS)) as {
+        recommend: unknown[];
+        batch: unknown[];
+        quality: unknown[];
+        meta: object;
+      });
 
+const finalQuality = (runs("quality") ? quality : (previous?.quality ?? [])) as typeof quality;
 writeRepoJson(RESULTS, {
-  recommend,
-  batch,
-  quality,
+  recommend: runs("recommend") ? recommend : previous?.recommend,
+  batch: runs("batch") ? batch : previous?.batch,
+  quality: runs("quality") ? quality : previous?.quality,
   meta: {
-    note: "recommend: place() on a snapshot prepared once with indexSnapshot(), after 1.5 s of warm-up; batch.ms: placeBatch() from a raw snapshot (validation and indexing included), median of runs; quality: workloads the optimum places together, both minimise unplaced workloads then cost, gapPct only when both place as many (null otherwise, see placedShortfall), engine = placeBatch() (validation and option building included), solver = HiGHS solve() only (building its model, solverModelMs, excluded), each side warmed for 1.5 s first (engineWarmRuns, solverWarmRuns; the instance's first solve comes before), then medians of 35 engine runs and 5 solves taken in turns up to 60 workloads, 21 and 1 above, no forced garbage collection between turns; quality runs first; elsewhere garbage is collected before each measured section.",
+    note: "recommend: place() on a snapshot prepared once with indexSnapshot(), after 1.5 s of warm-up; batch.ms: placeBatch() from a raw snapshot (validation and indexing included), median of runs; quality: the contended estates of bench/contended.ts (QUALITY_SET), every workload offered to both sides, the MILP built from the independent rules of src/testing/check-hard-constraints.ts and cross-checked against the engine's options, both minimise unplaced workloads then cost, gapPct only when both place as many (null otherwise, see placedShortfall), engine = placeBatch() (validation and option building included), solver = HiGHS solve() only (building its model, solverModelMs, excluded), each side warmed for 1.5 s first (engineWarmRuns, solverWarmRuns; the instance's first solve comes before), then medians of 35 engine runs and 5 solves taken in turns up to 60 workloads, 21 and 1 up to 100, 7 and 1 above (3 engine warm-up runs there), no forced garbage collection between turns; quality runs first; boundGapPct is the engine's own 'within X% of optimal' from its proven lower bound (boundUsd), boundExcessPts that minus the true gap; elsewhere garbage is collected before each measured section.",
     qualityTargets: {
       maxGapPct: TARGET_GAP_PCT,
       minSpeedup: TARGET_SPEEDUP,
-      met: quality.filter((q) => q.meetsTargets).length,
-      of: quality.length,
+      met: finalQuality.filter((q) => q.meetsTargets).length,
+      of: finalQuality.length,
     },
+    ...(only === undefined
+      ? {}
+      : {
+          rerun: `only the ${only} section was measured in this run; the others are kept from the previous one`,
+        }),
     data: "packages/db/data/cloud-gpu-prices.csv, packages/db/data/gpu-models.csv",
     node: process.version,
     cpus: cpus().length,

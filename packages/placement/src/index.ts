@@ -1,6 +1,12 @@
 // Public surface of the placement engine: place, placeBatch, the types and the registry.
 
-export type { TBatchPlacement, TBatchResult, TPreemption, TUnplaced } from "./batch/batch-result";
+export type {
+  TBatchBound,
+  TBatchPlacement,
+  TBatchResult,
+  TPreemption,
+  TUnplaced,
+} from "./batch/batch-result";
 export { placeBatch, type TPlaceBatchInput } from "./batch/place-batch";
 export { CycleState, createStateKey, missingState, type TStateKey } from "./framework/cycle-state";
 export { MAX_SCORE, normalizeScores } from "./framework/normalize-score";

@@ -29,6 +29,8 @@ export type TTickReport = {
   approvalsScheduled: string[];
   /** Sites run by a scheduler (Slurm): jobs handed over and followed, nodes synced. */
   executors?: TExecutorTickReport;
+  /** The retry batch's proven distance from optimal: "within 0.4% of optimal for 12 workloads (…)". */
+  batchBound?: string;
 };
 
 /**
@@ -149,6 +151,7 @@ export async function runReconcileTick(prisma: PrismaClient, options: TLoopOptio
         requests: workloads.map(toRequest),
         explainUnplaced: "none",
       });
+      report.batchBound = batch.bound.summary;
       const chosenSite = new Map(batch.placements.map((p) => [p.workloadId, p.siteId]));
       for (const workload of pending) {
         report.retried.push(workload.id);

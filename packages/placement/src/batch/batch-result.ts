@@ -52,6 +52,19 @@ export type TBatchStats = {
   readonly preempted: number;
 };
 
+/** How far from optimal the batch can be, proven (see lower-bound.ts). */
+export type TBatchBound = {
+  /** No arrangement placing as many workloads costs less (Lagrangian relaxation), USD rounded down to cents. */
+  readonly lowerBoundUsd: number;
+  /**
+   * The batch's cost above the bound, in % of the bound: the cost is within this of the
+   * cheapest way to place as many workloads. Null when the bound is 0 and the cost is not.
+   */
+  readonly withinPct: number | null;
+  /** "within 1.2% of optimal for 240 workloads (lower bound $91,005)" */
+  readonly summary: string;
+};
+
 export type TBatchResult = {
   /** Sorted by workload id. */
   readonly placements: readonly TBatchPlacement[];
@@ -59,5 +72,7 @@ export type TBatchResult = {
   readonly preemptions: readonly TPreemption[];
   /** Sum of placements' costs, USD rounded to cents. */
   readonly totalCostUsd: number;
+  /** A proven lower bound on the cost of placing as many workloads, and the distance to it. */
+  readonly bound: TBatchBound;
   readonly stats: TBatchStats;
 };

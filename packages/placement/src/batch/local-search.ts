@@ -2,6 +2,7 @@ import type { TBatchItem } from "./batch-item";
 import type { BatchState } from "./batch-state";
 import { ChainSearch } from "./chain-search";
 import { placeByEvicting } from "./eviction";
+import { exchangePass } from "./exchange";
 import { repackFor } from "./repack";
 import { byPotential, regroupPass, relatedTo, ruinAndRecreate } from "./ruin-recreate";
 import { exhausted, type TSearch, withShare } from "./search-budget";
@@ -50,6 +51,7 @@ export function improve(
     // Ruin-and-recreate and chains each get at most half of what is left.
     stats.swaps += withShare(search, 1 / 2, (part) => regroupPass(state, part, failedRuins));
     stats.swaps += withShare(search, 1 / 2, (part) => chainPass(state, part));
+    stats.swaps += withShare(search, 1 / 2, (part) => exchangePass(state, unplaced, part));
     if (stats.moves + stats.swaps === before) break;
     if (costBefore - state.totalCost < MIN_ROUND_GAIN * costBefore) break;
   }

@@ -1,4 +1,4 @@
-import { roundCents } from "../framework/money";
+import { formatUsd, roundCents } from "../framework/money";
 import type { TEngine } from "../place/engine";
 import { checkPlacement, parseCallerPolicy, type TEngineOptions } from "../place/place";
 import { runPlacement, summarizePlacement } from "../place/run-placement";
@@ -12,10 +12,11 @@ import { indexSnapshot } from "../snapshot/index-snapshot";
 import { PlacementInputError, type TInputIssue } from "../snapshot/input-error";
 import type { TPreparedSnapshot } from "../snapshot/prepared-snapshot";
 import type { TBatchItem } from "./batch-item";
-import type { TBatchPlacement, TBatchResult, TUnplaced } from "./batch-result";
-import { BatchState } from "./batch-state";
+import type { TBatchBound, TBatchPlacement, TBatchResult, TUnplaced } from "./batch-result";
+import { BatchState, type TAssignment } from "./batch-state";
 import { buildItem, OPTION_WINDOW, roomByPool } from "./build-options";
 import { improve, insertPass, type TImproveStats } from "./local-search";
+import { lowerBoundUsd } from "./lower-bound";
 import { Preemptor } from "./preemption";
 import { placeTierByRegret } from "./regret-greedy";
 import { ScarcityPrices, toRealState } from "./scarcity-prices";
@@ -73,55 +74,21 @@ export function placeBatch(input: TPlaceBatchInput): TBatchResult {
   checked.sort((a, b) => b.request.priority - a.request.priority || compareIds(a.request.id, b.request.id));
   const room = roomByPool(prepared, allowPreemption);
   const firstWindow = input.optionWindow ?? OPTION_WINDOW;
-  const items = checked.map(({ request, engine }, idx) =>
+  const initial = checked.map(({ request, engine }, idx) =>
     buildItem(prepared, idx, request, engine, room, firstWindow),
   );
-  // A workload whose cheapest options are all taken looks 4× further, then everywhere.
-  const windowOf = new Map<number, number>();
-  const widen = (item: TBatchItem, all = false) => {
-    const window = (windowOf.get(item.idx) ?? firstWindow) * 4;
-    const next = all || window > 16 * firstWindow ? Number.POSITIVE_INFINITY : window;
-    windowOf.set(item.idx, next);
-    const wider = buildItem(prepared, item.idx, item.request, item.engine, room, next);
-    items[item.idx] = wider;
-    return wider;
-  };
   const effort = input.searchEffort ?? DEFAULT_EFFORT;
-  const budget = Math.min(effort * items.length, MAX_EVALUATIONS);
-  const solve = (batch: TBatchItem[], boost: ReadonlySet<number>) =>
-    solveOnce(prepared, batch, boost, widen, allowPreemption, effort > 0 ? budget / 4 : 0);
-
-  // 2. Construct, and get left-out workloads in; then "squeaky wheel": workloads left
-  // out despite having options go first next time. The best attempt is kept.
-  let best = solve(items, new Set());
-  const boost = new Set<number>();
-  for (let round = 0; round < RESTARTS; round++) {
-    const losers = best.unplaced.filter((item) => item.optCost.length > 0 && !boost.has(item.idx));
-    if (
-      losers.length === 0 ||
-      losers.length > MAX_BOOSTED_SHARE * items.length ||
-      items.length > MAX_RESTART_ITEMS
-    ) {
-      break;
-    }
-    for (const item of losers) boost.add(item.idx);
-    const next = solve(items, boost);
-    if (isBetter(next, best)) best = next;
-  }
-  // Scarcity prices: when workloads with options are left out, workloads that can run
-  // elsewhere are steered off the GPU groups those need, and the construction runs again.
-  const priced = allowPreemption ? undefined : constructWithPrices(prepared, items, best, widen, solve);
-
-  // 3. Local search on the best attempt, and on the best priced one if there is one (the
-  // cheaper start does not always end cheaper): the better result is kept.
-  let done = finish(best, widen, budget, effort);
-  if (priced !== undefined) {
-    const other = finish(priced, widen, budget, effort);
-    if (isBetter(other.attempt, done.attempt)) done = other;
+  const run = (e: number) => searchBatch(prepared, initial, room, firstWindow, allowPreemption, e);
+  // More search never returns less: the plain construction (effort 0) is a candidate too
+  // (up to MAX_RESTART_ITEMS workloads; above, a second construction would cost seconds).
+  let done = run(effort);
+  if (effort > 0 && initial.length <= MAX_RESTART_ITEMS) {
+    const plain = run(0);
+    if (isBetter(plain.attempt, done.attempt)) done = { attempt: plain.attempt, stats: done.stats };
   }
   const { state, unplaced, preemptor, tierCount } = done.attempt;
   const { stats } = done;
-  const greedyCostUsd = best.greedyCostUsd;
+  const greedyCostUsd = done.attempt.greedyCostUsd;
 
   // 4. Report.
   const placements = state.items
@@ -139,8 +106,27 @@ export function placeBatch(input: TPlaceBatchInput): TBatchResult {
     unplaced: unplacedOut,
     preemptions: preemptor?.preemptions ?? [],
     totalCostUsd: roundCents(totalCostUsd),
+    bound: describeBound(
+      lowerBoundUsd(
+        prepared,
+        // Every option of every workload where that is affordable: a workload that kept
+        // only its cheapest options is otherwise assumed to escape at its dearest one.
+        state.items.length > MAX_RESTART_ITEMS
+          ? state.items
+          : state.items.map((item) =>
+              item.complete
+                ? item
+                : buildItem(prepared, item.idx, item.request, item.engine, room, Number.POSITIVE_INFINITY),
+            ),
+        placements.length,
+        totalCostUsd,
+        allowPreemption,
+      ),
+      roundCents(totalCostUsd),
+      placements.length,
+    ),
     stats: {
-      workloads: items.length,
+      workloads: initial.length,
       placed: placements.length,
       unplaced: unplacedOut.length,
       tiers: tierCount,
@@ -151,9 +137,113 @@ export function placeBatch(input: TPlaceBatchInput): TBatchResult {
   };
 }
 
+/**
+ * Steps 2 and 3 of placeBatch at one search effort, on a copy of the items (widening
+ * replaces items): constructions, restarts, scarcity prices, local search; the best
+ * arrangement seen at any point is what it returns (see Incumbent).
+ */
+function searchBatch(
+  prepared: TPreparedSnapshot,
+  initial: readonly TBatchItem[],
+  room: readonly Int32Array[],
+  firstWindow: number,
+  allowPreemption: boolean,
+  effort: number,
+): { attempt: TAttempt; stats: TImproveStats } {
+  const items = initial.slice();
+  // A workload whose cheapest options are all taken looks 4× further, then everywhere.
+  const windowOf = new Map<number, number>();
+  const widen = (item: TBatchItem, all = false) => {
+    const window = (windowOf.get(item.idx) ?? firstWindow) * 4;
+    const next = all || window > 16 * firstWindow ? Number.POSITIVE_INFINITY : window;
+    windowOf.set(item.idx, next);
+    const wider = buildItem(prepared, item.idx, item.request, item.engine, room, next);
+    items[item.idx] = wider;
+    return wider;
+  };
+  const budget = Math.min(effort * items.length, MAX_EVALUATIONS);
+  // Preemption changes capacity outside the batch state, so only its final state counts.
+  const incumbent = allowPreemption ? undefined : new Incumbent(prepared);
+  const solve = (batch: TBatchItem[], boost: ReadonlySet<number>) =>
+    solveOnce(prepared, batch, boost, widen, allowPreemption, effort > 0 ? budget / 4 : 0, incumbent);
+
+  // Construct, and get left-out workloads in; then "squeaky wheel": workloads the
+  // construction left out despite having options (before any insertion squeezed some in)
+  // go first next time. The best attempt is kept.
+  let best = solve(items, new Set());
+  const boost = new Set<number>();
+  for (let round = 0; round < RESTARTS; round++) {
+    const losers = best.leftOut.filter((item) => item.optCost.length > 0 && !boost.has(item.idx));
+    if (
+      losers.length === 0 ||
+      losers.length > MAX_BOOSTED_SHARE * items.length ||
+      items.length > MAX_RESTART_ITEMS
+    ) {
+      break;
+    }
+    for (const item of losers) boost.add(item.idx);
+    const next = solve(items, boost);
+    if (isBetter(next, best)) best = next;
+  }
+  // Scarcity prices: when workloads with options are left out, workloads that can run
+  // elsewhere are steered off the GPU groups those need, and the construction runs again.
+  const priced = allowPreemption ? undefined : constructWithPrices(prepared, items, best, widen, solve);
+  incumbent?.offer(best);
+  if (priced !== undefined) incumbent?.offer(priced);
+
+  // Local search on the best attempt, and on the best priced one if there is one (the
+  // cheaper start does not always end cheaper): the better result is kept.
+  let done = finish(best, widen, budget, effort);
+  incumbent?.offer(done.attempt);
+  if (priced !== undefined) {
+    const other = finish(priced, widen, budget, effort);
+    incumbent?.offer(other.attempt);
+    if (isBetter(other.attempt, done.attempt)) done = other;
+  }
+  const kept = incumbent?.best;
+  if (kept !== undefined && isBetter(kept.attempt, done.attempt)) {
+    done = { attempt: incumbent?.restore() ?? done.attempt, stats: done.stats };
+  }
+  return done;
+}
+
+/**
+ * The best arrangement seen so far (more placed per tier, then cheaper): offered after
+ * every construction and search, so that no later step can make the result worse than
+ * something already found. Keeps a copy of who sits where, and rebuilds it on demand.
+ */
+class Incumbent {
+  best: { attempt: TAttempt; items: TBatchItem[]; assignments: (TAssignment | undefined)[] } | undefined;
+
+  constructor(private readonly prepared: TPreparedSnapshot) {}
+
+  offer(attempt: TAttempt): void {
+    const { state } = attempt;
+    const now = { ...attempt, placedByTier: countByTier(state, attempt.tiers), costUsd: state.totalCost };
+    if (this.best !== undefined && !isBetter(now, this.best.attempt)) return;
+    this.best = { attempt: now, items: state.items.slice(), assignments: state.assignments.slice() };
+  }
+
+  /** The best arrangement as an attempt of its own, on a fresh copy of the capacity. */
+  restore(): TAttempt | undefined {
+    const kept = this.best;
+    if (kept === undefined) return undefined;
+    const state = new BatchState(this.prepared, cloneCapacity(this.prepared.capacity), kept.items);
+    const unplaced: TBatchItem[] = [];
+    kept.assignments.forEach((a, idx) => {
+      const item = kept.items[idx] as TBatchItem;
+      if (a === undefined) unplaced.push(item);
+      else state.restore(item, a);
+    });
+    return { ...kept.attempt, state, unplaced, costUsd: state.totalCost };
+  }
+}
+
 type TAttempt = {
   readonly state: BatchState;
   readonly unplaced: TBatchItem[];
+  /** Left out by the construction, before insertions: who goes first on a restart. */
+  readonly leftOut: readonly TBatchItem[];
   readonly preemptor: Preemptor | undefined;
   readonly insertions: number;
   readonly greedyCostUsd: number;
@@ -172,6 +262,7 @@ function solveOnce(
   widen: (item: TBatchItem, all?: boolean) => TBatchItem,
   allowPreemption: boolean,
   budget: number,
+  incumbent: Incumbent | undefined,
 ): TAttempt {
   const state = new BatchState(prepared, cloneCapacity(prepared.capacity), items);
   const preemptor = allowPreemption ? new Preemptor(prepared) : undefined;
@@ -206,6 +297,21 @@ function solveOnce(
     start = end;
   }
   const greedyCostUsd = state.totalCost;
+  const leftOut = unplaced.slice();
+  if (budget > 0) {
+    incumbent?.offer({
+      state,
+      unplaced,
+      leftOut,
+      preemptor,
+      insertions: 0,
+      greedyCostUsd,
+      tierCount: tiers.length,
+      tiers,
+      placedByTier: [],
+      costUsd: 0,
+    });
+  }
 
   const insertions = budget > 0 ? insertPass(state, unplaced, { spent: 0, budget }, SIZE_EXPONENT) : 0;
   const placedByTier = countByTier(state, tiers);
@@ -213,6 +319,7 @@ function solveOnce(
   return {
     state,
     unplaced,
+    leftOut,
     preemptor,
     insertions,
     greedyCostUsd,
@@ -354,6 +461,19 @@ function checkRequests(
 function placeDirect(state: BatchState, item: TBatchItem): boolean {
   for (let k = 0; k < item.optCost.length; k++) if (state.fits(item, k)) return state.place(item, k);
   return false;
+}
+
+function describeBound(bound: number, costUsd: number, placed: number): TBatchBound {
+  // Down to the cent, so that rounding never makes the bound claim more than it proves.
+  const lowerBoundUsd = Math.max(0, Math.floor(bound * 100 + 1e-6) / 100);
+  const withinPct =
+    lowerBoundUsd > 0 ? Math.round((costUsd / lowerBoundUsd - 1) * 10_000) / 100 : costUsd === 0 ? 0 : null;
+  const workloads = `${placed} workload${placed === 1 ? "" : "s"}`;
+  const summary =
+    withinPct === null
+      ? `no lower bound above $0 for ${workloads}`
+      : `within ${withinPct}% of optimal for ${workloads} (lower bound ${formatUsd(lowerBoundUsd)})`;
+  return { lowerBoundUsd, withinPct, summary };
 }
 
 function describePlacement(state: BatchState, item: TBatchItem): TBatchPlacement {

@@ -11,6 +11,7 @@ import {
   type TPool,
   type TPreparedSnapshot,
 } from "./prepared-snapshot";
+import { residencyProblem } from "./residency";
 import { validateSnapshot } from "./validate-snapshot";
 
 const PREPARED = Symbol("prepared-snapshot");
@@ -196,6 +197,13 @@ function indexDataset(
   sites: readonly TSite[],
   siteIdxById: ReadonlyMap<string, number>,
 ): TIndexedDataset {
+  const { allowedCountries, allowedJurisdictions } = dataset.residency;
+  const rules = {
+    dataset,
+    allowedCountries: allowedCountries && allowedCountries.length > 0 ? new Set(allowedCountries) : undefined,
+    allowedJurisdictions:
+      allowedJurisdictions && allowedJurisdictions.length > 0 ? new Set(allowedJurisdictions) : undefined,
+  };
   const replicaSites = new Set<number>();
   let source: TDataSource | undefined;
   for (const siteId of [...dataset.replicaSiteIds].sort(compareIds)) {
@@ -203,8 +211,11 @@ function indexDataset(
     if (siteIdx === undefined) continue;
     replicaSites.add(siteIdx);
     const site = sites[siteIdx] as TSite;
-    // A decommissioned site holds no readable copy.
+    // A decommissioned site holds no readable copy; a replica where the dataset may not
+    // live is a stray copy, never a source.
     if (site.status === "DECOMMISSIONED") continue;
+    if (residencyProblem(rules, { site, certifications: new Set(site.certifications) }) !== undefined)
+      continue;
     const better =
       source === undefined ||
       site.egressUsdPerGb < source.egressUsdPerGb ||
@@ -218,13 +229,5 @@ function indexDataset(
       };
     }
   }
-  const { allowedCountries, allowedJurisdictions } = dataset.residency;
-  return {
-    dataset,
-    replicaSites,
-    source,
-    allowedCountries: allowedCountries && allowedCountries.length > 0 ? new Set(allowedCountries) : undefined,
-    allowedJurisdictions:
-      allowedJurisdictions && allowedJurisdictions.length > 0 ? new Set(allowedJurisdictions) : undefined,
-  };
+  return { ...rules, replicaSites, source };
 }

@@ -105,6 +105,8 @@ describe("data-residency filter", () => {
       "dataset vault is on-prem only",
     ]);
     const orphan = filterSites(dataResidencyPlugin, snapshot, aRequest().datasets("orphan").build());
-    expect(orphan["fra-dc"]?.messages).toEqual(["no readable replica of dataset orphan"]);
+    expect(orphan["fra-dc"]?.messages).toEqual([
+      "no readable replica of dataset orphan within its residency",
+    ]);
   });
 });

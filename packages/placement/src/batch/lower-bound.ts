@@ -1,0 +1,180 @@
+import type { TPreparedSnapshot } from "../snapshot/prepared-snapshot";
+import type { TBatchItem } from "./batch-item";
+import { optionGroupOf } from "./scarcity-prices";
+
+/** Subgradient steps: fixed, so the bound is deterministic and its cost known. */
+const ITERATIONS = 150;
+/** Steps without a better bound before the step size halves. */
+const PATIENCE = 10;
+
+/**
+ * A proven lower bound on the cost of placing `count` of the items, by Lagrangian
+ * relaxation. The exact problem (each placed item takes one option; nodes keep their free
+ * GPUs; gangs stay on one fabric) is relaxed twice: node capacity becomes the capacities
+ * of Resources (per GPU group and GPU-per-node size, and per fabric for gangs), and those
+ * constraints move into the objective at a price λ ≥ 0 per GPU. For any λ,
+ *   L(λ) = Σ of the `count` smallest v_i(λ) − Σ_r λ_r · capacity_r,
+ *   v_i(λ) = min over i's options k of cost_ik + GPUs_i · Σ over the resources r of k of λ_r,
+ * is at most the cost of any arrangement placing `count` items (weak duality), so every
+ * L(λ) is a bound; subgradient steps on λ raise it. An item that kept only its cheapest
+ * options (`complete` false) may use any other at no less than its dearest kept option's
+ * cost, which is what the bound assumes for those. Quotas are left out (a relaxation
+ * too). Pure and deterministic; O(iterations × options).
+ *
+ * `upperUsd` is the cost of a known arrangement placing `count` items (the batch's own),
+ * which sizes the steps. Returns 0 when nothing is placed.
+ */
+export function lowerBoundUsd(
+  prepared: TPreparedSnapshot,
+  items: readonly TBatchItem[],
+  count: number,
+  upperUsd: number,
+  allowPreemption: boolean,
+): number {
+  if (count <= 0) return 0;
+  const resources = new Resources(prepared, items, allowPreemption);
+  // Flatten the options: per item, its options' costs and the resources each takes.
+  const starts: number[] = [];
+  const costs: number[] = [];
+  const resStarts: number[] = [];
+  const res: number[] = [];
+  const gpus: number[] = [];
+  const tails: number[] = [];
+  for (const item of items) {
+    if (item.optCost.length === 0) continue;
+    starts.push(costs.length);
+    for (let k = 0; k < item.optCost.length; k++) {
+      costs.push(item.optCost[k] ?? 0);
+      resStarts.push(res.length);
+      resources.of(item, k, res);
+    }
+    gpus.push(item.request.totalGpus);
+    tails.push(item.complete ? Number.POSITIVE_INFINITY : (item.optCost[item.optCost.length - 1] ?? 0));
+  }
+  const n = starts.length;
+  if (n < count) return 0;
+  starts.push(costs.length);
+  resStarts.push(res.length);
+  const cap = resources.capacity;
+  const lambda = new Float64Array(cap.length);
+  const value = new Float64Array(n);
+  const choice = new Int32Array(n);
+  const order = Array.from({ length: n }, (_, i) => i);
+  const usage = new Float64Array(cap.length);
+  let best = 0;
+  let step = 2;
+  let stale = 0;
+  for (let it = 0; it < ITERATIONS; it++) {
+    for (let i = 0; i < n; i++) {
+      let v = tails[i] as number;
+      let c = -1;
+      const g = gpus[i] as number;
+      for (let j = starts[i] as number; j < (starts[i + 1] as number); j++) {
+        let x = costs[j] as number;
+        for (let r = resStarts[j] as number; r < (resStarts[j + 1] as number); r++)
+          x += (lambda[res[r] as number] as number) * g;
+        if (x < v) {
+          v = x;
+          c = j;
+        }
+      }
+      value[i] = v;
+      choice[i] = c;
+    }
+    order.sort((a, b) => (value[a] as number) - (value[b] as number) || a - b);
+    let bound = 0;
+    for (let r = 0; r < count; r++) bound += value[order[r] as number] as number;
+    for (let q = 0; q < cap.length; q++) bound -= (lambda[q] as number) * (cap[q] as number);
+    if (!Number.isFinite(bound)) return best;
+    if (bound > best + 1e-9) {
+      best = bound;
+      stale = 0;
+    } else if (++stale >= PATIENCE) {
+      step /= 2;
+      stale = 0;
+      if (step < 1e-3) break; // steps too small to move the bound any more
+    }
+    // Subgradient: what the chosen options take from each resource beyond its capacity.
+    usage.fill(0);
+    for (let r = 0; r < count; r++) {
+      const i = order[r] as number;
+      const j = choice[i] as number;
+      if (j < 0) continue;
+      for (let q = resStarts[j] as number; q < (resStarts[j + 1] as number); q++)
+        usage[res[q] as number] = (usage[res[q] as number] as number) + (gpus[i] as number);
+    }
+    let norm = 0;
+    for (let q = 0; q < cap.length; q++) {
+      const sub = (usage[q] as number) - (cap[q] as number);
+      // A resource with no price yet and room to spare has no direction to move.
+      if (sub < 0 && (lambda[q] as number) === 0) usage[q] = 0;
+      else {
+        usage[q] = sub;
+        norm += sub * sub;
+      }
+    }
+    if (norm === 0) break; // the relaxed choice fits everywhere: L(λ) is the relaxation's optimum
+    const t = (step * Math.max(upperUsd - bound, 1e-6 * Math.max(1, upperUsd))) / norm;
+    for (let q = 0; q < cap.length; q++)
+      lambda[q] = Math.max(0, (lambda[q] as number) + t * (usage[q] as number));
+  }
+  return Math.max(0, best);
+}
+
+/**
+ * The relaxed capacities. For each GPU group and each per-node size p that some item asks
+ * for: the GPUs on the group's nodes with at least p usable, which every item asking for
+ * p or more per node must fit in (it cannot use a node with fewer). For gangs, the same
+ * per pool (fabric), since a gang stays on one. Usable = free before the batch, or every
+ * GPU of a READY node when running work may be preempted (more than preemption could
+ * free, so the bound stays valid).
+ */
+class Resources {
+  readonly capacity: number[] = [];
+  private readonly sizes: number[];
+  private readonly groupBase = new Map<number, number>();
+  private readonly poolBase = new Map<number, number>();
+
+  constructor(
+    private readonly prepared: TPreparedSnapshot,
+    items: readonly TBatchItem[],
+    private readonly allowPreemption: boolean,
+  ) {
+    this.sizes = [...new Set(items.map((item) => item.request.gpusPerNode))].sort((a, b) => a - b);
+    for (const group of prepared.groups) {
+      this.groupBase.set(group.idx, this.capacity.length);
+      this.addSizes(group.pools.flatMap((poolIdx) => prepared.pools[poolIdx]?.nodes ?? []));
+    }
+    if (items.some((item) => item.request.gang)) {
+      for (const pool of prepared.pools) {
+        this.poolBase.set(pool.idx, this.capacity.length);
+        this.addSizes(pool.nodes);
+      }
+    }
+  }
+
+  /** Appends the resources option k of the item takes. */
+  of(item: TBatchItem, k: number, out: number[]): void {
+    const { gpusPerNode, gang } = item.request;
+    const group = optionGroupOf(this.prepared, item, k);
+    const gBase = this.groupBase.get(group);
+    const pBase = gang ? this.poolBase.get(item.optRef[k] ?? -1) : undefined;
+    for (let s = 0; s < this.sizes.length && (this.sizes[s] as number) <= gpusPerNode; s++) {
+      if (gBase !== undefined) out.push(gBase + s);
+      if (pBase !== undefined) out.push(pBase + s);
+    }
+  }
+
+  private addSizes(nodes: readonly number[]): void {
+    for (const size of this.sizes) {
+      let sum = 0;
+      for (const n of nodes) {
+        const usable = this.allowPreemption
+          ? (this.prepared.nodes[n]?.gpuTotal ?? 0)
+          : (this.prepared.capacity.free[n] ?? 0);
+        if (usable >= size) sum += usable;
+      }
+      this.capacity.push(sum);
+    }
+  }
+}
