@@ -9,6 +9,7 @@ import { overviewRouter } from "./router/overview/router.ts";
 import { policyRouter } from "./router/policy/router.ts";
 import { siteRouter } from "./router/site/router.ts";
 import { teamRouter } from "./router/team/router.ts";
+import { tokenRouter } from "./router/token/router.ts";
 import { webhookRouter } from "./router/webhook/router.ts";
 import { workloadRouter } from "./router/workload/router.ts";
 import { createTRPCRouter } from "./trpc.ts";
@@ -27,6 +28,7 @@ export const appRouter = createTRPCRouter({
   policy: policyRouter,
   evidence: evidenceRouter,
   webhook: webhookRouter,
+  token: tokenRouter,
 });
 
 export type AppRouter = typeof appRouter;

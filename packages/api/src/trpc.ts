@@ -1,10 +1,13 @@
 import type { PrismaClient } from "@switchyard/db";
 import { initTRPC, TRPCError } from "@trpc/server";
 import superjson from "superjson";
+import type { OpenApiMeta } from "trpc-to-openapi";
 import { ZodError, z } from "zod";
 import { assertCanOperateWorkload } from "./auth/access.ts";
-import type { TRole, TSessionUser } from "./auth/session.ts";
+import type { TRole, TSessionUser, TTokenScope } from "./auth/session.ts";
+import { assertTokenMay } from "./auth/tokens.ts";
 import { AppError, ERROR_CODE_MAP } from "./errors.ts";
+import { auditTokenUse } from "./services/api-tokens.ts";
 
 // ---------------------------------------------------------------------------
 // Context: built per request by the route handler, or directly in tests.
@@ -39,28 +42,42 @@ function fieldErrorsOf(error: ZodError): TFieldErrors {
   return fields;
 }
 
-const t = initTRPC.context<TContext>().create({
-  transformer: superjson,
-  errorFormatter({ shape, error }) {
-    const cause = error.cause;
-    const appError = cause instanceof AppError ? cause : null;
-    const { stack: _stack, ...data } = shape.data;
-    return {
-      ...shape,
-      message: appError ? appError.userMessage : shape.message,
-      data: {
-        ...data,
-        appCode: appError?.code ?? null,
-        fieldErrors:
-          cause instanceof ZodError
-            ? fieldErrorsOf(cause)
-            : appError?.field
-              ? { [appError.field]: [appError.userMessage] }
-              : null,
-      },
-    };
-  },
-});
+/**
+ * What a procedure declares about itself: the token scope it needs beyond the default (read
+ * for queries, write for mutations), whether it is an agent procedure, and its REST route.
+ */
+export type TOpenApiRoute = NonNullable<OpenApiMeta["openapi"]>;
+export type TMeta = {
+  scope?: TTokenScope;
+  agent?: boolean;
+  openapi?: TOpenApiRoute;
+};
+
+const t = initTRPC
+  .context<TContext>()
+  .meta<TMeta>()
+  .create({
+    transformer: superjson,
+    errorFormatter({ shape, error }) {
+      const cause = error.cause;
+      const appError = cause instanceof AppError ? cause : null;
+      const { stack: _stack, ...data } = shape.data;
+      return {
+        ...shape,
+        message: appError ? appError.userMessage : shape.message,
+        data: {
+          ...data,
+          appCode: appError?.code ?? null,
+          fieldErrors:
+            cause instanceof ZodError
+              ? fieldErrorsOf(cause)
+              : appError?.field
+                ? { [appError.field]: [appError.userMessage] }
+                : null,
+        },
+      };
+    },
+  });
 
 /** Turns AppErrors thrown by services into tRPC errors with the mapped code. */
 const errorConversion = t.middleware(async ({ next }) => {
@@ -79,7 +96,28 @@ export const createCallerFactory = t.createCallerFactory;
 // Procedures: public, signed in, and signed in with one of some roles.
 // ---------------------------------------------------------------------------
 
-export const publicProcedure = t.procedure.use(errorConversion);
+/**
+ * The one place token scopes are enforced: a request made with an API token needs the
+ * procedure's scope (read for queries, write for mutations, approve for approval decisions,
+ * admin for admin-only procedures); agent tokens reach agent procedures only. The role and
+ * team checks that follow then run against the token owner's current row, so a token acts
+ * with the intersection of its scopes and its owner's role. Mutations made with a token are
+ * audited as token uses.
+ */
+const tokenScopes = t.middleware(async ({ ctx, meta, path, type, next }) => {
+  assertTokenMay(ctx.user, { path, type, scope: meta?.scope, agent: meta?.agent });
+  const result = await next();
+  if (result.ok && type === "mutation" && ctx.user?.token) {
+    // The change is committed: a failed audit write is logged, never turned into an error
+    // that would make the client retry a change that happened.
+    await auditTokenUse({ prisma: ctx.prisma, user: ctx.user, requestId: ctx.requestId }, path).catch(
+      (error) => console.error(`audit of token use on ${path} failed:`, error),
+    );
+  }
+  return result;
+});
+
+export const publicProcedure = t.procedure.use(errorConversion).use(tokenScopes);
 
 export const protectedProcedure = publicProcedure.use(({ ctx, next }) => {
   if (!ctx.user) throw new TRPCError({ code: "UNAUTHORIZED", message: "Sign in first." });
@@ -87,7 +125,12 @@ export const protectedProcedure = publicProcedure.use(({ ctx, next }) => {
 });
 
 export function roleProcedure(...roles: TRole[]) {
-  return protectedProcedure.use(({ ctx, next }) => {
+  // Admin-only procedures need a token's admin scope, reads included.
+  const base =
+    roles.length === 1 && roles[0] === "ADMIN"
+      ? protectedProcedure.meta({ scope: "admin" })
+      : protectedProcedure;
+  return base.use(({ ctx, next }) => {
     if (!roles.includes(ctx.user.role)) {
       throw new TRPCError({
         code: "FORBIDDEN",

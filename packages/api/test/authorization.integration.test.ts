@@ -99,6 +99,14 @@ const MATRIX: Record<string, { allowed: readonly TRole[]; input?: unknown }> = {
   "webhook.sendTest": { allowed: ADMINS, input: { id: "webhook-nowhere" } },
   "webhook.deliveries": { allowed: ADMINS, input: {} },
   "webhook.redeliver": { allowed: ADMINS, input: { id: "delivery-nowhere" } },
+  // Everyone manages their own tokens; empty inputs fail validation and unknown ids are NOT_FOUND.
+  "token.list": { allowed: ALL, input: {} },
+  "token.create": { allowed: ALL, input: {} },
+  "token.createAgent": { allowed: EDITORS, input: {} },
+  "token.revoke": { allowed: ALL, input: { id: "token-nowhere" } },
+  "token.serviceAccounts": { allowed: ADMINS },
+  "token.createServiceAccount": { allowed: ADMINS, input: {} },
+  "token.setServiceAccountDisabled": { allowed: ADMINS, input: { id: "user-nowhere", disabled: true } },
 };
 
 const USERS: Record<TRole, TSessionUser> = {

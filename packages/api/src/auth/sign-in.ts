@@ -68,6 +68,7 @@ export async function signInWithPassword(
 /** Finds the user an SSO sign-in belongs to; SSO never creates accounts on its own. */
 export async function findUserForSso(prisma: PrismaClient, email: string): Promise<TSessionUser | null> {
   const user = await prisma.user.findUnique({ where: { email: email.trim().toLowerCase() } });
-  if (!user || user.disabled) return null;
+  // Service accounts act only through their API tokens, never through a sign-in.
+  if (!user || user.disabled || user.kind === "SERVICE") return null;
   return { id: user.id, email: user.email, name: user.name, role: user.role };
 }

@@ -17,6 +17,7 @@ export const approvalRouter = createTRPCRouter({
     .input(ZApprovalId)
     .query(({ ctx, input }) => getApproval(ctx.prisma, ctx.user, input.id)),
   decide: roleProcedure("ADMIN", "PLATFORM_ENGINEER", "DATA_STEWARD", "ML_ENGINEER")
+    .meta({ scope: "approve" })
     .input(ZDecideInput)
     .mutation(({ ctx, input }) => decideApproval(ctx, input)),
 });
