@@ -54,7 +54,7 @@ describe.each(await testDbKinds())("API tokens [%s]", (kind) => {
     expect(row.tokenHash).toBe(createHash("sha256").update(secret).digest("hex"));
     expect(JSON.stringify(row)).not.toContain(secret.slice(3));
     // 90 days by default.
-    expect(Math.round((row.expiresAt!.getTime() - Date.now()) / 86_400_000)).toBe(90);
+    expect(Math.round(((row.expiresAt?.getTime() ?? 0) - Date.now()) / 86_400_000)).toBe(90);
     const audit = await t.db.prisma.auditEvent.findFirstOrThrow({ where: { objectId: token.id } });
     expect(audit).toMatchObject({ action: "apiToken.create", actorId: USERS.engineer.id });
     expect(JSON.stringify(audit.after)).not.toContain(secret.slice(3));
@@ -100,7 +100,7 @@ describe.each(await testDbKinds())("API tokens [%s]", (kind) => {
 
     const writer = await withToken((await tokenFor(USERS.engineer, ["write"])).secret);
     expect((await errorOf(writer.workload.list({}))).message).toContain('"read" scope');
-    await expect(writer.workload.submit(DRAFT)).resolves.toMatchObject({ workload: { state: "DRAFT" } });
+    await expect(writer.workload.submit(DRAFT)).resolves.toMatchObject({ created: true });
 
     const stewardRW = await withToken((await tokenFor(USERS.steward, ["read", "write"])).secret);
     const decide = await errorOf(stewardRW.approval.decide({ id: "approval-nowhere", verdict: "APPROVE" }));
@@ -114,7 +114,7 @@ describe.each(await testDbKinds())("API tokens [%s]", (kind) => {
     const adminNoAdmin = await withToken((await tokenFor(USERS.admin, ["read", "write"])).secret);
     expect((await errorOf(adminNoAdmin.webhook.list())).message).toContain('"admin" scope');
     const adminAdmin = await withToken((await tokenFor(USERS.admin, ["admin"])).secret);
-    await expect(adminAdmin.webhook.list()).resolves.toBeInstanceOf(Array);
+    await expect(adminAdmin.webhook.list()).resolves.toHaveProperty("webhooks");
   });
 
   it("acts with the intersection of scopes and the owner's CURRENT role; a disabled owner is refused at once", async () => {
@@ -223,7 +223,8 @@ describe.each(await testDbKinds())("API tokens [%s]", (kind) => {
     expect(token).toMatchObject({ kind: "SERVICE", user: { id: account.id } });
     const api = await withToken(secret);
     const submitted = await api.workload.submit({ ...DRAFT, spec: { ...DRAFT.spec, name: "from-ci" } });
-    expect(submitted.workload.state).toBe("DRAFT");
+    const workload = await t.db.prisma.workload.findUniqueOrThrow({ where: { id: submitted.id } });
+    expect(workload).toMatchObject({ state: "DRAFT", submittedById: account.id });
     expect((await as(USERS.admin).token.serviceAccounts()).find((a) => a.id === account.id)).toMatchObject({
       activeTokens: 1,
       role: "ML_ENGINEER",
