@@ -69,9 +69,18 @@ export const ZSubmitWorkloadInput = z.object({
 
 export const ZWorkloadId = z.object({ id: z.string().min(1, "Workload id is required") });
 
+export const ZCancelInput = ZWorkloadId.extend({ reason: z.string().trim().max(500).optional() });
+
+export const ZWhyNotInput = ZWorkloadId.extend({ siteId: z.string().min(1, "Which site?") });
+
+export const ZBatchRecommendInput = z.object({
+  specs: z.array(ZWorkloadSpec).min(1, "Send at least one spec").max(200, "At most 200 specs at once"),
+});
+
 export const ZScheduleInput = z.object({
   id: z.string().min(1),
-  decisionId: z.string().min(1),
+  /** The decision the caller saw (the console sends it); omitted: the latest one. */
+  decisionId: z.string().min(1).optional(),
   /** Run somewhere other than the recommendation: needs a reason. */
   override: z
     .object({
