@@ -118,7 +118,10 @@ export function getOpenApiDocument(baseUrl: string): OpenAPIObject {
         };
       }
       operation.security = [{ bearerAuth: [] }];
-      const example = operation.operationId ? REST_EXAMPLES[operation.operationId] : undefined;
+      // trpc-to-openapi names operations by procedure path with dashes (workload-submit).
+      const example = operation.operationId
+        ? REST_EXAMPLES[operation.operationId.replace("-", ".")]
+        : undefined;
       const json = operation.requestBody?.content?.["application/json"];
       if (json && example) json.examples = { example };
     }

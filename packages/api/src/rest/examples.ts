@@ -33,7 +33,6 @@ export const REST_EXAMPLES: Record<string, { summary: string; value: Record<stri
       ],
     },
   },
-  "workload.place": { summary: "Place again on the current estate", value: {} },
   "workload.schedule": { summary: "Accept the latest recommendation", value: {} },
   "workload.cancel": { summary: "Cancel with a reason", value: { reason: "superseded by a newer run" } },
   "workload.transition": {
@@ -44,7 +43,6 @@ export const REST_EXAMPLES: Record<string, { summary: string; value: Record<stri
     summary: "Approve the current step",
     value: { verdict: "APPROVE", comment: "Fine by policy." },
   },
-  "audit.verify": { summary: "Verify the whole chain", value: {} },
   "token.create": {
     summary: "A read-only token for 30 days",
     value: { name: "ci-read", scopes: ["read"], expiresInDays: 30 },

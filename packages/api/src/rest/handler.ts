@@ -1,11 +1,10 @@
 import type { PrismaClient } from "@switchyard/db";
-import type { TRPCError } from "@trpc/server";
-import { createOpenApiNodeHttpHandler, getPathRegExp, normalizePath } from "trpc-to-openapi";
+import { getPathRegExp, normalizePath } from "trpc-to-openapi";
 import type { z } from "zod";
 import type { TSessionUser } from "../auth/session.ts";
 import { AppError } from "../errors.ts";
 import { appRouter } from "../root.ts";
-import { createInnerContext, type TContext, type TOpenApiRoute } from "../trpc.ts";
+import { createCallerFactory, createInnerContext, type TOpenApiRoute } from "../trpc.ts";
 import { getOpenApiDocument } from "./document.ts";
 import { RestError, restErrorResponse, toRestError } from "./errors.ts";
 import { unknownFields } from "./unknown-fields.ts";
@@ -14,7 +13,7 @@ export const REST_PREFIX = "/api/v1";
 /** Request bodies larger than this are refused with 413 before they are parsed. */
 export const MAX_BODY_BYTES = 256 * 1024;
 
-type TRoute = { method: string; regex: RegExp; path: string; input: z.ZodType | undefined };
+type TRoute = { method: string; regex: RegExp; path: string; inputs: z.ZodType[] };
 
 /** The REST routes, from the procedures' openapi meta: the same list trpc-to-openapi routes on. */
 const ROUTES: TRoute[] = Object.entries(appRouter._def.procedures).flatMap(([path, procedure]) => {
@@ -23,7 +22,7 @@ const ROUTES: TRoute[] = Object.entries(appRouter._def.procedures).flatMap(([pat
   const openapi = def.meta?.openapi;
   if (!openapi) return [];
   return [
-    { method: openapi.method, regex: getPathRegExp(normalizePath(openapi.path)), path, input: def.inputs[0] },
+    { method: openapi.method, regex: getPathRegExp(normalizePath(openapi.path)), path, inputs: def.inputs },
   ];
 });
 
@@ -34,22 +33,6 @@ export type TRestOptions = {
   /** The public base URL for the document's `servers`. */
   baseUrl?: string;
 };
-
-type TPerRequest = { context: TContext; error?: TRPCError };
-const perRequest = new WeakMap<object, TPerRequest>();
-
-const openApiHandler = createOpenApiNodeHttpHandler({
-  router: appRouter,
-  createContext: ({ req }: { req: object }) => {
-    const state = perRequest.get(req);
-    if (!state) throw new Error("REST request without its context");
-    return state.context;
-  },
-  onError: ({ error, req }: { error: TRPCError; req: object }) => {
-    const state = perRequest.get(req);
-    if (state) state.error = error;
-  },
-} as never) as unknown as (req: object, res: object) => Promise<void>;
 
 // JSON has no 64-bit integers: REST answers byte counts and sequence numbers (bigint in the
 // database) as decimal strings, as the OpenAPI document says. JSON.stringify throws on a
@@ -67,9 +50,12 @@ if (!("toJSON" in BigInt.prototype)) {
 const SAFE_REQUEST_ID = /^[A-Za-z0-9._:-]{1,100}$/;
 
 /**
- * Serves /api/v1: finds the route, reads and checks the body (size, JSON, unknown fields),
- * resolves the caller, then hands the call to trpc-to-openapi, which runs the procedure
- * with its own validation and authorisation. Every error leaves as one body:
+ * Serves /api/v1: finds the route (from the procedures' openapi meta, the same routes the
+ * document lists), reads and checks the body (size, JSON, unknown fields), resolves the
+ * caller, then calls the tRPC procedure, so its validation and authorisation are the ones
+ * the console gets. (trpc-to-openapi's own handler is not used: it switches the procedures'
+ * shared zod schemas to coercion on every request, which broke the second call of a refined
+ * input and would loosen the console's validation too.) Every error leaves as one body:
  * `{"error": {"code", "message", "fieldErrors", "requestId"}}`.
  */
 export async function handleRestRequest(request: Request, options: TRestOptions): Promise<Response> {
@@ -104,8 +90,12 @@ export async function handleRestRequest(request: Request, options: TRestOptions)
     const body = hasBody ? await readJsonBody(request) : undefined;
     const query = Object.fromEntries([...url.searchParams.keys()].map((key) => [key, true]));
     const pathParams = route.regex.exec(path)?.groups ?? {};
-    if (route.input) {
-      const unknown = unknownFields(route.input, { ...(hasBody ? body : query), ...pathParams });
+    if (route.inputs.length > 0) {
+      // tRPC merges a procedure's inputs (a middleware's `id` and the procedure's own): a
+      // field is unknown only when no input knows it.
+      const value = { ...(hasBody ? body : query), ...pathParams };
+      const perInput = route.inputs.map((input) => new Set(unknownFields(input, value)));
+      const unknown = [...(perInput[0] ?? [])].filter((field) => perInput.every((set) => set.has(field)));
       if (unknown.length > 0) {
         throw new RestError(
           400,
@@ -126,55 +116,61 @@ export async function handleRestRequest(request: Request, options: TRestOptions)
       }
       throw error;
     });
-    return await callProcedure(request, url, path, body, hasBody, {
-      context: createInnerContext({ prisma: options.prisma, user, requestId }),
+    const input =
+      route.inputs.length === 0
+        ? undefined
+        : { ...(hasBody ? body : coerceQuery(url, route.inputs)), ...pathParams };
+    const caller = createCaller(
+      createInnerContext({ prisma: options.prisma, user, requestId }),
+    ) as unknown as Record<string, Record<string, (input: unknown) => Promise<unknown>>>;
+    const [router, procedure] = route.path.split(".") as [string, string];
+    const data = await caller[router]?.[procedure]?.(input);
+    return Response.json(data ?? null, {
+      headers: { "X-Request-Id": requestId, "Cache-Control": "no-store" },
     });
   } catch (error) {
     return restErrorResponse(toRestError(error), requestId);
   }
 }
 
-async function callProcedure(
-  request: Request,
-  url: URL,
-  path: string,
-  body: unknown,
-  hasBody: boolean,
-  state: TPerRequest,
-): Promise<Response> {
-  const inner = new Request(new URL(`${path}${url.search}`, url.origin), {
-    method: request.method,
-    headers: hasBody ? { "content-type": "application/json" } : {},
-    signal: request.signal,
-  });
-  const req = new Proxy(inner, {
-    get: (target, prop) => (prop === "body" && hasBody ? body : Reflect.get(target, prop, target)),
-    has: (target, prop) => (prop === "body" ? hasBody : Reflect.has(target, prop)),
-  });
-  perRequest.set(req, state);
-  const { status, text, headers } = await new Promise<{ status: number; text: string; headers: Headers }>(
-    (resolve, reject) => {
-      const headers = new Headers();
-      let status = 200;
-      const res = {
-        setHeader: (key: string, value: string | string[]) => {
-          for (const v of Array.isArray(value) ? value : [value]) headers.append(key, v);
-        },
-        get statusCode() {
-          return status;
-        },
-        set statusCode(code: number) {
-          status = code;
-        },
-        end: (text: string) => resolve({ status, text, headers }),
-      };
-      openApiHandler(req, res).catch(reject);
-    },
-  );
-  if (status >= 400) throw state.error ?? new RestError(status, "ERROR", "The request failed.");
-  headers.set("X-Request-Id", state.context.requestId);
-  headers.set("Cache-Control", "no-store");
-  return new Response(text, { status, headers });
+const createCaller = createCallerFactory(appRouter);
+
+/**
+ * Query strings carry text: numbers and booleans the input declares are converted (a value
+ * that is not one stays text, so validation names the field), repeated keys become arrays.
+ */
+function coerceQuery(url: URL, inputs: z.ZodType[]): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  for (const key of new Set(url.searchParams.keys())) {
+    const values = url.searchParams.getAll(key);
+    const kind = inputs.map((input) => fieldKind(input, key)).find((k) => k !== null) ?? "string";
+    const convert = (value: string): unknown =>
+      kind === "number" && /^-?\d+(\.\d+)?$/.test(value)
+        ? Number(value)
+        : kind === "boolean" && (value === "true" || value === "false")
+          ? value === "true"
+          : value;
+    out[key] = kind === "array" || values.length > 1 ? values.map(convert) : convert(values[0] ?? "");
+  }
+  return out;
+}
+
+type TDef = { type: string; shape?: Record<string, z.ZodType>; innerType?: z.ZodType; in?: z.ZodType };
+const defOf = (schema: z.ZodType) => (schema as unknown as { _zod: { def: TDef } })._zod.def;
+
+function unwrapped(schema: z.ZodType): TDef {
+  let def = defOf(schema);
+  for (let depth = 0; depth < 10; depth++) {
+    const inner = def.innerType ?? (def.type === "pipe" ? def.in : undefined);
+    if (!inner) break;
+    def = defOf(inner);
+  }
+  return def;
+}
+
+function fieldKind(input: z.ZodType, key: string): string | null {
+  const field = unwrapped(input).shape?.[key];
+  return field ? unwrapped(field).type : null;
 }
 
 /** The JSON body, at most MAX_BODY_BYTES, as an object; 413, 415 and 400 otherwise. */

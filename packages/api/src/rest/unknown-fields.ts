@@ -35,7 +35,9 @@ export function unknownFields(schema: z.ZodType, value: unknown, path: string[] 
   const inner = unwrap(schema);
   const def = defOf(inner);
   if (def.type === "object" && def.shape && isPlainObject(value)) {
-    const unknown = def.catchall
+    // A loose object's catchall accepts anything; a strict one's (never) accepts nothing.
+    const isLoose = def.catchall !== undefined && defOf(def.catchall).type !== "never";
+    const unknown = isLoose
       ? []
       : Object.keys(value)
           .filter((key) => !(key in (def.shape ?? {})))
