@@ -62,7 +62,10 @@ const TRPC_STATUS: Partial<Record<TRPCError["code"], { status: number; code: str
 export function toRestError(thrown: unknown): RestError {
   if (thrown instanceof RestError) return thrown;
   const cause = thrown instanceof TRPCError ? (thrown.cause ?? thrown) : thrown;
-  if (cause instanceof ZodError) {
+  // Input validation only: a ZodError under INTERNAL_SERVER_ERROR is a response that failed
+  // its output schema, the server's fault.
+  const isInputError = !(thrown instanceof TRPCError) || thrown.code === "BAD_REQUEST";
+  if (cause instanceof ZodError && isInputError) {
     const fieldErrors = fieldErrorsOf(cause);
     const summary = Object.entries(fieldErrors)
       .map(([field, messages]) => `${field}: ${messages.join(", ")}`)

@@ -131,6 +131,15 @@ export const ZWhyNot = z.object({
 });
 
 export const ZApprovalRow = z.looseObject({ id: z.string(), status: z.string(), createdAt: ZWhen });
+export const ZDecideResult = z.looseObject({
+  status: z
+    .enum(["PENDING", "APPROVED", "REJECTED"])
+    .meta({ description: "The request's status after this decision" }),
+  workloadState: z
+    .string()
+    .nullable()
+    .meta({ description: "The workload's state when the decision closed the request" }),
+});
 export const ZApprovalDetail = z.looseObject({ id: z.string(), status: z.string() });
 
 export const ZSiteRow = z.looseObject({
@@ -147,7 +156,6 @@ export const ZNodeRow = z.looseObject({
 });
 export const ZDatasetRow = z.looseObject({ id: z.string(), name: z.string(), classification: z.string() });
 export const ZTeamRow = z.looseObject({ id: z.string(), name: z.string(), slug: z.string() });
-export const ZObject = z.looseObject({ id: z.string() });
 
 export const ZAuditEvent = z.looseObject({
   action: z.string(),

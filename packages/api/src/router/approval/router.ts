@@ -1,6 +1,6 @@
 import { countInbox, getApproval, listApprovals } from "../../governance/approval-queries.ts";
 import { decideApproval } from "../../governance/approvals.ts";
-import { outputOf, ZApprovalDetail, ZApprovalRow, ZObject, ZPageOf } from "../../rest/outputs.ts";
+import { outputOf, ZApprovalDetail, ZApprovalRow, ZDecideResult, ZPageOf } from "../../rest/outputs.ts";
 import { createTRPCRouter, protectedProcedure, roleProcedure } from "../../trpc.ts";
 import { ZApprovalId, ZDecideInput, ZListApprovalsInput } from "./approval.schema.ts";
 
@@ -48,7 +48,7 @@ export const approvalRouter = createTRPCRouter({
           "Decides the current step as you. Rejecting needs a comment. Tokens need the approve scope.",
       },
     })
-    .output(outputOf<typeof decideApproval>(ZObject))
+    .output(outputOf<typeof decideApproval>(ZDecideResult))
     .meta({ scope: "approve" })
     .input(ZDecideInput)
     .mutation(({ ctx, input }) => decideApproval(ctx, input)),
