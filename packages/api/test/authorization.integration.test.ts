@@ -89,6 +89,15 @@ const MATRIX: Record<string, { allowed: readonly TRole[]; input?: unknown }> = {
   "workload.place": { allowed: SUBMITTERS, input: { id: "workload-code-model-sft" } },
   "workload.schedule": { allowed: SUBMITTERS, input: { id: "workload-code-model-sft", decisionId: "none" } },
   "workload.transition": { allowed: SUBMITTERS, input: { id: "workload-code-model-sft", to: "RUNNING" } },
+  // Reads and dry runs: every role; unknown ids are NOT_FOUND, empty specs fail validation.
+  "workload.decision": { allowed: ALL, input: { id: "workload-nowhere" } },
+  "workload.whyNot": { allowed: ALL, input: { id: "workload-nowhere", siteId: "site-dc-ashburn" } },
+  "workload.batchRecommend": { allowed: ALL, input: {} },
+  // The team check passes first, then the over-long reason fails validation: nothing is cancelled.
+  "workload.cancel": {
+    allowed: SUBMITTERS,
+    input: { id: "workload-code-model-sft", reason: "x".repeat(600) },
+  },
   "workload.finishTransfer": { allowed: EDITORS, input: { id: "transfer-nowhere", outcome: "COMPLETED" } },
   // Webhooks hold signing secrets: admins only. Unknown ids and invalid input write nothing.
   "webhook.list": { allowed: ADMINS },

@@ -182,7 +182,7 @@ describe.each(await testDbKinds())("REST /api/v1 [%s]", (kind) => {
             body: example.value,
             headers: isSession ? { "x-test-session": USERS.admin.id } : {},
           });
-          expect({ op: operation.operationId, status: result.status, error: result.body.error }).toEqual({
+          expect({ op: procedure, status: result.status, error: result.body.error }).toEqual({
             op: procedure,
             status: 200,
             error: undefined,
