@@ -10,6 +10,7 @@ import { overviewRouter } from "./router/overview/router.ts";
 import { policyRouter } from "./router/policy/router.ts";
 import { siteRouter } from "./router/site/router.ts";
 import { teamRouter } from "./router/team/router.ts";
+import { tokenRouter } from "./router/token/router.ts";
 import { userRouter } from "./router/user/router.ts";
 import { webhookRouter } from "./router/webhook/router.ts";
 import { workloadRouter } from "./router/workload/router.ts";
@@ -31,6 +32,7 @@ export const appRouter = createTRPCRouter({
   executor: executorRouter,
   webhook: webhookRouter,
   user: userRouter,
+  token: tokenRouter,
 });
 
 export type AppRouter = typeof appRouter;

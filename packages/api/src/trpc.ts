@@ -1,12 +1,15 @@
 import type { PrismaClient } from "@switchyard/db";
 import { initTRPC, TRPCError } from "@trpc/server";
 import superjson from "superjson";
+import type { OpenApiMeta } from "trpc-to-openapi";
 import { ZodError, z } from "zod";
 import { assertCanOperateWorkload } from "./auth/access.ts";
-import type { TRole, TSessionUser } from "./auth/session.ts";
+import type { TRole, TSessionUser, TTokenScope } from "./auth/session.ts";
+import { assertTokenMay } from "./auth/tokens.ts";
 import { AppError, ERROR_CODE_MAP } from "./errors.ts";
 import { appErrorFromDatabase } from "./lib/database-errors.ts";
 import { findUnsafeInput, summariseIssues, unsafeInputError, zId } from "./lib/input.ts";
+import { auditTokenUse } from "./services/api-tokens.ts";
 
 // ---------------------------------------------------------------------------
 // Context: built per request by the route handler, or directly in tests.
@@ -43,6 +46,17 @@ function fieldErrorsOf(error: ZodError): TFieldErrors {
 }
 
 /**
+ * What a procedure declares about itself: the token scope it needs beyond the default (read
+ * for queries, write for mutations), whether it is an agent procedure, and its REST route.
+ */
+export type TOpenApiRoute = NonNullable<OpenApiMeta["openapi"]>;
+export type TMeta = {
+  scope?: TTokenScope;
+  agent?: boolean;
+  openapi?: TOpenApiRoute;
+};
+
+/**
  * superjson, except that input it refuses (a "__proto__" or "constructor" key with type
  * metadata) is the client's fault: a 400 naming the problem, not a 500.
  */
@@ -62,33 +76,36 @@ const transformer = {
   },
 };
 
-const t = initTRPC.context<TContext>().create({
-  transformer,
-  errorFormatter({ shape, error }) {
-    const cause = error.cause;
-    const appError = cause instanceof AppError ? cause : null;
-    const { stack: _stack, ...data } = shape.data;
-    return {
-      ...shape,
-      // A zod error's own message is its issues as JSON; people get one line naming the fields.
-      message: appError
-        ? appError.userMessage
-        : cause instanceof ZodError
-          ? summariseIssues(cause.issues)
-          : shape.message,
-      data: {
-        ...data,
-        appCode: appError?.code ?? null,
-        fieldErrors:
-          cause instanceof ZodError
-            ? fieldErrorsOf(cause)
-            : appError?.field
-              ? { [appError.field]: [appError.userMessage] }
-              : null,
-      },
-    };
-  },
-});
+const t = initTRPC
+  .context<TContext>()
+  .meta<TMeta>()
+  .create({
+    transformer,
+    errorFormatter({ shape, error }) {
+      const cause = error.cause;
+      const appError = cause instanceof AppError ? cause : null;
+      const { stack: _stack, ...data } = shape.data;
+      return {
+        ...shape,
+        // A zod error's own message is its issues as JSON; people get one line naming the fields.
+        message: appError
+          ? appError.userMessage
+          : cause instanceof ZodError
+            ? summariseIssues(cause.issues)
+            : shape.message,
+        data: {
+          ...data,
+          appCode: appError?.code ?? null,
+          fieldErrors:
+            cause instanceof ZodError
+              ? fieldErrorsOf(cause)
+              : appError?.field
+                ? { [appError.field]: [appError.userMessage] }
+                : null,
+        },
+      };
+    },
+  });
 
 /**
  * Turns AppErrors thrown by services into tRPC errors with the mapped code, and database
@@ -124,7 +141,28 @@ export const createCallerFactory = t.createCallerFactory;
 // Procedures: public, signed in, and signed in with one of some roles.
 // ---------------------------------------------------------------------------
 
-export const publicProcedure = t.procedure.use(errorConversion).use(inputSanitiser);
+/**
+ * The one place token scopes are enforced: a request made with an API token needs the
+ * procedure's scope (read for queries, write for mutations, approve for approval decisions,
+ * admin for admin-only procedures); agent tokens reach agent procedures only. The role and
+ * team checks that follow then run against the token owner's current row, so a token acts
+ * with the intersection of its scopes and its owner's role. Mutations made with a token are
+ * audited as token uses.
+ */
+const tokenScopes = t.middleware(async ({ ctx, meta, path, type, next }) => {
+  assertTokenMay(ctx.user, { path, type, scope: meta?.scope, agent: meta?.agent });
+  const result = await next();
+  if (result.ok && type === "mutation" && ctx.user?.token) {
+    // The change is committed: a failed audit write is logged, never turned into an error
+    // that would make the client retry a change that happened.
+    await auditTokenUse({ prisma: ctx.prisma, user: ctx.user, requestId: ctx.requestId }, path).catch(
+      (error) => console.error(`audit of token use on ${path} failed:`, error),
+    );
+  }
+  return result;
+});
+
+export const publicProcedure = t.procedure.use(errorConversion).use(inputSanitiser).use(tokenScopes);
 
 export const protectedProcedure = publicProcedure.use(({ ctx, next }) => {
   if (!ctx.user) throw new TRPCError({ code: "UNAUTHORIZED", message: "Sign in first." });
@@ -132,7 +170,12 @@ export const protectedProcedure = publicProcedure.use(({ ctx, next }) => {
 });
 
 export function roleProcedure(...roles: TRole[]) {
-  return protectedProcedure.use(({ ctx, next }) => {
+  // Admin-only procedures need a token's admin scope, reads included.
+  const base =
+    roles.length === 1 && roles[0] === "ADMIN"
+      ? protectedProcedure.meta({ scope: "admin" })
+      : protectedProcedure;
+  return base.use(({ ctx, next }) => {
     if (!roles.includes(ctx.user.role)) {
       throw new TRPCError({
         code: "FORBIDDEN",

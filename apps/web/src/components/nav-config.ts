@@ -1,4 +1,5 @@
 import {
+  BookOpen,
   Boxes,
   Database,
   FileClock,
@@ -22,5 +23,6 @@ export const NAV_ITEMS: TNavItem[] = [
   { title: "Workloads", href: "/workloads", icon: Boxes },
   { title: "Approvals", href: "/approvals", icon: ShieldCheck },
   { title: "Audit", href: "/audit", icon: FileClock },
+  { title: "API reference", href: "/api-reference", icon: BookOpen },
   { title: "Settings", href: "/settings", icon: Settings },
 ];

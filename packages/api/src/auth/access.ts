@@ -15,9 +15,11 @@ export async function teamScope(
   prisma: Pick<PrismaClient, "membership">,
   user: TSessionUser,
 ): Promise<string[] | null> {
-  if (SEES_EVERY_TEAM.has(user.role)) return null;
+  // A token restricted to one team narrows whatever the owner's role and teams allow.
+  const tokenTeam = user.token?.teamId ?? null;
+  if (SEES_EVERY_TEAM.has(user.role)) return tokenTeam ? [tokenTeam] : null;
   const memberships = await prisma.membership.findMany({
-    where: { userId: user.id },
+    where: { userId: user.id, ...(tokenTeam ? { teamId: tokenTeam } : {}) },
     select: { teamId: true },
   });
   return memberships.map((m) => m.teamId);
@@ -58,7 +60,8 @@ export async function assertCanOperateWorkload(prisma: PrismaClient, user: TSess
     throw new AppError("NOT_FOUND", `workload ${workloadId} not found for ${user.email}`, {
       userMessage: "This workload does not exist.",
     });
-  if (OPERATES_EVERY_TEAM.has(user.role)) return;
+  const tokenTeam = user.token?.teamId;
+  if (OPERATES_EVERY_TEAM.has(user.role) && (!tokenTeam || tokenTeam === workload.teamId)) return;
   if (user.role !== "ML_ENGINEER" || !scope?.includes(workload.teamId)) {
     throw new AppError("FORBIDDEN", `${user.email} may not operate ${workloadId}`, {
       userMessage: "Only the workload's team or a platform engineer can change it.",

@@ -4,6 +4,22 @@ export const ROLES = ["ADMIN", "PLATFORM_ENGINEER", "DATA_STEWARD", "ML_ENGINEER
 export const ZRole = z.enum(ROLES);
 export type TRole = z.infer<typeof ZRole>;
 
+export const TOKEN_SCOPES = ["read", "write", "approve", "admin"] as const;
+export const ZTokenScope = z.enum(TOKEN_SCOPES);
+export type TTokenScope = z.infer<typeof ZTokenScope>;
+
+/**
+ * What an API token adds to its owner when a request carries one: the scopes it holds, the
+ * one team it is restricted to (null: the owner's teams) and, for agent tokens, its site.
+ */
+export type TTokenGrant = {
+  id: string;
+  kind: "PERSONAL" | "SERVICE" | "AGENT";
+  scopes: TTokenScope[];
+  teamId: string | null;
+  siteId: string | null;
+};
+
 /** What a signed-in request knows about its user; the session token carries exactly this. */
 export const ZSessionUser = z.object({
   id: z.string().min(1),
@@ -11,7 +27,8 @@ export const ZSessionUser = z.object({
   name: z.string(),
   role: ZRole,
 });
-export type TSessionUser = z.infer<typeof ZSessionUser>;
+/** The user of a request; `token` is set when the request came with an API token instead of a session. */
+export type TSessionUser = z.infer<typeof ZSessionUser> & { token?: TTokenGrant };
 
 export const ROLE_LABELS: Record<TRole, string> = {
   ADMIN: "Admin",

@@ -153,7 +153,8 @@ export async function resolveSsoSignIn(
   for (let attempt = 0; attempt < 2; attempt++) {
     const user = await prisma.user.findUnique({ where: { email } });
     if (user) {
-      if (user.disabled) return { ok: false, reason: "account_disabled" };
+      // Service accounts act only through their API tokens, never through a sign-in.
+      if (user.disabled || user.kind === "SERVICE") return { ok: false, reason: "account_disabled" };
       try {
         await prisma.$transaction(async (tx) => {
           // One identity per issuer and user: another account at the provider that now

@@ -13,9 +13,17 @@ type TDb = Pick<PrismaClient, "user">;
 export async function resolveSessionUser(prisma: TDb, claims: TSessionClaims): Promise<TSessionUser | null> {
   const user = await prisma.user.findUnique({
     where: { id: claims.uid },
-    select: { id: true, email: true, name: true, role: true, disabled: true, sessionVersion: true },
+    select: {
+      id: true,
+      email: true,
+      name: true,
+      role: true,
+      disabled: true,
+      sessionVersion: true,
+      kind: true,
+    },
   });
-  if (!user || user.disabled || user.sessionVersion !== claims.sv) return null;
+  if (!user || user.disabled || user.kind === "SERVICE" || user.sessionVersion !== claims.sv) return null;
   return { id: user.id, email: user.email, name: user.name, role: user.role };
 }
 

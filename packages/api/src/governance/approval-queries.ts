@@ -2,7 +2,7 @@ import type { ApprovalStatus, Prisma, PrismaClient } from "@switchyard/db";
 import { teamScope } from "../auth/access.ts";
 import type { TSessionUser } from "../auth/session.ts";
 import { AppError } from "../errors.ts";
-import { type TPage, toPage } from "../lib/pagination.ts";
+import { pageArgs, type TPage, toPage } from "../lib/pagination.ts";
 import type { TApprovalView } from "../router/approval/approval.schema.ts";
 import { decisionView } from "../workloads/service.ts";
 import { describeApprovers, mayDecide, type TMayDecide } from "./approval-rules.ts";
@@ -144,8 +144,7 @@ export async function listApprovals(
       where,
       orderBy,
       include: listInclude,
-      skip: (input.page - 1) * input.pageSize,
-      take: input.pageSize,
+      ...pageArgs(input),
     }),
   ]);
   return toPage(

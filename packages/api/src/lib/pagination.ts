@@ -3,7 +3,39 @@ import { zSearch } from "./input.ts";
 
 export const MAX_PAGE_SIZE = 200;
 
-/** The paging part of every list input; lists add their own sort keys and filters. */
+/**
+ * An opaque cursor for `limit` + `cursor` paging (REST and the CLI): clients pass back the
+ * `nextCursor` of the previous page. Today it encodes the position in the list's order; it
+ * is opaque so that it can become a keyset cursor without changing the contract.
+ */
+export function encodeCursor(offset: number): string {
+  return Buffer.from(`o:${offset}`, "utf8").toString("base64url");
+}
+
+function decodeCursor(cursor: string): number | null {
+  const match = /^o:(\d{1,9})$/.exec(Buffer.from(cursor, "base64url").toString("utf8"));
+  return match?.[1] === undefined ? null : Number(match[1]);
+}
+
+const ZCursor = z
+  .string()
+  .max(40, "Not a cursor: pass back the nextCursor of the previous page")
+  .transform((cursor, context) => {
+    const offset = decodeCursor(cursor);
+    if (offset === null) {
+      context.addIssue({
+        code: "custom",
+        message: "Not a cursor: pass back the nextCursor of the previous page",
+      });
+      return z.NEVER;
+    }
+    return offset;
+  });
+
+/**
+ * The paging part of every list input; lists add their own sort keys and filters. The
+ * console pages with `page` + `pageSize`; API clients with `limit` + `cursor` (which win).
+ */
 export function ZPageInput<const Keys extends readonly [string, ...string[]]>(
   sortKeys: Keys,
   defaultSort: Keys[number],
@@ -11,28 +43,45 @@ export function ZPageInput<const Keys extends readonly [string, ...string[]]>(
   return z.object({
     page: z.number().int().min(1).default(1),
     pageSize: z.number().int().min(1).max(MAX_PAGE_SIZE).default(50),
+    limit: z.number().int().min(1).max(MAX_PAGE_SIZE).optional(),
+    cursor: ZCursor.optional(),
     sort: z.enum(sortKeys).default(defaultSort as never),
     direction: z.enum(["asc", "desc"]).default("asc"),
     search: zSearch().optional(),
   });
 }
 
-export type TPage<Row> = { rows: Row[]; total: number; page: number; pageSize: number; pages: number };
+export type TPageParams = { page: number; pageSize: number; limit?: number; cursor?: number };
 
-export function toPage<Row>(
-  rows: Row[],
-  total: number,
-  input: { page: number; pageSize: number },
-): TPage<Row> {
+export type TPage<Row> = {
+  rows: Row[];
+  total: number;
+  page: number;
+  pageSize: number;
+  pages: number;
+  /** Pass as `cursor` for the next page; null on the last page. */
+  nextCursor: string | null;
+};
+
+function window(input: TPageParams) {
+  const size = input.limit ?? input.pageSize;
+  const offset = input.cursor ?? (input.page - 1) * size;
+  return { size, offset };
+}
+
+export function toPage<Row>(rows: Row[], total: number, input: TPageParams): TPage<Row> {
+  const { size, offset } = window(input);
   return {
     rows,
     total,
-    page: input.page,
-    pageSize: input.pageSize,
-    pages: Math.max(1, Math.ceil(total / input.pageSize)),
+    page: Math.floor(offset / size) + 1,
+    pageSize: size,
+    pages: Math.max(1, Math.ceil(total / size)),
+    nextCursor: offset + rows.length < total ? encodeCursor(offset + rows.length) : null,
   };
 }
 
-export function pageArgs(input: { page: number; pageSize: number }) {
-  return { skip: (input.page - 1) * input.pageSize, take: input.pageSize };
+export function pageArgs(input: TPageParams) {
+  const { size, offset } = window(input);
+  return { skip: offset, take: size };
 }

@@ -10,7 +10,8 @@ type TStoredCandidates = { candidates: TCandidate[] };
 
 export type TScheduleInput = {
   id: string;
-  decisionId: string;
+  /** The decision the caller saw; omitted (API clients): the workload's latest decision. */
+  decisionId?: string;
   override?: { siteId: string; reason: string };
   /** The site batch placement chose for this workload among several; not an override. */
   batchSiteId?: string;
@@ -21,11 +22,15 @@ export type TScheduleResult =
   | { state: "AWAITING_APPROVAL"; siteId: string; gpus: 0; approvalRequestId: string };
 
 /** The decision to act on, if it is still the current one for this workload. */
-export async function currentDecision(tx: Prisma.TransactionClient, workloadId: string, decisionId: string) {
-  const decision = await tx.placementDecision.findUnique({ where: { id: decisionId } });
+export async function currentDecision(tx: Prisma.TransactionClient, workloadId: string, decisionId?: string) {
+  const decision = decisionId
+    ? await tx.placementDecision.findUnique({ where: { id: decisionId } })
+    : await tx.placementDecision.findFirst({ where: { workloadId }, orderBy: { createdAt: "desc" } });
   if (!decision || decision.workloadId !== workloadId)
-    throw new AppError("NOT_FOUND", `decision ${decisionId} not for ${workloadId}`, {
-      userMessage: "This placement decision does not exist.",
+    throw new AppError("NOT_FOUND", `decision ${decisionId ?? "(latest)"} not for ${workloadId}`, {
+      userMessage: decisionId
+        ? "This placement decision does not exist."
+        : "This workload has no placement decision yet.",
     });
   if (decision.status !== "PROPOSED") {
     throw new AppError("CONFLICT", `decision ${decision.id} is ${decision.status}`, {

@@ -45,7 +45,7 @@ function runEngine(
   }
 }
 
-function specToRequest(spec: TWorkloadSpec, id: string) {
+export function specToRequest(spec: TWorkloadSpec, id: string) {
   return {
     id,
     kind: spec.kind,
@@ -72,7 +72,7 @@ function specToRequest(spec: TWorkloadSpec, id: string) {
 const PREVIEW_SNAPSHOT_TTL_MS = 5_000;
 const previewSnapshots = new WeakMap<PrismaClient, { at: number; snapshot: Promise<TPreparedSnapshot> }>();
 
-function previewSnapshot(prisma: PrismaClient): Promise<TPreparedSnapshot> {
+export function previewSnapshot(prisma: PrismaClient): Promise<TPreparedSnapshot> {
   const cached = previewSnapshots.get(prisma);
   if (cached && Date.now() - cached.at < PREVIEW_SNAPSHOT_TTL_MS) return cached.snapshot;
   const snapshot = loadSnapshot(prisma).then((raw) => indexSnapshot(raw));

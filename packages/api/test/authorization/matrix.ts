@@ -311,6 +311,47 @@ export const MATRIX: Record<string, TCase[]> = {
       expect: only(ADMINS, "NOT_FOUND"),
     },
   ],
+  // Reads and dry runs added with REST: unknown ids are NOT_FOUND, an empty batch fails validation.
+  "workload.decision": [
+    { relation: "missing", input: () => ({ id: "workload-nowhere" }), expect: all("NOT_FOUND") },
+  ],
+  "workload.whyNot": [
+    {
+      relation: "missing",
+      input: () => ({ id: "workload-nowhere", siteId: "site-dc-ashburn" }),
+      expect: all("NOT_FOUND"),
+    },
+  ],
+  "workload.batchRecommend": [{ relation: "no specs", input: () => ({}), expect: all("BAD_REQUEST") }],
+  "workload.cancel": [
+    {
+      relation: "own team",
+      input: async (fx) => ({ id: await fx.pendingWorkload("own") }),
+      expect: operate.own,
+    },
+    {
+      relation: "other team",
+      input: async (fx) => ({ id: await fx.pendingWorkload("other") }),
+      expect: operate.other,
+    },
+    { relation: "missing", input: () => ({ id: "workload-nowhere" }), expect: operate.missing },
+  ],
+  // Everyone manages their own tokens; empty inputs fail validation, unknown ids are NOT_FOUND.
+  "token.list": [{ relation: "own tokens", input: () => ({}), expect: OK_ALL }],
+  "token.create": [{ relation: "own tokens", input: () => ({}), expect: all("BAD_REQUEST") }],
+  "token.createAgent": [{ relation: "a site", input: () => ({}), expect: only(EDITORS, "BAD_REQUEST") }],
+  "token.revoke": [{ relation: "missing", input: () => ({ id: "token-nowhere" }), expect: all("NOT_FOUND") }],
+  "token.serviceAccounts": [{ relation: "every service account", expect: only(ADMINS) }],
+  "token.createServiceAccount": [
+    { relation: "the estate", input: () => ({}), expect: only(ADMINS, "BAD_REQUEST") },
+  ],
+  "token.setServiceAccountDisabled": [
+    {
+      relation: "missing",
+      input: () => ({ id: "user-nowhere", disabled: true }),
+      expect: only(ADMINS, "NOT_FOUND"),
+    },
+  ],
   "team.list": [{ relation: "every team", input: () => ({}), expect: OK_ALL }],
   "team.byId": [
     { relation: "own team", input: () => ({ id: "team-applied-ml" }), expect: OK_ALL },

@@ -257,7 +257,12 @@ export async function startSlurmCluster(): Promise<TSlurmCluster> {
       "slurmrestd",
       ["-f", conf, "-s", "openapi/v0.0.38", "-a", "rest_auth/jwt", `127.0.0.1:${rest}`],
       {
-        env: { PATH: process.env.PATH ?? "/usr/bin:/bin", SLURM_CONF: conf, SLURM_JWT: "daemon" },
+        // Only these variables: slurmrestd runs as nobody and must not inherit the test's secrets.
+        env: {
+          PATH: process.env.PATH ?? "/usr/bin:/bin",
+          SLURM_CONF: conf,
+          SLURM_JWT: "daemon",
+        } as NodeJS.ProcessEnv,
         uid: NOBODY.uid,
         gid: NOBODY.gid,
         detached: true,

@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { zId } from "../../lib/input.ts";
+import { ZPageInput } from "../../lib/pagination.ts";
 
 /** inbox: waiting for me · open: every pending request · decided: closed ones · mine: ones I asked for. */
 export const APPROVAL_VIEWS = ["inbox", "open", "decided", "mine"] as const;
@@ -7,12 +8,12 @@ export type TApprovalView = (typeof APPROVAL_VIEWS)[number];
 
 export const ZApprovalStatus = z.enum(["PENDING", "APPROVED", "REJECTED", "EXPIRED", "CANCELLED"]);
 
-export const ZListApprovalsInput = z.object({
-  view: z.enum(APPROVAL_VIEWS).default("inbox"),
-  status: ZApprovalStatus.optional(),
-  page: z.number().int().min(1).default(1),
-  pageSize: z.number().int().min(1).max(200).default(50),
-});
+export const ZListApprovalsInput = ZPageInput(["createdAt"], "createdAt")
+  .pick({ page: true, pageSize: true, limit: true, cursor: true })
+  .extend({
+    view: z.enum(APPROVAL_VIEWS).default("inbox"),
+    status: ZApprovalStatus.optional(),
+  });
 
 export const ZApprovalId = z.object({ id: zId("Request id") });
 

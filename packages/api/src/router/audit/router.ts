@@ -1,3 +1,4 @@
+import { outputOf, ZAuditEvent, ZAuditVerify, ZPageOf } from "../../rest/outputs.ts";
 import { listAuditEvents, verifyAudit } from "../../services/audit.ts";
 import { createTRPCRouter, roleProcedure } from "../../trpc.ts";
 import { ZListAuditInput } from "./audit.schema.ts";
@@ -7,7 +8,30 @@ const auditReaderProcedure = roleProcedure("ADMIN", "PLATFORM_ENGINEER", "DATA_S
 
 export const auditRouter = createTRPCRouter({
   list: auditReaderProcedure
+    .meta({
+      openapi: {
+        method: "GET",
+        path: "/audit/events",
+        tags: ["Audit"],
+        summary: "List audit events",
+        description:
+          "Every change, newest first; filter by object and action. Admins, platform engineers and data stewards.",
+      },
+    })
+    .output(outputOf<typeof listAuditEvents>(ZPageOf(ZAuditEvent)))
     .input(ZListAuditInput)
     .query(({ ctx, input }) => listAuditEvents(ctx.prisma, input)),
-  verify: auditReaderProcedure.mutation(({ ctx }) => verifyAudit(ctx.prisma)),
+  verify: auditReaderProcedure
+    .meta({
+      openapi: {
+        method: "POST",
+        path: "/audit/verify",
+        tags: ["Audit"],
+        summary: "Verify the audit chain",
+        description:
+          "Recomputes the hash chain; `ok` is false with the first broken event when something was altered.",
+      },
+    })
+    .output(outputOf<typeof verifyAudit>(ZAuditVerify))
+    .mutation(({ ctx }) => verifyAudit(ctx.prisma)),
 });

@@ -1,3 +1,4 @@
+import { outputOf, ZDatasetRow, ZPageOf } from "../../rest/outputs.ts";
 import {
   addReplica,
   getDatasetOrThrow,
@@ -15,10 +16,30 @@ const datasetEditorProcedure = roleProcedure("ADMIN", "PLATFORM_ENGINEER", "DATA
 
 export const datasetRouter = createTRPCRouter({
   list: protectedProcedure
+    .meta({
+      openapi: {
+        method: "GET",
+        path: "/datasets",
+        tags: ["Datasets"],
+        summary: "List datasets",
+        description: "Datasets with classification, residency and replicas; sizeBytes is a decimal string.",
+      },
+    })
+    .output(outputOf<typeof listDatasets>(ZPageOf(ZDatasetRow)))
     .input(ZListDatasetsInput)
     .query(({ ctx, input }) => listDatasets(ctx.prisma, input)),
   options: protectedProcedure.query(({ ctx }) => listDatasetOptions(ctx.prisma)),
   byId: protectedProcedure
+    .meta({
+      openapi: {
+        method: "GET",
+        path: "/datasets/{id}",
+        tags: ["Datasets"],
+        summary: "Get a dataset",
+        description: "The dataset with its stewards, replicas and residency.",
+      },
+    })
+    .output(outputOf<typeof getDatasetOrThrow>(ZDatasetRow))
     .input(ZDatasetId)
     .query(({ ctx, input }) => getDatasetOrThrow(ctx.prisma, ctx.user, input.id)),
   replicaCandidates: protectedProcedure

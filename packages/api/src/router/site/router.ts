@@ -1,3 +1,4 @@
+import { outputOf, ZPageOf, ZSiteRow } from "../../rest/outputs.ts";
 import {
   createSite,
   decommissionSite,
@@ -11,9 +12,31 @@ import { ZListSitesInput } from "./list-sites.schema.ts";
 import { ZSiteId, ZSiteInput, ZUpdateSiteInput } from "./site.schema.ts";
 
 export const siteRouter = createTRPCRouter({
-  list: protectedProcedure.input(ZListSitesInput).query(({ ctx, input }) => listSites(ctx.prisma, input)),
+  list: protectedProcedure
+    .meta({
+      openapi: {
+        method: "GET",
+        path: "/sites",
+        tags: ["Sites"],
+        summary: "List sites",
+        description: "Sites with their GPU totals; filter by kind, status, provider and country.",
+      },
+    })
+    .output(outputOf<typeof listSites>(ZPageOf(ZSiteRow)))
+    .input(ZListSitesInput)
+    .query(({ ctx, input }) => listSites(ctx.prisma, input)),
   locations: protectedProcedure.query(({ ctx }) => listSiteLocations(ctx.prisma)),
   byId: protectedProcedure
+    .meta({
+      openapi: {
+        method: "GET",
+        path: "/sites/{id}",
+        tags: ["Sites"],
+        summary: "Get a site",
+        description: "The site with prices, latencies, nodes by GPU model and datasets held.",
+      },
+    })
+    .output(outputOf<typeof getSiteOrThrow>(ZSiteRow))
     .input(ZSiteId)
     .query(({ ctx, input }) => getSiteOrThrow(ctx.prisma, ctx.user, input.id)),
   create: estateEditorProcedure.input(ZSiteInput).mutation(({ ctx, input }) => createSite(ctx, input)),

@@ -1,11 +1,36 @@
+import { outputOf, ZPageOf, ZTeamRow } from "../../rest/outputs.ts";
 import { getTeamOrThrow, listTeams, updateTeamQuotas } from "../../services/teams.ts";
 import { createTRPCRouter, estateEditorProcedure, protectedProcedure } from "../../trpc.ts";
 import { ZListTeamsInput } from "./list-teams.schema.ts";
 import { ZTeamId, ZTeamQuotasInput } from "./team.schema.ts";
 
 export const teamRouter = createTRPCRouter({
-  list: protectedProcedure.input(ZListTeamsInput).query(({ ctx, input }) => listTeams(ctx.prisma, input)),
-  byId: protectedProcedure.input(ZTeamId).query(({ ctx, input }) => getTeamOrThrow(ctx.prisma, input.id)),
+  list: protectedProcedure
+    .meta({
+      openapi: {
+        method: "GET",
+        path: "/teams",
+        tags: ["Teams"],
+        summary: "List teams",
+        description: "Teams with members and quota use.",
+      },
+    })
+    .output(outputOf<typeof listTeams>(ZPageOf(ZTeamRow)))
+    .input(ZListTeamsInput)
+    .query(({ ctx, input }) => listTeams(ctx.prisma, input)),
+  byId: protectedProcedure
+    .meta({
+      openapi: {
+        method: "GET",
+        path: "/teams/{id}",
+        tags: ["Teams"],
+        summary: "Get a team",
+        description: "The team with members, quotas and their use.",
+      },
+    })
+    .output(outputOf<typeof getTeamOrThrow>(ZTeamRow))
+    .input(ZTeamId)
+    .query(({ ctx, input }) => getTeamOrThrow(ctx.prisma, input.id)),
   updateQuotas: estateEditorProcedure
     .input(ZTeamQuotasInput)
     .mutation(({ ctx, input }) => updateTeamQuotas(ctx, input)),

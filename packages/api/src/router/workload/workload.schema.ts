@@ -83,9 +83,18 @@ export const ZSubmitWorkloadInput = z.object({
 
 export const ZWorkloadId = z.object({ id: zId("Workload id") });
 
+export const ZCancelInput = ZWorkloadId.extend({ reason: z.string().trim().max(500).optional() });
+
+export const ZWhyNotInput = ZWorkloadId.extend({ siteId: zId("Site id") });
+
+export const ZBatchRecommendInput = z.object({
+  specs: z.array(ZWorkloadSpec).min(1, "Send at least one spec").max(200, "At most 200 specs at once"),
+});
+
 export const ZScheduleInput = z.object({
   id: zId("Workload id"),
-  decisionId: zId("Decision id"),
+  /** The decision the caller saw (the console sends it); omitted: the latest one. */
+  decisionId: zId("Decision id").optional(),
   /** Run somewhere other than the recommendation: needs a reason. */
   override: z
     .object({

@@ -8,7 +8,7 @@ export default function SettingsLayout({ children }: { children: ReactNode }) {
     <>
       <PageHeader
         title="Settings"
-        description="Policy rules that decide what needs approval, and webhooks that tell other systems what happened."
+        description="Policy rules that decide what needs approval, webhooks that tell other systems what happened, and API tokens for automation."
       />
       <SettingsTabs />
       {children}

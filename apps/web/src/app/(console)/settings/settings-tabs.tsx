@@ -7,6 +7,7 @@ import { cn } from "~/lib/cn";
 const TABS = [
   { title: "Policies", href: "/settings/policies" },
   { title: "Webhooks", href: "/settings/webhooks" },
+  { title: "API tokens", href: "/settings/tokens" },
 ];
 
 export function SettingsTabs() {

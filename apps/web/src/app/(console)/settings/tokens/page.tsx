@@ -1,0 +1,17 @@
+import type { Metadata } from "next";
+import { getSessionUser } from "~/server/auth";
+import { ServiceAccountsPanel } from "./service-accounts-panel";
+import { TokensPanel } from "./tokens-panel";
+
+export const metadata: Metadata = { title: "API tokens · Settings" };
+
+export default async function TokensSettingsPage() {
+  const user = await getSessionUser();
+  const isAdmin = user?.role === "ADMIN";
+  return (
+    <div className="flex flex-col gap-8">
+      <TokensPanel isAdmin={isAdmin} />
+      {isAdmin ? <ServiceAccountsPanel /> : null}
+    </div>
+  );
+}

@@ -1,0 +1,16 @@
+// /api/v1/* – the REST API (and /api/v1/openapi.json), served from the tRPC procedures
+import { handleRestRequest } from "@switchyard/api/rest";
+import { getPrisma } from "@switchyard/db";
+import { getRequestUser } from "~/server/request-user";
+
+export const dynamic = "force-dynamic";
+
+async function handler(request: Request) {
+  return handleRestRequest(request, {
+    prisma: await getPrisma(),
+    resolveUser: getRequestUser,
+    baseUrl: process.env.NEXTAUTH_URL,
+  });
+}
+
+export { handler as DELETE, handler as GET, handler as PATCH, handler as POST, handler as PUT };

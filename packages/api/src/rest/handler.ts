@@ -1,0 +1,212 @@
+import type { PrismaClient } from "@switchyard/db";
+import { getPathRegExp, normalizePath } from "trpc-to-openapi";
+import type { z } from "zod";
+import type { TSessionUser } from "../auth/session.ts";
+import { AppError } from "../errors.ts";
+import { appRouter } from "../root.ts";
+import { createCallerFactory, createInnerContext, type TOpenApiRoute } from "../trpc.ts";
+import { getOpenApiDocument } from "./document.ts";
+import { RestError, restErrorResponse, toRestError } from "./errors.ts";
+import { unknownFields } from "./unknown-fields.ts";
+
+export const REST_PREFIX = "/api/v1";
+/** Request bodies larger than this are refused with 413 before they are parsed. */
+export const MAX_BODY_BYTES = 256 * 1024;
+
+type TRoute = { method: string; regex: RegExp; path: string; inputs: z.ZodType[] };
+
+/** The REST routes, from the procedures' openapi meta: the same list trpc-to-openapi routes on. */
+const ROUTES: TRoute[] = Object.entries(appRouter._def.procedures).flatMap(([path, procedure]) => {
+  const def = (procedure as unknown as { _def: { meta?: { openapi?: TOpenApiRoute }; inputs: z.ZodType[] } })
+    ._def;
+  const openapi = def.meta?.openapi;
+  if (!openapi) return [];
+  return [
+    { method: openapi.method, regex: getPathRegExp(normalizePath(openapi.path)), path, inputs: def.inputs },
+  ];
+});
+
+export type TRestOptions = {
+  prisma: PrismaClient;
+  /** Who the request acts as: a Bearer token's owner or the session; throws AppError UNAUTHORIZED for a bad token. */
+  resolveUser: (request: Request) => Promise<TSessionUser | null>;
+  /** The public base URL for the document's `servers`. */
+  baseUrl?: string;
+};
+
+// JSON has no 64-bit integers: REST answers byte counts and sequence numbers (bigint in the
+// database) as decimal strings, as the OpenAPI document says. JSON.stringify throws on a
+// bigint without this.
+if (!("toJSON" in BigInt.prototype)) {
+  Object.defineProperty(BigInt.prototype, "toJSON", {
+    value(this: bigint) {
+      return this.toString();
+    },
+    configurable: true,
+    writable: true,
+  });
+}
+
+const SAFE_REQUEST_ID = /^[A-Za-z0-9._:-]{1,100}$/;
+
+/**
+ * Serves /api/v1: finds the route (from the procedures' openapi meta, the same routes the
+ * document lists), reads and checks the body (size, JSON, unknown fields), resolves the
+ * caller, then calls the tRPC procedure, so its validation and authorisation are the ones
+ * the console gets. (trpc-to-openapi's own handler is not used: it switches the procedures'
+ * shared zod schemas to coercion on every request, which broke the second call of a refined
+ * input and would loosen the console's validation too.) Every error leaves as one body:
+ * `{"error": {"code", "message", "fieldErrors", "requestId"}}`.
+ */
+export async function handleRestRequest(request: Request, options: TRestOptions): Promise<Response> {
+  const incoming = request.headers.get("x-request-id");
+  const requestId = incoming && SAFE_REQUEST_ID.test(incoming) ? incoming : crypto.randomUUID();
+  try {
+    const url = new URL(request.url);
+    const path = normalizePath(url.pathname.slice(REST_PREFIX.length) || "/");
+    if (request.method === "GET" && path === "/openapi.json") {
+      return Response.json(getOpenApiDocument(options.baseUrl ?? url.origin), {
+        headers: { "X-Request-Id": requestId, "Cache-Control": "public, max-age=60" },
+      });
+    }
+    const matches = ROUTES.filter((route) => route.regex.test(path));
+    const route = matches.find((r) => r.method === request.method);
+    if (!route) {
+      if (matches.length === 0)
+        throw new RestError(404, "NOT_FOUND", `There is no endpoint ${REST_PREFIX}${path}.`);
+      const allow = [...new Set(matches.map((r) => r.method))].join(", ");
+      throw new RestError(
+        405,
+        "METHOD_NOT_ALLOWED",
+        `${request.method} is not allowed here; use ${allow}.`,
+        null,
+        {
+          Allow: allow,
+        },
+      );
+    }
+
+    const hasBody = request.method === "POST" || request.method === "PUT" || request.method === "PATCH";
+    const body = hasBody ? await readJsonBody(request) : undefined;
+    const query = Object.fromEntries([...url.searchParams.keys()].map((key) => [key, true]));
+    const pathParams = route.regex.exec(path)?.groups ?? {};
+    if (route.inputs.length > 0) {
+      // tRPC merges a procedure's inputs (a middleware's `id` and the procedure's own): a
+      // field is unknown only when no input knows it.
+      const value = { ...(hasBody ? body : query), ...pathParams };
+      const perInput = route.inputs.map((input) => new Set(unknownFields(input, value)));
+      const unknown = [...(perInput[0] ?? [])].filter((field) => perInput.every((set) => set.has(field)));
+      if (unknown.length > 0) {
+        throw new RestError(
+          400,
+          "UNKNOWN_FIELD",
+          `Unknown field${unknown.length === 1 ? "" : "s"}: ${unknown.join(", ")}.`,
+          Object.fromEntries(
+            unknown.map((field) => [field, ["Unknown field: check its spelling against the API reference."]]),
+          ),
+        );
+      }
+    }
+
+    const user = await options.resolveUser(request).catch((error: unknown) => {
+      if (error instanceof AppError && error.code === "UNAUTHORIZED") {
+        throw new RestError(401, "UNAUTHORIZED", error.userMessage, null, {
+          "WWW-Authenticate": 'Bearer realm="switchyard"',
+        });
+      }
+      throw error;
+    });
+    const input =
+      route.inputs.length === 0
+        ? undefined
+        : { ...(hasBody ? body : coerceQuery(url, route.inputs)), ...pathParams };
+    const caller = createCaller(
+      createInnerContext({ prisma: options.prisma, user, requestId }),
+    ) as unknown as Record<string, Record<string, (input: unknown) => Promise<unknown>>>;
+    const [router, procedure] = route.path.split(".") as [string, string];
+    const data = await caller[router]?.[procedure]?.(input);
+    return Response.json(data ?? null, {
+      headers: { "X-Request-Id": requestId, "Cache-Control": "no-store" },
+    });
+  } catch (error) {
+    return restErrorResponse(toRestError(error), requestId);
+  }
+}
+
+const createCaller = createCallerFactory(appRouter);
+
+/**
+ * Query strings carry text: numbers and booleans the input declares are converted (a value
+ * that is not one stays text, so validation names the field), repeated keys become arrays.
+ */
+function coerceQuery(url: URL, inputs: z.ZodType[]): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  for (const key of new Set(url.searchParams.keys())) {
+    const values = url.searchParams.getAll(key);
+    const kind = inputs.map((input) => fieldKind(input, key)).find((k) => k !== null) ?? "string";
+    const convert = (value: string): unknown =>
+      kind === "number" && /^-?\d+(\.\d+)?$/.test(value)
+        ? Number(value)
+        : kind === "boolean" && (value === "true" || value === "false")
+          ? value === "true"
+          : value;
+    out[key] = kind === "array" || values.length > 1 ? values.map(convert) : convert(values[0] ?? "");
+  }
+  return out;
+}
+
+type TDef = { type: string; shape?: Record<string, z.ZodType>; innerType?: z.ZodType; in?: z.ZodType };
+const defOf = (schema: z.ZodType) => (schema as unknown as { _zod: { def: TDef } })._zod.def;
+
+function unwrapped(schema: z.ZodType): TDef {
+  let def = defOf(schema);
+  for (let depth = 0; depth < 10; depth++) {
+    const inner = def.innerType ?? (def.type === "pipe" ? def.in : undefined);
+    if (!inner) break;
+    def = defOf(inner);
+  }
+  return def;
+}
+
+function fieldKind(input: z.ZodType, key: string): string | null {
+  const field = unwrapped(input).shape?.[key];
+  return field ? unwrapped(field).type : null;
+}
+
+/** The JSON body, at most MAX_BODY_BYTES, as an object; 413, 415 and 400 otherwise. */
+async function readJsonBody(request: Request): Promise<Record<string, unknown>> {
+  const type = request.headers.get("content-type") ?? "";
+  if (!/^application\/json\s*(;|$)/i.test(type)) {
+    throw new RestError(
+      415,
+      "UNSUPPORTED_MEDIA_TYPE",
+      "Send the body as JSON with Content-Type: application/json.",
+    );
+  }
+  const declared = Number(request.headers.get("content-length") ?? "0");
+  if (declared > MAX_BODY_BYTES) throw tooLarge();
+  const chunks: Uint8Array[] = [];
+  let size = 0;
+  if (request.body) {
+    for await (const chunk of request.body as unknown as AsyncIterable<Uint8Array>) {
+      size += chunk.byteLength;
+      if (size > MAX_BODY_BYTES) throw tooLarge();
+      chunks.push(chunk);
+    }
+  }
+  const text = Buffer.concat(chunks).toString("utf8");
+  if (text.trim() === "") return {};
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(text);
+  } catch (error) {
+    throw new RestError(400, "MALFORMED_JSON", `The body is not valid JSON: ${(error as Error).message}.`);
+  }
+  if (typeof parsed !== "object" || parsed === null || Array.isArray(parsed)) {
+    throw new RestError(400, "MALFORMED_JSON", "The body must be a JSON object.");
+  }
+  return parsed as Record<string, unknown>;
+}
+
+const tooLarge = () =>
+  new RestError(413, "PAYLOAD_TOO_LARGE", `The body is larger than ${MAX_BODY_BYTES / 1024} KiB.`);

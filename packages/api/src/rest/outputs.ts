@@ -1,0 +1,192 @@
+import { z } from "zod";
+
+/**
+ * Response schemas of the procedures served under /api/v1 (trpc-to-openapi needs one per
+ * operation). They name the fields clients rely on and let the rest through (loose objects),
+ * so a field added to a procedure never breaks the console or a client; the OpenAPI document
+ * is generated from them.
+ */
+/**
+ * A response schema typed as what the service returns: the schema documents and checks the
+ * fields it names, while tRPC callers (the console) keep the service's exact types.
+ */
+// biome-ignore lint/suspicious/noExplicitAny: matches any service function
+export function outputOf<Fn extends (...args: any[]) => unknown>(schema: z.ZodType) {
+  return schema as unknown as z.ZodType<Awaited<ReturnType<Fn>>>;
+}
+
+const ZRef = z.looseObject({ id: z.string(), name: z.string() });
+const ZWhen = z.date().meta({ description: "ISO 8601 date-time (UTC)" });
+
+export function ZPageOf<Row extends z.ZodType>(row: Row) {
+  return z.object({
+    rows: z.array(row),
+    total: z.number().int().meta({ description: "Rows matching the filters, all pages" }),
+    page: z.number().int(),
+    pageSize: z.number().int(),
+    pages: z.number().int(),
+    nextCursor: z
+      .string()
+      .nullable()
+      .meta({ description: "Pass as `cursor` to get the next page; null on the last page" }),
+  });
+}
+
+export const ZWorkloadState = z.enum([
+  "DRAFT",
+  "PENDING",
+  "AWAITING_APPROVAL",
+  "SCHEDULED",
+  "RUNNING",
+  "SUCCEEDED",
+  "FAILED",
+  "CANCELLED",
+  "PREEMPTED",
+  "REJECTED",
+]);
+
+export const ZWorkloadRow = z.looseObject({
+  id: z.string(),
+  name: z.string(),
+  kind: z.string(),
+  state: ZWorkloadState,
+  stateReason: z.string().nullable(),
+  gpuCount: z.number().int(),
+  createdAt: ZWhen,
+  team: ZRef,
+  site: ZRef.nullable(),
+});
+
+const ZCandidate = z.looseObject({
+  rank: z.number().int(),
+  siteId: z.string(),
+  siteName: z.string(),
+  gpuModel: z.string(),
+  totalScore: z.number(),
+  cost: z.looseObject({ computeUsd: z.number(), egressUsd: z.number(), totalUsd: z.number() }),
+  nodes: z.array(z.looseObject({ nodeId: z.string(), gpus: z.number().int() })),
+});
+const ZRejectedSite = z.looseObject({
+  siteId: z.string(),
+  siteName: z.string(),
+  reasons: z.array(z.looseObject({ message: z.string() })),
+});
+
+/** What the engine answers for one spec: ranked candidates, rejected sites and why. */
+export const ZPlacementResult = z.looseObject({
+  feasible: z.boolean(),
+  summary: z.string().meta({ description: 'e.g. "0/412 sites fit: 301 no free H100 ×8, …"' }),
+  candidates: z.array(ZCandidate),
+  rejected: z.array(ZRejectedSite),
+  reasonCounts: z.array(z.looseObject({ message: z.string(), count: z.number().int() })),
+  counts: z.looseObject({ sites: z.number().int(), feasible: z.number().int(), rejected: z.number().int() }),
+});
+
+export const ZBatchRecommendResult = z.looseObject({
+  placements: z.array(
+    z.looseObject({ specIndex: z.number().int(), siteId: z.string(), siteName: z.string() }),
+  ),
+  unplaced: z.array(z.looseObject({ specIndex: z.number().int(), summary: z.string() })),
+  totalCostUsd: z.number(),
+});
+
+export const ZDecision = z.looseObject({
+  id: z.string(),
+  createdAt: ZWhen,
+  feasible: z.boolean(),
+  summary: z.string(),
+  candidates: z.looseObject({ candidates: z.array(ZCandidate) }),
+  rejections: z.looseObject({ rejected: z.array(ZRejectedSite) }),
+});
+
+export const ZWorkloadDetail = ZWorkloadRow.extend({
+  decision: ZDecision.nullable(),
+  events: z.array(z.looseObject({ toState: z.string(), createdAt: ZWhen })),
+  approvals: z.array(z.looseObject({ id: z.string(), status: z.string() })),
+});
+
+export const ZSubmitResult = z.object({
+  id: z.string(),
+  created: z.boolean().meta({ description: "false when the clientKey matched an earlier submission" }),
+});
+
+export const ZScheduleResult = z.looseObject({
+  state: z.enum(["SCHEDULED", "AWAITING_APPROVAL"]),
+  siteId: z.string(),
+  approvalRequestId: z.string().nullable(),
+});
+
+export const ZPlaceResult = z
+  .looseObject({ decisionId: z.string(), feasible: z.boolean(), summary: z.string() })
+  .nullable()
+  .meta({ description: "null when the workload waits on a parent and was not placed" });
+
+export const ZTransitionResult = z.looseObject({ from: z.string(), to: z.string() });
+
+export const ZWhyNot = z.object({
+  siteId: z.string(),
+  decisionId: z.string(),
+  fits: z.boolean(),
+  explanation: z.string(),
+});
+
+export const ZApprovalRow = z.looseObject({ id: z.string(), status: z.string(), createdAt: ZWhen });
+export const ZDecideResult = z.looseObject({
+  status: z
+    .enum(["PENDING", "APPROVED", "REJECTED"])
+    .meta({ description: "The request's status after this decision" }),
+  workloadState: z
+    .string()
+    .nullable()
+    .meta({ description: "The workload's state when the decision closed the request" }),
+});
+export const ZApprovalDetail = z.looseObject({ id: z.string(), status: z.string() });
+
+export const ZSiteRow = z.looseObject({
+  id: z.string(),
+  name: z.string(),
+  kind: z.string(),
+  status: z.string(),
+});
+export const ZNodeRow = z.looseObject({
+  id: z.string(),
+  hostname: z.string(),
+  status: z.string(),
+  gpuModel: z.string(),
+});
+export const ZDatasetRow = z.looseObject({ id: z.string(), name: z.string(), classification: z.string() });
+export const ZTeamRow = z.looseObject({ id: z.string(), name: z.string(), slug: z.string() });
+
+export const ZAuditEvent = z.looseObject({
+  action: z.string(),
+  objectType: z.string(),
+  objectId: z.string(),
+  actorLabel: z.string(),
+  createdAt: ZWhen,
+});
+export const ZAuditVerify = z.looseObject({ ok: z.boolean() });
+
+export const ZTokenView = z.looseObject({
+  id: z.string(),
+  name: z.string(),
+  kind: z.enum(["PERSONAL", "SERVICE", "AGENT"]),
+  prefix: z.string(),
+  scopes: z.array(z.string()),
+  status: z.enum(["ACTIVE", "EXPIRED", "REVOKED"]),
+  createdAt: ZWhen,
+  expiresAt: ZWhen.nullable(),
+  lastUsedAt: ZWhen.nullable(),
+  lastUsedIp: z.string().nullable(),
+});
+export const ZCreatedToken = z.object({
+  token: ZTokenView,
+  secret: z.string().meta({ description: "The token itself (sy_…): shown once, store it now" }),
+});
+
+export const ZMe = z.looseObject({
+  id: z.string(),
+  email: z.string(),
+  name: z.string(),
+  role: z.string(),
+  teams: z.array(ZRef),
+});

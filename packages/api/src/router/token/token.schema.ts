@@ -1,0 +1,63 @@
+import { z } from "zod";
+import { ZRole, ZTokenScope } from "../../auth/session.ts";
+
+export const TOKEN_SCOPE_DESCRIPTIONS = {
+  read: "Read the estate, workloads, approvals and audit (GET)",
+  write: "Submit, schedule and cancel workloads; change the estate (as the owner's role allows)",
+  approve: "Approve or reject approval requests (as the owner's role and stewardships allow)",
+  admin: "Admin-only operations: users, service accounts, webhooks (admins only)",
+} as const;
+
+export const ZTokenId = z.strictObject({ id: z.string().min(1, "Token id is required") });
+
+const ZTokenName = z.string().trim().min(2, "At least 2 characters").max(80, "At most 80 characters");
+
+const ZScopes = z
+  .array(ZTokenScope, { error: "Scopes must be a list of read, write, approve, admin" })
+  .min(1, "Choose at least one scope")
+  .max(4)
+  .refine((scopes) => new Set(scopes).size === scopes.length, "Each scope once");
+
+/** Days until the token stops working; null: it never expires (lists flag such tokens). */
+const ZExpiresInDays = z
+  .number({ error: "Days until expiry must be a whole number" })
+  .int("Days until expiry must be a whole number")
+  .min(1, "At least 1 day")
+  .max(366, "At most 366 days")
+  .nullable()
+  .default(90);
+
+/** A personal token, or (admins) a token of a service account given by `serviceAccountId`. */
+export const ZCreateTokenInput = z.strictObject({
+  name: ZTokenName,
+  scopes: ZScopes,
+  teamId: z.string().min(1).nullable().default(null),
+  expiresInDays: ZExpiresInDays,
+  serviceAccountId: z.string().min(1).nullable().default(null),
+});
+export type TCreateTokenInput = z.infer<typeof ZCreateTokenInput>;
+
+/** An agent token: bound to one site, reports nodes, heartbeats and telemetry there only. */
+export const ZCreateAgentTokenInput = z.strictObject({
+  name: ZTokenName,
+  siteId: z.string().min(1, "Choose the site the agent reports for"),
+  expiresInDays: ZExpiresInDays,
+});
+
+export const ZListTokensInput = z.strictObject({
+  /** mine: my personal tokens; all (admins): every token, service and agent tokens included. */
+  owner: z.enum(["mine", "all"]).default("mine"),
+  includeRevoked: z.boolean().default(false),
+});
+
+export const ZCreateServiceAccountInput = z.strictObject({
+  name: ZTokenName,
+  role: ZRole,
+  teamIds: z.array(z.string().min(1)).max(50).default([]),
+});
+export type TCreateServiceAccountInput = z.infer<typeof ZCreateServiceAccountInput>;
+
+export const ZSetServiceAccountDisabledInput = z.strictObject({
+  id: z.string().min(1, "Service account id is required"),
+  disabled: z.boolean(),
+});

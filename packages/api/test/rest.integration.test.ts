@@ -1,0 +1,446 @@
+import { compileErrors, validate } from "@readme/openapi-parser";
+import { seedDemo } from "@switchyard/db/seed";
+import { createTestDb, type TTestDb, testDbKinds } from "@switchyard/db/testing";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import type { TSessionUser, TTokenScope } from "../src/auth/session.ts";
+import { bearerTokenOf, resolveApiToken } from "../src/auth/tokens.ts";
+import { REST_EXAMPLES } from "../src/rest/examples.ts";
+import { handleRestRequest, MAX_BODY_BYTES } from "../src/rest/handler.ts";
+import { appRouter } from "../src/root.ts";
+import { createCallerFactory, createInnerContext } from "../src/trpc.ts";
+import { USERS } from "./helpers.ts";
+
+const createCaller = createCallerFactory(appRouter);
+
+type TOperation = {
+  operationId: string;
+  parameters?: { name: string; in: string }[];
+  requestBody?: { content: { "application/json": { examples?: Record<string, { value: unknown }> } } };
+};
+type TCall = { status: number; body: Record<string, unknown> & { error?: TErrorBody }; headers: Headers };
+type TErrorBody = {
+  code: string;
+  message: string;
+  fieldErrors: Record<string, string[]> | null;
+  requestId: string;
+};
+
+/** A spec that reads a REGULATED dataset: scheduling it waits for the dataset's steward. */
+const REGULATED_SPEC = {
+  name: "claims-finetune",
+  kind: "FINE_TUNING",
+  teamId: "team-health-ai",
+  gpu: { count: 8 },
+  gpuModels: ["H100"],
+  estimatedHours: 6,
+  datasetIds: ["dataset-claims-2025"],
+  requiredCertifications: ["HIPAA"],
+};
+const SMALL_SPEC = {
+  name: "small-eval",
+  kind: "BATCH_INFERENCE",
+  teamId: "team-applied-ml",
+  gpu: { count: 1 },
+  gpuModels: ["L4"],
+  estimatedHours: 1,
+};
+
+describe.each(await testDbKinds())("REST /api/v1 [%s]", (kind) => {
+  let t: TTestDb;
+  const tokens: Record<string, string> = {};
+  const options = () => ({
+    prisma: t.db.prisma,
+    baseUrl: "http://localhost:3000",
+    resolveUser: async (request: Request) => {
+      const token = bearerTokenOf(request.headers.get("authorization"));
+      if (token) return resolveApiToken(t.db.prisma, token);
+      // Stands in for the console's session cookie (the route resolves it with next-auth).
+      const session = request.headers.get("x-test-session");
+      return Object.values(USERS).find((u) => u.id === session) ?? null;
+    },
+  });
+
+  async function call(
+    method: string,
+    path: string,
+    init: { token?: string | null; body?: unknown; raw?: string; headers?: Record<string, string> } = {},
+  ): Promise<TCall> {
+    const token = init.token === undefined ? tokens.admin : init.token;
+    const hasBody = init.body !== undefined || init.raw !== undefined;
+    const response = await handleRestRequest(
+      new Request(`http://localhost:3000/api/v1${path}`, {
+        method,
+        headers: {
+          ...(token ? { authorization: `Bearer ${token}` } : {}),
+          ...(hasBody ? { "content-type": "application/json" } : {}),
+          ...init.headers,
+        },
+        body: init.raw ?? (init.body === undefined ? undefined : JSON.stringify(init.body)),
+      }),
+      options(),
+    );
+    const text = await response.text();
+    return { status: response.status, body: JSON.parse(text), headers: response.headers };
+  }
+
+  const expectError = (result: TCall, status: number, code: string) => {
+    expect({ status: result.status, code: result.body.error?.code }).toEqual({ status, code });
+    expect(result.body.error).toEqual({
+      code,
+      message: expect.any(String),
+      fieldErrors: result.body.error?.fieldErrors ?? null,
+      requestId: expect.any(String),
+    });
+    expect(result.headers.get("x-request-id")).toBe(result.body.error?.requestId);
+  };
+
+  async function tokenFor(user: TSessionUser, scopes: TTokenScope[]) {
+    const caller = createCaller(createInnerContext({ prisma: t.db.prisma, user }));
+    return (await caller.token.create({ name: `rest-${user.role}`, scopes })).secret;
+  }
+
+  async function submitPending(spec: Record<string, unknown> = SMALL_SPEC, token = tokens.admin) {
+    const submitted = await call("POST", "/workloads", { token, body: { spec } });
+    expect(submitted.status).toBe(200);
+    return submitted.body.id as string;
+  }
+
+  let document: { openapi: string; paths: Record<string, Record<string, TOperation>> };
+
+  beforeAll(async () => {
+    t = await createTestDb(kind);
+    await seedDemo(t.db);
+    tokens.admin = await tokenFor(USERS.admin, ["read", "write", "approve", "admin"]);
+    tokens.engineer = await tokenFor(USERS.engineer, ["read", "write"]);
+    tokens.steward = await tokenFor(USERS.steward, ["read", "approve"]);
+    tokens.viewer = await tokenFor(USERS.viewer, ["read"]);
+    document = (await call("GET", "/openapi.json", { token: null })).body as never;
+  });
+  afterAll(() => t.cleanup());
+
+  describe("the OpenAPI document", () => {
+    it("is valid OpenAPI 3.1 to an independent validator", async () => {
+      expect(document.openapi).toBe("3.1.0");
+      const result = await validate(structuredClone(document) as never);
+      expect(result.valid ? "" : compileErrors(result)).toBe("");
+    });
+
+    it("lists every REST procedure, with the one error shape, and an example on every body", () => {
+      const operations = Object.values(document.paths).flatMap((item) => Object.values(item));
+      const procedures = Object.entries(appRouter._def.procedures)
+        .filter(([, p]) => (p as unknown as { _def: { meta?: { openapi?: unknown } } })._def.meta?.openapi)
+        .map(([path]) => path)
+        .sort();
+      expect(operations.map((o) => o.operationId.replace("-", ".")).sort()).toEqual(procedures);
+      for (const operation of operations) {
+        const responses = (operation as unknown as { responses: Record<string, { content?: unknown }> })
+          .responses;
+        for (const status of ["400", "401", "403", "404", "409", "422", "429"]) {
+          expect(responses[status]?.content, `${operation.operationId} ${status}`).toEqual({
+            "application/json": { schema: { $ref: "#/components/schemas/Error" } },
+          });
+        }
+        if (operation.requestBody) {
+          expect(
+            operation.requestBody.content["application/json"].examples,
+            `${operation.operationId} has an example`,
+          ).toBeDefined();
+        }
+      }
+    });
+  });
+
+  describe("every request example works against the demo estate", () => {
+    /** The path parameters each example needs: a fresh object in the right state. */
+    async function pathFor(operationId: string, path: string): Promise<string> {
+      if (operationId === "approval.decide") {
+        const id = await submitPending(REGULATED_SPEC, tokens.engineer);
+        const scheduled = await call("POST", `/workloads/${id}/schedule`, {
+          token: tokens.engineer,
+          body: {},
+        });
+        expect(scheduled.body.state).toBe("AWAITING_APPROVAL");
+        return path.replace("{id}", scheduled.body.approvalRequestId as string);
+      }
+      if (path.includes("{id}")) return path.replace("{id}", await submitPending());
+      return path;
+    }
+
+    it("sends each example and gets 200", async () => {
+      const sent: string[] = [];
+      for (const [path, item] of Object.entries(document.paths)) {
+        for (const [method, operation] of Object.entries(item)) {
+          const example = operation.requestBody?.content["application/json"].examples?.example;
+          if (!example) continue;
+          const procedure = operation.operationId.replace("-", ".");
+          expect(example.value).toEqual(REST_EXAMPLES[procedure]?.value);
+          // Tokens are made from a signed-in session, never with another token.
+          const isSession = procedure === "token.create";
+          const token = isSession ? null : procedure === "approval.decide" ? tokens.steward : tokens.admin;
+          const result = await call(method.toUpperCase(), await pathFor(procedure, path), {
+            token,
+            body: example.value,
+            headers: isSession ? { "x-test-session": USERS.admin.id } : {},
+          });
+          expect({ op: procedure, status: result.status, error: result.body.error }).toEqual({
+            op: procedure,
+            status: 200,
+            error: undefined,
+          });
+          sent.push(procedure);
+        }
+      }
+      expect(sent.sort()).toEqual(Object.keys(REST_EXAMPLES).sort());
+    });
+  });
+
+  describe("resources", () => {
+    it("workloads: submit, list with filters and cursor, get, decision, why-not, schedule, cancel", async () => {
+      const id = await submitPending({ ...SMALL_SPEC, name: "rest-lifecycle" });
+      const got = await call("GET", `/workloads/${id}`);
+      expect(got.body).toMatchObject({ id, name: "rest-lifecycle", state: "PENDING" });
+      expect(typeof got.body.createdAt).toBe("string");
+
+      const decision = await call("GET", `/workloads/${id}/decision`);
+      expect(decision.body).toMatchObject({ feasible: true });
+      const candidates = (decision.body.candidates as { candidates: { siteId: string }[] }).candidates;
+      const rejected = (decision.body.rejections as { rejected: { siteId: string }[] }).rejected;
+      const whyNot = await call("GET", `/workloads/${id}/why-not/${rejected[0]?.siteId}`);
+      expect(whyNot.body).toMatchObject({ fits: false, explanation: expect.stringContaining("rejected") });
+      const whyNotTop = await call("GET", `/workloads/${id}/why-not/${candidates[0]?.siteId}`);
+      expect(whyNotTop.body).toMatchObject({ fits: true, explanation: expect.stringContaining("#1") });
+      expectError(await call("GET", `/workloads/${id}/why-not/site-nowhere`), 404, "NOT_FOUND");
+
+      const filtered = await call("GET", "/workloads?state=PENDING&teamId=team-applied-ml&limit=200");
+      expect((filtered.body.rows as { id: string; state: string }[]).map((r) => r.id)).toContain(id);
+      expect(new Set((filtered.body.rows as { state: string }[]).map((r) => r.state))).toEqual(
+        new Set(["PENDING"]),
+      );
+
+      const scheduled = await call("POST", `/workloads/${id}/schedule`, { body: {} });
+      expect(scheduled.body).toMatchObject({ state: "SCHEDULED", siteId: candidates[0]?.siteId });
+      const cancelled = await call("POST", `/workloads/${id}/cancel`, { body: { reason: "done testing" } });
+      expect(cancelled.body).toMatchObject({ from: "SCHEDULED", to: "CANCELLED" });
+      expectError(await call("POST", `/workloads/${id}/cancel`, { body: {} }), 409, "CONFLICT");
+      expectError(await call("GET", "/workloads/workload-nowhere"), 404, "NOT_FOUND");
+    });
+
+    it("pages every list with limit, cursor and nextCursor", async () => {
+      for (const path of [
+        "/workloads",
+        "/sites",
+        "/nodes",
+        "/datasets",
+        "/teams",
+        "/audit/events",
+        "/approvals?view=decided",
+      ]) {
+        const joiner = path.includes("?") ? "&" : "?";
+        const first = await call("GET", `${path}${joiner}limit=2`);
+        expect(first.status, path).toBe(200);
+        const rows = first.body.rows as { id?: string; seq?: string }[];
+        const total = first.body.total as number;
+        expect(rows.length).toBe(Math.min(2, total));
+        if (total <= 2) {
+          expect(first.body.nextCursor).toBeNull();
+          continue;
+        }
+        const second = await call("GET", `${path}${joiner}limit=2&cursor=${first.body.nextCursor}`);
+        const key = (r: { id?: string; seq?: string }) => r.id ?? r.seq;
+        const seen = new Set(rows.map(key));
+        for (const row of second.body.rows as { id?: string; seq?: string }[])
+          expect(seen.has(key(row))).toBe(false);
+        // The last page says so.
+        const last = await call("GET", `${path}${joiner}limit=200`);
+        if ((last.body.total as number) <= 200) expect(last.body.nextCursor).toBeNull();
+      }
+      expectError(await call("GET", "/sites?cursor=nonsense"), 400, "VALIDATION_FAILED");
+    });
+
+    it("sites, nodes, datasets and teams: list and get", async () => {
+      for (const [list, one] of [
+        ["/sites", "/sites/site-dc-ashburn"],
+        ["/nodes?siteId=site-dc-ashburn", "/nodes/node-dc-ashburn-h100-001"],
+        ["/datasets", "/datasets/dataset-claims-2025"],
+        ["/teams", "/teams/team-applied-ml"],
+      ] as const) {
+        expect((await call("GET", list, { token: tokens.viewer })).status, list).toBe(200);
+        const got = await call("GET", one, { token: tokens.viewer });
+        expect(got.status, one).toBe(200);
+        expect(got.body.id).toBe(one.split("/")[2]);
+        expectError(await call("GET", `${one.split("/").slice(0, 2).join("/")}/nowhere`), 404, "NOT_FOUND");
+      }
+      const datasets = await call("GET", "/datasets/dataset-claims-2025");
+      expect(typeof datasets.body.sizeBytes).toBe("string");
+    });
+
+    it("placement recommend and batch recommend save nothing", async () => {
+      const before = await t.db.prisma.workload.count();
+      const one = await call("POST", "/placement/recommend", { body: SMALL_SPEC });
+      expect(one.body).toMatchObject({ feasible: true });
+      const batch = await call("POST", "/placement/batch-recommend", {
+        body: { specs: [SMALL_SPEC, { ...SMALL_SPEC, gpu: { count: 64 } }] },
+      });
+      expect(batch.status).toBe(200);
+      expect((batch.body.placements as { specIndex: number }[]).map((p) => p.specIndex)).toEqual([0]);
+      expect((batch.body.unplaced as { specIndex: number }[]).map((p) => p.specIndex)).toEqual([1]);
+      expect(await t.db.prisma.workload.count()).toBe(before);
+      expectError(
+        await call("POST", "/placement/batch-recommend", { body: { specs: [] } }),
+        400,
+        "VALIDATION_FAILED",
+      );
+    });
+
+    it("approvals: list, get, approve and reject with the approve scope", async () => {
+      const request = async () => {
+        const id = await submitPending(REGULATED_SPEC, tokens.engineer);
+        const scheduled = await call("POST", `/workloads/${id}/schedule`, {
+          token: tokens.engineer,
+          body: {},
+        });
+        return scheduled.body.approvalRequestId as string;
+      };
+      const approvalId = await request();
+      const inbox = await call("GET", "/approvals?view=inbox", { token: tokens.steward });
+      expect((inbox.body.rows as { id: string }[]).map((r) => r.id)).toContain(approvalId);
+      expect((await call("GET", `/approvals/${approvalId}`, { token: tokens.steward })).body).toMatchObject({
+        id: approvalId,
+        status: "PENDING",
+      });
+      // read + write is not enough to decide; the requester never decides.
+      const stewardNoApprove = await tokenFor(USERS.steward, ["read", "write"]);
+      expectError(
+        await call("POST", `/approvals/${approvalId}/decision`, {
+          token: stewardNoApprove,
+          body: { verdict: "APPROVE" },
+        }),
+        403,
+        "FORBIDDEN",
+      );
+      const rejectWithout = await call("POST", `/approvals/${approvalId}/decision`, {
+        token: tokens.steward,
+        body: { verdict: "REJECT" },
+      });
+      expectError(rejectWithout, 400, "VALIDATION_FAILED");
+      expect(rejectWithout.body.error?.fieldErrors).toHaveProperty("comment");
+      const rejected = await call("POST", `/approvals/${approvalId}/decision`, {
+        token: tokens.steward,
+        body: { verdict: "REJECT", comment: "Not with production claims." },
+      });
+      expect(rejected.body.error).toBeUndefined();
+      expect(
+        (await t.db.prisma.approvalRequest.findUniqueOrThrow({ where: { id: approvalId } })).status,
+      ).toBe("REJECTED");
+    });
+
+    it("audit: list and verify; tokens: list, create from a session only, revoke", async () => {
+      expect((await call("POST", "/audit/verify", { body: {} })).body).toMatchObject({ ok: true });
+      expectError(await call("GET", "/audit/events", { token: tokens.viewer }), 403, "FORBIDDEN");
+      const listed = await call("GET", "/tokens");
+      expect(
+        (listed.body as unknown as { prefix: string }[]).every((row) => row.prefix.startsWith("sy_")),
+      ).toBe(true);
+      const created = await call("POST", "/tokens", { body: { name: "from-token", scopes: ["read"] } });
+      expectError(created, 403, "FORBIDDEN");
+      const mine = await tokenFor(USERS.viewer, ["read", "write"]);
+      const id = (
+        await t.db.prisma.apiToken.findFirstOrThrow({
+          where: { userId: USERS.viewer.id },
+          orderBy: { createdAt: "desc" },
+        })
+      ).id;
+      expect((await call("DELETE", `/tokens/${id}`, { token: mine })).body).toMatchObject({
+        status: "REVOKED",
+      });
+      expectError(await call("GET", "/me", { token: mine }), 401, "UNAUTHORIZED");
+      expect((await call("GET", "/me", { token: tokens.engineer })).body).toMatchObject({
+        email: USERS.engineer.email,
+        token: { scopes: ["read", "write"] },
+      });
+    });
+  });
+
+  describe("HTTP errors: one shape, the right status, never a 5xx", () => {
+    it("401 without or with a bad token, 403 for a missing scope or role", async () => {
+      const anonymous = await call("GET", "/workloads", { token: null });
+      expectError(anonymous, 401, "UNAUTHORIZED");
+      const bad = await call("GET", "/workloads", { token: `sy_${"x".repeat(43)}` });
+      expectError(bad, 401, "UNAUTHORIZED");
+      expect(bad.headers.get("www-authenticate")).toContain("Bearer");
+      expectError(
+        await call("GET", "/workloads", { token: null, headers: { authorization: "Basic abc" } }),
+        401,
+        "UNAUTHORIZED",
+      );
+      expectError(
+        await call("POST", "/workloads", { token: tokens.viewer, body: { spec: SMALL_SPEC } }),
+        403,
+        "FORBIDDEN",
+      );
+      // A viewer's write token: the role still decides.
+      const viewerWrite = await tokenFor(USERS.viewer, ["read", "write"]);
+      expectError(
+        await call("POST", "/workloads", { token: viewerWrite, body: { spec: SMALL_SPEC } }),
+        403,
+        "FORBIDDEN",
+      );
+    });
+
+    it("422 for a broken domain rule, 404/405 for unknown routes and methods", async () => {
+      const id = await submitPending();
+      const overridden = await call("POST", `/workloads/${id}/schedule`, {
+        body: { override: { siteId: "site-nowhere", reason: "the team sits next to it" } },
+      });
+      expectError(overridden, 422, "INVALID_REQUEST");
+      expect(overridden.body.error?.fieldErrors).toHaveProperty(["override.siteId"]);
+      expectError(await call("GET", "/nothing-here"), 404, "NOT_FOUND");
+      const wrongMethod = await call("PUT", "/workloads", { body: {} });
+      expectError(wrongMethod, 405, "METHOD_NOT_ALLOWED");
+      expect(wrongMethod.headers.get("allow")).toBe("GET, POST");
+    });
+
+    it("answers malformed JSON, wrong types, unknown fields and oversize bodies on every route with a body", async () => {
+      const withBody = Object.entries(document.paths).flatMap(([path, item]) =>
+        Object.entries(item)
+          .filter(([, op]) => op.requestBody)
+          .map(([method]) => ({ method: method.toUpperCase(), path: path.replace(/\{\w+\}/g, "anything") })),
+      );
+      expect(withBody.length).toBeGreaterThanOrEqual(8);
+      for (const { method, path } of withBody) {
+        const malformed = await call(method, path, { raw: '{"spec": ' });
+        expectError(malformed, 400, "MALFORMED_JSON");
+        const unknown = await call(method, path, { body: { definitelyNotAField: 1 } });
+        expectError(unknown, 400, "UNKNOWN_FIELD");
+        expect(unknown.body.error?.fieldErrors).toHaveProperty("definitelyNotAField");
+        const oversize = await call(method, path, {
+          raw: JSON.stringify({ pad: "x".repeat(MAX_BODY_BYTES) }),
+        });
+        expectError(oversize, 413, "PAYLOAD_TOO_LARGE");
+        const notJson = await call(method, path, { raw: "a=b", headers: { "content-type": "text/plain" } });
+        expectError(notJson, 415, "UNSUPPORTED_MEDIA_TYPE");
+        const array = await call(method, path, { raw: "[1]" });
+        expectError(array, 400, "MALFORMED_JSON");
+      }
+      // Wrong types name the field, nested ones by their dotted path.
+      const wrong = await call("POST", "/workloads", {
+        body: { spec: { ...SMALL_SPEC, estimatedHours: "soon", gpu: { count: 1 } }, asDraft: "yes" },
+      });
+      expectError(wrong, 400, "VALIDATION_FAILED");
+      expect(Object.keys(wrong.body.error?.fieldErrors ?? {}).sort()).toEqual([
+        "asDraft",
+        "spec.estimatedHours",
+      ]);
+      const nestedUnknown = await call("POST", "/workloads", {
+        body: { spec: { ...SMALL_SPEC, colour: "blue" } },
+      });
+      expectError(nestedUnknown, 400, "UNKNOWN_FIELD");
+      expect(nestedUnknown.body.error?.fieldErrors).toHaveProperty(["spec.colour"]);
+      // Query strings too.
+      const badQuery = await call("GET", "/workloads?stat=PENDING");
+      expectError(badQuery, 400, "UNKNOWN_FIELD");
+      expectError(await call("GET", "/workloads?limit=lots"), 400, "VALIDATION_FAILED");
+      expectError(await call("GET", "/workloads?state=SLEEPING"), 400, "VALIDATION_FAILED");
+    });
+  });
+});
