@@ -3,7 +3,7 @@ import { seedDemo } from "@switchyard/db/seed";
 import { createTestDb, type TTestDb, testDbKinds } from "@switchyard/db/testing";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { TSessionUser, TTokenScope } from "../src/auth/session.ts";
-import { findUserForSso } from "../src/auth/sign-in.ts";
+import { resolveSsoSignIn, ssoConfigFromEnv } from "../src/auth/sso.ts";
 import { bearerTokenOf, resolveApiToken } from "../src/auth/tokens.ts";
 import { appRouter } from "../src/root.ts";
 import { createCallerFactory, createInnerContext } from "../src/trpc.ts";
@@ -232,7 +232,14 @@ describe.each(await testDbKinds())("API tokens [%s]", (kind) => {
     });
     expect((await as(USERS.admin).token.list({ owner: "all" })).map((l) => l.id)).toContain(token.id);
     // A service account never signs in.
-    expect(await findUserForSso(t.db.prisma, account.email)).toBeNull();
+    expect(
+      await resolveSsoSignIn(t.db.prisma, ssoConfigFromEnv({}), {
+        iss: "https://idp.example",
+        sub: "service-account",
+        email: account.email,
+        email_verified: true,
+      }),
+    ).toMatchObject({ ok: false, reason: "account_disabled" });
     await as(USERS.admin).token.setServiceAccountDisabled({ id: account.id, disabled: true });
     await expect(resolve(secret)).rejects.toMatchObject({ code: "UNAUTHORIZED" });
   });

@@ -112,7 +112,7 @@ function parseKey(text: string, source: string): Buffer {
  * into `<dataDir>/secret-key` (mode 600), so `npm start` needs no configuration; plus the
  * comma-separated SWITCHYARD_SECRET_KEY_PREVIOUS for values not yet re-encrypted.
  */
-export function loadSecretBox(env: NodeJS.ProcessEnv, dataDir: string): SecretBox {
+export function loadSecretBox(env: Record<string, string | undefined>, dataDir: string): SecretBox {
   const fromEnv = env[SECRET_KEY_ENV]?.trim();
   const current = fromEnv ? parseKey(fromEnv, SECRET_KEY_ENV) : readOrCreateKeyFile(dataDir);
   const previous = (env[SECRET_KEY_PREVIOUS_ENV] ?? "")

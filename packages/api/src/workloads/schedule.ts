@@ -112,8 +112,19 @@ export async function scheduleWorkload(
  */
 async function retireLostDecision(ctx: TMutationContext<TActor>, input: TScheduleInput, lost: AppError) {
   await auditedTransaction(ctx, async (tx, audit) => {
+    // The decision the caller scheduled, or (REST callers may omit it) the latest proposal.
+    const decision = await tx.placementDecision.findFirst({
+      where: {
+        workloadId: input.id,
+        status: "PROPOSED",
+        ...(input.decisionId ? { id: input.decisionId } : {}),
+      },
+      orderBy: { createdAt: "desc" },
+      select: { id: true },
+    });
+    if (!decision) return;
     const retired = await tx.placementDecision.updateMany({
-      where: { id: input.decisionId, workloadId: input.id, status: "PROPOSED" },
+      where: { id: decision.id, status: "PROPOSED" },
       data: { status: "SUPERSEDED" },
     });
     if (retired.count === 0) return;
@@ -126,7 +137,7 @@ async function retireLostDecision(ctx: TMutationContext<TActor>, input: TSchedul
     await audit({
       action: "placement.lost_race",
       objectType: "PlacementDecision",
-      objectId: input.decisionId,
+      objectId: decision.id,
       after: { workloadId: input.id, reason: lost.userMessage },
     });
   });

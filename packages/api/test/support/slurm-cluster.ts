@@ -259,10 +259,11 @@ export async function startSlurmCluster(): Promise<TSlurmCluster> {
       {
         // Only these variables: slurmrestd runs as nobody and must not inherit the test's secrets.
         env: {
+          NODE_ENV: "production",
           PATH: process.env.PATH ?? "/usr/bin:/bin",
           SLURM_CONF: conf,
           SLURM_JWT: "daemon",
-        } as NodeJS.ProcessEnv,
+        },
         uid: NOBODY.uid,
         gid: NOBODY.gid,
         detached: true,
