@@ -1,7 +1,8 @@
 import { z } from "zod";
+import { zId } from "../../lib/input.ts";
 import { ZGpuModel } from "../site/site.schema.ts";
 
-const ZSiteRef = z.string().min(1, "Site id is required");
+const ZSiteRef = zId("Site id");
 
 const ZEndpoint = z
   .string()

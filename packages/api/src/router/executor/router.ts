@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { getJobScript, getSiteExecutor, setSiteExecutor, testSiteExecutor } from "../../executors/service.ts";
+import { zId } from "../../lib/input.ts";
 import { createTRPCRouter, estateEditorProcedure, protectedProcedure } from "../../trpc.ts";
 import { ZExecutorSiteId, ZSetExecutorInput } from "./executor.schema.ts";
 
@@ -14,6 +15,6 @@ export const executorRouter = createTRPCRouter({
     .input(ZExecutorSiteId)
     .mutation(({ ctx, input }) => testSiteExecutor(ctx, input.siteId)),
   jobScript: protectedProcedure
-    .input(z.object({ workloadId: z.string().min(1, "Workload id is required") }))
+    .input(z.object({ workloadId: zId("Workload id") }))
     .query(({ ctx, input }) => getJobScript(ctx.prisma, ctx.user, input.workloadId)),
 });

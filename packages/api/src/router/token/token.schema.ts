@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { ZRole, ZTokenScope } from "../../auth/session.ts";
+import { zId } from "../../lib/input.ts";
 
 export const TOKEN_SCOPE_DESCRIPTIONS = {
   read: "Read the estate, workloads, approvals and audit (GET)",
@@ -8,7 +9,7 @@ export const TOKEN_SCOPE_DESCRIPTIONS = {
   admin: "Admin-only operations: users, service accounts, webhooks (admins only)",
 } as const;
 
-export const ZTokenId = z.strictObject({ id: z.string().min(1, "Token id is required") });
+export const ZTokenId = z.strictObject({ id: zId("Token id") });
 
 const ZTokenName = z.string().trim().min(2, "At least 2 characters").max(80, "At most 80 characters");
 
@@ -31,16 +32,16 @@ const ZExpiresInDays = z
 export const ZCreateTokenInput = z.strictObject({
   name: ZTokenName,
   scopes: ZScopes,
-  teamId: z.string().min(1).nullable().default(null),
+  teamId: zId("Team id").nullable().default(null),
   expiresInDays: ZExpiresInDays,
-  serviceAccountId: z.string().min(1).nullable().default(null),
+  serviceAccountId: zId("Service account id").nullable().default(null),
 });
 export type TCreateTokenInput = z.infer<typeof ZCreateTokenInput>;
 
 /** An agent token: bound to one site, reports nodes, heartbeats and telemetry there only. */
 export const ZCreateAgentTokenInput = z.strictObject({
   name: ZTokenName,
-  siteId: z.string().min(1, "Choose the site the agent reports for"),
+  siteId: zId("Site id", "Choose the site the agent reports for"),
   expiresInDays: ZExpiresInDays,
 });
 
@@ -53,11 +54,11 @@ export const ZListTokensInput = z.strictObject({
 export const ZCreateServiceAccountInput = z.strictObject({
   name: ZTokenName,
   role: ZRole,
-  teamIds: z.array(z.string().min(1)).max(50).default([]),
+  teamIds: z.array(zId("Team id")).max(50).default([]),
 });
 export type TCreateServiceAccountInput = z.infer<typeof ZCreateServiceAccountInput>;
 
 export const ZSetServiceAccountDisabledInput = z.strictObject({
-  id: z.string().min(1, "Service account id is required"),
+  id: zId("Service account id"),
   disabled: z.boolean(),
 });
