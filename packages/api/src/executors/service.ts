@@ -180,7 +180,12 @@ export type TConnectionTest = { ok: boolean; message: string; nodes: number };
 
 /** Calls the stored scheduler: reachable, token accepted, nodes listed. Never throws for a failing scheduler. */
 export async function testSiteExecutor(ctx: TMutationContext, siteId: string): Promise<TConnectionTest> {
-  const executor = await ctx.prisma.siteExecutor.findUnique({ where: { siteId } });
+  const [site, executor] = await Promise.all([
+    ctx.prisma.site.findUnique({ where: { id: siteId }, select: { id: true } }),
+    ctx.prisma.siteExecutor.findUnique({ where: { siteId } }),
+  ]);
+  if (!site)
+    throw new AppError("NOT_FOUND", `site ${siteId} not found`, { userMessage: "This site does not exist." });
   if (!executor || executor.kind === "MANUAL")
     throw new AppError("INVALID_REQUEST", `site ${siteId} has no scheduler`, {
       userMessage: "This site is run by hand (MANUAL); there is no scheduler to test.",
