@@ -322,6 +322,8 @@ function ignoreConflict(error: unknown): null {
 const at = (unixSeconds: number | undefined, fallback: Date) =>
   unixSeconds && unixSeconds > 0 ? new Date(unixSeconds * 1_000) : fallback;
 
+const notBefore = (time: Date, floor: Date) => (time < floor ? floor : time);
+
 /** Slurm's states onto the lifecycle, each step an event at Slurm's own time. */
 async function trackJobs(
   ctx: TMutationContext<TActor>,
@@ -403,8 +405,10 @@ async function trackJobs(
 
     const state = slurmJob.job_state.toUpperCase();
     const reason = slurmJob.state_reason && slurmJob.state_reason !== "None" ? slurmJob.state_reason : null;
-    const started = at(slurmJob.start_time, now);
-    const ended = at(slurmJob.end_time, now);
+    // Slurm keeps whole seconds: its start can read as just before the hand-over that this
+    // job row records, which would put RUNNING before SCHEDULED on the timeline.
+    const started = notBefore(at(slurmJob.start_time, now), job.createdAt);
+    const ended = notBefore(at(slurmJob.end_time, now), started);
     const { exitCode, signal } = decodeExitCode(slurmJob.exit_code);
     const toRunning =
       job.workload.state === "SCHEDULED"
