@@ -29,11 +29,23 @@ async function watchForViolations(page: Page) {
   });
   page.on("pageerror", (error) => problems.push(`page error: ${error.message}`));
   return async () => {
-    // Drained, so a document read twice (client navigation) reports each violation once.
-    const violations = (await page.evaluate(() => {
-      const seen = (window as unknown as { __csp?: string[] }).__csp ?? [];
-      return seen.splice(0, seen.length);
-    })) as string[];
+    // Drained, so a document read twice (client navigation) reports each violation once. A
+    // page that replaces its URL while loading can swap the document under the read: read again.
+    const drain = () =>
+      page.evaluate(() => {
+        const seen = (window as unknown as { __csp?: string[] }).__csp ?? [];
+        return seen.splice(0, seen.length);
+      }) as Promise<string[]>;
+    let violations: string[] = [];
+    for (let attempt = 1; ; attempt++) {
+      try {
+        await page.waitForLoadState("load");
+        violations = await drain();
+        break;
+      } catch (error) {
+        if (attempt >= 5 || !String(error).includes("Execution context was destroyed")) throw error;
+      }
+    }
     problems.push(...violations.map((v) => `${page.url()}: ${v}`));
     return problems;
   };
