@@ -275,16 +275,16 @@ const arbFocusedSnapshot: fc.Arbitrary<TSnapshotInput> = fc
         // Mostly the site's own model on fabric "a", so gangs find nodes together.
         model: fc.option(fc.constantFrom(...MODELS), { nil: undefined, freq: 4 }),
         fabric: fc.constantFrom("a", "a", "a", "b"),
-        free: fc.constantFrom(8, 8, 8, 4, 0),
+        free: fc.constantFrom(8, 8, 8, 8, 4, 0),
         ready: fc.constantFrom(true, true, true, true, true, false),
       }),
-      { minLength: 10, maxLength: 16 },
+      { minLength: 12, maxLength: 16 },
     ),
     // f2 (US, edge) holds a stray copy of the regulated data: never a source.
-    regulatedReplicas: fc.constantFrom([2, 0], [2, 1], [0], [1], [0, 1], [2]),
+    regulatedReplicas: fc.constantFrom([2, 0], [2, 1], [0], [1], [0], [1], [0, 1], [2]),
     openReplicas: fc.constantFrom([0], [1], [2], [2], [0, 2]),
     gigabytes: fc.tuple(fc.integer({ min: 1, max: 5000 }), fc.integer({ min: 1, max: 5000 })),
-    star: fc.tuple(fc.constantFrom(8, 16, 24, 32), fc.constantFrom(8, 16, 24)),
+    star: fc.tuple(fc.constantFrom(16, 24, 24, 32), fc.constantFrom(16, 16, 24)),
   })
   .map((f) => {
     const places = [
@@ -362,7 +362,7 @@ const arbFocusedSnapshot: fc.Arbitrary<TSnapshotInput> = fc
     };
   });
 
-/** A request for the focused estate: three in five gangs, most reading the regulated dataset. */
+/** A request for the focused estate: three in four gangs, five in seven reading the regulated dataset. */
 const arbFocusedRequest = (id: string): fc.Arbitrary<TWorkloadRequestInput> =>
   fc
     .record({
@@ -370,10 +370,18 @@ const arbFocusedRequest = (id: string): fc.Arbitrary<TWorkloadRequestInput> =>
         { arbitrary: fc.record({ count: fc.constantFrom(1, 2, 4, 8) }), weight: 2 },
         {
           arbitrary: fc.record({ nodes: fc.constantFrom(2, 2, 3), gpusPerNode: fc.constantFrom(4, 8) }),
-          weight: 3,
+          weight: 6,
         },
       ),
-      datasets: fc.constantFrom(["regulated"], ["regulated"], ["regulated", "open"], ["open"], []),
+      datasets: fc.constantFrom(
+        ["regulated"],
+        ["regulated"],
+        ["regulated"],
+        ["regulated", "open"],
+        ["regulated", "open"],
+        ["open"],
+        [],
+      ),
       hours: fc.integer({ min: 1, max: 50 }),
       team: fc.constantFrom(...TEAMS),
       models: fc.constantFrom<string[]>([], [], [], ["H100", "A100-80GB"]),
@@ -392,10 +400,10 @@ const arbFocusedRequest = (id: string): fc.Arbitrary<TWorkloadRequestInput> =>
       priority: r.priority,
     }));
 
-/** Random estates (one in four) and focused ones (see arbFocusedSnapshot). */
+/** Random estates (one in five) and focused ones (see arbFocusedSnapshot). */
 export const arbSnapshot: fc.Arbitrary<TSnapshotInput> = fc.oneof(
   { arbitrary: arbWideSnapshot, weight: 1 },
-  { arbitrary: arbFocusedSnapshot, weight: 3 },
+  { arbitrary: arbFocusedSnapshot, weight: 4 },
 );
 
 /** A request against the estate's datasets: focused requests for focused estates. */
