@@ -140,3 +140,24 @@ test("a platform engineer edits a team's quotas; a bad limit is refused inline",
   await expect(page.getByText("Quotas saved.")).toBeVisible();
   await expect(page.getByTestId("quota-row").filter({ hasText: "L4" })).toContainText("30");
 });
+
+test("a site's GPU count and pool counts open the nodes table filtered to that site", async ({ page }) => {
+  await signInAs(page, "viewer@switchyard.demo");
+  await page.goto("/sites/site-dc-frankfurt");
+  await page.getByTestId("site-capacity").getByRole("link").click();
+  await expect(page).toHaveURL(/\/nodes\?siteId=site-dc-frankfurt/);
+  await expect(page.getByLabel("Site")).toHaveValue("site-dc-frankfurt");
+  const rows = page.getByTestId("node-row");
+  await expect(rows.first()).toBeVisible();
+  // Every row on the page belongs to Frankfurt: the filter was read, not ignored.
+  for (const text of await rows.allInnerTexts()) expect(text).toContain("dc-frankfurt");
+
+  await page.goto("/sites");
+  await page
+    .getByRole("row")
+    .filter({ hasText: "Frankfurt DC" })
+    .getByRole("link", { name: /^[\d,]+$/ })
+    .click();
+  await expect(page).toHaveURL(/\/nodes\?siteId=site-dc-frankfurt/);
+  await expect(page.getByLabel("Site")).toHaveValue("site-dc-frankfurt");
+});

@@ -158,7 +158,7 @@ export function SitesTable() {
                       <StatusBadge status={site.status} />
                     </td>
                     <td className="px-3 py-2 text-right tabular-nums">
-                      <Link href={`/nodes?site=${site.id}`} className="hover:underline">
+                      <Link href={`/nodes?siteId=${site.id}`} className="hover:underline">
                         {formatInt(site.nodes)}
                       </Link>
                     </td>

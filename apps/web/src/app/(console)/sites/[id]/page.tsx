@@ -64,7 +64,7 @@ export default async function SitePage({ params }: { params: Promise<{ id: strin
               {formatInt(site.capacity.gpusAllocated)}
             </span>{" "}
             of{" "}
-            <Link href={`/nodes?site=${site.id}`} className="hover:underline">
+            <Link href={`/nodes?siteId=${site.id}`} className="hover:underline">
               {formatInt(site.capacity.gpusTotal)} GPUs
             </Link>{" "}
             allocated ({formatPercent(site.capacity.gpusAllocated, site.capacity.gpusTotal)})
@@ -94,7 +94,7 @@ export default async function SitePage({ params }: { params: Promise<{ id: strin
                   </td>
                   <td className="py-1.5 text-right">
                     <Link
-                      href={`/nodes?site=${site.id}&gpuModel=${encodeURIComponent(pool.gpuModel)}&status=${pool.status}`}
+                      href={`/nodes?siteId=${site.id}&gpuModel=${encodeURIComponent(pool.gpuModel)}&status=${pool.status}`}
                       className="hover:underline"
                     >
                       {formatInt(pool.nodes)}
