@@ -64,3 +64,63 @@ test("settings opens on its first tab and keeps webhooks to admins", async ({ pa
   await expect(page.getByText("Webhooks are managed by admins")).toBeVisible();
   await expect(page.getByTestId("webhooks-table")).toHaveCount(0);
 });
+
+test("the overview's legend matches its bars, and its state and status counts are links", async ({
+  page,
+}) => {
+  await signInAs(page, "viewer@switchyard.demo");
+  const chart = page.getByTestId("gpu-chart");
+  await expect(chart.locator(".recharts-bar-rectangle").first()).toBeVisible();
+
+  // Each environment's "allocated" swatch has the colour its bar is drawn in (recharts' own
+  // legend painted "Allocated" black while the bars were blue and orange).
+  const barFills = await chart
+    .locator(".recharts-bar-rectangle path")
+    .evaluateAll((paths) => paths.map((p) => getComputedStyle(p).fill));
+  for (const kind of ["ON_PREM", "CLOUD", "EDGE"]) {
+    // recharts draws no bar for an environment with nothing allocated.
+    const allocated = await page.getByTestId(`env-row-${kind}`).locator("td").nth(4).textContent();
+    if (Number((allocated ?? "").replaceAll(",", "")) === 0) continue;
+    const swatch = await page
+      .getByTestId(`legend-swatch-allocated-${kind}`)
+      .evaluate((el) => getComputedStyle(el).backgroundColor);
+    expect(swatch).not.toBe("rgb(0, 0, 0)");
+    expect(barFills).toContain(swatch);
+  }
+
+  await page.getByTestId("node-status-DOWN").click();
+  await expect(page).toHaveURL(/\/nodes\?status=DOWN/);
+  const rows = page.getByTestId("node-row");
+  await expect(rows.first()).toBeVisible();
+  for (const status of await rows.getByTestId("node-status").allInnerTexts()) expect(status).toBe("down");
+
+  await page.goto("/");
+  await page.getByTestId("workload-state-RUNNING").click();
+  await expect(page).toHaveURL(/\/workloads\?state=RUNNING/);
+});
+
+test("on a 390 px phone the navigation is a menu and the overview does not scroll sideways", async ({
+  page,
+}) => {
+  await page.setViewportSize({ width: 390, height: 844 });
+  await signInAs(page, "viewer@switchyard.demo");
+  await expect(page.getByTestId("gpu-chart")).toBeVisible();
+  // The sidebar is folded away; nothing is wider than the screen.
+  await expect(page.getByRole("navigation", { name: "Main" })).toBeHidden();
+  const overflow = await page.evaluate(() => {
+    const root = document.scrollingElement as Element;
+    return root.scrollWidth - root.clientWidth;
+  });
+  expect(overflow).toBeLessThanOrEqual(0);
+
+  await page.getByRole("button", { name: "Open menu" }).click();
+  const nav = page.getByRole("navigation", { name: "Main" });
+  await expect(nav).toBeVisible();
+  await nav.getByRole("link", { name: "Sites" }).click();
+  await expect(page.getByRole("heading", { name: "Sites" })).toBeVisible();
+  await expect(page.getByRole("navigation", { name: "Main" })).toBeHidden();
+
+  await page.getByRole("button", { name: "Open menu" }).click();
+  await page.keyboard.press("Escape");
+  await expect(page.getByRole("navigation", { name: "Main" })).toBeHidden();
+});

@@ -113,3 +113,38 @@ test("a catalog with a bad row is refused with its line number", async ({ page }
   );
   await expect(page.getByRole("button", { name: /Import/ })).toHaveCount(0);
 });
+
+test("sites in one city are drawn apart on the map, and each circle opens its own site", async ({ page }) => {
+  await signInAs(page, "viewer@switchyard.demo");
+  await page.goto("/sites");
+  const links = page.getByTestId("site-map").locator("a");
+  await expect(links.first()).toBeVisible();
+  const circles = await links.evaluateAll((anchors) =>
+    anchors.map((a) => {
+      const c = a.querySelector("circle") as SVGCircleElement;
+      return {
+        name: a.getAttribute("aria-label") ?? "",
+        x: c.cx.baseVal.value,
+        y: c.cy.baseVal.value,
+        r: c.r.baseVal.value,
+      };
+    }),
+  );
+  expect(circles.length).toBeGreaterThan(3);
+  for (let i = 0; i < circles.length; i++)
+    for (let j = i + 1; j < circles.length; j++) {
+      const a = circles[i] as (typeof circles)[number];
+      const b = circles[j] as (typeof circles)[number];
+      expect(Math.hypot(a.x - b.x, a.y - b.y), `${a.name} and ${b.name} overlap`).toBeGreaterThanOrEqual(
+        a.r + b.r,
+      );
+    }
+  // Every circle opens the site it names, even the small one beside a big one.
+  const smallest = [...circles].sort((a, b) => a.r - b.r)[0] as (typeof circles)[number];
+  const box = await page.getByTestId("site-map").locator("svg").boundingBox();
+  const viewBox = await page.getByTestId("site-map").locator("svg").getAttribute("viewBox");
+  const width = Number(viewBox?.split(" ")[2]);
+  const scale = (box?.width ?? 0) / width;
+  await page.mouse.click((box?.x ?? 0) + smallest.x * scale, (box?.y ?? 0) + smallest.y * scale);
+  await expect(page.getByRole("heading", { level: 1 })).toContainText(smallest.name);
+});

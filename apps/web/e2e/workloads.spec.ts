@@ -26,6 +26,21 @@ test("an engineer submits a job on regulated data, the steward approves it in th
   await expect(page.getByRole("heading", { name: name })).toBeVisible();
   await expect(page.getByTestId("decision-summary")).toContainText("sites fit");
   await expect(page.getByTestId("candidate-row").first()).toContainText("Ashburn DC (on-prem)");
+  // The candidates' columns stay apart: headers and money figures once ran together
+  // ("TotalScores (weight)", "$100.80$19.33$120.13").
+  const gaps = await page.getByTestId("candidates").evaluate((table) => {
+    const rows = [table.querySelector("thead tr"), table.querySelector("tbody tr")];
+    return rows.flatMap((row) => {
+      const extents = [...(row?.children ?? [])].map((cell) => {
+        const range = document.createRange();
+        range.selectNodeContents(cell);
+        const box = range.getBoundingClientRect();
+        return { left: box.left, right: box.right };
+      });
+      return extents.slice(1).map((extent, i) => extent.left - (extents[i]?.right ?? 0));
+    });
+  });
+  for (const gap of gaps) expect(gap).toBeGreaterThanOrEqual(8);
 
   await page.getByLabel("Why not").selectOption({ label: "Frankfurt DC (on-prem)" });
   await expect(page.getByTestId("why-not-answer")).toContainText(

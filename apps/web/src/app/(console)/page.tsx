@@ -57,46 +57,51 @@ export default async function OverviewPage() {
       </section>
 
       <div className="grid gap-5 xl:grid-cols-[2fr_1fr]">
-        <section aria-labelledby="gpu-chart-title" className="rounded-lg border border-border bg-surface p-4">
+        <section
+          aria-labelledby="gpu-chart-title"
+          className="min-w-0 rounded-lg border border-border bg-surface p-4"
+        >
           <h2 id="gpu-chart-title" className="mb-3 text-sm font-semibold">
             GPUs by environment
           </h2>
           <GpuCapacityChart data={overview.gpusByEnvironment} />
-          <table className="mt-4 w-full text-sm tabular-nums">
-            <thead className="text-left text-xs text-muted">
-              <tr>
-                <th className="py-1 font-medium">Environment</th>
-                <th className="py-1 text-right font-medium">Sites</th>
-                <th className="py-1 text-right font-medium">Nodes</th>
-                <th className="py-1 text-right font-medium">Total</th>
-                <th className="py-1 text-right font-medium">Allocated</th>
-                <th className="py-1 text-right font-medium">Free</th>
-                <th className="py-1 text-right font-medium">Unavailable</th>
-              </tr>
-            </thead>
-            <tbody>
-              {overview.gpusByEnvironment.map((env) => (
-                <tr key={env.kind} className="border-t border-border" data-testid={`env-row-${env.kind}`}>
-                  <td className="py-1.5">
-                    <Link href={`/sites?kind=${env.kind}`} className="hover:underline">
-                      {SITE_KIND_LABEL[env.kind]}
-                    </Link>
-                  </td>
-                  <td className="py-1.5 text-right">{formatInt(env.sites)}</td>
-                  <td className="py-1.5 text-right">{formatInt(env.nodes)}</td>
-                  <td className="py-1.5 text-right">{formatInt(env.total)}</td>
-                  <td className="py-1.5 text-right">{formatInt(env.allocated)}</td>
-                  <td className="py-1.5 text-right">{formatInt(env.free)}</td>
-                  <td className="py-1.5 text-right">{formatInt(env.unavailable)}</td>
+          <div className="mt-4 overflow-x-auto">
+            <table className="w-full text-sm tabular-nums">
+              <thead className="text-left text-xs text-muted">
+                <tr>
+                  <th className="px-2 py-1 font-medium">Environment</th>
+                  <th className="px-2 py-1 text-right font-medium">Sites</th>
+                  <th className="px-2 py-1 text-right font-medium">Nodes</th>
+                  <th className="px-2 py-1 text-right font-medium">Total</th>
+                  <th className="px-2 py-1 text-right font-medium">Allocated</th>
+                  <th className="px-2 py-1 text-right font-medium">Free</th>
+                  <th className="px-2 py-1 text-right font-medium">Unavailable</th>
                 </tr>
-              ))}
-            </tbody>
-          </table>
+              </thead>
+              <tbody>
+                {overview.gpusByEnvironment.map((env) => (
+                  <tr key={env.kind} className="border-t border-border" data-testid={`env-row-${env.kind}`}>
+                    <td className="px-2 py-1.5">
+                      <Link href={`/sites?kind=${env.kind}`} className="hover:underline">
+                        {SITE_KIND_LABEL[env.kind]}
+                      </Link>
+                    </td>
+                    <td className="px-2 py-1.5 text-right">{formatInt(env.sites)}</td>
+                    <td className="px-2 py-1.5 text-right">{formatInt(env.nodes)}</td>
+                    <td className="px-2 py-1.5 text-right">{formatInt(env.total)}</td>
+                    <td className="px-2 py-1.5 text-right">{formatInt(env.allocated)}</td>
+                    <td className="px-2 py-1.5 text-right">{formatInt(env.free)}</td>
+                    <td className="px-2 py-1.5 text-right">{formatInt(env.unavailable)}</td>
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+          </div>
         </section>
 
         <section
           aria-labelledby="workload-states-title"
-          className="rounded-lg border border-border bg-surface p-4"
+          className="min-w-0 rounded-lg border border-border bg-surface p-4"
         >
           <h2 id="workload-states-title" className="mb-3 text-sm font-semibold">
             Workloads by state
@@ -106,9 +111,15 @@ export default async function OverviewPage() {
           ) : (
             <ul className="divide-y divide-border text-sm">
               {overview.workloadsByState.map((row) => (
-                <li key={row.state} className="flex items-center justify-between py-1.5">
-                  <StatusBadge status={row.state} />
-                  <span className="tabular-nums">{formatInt(row.count)}</span>
+                <li key={row.state}>
+                  <Link
+                    href={`/workloads?state=${row.state}`}
+                    className="flex items-center justify-between py-1.5 hover:bg-foreground/5"
+                    data-testid={`workload-state-${row.state}`}
+                  >
+                    <StatusBadge status={row.state} />
+                    <span className="tabular-nums">{formatInt(row.count)}</span>
+                  </Link>
                 </li>
               ))}
             </ul>
@@ -116,9 +127,15 @@ export default async function OverviewPage() {
           <h2 className="mt-5 mb-2 text-sm font-semibold">Nodes by status</h2>
           <ul className="divide-y divide-border text-sm">
             {overview.nodesByStatus.map((row) => (
-              <li key={row.status} className="flex items-center justify-between py-1.5">
-                <StatusBadge status={row.status} />
-                <span className="tabular-nums">{formatInt(row.count)}</span>
+              <li key={row.status}>
+                <Link
+                  href={`/nodes?status=${row.status}`}
+                  className="flex items-center justify-between py-1.5 hover:bg-foreground/5"
+                  data-testid={`node-status-${row.status}`}
+                >
+                  <StatusBadge status={row.status} />
+                  <span className="tabular-nums">{formatInt(row.count)}</span>
+                </Link>
               </li>
             ))}
           </ul>

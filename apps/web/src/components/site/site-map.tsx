@@ -8,6 +8,7 @@ import type { GeometryCollection, Topology } from "topojson-specification";
 import land110m from "world-atlas/land-110m.json";
 import { SITE_KIND_COLOR, SITE_KIND_LABEL, type TSiteKind } from "~/components/badges";
 import { formatInt } from "~/lib/format";
+import { spreadOverlapping } from "~/lib/map-layout";
 
 export type TSiteLocation = {
   id: string;
@@ -38,14 +39,16 @@ const LAND_PATH = geoPath(PROJECTION)(LAND) ?? "";
 export function SiteMap({ sites }: { sites: TSiteLocation[] }) {
   const points = useMemo(
     () =>
-      sites
-        .map((site) => {
-          const xy = PROJECTION([site.longitude, site.latitude]);
-          return xy ? { ...site, x: xy[0], y: xy[1], r: 3 + Math.sqrt(site.gpusTotal) / 2.2 } : null;
-        })
-        .filter((p): p is NonNullable<typeof p> => p !== null)
-        // Big sites first so small ones stay clickable on top.
-        .sort((a, b) => b.r - a.r),
+      spreadOverlapping(
+        sites
+          .map((site) => {
+            const xy = PROJECTION([site.longitude, site.latitude]);
+            return xy ? { ...site, x: xy[0], y: xy[1], r: 3 + Math.sqrt(site.gpusTotal) / 2.2 } : null;
+          })
+          .filter((p): p is NonNullable<typeof p> => p !== null)
+          // Big sites first so small ones stay clickable on top.
+          .sort((a, b) => b.r - a.r),
+      ),
     [sites],
   );
   return (
@@ -62,11 +65,27 @@ export function SiteMap({ sites }: { sites: TSiteLocation[] }) {
           stroke="var(--border)"
           strokeWidth={0.5}
         />
+        {points
+          .filter((p) => p.cx !== p.x || p.cy !== p.y)
+          .map((p) => (
+            // A site moved aside so it can be told from its neighbours: a line to where it is.
+            <g key={`leader-${p.id}`} aria-hidden>
+              <line
+                x1={p.x}
+                y1={p.y}
+                x2={p.cx}
+                y2={p.cy}
+                stroke={SITE_KIND_COLOR[p.kind]}
+                strokeWidth={0.8}
+              />
+              <circle cx={p.x} cy={p.y} r={1.5} fill={SITE_KIND_COLOR[p.kind]} />
+            </g>
+          ))}
         {points.map((p) => (
           <Link key={p.id} href={`/sites/${p.id}`} aria-label={p.name}>
             <circle
-              cx={p.x}
-              cy={p.y}
+              cx={p.cx}
+              cy={p.cy}
               r={p.r}
               fill={`color-mix(in oklch, ${SITE_KIND_COLOR[p.kind]} 55%, transparent)`}
               stroke={SITE_KIND_COLOR[p.kind]}

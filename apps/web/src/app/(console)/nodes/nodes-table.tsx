@@ -7,6 +7,7 @@ import Link from "next/link";
 import { useEffect, useRef, useState } from "react";
 import { KindBadge, SITE_KIND_LABEL, StatusBadge, type TSiteKind } from "~/components/badges";
 import { EmptyState } from "~/components/empty-state";
+import { LastHeartbeat } from "~/components/node/last-heartbeat";
 import { NodeActions } from "~/components/node/node-actions";
 import {
   ErrorNote,
@@ -19,7 +20,6 @@ import {
 } from "~/components/table/table-parts";
 import { useDebouncedSearch, useTableParams } from "~/components/table/use-table-params";
 import { formatInt } from "~/lib/format";
-import { formatAgo, formatDateTime } from "~/lib/format-time";
 import { useTRPC } from "~/trpc/react";
 
 type TStatus = (typeof NODE_STATUSES)[number];
@@ -232,18 +232,7 @@ export function NodesTable({ canEdit }: { canEdit: boolean }) {
                     <td className="px-3 py-2 text-right tabular-nums">{formatInt(node.gpuMemoryGib)} GiB</td>
                     <td className="px-3 py-2 font-mono text-xs text-muted">{node.fabric}</td>
                     <td className="px-3 py-2 text-xs">
-                      {node.lastHeartbeatAt ? (
-                        <time
-                          dateTime={node.lastHeartbeatAt.toISOString()}
-                          title={formatDateTime(node.lastHeartbeatAt)}
-                        >
-                          {formatAgo(node.lastHeartbeatAt)}
-                        </time>
-                      ) : (
-                        <span className="text-muted" title="The node agent has not reported yet">
-                          never
-                        </span>
-                      )}
+                      <LastHeartbeat at={node.lastHeartbeatAt} />
                     </td>
                   </tr>
                 ))

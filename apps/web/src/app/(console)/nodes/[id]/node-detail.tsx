@@ -5,6 +5,7 @@ import Link from "next/link";
 import type { ReactNode } from "react";
 import { KindBadge, StatusBadge } from "~/components/badges";
 import { BackLink, DetailPending } from "~/components/detail-pending";
+import { LastHeartbeat } from "~/components/node/last-heartbeat";
 import { MustMove, NodeActions } from "~/components/node/node-actions";
 import { PageHeader } from "~/components/page-header";
 import { formatInt } from "~/lib/format";
@@ -69,16 +70,7 @@ export function NodeDetail({ id, canEdit }: { id: string; canEdit: boolean }) {
             </Fact>
             <Fact label="Interconnect">{node.interconnect}</Fact>
             <Fact label="Last heartbeat">
-              {node.lastHeartbeatAt ? (
-                <time
-                  dateTime={node.lastHeartbeatAt.toISOString()}
-                  title={formatDateTime(node.lastHeartbeatAt)}
-                >
-                  {formatAgo(node.lastHeartbeatAt)}
-                </time>
-              ) : (
-                <span className="text-muted">never</span>
-              )}
+              <LastHeartbeat at={node.lastHeartbeatAt} />
             </Fact>
             <Fact label="Driver">{node.driverVersion ?? <span className="text-muted">unknown</span>}</Fact>
             <Fact label="Labels">
