@@ -75,3 +75,62 @@ test("a session cookie saved before sign-out is refused when replayed", async ({
   await replay.close();
   await context.close();
 });
+
+test("an admin adds a person on Settings → People; the one-time link sets their password once; disabling them ends their session", async ({
+  page,
+  browser,
+}) => {
+  const email = `grace-${Date.now().toString(36)}@example.com`;
+  await signInAs(page, "admin@switchyard.demo");
+  await page.goto("/settings/people");
+  await page.getByRole("button", { name: "Add person" }).click();
+  const form = page.getByRole("form", { name: "Add a person" });
+
+  // Bad input is refused on its fields; nothing is created.
+  await form.getByRole("button", { name: "Add person" }).click();
+  await expect(form.getByLabel("Email")).toHaveAttribute("aria-invalid", "true");
+  await expect(form.getByLabel("Name")).toHaveAttribute("aria-invalid", "true");
+  await form.getByLabel("Email").fill("viewer@switchyard.demo");
+  await form.getByLabel("Name").fill("Val Again");
+  await form.getByRole("button", { name: "Add person" }).click();
+  await expect(form.getByText("viewer@switchyard.demo is already a Switchyard user")).toBeVisible();
+
+  await form.getByLabel("Email").fill(email);
+  await form.getByLabel("Name").fill("Grace Hopper");
+  await form.getByLabel("Role").selectOption({ label: "ML engineer" });
+  await form.getByLabel("Applied ML").check();
+  await form.getByRole("button", { name: "Add person" }).click();
+  const link = await page.getByTestId("password-link-value").textContent();
+  expect(link).toMatch(/\/set-password\?token=/);
+  await page.getByRole("button", { name: "I have stored it" }).click();
+  const row = page.getByTestId("person-row").filter({ hasText: email });
+  await expect(row).toContainText("Applied ML");
+  await expect(row).toContainText("invited, no password yet");
+
+  const grace = await (await browser.newContext()).newPage();
+  await grace.goto(link ?? "");
+  await grace.getByLabel("New password").fill("correct horse battery");
+  await grace.getByLabel("Repeat it").fill("correct horse battery");
+  await grace.getByRole("button", { name: "Set password" }).click();
+  await expect(grace.getByTestId("set-password-done")).toContainText(email);
+  // The link works once.
+  await grace.goto(link ?? "");
+  await grace.getByLabel("New password").fill("another long password");
+  await grace.getByLabel("Repeat it").fill("another long password");
+  await grace.getByRole("button", { name: "Set password" }).click();
+  await expect(grace.getByTestId("set-password-error")).toContainText("not valid any more");
+
+  await grace.goto("/signin");
+  await grace.getByLabel("Email").fill(email);
+  await grace.getByLabel("Password").fill("correct horse battery");
+  await grace.getByRole("button", { name: "Sign in", exact: true }).click();
+  await expect(grace.getByRole("heading", { name: "Overview" })).toBeVisible({ timeout: 30_000 });
+  await expect(grace.getByTestId("user-role")).toHaveText("ML engineer");
+
+  await page.reload();
+  await expect(row).toContainText("password");
+  await row.getByRole("button", { name: "Disable" }).click();
+  await expect(row.getByTestId("person-state")).toHaveText("disabled");
+  await grace.goto("/workloads");
+  await expect(grace).toHaveURL(/\/signin/);
+});

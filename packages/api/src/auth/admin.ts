@@ -10,7 +10,7 @@ export const MIN_PASSWORD_LENGTH = 12;
 const hashToken = (token: string) => createHash("sha256").update(token).digest("hex");
 
 /** A one-time set-password token for a user: the token is returned once, only its hash is stored. */
-async function issueSetPasswordToken(
+export async function issueSetPasswordToken(
   tx: Prisma.TransactionClient,
   userId: string,
   now: Date,

@@ -5,6 +5,7 @@ import { generateTokenSecret } from "../auth/tokens.ts";
 import { AppError } from "../errors.ts";
 import { auditedTransaction, type TMutationContext } from "../lib/audited.ts";
 import type { TCreateServiceAccountInput, TCreateTokenInput } from "../router/token/token.schema.ts";
+import { findTeamsOrThrow } from "./people.ts";
 
 const TOKEN_COLUMNS = {
   id: true,
@@ -289,16 +290,7 @@ const slugOf = (name: string) =>
 
 export async function createServiceAccount(ctx: TMutationContext, input: TCreateServiceAccountInput) {
   assertAdmin(ctx.user);
-  const teams = await ctx.prisma.team.findMany({
-    where: { id: { in: input.teamIds } },
-    select: { id: true },
-  });
-  if (teams.length !== new Set(input.teamIds).size) {
-    throw new AppError("INVALID_REQUEST", "unknown team", {
-      userMessage: "One of the teams does not exist.",
-      field: "teamIds",
-    });
-  }
+  const teams = await findTeamsOrThrow(ctx.prisma, input.teamIds);
   const email = `${slugOf(input.name)}@${SERVICE_ACCOUNT_DOMAIN}`;
   if (await ctx.prisma.user.findUnique({ where: { email }, select: { id: true } })) {
     throw new AppError("CONFLICT", `service account ${email} exists`, {

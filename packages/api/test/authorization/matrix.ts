@@ -311,6 +311,24 @@ export const MATRIX: Record<string, TCase[]> = {
       expect: only(ADMINS, "NOT_FOUND"),
     },
   ],
+  // Invitations and teams: admins only; an existing email is a conflict, an unknown person 404.
+  "user.invite": [
+    {
+      relation: "existing email",
+      input: () => ({ email: "viewer@switchyard.demo", name: "Someone", role: "VIEWER" }),
+      expect: only(ADMINS, "CONFLICT"),
+    },
+  ],
+  "user.setTeams": [
+    {
+      relation: "missing",
+      input: () => ({ userId: "user-nowhere", teamIds: [] }),
+      expect: only(ADMINS, "NOT_FOUND"),
+    },
+  ],
+  "user.passwordLink": [
+    { relation: "missing", input: () => ({ userId: "user-nowhere" }), expect: only(ADMINS, "NOT_FOUND") },
+  ],
   // Reads and dry runs added with REST: unknown ids are NOT_FOUND, an empty batch fails validation.
   "workload.decision": [
     { relation: "missing", input: () => ({ id: "workload-nowhere" }), expect: all("NOT_FOUND") },

@@ -8,7 +8,7 @@ export default function SettingsLayout({ children }: { children: ReactNode }) {
     <>
       <PageHeader
         title="Settings"
-        description="Policy rules that decide what needs approval, webhooks that tell other systems what happened, and API tokens for automation."
+        description="Policy rules that decide what needs approval, webhooks that tell other systems what happened, API tokens for automation, and the people who sign in."
       />
       <SettingsTabs />
       {children}

@@ -8,6 +8,7 @@ const TABS = [
   { title: "Policies", href: "/settings/policies" },
   { title: "Webhooks", href: "/settings/webhooks" },
   { title: "API tokens", href: "/settings/tokens" },
+  { title: "People", href: "/settings/people" },
 ];
 
 export function SettingsTabs() {

@@ -8,6 +8,7 @@ import { Dialog } from "~/components/dialog";
 import { EmptyState } from "~/components/empty-state";
 import { FormField, fieldProps, INPUT_CLASS } from "~/components/form/form-field";
 import { ErrorNote, SkeletonRows, Th } from "~/components/table/table-parts";
+import { TeamCheckboxes } from "~/components/team/team-checkboxes";
 import { fieldErrorsOf } from "~/lib/trpc-error";
 import { useTRPC } from "~/trpc/react";
 import { TokenForm } from "./token-form";
@@ -151,7 +152,6 @@ export function ServiceAccountsPanel() {
 
 function ServiceAccountForm({ onCreated }: { onCreated: (account: { id: string; name: string }) => void }) {
   const trpc = useTRPC();
-  const teams = useQuery(trpc.team.list.queryOptions({ pageSize: 200 }));
   const create = useMutation(trpc.token.createServiceAccount.mutationOptions());
   const [name, setName] = useState("");
   const [role, setRole] = useState<TRole>("ML_ENGINEER");
@@ -191,24 +191,7 @@ function ServiceAccountForm({ onCreated }: { onCreated: (account: { id: string; 
           ))}
         </select>
       </FormField>
-      <fieldset className="flex flex-col gap-1">
-        <legend className="mb-1 text-xs font-medium text-muted">Teams (ML engineers submit for these)</legend>
-        {(teams.data?.rows ?? []).map((team) => (
-          <label key={team.id} className="flex items-center gap-2 text-sm">
-            <input
-              type="checkbox"
-              checked={teamIds.includes(team.id)}
-              onChange={() =>
-                setTeamIds((ids) =>
-                  ids.includes(team.id) ? ids.filter((id) => id !== team.id) : [...ids, team.id],
-                )
-              }
-            />
-            {team.name}
-          </label>
-        ))}
-        {errors.teamIds ? <p className="text-xs text-status-bad">{errors.teamIds.join(" ")}</p> : null}
-      </fieldset>
+      <TeamCheckboxes value={teamIds} onChange={setTeamIds} errors={errors.teamIds} />
       {create.error && Object.keys(errors).length === 0 ? <ErrorNote message={create.error.message} /> : null}
       <div className="flex justify-end">
         <button
