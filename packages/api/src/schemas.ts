@@ -14,6 +14,15 @@ export {
 } from "./router/catalog/catalog.schema.ts";
 export { type TReplicaInput, ZDatasetId, ZReplicaInput } from "./router/dataset/dataset.schema.ts";
 export {
+  GB,
+  type TCreateDatasetInput,
+  type TDatasetFields,
+  type TUpdateDatasetInput,
+  ZCreateDatasetInput,
+  ZDatasetFields,
+  ZUpdateDatasetInput,
+} from "./router/dataset/dataset-form.schema.ts";
+export {
   CLASSIFICATIONS,
   DATASET_SORT_KEYS,
   type TListDatasetsInput,

@@ -162,6 +162,14 @@ describe.each(await testDbKinds())("REST /api/v1 [%s]", (kind) => {
         expect(scheduled.body.state).toBe("AWAITING_APPROVAL");
         return path.replace("{id}", scheduled.body.approvalRequestId as string);
       }
+      if (operationId === "dataset.update") {
+        const created = await call("POST", "/datasets", {
+          token: tokens.admin,
+          body: { ...REST_EXAMPLES["dataset.create"]?.value, slug: "rest-example-dataset" },
+        });
+        expect(created.status).toBe(200);
+        return path.replace("{id}", created.body.id as string);
+      }
       if (path.includes("{id}")) return path.replace("{id}", await submitPending());
       return path;
     }

@@ -25,7 +25,7 @@ export type TDatasetRow = {
   stewards: number;
 };
 
-const datasetNotFound = (id: string) =>
+export const datasetNotFound = (id: string) =>
   new AppError("NOT_FOUND", `dataset ${id} not found`, { userMessage: "This dataset does not exist." });
 
 function datasetWhere(input: TListDatasetsInput): Prisma.DatasetWhereInput {
@@ -90,7 +90,7 @@ export async function listDatasetOptions(prisma: PrismaClient) {
 const EDITOR_ROLES = new Set(["ADMIN", "PLATFORM_ENGINEER"]);
 
 /** Whether the user may change the dataset: estate editors any, stewards those they steward. */
-function canEditDataset(user: TSessionUser, stewardIds: string[]) {
+export function canEditDataset(user: TSessionUser, stewardIds: string[]) {
   return EDITOR_ROLES.has(user.role) || (user.role === "DATA_STEWARD" && stewardIds.includes(user.id));
 }
 
@@ -161,7 +161,7 @@ export async function listReplicaCandidates(prisma: PrismaClient, id: string) {
  * Loads the dataset for a change, locking its row so concurrent replica changes queue up
  * (two removals must not both see "another replica remains"), and checks the caller may edit it.
  */
-async function lockDatasetForEdit(tx: Prisma.TransactionClient, user: TSessionUser, id: string) {
+export async function lockDatasetForEdit(tx: Prisma.TransactionClient, user: TSessionUser, id: string) {
   await tx.$executeRaw`SELECT 1 FROM "Dataset" WHERE "id" = ${id} FOR UPDATE`;
   const dataset = await tx.dataset.findUnique({
     where: { id },

@@ -178,6 +178,38 @@ export async function createFixtures(prisma: PrismaClient) {
       return { id, decisionId: placed.decisionId };
     },
     approvalRequest,
+    /** A fresh dataset, registered by the caller (dataset.create's input). */
+    newDataset: () => {
+      serial += 1;
+      return {
+        slug: `authz-new-dataset-${run}-${serial}`,
+        name: `authz new dataset ${serial}`,
+        sizeGb: 1,
+        classification: "INTERNAL",
+        regulations: [],
+        residencyCountries: [],
+        residencyJurisdictions: [],
+        onPremOnly: false,
+        ownerTeamId: OWN_TEAM,
+        stewardIds: [],
+        replicaSiteIds: [siteA.id],
+      };
+    },
+    /** dataset.update's input on a fresh dataset, keeping its steward. */
+    datasetChange: async (options: { stewarded: boolean }) => ({
+      id: await dataset(options.stewarded),
+      data: {
+        name: "authz dataset, renamed",
+        sizeGb: 2,
+        classification: "CONFIDENTIAL",
+        regulations: [],
+        residencyCountries: [],
+        residencyJurisdictions: [],
+        onPremOnly: false,
+        ownerTeamId: OWN_TEAM,
+        stewardIds: [options.stewarded ? USERS.steward.id : OTHER_STEWARD.id],
+      },
+    }),
     /** Input of addReplica (a site without a replica) or removeReplica (one of two replicas). */
     replicaChange: async (options: { stewarded: boolean; existing: boolean }) => ({
       datasetId: await dataset(options.stewarded, options.existing ? [siteA.id, siteB.id] : [siteA.id]),

@@ -172,6 +172,33 @@ export const MATRIX: Record<string, TCase[]> = {
     { relation: "a dataset", input: () => ({ id: "dataset-claims-2025" }), expect: OK_ALL },
     { relation: "missing", input: () => ({ id: "dataset-nowhere" }), expect: all("NOT_FOUND") },
   ],
+  "dataset.formOptions": [
+    { relation: "teams, stewards and sites", expect: only([...EDITORS, "DATA_STEWARD"]) },
+  ],
+  "dataset.create": [
+    {
+      relation: "a new dataset",
+      input: (fx) => fx.newDataset(),
+      expect: only([...EDITORS, "DATA_STEWARD"]),
+    },
+  ],
+  "dataset.update": [
+    {
+      relation: "stewarded by the steward",
+      input: (fx) => fx.datasetChange({ stewarded: true }),
+      expect: only([...EDITORS, "DATA_STEWARD"]),
+    },
+    {
+      relation: "not stewarded by the steward",
+      input: (fx) => fx.datasetChange({ stewarded: false }),
+      expect: only(EDITORS),
+    },
+    {
+      relation: "missing",
+      input: async (fx) => ({ ...(await fx.datasetChange({ stewarded: true })), id: "dataset-nowhere" }),
+      expect: only([...EDITORS, "DATA_STEWARD"], "NOT_FOUND"),
+    },
+  ],
   // A fresh dataset per call, with one replica; the replica is added at (removed from) a second site.
   "dataset.addReplica": [
     {

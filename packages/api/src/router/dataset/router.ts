@@ -1,4 +1,6 @@
+import { z } from "zod";
 import { outputOf, ZDatasetRow, ZPageOf } from "../../rest/outputs.ts";
+import { createDataset, datasetFormOptions, updateDataset } from "../../services/dataset-edit.ts";
 import {
   addReplica,
   getDatasetOrThrow,
@@ -9,6 +11,7 @@ import {
 } from "../../services/datasets.ts";
 import { createTRPCRouter, protectedProcedure, roleProcedure } from "../../trpc.ts";
 import { ZDatasetId, ZReplicaInput } from "./dataset.schema.ts";
+import { ZCreateDatasetInput, ZUpdateDatasetInput } from "./dataset-form.schema.ts";
 import { ZListDatasetsInput } from "./list-datasets.schema.ts";
 
 /** Roles that may change some datasets; the service checks a steward stewards this one. */
@@ -42,6 +45,35 @@ export const datasetRouter = createTRPCRouter({
     .output(outputOf<typeof getDatasetOrThrow>(ZDatasetRow))
     .input(ZDatasetId)
     .query(({ ctx, input }) => getDatasetOrThrow(ctx.prisma, ctx.user, input.id)),
+  formOptions: datasetEditorProcedure.query(({ ctx }) => datasetFormOptions(ctx.prisma)),
+  create: datasetEditorProcedure
+    .meta({
+      openapi: {
+        method: "POST",
+        path: "/datasets",
+        tags: ["Datasets"],
+        summary: "Register a dataset",
+        description:
+          "Registers a dataset with its classification, residency, regulations, stewards and the sites that hold a copy of it today (each must obey its residency). A data steward who registers one stewards it. sizeGb is decimal gigabytes.",
+      },
+    })
+    .input(ZCreateDatasetInput)
+    .output(z.object({ id: z.string(), slug: z.string() }))
+    .mutation(({ ctx, input }) => createDataset(ctx, input)),
+  update: datasetEditorProcedure
+    .meta({
+      openapi: {
+        method: "PUT",
+        path: "/datasets/{id}",
+        tags: ["Datasets"],
+        summary: "Change a dataset",
+        description:
+          "Changes the dataset's fields and stewards. A residency rule that an existing replica would break is refused with 422 naming the replica. Stewards of the dataset, admins and platform engineers may change it.",
+      },
+    })
+    .input(ZUpdateDatasetInput)
+    .output(z.object({ id: z.string(), slug: z.string() }))
+    .mutation(({ ctx, input }) => updateDataset(ctx, input)),
   replicaCandidates: protectedProcedure
     .input(ZDatasetId)
     .query(({ ctx, input }) => listReplicaCandidates(ctx.prisma, input.id)),
