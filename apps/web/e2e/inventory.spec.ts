@@ -161,3 +161,57 @@ test("a site's GPU count and pool counts open the nodes table filtered to that s
   await expect(page).toHaveURL(/\/nodes\?siteId=site-dc-frankfurt/);
   await expect(page.getByLabel("Site")).toHaveValue("site-dc-frankfurt");
 });
+
+test("a steward registers a dataset with its copies, then edits it; bad input and broken residency are refused on their fields", async ({
+  page,
+}) => {
+  await signInAs(page, "steward@switchyard.demo");
+  await page.goto("/datasets");
+  await page.getByRole("link", { name: "Register dataset" }).click();
+  const form = page.getByRole("form", { name: "Register a dataset" });
+
+  // Nothing filled in: each field says what it needs, the first bad one has the focus.
+  await form.getByRole("button", { name: "Register dataset" }).click();
+  await expect(form.getByLabel("Slug")).toHaveAttribute("aria-invalid", "true");
+  await expect(form.getByLabel("Slug")).toBeFocused();
+  await expect(form.getByLabel("Size (GB)")).toHaveAttribute("aria-invalid", "true");
+  await expect(form.getByText("Choose the team that owns the data")).toBeVisible();
+  await expect(form.getByText("Choose at least one site where the data is stored today")).toBeVisible();
+
+  const slug = `e2e-tickets-${nonce}`;
+  await form.getByLabel("Slug").fill(slug);
+  await form.getByLabel("Name").fill("E2E support tickets");
+  await form.getByLabel("Size (GB)").fill("42.5");
+  await form.getByLabel("Owner team").selectOption({ label: "Applied ML" });
+  await form.getByLabel("Classification").selectOption("REGULATED");
+  // Regulated data names its regulation: refused in the browser with the server's words.
+  await form.getByRole("button", { name: "Register dataset" }).click();
+  await expect(form.getByText("Regulated data names at least one regulation, e.g. GDPR")).toBeVisible();
+  await form.getByLabel("Regulations").fill("gdpr");
+  await form.getByLabel("May only reside in countries").fill("DE");
+  // The residency rule rules out sites elsewhere as the person types it.
+  const ashburn = page.getByTestId("replica-site").filter({ hasText: "Ashburn DC" });
+  await expect(ashburn).toContainText("may only reside in DE");
+  await expect(ashburn.getByRole("checkbox")).toBeDisabled();
+  await page.getByTestId("replica-site").filter({ hasText: "Frankfurt DC" }).getByRole("checkbox").check();
+  await form.getByRole("button", { name: "Register dataset" }).click();
+
+  await expect(page.getByRole("heading", { name: "E2E support tickets" })).toBeVisible();
+  await expect(page.getByTestId("residency")).toContainText("DE");
+  await expect(page.getByTestId("stewards")).toContainText("steward@switchyard.demo");
+
+  await page.getByRole("link", { name: "Edit" }).click();
+  const edit = page.getByRole("form", { name: `Edit ${slug}` });
+  await expect(edit.getByLabel("Size (GB)")).toHaveValue("42.5");
+  // A rule the copy in Frankfurt breaks is refused by the server, next to the rule.
+  await edit.getByLabel("May only reside in countries").fill("US");
+  await edit.getByRole("button", { name: "Save changes" }).click();
+  await expect(edit.getByLabel("May only reside in countries")).toHaveAttribute("aria-invalid", "true");
+  await expect(edit.getByText(/stored at dc-frankfurt, which this rule forbids/)).toBeVisible();
+  await edit.getByLabel("May only reside in countries").fill("DE, AT");
+  await edit.getByLabel("Description").fill("Edited in the browser.");
+  await edit.getByRole("button", { name: "Save changes" }).click();
+  await expect(page.getByRole("heading", { name: "E2E support tickets" })).toBeVisible();
+  await expect(page.getByText("Edited in the browser.")).toBeVisible();
+  await expect(page.getByTestId("residency")).toContainText("AT");
+});

@@ -1,5 +1,6 @@
 // Input schemas shared by procedures and the console's forms (client-safe: zod only).
 
+export { residencyViolation } from "./lib/residency.ts";
 export {
   APPROVAL_VIEWS,
   type TApprovalView,

@@ -1,6 +1,7 @@
 "use client";
 
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
+import { Pencil } from "lucide-react";
 import Link from "next/link";
 import { type ReactNode, useState } from "react";
 import { KindBadge, StatusBadge } from "~/components/badges";
@@ -58,9 +59,18 @@ export function DatasetDetail({ id }: { id: string }) {
         title={d.name}
         description={d.description || undefined}
         actions={
-          <span className="flex items-center gap-2">
+          <span className="flex flex-wrap items-center gap-2">
             <ClassificationBadge classification={d.classification} />
             <RegulationBadges regulations={d.regulations} />
+            {d.canEdit ? (
+              <Link
+                href={`/datasets/${encodeURIComponent(d.id)}/edit`}
+                className="inline-flex items-center gap-1.5 rounded-md border border-border bg-surface px-3 py-1.5 text-sm hover:bg-foreground/5"
+              >
+                <Pencil className="size-4" aria-hidden />
+                Edit
+              </Link>
+            ) : null}
           </span>
         }
       />

@@ -1,0 +1,383 @@
+"use client";
+
+import type { RouterOutputs } from "@switchyard/api";
+import {
+  CLASSIFICATIONS,
+  GB,
+  residencyViolation,
+  type TCreateDatasetInput,
+  ZCreateDatasetInput,
+} from "@switchyard/api/schemas";
+import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
+import { useRouter } from "next/navigation";
+import { useState } from "react";
+import { Controller, useWatch } from "react-hook-form";
+import { FormField, fieldProps, INPUT_CLASS } from "~/components/form/form-field";
+import { errorAt, useZodForm } from "~/components/form/zod-form";
+import { useTRPC } from "~/trpc/react";
+
+type TDataset = RouterOutputs["dataset"]["byId"];
+
+const CLASSIFICATION_HINT = {
+  PUBLIC: "Public: anyone may see it.",
+  INTERNAL: "Internal: the company's own, no special rules.",
+  CONFIDENTIAL: "Confidential: moves across borders may need a steward's approval.",
+  REGULATED: "Regulated: under a named regulation; every move needs its stewards' approval.",
+} as const;
+
+const EMPTY: TCreateDatasetInput = {
+  slug: "",
+  name: "",
+  description: "",
+  sizeGb: Number.NaN,
+  classification: "INTERNAL",
+  regulations: [],
+  residencyCountries: [],
+  residencyJurisdictions: [],
+  onPremOnly: false,
+  ownerTeamId: "",
+  stewardIds: [],
+  replicaSiteIds: [],
+};
+
+function fromDataset(d: TDataset): TCreateDatasetInput {
+  return {
+    slug: d.slug,
+    name: d.name,
+    description: d.description,
+    sizeGb: Number(d.sizeBytes) / GB,
+    classification: d.classification,
+    regulations: d.regulations,
+    residencyCountries: d.residencyCountries,
+    residencyJurisdictions: d.residencyJurisdictions,
+    onPremOnly: d.onPremOnly,
+    ownerTeamId: d.ownerTeam.id,
+    stewardIds: d.stewards.map((s) => s.id),
+    replicaSiteIds: d.replicas.map((r) => r.site.id),
+  };
+}
+
+/** A list of codes typed as "GDPR, HIPAA": kept as the person typed it, sent as a list. */
+function CodeListInput({
+  id,
+  value,
+  onChange,
+  onBlur,
+  errors,
+  placeholder,
+}: {
+  id: string;
+  value: string[];
+  onChange: (codes: string[]) => void;
+  onBlur: () => void;
+  errors?: string[];
+  placeholder: string;
+}) {
+  const [text, setText] = useState(value.join(", "));
+  return (
+    <input
+      {...fieldProps(id, errors)}
+      name={id}
+      value={text}
+      placeholder={placeholder}
+      onChange={(e) => {
+        setText(e.target.value);
+        onChange(
+          e.target.value
+            .split(",")
+            .map((code) => code.trim().toUpperCase())
+            .filter(Boolean),
+        );
+      }}
+      onBlur={onBlur}
+      className={INPUT_CLASS}
+    />
+  );
+}
+
+/**
+ * Register a dataset, or edit one. Validated in the browser with the procedure's own schema.
+ * `stewardId` starts a new dataset with that steward ticked. As the person types the residency
+ * rules, the sites list shows which sites they forbid (the residencyViolation the server checks).
+ */
+export function DatasetForm({ dataset, stewardId }: { dataset?: TDataset; stewardId?: string }) {
+  const trpc = useTRPC();
+  const router = useRouter();
+  const queryClient = useQueryClient();
+  const options = useQuery(trpc.dataset.formOptions.queryOptions());
+  const { form, banner, setBanner, serverError } = useZodForm(
+    ZCreateDatasetInput,
+    // A steward who registers data stewards it (the server adds them too).
+    dataset ? fromDataset(dataset) : { ...EMPTY, stewardIds: stewardId ? [stewardId] : [] },
+  );
+  const {
+    register,
+    control,
+    handleSubmit,
+    formState: { errors },
+  } = form;
+  const done = async ({ id }: { id: string }) => {
+    await queryClient.invalidateQueries({ queryKey: trpc.dataset.pathKey() });
+    router.push(`/datasets/${id}`);
+  };
+  const create = useMutation(trpc.dataset.create.mutationOptions({ onSuccess: done }));
+  const update = useMutation(trpc.dataset.update.mutationOptions({ onSuccess: done }));
+  const isPending = create.isPending || update.isPending;
+
+  const rules = useWatch({
+    control,
+    name: ["residencyCountries", "residencyJurisdictions", "onPremOnly", "slug"],
+  });
+  const [residencyCountries, residencyJurisdictions, onPremOnly, slug] = rules;
+  const classification = useWatch({ control, name: "classification" });
+
+  const onSubmit = handleSubmit(
+    ({ slug: _slug, replicaSiteIds: _sites, ...fields }) => {
+      setBanner(null);
+      if (dataset)
+        update.mutate({ id: dataset.id, data: fields }, { onError: (e) => serverError(e, "data.") });
+      else
+        create.mutate({ slug: _slug, replicaSiteIds: _sites, ...fields }, { onError: (e) => serverError(e) });
+    },
+    () => setBanner(null),
+  );
+  const err = (name: string) => errorAt(errors, name);
+  const sites = options.data?.sites ?? [];
+  const existingReplicas = new Set(dataset?.replicas.map((r) => r.site.id) ?? []);
+
+  return (
+    <form
+      onSubmit={onSubmit}
+      noValidate
+      aria-label={dataset ? `Edit ${dataset.slug}` : "Register a dataset"}
+      className="flex max-w-3xl flex-col gap-5"
+    >
+      {banner ? (
+        <p role="alert" className="rounded-md bg-status-bad/10 px-3 py-2 text-sm text-status-bad">
+          {banner}
+        </p>
+      ) : null}
+      <div className="grid gap-4 sm:grid-cols-2">
+        {dataset ? null : (
+          <FormField
+            id="slug"
+            label="Slug"
+            hint="Never changes; used in URLs and the API."
+            errors={err("slug")}
+          >
+            <input {...register("slug")} {...fieldProps("slug", err("slug"))} className={INPUT_CLASS} />
+          </FormField>
+        )}
+        <FormField id="name" label="Name" errors={err("name")}>
+          <input {...register("name")} {...fieldProps("name", err("name"))} className={INPUT_CLASS} />
+        </FormField>
+        <FormField id="sizeGb" label="Size (GB)" errors={err("sizeGb")}>
+          <input
+            {...register("sizeGb", { valueAsNumber: true })}
+            {...fieldProps("sizeGb", err("sizeGb"))}
+            type="number"
+            step="any"
+            min="0"
+            className={INPUT_CLASS}
+          />
+        </FormField>
+        <FormField id="ownerTeamId" label="Owner team" errors={err("ownerTeamId")}>
+          <select
+            {...register("ownerTeamId")}
+            {...fieldProps("ownerTeamId", err("ownerTeamId"))}
+            className={INPUT_CLASS}
+          >
+            <option value="">Choose a team…</option>
+            {(options.data?.teams ?? []).map((team) => (
+              <option key={team.id} value={team.id}>
+                {team.name}
+              </option>
+            ))}
+          </select>
+        </FormField>
+      </div>
+      <FormField id="description" label="Description" errors={err("description")}>
+        <textarea
+          {...register("description")}
+          {...fieldProps("description", err("description"))}
+          rows={2}
+          className={INPUT_CLASS}
+        />
+      </FormField>
+
+      <fieldset className="grid gap-4 rounded-lg border border-border p-4 sm:grid-cols-2">
+        <legend className="px-1 text-sm font-semibold">Classification and residency</legend>
+        <FormField
+          id="classification"
+          label="Classification"
+          hint={CLASSIFICATION_HINT[classification]}
+          errors={err("classification")}
+        >
+          <select
+            {...register("classification")}
+            {...fieldProps("classification", err("classification"))}
+            className={INPUT_CLASS}
+          >
+            {CLASSIFICATIONS.map((c) => (
+              <option key={c} value={c}>
+                {c.charAt(0) + c.slice(1).toLowerCase()}
+              </option>
+            ))}
+          </select>
+        </FormField>
+        {(
+          [
+            ["regulations", "Regulations", "GDPR, HIPAA"],
+            ["residencyCountries", "May only reside in countries", "DE, FR (empty: anywhere)"],
+            ["residencyJurisdictions", "May only reside in jurisdictions", "EU (empty: anywhere)"],
+          ] as const
+        ).map(([name, label, placeholder]) => (
+          <FormField key={name} id={name} label={label} errors={err(name)}>
+            <Controller
+              control={control}
+              name={name}
+              render={({ field }) => (
+                <CodeListInput
+                  id={name}
+                  value={field.value}
+                  onChange={field.onChange}
+                  onBlur={field.onBlur}
+                  errors={err(name)}
+                  placeholder={placeholder}
+                />
+              )}
+            />
+          </FormField>
+        ))}
+        <label className="flex items-center gap-2 self-end text-sm">
+          <input
+            type="checkbox"
+            {...register("onPremOnly")}
+            {...fieldProps("onPremOnly", err("onPremOnly"))}
+          />
+          May only reside on-prem
+        </label>
+        {err("onPremOnly") ? <p className="text-xs text-status-bad">{err("onPremOnly")?.join(" ")}</p> : null}
+      </fieldset>
+
+      <Controller
+        control={control}
+        name="stewardIds"
+        render={({ field }) => (
+          <fieldset
+            className="flex flex-col gap-1 rounded-lg border border-border p-4"
+            aria-invalid={err("stewardIds") ? true : undefined}
+            aria-describedby={err("stewardIds") ? "stewardIds-error" : undefined}
+          >
+            <legend className="px-1 text-sm font-semibold">
+              Stewards (they decide this data's approvals)
+            </legend>
+            {(options.data?.stewards ?? []).map((s) => (
+              <label key={s.id} className="flex items-center gap-2 text-sm">
+                <input
+                  type="checkbox"
+                  name={field.name}
+                  checked={field.value.includes(s.id)}
+                  onChange={() =>
+                    field.onChange(
+                      field.value.includes(s.id)
+                        ? field.value.filter((id) => id !== s.id)
+                        : [...field.value, s.id],
+                    )
+                  }
+                />
+                {s.name} <span className="text-xs text-muted">{s.email}</span>
+              </label>
+            ))}
+            {err("stewardIds") ? (
+              <p id="stewardIds-error" className="text-xs text-status-bad">
+                {err("stewardIds")?.join(" ")}
+              </p>
+            ) : null}
+          </fieldset>
+        )}
+      />
+
+      {dataset ? null : (
+        <Controller
+          control={control}
+          name="replicaSiteIds"
+          render={({ field }) => (
+            <fieldset
+              className="flex flex-col gap-1 rounded-lg border border-border p-4"
+              aria-invalid={err("replicaSiteIds") ? true : undefined}
+              aria-describedby={err("replicaSiteIds") ? "replicaSiteIds-error" : undefined}
+            >
+              <legend className="px-1 text-sm font-semibold">Where copies are stored today</legend>
+              {err("replicaSiteIds") ? (
+                <p id="replicaSiteIds-error" className="text-xs text-status-bad">
+                  {err("replicaSiteIds")?.join(" ")}
+                </p>
+              ) : null}
+              <div className="grid max-h-72 gap-1 overflow-y-auto sm:grid-cols-2">
+                {sites.map((site) => {
+                  const violation = residencyViolation(
+                    { slug: slug || "this dataset", residencyCountries, residencyJurisdictions, onPremOnly },
+                    site,
+                  );
+                  const checked = field.value.includes(site.id);
+                  return (
+                    <label
+                      key={site.id}
+                      className="flex items-start gap-2 text-sm"
+                      data-testid="replica-site"
+                    >
+                      <input
+                        type="checkbox"
+                        className="mt-1"
+                        name={field.name}
+                        checked={checked}
+                        disabled={Boolean(violation) && !checked}
+                        onChange={() =>
+                          field.onChange(
+                            checked ? field.value.filter((id) => id !== site.id) : [...field.value, site.id],
+                          )
+                        }
+                      />
+                      <span>
+                        {site.name}{" "}
+                        <span className="text-xs text-muted">
+                          {site.country} · {site.jurisdiction}
+                        </span>
+                        {violation ? (
+                          <span className="block text-xs text-status-warn">{violation}</span>
+                        ) : null}
+                      </span>
+                    </label>
+                  );
+                })}
+              </div>
+            </fieldset>
+          )}
+        />
+      )}
+      {dataset && existingReplicas.size > 0 ? (
+        <p className="text-sm text-muted">
+          Copies are added and removed on the dataset's page; a rule that a copy breaks is refused here.
+        </p>
+      ) : null}
+
+      <div className="flex gap-2">
+        <button
+          type="submit"
+          disabled={isPending}
+          className="rounded-md bg-accent px-3 py-1.5 text-sm font-medium text-white disabled:opacity-50"
+        >
+          {isPending ? "Saving…" : dataset ? "Save changes" : "Register dataset"}
+        </button>
+        <button
+          type="button"
+          onClick={() => router.back()}
+          className="rounded-md border border-border px-3 py-1.5 text-sm hover:bg-foreground/5"
+        >
+          Cancel
+        </button>
+      </div>
+    </form>
+  );
+}
