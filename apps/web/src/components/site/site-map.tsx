@@ -53,12 +53,9 @@ export function SiteMap({ sites }: { sites: TSiteLocation[] }) {
   );
   return (
     <figure className="rounded-lg border border-border bg-surface p-3" data-testid="site-map">
-      <svg
-        viewBox={`0 0 ${WIDTH} ${HEIGHT}`}
-        className="h-auto w-full"
-        role="img"
-        aria-label={`Map of ${sites.length} sites`}
-      >
+      <svg viewBox={`0 0 ${WIDTH} ${HEIGHT}`} className="h-auto w-full">
+        {/* No role="img": each site's circle inside is a link, and an image holds no controls. */}
+        <title>Map of the sites</title>
         <path
           d={LAND_PATH}
           fill="color-mix(in oklch, var(--foreground) 9%, transparent)"

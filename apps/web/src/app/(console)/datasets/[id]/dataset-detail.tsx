@@ -14,9 +14,9 @@ import { formatBytes } from "~/lib/format-size";
 import { useTRPC } from "~/trpc/react";
 import { AddReplicaForm } from "./add-replica-form";
 
-function Fact({ label, children }: { label: string; children: ReactNode }) {
+function Fact({ label, children, className }: { label: string; children: ReactNode; className?: string }) {
   return (
-    <div>
+    <div className={className}>
       <dt className="text-xs text-muted">{label}</dt>
       <dd className="mt-0.5 text-sm">{children}</dd>
     </div>
@@ -92,21 +92,19 @@ export function DatasetDetail({ id }: { id: string }) {
                 {d.ownerTeam.name}
               </Link>
             </Fact>
-            <div className="col-span-2">
-              <Fact label="Stewards">
-                {d.stewards.length === 0 ? (
-                  <span className="text-muted">None: only admins and platform engineers change it.</span>
-                ) : (
-                  <ul className="flex flex-col gap-0.5" data-testid="stewards">
-                    {d.stewards.map((s) => (
-                      <li key={s.id}>
-                        {s.name} <span className="text-xs text-muted">{s.email}</span>
-                      </li>
-                    ))}
-                  </ul>
-                )}
-              </Fact>
-            </div>
+            <Fact label="Stewards" className="col-span-2">
+              {d.stewards.length === 0 ? (
+                <span className="text-muted">None: only admins and platform engineers change it.</span>
+              ) : (
+                <ul className="flex flex-col gap-0.5" data-testid="stewards">
+                  {d.stewards.map((s) => (
+                    <li key={s.id}>
+                      {s.name} <span className="text-xs text-muted">{s.email}</span>
+                    </li>
+                  ))}
+                </ul>
+              )}
+            </Fact>
           </dl>
           {!d.canEdit ? (
             <p className="mt-4 border-t border-border pt-3 text-xs text-muted">
