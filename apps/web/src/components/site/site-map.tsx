@@ -52,9 +52,9 @@ export function SiteMap({ sites }: { sites: TSiteLocation[] }) {
     [sites],
   );
   return (
+    // No role="img" on the svg: each site's circle in it is a link, and an image holds no controls.
     <figure className="rounded-lg border border-border bg-surface p-3" data-testid="site-map">
       <svg viewBox={`0 0 ${WIDTH} ${HEIGHT}`} className="h-auto w-full">
-        {/* No role="img": each site's circle inside is a link, and an image holds no controls. */}
         <title>Map of the sites</title>
         <path
           d={LAND_PATH}
