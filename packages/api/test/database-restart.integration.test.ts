@@ -202,7 +202,6 @@ describeOnPostgres("fault: the database restarted under load", () => {
 
     const clients = Array.from({ length: CLIENTS }, (_, i) => client(i));
     const restarts: TRestart[] = [];
-    const recoveries: number[] = [];
     try {
       await sleep(UP_MS);
       for (const mode of RESTARTS) {
@@ -214,20 +213,30 @@ describeOnPostgres("fault: the database restarted under load", () => {
         await pgServer.start();
         const readyAt = Date.now();
         restarts.push({ mode, stopAt, downAt, startAt, readyAt });
-        // Recovered: the first answer to a request sent after the database was ready that is not a 503.
-        const recovered = await waitFor(
+        // Answering again: the first answer to a request sent after the database was ready that is not a 503.
+        await waitFor(
           `the handlers to answer again after the ${mode} restart`,
           async () => answers.find((a) => a.start >= readyAt && a.status > 0 && a.status < 500) ?? null,
           15_000,
           20,
         );
-        recoveries.push(recovered.end - readyAt);
         await sleep(UP_MS);
       }
     } finally {
       running = false;
       await Promise.all(clients);
     }
+
+    // Recovered: from the database accepting connections to the later of the first answer
+    // that is not a 503 and the last 503 before the next restart (a stale pooled connection
+    // would show up as a late 503).
+    const recoveries = restarts.map((r, i) => {
+      const next = restarts[i + 1]?.stopAt ?? Number.POSITIVE_INFINITY;
+      const after = answers.filter((a) => a.start >= r.readyAt && a.end < next);
+      const firstOk = Math.min(...after.filter((a) => a.status > 0 && a.status < 500).map((a) => a.end));
+      const last503 = Math.max(r.readyAt, ...after.filter((a) => a.status === 503).map((a) => a.end));
+      return Math.max(firstOk, last503) - r.readyAt;
+    });
 
     // The figures, for the issue's closing note.
     const byStatus = new Map<number, number>();
@@ -268,17 +277,8 @@ describeOnPostgres("fault: the database restarted under load", () => {
     }
     // 3. Never a hang.
     expect(figures.slowestMs).toBeLessThan(HANG_MS);
-    // 4. Recovery by itself within 5 s of the database accepting connections, and no 503 after that.
+    // 4. Recovery by itself within 5 s of the database accepting connections.
     expect(Math.max(...recoveries)).toBeLessThanOrEqual(RECOVERY_LIMIT_MS);
-    for (const r of restarts) {
-      const late = answers.filter(
-        (a) =>
-          a.start >= r.readyAt + RECOVERY_LIMIT_MS &&
-          a.status === 503 &&
-          !restarts.some((o) => o.stopAt > r.stopAt && a.end >= o.stopAt),
-      );
-      expect(late.map((a) => a.op)).toEqual([]);
-    }
     // 5. Every submission that got a 2xx is stored, under its client key.
     expect(figures.submissionsAccepted).toBeGreaterThan(0);
     expect(stored.length).toBe(accepted.size);
