@@ -9,26 +9,15 @@
  * real path: workload.place (fresh snapshot, engine, decision written) then workload.schedule
  * (guarded allocation, approvals checked) on new PENDING workloads.
  */
-import { spawn } from "node:child_process";
 import { mkdirSync, writeFileSync } from "node:fs";
-import { join, resolve } from "node:path";
+import { join } from "node:path";
 import { appRouter, createCallerFactory, createInnerContext, exportCsv } from "@switchyard/api";
 import { seedDemoActivity } from "@switchyard/api/demo";
-import type { TSessionUser } from "@switchyard/api/session";
 import type { PrismaClient } from "@switchyard/db";
-import { growEstate, SCALES, seedDemo } from "@switchyard/db/seed";
-import { createTestDb, isPostgresAvailable } from "@switchyard/db/testing";
+import { PLATFORM, prepareBenchEstate, ROOT, SCALE, startConsoleServer } from "./estate.ts";
 
-const ROOT = resolve(import.meta.dirname, "../../..");
 const PORT = Number(process.env.BENCH_PORT ?? 3399);
 const SAMPLES = Number(process.env.BENCH_SAMPLES ?? 25);
-const SCALE = process.env.BENCH_SCALE ?? "large";
-const PLATFORM: TSessionUser = {
-  id: "user-platform",
-  email: "platform@switchyard.demo",
-  name: "Pat Platform",
-  role: "PLATFORM_ENGINEER",
-};
 
 type TTiming = { name: string; samples: number; p50Ms: number; p95Ms: number; maxMs: number };
 
@@ -161,38 +150,10 @@ async function copyPendingRequest(prisma: PrismaClient, copies: number): Promise
   return prisma.approvalRequest.count({ where: { status: "PENDING" } });
 }
 
-async function waitFor(url: string, timeoutMs = 120_000) {
-  const deadline = Date.now() + timeoutMs;
-  while (Date.now() < deadline) {
-    try {
-      if ((await fetch(url)).ok) return;
-    } catch {
-      // not up yet
-    }
-    await new Promise((r) => setTimeout(r, 500));
-  }
-  throw new Error(`${url} did not answer within ${timeoutMs / 1000} s`);
-}
-
 async function main() {
-  const kind = (await isPostgresAvailable()) ? "postgres" : "pglite";
-  console.log(`bench:console on ${kind}: building the ${SCALE} estate…`);
-  const t = await createTestDb(kind);
+  const { t, kind, estate } = await prepareBenchEstate("bench:console");
   try {
-    const seeded = performance.now();
-    await seedDemo(t.db);
-    const scale = SCALES[SCALE];
-    if (!scale) throw new Error(`BENCH_SCALE must be one of ${Object.keys(SCALES).join(", ")}`);
-    const grown = await growEstate(t.db, scale);
     const { prisma } = t.db;
-    const estate = {
-      sites: await prisma.site.count(),
-      nodes: await prisma.gpuNode.count(),
-      datasets: await prisma.dataset.count(),
-      seedMs: Math.round(performance.now() - seeded),
-      growMs: grown.ms,
-    };
-    console.log(`  estate: ${JSON.stringify(estate)}`);
     // The demo's approvals through the real services, then copies of its open request: the
     // inbox (and the count every page shows) reads every pending request.
     await seedDemoActivity(prisma);
@@ -247,27 +208,10 @@ async function main() {
     }
 
     console.log("pages (production build over HTTP, signed in):");
-    const env = {
-      ...process.env,
-      DATABASE_URL: t.url ?? "",
-      PORT: String(PORT),
-      NEXTAUTH_URL: `http://localhost:${PORT}`,
-      NEXTAUTH_SECRET: "bench-secret",
-    };
-    if (kind === "pglite") throw new Error("page timings need PostgreSQL (PGlite allows one process)");
-    const server = spawn(
-      process.execPath,
-      [join(ROOT, "node_modules/next/dist/bin/next"), "start", "--port", String(PORT)],
-      {
-        cwd: join(ROOT, "apps/web"),
-        env,
-        stdio: "ignore",
-      },
-    );
+    const server = await startConsoleServer(t, PORT);
     const pages: TTiming[] = [];
     try {
-      const base = `http://localhost:${PORT}`;
-      await waitFor(`${base}/api/health`);
+      const { base } = server;
       const cookie = await signIn(base);
       const get = (path: string) => async () => {
         const response = await fetch(`${base}${path}`, { headers: { cookie }, redirect: "manual" });
@@ -290,7 +234,7 @@ async function main() {
         pages.push(await time(`GET ${path.length > 40 ? `${path.slice(0, 37)}...` : path}`, get(path), 10));
       }
     } finally {
-      server.kill();
+      server.stop();
     }
 
     const out = join(ROOT, `bench/results/${SCALE === "large" ? "console" : `console-${SCALE}`}.json`);

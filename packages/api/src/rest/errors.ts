@@ -1,6 +1,10 @@
 import { TRPCError } from "@trpc/server";
 import { ZodError } from "zod";
 import { AppError, ERROR_CODE_MAP } from "../errors.ts";
+import { appErrorFromDatabase } from "../lib/database-errors.ts";
+
+/** Seconds a client is told to wait (Retry-After) when the database cannot be reached. */
+export const UNAVAILABLE_RETRY_AFTER_S = 5;
 
 /** The one error body of /api/v1. */
 export type TRestErrorBody = {
@@ -55,13 +59,16 @@ const TRPC_STATUS: Partial<Record<TRPCError["code"], { status: number; code: str
 };
 
 /**
- * Any error a procedure call ends with, as the REST error: schema violations are 400 naming
- * each field, AppErrors keep their code and status (a broken domain rule is 422), middleware
- * refusals map by their tRPC code; anything else is a logged 500 with no detail.
+ * Any error a request ends with, as the REST error: schema violations are 400 naming each
+ * field, AppErrors keep their code and status (a broken domain rule is 422), database errors
+ * thrown outside a procedure (resolving a token, opening the database) map as inside one
+ * (unreachable: 503 with Retry-After), middleware refusals map by their tRPC code; anything
+ * else is a logged 500 with no detail.
  */
 export function toRestError(thrown: unknown): RestError {
   if (thrown instanceof RestError) return thrown;
-  const cause = thrown instanceof TRPCError ? (thrown.cause ?? thrown) : thrown;
+  const raw = thrown instanceof TRPCError ? (thrown.cause ?? thrown) : thrown;
+  const cause = appErrorFromDatabase(raw) ?? raw;
   // Input validation only: a ZodError under INTERNAL_SERVER_ERROR is a response that failed
   // its output schema, the server's fault.
   const isInputError = !(thrown instanceof TRPCError) || thrown.code === "BAD_REQUEST";
@@ -78,6 +85,7 @@ export function toRestError(thrown: unknown): RestError {
       cause.code,
       cause.userMessage,
       cause.field ? { [cause.field]: [cause.userMessage] } : null,
+      cause.code === "UNAVAILABLE" ? { "Retry-After": String(UNAVAILABLE_RETRY_AFTER_S) } : {},
     );
   }
   if (thrown instanceof TRPCError) {

@@ -27,7 +27,8 @@ const ROUTES: TRoute[] = Object.entries(appRouter._def.procedures).flatMap(([pat
 });
 
 export type TRestOptions = {
-  prisma: PrismaClient;
+  /** The Prisma client, or how to get it (the process's client is opened on first use). */
+  prisma: PrismaClient | (() => Promise<PrismaClient>);
   /** Who the request acts as: a Bearer token's owner or the session; throws AppError UNAUTHORIZED for a bad token. */
   resolveUser: (request: Request) => Promise<TSessionUser | null>;
   /** The public base URL for the document's `servers`. */
@@ -120,9 +121,11 @@ export async function handleRestRequest(request: Request, options: TRestOptions)
       route.inputs.length === 0
         ? undefined
         : { ...(hasBody ? body : coerceQuery(url, route.inputs)), ...pathParams };
-    const caller = createCaller(
-      createInnerContext({ prisma: options.prisma, user, requestId }),
-    ) as unknown as Record<string, Record<string, (input: unknown) => Promise<unknown>>>;
+    const prisma = typeof options.prisma === "function" ? await options.prisma() : options.prisma;
+    const caller = createCaller(createInnerContext({ prisma, user, requestId })) as unknown as Record<
+      string,
+      Record<string, (input: unknown) => Promise<unknown>>
+    >;
     const [router, procedure] = route.path.split(".") as [string, string];
     const data = await caller[router]?.[procedure]?.(input);
     return Response.json(data ?? null, {

@@ -23,10 +23,10 @@ import {
   rmSync,
   writeFileSync,
 } from "node:fs";
-import { createServer } from "node:net";
 import { hostname, tmpdir } from "node:os";
 import { join } from "node:path";
 import { promisify } from "node:util";
+import { freePorts, killPid, readPid, waitFor } from "./processes.ts";
 
 const run = promisify(execFile);
 const DIR_PREFIX = "switchyard-slurm-";
@@ -62,80 +62,9 @@ export function slurmOptOut(): boolean {
   return process.env.SWITCHYARD_SKIP_SLURM === "1";
 }
 
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.unref();
-    server.on("error", reject);
-    server.listen(0, "127.0.0.1", () => {
-      const address = server.address();
-      const port = typeof address === "object" && address ? address.port : 0;
-      server.close(() => resolve(port));
-    });
-  });
-}
-
 async function fourFreePorts(): Promise<[number, number, number, number]> {
-  const ports = new Set<number>();
-  while (ports.size < 4) ports.add(await freePort());
-  const [a = 0, b = 0, c = 0, d = 0] = [...ports];
+  const [a = 0, b = 0, c = 0, d = 0] = await freePorts(4);
   return [a, b, c, d];
-}
-
-function pidAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
-  }
-}
-
-function readPid(file: string): number | null {
-  if (!existsSync(file)) return null;
-  const pid = Number.parseInt(readFileSync(file, "utf8").trim(), 10);
-  return Number.isInteger(pid) && pid > 0 ? pid : null;
-}
-
-/** The process really is one of ours: its command line names our directory. */
-function ownsPid(pid: number, dir: string): boolean {
-  try {
-    return readFileSync(`/proc/${pid}/cmdline`, "utf8").includes(dir) || readEnviron(pid).includes(dir);
-  } catch {
-    return false;
-  }
-}
-
-function readEnviron(pid: number): string {
-  try {
-    return readFileSync(`/proc/${pid}/environ`, "utf8");
-  } catch {
-    return "";
-  }
-}
-
-async function waitFor<T>(what: string, probe: () => Promise<T | null>, timeoutMs = 30_000): Promise<T> {
-  const until = Date.now() + timeoutMs;
-  let last: unknown = null;
-  for (;;) {
-    try {
-      const value = await probe();
-      if (value !== null) return value;
-    } catch (error) {
-      last = error;
-    }
-    if (Date.now() > until)
-      throw new Error(`Slurm test cluster: timed out waiting for ${what}${last ? `: ${String(last)}` : ""}`);
-    await new Promise((r) => setTimeout(r, 250));
-  }
-}
-
-async function killPid(pid: number | null, dir: string): Promise<void> {
-  if (!pid || !pidAlive(pid) || !ownsPid(pid, dir)) return;
-  process.kill(pid, "SIGTERM");
-  const until = Date.now() + 10_000;
-  while (pidAlive(pid) && Date.now() < until) await new Promise((r) => setTimeout(r, 100));
-  if (pidAlive(pid)) process.kill(pid, "SIGKILL");
 }
 
 const PID_FILES = ["slurmrestd.pid", "slurmctld.pid", ...NODES.map((n) => `slurmd-${n}.pid`), "munged.pid"];

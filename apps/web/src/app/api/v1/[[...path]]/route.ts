@@ -7,7 +7,7 @@ export const dynamic = "force-dynamic";
 
 async function handler(request: Request) {
   return handleRestRequest(request, {
-    prisma: await getPrisma(),
+    prisma: getPrisma,
     resolveUser: getRequestUser,
     baseUrl: process.env.NEXTAUTH_URL,
   });

@@ -1,0 +1,66 @@
+import type { PrismaClient } from "@switchyard/db";
+import { TRPCError } from "@trpc/server";
+import { fetchRequestHandler } from "@trpc/server/adapters/fetch";
+import type { TSessionUser } from "./auth/session.ts";
+import { AppError, ERROR_CODE_MAP } from "./errors.ts";
+import { appErrorFromDatabase } from "./lib/database-errors.ts";
+import { UNAVAILABLE_RETRY_AFTER_S } from "./rest/errors.ts";
+import { appRouter } from "./root.ts";
+import { createInnerContext } from "./trpc.ts";
+
+export type TTrpcHandlerOptions = {
+  /** The process's Prisma client; a call that cannot reach the database is a 503, not a 500. */
+  prisma: () => Promise<PrismaClient>;
+  /** Who the request acts as: a Bearer token's owner or the session; throws AppError UNAUTHORIZED for a bad token. */
+  resolveUser: (request: Request) => Promise<TSessionUser | null>;
+  endpoint?: string;
+};
+
+/**
+ * What went wrong while the context was built (resolving the caller, opening the database),
+ * as the tRPC error a client should see: a bad token is 401 and an unreachable database 503,
+ * like the same failures inside a procedure; anything else stays a 500.
+ */
+function contextError(error: unknown): unknown {
+  const appError = error instanceof AppError ? error : appErrorFromDatabase(error);
+  if (!appError) return error;
+  return new TRPCError({
+    code: ERROR_CODE_MAP[appError.code].trpc,
+    message: appError.userMessage,
+    cause: appError,
+  });
+}
+
+/**
+ * Serves /api/trpc: the console's tRPC endpoint, and the same for API clients with
+ * `Authorization: Bearer <token>`. The route handler in apps/web calls this after its body
+ * limit; the fault tests serve it from a plain node HTTP server.
+ */
+export function handleTrpcRequest(request: Request, options: TTrpcHandlerOptions): Promise<Response> {
+  return fetchRequestHandler({
+    endpoint: options.endpoint ?? "/api/trpc",
+    req: request,
+    router: appRouter,
+    createContext: async () => {
+      try {
+        const [prisma, user] = await Promise.all([options.prisma(), options.resolveUser(request)]);
+        return createInnerContext({
+          prisma,
+          user,
+          requestId: request.headers.get("x-request-id") ?? undefined,
+        });
+      } catch (error) {
+        throw contextError(error);
+      }
+    },
+    responseMeta({ errors }) {
+      return errors.some((error) => error.code === "SERVICE_UNAVAILABLE")
+        ? { headers: { "Retry-After": String(UNAVAILABLE_RETRY_AFTER_S) } }
+        : {};
+    },
+    onError({ error, path }) {
+      if (error.code === "INTERNAL_SERVER_ERROR")
+        console.error(`tRPC ${path ?? "?"} failed:`, error.cause ?? error);
+    },
+  });
+}
