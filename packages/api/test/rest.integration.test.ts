@@ -162,6 +162,8 @@ describe.each(await testDbKinds())("REST /api/v1 [%s]", (kind) => {
         expect(scheduled.body.state).toBe("AWAITING_APPROVAL");
         return path.replace("{id}", scheduled.body.approvalRequestId as string);
       }
+      if (operationId === "site.update") return path.replace("{id}", "site-dc-stockholm");
+      if (operationId === "team.updateQuotas") return path.replace("{teamId}", "team-applied-ml");
       if (path.includes("{id}")) return path.replace("{id}", await submitPending());
       return path;
     }
