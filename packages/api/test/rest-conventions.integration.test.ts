@@ -593,3 +593,58 @@ describe("rate-limit configuration", () => {
     );
   });
 });
+
+describe("the OpenAPI document states the conventions", () => {
+  it("Idempotency-Key on every POST, If-Match and 412 on estate writes, ETag and 304 on estate reads, rate-limit headers", async () => {
+    const { getOpenApiDocument } = await import("../src/rest/document.ts");
+    const document = getOpenApiDocument("http://localhost:3000") as unknown as {
+      paths: Record<
+        string,
+        Record<
+          string,
+          {
+            operationId: string;
+            parameters?: { $ref?: string }[];
+            responses: Record<string, { headers?: Record<string, unknown> }>;
+          }
+        >
+      >;
+      components: { headers: Record<string, unknown>; parameters: Record<string, unknown> };
+    };
+    const refs = (op: { parameters?: { $ref?: string }[] }) => (op.parameters ?? []).map((p) => p.$ref);
+    let posts = 0;
+    for (const [path, item] of Object.entries(document.paths)) {
+      for (const [method, op] of Object.entries(item)) {
+        const name = `${method.toUpperCase()} ${path}`;
+        expect(Object.keys(op.responses["200"]?.headers ?? {}), name).toEqual(
+          expect.arrayContaining(["RateLimit-Limit", "RateLimit-Remaining", "RateLimit-Reset"]),
+        );
+        expect(Object.keys(op.responses["429"]?.headers ?? {}), name).toContain("Retry-After");
+        if (method === "post") {
+          posts++;
+          expect(refs(op), name).toContain("#/components/parameters/Idempotency-Key");
+        } else expect(refs(op), name).not.toContain("#/components/parameters/Idempotency-Key");
+      }
+    }
+    expect(posts).toBeGreaterThanOrEqual(10);
+    for (const [path, method] of [
+      ["/sites/{id}", "put"],
+      ["/teams/{teamId}/quotas", "put"],
+      ["/nodes/cordon", "post"],
+      ["/nodes/drain", "post"],
+      ["/nodes/uncordon", "post"],
+    ] as const) {
+      const op = document.paths[path]?.[method];
+      expect(op, path).toBeDefined();
+      expect(refs(op as never)).toContain("#/components/parameters/If-Match");
+      expect(op?.responses).toHaveProperty("412");
+      expect(op?.responses["200"]?.headers).toHaveProperty("ETag");
+    }
+    for (const path of ["/sites/{id}", "/nodes/{id}", "/datasets/{id}", "/teams/{id}"]) {
+      const op = document.paths[path]?.get;
+      expect(refs(op as never), path).toContain("#/components/parameters/If-None-Match");
+      expect(op?.responses).toHaveProperty("304");
+      expect(op?.responses["200"]?.headers).toHaveProperty("ETag");
+    }
+  });
+});

@@ -3,16 +3,12 @@ import { getPathRegExp, normalizePath } from "trpc-to-openapi";
 import type { z } from "zod";
 import type { TSessionUser } from "../auth/session.ts";
 import { AppError } from "../errors.ts";
-import {
-  currentEtag,
-  parseEntityTags,
-  type TEtagTable,
-  type THttpPreconditions,
-} from "../lib/preconditions.ts";
+import { currentEtag, parseEntityTags, type THttpPreconditions } from "../lib/preconditions.ts";
 import { appRouter } from "../root.ts";
 import { createCallerFactory, createInnerContext, type TOpenApiRoute } from "../trpc.ts";
 import { getOpenApiDocument } from "./document.ts";
 import { RestError, restErrorBody, toRestError } from "./errors.ts";
+import { ETAG_READS, ETAG_WRITES } from "./etag-routes.ts";
 import { claimIdempotencyKey, idempotencyKeyOf, requestHashOf, type TStoredAnswer } from "./idempotency.ts";
 import { DEFAULT_RATE_LIMIT, rateLimitFromEnv, type TRateLimit, takeRateToken } from "./rate-limit.ts";
 import { unknownFields } from "./unknown-fields.ts";
@@ -60,22 +56,6 @@ if (!("toJSON" in BigInt.prototype)) {
 }
 
 const SAFE_REQUEST_ID = /^[A-Za-z0-9._:-]{1,100}$/;
-
-/** GET routes that answer an ETag (and 304 to If-None-Match): the row and its id's input field. */
-const ETAG_READS: Record<string, { table: TEtagTable; param: string }> = {
-  "site.byId": { table: "Site", param: "id" },
-  "node.byId": { table: "GpuNode", param: "id" },
-  "dataset.byId": { table: "Dataset", param: "id" },
-  "team.byId": { table: "Team", param: "id" },
-};
-/** Writes that check If-Match inside their transaction and answer the new ETag. */
-const ETAG_WRITES = new Set([
-  "site.update",
-  "team.updateQuotas",
-  "node.cordon",
-  "node.drain",
-  "node.uncordon",
-]);
 
 let envRateLimit: TRateLimit | null = null;
 
