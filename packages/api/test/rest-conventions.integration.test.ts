@@ -1,3 +1,5 @@
+import { type ChildProcess, spawn } from "node:child_process";
+import { createInterface } from "node:readline";
 import { createDb, type Db } from "@switchyard/db";
 import { seedDemo } from "@switchyard/db/seed";
 import { createTestDb, type TTestDb } from "@switchyard/db/testing";
@@ -646,5 +648,99 @@ describe("the OpenAPI document states the conventions", () => {
       expect(op?.responses).toHaveProperty("304");
       expect(op?.responses["200"]?.headers).toHaveProperty("ETag");
     }
+  });
+});
+
+/** Starts one replica process (support/rest-replica.ts) and resolves with its base URL. */
+function startReplicaProcess(databaseUrl: string, env: Record<string, string>) {
+  const child = spawn(process.execPath, ["--import", "tsx", "packages/api/test/support/rest-replica.ts"], {
+    env: { ...process.env, DATABASE_URL: databaseUrl, ...env },
+    stdio: ["ignore", "pipe", "inherit"],
+  });
+  const ready = new Promise<string>((resolve, reject) => {
+    const lines = createInterface({ input: child.stdout as NodeJS.ReadableStream });
+    lines.on("line", (line) => {
+      const port = /^listening (\d+)$/.exec(line)?.[1];
+      if (port) resolve(`http://127.0.0.1:${port}/api/v1`);
+    });
+    child.on("exit", (code) => reject(new Error(`rest-replica exited with ${code} before listening`)));
+  });
+  return { child, ready };
+}
+
+describeOnPostgres("REST conventions across two server processes on one database", () => {
+  let t: TTestDb;
+  let admin: string;
+  let engineer: string;
+  const children: ChildProcess[] = [];
+  let urls: string[] = [];
+
+  beforeAll(async () => {
+    t = await createTestDb("postgres");
+    await seedDemo(t.db);
+    admin = await tokenFor(t.db, USERS.admin, ["read", "write", "approve", "admin"]);
+    engineer = await tokenFor(t.db, USERS.engineer, ["read", "write"]);
+    const started = [0, 1].map(() =>
+      startReplicaProcess(t.url as string, {
+        SWITCHYARD_API_RATE_LIMIT: "150",
+        SWITCHYARD_API_RATE_WINDOW_SECONDS: "3600",
+      }),
+    );
+    children.push(...started.map((s) => s.child));
+    urls = await Promise.all(started.map((s) => s.ready));
+    // Warm each process up (its first query, the first submit's code paths) with a token of
+    // its own, so the timed requests below are not the cold start.
+    const warm = await tokenFor(t.db, USERS.platform, ["read", "write"]);
+    for (const url of urls) {
+      await send(url, "GET", "/sites?limit=1", warm);
+      await send(url, "POST", "/placement/recommend", warm, { body: JSON.stringify(spec("warm-up")) });
+    }
+  }, 120_000);
+  afterAll(async () => {
+    for (const child of children) child.kill("SIGTERM");
+    await Promise.all(
+      children.map((child) =>
+        child.exitCode === null ? new Promise((resolve) => child.once("exit", resolve)) : null,
+      ),
+    );
+    await t.cleanup();
+  });
+
+  const send = async (base: string, method: string, path: string, token: string, init: RequestInit = {}) => {
+    const response = await fetch(`${base}${path}`, {
+      method,
+      ...init,
+      headers: { authorization: `Bearer ${token}`, "content-type": "application/json", ...init.headers },
+    });
+    return { status: response.status, text: await response.text(), headers: response.headers };
+  };
+
+  it("100 concurrent POSTs with one key over HTTP to two processes create one workload, one answer", async () => {
+    const body = JSON.stringify({ spec: spec("idem-two-processes") });
+    const headers = { "Idempotency-Key": crypto.randomUUID() };
+    const results = await Promise.all(
+      Array.from({ length: 100 }, (_, i) =>
+        send(urls[i % 2] as string, "POST", "/workloads", admin, { body, headers }),
+      ),
+    );
+    expect(new Set(results.map((r) => r.status))).toEqual(new Set([200]));
+    expect(new Set(results.map((r) => r.text)).size).toBe(1);
+    expect(results.filter((r) => r.headers.get("idempotent-replayed") !== "true").length).toBe(1);
+    expect(await workloadsNamed(t.db, "idem-two-processes")).toBe(1);
+    // Those 100 requests counted against the admin token's 150, on both processes together.
+    const next = await send(urls[1] as string, "GET", "/sites?limit=1", admin);
+    expect(next.headers.get("ratelimit-limit")).toBe("150");
+    expect(next.headers.get("ratelimit-remaining")).toBe("49");
+  });
+
+  it("the rate limit from the environment holds across both processes", async () => {
+    const results = await Promise.all(
+      Array.from({ length: 200 }, (_, i) => send(urls[i % 2] as string, "GET", "/teams?limit=1", engineer)),
+    );
+    expect(results.filter((r) => r.status === 200).length).toBe(150);
+    const refused = results.filter((r) => r.status === 429);
+    expect(refused.length).toBe(50);
+    expect(JSON.parse(refused[0]?.text ?? "{}").error.code).toBe("TOO_MANY_REQUESTS");
+    expect(Number(refused[0]?.headers.get("retry-after"))).toBeGreaterThan(0);
   });
 });
