@@ -236,6 +236,8 @@ function errorAnswer(error: unknown, requestId: string): TStoredAnswer {
 
 function answer(stored: TStoredAnswer, headers: Record<string, string>): Response {
   const all = { ...headers, ...stored.headers };
+  // A versioned object may be kept by the client, but only revalidated (If-None-Match) before use.
+  if (stored.headers.ETag) all["Cache-Control"] = "private, no-cache";
   if (stored.status === 304) return new Response(null, { status: 304, headers: all });
   return new Response(stored.body, {
     status: stored.status,
