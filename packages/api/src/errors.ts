@@ -17,6 +17,8 @@ export const ERROR_CODE_MAP = {
   CAPACITY_EXCEEDED: { trpc: "CONFLICT", http: 409 },
   /** No site can run the workload now; callers usually save it as PENDING instead. */
   NO_FEASIBLE_PLACEMENT: { trpc: "PRECONDITION_FAILED", http: 409 },
+  /** An If-Match precondition failed: the object changed since the caller read it. */
+  PRECONDITION_FAILED: { trpc: "PRECONDITION_FAILED", http: 412 },
   /** Too many attempts; try again later. */
   TOO_MANY_REQUESTS: { trpc: "TOO_MANY_REQUESTS", http: 429 },
   /** The database cannot be reached now; the request may be tried again in a few seconds. */

@@ -9,6 +9,7 @@ import { assertTokenMay } from "./auth/tokens.ts";
 import { AppError, ERROR_CODE_MAP } from "./errors.ts";
 import { appErrorFromDatabase } from "./lib/database-errors.ts";
 import { findUnsafeInput, summariseIssues, unsafeInputError, zId } from "./lib/input.ts";
+import type { THttpPreconditions } from "./lib/preconditions.ts";
 import { auditTokenUse } from "./services/api-tokens.ts";
 
 // ---------------------------------------------------------------------------
@@ -19,14 +20,22 @@ export type TContext = {
   prisma: PrismaClient;
   user: TSessionUser | null;
   requestId: string;
+  /** REST only: the request's If-Match, and the ETag a write leaves (lib/preconditions.ts). */
+  http?: THttpPreconditions;
 };
 
 export function createInnerContext(options: {
   prisma: PrismaClient;
   user: TSessionUser | null;
   requestId?: string;
+  http?: THttpPreconditions;
 }): TContext {
-  return { prisma: options.prisma, user: options.user, requestId: options.requestId ?? crypto.randomUUID() };
+  return {
+    prisma: options.prisma,
+    user: options.user,
+    requestId: options.requestId ?? crypto.randomUUID(),
+    ...(options.http ? { http: options.http } : {}),
+  };
 }
 
 // ---------------------------------------------------------------------------

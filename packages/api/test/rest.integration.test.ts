@@ -170,6 +170,8 @@ describe.each(await testDbKinds())("REST /api/v1 [%s]", (kind) => {
         expect(created.status).toBe(200);
         return path.replace("{id}", created.body.id as string);
       }
+      if (operationId === "site.update") return path.replace("{id}", "site-dc-stockholm");
+      if (operationId === "team.updateQuotas") return path.replace("{teamId}", "team-applied-ml");
       if (path.includes("{id}")) return path.replace("{id}", await submitPending());
       return path;
     }
@@ -242,6 +244,7 @@ describe.each(await testDbKinds())("REST /api/v1 [%s]", (kind) => {
         "/teams",
         "/audit/events",
         "/approvals?view=decided",
+        "/tokens?owner=all",
       ]) {
         const joiner = path.includes("?") ? "&" : "?";
         const first = await call("GET", `${path}${joiner}limit=2`);
@@ -346,9 +349,9 @@ describe.each(await testDbKinds())("REST /api/v1 [%s]", (kind) => {
       expect((await call("POST", "/audit/verify", { body: {} })).body).toMatchObject({ ok: true });
       expectError(await call("GET", "/audit/events", { token: tokens.viewer }), 403, "FORBIDDEN");
       const listed = await call("GET", "/tokens");
-      expect(
-        (listed.body as unknown as { prefix: string }[]).every((row) => row.prefix.startsWith("sy_")),
-      ).toBe(true);
+      expect((listed.body.rows as { prefix: string }[]).every((row) => row.prefix.startsWith("sy_"))).toBe(
+        true,
+      );
       const created = await call("POST", "/tokens", { body: { name: "from-token", scopes: ["read"] } });
       expectError(created, 403, "FORBIDDEN");
       const mine = await tokenFor(USERS.viewer, ["read", "write"]);

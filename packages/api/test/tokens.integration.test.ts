@@ -60,7 +60,8 @@ describe.each(await testDbKinds())("API tokens [%s]", (kind) => {
     expect(JSON.stringify(audit.after)).not.toContain(secret.slice(3));
     // Lists show it with prefix and scopes, never the secret.
     const listed = await as(USERS.engineer).token.list({});
-    expect(listed.map((l) => l.id)).toContain(token.id);
+    expect(listed.rows.map((l) => l.id)).toContain(token.id);
+    expect(listed.nextCursor).toBeNull();
     expect(JSON.stringify(listed)).not.toContain(secret.slice(3));
   });
 
@@ -230,7 +231,7 @@ describe.each(await testDbKinds())("API tokens [%s]", (kind) => {
       role: "ML_ENGINEER",
       teams: [{ id: "team-applied-ml" }],
     });
-    expect((await as(USERS.admin).token.list({ owner: "all" })).map((l) => l.id)).toContain(token.id);
+    expect((await as(USERS.admin).token.list({ owner: "all" })).rows.map((l) => l.id)).toContain(token.id);
     // A service account never signs in.
     expect(
       await resolveSsoSignIn(t.db.prisma, ssoConfigFromEnv({}), {

@@ -1,5 +1,6 @@
 import { appendAuditEvent, type Prisma, type PrismaClient, type TAuditInput } from "@switchyard/db";
 import type { TSessionUser } from "../auth/session.ts";
+import type { THttpPreconditions } from "./preconditions.ts";
 
 /** Who made a change: a signed-in user, or a background loop (id null, email "system:…"). */
 export type TActor = Pick<TSessionUser, "email"> & { id: string | null };
@@ -9,6 +10,8 @@ export type TMutationContext<User extends TActor = TSessionUser> = {
   prisma: PrismaClient;
   user: User;
   requestId: string;
+  /** REST only: If-Match to check and the ETag to answer (lib/preconditions.ts). */
+  http?: THttpPreconditions;
 };
 
 export const systemActor = (loop: string): TActor => ({ id: null, email: `system:${loop}` });

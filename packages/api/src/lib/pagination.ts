@@ -33,6 +33,30 @@ const ZCursor = z
   });
 
 /**
+ * A keyset cursor for lists ordered by one unique, never reused integer key (the audit
+ * log's `seq`): the next page starts after the last key seen, so rows written meanwhile
+ * never shift a page (an offset would repeat or skip rows of a newest-first list).
+ */
+export function encodeKeysetCursor(key: bigint): string {
+  return Buffer.from(`k:${key}`, "utf8").toString("base64url");
+}
+
+export const ZKeysetCursor = z
+  .string()
+  .max(40, "Not a cursor: pass back the nextCursor of the previous page")
+  .transform((cursor, context) => {
+    const match = /^k:(\d{1,19})$/.exec(Buffer.from(cursor, "base64url").toString("utf8"));
+    if (!match?.[1]) {
+      context.addIssue({
+        code: "custom",
+        message: "Not a cursor: pass back the nextCursor of the previous page",
+      });
+      return z.NEVER;
+    }
+    return BigInt(match[1]);
+  });
+
+/**
  * The paging part of every list input; lists add their own sort keys and filters. The
  * console pages with `page` + `pageSize`; API clients with `limit` + `cursor` (which win).
  */

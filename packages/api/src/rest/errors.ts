@@ -23,10 +23,12 @@ export class RestError extends Error {
   }
 }
 
+export function restErrorBody(error: RestError, requestId: string): TRestErrorBody {
+  return { error: { code: error.code, message: error.message, fieldErrors: error.fieldErrors, requestId } };
+}
+
 export function restErrorResponse(error: RestError, requestId: string): Response {
-  const body: TRestErrorBody = {
-    error: { code: error.code, message: error.message, fieldErrors: error.fieldErrors, requestId },
-  };
+  const body = restErrorBody(error, requestId);
   return Response.json(body, {
     status: error.status,
     headers: { "X-Request-Id": requestId, "Cache-Control": "no-store", ...error.headers },

@@ -1,7 +1,8 @@
 /**
  * A request body for every REST operation that takes one, keyed by operationId (the
  * procedure path). Each works against the demo estate as it is; a contract test sends every
- * one. Path parameters (`{id}`) are the caller's.
+ * one. Path parameters (`{id}`) are the caller's: the estate examples are written for
+ * site-dc-stockholm, team-applied-ml and node-dc-stockholm-a100-80gb-012.
  */
 const SPEC = {
   name: "nightly-eval",
@@ -77,6 +78,45 @@ export const REST_EXAMPLES: Record<string, { summary: string; value: Record<stri
       },
     },
   },
+  "site.update": {
+    summary: "Stockholm DC with its price and latencies (send If-Match with the site's ETag)",
+    value: {
+      data: {
+        slug: "dc-stockholm",
+        name: "Stockholm DC (on-prem)",
+        kind: "ON_PREM",
+        provider: "onprem",
+        region: "eu-north",
+        country: "SE",
+        jurisdiction: "EU",
+        certifications: ["ISO27001", "SOC2", "GDPR"],
+        wanGbps: 40,
+        egressUsdPerGb: 0.01,
+        carbonGPerKwh: 40,
+        latitude: 59.33,
+        longitude: 18.07,
+        prices: [{ gpuModel: "A100-80GB", usdPerGpuHour: 1.05 }],
+        latencies: [
+          { userRegion: "eu-north", latencyMs: 3 },
+          { userRegion: "eu-west", latencyMs: 28 },
+        ],
+      },
+      status: "ACTIVE",
+    },
+  },
+  "team.updateQuotas": {
+    summary: "Applied ML's quotas: H100, A100-80GB and any model",
+    value: {
+      quotas: [
+        { gpuModel: "H100", guaranteedGpus: 32, limitGpus: 96 },
+        { gpuModel: "A100-80GB", guaranteedGpus: 32, limitGpus: 64 },
+        { gpuModel: "*", guaranteedGpus: 0, limitGpus: 64 },
+      ],
+    },
+  },
+  "node.cordon": { summary: "Cordon one node", value: { ids: ["node-dc-stockholm-a100-80gb-012"] } },
+  "node.drain": { summary: "Drain one node", value: { ids: ["node-dc-stockholm-a100-80gb-012"] } },
+  "node.uncordon": { summary: "Back to READY", value: { ids: ["node-dc-stockholm-a100-80gb-012"] } },
   "token.create": {
     summary: "A read-only token for 30 days",
     value: { name: "ci-read", scopes: ["read"], expiresInDays: 30 },

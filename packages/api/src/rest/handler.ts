@@ -3,10 +3,14 @@ import { getPathRegExp, normalizePath } from "trpc-to-openapi";
 import type { z } from "zod";
 import type { TSessionUser } from "../auth/session.ts";
 import { AppError } from "../errors.ts";
+import { currentEtag, parseEntityTags, type THttpPreconditions } from "../lib/preconditions.ts";
 import { appRouter } from "../root.ts";
 import { createCallerFactory, createInnerContext, type TOpenApiRoute } from "../trpc.ts";
 import { getOpenApiDocument } from "./document.ts";
-import { RestError, restErrorResponse, toRestError } from "./errors.ts";
+import { RestError, restErrorBody, toRestError } from "./errors.ts";
+import { ETAG_READS, ETAG_WRITES } from "./etag-routes.ts";
+import { claimIdempotencyKey, idempotencyKeyOf, requestHashOf, type TStoredAnswer } from "./idempotency.ts";
+import { DEFAULT_RATE_LIMIT, rateLimitFromEnv, type TRateLimit, takeRateToken } from "./rate-limit.ts";
 import { unknownFields } from "./unknown-fields.ts";
 
 export const REST_PREFIX = "/api/v1";
@@ -33,6 +37,10 @@ export type TRestOptions = {
   resolveUser: (request: Request) => Promise<TSessionUser | null>;
   /** The public base URL for the document's `servers`. */
   baseUrl?: string;
+  /** Requests per caller and window; default from SWITCHYARD_API_RATE_LIMIT / _WINDOW_SECONDS. */
+  rateLimit?: TRateLimit;
+  /** How long a request waits for an earlier one with the same Idempotency-Key (default 10 s). */
+  idempotencyWaitMs?: number;
 };
 
 // JSON has no 64-bit integers: REST answers byte counts and sequence numbers (bigint in the
@@ -50,18 +58,23 @@ if (!("toJSON" in BigInt.prototype)) {
 
 const SAFE_REQUEST_ID = /^[A-Za-z0-9._:-]{1,100}$/;
 
+let envRateLimit: TRateLimit | null = null;
+
 /**
  * Serves /api/v1: finds the route (from the procedures' openapi meta, the same routes the
  * document lists), reads and checks the body (size, JSON, unknown fields), resolves the
- * caller, then calls the tRPC procedure, so its validation and authorisation are the ones
- * the console gets. (trpc-to-openapi's own handler is not used: it switches the procedures'
- * shared zod schemas to coercion on every request, which broke the second call of a refined
- * input and would loosen the console's validation too.) Every error leaves as one body:
- * `{"error": {"code", "message", "fieldErrors", "requestId"}}`.
+ * caller, counts the request against the caller's rate limit, claims the Idempotency-Key of
+ * a POST (or replays its first answer), then calls the tRPC procedure, so its validation
+ * and authorisation are the ones the console gets. (trpc-to-openapi's own handler is not
+ * used: it switches the procedures' shared zod schemas to coercion on every request, which
+ * broke the second call of a refined input and would loosen the console's validation too.)
+ * Every error leaves as one body: `{"error": {"code", "message", "fieldErrors", "requestId"}}`.
  */
 export async function handleRestRequest(request: Request, options: TRestOptions): Promise<Response> {
   const incoming = request.headers.get("x-request-id");
   const requestId = incoming && SAFE_REQUEST_ID.test(incoming) ? incoming : crypto.randomUUID();
+  // Headers every answer from here on carries (the rate-limit state once it is counted).
+  const headers: Record<string, string> = { "X-Request-Id": requestId, "Cache-Control": "no-store" };
   try {
     const url = new URL(request.url);
     const path = normalizePath(url.pathname.slice(REST_PREFIX.length) || "/");
@@ -85,6 +98,12 @@ export async function handleRestRequest(request: Request, options: TRestOptions)
           Allow: allow,
         },
       );
+    }
+    const idempotencyKey = request.method === "POST" ? idempotencyKeyOf(request) : null;
+    const ifMatch = parseEntityTags(request.headers.get("if-match"));
+    if (ifMatch !== null && request.method !== "GET" && !ETAG_WRITES.has(route.path)) {
+      const message = `${request.method} ${REST_PREFIX}${path} does not take If-Match: only updates of sites, team quotas and nodes do.`;
+      throw new RestError(400, "PRECONDITION_NOT_SUPPORTED", message, { "If-Match": [message] });
     }
 
     const hasBody = request.method === "POST" || request.method === "PUT" || request.method === "PATCH";
@@ -117,23 +136,117 @@ export async function handleRestRequest(request: Request, options: TRestOptions)
       }
       throw error;
     });
+    const caller = user ? (user.token ? `token:${user.token.id}` : `user:${user.id}`) : null;
+
+    // The database is opened lazily: failing to open it is a 503 like any other outage.
+    const prisma = typeof options.prisma === "function" ? await options.prisma() : options.prisma;
+
+    // 1. Rate limit: every authenticated request counts, replays included.
+    envRateLimit ??= options.rateLimit ? null : rateLimitFromEnv();
+    const rateLimit = options.rateLimit ?? envRateLimit ?? DEFAULT_RATE_LIMIT;
+    if (caller && rateLimit.limit > 0) {
+      const decision = await takeRateToken(prisma, caller, rateLimit);
+      Object.assign(headers, decision.headers);
+      if (!decision.allowed) {
+        throw new RestError(
+          429,
+          "TOO_MANY_REQUESTS",
+          `More than ${rateLimit.limit} requests in ${rateLimit.windowSeconds} s with these credentials: retry after ${decision.resetSeconds} s.`,
+        );
+      }
+    }
+
     const input =
       route.inputs.length === 0
         ? undefined
         : { ...(hasBody ? body : coerceQuery(url, route.inputs)), ...pathParams };
-    const prisma = typeof options.prisma === "function" ? await options.prisma() : options.prisma;
-    const caller = createCaller(createInnerContext({ prisma, user, requestId })) as unknown as Record<
-      string,
-      Record<string, (input: unknown) => Promise<unknown>>
-    >;
-    const [router, procedure] = route.path.split(".") as [string, string];
-    const data = await caller[router]?.[procedure]?.(input);
-    return Response.json(data ?? null, {
-      headers: { "X-Request-Id": requestId, "Cache-Control": "no-store" },
-    });
+    const call = () =>
+      callProcedure(prisma, user, requestId, route.path, input, {
+        ifMatch: ETAG_WRITES.has(route.path) ? ifMatch : null,
+        ifNoneMatch: parseEntityTags(request.headers.get("if-none-match")),
+      });
+
+    // 2. Idempotency: the first request with a key runs and stores its answer; the others
+    // get that answer.
+    if (idempotencyKey && caller) {
+      const claim = await claimIdempotencyKey(prisma, {
+        caller,
+        key: idempotencyKey,
+        requestHash: requestHashOf(request.method, path, body),
+        requestId,
+        waitMs: options.idempotencyWaitMs ?? 10_000,
+      });
+      if (claim.kind === "replay") {
+        return answer(claim.answer, { ...headers, "Idempotent-Replayed": "true" });
+      }
+      const first = await call().catch((error: unknown) => errorAnswer(error, requestId));
+      if (first.status >= 500) await claim.release();
+      else await claim.store(first);
+      return answer(first, headers);
+    }
+    return answer(await call(), headers);
   } catch (error) {
-    return restErrorResponse(toRestError(error), requestId);
+    return answer(errorAnswer(error, requestId), headers);
   }
+}
+
+/** Calls the procedure; the answer carries ETag for estate reads and writes, or is a 304. */
+async function callProcedure(
+  prisma: PrismaClient,
+  user: TSessionUser | null,
+  requestId: string,
+  procedurePath: string,
+  input: Record<string, unknown> | undefined,
+  conditions: { ifMatch: string[] | "*" | null; ifNoneMatch: string[] | "*" | null },
+): Promise<TStoredAnswer> {
+  const http: THttpPreconditions = { ifMatch: conditions.ifMatch };
+  // The ETag is read before the object: a change in between makes it older than the body,
+  // so an If-Match built from it fails rather than overwriting a change the client missed.
+  const read = ETAG_READS[procedurePath];
+  const id = read ? input?.[read.param] : undefined;
+  const etagBefore = read && typeof id === "string" ? await currentEtag(prisma, read.table, id) : null;
+  const caller = createCaller(createInnerContext({ prisma, user, requestId, http })) as unknown as Record<
+    string,
+    Record<string, (input: unknown) => Promise<unknown>>
+  >;
+  const [router, procedure] = procedurePath.split(".") as [string, string];
+  const data = await caller[router]?.[procedure]?.(input);
+  const etag = etagBefore ?? http.etag;
+  if (etagBefore && conditions.ifNoneMatch && matchesWeakly(conditions.ifNoneMatch, etagBefore)) {
+    return { status: 304, body: "", headers: { ETag: etagBefore } };
+  }
+  return {
+    status: 200,
+    body: JSON.stringify(data ?? null),
+    headers: etag ? { ETag: etag } : {},
+  };
+}
+
+/** If-None-Match compares weakly (RFC 9110 §13.1.2): W/"x" matches "x". */
+function matchesWeakly(tags: string[] | "*", etag: string): boolean {
+  if (tags === "*") return true;
+  const bare = (tag: string) => tag.replace(/^W\//, "");
+  return tags.some((tag) => bare(tag) === bare(etag));
+}
+
+function errorAnswer(error: unknown, requestId: string): TStoredAnswer {
+  const rest = toRestError(error);
+  return {
+    status: rest.status,
+    body: JSON.stringify(restErrorBody(rest, requestId)),
+    headers: rest.headers,
+  };
+}
+
+function answer(stored: TStoredAnswer, headers: Record<string, string>): Response {
+  const all = { ...headers, ...stored.headers };
+  // A versioned object may be kept by the client, but only revalidated (If-None-Match) before use.
+  if (stored.headers.ETag) all["Cache-Control"] = "private, no-cache";
+  if (stored.status === 304) return new Response(null, { status: 304, headers: all });
+  return new Response(stored.body, {
+    status: stored.status,
+    headers: { "Content-Type": "application/json", ...all },
+  });
 }
 
 const createCaller = createCallerFactory(appRouter);

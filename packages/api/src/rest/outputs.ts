@@ -190,3 +190,21 @@ export const ZMe = z.looseObject({
   role: z.string(),
   teams: z.array(ZRef),
 });
+
+export const ZUpdatedSite = z.looseObject({ id: z.string() });
+
+export const ZUpdatedQuotas = z.looseObject({
+  id: z.string(),
+  quotas: z.array(z.looseObject({ gpuModel: z.string(), guaranteedGpus: z.number(), limitGpus: z.number() })),
+});
+
+export const ZNodeStatusChange = z.looseObject({
+  status: z.enum(["READY", "CORDONED", "DRAINING", "DOWN"]),
+  changed: z
+    .array(z.looseObject({ id: z.string(), hostname: z.string(), from: z.string() }))
+    .meta({ description: "Nodes whose status changed, with the status they left" }),
+  unchanged: z.array(z.string()).meta({ description: "Hostnames already in the target status" }),
+  mustMove: z
+    .array(z.looseObject({}))
+    .meta({ description: "Drain only: workloads still holding GPUs on these nodes" }),
+});

@@ -4,6 +4,7 @@ import type { TSessionUser, TTokenScope } from "../auth/session.ts";
 import { generateTokenSecret } from "../auth/tokens.ts";
 import { AppError } from "../errors.ts";
 import { auditedTransaction, type TMutationContext } from "../lib/audited.ts";
+import { pageArgs, type TPageParams, toPage } from "../lib/pagination.ts";
 import type { TCreateServiceAccountInput, TCreateTokenInput } from "../router/token/token.schema.ts";
 import { findTeamsOrThrow } from "./people.ts";
 
@@ -136,24 +137,32 @@ export async function createAgentToken(
 export async function listApiTokens(
   prisma: PrismaClient,
   user: TSessionUser,
-  input: { owner: "mine" | "all"; includeRevoked: boolean },
+  input: { owner: "mine" | "all"; includeRevoked: boolean } & TPageParams,
 ) {
   if (input.owner === "all" && user.role !== "ADMIN") {
     throw new AppError("FORBIDDEN", `${user.email} listed all tokens`, {
       userMessage: "Only admins can list everyone's tokens.",
     });
   }
-  const rows = await prisma.apiToken.findMany({
-    where: {
-      ...(input.owner === "mine" ? { userId: user.id } : {}),
-      ...(input.includeRevoked ? {} : { revokedAt: null }),
-    },
-    select: TOKEN_COLUMNS,
-    orderBy: [{ createdAt: "desc" }, { id: "asc" }],
-    take: 1000,
-  });
+  const where = {
+    ...(input.owner === "mine" ? { userId: user.id } : {}),
+    ...(input.includeRevoked ? {} : { revokedAt: null }),
+  };
+  const [rows, total] = await Promise.all([
+    prisma.apiToken.findMany({
+      where,
+      select: TOKEN_COLUMNS,
+      orderBy: [{ createdAt: "desc" }, { id: "asc" }],
+      ...pageArgs(input),
+    }),
+    prisma.apiToken.count({ where }),
+  ]);
   const now = new Date();
-  return rows.map((row) => toTokenView(row, now));
+  return toPage(
+    rows.map((row) => toTokenView(row, now)),
+    total,
+    input,
+  );
 }
 
 /** Revokes a token at once: its owner, or an admin for any token. Revoking twice is a no-op answer. */

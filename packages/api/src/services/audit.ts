@@ -1,5 +1,5 @@
 import { type Prisma, type PrismaClient, verifyAuditChain } from "@switchyard/db";
-import { pageArgs, toPage } from "../lib/pagination.ts";
+import { encodeKeysetCursor, pageArgs, toPage } from "../lib/pagination.ts";
 import type { TListAuditInput } from "../router/audit/audit.schema.ts";
 
 export async function listAuditEvents(prisma: PrismaClient, input: TListAuditInput) {
@@ -16,12 +16,38 @@ export async function listAuditEvents(prisma: PrismaClient, input: TListAuditInp
         }
       : {}),
   };
-  const [total, events] = await Promise.all([
+  if (input.cursor === undefined) {
+    const { cursor: _none, ...paging } = input;
+    const [total, events] = await Promise.all([
+      prisma.auditEvent.count({ where }),
+      prisma.auditEvent.findMany({ where, orderBy: { seq: input.direction }, ...pageArgs(paging) }),
+    ]);
+    const rows = events.map((e) => ({ ...e, seq: e.seq.toString() }));
+    const page = toPage(rows, total, paging);
+    const last = events.at(-1);
+    return { ...page, nextCursor: page.nextCursor && last ? encodeKeysetCursor(last.seq) : null };
+  }
+  // Keyset: the events after the cursor's seq in the list's direction, one extra to know
+  // whether another page follows.
+  const size = input.limit ?? input.pageSize;
+  const after: Prisma.AuditEventWhereInput = {
+    AND: [where, { seq: input.direction === "desc" ? { lt: input.cursor } : { gt: input.cursor } }],
+  };
+  const [total, remaining, events] = await Promise.all([
     prisma.auditEvent.count({ where }),
-    prisma.auditEvent.findMany({ where, orderBy: { seq: input.direction }, ...pageArgs(input) }),
+    prisma.auditEvent.count({ where: after }),
+    prisma.auditEvent.findMany({ where: after, orderBy: { seq: input.direction }, take: size + 1 }),
   ]);
-  const rows = events.map((e) => ({ ...e, seq: e.seq.toString() }));
-  return toPage(rows, total, input);
+  const shown = events.slice(0, size);
+  const last = shown.at(-1);
+  return {
+    rows: shown.map((e) => ({ ...e, seq: e.seq.toString() })),
+    total,
+    page: Math.floor(Math.max(0, total - remaining) / size) + 1,
+    pageSize: size,
+    pages: Math.max(1, Math.ceil(total / size)),
+    nextCursor: events.length > size && last ? encodeKeysetCursor(last.seq) : null,
+  };
 }
 
 /** The whole chain checked: every broken event, with why (seq as a string for JSON). */

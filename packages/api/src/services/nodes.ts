@@ -4,6 +4,7 @@ import type { TSessionUser } from "../auth/session.ts";
 import { AppError } from "../errors.ts";
 import { auditedTransaction, type TMutationContext } from "../lib/audited.ts";
 import { pageArgs, toPage } from "../lib/pagination.ts";
+import { assertIfMatch, recordEtag } from "../lib/preconditions.ts";
 import type { TListNodesInput } from "../router/node/list-nodes.schema.ts";
 import type { TNodeInput } from "../router/node/node.schema.ts";
 
@@ -237,6 +238,15 @@ function listNames(names: string[], max = 5) {
 export async function changeNodeStatus(ctx: TMutationContext, action: TNodeAction, ids: string[]) {
   const { to, from } = TRANSITIONS[action];
   return auditedTransaction(ctx, async (tx, audit) => {
+    if (ctx.http && ctx.http.ifMatch !== null) {
+      if (ids.length !== 1) {
+        throw new AppError("INVALID_REQUEST", `If-Match with ${ids.length} node ids`, {
+          userMessage: "If-Match applies to one node: send exactly one id in ids.",
+          field: "If-Match",
+        });
+      }
+      await assertIfMatch(tx, ctx.http, "GpuNode", ids[0] as string);
+    }
     const nodes: TNodeForAction[] = await tx.gpuNode.findMany({
       where: { id: { in: ids } },
       select: { id: true, hostname: true, status: true, site: { select: { slug: true, status: true } } },
@@ -281,6 +291,7 @@ export async function changeNodeStatus(ctx: TMutationContext, action: TNodeActio
         });
       }
     }
+    if (ids.length === 1) await recordEtag(tx, ctx.http, "GpuNode", ids[0] as string);
     const mustMove = action === "drain" ? await listWorkloadsOnNodes(tx, ids) : [];
     return {
       status: to,

@@ -4,6 +4,7 @@ import type { TSessionUser } from "../auth/session.ts";
 import { AppError } from "../errors.ts";
 import { auditedTransaction, type TMutationContext } from "../lib/audited.ts";
 import { pageArgs, toPage } from "../lib/pagination.ts";
+import { assertIfMatch, recordEtag } from "../lib/preconditions.ts";
 import type { TListSitesInput } from "../router/site/list-sites.schema.ts";
 import type { TSiteInput } from "../router/site/site.schema.ts";
 
@@ -256,6 +257,7 @@ export async function updateSite(
   status?: "ACTIVE" | "MAINTENANCE",
 ) {
   return auditedTransaction(ctx, async (tx, audit) => {
+    await assertIfMatch(tx, ctx.http, "Site", id);
     const before = await snapshotSite(tx, id);
     if (!before)
       throw new AppError("NOT_FOUND", `site ${id} not found`, { userMessage: "This site does not exist." });
@@ -292,6 +294,7 @@ export async function updateSite(
       before,
       after: await snapshotSite(tx, id),
     });
+    await recordEtag(tx, ctx.http, "Site", id);
     return { id };
   });
 }

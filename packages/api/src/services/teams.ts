@@ -2,6 +2,7 @@ import { Prisma, type PrismaClient } from "@switchyard/db";
 import { AppError } from "../errors.ts";
 import { auditedTransaction, type TMutationContext } from "../lib/audited.ts";
 import { pageArgs, toPage } from "../lib/pagination.ts";
+import { assertIfMatch, recordEtag } from "../lib/preconditions.ts";
 import type { TListTeamsInput } from "../router/team/list-teams.schema.ts";
 import { ANY_GPU_MODEL, type TTeamQuotasInput } from "../router/team/team.schema.ts";
 
@@ -170,6 +171,7 @@ async function snapshotQuotas(tx: Prisma.TransactionClient, teamId: string) {
 export async function updateTeamQuotas(ctx: TMutationContext, input: TTeamQuotasInput) {
   return auditedTransaction(ctx, async (tx, audit) => {
     await tx.$executeRaw`SELECT 1 FROM "Team" WHERE "id" = ${input.teamId} FOR UPDATE`;
+    await assertIfMatch(tx, ctx.http, "Team", input.teamId);
     const team = await tx.team.findUnique({ where: { id: input.teamId }, select: { id: true, slug: true } });
     if (!team) throw teamNotFound(input.teamId);
     const before = await snapshotQuotas(tx, team.id);
@@ -186,7 +188,10 @@ export async function updateTeamQuotas(ctx: TMutationContext, input: TTeamQuotas
       });
     }
     const after = await snapshotQuotas(tx, team.id);
+    // The team's version covers its quotas: If-Match on a team sees quota changes.
+    await tx.team.update({ where: { id: team.id }, data: { updatedAt: new Date() } });
     await audit({ action: "team.quotas.update", objectType: "Team", objectId: team.id, before, after });
+    await recordEtag(tx, ctx.http, "Team", team.id);
     return { id: team.id, quotas: after.quotas };
   });
 }

@@ -1,4 +1,4 @@
-import { outputOf, ZNodeRow, ZPageOf } from "../../rest/outputs.ts";
+import { outputOf, ZNodeRow, ZNodeStatusChange, ZPageOf } from "../../rest/outputs.ts";
 import {
   changeNodeStatus,
   createNode,
@@ -40,12 +40,45 @@ export const nodeRouter = createTRPCRouter({
     .query(({ ctx, input }) => getNodeOrThrow(ctx.prisma, ctx.user, input.id)),
   create: estateEditorProcedure.input(ZNodeInput).mutation(({ ctx, input }) => createNode(ctx, input)),
   cordon: estateEditorProcedure
+    .meta({
+      openapi: {
+        method: "POST",
+        path: "/nodes/cordon",
+        tags: ["Nodes"],
+        summary: "Cordon GPU nodes",
+        description:
+          "No new work is placed on them; running work stays. All or nothing. With one id, If-Match takes the node's ETag: a node changed since you read it is refused with 412.",
+      },
+    })
+    .output(outputOf<typeof changeNodeStatus>(ZNodeStatusChange))
     .input(ZNodeSelection)
     .mutation(({ ctx, input }) => changeNodeStatus(ctx, "cordon", input.ids)),
   drain: estateEditorProcedure
+    .meta({
+      openapi: {
+        method: "POST",
+        path: "/nodes/drain",
+        tags: ["Nodes"],
+        summary: "Drain GPU nodes",
+        description:
+          "No new work, and the answer lists the workloads that must move. All or nothing. With one id, If-Match takes the node's ETag: a node changed since you read it is refused with 412.",
+      },
+    })
+    .output(outputOf<typeof changeNodeStatus>(ZNodeStatusChange))
     .input(ZNodeSelection)
     .mutation(({ ctx, input }) => changeNodeStatus(ctx, "drain", input.ids)),
   uncordon: estateEditorProcedure
+    .meta({
+      openapi: {
+        method: "POST",
+        path: "/nodes/uncordon",
+        tags: ["Nodes"],
+        summary: "Uncordon GPU nodes",
+        description:
+          "Back to READY for new work. All or nothing. With one id, If-Match takes the node's ETag: a node changed since you read it is refused with 412.",
+      },
+    })
+    .output(outputOf<typeof changeNodeStatus>(ZNodeStatusChange))
     .input(ZNodeSelection)
     .mutation(({ ctx, input }) => changeNodeStatus(ctx, "uncordon", input.ids)),
 });

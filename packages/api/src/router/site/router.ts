@@ -1,4 +1,4 @@
-import { outputOf, ZPageOf, ZSiteRow } from "../../rest/outputs.ts";
+import { outputOf, ZPageOf, ZSiteRow, ZUpdatedSite } from "../../rest/outputs.ts";
 import {
   createSite,
   decommissionSite,
@@ -41,6 +41,17 @@ export const siteRouter = createTRPCRouter({
     .query(({ ctx, input }) => getSiteOrThrow(ctx.prisma, ctx.user, input.id)),
   create: estateEditorProcedure.input(ZSiteInput).mutation(({ ctx, input }) => createSite(ctx, input)),
   update: estateEditorProcedure
+    .meta({
+      openapi: {
+        method: "PUT",
+        path: "/sites/{id}",
+        tags: ["Sites"],
+        summary: "Update a site",
+        description:
+          "Replaces the site's fields, prices and latencies. Send the ETag of your GET in If-Match: a site changed since then is refused with 412 and left as it is.",
+      },
+    })
+    .output(outputOf<typeof updateSite>(ZUpdatedSite))
     .input(ZUpdateSiteInput)
     .mutation(({ ctx, input }) => updateSite(ctx, input.id, input.data, input.status)),
   decommission: estateEditorProcedure

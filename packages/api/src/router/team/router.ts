@@ -1,4 +1,4 @@
-import { outputOf, ZPageOf, ZTeamRow } from "../../rest/outputs.ts";
+import { outputOf, ZPageOf, ZTeamRow, ZUpdatedQuotas } from "../../rest/outputs.ts";
 import { getTeamOrThrow, listTeams, updateTeamQuotas } from "../../services/teams.ts";
 import { createTRPCRouter, estateEditorProcedure, protectedProcedure } from "../../trpc.ts";
 import { ZListTeamsInput } from "./list-teams.schema.ts";
@@ -32,6 +32,17 @@ export const teamRouter = createTRPCRouter({
     .input(ZTeamId)
     .query(({ ctx, input }) => getTeamOrThrow(ctx.prisma, input.id)),
   updateQuotas: estateEditorProcedure
+    .meta({
+      openapi: {
+        method: "PUT",
+        path: "/teams/{teamId}/quotas",
+        tags: ["Teams"],
+        summary: "Set a team's quotas",
+        description:
+          "Replaces the team's GPU quotas (a model left out loses its quota). If-Match takes the team's ETag: a team changed since you read it is refused with 412.",
+      },
+    })
+    .output(outputOf<typeof updateTeamQuotas>(ZUpdatedQuotas))
     .input(ZTeamQuotasInput)
     .mutation(({ ctx, input }) => updateTeamQuotas(ctx, input)),
 });

@@ -1,5 +1,4 @@
-import { z } from "zod";
-import { outputOf, ZCreatedToken, ZTokenView } from "../../rest/outputs.ts";
+import { outputOf, ZCreatedToken, ZPageOf, ZTokenView } from "../../rest/outputs.ts";
 import {
   createAgentToken,
   createApiToken,
@@ -30,10 +29,10 @@ export const tokenRouter = createTRPCRouter({
         path: "/tokens",
         tags: ["Tokens"],
         summary: "List API tokens",
-        description: "Your tokens (owner=all: every token, admins). Never the secrets.",
+        description: "Your tokens (owner=all: every token, admins), newest first. Never the secrets.",
       },
     })
-    .output(outputOf<typeof listApiTokens>(z.array(ZTokenView)))
+    .output(outputOf<typeof listApiTokens>(ZPageOf(ZTokenView)))
     .input(ZListTokensInput)
     .query(({ ctx, input }) => listApiTokens(ctx.prisma, ctx.user, input)),
   create: protectedProcedure

@@ -13,7 +13,7 @@ import { useTRPC } from "~/trpc/react";
 import { TokenForm } from "./token-form";
 import { TokenReveal } from "./token-reveal";
 
-export type TTokenRow = RouterOutputs["token"]["list"][number];
+export type TTokenRow = RouterOutputs["token"]["list"]["rows"][number];
 type TDialog = { kind: "create" } | { kind: "secret"; name: string; secret: string };
 
 const STATUS_CLASS: Record<TTokenRow["status"], string> = {
@@ -22,18 +22,21 @@ const STATUS_CLASS: Record<TTokenRow["status"], string> = {
   REVOKED: "bg-status-bad/12 text-status-bad",
 };
 
+/** The panel lists one page: the newest tokens first. */
+const MAX_TOKENS_SHOWN = 200;
+
 /** Personal API tokens (admins: every token) with create, shown once, and one-click revoke. */
 export function TokensPanel({ isAdmin }: { isAdmin: boolean }) {
   const trpc = useTRPC();
   const queryClient = useQueryClient();
   const [owner, setOwner] = useState<"mine" | "all">("mine");
   const [includeRevoked, setIncludeRevoked] = useState(false);
-  const list = useQuery(trpc.token.list.queryOptions({ owner, includeRevoked }));
+  const list = useQuery(trpc.token.list.queryOptions({ owner, includeRevoked, pageSize: MAX_TOKENS_SHOWN }));
   const [dialog, setDialog] = useState<TDialog | null>(null);
   const [notice, setNotice] = useState<string | null>(null);
   const onSuccess = () => queryClient.invalidateQueries({ queryKey: trpc.token.pathKey() });
   const revoke = useMutation(trpc.token.revoke.mutationOptions({ onSuccess }));
-  const tokens = list.data ?? [];
+  const tokens = list.data?.rows ?? [];
 
   return (
     <section aria-labelledby="tokens-title" className="flex flex-col gap-3">
