@@ -105,6 +105,28 @@ describe.each(await testDbKinds())("REST /api/v1 [%s]", (kind) => {
     return submitted.body.id as string;
   }
 
+  /** A dataset copy under way, as placement creates one for a workload that reads data elsewhere. */
+  async function pendingTransfer() {
+    const workloadId = await submitPending();
+    const replica = await t.db.prisma.datasetReplica.findFirstOrThrow({ orderBy: { id: "asc" } });
+    const destination = await t.db.prisma.site.findFirstOrThrow({
+      where: { id: { not: replica.siteId }, replicas: { none: { datasetId: replica.datasetId } } },
+      orderBy: { id: "asc" },
+    });
+    const transfer = await t.db.prisma.dataTransfer.create({
+      data: {
+        datasetId: replica.datasetId,
+        workloadId,
+        sourceSiteId: replica.siteId,
+        destinationSiteId: destination.id,
+        bytes: replica.sizeBytes,
+        costUsd: "12.5",
+        etaSeconds: 600,
+      },
+    });
+    return transfer.id;
+  }
+
   let document: { openapi: string; paths: Record<string, Record<string, TOperation>> };
 
   beforeAll(async () => {
@@ -162,6 +184,26 @@ describe.each(await testDbKinds())("REST /api/v1 [%s]", (kind) => {
         expect(scheduled.body.state).toBe("AWAITING_APPROVAL");
         return path.replace("{id}", scheduled.body.approvalRequestId as string);
       }
+      if (operationId.startsWith("webhook.")) {
+        const admin = createCaller(createInnerContext({ prisma: t.db.prisma, user: USERS.admin }));
+        const { webhook } = await admin.webhook.create({
+          name: `rest-example-${operationId}`,
+          url: "https://93.184.215.14/rest-example",
+        });
+        return path.replace("{id}", webhook.id);
+      }
+      if (operationId === "dataset.addReplica") {
+        const dataset = await t.db.prisma.dataset.findFirstOrThrow({
+          where: {
+            replicas: { none: { siteId: REST_EXAMPLES[operationId]?.value.siteId as string } },
+            residencyCountries: { isEmpty: true },
+            residencyJurisdictions: { isEmpty: true },
+          },
+          orderBy: { id: "asc" },
+        });
+        return path.replace("{datasetId}", dataset.id);
+      }
+      if (operationId === "workload.finishTransfer") return path.replace("{id}", await pendingTransfer());
       if (path.includes("{id}")) return path.replace("{id}", await submitPending());
       return path;
     }

@@ -43,6 +43,23 @@ export const REST_EXAMPLES: Record<string, { summary: string; value: Record<stri
     summary: "Approve the current step",
     value: { verdict: "APPROVE", comment: "Fine by policy." },
   },
+  "workload.finishTransfer": {
+    summary: "The copy arrived",
+    value: { outcome: "COMPLETED", note: "copied by the nightly sync job" },
+  },
+  "dataset.addReplica": { summary: "A copy in Ashburn", value: { siteId: "site-dc-ashburn" } },
+  "webhook.create": {
+    summary: "Workload and approval events to a public receiver",
+    value: {
+      name: "ci-events",
+      url: "https://93.184.215.14/switchyard/events",
+      events: ["workload.state_changed", "approval.decided"],
+    },
+  },
+  "webhook.update": {
+    summary: "Subscribe to approvals only",
+    value: { events: ["approval.requested", "approval.decided"], enabled: true },
+  },
   "token.create": {
     summary: "A read-only token for 30 days",
     value: { name: "ci-read", scopes: ["read"], expiresInDays: 30 },

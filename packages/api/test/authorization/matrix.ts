@@ -375,6 +375,10 @@ export const MATRIX: Record<string, TCase[]> = {
     { relation: "own team", input: () => ({ id: "team-applied-ml" }), expect: OK_ALL },
     { relation: "missing", input: () => ({ id: "team-nowhere" }), expect: all("NOT_FOUND") },
   ],
+  "team.quotas": [
+    { relation: "a team", input: () => ({ id: "team-applied-ml" }), expect: OK_ALL },
+    { relation: "missing", input: () => ({ id: "team-nowhere" }), expect: all("NOT_FOUND") },
+  ],
   "team.updateQuotas": [{ relation: "the estate", input: () => ({}), expect: only(EDITORS, "BAD_REQUEST") }],
   "workload.list": [
     {
@@ -456,6 +460,15 @@ export const MATRIX: Record<string, TCase[]> = {
       input: () => ({ id: "workload-nowhere", to: "CANCELLED" }),
       expect: operate.missing,
     },
+  ],
+  "workload.transfers": [
+    { relation: "own team", input: (fx) => ({ id: fx.ownTeamWorkloadId }), expect: OK_ALL },
+    {
+      relation: "other team",
+      input: (fx) => ({ id: fx.otherTeamWorkloadId }),
+      expect: seenByEveryTeamButOthers,
+    },
+    { relation: "missing", input: () => ({ id: "workload-nowhere" }), expect: all("NOT_FOUND") },
   ],
   "workload.finishTransfer": [
     {
