@@ -545,7 +545,7 @@ export type TRow = { procedure: string; relation: string; caller: TCaller; expec
  */
 export async function runMatrix(
   prisma: PrismaClient,
-  options: { transport?: TTransport; only?: readonly string[] } = {},
+  options: { transport?: TTransport; only?: readonly string[]; callers?: readonly TCaller[] } = {},
 ): Promise<TRow[]> {
   const fx = await createFixtures(prisma);
   const transport = options.transport ?? trpcTransport(prisma);
@@ -553,7 +553,7 @@ export async function runMatrix(
   for (const [procedure, cases] of Object.entries(MATRIX)) {
     if (options.only && !options.only.includes(procedure)) continue;
     for (const c of cases) {
-      for (const caller of CALLERS) {
+      for (const caller of options.callers ?? CALLERS) {
         const user = caller === "ANONYMOUS" ? null : SESSION_USERS[caller];
         // No session: the input is built as an admin would send it (fresh objects included).
         const input = await c.input?.(fx, user ?? SESSION_USERS.ADMIN);
