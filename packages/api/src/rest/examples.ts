@@ -60,6 +60,7 @@ export const REST_EXAMPLES: Record<string, { summary: string; value: Record<stri
     summary: "Subscribe to approvals only",
     value: { events: ["approval.requested", "approval.decided"], enabled: true },
   },
+  "audit.verify": { summary: "Verify the whole chain (the body takes no fields)", value: {} },
   "token.create": {
     summary: "A read-only token for 30 days",
     value: { name: "ci-read", scopes: ["read"], expiresInDays: 30 },

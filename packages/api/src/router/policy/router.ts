@@ -1,4 +1,5 @@
 import { createPolicy, getPolicyHistory, listPolicies, updatePolicy } from "../../governance/policies.ts";
+import { ZNoInput } from "../../lib/input.ts";
 import { outputOf, ZPolicyHistory, ZPolicyRow } from "../../rest/outputs.ts";
 import { createTRPCRouter, protectedProcedure, roleProcedure, z } from "../../trpc.ts";
 import { ZCreatePolicyInput, ZPolicyKey, ZUpdatePolicyInput } from "./policy.schema.ts";
@@ -18,6 +19,7 @@ export const policyRouter = createTRPCRouter({
           "Every rule in force (its newest version): what it is about, who approves, how many approvals, and how many steps still wait under an older version.",
       },
     })
+    .input(ZNoInput)
     .output(outputOf<typeof listPolicies>(z.array(ZPolicyRow)))
     .query(({ ctx }) => listPolicies(ctx.prisma)),
   history: protectedProcedure

@@ -1,3 +1,4 @@
+import { ZNoInput } from "../../lib/input.ts";
 import {
   outputOf,
   ZCreatedWebhook,
@@ -44,6 +45,7 @@ export const webhookRouter = createTRPCRouter({
           "Every webhook with its recent delivery counts (succeeded and failed in the last `recentHours`, pending in all). Admins only; never the secrets.",
       },
     })
+    .input(ZNoInput)
     .output(outputOf<typeof listWebhooks>(ZWebhookList))
     .query(({ ctx }) => listWebhooks(ctx.prisma)),
   create: webhookAdminProcedure
