@@ -105,6 +105,28 @@ describe.each(await testDbKinds())("REST /api/v1 [%s]", (kind) => {
     return submitted.body.id as string;
   }
 
+  /** A dataset copy under way, as placement creates one for a workload that reads data elsewhere. */
+  async function pendingTransfer() {
+    const workloadId = await submitPending();
+    const replica = await t.db.prisma.datasetReplica.findFirstOrThrow({ orderBy: { id: "asc" } });
+    const destination = await t.db.prisma.site.findFirstOrThrow({
+      where: { id: { not: replica.siteId }, replicas: { none: { datasetId: replica.datasetId } } },
+      orderBy: { id: "asc" },
+    });
+    const transfer = await t.db.prisma.dataTransfer.create({
+      data: {
+        datasetId: replica.datasetId,
+        workloadId,
+        sourceSiteId: replica.siteId,
+        destinationSiteId: destination.id,
+        bytes: replica.sizeBytes,
+        costUsd: "12.5",
+        etaSeconds: 600,
+      },
+    });
+    return transfer.id;
+  }
+
   let document: { openapi: string; paths: Record<string, Record<string, TOperation>> };
 
   beforeAll(async () => {
@@ -172,6 +194,26 @@ describe.each(await testDbKinds())("REST /api/v1 [%s]", (kind) => {
       }
       if (operationId === "site.update") return path.replace("{id}", "site-dc-stockholm");
       if (operationId === "team.updateQuotas") return path.replace("{teamId}", "team-applied-ml");
+      if (operationId.startsWith("webhook.")) {
+        const admin = createCaller(createInnerContext({ prisma: t.db.prisma, user: USERS.admin }));
+        const { webhook } = await admin.webhook.create({
+          name: `rest-example-${operationId}`,
+          url: "https://93.184.215.14/rest-example",
+        });
+        return path.replace("{id}", webhook.id);
+      }
+      if (operationId === "dataset.addReplica") {
+        const dataset = await t.db.prisma.dataset.findFirstOrThrow({
+          where: {
+            replicas: { none: { siteId: REST_EXAMPLES[operationId]?.value.siteId as string } },
+            residencyCountries: { isEmpty: true },
+            residencyJurisdictions: { isEmpty: true },
+          },
+          orderBy: { id: "asc" },
+        });
+        return path.replace("{datasetId}", dataset.id);
+      }
+      if (operationId === "workload.finishTransfer") return path.replace("{id}", await pendingTransfer());
       if (path.includes("{id}")) return path.replace("{id}", await submitPending());
       return path;
     }
@@ -343,6 +385,145 @@ describe.each(await testDbKinds())("REST /api/v1 [%s]", (kind) => {
       expect(
         (await t.db.prisma.approvalRequest.findUniqueOrThrow({ where: { id: approvalId } })).status,
       ).toBe("REJECTED");
+    });
+
+    it("policies: list and get with history", async () => {
+      const listed = await call("GET", "/policies", { token: tokens.viewer });
+      expect(listed.status).toBe(200);
+      const keys = (listed.body as unknown as { key: string }[]).map((p) => p.key);
+      expect(keys).toContain("spend-over-25k");
+      const one = await call("GET", "/policies/spend-over-25k", { token: tokens.viewer });
+      expect(one.body).toMatchObject({ key: "spend-over-25k", versions: [{ version: 1, changes: null }] });
+      expectError(await call("GET", "/policies/rule-nowhere"), 404, "NOT_FOUND");
+      const badKey = await call("GET", "/policies/NOT_A_KEY");
+      expectError(badKey, 400, "VALIDATION_FAILED");
+      expect(badKey.body.error?.fieldErrors).toHaveProperty("key");
+    });
+
+    it("evidence export: the workload's record for whoever may see it", async () => {
+      const id = await submitPending({ ...SMALL_SPEC, name: "rest-evidence" });
+      const evidence = await call("GET", `/workloads/${id}/evidence`, { token: tokens.engineer });
+      expect(evidence.body).toMatchObject({ workload: { id, name: "rest-evidence" } });
+      expect(typeof evidence.body.generatedAt).toBe("string");
+      const foreign = await t.db.prisma.workload.findFirstOrThrow({
+        where: { teamId: "team-foundation-models" },
+      });
+      expectError(
+        await call("GET", `/workloads/${foreign.id}/evidence`, { token: tokens.engineer }),
+        404,
+        "NOT_FOUND",
+      );
+    });
+
+    it("webhooks: create, list, change, send a test, rotate, deliveries, delete; admins only", async () => {
+      const created = await call("POST", "/webhooks", {
+        body: { name: "rest-hooks", url: "https://93.184.215.14/rest-hooks" },
+      });
+      expect(created.status).toBe(200);
+      expect(created.body.secret).toEqual(expect.any(String));
+      const id = (created.body.webhook as { id: string }).id;
+      const listed = await call("GET", "/webhooks");
+      expect((listed.body.webhooks as { id: string }[]).map((w) => w.id)).toContain(id);
+      expect(JSON.stringify(listed.body)).not.toContain(created.body.secret as string);
+      expect((await call("PATCH", `/webhooks/${id}`, { body: { enabled: false } })).body).toMatchObject({
+        id,
+        enabled: false,
+      });
+      expectError(await call("POST", `/webhooks/${id}/test`, { body: {} }), 409, "CONFLICT");
+      await call("PATCH", `/webhooks/${id}`, { body: { enabled: true } });
+      const test = await call("POST", `/webhooks/${id}/test`, { body: {} });
+      expect(test.body.deliveryId).toEqual(expect.any(String));
+      const deliveries = await call("GET", `/webhook-deliveries?webhookId=${id}`);
+      expect((deliveries.body.rows as { id: string }[]).map((d) => d.id)).toEqual([test.body.deliveryId]);
+      const rotated = await call("POST", `/webhooks/${id}/rotate-secret`, { body: {} });
+      expect(rotated.body.secret).not.toBe(created.body.secret);
+      const privateUrl = await call("PATCH", `/webhooks/${id}`, { body: { url: "http://10.0.0.1/hook" } });
+      expect(privateUrl.status).toBeGreaterThanOrEqual(400);
+      expect(privateUrl.status).toBeLessThan(500);
+      expect(privateUrl.body.error?.fieldErrors).toHaveProperty("url");
+      // An engineer's write token is not an admin's: webhooks hold signing secrets.
+      expectError(await call("GET", "/webhooks", { token: tokens.engineer }), 403, "FORBIDDEN");
+      expect((await call("DELETE", `/webhooks/${id}`)).body).toEqual({ id });
+      expectError(await call("DELETE", `/webhooks/${id}`), 404, "NOT_FOUND");
+    });
+
+    it("dataset replicas: add and remove; team quotas: get", async () => {
+      const dataset = await t.db.prisma.dataset.create({
+        data: {
+          slug: "rest-replicas",
+          name: "REST replicas",
+          sizeBytes: 1_000_000n,
+          classification: "PUBLIC",
+          regulations: [],
+          residencyCountries: [],
+          residencyJurisdictions: [],
+          ownerTeamId: "team-applied-ml",
+          replicas: { create: { siteId: "site-aws-us-east-1", sizeBytes: 1_000_000n } },
+        },
+      });
+      const added = await call("POST", `/datasets/${dataset.id}/replicas`, {
+        body: { siteId: "site-dc-ashburn" },
+      });
+      expect(added.body).toMatchObject({
+        status: "REGISTERED",
+        datasetId: dataset.id,
+        siteId: "site-dc-ashburn",
+      });
+      expectError(
+        await call("POST", `/datasets/${dataset.id}/replicas`, { body: { siteId: "site-nowhere" } }),
+        404,
+        "NOT_FOUND",
+      );
+      const removed = await call("DELETE", `/datasets/${dataset.id}/replicas/site-dc-ashburn`);
+      expect(removed.body).toEqual({ datasetId: dataset.id, siteId: "site-dc-ashburn" });
+      expectError(await call("DELETE", `/datasets/${dataset.id}/replicas/site-dc-ashburn`), 404, "NOT_FOUND");
+      expectError(
+        await call("POST", `/datasets/${dataset.id}/replicas`, {
+          token: tokens.engineer,
+          body: { siteId: "site-dc-ashburn" },
+        }),
+        403,
+        "FORBIDDEN",
+      );
+
+      const quotas = await call("GET", "/teams/team-applied-ml/quotas", { token: tokens.viewer });
+      expect(quotas.body.teamId).toBe("team-applied-ml");
+      const team = await t.db.prisma.quota.findMany({ where: { teamId: "team-applied-ml" } });
+      expect((quotas.body.quotas as { gpuModel: string }[]).map((q) => q.gpuModel).sort()).toEqual(
+        team.map((q) => q.gpuModel).sort(),
+      );
+      expectError(await call("GET", "/teams/team-nowhere/quotas"), 404, "NOT_FOUND");
+    });
+
+    it("workload transfers: list and finish", async () => {
+      const transferId = await pendingTransfer();
+      const { workloadId } = await t.db.prisma.dataTransfer.findUniqueOrThrow({ where: { id: transferId } });
+      const listed = await call("GET", `/workloads/${workloadId}/transfers`, { token: tokens.viewer });
+      const rows = listed.body as unknown as { id: string; status: string; bytes: unknown }[];
+      expect(rows.map((r) => [r.id, r.status])).toEqual([[transferId, "PENDING"]]);
+      expect(typeof rows[0]?.bytes).toBe("string");
+      expectError(
+        await call("POST", `/transfers/${transferId}/finish`, {
+          token: tokens.engineer,
+          body: { outcome: "COMPLETED" },
+        }),
+        403,
+        "FORBIDDEN",
+      );
+      const finished = await call("POST", `/transfers/${transferId}/finish`, {
+        body: { outcome: "COMPLETED" },
+      });
+      expect(finished.body).toEqual({ id: transferId, status: "COMPLETED", workloadId });
+      expectError(
+        await call("POST", `/transfers/${transferId}/finish`, { body: { outcome: "COMPLETED" } }),
+        409,
+        "CONFLICT",
+      );
+      expectError(
+        await call("POST", "/transfers/transfer-nowhere/finish", { body: { outcome: "FAILED" } }),
+        404,
+        "NOT_FOUND",
+      );
     });
 
     it("audit: list and verify; tokens: list, create from a session only, revoke", async () => {

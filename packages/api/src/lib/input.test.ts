@@ -48,6 +48,11 @@ describe("builders", () => {
       "The deadline must be before the year 10000",
     );
     expect(date.safeParse("soon").success).toBe(false);
+    expect(date.safeParse(Date.UTC(2030, 0, 1)).data).toEqual(new Date("2030-01-01T00:00:00Z"));
+    for (const wrong of [true, null, [], {}])
+      expect(date.safeParse(wrong).error?.issues[0]?.message, JSON.stringify(wrong)).toBe(
+        "The deadline must be a date",
+      );
   });
 });
 

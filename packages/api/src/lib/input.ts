@@ -120,6 +120,12 @@ export function summariseIssues(issues: readonly { path: PropertyKey[]; message:
 // Builders: every schema takes its ids, names, search text and dates from here.
 // ---------------------------------------------------------------------------
 
+/**
+ * The input of a procedure that takes none. Declared rather than left out so REST refuses a
+ * field sent to it by name (400 UNKNOWN_FIELD) instead of ignoring it; tRPC callers may omit it.
+ */
+export const ZNoInput = z.object({}).optional();
+
 /** An object id (a cuid or a slug): required, trimmed, at most 100 characters. */
 export function zId(what: string, required = `${what} is required`) {
   return z
@@ -148,10 +154,18 @@ export const zSearch = () =>
     .trim()
     .max(MAX_SEARCH_LENGTH, `Search for at most ${MAX_SEARCH_LENGTH} characters`);
 
-/** A date (a Date, an ISO string or epoch milliseconds) between 1970 and 9999. */
+/**
+ * A date (a Date, an ISO string or epoch milliseconds) between 1970 and 9999. Only those three
+ * are coerced: `true`, `null` or `[]` would otherwise become a date in January 1970.
+ */
 export function zDate(what: string) {
-  return z.coerce
-    .date({ error: `${what} must be a date` })
-    .min(MIN_DATE, `${what} must be in 1970 or later`)
-    .max(MAX_DATE, `${what} must be before the year 10000`);
+  const message = `${what} must be a date`;
+  return z
+    .union([z.date(), z.string().max(40, message), z.number()], { error: message })
+    .pipe(
+      z.coerce
+        .date<string | number | Date>({ error: message })
+        .min(MIN_DATE, `${what} must be in 1970 or later`)
+        .max(MAX_DATE, `${what} must be before the year 10000`),
+    );
 }

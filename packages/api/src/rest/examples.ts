@@ -117,6 +117,24 @@ export const REST_EXAMPLES: Record<string, { summary: string; value: Record<stri
   "node.cordon": { summary: "Cordon one node", value: { ids: ["node-dc-stockholm-a100-80gb-012"] } },
   "node.drain": { summary: "Drain one node", value: { ids: ["node-dc-stockholm-a100-80gb-012"] } },
   "node.uncordon": { summary: "Back to READY", value: { ids: ["node-dc-stockholm-a100-80gb-012"] } },
+  "workload.finishTransfer": {
+    summary: "The copy arrived",
+    value: { outcome: "COMPLETED", note: "copied by the nightly sync job" },
+  },
+  "dataset.addReplica": { summary: "A copy in Ashburn", value: { siteId: "site-dc-ashburn" } },
+  "webhook.create": {
+    summary: "Workload and approval events to a public receiver",
+    value: {
+      name: "ci-events",
+      url: "https://93.184.215.14/switchyard/events",
+      events: ["workload.state_changed", "approval.decided"],
+    },
+  },
+  "webhook.update": {
+    summary: "Subscribe to approvals only",
+    value: { events: ["approval.requested", "approval.decided"], enabled: true },
+  },
+  "audit.verify": { summary: "Verify the whole chain (the body takes no fields)", value: {} },
   "token.create": {
     summary: "A read-only token for 30 days",
     value: { name: "ci-read", scopes: ["read"], expiresInDays: 30 },

@@ -208,3 +208,125 @@ export const ZNodeStatusChange = z.looseObject({
     .array(z.looseObject({}))
     .meta({ description: "Drain only: workloads still holding GPUs on these nodes" }),
 });
+
+const ZPolicyRule = z.looseObject({
+  id: z.string(),
+  key: z.string(),
+  version: z.number().int(),
+  name: z.string(),
+  kind: z.string(),
+  enabled: z.boolean(),
+  approverKind: z.string(),
+  approverRole: z.string().nullable(),
+  requiredApprovals: z.number().int(),
+  thresholdUsd: z.number().nullable(),
+  createdAt: ZWhen,
+});
+export const ZPolicyRow = ZPolicyRule.extend({
+  pendingStepsOnOlderVersions: z
+    .number()
+    .int()
+    .meta({ description: "Approval steps still waiting under an older version of this rule" }),
+});
+export const ZPolicyHistory = z.object({
+  key: z.string(),
+  versions: z
+    .array(
+      ZPolicyRule.extend({
+        changes: z
+          .array(z.looseObject({ field: z.string() }))
+          .nullable()
+          .meta({ description: "What changed since the version before; null on version 1" }),
+      }),
+    )
+    .meta({ description: "Every version, newest first" }),
+});
+
+export const ZEvidence = z.looseObject({
+  format: z.string(),
+  generatedAt: ZWhen,
+  generatedBy: z.string(),
+  workload: z.looseObject({ id: z.string(), name: z.string(), state: ZWorkloadState }),
+  datasets: z.array(z.looseObject({ id: z.string() })),
+  timeline: z.array(z.looseObject({ at: ZWhen, to: z.string() })),
+  decisions: z.array(z.looseObject({ id: z.string(), feasible: z.boolean() })),
+});
+
+/** `bytes` (a decimal string) passes through the loose object: a bigint has no JSON Schema. */
+export const ZTransfer = z.looseObject({
+  id: z.string(),
+  status: z.string(),
+  costUsd: z.number(),
+  dataset: ZRef,
+  sourceSite: ZRef,
+  destinationSite: ZRef,
+});
+export const ZFinishTransferResult = z.looseObject({
+  id: z.string(),
+  status: z.enum(["COMPLETED", "FAILED"]),
+  workloadId: z.string(),
+});
+
+export const ZWebhook = z.looseObject({
+  id: z.string(),
+  name: z.string(),
+  url: z.string(),
+  events: z.array(z.string()).meta({ description: "Subscribed events; empty means every event" }),
+  enabled: z.boolean(),
+  secretHint: z.string().meta({ description: "The last characters of the signing secret" }),
+  createdAt: ZWhen,
+});
+export const ZWebhookList = z.looseObject({
+  recentHours: z.number().int(),
+  maxAttempts: z.number().int(),
+  webhooks: z.array(
+    ZWebhook.extend({
+      deliveries: z.looseObject({
+        succeeded: z.number().int(),
+        failed: z.number().int(),
+        pending: z.number().int(),
+      }),
+    }),
+  ),
+});
+export const ZCreatedWebhook = z.object({
+  webhook: ZWebhook,
+  secret: z
+    .string()
+    .meta({ description: "The signing secret (HMAC-SHA256 of each body): shown once, store it now" }),
+});
+export const ZRotatedSecret = z.looseObject({ id: z.string(), secret: z.string(), secretHint: z.string() });
+export const ZIdResult = z.looseObject({ id: z.string() });
+export const ZTestDelivery = z.object({
+  deliveryId: z.string().meta({ description: "The queued webhook.ping delivery" }),
+});
+export const ZWebhookDelivery = z.looseObject({
+  id: z.string(),
+  event: z.string(),
+  status: z.string(),
+  attempts: z.number().int(),
+  createdAt: ZWhen,
+  webhook: z.looseObject({ id: z.string(), name: z.string() }),
+});
+
+export const ZReplicaChange = z.looseObject({
+  status: z
+    .enum(["REGISTERED", "AWAITING_APPROVAL"])
+    .meta({ description: "AWAITING_APPROVAL: the copy needs a data steward's approval first" }),
+  datasetId: z.string(),
+  siteId: z.string(),
+});
+
+export const ZReplicaRemoved = z.looseObject({ datasetId: z.string(), siteId: z.string() });
+
+export const ZTeamQuotas = z.object({
+  teamId: z.string(),
+  quotas: z.array(
+    z.looseObject({
+      gpuModel: z.string().meta({ description: "A GPU model, or * for every model together" }),
+      guaranteedGpus: z.number().int(),
+      limitGpus: z.number().int(),
+      usedGpus: z.number().int().meta({ description: "GPUs the team's scheduled and running work holds" }),
+    }),
+  ),
+});

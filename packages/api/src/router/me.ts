@@ -1,3 +1,4 @@
+import { ZNoInput } from "../lib/input.ts";
 import { ZMe } from "../rest/outputs.ts";
 import { createTRPCRouter, protectedProcedure } from "../trpc.ts";
 
@@ -13,6 +14,7 @@ export const meRouter = createTRPCRouter({
           "The user the request acts as (a token's owner), with role and teams; `token` describes the token used.",
       },
     })
+    .input(ZNoInput)
     .output(ZMe)
     .query(async ({ ctx }) => {
       const memberships = await ctx.prisma.membership.findMany({

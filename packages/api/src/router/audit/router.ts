@@ -1,3 +1,4 @@
+import { ZNoInput } from "../../lib/input.ts";
 import { outputOf, ZAuditEvent, ZAuditVerify, ZPageOf } from "../../rest/outputs.ts";
 import { listAuditEvents, verifyAudit } from "../../services/audit.ts";
 import { createTRPCRouter, roleProcedure } from "../../trpc.ts";
@@ -32,6 +33,7 @@ export const auditRouter = createTRPCRouter({
           "Recomputes the hash chain; `ok` is false with the first broken event when something was altered.",
       },
     })
+    .input(ZNoInput)
     .output(outputOf<typeof verifyAudit>(ZAuditVerify))
     .mutation(({ ctx }) => verifyAudit(ctx.prisma)),
 });

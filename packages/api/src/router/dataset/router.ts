@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { outputOf, ZDatasetRow, ZPageOf } from "../../rest/outputs.ts";
+import { outputOf, ZDatasetRow, ZPageOf, ZReplicaChange, ZReplicaRemoved } from "../../rest/outputs.ts";
 import { createDataset, datasetFormOptions, updateDataset } from "../../services/dataset-edit.ts";
 import {
   addReplica,
@@ -78,9 +78,31 @@ export const datasetRouter = createTRPCRouter({
     .input(ZDatasetId)
     .query(({ ctx, input }) => listReplicaCandidates(ctx.prisma, input.id)),
   addReplica: datasetEditorProcedure
+    .meta({
+      openapi: {
+        method: "POST",
+        path: "/datasets/{datasetId}/replicas",
+        tags: ["Datasets"],
+        summary: "Add a replica of a dataset at a site",
+        description:
+          "Registers a copy at the site (REGISTERED), or, when a policy asks (regulated data, a cross-border copy), opens an approval request for the copy (AWAITING_APPROVAL). Admins, platform engineers, and the dataset's stewards.",
+      },
+    })
     .input(ZReplicaInput)
+    .output(outputOf<typeof addReplica>(ZReplicaChange))
     .mutation(({ ctx, input }) => addReplica(ctx, input)),
   removeReplica: datasetEditorProcedure
+    .meta({
+      openapi: {
+        method: "DELETE",
+        path: "/datasets/{datasetId}/replicas/{siteId}",
+        tags: ["Datasets"],
+        summary: "Remove a replica of a dataset",
+        description:
+          "Refused with 409 for the last replica and while scheduled or running work at that site reads the dataset.",
+      },
+    })
     .input(ZReplicaInput)
+    .output(outputOf<typeof removeReplica>(ZReplicaRemoved))
     .mutation(({ ctx, input }) => removeReplica(ctx, input)),
 });

@@ -1,13 +1,40 @@
 import { createPolicy, getPolicyHistory, listPolicies, updatePolicy } from "../../governance/policies.ts";
-import { createTRPCRouter, protectedProcedure, roleProcedure } from "../../trpc.ts";
+import { ZNoInput } from "../../lib/input.ts";
+import { outputOf, ZPolicyHistory, ZPolicyRow } from "../../rest/outputs.ts";
+import { createTRPCRouter, protectedProcedure, roleProcedure, z } from "../../trpc.ts";
 import { ZCreatePolicyInput, ZPolicyKey, ZUpdatePolicyInput } from "./policy.schema.ts";
 
 const policyEditorProcedure = roleProcedure("ADMIN");
+const tags = ["Policies"];
 
 export const policyRouter = createTRPCRouter({
-  list: protectedProcedure.query(({ ctx }) => listPolicies(ctx.prisma)),
+  list: protectedProcedure
+    .meta({
+      openapi: {
+        method: "GET",
+        path: "/policies",
+        tags,
+        summary: "List approval policies",
+        description:
+          "Every rule in force (its newest version): what it is about, who approves, how many approvals, and how many steps still wait under an older version.",
+      },
+    })
+    .input(ZNoInput)
+    .output(outputOf<typeof listPolicies>(z.array(ZPolicyRow)))
+    .query(({ ctx }) => listPolicies(ctx.prisma)),
   history: protectedProcedure
+    .meta({
+      openapi: {
+        method: "GET",
+        path: "/policies/{key}",
+        tags,
+        summary: "Get a policy with its history",
+        description:
+          "Every version of one rule, newest first, each with what changed since the version before.",
+      },
+    })
     .input(ZPolicyKey)
+    .output(outputOf<typeof getPolicyHistory>(ZPolicyHistory))
     .query(({ ctx, input }) => getPolicyHistory(ctx.prisma, input.key)),
   create: policyEditorProcedure
     .input(ZCreatePolicyInput)

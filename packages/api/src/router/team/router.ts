@@ -1,4 +1,4 @@
-import { outputOf, ZPageOf, ZTeamRow, ZUpdatedQuotas } from "../../rest/outputs.ts";
+import { outputOf, ZPageOf, ZTeamQuotas, ZTeamRow, ZUpdatedQuotas } from "../../rest/outputs.ts";
 import { getTeamOrThrow, listTeams, updateTeamQuotas } from "../../services/teams.ts";
 import { createTRPCRouter, estateEditorProcedure, protectedProcedure } from "../../trpc.ts";
 import { ZListTeamsInput } from "./list-teams.schema.ts";
@@ -31,6 +31,23 @@ export const teamRouter = createTRPCRouter({
     .output(outputOf<typeof getTeamOrThrow>(ZTeamRow))
     .input(ZTeamId)
     .query(({ ctx, input }) => getTeamOrThrow(ctx.prisma, input.id)),
+  quotas: protectedProcedure
+    .meta({
+      openapi: {
+        method: "GET",
+        path: "/teams/{id}/quotas",
+        tags: ["Teams"],
+        summary: "Get a team's GPU quotas",
+        description:
+          "Guaranteed and limit GPUs per model (* is every model together) with the GPUs the team holds now.",
+      },
+    })
+    .input(ZTeamId)
+    .output(ZTeamQuotas)
+    .query(async ({ ctx, input }) => {
+      const team = await getTeamOrThrow(ctx.prisma, input.id);
+      return { teamId: team.id, quotas: team.quotas };
+    }),
   updateQuotas: estateEditorProcedure
     .meta({
       openapi: {

@@ -2,11 +2,13 @@ import {
   outputOf,
   ZBatchRecommendResult,
   ZDecision,
+  ZFinishTransferResult,
   ZPageOf,
   ZPlacementResult,
   ZPlaceResult,
   ZScheduleResult,
   ZSubmitResult,
+  ZTransfer,
   ZTransitionResult,
   ZWhyNot,
   ZWorkloadDetail,
@@ -17,6 +19,7 @@ import {
   estateEditorProcedure,
   protectedProcedure,
   workloadOperatorProcedure,
+  z,
 } from "../../trpc.ts";
 import { batchRecommend, getLatestDecision, whyNotSite } from "../../workloads/explain.ts";
 import {
@@ -29,7 +32,7 @@ import {
   scheduleWorkload,
   submitWorkload,
 } from "../../workloads/service.ts";
-import { finishTransfer } from "../../workloads/transfers.ts";
+import { finishTransfer, listWorkloadTransfers } from "../../workloads/transfers.ts";
 import {
   ZBatchRecommendInput,
   ZCancelInput,
@@ -185,8 +188,33 @@ export const workloadRouter = createTRPCRouter({
     .input(ZCancelInput)
     .output(outputOf<typeof moveWorkload>(ZTransitionResult))
     .mutation(({ ctx, input }) => moveWorkload(ctx, { id: input.id, to: "CANCELLED", reason: input.reason })),
+  transfers: protectedProcedure
+    .meta({
+      openapi: {
+        method: "GET",
+        path: "/workloads/{id}/transfers",
+        tags,
+        summary: "List a workload's dataset transfers",
+        description:
+          "The dataset copies its placement needs, oldest first: status, bytes (a decimal string), cost, source and destination, and any approval the copy waits for. The workload starts once every copy has arrived.",
+      },
+    })
+    .input(ZWorkloadId)
+    .output(outputOf<typeof listWorkloadTransfers>(z.array(ZTransfer)))
+    .query(({ ctx, input }) => listWorkloadTransfers(ctx.prisma, ctx.user, input.id)),
   finishTransfer: estateEditorProcedure
+    .meta({
+      openapi: {
+        method: "POST",
+        path: "/transfers/{id}/finish",
+        tags,
+        summary: "Report a dataset transfer finished",
+        description:
+          "For whatever moves the bytes: COMPLETED registers the replica at the destination (later placements see the data there), FAILED leaves the workload waiting. A copy that waits for approval is refused with 409. Admins and platform engineers.",
+      },
+    })
     .input(ZFinishTransferInput)
+    .output(outputOf<typeof finishTransfer>(ZFinishTransferResult))
     .mutation(({ ctx, input }) => finishTransfer(ctx, input)),
   transition: workloadOperatorProcedure
     .meta({
