@@ -208,14 +208,16 @@ export function toKubeError(endpoint: string, what: string, error: unknown): Kub
     if (code >= 500) return new KubeError("UNREACHABLE", `the API server failed: ${text}`, code);
     return new KubeError("REJECTED", `the API server refused ${text}`, code);
   }
-  const cause = (error as { cause?: { code?: string; message?: string } }).cause;
-  const reason = cause?.code ?? cause?.message ?? (error as Error).message;
+  // node-fetch (under @kubernetes/client-node 1.x) throws a FetchError with the system code.
+  const fetchError = error as { code?: string; type?: string; cause?: { code?: string; message?: string } };
+  const reason =
+    fetchError.code ?? fetchError.cause?.code ?? fetchError.cause?.message ?? (error as Error).message;
   if (/CERT|SELF_SIGNED|UNABLE_TO_VERIFY/.test(String(reason)))
     return new KubeError(
       "UNREACHABLE",
       `the API server at ${endpoint} presents a certificate that is not trusted (${reason}); give its CA bundle`,
     );
-  if (error instanceof TypeError || cause)
+  if (fetchError.type === "system" || fetchError.type === "request-timeout" || error instanceof TypeError)
     return new KubeError("UNREACHABLE", `the API server at ${endpoint} is unreachable (${reason})`);
   return new KubeError("BAD_RESPONSE", `${what}: ${(error as Error).message}`);
 }
