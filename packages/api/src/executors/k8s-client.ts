@@ -198,7 +198,8 @@ export function toKubeError(endpoint: string, what: string, error: unknown): Kub
   if (error instanceof KubeError) return error;
   if (error instanceof ApiException) {
     const code = error.code as number;
-    const detail = statusMessage(error.body);
+    // Codes the generated client knows (401, 403...) come without the body: its own words then.
+    const detail = statusMessage(error.body) ?? /\nMessage: (.*)\n/.exec(error.message)?.[1] ?? null;
     const text = `${what}: HTTP ${code}${detail ? ` ${detail}` : ""}`;
     if (code === 401)
       return new KubeError("REJECTED", `${text} (the token was refused: expired or wrong?)`, code);
