@@ -163,6 +163,7 @@ describe.each(await testDbKinds())("REST /api/v1 [%s]", (kind) => {
         return path.replace("{id}", scheduled.body.approvalRequestId as string);
       }
       if (path.includes("{id}")) return path.replace("{id}", await submitPending());
+      if (path.includes("{siteId}")) return path.replace("{siteId}", "site-dc-ashburn");
       return path;
     }
 
