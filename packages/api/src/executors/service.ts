@@ -114,7 +114,7 @@ export async function setSiteExecutor(
     }
     let data: Prisma.SiteExecutorUncheckedCreateInput;
     if (input.kind === "SLURM") {
-      if (!input.token && !before?.credential)
+      if (!input.token && !(before?.kind === "SLURM" && before.credential))
         throw new AppError("INVALID_REQUEST", "token required", {
           userMessage: "A Slurm executor needs a token (`scontrol token username=<user>`).",
           field: "token",
@@ -124,7 +124,12 @@ export async function setSiteExecutor(
         kind: "SLURM",
         endpoint: input.endpoint,
         userName: input.userName,
-        credential: input.token ? sealCredential(input.token) : (before?.credential ?? null),
+        // A stored token is kept only if it is this kind's (a Kubernetes token is no Slurm JWT).
+        credential: input.token
+          ? sealCredential(input.token)
+          : before?.kind === "SLURM"
+            ? (before.credential ?? null)
+            : null,
         partitions: input.partitions,
         caBundle: null,
         teams: {},
@@ -133,7 +138,7 @@ export async function setSiteExecutor(
         lastErrorAt: null,
       };
     } else if (input.kind === "KUBERNETES") {
-      if (!input.token && !before?.credential)
+      if (!input.token && !(before?.kind === "KUBERNETES" && before.credential))
         throw new AppError("INVALID_REQUEST", "token required", {
           userMessage:
             "A Kubernetes executor needs a bearer token (`kubectl create token <service-account>`).",
@@ -164,11 +169,6 @@ export async function setSiteExecutor(
         lastError: null,
         lastErrorAt: null,
       };
-      if (!data.credential)
-        throw new AppError("INVALID_REQUEST", "token required", {
-          userMessage: "A Kubernetes executor needs its own bearer token; the stored one belongs to Slurm.",
-          field: "token",
-        });
     } else {
       data = {
         siteId: input.siteId,
