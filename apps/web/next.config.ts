@@ -15,6 +15,8 @@ const config: NextConfig = {
     "pg",
     "@prisma/adapter-pg",
     "@prisma/client",
+    // The Kubernetes client loads its dependencies (node-fetch, ws, openid-client) at run time.
+    "@kubernetes/client-node",
   ],
   typescript: { ignoreBuildErrors: true }, // `npm run typecheck` runs tsc once for the whole repo
   experimental: {

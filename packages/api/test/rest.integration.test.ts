@@ -215,6 +215,7 @@ describe.each(await testDbKinds())("REST /api/v1 [%s]", (kind) => {
       }
       if (operationId === "workload.finishTransfer") return path.replace("{id}", await pendingTransfer());
       if (path.includes("{id}")) return path.replace("{id}", await submitPending());
+      if (path.includes("{siteId}")) return path.replace("{siteId}", "site-dc-ashburn");
       return path;
     }
 

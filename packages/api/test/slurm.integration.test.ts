@@ -11,7 +11,7 @@ import { createTestDb, isPostgresAvailable, type TTestDb } from "@switchyard/db/
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { TSessionUser } from "../src/auth/session.ts";
 import { SlurmClient } from "../src/executors/slurm-client.ts";
-import { runExecutorTick } from "../src/executors/slurm-loop.ts";
+import { runExecutorTick } from "../src/executors/tick.ts";
 import { runReconcileTick } from "../src/loops/reconcile.ts";
 import { appRouter } from "../src/root.ts";
 import type { TWorkloadSpec } from "../src/router/workload/workload.schema.ts";

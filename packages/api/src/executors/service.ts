@@ -1,10 +1,12 @@
-import type { Prisma, PrismaClient } from "@switchyard/db";
+import type { Prisma, PrismaClient, SiteExecutor } from "@switchyard/db";
 import type { TSessionUser } from "../auth/session.ts";
 import { AppError } from "../errors.ts";
 import { auditedTransaction, type TMutationContext } from "../lib/audited.ts";
 import type { TSetExecutorInput } from "../router/executor/executor.schema.ts";
 import { getVisibleWorkloadOrThrow } from "../workloads/service.ts";
 import { openCredential, sealCredential } from "./credentials.ts";
+import { KubeError, kubeClientFor } from "./k8s-client.ts";
+import type { TTeamTarget } from "./k8s-manifest.ts";
 import { SlurmClient, SlurmError } from "./slurm-client.ts";
 
 export type TExecutorView = {
@@ -15,6 +17,12 @@ export type TExecutorView = {
   /** Whether a credential is stored; the credential itself is never returned. */
   hasCredential: boolean;
   partitions: Record<string, string>;
+  /** KUBERNETES: the API server's CA bundle (PEM; public, not a secret), or null. */
+  caBundle: string | null;
+  /** KUBERNETES: namespace and Kueue LocalQueue per team slug. */
+  teams: Record<string, { namespace: string; localQueue: string }>;
+  /** KUBERNETES: node pool label "key=value", or null (Jobs go to the chosen nodes). */
+  nodePoolLabel: string | null;
   lastSyncAt: Date | null;
   lastError: string | null;
   lastErrorAt: Date | null;
@@ -52,6 +60,9 @@ export async function getSiteExecutor(prisma: PrismaClient, siteId: string): Pro
     userName: executor?.userName ?? null,
     hasCredential: Boolean(executor?.credential),
     partitions: (executor?.partitions ?? {}) as Record<string, string>,
+    caBundle: executor?.caBundle ?? null,
+    teams: (executor?.teams ?? {}) as TExecutorView["teams"],
+    nodePoolLabel: executor?.nodePoolLabel ?? null,
     lastSyncAt: executor?.lastSyncAt ?? null,
     lastError: executor?.lastError ?? null,
     lastErrorAt: executor?.lastErrorAt ?? null,
@@ -79,12 +90,6 @@ export async function setSiteExecutor(
   ctx: TMutationContext,
   input: TSetExecutorInput,
 ): Promise<TExecutorView> {
-  if (input.kind === "KUBERNETES") {
-    throw new AppError("INVALID_REQUEST", "kubernetes executor not available", {
-      userMessage: "Kubernetes executors are not available yet; choose MANUAL or SLURM.",
-      field: "kind",
-    });
-  }
   await auditedTransaction(ctx, async (tx, audit) => {
     const site = await tx.site.findUnique({ where: { id: input.siteId }, select: { status: true } });
     if (!site)
@@ -109,7 +114,7 @@ export async function setSiteExecutor(
     }
     let data: Prisma.SiteExecutorUncheckedCreateInput;
     if (input.kind === "SLURM") {
-      if (!input.token && !before?.credential)
+      if (!input.token && !(before?.kind === "SLURM" && before.credential))
         throw new AppError("INVALID_REQUEST", "token required", {
           userMessage: "A Slurm executor needs a token (`scontrol token username=<user>`).",
           field: "token",
@@ -119,8 +124,48 @@ export async function setSiteExecutor(
         kind: "SLURM",
         endpoint: input.endpoint,
         userName: input.userName,
-        credential: input.token ? sealCredential(input.token) : (before?.credential ?? null),
+        // A stored token is kept only if it is this kind's (a Kubernetes token is no Slurm JWT).
+        credential: input.token
+          ? sealCredential(input.token)
+          : before?.kind === "SLURM"
+            ? (before.credential ?? null)
+            : null,
         partitions: input.partitions,
+        caBundle: null,
+        teams: {},
+        nodePoolLabel: null,
+        lastError: null,
+        lastErrorAt: null,
+      };
+    } else if (input.kind === "KUBERNETES") {
+      if (!input.token && !(before?.kind === "KUBERNETES" && before.credential))
+        throw new AppError("INVALID_REQUEST", "token required", {
+          userMessage:
+            "A Kubernetes executor needs a bearer token (`kubectl create token <service-account>`).",
+          field: "token",
+        });
+      const slugs = Object.keys(input.teams);
+      const known = await tx.team.findMany({ where: { slug: { in: slugs } }, select: { slug: true } });
+      const unknown = slugs.filter((slug) => !known.some((t) => t.slug === slug));
+      if (unknown.length > 0)
+        throw new AppError("INVALID_REQUEST", `unknown teams ${unknown.join(", ")}`, {
+          userMessage: `No team has the slug ${unknown.join(", ")}.`,
+          field: "teams",
+        });
+      data = {
+        siteId: input.siteId,
+        kind: "KUBERNETES",
+        endpoint: input.endpoint,
+        userName: null,
+        credential: input.token
+          ? sealCredential(input.token)
+          : before?.kind === "KUBERNETES"
+            ? (before.credential ?? null)
+            : null,
+        partitions: {},
+        caBundle: input.caBundle ?? null,
+        teams: input.teams,
+        nodePoolLabel: input.nodePoolLabel ?? null,
         lastError: null,
         lastErrorAt: null,
       };
@@ -132,6 +177,9 @@ export async function setSiteExecutor(
         userName: null,
         credential: null,
         partitions: {},
+        caBundle: null,
+        teams: {},
+        nodePoolLabel: null,
         lastError: null,
         lastErrorAt: null,
       };
@@ -147,6 +195,9 @@ export async function setSiteExecutor(
             endpoint: before.endpoint,
             userName: before.userName,
             partitions: before.partitions,
+            teams: before.teams,
+            nodePoolLabel: before.nodePoolLabel,
+            hasCaBundle: Boolean(before.caBundle),
           }
         : { kind: "MANUAL" },
       after: {
@@ -154,7 +205,10 @@ export async function setSiteExecutor(
         endpoint: data.endpoint ?? null,
         userName: data.userName ?? null,
         partitions: data.partitions ?? {},
-        credentialChanged: input.kind === "SLURM" && Boolean(input.token),
+        teams: data.teams ?? {},
+        nodePoolLabel: data.nodePoolLabel ?? null,
+        hasCaBundle: Boolean(data.caBundle),
+        credentialChanged: input.kind !== "MANUAL" && Boolean(input.token),
       },
     });
   });
@@ -191,6 +245,7 @@ export async function testSiteExecutor(ctx: TMutationContext, siteId: string): P
       userMessage: "This site is run by hand (MANUAL); there is no scheduler to test.",
       field: "siteId",
     });
+  if (executor.kind === "KUBERNETES") return testKubernetes(executor);
   try {
     const client = slurmClientFor(executor);
     await client.ping();
@@ -204,7 +259,28 @@ export async function testSiteExecutor(ctx: TMutationContext, siteId: string): P
   }
 }
 
-/** The batch script handed to Slurm for a workload (its latest hand-over), for download. */
+async function testKubernetes(executor: SiteExecutor): Promise<TConnectionTest> {
+  try {
+    const client = kubeClientFor(executor);
+    const version = await client.serverVersion();
+    const teams = Object.entries(executor.teams as Record<string, TTeamTarget>);
+    for (const [, target] of teams) await client.checkQueue(target.namespace, target.localQueue);
+    return {
+      ok: true,
+      message: `Kubernetes ${version} answers; ${teams.length} team queue(s) found: ${teams
+        .map(([slug, t]) => `${slug} → ${t.namespace}/${t.localQueue}`)
+        .join(", ")}`,
+      nodes: 0,
+    };
+  } catch (error) {
+    if (error instanceof KubeError) return { ok: false, message: error.message, nodes: 0 };
+    if (error instanceof Error && error.name === "SecretKeyError")
+      return { ok: false, message: `the stored token cannot be decrypted: ${error.message}`, nodes: 0 };
+    throw error;
+  }
+}
+
+/** The sbatch script (Slurm) or Job manifest (Kubernetes) of a workload's latest hand-over, for download. */
 export async function getJobScript(prisma: PrismaClient, user: TSessionUser, workloadId: string) {
   await getVisibleWorkloadOrThrow(prisma, user, workloadId);
   const job = await prisma.externalJob.findFirst({
@@ -216,6 +292,14 @@ export async function getJobScript(prisma: PrismaClient, user: TSessionUser, wor
     throw new AppError("NOT_FOUND", `workload ${workloadId} has no job`, {
       userMessage: "This workload has not been handed to a scheduler.",
     });
+  if (job.kind === "KUBERNETES") {
+    const ref = job.externalId ? job.externalId.split("/") : [];
+    return {
+      fileName: `switchyard-${workloadId}${ref[1] ? `-job-${ref[1]}` : ""}.yaml`,
+      mediaType: "application/yaml",
+      script: job.script,
+    };
+  }
   const request = job.request as Record<string, unknown>;
   // The request's job properties as #SBATCH lines, so the file runs as it was submitted.
   const directives = [
@@ -233,6 +317,7 @@ export async function getJobScript(prisma: PrismaClient, user: TSessionUser, wor
   const [shebang, ...body] = job.script.split("\n");
   return {
     fileName: `switchyard-${workloadId}${job.externalId ? `-slurm-${job.externalId}` : ""}.sbatch`,
+    mediaType: "text/x-shellscript",
     script: [shebang, ...directives, ...body].join("\n"),
   };
 }

@@ -1,11 +1,20 @@
-import type { NodeStatus, Prisma, PrismaClient, SiteExecutor, WorkloadState } from "@switchyard/db";
+import type { NodeStatus, Prisma, SiteExecutor } from "@switchyard/db";
 import { GPU_MODEL_NAMES, GPU_MODELS, type TGpuModel } from "@switchyard/db/gpu-models";
-import { AppError } from "../errors.ts";
-import { auditedTransaction, systemActor, type TActor, type TMutationContext } from "../lib/audited.ts";
-import { acquireLease, releaseLease } from "../loops/lease.ts";
+import { auditedTransaction } from "../lib/audited.ts";
 import { placeWorkload, scheduleWorkload } from "../workloads/service.ts";
 import { HOLDING_STATES } from "../workloads/state-machine.ts";
 import { transitionWorkload } from "../workloads/transitions.ts";
+import {
+  applyObservation,
+  ignoreConflict,
+  recordHandOver,
+  recordIntent,
+  type TExecutorCtx,
+  type TExecutorTickReport,
+  type TJobObservation,
+  timeLimitMinutes,
+  waitWithReason,
+} from "./lifecycle.ts";
 import { slurmClientFor } from "./service.ts";
 import {
   decodeExitCode,
@@ -17,20 +26,6 @@ import {
   type TSlurmNode,
 } from "./slurm-client.ts";
 
-export type TExecutorTickReport = {
-  sites: string[];
-  submitted: string[];
-  transitions: { workloadId: string; to: WorkloadState }[];
-  cancelled: string[];
-  errors: { siteId: string; message: string }[];
-};
-
-/** Minutes added to a job's time limit on top of its estimated hours (plus 25 %). */
-const TIME_LIMIT_MARGIN_MINUTES = 10;
-/** First retry of a failed submission after this many seconds, doubling up to the cap. */
-const RETRY_BASE_SECONDS = 15;
-const RETRY_CAP_SECONDS = 600;
-
 const FAILED_STATES = new Set(["FAILED", "TIMEOUT", "NODE_FAIL", "OUT_OF_MEMORY", "BOOT_FAIL", "DEADLINE"]);
 const RUNNING_STATES = new Set(["RUNNING", "COMPLETING", "SUSPENDED", "STOPPED"]);
 
@@ -38,14 +33,7 @@ const RUNNING_STATES = new Set(["RUNNING", "COMPLETING", "SUSPENDED", "STOPPED"]
 export const jobComment = (workloadId: string, externalJobId: string) =>
   `switchyard:${workloadId}:${externalJobId}`;
 
-/** Time limit in minutes: the estimate plus 25 % and 10 minutes. */
-export function timeLimitMinutes(estimatedHours: number): number {
-  return Math.ceil(estimatedHours * 60 * 1.25) + TIME_LIMIT_MARGIN_MINUTES;
-}
-
-export function retryDelaySeconds(attempts: number): number {
-  return Math.min(RETRY_CAP_SECONDS, RETRY_BASE_SECONDS * 2 ** Math.max(0, attempts - 1));
-}
+export { retryDelaySeconds, timeLimitMinutes } from "./lifecycle.ts";
 
 /** The sbatch script of a workload: its command, with where it came from. */
 export function sbatchScript(workload: { id: string; name: string; command: string }): string {
@@ -72,82 +60,20 @@ export function nodeStatusOf(node: Pick<TSlurmNode, "state" | "state_flags">): N
 }
 
 /**
- * One pass over every site whose executor is SLURM, under a row lease (one process at a
- * time): follow the jobs already handed over, mirror Slurm's nodes into the site's GpuNodes,
- * then hand newly SCHEDULED workloads to Slurm. A site whose scheduler fails keeps its
- * workloads SCHEDULED with the reason and shows the error; the next tick tries again.
+ * One Slurm site's pass (see tick.ts): follow the jobs already handed over, mirror Slurm's
+ * nodes into the site's GpuNodes, then hand newly SCHEDULED workloads to Slurm. Returns the
+ * site error to show; a failing slurmrestd throws a SlurmError.
  */
-export async function runExecutorTick(
-  prisma: PrismaClient,
-  options: { holder: string },
-): Promise<TExecutorTickReport> {
-  const report: TExecutorTickReport = {
-    sites: [],
-    submitted: [],
-    transitions: [],
-    cancelled: [],
-    errors: [],
-  };
-  if (!(await acquireLease(prisma, "executors", options.holder, 120))) return report;
-  const ctx: TMutationContext<TActor> = {
-    prisma,
-    user: systemActor("executor"),
-    requestId: `executor-${options.holder}`,
-  };
-  try {
-    const executors = await prisma.siteExecutor.findMany({
-      where: { kind: "SLURM", site: { status: { not: "DECOMMISSIONED" } } },
-    });
-    for (const executor of executors) {
-      report.sites.push(executor.siteId);
-      await runSlurmSite(ctx, executor, report);
-    }
-  } finally {
-    await releaseLease(prisma, "executors", options.holder);
-  }
-  return report;
-}
-
-async function runSlurmSite(
-  ctx: TMutationContext<TActor>,
+export async function runSlurmSite(
+  ctx: TExecutorCtx,
   executor: SiteExecutor,
   report: TExecutorTickReport,
-) {
-  const { prisma } = ctx;
-  let siteError: string | null = null;
-  try {
-    const client = slurmClientFor(executor);
-    const [nodes, jobs] = await Promise.all([client.nodes(), client.jobs()]);
-    await trackJobs(ctx, executor, client, jobs, report);
-    const free = await syncInventory(ctx, executor, nodes, report);
-    siteError = await dispatch(ctx, executor, client, jobs, free, report);
-  } catch (error) {
-    if (error instanceof SlurmError) siteError = error.message;
-    else if (error instanceof Error && error.name === "SecretKeyError")
-      siteError = `the stored token cannot be decrypted: ${error.message}`;
-    else throw error;
-    await noteWaiting(prisma, executor.siteId, `waiting to be handed to Slurm: ${siteError}`);
-  }
-  const now = new Date();
-  await prisma.siteExecutor.update({
-    where: { siteId: executor.siteId },
-    data: siteError
-      ? { lastError: siteError, lastErrorAt: now }
-      : { lastSyncAt: now, lastError: null, lastErrorAt: null },
-  });
-  if (siteError) report.errors.push({ siteId: executor.siteId, message: siteError });
-}
-
-/** Workloads at the site not yet handed over show why they wait. */
-async function noteWaiting(prisma: PrismaClient, siteId: string, reason: string) {
-  await prisma.workload.updateMany({
-    where: {
-      siteId,
-      state: "SCHEDULED",
-      NOT: { externalJobs: { some: { status: "SUBMITTED" } } },
-    },
-    data: { stateReason: reason },
-  });
+): Promise<string | null> {
+  const client = slurmClientFor(executor);
+  const [nodes, jobs] = await Promise.all([client.nodes(), client.jobs()]);
+  await trackJobs(ctx, executor, client, jobs, report);
+  const free = await syncInventory(ctx, executor, nodes, report);
+  return dispatch(ctx, executor, client, jobs, free, report);
 }
 
 // ---------------------------------------------------------------------------------------
@@ -164,7 +90,7 @@ type TFree = Map<string, { free: number; gresType: string }>;
  * Returns the free GPUs per Slurm node name, as Slurm reports them.
  */
 async function syncInventory(
-  ctx: TMutationContext<TActor>,
+  ctx: TExecutorCtx,
   executor: SiteExecutor,
   nodes: TSlurmNode[],
   report: TExecutorTickReport,
@@ -280,7 +206,7 @@ async function syncInventory(
 
 /** The workloads of a node that went DOWN go back to PENDING and are placed again. */
 async function replaceWorkOn(
-  ctx: TMutationContext<TActor>,
+  ctx: TExecutorCtx,
   node: { id: string; hostname: string; reason: string },
   report: TExecutorTickReport,
 ) {
@@ -309,12 +235,6 @@ async function replaceWorkOn(
   }
 }
 
-function ignoreConflict(error: unknown): null {
-  if (error instanceof AppError && (error.code === "CONFLICT" || error.code === "CAPACITY_EXCEEDED"))
-    return null;
-  throw error;
-}
-
 // ---------------------------------------------------------------------------------------
 // Tracking
 // ---------------------------------------------------------------------------------------
@@ -322,11 +242,73 @@ function ignoreConflict(error: unknown): null {
 const at = (unixSeconds: number | undefined, fallback: Date) =>
   unixSeconds && unixSeconds > 0 ? new Date(unixSeconds * 1_000) : fallback;
 
-const notBefore = (time: Date, floor: Date) => (time < floor ? floor : time);
+/** A Slurm job (or its absence) in the shared lifecycle's terms, at Slurm's own times. */
+export function observeSlurmJob(externalId: string, slurmJob: TSlurmJob | null, now: Date): TJobObservation {
+  if (!slurmJob)
+    return {
+      phase: "lost",
+      reason: `Slurm no longer knows job ${externalId}; it was lost or purged`,
+      startedAt: null,
+      endedAt: null,
+      tracked: { externalState: "UNKNOWN", externalReason: "not known to Slurm" },
+    };
+  const state = slurmJob.job_state.toUpperCase();
+  const reason = slurmJob.state_reason && slurmJob.state_reason !== "None" ? slurmJob.state_reason : null;
+  const started = at(slurmJob.start_time, now);
+  const ended = at(slurmJob.end_time, now);
+  const { exitCode, signal } = decodeExitCode(slurmJob.exit_code);
+  const tracked = {
+    externalState: state,
+    externalReason: reason,
+    nodes: slurmJob.nodes ?? null,
+    startedAt: slurmJob.start_time && !["PENDING"].includes(state) ? started : null,
+  };
+  const base = {
+    runningReason: `Slurm job ${externalId} running on ${slurmJob.nodes ?? "?"}`,
+    startedAt: started,
+    endedAt: ended,
+  };
+  if (state === "COMPLETED")
+    return {
+      ...base,
+      phase: "succeeded",
+      reason: `Slurm job ${externalId} completed (exit code ${exitCode ?? 0})`,
+      tracked: { ...tracked, exitCode },
+    };
+  if (FAILED_STATES.has(state)) {
+    const code =
+      exitCode !== null ? `exit code ${exitCode}` : signal !== null ? `signal ${signal}` : "no exit code";
+    return {
+      ...base,
+      startedAt: slurmJob.start_time ? started : null,
+      phase: "failed",
+      reason: `Slurm job ${externalId} ${state}${reason ? ` (${reason})` : ""}, ${code}`,
+      tracked: { ...tracked, exitCode },
+    };
+  }
+  if (state === "CANCELLED")
+    return {
+      ...base,
+      phase: "cancelled",
+      reason: `Slurm job ${externalId} was cancelled in Slurm`,
+      tracked: { ...tracked, exitCode },
+    };
+  if (state === "PREEMPTED")
+    return { ...base, phase: "preempted", reason: `Slurm preempted job ${externalId}`, tracked };
+  if (RUNNING_STATES.has(state)) return { ...base, phase: "running", reason: base.runningReason, tracked };
+  // PENDING, CONFIGURING, REQUEUED...: still SCHEDULED, with Slurm's reason shown.
+  return {
+    ...base,
+    startedAt: null,
+    phase: "waiting",
+    reason: `Slurm job ${externalId} ${state.toLowerCase()}${reason ? `: ${reason}` : ""}`,
+    tracked,
+  };
+}
 
 /** Slurm's states onto the lifecycle, each step an event at Slurm's own time. */
 async function trackJobs(
-  ctx: TMutationContext<TActor>,
+  ctx: TExecutorCtx,
   executor: SiteExecutor,
   client: SlurmClient,
   jobs: TSlurmJob[],
@@ -385,151 +367,19 @@ async function trackJobs(
       continue;
     }
 
-    if (!slurmJob) {
-      await endWith(
-        ctx,
-        job.id,
-        job.workloadId,
-        report,
-        [
-          {
-            to: "FAILED",
-            reason: `Slurm no longer knows job ${externalId}; it was lost or purged`,
-            when: now,
-          },
-        ],
-        { externalState: "UNKNOWN", externalReason: "not known to Slurm" },
-      );
-      continue;
-    }
-
-    const state = slurmJob.job_state.toUpperCase();
-    const reason = slurmJob.state_reason && slurmJob.state_reason !== "None" ? slurmJob.state_reason : null;
-    // Slurm keeps whole seconds: its start can read as just before the hand-over that this
-    // job row records, which would put RUNNING before SCHEDULED on the timeline.
-    const started = notBefore(at(slurmJob.start_time, now), job.createdAt);
-    const ended = notBefore(at(slurmJob.end_time, now), started);
-    const { exitCode, signal } = decodeExitCode(slurmJob.exit_code);
-    const toRunning =
-      job.workload.state === "SCHEDULED"
-        ? [
-            {
-              to: "RUNNING" as const,
-              reason: `Slurm job ${externalId} running on ${slurmJob.nodes ?? "?"}`,
-              when: started,
-            },
-          ]
-        : [];
-    const tracked = {
-      externalState: state,
-      externalReason: reason,
-      nodes: slurmJob.nodes ?? null,
-      startedAt: slurmJob.start_time && !["PENDING"].includes(state) ? started : null,
-    };
-
-    if (state === "COMPLETED") {
-      await endWith(
-        ctx,
-        job.id,
-        job.workloadId,
-        report,
-        [
-          ...toRunning,
-          {
-            to: "SUCCEEDED",
-            reason: `Slurm job ${externalId} completed (exit code ${exitCode ?? 0})`,
-            when: ended,
-          },
-        ],
-        { ...tracked, exitCode, endedAt: ended },
-      );
-    } else if (FAILED_STATES.has(state)) {
-      const code =
-        exitCode !== null ? `exit code ${exitCode}` : signal !== null ? `signal ${signal}` : "no exit code";
-      await endWith(
-        ctx,
-        job.id,
-        job.workloadId,
-        report,
-        [
-          ...(slurmJob.start_time ? toRunning : []),
-          {
-            to: "FAILED",
-            reason: `Slurm job ${externalId} ${state}${reason ? ` (${reason})` : ""}, ${code}`,
-            when: ended,
-          },
-        ],
-        { ...tracked, exitCode, endedAt: ended },
-      );
-    } else if (state === "CANCELLED") {
-      await endWith(
-        ctx,
-        job.id,
-        job.workloadId,
-        report,
-        [{ to: "CANCELLED", reason: `Slurm job ${externalId} was cancelled in Slurm`, when: ended }],
-        { ...tracked, exitCode, endedAt: ended },
-      );
-    } else if (state === "PREEMPTED") {
-      await endWith(
-        ctx,
-        job.id,
-        job.workloadId,
-        report,
-        [{ to: "PREEMPTED", reason: `Slurm preempted job ${externalId}`, when: ended }],
-        { ...tracked, endedAt: ended },
-      );
-    } else if (RUNNING_STATES.has(state)) {
-      await auditedTransaction(ctx, async (tx, audit) => {
-        await tx.externalJob.update({ where: { id: job.id }, data: tracked });
-        for (const step of toRunning) {
-          await transitionWorkload(tx, audit, {
-            workloadId: job.workloadId,
-            to: step.to,
-            actorId: null,
-            reason: step.reason,
-            now: step.when,
-          });
-          report.transitions.push({ workloadId: job.workloadId, to: step.to });
-        }
-      }).catch(ignoreConflict);
-    } else {
-      // PENDING, CONFIGURING, REQUEUED...: still SCHEDULED, with Slurm's reason shown.
-      await ctx.prisma.externalJob.update({ where: { id: job.id }, data: tracked });
-      await ctx.prisma.workload.updateMany({
-        where: { id: job.workloadId, state: "SCHEDULED" },
-        data: { stateReason: `Slurm job ${externalId} ${state.toLowerCase()}${reason ? `: ${reason}` : ""}` },
-      });
-    }
+    await applyObservation(
+      ctx,
+      { id: job.id, workloadId: job.workloadId, createdAt: job.createdAt, workloadState: job.workload.state },
+      observeSlurmJob(externalId, slurmJob, now),
+      report,
+      now,
+    );
   }
 }
 
 function isFinished(state: string) {
   const s = state.toUpperCase();
   return s === "COMPLETED" || s === "CANCELLED" || s === "PREEMPTED" || FAILED_STATES.has(s);
-}
-
-async function endWith(
-  ctx: TMutationContext<TActor>,
-  externalJobId: string,
-  workloadId: string,
-  report: TExecutorTickReport,
-  steps: { to: WorkloadState; reason: string; when: Date }[],
-  data: Prisma.ExternalJobUpdateInput,
-) {
-  await auditedTransaction(ctx, async (tx, audit) => {
-    await tx.externalJob.update({ where: { id: externalJobId }, data: { ...data, status: "ENDED" } });
-    for (const step of steps) {
-      await transitionWorkload(tx, audit, {
-        workloadId,
-        to: step.to,
-        actorId: null,
-        reason: step.reason,
-        now: step.when,
-      });
-      report.transitions.push({ workloadId, to: step.to });
-    }
-  }).catch(ignoreConflict);
 }
 
 // ---------------------------------------------------------------------------------------
@@ -543,7 +393,7 @@ async function endWith(
  * site error to show, or null.
  */
 async function dispatch(
-  ctx: TMutationContext<TActor>,
+  ctx: TExecutorCtx,
   executor: SiteExecutor,
   client: SlurmClient,
   jobs: TSlurmJob[],
@@ -574,8 +424,7 @@ async function dispatch(
   const byComment = new Map(jobs.filter((j) => j.comment).map((j) => [j.comment as string, j]));
   let siteError: string | null = null;
   const now = new Date();
-  const wait = (id: string, reason: string) =>
-    prisma.workload.updateMany({ where: { id, state: "SCHEDULED" }, data: { stateReason: reason } });
+  const wait = (id: string, reason: string) => waitWithReason(prisma, id, reason);
 
   for (const workload of workloads) {
     const decisionId = workload.allocations[0]?.decisionId;
@@ -624,37 +473,17 @@ async function dispatch(
     });
 
     // 1. The intent, committed before Slurm hears of it.
-    let intent = existing ?? null;
-    if (!intent) {
-      intent = await auditedTransaction(ctx, async (tx, audit) => {
-        const created = await tx.externalJob.create({
-          data: {
-            workloadId: workload.id,
-            decisionId,
-            siteId: executor.siteId,
-            kind: "SLURM",
-            script,
-            request: {},
-          },
-          select: { id: true, decisionId: true, status: true, nextAttemptAt: true, attempts: true },
-        });
-        await tx.externalJob.update({
-          where: { id: created.id },
-          data: { request: request(created.id) as unknown as Prisma.InputJsonObject },
-        });
-        await audit({
-          action: "workload.dispatch.intent",
-          objectType: "Workload",
-          objectId: workload.id,
-          after: { externalJobId: created.id, executor: "SLURM", request: request(created.id) },
-        });
-        return created;
-      }).catch((error: unknown) => {
-        if ((error as { code?: string }).code === "P2002") return null; // another process has it
-        throw error;
-      });
-      if (!intent) continue;
-    }
+    const intent =
+      existing ??
+      (await recordIntent(ctx, {
+        workloadId: workload.id,
+        decisionId,
+        siteId: executor.siteId,
+        kind: "SLURM",
+        script: () => script,
+        request: (id) => request(id) as unknown as Prisma.InputJsonObject,
+      }));
+    if (!intent) continue;
 
     // 2. A job already carrying this intent's comment (submitted before a crash) is adopted.
     const adopted = byComment.get(jobComment(workload.id, intent.id));
@@ -668,51 +497,17 @@ async function dispatch(
         error = e.message;
       }
     }
-    const attempts = intent.attempts + 1;
-    await auditedTransaction(ctx, async (tx, audit) => {
-      if (externalId) {
-        await tx.externalJob.update({
-          where: { id: intent.id },
-          data: {
-            status: "SUBMITTED",
-            externalId,
-            attempts,
-            submittedAt: now,
-            lastError: null,
-            externalState: "PENDING",
-          },
-        });
-        await tx.workload.updateMany({
-          where: { id: workload.id, state: "SCHEDULED" },
-          data: {
-            stateReason: `handed to Slurm as job ${externalId}${adopted ? " (found by its comment after a restart)" : ""}`,
-          },
-        });
-        await audit({
-          action: "workload.dispatch",
-          objectType: "Workload",
-          objectId: workload.id,
-          after: { executor: "SLURM", jobId: externalId, adopted: Boolean(adopted) },
-        });
-      } else {
-        const next = new Date(now.getTime() + retryDelaySeconds(attempts) * 1_000);
-        await tx.externalJob.update({
-          where: { id: intent.id },
-          data: { attempts, nextAttemptAt: next, lastError: error },
-        });
-        await tx.workload.updateMany({
-          where: { id: workload.id, state: "SCHEDULED" },
-          data: {
-            stateReason: `Slurm did not take the job (attempt ${attempts}): ${error}; trying again after ${next.toISOString()}`,
-          },
-        });
-        await audit({
-          action: "workload.dispatch.failed",
-          objectType: "Workload",
-          objectId: workload.id,
-          after: { executor: "SLURM", attempt: attempts, error, nextAttemptAt: next.toISOString() },
-        });
-      }
+    await recordHandOver(ctx, {
+      intent,
+      workloadId: workload.id,
+      kind: "SLURM",
+      scheduler: "Slurm",
+      jobLabel: (id) => `job ${id}`,
+      externalId,
+      adopted: Boolean(adopted),
+      foundBy: "comment",
+      error,
+      now,
     });
     if (externalId) {
       report.submitted.push(workload.id);

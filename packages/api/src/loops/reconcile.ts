@@ -1,7 +1,7 @@
 import type { PrismaClient } from "@switchyard/db";
 import { placeBatch } from "@switchyard/placement";
 import { AppError } from "../errors.ts";
-import { runExecutorTick, type TExecutorTickReport } from "../executors/slurm-loop.ts";
+import { runExecutorTick, type TExecutorTickReport } from "../executors/tick.ts";
 import { sweepApprovals } from "../governance/approvals.ts";
 import { auditedTransaction, systemActor, type TActor, type TMutationContext } from "../lib/audited.ts";
 import { placeWorkload, scheduleWorkload } from "../workloads/service.ts";
@@ -166,7 +166,7 @@ export async function runReconcileTick(prisma: PrismaClient, options: TLoopOptio
   const approvals = await sweepApprovals(ctx);
   report.approvalsExpired = approvals.expired;
   report.approvalsScheduled = approvals.scheduled;
-  // 5. Sites with a scheduler: see executors/slurm-loop.ts.
+  // 5. Sites with a scheduler: see executors/tick.ts.
   report.executors = await runExecutorTick(prisma, { holder: options.holder });
   return report;
 }

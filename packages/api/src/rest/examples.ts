@@ -135,6 +135,19 @@ export const REST_EXAMPLES: Record<string, { summary: string; value: Record<stri
     value: { events: ["approval.requested", "approval.decided"], enabled: true },
   },
   "audit.verify": { summary: "Verify the whole chain (the body takes no fields)", value: {} },
+  "executor.put": {
+    summary:
+      "A Kubernetes executor with Kueue: Applied ML's Jobs go to namespace ml-train, LocalQueue ml-gpu",
+    value: {
+      settings: {
+        kind: "KUBERNETES",
+        endpoint: "https://k8s.example.internal:6443",
+        token: "eyJhbGciOiJSUzI1NiJ9.example-service-account-token.signature",
+        teams: { "applied-ml": { namespace: "ml-train", localQueue: "ml-gpu" } },
+        nodePoolLabel: "cloud.google.com/gke-nodepool=a3-h200",
+      },
+    },
+  },
   "token.create": {
     summary: "A read-only token for 30 days",
     value: { name: "ci-read", scopes: ["read"], expiresInDays: 30 },

@@ -330,3 +330,25 @@ export const ZTeamQuotas = z.object({
     }),
   ),
 });
+
+export const ZExecutorView = z.looseObject({
+  siteId: z.string(),
+  kind: z.enum(["MANUAL", "SLURM", "KUBERNETES"]),
+  endpoint: z.string().nullable(),
+  hasCredential: z.boolean().meta({ description: "Whether a token is stored; it is never returned" }),
+  teams: z
+    .record(z.string(), z.object({ namespace: z.string(), localQueue: z.string() }))
+    .meta({ description: "KUBERNETES: namespace and Kueue LocalQueue per team slug" }),
+  nodePoolLabel: z.string().nullable(),
+  lastSyncAt: ZWhen.nullable(),
+  lastError: z.string().nullable(),
+  openJobs: z.number().int(),
+});
+export const ZConnectionTest = z.object({ ok: z.boolean(), message: z.string(), nodes: z.number().int() });
+export const ZJobScript = z.object({
+  fileName: z.string(),
+  mediaType: z
+    .string()
+    .meta({ description: "text/x-shellscript (sbatch) or application/yaml (Job manifest)" }),
+  script: z.string().meta({ description: "The sbatch script or the Job manifest (YAML) as handed over" }),
+});

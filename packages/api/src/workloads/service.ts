@@ -161,6 +161,7 @@ export async function submitWorkload(
         deadline: spec.deadline ?? null,
         policyProfile: spec.policyProfile ?? null,
         command: spec.command ?? null,
+        image: spec.image ?? null,
         datasets: { create: spec.datasetIds.map((datasetId) => ({ datasetId })) },
         dependsOn: { create: spec.dependsOn.map((dependsOnId) => ({ dependsOnId })) },
         events: {

@@ -305,6 +305,13 @@ export const MATRIX: Record<string, TCase[]> = {
       expect: only(EDITORS, "NOT_FOUND"),
     },
   ],
+  "executor.put": [
+    {
+      relation: "missing site",
+      input: () => ({ siteId: "site-nowhere", settings: { kind: "MANUAL" } }),
+      expect: only(EDITORS, "NOT_FOUND"),
+    },
+  ],
   "executor.testConnection": [
     {
       relation: "missing site",

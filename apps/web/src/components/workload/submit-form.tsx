@@ -32,6 +32,7 @@ type TForm = {
   minGpuMemoryGib: string;
   deadline: string;
   command: string;
+  image: string;
 };
 
 const num = (value: string) => (value.trim() === "" ? undefined : Number(value));
@@ -61,6 +62,7 @@ function toSpec(form: TForm): unknown {
     ...(form.deadline ? { deadline: form.deadline } : {}),
     ...(form.policyProfile ? { policyProfile: form.policyProfile } : {}),
     ...(form.command.trim() ? { command: form.command } : {}),
+    ...(form.image.trim() ? { image: form.image.trim() } : {}),
   };
 }
 
@@ -94,6 +96,7 @@ export function SubmitWorkloadForm() {
     minGpuMemoryGib: "",
     deadline: "",
     command: "",
+    image: "",
   });
   const [errors, setErrors] = useState<TFieldErrors>({});
   const [formError, setFormError] = useState<string | null>(null);
@@ -403,6 +406,19 @@ export function SubmitWorkloadForm() {
               value={form.command}
               onChange={(e) => set("command", e.target.value)}
               placeholder="srun python train.py --config configs/70b.yaml"
+              className={`${inputClass} font-mono`}
+            />
+          </FormField>
+          <FormField
+            id="image"
+            label="Container image (run by Kubernetes sites; leave empty elsewhere)"
+            errors={errors.image}
+          >
+            <input
+              id="image"
+              value={form.image}
+              onChange={(e) => set("image", e.target.value)}
+              placeholder="nvcr.io/nvidia/pytorch:25.01-py3"
               className={`${inputClass} font-mono`}
             />
           </FormField>

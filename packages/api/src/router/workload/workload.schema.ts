@@ -67,6 +67,16 @@ export const ZWorkloadSpec = z
       .min(1, "Enter a command or leave it out")
       .max(20_000, "At most 20,000 characters")
       .optional(),
+    /** The container image it runs in where the site runs Kubernetes (e.g. nvcr.io/nvidia/pytorch:25.01-py3). */
+    image: z
+      .string()
+      .trim()
+      .max(500, "At most 500 characters")
+      .regex(
+        /^[a-z0-9]+([._-][a-z0-9]+)*(:[0-9]+)?(\/[a-z0-9]+([._-][a-z0-9]+)*)*(:[A-Za-z0-9_][A-Za-z0-9_.-]{0,127})?(@sha256:[a-f0-9]{64})?$/,
+        "A container image reference, e.g. nvcr.io/nvidia/pytorch:25.01-py3",
+      )
+      .optional(),
   })
   .refine((spec) => spec.gpuModels.length > 0 || spec.minGpuMemoryGib !== undefined, {
     message: "Choose GPU models or a minimum GPU memory",

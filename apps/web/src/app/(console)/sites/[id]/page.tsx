@@ -168,18 +168,44 @@ export default async function SitePage({ params }: { params: Promise<{ id: strin
             </p>
           ) : (
             <dl className="grid grid-cols-[max-content_1fr] gap-x-4 gap-y-1 text-sm">
-              <dt className="text-muted">slurmrestd</dt>
-              <dd className="font-mono text-xs">{executor.endpoint}</dd>
-              <dt className="text-muted">User</dt>
-              <dd>
-                {executor.userName} · token {executor.hasCredential ? "stored (encrypted)" : "missing"}
-              </dd>
-              <dt className="text-muted">Partitions</dt>
-              <dd>
-                {Object.entries(executor.partitions)
-                  .map(([model, partition]) => `${model} → ${partition}`)
-                  .join(", ")}
-              </dd>
+              {executor.kind === "SLURM" ? (
+                <>
+                  <dt className="text-muted">slurmrestd</dt>
+                  <dd className="font-mono text-xs">{executor.endpoint}</dd>
+                  <dt className="text-muted">User</dt>
+                  <dd>
+                    {executor.userName} · token {executor.hasCredential ? "stored (encrypted)" : "missing"}
+                  </dd>
+                  <dt className="text-muted">Partitions</dt>
+                  <dd>
+                    {Object.entries(executor.partitions)
+                      .map(([model, partition]) => `${model} → ${partition}`)
+                      .join(", ")}
+                  </dd>
+                </>
+              ) : (
+                <>
+                  <dt className="text-muted">API server</dt>
+                  <dd className="font-mono text-xs">{executor.endpoint}</dd>
+                  <dt className="text-muted">Credentials</dt>
+                  <dd>
+                    bearer token {executor.hasCredential ? "stored (encrypted)" : "missing"} · CA bundle{" "}
+                    {executor.caBundle ? "given" : "none (system CAs)"}
+                  </dd>
+                  <dt className="text-muted">Teams</dt>
+                  <dd data-testid="executor-teams">
+                    {Object.entries(executor.teams)
+                      .map(([team, t]) => `${team} → namespace ${t.namespace}, LocalQueue ${t.localQueue}`)
+                      .join("; ")}
+                  </dd>
+                  <dt className="text-muted">Nodes</dt>
+                  <dd className="font-mono text-xs">
+                    {executor.nodePoolLabel
+                      ? `node pool ${executor.nodePoolLabel}`
+                      : "the placed nodes (kubernetes.io/hostname)"}
+                  </dd>
+                </>
+              )}
               <dt className="text-muted">Last sync</dt>
               <dd data-testid="executor-last-sync">
                 {executor.lastSyncAt

@@ -121,6 +121,14 @@ export default async function WorkloadPage({ params }: { params: Promise<{ id: s
                 </pre>
               </>
             ) : null}
+            {w.image ? (
+              <>
+                <h3 className="mt-3 text-xs font-semibold text-muted">Container image</h3>
+                <p className="font-mono text-xs" data-testid="workload-image">
+                  {w.image}
+                </p>
+              </>
+            ) : null}
             {w.datasets.length > 0 ? (
               <>
                 <h3 className="mt-3 text-xs font-semibold text-muted">Datasets</h3>
@@ -170,63 +178,7 @@ export default async function WorkloadPage({ params }: { params: Promise<{ id: s
             ) : null}
           </section>
 
-          {w.externalJobs[0] ? (
-            <section
-              className="rounded-lg border border-border bg-surface p-4"
-              aria-labelledby="scheduler"
-              data-testid="external-job"
-            >
-              <h2 id="scheduler" className="mb-2 text-sm font-semibold">
-                Slurm job
-              </h2>
-              <dl className="grid grid-cols-[max-content_1fr] gap-x-3 gap-y-1 text-sm">
-                <dt className="text-muted">Job id</dt>
-                <dd className="font-mono" data-testid="external-job-id">
-                  {w.externalJobs[0].externalId ?? "not submitted yet"}
-                </dd>
-                <dt className="text-muted">Slurm state</dt>
-                <dd data-testid="external-job-state">
-                  {w.externalJobs[0].externalState ?? "—"}
-                  {w.externalJobs[0].externalReason ? (
-                    <span className="text-xs text-muted"> ({w.externalJobs[0].externalReason})</span>
-                  ) : null}
-                </dd>
-                {w.externalJobs[0].nodes ? (
-                  <>
-                    <dt className="text-muted">Nodes</dt>
-                    <dd className="font-mono text-xs">{w.externalJobs[0].nodes}</dd>
-                  </>
-                ) : null}
-                {w.externalJobs[0].exitCode !== null ? (
-                  <>
-                    <dt className="text-muted">Exit code</dt>
-                    <dd className="tabular-nums">{w.externalJobs[0].exitCode}</dd>
-                  </>
-                ) : null}
-                {w.externalJobs[0].lastError ? (
-                  <>
-                    <dt className="text-status-bad">Last error</dt>
-                    <dd className="text-status-bad">
-                      {w.externalJobs[0].lastError} (attempt {w.externalJobs[0].attempts})
-                    </dd>
-                  </>
-                ) : null}
-              </dl>
-              {w.externalJobs[0].externalId ? (
-                <p className="mt-2 text-xs text-muted">
-                  On the cluster: <code className="font-mono">squeue -j {w.externalJobs[0].externalId}</code>{" "}
-                  or <code className="font-mono">scontrol show job {w.externalJobs[0].externalId}</code>
-                </p>
-              ) : null}
-              <a
-                href={`/api/workloads/${encodeURIComponent(w.id)}/sbatch`}
-                className="mt-2 inline-block text-sm text-accent hover:underline"
-                data-testid="download-sbatch"
-              >
-                Download sbatch script
-              </a>
-            </section>
-          ) : null}
+          {w.externalJobs[0] ? <ExternalJobPanel workloadId={w.id} job={w.externalJobs[0]} /> : null}
 
           <section className="rounded-lg border border-border bg-surface p-4" aria-labelledby="timeline">
             <h2 id="timeline" className="mb-2 text-sm font-semibold">
@@ -253,5 +205,90 @@ export default async function WorkloadPage({ params }: { params: Promise<{ id: s
         </div>
       </div>
     </>
+  );
+}
+
+type TExternalJob = {
+  kind: string;
+  externalId: string | null;
+  externalState: string | null;
+  externalReason: string | null;
+  nodes: string | null;
+  exitCode: number | null;
+  lastError: string | null;
+  attempts: number;
+};
+
+/** The scheduler's job of the latest hand-over: id, live state, how to look at it, the download. */
+function ExternalJobPanel({ workloadId, job }: { workloadId: string; job: TExternalJob }) {
+  const isKube = job.kind === "KUBERNETES";
+  const [namespace, name] = isKube && job.externalId ? job.externalId.split("/") : [];
+  const download = `/api/workloads/${encodeURIComponent(workloadId)}/${isKube ? "manifest" : "sbatch"}`;
+  return (
+    <section
+      className="rounded-lg border border-border bg-surface p-4"
+      aria-labelledby="scheduler"
+      data-testid="external-job"
+    >
+      <h2 id="scheduler" className="mb-2 text-sm font-semibold">
+        {isKube ? "Kubernetes Job" : "Slurm job"}
+      </h2>
+      <dl className="grid grid-cols-[max-content_1fr] gap-x-3 gap-y-1 text-sm">
+        <dt className="text-muted">{isKube ? "Job" : "Job id"}</dt>
+        <dd className="font-mono" data-testid="external-job-id">
+          {job.externalId ?? (isKube ? "not applied yet" : "not submitted yet")}
+        </dd>
+        <dt className="text-muted">{isKube ? "Kubernetes state" : "Slurm state"}</dt>
+        <dd data-testid="external-job-state">
+          {job.externalState ?? "—"}
+          {job.externalReason ? <span className="text-xs text-muted"> ({job.externalReason})</span> : null}
+        </dd>
+        {job.nodes ? (
+          <>
+            <dt className="text-muted">Nodes</dt>
+            <dd className="font-mono text-xs">{job.nodes}</dd>
+          </>
+        ) : null}
+        {job.exitCode !== null ? (
+          <>
+            <dt className="text-muted">Exit code</dt>
+            <dd className="tabular-nums">{job.exitCode}</dd>
+          </>
+        ) : null}
+        {job.lastError ? (
+          <>
+            <dt className="text-status-bad">Last error</dt>
+            <dd className="text-status-bad">
+              {job.lastError} (attempt {job.attempts})
+            </dd>
+          </>
+        ) : null}
+      </dl>
+      {job.externalId ? (
+        <p className="mt-2 text-xs text-muted" data-testid="external-job-command">
+          On the cluster:{" "}
+          {isKube ? (
+            <>
+              <code className="font-mono">
+                kubectl -n {namespace} get job {name}
+              </code>{" "}
+              (Kueue: <code className="font-mono">kubectl -n {namespace} get workloads.kueue.x-k8s.io</code>)
+            </>
+          ) : (
+            <>
+              <code className="font-mono">squeue -j {job.externalId}</code> or{" "}
+              <code className="font-mono">scontrol show job {job.externalId}</code>
+            </>
+          )}
+        </p>
+      ) : null}
+      <a
+        href={download}
+        className="mt-2 inline-block text-sm text-accent hover:underline"
+        data-testid={isKube ? "download-manifest" : "download-sbatch"}
+      >
+        {isKube ? "Download manifest (YAML)" : "Download sbatch script"}
+      </a>
+    </section>
   );
 }
