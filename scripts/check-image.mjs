@@ -218,7 +218,7 @@ for (const entry of [
 log(`check:image 2/4: the build stage's \`${BUILD_COMMAND}\`, into dist/image (${seconds()})`);
 generatePrismaClient();
 buildConsole();
-const { metafile } = await assembleImage(OUT);
+const { metafile } = assembleImage(OUT);
 passed(`dist/image laid out (${seconds()})`);
 
 // ── 3. No dev dependencies ─────────────────────────────────────────────────────────────────

@@ -12,49 +12,13 @@
 import { cpSync, existsSync, mkdirSync, rmSync, writeFileSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { parseArgs } from "node:util";
-import { buildConsole, fail, generatePrismaClient, log, ROOT, WEB } from "./lib.mjs";
-
-/** Loaded from the image's node_modules at run time (wasm, native files): never bundled. */
-const RUNTIME_PACKAGES = [
-  "@electric-sql/pglite",
-  "pglite-prisma-adapter",
-  "pg",
-  "@prisma/adapter-pg",
-  "@prisma/client",
-];
-
-/** esbuild's bundle of the set-up CLI: one ES module, the drivers left to node_modules. */
-export async function bundleSetup(outFile) {
-  const { build } = await import("esbuild");
-  return build({
-    metafile: true,
-    entryPoints: [join(ROOT, "packages/api/src/auth/cli.ts")],
-    outfile: outFile,
-    bundle: true,
-    platform: "node",
-    format: "esm",
-    target: "node20.19",
-    external: RUNTIME_PACKAGES,
-    // The bundle sits at <image>/bin/; the modules that find files next to their source
-    // (the seed's price catalog) see the URL of packages/db/src/seed/index.ts in the image.
-    define: { "import.meta.url": "__switchyardSourceUrl" },
-    banner: {
-      js: [
-        'import { createRequire as __switchyardCreateRequire } from "node:module";',
-        "const require = __switchyardCreateRequire(import.meta.url);",
-        'const __switchyardSourceUrl = new URL("../packages/db/src/seed/index.ts", import.meta.url).href;',
-      ].join("\n"),
-    },
-    logLevel: "warning",
-    legalComments: "none",
-  });
-}
+import { buildConsole, bundleSetup, fail, generatePrismaClient, log, ROOT, WEB } from "./lib.mjs";
 
 /**
  * Lays the built console out as the runtime stage's /app. Needs a finished `next build`.
  * Returns the set-up bundle's esbuild result (its metafile lists what was bundled).
  */
-export async function assembleImage(out) {
+export function assembleImage(out) {
   const standalone = join(WEB, ".next/standalone");
   if (!existsSync(join(standalone, "apps/web/server.js")))
     fail(`${standalone} has no server.js: the console build did not produce its standalone output`);
@@ -70,7 +34,8 @@ export async function assembleImage(out) {
     join(ROOT, "packages/db/data/cloud-gpu-prices.csv"),
     join(out, "packages/db/data/cloud-gpu-prices.csv"),
   );
-  const bundle = await bundleSetup(join(out, "bin/setup.mjs"));
+  // The seed finds the price catalog next to its source: packages/db/src/seed/ in the image.
+  const bundle = bundleSetup(join(out, "bin/setup.mjs"), join(out, "packages/db/src/seed/index.ts"));
   cpSync(join(ROOT, "scripts/image-entrypoint.mjs"), join(out, "entrypoint.mjs"));
   // The image's own package.json: ES modules, nothing to install.
   writeFileSync(
@@ -90,6 +55,6 @@ if (import.meta.url === `file://${process.argv[1]}`) {
   const started = Date.now();
   generatePrismaClient();
   buildConsole({ force: values.force ?? false });
-  await assembleImage(out);
+  assembleImage(out);
   log(`image layout in ${out} (${((Date.now() - started) / 1000).toFixed(1)} s)`);
 }

@@ -1,0 +1,141 @@
+#!/usr/bin/env node
+// npm run bench:start — `npm start` on a new data directory, then again with nothing changed
+// (the issue's target: a healthy console in ≤ 10 s). For each: seconds to each step and to a
+// healthy /api/health, CPU seconds of the whole process tree, and the load average, since this
+// machine is shared. Writes bench/results/start.json. `-- --rebuild` rebuilds the console in
+// the first start (otherwise an up-to-date build is reused). `-- <script>` times another start
+// script (e.g. an older scripts/start.mjs, for a before/after comparison).
+import { spawn } from "node:child_process";
+import {
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  writeFileSync,
+} from "node:fs";
+import { createServer } from "node:net";
+import { cpus, loadavg, tmpdir } from "node:os";
+import { join } from "node:path";
+import { log, ROOT, requireInstall, WEB } from "./lib.mjs";
+
+requireInstall();
+const args = process.argv.slice(2);
+const START_SCRIPT = join(ROOT, args.find((a) => !a.startsWith("--")) ?? "scripts/start.mjs");
+const TICKS = 100; // USER_HZ on Linux
+const STEPS = [
+  ["prisma client", /Prisma client (is up to date|generated)/],
+  ["console build", /console build is up to date|building the console/],
+  ["database set-up", /database set-up skipped|schema is up to date|applied \d{14}_/],
+  ["server started", /starting the console/],
+  ["healthy", /console ready at/],
+];
+
+function freePort() {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.on("error", reject);
+    server.listen(0, "127.0.0.1", () => {
+      const { port } = server.address();
+      server.close(() => resolve(port));
+    });
+  });
+}
+
+/** CPU seconds of a live process and its live descendants, including children they reaped. */
+function treeCpuSeconds(pid) {
+  let total = 0;
+  const visit = (id) => {
+    try {
+      const stat = readFileSync(`/proc/${id}/stat`, "utf8");
+      const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
+      // utime, stime, cutime, cstime: fields 14-17 of /proc/<pid>/stat (index 11-14 here)
+      total += [11, 12, 13, 14].reduce((sum, i) => sum + Number(fields[i]), 0) / TICKS;
+      for (const task of readdirSync(`/proc/${id}/task`)) {
+        const children = readFileSync(`/proc/${id}/task/${task}/children`, "utf8").trim();
+        for (const child of children ? children.split(" ") : []) visit(child);
+      }
+    } catch {
+      // the process ended meanwhile
+    }
+  };
+  visit(pid);
+  return total;
+}
+
+async function startOnce(name, env) {
+  const load = loadavg();
+  const started = performance.now();
+  const child = spawn(process.execPath, [START_SCRIPT], {
+    cwd: ROOT,
+    env,
+    detached: true,
+    stdio: ["ignore", "pipe", "pipe"],
+  });
+  const steps = {};
+  const lines = [];
+  const healthy = new Promise((resolve) => {
+    const onData = (data) => {
+      for (const line of data.toString().split("\n")) {
+        if (!line.trim()) continue;
+        const at = (performance.now() - started) / 1000;
+        lines.push(`${at.toFixed(2).padStart(7)} ${line}`);
+        for (const [step, pattern] of STEPS)
+          if (!(step in steps) && pattern.test(line)) steps[step] = Math.round(at * 100) / 100;
+        if (/console ready at/.test(line)) resolve(true);
+        if (/did not report healthy|error:/.test(line)) resolve(false);
+      }
+    };
+    child.stdout.on("data", onData);
+    child.stderr.on("data", onData);
+    child.on("exit", () => resolve(false));
+  });
+  const timer = setTimeout(() => process.kill(-child.pid, "SIGTERM"), 600_000);
+  const ok = await healthy;
+  const secondsToHealthy = (performance.now() - started) / 1000;
+  const cpuSeconds = treeCpuSeconds(child.pid);
+  const result = {
+    name,
+    healthy: ok,
+    secondsToHealthy: Math.round(secondsToHealthy * 100) / 100,
+    cpuSeconds: Math.round(cpuSeconds * 100) / 100,
+    loadAverageAtStart: load.map((l) => Math.round(l * 100) / 100),
+    loadAverageAtHealthy: loadavg().map((l) => Math.round(l * 100) / 100),
+    stepsSeconds: steps,
+  };
+  clearTimeout(timer);
+  const exited = new Promise((resolve) => child.on("exit", resolve));
+  process.kill(-child.pid, "SIGTERM");
+  await Promise.race([exited, new Promise((r) => setTimeout(r, 10_000))]);
+  if (child.exitCode === null) process.kill(-child.pid, "SIGKILL");
+  console.log(lines.join("\n"));
+  log(
+    `${name}: healthy ${ok ? "" : "NOT "}after ${result.secondsToHealthy} s, ${result.cpuSeconds} CPU s, load ${result.loadAverageAtStart.join(" ")}`,
+  );
+  return result;
+}
+
+const dataDir = mkdtempSync(join(tmpdir(), "switchyard-bench-start-"));
+try {
+  const port = await freePort();
+  const env = { ...process.env, SWITCHYARD_DATA_DIR: dataDir, PORT: String(port) };
+  if (args.includes("--rebuild")) rmSync(join(WEB, ".next/switchyard-build-stamp"), { force: true });
+  const runs = [await startOnce("first start, new data directory", env)];
+  runs.push(await startOnce("second start, nothing changed", env));
+  const out = join(ROOT, "bench/results/start.json");
+  mkdirSync(join(ROOT, "bench/results"), { recursive: true });
+  const report = {
+    date: new Date().toISOString(),
+    machine: { cpus: cpus().length, node: process.version },
+    database: "PGlite (embedded), demo seed",
+    target: "second start healthy in <= 10 s (issue 20)",
+    script: START_SCRIPT.slice(ROOT.length + 1),
+    runs,
+  };
+  writeFileSync(out, `${JSON.stringify(report, null, 2)}\n`);
+  log(`wrote ${out}`);
+  if (!runs.every((r) => r.healthy)) process.exitCode = 1;
+} finally {
+  if (existsSync(dataDir)) rmSync(dataDir, { recursive: true, force: true });
+}
