@@ -19,7 +19,7 @@ export default defineConfig({
       {
         test: {
           name: "integration",
-          include: ["packages/*/test/**/*.integration.test.ts"],
+          include: ["packages/*/test/**/*.integration.test.ts", "scripts/test/**/*.integration.test.ts"],
           // PGlite is heavy and the machines have two cores: one file at a time.
           fileParallelism: false,
           testTimeout: 60_000,
