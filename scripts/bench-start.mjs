@@ -1,20 +1,12 @@
 #!/usr/bin/env node
-// npm run bench:start — `npm start` on a new data directory, then again with nothing changed
-// (the issue's target: a healthy console in ≤ 10 s). For each: seconds to each step and to a
+// npm run bench:start — `npm start` on a new database, then again with nothing changed (the
+// issue's target: a healthy console in ≤ 10 s), on PGlite and on PostgreSQL. For each: seconds to each step and to a
 // healthy /api/health, CPU seconds of the whole process tree, and the load average, since this
 // machine is shared. Writes bench/results/start.json. `-- --rebuild` rebuilds the console in
 // the first start (otherwise an up-to-date build is reused). `-- <script>` times another start
 // script (e.g. an older scripts/start.mjs, for a before/after comparison).
 import { spawn } from "node:child_process";
-import {
-  existsSync,
-  mkdirSync,
-  mkdtempSync,
-  readdirSync,
-  readFileSync,
-  rmSync,
-  writeFileSync,
-} from "node:fs";
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { createServer } from "node:net";
 import { cpus, loadavg, tmpdir } from "node:os";
 import { join } from "node:path";
@@ -116,26 +108,63 @@ async function startOnce(name, env) {
   return result;
 }
 
-const dataDir = mkdtempSync(join(tmpdir(), "switchyard-bench-start-"));
-try {
-  const port = await freePort();
-  const env = { ...process.env, SWITCHYARD_DATA_DIR: dataDir, PORT: String(port) };
-  if (args.includes("--rebuild")) rmSync(join(WEB, ".next/switchyard-build-stamp"), { force: true });
-  const runs = [await startOnce("first start, new data directory", env)];
-  runs.push(await startOnce("second start, nothing changed", env));
-  const out = join(ROOT, "bench/results/start.json");
-  mkdirSync(join(ROOT, "bench/results"), { recursive: true });
-  const report = {
-    date: new Date().toISOString(),
-    machine: { cpus: cpus().length, node: process.version },
-    database: "PGlite (embedded), demo seed",
-    target: "second start healthy in <= 10 s (issue 20)",
-    script: START_SCRIPT.slice(ROOT.length + 1),
-    runs,
-  };
-  writeFileSync(out, `${JSON.stringify(report, null, 2)}\n`);
-  log(`wrote ${out}`);
-  if (!runs.every((r) => r.healthy)) process.exitCode = 1;
-} finally {
-  if (existsSync(dataDir)) rmSync(dataDir, { recursive: true, force: true });
+/** A first and a second start on one database; `databaseUrl` null: the embedded PGlite. */
+async function pair(label, databaseUrl) {
+  const dataDir = mkdtempSync(join(tmpdir(), "switchyard-bench-start-"));
+  try {
+    const port = await freePort();
+    const env = { ...process.env, SWITCHYARD_DATA_DIR: dataDir, PORT: String(port) };
+    delete env.DATABASE_URL;
+    if (databaseUrl) env.DATABASE_URL = databaseUrl;
+    return [
+      await startOnce(`${label}: first start, new database`, env),
+      await startOnce(`${label}: second start, nothing changed`, env),
+    ];
+  } finally {
+    rmSync(dataDir, { recursive: true, force: true });
+  }
 }
+
+if (args.includes("--rebuild")) rmSync(join(WEB, ".next/switchyard-build-stamp"), { force: true });
+const runs = await pair("PGlite", null);
+// The same on a new PostgreSQL database (TEST_DATABASE_URL's server, or the local one).
+const { default: pg } = await import("pg");
+const adminUrl = process.env.TEST_DATABASE_URL ?? "postgresql://postgres@127.0.0.1:5432/postgres";
+const database = `switchyard_bench_start_${process.pid}`;
+const admin = new pg.Client({ connectionString: adminUrl });
+let postgres = "measured";
+try {
+  await admin.connect();
+} catch (error) {
+  postgres = `not measured: PostgreSQL at ${adminUrl} does not answer (${error.message})`;
+  log(postgres);
+}
+if (postgres === "measured") {
+  await admin.query(`CREATE DATABASE "${database}"`);
+  try {
+    const url = new URL(adminUrl);
+    url.pathname = `/${database}`;
+    runs.push(...(await pair("PostgreSQL", url.toString())));
+  } finally {
+    await admin.query(`DROP DATABASE IF EXISTS "${database}" WITH (FORCE)`);
+    await admin.end();
+  }
+}
+const out = join(ROOT, "bench/results/start.json");
+mkdirSync(join(ROOT, "bench/results"), { recursive: true });
+const report = {
+  date: new Date().toISOString(),
+  machine: { cpus: cpus().length, node: process.version },
+  seed: "demo",
+  target: "second start healthy in <= 10 s (issue 20)",
+  script: START_SCRIPT.slice(ROOT.length + 1),
+  postgres,
+  runs,
+};
+writeFileSync(out, `${JSON.stringify(report, null, 2)}\n`);
+log(`wrote ${out}`);
+for (const run of runs)
+  log(
+    `${run.name}: ${run.secondsToHealthy} s to healthy, ${run.cpuSeconds} CPU s, load ${run.loadAverageAtStart[0]}`,
+  );
+if (!runs.every((r) => r.healthy)) process.exitCode = 1;
