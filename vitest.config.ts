@@ -12,6 +12,7 @@ export default defineConfig({
             "packages/*/src/**/*.test.ts",
             "packages/*/tests/**/*.test.ts",
             "apps/*/src/**/*.test.ts",
+            "scripts/test/**/*.test.ts",
           ],
           exclude: ["**/*.integration.test.ts", "**/node_modules/**"],
         },
