@@ -192,21 +192,26 @@ async function startRuntime(name, env) {
   return { port, logFile, child, exited, log: () => readFileSync(logFile, "utf8") };
 }
 
+/** SIGTERM (what `docker stop` sends); true when it ended by itself within 15 s. */
 async function stopRuntime(run) {
+  if (run.child.exitCode !== null) return false;
+  let killed = false;
   try {
     process.kill(-run.child.pid, "SIGTERM");
   } catch {
     // already gone
   }
   const timer = setTimeout(() => {
+    killed = true;
     try {
       process.kill(-run.child.pid, "SIGKILL");
     } catch {
       // gone
     }
-  }, 5_000);
+  }, 15_000);
   await run.exited;
   clearTimeout(timer);
+  return !killed;
 }
 
 async function waitHealthy(run, timeoutMs = 60_000) {
@@ -293,7 +298,13 @@ async function exercise(name, env, expectations) {
     }
     return run;
   } finally {
-    await stopRuntime(run);
+    const stopped = await stopRuntime(run);
+    expect(stopped, `${name}: stops on SIGTERM`);
+    if (!env.DATABASE_URL)
+      expect(
+        !existsSync(join(env.SWITCHYARD_DATA_DIR, "pglite.lock")),
+        `${name}: the PGlite lock is released`,
+      );
     const written = writtenInside(since);
     expect(
       written.length === 0,
@@ -309,19 +320,26 @@ if (isRoot) {
   expect(writable.status === 0 && writable.stdout.trim() === "", "`nobody` can write nothing in dist/image");
 }
 
-const pgliteData = writableDir("switchyard-image-data-");
 const tmp = writableDir("switchyard-image-tmp-");
-try {
-  const env = { SWITCHYARD_DATA_DIR: pgliteData, TMPDIR: tmp };
-  await exercise("PGlite, new database", env, { log: /applied \d{14}_/ });
-  await exercise("PGlite, second start", env, { log: /schema is up to date/ });
-} finally {
-  rmSync(pgliteData, { recursive: true, force: true });
+
+/** A new PGlite directory, then a second start on it. */
+async function pgliteRuns() {
+  const pgliteData = writableDir("switchyard-image-data-");
+  try {
+    const env = { SWITCHYARD_DATA_DIR: pgliteData, TMPDIR: tmp };
+    await exercise("PGlite, new database", env, { log: /applied \d{14}_/ });
+    await exercise("PGlite, second start", env, { log: /schema is up to date/ });
+  } finally {
+    rmSync(pgliteData, { recursive: true, force: true });
+  }
 }
 
-if (process.env.SWITCHYARD_TEST_PG === "off") {
-  console.log("  - PostgreSQL left out on purpose (SWITCHYARD_TEST_PG=off)");
-} else {
+/** A new PostgreSQL database (TEST_DATABASE_URL's server, or the local one), dropped after. */
+async function postgresRuns() {
+  if (process.env.SWITCHYARD_TEST_PG === "off") {
+    console.log("  - PostgreSQL left out on purpose (SWITCHYARD_TEST_PG=off)");
+    return;
+  }
   const { default: pg } = await import("pg");
   const adminUrl =
     process.env.TEST_DATABASE_URL ??
@@ -329,43 +347,45 @@ if (process.env.SWITCHYARD_TEST_PG === "off") {
     "postgresql://postgres@127.0.0.1:5432/postgres";
   const database = `switchyard_image_${randomBytes(4).toString("hex")}`;
   const admin = new pg.Client({ connectionString: adminUrl });
-  let connected = false;
   try {
     await admin.connect();
-    connected = true;
   } catch (error) {
     problem(
       `PostgreSQL at ${adminUrl.replace(/:[^:@/]*@/, ":***@")} does not answer (${error.message}); set TEST_DATABASE_URL or SWITCHYARD_TEST_PG=off`,
     );
+    return;
   }
-  if (connected) {
-    await admin.query(`CREATE DATABASE "${database}"`);
-    const url = new URL(adminUrl);
-    url.pathname = `/${database}`;
-    const dataDir = writableDir("switchyard-image-pgdata-");
-    try {
-      await exercise(
-        "PostgreSQL, new database",
-        { DATABASE_URL: url.toString(), SWITCHYARD_DATA_DIR: dataDir, TMPDIR: tmp },
-        { log: /applied \d{14}_/ },
-      );
-      const direct = new pg.Client({ connectionString: url.toString() });
-      await direct.connect();
-      const { rows } = await direct.query(
-        'SELECT count(*)::int AS n FROM "_prisma_migrations" WHERE finished_at IS NOT NULL AND rolled_back_at IS NULL',
-      );
-      await direct.end();
-      expect(
-        rows[0].n === migrationCount,
-        `PostgreSQL: _prisma_migrations records ${rows[0].n}/${migrationCount} migrations`,
-      );
-    } finally {
-      await admin.query(`DROP DATABASE IF EXISTS "${database}" WITH (FORCE)`);
-      await admin.end();
-      rmSync(dataDir, { recursive: true, force: true });
-    }
+  await admin.query(`CREATE DATABASE "${database}"`);
+  const url = new URL(adminUrl);
+  url.pathname = `/${database}`;
+  const dataDir = writableDir("switchyard-image-pgdata-");
+  try {
+    await exercise(
+      "PostgreSQL, new database",
+      { DATABASE_URL: url.toString(), SWITCHYARD_DATA_DIR: dataDir, TMPDIR: tmp },
+      { log: /applied \d{14}_/ },
+    );
+    const direct = new pg.Client({ connectionString: url.toString() });
+    await direct.connect();
+    const { rows } = await direct.query(
+      'SELECT count(*)::int AS n FROM "_prisma_migrations" WHERE finished_at IS NOT NULL AND rolled_back_at IS NULL',
+    );
+    await direct.end();
+    expect(
+      rows[0].n === migrationCount,
+      `PostgreSQL: _prisma_migrations records ${rows[0].n}/${migrationCount} migrations`,
+    );
+  } finally {
+    await admin.query(`DROP DATABASE IF EXISTS "${database}" WITH (FORCE)`);
+    await admin.end();
+    rmSync(dataDir, { recursive: true, force: true });
   }
 }
+
+// The two databases side by side: each run has its own port, data directory and log.
+for (const outcome of await Promise.allSettled([pgliteRuns(), postgresRuns()]))
+  if (outcome.status === "rejected")
+    problem(`the check itself failed: ${outcome.reason?.stack ?? outcome.reason}`);
 rmSync(tmp, { recursive: true, force: true });
 
 console.log("");
