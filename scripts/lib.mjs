@@ -1,5 +1,5 @@
 // Helpers shared by the start, dev and test scripts. Plain Node; esbuild (a dev dependency)
-// bundles the set-up once per console build.
+// bundles the set-up once per console build, and pg asks PostgreSQL whether it is current.
 import { spawn, spawnSync } from "node:child_process";
 import { createHash } from "node:crypto";
 import {
@@ -85,7 +85,7 @@ export function setupDatabase(env, { bundled = false } = {}) {
 /**
  * What the set-up of an embedded database depends on: the migrations, the seed choice and the
  * first admin's email, plus the identity of the PGlite directory (a new or restored directory
- * is another database). null with PostgreSQL: a shared server can change under us.
+ * is another database).
  */
 function setupFingerprint(env) {
   if (env.DATABASE_URL) return null;
@@ -94,21 +94,73 @@ function setupFingerprint(env) {
   const { ino, birthtimeMs } = statSync(versionFile);
   const hash = createHash("sha256").update(`${ino}:${birthtimeMs}\n`);
   hash.update(`seed=${env.SWITCHYARD_SEED ?? ""}\nadmin=${env.SWITCHYARD_ADMIN_EMAIL?.trim() ?? ""}\n`);
-  const migrations = join(ROOT, "prisma/migrations");
-  for (const name of readdirSync(migrations).sort()) {
-    const file = join(migrations, name, "migration.sql");
-    if (existsSync(file)) hash.update(name).update(readFileSync(file));
-  }
+  for (const { name, checksum } of localMigrations()) hash.update(`${name}=${checksum}\n`);
   return hash.digest("hex");
 }
 
+/** Each migration's name and checksum (sha256 of its SQL), as the runner records them. */
+function localMigrations() {
+  const dir = join(ROOT, "prisma/migrations");
+  return readdirSync(dir)
+    .filter((name) => existsSync(join(dir, name, "migration.sql")))
+    .sort()
+    .map((name) => ({
+      name,
+      checksum: createHash("sha256")
+        .update(readFileSync(join(dir, name, "migration.sql"), "utf8"))
+        .digest("hex"),
+    }));
+}
+
 /**
- * The set-up, skipped on an embedded database whose migrations, seed choice and first admin
- * have not changed since the last successful set-up (its stamp in the data directory). With
- * PostgreSQL it always runs (the bundled CLI: about a second).
+ * PostgreSQL: the set-up's report when the set-up would change nothing (every migration of
+ * this checkout applied with its checksum, none other, none half-done, and users present, so
+ * neither the seed nor the first admin applies); null otherwise, or when in doubt.
  */
-export function setupDatabaseIfChanged(env) {
+async function postgresSetupIsCurrent(env) {
+  const { default: pg } = await import("pg");
+  const client = new pg.Client({ connectionString: env.DATABASE_URL, connectionTimeoutMillis: 5_000 });
+  try {
+    await client.connect();
+    const { rows: applied } = await client.query(
+      'SELECT migration_name AS name, checksum, finished_at FROM "_prisma_migrations" WHERE rolled_back_at IS NULL',
+    );
+    const local = localMigrations();
+    const current =
+      applied.length === local.length &&
+      applied.every((row) => row.finished_at !== null) &&
+      local.every((m) => applied.some((row) => row.name === m.name && row.checksum === m.checksum));
+    if (!current) return null;
+    const { rows } = await client.query(
+      `SELECT (SELECT count(*) FROM "User")::int AS users,
+              EXISTS (SELECT 1 FROM "User" WHERE email = 'admin@switchyard.demo' AND "passwordHash" IS NOT NULL) AS demo`,
+    );
+    if (rows[0].users === 0) return null;
+    return { seededDemo: false, demoPresent: rows[0].demo, adminCreated: null };
+  } catch {
+    return null; // no table yet, no connection: the set-up says what is wrong
+  } finally {
+    await client.end().catch(() => {});
+  }
+}
+
+/**
+ * The set-up, skipped when it would change nothing. On the embedded database: when the
+ * migrations, seed choice and first admin have not changed since the last successful set-up
+ * of that directory (a stamp in the data directory). On PostgreSQL (which other processes may
+ * change): when one query finds every migration applied and users present. Otherwise the
+ * set-up runs, bundled (no tsx).
+ */
+export async function setupDatabaseIfChanged(env) {
   const stampFile = join(env.SWITCHYARD_DATA_DIR, "setup-stamp.json");
+  if (env.DATABASE_URL) {
+    const report = await postgresSetupIsCurrent(env);
+    if (report) {
+      log("database set-up skipped: every migration applied and users present");
+      return report;
+    }
+    return setupDatabase(env, { bundled: true });
+  }
   const before = setupFingerprint(env);
   if (before && existsSync(stampFile)) {
     try {
@@ -126,67 +178,6 @@ export function setupDatabaseIfChanged(env) {
   const after = setupFingerprint(env);
   if (after) writeFileSync(stampFile, JSON.stringify({ fingerprint: after, report }));
   return report;
-}
-
-/**
- * Fails fast, before any build, when another process holds the embedded database's
- * directory (the pid file packages/db/src/pglite.ts keeps next to it).
- */
-export function checkDataDirLock(env) {
-  if (env.DATABASE_URL) return;
-  const lockPath = `${join(env.SWITCHYARD_DATA_DIR, "pglite")}.lock`;
-  if (!existsSync(lockPath)) return;
-  const holder = Number.parseInt(readFileSync(lockPath, "utf8"), 10);
-  if (!Number.isInteger(holder) || holder === process.pid) return;
-  try {
-    process.kill(holder, 0);
-  } catch (error) {
-    if (error.code !== "EPERM") return; // a stale lock: the database code takes it over
-  }
-  fail(
-    `The embedded database in ${join(env.SWITCHYARD_DATA_DIR, "pglite")} is in use by process ${holder}; stop that process or set SWITCHYARD_DATA_DIR to another directory`,
-  );
-}
-
-function* sourceFiles(dir) {
-  for (const entry of readdirSync(dir, { withFileTypes: true })) {
-    // The generated Prisma client is covered by schema.prisma, hashed below.
-    if (
-      entry.name === "node_modules" ||
-      entry.name === ".next" ||
-      entry.name === "generated" ||
-      entry.name.startsWith(".turbo")
-    )
-      continue;
-    const path = join(dir, entry.name);
-    if (entry.isDirectory()) yield* sourceFiles(path);
-    else yield path;
-  }
-}
-
-/** A fingerprint of everything the console build depends on, to skip rebuilding when nothing changed. */
-export function buildFingerprint() {
-  const hash = createHash("sha256");
-  const inputs = [
-    join(WEB, "src"),
-    join(ROOT, "packages/api/src"),
-    join(ROOT, "packages/db/src"),
-    join(ROOT, "packages/placement/src"),
-  ];
-  for (const dir of inputs.filter((d) => existsSync(d))) {
-    for (const file of sourceFiles(dir)) hash.update(file).update(String(statSync(file).mtimeMs));
-  }
-  for (const file of [
-    "package-lock.json",
-    "apps/web/next.config.ts",
-    "apps/web/package.json",
-    "prisma/schema.prisma",
-    "prisma.config.ts",
-  ]) {
-    const path = join(ROOT, file);
-    if (existsSync(path)) hash.update(readFileSync(path));
-  }
-  return hash.digest("hex");
 }
 
 /** Loaded from node_modules at run time (wasm, native files): never bundled. */

@@ -29,7 +29,7 @@ const env = consoleEnv(port);
 checkDataDirLock(env);
 generatePrismaClient();
 buildConsole();
-const setup = setupDatabaseIfChanged(env);
+const setup = await setupDatabaseIfChanged(env);
 log(`starting the console on port ${port}…`);
 // Next.js's standalone server, as in the production image; it listens on HOSTNAME:PORT.
 serve(process.execPath, [STANDALONE_SERVER], {
