@@ -180,6 +180,67 @@ export async function setupDatabaseIfChanged(env) {
   return report;
 }
 
+/**
+ * Fails fast, before any build, when another process holds the embedded database's
+ * directory (the pid file packages/db/src/pglite.ts keeps next to it).
+ */
+export function checkDataDirLock(env) {
+  if (env.DATABASE_URL) return;
+  const lockPath = `${join(env.SWITCHYARD_DATA_DIR, "pglite")}.lock`;
+  if (!existsSync(lockPath)) return;
+  const holder = Number.parseInt(readFileSync(lockPath, "utf8"), 10);
+  if (!Number.isInteger(holder) || holder === process.pid) return;
+  try {
+    process.kill(holder, 0);
+  } catch (error) {
+    if (error.code !== "EPERM") return; // a stale lock: the database code takes it over
+  }
+  fail(
+    `The embedded database in ${join(env.SWITCHYARD_DATA_DIR, "pglite")} is in use by process ${holder}; stop that process or set SWITCHYARD_DATA_DIR to another directory`,
+  );
+}
+
+function* sourceFiles(dir) {
+  for (const entry of readdirSync(dir, { withFileTypes: true })) {
+    // The generated Prisma client is covered by schema.prisma, hashed below.
+    if (
+      entry.name === "node_modules" ||
+      entry.name === ".next" ||
+      entry.name === "generated" ||
+      entry.name.startsWith(".turbo")
+    )
+      continue;
+    const path = join(dir, entry.name);
+    if (entry.isDirectory()) yield* sourceFiles(path);
+    else yield path;
+  }
+}
+
+/** A fingerprint of everything the console build depends on, to skip rebuilding when nothing changed. */
+export function buildFingerprint() {
+  const hash = createHash("sha256");
+  const inputs = [
+    join(WEB, "src"),
+    join(ROOT, "packages/api/src"),
+    join(ROOT, "packages/db/src"),
+    join(ROOT, "packages/placement/src"),
+  ];
+  for (const dir of inputs.filter((d) => existsSync(d))) {
+    for (const file of sourceFiles(dir)) hash.update(file).update(String(statSync(file).mtimeMs));
+  }
+  for (const file of [
+    "package-lock.json",
+    "apps/web/next.config.ts",
+    "apps/web/package.json",
+    "prisma/schema.prisma",
+    "prisma.config.ts",
+  ]) {
+    const path = join(ROOT, file);
+    if (existsSync(path)) hash.update(readFileSync(path));
+  }
+  return hash.digest("hex");
+}
+
 /** Loaded from node_modules at run time (wasm, native files): never bundled. */
 const RUNTIME_PACKAGES = [
   "@electric-sql/pglite",
