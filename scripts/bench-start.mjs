@@ -56,6 +56,15 @@ function treeCpuSeconds(pid) {
   return total;
 }
 
+/** Signals the start script's process group (it and the server); nothing when it has ended. */
+function signal(child, name) {
+  try {
+    process.kill(-child.pid, name);
+  } catch {
+    // already gone
+  }
+}
+
 async function startOnce(name, env) {
   const load = loadavg();
   const started = performance.now();
@@ -83,7 +92,7 @@ async function startOnce(name, env) {
     child.stderr.on("data", onData);
     child.on("exit", () => resolve(false));
   });
-  const timer = setTimeout(() => process.kill(-child.pid, "SIGTERM"), 600_000);
+  const timer = setTimeout(() => signal(child, "SIGTERM"), 600_000);
   const ok = await healthy;
   const secondsToHealthy = (performance.now() - started) / 1000;
   const cpuSeconds = treeCpuSeconds(child.pid);
@@ -98,9 +107,9 @@ async function startOnce(name, env) {
   };
   clearTimeout(timer);
   const exited = new Promise((resolve) => child.on("exit", resolve));
-  process.kill(-child.pid, "SIGTERM");
+  signal(child, "SIGTERM");
   await Promise.race([exited, new Promise((r) => setTimeout(r, 10_000))]);
-  if (child.exitCode === null) process.kill(-child.pid, "SIGKILL");
+  if (child.exitCode === null) signal(child, "SIGKILL");
   console.log(lines.join("\n"));
   log(
     `${name}: healthy ${ok ? "" : "NOT "}after ${result.secondsToHealthy} s, ${result.cpuSeconds} CPU s, load ${result.loadAverageAtStart.join(" ")}`,
