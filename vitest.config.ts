@@ -12,6 +12,7 @@ export default defineConfig({
             "packages/*/src/**/*.test.ts",
             "packages/*/tests/**/*.test.ts",
             "apps/*/src/**/*.test.ts",
+            "scripts/test/**/*.test.ts",
           ],
           exclude: ["**/*.integration.test.ts", "**/node_modules/**"],
         },
@@ -19,7 +20,7 @@ export default defineConfig({
       {
         test: {
           name: "integration",
-          include: ["packages/*/test/**/*.integration.test.ts"],
+          include: ["packages/*/test/**/*.integration.test.ts", "scripts/test/**/*.integration.test.ts"],
           // PGlite is heavy and the machines have two cores: one file at a time.
           fileParallelism: false,
           testTimeout: 60_000,

@@ -1,15 +1,30 @@
-// Helpers shared by the start, dev and test scripts. Plain Node, no dependencies.
+// Helpers shared by the start, dev and test scripts. Plain Node; esbuild (a dev dependency)
+// bundles the set-up once per console build, and pg asks PostgreSQL whether it is current.
 import { spawn, spawnSync } from "node:child_process";
 import { createHash } from "node:crypto";
-import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from "node:fs";
+import {
+  cpSync,
+  existsSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  statSync,
+  writeFileSync,
+} from "node:fs";
+import { createRequire } from "node:module";
 import { tmpdir } from "node:os";
-import { dirname, join, resolve } from "node:path";
+import { dirname, join, relative, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 
 export const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), "..");
 export const WEB = join(ROOT, "apps/web");
 export const NEXT_BIN = join(ROOT, "node_modules/next/dist/bin/next");
 export const TSX_BIN = join(ROOT, "node_modules/tsx/dist/cli.mjs");
+/** Next.js's standalone server (output: "standalone"), what `npm start` and the image run. */
+export const STANDALONE_SERVER = join(WEB, ".next/standalone/apps/web/server.js");
+/** The set-up CLI bundled with each console build, so `npm start` runs it without tsx. */
+export const SETUP_BUNDLE = join(WEB, ".next/switchyard-setup/setup.mjs");
 
 export function log(message) {
   console.log(`switchyard: ${message}`);
@@ -49,22 +64,120 @@ export function generatePrismaClient() {
  * admin (SWITCHYARD_ADMIN_EMAIL). One process (PGlite allows one opener at a time). Returns
  * what it did: { seededDemo, demoPresent, adminCreated }.
  */
-export function setupDatabase(env) {
+export function setupDatabase(env, { bundled = false } = {}) {
   const dir = mkdtempSync(join(tmpdir(), "switchyard-setup-"));
   const report = join(dir, "report.json");
+  const cli =
+    bundled && existsSync(SETUP_BUNDLE)
+      ? [SETUP_BUNDLE]
+      : [TSX_BIN, join(ROOT, "packages/api/src/auth/cli.ts")];
   try {
-    run(
-      process.execPath,
-      [TSX_BIN, join(ROOT, "packages/api/src/auth/cli.ts"), "setup", "--report", report],
-      {
-        env,
-        failMessage: "database set-up failed (see the line above)",
-      },
-    );
+    run(process.execPath, [...cli, "setup", "--report", report], {
+      env,
+      failMessage: "database set-up failed (see the line above)",
+    });
     return JSON.parse(readFileSync(report, "utf8"));
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
+}
+
+/**
+ * What the set-up of an embedded database depends on: the migrations, the seed choice and the
+ * first admin's email, plus the identity of the PGlite directory (a new or restored directory
+ * is another database).
+ */
+function setupFingerprint(env) {
+  if (env.DATABASE_URL) return null;
+  const versionFile = join(env.SWITCHYARD_DATA_DIR, "pglite", "PG_VERSION");
+  if (!existsSync(versionFile)) return null;
+  const { ino, birthtimeMs } = statSync(versionFile);
+  const hash = createHash("sha256").update(`${ino}:${birthtimeMs}\n`);
+  hash.update(`seed=${env.SWITCHYARD_SEED ?? ""}\nadmin=${env.SWITCHYARD_ADMIN_EMAIL?.trim() ?? ""}\n`);
+  for (const { name, checksum } of localMigrations()) hash.update(`${name}=${checksum}\n`);
+  return hash.digest("hex");
+}
+
+/** Each migration's name and checksum (sha256 of its SQL), as the runner records them. */
+function localMigrations() {
+  const dir = join(ROOT, "prisma/migrations");
+  return readdirSync(dir)
+    .filter((name) => existsSync(join(dir, name, "migration.sql")))
+    .sort()
+    .map((name) => ({
+      name,
+      checksum: createHash("sha256")
+        .update(readFileSync(join(dir, name, "migration.sql"), "utf8"))
+        .digest("hex"),
+    }));
+}
+
+/**
+ * PostgreSQL: the set-up's report when the set-up would change nothing (every migration of
+ * this checkout applied with its checksum, none other, none half-done, and users present, so
+ * neither the seed nor the first admin applies); null otherwise, or when in doubt.
+ */
+async function postgresSetupIsCurrent(env) {
+  const { default: pg } = await import("pg");
+  const client = new pg.Client({ connectionString: env.DATABASE_URL, connectionTimeoutMillis: 5_000 });
+  try {
+    await client.connect();
+    const { rows: applied } = await client.query(
+      'SELECT migration_name AS name, checksum, finished_at FROM "_prisma_migrations" WHERE rolled_back_at IS NULL',
+    );
+    const local = localMigrations();
+    const current =
+      applied.length === local.length &&
+      applied.every((row) => row.finished_at !== null) &&
+      local.every((m) => applied.some((row) => row.name === m.name && row.checksum === m.checksum));
+    if (!current) return null;
+    const { rows } = await client.query(
+      `SELECT (SELECT count(*) FROM "User")::int AS users,
+              EXISTS (SELECT 1 FROM "User" WHERE email = 'admin@switchyard.demo' AND "passwordHash" IS NOT NULL) AS demo`,
+    );
+    if (rows[0].users === 0) return null;
+    return { seededDemo: false, demoPresent: rows[0].demo, adminCreated: null };
+  } catch {
+    return null; // no table yet, no connection: the set-up says what is wrong
+  } finally {
+    await client.end().catch(() => {});
+  }
+}
+
+/**
+ * The set-up, skipped when it would change nothing. On the embedded database: when the
+ * migrations, seed choice and first admin have not changed since the last successful set-up
+ * of that directory (a stamp in the data directory). On PostgreSQL (which other processes may
+ * change): when one query finds every migration applied and users present. Otherwise the
+ * set-up runs, bundled (no tsx).
+ */
+export async function setupDatabaseIfChanged(env) {
+  const stampFile = join(env.SWITCHYARD_DATA_DIR, "setup-stamp.json");
+  if (env.DATABASE_URL) {
+    const report = await postgresSetupIsCurrent(env);
+    if (report) {
+      log("database set-up skipped: every migration applied and users present");
+      return report;
+    }
+    return setupDatabase(env, { bundled: true });
+  }
+  const before = setupFingerprint(env);
+  if (before && existsSync(stampFile)) {
+    try {
+      const stamp = JSON.parse(readFileSync(stampFile, "utf8"));
+      if (stamp.fingerprint === before) {
+        log("database set-up skipped: migrations, seed and admin unchanged since the last start");
+        return { ...stamp.report, seededDemo: false, adminCreated: null };
+      }
+    } catch {
+      // an unreadable stamp: set up again
+    }
+  }
+  rmSync(stampFile, { force: true });
+  const report = setupDatabase(env, { bundled: true });
+  const after = setupFingerprint(env);
+  if (after) writeFileSync(stampFile, JSON.stringify({ fingerprint: after, report }));
+  return report;
 }
 
 /**
@@ -128,10 +241,56 @@ export function buildFingerprint() {
   return hash.digest("hex");
 }
 
+/** Loaded from node_modules at run time (wasm, native files): never bundled. */
+const RUNTIME_PACKAGES = [
+  "@electric-sql/pglite",
+  "pglite-prisma-adapter",
+  "pg",
+  "@prisma/adapter-pg",
+  "@prisma/client",
+];
+
+/**
+ * esbuild's bundle of the set-up CLI (packages/api/src/auth/cli.ts): one ES module, the
+ * database drivers left to node_modules. `seedSource` is where packages/db/src/seed/index.ts
+ * lies for the bundle (it finds the demo's price catalog next to itself). Returns esbuild's
+ * result; its metafile lists what was bundled.
+ */
+export function bundleSetup(outFile, seedSource = join(ROOT, "packages/db/src/seed/index.ts")) {
+  const { buildSync } = createRequire(import.meta.url)("esbuild");
+  const seedUrl = relative(dirname(outFile), seedSource).split("\\").join("/");
+  return buildSync({
+    entryPoints: [join(ROOT, "packages/api/src/auth/cli.ts")],
+    outfile: outFile,
+    bundle: true,
+    metafile: true,
+    platform: "node",
+    format: "esm",
+    target: "node20.19",
+    external: RUNTIME_PACKAGES,
+    define: { "import.meta.url": "__switchyardSourceUrl" },
+    banner: {
+      js: [
+        'import { createRequire as __switchyardCreateRequire } from "node:module";',
+        "const require = __switchyardCreateRequire(import.meta.url);",
+        `const __switchyardSourceUrl = new URL(${JSON.stringify(seedUrl)}, import.meta.url).href;`,
+      ].join("\n"),
+    },
+    logLevel: "warning",
+    legalComments: "none",
+  });
+}
+
 export function buildConsole({ force = false } = {}) {
   const stampFile = join(WEB, ".next/switchyard-build-stamp");
   const fingerprint = buildFingerprint();
-  if (!force && existsSync(stampFile) && readFileSync(stampFile, "utf8") === fingerprint) {
+  if (
+    !force &&
+    existsSync(stampFile) &&
+    readFileSync(stampFile, "utf8") === fingerprint &&
+    existsSync(STANDALONE_SERVER) &&
+    existsSync(SETUP_BUNDLE)
+  ) {
     log("console build is up to date");
     return;
   }
@@ -140,10 +299,12 @@ export function buildConsole({ force = false } = {}) {
     cwd: WEB,
     env: { ...process.env, NEXT_TELEMETRY_DISABLED: "1" },
   });
-  spawnSync(process.execPath, [
-    "-e",
-    `require("fs").writeFileSync(${JSON.stringify(stampFile)}, ${JSON.stringify(fingerprint)})`,
-  ]);
+  // The standalone server serves the build's static files from beside itself.
+  cpSync(join(WEB, ".next/static"), join(WEB, ".next/standalone/apps/web/.next/static"), { recursive: true });
+  if (existsSync(join(WEB, "public")))
+    cpSync(join(WEB, "public"), join(WEB, ".next/standalone/apps/web/public"), { recursive: true });
+  bundleSetup(SETUP_BUNDLE);
+  writeFileSync(stampFile, fingerprint);
 }
 
 /** Starts a long-running child and forwards Ctrl-C and SIGTERM to it. */

@@ -1,5 +1,7 @@
 #!/usr/bin/env node
 // npm start: generate the Prisma client, build the console, migrate and seed, then serve it.
+// A second start with nothing changed skips all three (stamps) and only boots the server.
+import { dirname } from "node:path";
 import {
   buildConsole,
   checkDataDirLock,
@@ -7,12 +9,11 @@ import {
   fail,
   generatePrismaClient,
   log,
-  NEXT_BIN,
   requireInstall,
   resolvePort,
+  STANDALONE_SERVER,
   serve,
-  setupDatabase,
-  WEB,
+  setupDatabaseIfChanged,
   waitForHealth,
 } from "./lib.mjs";
 
@@ -28,9 +29,13 @@ const env = consoleEnv(port);
 checkDataDirLock(env);
 generatePrismaClient();
 buildConsole();
-const setup = setupDatabase(env);
+const setup = await setupDatabaseIfChanged(env);
 log(`starting the console on port ${port}…`);
-serve(process.execPath, [NEXT_BIN, "start", "--port", String(port)], { cwd: WEB, env });
+// Next.js's standalone server, as in the production image; it listens on HOSTNAME:PORT.
+serve(process.execPath, [STANDALONE_SERVER], {
+  cwd: dirname(STANDALONE_SERVER),
+  env: { ...env, HOSTNAME: "0.0.0.0", NODE_ENV: "production" },
+});
 
 const url = `http://localhost:${port}`;
 if (await waitForHealth(`${url}/api/health`)) {

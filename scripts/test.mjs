@@ -1,6 +1,7 @@
 #!/usr/bin/env node
-// npm test: typecheck, lint, unit tests, integration tests on PGlite and PostgreSQL, and
-// Playwright journeys in Chromium against a production build. Stops at the first failing
+// npm test: typecheck, lint, unit tests, integration tests on PGlite and PostgreSQL,
+// Playwright journeys in Chromium against a production build, and the production image's
+// check (scripts/check-image.mjs). Stops at the first failing
 // phase and ends with one "N passed, N failed" line over every test that ran.
 import { existsSync, mkdtempSync, readFileSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -117,6 +118,14 @@ step(npx("playwright"), ["test", "--reporter=list,json"], {
   name: "browser tests",
   report: e2eReport,
   counts: playwrightCounts,
+});
+
+phase("Production image (npm run check:image: no Docker engine, see the README)");
+const imageReport = join(reports, "image.json");
+step(process.execPath, [join(ROOT, "scripts/check-image.mjs"), "--report", imageReport], {
+  name: "image check",
+  report: imageReport,
+  counts: (report) => ({ passed: report.passed, failed: report.failed, skipped: 0 }),
 });
 
 finish(0);

@@ -1,3 +1,5 @@
+import { dirname, resolve } from "node:path";
+import { fileURLToPath } from "node:url";
 import type { NextConfig } from "next";
 import { securityHeaders } from "./src/server/security/headers";
 
@@ -6,6 +8,19 @@ const STATIC_SECURITY_HEADERS = securityHeaders({ isHttps: false });
 const config: NextConfig = {
   reactStrictMode: true,
   poweredByHeader: false,
+  // A self-contained server (.next/standalone) with only the files it needs: `npm start` and
+  // the production image run it (scripts/image.mjs). Traced from the repository root, so the
+  // workspace packages and the hoisted node_modules are found.
+  output: "standalone",
+  outputFileTracingRoot: resolve(dirname(fileURLToPath(import.meta.url)), "../.."),
+  // The API reference route reads Scalar's browser bundle from node_modules at run time.
+  outputFileTracingIncludes: {
+    "/api/reference/scalar.js": ["../../node_modules/@scalar/api-reference/dist/browser/standalone.js"],
+  },
+  // Its process.cwd() lookup would otherwise pull the whole app folder (sources, tests) in.
+  outputFileTracingExcludes: {
+    "*": ["./e2e/**", "./bench/**", "./src/**", "./playwright.config.ts", "./test-results/**"],
+  },
   // Workspace packages ship TypeScript source.
   transpilePackages: ["@switchyard/api", "@switchyard/db"],
   // Database drivers load wasm and native files at run time: keep them out of the bundle.

@@ -48,6 +48,9 @@ export type TSeedResult =
  */
 export async function seedDemo(db: Db, options: { catalogPath?: string } = {}): Promise<TSeedResult> {
   const started = performance.now();
+  // Most starts find users: answer before hashing five passwords (a second of CPU). The check
+  // inside the transaction below, under the seed lock, is the one that decides.
+  if ((await db.prisma.user.count()) > 0) return { seeded: false, reason: "the database already has users" };
   const catalog = parseCloudPriceCsv(readFileSync(options.catalogPath ?? DEFAULT_CATALOG_PATH, "utf8"));
   if (catalog.errors.length > 0) {
     const first = catalog.errors[0];

@@ -1,0 +1,404 @@
+#!/usr/bin/env node
+// npm run check:image — the production image checked without a Docker engine (none runs here).
+//
+//   1. Dockerfile: linted by dockerfile-utils; its stages read with dockerfile-ast (deps copies
+//      every workspace's package.json, build runs `node scripts/image.mjs build --out /out`,
+//      runtime copies /out only, runs as a non-root user, has a HEALTHCHECK with a start period
+//      on /api/health). docker-compose.yml: validated against the compose-spec JSON schema
+//      (ajv) and passes every variable of the README's Configuration table. .dockerignore keeps
+//      node_modules, builds, local data and secrets out of the build context.
+//   2. The build stage's command, here: the standalone console and the bundled set-up laid out
+//      in dist/image as the runtime's /app.
+//   3. No dev dependency in that layout (package-lock.json's `dev` flags), nor in the bundle.
+//   4. The layout started as `nobody` (root-owned files, only the data directory and a temporary
+//      directory writable) on a new PGlite directory, again on the same one, and on a new
+//      PostgreSQL database: migrations applied, /api/health healthy, a signed-in page renders,
+//      nothing written inside the layout.
+// What it cannot prove: that Docker builds the image (base image, npm ci in the deps stage,
+// COPY semantics), nor the container's read-only mounts and tmpfs. See the README.
+import { spawn, spawnSync } from "node:child_process";
+import { randomBytes } from "node:crypto";
+import {
+  chownSync,
+  closeSync,
+  existsSync,
+  lstatSync,
+  mkdirSync,
+  mkdtempSync,
+  openSync,
+  readdirSync,
+  readFileSync,
+  realpathSync,
+  rmSync,
+  writeFileSync,
+} from "node:fs";
+import { createServer } from "node:net";
+import { tmpdir } from "node:os";
+import { join, relative, sep } from "node:path";
+import { assembleImage } from "./image.mjs";
+import { BUILD_COMMAND, staticImageChecks } from "./image-checks.mjs";
+import { buildConsole, generatePrismaClient, log, ROOT } from "./lib.mjs";
+
+const OUT = join(ROOT, "dist/image");
+const LOGS = join(ROOT, "dist/image-check");
+const started = Date.now();
+const problems = [];
+let passes = 0;
+const problem = (message) => {
+  problems.push(message);
+  console.log(`  ✗ ${message}`);
+};
+const passed = (message) => {
+  passes += 1;
+  console.log(`  ✓ ${message}`);
+};
+const expect = (condition, message) => (condition ? passed(message) : problem(message));
+const seconds = () => `${((Date.now() - started) / 1000).toFixed(1)} s`;
+
+// ── 1. Dockerfile, compose file, .dockerignore ─────────────────────────────────────────────
+log("check:image 1/4: Dockerfile, docker-compose.yml, .dockerignore");
+for (const { ok, message } of await staticImageChecks(ROOT, (path) => readFileSync(join(ROOT, path), "utf8")))
+  expect(ok, message);
+// ── 2. The build stage, here ──────────────────────────────────────────────────────────────
+log(`check:image 2/4: the build stage's \`${BUILD_COMMAND}\`, into dist/image (${seconds()})`);
+generatePrismaClient();
+buildConsole();
+const { metafile } = assembleImage(OUT);
+passed(`dist/image laid out (${seconds()})`);
+
+// ── 3. No dev dependencies ─────────────────────────────────────────────────────────────────
+log("check:image 3/4: no dev dependencies in the runtime");
+const lock = JSON.parse(readFileSync(join(ROOT, "package-lock.json"), "utf8")).packages;
+/** name@version → true when every copy of it in the lockfile is dev-only. */
+const devOnly = new Map();
+for (const [path, entry] of Object.entries(lock)) {
+  if (!path.includes("node_modules/") || entry.link) continue;
+  const name = path.slice(path.lastIndexOf("node_modules/") + "node_modules/".length);
+  const key = `${name}@${entry.version}`;
+  devOnly.set(key, (devOnly.get(key) ?? true) && entry.dev === true);
+}
+const found = new Map();
+function walkPackages(dir) {
+  if (!existsSync(dir)) return;
+  for (const entry of readdirSync(dir, { withFileTypes: true })) {
+    const path = join(dir, entry.name);
+    if (entry.isSymbolicLink()) {
+      const target = realpathSync(path);
+      if (!target.startsWith(OUT + sep))
+        problem(`${relative(OUT, path)} links outside the image (${target})`);
+      continue;
+    }
+    if (!entry.isDirectory()) continue;
+    if (entry.name.startsWith("@")) {
+      walkPackages(path);
+      continue;
+    }
+    const manifest = join(path, "package.json");
+    if (existsSync(manifest)) {
+      const { name, version } = JSON.parse(readFileSync(manifest, "utf8"));
+      if (name && version) found.set(`${name}@${version}`, relative(OUT, path));
+    }
+    walkPackages(join(path, "node_modules"));
+  }
+}
+walkPackages(join(OUT, "node_modules"));
+walkPackages(join(OUT, "apps/web/node_modules"));
+walkPackages(join(OUT, "apps/web/.next/node_modules"));
+for (const input of Object.keys(metafile.inputs)) {
+  const match = /node_modules\/((?:@[^/]+\/)?[^/]+)\//.exec(input);
+  if (!match) continue;
+  const { version } = JSON.parse(
+    readFileSync(join(ROOT, input.slice(0, match.index + match[0].length), "package.json"), "utf8"),
+  );
+  found.set(`${match[1]}@${version}`, `bin/setup.mjs (bundled ${match[1]})`);
+}
+const unknownOrDev = [...found].filter(([key]) => devOnly.get(key) !== false);
+for (const [key, where] of unknownOrDev)
+  problem(`${key} in ${where} is ${devOnly.has(key) ? "a dev dependency" : "not in package-lock.json"}`);
+expect(unknownOrDev.length === 0, `${found.size} packages in the runtime, none of them a dev dependency`);
+
+// ── 4. Start it as an unprivileged user ────────────────────────────────────────────────────
+log(`check:image 4/4: the runtime as an unprivileged user (${seconds()})`);
+const isRoot = process.getuid?.() === 0;
+if (!isRoot) problem("starting the runtime as `nobody` needs root (runuser); CI runs as root");
+rmSync(LOGS, { recursive: true, force: true });
+mkdirSync(LOGS, { recursive: true });
+const NOBODY = 65534;
+const RUNUSER = isRoot
+  ? spawnSync("sh", ["-c", "command -v runuser"], { encoding: "utf8" }).stdout.trim()
+  : "";
+if (isRoot && !RUNUSER) problem("runuser is not installed (util-linux)");
+const migrationCount = readdirSync(join(ROOT, "prisma/migrations"), { withFileTypes: true }).filter(
+  (e) => e.isDirectory() && existsSync(join(ROOT, "prisma/migrations", e.name, "migration.sql")),
+).length;
+
+function writableDir(prefix) {
+  const dir = mkdtempSync(join(tmpdir(), prefix));
+  if (isRoot) chownSync(dir, NOBODY, NOBODY);
+  return dir;
+}
+
+function freePort() {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.on("error", reject);
+    server.listen(0, "127.0.0.1", () => {
+      const { port } = server.address();
+      server.close(() => resolve(port));
+    });
+  });
+}
+
+/** Files under dist/image modified after `since` (the server must write none). */
+function writtenInside(since) {
+  const changed = [];
+  const walk = (dir) => {
+    for (const entry of readdirSync(dir, { withFileTypes: true })) {
+      const path = join(dir, entry.name);
+      if (lstatSync(path).mtimeMs > since) changed.push(relative(OUT, path));
+      if (entry.isDirectory()) walk(path);
+    }
+  };
+  walk(OUT);
+  return changed;
+}
+
+async function startRuntime(name, env) {
+  const port = await freePort();
+  const logFile = join(LOGS, `${name}.log`);
+  const fd = openSync(logFile, "w");
+  const command = [process.execPath, join(OUT, "entrypoint.mjs")];
+  const child = spawn(
+    isRoot ? RUNUSER : command[0],
+    isRoot ? ["-u", "nobody", "--", ...command] : command.slice(1),
+    {
+      cwd: OUT,
+      detached: true,
+      stdio: ["ignore", fd, fd],
+      env: {
+        PATH: "/usr/local/bin:/usr/bin:/bin",
+        HOME: "/nonexistent",
+        NODE_ENV: "production",
+        PORT: String(port),
+        NEXTAUTH_SECRET: randomBytes(32).toString("base64"),
+        SWITCHYARD_REQUIRE_AUTH_SECRET: "1",
+        SWITCHYARD_DATA_DIR: "/data",
+        ...env,
+      },
+    },
+  );
+  closeSync(fd);
+  const exited = new Promise((resolve) => child.on("exit", (code, signal) => resolve(code ?? signal)));
+  return { port, logFile, child, exited, log: () => readFileSync(logFile, "utf8") };
+}
+
+/** SIGTERM (what `docker stop` sends); true when it ended by itself within 15 s. */
+async function stopRuntime(run) {
+  if (run.child.exitCode !== null) return false;
+  let killed = false;
+  try {
+    process.kill(-run.child.pid, "SIGTERM");
+  } catch {
+    // already gone
+  }
+  const timer = setTimeout(() => {
+    killed = true;
+    try {
+      process.kill(-run.child.pid, "SIGKILL");
+    } catch {
+      // gone
+    }
+  }, 15_000);
+  await run.exited;
+  clearTimeout(timer);
+  return !killed;
+}
+
+async function waitHealthy(run, timeoutMs = 60_000) {
+  const deadline = Date.now() + timeoutMs;
+  let last = "no answer";
+  while (Date.now() < deadline) {
+    if (run.child.exitCode !== null) return { ok: false, last: `the process exited (${run.child.exitCode})` };
+    try {
+      const response = await fetch(`http://127.0.0.1:${run.port}/api/health`);
+      const body = await response.json();
+      last = `HTTP ${response.status} ${JSON.stringify(body)}`;
+      if (response.ok) return { ok: true, body, ms: timeoutMs - (deadline - Date.now()) };
+    } catch {
+      // not listening yet
+    }
+    await new Promise((r) => setTimeout(r, 250));
+  }
+  return { ok: false, last };
+}
+
+/** Signs in as the demo admin through next-auth's credentials flow; returns the session cookie. */
+async function signIn(base) {
+  const csrf = await fetch(`${base}/api/auth/csrf`);
+  const cookies = csrf.headers.getSetCookie().map((c) => c.split(";")[0]);
+  const { csrfToken } = await csrf.json();
+  const response = await fetch(`${base}/api/auth/callback/credentials`, {
+    method: "POST",
+    redirect: "manual",
+    headers: {
+      "content-type": "application/x-www-form-urlencoded",
+      cookie: cookies.join("; "),
+      origin: base,
+    },
+    body: new URLSearchParams({
+      csrfToken,
+      email: "admin@switchyard.demo",
+      password: "switchyard",
+      json: "true",
+    }),
+  });
+  return response.headers
+    .getSetCookie()
+    .map((c) => c.split(";")[0])
+    .find((c) => c.startsWith("next-auth.session-token="));
+}
+
+async function exercise(name, env, expectations) {
+  const since = Date.now();
+  const run = await startRuntime(name, env);
+  try {
+    const health = await waitHealthy(run);
+    const base = `http://127.0.0.1:${run.port}`;
+    expect(
+      health.ok,
+      `${name}: /api/health healthy after ${((health.ms ?? 0) / 1000).toFixed(1)} s (${health.ok ? "ok" : health.last})`,
+    );
+    if (!health.ok) return run;
+    const migrations = health.body.migrations;
+    expect(
+      migrations?.current === true && migrations.applied === migrationCount,
+      `${name}: ${migrations?.applied}/${migrationCount} migrations applied, none pending`,
+    );
+    expect(expectations.log.test(run.log()), `${name}: the set-up said ${expectations.log}`);
+    const anonymous = await fetch(`${base}/sites`, { redirect: "manual" });
+    expect(
+      anonymous.status >= 300 && anonymous.status < 400,
+      `${name}: /sites without a session redirects to sign-in (${anonymous.status})`,
+    );
+    const session = await signIn(base);
+    expect(Boolean(session), `${name}: admin@switchyard.demo signs in`);
+    if (session) {
+      const page = await fetch(`${base}/sites`, { headers: { cookie: session } });
+      const html = await page.text();
+      expect(
+        page.status === 200 && html.includes("Import catalog"),
+        `${name}: /sites renders for the signed-in admin (${page.status})`,
+      );
+      const asset = /\/_next\/static\/[^"']+\.js/.exec(html)?.[0];
+      const assetResponse = asset ? await fetch(`${base}${asset}`) : null;
+      expect(
+        assetResponse?.status === 200,
+        `${name}: its static assets are served (${asset ?? "none found"})`,
+      );
+    }
+    return run;
+  } finally {
+    const stopped = await stopRuntime(run);
+    expect(stopped, `${name}: stops on SIGTERM`);
+    if (!env.DATABASE_URL)
+      expect(
+        !existsSync(join(env.SWITCHYARD_DATA_DIR, "pglite.lock")),
+        `${name}: the PGlite lock is released`,
+      );
+    const written = writtenInside(since);
+    expect(
+      written.length === 0,
+      `${name}: nothing written inside the image layout${written.length ? ` (${written.slice(0, 5).join(", ")})` : ""}`,
+    );
+  }
+}
+
+if (isRoot) {
+  const writable = spawnSync(RUNUSER, ["-u", "nobody", "--", "find", OUT, "-writable", "-print", "-quit"], {
+    encoding: "utf8",
+  });
+  expect(writable.status === 0 && writable.stdout.trim() === "", "`nobody` can write nothing in dist/image");
+}
+
+const tmp = writableDir("switchyard-image-tmp-");
+
+/** A new PGlite directory, then a second start on it. */
+async function pgliteRuns() {
+  const pgliteData = writableDir("switchyard-image-data-");
+  try {
+    const env = { SWITCHYARD_DATA_DIR: pgliteData, TMPDIR: tmp };
+    await exercise("PGlite, new database", env, { log: /applied \d{14}_/ });
+    await exercise("PGlite, second start", env, { log: /schema is up to date/ });
+  } finally {
+    rmSync(pgliteData, { recursive: true, force: true });
+  }
+}
+
+/** A new PostgreSQL database (TEST_DATABASE_URL's server, or the local one), dropped after. */
+async function postgresRuns() {
+  if (process.env.SWITCHYARD_TEST_PG === "off") {
+    console.log("  - PostgreSQL left out on purpose (SWITCHYARD_TEST_PG=off)");
+    return;
+  }
+  const { default: pg } = await import("pg");
+  const adminUrl =
+    process.env.TEST_DATABASE_URL ??
+    process.env.DATABASE_URL ??
+    "postgresql://postgres@127.0.0.1:5432/postgres";
+  const database = `switchyard_image_${randomBytes(4).toString("hex")}`;
+  const admin = new pg.Client({ connectionString: adminUrl });
+  try {
+    await admin.connect();
+  } catch (error) {
+    problem(
+      `PostgreSQL at ${adminUrl.replace(/:[^:@/]*@/, ":***@")} does not answer (${error.message}); set TEST_DATABASE_URL or SWITCHYARD_TEST_PG=off`,
+    );
+    return;
+  }
+  await admin.query(`CREATE DATABASE "${database}"`);
+  const url = new URL(adminUrl);
+  url.pathname = `/${database}`;
+  const dataDir = writableDir("switchyard-image-pgdata-");
+  try {
+    await exercise(
+      "PostgreSQL, new database",
+      { DATABASE_URL: url.toString(), SWITCHYARD_DATA_DIR: dataDir, TMPDIR: tmp },
+      { log: /applied \d{14}_/ },
+    );
+    const direct = new pg.Client({ connectionString: url.toString() });
+    await direct.connect();
+    const { rows } = await direct.query(
+      'SELECT count(*)::int AS n FROM "_prisma_migrations" WHERE finished_at IS NOT NULL AND rolled_back_at IS NULL',
+    );
+    await direct.end();
+    expect(
+      rows[0].n === migrationCount,
+      `PostgreSQL: _prisma_migrations records ${rows[0].n}/${migrationCount} migrations`,
+    );
+  } finally {
+    await admin.query(`DROP DATABASE IF EXISTS "${database}" WITH (FORCE)`);
+    await admin.end();
+    rmSync(dataDir, { recursive: true, force: true });
+  }
+}
+
+// The two databases side by side: each run has its own port, data directory and log.
+for (const outcome of await Promise.allSettled([pgliteRuns(), postgresRuns()]))
+  if (outcome.status === "rejected")
+    problem(`the check itself failed: ${outcome.reason?.stack ?? outcome.reason}`);
+rmSync(tmp, { recursive: true, force: true });
+
+console.log("");
+// `npm test` counts each check as a test (scripts/test.mjs).
+const reportAt = process.argv.indexOf("--report");
+if (reportAt > 0 && process.argv[reportAt + 1])
+  writeFileSync(process.argv[reportAt + 1], JSON.stringify({ passed: passes, failed: problems.length }));
+if (problems.length > 0) {
+  for (const file of readdirSync(LOGS)) {
+    console.log(`── ${file} (last lines) ──`);
+    console.log(readFileSync(join(LOGS, file), "utf8").split("\n").slice(-20).join("\n"));
+  }
+  log(`check:image failed: ${problems.length} problem(s) (${seconds()}); server logs in dist/image-check/`);
+  process.exit(1);
+}
+log(`check:image passed (${seconds()}). No Docker engine ran: see the README for what this proves.`);
