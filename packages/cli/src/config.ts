@@ -4,14 +4,16 @@ import { dirname, join } from "node:path";
 import { CliError, EXIT } from "./exit-codes.ts";
 
 export type TConfig = { server: string; token: string };
+/** The environment variables the CLI reads (process.env, or a test's). */
+export type TEnv = Record<string, string | undefined>;
 
 /** $XDG_CONFIG_HOME/switchyard/config.json, or ~/.config/switchyard/config.json. */
-export function configPath(env: NodeJS.ProcessEnv = process.env): string {
+export function configPath(env: TEnv = process.env): string {
   const base = env.XDG_CONFIG_HOME?.startsWith("/") ? env.XDG_CONFIG_HOME : null;
   return join(base ?? join(homedir(), ".config"), "switchyard", "config.json");
 }
 
-export function readConfig(env: NodeJS.ProcessEnv = process.env): TConfig | null {
+export function readConfig(env: TEnv = process.env): TConfig | null {
   let text: string;
   try {
     text = readFileSync(configPath(env), "utf8");
@@ -29,7 +31,7 @@ export function readConfig(env: NodeJS.ProcessEnv = process.env): TConfig | null
 }
 
 /** Writes the config readable by its owner only (0600, in a 0700 directory): it holds a token. */
-export function writeConfig(config: TConfig, env: NodeJS.ProcessEnv = process.env): string {
+export function writeConfig(config: TConfig, env: TEnv = process.env): string {
   const file = configPath(env);
   mkdirSync(dirname(file), { recursive: true, mode: 0o700 });
   writeFileSync(file, `${JSON.stringify(config, null, 2)}\n`, { mode: 0o600 });
@@ -37,7 +39,7 @@ export function writeConfig(config: TConfig, env: NodeJS.ProcessEnv = process.en
   return file;
 }
 
-export function removeConfig(env: NodeJS.ProcessEnv = process.env): boolean {
+export function removeConfig(env: TEnv = process.env): boolean {
   const file = configPath(env);
   try {
     readFileSync(file);
@@ -65,7 +67,7 @@ export function normaliseServer(value: string): string {
  * Where to connect and with which token: SWITCHYARD_SERVER and SWITCHYARD_TOKEN win over the
  * config file (CI sets them and never logs in).
  */
-export function resolveConnection(env: NodeJS.ProcessEnv = process.env): TConfig {
+export function resolveConnection(env: TEnv = process.env): TConfig {
   const config = readConfig(env);
   const server = env.SWITCHYARD_SERVER ? normaliseServer(env.SWITCHYARD_SERVER) : config?.server;
   const token = env.SWITCHYARD_TOKEN || config?.token;

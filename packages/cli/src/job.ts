@@ -14,7 +14,7 @@ const dotted = (path: readonly PropertyKey[]) => path.map(String).join(".") || "
  * is the file's own (the server applies the defaults), not zod's output.
  */
 export function parseJob(text: string, source = "job file"): Record<string, unknown> {
-  const document = parseDocument(text, { prettyErrors: false, uniqueKeys: true });
+  const document = parseDocument(text, { prettyErrors: true, uniqueKeys: true });
   if (document.errors.length > 0) {
     const first = document.errors[0];
     const where = first?.linePos?.[0]

@@ -7,6 +7,7 @@ import {
   readConfig,
   removeConfig,
   resolveConnection,
+  type TEnv,
   writeConfig,
 } from "./config.ts";
 import { CliError, EXIT, formatError, type TExitCode } from "./exit-codes.ts";
@@ -30,7 +31,7 @@ import { CLI_VERSION } from "./version.ts";
 export type TIo = {
   stdout: (text: string) => void;
   stderr: (text: string) => void;
-  env: NodeJS.ProcessEnv;
+  env: TEnv;
   /** Reads the token at `switchyard login` when SWITCHYARD_TOKEN is not set. */
   readToken: () => Promise<string>;
   sleep: (ms: number) => Promise<void>;
