@@ -137,9 +137,11 @@ const WORKLOAD_COLUMNS: TColumn[] = [
 const APPROVAL_COLUMNS: TColumn[] = [
   field("id", "id"),
   field("status", "status"),
-  { header: "workload", value: (r) => pick(r, "workload.name") ?? pick(r, "workloadId") },
-  { header: "policy", value: (r) => pick(r, "policy.name") ?? pick(r, "policyName") ?? pick(r, "reason") },
-  { header: "requester", value: (r) => pick(r, "requestedBy.name") ?? pick(r, "requester.name") },
+  field("workload", "workload.name"),
+  field("team", "workload.team.name"),
+  field("site", "site.name"),
+  field("waiting for", "currentStep.approvers"),
+  field("requester", "requestedBy.name"),
   field("created", "createdAt"),
 ];
 
@@ -761,7 +763,10 @@ Configuration: ${configPath(io.env)} (switchyard login), or SWITCHYARD_SERVER an
       .description("Check the audit log's hash chain end to end (exit 1 when it is broken)")
       .action(
         action(async (_options: unknown, command: Command) => {
-          const result = (await unwrap(api().POST("/audit/verify", {}))) as TRow & { ok: boolean };
+          // The operation takes no input; the API reads every POST body as JSON, so send an empty object.
+          const result = (await unwrap(api().POST("/audit/verify", { body: {} as never }))) as TRow & {
+            ok: boolean;
+          };
           emit(command, result, () =>
             result.ok
               ? `Audit chain intact${result.checked !== undefined ? `: ${cell(result.checked)} events checked` : ""}`
