@@ -1,5 +1,5 @@
 import { spawn, spawnSync } from "node:child_process";
-import { mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
+import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import type { Browser } from "@playwright/test";
@@ -67,12 +67,13 @@ async function createToken(
 
 test.beforeAll(() => {
   // Build and pack as a user would get it, then install the tarball alone (no registry, no workspace).
-  const pack = spawnSync("npm", ["pack", "--pack-destination", work, "--json"], {
+  const pack = spawnSync("npm", ["pack", "--pack-destination", work], {
     cwd: CLI_PACKAGE,
     encoding: "utf8",
   });
   expect(pack.status, pack.stderr).toBe(0);
-  const filename = (JSON.parse(pack.stdout) as { filename: string }[])[0]?.filename ?? "";
+  const filename = readdirSync(work).find((f) => f.endsWith(".tgz"));
+  expect(filename, pack.stdout).toBeDefined();
   const install = spawnSync(
     "npm",
     [
@@ -83,7 +84,7 @@ test.beforeAll(() => {
       "--ignore-scripts",
       "--prefix",
       work,
-      join(work, filename),
+      join(work, filename ?? ""),
     ],
     { encoding: "utf8" },
   );
