@@ -23,6 +23,29 @@ export async function generateApiTypes(): Promise<string> {
   return HEADER + astToString(ast);
 }
 
+/** What each field of a job means, for editors' hover text. */
+const FIELD_DESCRIPTIONS: Record<string, string> = {
+  name: "The workload's name (2-80 characters), shown in the console and the audit log",
+  kind: "What it is: TRAINING, FINE_TUNING, BATCH_INFERENCE or ONLINE_INFERENCE",
+  teamId: "The team it runs for (its quota and datasets): an id from `switchyard teams list`",
+  gpu: "GPUs on one node ({count}) or a gang of whole nodes ({nodes, gpusPerNode})",
+  gpuModels: "Acceptable GPU models, e.g. [H100, A100-80GB]; give this or minGpuMemoryGib",
+  minGpuMemoryGib: "Any GPU with at least this much memory (GiB); give this or gpuModels",
+  estimatedHours: "Expected run time in hours: the basis of the cost estimate",
+  datasetIds:
+    "Datasets it reads (`switchyard datasets list`): their residency and classification constrain where it runs; REGULATED ones need a steward's approval",
+  latency: "For online inference: serve users in userRegion within maxMs milliseconds",
+  requiredCertifications: "Certifications every candidate site must hold, e.g. [HIPAA]",
+  allowedKinds: "Site kinds it may run on (ON_PREM, CLOUD, EDGE); empty: any",
+  budgetUsd: "The most it may cost in USD; costlier sites are rejected",
+  priority: "0-100 (default 50): higher goes first when capacity is short",
+  preemptible: "May be preempted by higher-priority work (default false)",
+  deadline: "Finish by this time (ISO 8601, e.g. 2026-12-24T18:00:00Z)",
+  dependsOn: "Workload ids that must succeed before this one is placed",
+  policyProfile: "How sites are scored: balanced (default), cost-first, latency-first or green",
+  command: "What to run where the site has a scheduler (the body of the Slurm batch script)",
+};
+
 /**
  * The JSON Schema of a job file (`switchyard workloads submit -f job.yaml`), from the same
  * zod schema the API validates a spec with, so an editor flags what the server would refuse.
@@ -40,6 +63,10 @@ export function generateJobSchema(): string {
       }
     },
   }) as Record<string, unknown>;
+  const properties = schema.properties as Record<string, Record<string, unknown>>;
+  for (const [name, description] of Object.entries(FIELD_DESCRIPTIONS)) {
+    if (properties[name]) properties[name] = { description, ...properties[name] };
+  }
   const document = {
     $schema: "https://json-schema.org/draft/2020-12/schema",
     $id: "https://switchyard.dev/schema/job.schema.json",
@@ -47,6 +74,8 @@ export function generateJobSchema(): string {
     description:
       "A workload spec for `switchyard workloads submit -f` and `switchyard recommend -f` (YAML or JSON). Either gpuModels or minGpuMemoryGib is required. Generated from the API's zod schema: `npm run generate -w @switchyard/cli`.",
     ...Object.fromEntries(Object.entries(schema).filter(([key]) => key !== "$schema")),
+    // The API refuses unknown fields (a typo is not silently dropped); so does the editor.
+    additionalProperties: false,
   };
   return `${JSON.stringify(document, null, 2)}\n`;
 }

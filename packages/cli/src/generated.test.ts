@@ -1,6 +1,8 @@
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
+import { Ajv2020 } from "ajv/dist/2020.js";
 import { describe, expect, it } from "vitest";
+import { parse } from "yaml";
 import {
   GENERATED_API,
   generateApiTypes,
@@ -23,5 +25,25 @@ describe("generated files are fresh", () => {
 
   it(`${JOB_SCHEMA} matches the API's workload spec`, () => {
     expect(readFileSync(join(root, JOB_SCHEMA), "utf8")).toBe(generateJobSchema());
+  });
+});
+
+describe("the job schema editors use", () => {
+  const validate = new Ajv2020({ allErrors: true, strict: false }).compile(
+    JSON.parse(readFileSync(join(root, JOB_SCHEMA), "utf8")),
+  );
+
+  it("accepts the documented example", () => {
+    const job = parse(readFileSync(join(root, "examples/job.yaml"), "utf8"));
+    expect(validate(job), JSON.stringify(validate.errors)).toBe(true);
+  });
+
+  it("refuses what the API refuses, at the field: a wrong enum, a typo'd field, too many GPUs", () => {
+    const job = parse(readFileSync(join(root, "examples/job.yaml"), "utf8")) as Record<string, unknown>;
+    expect(validate({ ...job, kind: "TRAINNG" })).toBe(false);
+    expect(validate.errors?.[0]?.instancePath).toBe("/kind");
+    expect(validate({ ...job, gpus: 8 })).toBe(false);
+    expect(validate.errors?.[0]?.params).toEqual({ additionalProperty: "gpus" });
+    expect(validate({ ...job, gpu: { count: 65 } })).toBe(false);
   });
 });
