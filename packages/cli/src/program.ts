@@ -262,6 +262,7 @@ Configuration: ${configPath(io.env)} (switchyard login), or SWITCHYARD_SERVER an
     spec: TListSpec,
     filters: { flag: string; query: string; description: string }[],
     exampleLine: string,
+    searchable = true,
   ) => {
     const list = parent
       .command("list")
@@ -269,8 +270,8 @@ Configuration: ${configPath(io.env)} (switchyard login), or SWITCHYARD_SERVER an
       .description(`List ${parent.name()} (one page, or every page with --all)`)
       .option("--limit <n>", "rows per page (1-200)", positiveInt("--limit", 200), 50)
       .option("--cursor <cursor>", "start after this cursor (the nextCursor of a page)")
-      .option("--all", "follow nextCursor until the last page")
-      .option("--search <text>", "only rows whose name matches");
+      .option("--all", "follow nextCursor until the last page");
+    if (searchable) list.option("--search <text>", "only rows whose name matches");
     for (const f of filters) list.option(f.flag, f.description);
     example(list, exampleLine);
     list.action(
@@ -694,6 +695,7 @@ Configuration: ${configPath(io.env)} (switchyard login), or SWITCHYARD_SERVER an
       },
     ],
     "switchyard approvals list --view inbox",
+    false,
   );
   getCommand(approvals, "/approvals/{id}", "switchyard approvals get apr_123");
 

@@ -6,7 +6,14 @@ import { read } from "read";
  */
 export async function readToken(): Promise<string> {
   if (process.stdin.isTTY) {
-    return read({ prompt: "API token (sy_…): ", silent: true, replace: "", output: process.stderr });
+    const token = await read({
+      prompt: "API token (sy_…): ",
+      silent: true,
+      replace: "",
+      output: process.stderr,
+    });
+    process.stderr.write("\n"); // the hidden answer left the cursor on the prompt's line
+    return token;
   }
   const chunks: Buffer[] = [];
   for await (const chunk of process.stdin) chunks.push(chunk as Buffer);
