@@ -46,6 +46,16 @@ const FIELD_DESCRIPTIONS: Record<string, string> = {
   command: "What to run where the site has a scheduler (the body of the Slurm batch script)",
 };
 
+/** Every object in the schema refuses unknown fields, as the CLI does (a typo is an error). */
+function closeObjects(node: unknown): void {
+  if (Array.isArray(node)) for (const item of node) closeObjects(item);
+  else if (node && typeof node === "object") {
+    const object = node as Record<string, unknown>;
+    if (object.type === "object" && object.properties) object.additionalProperties = false;
+    for (const value of Object.values(object)) closeObjects(value);
+  }
+}
+
 /**
  * The JSON Schema of a job file (`switchyard workloads submit -f job.yaml`), from the same
  * zod schema the API validates a spec with, so an editor flags what the server would refuse.
@@ -63,6 +73,7 @@ export function generateJobSchema(): string {
       }
     },
   }) as Record<string, unknown>;
+  closeObjects(schema);
   const properties = schema.properties as Record<string, Record<string, unknown>>;
   for (const [name, description] of Object.entries(FIELD_DESCRIPTIONS)) {
     if (properties[name]) properties[name] = { description, ...properties[name] };
@@ -74,8 +85,6 @@ export function generateJobSchema(): string {
     description:
       "A workload spec for `switchyard workloads submit -f` and `switchyard recommend -f` (YAML or JSON). Either gpuModels or minGpuMemoryGib is required. Generated from the API's zod schema: `npm run generate -w @switchyard/cli`.",
     ...Object.fromEntries(Object.entries(schema).filter(([key]) => key !== "$schema")),
-    // The API refuses unknown fields (a typo is not silently dropped); so does the editor.
-    additionalProperties: false,
   };
   return `${JSON.stringify(document, null, 2)}\n`;
 }

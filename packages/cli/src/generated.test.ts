@@ -45,5 +45,7 @@ describe("the job schema editors use", () => {
     expect(validate({ ...job, gpus: 8 })).toBe(false);
     expect(validate.errors?.[0]?.params).toEqual({ additionalProperty: "gpus" });
     expect(validate({ ...job, gpu: { count: 65 } })).toBe(false);
+    expect(validate({ ...job, gpu: { count: 8, typo: 1 } })).toBe(false);
+    expect(validate({ ...job, gpu: { nodes: 2, gpusPerNode: 8 } })).toBe(true);
   });
 });

@@ -52,6 +52,12 @@ describe("job files", () => {
   it("names an unknown field (a typo is not silently dropped)", () => {
     const error = failure(`${VALID}gpus: 4\n`);
     expect(error.fieldErrors).toEqual({ gpus: [expect.stringContaining("Unknown field")] });
+    // Inside a union member and a nested object too (zod alone would drop them silently).
+    const nested = failure(
+      `${VALID.replace("count: 1", "count: 1, typo: 2")}latency: { userRegion: eu, maxMs: 50, p99: true }\n`,
+    );
+    expect(Object.keys(nested.fieldErrors ?? {}).sort()).toEqual(["gpu.typo", "latency.p99"]);
+    expect(() => parseJob(VALID.replace("count: 1", "nodes: 2, gpusPerNode: 8"))).not.toThrow();
   });
 
   it("applies the schema's cross-field rule: GPU models or a minimum memory", () => {

@@ -3,7 +3,45 @@ import { ZWorkloadSpec } from "@switchyard/api/workload-spec";
 import { parseDocument } from "yaml";
 import { CliError, EXIT } from "./exit-codes.ts";
 
-const KNOWN_FIELDS = new Set(Object.keys(ZWorkloadSpec.shape));
+type TDef = {
+  type: string;
+  shape?: Record<string, { _zod: { def: TDef } }>;
+  options?: { _zod: { def: TDef } }[];
+  innerType?: { _zod: { def: TDef } };
+  element?: { _zod: { def: TDef } };
+  in?: { _zod: { def: TDef } };
+};
+
+/** The object shapes a value may take under a zod schema (several for a union), wrappers removed. */
+function objectShapes(def: TDef): TDef[] {
+  if (def.type === "object") return [def];
+  if (def.type === "union") return (def.options ?? []).flatMap((o) => objectShapes(o._zod.def));
+  const inner = def.innerType ?? def.in;
+  return inner ? objectShapes(inner._zod.def) : [];
+}
+
+/**
+ * Fields the schema does not know, at any depth (zod drops them silently, e.g. a typo inside
+ * \`gpu\`): a misspelt field must not quietly change what is asked for.
+ */
+function unknownFields(def: TDef, value: unknown, path: string[] = []): string[] {
+  if (Array.isArray(value)) {
+    const element = def.type === "array" ? def.element : (def.innerType ?? def.in);
+    if (def.type === "array" && element)
+      return value.flatMap((item, i) => unknownFields(element._zod.def, item, [...path, String(i)]));
+    return element ? unknownFields(element._zod.def, value, path) : [];
+  }
+  if (value === null || typeof value !== "object") return [];
+  const shapes = objectShapes(def);
+  if (shapes.length === 0) return [];
+  const known = new Map<string, TDef>();
+  for (const shape of shapes)
+    for (const [key, child] of Object.entries(shape.shape ?? {})) known.set(key, child._zod.def);
+  return Object.entries(value as Record<string, unknown>).flatMap(([key, child]) => {
+    const childDef = known.get(key);
+    return childDef ? unknownFields(childDef, child, [...path, key]) : [[...path, key].join(".")];
+  });
+}
 
 /** The path of a zod issue as the API names fields (spec.gpu.count): dotted, indexes included. */
 const dotted = (path: readonly PropertyKey[]) => path.map(String).join(".") || "(the job)";
@@ -27,9 +65,8 @@ export function parseJob(text: string, source = "job file"): Record<string, unkn
     throw new CliError(`${source} must be a mapping of spec fields (name, kind, teamId, gpu, …)`, EXIT.USAGE);
   const spec = value as Record<string, unknown>;
   const fieldErrors: Record<string, string[]> = {};
-  for (const key of Object.keys(spec)) {
-    if (!KNOWN_FIELDS.has(key)) fieldErrors[key] = [`Unknown field (see switchyard job-schema)`];
-  }
+  for (const name of unknownFields(ZWorkloadSpec._zod.def as unknown as TDef, spec))
+    fieldErrors[name] = ["Unknown field (see switchyard job-schema)"];
   const parsed = ZWorkloadSpec.safeParse(spec);
   if (!parsed.success) {
     for (const issue of parsed.error.issues) {
