@@ -152,6 +152,30 @@ describe("HTTP manners", () => {
     expect(conflict.exitCode).toBe(EXIT.CONFLICT);
   });
 
+  it("a GET whose connection drops is tried again; a POST is not", async () => {
+    let connections = 0;
+    const server = createServer((request, response) => {
+      connections += 1;
+      if (connections === 1 || request.method === "POST") {
+        request.socket.destroy();
+        return;
+      }
+      response.writeHead(200, { "content-type": "application/json" });
+      response.end(JSON.stringify({ id: "u1", name: "A", email: "a@x", role: "VIEWER", teams: [] }));
+    });
+    await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+    servers.push(server);
+    const api = createApi(`http://127.0.0.1:${(server.address() as AddressInfo).port}`, "t", FAST);
+    expect((await unwrap(api.GET("/me"))).id).toBe("u1");
+    expect(connections).toBe(2);
+    const before = connections;
+    const error = (await unwrap(api.POST("/audit/verify", { body: {} as never })).catch(
+      (e) => e,
+    )) as CliError;
+    expect(error.message).toMatch(/^Cannot reach http:\/\/127\.0\.0\.1:\d+: /);
+    expect(connections - before).toBe(1);
+  });
+
   it("reads Retry-After as seconds or an HTTP date", () => {
     expect(retryAfterSeconds("3")).toBe(3);
     expect(retryAfterSeconds(new Date(10_000).toUTCString(), 4_000)).toBe(6);

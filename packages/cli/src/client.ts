@@ -27,7 +27,8 @@ export function retryAfterSeconds(header: string | null, now = Date.now()): numb
 /**
  * fetch with the CLI's HTTP manners: every POST carries an Idempotency-Key (one per logical
  * request, so a retry reuses it and the server answers it once), and 429/503 are retried a
- * few times after the server's Retry-After. A server that cannot be reached is one clear error.
+ * few times after the server's Retry-After, as are GETs whose connection failed. A server
+ * that cannot be reached is one clear error.
  */
 export function politeFetch(retry: TRetryOptions = DEFAULT_RETRY, baseFetch: typeof fetch = fetch) {
   return async (input: Request): Promise<Response> => {
@@ -43,6 +44,14 @@ export function politeFetch(retry: TRetryOptions = DEFAULT_RETRY, baseFetch: typ
         response = await baseFetch(request.clone());
       } catch (error) {
         const cause = (error as { cause?: { code?: string; message?: string } }).cause;
+        // A connection dropped mid-request is retried for reads (a long watch survives a proxy
+        // hiccup); a POST is not sent twice blind, and a server that refuses connections or
+        // does not resolve is reported at once.
+        const dropped = cause?.code === "ECONNRESET" || cause?.code === "UND_ERR_SOCKET";
+        if (request.method === "GET" && dropped && attempt < retry.retries) {
+          await new Promise((resolve) => setTimeout(resolve, retry.baseWaitSeconds * 2 ** attempt * 1000));
+          continue;
+        }
         const why = cause?.code ?? cause?.message ?? (error as Error).message;
         throw new CliError(`Cannot reach ${new URL(request.url).origin}: ${why}`, EXIT.ERROR);
       }
