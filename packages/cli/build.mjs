@@ -15,7 +15,7 @@ await build({
   platform: "node",
   format: "esm",
   target: "node20",
-  minify: false,
+  minify: true,
   legalComments: "none",
   define: { __CLI_VERSION__: JSON.stringify(version) },
   // CommonJS dependencies (cli-table3) call require() for Node's own modules.
