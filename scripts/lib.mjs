@@ -307,6 +307,15 @@ export function buildConsole({ force = false } = {}) {
   writeFileSync(stampFile, fingerprint);
 }
 
+/**
+ * Bundles the `switchyard` CLI into packages/cli/dist (esbuild, about a second): `npx switchyard`
+ * then runs the bundle, and the browser tests' cli spec packs it.
+ */
+export function buildCli() {
+  log("building the switchyard CLI (packages/cli/dist)…");
+  run(process.execPath, [join(ROOT, "packages/cli/build.mjs")], { cwd: join(ROOT, "packages/cli") });
+}
+
 /** Starts a long-running child and forwards Ctrl-C and SIGTERM to it. */
 export function serve(command, args, options) {
   const child = spawn(command, args, { stdio: "inherit", ...options });

@@ -6,7 +6,17 @@
 import { existsSync, mkdtempSync, readFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { buildConsole, fail, generatePrismaClient, log, ROOT, requireInstall, run, WEB } from "./lib.mjs";
+import {
+  buildCli,
+  buildConsole,
+  fail,
+  generatePrismaClient,
+  log,
+  ROOT,
+  requireInstall,
+  run,
+  WEB,
+} from "./lib.mjs";
 
 requireInstall();
 const reports = mkdtempSync(join(tmpdir(), "switchyard-test-reports-"));
@@ -111,6 +121,7 @@ step(
 
 phase("Browser tests (Playwright, Chromium, production build)");
 buildConsole();
+buildCli();
 const e2eReport = join(reports, "e2e.json");
 step(npx("playwright"), ["test", "--reporter=list,json"], {
   cwd: WEB,
