@@ -111,7 +111,7 @@ export function PeoplePanel({ currentUserId }: { currentUserId: string }) {
                         type="button"
                         className="ml-1 text-accent hover:underline"
                         onClick={() => setDialog({ kind: "teams", person })}
-                        aria-label={`Teams of ${person.email}`}
+                        aria-label={`Edit teams of ${person.email}`}
                       >
                         edit
                       </button>
