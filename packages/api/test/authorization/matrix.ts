@@ -290,7 +290,13 @@ export const MATRIX: Record<string, TCase[]> = {
     { relation: "missing", input: () => ({ id: "site-nowhere" }), expect: all("NOT_FOUND") },
   ],
   "site.create": [{ relation: "the estate", input: () => ({}), expect: only(EDITORS, "BAD_REQUEST") }],
-  "site.update": [{ relation: "the estate", input: () => ({}), expect: only(EDITORS, "BAD_REQUEST") }],
+  "site.update": [
+    {
+      relation: "a site, no fields",
+      input: () => ({ id: "site-dc-ashburn" }),
+      expect: only(EDITORS, "BAD_REQUEST"),
+    },
+  ],
   "site.decommission": [
     { relation: "missing", input: () => ({ id: "site-nowhere" }), expect: only(EDITORS, "NOT_FOUND") },
   ],
@@ -413,7 +419,13 @@ export const MATRIX: Record<string, TCase[]> = {
     { relation: "a team", input: () => ({ id: "team-applied-ml" }), expect: OK_ALL },
     { relation: "missing", input: () => ({ id: "team-nowhere" }), expect: all("NOT_FOUND") },
   ],
-  "team.updateQuotas": [{ relation: "the estate", input: () => ({}), expect: only(EDITORS, "BAD_REQUEST") }],
+  "team.updateQuotas": [
+    {
+      relation: "a team, no quotas",
+      input: () => ({ teamId: "team-applied-ml" }),
+      expect: only(EDITORS, "BAD_REQUEST"),
+    },
+  ],
   "workload.list": [
     {
       relation: "every workload the caller may see",
