@@ -7,6 +7,9 @@ type TDef = {
   innerType?: z.ZodType;
   in?: z.ZodType;
   element?: z.ZodType;
+  options?: z.ZodType[];
+  left?: z.ZodType;
+  right?: z.ZodType;
 };
 
 const defOf = (schema: z.ZodType): TDef => (schema as unknown as { _zod: { def: TDef } })._zod.def;
@@ -46,6 +49,24 @@ export function unknownFields(schema: z.ZodType, value: unknown, path: string[] 
       key in value ? unknownFields(field, value[key], [...path, key]) : [],
     );
     return [...unknown, ...nested];
+  }
+  if (def.type === "union" && def.options && def.options.length > 0) {
+    // The value is meant for one option: the first it parses as decides which fields are
+    // unknown ({ count, typo } is a one-node request with a typo). When it parses as none,
+    // the option it fits best does, so a misspelt field still comes back by name.
+    const options = def.options.map((option) => ({
+      parses: option.safeParse(value).success,
+      unknown: unknownFields(option, value, path),
+    }));
+    const chosen =
+      options.find((option) => option.parses) ??
+      options.reduce((best, option) => (option.unknown.length < best.unknown.length ? option : best));
+    return chosen.unknown;
+  }
+  if (def.type === "intersection" && def.left && def.right) {
+    // A field is unknown only when neither side knows it.
+    const right = new Set(unknownFields(def.right, value, path));
+    return unknownFields(def.left, value, path).filter((field) => right.has(field));
   }
   if (def.type === "array" && def.element && Array.isArray(value)) {
     const element = def.element;
