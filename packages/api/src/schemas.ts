@@ -1,5 +1,6 @@
 // Input schemas shared by procedures and the console's forms (client-safe: zod only).
 
+export { MAX_PAGE_SIZE } from "./lib/pagination.ts";
 export { residencyViolation } from "./lib/residency.ts";
 export {
   APPROVAL_VIEWS,

@@ -51,8 +51,18 @@ describeEachDb("policy rules", (kind) => {
   });
   afterAll(() => t.cleanup());
 
+  it("pages the rules in step order with limit and cursor", async () => {
+    const first = await as(USERS.viewer).policy.list({ limit: 3 });
+    expect(first).toMatchObject({ total: 4, pages: 2 });
+    expect(first.rows.map((r) => r.key)).toEqual(["regulated-data", "cross-border-copy", "spend-over-25k"]);
+    expect(first.nextCursor).toEqual(expect.any(String));
+    const second = await as(USERS.viewer).policy.list({ limit: 3, cursor: first.nextCursor ?? undefined });
+    expect(second.rows.map((r) => r.key)).toEqual(["placement-override"]);
+    expect(second.nextCursor).toBeNull();
+  });
+
   it("lists the rules in force with their authors, for every signed-in role", async () => {
-    const rules = await as(USERS.viewer).policy.list();
+    const { rows: rules } = await as(USERS.viewer).policy.list();
     expect(rules.map((r) => `${r.key} v${r.version}`)).toEqual([
       "regulated-data v1",
       "cross-border-copy v1",
@@ -78,7 +88,7 @@ describeEachDb("policy rules", (kind) => {
       where: { key_version: { key: "spend-over-25k", version: 1 } },
     });
     expect(v1After).toEqual(v1Before);
-    const current = (await as(USERS.engineer).policy.list()).find((r) => r.key === "spend-over-25k");
+    const current = (await as(USERS.engineer).policy.list()).rows.find((r) => r.key === "spend-over-25k");
     expect(current).toMatchObject({ version: 2, thresholdUsd: 30_000.5, createdBy: { name: "Ada Admin" } });
 
     const history = await as(USERS.viewer).policy.history({ key: "spend-over-25k" });
@@ -134,7 +144,7 @@ describeEachDb("policy rules", (kind) => {
   });
 
   it("disables a rule with a new version, and placement stops seeing it", async () => {
-    const current = (await as(USERS.admin).policy.list()).find((r) => r.key === "placement-override");
+    const current = (await as(USERS.admin).policy.list()).rows.find((r) => r.key === "placement-override");
     if (!current) throw new Error("seeded rule missing");
     const {
       id: _id,
@@ -184,7 +194,7 @@ describeEachDb("policy rules", (kind) => {
         },
       },
     });
-    const rules = await as(USERS.viewer).policy.list();
+    const { rows: rules } = await as(USERS.viewer).policy.list();
     expect(rules.find((r) => r.key === "spend-over-25k")?.pendingStepsOnOlderVersions).toBe(1);
     expect(rules.find((r) => r.key === "regulated-data")?.pendingStepsOnOlderVersions).toBe(0);
     await t.db.prisma.approvalRequest.delete({ where: { id: request.id } });

@@ -389,10 +389,13 @@ describe.each(await testDbKinds())("REST /api/v1 [%s]", (kind) => {
     });
 
     it("policies: list and get with history", async () => {
-      const listed = await call("GET", "/policies", { token: tokens.viewer });
+      const listed = await call("GET", "/policies?limit=2", { token: tokens.viewer });
       expect(listed.status).toBe(200);
-      const keys = (listed.body as unknown as { key: string }[]).map((p) => p.key);
+      const page = listed.body as unknown as { rows: { key: string }[]; nextCursor: string };
+      const next = await call("GET", `/policies?limit=2&cursor=${page.nextCursor}`, { token: tokens.viewer });
+      const keys = [...page.rows, ...(next.body.rows as { key: string }[])].map((p) => p.key);
       expect(keys).toContain("spend-over-25k");
+      expect(new Set(keys).size).toBe(4);
       const one = await call("GET", "/policies/spend-over-25k", { token: tokens.viewer });
       expect(one.body).toMatchObject({ key: "spend-over-25k", versions: [{ version: 1, changes: null }] });
       expectError(await call("GET", "/policies/rule-nowhere"), 404, "NOT_FOUND");
@@ -424,7 +427,7 @@ describe.each(await testDbKinds())("REST /api/v1 [%s]", (kind) => {
       expect(created.body.secret).toEqual(expect.any(String));
       const id = (created.body.webhook as { id: string }).id;
       const listed = await call("GET", "/webhooks");
-      expect((listed.body.webhooks as { id: string }[]).map((w) => w.id)).toContain(id);
+      expect((listed.body.rows as { id: string }[]).map((w) => w.id)).toContain(id);
       expect(JSON.stringify(listed.body)).not.toContain(created.body.secret as string);
       expect((await call("PATCH", `/webhooks/${id}`, { body: { enabled: false } })).body).toMatchObject({
         id,
@@ -500,8 +503,12 @@ describe.each(await testDbKinds())("REST /api/v1 [%s]", (kind) => {
       const transferId = await pendingTransfer();
       const { workloadId } = await t.db.prisma.dataTransfer.findUniqueOrThrow({ where: { id: transferId } });
       const listed = await call("GET", `/workloads/${workloadId}/transfers`, { token: tokens.viewer });
-      const rows = listed.body as unknown as { id: string; status: string; bytes: unknown }[];
+      const { rows, nextCursor } = listed.body as unknown as {
+        rows: { id: string; status: string; bytes: unknown }[];
+        nextCursor: string | null;
+      };
       expect(rows.map((r) => [r.id, r.status])).toEqual([[transferId, "PENDING"]]);
+      expect(nextCursor).toBeNull();
       expect(typeof rows[0]?.bytes).toBe("string");
       expectError(
         await call("POST", `/transfers/${transferId}/finish`, {

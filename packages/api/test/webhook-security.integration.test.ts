@@ -174,7 +174,7 @@ describeEachDb("webhook security", (kind) => {
     await enqueue();
     await runWebhookDeliveryTick(t.db.prisma, { holder: "test" });
     expect(isSigned(receiver.received[0] as TReceived, secret)).toBe(true);
-    expect((await admin().webhook.list()).webhooks[0]?.secretHint).toBe(`whsec_…${secret.slice(-4)}`);
+    expect((await admin().webhook.list()).rows[0]?.secretHint).toBe(`whsec_…${secret.slice(-4)}`);
   });
 
   it("encrypts a secret stored in plain text before encryption existed, the first time it is used", async () => {

@@ -349,7 +349,7 @@ describeEachDb("webhooks", (kind) => {
     await enqueue("approval.decided");
 
     const list = await admin().webhook.list();
-    expect(list.webhooks).toEqual([
+    expect(list.rows).toEqual([
       expect.objectContaining({
         id: webhook.id,
         name: "Ops pager",

@@ -1,6 +1,7 @@
 import type { Policy, Prisma, PrismaClient } from "@switchyard/db";
 import { AppError } from "../errors.ts";
 import { auditedTransaction, type TMutationContext } from "../lib/audited.ts";
+import { FIRST_PAGE, pageOf, type TPageParams } from "../lib/pagination.ts";
 import type { TCreatePolicyInput, TPolicyRule, TUpdatePolicyInput } from "../router/policy/policy.schema.ts";
 import { currentPolicyVersions } from "./current-policies.ts";
 
@@ -85,8 +86,10 @@ async function authorsOf(prisma: Pick<PrismaClient, "user">, rows: Policy[]) {
  * still wait under an older version of it: those requests keep the rule they were opened
  * under, so an admin sees what an edit does not reach.
  */
-export async function listPolicies(prisma: PrismaClient) {
-  const current = await currentPolicyVersions(prisma);
+export async function listPolicies(prisma: PrismaClient, paging: TPageParams = FIRST_PAGE) {
+  // One row per rule key, built from the versions: a handful of keys, paged in memory.
+  const page = pageOf(await currentPolicyVersions(prisma), paging);
+  const current = page.rows;
   const [authors, staleSteps] = await Promise.all([
     authorsOf(prisma, current),
     prisma.approvalStep.groupBy({
@@ -109,10 +112,13 @@ export async function listPolicies(prisma: PrismaClient) {
     const key = keyOf.get(step.policyId);
     if (key) staleByKey.set(key, (staleByKey.get(key) ?? 0) + step._count._all);
   }
-  return current.map((row) => ({
-    ...versionOf(row, authors),
-    pendingStepsOnOlderVersions: staleByKey.get(row.key) ?? 0,
-  }));
+  return {
+    ...page,
+    rows: current.map((row) => ({
+      ...versionOf(row, authors),
+      pendingStepsOnOlderVersions: staleByKey.get(row.key) ?? 0,
+    })),
+  };
 }
 
 /** Every version of one rule, newest first, each with what changed since the version before. */

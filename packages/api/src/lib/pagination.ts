@@ -57,6 +57,20 @@ export const ZKeysetCursor = z
   });
 
 /**
+ * Paging alone, for a list in one fixed order (no sort keys, filters or search). The console
+ * pages with `page` + `pageSize`; API clients with `limit` + `cursor` (which win).
+ */
+export const ZPagingInput = z.object({
+  page: z.number().int().min(1).default(1),
+  pageSize: z.number().int().min(1).max(MAX_PAGE_SIZE).default(50),
+  limit: z.number().int().min(1).max(MAX_PAGE_SIZE).optional(),
+  cursor: ZCursor.optional(),
+});
+
+/** The first page with the default size: what a list called without paging input returns. */
+export const FIRST_PAGE = ZPagingInput.parse({});
+
+/**
  * The paging part of every list input; lists add their own sort keys and filters. The
  * console pages with `page` + `pageSize`; API clients with `limit` + `cursor` (which win).
  */
@@ -64,11 +78,7 @@ export function ZPageInput<const Keys extends readonly [string, ...string[]]>(
   sortKeys: Keys,
   defaultSort: Keys[number],
 ) {
-  return z.object({
-    page: z.number().int().min(1).default(1),
-    pageSize: z.number().int().min(1).max(MAX_PAGE_SIZE).default(50),
-    limit: z.number().int().min(1).max(MAX_PAGE_SIZE).optional(),
-    cursor: ZCursor.optional(),
+  return ZPagingInput.extend({
     sort: z.enum(sortKeys).default(defaultSort as never),
     direction: z.enum(["asc", "desc"]).default("asc"),
     search: zSearch().optional(),
@@ -108,4 +118,10 @@ export function toPage<Row>(rows: Row[], total: number, input: TPageParams): TPa
 export function pageArgs(input: TPageParams) {
   const { size, offset } = window(input);
   return { skip: offset, take: size };
+}
+
+/** One page of a list already in memory (bounded lists built from several queries). */
+export function pageOf<Row>(rows: Row[], input: TPageParams): TPage<Row> {
+  const { skip, take } = pageArgs(input);
+  return toPage(rows.slice(skip, skip + take), rows.length, input);
 }

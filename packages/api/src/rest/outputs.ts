@@ -276,18 +276,17 @@ export const ZWebhook = z.looseObject({
   secretHint: z.string().meta({ description: "The last characters of the signing secret" }),
   createdAt: ZWhen,
 });
-export const ZWebhookList = z.looseObject({
+export const ZWebhookList = ZPageOf(
+  ZWebhook.extend({
+    deliveries: z.looseObject({
+      succeeded: z.number().int(),
+      failed: z.number().int(),
+      pending: z.number().int(),
+    }),
+  }),
+).extend({
   recentHours: z.number().int(),
   maxAttempts: z.number().int(),
-  webhooks: z.array(
-    ZWebhook.extend({
-      deliveries: z.looseObject({
-        succeeded: z.number().int(),
-        failed: z.number().int(),
-        pending: z.number().int(),
-      }),
-    }),
-  ),
 });
 export const ZCreatedWebhook = z.object({
   webhook: ZWebhook,

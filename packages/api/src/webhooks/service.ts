@@ -1,7 +1,7 @@
 import type { Prisma, PrismaClient } from "@switchyard/db";
 import { AppError } from "../errors.ts";
 import { auditedTransaction, type TMutationContext } from "../lib/audited.ts";
-import { pageArgs, toPage } from "../lib/pagination.ts";
+import { FIRST_PAGE, pageArgs, type TPageParams, toPage } from "../lib/pagination.ts";
 import { getSecretBox, type SecretBox } from "../lib/secrets.ts";
 import type {
   TListWebhookDeliveriesInput,
@@ -105,39 +105,49 @@ async function assertNameFree(tx: Prisma.TransactionClient, name: string, except
   }
 }
 
-/** Every webhook with its delivery counts: succeeded and failed recently, pending now. */
+/** A page of webhooks by name, each with its delivery counts: succeeded and failed recently, pending now. */
 export async function listWebhooks(
   prisma: PrismaClient,
+  paging: TPageParams = FIRST_PAGE,
   now: Date = new Date(),
   secrets: SecretBox = getSecretBox(),
 ) {
   const since = new Date(now.getTime() - WEBHOOK_RECENT_HOURS * 3_600_000);
-  const [webhooks, recent, pending] = await Promise.all([
-    prisma.webhook.findMany({ select: WEBHOOK_COLUMNS, orderBy: [{ name: "asc" }, { id: "asc" }] }),
+  const [webhooks, total] = await Promise.all([
+    prisma.webhook.findMany({
+      select: WEBHOOK_COLUMNS,
+      orderBy: [{ name: "asc" }, { id: "asc" }],
+      ...pageArgs(paging),
+    }),
+    prisma.webhook.count(),
+  ]);
+  const webhookId = { in: webhooks.map((webhook) => webhook.id) };
+  const [recent, pending] = await Promise.all([
     prisma.webhookDelivery.groupBy({
       by: ["webhookId", "status"],
-      where: { status: { in: ["SUCCEEDED", "FAILED"] }, createdAt: { gte: since } },
+      where: { webhookId, status: { in: ["SUCCEEDED", "FAILED"] }, createdAt: { gte: since } },
       _count: { _all: true },
     }),
     prisma.webhookDelivery.groupBy({
       by: ["webhookId"],
-      where: { status: "PENDING" },
+      where: { webhookId, status: "PENDING" },
       _count: { _all: true },
     }),
   ]);
   const count = (webhookId: string, status: string) =>
     recent.find((r) => r.webhookId === webhookId && r.status === status)?._count._all ?? 0;
+  const rows = webhooks.map((webhook) => ({
+    ...toWebhookView(webhook, secrets),
+    deliveries: {
+      succeeded: count(webhook.id, "SUCCEEDED"),
+      failed: count(webhook.id, "FAILED"),
+      pending: pending.find((p) => p.webhookId === webhook.id)?._count._all ?? 0,
+    },
+  }));
   return {
     recentHours: WEBHOOK_RECENT_HOURS,
     maxAttempts: WEBHOOK_MAX_ATTEMPTS,
-    webhooks: webhooks.map((webhook) => ({
-      ...toWebhookView(webhook, secrets),
-      deliveries: {
-        succeeded: count(webhook.id, "SUCCEEDED"),
-        failed: count(webhook.id, "FAILED"),
-        pending: pending.find((p) => p.webhookId === webhook.id)?._count._all ?? 0,
-      },
-    })),
+    ...toPage(rows, total, paging),
   };
 }
 

@@ -2,32 +2,47 @@ import type { Prisma, PrismaClient } from "@switchyard/db";
 import type { TSessionUser } from "../auth/session.ts";
 import { AppError } from "../errors.ts";
 import { auditedTransaction, type TAudit, type TMutationContext } from "../lib/audited.ts";
+import { FIRST_PAGE, pageArgs, type TPageParams, toPage } from "../lib/pagination.ts";
 import { getVisibleWorkloadOrThrow } from "./service.ts";
 
 const SITE_REF = { select: { id: true, name: true } } as const;
 
 /** The dataset copies a workload's placement needs, oldest first, for whoever may see the workload. */
-export async function listWorkloadTransfers(prisma: PrismaClient, user: TSessionUser, workloadId: string) {
+export async function listWorkloadTransfers(
+  prisma: PrismaClient,
+  user: TSessionUser,
+  workloadId: string,
+  paging: TPageParams = FIRST_PAGE,
+) {
   await getVisibleWorkloadOrThrow(prisma, user, workloadId);
-  const rows = await prisma.dataTransfer.findMany({
-    where: { workloadId },
-    orderBy: [{ createdAt: "asc" }, { id: "asc" }],
-    select: {
-      id: true,
-      status: true,
-      bytes: true,
-      costUsd: true,
-      etaSeconds: true,
-      startedAt: true,
-      completedAt: true,
-      createdAt: true,
-      dataset: { select: { id: true, name: true } },
-      sourceSite: SITE_REF,
-      destinationSite: SITE_REF,
-      approvals: { select: { id: true, status: true }, orderBy: { createdAt: "desc" } },
-    },
-  });
-  return rows.map((row) => ({ ...row, costUsd: Number(row.costUsd) }));
+  const where = { workloadId };
+  const [rows, total] = await Promise.all([
+    prisma.dataTransfer.findMany({
+      where,
+      orderBy: [{ createdAt: "asc" }, { id: "asc" }],
+      ...pageArgs(paging),
+      select: {
+        id: true,
+        status: true,
+        bytes: true,
+        costUsd: true,
+        etaSeconds: true,
+        startedAt: true,
+        completedAt: true,
+        createdAt: true,
+        dataset: { select: { id: true, name: true } },
+        sourceSite: SITE_REF,
+        destinationSite: SITE_REF,
+        approvals: { select: { id: true, status: true }, orderBy: { createdAt: "desc" } },
+      },
+    }),
+    prisma.dataTransfer.count({ where }),
+  ]);
+  return toPage(
+    rows.map((row) => ({ ...row, costUsd: Number(row.costUsd) })),
+    total,
+    paging,
+  );
 }
 
 /**

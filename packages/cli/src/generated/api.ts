@@ -362,7 +362,7 @@ export interface paths {
         };
         /**
          * List approval policies
-         * @description Every rule in force (its newest version): what it is about, who approves, how many approvals, and how many steps still wait under an older version.
+         * @description Every rule in force (its newest version), in step order: what it is about, who approves, how many approvals, and how many steps still wait under an older version.
          */
         get: operations["policy-list"];
         put?: never;
@@ -674,7 +674,7 @@ export interface paths {
         };
         /**
          * List webhooks
-         * @description Every webhook with its recent delivery counts (succeeded and failed in the last `recentHours`, pending in all). Admins only; never the secrets.
+         * @description Webhooks by name, a page at a time, with their recent delivery counts (succeeded and failed in the last `recentHours`, pending in all). Admins only; never the secrets.
          */
         get: operations["webhook-list"];
         put?: never;
@@ -3862,7 +3862,12 @@ export interface operations {
     };
     "policy-list": {
         parameters: {
-            query?: never;
+            query?: {
+                cursor?: string;
+                limit?: number;
+                page?: number;
+                pageSize?: number;
+            };
             header?: never;
             path?: never;
             cookie?: never;
@@ -3878,24 +3883,33 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": ({
-                        approverKind: string;
-                        approverRole: string | null;
-                        /** @description ISO 8601 date-time (UTC) */
-                        createdAt: string;
-                        enabled: boolean;
-                        id: string;
-                        key: string;
-                        kind: string;
-                        name: string;
-                        /** @description Approval steps still waiting under an older version of this rule */
-                        pendingStepsOnOlderVersions: number;
-                        requiredApprovals: number;
-                        thresholdUsd: number | null;
-                        version: number;
-                    } & {
-                        [key: string]: unknown;
-                    })[];
+                    "application/json": {
+                        /** @description Pass as `cursor` to get the next page; null on the last page */
+                        nextCursor: string | null;
+                        page: number;
+                        pages: number;
+                        pageSize: number;
+                        rows: ({
+                            approverKind: string;
+                            approverRole: string | null;
+                            /** @description ISO 8601 date-time (UTC) */
+                            createdAt: string;
+                            enabled: boolean;
+                            id: string;
+                            key: string;
+                            kind: string;
+                            name: string;
+                            /** @description Approval steps still waiting under an older version of this rule */
+                            pendingStepsOnOlderVersions: number;
+                            requiredApprovals: number;
+                            thresholdUsd: number | null;
+                            version: number;
+                        } & {
+                            [key: string]: unknown;
+                        })[];
+                        /** @description Rows matching the filters, all pages */
+                        total: number;
+                    };
                 };
             };
             /** @description Malformed JSON, a wrong type, a missing or unknown field: `fieldErrors` names each field */
@@ -6457,7 +6471,12 @@ export interface operations {
     };
     "webhook-list": {
         parameters: {
-            query?: never;
+            query?: {
+                cursor?: string;
+                limit?: number;
+                page?: number;
+                pageSize?: number;
+            };
             header?: never;
             path?: never;
             cookie?: never;
@@ -6475,8 +6494,13 @@ export interface operations {
                 content: {
                     "application/json": {
                         maxAttempts: number;
+                        /** @description Pass as `cursor` to get the next page; null on the last page */
+                        nextCursor: string | null;
+                        page: number;
+                        pages: number;
+                        pageSize: number;
                         recentHours: number;
-                        webhooks: ({
+                        rows: ({
                             /** @description ISO 8601 date-time (UTC) */
                             createdAt: string;
                             deliveries: {
@@ -6497,8 +6521,8 @@ export interface operations {
                         } & {
                             [key: string]: unknown;
                         })[];
-                    } & {
-                        [key: string]: unknown;
+                        /** @description Rows matching the filters, all pages */
+                        total: number;
                     };
                 };
             };
@@ -8551,7 +8575,12 @@ export interface operations {
     };
     "workload-transfers": {
         parameters: {
-            query?: never;
+            query?: {
+                cursor?: string;
+                limit?: number;
+                page?: number;
+                pageSize?: number;
+            };
             header?: never;
             path: {
                 id: string;
@@ -8569,31 +8598,40 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": ({
-                        costUsd: number;
-                        dataset: {
+                    "application/json": {
+                        /** @description Pass as `cursor` to get the next page; null on the last page */
+                        nextCursor: string | null;
+                        page: number;
+                        pages: number;
+                        pageSize: number;
+                        rows: ({
+                            costUsd: number;
+                            dataset: {
+                                id: string;
+                                name: string;
+                            } & {
+                                [key: string]: unknown;
+                            };
+                            destinationSite: {
+                                id: string;
+                                name: string;
+                            } & {
+                                [key: string]: unknown;
+                            };
                             id: string;
-                            name: string;
+                            sourceSite: {
+                                id: string;
+                                name: string;
+                            } & {
+                                [key: string]: unknown;
+                            };
+                            status: string;
                         } & {
                             [key: string]: unknown;
-                        };
-                        destinationSite: {
-                            id: string;
-                            name: string;
-                        } & {
-                            [key: string]: unknown;
-                        };
-                        id: string;
-                        sourceSite: {
-                            id: string;
-                            name: string;
-                        } & {
-                            [key: string]: unknown;
-                        };
-                        status: string;
-                    } & {
-                        [key: string]: unknown;
-                    })[];
+                        })[];
+                        /** @description Rows matching the filters, all pages */
+                        total: number;
+                    };
                 };
             };
             /** @description Malformed JSON, a wrong type, a missing or unknown field: `fieldErrors` names each field */

@@ -3,7 +3,7 @@ import type { TPolicyKind, TPolicyRule } from "@switchyard/api/schemas";
 import { ROLE_LABELS } from "@switchyard/api/session";
 import { formatUsd } from "~/lib/format";
 
-export type TPolicyRow = RouterOutputs["policy"]["list"][number];
+export type TPolicyRow = RouterOutputs["policy"]["list"]["rows"][number];
 export type TPolicyVersionRow = RouterOutputs["policy"]["history"]["versions"][number];
 
 export const POLICY_KIND_LABEL: Record<TPolicyKind, string> = {

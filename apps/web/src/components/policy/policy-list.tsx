@@ -6,7 +6,7 @@ import Link from "next/link";
 import { useState } from "react";
 import { SuccessNote } from "~/components/form/form-field";
 import { PageHeader } from "~/components/page-header";
-import { ErrorNote, SkeletonRows, Th } from "~/components/table/table-parts";
+import { ErrorNote, Pagination, SkeletonRows, Th } from "~/components/table/table-parts";
 import { formatDateTime } from "~/lib/format-time";
 import { useTRPC } from "~/trpc/react";
 import { PolicyForm } from "./policy-form";
@@ -20,7 +20,8 @@ const panel = "rounded-lg border border-border bg-surface";
 export function PolicyList({ canEdit }: { canEdit: boolean }) {
   const trpc = useTRPC();
   const queryClient = useQueryClient();
-  const query = useQuery(trpc.policy.list.queryOptions());
+  const [page, setPage] = useState(1);
+  const query = useQuery(trpc.policy.list.queryOptions({ page }));
   const [editing, setEditing] = useState<TEditing>(null);
   const [notice, setNotice] = useState<string | null>(null);
   const toggle = useMutation(
@@ -108,7 +109,7 @@ export function PolicyList({ canEdit }: { canEdit: boolean }) {
               {!query.data ? (
                 <SkeletonRows columns={canEdit ? 11 : 10} rows={4} />
               ) : (
-                query.data.map((rule) => (
+                query.data.rows.map((rule) => (
                   <tr key={rule.key} className="border-t border-border align-top" data-testid="policy-row">
                     <td className="px-3 py-2">
                       <Link href={`/settings/policies/${rule.key}`} className="font-medium hover:underline">
@@ -179,6 +180,14 @@ export function PolicyList({ canEdit }: { canEdit: boolean }) {
             </tbody>
           </table>
         </div>
+        {query.data ? (
+          <Pagination
+            page={query.data.page}
+            pages={query.data.pages}
+            total={query.data.total}
+            onPage={setPage}
+          />
+        ) : null}
         {!canEdit ? <p className="text-xs text-muted">Only admins can change policy rules.</p> : null}
       </div>
     </>

@@ -1,7 +1,7 @@
 import { createPolicy, getPolicyHistory, listPolicies, updatePolicy } from "../../governance/policies.ts";
-import { ZNoInput } from "../../lib/input.ts";
-import { outputOf, ZPolicyHistory, ZPolicyRow } from "../../rest/outputs.ts";
-import { createTRPCRouter, protectedProcedure, roleProcedure, z } from "../../trpc.ts";
+import { ZPagingInput } from "../../lib/pagination.ts";
+import { outputOf, ZPageOf, ZPolicyHistory, ZPolicyRow } from "../../rest/outputs.ts";
+import { createTRPCRouter, protectedProcedure, roleProcedure } from "../../trpc.ts";
 import { ZCreatePolicyInput, ZPolicyKey, ZUpdatePolicyInput } from "./policy.schema.ts";
 
 const policyEditorProcedure = roleProcedure("ADMIN");
@@ -16,12 +16,12 @@ export const policyRouter = createTRPCRouter({
         tags,
         summary: "List approval policies",
         description:
-          "Every rule in force (its newest version): what it is about, who approves, how many approvals, and how many steps still wait under an older version.",
+          "Every rule in force (its newest version), in step order: what it is about, who approves, how many approvals, and how many steps still wait under an older version.",
       },
     })
-    .input(ZNoInput)
-    .output(outputOf<typeof listPolicies>(z.array(ZPolicyRow)))
-    .query(({ ctx }) => listPolicies(ctx.prisma)),
+    .input(ZPagingInput.optional())
+    .output(outputOf<typeof listPolicies>(ZPageOf(ZPolicyRow)))
+    .query(({ ctx, input }) => listPolicies(ctx.prisma, input)),
   history: protectedProcedure
     .meta({
       openapi: {

@@ -1,7 +1,7 @@
 import { z } from "zod";
 import { ZRole, ZTokenScope } from "../../auth/session.ts";
 import { zId } from "../../lib/input.ts";
-import { ZPageInput } from "../../lib/pagination.ts";
+import { ZPagingInput } from "../../lib/pagination.ts";
 
 export const TOKEN_SCOPE_DESCRIPTIONS = {
   read: "Read the estate, workloads, approvals and audit (GET)",
@@ -46,14 +46,11 @@ export const ZCreateAgentTokenInput = z.strictObject({
   expiresInDays: ZExpiresInDays,
 });
 
-export const ZListTokensInput = ZPageInput(["createdAt"], "createdAt")
-  .pick({ page: true, pageSize: true, limit: true, cursor: true })
-  .extend({
-    /** mine: my personal tokens; all (admins): every token, service and agent tokens included. */
-    owner: z.enum(["mine", "all"]).default("mine"),
-    includeRevoked: z.boolean().default(false),
-  })
-  .strict();
+export const ZListTokensInput = ZPagingInput.extend({
+  /** mine: my personal tokens; all (admins): every token, service and agent tokens included. */
+  owner: z.enum(["mine", "all"]).default("mine"),
+  includeRevoked: z.boolean().default(false),
+}).strict();
 
 export const ZCreateServiceAccountInput = z.strictObject({
   name: ZTokenName,

@@ -1,4 +1,4 @@
-import { ZNoInput } from "../../lib/input.ts";
+import { ZPagingInput } from "../../lib/pagination.ts";
 import {
   outputOf,
   ZCreatedWebhook,
@@ -42,12 +42,12 @@ export const webhookRouter = createTRPCRouter({
         tags,
         summary: "List webhooks",
         description:
-          "Every webhook with its recent delivery counts (succeeded and failed in the last `recentHours`, pending in all). Admins only; never the secrets.",
+          "Webhooks by name, a page at a time, with their recent delivery counts (succeeded and failed in the last `recentHours`, pending in all). Admins only; never the secrets.",
       },
     })
-    .input(ZNoInput)
+    .input(ZPagingInput.optional())
     .output(outputOf<typeof listWebhooks>(ZWebhookList))
-    .query(({ ctx }) => listWebhooks(ctx.prisma)),
+    .query(({ ctx, input }) => listWebhooks(ctx.prisma, input)),
   create: webhookAdminProcedure
     .meta({
       openapi: {

@@ -1,3 +1,4 @@
+import { ZPagingInput } from "../../lib/pagination.ts";
 import {
   outputOf,
   ZBatchRecommendResult,
@@ -19,7 +20,6 @@ import {
   estateEditorProcedure,
   protectedProcedure,
   workloadOperatorProcedure,
-  z,
 } from "../../trpc.ts";
 import { batchRecommend, getLatestDecision, whyNotSite } from "../../workloads/explain.ts";
 import {
@@ -199,9 +199,9 @@ export const workloadRouter = createTRPCRouter({
           "The dataset copies its placement needs, oldest first: status, bytes (a decimal string), cost, source and destination, and any approval the copy waits for. The workload starts once every copy has arrived.",
       },
     })
-    .input(ZWorkloadId)
-    .output(outputOf<typeof listWorkloadTransfers>(z.array(ZTransfer)))
-    .query(({ ctx, input }) => listWorkloadTransfers(ctx.prisma, ctx.user, input.id)),
+    .input(ZWorkloadId.extend(ZPagingInput.shape))
+    .output(outputOf<typeof listWorkloadTransfers>(ZPageOf(ZTransfer)))
+    .query(({ ctx, input }) => listWorkloadTransfers(ctx.prisma, ctx.user, input.id, input)),
   finishTransfer: estateEditorProcedure
     .meta({
       openapi: {

@@ -1,7 +1,7 @@
 "use client";
 
 import type { RouterOutputs } from "@switchyard/api";
-import { DELIVERY_STATUSES, WEBHOOK_DELIVERY_SORT_KEYS } from "@switchyard/api/schemas";
+import { DELIVERY_STATUSES, MAX_PAGE_SIZE, WEBHOOK_DELIVERY_SORT_KEYS } from "@switchyard/api/schemas";
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { Fragment, useState } from "react";
 import { StatusBadge } from "~/components/badges";
@@ -50,7 +50,8 @@ export function DeliveryLog() {
   const direction = table.queryString.includes("dir=asc") ? "asc" : "desc";
   const status = DELIVERY_STATUSES.find((s) => s === table.filters.status);
   const [openId, setOpenId] = useState<string | null>(null);
-  const webhooks = useQuery(trpc.webhook.list.queryOptions());
+  // The filter offers webhooks by name: the first page of the largest size the API gives.
+  const webhooks = useQuery(trpc.webhook.list.queryOptions({ pageSize: MAX_PAGE_SIZE }));
   const query = useQuery(
     trpc.webhook.deliveries.queryOptions(
       { page: table.page, pageSize: 25, direction, status, webhookId: table.filters.webhook },
@@ -94,7 +95,7 @@ export function DeliveryLog() {
             label="Webhook"
             value={table.filters.webhook}
             allLabel="Every webhook"
-            options={(webhooks.data?.webhooks ?? []).map((w) => ({ value: w.id, label: w.name }))}
+            options={(webhooks.data?.rows ?? []).map((w) => ({ value: w.id, label: w.name }))}
             onChange={(value) => table.setFilter("webhook", value)}
           />
         </div>

@@ -14,7 +14,7 @@ import { ErrorNote } from "~/components/table/table-parts";
 import { fieldErrorsOf, type TFieldErrors, validate } from "~/lib/trpc-error";
 import { useTRPC } from "~/trpc/react";
 
-export type TWebhookRow = RouterOutputs["webhook"]["list"]["webhooks"][number];
+export type TWebhookRow = RouterOutputs["webhook"]["list"]["rows"][number];
 type TEvent = (typeof WEBHOOK_EVENTS)[number];
 
 /**

@@ -7,7 +7,7 @@ import { Fragment, type ReactNode, useState } from "react";
 import { Dialog } from "~/components/dialog";
 import { EmptyState } from "~/components/empty-state";
 import { SuccessNote } from "~/components/form/form-field";
-import { ErrorNote, SkeletonRows, Th } from "~/components/table/table-parts";
+import { ErrorNote, Pagination, SkeletonRows, Th } from "~/components/table/table-parts";
 import { formatInt } from "~/lib/format";
 import { useTRPC } from "~/trpc/react";
 import { SecretReveal } from "./secret-reveal";
@@ -26,7 +26,8 @@ const BUTTON =
 export function WebhooksPanel() {
   const trpc = useTRPC();
   const queryClient = useQueryClient();
-  const list = useQuery(trpc.webhook.list.queryOptions(undefined, { refetchInterval: 10_000 }));
+  const [page, setPage] = useState(1);
+  const list = useQuery(trpc.webhook.list.queryOptions({ page }, { refetchInterval: 10_000 }));
   const [dialog, setDialog] = useState<TDialog | null>(null);
   const [confirm, setConfirm] = useState<TConfirm | null>(null);
   const [notice, setNotice] = useState<string | null>(null);
@@ -88,7 +89,7 @@ export function WebhooksPanel() {
           ),
     );
 
-  const webhooks = list.data?.webhooks ?? [];
+  const webhooks = list.data?.rows ?? [];
   return (
     <section aria-labelledby="webhooks-title" className="flex flex-col gap-3">
       <div className="flex flex-wrap items-end justify-between gap-3">
@@ -249,6 +250,9 @@ export function WebhooksPanel() {
           </table>
         </div>
       )}
+      {list.data ? (
+        <Pagination page={list.data.page} pages={list.data.pages} total={list.data.total} onPage={setPage} />
+      ) : null}
       <Dialog
         open={dialog !== null}
         title={
