@@ -622,6 +622,20 @@ describe.each(await testDbKinds())("REST /api/v1 [%s]", (kind) => {
         const array = await call(method, path, { raw: "[1]" });
         expectError(array, 400, "MALFORMED_JSON");
       }
+      // An action with nothing to send may come with no body and no Content-Type (curl -X
+      // POST); an empty form post, which a page on another site can make, is still refused.
+      expectError(await call("POST", "/workloads/workload-nowhere/place"), 404, "NOT_FOUND");
+      const emptyForm = await call("POST", "/workloads/workload-nowhere/place", {
+        raw: "",
+        headers: { "content-type": "application/x-www-form-urlencoded" },
+      });
+      expectError(emptyForm, 415, "UNSUPPORTED_MEDIA_TYPE");
+      // Inside a union, a field is judged by the option the value is: gpu { count } has no typo.
+      const unionUnknown = await call("POST", "/workloads", {
+        body: { spec: { ...SMALL_SPEC, gpu: { count: 1, typo: 2 } } },
+      });
+      expectError(unionUnknown, 400, "UNKNOWN_FIELD");
+      expect(unionUnknown.body.error?.fieldErrors).toHaveProperty(["spec.gpu.typo"]);
       // Wrong types name the field, nested ones by their dotted path.
       const wrong = await call("POST", "/workloads", {
         body: { spec: { ...SMALL_SPEC, estimatedHours: "soon", gpu: { count: 1 } }, asDraft: "yes" },
