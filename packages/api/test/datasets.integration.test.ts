@@ -219,10 +219,10 @@ describeEachDb("dataset procedures", (kind) => {
     ).toMatchObject({ code: "FORBIDDEN" });
     for (const user of [USERS.viewer, USERS.engineer]) {
       for (const call of [
-        as(user).dataset.addReplica({ datasetId: "dataset-claims-2025", siteId: "site-aws-us-west-2" }),
-        as(user).dataset.removeReplica({ datasetId: "dataset-claims-2025", siteId: "site-dc-ashburn" }),
+        () => as(user).dataset.addReplica({ datasetId: "dataset-claims-2025", siteId: "site-aws-us-west-2" }),
+        () => as(user).dataset.removeReplica({ datasetId: "dataset-claims-2025", siteId: "site-dc-ashburn" }),
       ]) {
-        const error = await errorOf(call);
+        const error = await errorOf(call());
         expect(error.code).toBe("FORBIDDEN");
         expect(error.message).toContain(`you are ${user.role}`);
       }

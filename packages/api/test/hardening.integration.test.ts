@@ -42,11 +42,11 @@ describe.each(await testDbKinds())("hardening [%s]", (kind) => {
   describe("row 5: what a client sends is refused with a 4xx naming the field, never a 500", () => {
     it("NUL in any search or name", async () => {
       for (const call of [
-        as(USERS.admin).site.list({ search: "dc\u0000" }),
-        as(USERS.admin).workload.list({ search: "\u0000" }),
-        as(USERS.admin).audit.list({ search: "a\u0000" }),
+        () => as(USERS.admin).site.list({ search: "dc\u0000" }),
+        () => as(USERS.admin).workload.list({ search: "\u0000" }),
+        () => as(USERS.admin).audit.list({ search: "a\u0000" }),
       ])
-        expect(await errorOf(call)).toMatchObject({ code: "BAD_REQUEST", fields: ["search"] });
+        expect(await errorOf(call())).toMatchObject({ code: "BAD_REQUEST", fields: ["search"] });
       expect(
         await errorOf(as(USERS.admin).workload.submit({ spec: { ...SPEC, name: "train\u0000ing" } })),
       ).toMatchObject({
@@ -224,12 +224,13 @@ describe.each(await testDbKinds())("hardening [%s]", (kind) => {
     it("place, schedule and transition on an invisible workload answer 404 exactly like a missing one", async () => {
       for (const id of [OTHER, "workload-missing"]) {
         const api = as(USERS.engineer);
+        // One call at a time: a call started early would reject while an earlier one is awaited.
         for (const call of [
-          api.workload.place({ id }),
-          api.workload.schedule({ id, decisionId: "d" }),
-          api.workload.transition({ id, to: "CANCELLED" }),
+          () => api.workload.place({ id }),
+          () => api.workload.schedule({ id, decisionId: "d" }),
+          () => api.workload.transition({ id, to: "CANCELLED" }),
         ])
-          expect(await errorOf(call)).toEqual({
+          expect(await errorOf(call())).toEqual({
             code: "NOT_FOUND",
             message: "This workload does not exist.",
             fields: [],

@@ -196,12 +196,13 @@ describeEachDb("node procedures", (kind) => {
     for (const user of [USERS.viewer, USERS.engineer, USERS.steward]) {
       const api = as(user);
       for (const call of [
-        api.node.create(newNode({ hostname: `denied-${user.role.toLowerCase().replaceAll("_", "-")}` })),
-        api.node.cordon({ ids: [id] }),
-        api.node.drain({ ids: [id] }),
-        api.node.uncordon({ ids: [id] }),
+        () =>
+          api.node.create(newNode({ hostname: `denied-${user.role.toLowerCase().replaceAll("_", "-")}` })),
+        () => api.node.cordon({ ids: [id] }),
+        () => api.node.drain({ ids: [id] }),
+        () => api.node.uncordon({ ids: [id] }),
       ]) {
-        const error = await errorOf(call);
+        const error = await errorOf(call());
         expect(error.code).toBe("FORBIDDEN");
         expect(error.message).toContain(`you are ${user.role}`);
       }
