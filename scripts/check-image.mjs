@@ -329,6 +329,21 @@ async function pgliteRuns() {
     const env = { SWITCHYARD_DATA_DIR: pgliteData, TMPDIR: tmp };
     await exercise("PGlite, new database", env, { log: /applied \d{14}_/ });
     await exercise("PGlite, second start", env, { log: /schema is up to date/ });
+    // A setting the API reads that is not valid stops the start and names the variable.
+    const bad = await startRuntime("PGlite, bad setting", { ...env, SWITCHYARD_API_RATE_LIMIT: "lots" });
+    let timer;
+    const outcome = await Promise.race([
+      bad.exited,
+      new Promise((resolve) => {
+        timer = setTimeout(() => resolve("still running after 60 s"), 60_000);
+      }),
+    ]);
+    clearTimeout(timer);
+    await stopRuntime(bad);
+    expect(
+      outcome === 1 && /SWITCHYARD_API_RATE_LIMIT must be a whole number/.test(bad.log()),
+      `PGlite: SWITCHYARD_API_RATE_LIMIT=lots stops the start and names the variable (${outcome})`,
+    );
   } finally {
     rmSync(pgliteData, { recursive: true, force: true });
   }

@@ -1,6 +1,15 @@
 // Runs once when a console server process starts (not during `next build`).
 export async function register() {
   if (process.env.NEXT_RUNTIME !== "nodejs") return;
+  // Settings the request handlers read are checked now: a bad value stops the start and
+  // names the variable, instead of failing the first API call.
+  const { rateLimitFromEnv } = await import("@switchyard/api/rest");
+  try {
+    rateLimitFromEnv();
+  } catch (error) {
+    console.error(`switchyard: ${(error as Error).message}`);
+    process.exit(1);
+  }
   // Sign-in throttling needs each request's socket address (see server/client-address.ts).
   const { recordPeerAddresses } = await import("./server/client-address");
   await recordPeerAddresses();

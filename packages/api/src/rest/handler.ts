@@ -13,6 +13,9 @@ import { claimIdempotencyKey, idempotencyKeyOf, requestHashOf, type TStoredAnswe
 import { DEFAULT_RATE_LIMIT, rateLimitFromEnv, type TRateLimit, takeRateToken } from "./rate-limit.ts";
 import { unknownFields } from "./unknown-fields.ts";
 
+/** Read at start (apps/web's instrumentation) so a bad setting stops the console there. */
+export { rateLimitFromEnv } from "./rate-limit.ts";
+
 export const REST_PREFIX = "/api/v1";
 /** Request bodies larger than this are refused with 413 before they are parsed. */
 export const MAX_BODY_BYTES = 256 * 1024;
