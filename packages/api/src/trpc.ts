@@ -4,6 +4,7 @@ import superjson from "superjson";
 import type { OpenApiMeta } from "trpc-to-openapi";
 import { ZodError, z } from "zod";
 import { assertCanOperateWorkload } from "./auth/access.ts";
+import { ESTATE_EDITOR_ROLES, roleRefusal } from "./auth/rules.ts";
 import type { TRole, TSessionUser, TTokenScope } from "./auth/session.ts";
 import { assertTokenMay } from "./auth/tokens.ts";
 import { AppError, ERROR_CODE_MAP } from "./errors.ts";
@@ -178,14 +179,14 @@ export const protectedProcedure = publicProcedure.use(({ ctx, next }) => {
   return next({ ctx: { ...ctx, user: ctx.user } });
 });
 
-export function roleProcedure(...roles: TRole[]) {
+export function roleProcedure(...roles: readonly TRole[]) {
   // Admin-only procedures need a token's admin scope, reads included.
   const base =
     roles.length === 1 && roles[0] === "ADMIN"
       ? protectedProcedure.meta({ scope: "admin" })
       : protectedProcedure;
   return base.use(({ ctx, next }) => {
-    if (!roles.includes(ctx.user.role)) {
+    if (roleRefusal(ctx.user.role, roles, "do this")) {
       throw new TRPCError({
         code: "FORBIDDEN",
         message: `This needs one of the roles ${roles.join(", ")}; you are ${ctx.user.role}.`,
@@ -198,7 +199,7 @@ export function roleProcedure(...roles: TRole[]) {
 export { z };
 
 /** Who may change the estate: sites, nodes, prices, quotas. */
-export const estateEditorProcedure = roleProcedure("ADMIN", "PLATFORM_ENGINEER");
+export const estateEditorProcedure = roleProcedure(...ESTATE_EDITOR_ROLES);
 
 /**
  * Changes to one workload, whose id is the input's `id`: its team's ML engineers, or the

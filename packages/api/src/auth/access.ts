@@ -1,46 +1,53 @@
 import type { PrismaClient } from "@switchyard/db";
 import { AppError } from "../errors.ts";
-import type { TRole, TSessionUser } from "./session.ts";
+import {
+  operateWorkloadRefusal,
+  SEES_EVERY_TEAM_ROLES,
+  submitForTeamRefusal,
+  submitRefusal,
+  teamScopeOf,
+} from "./rules.ts";
+import type { TSessionUser } from "./session.ts";
 
 /**
- * Team scoping, the one place that decides which teams' work a user sees and changes. Roles
- * are checked by the tRPC procedures (roleProcedure); these rules add the "which objects"
- * part, and the procedures in trpc.ts (workloadOperatorProcedure) run them as middleware.
+ * Team scoping, the one place that loads what the rules (auth/rules.ts) need about a user and
+ * turns their refusals into errors. Roles are checked by the tRPC procedures (roleProcedure);
+ * these add the "which objects" part, and the procedures in trpc.ts
+ * (workloadOperatorProcedure) run them as middleware. The console asks the same rules.
  */
-const SEES_EVERY_TEAM: ReadonlySet<TRole> = new Set(["ADMIN", "PLATFORM_ENGINEER", "DATA_STEWARD", "VIEWER"]);
-const OPERATES_EVERY_TEAM: ReadonlySet<TRole> = new Set(["ADMIN", "PLATFORM_ENGINEER"]);
+
+export { seesTeam } from "./rules.ts";
 
 /** Team ids the user may see and submit for; null means every team. */
 export async function teamScope(
   prisma: Pick<PrismaClient, "membership">,
   user: TSessionUser,
 ): Promise<string[] | null> {
-  // A token restricted to one team narrows whatever the owner's role and teams allow.
-  const tokenTeam = user.token?.teamId ?? null;
-  if (SEES_EVERY_TEAM.has(user.role)) return tokenTeam ? [tokenTeam] : null;
+  const tokenTeamId = user.token?.teamId ?? null;
+  // Roles that see every team need no membership lookup.
+  if (SEES_EVERY_TEAM_ROLES.includes(user.role))
+    return teamScopeOf({ role: user.role, teamIds: [], tokenTeamId });
   const memberships = await prisma.membership.findMany({
-    where: { userId: user.id, ...(tokenTeam ? { teamId: tokenTeam } : {}) },
+    where: { userId: user.id, ...(tokenTeamId ? { teamId: tokenTeamId } : {}) },
     select: { teamId: true },
   });
-  return memberships.map((m) => m.teamId);
+  return teamScopeOf({ role: user.role, teamIds: memberships.map((m) => m.teamId), tokenTeamId });
 }
 
-/** Whether a team's work is visible in a scope from teamScope (null: every team). */
-export function seesTeam(scope: string[] | null, teamId: string): boolean {
-  return scope === null || scope.includes(teamId);
+/** The user as the rules see them: role, teams (scoped by a team token) and the token's team. */
+async function actorOf(prisma: Pick<PrismaClient, "membership">, user: TSessionUser) {
+  const scope = await teamScope(prisma, user);
+  return { role: user.role, teamIds: scope ?? [], tokenTeamId: user.token?.teamId ?? null };
 }
 
 /** Submitting for a team: ADMIN and PLATFORM_ENGINEER for any team, ML engineers for their own. */
 export async function assertMayUseTeam(prisma: PrismaClient, user: TSessionUser, teamId: string) {
-  if (user.role === "VIEWER" || user.role === "DATA_STEWARD") {
-    throw new AppError("FORBIDDEN", `${user.role} cannot submit`, {
-      userMessage: "Your role cannot submit workloads.",
-    });
-  }
-  const scope = await teamScope(prisma, user);
-  if (scope && !scope.includes(teamId)) {
+  const byRole = submitRefusal(user);
+  if (byRole) throw new AppError("FORBIDDEN", `${user.role} cannot submit`, { userMessage: byRole });
+  const byTeam = submitForTeamRefusal(await actorOf(prisma, user), teamId);
+  if (byTeam) {
     throw new AppError("FORBIDDEN", `${user.email} not in team ${teamId}`, {
-      userMessage: "You can only submit workloads for your own teams.",
+      userMessage: byTeam,
       field: "spec.teamId",
     });
   }
@@ -52,19 +59,20 @@ export async function assertMayUseTeam(prisma: PrismaClient, user: TSessionUser,
  * exist); one they see but may not change is forbidden (403).
  */
 export async function assertCanOperateWorkload(prisma: PrismaClient, user: TSessionUser, workloadId: string) {
-  const [workload, scope] = await Promise.all([
+  const [workload, actor] = await Promise.all([
     prisma.workload.findUnique({ where: { id: workloadId }, select: { teamId: true } }),
-    teamScope(prisma, user),
+    actorOf(prisma, user),
   ]);
-  if (!workload || !seesTeam(scope, workload.teamId))
-    throw new AppError("NOT_FOUND", `workload ${workloadId} not found for ${user.email}`, {
-      userMessage: "This workload does not exist.",
-    });
-  const tokenTeam = user.token?.teamId;
-  if (OPERATES_EVERY_TEAM.has(user.role) && (!tokenTeam || tokenTeam === workload.teamId)) return;
-  if (user.role !== "ML_ENGINEER" || !scope?.includes(workload.teamId)) {
-    throw new AppError("FORBIDDEN", `${user.email} may not operate ${workloadId}`, {
-      userMessage: "Only the workload's team or a platform engineer can change it.",
-    });
+  const refusal = workload
+    ? operateWorkloadRefusal(actor, workload.teamId)
+    : ({ code: "NOT_FOUND", message: "This workload does not exist." } as const);
+  if (refusal) {
+    throw new AppError(
+      refusal.code,
+      `${user.email} may not operate workload ${workloadId}: ${refusal.code}`,
+      {
+        userMessage: refusal.message,
+      },
+    );
   }
 }

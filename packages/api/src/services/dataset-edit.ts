@@ -1,4 +1,5 @@
 import type { Prisma, PrismaClient } from "@switchyard/db";
+import { isDatasetEditor } from "../auth/rules.ts";
 import type { TSessionUser } from "../auth/session.ts";
 import { AppError } from "../errors.ts";
 import { auditedTransaction, type TMutationContext } from "../lib/audited.ts";
@@ -10,9 +11,6 @@ import {
   type TUpdateDatasetInput,
 } from "../router/dataset/dataset-form.schema.ts";
 import { lockDatasetForEdit } from "./datasets.ts";
-
-/** Who may create datasets: estate editors and data stewards (who then steward it). */
-const CREATOR_ROLES = new Set(["ADMIN", "PLATFORM_ENGINEER", "DATA_STEWARD"]);
 
 const RESIDENCY_SITE = {
   id: true,
@@ -139,7 +137,8 @@ async function snapshotDataset(tx: Prisma.TransactionClient, id: string) {
 }
 
 function assertMayCreate(user: TSessionUser) {
-  if (!CREATOR_ROLES.has(user.role))
+  // Estate editors and data stewards (who then steward it).
+  if (!isDatasetEditor(user.role))
     throw new AppError("FORBIDDEN", `${user.email} may not create datasets`, {
       userMessage: `Only admins, platform engineers and data stewards add datasets; you are ${user.role}.`,
     });

@@ -1,4 +1,5 @@
 import type { Prisma, PrismaClient } from "@switchyard/db";
+import { mayEditDataset } from "../auth/rules.ts";
 import type { TSessionUser } from "../auth/session.ts";
 import { AppError } from "../errors.ts";
 import { requestCopyApprovalIfNeeded } from "../governance/copy-approval.ts";
@@ -87,11 +88,9 @@ export async function listDatasetOptions(prisma: PrismaClient) {
   return { teams, regulations: regulations.map((r) => r.regulation) };
 }
 
-const EDITOR_ROLES = new Set(["ADMIN", "PLATFORM_ENGINEER"]);
-
 /** Whether the user may change the dataset: estate editors any, stewards those they steward. */
 export function canEditDataset(user: TSessionUser, stewardIds: string[]) {
-  return EDITOR_ROLES.has(user.role) || (user.role === "DATA_STEWARD" && stewardIds.includes(user.id));
+  return mayEditDataset(user, stewardIds);
 }
 
 export async function getDatasetOrThrow(prisma: PrismaClient, user: TSessionUser, id: string) {

@@ -1,3 +1,4 @@
+import { APPROVER_ROLES } from "../../auth/rules.ts";
 import { countInbox, getApproval, listApprovals } from "../../governance/approval-queries.ts";
 import { decideApproval } from "../../governance/approvals.ts";
 import { outputOf, ZApprovalDetail, ZApprovalRow, ZDecideResult, ZPageOf } from "../../rest/outputs.ts";
@@ -37,7 +38,7 @@ export const approvalRouter = createTRPCRouter({
     .output(outputOf<typeof getApproval>(ZApprovalDetail))
     .input(ZApprovalId)
     .query(({ ctx, input }) => getApproval(ctx.prisma, ctx.user, input.id)),
-  decide: roleProcedure("ADMIN", "PLATFORM_ENGINEER", "DATA_STEWARD", "ML_ENGINEER")
+  decide: roleProcedure(...APPROVER_ROLES)
     .meta({
       openapi: {
         method: "POST",

@@ -1,3 +1,4 @@
+import { AUDIT_READER_ROLES } from "../../auth/rules.ts";
 import { ZNoInput } from "../../lib/input.ts";
 import { outputOf, ZAuditEvent, ZAuditVerify, ZPageOf } from "../../rest/outputs.ts";
 import { listAuditEvents, verifyAudit } from "../../services/audit.ts";
@@ -5,7 +6,7 @@ import { createTRPCRouter, roleProcedure } from "../../trpc.ts";
 import { ZListAuditInput } from "./audit.schema.ts";
 
 // Before/after snapshots can hold anything the estate holds: readers are the roles that run it.
-const auditReaderProcedure = roleProcedure("ADMIN", "PLATFORM_ENGINEER", "DATA_STEWARD");
+const auditReaderProcedure = roleProcedure(...AUDIT_READER_ROLES);
 
 export const auditRouter = createTRPCRouter({
   list: auditReaderProcedure

@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { DATASET_EDITOR_ROLES } from "../../auth/rules.ts";
 import { outputOf, ZDatasetRow, ZPageOf, ZReplicaChange, ZReplicaRemoved } from "../../rest/outputs.ts";
 import { createDataset, datasetFormOptions, updateDataset } from "../../services/dataset-edit.ts";
 import {
@@ -15,7 +16,7 @@ import { ZCreateDatasetInput, ZUpdateDatasetInput } from "./dataset-form.schema.
 import { ZListDatasetsInput } from "./list-datasets.schema.ts";
 
 /** Roles that may change some datasets; the service checks a steward stewards this one. */
-const datasetEditorProcedure = roleProcedure("ADMIN", "PLATFORM_ENGINEER", "DATA_STEWARD");
+const datasetEditorProcedure = roleProcedure(...DATASET_EDITOR_ROLES);
 
 export const datasetRouter = createTRPCRouter({
   list: protectedProcedure

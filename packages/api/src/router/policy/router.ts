@@ -1,10 +1,11 @@
+import { ADMIN_ROLES } from "../../auth/rules.ts";
 import { createPolicy, getPolicyHistory, listPolicies, updatePolicy } from "../../governance/policies.ts";
 import { ZPagingInput } from "../../lib/pagination.ts";
 import { outputOf, ZPageOf, ZPolicyHistory, ZPolicyRow } from "../../rest/outputs.ts";
 import { createTRPCRouter, protectedProcedure, roleProcedure } from "../../trpc.ts";
 import { ZCreatePolicyInput, ZPolicyKey, ZUpdatePolicyInput } from "./policy.schema.ts";
 
-const policyEditorProcedure = roleProcedure("ADMIN");
+const policyEditorProcedure = roleProcedure(...ADMIN_ROLES);
 const tags = ["Policies"];
 
 export const policyRouter = createTRPCRouter({

@@ -1,3 +1,4 @@
+import { ESTATE_EDITOR_ROLES } from "../../auth/rules.ts";
 import { outputOf, ZCreatedToken, ZPageOf, ZTokenView } from "../../rest/outputs.ts";
 import {
   createAgentToken,
@@ -49,7 +50,7 @@ export const tokenRouter = createTRPCRouter({
     .output(outputOf<typeof createApiToken>(ZCreatedToken))
     .input(ZCreateTokenInput)
     .mutation(({ ctx, input }) => createApiToken(ctx, input)),
-  createAgent: roleProcedure("ADMIN", "PLATFORM_ENGINEER")
+  createAgent: roleProcedure(...ESTATE_EDITOR_ROLES)
     .input(ZCreateAgentTokenInput)
     .mutation(({ ctx, input }) => createAgentToken(ctx, input)),
   revoke: protectedProcedure
