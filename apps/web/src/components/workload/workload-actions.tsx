@@ -1,6 +1,7 @@
 "use client";
 
 import type { RouterOutputs } from "@switchyard/api";
+import { canTransition } from "@switchyard/api/rules";
 import { useMutation } from "@tanstack/react-query";
 import { useRouter } from "next/navigation";
 import { useState } from "react";
@@ -12,8 +13,24 @@ const button =
   "rounded-md border border-border px-3 py-1.5 text-sm hover:bg-foreground/5 disabled:opacity-50";
 const primary = "rounded-md bg-accent px-3 py-1.5 text-sm font-medium text-white disabled:opacity-50";
 
-/** The next steps the workload's state allows; the server refuses anything else. */
-export function WorkloadActions({ workload }: { workload: TWorkload }) {
+/**
+ * The next steps the workload's state allows (the server's state machine), offered only to
+ * someone who may change it; `refusal` (from the server's rule, auth/rules.ts) says why not.
+ */
+export function WorkloadActions({ workload, refusal }: { workload: TWorkload; refusal: string | null }) {
+  if (refusal) {
+    return (
+      <div className="rounded-lg border border-border bg-surface p-4 text-sm" data-testid="workload-actions">
+        <p className="text-muted" data-testid="workload-actions-refused">
+          You can look at this workload but not change it. {refusal}
+        </p>
+      </div>
+    );
+  }
+  return <AllowedActions workload={workload} />;
+}
+
+function AllowedActions({ workload }: { workload: TWorkload }) {
   const trpc = useTRPC();
   const router = useRouter();
   const [error, setError] = useState<string | null>(null);
@@ -63,24 +80,22 @@ export function WorkloadActions({ workload }: { workload: TWorkload }) {
             Place again
           </button>
         ) : null}
-        {workload.state === "SCHEDULED" ? (
+        {canTransition(workload.state, "RUNNING") ? (
           <button type="button" className={primary} disabled={isBusy} onClick={() => move("RUNNING")}>
             Mark running
           </button>
         ) : null}
-        {workload.state === "RUNNING" ? (
-          <>
-            <button type="button" className={primary} disabled={isBusy} onClick={() => move("SUCCEEDED")}>
-              Mark succeeded
-            </button>
-            <button type="button" className={button} disabled={isBusy} onClick={() => move("FAILED")}>
-              Mark failed
-            </button>
-          </>
+        {canTransition(workload.state, "SUCCEEDED") ? (
+          <button type="button" className={primary} disabled={isBusy} onClick={() => move("SUCCEEDED")}>
+            Mark succeeded
+          </button>
         ) : null}
-        {["DRAFT", "PENDING", "AWAITING_APPROVAL", "SCHEDULED", "RUNNING", "PREEMPTED"].includes(
-          workload.state,
-        ) ? (
+        {canTransition(workload.state, "FAILED") ? (
+          <button type="button" className={button} disabled={isBusy} onClick={() => move("FAILED")}>
+            Mark failed
+          </button>
+        ) : null}
+        {canTransition(workload.state, "CANCELLED") ? (
           <button
             type="button"
             className={`${button} text-status-bad`}

@@ -1,3 +1,4 @@
+import { AUDIT_READER_ROLES, hasRole } from "@switchyard/api/rules";
 import { FileClock } from "lucide-react";
 import type { Metadata } from "next";
 import { Suspense } from "react";
@@ -8,8 +9,6 @@ import { AuditLog } from "./audit-log";
 
 export const metadata: Metadata = { title: "Audit" };
 
-const AUDIT_READERS = ["ADMIN", "PLATFORM_ENGINEER", "DATA_STEWARD"];
-
 export default async function AuditPage() {
   const user = await getSessionUser();
   return (
@@ -18,7 +17,7 @@ export default async function AuditPage() {
         title="Audit log"
         description="Who did what to which object, with before and after, in a hash chain that can be verified."
       />
-      {user && AUDIT_READERS.includes(user.role) ? (
+      {hasRole(user?.role, AUDIT_READER_ROLES) ? (
         <Suspense fallback={<p className="text-sm text-muted">Loading the audit log…</p>}>
           <AuditLog />
         </Suspense>

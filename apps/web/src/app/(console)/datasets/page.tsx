@@ -1,9 +1,9 @@
+import { isDatasetEditor } from "@switchyard/api/rules";
 import { Plus } from "lucide-react";
 import type { Metadata } from "next";
 import Link from "next/link";
 import { Suspense } from "react";
 import { PageHeader } from "~/components/page-header";
-import { isDatasetEditor } from "~/lib/roles";
 import { getSessionUser } from "~/server/auth";
 import { DatasetsTable } from "./datasets-table";
 

@@ -1,9 +1,9 @@
+import { isEstateEditor } from "@switchyard/api/rules";
 import { Plus } from "lucide-react";
 import type { Metadata } from "next";
 import Link from "next/link";
 import { Suspense } from "react";
 import { PageHeader } from "~/components/page-header";
-import { isEstateEditor } from "~/lib/roles";
 import { getSessionUser } from "~/server/auth";
 import { NodesTable } from "./nodes-table";
 

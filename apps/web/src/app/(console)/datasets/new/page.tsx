@@ -1,9 +1,9 @@
+import { isDatasetEditor } from "@switchyard/api/rules";
 import type { Metadata } from "next";
 import { redirect } from "next/navigation";
 import { DatasetForm } from "~/components/dataset/dataset-form";
 import { BackLink } from "~/components/detail-pending";
 import { PageHeader } from "~/components/page-header";
-import { isDatasetEditor } from "~/lib/roles";
 import { getSessionUser } from "~/server/auth";
 
 export const metadata: Metadata = { title: "Register a dataset" };

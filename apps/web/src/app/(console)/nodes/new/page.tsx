@@ -1,9 +1,9 @@
+import { isEstateEditor } from "@switchyard/api/rules";
 import { Server } from "lucide-react";
 import type { Metadata } from "next";
 import Link from "next/link";
 import { EmptyState } from "~/components/empty-state";
 import { PageHeader } from "~/components/page-header";
-import { isEstateEditor } from "~/lib/roles";
 import { getSessionUser } from "~/server/auth";
 import { getServerApi } from "~/server/trpc";
 import { NodeForm } from "./node-form";

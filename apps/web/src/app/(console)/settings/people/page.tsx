@@ -1,3 +1,4 @@
+import { isAdmin } from "@switchyard/api/rules";
 import { Users } from "lucide-react";
 import type { Metadata } from "next";
 import { EmptyState } from "~/components/empty-state";
@@ -8,7 +9,7 @@ export const metadata: Metadata = { title: "People · Settings" };
 
 export default async function PeopleSettingsPage() {
   const user = await getSessionUser();
-  if (user?.role !== "ADMIN") {
+  if (!user || !isAdmin(user.role)) {
     return (
       <EmptyState icon={Users} title="People are managed by admins">
         Admins add people, choose their role and teams, and disable accounts. Ask an admin if your role or

@@ -1,3 +1,4 @@
+import { isAdmin } from "@switchyard/api/rules";
 import type { Metadata } from "next";
 import { getSessionUser } from "~/server/auth";
 import { ServiceAccountsPanel } from "./service-accounts-panel";
@@ -7,11 +8,11 @@ export const metadata: Metadata = { title: "API tokens · Settings" };
 
 export default async function TokensSettingsPage() {
   const user = await getSessionUser();
-  const isAdmin = user?.role === "ADMIN";
+  const isAdminUser = isAdmin(user?.role);
   return (
     <div className="flex flex-col gap-8">
-      <TokensPanel isAdmin={isAdmin} />
-      {isAdmin ? <ServiceAccountsPanel /> : null}
+      <TokensPanel isAdmin={isAdminUser} />
+      {isAdminUser ? <ServiceAccountsPanel /> : null}
     </div>
   );
 }

@@ -1,3 +1,4 @@
+import { isAdmin } from "@switchyard/api/rules";
 import { Webhook } from "lucide-react";
 import type { Metadata } from "next";
 import { Suspense } from "react";
@@ -10,7 +11,7 @@ export const metadata: Metadata = { title: "Webhooks · Settings" };
 
 export default async function WebhooksSettingsPage() {
   const user = await getSessionUser();
-  if (user?.role !== "ADMIN") {
+  if (!isAdmin(user?.role)) {
     return (
       <EmptyState icon={Webhook} title="Webhooks are managed by admins">
         Webhooks hold signing secrets and send approval requests, decisions and workload changes to systems

@@ -1,3 +1,4 @@
+import { isEstateEditor } from "@switchyard/api/rules";
 import type { Metadata } from "next";
 import Link from "next/link";
 import { KindBadge, StatusBadge } from "~/components/badges";
@@ -5,7 +6,6 @@ import { DecommissionButton } from "~/components/site/decommission-button";
 import { ExecutorEditor } from "~/components/site/executor-panel";
 import { formatInt, formatPercent, formatUsd } from "~/lib/format";
 import { formatAgo, formatDateTime } from "~/lib/format-time";
-import { isEstateEditor } from "~/lib/roles";
 import { getSessionUser } from "~/server/auth";
 import { getServerApi } from "~/server/trpc";
 

@@ -1,7 +1,7 @@
+import { isEstateEditor } from "@switchyard/api/rules";
 import type { Metadata } from "next";
 import { redirect } from "next/navigation";
 import { PageHeader } from "~/components/page-header";
-import { isEstateEditor } from "~/lib/roles";
 import { getSessionUser } from "~/server/auth";
 import { CatalogImport } from "./catalog-import";
 

@@ -1,5 +1,5 @@
+import { isEstateEditor } from "@switchyard/api/rules";
 import type { Metadata } from "next";
-import { isEstateEditor } from "~/lib/roles";
 import { getSessionUser } from "~/server/auth";
 import { TeamDetail } from "./team-detail";
 

@@ -1,3 +1,4 @@
+import { isEstateEditor, operateWorkloadRefusal } from "@switchyard/api/rules";
 import type { Metadata } from "next";
 import Link from "next/link";
 import { KindBadge, StatusBadge } from "~/components/badges";
@@ -7,17 +8,18 @@ import { TransferActions } from "~/components/workload/transfer-actions";
 import { WorkloadActions } from "~/components/workload/workload-actions";
 import { formatInt, formatUsd } from "~/lib/format";
 import { formatDateTime } from "~/lib/format-time";
-import { isEstateEditor } from "~/lib/roles";
-import { getSessionUser } from "~/server/auth";
+import { getActor } from "~/server/actor";
 import { getServerApi } from "~/server/trpc";
 
 export const metadata: Metadata = { title: "Workload" };
 
 export default async function WorkloadPage({ params }: { params: Promise<{ id: string }> }) {
   const { id } = await params;
-  const [api, user] = await Promise.all([getServerApi(), getSessionUser()]);
+  const [api, actor] = await Promise.all([getServerApi(), getActor()]);
   const w = await api.workload.byId({ id });
-  const isEditor = isEstateEditor(user?.role);
+  const isEditor = isEstateEditor(actor.role);
+  // Only FORBIDDEN can come back here: byId has already answered NOT_FOUND for a hidden workload.
+  const refusal = operateWorkloadRefusal(actor, w.teamId)?.message ?? null;
   const gpus = w.gangNodes ? `${w.gangNodes} nodes × ${w.gpusPerNode} GPUs` : `${w.gpuCount} GPUs`;
 
   return (
@@ -52,7 +54,7 @@ export default async function WorkloadPage({ params }: { params: Promise<{ id: s
 
       <div className="grid gap-5 xl:grid-cols-[2fr_1fr]">
         <div className="flex flex-col gap-5">
-          <WorkloadActions workload={w} />
+          <WorkloadActions workload={w} refusal={refusal} />
           {w.approvals.length > 0 ? (
             <section className="rounded-lg border border-border bg-surface p-4" aria-labelledby="approvals">
               <h2 id="approvals" className="mb-2 text-sm font-semibold">

@@ -1,8 +1,8 @@
+import { isEstateEditor } from "@switchyard/api/rules";
 import type { Metadata } from "next";
 import { redirect } from "next/navigation";
 import { PageHeader } from "~/components/page-header";
 import { SiteForm } from "~/components/site/site-form";
-import { isEstateEditor } from "~/lib/roles";
 import { getSessionUser } from "~/server/auth";
 import { getServerApi } from "~/server/trpc";
 
