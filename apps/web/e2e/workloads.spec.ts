@@ -1,3 +1,4 @@
+import type { Page } from "@playwright/test";
 import { expect, test } from "./fixtures";
 import { signInAs } from "./helpers";
 
@@ -97,4 +98,53 @@ test("a running workload offers only the steps its state allows", async ({ page 
   await page.getByRole("link", { name: "pretrain-70b-r3" }).click();
   await expect(page.getByRole("button", { name: "Mark succeeded" })).toBeVisible();
   await expect(page.getByRole("button", { name: "Mark running" })).toHaveCount(0);
+});
+
+// shelf-detector-v2 (demo seed) is a SCHEDULED workload of the vision-edge team, whose ML
+// engineer is Vic Vision; Sam Steward belongs to health-ai, and Val Viewer to no team. Nothing
+// else in this file runs on its edge site, so its state holds.
+async function openShelfDetector(page: Page) {
+  await page.goto("/workloads?q=shelf-detector-v2");
+  await page.getByRole("link", { name: "shelf-detector-v2" }).click();
+  await expect(page.getByRole("heading", { name: /shelf-detector-v2/ })).toContainText("scheduled");
+}
+
+test("a viewer is told why they cannot submit, instead of getting a form that fails", async ({ page }) => {
+  await signInAs(page, "viewer@switchyard.demo");
+  await page.goto("/workloads");
+  const submit = page.getByRole("button", { name: "Submit workload" });
+  await expect(submit).toBeDisabled();
+  await expect(submit).toHaveAccessibleDescription(/viewer.*cannot submit/);
+  await expect(page.getByRole("link", { name: "Submit workload" })).toHaveCount(0);
+
+  await page.goto("/workloads/new");
+  await expect(page.getByTestId("submit-refused")).toContainText("You are a viewer");
+  await expect(page.getByLabel("Name")).toHaveCount(0);
+  await expect(page.getByRole("button", { name: /Submit/ })).toHaveCount(0);
+});
+
+test("a viewer gets no Mark running or Cancel on a workload, and is told why", async ({ page }) => {
+  await signInAs(page, "viewer@switchyard.demo");
+  await openShelfDetector(page);
+  await expect(page.getByTestId("workload-actions-refused")).toContainText("you are a viewer");
+  await expect(page.getByRole("button", { name: "Mark running" })).toHaveCount(0);
+  await expect(page.getByRole("button", { name: "Cancel" })).toHaveCount(0);
+});
+
+test("a data steward gets no Mark running on another team's workload", async ({ page }) => {
+  await signInAs(page, "steward@switchyard.demo");
+  await openShelfDetector(page);
+  await expect(page.getByTestId("workload-actions-refused")).toContainText("you are a data steward");
+  await expect(page.getByRole("button", { name: "Mark running" })).toHaveCount(0);
+  await expect(page.getByRole("button", { name: "Cancel" })).toHaveCount(0);
+});
+
+test("an ML engineer still gets Mark running and Cancel on their own team's workload", async ({ page }) => {
+  await signInAs(page, "vision@switchyard.demo");
+  await openShelfDetector(page);
+  await expect(page.getByRole("button", { name: "Mark running" })).toBeEnabled();
+  await expect(page.getByRole("button", { name: "Cancel" })).toBeEnabled();
+  await expect(page.getByTestId("workload-actions-refused")).toHaveCount(0);
+  await page.goto("/workloads/new");
+  await expect(page.getByLabel("Name")).toBeVisible();
 });
