@@ -88,6 +88,13 @@ test("a viewer sees nodes but no edit controls", async ({ page }) => {
   await expect(page.getByRole("link", { name: "Add node" })).toHaveCount(0);
   await expect(page.getByRole("region", { name: "Bulk actions" })).toHaveCount(0);
   await expect(page.getByRole("checkbox")).toHaveCount(0);
+  const addNode = page.getByRole("button", { name: "Add node" });
+  await expect(addNode).toBeDisabled();
+  await expect(addNode).toHaveAccessibleDescription(
+    "You are a viewer; only an admin or a platform engineer can add, cordon or drain nodes.",
+  );
+  await page.getByTestId("node-row").first().getByRole("link").first().click();
+  await expect(page.getByTestId("node-actions-refused")).toContainText("You are a viewer");
 });
 
 test("a steward adds a replica where residency allows it and sees where it forbids one", async ({ page }) => {

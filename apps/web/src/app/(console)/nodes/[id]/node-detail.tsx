@@ -21,7 +21,8 @@ function Fact({ label, children }: { label: string; children: ReactNode }) {
   );
 }
 
-export function NodeDetail({ id, canEdit }: { id: string; canEdit: boolean }) {
+/** `editRefusal`: why the user may not cordon or drain (from @switchyard/api/rules), or null. */
+export function NodeDetail({ id, editRefusal }: { id: string; editRefusal: string | null }) {
   const trpc = useTRPC();
   const query = useQuery(trpc.node.byId.queryOptions({ id }));
   const back = { href: "/nodes", label: "All nodes" };
@@ -83,11 +84,15 @@ export function NodeDetail({ id, canEdit }: { id: string; canEdit: boolean }) {
               )}
             </Fact>
           </dl>
-          {canEdit ? (
-            <div className="mt-4 border-t border-border pt-3">
+          <div className="mt-4 border-t border-border pt-3">
+            {editRefusal ? (
+              <p className="text-sm text-muted" data-testid="node-actions-refused">
+                {editRefusal}
+              </p>
+            ) : (
               <NodeActions ids={[node.id]} currentStatus={node.status} />
-            </div>
-          ) : null}
+            )}
+          </div>
         </section>
 
         <section aria-labelledby="node-allocations" className="flex flex-col gap-3">

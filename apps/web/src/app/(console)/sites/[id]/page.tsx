@@ -1,7 +1,8 @@
-import { isEstateEditor } from "@switchyard/api/rules";
+import { ESTATE_EDITOR_ROLES, roleRefusal } from "@switchyard/api/rules";
 import type { Metadata } from "next";
 import Link from "next/link";
 import { KindBadge, StatusBadge } from "~/components/badges";
+import { DisabledControl } from "~/components/disabled-reason";
 import { DecommissionButton } from "~/components/site/decommission-button";
 import { ExecutorEditor } from "~/components/site/executor-panel";
 import { formatInt, formatPercent, formatUsd } from "~/lib/format";
@@ -17,7 +18,8 @@ export default async function SitePage({ params }: { params: Promise<{ id: strin
   const { id } = await params;
   const [api, user] = await Promise.all([getServerApi(), getSessionUser()]);
   const [site, executor] = await Promise.all([api.site.byId({ id }), api.executor.bySite({ siteId: id })]);
-  const isEditor = user ? isEstateEditor(user.role) : false;
+  const editRefusal = roleRefusal(user?.role, ESTATE_EDITOR_ROLES, "edit or decommission sites");
+  const isEditor = editRefusal === null;
   const isLive = site.status !== "DECOMMISSIONED";
 
   return (
@@ -48,6 +50,14 @@ export default async function SitePage({ params }: { params: Promise<{ id: strin
             </Link>
             <DecommissionButton siteId={site.id} siteName={site.name} />
           </div>
+        ) : editRefusal && isLive ? (
+          <DisabledControl
+            id="edit-site-reason"
+            reason={editRefusal}
+            className="rounded-md border border-border px-3 py-1.5 text-sm"
+          >
+            Edit
+          </DisabledControl>
         ) : null}
       </div>
 

@@ -7,6 +7,7 @@ import { useState } from "react";
 import { StatusBadge } from "~/components/badges";
 import { ClassificationBadge } from "~/components/dataset/dataset-badges";
 import { BackLink, DetailPending } from "~/components/detail-pending";
+import { DisabledControl } from "~/components/disabled-reason";
 import { SuccessNote } from "~/components/form/form-field";
 import { PageHeader } from "~/components/page-header";
 import { QuotaBar, quotaModelLabel } from "~/components/team/quota-bar";
@@ -17,7 +18,8 @@ import { QuotaEditor } from "./quota-editor";
 const panel = "rounded-lg border border-border bg-surface";
 const heading = "border-b border-border px-3 py-2 text-sm font-semibold";
 
-export function TeamDetail({ id, canEdit }: { id: string; canEdit: boolean }) {
+/** `editRefusal`: why the user may not change quotas (from @switchyard/api/rules), or null. */
+export function TeamDetail({ id, editRefusal }: { id: string; editRefusal: string | null }) {
   const trpc = useTRPC();
   const query = useQuery(trpc.team.byId.queryOptions({ id }));
   const [isEditing, setIsEditing] = useState(false);
@@ -41,7 +43,15 @@ export function TeamDetail({ id, canEdit }: { id: string; canEdit: boolean }) {
               <h2 id="team-quotas" className="text-sm font-semibold">
                 GPU quotas
               </h2>
-              {canEdit && !isEditing ? (
+              {editRefusal ? (
+                <DisabledControl
+                  id="edit-quotas-reason"
+                  reason={editRefusal}
+                  className="rounded-md border border-border px-2.5 py-1 text-sm"
+                >
+                  Edit quotas
+                </DisabledControl>
+              ) : !isEditing ? (
                 <button
                   type="button"
                   onClick={() => {
