@@ -4,8 +4,18 @@ import type { RouterOutputs } from "@switchyard/api";
 import { useState } from "react";
 import { KindBadge } from "~/components/badges";
 import { formatUsd } from "~/lib/format";
+import { ApprovalNeeds } from "./approval-needs";
 
-type TDecision = NonNullable<RouterOutputs["workload"]["byId"]["decision"]>;
+// A workload's decision carries the approvals each candidate would need; an approval
+// request's (already asked for) does not.
+type TDecision =
+  | NonNullable<RouterOutputs["workload"]["byId"]["decision"]>
+  | NonNullable<RouterOutputs["approval"]["byId"]["decision"]>;
+type TForecast = NonNullable<
+  RouterOutputs["workload"]["byId"]["decision"]
+>["candidates"]["candidates"][number]["approvals"];
+
+const approvalsOf = (c: object): TForecast => ("approvals" in c ? (c.approvals as TForecast) : null);
 
 /** Ranked candidates with cost and per-plugin scores, rejected sites by reason, and "why not X?". */
 export function DecisionExplanation({ decision }: { decision: TDecision }) {
@@ -58,6 +68,7 @@ export function DecisionExplanation({ decision }: { decision: TDecision }) {
                       {c.latencyMs !== undefined ? ` · ${c.latencyMs} ms` : ""}
                       {c.cost.transferHours > 0 ? ` · ${c.cost.transferHours.toFixed(1)} h to copy data` : ""}
                     </div>
+                    <ApprovalNeeds approvals={approvalsOf(c)} className="mt-1" />
                   </td>
                   <td className="px-2 py-2 text-right tabular-nums">{formatUsd(c.cost.computeUsd)}</td>
                   <td className="px-2 py-2 text-right tabular-nums">{formatUsd(c.cost.egressUsd)}</td>
