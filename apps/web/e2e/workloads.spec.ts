@@ -22,8 +22,7 @@ test("an engineer submits a job on regulated data, the steward approves it in th
   await expect(preview).toContainText("1. Ashburn DC (on-prem)");
   await expect(preview).toContainText("residency");
   // Before anything is saved, the recommendation says which approval it will need, and who decides.
-  const STEWARD_NEEDED =
-    "reads REGULATED dataset Insurance claims 2025 — a steward of Insurance claims 2025 (Sam Steward)";
+  const STEWARD_NEEDED = "reads REGULATED dataset Insurance claims 2025 — its steward (Sam Steward)";
   const previewNeeds = preview.getByTestId("approval-needs").first();
   await expect(previewNeeds).toContainText("Needs approval");
   await expect(previewNeeds).toContainText(STEWARD_NEEDED);
@@ -54,9 +53,7 @@ test("an engineer submits a job on regulated data, the steward approves it in th
   );
 
   // claims-2025 is REGULATED: scheduling asks its steward first, and the button says so.
-  await expect(page.getByTestId("candidate-row").first().getByTestId("approval-needs")).toContainText(
-    STEWARD_NEEDED,
-  );
+  await expect(page.getByTestId("candidate-approvals").first()).toContainText(STEWARD_NEEDED);
   const schedule = page.getByRole("button", { name: "Schedule at Ashburn DC (on-prem)" });
   await expect(schedule).toContainText(`Needs approval: ${STEWARD_NEEDED}`);
   await schedule.click();
