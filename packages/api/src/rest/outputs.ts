@@ -71,11 +71,9 @@ const ZApprovalNeed = z.looseObject({
   approvers: z
     .string()
     .meta({ description: 'Who decides, in words: "a steward of claims-2025", "a platform engineer"' }),
-  approverNames: z
-    .array(z.string())
-    .meta({
-      description: "The named people who may decide (the dataset's stewards); empty when a role decides",
-    }),
+  approverNames: z.array(z.string()).meta({
+    description: "The named people who may decide (the dataset's stewards); empty when a role decides",
+  }),
   requiredApprovals: z.number().int(),
 });
 
