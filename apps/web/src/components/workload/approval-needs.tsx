@@ -1,20 +1,5 @@
-import type { RouterOutputs } from "@switchyard/api";
 import { cn } from "~/lib/cn";
-
-type TNeed = RouterOutputs["workload"]["preview"]["candidates"][number]["approvals"][number];
-
-/** One approval in words: what asks for it and who decides, with the deciders' names. */
-export function describeNeed(need: TNeed) {
-  const what = need.kind === "PLACEMENT_OVERRIDE" ? "choosing it over the recommendation" : need.reason;
-  const count = need.requiredApprovals > 1 ? `${need.requiredApprovals} approvals from ` : "";
-  const names = need.approverNames.length > 0 ? ` (${need.approverNames.join(", ")})` : "";
-  // The reason already names the dataset; "its stewards" reads better than naming it twice.
-  const who =
-    need.approverKind === "DATASET_STEWARDS" && need.datasetName && what.includes(need.datasetName)
-      ? `its steward${need.approverNames.length === 1 ? "" : "s"}`
-      : need.approvers;
-  return `${what} — ${count}${who}${names}`;
-}
+import { describeNeed, type TNeed } from "./describe-need";
 
 /**
  * The approvals choosing a candidate will need, as the server will ask for them when it is
