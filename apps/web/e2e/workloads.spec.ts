@@ -22,6 +22,11 @@ test("an engineer submits a job on regulated data, the steward approves it in th
   await expect(preview.getByTestId("preview-summary")).toContainText("sites fit");
   await expect(preview).toContainText("1. Ashburn DC (on-prem)");
   await expect(preview).toContainText("residency");
+  // Before anything is saved, the recommendation says which approval it will need, and who decides.
+  const STEWARD_NEEDED = "reads REGULATED dataset Insurance claims 2025 — its steward (Sam Steward)";
+  const previewNeeds = preview.getByTestId("approval-needs").first();
+  await expect(previewNeeds).toContainText("Needs approval");
+  await expect(previewNeeds).toContainText(STEWARD_NEEDED);
 
   await page.getByRole("button", { name: "Submit and place" }).click();
   await expect(page.getByRole("heading", { name: name })).toBeVisible();
@@ -48,8 +53,11 @@ test("an engineer submits a job on regulated data, the steward approves it in th
     "outside the US residency of dataset Insurance claims 2025",
   );
 
-  // claims-2025 is REGULATED: scheduling asks its steward first.
-  await page.getByRole("button", { name: "Schedule at Ashburn DC (on-prem)" }).click();
+  // claims-2025 is REGULATED: scheduling asks its steward first, and the button says so.
+  await expect(page.getByTestId("candidate-approvals").first()).toContainText(STEWARD_NEEDED);
+  const schedule = page.getByRole("button", { name: "Schedule at Ashburn DC (on-prem)" });
+  await expect(schedule).toContainText(`Needs approval: ${STEWARD_NEEDED}`);
+  await schedule.click();
   await expect(page.getByRole("heading", { name })).toContainText("awaiting approval");
   await expect(page.getByTestId("state-reason")).toContainText(
     "reads REGULATED dataset Insurance claims 2025",

@@ -5,6 +5,13 @@ import { enqueueWebhookEvent } from "../webhooks/outbox.ts";
 import { transitionWorkload } from "../workloads/transitions.ts";
 import { describeApprovers, planApprovals, type TRule, type TStepPlan } from "./approval-rules.ts";
 import { enabledPolicies } from "./current-policies.ts";
+import {
+  approvedStepKeys,
+  loadFactDatasets,
+  loadFactSites,
+  placementFacts,
+  stepKey,
+} from "./placement-facts.ts";
 
 const HOUR_MS = 3_600_000;
 
@@ -47,52 +54,16 @@ export async function requestApprovalIfNeeded(
   if (rules.length === 0) return null;
   const workload = await tx.workload.findUniqueOrThrow({
     where: { id: a.workloadId },
-    select: {
-      name: true,
-      submittedById: true,
-      datasets: {
-        select: {
-          dataset: {
-            select: { id: true, name: true, classification: true, stewards: { select: { userId: true } } },
-          },
-        },
-      },
-    },
+    select: { name: true, submittedById: true },
   });
-  const siteIds = [a.chosen.siteId, ...a.chosen.cost.transfers.map((t) => t.fromSiteId)];
-  const sites = new Map(
-    (
-      await tx.site.findMany({
-        where: { id: { in: siteIds } },
-        select: { id: true, name: true, jurisdiction: true },
-      })
-    ).map((s) => [s.id, s]),
-  );
+  const datasets = await loadFactDatasets(tx, { workloadId: a.workloadId });
+  const sites = await loadFactSites(tx, [a.chosen]);
   const destination = sites.get(a.chosen.siteId);
-  const plan = planApprovals(rules, {
-    datasets: workload.datasets.map(({ dataset: d }) => ({
-      id: d.id,
-      name: d.name,
-      classification: d.classification,
-      stewardIds: d.stewards.map((s) => s.userId),
-    })),
-    destination: {
-      siteId: a.chosen.siteId,
-      siteName: a.chosen.siteName,
-      jurisdiction: destination?.jurisdiction ?? "",
-    },
-    copies: a.chosen.cost.transfers.map((t) => ({
-      datasetId: t.datasetId,
-      fromSiteName: sites.get(t.fromSiteId)?.name ?? t.fromSiteId,
-      fromJurisdiction: sites.get(t.fromSiteId)?.jurisdiction ?? "",
-    })),
-    estimatedCostUsd: a.chosen.cost.totalUsd,
-    override: a.overrideReason !== null ? { reason: a.overrideReason } : null,
-  });
+  const plan = planApprovals(rules, placementFacts(datasets, a.chosen, sites, a.overrideReason));
   if (plan.steps.length === 0) return null;
   if (await alreadyApproved(tx, a.workloadId, a.chosen.siteId, plan.steps)) return null;
 
-  const datasetNames = new Map(workload.datasets.map(({ dataset: d }) => [d.id, d.name]));
+  const datasetNames = new Map(datasets.map((d) => [d.id, d.name]));
   const reasons = plan.steps.map((s) => s.reason);
   const summary = `${workload.name} at ${a.chosen.siteName}${destination ? ` (${destination.jurisdiction})` : ""}: ${reasons.join("; ")}`;
   const request = await tx.approvalRequest.create({
@@ -161,12 +132,8 @@ async function alreadyApproved(
   siteId: string,
   steps: TStepPlan[],
 ): Promise<boolean> {
-  const approved = await tx.approvalStep.findMany({
-    where: { status: "APPROVED", request: { workloadId, siteId, status: "APPROVED" } },
-    select: { datasetId: true, policy: { select: { key: true } } },
-  });
-  const have = new Set(approved.map((s) => `${s.policy.key}|${s.datasetId ?? ""}`));
-  return steps.every((s) => have.has(`${s.policyKey}|${s.datasetId ?? ""}`));
+  const have = (await approvedStepKeys(tx, workloadId, siteId)).get(siteId) ?? new Set<string>();
+  return steps.every((s) => have.has(stepKey(s.policyKey, s.datasetId)));
 }
 
 /**

@@ -57,6 +57,26 @@ export const ZWorkloadRow = z.looseObject({
   site: ZRef.nullable(),
 });
 
+const ZApprovalNeed = z.looseObject({
+  ruleKey: z.string(),
+  ruleName: z.string(),
+  kind: z.enum(["REGULATED_DATA", "CROSS_BORDER_TRANSFER", "SPEND_THRESHOLD", "PLACEMENT_OVERRIDE"]),
+  reason: z
+    .string()
+    .meta({ description: 'Why the rule applies, e.g. "reads REGULATED dataset claims-2025"' }),
+  datasetId: z.string().nullable(),
+  datasetName: z.string().nullable(),
+  approverKind: z.enum(["ROLE", "DATASET_STEWARDS"]),
+  approverRole: z.string().nullable(),
+  approvers: z
+    .string()
+    .meta({ description: 'Who decides, in words: "a steward of claims-2025", "a platform engineer"' }),
+  approverNames: z.array(z.string()).meta({
+    description: "The named people who may decide (the dataset's stewards); empty when a role decides",
+  }),
+  requiredApprovals: z.number().int(),
+});
+
 const ZCandidate = z.looseObject({
   rank: z.number().int(),
   siteId: z.string(),
@@ -65,6 +85,14 @@ const ZCandidate = z.looseObject({
   totalScore: z.number(),
   cost: z.looseObject({ computeUsd: z.number(), egressUsd: z.number(), totalUsd: z.number() }),
   nodes: z.array(z.looseObject({ nodeId: z.string(), gpus: z.number().int() })),
+});
+
+/** A candidate with the approvals choosing it would need (the same rules scheduling applies). */
+const ZCandidateWithApprovals = ZCandidate.extend({
+  approvals: z.array(ZApprovalNeed).meta({
+    description:
+      "The approvals scheduling this candidate would ask for, and who decides; empty when it would be scheduled at once. A candidate other than the first is chosen by override, so override rules count.",
+  }),
 });
 const ZRejectedSite = z.looseObject({
   siteId: z.string(),
@@ -76,7 +104,7 @@ const ZRejectedSite = z.looseObject({
 export const ZPlacementResult = z.looseObject({
   feasible: z.boolean(),
   summary: z.string().meta({ description: 'e.g. "0/412 sites fit: 301 no free H100 ×8, …"' }),
-  candidates: z.array(ZCandidate),
+  candidates: z.array(ZCandidateWithApprovals),
   rejected: z.array(ZRejectedSite),
   reasonCounts: z.array(z.looseObject({ message: z.string(), count: z.number().int() })),
   counts: z.looseObject({ sites: z.number().int(), feasible: z.number().int(), rejected: z.number().int() }),
@@ -95,7 +123,16 @@ export const ZDecision = z.looseObject({
   createdAt: ZWhen,
   feasible: z.boolean(),
   summary: z.string(),
-  candidates: z.looseObject({ candidates: z.array(ZCandidate) }),
+  candidates: z.looseObject({
+    candidates: z.array(
+      ZCandidate.extend({
+        approvals: z.array(ZApprovalNeed).nullable().meta({
+          description:
+            "The approvals scheduling this candidate would ask for now, and who decides; empty when it would be scheduled at once; null when the decision can no longer be scheduled.",
+        }),
+      }),
+    ),
+  }),
   rejections: z.looseObject({ rejected: z.array(ZRejectedSite) }),
 });
 

@@ -3,11 +3,16 @@ import { explainSite, PlacementInputError, placeBatch, type TPlacementResult } f
 import type { TSessionUser } from "../auth/session.ts";
 import { AppError } from "../errors.ts";
 import type { TWorkloadSpec } from "../router/workload/workload.schema.ts";
-import { decisionView, getVisibleWorkloadOrThrow, previewSnapshot, specToRequest } from "./service.ts";
+import {
+  decisionWithApprovals,
+  getVisibleWorkloadOrThrow,
+  previewSnapshot,
+  specToRequest,
+} from "./service.ts";
 
 /** The workload's latest placement decision with its full explanation, or NOT_FOUND. */
 export async function getLatestDecision(prisma: PrismaClient, user: TSessionUser, workloadId: string) {
-  await getVisibleWorkloadOrThrow(prisma, user, workloadId);
+  const workload = await getVisibleWorkloadOrThrow(prisma, user, workloadId);
   const decision = await prisma.placementDecision.findFirst({
     where: { workloadId },
     orderBy: { createdAt: "desc" },
@@ -17,7 +22,7 @@ export async function getLatestDecision(prisma: PrismaClient, user: TSessionUser
       userMessage: "This workload has not been placed yet: it has no decision.",
     });
   }
-  return decisionView(decision);
+  return decisionWithApprovals(prisma, decision, workload.state);
 }
 
 /** "Why not site X?" for the workload's latest decision, in words, from the stored explanation. */

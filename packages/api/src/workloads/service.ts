@@ -16,6 +16,7 @@ import {
 import { assertMayUseTeam, seesTeam, teamScope } from "../auth/access.ts";
 import type { TSessionUser } from "../auth/session.ts";
 import { AppError } from "../errors.ts";
+import { forecastApprovals, type TApprovalNeed } from "../governance/approval-forecast.ts";
 import { closePendingApprovals } from "../governance/approval-gate.ts";
 import { auditedTransaction, type TActor, type TMutationContext } from "../lib/audited.ts";
 import { pageArgs, toPage } from "../lib/pagination.ts";
@@ -83,7 +84,19 @@ export function previewSnapshot(prisma: PrismaClient): Promise<TPreparedSnapshot
 
 /** Where the workload would run now, and why not elsewhere; writes nothing (the form's live preview). */
 export async function previewPlacement(prisma: PrismaClient, spec: TWorkloadSpec) {
-  return runEngine(await previewSnapshot(prisma), specToRequest(spec, "preview"));
+  const result = runEngine(await previewSnapshot(prisma), specToRequest(spec, "preview"));
+  const approvals = await forecastApprovals(
+    prisma,
+    { datasetIds: spec.datasetIds },
+    result.candidates,
+    result.candidates[0]?.siteId ?? null,
+  );
+  return { ...result, candidates: withApprovals(result.candidates, approvals) };
+}
+
+/** Candidates, each with the approvals choosing it would need. */
+function withApprovals<C>(candidates: readonly C[], approvals: TApprovalNeed[][]) {
+  return candidates.map((c, i) => ({ ...c, approvals: approvals[i] ?? [] }));
 }
 
 /**
@@ -381,7 +394,10 @@ function assertVisible<T extends { teamId: string }>(
 /** The workload's id and name if the user may see it (as workload.byId would show it), else NOT_FOUND. */
 export async function getVisibleWorkloadOrThrow(prisma: PrismaClient, user: TSessionUser, id: string) {
   const [workload, scope] = await Promise.all([
-    prisma.workload.findUnique({ where: { id }, select: { id: true, name: true, teamId: true } }),
+    prisma.workload.findUnique({
+      where: { id },
+      select: { id: true, name: true, teamId: true, state: true },
+    }),
     teamScope(prisma, user),
   ]);
   assertVisible(workload, scope, id, user);
@@ -455,7 +471,7 @@ export async function getWorkloadOrThrow(prisma: PrismaClient, user: TSessionUse
     estimatedHours: Number(workload.estimatedHours),
     budgetUsd: workload.budgetUsd === null ? null : Number(workload.budgetUsd),
     transfers: workload.transfers.map((t) => ({ ...t, costUsd: Number(t.costUsd) })),
-    decision: decision ? decisionView(decision) : null,
+    decision: decision ? await decisionWithApprovals(prisma, decision, workload.state) : null,
   };
 }
 
@@ -472,6 +488,38 @@ export function decisionView(decision: PlacementDecision) {
       TPlacementResult,
       "rejected" | "reasonCounts" | "funnel" | "counts"
     >,
+  };
+}
+
+/**
+ * A stored decision with, on each candidate, the approvals scheduling it would need now, or
+ * null once the decision can no longer be scheduled (the workload is past PENDING, or the
+ * decision was accepted or superseded): its approvals are then on the workload itself.
+ */
+export async function decisionWithApprovals(
+  prisma: PrismaClient,
+  decision: PlacementDecision,
+  workloadState: string,
+) {
+  const view = decisionView(decision);
+  const isOpen = decision.status === "PROPOSED" && workloadState === "PENDING";
+  const approvals = isOpen
+    ? await forecastApprovals(
+        prisma,
+        { workloadId: decision.workloadId },
+        view.candidates.candidates,
+        decision.recommendedSiteId,
+      )
+    : null;
+  return {
+    ...view,
+    candidates: {
+      ...view.candidates,
+      candidates: view.candidates.candidates.map((c, i) => ({
+        ...c,
+        approvals: approvals ? (approvals[i] ?? []) : null,
+      })),
+    },
   };
 }
 

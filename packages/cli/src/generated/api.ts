@@ -3711,6 +3711,27 @@ export interface operations {
                 content: {
                     "application/json": {
                         candidates: ({
+                            /** @description The approvals scheduling this candidate would ask for, and who decides; empty when it would be scheduled at once. A candidate other than the first is chosen by override, so override rules count. */
+                            approvals: ({
+                                /** @enum {string} */
+                                approverKind: "ROLE" | "DATASET_STEWARDS";
+                                /** @description The named people who may decide (the dataset's stewards); empty when a role decides */
+                                approverNames: string[];
+                                approverRole: string | null;
+                                /** @description Who decides, in words: "a steward of claims-2025", "a platform engineer" */
+                                approvers: string;
+                                datasetId: string | null;
+                                datasetName: string | null;
+                                /** @enum {string} */
+                                kind: "REGULATED_DATA" | "CROSS_BORDER_TRANSFER" | "SPEND_THRESHOLD" | "PLACEMENT_OVERRIDE";
+                                /** @description Why the rule applies, e.g. "reads REGULATED dataset claims-2025" */
+                                reason: string;
+                                requiredApprovals: number;
+                                ruleKey: string;
+                                ruleName: string;
+                            } & {
+                                [key: string]: unknown;
+                            })[];
                             cost: {
                                 computeUsd: number;
                                 egressUsd: number;
@@ -7667,6 +7688,27 @@ export interface operations {
                         decision: ({
                             candidates: {
                                 candidates: ({
+                                    /** @description The approvals scheduling this candidate would ask for now, and who decides; empty when it would be scheduled at once; null when the decision can no longer be scheduled. */
+                                    approvals: ({
+                                        /** @enum {string} */
+                                        approverKind: "ROLE" | "DATASET_STEWARDS";
+                                        /** @description The named people who may decide (the dataset's stewards); empty when a role decides */
+                                        approverNames: string[];
+                                        approverRole: string | null;
+                                        /** @description Who decides, in words: "a steward of claims-2025", "a platform engineer" */
+                                        approvers: string;
+                                        datasetId: string | null;
+                                        datasetName: string | null;
+                                        /** @enum {string} */
+                                        kind: "REGULATED_DATA" | "CROSS_BORDER_TRANSFER" | "SPEND_THRESHOLD" | "PLACEMENT_OVERRIDE";
+                                        /** @description Why the rule applies, e.g. "reads REGULATED dataset claims-2025" */
+                                        reason: string;
+                                        requiredApprovals: number;
+                                        ruleKey: string;
+                                        ruleName: string;
+                                    } & {
+                                        [key: string]: unknown;
+                                    })[] | null;
                                     cost: {
                                         computeUsd: number;
                                         egressUsd: number;
@@ -8001,6 +8043,27 @@ export interface operations {
                     "application/json": {
                         candidates: {
                             candidates: ({
+                                /** @description The approvals scheduling this candidate would ask for now, and who decides; empty when it would be scheduled at once; null when the decision can no longer be scheduled. */
+                                approvals: ({
+                                    /** @enum {string} */
+                                    approverKind: "ROLE" | "DATASET_STEWARDS";
+                                    /** @description The named people who may decide (the dataset's stewards); empty when a role decides */
+                                    approverNames: string[];
+                                    approverRole: string | null;
+                                    /** @description Who decides, in words: "a steward of claims-2025", "a platform engineer" */
+                                    approvers: string;
+                                    datasetId: string | null;
+                                    datasetName: string | null;
+                                    /** @enum {string} */
+                                    kind: "REGULATED_DATA" | "CROSS_BORDER_TRANSFER" | "SPEND_THRESHOLD" | "PLACEMENT_OVERRIDE";
+                                    /** @description Why the rule applies, e.g. "reads REGULATED dataset claims-2025" */
+                                    reason: string;
+                                    requiredApprovals: number;
+                                    ruleKey: string;
+                                    ruleName: string;
+                                } & {
+                                    [key: string]: unknown;
+                                })[] | null;
                                 cost: {
                                     computeUsd: number;
                                     egressUsd: number;

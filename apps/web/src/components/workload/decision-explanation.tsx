@@ -1,11 +1,21 @@
 "use client";
 
 import type { RouterOutputs } from "@switchyard/api";
-import { useState } from "react";
+import { Fragment, useState } from "react";
 import { KindBadge } from "~/components/badges";
 import { formatUsd } from "~/lib/format";
+import { ApprovalNeeds } from "./approval-needs";
 
-type TDecision = NonNullable<RouterOutputs["workload"]["byId"]["decision"]>;
+// A workload's decision carries the approvals each candidate would need; an approval
+// request's (already asked for) does not.
+type TDecision =
+  | NonNullable<RouterOutputs["workload"]["byId"]["decision"]>
+  | NonNullable<RouterOutputs["approval"]["byId"]["decision"]>;
+type TForecast = NonNullable<
+  RouterOutputs["workload"]["byId"]["decision"]
+>["candidates"]["candidates"][number]["approvals"];
+
+const approvalsOf = (c: object): TForecast => ("approvals" in c ? (c.approvals as TForecast) : null);
 
 /** Ranked candidates with cost and per-plugin scores, rejected sites by reason, and "why not X?". */
 export function DecisionExplanation({ decision }: { decision: TDecision }) {
@@ -46,48 +56,60 @@ export function DecisionExplanation({ decision }: { decision: TDecision }) {
             </thead>
             <tbody>
               {candidates.slice(0, 8).map((c) => (
-                <tr key={c.siteId} className="border-t border-border align-top" data-testid="candidate-row">
-                  <td className="px-2 py-2 tabular-nums">{c.rank}</td>
-                  <td className="px-2 py-2">
-                    <div className="flex items-center gap-2 font-medium">
-                      {c.siteName} <KindBadge kind={c.siteKind} />
-                    </div>
-                    <div className="text-xs text-muted">
-                      {c.gpuModel} × {c.nodes.reduce((s, n) => s + n.gpus, 0)} on {c.nodes.length} node
-                      {c.nodes.length === 1 ? "" : "s"}
-                      {c.latencyMs !== undefined ? ` · ${c.latencyMs} ms` : ""}
-                      {c.cost.transferHours > 0 ? ` · ${c.cost.transferHours.toFixed(1)} h to copy data` : ""}
-                    </div>
-                  </td>
-                  <td className="px-2 py-2 text-right tabular-nums">{formatUsd(c.cost.computeUsd)}</td>
-                  <td className="px-2 py-2 text-right tabular-nums">{formatUsd(c.cost.egressUsd)}</td>
-                  <td className="px-2 py-2 text-right font-medium tabular-nums">
-                    {formatUsd(c.cost.totalUsd)}
-                  </td>
-                  <td className="px-2 py-2">
-                    <div className="flex flex-col gap-0.5">
-                      {c.scores.map((s) => (
-                        <div
-                          key={s.plugin}
-                          className="flex items-center gap-2 text-[11px]"
-                          title={`raw ${s.raw}`}
-                        >
-                          <span className="w-24 text-muted">
-                            {s.plugin} ({policy.weights[s.plugin] ?? s.weight})
-                          </span>
-                          <span className="h-1.5 w-24 overflow-hidden rounded bg-foreground/10">
-                            <span
-                              className="block h-full bg-accent"
-                              style={{ width: `${Math.round(s.score)}%` }}
-                            />
-                          </span>
-                          <span className="tabular-nums">{Math.round(s.score)}</span>
-                        </div>
-                      ))}
-                      <div className="text-[11px] font-medium">total {c.totalScore.toFixed(1)}</div>
-                    </div>
-                  </td>
-                </tr>
+                <Fragment key={c.siteId}>
+                  <tr className="border-t border-border align-top" data-testid="candidate-row">
+                    <td className="px-2 py-2 tabular-nums">{c.rank}</td>
+                    <td className="px-2 py-2">
+                      <div className="flex items-center gap-2 font-medium">
+                        {c.siteName} <KindBadge kind={c.siteKind} />
+                      </div>
+                      <div className="text-xs text-muted">
+                        {c.gpuModel} × {c.nodes.reduce((s, n) => s + n.gpus, 0)} on {c.nodes.length} node
+                        {c.nodes.length === 1 ? "" : "s"}
+                        {c.latencyMs !== undefined ? ` · ${c.latencyMs} ms` : ""}
+                        {c.cost.transferHours > 0
+                          ? ` · ${c.cost.transferHours.toFixed(1)} h to copy data`
+                          : ""}
+                      </div>
+                    </td>
+                    <td className="px-2 py-2 text-right tabular-nums">{formatUsd(c.cost.computeUsd)}</td>
+                    <td className="px-2 py-2 text-right tabular-nums">{formatUsd(c.cost.egressUsd)}</td>
+                    <td className="px-2 py-2 text-right font-medium tabular-nums">
+                      {formatUsd(c.cost.totalUsd)}
+                    </td>
+                    <td className="px-2 py-2">
+                      <div className="flex flex-col gap-0.5">
+                        {c.scores.map((s) => (
+                          <div
+                            key={s.plugin}
+                            className="flex items-center gap-2 text-[11px]"
+                            title={`raw ${s.raw}`}
+                          >
+                            <span className="w-24 text-muted">
+                              {s.plugin} ({policy.weights[s.plugin] ?? s.weight})
+                            </span>
+                            <span className="h-1.5 w-24 overflow-hidden rounded bg-foreground/10">
+                              <span
+                                className="block h-full bg-accent"
+                                style={{ width: `${Math.round(s.score)}%` }}
+                              />
+                            </span>
+                            <span className="tabular-nums">{Math.round(s.score)}</span>
+                          </div>
+                        ))}
+                        <div className="text-[11px] font-medium">total {c.totalScore.toFixed(1)}</div>
+                      </div>
+                    </td>
+                  </tr>
+                  {approvalsOf(c) ? (
+                    <tr data-testid="candidate-approvals">
+                      <td />
+                      <td colSpan={5} className="px-2 pb-2">
+                        <ApprovalNeeds approvals={approvalsOf(c)} />
+                      </td>
+                    </tr>
+                  ) : null}
+                </Fragment>
               ))}
             </tbody>
           </table>

@@ -3,6 +3,7 @@
 import type { RouterOutputs } from "@switchyard/api";
 import { KindBadge } from "~/components/badges";
 import { formatUsd } from "~/lib/format";
+import { ApprovalNeeds } from "./approval-needs";
 
 type TResult = RouterOutputs["workload"]["preview"];
 
@@ -50,6 +51,7 @@ export function PlacementPreview({
                   {c.nodes.length === 1 ? "" : "s"}
                   {c.latencyMs !== undefined ? ` · ${c.latencyMs} ms` : ""} · score {c.totalScore.toFixed(1)}
                 </div>
+                <ApprovalNeeds approvals={c.approvals} className="mt-1" />
               </li>
             ))}
           </ol>

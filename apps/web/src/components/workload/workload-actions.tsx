@@ -6,6 +6,7 @@ import { useMutation } from "@tanstack/react-query";
 import { useRouter } from "next/navigation";
 import { useState } from "react";
 import { useTRPC } from "~/trpc/react";
+import { ScheduleApprovalNote } from "./approval-needs";
 
 type TWorkload = RouterOutputs["workload"]["byId"];
 
@@ -68,6 +69,7 @@ function AllowedActions({ workload }: { workload: TWorkload }) {
             onClick={() => schedule.mutate({ id: workload.id, decisionId: decision.id })}
           >
             Schedule at {decision.candidates.candidates[0]?.siteName}
+            <ScheduleApprovalNote approvals={decision.candidates.candidates[0]?.approvals} />
           </button>
         ) : null}
         {workload.state === "PENDING" ? (

@@ -1,0 +1,108 @@
+import type { Prisma, PrismaClient } from "@switchyard/db";
+import type { TCandidate } from "@switchyard/placement";
+import type { TPlacementFacts } from "./approval-rules.ts";
+
+type TDb = PrismaClient | Prisma.TransactionClient;
+
+/** A dataset as the approval rules see it, with its stewards' names for people to read. */
+export type TFactDataset = TPlacementFacts["datasets"][number] & { stewardNames: string[] };
+
+export type TFactSite = { id: string; name: string; jurisdiction: string };
+
+/**
+ * The datasets a placement reads, by id or as a saved workload's. Ordered by id so the
+ * steps of a plan come in the same order whoever builds the facts (the scheduling gate or a
+ * forecast).
+ */
+export async function loadFactDatasets(
+  db: TDb,
+  of: { workloadId: string } | { datasetIds: readonly string[] },
+): Promise<TFactDataset[]> {
+  const rows = await db.dataset.findMany({
+    where:
+      "workloadId" in of
+        ? { workloads: { some: { workloadId: of.workloadId } } }
+        : { id: { in: [...of.datasetIds] } },
+    orderBy: { id: "asc" },
+    select: {
+      id: true,
+      name: true,
+      classification: true,
+      stewards: { orderBy: { userId: "asc" }, select: { userId: true, user: { select: { name: true } } } },
+    },
+  });
+  return rows.map((d) => ({
+    id: d.id,
+    name: d.name,
+    classification: d.classification,
+    stewardIds: d.stewards.map((s) => s.userId),
+    stewardNames: d.stewards.map((s) => s.user.name),
+  }));
+}
+
+/** The sites the candidates run at or copy data from, with their jurisdictions. */
+export async function loadFactSites(
+  db: TDb,
+  candidates: readonly Pick<TCandidate, "siteId" | "cost">[],
+): Promise<Map<string, TFactSite>> {
+  const ids = new Set(candidates.flatMap((c) => [c.siteId, ...c.cost.transfers.map((t) => t.fromSiteId)]));
+  const sites = await db.site.findMany({
+    where: { id: { in: [...ids] } },
+    select: { id: true, name: true, jurisdiction: true },
+  });
+  return new Map(sites.map((s) => [s.id, s]));
+}
+
+/** What the rules look at when this candidate is chosen: the one definition of the facts. */
+export function placementFacts(
+  datasets: readonly TFactDataset[],
+  chosen: Pick<TCandidate, "siteId" | "siteName" | "cost">,
+  sites: ReadonlyMap<string, TFactSite>,
+  overrideReason: string | null,
+): TPlacementFacts {
+  return {
+    datasets: datasets.map(({ stewardNames: _, ...d }) => d),
+    destination: {
+      siteId: chosen.siteId,
+      siteName: chosen.siteName,
+      jurisdiction: sites.get(chosen.siteId)?.jurisdiction ?? "",
+    },
+    copies: chosen.cost.transfers.map((t) => ({
+      datasetId: t.datasetId,
+      fromSiteName: sites.get(t.fromSiteId)?.name ?? t.fromSiteId,
+      fromJurisdiction: sites.get(t.fromSiteId)?.jurisdiction ?? "",
+    })),
+    estimatedCostUsd: chosen.cost.totalUsd,
+    override: overrideReason !== null ? { reason: overrideReason } : null,
+  };
+}
+
+/**
+ * The rule-and-dataset keys of the approved placement steps a workload already has, by site:
+ * a placement at a site whose steps are all covered is not asked again.
+ */
+export async function approvedStepKeys(
+  db: TDb,
+  workloadId: string,
+  siteId?: string,
+): Promise<Map<string, Set<string>>> {
+  const approved = await db.approvalStep.findMany({
+    where: {
+      status: "APPROVED",
+      request: { workloadId, status: "APPROVED", ...(siteId ? { siteId } : {}) },
+    },
+    select: { datasetId: true, policy: { select: { key: true } }, request: { select: { siteId: true } } },
+  });
+  const bySite = new Map<string, Set<string>>();
+  for (const s of approved) {
+    const site = s.request.siteId ?? "";
+    const keys = bySite.get(site) ?? new Set<string>();
+    keys.add(stepKey(s.policy.key, s.datasetId));
+    bySite.set(site, keys);
+  }
+  return bySite;
+}
+
+export function stepKey(policyKey: string, datasetId: string | null) {
+  return `${policyKey}|${datasetId ?? ""}`;
+}
