@@ -1,5 +1,11 @@
 import "server-only";
-import { AppError, appErrorFromDatabase, ERROR_CODE_MAP, humanFieldErrors, summariseIssues } from "@switchyard/api";
+import {
+  AppError,
+  appErrorFromDatabase,
+  ERROR_CODE_MAP,
+  humanFieldErrors,
+  summariseIssues,
+} from "@switchyard/api";
 import { TRPCError } from "@trpc/server";
 import { getHTTPStatusCodeFromError } from "@trpc/server/http";
 import { ZodError } from "zod";

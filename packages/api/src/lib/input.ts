@@ -165,13 +165,11 @@ export const zSearch = () =>
  */
 export function zDate(what: string) {
   const message = `${what} must be a date`;
-  return z
-    .union([z.date(), z.string().max(40, message), z.number()], { error: message })
-    .pipe(
-      z.coerce
-        .date<string | number | Date>({ error: message })
-        // abort: a refinement after these (a deadline in the future) has nothing to add.
-        .min(MIN_DATE, { error: `${what} must be in 1970 or later`, abort: true })
-        .max(MAX_DATE, { error: `${what} must be before the year 10000`, abort: true }),
-    );
+  return z.union([z.date(), z.string().max(40, message), z.number()], { error: message }).pipe(
+    z.coerce
+      .date<string | number | Date>({ error: message })
+      // abort: a refinement after these (a deadline in the future) has nothing to add.
+      .min(MIN_DATE, { error: `${what} must be in 1970 or later`, abort: true })
+      .max(MAX_DATE, { error: `${what} must be before the year 10000`, abort: true }),
+  );
 }

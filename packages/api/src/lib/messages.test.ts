@@ -23,19 +23,43 @@ describe("the message table", () => {
   it.each([
     [{ code: "too_big", origin: "number", maximum: 100, inclusive: true, path: ["priority"] }, "At most 100"],
     [
-      { code: "too_big", origin: "number", maximum: 10_000, inclusive: true, path: ["spec", "estimatedHours"] },
+      {
+        code: "too_big",
+        origin: "number",
+        maximum: 10_000,
+        inclusive: true,
+        path: ["spec", "estimatedHours"],
+      },
       "At most 10,000 hours",
     ],
-    [{ code: "too_small", origin: "number", minimum: 0, inclusive: false, path: ["budgetUsd"] }, "More than 0"],
-    [{ code: "too_big", origin: "string", maximum: 80, inclusive: true, path: ["name"] }, "At most 80 characters"],
+    [
+      { code: "too_small", origin: "number", minimum: 0, inclusive: false, path: ["budgetUsd"] },
+      "More than 0",
+    ],
+    [
+      { code: "too_big", origin: "string", maximum: 80, inclusive: true, path: ["name"] },
+      "At most 80 characters",
+    ],
     [{ code: "too_small", origin: "string", minimum: 1, inclusive: true, path: ["name"] }, "Fill this in"],
-    [{ code: "too_small", origin: "array", minimum: 1, inclusive: true, path: ["ids"] }, "Choose at least one"],
-    [{ code: "too_big", origin: "number", maximum: 90, path: ["latitude"] }, "Latitude is between −90 and 90"],
-    [{ code: "too_small", origin: "number", minimum: -180, path: ["longitude"] }, "Longitude is between −180 and 180"],
+    [
+      { code: "too_small", origin: "array", minimum: 1, inclusive: true, path: ["ids"] },
+      "Choose at least one",
+    ],
+    [
+      { code: "too_big", origin: "number", maximum: 90, path: ["latitude"] },
+      "Latitude is between −90 and 90",
+    ],
+    [
+      { code: "too_small", origin: "number", minimum: -180, path: ["longitude"] },
+      "Longitude is between −180 and 180",
+    ],
     [{ code: "invalid_type", expected: "number", input: undefined, path: ["x"] }, "Fill this in"],
     [{ code: "invalid_type", expected: "number", input: "seven", path: ["x"] }, "Enter a number"],
     [{ code: "invalid_type", expected: "boolean", input: 1, path: ["x"] }, "Choose yes or no"],
-    [{ code: "invalid_format", format: "email", path: ["email"] }, "Enter an email address, e.g. ada@example.com"],
+    [
+      { code: "invalid_format", format: "email", path: ["email"] },
+      "Enter an email address, e.g. ada@example.com",
+    ],
     [{ code: "invalid_value", values: ["asc", "desc"], path: ["direction"] }, "Choose one of: asc, desc"],
     [{ code: "unrecognized_keys", keys: ["typo"], path: [] }, "Unknown field: typo; check the spelling"],
     [{ code: "not_multiple_of", divisor: 1, path: ["count"] }, "Enter a whole number"],
@@ -46,7 +70,12 @@ describe("the message table", () => {
   it("keeps a message a schema wrote and replaces zod's own wording", () => {
     expect(humanMessage({ code: "too_small", message: "At least 1 GPU", minimum: 1 })).toBe("At least 1 GPU");
     expect(
-      humanMessage({ code: "too_big", origin: "number", maximum: 100, message: "Too big: expected number to be <=100" }),
+      humanMessage({
+        code: "too_big",
+        origin: "number",
+        maximum: 100,
+        message: "Too big: expected number to be <=100",
+      }),
     ).toBe("At most 100");
     expect(isRawValidatorMessage("Invalid input: expected number, received string")).toBe(true);
     expect(isRawValidatorMessage("Enter the estimated hours")).toBe(false);

@@ -21,8 +21,8 @@ import { auditedTransaction, type TActor, type TMutationContext } from "../lib/a
 import { pageArgs, toPage } from "../lib/pagination.ts";
 import type { TListWorkloadsInput, TWorkloadSpec } from "../router/workload/workload.schema.ts";
 import { loadSnapshot, toRequest } from "./snapshot.ts";
-import { assertDataArrived } from "./transfers.ts";
 import { TERMINAL_STATES } from "./state-machine.ts";
+import { assertDataArrived } from "./transfers.ts";
 import { transitionWorkload } from "./transitions.ts";
 
 export { scheduleWorkload, type TScheduleInput, type TScheduleResult } from "./schedule.ts";

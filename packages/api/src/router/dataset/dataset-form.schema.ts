@@ -1,7 +1,7 @@
 import { z } from "zod";
 import { zId } from "../../lib/input.ts";
-import { CLASSIFICATIONS } from "./list-datasets.schema.ts";
 import { typeMessage } from "../../lib/messages.ts";
+import { CLASSIFICATIONS } from "./list-datasets.schema.ts";
 
 const distinct = (values: string[]) => new Set(values).size === values.length;
 

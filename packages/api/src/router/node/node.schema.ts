@@ -1,8 +1,8 @@
 import { z } from "zod";
 import { zId } from "../../lib/input.ts";
+import { typeMessage } from "../../lib/messages.ts";
 import { MAX_PAGE_SIZE } from "../../lib/pagination.ts";
 import { ZGpuModel } from "../site/site.schema.ts";
-import { typeMessage } from "../../lib/messages.ts";
 
 export const ZNodeId = z.object({ id: zId("Node id") });
 

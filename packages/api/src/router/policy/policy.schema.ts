@@ -95,7 +95,10 @@ export type TCreatePolicyInput = z.infer<typeof ZCreatePolicyInput>;
 export const ZUpdatePolicyInput = z
   .object({
     ...ZPolicyKey.shape,
-    baseVersion: z.number({ error: typeMessage("Say which version you edited") }).int().min(1, "Versions start at 1"),
+    baseVersion: z
+      .number({ error: typeMessage("Say which version you edited") })
+      .int()
+      .min(1, "Versions start at 1"),
     ...rule,
   })
   .superRefine(checkRule);

@@ -1,8 +1,8 @@
 import { z } from "zod";
 import { ZRole, ZTokenScope } from "../../auth/session.ts";
 import { zId } from "../../lib/input.ts";
-import { ZPagingInput } from "../../lib/pagination.ts";
 import { typeMessage } from "../../lib/messages.ts";
+import { ZPagingInput } from "../../lib/pagination.ts";
 
 export const TOKEN_SCOPE_DESCRIPTIONS = {
   read: "Read the estate, workloads, approvals and audit (GET)",

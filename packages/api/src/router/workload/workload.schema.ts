@@ -1,8 +1,8 @@
 import { z } from "zod";
 import { zDate, zId } from "../../lib/input.ts";
+import { typeMessage } from "../../lib/messages.ts";
 import { ZPageInput } from "../../lib/pagination.ts";
 import { SITE_KINDS } from "../site/list-sites.schema.ts";
-import { typeMessage } from "../../lib/messages.ts";
 
 export const WORKLOAD_KINDS = ["TRAINING", "FINE_TUNING", "BATCH_INFERENCE", "ONLINE_INFERENCE"] as const;
 export const WORKLOAD_STATES = [
@@ -64,7 +64,10 @@ export const ZWorkloadSpec = z
     preemptible: z.boolean().default(false),
     deadline: zDate("The deadline")
       // Judged against the clock where it is parsed; the service judges again when it saves.
-      .refine((deadline) => deadline.getTime() > Date.now(), "The deadline is in the past: choose a later date and time")
+      .refine(
+        (deadline) => deadline.getTime() > Date.now(),
+        "The deadline is in the past: choose a later date and time",
+      )
       .optional(),
     dependsOn: z.array(zId("Workload id")).max(10).default([]),
     policyProfile: z.enum(POLICY_PROFILES).optional(),
