@@ -49,7 +49,12 @@ const CSV_PROBLEMS: Record<string, string> = {
 export function parseCloudPriceCsv(text: string): { rows: TCloudPriceLine[]; errors: TCatalogError[] } {
   let records: { record: string[]; info: { lines: number } }[];
   try {
-    records = parse(text, { relax_column_count: true, skip_empty_lines: true, bom: true, info: true });
+    records = parse(text, {
+      relax_column_count: true,
+      skip_empty_lines: true,
+      bom: true,
+      info: true,
+    }) as unknown as typeof records;
   } catch (error) {
     const { lines, code } = error as { lines?: number; code?: string };
     const problem = (code && CSV_PROBLEMS[code]) ?? "the file is not valid CSV from here on";
