@@ -133,6 +133,17 @@ describeEachDb("errors in people's words", (kind) => {
     expect(again.id).not.toBe(first.id);
   });
 
+  it("lets only one of two concurrent submissions of a name through", async () => {
+    const spec = { ...SPEC, name: "racing-eval" };
+    const results = await Promise.allSettled([
+      as(ENGINEER).workload.submit({ spec }),
+      as(ENGINEER).workload.submit({ spec }),
+    ]);
+    expect(results.map((r) => r.status).sort()).toEqual(["fulfilled", "rejected"]);
+    expect(results.find((r) => r.status === "rejected")).toMatchObject({ reason: { code: "CONFLICT" } });
+    expect(await t.db.prisma.workload.count({ where: { name: "racing-eval" } })).toBe(1);
+  });
+
   it("answers a replay with the same clientKey with the first workload, not a name clash", async () => {
     const spec = { ...SPEC, name: "replayed-eval" };
     const first = await as(ENGINEER).workload.submit({ spec, clientKey: "replay-key-0001" });

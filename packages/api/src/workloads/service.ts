@@ -117,6 +117,9 @@ export async function submitWorkload(
   const created = await auditedTransaction(ctx, async (tx, audit) => {
     // 1. One active workload per name in a team: a second "nightly-eval" while the first
     // runs is almost always a mistake. The same clientKey is a replay of that submission.
+    // No unique index can say "among active workloads"; a lock per team and name makes two
+    // concurrent submissions of one name take turns, so the second sees the first.
+    await tx.$executeRaw`SELECT pg_advisory_xact_lock(hashtext(${`workload-name:${spec.teamId}:${spec.name}`}::text))`;
     const namesake = await tx.workload.findFirst({
       where: { teamId: spec.teamId, name: spec.name, state: { notIn: [...TERMINAL_STATES] } },
       select: { id: true, clientKey: true, state: true },
