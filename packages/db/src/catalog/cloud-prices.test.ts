@@ -48,6 +48,13 @@ describe("parseCloudPriceCsv", () => {
     ]);
   });
 
+  it("ends a row at any line ending, mixed in one file", () => {
+    const row = "aws,p5.48xlarge,H100,8,80,192,2048,98.32,,us-east-1,,6,x,y";
+    const { rows, errors } = parseCloudPriceCsv(`${HEADER}\r\n${row}\n${row}\r\n`);
+    expect(errors).toEqual([]);
+    expect(rows.map((r) => r.line)).toEqual([2, 3]);
+  });
+
   it("says in words what is wrong with a file that is not CSV", () => {
     expect(parseCloudPriceCsv(`${HEADER}\naws,"p5,H100\n`).errors).toEqual([
       { line: 2, message: "a quoted value is never closed: add the closing double quote" },

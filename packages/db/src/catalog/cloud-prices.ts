@@ -51,6 +51,8 @@ export function parseCloudPriceCsv(text: string): { rows: TCloudPriceLine[]; err
   try {
     records = parse(text, {
       relax_column_count: true,
+      // Files pasted together from several sources mix line endings; each is a row's end.
+      record_delimiter: ["\r\n", "\n", "\r"],
       skip_empty_lines: true,
       bom: true,
       info: true,
