@@ -2,6 +2,7 @@ import { describe, expect, it } from "vitest";
 import { z } from "zod";
 import { ZSiteInput } from "../router/site/site.schema.ts";
 import { ZWorkloadSpec } from "../router/workload/workload.schema.ts";
+import { summariseIssues } from "./input.ts";
 import { humanFieldErrors, humanIssueMessage, humanMessage, isRawValidatorMessage } from "./messages.ts";
 
 const SPEC = {
@@ -127,5 +128,15 @@ describe("workload and site schemas in people's words", () => {
     const site = { latitude: 999, longitude: 0 };
     expect(errorsOf(ZSiteInput, site).latitude).toEqual(["Latitude is between −90 and 90"]);
     expect(errorsOf(ZSiteInput, { longitude: 0 }).latitude).toEqual(["Enter a latitude"]);
+  });
+});
+
+describe("the one-line summary of a validation error", () => {
+  it("names each field with the table's words, a union's at the field the input came closest to", () => {
+    const result = ZWorkloadSpec.safeParse({ ...SPEC, priority: 101, gpu: { count: 1.5 } });
+    if (result.success) throw new Error("expected the input to be refused");
+    expect(summariseIssues(result.error.issues)).toBe(
+      "Invalid input: gpu.count: Enter a whole number of GPUs; priority: At most 100",
+    );
   });
 });
