@@ -13,8 +13,10 @@ test("a platform engineer creates a site and sees it on its page", async ({ page
 
   // The form checks with the procedure's schema before anything is sent.
   await page.getByRole("button", { name: "Create site" }).click();
-  await expect(page.getByTestId("form-error")).toHaveText("Some fields need attention.");
+  // Each error sits next to its field and the first bad field has the focus: no banner.
   await expect(page.getByText("Use a two-letter ISO 3166-1 country code")).toBeVisible();
+  await expect(page.getByLabel("Name")).toBeFocused();
+  await expect(page.getByTestId("form-error")).toHaveCount(0);
 
   await page.getByLabel("Name").fill("E2E Lisbon DC");
   await page.getByLabel("Slug").fill(slug);
@@ -111,6 +113,48 @@ test("a catalog with a bad row is refused with its line number", async ({ page }
   await expect(page.getByTestId("import-row-errors")).toContainText(
     "line 2: accelerator_count must be a number",
   );
+  await expect(page.getByRole("button", { name: /Import/ })).toHaveCount(0);
+});
+
+test("a latitude out of range says the range next to the latitude", async ({ page }) => {
+  await signInAs(page, "platform@switchyard.demo");
+  await page.goto("/sites/new");
+  await page.getByLabel("Latitude").fill("999");
+  await page.getByRole("button", { name: "Create site" }).click();
+  const latitude = page.locator("label", { has: page.getByLabel("Latitude") });
+  await expect(latitude).toContainText("Latitude is between −90 and 90");
+  await expect(page.getByText("Enter a latitude")).toHaveCount(0);
+  await expect(page.getByText(/Too (big|small): expected/)).toHaveCount(0);
+});
+
+test("a catalog with several bad rows lists every problem with its line", async ({ page }) => {
+  await signInAs(page, "platform@switchyard.demo");
+  await page.goto("/sites/import");
+  const header = readFileSync(CATALOG, "utf8").split("\n")[0];
+  const good = "aws,p5.48xlarge,H100,8,80,192,2048,98.32,,us-east-1,,6,x,y";
+  await page.getByLabel("Catalog CSV file").setInputFiles({
+    name: "bad.csv",
+    mimeType: "text/csv",
+    buffer: Buffer.from(
+      [
+        header,
+        "aws,p5.48xlarge,H100,8",
+        good.replace(",8,80,", ",eight,80,"),
+        good,
+        good.replace(",98.32,", ",-1,"),
+        "",
+      ].join("\n"),
+    ),
+  });
+  const errors = page.getByTestId("import-row-errors");
+  await expect(errors).toContainText("3 problems in 3 rows");
+  const items = page.getByTestId("import-error-list").locator("li");
+  await expect(items).toHaveText([
+    "line 2: has 4 values; the header has 14 columns",
+    "line 3: accelerator_count must be a number",
+    "line 5: price_per_hour must not be negative",
+  ]);
+  await expect(errors).not.toContainText("Invalid Record Length");
   await expect(page.getByRole("button", { name: /Import/ })).toHaveCount(0);
 });
 

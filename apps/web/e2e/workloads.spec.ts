@@ -156,3 +156,62 @@ test("an ML engineer still gets Mark running and Cancel on their own team's work
   await page.goto("/workloads/new");
   await expect(page.getByLabel("Name")).toBeVisible();
 });
+
+test("an empty GPU count is marked and focused, and the preview asks for it instead of showing an old answer", async ({
+  page,
+}) => {
+  await signInAs(page, "engineer@switchyard.demo");
+  await page.goto("/workloads/new");
+  const preview = page.getByTestId("placement-preview");
+  await expect(preview.getByTestId("preview-summary")).toBeVisible();
+
+  await page.getByLabel("Name", { exact: true }).fill(`gpu-check-${Date.now().toString(36)}`);
+  await page.getByLabel("GPUs", { exact: true }).fill("");
+  await expect(preview).toContainText("To see where this would run, fix: GPUs: Enter a whole number of GPUs");
+  await expect(preview.getByTestId("preview-summary")).toHaveCount(0);
+
+  await page.getByLabel("Estimated hours").focus();
+  await page.getByRole("button", { name: "Submit and place" }).click();
+  const gpus = page.getByLabel("GPUs", { exact: true });
+  await expect(gpus).toHaveAttribute("aria-invalid", "true");
+  await expect(gpus).toBeFocused();
+  await expect(page.locator("#gpus-error")).toHaveText("Enter a whole number of GPUs");
+  await expect(page.getByTestId("form-error")).toHaveCount(0);
+
+  await gpus.fill("1.5");
+  await page.getByRole("button", { name: "Submit and place" }).click();
+  await expect(page.locator("#gpus-error")).toHaveText("Enter a whole number of GPUs");
+});
+
+test("100,000 estimated hours says the most it can be, next to the hours", async ({ page }) => {
+  await signInAs(page, "engineer@switchyard.demo");
+  await page.goto("/workloads/new");
+  await page.getByLabel("Name", { exact: true }).fill(`hours-check-${Date.now().toString(36)}`);
+  await page.getByLabel("Estimated hours").fill("100000");
+  await page.getByRole("button", { name: "Submit and place" }).click();
+  await expect(page.locator("#hours-error")).toHaveText("At most 10,000 hours");
+  await expect(page.getByLabel("Estimated hours")).toBeFocused();
+  await expect(page.getByText("Enter the estimated hours")).toHaveCount(0);
+});
+
+test("an override without a reason says so next to the reason field", async ({ page }) => {
+  const name = `override-check-${Date.now().toString(36)}`;
+  await signInAs(page, "engineer@switchyard.demo");
+  await page.goto("/workloads/new");
+  await page.getByLabel("Name", { exact: true }).fill(name);
+  await page.getByLabel("GPUs", { exact: true }).fill("1");
+  await page.getByLabel("Estimated hours").fill("1");
+  await page.getByRole("button", { name: "Submit and place" }).click();
+  await expect(page.getByRole("heading", { name })).toBeVisible();
+
+  const actions = page.getByTestId("workload-actions");
+  const site = actions.getByLabel("Override: run at");
+  await site.selectOption({ index: 1 });
+  await actions.getByRole("button", { name: "Schedule there" }).click();
+  await expect(actions.locator("#override-reason-error")).toHaveText(
+    "Explain the override in at least 10 characters",
+  );
+  await expect(actions.getByLabel("Reason (audited)")).toBeFocused();
+  await expect(actions).not.toContainText('"code"');
+  await expect(page.getByTestId("action-error")).toHaveCount(0);
+});

@@ -1,5 +1,13 @@
 // Input schemas shared by procedures and the console's forms (client-safe: zod only).
 
+export {
+  humanFieldErrors,
+  humanIssueMessage,
+  humanMessage,
+  installHumanMessages,
+  type TFieldErrors,
+} from "./lib/messages.ts";
+
 export { MAX_PAGE_SIZE } from "./lib/pagination.ts";
 export { residencyViolation } from "./lib/residency.ts";
 export {

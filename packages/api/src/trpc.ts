@@ -10,6 +10,7 @@ import { assertTokenMay } from "./auth/tokens.ts";
 import { AppError, ERROR_CODE_MAP } from "./errors.ts";
 import { appErrorFromDatabase } from "./lib/database-errors.ts";
 import { findUnsafeInput, summariseIssues, unsafeInputError, zId } from "./lib/input.ts";
+import { humanFieldErrors } from "./lib/messages.ts";
 import type { THttpPreconditions } from "./lib/preconditions.ts";
 import { auditTokenUse } from "./services/api-tokens.ts";
 
@@ -43,16 +44,11 @@ export function createInnerContext(options: {
 // Errors: zod issues become per-field messages, AppErrors keep their code.
 // ---------------------------------------------------------------------------
 
-export type TFieldErrors = Record<string, string[]>;
+export type { TFieldErrors } from "./lib/messages.ts";
 
-function fieldErrorsOf(error: ZodError): TFieldErrors {
-  // A Map, not an object: a field named "constructor" or "__proto__" is just a name here.
-  const fields = new Map<string, string[]>();
-  for (const issue of error.issues) {
-    const key = issue.path.join(".") || "_";
-    fields.set(key, [...(fields.get(key) ?? []), issue.message]);
-  }
-  return Object.fromEntries(fields);
+/** Per-field messages in people's words (lib/messages.ts), whatever wording the schema had. */
+function fieldErrorsOf(error: ZodError) {
+  return humanFieldErrors(error.issues);
 }
 
 /**

@@ -109,9 +109,12 @@ describeEachDb("REST Idempotency-Key", (kind) => {
 
   it("refuses the same key with another body (422) and keys are per caller", async () => {
     const headers = { "Idempotency-Key": "submit-0002" };
-    expect(
-      (await call("POST", "/workloads", { token: admin, body: { spec: spec("idem-two") }, headers })).status,
-    ).toBe(200);
+    const mine = await call("POST", "/workloads", {
+      token: admin,
+      body: { spec: spec("idem-two") },
+      headers,
+    });
+    expect(mine.status).toBe(200);
     const other = await call("POST", "/workloads", {
       token: admin,
       body: { spec: spec("idem-2b") },
@@ -128,7 +131,13 @@ describeEachDb("REST Idempotency-Key", (kind) => {
     });
     expect(otherPath.body.error?.code).toBe("IDEMPOTENCY_KEY_REUSED");
     expect(await workloadsNamed(t.db, "idem-2b")).toBe(0);
-    // The engineer's token has its own keys: the same key runs afresh.
+    // The engineer's token has its own keys: the same key runs afresh (once the admin's
+    // workload is cancelled: a team has one active workload per name).
+    const cancelled = await call("POST", `/workloads/${String(mine.body.id)}/cancel`, {
+      token: admin,
+      body: {},
+    });
+    expect(cancelled.status).toBe(200);
     const theirs = await call("POST", "/workloads", {
       token: engineer,
       body: { spec: spec("idem-two") },
@@ -249,7 +258,9 @@ describeEachDb("REST Idempotency-Key", (kind) => {
     expect({ status: answered.status, text: answered.text }).toEqual({ status: 200, text: first.text });
     expect(answered.headers.get("idempotent-replayed")).toBe("true");
 
-    // After 24 hours the key is forgotten: the same request runs again.
+    // After 24 hours the key is forgotten: the same request runs again (the first workload
+    // has long finished by then, which frees its name).
+    await t.db.prisma.workload.update({ where: { id: String(first.body.id) }, data: { state: "SUCCEEDED" } });
     const row = await t.db.prisma.idempotencyKey.findUniqueOrThrow({ where });
     expect(row.expiresAt.getTime() - row.createdAt.getTime()).toBe(24 * 3600 * 1000);
     await t.db.prisma.idempotencyKey.update({ where, data: { expiresAt: new Date(Date.now() - 1000) } });

@@ -99,8 +99,12 @@ describe.each(await testDbKinds())("REST /api/v1 [%s]", (kind) => {
     return (await caller.token.create({ name: `rest-${user.role}`, scopes })).secret;
   }
 
+  let submissions = 0;
   async function submitPending(spec: Record<string, unknown> = SMALL_SPEC, token = tokens.admin) {
-    const submitted = await call("POST", "/workloads", { token, body: { spec } });
+    // A team has one active workload per name: the shared specs get a number each time.
+    const isShared = spec === SMALL_SPEC || spec === REGULATED_SPEC;
+    const named = isShared ? { ...spec, name: `${String(spec.name)}-${++submissions}` } : spec;
+    const submitted = await call("POST", "/workloads", { token, body: { spec: named } });
     expect(submitted.status).toBe(200);
     return submitted.body.id as string;
   }

@@ -11,9 +11,11 @@ import { errorOf, USERS } from "./helpers.ts";
 
 const createCaller = createCallerFactory(appRouter);
 
-const DRAFT = {
+let drafts = 0;
+/** A draft with a name of its own each time: a team has one active workload per name. */
+const draft = () => ({
   spec: {
-    name: "token-draft",
+    name: `token-draft-${++drafts}`,
     kind: "BATCH_INFERENCE" as const,
     teamId: "team-applied-ml",
     gpu: { count: 1 },
@@ -21,7 +23,7 @@ const DRAFT = {
     estimatedHours: 1,
   },
   asDraft: true,
-};
+});
 
 describe.each(await testDbKinds())("API tokens [%s]", (kind) => {
   let t: TTestDb;
@@ -95,13 +97,13 @@ describe.each(await testDbKinds())("API tokens [%s]", (kind) => {
   it("enforces scopes: read for queries, write for mutations, approve for decisions, admin for admin-only", async () => {
     const reader = await withToken((await tokenFor(USERS.engineer, ["read"])).secret);
     await expect(reader.workload.list({})).resolves.toBeTruthy();
-    const denied = await errorOf(reader.workload.submit(DRAFT));
+    const denied = await errorOf(reader.workload.submit(draft()));
     expect(denied.code).toBe("FORBIDDEN");
     expect(denied.message).toContain('"write" scope');
 
     const writer = await withToken((await tokenFor(USERS.engineer, ["write"])).secret);
     expect((await errorOf(writer.workload.list({}))).message).toContain('"read" scope');
-    await expect(writer.workload.submit(DRAFT)).resolves.toMatchObject({ created: true });
+    await expect(writer.workload.submit(draft())).resolves.toMatchObject({ created: true });
 
     const stewardRW = await withToken((await tokenFor(USERS.steward, ["read", "write"])).secret);
     const decide = await errorOf(stewardRW.approval.decide({ id: "approval-nowhere", verdict: "APPROVE" }));
@@ -121,10 +123,10 @@ describe.each(await testDbKinds())("API tokens [%s]", (kind) => {
   it("acts with the intersection of scopes and the owner's CURRENT role; a disabled owner is refused at once", async () => {
     // A viewer's write token still cannot submit: the role decides.
     const viewerWrite = (await tokenFor(USERS.viewer, ["read", "write"])).secret;
-    expect((await errorOf((await withToken(viewerWrite)).workload.submit(DRAFT))).code).toBe("FORBIDDEN");
+    expect((await errorOf((await withToken(viewerWrite)).workload.submit(draft()))).code).toBe("FORBIDDEN");
     // Promote the viewer in the database: the same token now submits (role read fresh).
     await t.db.prisma.user.update({ where: { id: USERS.viewer.id }, data: { role: "PLATFORM_ENGINEER" } });
-    await expect((await withToken(viewerWrite)).workload.submit(DRAFT)).resolves.toBeTruthy();
+    await expect((await withToken(viewerWrite)).workload.submit(draft())).resolves.toBeTruthy();
     await t.db.prisma.user.update({ where: { id: USERS.viewer.id }, data: { role: "VIEWER" } });
     expect((await resolve(viewerWrite)).role).toBe("VIEWER");
     // Disabled: refused with the next request.
@@ -143,7 +145,7 @@ describe.each(await testDbKinds())("API tokens [%s]", (kind) => {
     expect(listed.rows.length).toBeGreaterThan(0);
     expect(new Set(listed.rows.map((w) => w.team.id))).toEqual(new Set(["team-health-ai"]));
     // Applied ML is the engineer's team too, but not this token's.
-    expect((await errorOf(api.workload.submit(DRAFT))).code).toBe("FORBIDDEN");
+    expect((await errorOf(api.workload.submit(draft()))).code).toBe("FORBIDDEN");
     // An admin's token restricted to a team is narrowed the same way.
     const admin = await withToken(
       (await tokenFor(USERS.admin, ["read"], { teamId: "team-health-ai" })).secret,
@@ -181,7 +183,7 @@ describe.each(await testDbKinds())("API tokens [%s]", (kind) => {
       where: { objectId: token.id, action: "apiToken.use" },
     });
     const user = await resolve(secret, { ip: "203.0.113.7" });
-    await as(user).workload.submit(DRAFT);
+    await as(user).workload.submit(draft());
     await as(user).workload.list({});
     const uses = await t.db.prisma.auditEvent.findMany({
       where: { objectId: token.id, action: "apiToken.use" },
@@ -223,7 +225,7 @@ describe.each(await testDbKinds())("API tokens [%s]", (kind) => {
     });
     expect(token).toMatchObject({ kind: "SERVICE", user: { id: account.id } });
     const api = await withToken(secret);
-    const submitted = await api.workload.submit({ ...DRAFT, spec: { ...DRAFT.spec, name: "from-ci" } });
+    const submitted = await api.workload.submit({ ...draft(), spec: { ...draft().spec, name: "from-ci" } });
     const workload = await t.db.prisma.workload.findUniqueOrThrow({ where: { id: submitted.id } });
     expect(workload).toMatchObject({ state: "DRAFT", submittedById: account.id });
     expect((await as(USERS.admin).token.serviceAccounts()).find((a) => a.id === account.id)).toMatchObject({
@@ -261,7 +263,7 @@ describe.each(await testDbKinds())("API tokens [%s]", (kind) => {
     const agent = await resolve(secret);
     expect(agent.token).toMatchObject({ kind: "AGENT", siteId: "site-dc-ashburn" });
     const api = as(agent);
-    for (const call of [api.site.list({}), api.node.list({}), api.workload.submit(DRAFT), api.me.get()]) {
+    for (const call of [api.site.list({}), api.node.list({}), api.workload.submit(draft()), api.me.get()]) {
       const error = await errorOf(call);
       expect(error.code).toBe("FORBIDDEN");
       expect(error.message).toContain("agent token");

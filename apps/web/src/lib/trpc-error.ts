@@ -1,6 +1,7 @@
+import { humanFieldErrors, type TFieldErrors } from "@switchyard/api/schemas";
 import type { ZodType } from "zod";
 
-export type TFieldErrors = Record<string, string[]>;
+export type { TFieldErrors };
 
 /** The per-field messages of a failed procedure call (zod issues or an AppError's field). */
 export function fieldErrorsOf(error: unknown): TFieldErrors {
@@ -12,10 +13,5 @@ export function fieldErrorsOf(error: unknown): TFieldErrors {
 export function validate<T>(schema: ZodType<T>, values: unknown): { data: T } | { errors: TFieldErrors } {
   const result = schema.safeParse(values);
   if (result.success) return { data: result.data };
-  const errors: TFieldErrors = {};
-  for (const issue of result.error.issues) {
-    const key = issue.path.join(".") || "_";
-    errors[key] = [...(errors[key] ?? []), issue.message];
-  }
-  return { errors };
+  return { errors: humanFieldErrors(result.error.issues) };
 }

@@ -1,5 +1,11 @@
 import "server-only";
-import { AppError, appErrorFromDatabase, ERROR_CODE_MAP, summariseIssues } from "@switchyard/api";
+import {
+  AppError,
+  appErrorFromDatabase,
+  ERROR_CODE_MAP,
+  humanFieldErrors,
+  summariseIssues,
+} from "@switchyard/api";
 import { TRPCError } from "@trpc/server";
 import { getHTTPStatusCodeFromError } from "@trpc/server/http";
 import { ZodError } from "zod";
@@ -22,13 +28,7 @@ export function handleApiError(thrown: unknown): Response {
     );
   }
   if (error instanceof ZodError) {
-    // A Map, not an object: a field named "constructor" or "__proto__" is just a name here.
-    const byField = new Map<string, string[]>();
-    for (const issue of error.issues) {
-      const key = issue.path.join(".") || "_";
-      byField.set(key, [...(byField.get(key) ?? []), issue.message]);
-    }
-    const fields = Object.fromEntries(byField);
+    const fields = humanFieldErrors(error.issues);
     return Response.json(
       { error: { code: "INVALID_REQUEST", message: summariseIssues(error.issues), fields } },
       { status: 422 },

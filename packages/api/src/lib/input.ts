@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { closestUnionIssues, humanMessage, typeMessage } from "./messages.ts";
 
 /**
  * The one input sanitiser of Switchyard, shared by every procedure and route handler (and so
@@ -107,12 +108,16 @@ export function unsafeInputError(issues: TInputIssue[]): z.ZodError {
 }
 
 /** "field: message; field: message", for the top-level message of a validation error. */
-export function summariseIssues(issues: readonly { path: PropertyKey[]; message: string }[]): string {
-  const parts = issues.slice(0, 5).map((i) => {
-    const field = i.path.map(String).join(".");
-    return field ? `${field}: ${i.message}` : i.message;
+export function summariseIssues(
+  issues: readonly { code?: string; path: PropertyKey[]; message: string }[],
+): string {
+  const flat = issues.flatMap((i) => closestUnionIssues({ code: "custom", ...i }));
+  const parts = flat.slice(0, 5).map((i) => {
+    const field = (i.path ?? []).map(String).join(".");
+    const message = humanMessage(i);
+    return field ? `${field}: ${message}` : message;
   });
-  const more = issues.length > 5 ? `; and ${issues.length - 5} more` : "";
+  const more = flat.length > 5 ? `; and ${flat.length - 5} more` : "";
   return `Invalid input: ${parts.join("; ")}${more}`;
 }
 
@@ -150,7 +155,7 @@ export function zText(options: { max: number; min?: number; minMessage?: string;
 /** The search box of a table. */
 export const zSearch = () =>
   z
-    .string({ error: "Search text must be text" })
+    .string({ error: typeMessage("Search text must be text") })
     .trim()
     .max(MAX_SEARCH_LENGTH, `Search for at most ${MAX_SEARCH_LENGTH} characters`);
 
@@ -160,12 +165,11 @@ export const zSearch = () =>
  */
 export function zDate(what: string) {
   const message = `${what} must be a date`;
-  return z
-    .union([z.date(), z.string().max(40, message), z.number()], { error: message })
-    .pipe(
-      z.coerce
-        .date<string | number | Date>({ error: message })
-        .min(MIN_DATE, `${what} must be in 1970 or later`)
-        .max(MAX_DATE, `${what} must be before the year 10000`),
-    );
+  return z.union([z.date(), z.string().max(40, message), z.number()], { error: message }).pipe(
+    z.coerce
+      .date<string | number | Date>({ error: message })
+      // abort: a refinement after these (a deadline in the future) has nothing to add.
+      .min(MIN_DATE, { error: `${what} must be in 1970 or later`, abort: true })
+      .max(MAX_DATE, { error: `${what} must be before the year 10000`, abort: true }),
+  );
 }

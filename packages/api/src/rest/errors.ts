@@ -2,6 +2,7 @@ import { TRPCError } from "@trpc/server";
 import { ZodError } from "zod";
 import { AppError, ERROR_CODE_MAP } from "../errors.ts";
 import { appErrorFromDatabase } from "../lib/database-errors.ts";
+import { humanFieldErrors } from "../lib/messages.ts";
 
 /** Seconds a client is told to wait (Retry-After) when the database cannot be reached. */
 export const UNAVAILABLE_RETRY_AFTER_S = 5;
@@ -35,13 +36,9 @@ export function restErrorResponse(error: RestError, requestId: string): Response
   });
 }
 
+/** Per-field messages in people's words (lib/messages.ts), as in tRPC errors. */
 function fieldErrorsOf(error: ZodError): Record<string, string[]> {
-  const fields: Record<string, string[]> = {};
-  for (const issue of error.issues) {
-    const key = issue.path.join(".") || "_";
-    fields[key] = [...(fields[key] ?? []), issue.message];
-  }
-  return fields;
+  return humanFieldErrors(error.issues);
 }
 
 /** tRPC codes that come from the transport or a middleware, not from a service. */

@@ -38,10 +38,15 @@ export type TImportPlan = {
   rows: number;
   /** Rows of accelerators Switchyard does not place on (Radeon, TPU slices, fractional GPUs). */
   ignoredRows: number;
+  /** The first MAX_CATALOG_ERRORS problems, by line; errorCount says how many there are. */
   errors: TCatalogError[];
+  errorCount: number;
   sites: TSitePlan[];
   summary: { sitesToCreate: number; pricesToCreate: number; pricesToUpdate: number; pricesUnchanged: number };
 };
+
+/** Problems listed per import: enough to fix a file by, small enough to send and show. */
+export const MAX_CATALOG_ERRORS = 200;
 
 const round4 = (value: number) => Math.round(value * 10_000) / 10_000;
 
@@ -129,7 +134,8 @@ export async function planCatalogImport(
   return {
     rows: rows.length,
     ignoredRows,
-    errors,
+    errors: errors.slice(0, MAX_CATALOG_ERRORS),
+    errorCount: errors.length,
     sites,
     summary: {
       sitesToCreate: sites.filter((s) => s.action === "create").length,
@@ -151,13 +157,14 @@ export async function commitCatalogImport(
 ): Promise<TImportPlan> {
   return auditedTransaction(ctx, async (tx, audit) => {
     const plan = await planCatalogImport(tx, csv);
-    if (plan.errors.length > 0) {
+    if (plan.errorCount > 0) {
+      const badRows = new Set(plan.errors.map((e) => e.line)).size;
       const shown = plan.errors
         .slice(0, 5)
         .map((e) => `line ${e.line}: ${e.message}`)
         .join("; ");
-      throw new AppError("INVALID_REQUEST", `catalog import refused: ${plan.errors.length} bad rows`, {
-        userMessage: `Nothing was imported: ${plan.errors.length} bad row${plan.errors.length === 1 ? "" : "s"} (${shown}${plan.errors.length > 5 ? "; …" : ""}).`,
+      throw new AppError("INVALID_REQUEST", `catalog import refused: ${plan.errorCount} problems`, {
+        userMessage: `Nothing was imported: ${badRows} bad row${badRows === 1 ? "" : "s"} (${shown}${plan.errorCount > 5 ? "; …" : ""}).`,
         field: "csv",
       });
     }

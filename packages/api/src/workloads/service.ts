@@ -22,6 +22,7 @@ import { auditedTransaction, type TActor, type TMutationContext } from "../lib/a
 import { pageArgs, toPage } from "../lib/pagination.ts";
 import type { TListWorkloadsInput, TWorkloadSpec } from "../router/workload/workload.schema.ts";
 import { loadSnapshot, toRequest } from "./snapshot.ts";
+import { TERMINAL_STATES } from "./state-machine.ts";
 import { assertDataArrived } from "./transfers.ts";
 import { transitionWorkload } from "./transitions.ts";
 
@@ -120,8 +121,29 @@ export async function submitWorkload(
     if (existing) return { id: existing.id, created: false };
   }
   const now = new Date();
+  if (spec.deadline && spec.deadline.getTime() <= now.getTime())
+    throw new AppError("INVALID_REQUEST", `deadline ${spec.deadline.toISOString()} is in the past`, {
+      userMessage: "The deadline is in the past: choose a later date and time",
+      field: "spec.deadline",
+    });
   const scope = await teamScope(ctx.prisma, ctx.user);
   const created = await auditedTransaction(ctx, async (tx, audit) => {
+    // 1. One active workload per name in a team: a second "nightly-eval" while the first
+    // runs is almost always a mistake. The same clientKey is a replay of that submission.
+    // No unique index can say "among active workloads"; a lock per team and name makes two
+    // concurrent submissions of one name take turns, so the second sees the first.
+    await tx.$executeRaw`SELECT pg_advisory_xact_lock(hashtext(${`workload-name:${spec.teamId}:${spec.name}`}::text))`;
+    const namesake = await tx.workload.findFirst({
+      where: { teamId: spec.teamId, name: spec.name, state: { notIn: [...TERMINAL_STATES] } },
+      select: { id: true, clientKey: true, state: true },
+    });
+    if (namesake && input.clientKey && namesake.clientKey === input.clientKey)
+      return { id: namesake.id, duplicate: true as const };
+    if (namesake)
+      throw new AppError("CONFLICT", `workload name ${spec.name} taken by ${namesake.id} in ${spec.teamId}`, {
+        userMessage: `The team already has an active workload named ${spec.name} (${namesake.state.toLowerCase().replaceAll("_", " ")}): choose another name, or cancel that one first`,
+        field: "spec.name",
+      });
     const [team, datasets, parents] = await Promise.all([
       tx.team.findUnique({ where: { id: spec.teamId }, select: { id: true } }),
       tx.dataset.findMany({ where: { id: { in: spec.datasetIds } }, select: { id: true } }),

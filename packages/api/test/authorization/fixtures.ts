@@ -161,8 +161,9 @@ export async function createFixtures(prisma: PrismaClient) {
     busyNodeId: busy.nodeId,
     busySiteId: busy.node.siteId,
     siteId: siteB.id,
+    // A name of its own each time: a team has one active workload per name.
     spec: (team: TTeam) => ({
-      name: `authz-spec-${team}`,
+      name: `authz-spec-${team}-${run}-${++serial}`,
       kind: "BATCH_INFERENCE",
       teamId: teamId(team),
       gpu: { count: 1 },

@@ -15,7 +15,7 @@ describe("parseCloudPriceCsv", () => {
     expect(new Set(rows.map((r) => r.provider))).toEqual(new Set(["aws", "gcp", "lambda"]));
   });
 
-  it("reports each bad row with its line number and field", () => {
+  it("reports each problem of each bad row with its line number and column", () => {
     const text = [
       HEADER,
       "aws,p5.48xlarge,H100,8,80,192,2048,98.32,,us-east-1,,6,x,y",
@@ -25,8 +25,39 @@ describe("parseCloudPriceCsv", () => {
     const { rows, errors } = parseCloudPriceCsv(text);
     expect(rows.map((r) => r.line)).toEqual([2]);
     expect(errors).toEqual([
-      { line: 3, message: "accelerator_count must be a number" },
-      { line: 4, message: "provider is required; price_per_hour must not be negative" },
+      { line: 3, column: "accelerator_count", message: "accelerator_count must be a number" },
+      { line: 4, column: "provider", message: "provider is required" },
+      { line: 4, column: "price_per_hour", message: "price_per_hour must not be negative" },
+    ]);
+  });
+
+  it("reports a row with too few or too many values and goes on to the next", () => {
+    const text = [
+      HEADER,
+      "aws,p5.48xlarge,H100,8",
+      "aws,p5.48xlarge,H100,8,80,192,2048,98.32,,us-east-1,,6,x,y,extra",
+      "aws,p5.48xlarge,H100,eight,80,192,2048,98.32,,us-east-1,,6,x,y",
+      "aws,p5.48xlarge,H100,8,80,192,2048,98.32,,us-east-1,,6,x,y",
+    ].join("\n");
+    const { rows, errors } = parseCloudPriceCsv(text);
+    expect(rows.map((r) => r.line)).toEqual([5]);
+    expect(errors).toEqual([
+      { line: 2, message: "has 4 values; the header has 14 columns" },
+      { line: 3, message: "has 15 values; the header has 14 columns" },
+      { line: 4, column: "accelerator_count", message: "accelerator_count must be a number" },
+    ]);
+  });
+
+  it("ends a row at any line ending, mixed in one file", () => {
+    const row = "aws,p5.48xlarge,H100,8,80,192,2048,98.32,,us-east-1,,6,x,y";
+    const { rows, errors } = parseCloudPriceCsv(`${HEADER}\r\n${row}\n${row}\r\n`);
+    expect(errors).toEqual([]);
+    expect(rows.map((r) => r.line)).toEqual([2, 3]);
+  });
+
+  it("says in words what is wrong with a file that is not CSV", () => {
+    expect(parseCloudPriceCsv(`${HEADER}\naws,"p5,H100\n`).errors).toEqual([
+      { line: 2, message: "a quoted value is never closed: add the closing double quote" },
     ]);
   });
 

@@ -7,60 +7,87 @@ const ZNumber = z.coerce.number({ error: "must be a number" });
 /** One row of a cloud price catalog (columns of data/cloud-gpu-prices.csv). */
 export const ZCloudPriceRow = z.object({
   provider: z.string().trim().toLowerCase().min(1, "is required"),
-  instance_type: z.string().trim(),
+  instance_type: z.string({ error: "is required" }).trim(),
   accelerator_name: z.string().trim().min(1, "is required"),
   accelerator_count: ZNumber.pipe(z.number().positive("must be positive")),
-  gpu_memory_gib: z.union([
-    z.literal("").transform(() => null),
-    ZNumber.pipe(z.number().positive("must be positive")),
-  ]),
-  price_per_hour: z.union([
-    z.literal("").transform(() => null),
-    ZNumber.pipe(z.number().nonnegative("must not be negative")),
-  ]),
-  spot_price_per_hour: z.union([
-    z.literal("").transform(() => null),
-    ZNumber.pipe(z.number().nonnegative("must not be negative")),
-  ]),
+  gpu_memory_gib: z.union(
+    [z.literal("").transform(() => null), ZNumber.pipe(z.number().positive("must be positive"))],
+    { error: "must be a number or empty" },
+  ),
+  price_per_hour: z.union(
+    [z.literal("").transform(() => null), ZNumber.pipe(z.number().nonnegative("must not be negative"))],
+    { error: "must be a number or empty" },
+  ),
+  spot_price_per_hour: z.union(
+    [z.literal("").transform(() => null), ZNumber.pipe(z.number().nonnegative("must not be negative"))],
+    { error: "must be a number or empty" },
+  ),
   region: z.string().trim().min(1, "is required"),
 });
 export type TCloudPriceRow = z.infer<typeof ZCloudPriceRow>;
 
-export type TCatalogError = { line: number; message: string };
+/** One problem in a catalog: its line (the header is line 1), the column when one is at fault. */
+export type TCatalogError = { line: number; column?: string; message: string };
 
 export const REQUIRED_CATALOG_COLUMNS = Object.keys(ZCloudPriceRow.shape);
 
-/**
- * Parses a price catalog CSV. Every bad row is reported with its line number (the header is
- * line 1); callers commit nothing when errors is not empty.
- */
 export type TCloudPriceLine = TCloudPriceRow & { line: number };
 
+/** csv-parse's codes for a file it cannot read on, in words for the person who made the file. */
+const CSV_PROBLEMS: Record<string, string> = {
+  CSV_QUOTE_NOT_CLOSED: "a quoted value is never closed: add the closing double quote",
+  CSV_INVALID_CLOSING_QUOTE: 'a double quote inside a value must be written twice ("")',
+  CSV_NON_TRIMABLE_CHAR_AFTER_CLOSING_QUOTE:
+    "text follows a closing double quote: put the whole value in quotes",
+};
+
+/**
+ * Parses a price catalog CSV. Every bad row is reported, each problem with its line number
+ * and column; a row with too many or too few values is one such row, not the end of the
+ * file. Callers commit nothing when errors is not empty.
+ */
 export function parseCloudPriceCsv(text: string): { rows: TCloudPriceLine[]; errors: TCatalogError[] } {
-  let records: Record<string, string>[];
+  let records: { record: string[]; info: { lines: number } }[];
   try {
-    records = parse(text, { columns: true, skip_empty_lines: true, trim: false, bom: true });
+    records = parse(text, {
+      relax_column_count: true,
+      // Files pasted together from several sources mix line endings; each is a row's end.
+      record_delimiter: ["\r\n", "\n", "\r"],
+      skip_empty_lines: true,
+      bom: true,
+      info: true,
+    }) as unknown as typeof records;
   } catch (error) {
-    const line = (error as { lines?: number }).lines ?? 1;
-    return { rows: [], errors: [{ line, message: (error as Error).message }] };
+    const { lines, code } = error as { lines?: number; code?: string };
+    const problem = (code && CSV_PROBLEMS[code]) ?? "the file is not valid CSV from here on";
+    return { rows: [], errors: [{ line: lines ?? 1, message: problem }] };
   }
-  const header = Object.keys(records[0] ?? {});
+  const [head, ...body] = records;
+  const header = head?.record ?? [];
   const missing = REQUIRED_CATALOG_COLUMNS.filter((column) => !header.includes(column));
-  if (records.length > 0 && missing.length > 0) {
+  if (body.length > 0 && missing.length > 0) {
     return { rows: [], errors: [{ line: 1, message: `missing column(s): ${missing.join(", ")}` }] };
   }
   const rows: TCloudPriceLine[] = [];
   const errors: TCatalogError[] = [];
-  records.forEach((record, index) => {
-    const parsed = ZCloudPriceRow.safeParse(record);
-    if (parsed.success) rows.push({ ...parsed.data, line: index + 2 });
-    else {
-      const message = parsed.error.issues
-        .map((issue) => `${issue.path.join(".")} ${issue.message}`)
-        .join("; ");
-      errors.push({ line: index + 2, message });
+  for (const { record: values, info } of body) {
+    const line = info.lines;
+    if (values.length !== header.length) {
+      errors.push({
+        line,
+        message: `has ${values.length} value${values.length === 1 ? "" : "s"}; the header has ${header.length} columns`,
+      });
+      continue;
     }
-  });
+    const record = Object.fromEntries(header.map((column, i) => [column, values[i] ?? ""]));
+    const parsed = ZCloudPriceRow.safeParse(record);
+    if (parsed.success) rows.push({ ...parsed.data, line });
+    else
+      for (const issue of parsed.error.issues) {
+        const column = String(issue.path[0] ?? "");
+        errors.push({ line, column, message: `${column} ${issue.message}` });
+      }
+  }
   return { rows, errors };
 }
 

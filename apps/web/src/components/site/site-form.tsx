@@ -5,8 +5,9 @@ import { SITE_KINDS, type TSiteInput, ZGpuModel, ZSiteInput } from "@switchyard/
 import { useMutation } from "@tanstack/react-query";
 import { Plus, X } from "lucide-react";
 import { useRouter } from "next/navigation";
-import { type FormEvent, type ReactNode, useState } from "react";
+import { type FormEvent, type ReactNode, useCallback, useRef, useState } from "react";
 import { SITE_KIND_LABEL, type TSiteKind } from "~/components/badges";
+import { useFocusFirstError } from "~/components/form/use-focus-first-error";
 import { fieldErrorsOf, type TFieldErrors, validate } from "~/lib/trpc-error";
 import { useTRPC } from "~/trpc/react";
 
@@ -60,6 +61,9 @@ export function SiteForm({ site }: { site?: TSite }) {
   const [values, setValues] = useState<TSiteInput>(site ? fromSite(site) : EMPTY);
   const [errors, setErrors] = useState<TFieldErrors>({});
   const [formError, setFormError] = useState<string | null>(null);
+  const formRef = useRef<HTMLFormElement>(null);
+  const showUnplaced = useCallback((messages: string[]) => setFormError(messages.join(" ")), []);
+  useFocusFirstError(formRef, errors, showUnplaced);
 
   const onError = (error: { message: string }) => {
     const fields = fieldErrorsOf(error);
@@ -69,7 +73,8 @@ export function SiteForm({ site }: { site?: TSite }) {
         Object.entries(fields).map(([key, messages]) => [key.replace(/^data\./, ""), messages]),
       ),
     );
-    setFormError(error.message);
+    // A banner only for what belongs to no field; field errors sit next to their fields.
+    setFormError(Object.keys(fields).length > 0 ? null : error.message);
   };
   const create = useMutation(
     trpc.site.create.mutationOptions({ onSuccess: ({ id }) => router.push(`/sites/${id}`), onError }),
@@ -94,7 +99,6 @@ export function SiteForm({ site }: { site?: TSite }) {
     const checked = validate(ZSiteInput, values);
     if ("errors" in checked) {
       setErrors(checked.errors);
-      setFormError("Some fields need attention.");
       return;
     }
     setErrors({});
@@ -136,7 +140,7 @@ export function SiteForm({ site }: { site?: TSite }) {
   );
 
   return (
-    <form onSubmit={onSubmit} noValidate className="flex max-w-3xl flex-col gap-5">
+    <form ref={formRef} onSubmit={onSubmit} noValidate className="flex max-w-3xl flex-col gap-5">
       {formError ? (
         <p
           role="status"

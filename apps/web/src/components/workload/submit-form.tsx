@@ -1,10 +1,16 @@
 "use client";
 
-import { POLICY_PROFILES, type TWorkloadSpec, WORKLOAD_KINDS, ZWorkloadSpec } from "@switchyard/api/schemas";
+import {
+  humanFieldErrors,
+  POLICY_PROFILES,
+  type TWorkloadSpec,
+  WORKLOAD_KINDS,
+  ZWorkloadSpec,
+} from "@switchyard/api/schemas";
 import { useMutation, useQuery } from "@tanstack/react-query";
 import { useRouter } from "next/navigation";
 import { type FormEvent, useEffect, useMemo, useRef, useState } from "react";
-import { FormField, INPUT_CLASS } from "~/components/form/form-field";
+import { FormField, fieldProps, INPUT_CLASS } from "~/components/form/form-field";
 import { fieldErrorsOf, type TFieldErrors, validate } from "~/lib/trpc-error";
 import { useTRPC } from "~/trpc/react";
 import { PlacementPreview } from "./placement-preview";
@@ -59,11 +65,81 @@ function toSpec(form: TForm): unknown {
     priority: num(form.priority),
     preemptible: form.preemptible,
     dependsOn: form.dependsOn,
-    ...(form.deadline ? { deadline: form.deadline } : {}),
+    ...(form.deadline ? { deadline: localDateTime(form.deadline) } : {}),
     ...(form.policyProfile ? { policyProfile: form.policyProfile } : {}),
     ...(form.command.trim() ? { command: form.command } : {}),
     ...(form.image.trim() ? { image: form.image.trim() } : {}),
   };
+}
+
+/** A datetime-local value as an instant in the browser's time zone (the server's may differ). */
+function localDateTime(value: string): string {
+  const date = new Date(value);
+  return Number.isNaN(date.getTime()) ? value : date.toISOString();
+}
+
+/** The form's controls in page order, by the spec path their errors arrive on. */
+const FIELD_CONTROLS: [path: string, id: string, label: string][] = [
+  ["name", "name", "Name"],
+  ["kind", "kind", "Kind"],
+  ["teamId", "team", "Team"],
+  ["estimatedHours", "hours", "Estimated hours"],
+  ["gpu.nodes", "gang-nodes", "Nodes"],
+  ["gpu.gpusPerNode", "gpus-per-node", "GPUs per node"],
+  ["gpu.count", "gpus", "GPUs"],
+  ["gpuModels", "gpu-models", "GPU models"],
+  ["minGpuMemoryGib", "min-memory", "Minimum GPU memory"],
+  ["datasetIds", "datasets", "Datasets"],
+  ["latency.userRegion", "region", "Users in region"],
+  ["latency.maxMs", "latency", "Max latency"],
+  ["requiredCertifications", "certs", "Required certifications"],
+  ["deadline", "deadline", "Deadline"],
+  ["budgetUsd", "budget", "Budget ceiling"],
+  ["priority", "priority", "Priority"],
+  ["policyProfile", "profile", "Placement policy"],
+  ["command", "command", "Command"],
+  ["image", "image", "Container image"],
+  ["allowedKinds", "environments", "Environments"],
+  ["dependsOn", "depends", "Runs after"],
+];
+const FIELD_LABELS: Record<string, string> = Object.fromEntries(
+  FIELD_CONTROLS.map(([path, , label]) => [path, label]),
+);
+
+/**
+ * Errors keyed by the form's own paths: "spec." dropped, list items ("gpuModels.0") on their
+ * list, and the GPU request as a whole on the GPU field shown.
+ */
+function errorsForForm(errors: TFieldErrors, isGang: boolean): TFieldErrors {
+  const out: TFieldErrors = {};
+  for (const [raw, messages] of Object.entries(errors)) {
+    let path = raw.replace(/^spec\./, "").replace(/\.\d+$/, "");
+    if (path === "gpu") path = isGang ? "gpu.nodes" : "gpu.count";
+    out[path] = [...new Set([...(out[path] ?? []), ...messages])];
+  }
+  return out;
+}
+
+/** The first control with an error, in page order, and the errors that belong to no control. */
+function placeErrors(errors: TFieldErrors) {
+  const first = FIELD_CONTROLS.find(([path]) => errors[path])?.[1] ?? null;
+  const orphans = Object.entries(errors).filter(
+    ([path]) => !FIELD_CONTROLS.some(([known]) => known === path),
+  );
+  return { first, orphans };
+}
+
+/** Scrolls to and focuses a control (a group's first input when the id is a group). */
+function focusControl(id: string) {
+  const element = document.getElementById(id);
+  const control =
+    element instanceof HTMLInputElement ||
+    element instanceof HTMLSelectElement ||
+    element instanceof HTMLTextAreaElement
+      ? element
+      : element?.querySelector<HTMLElement>("input, select, textarea");
+  element?.scrollIntoView({ block: "center" });
+  control?.focus({ preventScroll: true });
 }
 
 const inputClass = INPUT_CLASS;
@@ -121,17 +197,25 @@ export function SubmitWorkloadForm() {
     return () => clearTimeout(timer);
   }, [specKey, runPreview]);
 
+  /** Puts errors next to their fields and focuses the first; a banner only for the rest. */
+  function showErrors(fieldErrors: TFieldErrors, message: string | null) {
+    const next = errorsForForm(fieldErrors, form.isGang);
+    const { first, orphans } = placeErrors(next);
+    setErrors(next);
+    setFormError(
+      orphans.length > 0
+        ? orphans.map(([, messages]) => messages.join(" ")).join(" ")
+        : first
+          ? null
+          : message,
+    );
+    if (first) requestAnimationFrame(() => focusControl(first));
+  }
+
   const submit = useMutation(
     trpc.workload.submit.mutationOptions({
       onSuccess: ({ id }) => router.push(`/workloads/${id}`),
-      onError: (error) => {
-        setErrors(
-          Object.fromEntries(
-            Object.entries(fieldErrorsOf(error)).map(([k, v]) => [k.replace(/^spec\./, ""), v]),
-          ),
-        );
-        setFormError(error.message);
-      },
+      onError: (error) => showErrors(fieldErrorsOf(error), error.message),
     }),
   );
 
@@ -139,14 +223,21 @@ export function SubmitWorkloadForm() {
     event.preventDefault();
     const checked = validate(ZWorkloadSpec, toSpec(form));
     if ("errors" in checked) {
-      setErrors(checked.errors);
-      setFormError("Some fields need attention.");
+      showErrors(checked.errors, null);
       return;
     }
     setErrors({});
     setFormError(null);
     submit.mutate({ spec: checked.data, clientKey: clientKey.current, asDraft: false });
   }
+
+  // An invalid form has no preview: the last valid answer would describe another request.
+  const previewProblems = spec.success
+    ? null
+    : Object.entries(errorsForForm(humanFieldErrors(spec.error.issues), form.isGang))
+        // The name does not change where it runs; the team arrives with the form's options.
+        .filter(([path]) => path !== "name" && (path !== "teamId" || options.data))
+        .map(([path, messages]) => `${FIELD_LABELS[path] ?? path}: ${messages.join(" ")}`);
 
   const set = <K extends keyof TForm>(key: K, value: TForm[K]) => setForm((f) => ({ ...f, [key]: value }));
   const toggle = <K extends "gpuModels" | "datasetIds" | "allowedKinds" | "dependsOn">(
@@ -173,16 +264,15 @@ export function SubmitWorkloadForm() {
         <div className="grid grid-cols-2 gap-4">
           <FormField id="name" label="Name" errors={errors.name}>
             <input
-              id="name"
+              {...fieldProps("name", errors.name)}
               value={form.name}
               onChange={(e) => set("name", e.target.value)}
               className={inputClass}
-              aria-invalid={Boolean(errors.name)}
             />
           </FormField>
           <FormField id="kind" label="Kind" errors={errors.kind}>
             <select
-              id="kind"
+              {...fieldProps("kind", errors.kind)}
               value={form.kind}
               onChange={(e) => set("kind", e.target.value as TForm["kind"])}
               className={inputClass}
@@ -196,7 +286,7 @@ export function SubmitWorkloadForm() {
           </FormField>
           <FormField id="team" label="Team" errors={errors.teamId}>
             <select
-              id="team"
+              {...fieldProps("team", errors.teamId)}
               value={form.teamId}
               onChange={(e) => set("teamId", e.target.value)}
               className={inputClass}
@@ -210,7 +300,7 @@ export function SubmitWorkloadForm() {
           </FormField>
           <FormField id="hours" label="Estimated hours" errors={errors.estimatedHours}>
             <input
-              id="hours"
+              {...fieldProps("hours", errors.estimatedHours)}
               type="number"
               min="0"
               step="0.5"
@@ -232,7 +322,7 @@ export function SubmitWorkloadForm() {
               <>
                 <FormField id="gang-nodes" label="Nodes" errors={errors["gpu.nodes"]}>
                   <input
-                    id="gang-nodes"
+                    {...fieldProps("gang-nodes", errors["gpu.nodes"])}
                     type="number"
                     value={form.gangNodes}
                     onChange={(e) => set("gangNodes", e.target.value)}
@@ -241,7 +331,7 @@ export function SubmitWorkloadForm() {
                 </FormField>
                 <FormField id="gpus-per-node" label="GPUs per node" errors={errors["gpu.gpusPerNode"]}>
                   <input
-                    id="gpus-per-node"
+                    {...fieldProps("gpus-per-node", errors["gpu.gpusPerNode"])}
                     type="number"
                     value={form.gpusPerNode}
                     onChange={(e) => set("gpusPerNode", e.target.value)}
@@ -252,7 +342,7 @@ export function SubmitWorkloadForm() {
             ) : (
               <FormField id="gpus" label="GPUs" errors={errors["gpu.count"]}>
                 <input
-                  id="gpus"
+                  {...fieldProps("gpus", errors["gpu.count"])}
                   type="number"
                   value={form.gpus}
                   onChange={(e) => set("gpus", e.target.value)}
@@ -267,7 +357,7 @@ export function SubmitWorkloadForm() {
               <span className="text-xs text-status-bad">{errors.gpuModels.join(", ")}</span>
             ) : null}
           </div>
-          <div className="mt-1 flex flex-wrap gap-3 text-sm">
+          <div id="gpu-models" className="mt-1 flex flex-wrap gap-3 text-sm">
             {options.data?.gpuModels.map((m) => (
               <label key={m} className="flex items-center gap-1.5">
                 <input
@@ -286,7 +376,7 @@ export function SubmitWorkloadForm() {
               errors={errors.minGpuMemoryGib}
             >
               <input
-                id="min-memory"
+                {...fieldProps("min-memory", errors.minGpuMemoryGib)}
                 type="number"
                 value={form.minGpuMemoryGib}
                 onChange={(e) => set("minGpuMemoryGib", e.target.value)}
@@ -298,8 +388,13 @@ export function SubmitWorkloadForm() {
 
         <fieldset className="rounded-lg border border-border p-3">
           <legend className="px-1 text-sm font-semibold">Data and constraints</legend>
-          <div className="text-sm">Datasets read</div>
-          <div className="mt-1 grid max-h-40 grid-cols-2 gap-1 overflow-auto text-sm">
+          <div className="text-sm">
+            Datasets read{" "}
+            {errors.datasetIds ? (
+              <span className="text-xs text-status-bad">{errors.datasetIds.join(" ")}</span>
+            ) : null}
+          </div>
+          <div id="datasets" className="mt-1 grid max-h-40 grid-cols-2 gap-1 overflow-auto text-sm">
             {options.data?.datasets.map((d) => (
               <label key={d.id} className="flex items-center gap-1.5">
                 <input
@@ -320,7 +415,7 @@ export function SubmitWorkloadForm() {
               errors={errors["latency.userRegion"]}
             >
               <select
-                id="region"
+                {...fieldProps("region", errors["latency.userRegion"])}
                 value={form.userRegion}
                 onChange={(e) => set("userRegion", e.target.value)}
                 className={inputClass}
@@ -335,7 +430,7 @@ export function SubmitWorkloadForm() {
             </FormField>
             <FormField id="latency" label="Max latency (ms)" errors={errors["latency.maxMs"]}>
               <input
-                id="latency"
+                {...fieldProps("latency", errors["latency.maxMs"])}
                 type="number"
                 disabled={!form.userRegion}
                 value={form.maxLatencyMs}
@@ -345,7 +440,7 @@ export function SubmitWorkloadForm() {
             </FormField>
             <FormField id="certs" label="Required certifications" errors={errors.requiredCertifications}>
               <input
-                id="certs"
+                {...fieldProps("certs", errors.requiredCertifications)}
                 placeholder="HIPAA, SOC2"
                 value={form.certifications}
                 onChange={(e) => set("certifications", e.target.value)}
@@ -354,7 +449,7 @@ export function SubmitWorkloadForm() {
             </FormField>
             <FormField id="deadline" label="Deadline" errors={errors.deadline}>
               <input
-                id="deadline"
+                {...fieldProps("deadline", errors.deadline)}
                 type="datetime-local"
                 value={form.deadline}
                 onChange={(e) => set("deadline", e.target.value)}
@@ -363,7 +458,7 @@ export function SubmitWorkloadForm() {
             </FormField>
             <FormField id="budget" label="Budget ceiling (USD)" errors={errors.budgetUsd}>
               <input
-                id="budget"
+                {...fieldProps("budget", errors.budgetUsd)}
                 type="number"
                 value={form.budgetUsd}
                 onChange={(e) => set("budgetUsd", e.target.value)}
@@ -372,7 +467,7 @@ export function SubmitWorkloadForm() {
             </FormField>
             <FormField id="priority" label="Priority (0-100)" errors={errors.priority}>
               <input
-                id="priority"
+                {...fieldProps("priority", errors.priority)}
                 type="number"
                 value={form.priority}
                 onChange={(e) => set("priority", e.target.value)}
@@ -381,7 +476,7 @@ export function SubmitWorkloadForm() {
             </FormField>
             <FormField id="profile" label="Placement policy" errors={errors.policyProfile}>
               <select
-                id="profile"
+                {...fieldProps("profile", errors.policyProfile)}
                 value={form.policyProfile}
                 onChange={(e) => set("policyProfile", e.target.value)}
                 className={inputClass}
@@ -401,7 +496,7 @@ export function SubmitWorkloadForm() {
             errors={errors.command}
           >
             <textarea
-              id="command"
+              {...fieldProps("command", errors.command)}
               rows={3}
               value={form.command}
               onChange={(e) => set("command", e.target.value)}
@@ -415,15 +510,20 @@ export function SubmitWorkloadForm() {
             errors={errors.image}
           >
             <input
-              id="image"
+              {...fieldProps("image", errors.image)}
               value={form.image}
               onChange={(e) => set("image", e.target.value)}
               placeholder="nvcr.io/nvidia/pytorch:25.01-py3"
               className={`${inputClass} font-mono`}
             />
           </FormField>
-          <div className="mt-3 flex flex-wrap gap-4 text-sm">
-            <span>Environments:</span>
+          <div id="environments" className="mt-3 flex flex-wrap gap-4 text-sm">
+            <span>
+              Environments:
+              {errors.allowedKinds ? (
+                <span className="ml-1 text-xs text-status-bad">{errors.allowedKinds.join(" ")}</span>
+              ) : null}
+            </span>
             {(["ON_PREM", "CLOUD", "EDGE"] as const).map((k) => (
               <label key={k} className="flex items-center gap-1.5">
                 <input
@@ -446,7 +546,7 @@ export function SubmitWorkloadForm() {
           {options.data && options.data.parents.length > 0 ? (
             <FormField id="depends" label="Runs after (pipeline)" errors={errors.dependsOn}>
               <select
-                id="depends"
+                {...fieldProps("depends", errors.dependsOn)}
                 value={form.dependsOn[0] ?? ""}
                 onChange={(e) => set("dependsOn", e.target.value ? [e.target.value] : [])}
                 className={inputClass}
@@ -473,9 +573,13 @@ export function SubmitWorkloadForm() {
         </div>
       </form>
       <PlacementPreview
-        result={preview.data}
-        isPending={preview.isPending}
-        error={preview.error?.message ?? null}
+        result={previewProblems ? undefined : preview.data}
+        isPending={!previewProblems && preview.isPending}
+        error={
+          previewProblems
+            ? `To see where this would run, fix: ${previewProblems.join("; ")}`
+            : (preview.error?.message ?? null)
+        }
       />
     </div>
   );

@@ -2,9 +2,12 @@
 
 import type { RouterOutputs } from "@switchyard/api";
 import { canTransition } from "@switchyard/api/rules";
+import { ZScheduleInput } from "@switchyard/api/schemas";
 import { useMutation } from "@tanstack/react-query";
 import { useRouter } from "next/navigation";
 import { useState } from "react";
+import { FormField, fieldProps } from "~/components/form/form-field";
+import { fieldErrorsOf, type TFieldErrors, validate } from "~/lib/trpc-error";
 import { useTRPC } from "~/trpc/react";
 import { ScheduleApprovalNote } from "./approval-needs";
 
@@ -37,6 +40,7 @@ function AllowedActions({ workload }: { workload: TWorkload }) {
   const [error, setError] = useState<string | null>(null);
   const [overrideSite, setOverrideSite] = useState("");
   const [overrideReason, setOverrideReason] = useState("");
+  const [overrideErrors, setOverrideErrors] = useState<TFieldErrors>({});
   const done = {
     onSuccess: () => {
       setError(null);
@@ -54,6 +58,30 @@ function AllowedActions({ workload }: { workload: TWorkload }) {
   const others = decision?.candidates.candidates.slice(1) ?? [];
   const move = (to: "RUNNING" | "SUCCEEDED" | "FAILED" | "CANCELLED") =>
     transition.mutate({ id: workload.id, to });
+
+  /** An override needs a reason: said next to the reason field, from the server's own schema. */
+  function overrideTo(decisionId: string) {
+    const input = { id: workload.id, decisionId, override: { siteId: overrideSite, reason: overrideReason } };
+    const checked = validate(ZScheduleInput, input);
+    const showOn = (fields: TFieldErrors) => {
+      setOverrideErrors(fields);
+      if (fields["override.reason"]) document.getElementById("override-reason")?.focus();
+    };
+    if ("errors" in checked) {
+      showOn(checked.errors);
+      return;
+    }
+    setOverrideErrors({});
+    schedule.mutate(checked.data, {
+      onError: (e) => {
+        const fields = fieldErrorsOf(e);
+        if (fields["override.reason"]) {
+          setError(fields["override.siteId"]?.join(" ") ?? null);
+          showOn(fields);
+        }
+      },
+    });
+  }
 
   return (
     <div
@@ -125,25 +153,25 @@ function AllowedActions({ workload }: { workload: TWorkload }) {
               ))}
             </select>
           </label>
-          <label className="flex min-w-72 flex-1 flex-col gap-1">
-            Reason (audited)
-            <input
-              value={overrideReason}
-              onChange={(e) => setOverrideReason(e.target.value)}
-              className="rounded-md border border-border bg-surface px-2 py-1.5"
-            />
-          </label>
+          <div className="min-w-72 flex-1">
+            <FormField
+              id="override-reason"
+              label="Reason (audited)"
+              errors={overrideErrors["override.reason"]}
+            >
+              <input
+                {...fieldProps("override-reason", overrideErrors["override.reason"])}
+                value={overrideReason}
+                onChange={(e) => setOverrideReason(e.target.value)}
+                className="rounded-md border border-border bg-surface px-2 py-1.5 aria-invalid:border-status-bad"
+              />
+            </FormField>
+          </div>
           <button
             type="button"
             className={button}
             disabled={isBusy || !overrideSite}
-            onClick={() =>
-              schedule.mutate({
-                id: workload.id,
-                decisionId: decision.id,
-                override: { siteId: overrideSite, reason: overrideReason },
-              })
-            }
+            onClick={() => overrideTo(decision.id)}
           >
             Schedule there
           </button>

@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { zId } from "../../lib/input.ts";
+import { typeMessage } from "../../lib/messages.ts";
 import { CLASSIFICATIONS } from "./list-datasets.schema.ts";
 
 const distinct = (values: string[]) => new Set(values).size === values.length;
@@ -15,7 +16,7 @@ const ZDatasetFieldsBase = z.object({
   name: z.string().trim().min(2, "At least 2 characters").max(120, "At most 120 characters"),
   description: z.string().trim().max(2_000, "At most 2,000 characters").default(""),
   sizeGb: z
-    .number({ error: "Enter the size in GB" })
+    .number({ error: typeMessage("Enter the size in GB") })
     .positive("The size must be more than 0 GB")
     .max(1_000_000_000, "At most 1,000,000,000 GB"),
   classification: z.enum(CLASSIFICATIONS, {

@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { zId } from "../../lib/input.ts";
+import { typeMessage } from "../../lib/messages.ts";
 import { MAX_PAGE_SIZE } from "../../lib/pagination.ts";
 import { ZGpuModel } from "../site/site.schema.ts";
 
@@ -25,12 +26,12 @@ export const ZNodeInput = z.object({
     .regex(/^[a-z0-9]([a-z0-9.-]{0,61}[a-z0-9])?$/, "Letters, digits, dots and dashes; up to 63 characters"),
   gpuModel: ZGpuModel,
   gpuCount: z
-    .number({ error: "Enter the number of GPUs" })
+    .number({ error: typeMessage("Enter the number of GPUs") })
     .int("Whole GPUs")
     .min(1, "At least 1 GPU")
     .max(16, "At most 16 GPUs per node"),
   gpuMemoryGib: z
-    .number({ error: "Enter the memory per GPU in GiB" })
+    .number({ error: typeMessage("Enter the memory per GPU in GiB") })
     .int("Whole GiB")
     .min(1, "At least 1 GiB")
     .max(1_024, "At most 1,024 GiB"),

@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { ROLES } from "../../auth/session.ts";
+import { typeMessage } from "../../lib/messages.ts";
 
 export const POLICY_KINDS = [
   "REGULATED_DATA",
@@ -31,12 +32,12 @@ const rule = {
   approverKind: z.enum(APPROVER_KINDS, { error: "Choose who approves" }),
   approverRole: z.enum(ROLES, { error: "Choose a role" }).nullable().default(null),
   requiredApprovals: z
-    .number({ error: "Enter how many approvals are needed" })
+    .number({ error: typeMessage("Enter how many approvals are needed") })
     .int("A whole number")
     .min(1, "At least 1 approval")
     .max(5, "At most 5 approvals"),
   thresholdUsd: z
-    .number({ error: "Enter the spend threshold in USD" })
+    .number({ error: typeMessage("Enter the spend threshold in USD") })
     .nullable()
     .default(null)
     // Stored as DECIMAL(14,2): refuse what the column would silently round.
@@ -45,12 +46,12 @@ const rule = {
       "At most 2 decimal places (cents)",
     ),
   stepOrder: z
-    .number({ error: "Enter the step order" })
+    .number({ error: typeMessage("Enter the step order") })
     .int("A whole number")
     .min(0, "At least 0")
     .max(1_000, "At most 1,000"),
   expiresAfterHours: z
-    .number({ error: "Enter the hours before a request expires" })
+    .number({ error: typeMessage("Enter the hours before a request expires") })
     .int("Whole hours")
     .min(1, "At least 1 hour")
     .max(720, "At most 720 hours (30 days)"),
@@ -94,7 +95,10 @@ export type TCreatePolicyInput = z.infer<typeof ZCreatePolicyInput>;
 export const ZUpdatePolicyInput = z
   .object({
     ...ZPolicyKey.shape,
-    baseVersion: z.number({ error: "Say which version you edited" }).int().min(1, "Versions start at 1"),
+    baseVersion: z
+      .number({ error: typeMessage("Say which version you edited") })
+      .int()
+      .min(1, "Versions start at 1"),
     ...rule,
   })
   .superRefine(checkRule);

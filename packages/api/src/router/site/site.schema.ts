@@ -1,6 +1,7 @@
 import { GPU_MODEL_NAMES, type TGpuModel } from "@switchyard/db/gpu-models";
 import { z } from "zod";
 import { zId } from "../../lib/input.ts";
+import { typeMessage } from "../../lib/messages.ts";
 import { SITE_KINDS } from "./list-sites.schema.ts";
 
 export const ZGpuModel = z.enum(GPU_MODEL_NAMES as [TGpuModel, ...TGpuModel[]], {
@@ -38,14 +39,27 @@ export const ZSiteInput = z.object({
         .regex(/^[A-Z0-9-]{2,20}$/, "Certification codes like ISO27001, SOC2"),
     )
     .max(20),
-  wanGbps: z.number({ error: "Enter the WAN bandwidth in Gbit/s" }).positive("Must be positive").max(10_000),
+  wanGbps: z
+    .number({ error: typeMessage("Enter the WAN bandwidth in Gbit/s") })
+    .positive("Must be positive")
+    .max(10_000),
   egressUsdPerGb: z
-    .number({ error: "Enter the egress price in USD per GB" })
+    .number({ error: typeMessage("Enter the egress price in USD per GB") })
     .min(0, "Cannot be negative")
     .max(10),
-  carbonGPerKwh: z.number({ error: "Enter the grid carbon intensity" }).int("Whole grams").min(0).max(2_000),
-  latitude: z.number({ error: "Enter a latitude" }).min(-90).max(90),
-  longitude: z.number({ error: "Enter a longitude" }).min(-180).max(180),
+  carbonGPerKwh: z
+    .number({ error: typeMessage("Enter the grid carbon intensity") })
+    .int("Whole grams")
+    .min(0)
+    .max(2_000),
+  latitude: z
+    .number({ error: typeMessage("Enter a latitude") })
+    .min(-90)
+    .max(90),
+  longitude: z
+    .number({ error: typeMessage("Enter a longitude") })
+    .min(-180)
+    .max(180),
   prices: z
     .array(
       z.object({

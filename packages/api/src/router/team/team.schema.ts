@@ -1,6 +1,7 @@
 import { GPU_MODEL_NAMES } from "@switchyard/db/gpu-models";
 import { z } from "zod";
 import { zId } from "../../lib/input.ts";
+import { typeMessage } from "../../lib/messages.ts";
 
 export const ANY_GPU_MODEL = "*";
 export const QUOTA_GPU_MODELS = [ANY_GPU_MODEL, ...GPU_MODEL_NAMES] as const;
@@ -13,12 +14,12 @@ export const ZQuota = z
       error: `Unknown GPU model; use * (every model) or one of ${GPU_MODEL_NAMES.join(", ")}`,
     }),
     guaranteedGpus: z
-      .number({ error: "Enter the guaranteed GPUs" })
+      .number({ error: typeMessage("Enter the guaranteed GPUs") })
       .int("Whole GPUs")
       .min(0, "Cannot be negative")
       .max(100_000, "At most 100,000 GPUs"),
     limitGpus: z
-      .number({ error: "Enter the GPU limit" })
+      .number({ error: typeMessage("Enter the GPU limit") })
       .int("Whole GPUs")
       .min(0, "Cannot be negative")
       .max(100_000, "At most 100,000 GPUs"),

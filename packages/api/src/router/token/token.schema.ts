@@ -1,6 +1,7 @@
 import { z } from "zod";
 import { ZRole, ZTokenScope } from "../../auth/session.ts";
 import { zId } from "../../lib/input.ts";
+import { typeMessage } from "../../lib/messages.ts";
 import { ZPagingInput } from "../../lib/pagination.ts";
 
 export const TOKEN_SCOPE_DESCRIPTIONS = {
@@ -22,7 +23,7 @@ const ZScopes = z
 
 /** Days until the token stops working; null: it never expires (lists flag such tokens). */
 const ZExpiresInDays = z
-  .number({ error: "Days until expiry must be a whole number" })
+  .number({ error: typeMessage("Days until expiry must be a whole number") })
   .int("Days until expiry must be a whole number")
   .min(1, "At least 1 day")
   .max(366, "At most 366 days")

@@ -1,6 +1,7 @@
 import { z } from "zod";
 import { ZRole } from "../../auth/session.ts";
 import { zId } from "../../lib/input.ts";
+import { typeMessage } from "../../lib/messages.ts";
 
 export const ZUserId = zId("User id");
 
@@ -12,13 +13,13 @@ const ZTeamIds = z
 /** A person invited by an admin: they set their password through a one-time link (or sign in with SSO). */
 export const ZInvitePersonInput = z.strictObject({
   email: z
-    .string({ error: "Enter an email address" })
+    .string({ error: typeMessage("Enter an email address") })
     .trim()
     .toLowerCase()
     .max(254, "An email address has at most 254 characters")
     .pipe(z.email("Enter an email address such as ada@example.com")),
   name: z
-    .string({ error: "Enter a name" })
+    .string({ error: typeMessage("Enter a name") })
     .trim()
     .min(1, "Enter a name")
     .max(120, "A name has at most 120 characters"),

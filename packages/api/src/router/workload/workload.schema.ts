@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { zDate, zId } from "../../lib/input.ts";
+import { typeMessage } from "../../lib/messages.ts";
 import { ZPageInput } from "../../lib/pagination.ts";
 import { SITE_KINDS } from "../site/list-sites.schema.ts";
 
@@ -26,7 +27,11 @@ export const ZWorkloadSpec = z
     teamId: zId("Team", "Choose a team"),
     gpu: z.union([
       z.object({
-        count: z.number().int("Whole GPUs").min(1, "At least 1 GPU").max(64, "At most 64 GPUs on one node"),
+        count: z
+          .number({ error: typeMessage("Enter a whole number of GPUs") })
+          .int("Enter a whole number of GPUs")
+          .min(1, "At least 1 GPU")
+          .max(64, "At most 64 GPUs on one node"),
       }),
       z.object({
         nodes: z.number().int().min(2, "A gang has at least 2 nodes").max(512),
@@ -39,9 +44,9 @@ export const ZWorkloadSpec = z
       .default([]),
     minGpuMemoryGib: z.number().int().positive().max(1_000).optional(),
     estimatedHours: z
-      .number({ error: "Enter the estimated hours" })
+      .number({ error: typeMessage("Enter the estimated hours") })
       .positive("Must be more than 0 hours")
-      .max(10_000),
+      .max(10_000, "At most 10,000 hours"),
     datasetIds: z.array(zId("Dataset id")).max(50).default([]),
     latency: z
       .object({
@@ -57,7 +62,13 @@ export const ZWorkloadSpec = z
     budgetUsd: z.number().positive("A budget must be positive").max(100_000_000).optional(),
     priority: z.number().int().min(0).max(100).default(50),
     preemptible: z.boolean().default(false),
-    deadline: zDate("The deadline").optional(),
+    deadline: zDate("The deadline")
+      // Judged against the clock where it is parsed; the service judges again when it saves.
+      .refine(
+        (deadline) => deadline.getTime() > Date.now(),
+        "The deadline is in the past: choose a later date and time",
+      )
+      .optional(),
     dependsOn: z.array(zId("Workload id")).max(10).default([]),
     policyProfile: z.enum(POLICY_PROFILES).optional(),
     /** What to run where the site has a scheduler (the body of the Slurm batch script). */

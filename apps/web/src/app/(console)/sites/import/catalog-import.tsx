@@ -135,22 +135,33 @@ export function CatalogImport() {
             <Stat label="Prices unchanged" value={plan.summary.pricesUnchanged} />
           </div>
 
-          {plan.errors.length > 0 ? (
+          {plan.errorCount > 0 ? (
             <div
               className="rounded-lg border border-status-bad/40 bg-status-bad/5 p-4"
               data-testid="import-row-errors"
             >
               <h2 className="text-sm font-semibold text-status-bad">
-                {formatInt(plan.errors.length)} bad row{plan.errors.length === 1 ? "" : "s"}: fix the file,
-                nothing will be imported
+                {formatInt(plan.errorCount)} problem{plan.errorCount === 1 ? "" : "s"} in{" "}
+                {formatInt(new Set(plan.errors.map((e) => e.line)).size)}
+                {plan.errorCount > plan.errors.length ? "+" : ""} row
+                {plan.errors.length === 1 ? "" : "s"}: fix the file, nothing will be imported
               </h2>
-              <ul className="mt-2 max-h-60 overflow-auto font-mono text-xs">
+              <ul className="mt-2 max-h-60 overflow-auto text-xs" data-testid="import-error-list">
                 {plan.errors.map((e) => (
-                  <li key={`${e.line}-${e.message}`}>
-                    line {e.line}: {e.message}
+                  <li
+                    key={`${e.line}-${e.column ?? ""}-${e.message}`}
+                    data-column={e.column}
+                    className="py-0.5"
+                  >
+                    <span className="font-mono">line {e.line}</span>: {e.message}
                   </li>
                 ))}
               </ul>
+              {plan.errorCount > plan.errors.length ? (
+                <p className="mt-2 text-xs text-muted" data-testid="import-error-more">
+                  Showing the first {formatInt(plan.errors.length)} of {formatInt(plan.errorCount)} problems.
+                </p>
+              ) : null}
             </div>
           ) : stage === "imported" ? (
             <p className="rounded-md bg-status-ok/10 px-3 py-2 text-sm" data-testid="import-done">
