@@ -14,6 +14,9 @@ import { join, resolve } from "node:path";
 import { parseArgs } from "node:util";
 import { buildConsole, bundleSetup, fail, generatePrismaClient, log, ROOT, WEB } from "./lib.mjs";
 
+/** Packages the server may `require` only in a try, present in node_modules for dev tools alone. */
+const OPTIONAL_PEERS_OF_DEV_TOOLS = ["supports-color"];
+
 /**
  * Lays the built console out as the runtime stage's /app. Needs a finished `next build`.
  * Returns the set-up bundle's esbuild result (its metafile lists what was bundled).
@@ -25,6 +28,11 @@ export function assembleImage(out) {
   rmSync(out, { recursive: true, force: true });
   mkdirSync(out, { recursive: true });
   cpSync(standalone, out, { recursive: true, verbatimSymlinks: true });
+  // Next.js traces `require`s inside try blocks too, so an optional peer that a dev tool
+  // happens to hoist comes along: debug (under the Kubernetes client) tries supports-color,
+  // which is installed only for the CLI's openapi-typescript. debug runs without it.
+  for (const name of OPTIONAL_PEERS_OF_DEV_TOOLS)
+    rmSync(join(out, "node_modules", name), { recursive: true, force: true });
   cpSync(join(WEB, ".next/static"), join(out, "apps/web/.next/static"), { recursive: true });
   if (existsSync(join(WEB, "public")))
     cpSync(join(WEB, "public"), join(out, "apps/web/public"), { recursive: true });
