@@ -172,7 +172,11 @@ async function main() {
       await time("site.list (kind=CLOUD, search)", () => api.site.list({ kind: "CLOUD", search: "tokyo" })),
       await time("site.byId (dc-ashburn)", () => api.site.byId({ id: "site-dc-ashburn" })),
       await time("site.locations (map)", () => api.site.locations()),
-      await time("export sites CSV (all pages)", () => exportCsv(prisma, "sites", new URLSearchParams()), 5),
+      await time(
+        "export sites CSV (all pages)",
+        () => exportCsv(prisma, "sites", new URLSearchParams(), PLATFORM),
+        5,
+      ),
       // The placement service end to end: snapshot from the database (6 queries) + the engine,
       // inside the preview's snapshot cache (every sample after the first hits it).
       await time("workload.preview (cached snapshot + engine)", () => api.workload.preview(BENCH_SPEC), 10),

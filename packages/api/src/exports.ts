@@ -1,17 +1,27 @@
 import type { PrismaClient } from "@switchyard/db";
 import type { z } from "zod";
+import { ADMIN_ROLES, AUDIT_READER_ROLES, roleRefusal } from "./auth/rules.ts";
+import type { TRole, TSessionUser } from "./auth/session.ts";
 import { AppError } from "./errors.ts";
+import { listApprovals, type TApprovalRow } from "./governance/approval-queries.ts";
 import { type TCsvColumn, toCsv } from "./lib/csv.ts";
 import { findUnsafeInput, unsafeInputError } from "./lib/input.ts";
-import { MAX_PAGE_SIZE, type TPage } from "./lib/pagination.ts";
+import { MAX_PAGE_SIZE, type TPage, ZKeysetCursor } from "./lib/pagination.ts";
+import { ZListApprovalsInput } from "./router/approval/approval.schema.ts";
+import { ZListAuditInput } from "./router/audit/audit.schema.ts";
 import { ZListDatasetsInput } from "./router/dataset/list-datasets.schema.ts";
 import { ZListNodesInput } from "./router/node/list-nodes.schema.ts";
 import { ZListSitesInput } from "./router/site/list-sites.schema.ts";
 import { ZListTeamsInput } from "./router/team/list-teams.schema.ts";
+import { ZListWebhookDeliveriesInput } from "./router/webhook/webhook.schema.ts";
+import { ZListWorkloadsInput } from "./router/workload/workload.schema.ts";
+import { listAuditEvents } from "./services/audit.ts";
 import { listDatasets, type TDatasetRow } from "./services/datasets.ts";
 import { listNodes, type TNodeRow } from "./services/nodes.ts";
 import { listSites, type TSiteRow } from "./services/sites.ts";
 import { listTeams, type TTeamRow } from "./services/teams.ts";
+import { listWebhookDeliveries } from "./webhooks/service.ts";
+import { listWorkloads } from "./workloads/service.ts";
 
 /**
  * CSV exports of the console's tables: each reuses its list's input schema and service, so
@@ -19,18 +29,32 @@ import { listTeams, type TTeamRow } from "./services/teams.ts";
  */
 type TExport<Input, Row> = {
   input: z.ZodType<Input>;
-  list: (prisma: PrismaClient, input: Input) => Promise<TPage<Row>>;
+  /** Called as the list's procedure calls its service: scoped lists get the signed-in user. */
+  list: (prisma: PrismaClient, input: Input, user: TSessionUser) => Promise<TPage<Row>>;
   columns: TCsvColumn<Row>[];
+  /** The roles of the list's procedure (roleProcedure); absent when every signed-in user may list. */
+  readers?: readonly TRole[];
+  /** The table's query-string names that differ from the list's input names. */
+  params?: Record<string, string>;
+  /** Keyset lists (the audit log) are read by following nextCursor, not by page number. */
+  isKeyset?: boolean;
 };
 
+type TAnyExport = TExport<{ page: number; pageSize: number; cursor?: unknown }, unknown>;
+
 function defineExport<Input extends { page: number; pageSize: number }, Row>(e: TExport<Input, Row>) {
-  return e as unknown as TExport<{ page: number; pageSize: number }, unknown>;
+  return e as unknown as TAnyExport;
 }
+
+type TWorkloadRow = Awaited<ReturnType<typeof listWorkloads>>["rows"][number];
+type TAuditRow = Awaited<ReturnType<typeof listAuditEvents>>["rows"][number];
+type TDeliveryRow = Awaited<ReturnType<typeof listWebhookDeliveries>>["rows"][number];
+const iso = (date: Date | null) => date?.toISOString();
 
 const join = (values: string[]) => values.join("; ");
 const EXPORT_PAGE_SIZE = 5_000;
 
-export const EXPORTS: Record<string, TExport<{ page: number; pageSize: number }, unknown>> = {
+export const EXPORTS: Record<string, TAnyExport> = {
   sites: defineExport({
     input: ZListSitesInput,
     list: listSites,
@@ -104,15 +128,93 @@ export const EXPORTS: Record<string, TExport<{ page: number; pageSize: number },
       { header: "gpus_in_use", value: (r) => r.usage.reduce((sum, u) => sum + u.gpus, 0) },
     ],
   }),
+  workloads: defineExport({
+    input: ZListWorkloadsInput,
+    list: (prisma, input, user) => listWorkloads(prisma, user, input),
+    columns: [
+      { header: "id", value: (r: TWorkloadRow) => r.id },
+      { header: "name", value: (r) => r.name },
+      { header: "state", value: (r) => r.state },
+      { header: "state_reason", value: (r) => r.stateReason },
+      { header: "kind", value: (r) => r.kind },
+      { header: "team", value: (r) => r.team.name },
+      { header: "site", value: (r) => r.site?.name },
+      { header: "environment", value: (r) => r.site?.kind },
+      { header: "gpus", value: (r) => r.gpuCount },
+      { header: "gpu_models", value: (r) => join(r.gpuModels) },
+      { header: "priority", value: (r) => r.priority },
+      { header: "submitted_at", value: (r) => iso(r.createdAt) },
+    ],
+  }),
+  approvals: defineExport({
+    input: ZListApprovalsInput,
+    list: (prisma, input, user) => listApprovals(prisma, user, input),
+    columns: [
+      { header: "id", value: (r: TApprovalRow) => r.id },
+      { header: "status", value: (r) => r.status },
+      { header: "workload", value: (r) => r.workload?.name },
+      { header: "team", value: (r) => r.workload?.team.name },
+      { header: "dataset_copy", value: (r) => r.transfer?.dataset.name },
+      { header: "summary", value: (r) => r.summary },
+      { header: "site", value: (r) => r.site?.name },
+      { header: "jurisdiction", value: (r) => r.site?.jurisdiction },
+      { header: "estimated_cost_usd", value: (r) => r.estimatedCostUsd },
+      { header: "current_step", value: (r) => r.currentStep?.order },
+      { header: "steps", value: (r) => r.steps },
+      { header: "waiting_for", value: (r) => r.currentStep?.approvers },
+      { header: "reason", value: (r) => r.currentStep?.reason },
+      { header: "requested_by", value: (r) => r.requestedBy.name },
+      { header: "requested_at", value: (r) => iso(r.createdAt) },
+      { header: "expires_at", value: (r) => iso(r.expiresAt) },
+      { header: "decided_at", value: (r) => iso(r.decidedAt) },
+    ],
+  }),
+  audit: defineExport({
+    input: ZListAuditInput,
+    list: (prisma, input) => listAuditEvents(prisma, input),
+    readers: AUDIT_READER_ROLES,
+    isKeyset: true,
+    columns: [
+      { header: "seq", value: (r: TAuditRow) => r.seq },
+      { header: "created_at", value: (r) => iso(r.createdAt) },
+      { header: "actor", value: (r) => r.actorLabel },
+      { header: "action", value: (r) => r.action },
+      { header: "object_type", value: (r) => r.objectType },
+      { header: "object_id", value: (r) => r.objectId },
+      { header: "request_id", value: (r) => r.requestId },
+      { header: "hash", value: (r) => r.hash },
+    ],
+  }),
+  "webhook-deliveries": defineExport({
+    input: ZListWebhookDeliveriesInput,
+    list: (prisma, input) => listWebhookDeliveries(prisma, input),
+    readers: ADMIN_ROLES,
+    params: { webhook: "webhookId" },
+    columns: [
+      { header: "id", value: (r: TDeliveryRow) => r.id },
+      { header: "created_at", value: (r) => iso(r.createdAt) },
+      { header: "webhook", value: (r) => r.webhook.name },
+      { header: "event", value: (r) => r.event },
+      { header: "status", value: (r) => r.status },
+      { header: "attempts", value: (r) => r.attempts },
+      { header: "max_attempts", value: (r) => r.maxAttempts },
+      { header: "last_status_code", value: (r) => r.lastStatusCode },
+      { header: "last_error", value: (r) => r.lastError },
+      { header: "last_attempt_at", value: (r) => iso(r.lastAttemptAt) },
+      { header: "next_attempt_at", value: (r) => iso(r.nextAttemptAt) },
+      { header: "delivered_at", value: (r) => iso(r.deliveredAt) },
+    ],
+  }),
 };
 
 /** Query-string values arrive as strings; lists take numbers for paging. */
-function coerceQuery(query: URLSearchParams): Record<string, unknown> {
+function coerceQuery(query: URLSearchParams, params: Record<string, string> = {}): Record<string, unknown> {
   const raw: Record<string, unknown> = Object.create(null);
   for (const [key, value] of query) {
     if (key === "q") raw.search = value;
     else if (key === "dir") raw.direction = value;
-    else if (key !== "page" && key !== "pageSize") raw[key] = value;
+    else if (Object.hasOwn(params, key)) raw[params[key] as string] = value;
+    else if (key !== "page" && key !== "pageSize" && key !== "cursor") raw[key] = value;
   }
   return raw;
 }
@@ -121,6 +223,9 @@ export async function exportCsv(
   prisma: PrismaClient,
   table: string,
   query: URLSearchParams,
+  user: TSessionUser,
+  /** Rows read per query; tests make it small to cross page boundaries. */
+  { pageSize = EXPORT_PAGE_SIZE }: { pageSize?: number } = {},
 ): Promise<string> {
   // Own keys only: "__proto__", "constructor" or "toString" are no table.
   const definition = Object.hasOwn(EXPORTS, table) ? EXPORTS[table] : undefined;
@@ -128,16 +233,34 @@ export async function exportCsv(
     throw new AppError("NOT_FOUND", `no export ${table}`, {
       userMessage: `There is no table "${table.slice(0, 60)}" to export; use one of ${Object.keys(EXPORTS).join(", ")}.`,
     });
+  // The same role rule as the list's procedure (roleProcedure), so a user who may not read a
+  // table gets FORBIDDEN here too, before any query runs.
+  const refusal = definition.readers ? roleRefusal(user.role, definition.readers, `export ${table}`) : null;
+  if (refusal)
+    throw new AppError("FORBIDDEN", `${user.role} may not export ${table}`, { userMessage: refusal });
   const rows: unknown[] = [];
   // The same sanitiser as every procedure, then the view's filters, validated once; then
   // read in pages larger than the API allows.
-  const raw = coerceQuery(query);
+  const raw = coerceQuery(query, definition.params);
   const unsafe = findUnsafeInput(raw);
   if (unsafe.length > 0) throw unsafeInputError(unsafe);
   const filters = definition.input.parse({ ...raw, page: 1, pageSize: MAX_PAGE_SIZE });
+  if (definition.isKeyset) {
+    // Follow the keyset cursor: each page starts after the last seq read, so events written
+    // during the export neither repeat nor shift a row.
+    let cursor: unknown;
+    for (;;) {
+      const input = { ...filters, page: 1, pageSize, cursor };
+      const result = await definition.list(prisma, input, user);
+      rows.push(...result.rows);
+      if (!result.nextCursor) break;
+      cursor = ZKeysetCursor.parse(result.nextCursor);
+    }
+    return toCsv(definition.columns, rows);
+  }
   for (let page = 1; ; page++) {
-    const input = { ...filters, page, pageSize: EXPORT_PAGE_SIZE };
-    const result = await definition.list(prisma, input);
+    const input = { ...filters, page, pageSize };
+    const result = await definition.list(prisma, input, user);
     rows.push(...result.rows);
     if (page >= result.pages) break;
   }

@@ -308,6 +308,7 @@ describeEachDb("dataset procedures", (kind) => {
       t.db.prisma,
       "datasets",
       new URLSearchParams({ classification: "REGULATED" }),
+      USERS.viewer,
     );
     const lines = csv.trim().split("\n");
     expect(lines[0]).toBe(

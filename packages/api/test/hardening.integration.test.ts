@@ -149,7 +149,12 @@ describe.each(await testDbKinds())("hardening [%s]", (kind) => {
         prices: [{ gpuModel: "A100-80GB", usdPerGpuHour: 2 }],
       },
     });
-    const sites = await exportCsv(t.db.prisma, "sites", new URLSearchParams({ q: "stockholm" }));
+    const sites = await exportCsv(
+      t.db.prisma,
+      "sites",
+      new URLSearchParams({ q: "stockholm" }),
+      USERS.viewer,
+    );
     expect(sites).toContain(`"'=HYPERLINK(""http://evil.example"")"`);
     const { id } = await api.workload.submit({ spec: { ...SPEC, name: "@SUM(1+1)" }, asDraft: true });
     const csv = evidenceToCsv(await api.evidence.workload({ id }));
@@ -159,7 +164,7 @@ describe.each(await testDbKinds())("hardening [%s]", (kind) => {
 
   it("row 12: exports of prototype names and NUL filters answer 4xx, not 500", async () => {
     for (const table of ["__proto__", "constructor", "toString", "hasOwnProperty"]) {
-      const error = await exportCsv(t.db.prisma, table, new URLSearchParams()).then(
+      const error = await exportCsv(t.db.prisma, table, new URLSearchParams(), USERS.viewer).then(
         () => null,
         (e: unknown) => e,
       );
@@ -168,7 +173,12 @@ describe.each(await testDbKinds())("hardening [%s]", (kind) => {
         userMessage: expect.stringContaining("use one of sites"),
       });
     }
-    const nul = await exportCsv(t.db.prisma, "sites", new URLSearchParams({ q: "\u0000" })).then(
+    const nul = await exportCsv(
+      t.db.prisma,
+      "sites",
+      new URLSearchParams({ q: "\u0000" }),
+      USERS.viewer,
+    ).then(
       () => null,
       (e: unknown) => e as { issues: { path: string[] }[] },
     );

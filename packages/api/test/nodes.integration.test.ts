@@ -332,14 +332,19 @@ describeEachDb("node procedures", (kind) => {
   });
 
   it("exports the filtered nodes as CSV, every page", async () => {
-    const csv = await exportCsv(t.db.prisma, "nodes", new URLSearchParams({ status: "DOWN", sort: "site" }));
+    const csv = await exportCsv(
+      t.db.prisma,
+      "nodes",
+      new URLSearchParams({ status: "DOWN", sort: "site" }),
+      USERS.viewer,
+    );
     const lines = csv.trim().split("\n");
     expect(lines[0]).toBe(
       "hostname,site,environment,status,gpu_model,gpus_total,gpus_free,gpu_memory_gib,fabric,interconnect,last_heartbeat",
     );
     expect(lines.length - 1).toBe(await t.db.prisma.gpuNode.count({ where: { status: "DOWN" } }));
     expect(lines.slice(1).every((line) => line.split(",")[3] === "DOWN")).toBe(true);
-    const all = await exportCsv(t.db.prisma, "nodes", new URLSearchParams());
+    const all = await exportCsv(t.db.prisma, "nodes", new URLSearchParams(), USERS.viewer);
     expect(all.trim().split("\n").length - 1).toBe(await t.db.prisma.gpuNode.count());
   });
 });

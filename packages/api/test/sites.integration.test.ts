@@ -248,7 +248,12 @@ describeEachDb("sites and the price catalog", (kind) => {
   });
 
   it("exports the filtered table as CSV, every page", async () => {
-    const csv = await exportCsv(t.db.prisma, "sites", new URLSearchParams("kind=EDGE&sort=name&dir=desc"));
+    const csv = await exportCsv(
+      t.db.prisma,
+      "sites",
+      new URLSearchParams("kind=EDGE&sort=name&dir=desc"),
+      VIEWER,
+    );
     const lines = csv.trim().split("\n");
     expect(lines[0]).toBe(
       "slug,name,kind,provider,region,country,jurisdiction,status,certifications,nodes,gpus_total,gpus_allocated,gpu_models,cheapest_usd_per_gpu_hour",
@@ -259,8 +264,8 @@ describeEachDb("sites and the price catalog", (kind) => {
       "edge-munich-factory",
       "edge-chicago-retail",
     ]);
-    const all = await exportCsv(t.db.prisma, "sites", new URLSearchParams());
+    const all = await exportCsv(t.db.prisma, "sites", new URLSearchParams(), VIEWER);
     expect(all.trim().split("\n").length - 1).toBe(await t.db.prisma.site.count());
-    await expect(exportCsv(t.db.prisma, "sites", new URLSearchParams("kind=MOON"))).rejects.toThrow();
+    await expect(exportCsv(t.db.prisma, "sites", new URLSearchParams("kind=MOON"), VIEWER)).rejects.toThrow();
   });
 });

@@ -190,7 +190,7 @@ describeEachDb("team procedures", (kind) => {
   });
 
   it("exports teams with their quotas as CSV", async () => {
-    const csv = await exportCsv(t.db.prisma, "teams", new URLSearchParams({ q: "foundation" }));
+    const csv = await exportCsv(t.db.prisma, "teams", new URLSearchParams({ q: "foundation" }), USERS.viewer);
     const lines = csv.trim().split("\n");
     expect(lines[0]).toBe("slug,name,members,quotas,gpus_in_use");
     expect(lines[1]).toBe(

@@ -4,7 +4,14 @@ import { APPROVAL_VIEWS, type TApprovalView } from "@switchyard/api/schemas";
 import { useQuery } from "@tanstack/react-query";
 import Link from "next/link";
 import { StatusBadge } from "~/components/badges";
-import { ErrorNote, FilterSelect, Pagination, SkeletonRows, Th } from "~/components/table/table-parts";
+import {
+  ErrorNote,
+  ExportCsvLink,
+  FilterSelect,
+  Pagination,
+  SkeletonRows,
+  Th,
+} from "~/components/table/table-parts";
 import { useTableParams } from "~/components/table/use-table-params";
 import { cn } from "~/lib/cn";
 import { formatUsd } from "~/lib/format";
@@ -47,6 +54,8 @@ export function ApprovalsTable({ defaultView }: { defaultView: TApprovalView }) 
     ),
   );
   const isOpenView = view === "inbox" || view === "open";
+  const exportParams = new URLSearchParams(table.queryString);
+  exportParams.set("view", view);
 
   return (
     <div className="flex flex-col gap-3">
@@ -83,6 +92,10 @@ export function ApprovalsTable({ defaultView }: { defaultView: TApprovalView }) 
             onChange={(value) => table.setFilter("status", value)}
           />
         ) : null}
+        <div className="ml-auto">
+          {/* The view defaults by role on this page, not in the list's input: name it. */}
+          <ExportCsvLink table="approvals" queryString={exportParams.toString()} />
+        </div>
       </div>
       {query.isError ? (
         <ErrorNote message={`Could not load approval requests: ${query.error.message}`} />

@@ -6,6 +6,7 @@ import { ShieldCheck, ShieldX } from "lucide-react";
 import { Fragment, useState } from "react";
 import {
   ErrorNote,
+  ExportCsvLink,
   Pagination,
   SearchBox,
   SkeletonRows,
@@ -89,6 +90,7 @@ export function AuditLog() {
           className="w-40 rounded-md border border-border bg-surface px-2 py-1.5 text-sm"
         />
         <div className="ml-auto flex items-center gap-2">
+          <ExportCsvLink table="audit" queryString={table.queryString} />
           {verify.data ? (
             verify.data.ok ? (
               <span

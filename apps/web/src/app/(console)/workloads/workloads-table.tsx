@@ -8,6 +8,7 @@ import { KindBadge, StatusBadge } from "~/components/badges";
 import { EmptyState } from "~/components/empty-state";
 import {
   ErrorNote,
+  ExportCsvLink,
   FilterSelect,
   Pagination,
   SearchBox,
@@ -101,6 +102,9 @@ export function WorkloadsTable() {
             Site filter ✕
           </button>
         ) : null}
+        <div className="ml-auto">
+          <ExportCsvLink table="workloads" queryString={table.queryString} />
+        </div>
       </div>
       {query.isError ? <ErrorNote message={`Could not load workloads: ${query.error.message}`} /> : null}
       {query.data && query.data.total === 0 ? (

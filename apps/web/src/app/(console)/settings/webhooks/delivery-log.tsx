@@ -7,6 +7,7 @@ import { Fragment, useState } from "react";
 import { StatusBadge } from "~/components/badges";
 import {
   ErrorNote,
+  ExportCsvLink,
   FilterSelect,
   Pagination,
   SkeletonRows,
@@ -98,6 +99,7 @@ export function DeliveryLog() {
             options={(webhooks.data?.rows ?? []).map((w) => ({ value: w.id, label: w.name }))}
             onChange={(value) => table.setFilter("webhook", value)}
           />
+          <ExportCsvLink table="webhook-deliveries" queryString={table.queryString} />
         </div>
       </div>
       {query.isError ? (

@@ -8,11 +8,12 @@ export const dynamic = "force-dynamic";
 
 export async function GET(request: Request, { params }: { params: Promise<{ table: string }> }) {
   try {
-    if (!(await getSessionUser()))
+    const user = await getSessionUser();
+    if (!user)
       throw new AppError("UNAUTHORIZED", "export without session", { userMessage: "Sign in first." });
     const { table } = await params;
     // exportCsv answers an unknown table (own keys only: "__proto__" is none) with a 404.
-    const csv = await exportCsv(await getPrisma(), table, new URL(request.url).searchParams);
+    const csv = await exportCsv(await getPrisma(), table, new URL(request.url).searchParams, user);
     const day = new Date().toISOString().slice(0, 10);
     return new Response(csv, {
       headers: {
