@@ -40,3 +40,17 @@ test("an ML engineer's workloads export holds only their teams' workloads", asyn
     "id,name,state,state_reason,kind,team,site,environment,gpus,gpu_models,priority,submitted_at",
   ]);
 });
+
+test("a viewer asking for the audit export gets 403 with the one error body, not a file", async ({
+  page,
+}) => {
+  await signInAs(page, "viewer@switchyard.demo");
+  const response = await page.request.get("/api/export/audit");
+  expect(response.status()).toBe(403);
+  expect(await response.json()).toEqual({
+    error: {
+      code: "FORBIDDEN",
+      message: expect.stringMatching(/^You are a viewer; only .* can export audit\.$/),
+    },
+  });
+});
