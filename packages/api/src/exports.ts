@@ -4,9 +4,10 @@ import { ADMIN_ROLES, AUDIT_READER_ROLES, roleRefusal } from "./auth/rules.ts";
 import type { TRole, TSessionUser } from "./auth/session.ts";
 import { AppError } from "./errors.ts";
 import { listApprovals, type TApprovalRow } from "./governance/approval-queries.ts";
+import { listPolicies } from "./governance/policies.ts";
 import { type TCsvColumn, toCsv } from "./lib/csv.ts";
 import { findUnsafeInput, unsafeInputError } from "./lib/input.ts";
-import { MAX_PAGE_SIZE, type TPage, ZKeysetCursor } from "./lib/pagination.ts";
+import { MAX_PAGE_SIZE, type TPage, ZKeysetCursor, ZPagingInput } from "./lib/pagination.ts";
 import { ZListApprovalsInput } from "./router/approval/approval.schema.ts";
 import { ZListAuditInput } from "./router/audit/audit.schema.ts";
 import { ZListDatasetsInput } from "./router/dataset/list-datasets.schema.ts";
@@ -20,7 +21,7 @@ import { listDatasets, type TDatasetRow } from "./services/datasets.ts";
 import { listNodes, type TNodeRow } from "./services/nodes.ts";
 import { listSites, type TSiteRow } from "./services/sites.ts";
 import { listTeams, type TTeamRow } from "./services/teams.ts";
-import { listWebhookDeliveries } from "./webhooks/service.ts";
+import { listWebhookDeliveries, listWebhooks } from "./webhooks/service.ts";
 import { listWorkloads } from "./workloads/service.ts";
 
 /**
@@ -49,6 +50,8 @@ function defineExport<Input extends { page: number; pageSize: number }, Row>(e: 
 type TWorkloadRow = Awaited<ReturnType<typeof listWorkloads>>["rows"][number];
 type TAuditRow = Awaited<ReturnType<typeof listAuditEvents>>["rows"][number];
 type TDeliveryRow = Awaited<ReturnType<typeof listWebhookDeliveries>>["rows"][number];
+type TPolicyRow = Awaited<ReturnType<typeof listPolicies>>["rows"][number];
+type TWebhookRow = Awaited<ReturnType<typeof listWebhooks>>["rows"][number];
 const iso = (date: Date | null) => date?.toISOString();
 
 const join = (values: string[]) => values.join("; ");
@@ -203,6 +206,44 @@ export const EXPORTS: Record<string, TAnyExport> = {
       { header: "last_attempt_at", value: (r) => iso(r.lastAttemptAt) },
       { header: "next_attempt_at", value: (r) => iso(r.nextAttemptAt) },
       { header: "delivered_at", value: (r) => iso(r.deliveredAt) },
+    ],
+  }),
+  policies: defineExport({
+    input: ZPagingInput,
+    list: (prisma, input) => listPolicies(prisma, input),
+    columns: [
+      { header: "key", value: (r: TPolicyRow) => r.key },
+      { header: "version", value: (r) => r.version },
+      { header: "name", value: (r) => r.name },
+      { header: "kind", value: (r) => r.kind },
+      { header: "enabled", value: (r) => String(r.enabled) },
+      { header: "step_order", value: (r) => r.stepOrder },
+      { header: "approver_kind", value: (r) => r.approverKind },
+      { header: "approver_role", value: (r) => r.approverRole },
+      { header: "required_approvals", value: (r) => r.requiredApprovals },
+      { header: "threshold_usd", value: (r) => r.thresholdUsd },
+      { header: "expires_after_hours", value: (r) => r.expiresAfterHours },
+      { header: "pending_steps_on_older_versions", value: (r) => r.pendingStepsOnOlderVersions },
+      { header: "created_by", value: (r) => r.createdBy?.email },
+      { header: "created_at", value: (r) => iso(r.createdAt) },
+    ],
+  }),
+  webhooks: defineExport({
+    input: ZPagingInput,
+    list: (prisma, input) => listWebhooks(prisma, input),
+    readers: ADMIN_ROLES,
+    // Never the secret, nor its hint: an export travels further than the settings page.
+    columns: [
+      { header: "id", value: (r: TWebhookRow) => r.id },
+      { header: "name", value: (r) => r.name },
+      { header: "url", value: (r) => r.url },
+      { header: "events", value: (r) => join(r.events) },
+      { header: "enabled", value: (r) => String(r.enabled) },
+      { header: "recent_succeeded", value: (r) => r.deliveries.succeeded },
+      { header: "recent_failed", value: (r) => r.deliveries.failed },
+      { header: "pending", value: (r) => r.deliveries.pending },
+      { header: "created_by", value: (r) => r.createdBy },
+      { header: "created_at", value: (r) => iso(r.createdAt) },
     ],
   }),
 };

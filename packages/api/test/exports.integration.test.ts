@@ -165,4 +165,31 @@ describeEachDb("CSV exports of scoped tables", (kind) => {
       ).toMatchObject({ code: "FORBIDDEN" });
     }
   });
+
+  it("exports the policy rules in force, as policy.list pages them, to every signed-in user", async () => {
+    const { header, rows } = await exportRows(USERS.viewer, "policies");
+    expect(header?.slice(0, 3)).toEqual(["key", "version", "name"]);
+    const listed = await allPages((page) => as(USERS.viewer).policy.list({ page, pageSize: 2 }));
+    expect(listed.length).toBeGreaterThan(2);
+    expect(rows.map((r) => `${r[0]}@${r[1]}`)).toEqual(listed.map((p) => `${p.key}@${p.version}`));
+  });
+
+  it("exports webhooks to admins only, without secrets", async () => {
+    const api = as(USERS.admin);
+    const created = await api.webhook.create({
+      name: "export-secret-probe",
+      url: "https://hooks.example.com/secret",
+      events: [],
+      enabled: true,
+    });
+    const csv = await exportCsv(t.db.prisma, "webhooks", new URLSearchParams(), USERS.admin, { pageSize: 2 });
+    const [, ...rows] = parse(csv) as string[][];
+    const listed = await allPages((page) => api.webhook.list({ page, pageSize: 3 }));
+    expect(listed.length).toBeGreaterThan(2);
+    expect(firstColumn(rows)).toEqual(listed.map((w) => w.id));
+    expect(csv).not.toContain(created.secret);
+    expect(
+      await errorOf(exportCsv(t.db.prisma, "webhooks", new URLSearchParams(), USERS.platform)),
+    ).toMatchObject({ code: "FORBIDDEN" });
+  });
 });

@@ -6,7 +6,7 @@ import Link from "next/link";
 import { useState } from "react";
 import { SuccessNote } from "~/components/form/form-field";
 import { PageHeader } from "~/components/page-header";
-import { ErrorNote, Pagination, SkeletonRows, Th } from "~/components/table/table-parts";
+import { ErrorNote, ExportCsvLink, Pagination, SkeletonRows, Th } from "~/components/table/table-parts";
 import { formatDateTime } from "~/lib/format-time";
 import { useTRPC } from "~/trpc/react";
 import { PolicyForm } from "./policy-form";
@@ -46,15 +46,18 @@ export function PolicyList({ canEdit }: { canEdit: boolean }) {
         title="Policy rules"
         description="What needs approval before a workload is scheduled, and who approves it. Every edit is a new version; requests keep the version they were opened under."
         actions={
-          canEdit && editing?.mode !== "new" ? (
-            <button
-              type="button"
-              onClick={() => openForm({ mode: "new" })}
-              className="inline-flex items-center gap-1 rounded-md bg-accent px-3 py-1.5 text-sm font-medium text-white hover:bg-accent/90"
-            >
-              <Plus className="size-3.5" aria-hidden /> New rule
-            </button>
-          ) : null
+          <div className="flex items-center gap-2">
+            <ExportCsvLink table="policies" queryString="" />
+            {canEdit && editing?.mode !== "new" ? (
+              <button
+                type="button"
+                onClick={() => openForm({ mode: "new" })}
+                className="inline-flex items-center gap-1 rounded-md bg-accent px-3 py-1.5 text-sm font-medium text-white hover:bg-accent/90"
+              >
+                <Plus className="size-3.5" aria-hidden /> New rule
+              </button>
+            ) : null}
+          </div>
         }
       />
       <div className="flex flex-col gap-4">

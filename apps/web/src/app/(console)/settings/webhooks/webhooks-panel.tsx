@@ -7,7 +7,7 @@ import { Fragment, type ReactNode, useState } from "react";
 import { Dialog } from "~/components/dialog";
 import { EmptyState } from "~/components/empty-state";
 import { SuccessNote } from "~/components/form/form-field";
-import { ErrorNote, Pagination, SkeletonRows, Th } from "~/components/table/table-parts";
+import { ErrorNote, ExportCsvLink, Pagination, SkeletonRows, Th } from "~/components/table/table-parts";
 import { formatInt } from "~/lib/format";
 import { useTRPC } from "~/trpc/react";
 import { SecretReveal } from "./secret-reveal";
@@ -102,14 +102,17 @@ export function WebhooksPanel() {
             backoff for about three hours.
           </p>
         </div>
-        <button
-          type="button"
-          onClick={() => setDialog({ kind: "create" })}
-          className="inline-flex items-center gap-1.5 rounded-md bg-accent px-3 py-1.5 text-sm font-medium text-white"
-        >
-          <Plus className="size-4" aria-hidden />
-          New webhook
-        </button>
+        <div className="flex items-center gap-2">
+          <ExportCsvLink table="webhooks" queryString="" />
+          <button
+            type="button"
+            onClick={() => setDialog({ kind: "create" })}
+            className="inline-flex items-center gap-1.5 rounded-md bg-accent px-3 py-1.5 text-sm font-medium text-white"
+          >
+            <Plus className="size-4" aria-hidden />
+            New webhook
+          </button>
+        </div>
       </div>
       {list.isError ? <ErrorNote message={`Could not load the webhooks: ${list.error.message}`} /> : null}
       {error ? <ErrorNote message={error.message} /> : null}
