@@ -78,7 +78,16 @@ export function Pagination({
 }
 
 /** Downloads every row of the current view (same filters and sort) as CSV. */
-export function ExportCsvLink({ table, queryString }: { table: string; queryString: string }) {
+/** `label` tells two exports on one page apart (Settings → Webhooks has the webhooks and their deliveries). */
+export function ExportCsvLink({
+  table,
+  queryString,
+  label = "Export CSV",
+}: {
+  table: string;
+  queryString: string;
+  label?: string;
+}) {
   return (
     <a
       href={`/api/export/${table}${queryString ? `?${queryString}` : ""}`}
@@ -86,7 +95,7 @@ export function ExportCsvLink({ table, queryString }: { table: string; queryStri
       className="inline-flex items-center gap-1.5 rounded-md border border-border bg-surface px-2.5 py-1.5 text-sm hover:bg-foreground/5"
     >
       <Download className="size-3.5" aria-hidden />
-      Export CSV
+      {label}
     </a>
   );
 }

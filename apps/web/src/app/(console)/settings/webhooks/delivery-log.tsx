@@ -99,7 +99,11 @@ export function DeliveryLog() {
             options={(webhooks.data?.rows ?? []).map((w) => ({ value: w.id, label: w.name }))}
             onChange={(value) => table.setFilter("webhook", value)}
           />
-          <ExportCsvLink table="webhook-deliveries" queryString={table.queryString} />
+          <ExportCsvLink
+            table="webhook-deliveries"
+            queryString={table.queryString}
+            label="Export deliveries CSV"
+          />
         </div>
       </div>
       {query.isError ? (
