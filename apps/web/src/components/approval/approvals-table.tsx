@@ -4,6 +4,7 @@ import { APPROVAL_VIEWS, type TApprovalView } from "@switchyard/api/schemas";
 import { useQuery } from "@tanstack/react-query";
 import Link from "next/link";
 import { StatusBadge } from "~/components/badges";
+import { SavedViews } from "~/components/table/saved-views";
 import { ErrorNote, FilterSelect, Pagination, SkeletonRows, Th } from "~/components/table/table-parts";
 import { useTableParams } from "~/components/table/use-table-params";
 import { cn } from "~/lib/cn";
@@ -83,6 +84,7 @@ export function ApprovalsTable({ defaultView }: { defaultView: TApprovalView }) 
             onChange={(value) => table.setFilter("status", value)}
           />
         ) : null}
+        <SavedViews table="approvals" />
       </div>
       {query.isError ? (
         <ErrorNote message={`Could not load approval requests: ${query.error.message}`} />
