@@ -3,9 +3,11 @@ import { createTestDb, type TTestDb } from "@switchyard/db/testing";
 import { describeEachDb } from "@switchyard/db/testing/suites";
 import { afterAll, beforeAll, expect, it } from "vitest";
 import type { TSessionUser } from "../src/auth/session.ts";
+import { handleRestRequest } from "../src/rest/handler.ts";
 import { appRouter } from "../src/root.ts";
 import { MAX_SAVED_VIEWS_PER_TABLE } from "../src/router/saved-view/saved-view.schema.ts";
 import { createCallerFactory, createInnerContext } from "../src/trpc.ts";
+import { restOptions } from "./authorization/rest.ts";
 import { errorOf, USERS } from "./helpers.ts";
 
 const createCaller = createCallerFactory(appRouter);
@@ -85,6 +87,43 @@ describeEachDb("saved views", (kind) => {
     expect(unnamed).toMatchObject({ code: "BAD_REQUEST" });
     expect(JSON.stringify(unnamed)).toContain("name");
     expect(await as(USERS.viewer).savedView.list({ table: "teams" })).toEqual([]);
+  });
+
+  it("over REST: PUT saves, GET lists one table, a bad query key is a 400 naming query, DELETE of another's view is 404", async () => {
+    const { secret } = await as(USERS.engineer).token.create({
+      name: "saved-views",
+      scopes: ["read", "write"],
+    });
+    const call = async (method: string, path: string, body?: unknown) => {
+      const response = await handleRestRequest(
+        new Request(`http://localhost/api/v1${path}`, {
+          method,
+          headers: {
+            authorization: `Bearer ${secret}`,
+            ...(body ? { "content-type": "application/json" } : {}),
+          },
+          body: body ? JSON.stringify(body) : undefined,
+        }),
+        restOptions(t.db.prisma),
+      );
+      return { status: response.status, body: (await response.json()) as Record<string, unknown> };
+    };
+    const saved = await call("PUT", "/saved-views", {
+      table: "sites",
+      name: "Cloud",
+      query: "kind=CLOUD&page=2",
+    });
+    expect(saved).toMatchObject({ status: 200, body: { name: "Cloud", query: "kind=CLOUD" } });
+    const listed = await call("GET", "/saved-views?table=sites");
+    expect(listed.status).toBe(200);
+    expect((listed.body as unknown as { name: string }[]).map((v) => v.name)).toEqual(["Cloud"]);
+    const bad = await call("PUT", "/saved-views", { table: "sites", name: "Bad", query: "gpuModel=H100" });
+    expect(bad.status).toBe(400);
+    expect(bad.body.error).toMatchObject({ fieldErrors: { query: [expect.stringContaining("gpuModel")] } });
+
+    const others = await as(USERS.viewer).savedView.save({ table: "sites", name: "Viewer's", query: "" });
+    expect(await call("DELETE", `/saved-views/${others.id}`)).toMatchObject({ status: 404 });
+    expect(await call("DELETE", `/saved-views/${saved.body.id}`)).toMatchObject({ status: 200 });
   });
 
   it(`keeps at most ${MAX_SAVED_VIEWS_PER_TABLE} views per table, but still replaces one by name`, async () => {
