@@ -222,3 +222,38 @@ test("a steward registers a dataset with its copies, then edits it; bad input an
   await expect(page.getByText("Edited in the browser.")).toBeVisible();
   await expect(page.getByTestId("residency")).toContainText("AT");
 });
+
+test("a person saves the filtered nodes table as a view, opens it again from elsewhere, then deletes it", async ({
+  page,
+}) => {
+  const name = `Draining nodes ${Date.now().toString(36)}`;
+  await signInAs(page, "viewer@switchyard.demo");
+  await page.goto("/nodes");
+  await page.getByLabel("Status", { exact: true }).selectOption("DRAINING");
+  await expect(page).toHaveURL(/status=DRAINING/);
+
+  await page.getByRole("button", { name: "Save view…" }).click();
+  const dialog = page.getByRole("dialog", { name: "Save this view" });
+  // No name: the server's field error is shown on the name field.
+  await dialog.getByRole("button", { name: "Save view" }).click();
+  const nameField = dialog.getByLabel("Name");
+  await expect(nameField).toHaveAttribute("aria-invalid", "true");
+  await expect(nameField).toHaveAccessibleDescription(/name/i);
+  await nameField.fill(name);
+  await dialog.getByRole("button", { name: "Save view" }).click();
+  await expect(dialog).toBeHidden();
+
+  await page.goto("/sites");
+  await page.goto("/nodes");
+  await expect(page.getByLabel("Status", { exact: true })).toHaveValue("");
+  await page.getByLabel("Saved views").selectOption({ label: name });
+  await expect(page).toHaveURL(/\/nodes\?status=DRAINING/);
+  await expect(page.getByLabel("Status", { exact: true })).toHaveValue("DRAINING");
+
+  await page.getByRole("button", { name: "Manage views…" }).click();
+  await page
+    .getByRole("dialog", { name: "Saved views" })
+    .getByRole("button", { name: `Delete saved view ${name}` })
+    .click();
+  await expect(page.getByLabel("Saved views").locator("option", { hasText: name })).toHaveCount(0);
+});

@@ -8,6 +8,7 @@ import { meRouter } from "./router/me.ts";
 import { nodeRouter } from "./router/node/router.ts";
 import { overviewRouter } from "./router/overview/router.ts";
 import { policyRouter } from "./router/policy/router.ts";
+import { savedViewRouter } from "./router/saved-view/router.ts";
 import { siteRouter } from "./router/site/router.ts";
 import { teamRouter } from "./router/team/router.ts";
 import { tokenRouter } from "./router/token/router.ts";
@@ -33,6 +34,7 @@ export const appRouter = createTRPCRouter({
   webhook: webhookRouter,
   user: userRouter,
   token: tokenRouter,
+  savedView: savedViewRouter,
 });
 
 export type AppRouter = typeof appRouter;

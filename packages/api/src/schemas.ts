@@ -59,6 +59,20 @@ export {
   ZUpdatePolicyInput,
 } from "./router/policy/policy.schema.ts";
 export {
+  MAX_SAVED_VIEW_QUERY,
+  MAX_SAVED_VIEWS_PER_TABLE,
+  SAVED_VIEW_FILTERS,
+  SAVED_VIEW_TABLES,
+  savedViewKeys,
+  savedViewQuery,
+  type TListSavedViewsInput,
+  type TSavedViewTable,
+  type TSaveViewInput,
+  ZListSavedViewsInput,
+  ZSavedViewId,
+  ZSaveViewInput,
+} from "./router/saved-view/saved-view.schema.ts";
+export {
   SITE_KINDS,
   SITE_SORT_KEYS,
   SITE_STATUSES,

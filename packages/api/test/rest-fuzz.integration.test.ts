@@ -270,6 +270,9 @@ describeEachDb("REST fuzz: bad input on every /api/v1 route", (kind) => {
       webhooks: webhook.id,
       "webhook-deliveries": deliveryId,
       transfers: transfer.id,
+      "saved-views": (
+        await admin.savedView.save({ table: "nodes", name: "rest-fuzz", query: "status=DRAINING" })
+      ).id,
     };
   });
   afterAll(async () => {

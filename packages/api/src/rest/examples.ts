@@ -152,4 +152,12 @@ export const REST_EXAMPLES: Record<string, { summary: string; value: Record<stri
     summary: "A read-only token for 30 days",
     value: { name: "ci-read", scopes: ["read"], expiresInDays: 30 },
   },
+  "savedView.save": {
+    summary: "Draining H100 nodes, by hostname",
+    value: {
+      table: "nodes",
+      name: "H100 nodes draining",
+      query: "status=DRAINING&gpuModel=H100&sort=hostname",
+    },
+  },
 };

@@ -203,6 +203,16 @@ export const ZAuditEvent = z.looseObject({
 });
 export const ZAuditVerify = z.looseObject({ ok: z.boolean() });
 
+export const ZSavedView = z.object({
+  id: z.string(),
+  table: z.string().meta({ description: "The console table the view belongs to" }),
+  name: z.string(),
+  query: z
+    .string()
+    .meta({ description: "The table's URL query (sort, dir, q and its filters), without the page" }),
+  createdAt: ZWhen,
+  updatedAt: ZWhen,
+});
 export const ZTokenView = z.looseObject({
   id: z.string(),
   name: z.string(),

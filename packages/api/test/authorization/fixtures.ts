@@ -196,6 +196,15 @@ export async function createFixtures(prisma: PrismaClient) {
         replicaSiteIds: [siteA.id],
       };
     },
+    /** A fresh saved view of the nodes table owned by `userId` (the requester when not given). */
+    savedView: async (userId: string = REQUESTER.id) => {
+      serial += 1;
+      const view = await prisma.savedView.create({
+        data: { userId, table: "nodes", name: `authz view ${run}-${serial}`, query: "status=DRAINING" },
+        select: { id: true },
+      });
+      return view.id;
+    },
     /** dataset.update's input on a fresh dataset, keeping its steward. */
     datasetChange: async (options: { stewarded: boolean }) => ({
       id: await dataset(options.stewarded),

@@ -395,6 +395,27 @@ export const MATRIX: Record<string, TCase[]> = {
     { relation: "missing", input: () => ({ id: "workload-nowhere" }), expect: operate.missing },
   ],
   // Everyone manages their own tokens; empty inputs fail validation, unknown ids are NOT_FOUND.
+  "savedView.list": [{ relation: "own views", input: () => ({ table: "nodes" }), expect: OK_ALL }],
+  "savedView.save": [
+    {
+      relation: "own view",
+      input: () => ({ table: "nodes", name: "authz drained", query: "status=DRAINING" }),
+      expect: OK_ALL,
+    },
+  ],
+  "savedView.remove": [
+    {
+      relation: "own view",
+      input: async (fx, user) => ({ id: await fx.savedView(user.id) }),
+      expect: OK_ALL,
+    },
+    {
+      relation: "another user's view",
+      input: async (fx) => ({ id: await fx.savedView() }),
+      expect: all("NOT_FOUND"),
+    },
+    { relation: "missing", input: () => ({ id: "saved-view-nowhere" }), expect: all("NOT_FOUND") },
+  ],
   "token.list": [{ relation: "own tokens", input: () => ({}), expect: OK_ALL }],
   "token.create": [{ relation: "own tokens", input: () => ({}), expect: all("BAD_REQUEST") }],
   "token.createAgent": [{ relation: "a site", input: () => ({}), expect: only(EDITORS, "BAD_REQUEST") }],

@@ -4,6 +4,7 @@ import { APPROVAL_VIEWS, type TApprovalView } from "@switchyard/api/schemas";
 import { useQuery } from "@tanstack/react-query";
 import Link from "next/link";
 import { StatusBadge } from "~/components/badges";
+import { SavedViews } from "~/components/table/saved-views";
 import {
   ErrorNote,
   ExportCsvLink,
@@ -92,6 +93,7 @@ export function ApprovalsTable({ defaultView }: { defaultView: TApprovalView }) 
             onChange={(value) => table.setFilter("status", value)}
           />
         ) : null}
+        <SavedViews table="approvals" />
         <div className="ml-auto">
           {/* The view defaults by role on this page, not in the list's input: name it. */}
           <ExportCsvLink table="approvals" queryString={exportParams.toString()} />

@@ -4,6 +4,7 @@ import { AUDIT_SORT_KEYS } from "@switchyard/api/schemas";
 import { useMutation, useQuery } from "@tanstack/react-query";
 import { ShieldCheck, ShieldX } from "lucide-react";
 import { Fragment, useState } from "react";
+import { SavedViews } from "~/components/table/saved-views";
 import {
   ErrorNote,
   ExportCsvLink,
@@ -69,6 +70,7 @@ export function AuditLog() {
           value={searchDraft}
           onChange={setSearchDraft}
         />
+        <SavedViews table="audit" />
         <select
           value={table.filters.objectType ?? ""}
           onChange={(e) => table.setFilter("objectType", e.target.value || undefined)}

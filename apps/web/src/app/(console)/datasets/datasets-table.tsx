@@ -6,6 +6,7 @@ import { Database } from "lucide-react";
 import Link from "next/link";
 import { ClassificationBadge, RegulationBadges, residencyLabel } from "~/components/dataset/dataset-badges";
 import { EmptyState } from "~/components/empty-state";
+import { SavedViews } from "~/components/table/saved-views";
 import {
   ErrorNote,
   ExportCsvLink,
@@ -66,6 +67,7 @@ export function DatasetsTable() {
           value={searchDraft}
           onChange={setSearchDraft}
         />
+        <SavedViews table="datasets" />
         <FilterSelect
           label="Classification"
           value={classification}

@@ -9,6 +9,7 @@ import { KindBadge, SITE_KIND_LABEL, StatusBadge, type TSiteKind } from "~/compo
 import { EmptyState } from "~/components/empty-state";
 import { LastHeartbeat } from "~/components/node/last-heartbeat";
 import { NodeActions } from "~/components/node/node-actions";
+import { SavedViews } from "~/components/table/saved-views";
 import {
   ErrorNote,
   ExportCsvLink,
@@ -96,6 +97,7 @@ export function NodesTable({ canEdit }: { canEdit: boolean }) {
           value={searchDraft}
           onChange={setSearchDraft}
         />
+        <SavedViews table="nodes" />
         <select
           value={siteId ?? ""}
           onChange={(event) => table.setFilter("siteId", event.target.value || undefined)}

@@ -7,6 +7,7 @@ import Link from "next/link";
 import { KindBadge, SITE_KIND_LABEL, StatusBadge, type TSiteKind } from "~/components/badges";
 import { EmptyState } from "~/components/empty-state";
 import { SiteMap } from "~/components/site/site-map";
+import { SavedViews } from "~/components/table/saved-views";
 import {
   ErrorNote,
   ExportCsvLink,
@@ -72,6 +73,7 @@ export function SitesTable() {
           value={searchDraft}
           onChange={setSearchDraft}
         />
+        <SavedViews table="sites" />
         <FilterSelect
           label="Environment"
           value={kind}

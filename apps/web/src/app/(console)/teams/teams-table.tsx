@@ -5,6 +5,7 @@ import { useQuery } from "@tanstack/react-query";
 import { Users } from "lucide-react";
 import Link from "next/link";
 import { EmptyState } from "~/components/empty-state";
+import { SavedViews } from "~/components/table/saved-views";
 import {
   ErrorNote,
   ExportCsvLink,
@@ -47,6 +48,7 @@ export function TeamsTable() {
           value={searchDraft}
           onChange={setSearchDraft}
         />
+        <SavedViews table="teams" />
         <span className="ml-auto" />
         <ExportCsvLink table="teams" queryString={table.queryString} />
       </div>

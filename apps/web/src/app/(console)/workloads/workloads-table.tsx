@@ -6,6 +6,7 @@ import { Boxes } from "lucide-react";
 import Link from "next/link";
 import { KindBadge, StatusBadge } from "~/components/badges";
 import { EmptyState } from "~/components/empty-state";
+import { SavedViews } from "~/components/table/saved-views";
 import {
   ErrorNote,
   ExportCsvLink,
@@ -72,6 +73,7 @@ export function WorkloadsTable() {
           value={searchDraft}
           onChange={setSearchDraft}
         />
+        <SavedViews table="workloads" />
         <FilterSelect
           label="State"
           value={state}

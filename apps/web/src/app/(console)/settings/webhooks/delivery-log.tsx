@@ -5,6 +5,7 @@ import { DELIVERY_STATUSES, MAX_PAGE_SIZE, WEBHOOK_DELIVERY_SORT_KEYS } from "@s
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { Fragment, useState } from "react";
 import { StatusBadge } from "~/components/badges";
+import { SavedViews } from "~/components/table/saved-views";
 import {
   ErrorNote,
   ExportCsvLink,
@@ -99,6 +100,7 @@ export function DeliveryLog() {
             options={(webhooks.data?.rows ?? []).map((w) => ({ value: w.id, label: w.name }))}
             onChange={(value) => table.setFilter("webhook", value)}
           />
+          <SavedViews table="webhook-deliveries" />
           <ExportCsvLink
             table="webhook-deliveries"
             queryString={table.queryString}

@@ -1,0 +1,72 @@
+import { z } from "zod";
+
+/** Every key a table keeps in its URL besides its filters; `page` is never saved. */
+const COMMON_KEYS = ["sort", "dir", "q"] as const;
+
+/** The console's tables that can have saved views, with the filter keys each understands. */
+export const SAVED_VIEW_FILTERS = {
+  sites: ["kind", "status", "provider", "country"],
+  nodes: ["siteId", "kind", "status", "gpuModel"],
+  datasets: ["classification", "ownerTeamId", "regulation", "siteId"],
+  teams: [],
+  workloads: ["state", "kind", "teamId", "siteId"],
+  approvals: ["view", "status"],
+  audit: ["objectType", "action"],
+  "webhook-deliveries": ["status", "webhook"],
+} as const satisfies Record<string, readonly string[]>;
+
+export type TSavedViewTable = keyof typeof SAVED_VIEW_FILTERS;
+export const SAVED_VIEW_TABLES = Object.keys(SAVED_VIEW_FILTERS) as [TSavedViewTable, ...TSavedViewTable[]];
+
+export const MAX_SAVED_VIEWS_PER_TABLE = 50;
+export const MAX_SAVED_VIEW_QUERY = 2_000;
+
+/** The URL keys a table's saved view may hold. */
+export function savedViewKeys(table: TSavedViewTable): readonly string[] {
+  return [...COMMON_KEYS, ...SAVED_VIEW_FILTERS[table]];
+}
+
+/** The part of a table's URL a saved view keeps: its own keys, without the page, in a stable order. */
+export function savedViewQuery(table: TSavedViewTable, query: string): string {
+  const allowed = savedViewKeys(table);
+  const params = new URLSearchParams(query);
+  const kept = new URLSearchParams();
+  for (const [key, value] of params) if (allowed.includes(key) && value !== "") kept.append(key, value);
+  return kept.toString();
+}
+
+const ZTable = z.enum(SAVED_VIEW_TABLES, { error: "Choose which table the view belongs to" });
+
+export const ZListSavedViewsInput = z.object({ table: ZTable });
+export type TListSavedViewsInput = z.infer<typeof ZListSavedViewsInput>;
+
+export const ZSaveViewInput = z
+  .object({
+    table: ZTable,
+    name: z
+      .string({ error: "Give the view a name" })
+      .trim()
+      .min(1, "Give the view a name")
+      .max(60, "At most 60 characters"),
+    query: z
+      .string({ error: "The view's filters are missing" })
+      .max(MAX_SAVED_VIEW_QUERY, "The view's filters are too long (at most 2,000 characters)")
+      .transform((q) => q.replace(/^\?/, "")),
+  })
+  .superRefine((value, ctx) => {
+    const allowed = savedViewKeys(value.table);
+    const unknown = [...new Set(new URLSearchParams(value.query).keys())].filter(
+      (key) => key !== "page" && !allowed.includes(key),
+    );
+    if (unknown.length > 0) {
+      ctx.addIssue({
+        code: "custom",
+        path: ["query"],
+        message: `This table has no filter called ${unknown.map((k) => `“${k}”`).join(", ")}`,
+      });
+    }
+  })
+  .transform((value) => ({ ...value, query: savedViewQuery(value.table, value.query) }));
+export type TSaveViewInput = z.input<typeof ZSaveViewInput>;
+
+export const ZSavedViewId = z.object({ id: z.string({ error: "Say which view" }).min(1, "Say which view") });
