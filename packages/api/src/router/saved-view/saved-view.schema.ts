@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { zId } from "../../lib/input.ts";
 
 /** Every key a table keeps in its URL besides its filters; `page` is never saved. */
 const COMMON_KEYS = ["sort", "dir", "q"] as const;
@@ -69,4 +70,4 @@ export const ZSaveViewInput = z
   .transform((value) => ({ ...value, query: savedViewQuery(value.table, value.query) }));
 export type TSaveViewInput = z.input<typeof ZSaveViewInput>;
 
-export const ZSavedViewId = z.object({ id: z.string({ error: "Say which view" }).min(1, "Say which view") });
+export const ZSavedViewId = z.object({ id: zId("Saved view id", "Say which view") });
