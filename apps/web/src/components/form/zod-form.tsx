@@ -97,9 +97,13 @@ export function ZodForm<TIn extends FieldValues, TOut>({
   const { form, banner, setBanner, focusRequest, requestFocus } = state;
   const ref = useRef<HTMLFormElement>(null);
   const { errors } = form.formState;
-  // biome-ignore lint/correctness/useExhaustiveDependencies: only a refused submit moves the focus, never a change of errors while the person types
+  // The request each focus answered: react-hook-form publishes a refused submit's errors after
+  // onInvalid, so the focus waits for them, and only a new request (a refused submit, a server
+  // error) moves it, never a change of errors while the person types.
+  const answered = useRef(0);
   useEffect(() => {
-    if (focusRequest === 0 || !ref.current) return;
+    if (focusRequest === answered.current || !ref.current || Object.keys(errors).length === 0) return;
+    answered.current = focusRequest;
     // An error about something the form does not show (a version edited meanwhile) goes above it.
     const unplaced = Object.keys(errors).filter(
       (name) => !ref.current?.querySelector(`[name="${name}"], [name^="${name}."]`),
@@ -107,7 +111,7 @@ export function ZodForm<TIn extends FieldValues, TOut>({
     const messages = unplaced.flatMap((name) => errorAt(errors, name) ?? []);
     if (messages.length > 0) setBanner(messages.join(" "));
     focusFirstInvalid(ref.current);
-  }, [focusRequest]);
+  }, [focusRequest, errors, setBanner]);
   const submit = form.handleSubmit(
     (values) => {
       setBanner(null);
