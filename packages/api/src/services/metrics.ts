@@ -12,11 +12,25 @@ export { metricsTokenFromEnv } from "../auth/metrics-token.ts";
 /** The estate as the gauges report it: a few GROUP BY queries, read as of one moment. */
 export type TEstateReading = {
   gpus: { site: string; kind: string; model: string; total: number; allocated: number }[];
-  workloads: { state: string; count: number }[];
+  workloads: TCount[];
   approvalsPending: number;
-  deliveries: { status: string; count: number }[];
+  deliveries: TCount[];
   agentsLastSeen: { site: string; seconds: number }[];
 };
+
+type TCount = { value: string; count: number };
+
+/** A count for every value of an enum, zero included: a series that vanishes reads as "no data". */
+function countEvery<R extends { _count: { _all: number } }>(
+  values: readonly string[],
+  rows: R[],
+  keyOf: (row: R) => string,
+): TCount[] {
+  return values.map((value) => ({
+    value,
+    count: rows.find((row) => keyOf(row) === value)?._count._all ?? 0,
+  }));
+}
 
 export async function readEstate(prisma: PrismaClient): Promise<TEstateReading> {
   return consistentRead(prisma, async (tx) => {
@@ -34,25 +48,11 @@ export async function readEstate(prisma: PrismaClient): Promise<TEstateReading> 
         FROM "GpuNode" n JOIN "Site" s ON s."id" = n."siteId"
        WHERE n."lastHeartbeatAt" IS NOT NULL
        GROUP BY s."slug"`;
-    const countOf = (rows: { _count: { _all: number } }[], i: number) => rows[i]?._count._all ?? 0;
     return {
       gpus,
-      // Every state and status, zero included: a series that vanishes reads as "no data".
-      workloads: Object.values(WorkloadState).map((state) => ({
-        state,
-        count: countOf(
-          workloads,
-          workloads.findIndex((row) => row.state === state),
-        ),
-      })),
+      workloads: countEvery(Object.values(WorkloadState), workloads, (row) => row.state),
       approvalsPending,
-      deliveries: Object.values(DeliveryStatus).map((status) => ({
-        status,
-        count: countOf(
-          deliveries,
-          deliveries.findIndex((row) => row.status === status),
-        ),
-      })),
+      deliveries: countEvery(Object.values(DeliveryStatus), deliveries, (row) => row.status),
       agentsLastSeen,
     };
   });
@@ -110,13 +110,13 @@ function estateRegistry(prisma: () => Promise<PrismaClient>): Registry {
     },
   );
   gauge("switchyard_workloads", "Workloads by state.", ["state"], (g, e) => {
-    for (const row of e.workloads) g.set({ state: row.state }, row.count);
+    for (const row of e.workloads) g.set({ state: row.value }, row.count);
   });
   gauge("switchyard_approvals_pending", "Approval requests waiting for a decision.", [], (g, e) => {
     g.set(e.approvalsPending);
   });
   gauge("switchyard_webhook_deliveries", "Webhook deliveries by status.", ["status"], (g, e) => {
-    for (const row of e.deliveries) g.set({ status: row.status }, row.count);
+    for (const row of e.deliveries) g.set({ status: row.value }, row.count);
   });
   gauge(
     "switchyard_agent_last_seen_seconds",
