@@ -93,22 +93,19 @@ function estateRegistry(prisma: () => Promise<PrismaClient>): Registry {
       },
     });
 
-  gauge(
-    "switchyard_gpus_total",
-    "GPUs of the nodes of each site, by GPU model.",
-    ["site", "kind", "model"],
-    (g, e) => {
-      for (const row of e.gpus) g.set({ site: row.site, kind: row.kind, model: row.model }, row.total);
+  const GPU_GAUGES = [
+    { name: "switchyard_gpus_total", help: "GPUs of the nodes of each site, by GPU model.", field: "total" },
+    {
+      name: "switchyard_gpus_allocated",
+      help: "GPUs held by workloads, by site and GPU model.",
+      field: "allocated",
     },
-  );
-  gauge(
-    "switchyard_gpus_allocated",
-    "GPUs held by workloads, by site and GPU model.",
-    ["site", "kind", "model"],
-    (g, e) => {
-      for (const row of e.gpus) g.set({ site: row.site, kind: row.kind, model: row.model }, row.allocated);
-    },
-  );
+  ] as const;
+  for (const { name, help, field } of GPU_GAUGES) {
+    gauge(name, help, ["site", "kind", "model"], (g, e) => {
+      for (const row of e.gpus) g.set({ site: row.site, kind: row.kind, model: row.model }, row[field]);
+    });
+  }
   gauge("switchyard_workloads", "Workloads by state.", ["state"], (g, e) => {
     for (const row of e.workloads) g.set({ state: row.value }, row.count);
   });
