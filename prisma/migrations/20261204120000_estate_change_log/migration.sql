@@ -8,6 +8,7 @@ CREATE TABLE "EstateChange" (
     "entity" TEXT NOT NULL,
     "rowId" TEXT NOT NULL,
     "op" TEXT NOT NULL,
+    "txid" BIGINT NOT NULL,
     "createdAt" TIMESTAMP(3) NOT NULL DEFAULT CURRENT_TIMESTAMP,
 
     CONSTRAINT "EstateChange_pkey" PRIMARY KEY ("version")
@@ -22,23 +23,29 @@ CREATE TABLE "EstateChangeHorizon" (
 );
 
 -- CreateIndex
+CREATE INDEX "EstateChange_txid_idx" ON "EstateChange"("txid");
+
+-- CreateIndex
 CREATE INDEX "EstateChange_createdAt_idx" ON "EstateChange"("createdAt");
 
 -- Records the entity to read again: TG_ARGV[0] names it, TG_ARGV[1] is the column holding its
 -- id (a site's price names its site, a replica its dataset). An update that moves a row from
--- one entity to another records both.
+-- one entity to another records both. "txid" is the writing transaction: a reader holding the
+-- database snapshot it last read (pg_current_snapshot) asks for exactly the changes that were
+-- invisible to it then, whatever order concurrent transactions took versions and committed in.
 CREATE FUNCTION "estate_change_record"() RETURNS trigger LANGUAGE plpgsql AS $$
 DECLARE
   old_id TEXT;
   new_id TEXT;
+  writer BIGINT := pg_current_xact_id()::text::bigint;
 BEGIN
   IF TG_OP <> 'INSERT' THEN old_id := to_jsonb(OLD) ->> TG_ARGV[1]; END IF;
   IF TG_OP <> 'DELETE' THEN new_id := to_jsonb(NEW) ->> TG_ARGV[1]; END IF;
   IF old_id IS NOT NULL AND old_id IS DISTINCT FROM new_id THEN
-    INSERT INTO "EstateChange" ("entity", "rowId", "op") VALUES (TG_ARGV[0], old_id, TG_OP);
+    INSERT INTO "EstateChange" ("entity", "rowId", "op", "txid") VALUES (TG_ARGV[0], old_id, TG_OP, writer);
   END IF;
   IF new_id IS NOT NULL THEN
-    INSERT INTO "EstateChange" ("entity", "rowId", "op") VALUES (TG_ARGV[0], new_id, TG_OP);
+    INSERT INTO "EstateChange" ("entity", "rowId", "op", "txid") VALUES (TG_ARGV[0], new_id, TG_OP, writer);
   END IF;
   RETURN NULL;
 END
