@@ -16,6 +16,7 @@ import { join } from "node:path";
 import { appRouter, createCallerFactory, createInnerContext } from "@switchyard/api";
 import autocannon from "autocannon";
 import { PLATFORM, prepareBenchEstate, ROOT, SCALE, startConsoleServer } from "./estate.ts";
+import { measureEstateRefresh } from "./estate-refresh.ts";
 
 const PORT = Number(process.env.BENCH_PORT ?? 3398);
 const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 10);
@@ -83,6 +84,8 @@ async function main() {
       throw new Error("bench:api needs PostgreSQL (a console server with PGlite is one process)");
     const api = createCallerFactory(appRouter)(createInnerContext({ prisma: t.db.prisma, user: PLATFORM }));
     const { secret } = await api.token.create({ name: "bench-api", scopes: ["read", "write"] });
+    console.log("the estate a decision reads, in process:");
+    const estateRefresh = await measureEstateRefresh(t.db.prisma);
     // Rate limits (SWITCHYARD_API_RATE_LIMIT) would measure the limiter, not the API.
     const server = await startConsoleServer(t, PORT, { SWITCHYARD_API_RATE_LIMIT: "0" });
     const pid = server.process.pid as number;
@@ -141,6 +144,7 @@ async function main() {
             machine: { cpus: cpus().length, node: process.version },
             load: { connections: CONNECTIONS, durationS: DURATION_S, rateLimit: "off" },
             serverIdleRssMiB: idle.rssMiB,
+            estateRefresh,
             endpoints: results,
           },
           null,
