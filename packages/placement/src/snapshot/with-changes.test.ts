@@ -1,5 +1,5 @@
 import fc from "fast-check";
-import { describe, expect, it } from "vitest";
+import { describe, expect, it, vi } from "vitest";
 import { place } from "../place/place";
 import { type TGpuNode, type TNodeStatus, type TSnapshot, ZSnapshot } from "../schema/snapshot.schema";
 import { arbRequest, arbSnapshot } from "../testing/arbitraries";
@@ -9,6 +9,9 @@ import { indexSnapshot } from "./index-snapshot";
 import { PlacementInputError } from "./input-error";
 import type { TPreparedSnapshot } from "./prepared-snapshot";
 import { type TSnapshotChanges, withChanges } from "./with-changes";
+
+// Two shared cores: a property over a few hundred estates can take longer than vitest's 5 s.
+vi.setConfig({ testTimeout: 120_000 });
 
 const STATUSES: readonly TNodeStatus[] = ["READY", "CORDONED", "DRAINING", "DOWN"];
 const byId = <T extends { id: string }>(items: readonly T[]) =>

@@ -14,6 +14,7 @@ import { compareIds } from "./compare";
 import { buildIndex } from "./index-snapshot";
 import { PlacementInputError, type TInputIssue, toInputIssues } from "./input-error";
 import { quotaKey, type TCapacity, type TPreparedSnapshot } from "./prepared-snapshot";
+import { restatus } from "./restatus";
 
 const ZId = z.string().min(1);
 const changesOf = <T extends z.ZodType, K extends z.ZodType>(record: T, key: K) =>
@@ -45,17 +46,22 @@ type TChanges = z.infer<typeof ZSnapshotChanges>;
 /**
  * The prepared snapshot with `changes` applied: equal to indexSnapshot() of the changed
  * input, without validating and indexing the whole estate again. Changes that leave the
- * estate's shape alone (GPUs taken or given back, allocations, quotas) cost O(changes +
- * nodes / 8): the free-GPU counts are patched, every index is shared. Changes to sites,
- * datasets or a node's shape or status rebuild the index from the already validated records
- * (no re-validation of what did not change). `prepared` is left as it was.
+ * estate's shape alone (GPUs taken or given back, allocations, quotas, a node's status) cost
+ * O(changes + the pools they touch + a copy of the per-node arrays): free-GPU counts and pools
+ * are patched, every other index is shared. Sites, datasets, nodes added or removed or
+ * reshaped, and a status change that opens or empties a pool rebuild the index from the
+ * already validated records (no re-validation of what did not change). `prepared` is left as
+ * it was.
  * Throws PlacementInputError when the changes are malformed or break a reference.
  */
 export function withChanges(prepared: TPreparedSnapshot, input: TSnapshotChanges): TPreparedSnapshot {
   const parsed = ZSnapshotChanges.safeParse(input);
   if (!parsed.success) throw new PlacementInputError(toInputIssues(parsed.error, "changes"));
   const changes = parsed.data;
-  if (onlyCapacityChanged(prepared, changes)) return patchCapacity(prepared, changes);
+  if (shapeKept(prepared, changes)) {
+    const restated = restatus(prepared, changes.nodes.upsert);
+    if (restated) return patchCapacity(restated, changes);
+  }
   const snapshot = applyToRecords(prepared.snapshot, changes);
   const issues = checkChangedReferences(snapshot, changes);
   if (issues.length > 0) throw new PlacementInputError(issues);
@@ -163,8 +169,11 @@ function checkChangedReferences(snapshot: TSnapshot, changes: TChanges): TInputI
   return issues;
 }
 
-/** True when only free GPUs, allocations and quotas changed: the indexes all still hold. */
-function onlyCapacityChanged(prepared: TPreparedSnapshot, changes: TChanges): boolean {
+/**
+ * True when only free GPUs, node statuses, allocations and quotas changed: sites, groups and
+ * the node order all still hold.
+ */
+function shapeKept(prepared: TPreparedSnapshot, changes: TChanges): boolean {
   if (changes.sites.upsert.length + changes.sites.remove.length > 0) return false;
   if (changes.datasets.upsert.length + changes.datasets.remove.length > 0) return false;
   if (changes.nodes.remove.length > 0) return false;
@@ -177,8 +186,7 @@ function onlyCapacityChanged(prepared: TPreparedSnapshot, changes: TChanges): bo
       node.gpuModel === next.gpuModel &&
       node.gpuMemoryGib === next.gpuMemoryGib &&
       node.gpuTotal === next.gpuTotal &&
-      node.fabric === next.fabric &&
-      node.status === next.status
+      node.fabric === next.fabric
     );
   });
 }
