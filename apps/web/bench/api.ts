@@ -1,12 +1,15 @@
 /**
  * npm run bench:api — REST throughput of the production build (`next start`) on PostgreSQL
- * with the large estate (500 sites, 50,000 GPU nodes; BENCH_SCALE=small: 50 sites, 1,000
- * nodes), measured with autocannon and an API token, as a pipeline would call it:
+ * with the large estate (500 sites, 50,000 GPU nodes; BENCH_SCALE=medium: 100 sites, 5,000
+ * nodes; small: 50 sites, 1,000 nodes), measured with autocannon and an API token, as a
+ * pipeline would call it:
  *   GET  /api/v1/workloads?limit=50
  *   POST /api/v1/placement/recommend   (dry run: snapshot + engine, nothing saved)
  *   GET  /api/v1/sites/{id}
- * Writes rps, p50, p99, errors and the server's RSS into bench/results/api.json
- * (api-small.json for the small scale). Not part of npm test.
+ * First, in process, what a decision pays to get the estate, before (a full read) and after
+ * the in-memory estate (see estate-refresh.ts). Writes those timings, rps, p50, p99, errors and
+ * the server's RSS into bench/results/api.json (api-<scale>.json for the smaller scales).
+ * Not part of npm test.
  *
  * BENCH_CONNECTIONS (default 10) and BENCH_DURATION (seconds, default 10) tune the load.
  */
