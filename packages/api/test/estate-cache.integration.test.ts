@@ -3,9 +3,13 @@ import { seedDemo } from "@switchyard/db/seed";
 import { createTestDb, type TTestDb, testDbKinds } from "@switchyard/db/testing";
 import { indexSnapshot, type TPreparedSnapshot } from "@switchyard/placement";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { EstateCache } from "../src/estate/cache.ts";
+import { EstateCache, estateCache } from "../src/estate/cache.ts";
 import { pruneEstateChanges } from "../src/estate/prune.ts";
+import { runReconcileTick } from "../src/loops/reconcile.ts";
+import { appRouter } from "../src/root.ts";
+import { createCallerFactory, createInnerContext } from "../src/trpc.ts";
 import { loadSnapshot } from "../src/workloads/snapshot.ts";
+import { USERS } from "./helpers.ts";
 
 /** A small deterministic generator, so a failure replays. */
 function prng(seed: number) {
@@ -237,5 +241,39 @@ describe.each(await testDbKinds())("the in-memory estate [%s]", (kind) => {
     cache.invalidate();
     await cache.current();
     expect(cache.lastRefresh).toBe("full");
+  });
+
+  it("a reconcile tick places its pending work on one estate, derived after each placement", async () => {
+    const api = createCallerFactory(appRouter)(
+      createInnerContext({ prisma: t.db.prisma, user: USERS.platform }),
+    );
+    const ids: string[] = [];
+    for (let i = 0; i < 6; i++) {
+      const { id } = await api.workload.submit({
+        spec: {
+          name: `tick-${i}`,
+          kind: "BATCH_INFERENCE",
+          teamId: "team-applied-ml",
+          gpu: { count: 1 },
+          gpuModels: ["L4"],
+          estimatedHours: 1,
+        },
+        asDraft: true,
+      });
+      ids.push(id);
+    }
+    // Pending and never placed: the loop's retry picks them all up in one tick.
+    await t.db.prisma.workload.updateMany({ where: { id: { in: ids } }, data: { state: "PENDING" } });
+    const cache = estateCache(t.db.prisma);
+    const before = cache.refreshes;
+    const report = await runReconcileTick(t.db.prisma, {
+      silenceSeconds: 86_400,
+      holder: "tick-test",
+      retryLimit: 50,
+    });
+    expect(report.scheduled.filter((id) => ids.includes(id)).length).toBeGreaterThan(1);
+    expect(cache.refreshes - before).toBe(1);
+    // The next decision catches up with what the tick committed.
+    expect(view(await cache.current())).toEqual(await fresh(t.db));
   });
 });

@@ -45,8 +45,9 @@ export class EstateCache {
   private state: TState | undefined;
   private running: Promise<TPreparedSnapshot> | undefined;
   private queued: Promise<TPreparedSnapshot> | undefined;
-  /** How the estate was last brought up to date (for tests and metrics). */
+  /** How the estate was last brought up to date, and how many times it was (for tests and metrics). */
   lastRefresh: "full" | "changes" | "unchanged" | undefined;
+  refreshes = 0;
 
   constructor(private readonly prisma: PrismaClient) {}
 
@@ -75,6 +76,7 @@ export class EstateCache {
   }
 
   private async refresh(): Promise<TPreparedSnapshot> {
+    this.refreshes++;
     const state = this.state;
     if (!state) return this.fullRead();
     const [head, ...rest] = await readChanges(this.prisma, state);
