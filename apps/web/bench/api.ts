@@ -1,12 +1,15 @@
 /**
  * npm run bench:api — REST throughput of the production build (`next start`) on PostgreSQL
- * with the large estate (500 sites, 50,000 GPU nodes; BENCH_SCALE=small: 50 sites, 1,000
- * nodes), measured with autocannon and an API token, as a pipeline would call it:
+ * with the large estate (500 sites, 50,000 GPU nodes; BENCH_SCALE=medium: 100 sites, 5,000
+ * nodes; small: 50 sites, 1,000 nodes), measured with autocannon and an API token, as a
+ * pipeline would call it:
  *   GET  /api/v1/workloads?limit=50
  *   POST /api/v1/placement/recommend   (dry run: snapshot + engine, nothing saved)
  *   GET  /api/v1/sites/{id}
- * Writes rps, p50, p99, errors and the server's RSS into bench/results/api.json
- * (api-small.json for the small scale). Not part of npm test.
+ * First, in process, what a decision pays to get the estate, before (a full read) and after
+ * the in-memory estate (see estate-refresh.ts). Writes those timings, rps, p50, p99, errors and
+ * the server's RSS into bench/results/api.json (api-<scale>.json for the smaller scales).
+ * Not part of npm test.
  *
  * BENCH_CONNECTIONS (default 10) and BENCH_DURATION (seconds, default 10) tune the load.
  */
@@ -16,6 +19,7 @@ import { join } from "node:path";
 import { appRouter, createCallerFactory, createInnerContext } from "@switchyard/api";
 import autocannon from "autocannon";
 import { PLATFORM, prepareBenchEstate, ROOT, SCALE, startConsoleServer } from "./estate.ts";
+import { measureEstateRefresh } from "./estate-refresh.ts";
 
 const PORT = Number(process.env.BENCH_PORT ?? 3398);
 const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 10);
@@ -83,6 +87,8 @@ async function main() {
       throw new Error("bench:api needs PostgreSQL (a console server with PGlite is one process)");
     const api = createCallerFactory(appRouter)(createInnerContext({ prisma: t.db.prisma, user: PLATFORM }));
     const { secret } = await api.token.create({ name: "bench-api", scopes: ["read", "write"] });
+    console.log("the estate a decision reads, in process:");
+    const estateRefresh = await measureEstateRefresh(t.db.prisma);
     // Rate limits (SWITCHYARD_API_RATE_LIMIT) would measure the limiter, not the API.
     const server = await startConsoleServer(t, PORT, { SWITCHYARD_API_RATE_LIMIT: "0" });
     const pid = server.process.pid as number;
@@ -141,6 +147,7 @@ async function main() {
             machine: { cpus: cpus().length, node: process.version },
             load: { connections: CONNECTIONS, durationS: DURATION_S, rateLimit: "off" },
             serverIdleRssMiB: idle.rssMiB,
+            estateRefresh,
             endpoints: results,
           },
           null,

@@ -57,3 +57,5 @@ export { KNOWN_GPU_MODELS } from "./snapshot/gpu-catalog";
 export { indexSnapshot, isPreparedSnapshot } from "./snapshot/index-snapshot";
 export { PlacementInputError, type TInputIssue } from "./snapshot/input-error";
 export type { TPreparedSnapshot } from "./snapshot/prepared-snapshot";
+export { withAllocations } from "./snapshot/with-allocations";
+export { type TSnapshotChanges, withChanges, ZSnapshotChanges } from "./snapshot/with-changes";

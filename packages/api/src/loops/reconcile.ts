@@ -1,12 +1,19 @@
 import type { PrismaClient } from "@switchyard/db";
-import { placeBatch } from "@switchyard/placement";
+import {
+  PlacementInputError,
+  placeBatch,
+  type TAllocation,
+  type TPreparedSnapshot,
+  withAllocations,
+} from "@switchyard/placement";
 import { AppError } from "../errors.ts";
+import { pruneEstateChanges } from "../estate/prune.ts";
 import { runExecutorTick, type TExecutorTickReport } from "../executors/tick.ts";
 import { sweepApprovals } from "../governance/approvals.ts";
 import { auditedTransaction, systemActor, type TActor, type TMutationContext } from "../lib/audited.ts";
 import { timePlacement } from "../observability/metrics.ts";
-import { placeWorkload, scheduleWorkload } from "../workloads/service.ts";
-import { loadSnapshot, toRequest } from "../workloads/snapshot.ts";
+import { currentEstate, placeOnEstate, scheduleWorkload } from "../workloads/service.ts";
+import { toRequest } from "../workloads/snapshot.ts";
 import { transitionWorkload } from "../workloads/transitions.ts";
 import { acquireLease, releaseLease } from "./lease.ts";
 
@@ -81,7 +88,8 @@ export async function runReconcileTick(prisma: PrismaClient, options: TLoopOptio
   });
   report.nodesDown = down.map((n) => n.id);
 
-  // 2. Their workloads.
+  // 2. Their workloads go back to PENDING; they are placed below, on the tick's estate.
+  const replaced: string[] = [];
   if (down.length > 0) {
     const affected = await prisma.workload.findMany({
       where: {
@@ -109,10 +117,14 @@ export async function runReconcileTick(prisma: PrismaClient, options: TLoopOptio
       ).catch((error: unknown) =>
         error instanceof AppError && error.code === "CONFLICT" ? null : Promise.reject(error),
       );
-      if (!moved) continue; // another process got there first
-      report.replaced.push(workload.id);
-      if (await placeAndSchedule(ctx, workload.id)) report.scheduled.push(workload.id);
+      if (moved) replaced.push(workload.id); // else another process got there first
     }
+  }
+
+  const estate = tickEstate(prisma);
+  for (const id of replaced) {
+    report.replaced.push(id);
+    if (await placeAndSchedule(ctx, estate, id)) report.scheduled.push(id);
   }
 
   // 3. Pending work, one process at a time.
@@ -147,7 +159,7 @@ export async function runReconcileTick(prisma: PrismaClient, options: TLoopOptio
         where: { id: { in: pending.map((p) => p.id) } },
         include: { datasets: { select: { datasetId: true } } },
       });
-      const snapshot = await loadSnapshot(prisma);
+      const snapshot = await estate.get();
       const batch = timePlacement("batch", () =>
         placeBatch({ snapshot, requests: workloads.map(toRequest), explainUnplaced: "none" }),
       );
@@ -155,11 +167,19 @@ export async function runReconcileTick(prisma: PrismaClient, options: TLoopOptio
       const chosenSite = new Map(batch.placements.map((p) => [p.workloadId, p.siteId]));
       for (const workload of pending) {
         report.retried.push(workload.id);
-        if (await placeAndSchedule(ctx, workload.id, chosenSite.get(workload.id)))
+        if (await placeAndSchedule(ctx, estate, workload.id, chosenSite.get(workload.id)))
           report.scheduled.push(workload.id);
       }
     } finally {
       await releaseLease(prisma, "pending-retry", options.holder);
+    }
+  }
+  // Old entries leave the estate change log, one process at a time.
+  if (await acquireLease(prisma, "estate-change-prune", options.holder, 60)) {
+    try {
+      await pruneEstateChanges(prisma);
+    } finally {
+      await releaseLease(prisma, "estate-change-prune", options.holder);
     }
   }
   // 4. Approvals: every step claims its row, so processes never double-handle a request.
@@ -171,23 +191,64 @@ export async function runReconcileTick(prisma: PrismaClient, options: TLoopOptio
   return report;
 }
 
+type TTickEstate = ReturnType<typeof tickEstate>;
+
+/**
+ * The tick's estate: read once, when first needed (only the changes since this process last
+ * looked, see estate/cache.ts), then derived after every placement the tick commits; never
+ * read again within the tick.
+ */
+function tickEstate(prisma: PrismaClient) {
+  let estate: TPreparedSnapshot | undefined;
+  return {
+    get: async () => {
+      estate ??= await currentEstate(prisma);
+      return estate;
+    },
+    took(allocations: TAllocation[]) {
+      if (!estate) return;
+      try {
+        estate = withAllocations(estate, allocations);
+      } catch (error) {
+        if (!(error instanceof PlacementInputError)) throw error;
+        estate = undefined; // it disagrees with what was committed: read it again
+      }
+    },
+  };
+}
+
 /**
  * Places a PENDING workload and schedules it: at the batch's site when the batch chose one,
  * else at the recommendation. False when nothing fits now or the placement waits for approval.
  */
 async function placeAndSchedule(
   ctx: TMutationContext<TActor>,
+  estate: TTickEstate,
   workloadId: string,
   batchSiteId?: string,
 ): Promise<boolean> {
-  const placed = await placeWorkload(ctx, workloadId).catch(ignoreConflict);
-  if (!placed?.feasible) return false;
+  const { placed, result, request } = await placeOnEstate(ctx, workloadId, await estate.get()).catch(
+    (error: unknown) => ({ placed: ignoreConflict(error), result: null, request: null }),
+  );
+  if (!placed?.feasible || !request) return false;
   const scheduled = await scheduleWorkload(ctx, {
     id: workloadId,
     decisionId: placed.decisionId,
     batchSiteId,
   }).catch(ignoreConflict);
-  return scheduled?.state === "SCHEDULED";
+  if (scheduled?.state !== "SCHEDULED") return false;
+  const nodes = result?.candidates.find((c) => c.siteId === scheduled.siteId)?.nodes ?? [];
+  estate.took(
+    nodes.map((n) => ({
+      workloadId,
+      nodeId: n.nodeId,
+      gpus: n.gpus,
+      priority: request.priority ?? 0,
+      preemptible: request.preemptible ?? false,
+      teamId: request.teamId,
+    })),
+  );
+  return true;
 }
 
 /** Losing a race (capacity taken, state changed by someone else) is normal for a loop. */

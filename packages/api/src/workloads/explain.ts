@@ -4,12 +4,7 @@ import type { TSessionUser } from "../auth/session.ts";
 import { AppError } from "../errors.ts";
 import { timePlacement } from "../observability/metrics.ts";
 import type { TWorkloadSpec } from "../router/workload/workload.schema.ts";
-import {
-  decisionWithApprovals,
-  getVisibleWorkloadOrThrow,
-  previewSnapshot,
-  specToRequest,
-} from "./service.ts";
+import { currentEstate, decisionWithApprovals, getVisibleWorkloadOrThrow, specToRequest } from "./service.ts";
 
 /** The workload's latest placement decision with its full explanation, or NOT_FOUND. */
 export async function getLatestDecision(prisma: PrismaClient, user: TSessionUser, workloadId: string) {
@@ -60,7 +55,7 @@ export async function whyNotSite(
  */
 export async function batchRecommend(prisma: PrismaClient, specs: TWorkloadSpec[]) {
   try {
-    const snapshot = await previewSnapshot(prisma);
+    const snapshot = await currentEstate(prisma);
     const result = timePlacement("batch", () =>
       placeBatch({
         snapshot,

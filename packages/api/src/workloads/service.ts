@@ -6,7 +6,6 @@ import {
 } from "@switchyard/db";
 import { GPU_MODEL_NAMES } from "@switchyard/db/gpu-models";
 import {
-  indexSnapshot,
   PlacementInputError,
   place,
   profiles,
@@ -16,13 +15,14 @@ import {
 import { assertMayUseTeam, seesTeam, teamScope } from "../auth/access.ts";
 import type { TSessionUser } from "../auth/session.ts";
 import { AppError } from "../errors.ts";
+import { estateCache } from "../estate/cache.ts";
 import { forecastApprovals, type TApprovalNeed } from "../governance/approval-forecast.ts";
 import { closePendingApprovals } from "../governance/approval-gate.ts";
 import { auditedTransaction, type TActor, type TMutationContext } from "../lib/audited.ts";
 import { pageArgs, toPage } from "../lib/pagination.ts";
 import { processMetrics, timePlacement } from "../observability/metrics.ts";
 import type { TListWorkloadsInput, TWorkloadSpec } from "../router/workload/workload.schema.ts";
-import { loadSnapshot, toRequest } from "./snapshot.ts";
+import { toRequest } from "./snapshot.ts";
 import { TERMINAL_STATES } from "./state-machine.ts";
 import { assertDataArrived } from "./transfers.ts";
 import { transitionWorkload } from "./transitions.ts";
@@ -30,23 +30,37 @@ import { transitionWorkload } from "./transitions.ts";
 export { scheduleWorkload, type TScheduleInput, type TScheduleResult } from "./schedule.ts";
 
 export const ENGINE_VERSION = "placement/1";
+
+/** A snapshot or request the engine refuses is the client's to fix: a 400 naming the field. */
+function engineInputError(error: unknown): unknown {
+  if (!(error instanceof PlacementInputError)) return error;
+  const first = error.issues[0];
+  return new AppError("INVALID_REQUEST", error.message, {
+    userMessage: error.message.replace("Invalid placement input: ", ""),
+    field: first?.path,
+  });
+}
+
 function runEngine(
   operation: "recommend" | "place",
-  snapshot: Parameters<typeof place>[0]["snapshot"],
+  snapshot: TPreparedSnapshot,
   request: Parameters<typeof place>[0]["request"],
 ): TPlacementResult {
   try {
     return timePlacement(operation, () => place({ snapshot, request }));
   } catch (error) {
-    if (error instanceof PlacementInputError) {
-      const first = error.issues[0];
-      throw new AppError("INVALID_REQUEST", error.message, {
-        userMessage: error.message.replace("Invalid placement input: ", ""),
-        field: first?.path,
-      });
-    }
-    throw error;
+    throw engineInputError(error);
   }
+}
+
+/**
+ * The estate as of now, from this process's in-memory copy (estate/cache.ts): one cheap query
+ * for what changed, then only the changed rows are read.
+ */
+export function currentEstate(prisma: PrismaClient): Promise<TPreparedSnapshot> {
+  return estateCache(prisma)
+    .current()
+    .catch((error: unknown) => Promise.reject(engineInputError(error)));
 }
 
 export function specToRequest(spec: TWorkloadSpec, id: string) {
@@ -69,25 +83,9 @@ export function specToRequest(spec: TWorkloadSpec, id: string) {
   };
 }
 
-/**
- * Previews are advisory and fire as a form is typed, so they share one indexed snapshot for a
- * few seconds (per database); placing a workload for real always reads the database afresh.
- */
-const PREVIEW_SNAPSHOT_TTL_MS = 5_000;
-const previewSnapshots = new WeakMap<PrismaClient, { at: number; snapshot: Promise<TPreparedSnapshot> }>();
-
-export function previewSnapshot(prisma: PrismaClient): Promise<TPreparedSnapshot> {
-  const cached = previewSnapshots.get(prisma);
-  if (cached && Date.now() - cached.at < PREVIEW_SNAPSHOT_TTL_MS) return cached.snapshot;
-  const snapshot = loadSnapshot(prisma).then((raw) => indexSnapshot(raw));
-  previewSnapshots.set(prisma, { at: Date.now(), snapshot });
-  snapshot.catch(() => previewSnapshots.delete(prisma));
-  return snapshot;
-}
-
 /** Where the workload would run now, and why not elsewhere; writes nothing (the form's live preview). */
 export async function previewPlacement(prisma: PrismaClient, spec: TWorkloadSpec) {
-  const result = runEngine("recommend", await previewSnapshot(prisma), specToRequest(spec, "preview"));
+  const result = runEngine("recommend", await currentEstate(prisma), specToRequest(spec, "preview"));
   const approvals = await forecastApprovals(
     prisma,
     { datasetIds: spec.datasetIds },
@@ -240,6 +238,19 @@ export async function submitWorkload(
  * workload stays PENDING with the engine's summary as its reason.
  */
 export async function placeWorkload(ctx: TMutationContext<TActor>, workloadId: string) {
+  return (await placeOnEstate(ctx, workloadId)).placed;
+}
+
+/**
+ * placeWorkload() on a given estate (the current one when omitted), also answering what the
+ * engine found and the request it decided, so that a caller placing several workloads in a
+ * row can derive the next estate from this one (see loops/reconcile.ts).
+ */
+export async function placeOnEstate(
+  ctx: TMutationContext<TActor>,
+  workloadId: string,
+  estate?: TPreparedSnapshot,
+) {
   const workload = await ctx.prisma.workload.findUnique({
     where: { id: workloadId },
     include: {
@@ -262,9 +273,10 @@ export async function placeWorkload(ctx: TMutationContext<TActor>, workloadId: s
   if (waitingFor.length > 0) {
     const reason = `waiting for ${waitingFor.map((p) => `${p.name} (${p.state})`).join(", ")} to succeed`;
     await ctx.prisma.workload.update({ where: { id: workloadId }, data: { stateReason: reason } });
-    return null;
+    return { placed: null, result: null, request: null };
   }
-  const result = runEngine("place", await loadSnapshot(ctx.prisma), toRequest(workload));
+  const request = toRequest(workload);
+  const result = runEngine("place", estate ?? (await currentEstate(ctx.prisma)), request);
   const best = result.candidates[0];
   const placed = await auditedTransaction(ctx, async (tx, audit) => {
     await tx.placementDecision.updateMany({
@@ -312,7 +324,7 @@ export async function placeWorkload(ctx: TMutationContext<TActor>, workloadId: s
     return { decisionId: decision.id, feasible: result.feasible, summary: result.summary };
   });
   processMetrics().placementDecisions.inc({ outcome: result.feasible ? "feasible" : "infeasible" });
-  return placed;
+  return { placed, result, request };
 }
 
 /**

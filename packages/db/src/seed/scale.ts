@@ -12,6 +12,7 @@ export type TScale = { sites: number; nodes: number; datasets: number; seed?: nu
 
 export const SCALES: Record<string, TScale> = {
   small: { sites: 50, nodes: 1_000, datasets: 200 },
+  medium: { sites: 100, nodes: 5_000, datasets: 1_000 },
   large: { sites: 500, nodes: 50_000, datasets: 5_000 },
 };
 

@@ -1,4 +1,12 @@
-import type { TDataset, TGpuNode, TNodeStatus, TQuota, TSite, TSnapshot } from "../schema/snapshot.schema";
+import type {
+  TAllocation,
+  TDataset,
+  TGpuNode,
+  TNodeStatus,
+  TQuota,
+  TSite,
+  TSnapshot,
+} from "../schema/snapshot.schema";
 import { compareIds } from "./compare";
 import { KNOWN_GPU_MODELS } from "./gpu-catalog";
 import {
@@ -32,7 +40,8 @@ export function indexSnapshot(input: unknown): TPreparedSnapshot {
   return buildIndex(snapshot);
 }
 
-function buildIndex(snapshot: TSnapshot): TPreparedSnapshot {
+/** Indexes a snapshot that is already valid (see validateSnapshot). */
+export function buildIndex(snapshot: TSnapshot): TPreparedSnapshot {
   // 1. Canonical order: everything by id.
   const sortedSites = [...snapshot.sites].sort((a, b) => compareIds(a.id, b.id));
   const nodes = [...snapshot.nodes].sort((a, b) => compareIds(a.id, b.id));
@@ -89,9 +98,7 @@ function buildIndex(snapshot: TSnapshot): TPreparedSnapshot {
   const knownModels = new Set<string>(KNOWN_GPU_MODELS);
   for (const node of nodes) knownModels.add(node.gpuModel);
 
-  const allocations = [...snapshot.allocations].sort(
-    (a, b) => compareIds(a.workloadId, b.workloadId) || compareIds(a.nodeId, b.nodeId) || a.gpus - b.gpus,
-  );
+  const allocations = sortAllocations(snapshot.allocations);
 
   const prepared = {
     [PREPARED]: true,
@@ -112,6 +119,13 @@ function buildIndex(snapshot: TSnapshot): TPreparedSnapshot {
     memo: new Map<string, unknown>(),
   };
   return prepared as unknown as TPreparedSnapshot;
+}
+
+/** Running allocations by workload id, then node id, then GPUs. */
+export function sortAllocations(allocations: readonly TAllocation[]): TAllocation[] {
+  return [...allocations].sort(
+    (a, b) => compareIds(a.workloadId, b.workloadId) || compareIds(a.nodeId, b.nodeId) || a.gpus - b.gpus,
+  );
 }
 
 function indexSite(

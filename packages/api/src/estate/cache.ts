@@ -1,0 +1,206 @@
+import type { Prisma, PrismaClient } from "@switchyard/db";
+import {
+  indexSnapshot,
+  PlacementInputError,
+  type TPreparedSnapshot,
+  withChanges,
+} from "@switchyard/placement";
+import { consistentRead } from "../lib/consistent-read.ts";
+import { type TChangedRows, toEngineChanges } from "./changes.ts";
+import { readAllocations, readDatasets, readNodes, readQuotas, readSites } from "./read.ts";
+import { EstateRows } from "./rows.ts";
+
+/** More changes than this since the last read: reading the whole estate is cheaper. */
+export const MAX_CHANGES = 5_000;
+
+type TState = {
+  /** The database snapshot (pg_current_snapshot) the estate was read as of. */
+  cursor: string;
+  /** Its xmin: every transaction below it was visible then. */
+  xmin: bigint;
+  prepared: TPreparedSnapshot;
+  rows: EstateRows;
+};
+
+type TChangeRow = {
+  snap: string;
+  xmin: bigint;
+  pruned: bigint | null;
+  entity: string | null;
+  rowId: string | null;
+};
+
+/**
+ * The estate as the engine sees it, held in memory by one console process and kept fresh:
+ * before each decision, one query asks the change log (EstateChange, written by triggers) for
+ * the changes this process has not seen; only the changed rows are read again and applied with
+ * the engine's withChanges(). A full read happens on the first use, after invalidate(), when too
+ * many changes piled up, and when the changes it missed were pruned (a gap).
+ *
+ * Freshness is a matter of quality, never of correctness: the guarded UPDATE at schedule time
+ * (workloads/allocations.ts) judges capacity, so a decision on a stale estate fails with
+ * CAPACITY_EXCEEDED and is placed again; it never over-allocates.
+ */
+export class EstateCache {
+  private state: TState | undefined;
+  private running: Promise<TPreparedSnapshot> | undefined;
+  private queued: Promise<TPreparedSnapshot> | undefined;
+  /** How the estate was last brought up to date, and how many times it was (for tests and metrics). */
+  lastRefresh: "full" | "changes" | "unchanged" | undefined;
+  refreshes = 0;
+
+  constructor(private readonly prisma: PrismaClient) {}
+
+  /**
+   * The estate with every change committed before this call applied. Calls made while a refresh
+   * runs share the next one, so each still sees what committed before it was made.
+   */
+  current(): Promise<TPreparedSnapshot> {
+    if (this.queued) return this.queued;
+    const start = () => {
+      this.queued = undefined;
+      const run = this.refresh().finally(() => {
+        if (this.running === run) this.running = undefined;
+      });
+      this.running = run;
+      return run;
+    };
+    if (!this.running) return start();
+    this.queued = this.running.catch(() => undefined).then(start);
+    return this.queued;
+  }
+
+  /** The next current() reads the whole estate again. */
+  invalidate(): void {
+    this.state = undefined;
+  }
+
+  private async refresh(): Promise<TPreparedSnapshot> {
+    this.refreshes++;
+    const state = this.state;
+    if (!state) return this.fullRead();
+    const [head, ...rest] = await readChanges(this.prisma, state);
+    if (!head) throw new Error("the change-log query returned no row");
+    if (missedPrunedChanges(head, state)) return this.fullRead();
+    if (head.entity === null) {
+      this.state = { ...state, cursor: head.snap, xmin: head.xmin };
+      this.lastRefresh = "unchanged";
+      return state.prepared;
+    }
+    if (rest.length + 1 > MAX_CHANGES) return this.fullRead();
+    try {
+      return await this.applyChanges(state);
+    } catch (error) {
+      // Its rows may be half-updated: whatever went wrong, the next read starts afresh.
+      this.state = undefined;
+      if (!(error instanceof PlacementInputError)) throw error;
+      return this.fullRead();
+    }
+  }
+
+  /** Reads the changed rows and the changes again, as of one moment, and derives the estate. */
+  private async applyChanges(state: TState): Promise<TPreparedSnapshot> {
+    const read = await consistentRead(this.prisma, async (tx) => {
+      const changes = await readChanges(tx, state);
+      const head = changes[0];
+      if (!head || missedPrunedChanges(head, state) || changes.length > MAX_CHANGES) return undefined;
+      const ids = groupIds(changes);
+      const [sites, nodes, datasets, quotas, allocations] = await Promise.all([
+        ids.Site.length > 0 ? readSites(tx, ids.Site) : [],
+        ids.GpuNode.length > 0 ? readNodes(tx, ids.GpuNode) : [],
+        ids.Dataset.length > 0 ? readDatasets(tx, ids.Dataset) : [],
+        ids.Quota.length > 0 ? readQuotas(tx, ids.Quota) : [],
+        ids.Allocation.length + ids.Workload.length > 0
+          ? readAllocations(tx, { ids: ids.Allocation, workloadIds: ids.Workload })
+          : [],
+      ]);
+      const changed: TChangedRows = { ids, sites, nodes, datasets, quotas, allocations };
+      return { head, changed };
+    });
+    if (!read) return this.fullRead();
+    // The rows change in place: if the engine refuses the result, refresh() reads everything again.
+    const prepared = withChanges(state.prepared, toEngineChanges(state.prepared, state.rows, read.changed));
+    this.state = { cursor: read.head.snap, xmin: read.head.xmin, prepared, rows: state.rows };
+    this.lastRefresh = "changes";
+    return prepared;
+  }
+
+  private async fullRead(): Promise<TPreparedSnapshot> {
+    const read = await consistentRead(this.prisma, async (tx) => {
+      const [head] = await tx.$queryRaw<{ snap: string; xmin: bigint }[]>`
+        SELECT pg_current_snapshot()::text AS snap, pg_snapshot_xmin(pg_current_snapshot())::text::bigint AS xmin`;
+      const [sites, nodes, datasets, quotas, allocations] = await Promise.all([
+        readSites(tx),
+        readNodes(tx),
+        readDatasets(tx),
+        readQuotas(tx),
+        readAllocations(tx),
+      ]);
+      return { head, sites, nodes, datasets, quotas, allocations };
+    });
+    if (!read.head) throw new Error("pg_current_snapshot() returned no row");
+    const rows = EstateRows.from(read.quotas, read.allocations);
+    const prepared = indexSnapshot({
+      ...rows.snapshotParts(),
+      sites: read.sites,
+      nodes: read.nodes,
+      datasets: read.datasets,
+    });
+    this.state = { cursor: read.head.snap, xmin: read.head.xmin, prepared, rows };
+    this.lastRefresh = "full";
+    return prepared;
+  }
+}
+
+/**
+ * The changes committed since `state` was read: rows written by transactions that were not
+ * visible in its database snapshot (an index range from its xmin, then the exact visibility
+ * test), oldest first. Always at least one row, carrying the current snapshot and the prune
+ * horizon; entity is null when nothing changed.
+ */
+function readChanges(db: PrismaClient | Prisma.TransactionClient, state: TState): Promise<TChangeRow[]> {
+  return db.$queryRaw<TChangeRow[]>`
+    SELECT s.snap::text AS snap, pg_snapshot_xmin(s.snap)::text::bigint AS xmin, h."prunedThrough" AS pruned,
+           c."entity", c."rowId"
+      FROM (SELECT pg_current_snapshot() AS snap) s
+      LEFT JOIN "EstateChangeHorizon" h ON h."id" = 1
+      LEFT JOIN LATERAL (
+        SELECT "entity", "rowId", "version" FROM "EstateChange"
+         WHERE "txid" >= ${state.xmin}
+           AND NOT pg_visible_in_snapshot("txid"::text::xid8, ${state.cursor}::pg_snapshot)
+         ORDER BY "version"
+         LIMIT ${MAX_CHANGES + 1}
+      ) c ON true
+     ORDER BY c."version"`;
+}
+
+/** Changes this process never saw were pruned: only a full read can catch up. */
+function missedPrunedChanges(head: TChangeRow, state: TState): boolean {
+  return head.pruned !== null && head.pruned >= state.xmin;
+}
+
+const ENTITIES = ["Site", "GpuNode", "Dataset", "Quota", "Allocation", "Workload"] as const;
+export type TEntity = (typeof ENTITIES)[number];
+
+function groupIds(changes: readonly TChangeRow[]): Record<TEntity, string[]> {
+  const sets = Object.fromEntries(ENTITIES.map((e) => [e, new Set<string>()])) as Record<
+    TEntity,
+    Set<string>
+  >;
+  for (const change of changes) {
+    if (change.entity !== null && change.rowId !== null) sets[change.entity as TEntity]?.add(change.rowId);
+  }
+  return Object.fromEntries(ENTITIES.map((e) => [e, [...sets[e]]])) as Record<TEntity, string[]>;
+}
+
+const caches = new WeakMap<PrismaClient, EstateCache>();
+
+/** The estate cache of this process for one database. */
+export function estateCache(prisma: PrismaClient): EstateCache {
+  let cache = caches.get(prisma);
+  if (!cache) {
+    cache = new EstateCache(prisma);
+    caches.set(prisma, cache);
+  }
+  return cache;
+}
