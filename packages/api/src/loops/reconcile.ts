@@ -4,6 +4,7 @@ import { AppError } from "../errors.ts";
 import { runExecutorTick, type TExecutorTickReport } from "../executors/tick.ts";
 import { sweepApprovals } from "../governance/approvals.ts";
 import { auditedTransaction, systemActor, type TActor, type TMutationContext } from "../lib/audited.ts";
+import { withHardBudgets } from "../services/team-budget.ts";
 import { placeWorkload, scheduleWorkload } from "../workloads/service.ts";
 import { loadSnapshot, toRequest } from "../workloads/snapshot.ts";
 import { transitionWorkload } from "../workloads/transitions.ts";
@@ -148,7 +149,7 @@ export async function runReconcileTick(prisma: PrismaClient, options: TLoopOptio
       });
       const batch = placeBatch({
         snapshot: await loadSnapshot(prisma),
-        requests: workloads.map(toRequest),
+        requests: await withHardBudgets(prisma, workloads.map(toRequest), new Date()),
         explainUnplaced: "none",
       });
       report.batchBound = batch.bound.summary;

@@ -1,4 +1,4 @@
-import type { PrismaClient } from "@switchyard/db";
+import type { Prisma, PrismaClient } from "@switchyard/db";
 import { AppError } from "../errors.ts";
 import { egressByBucket, gpuHoursByBucket, type TEgressRow, type TGpuHoursRow } from "./spend.ts";
 
@@ -88,7 +88,7 @@ function daysBetween(from: Date, to: Date): string[] {
  * included), by month, by site and GPU model, and in total.
  */
 export async function teamSpend(
-  prisma: PrismaClient,
+  prisma: PrismaClient | Prisma.TransactionClient,
   input: { teamId: string; from: string; to: string },
   now: Date,
 ) {
@@ -135,4 +135,26 @@ export async function teamSpend(
     lines,
     totals,
   };
+}
+
+export type TShowbackRow = Omit<TSpendLine, "siteId" | "siteKind"> & { team: string; month: string };
+
+/**
+ * Showback for one team and UTC month: one row per site and GPU model (egress on its own row
+ * per site, without a model), costliest first.
+ */
+export async function showbackRows(
+  prisma: PrismaClient,
+  input: { teamId: string; month: string },
+  now: Date,
+): Promise<TShowbackRow[]> {
+  const first = startOfDay(`${input.month}-01`);
+  const last = new Date(startOfNextMonth(first).getTime() - DAY_MS);
+  const spend = await teamSpend(prisma, { teamId: input.teamId, from: dayKey(first), to: dayKey(last) }, now);
+  const team = await prisma.team.findUniqueOrThrow({ where: { id: spend.teamId }, select: { slug: true } });
+  return spend.lines.map(({ siteId: _, siteKind: __, ...line }) => ({
+    team: team.slug,
+    month: input.month,
+    ...line,
+  }));
 }

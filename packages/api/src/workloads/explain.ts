@@ -3,6 +3,7 @@ import { explainSite, PlacementInputError, placeBatch, type TPlacementResult } f
 import type { TSessionUser } from "../auth/session.ts";
 import { AppError } from "../errors.ts";
 import type { TWorkloadSpec } from "../router/workload/workload.schema.ts";
+import { withHardBudgets } from "../services/team-budget.ts";
 import {
   decisionWithApprovals,
   getVisibleWorkloadOrThrow,
@@ -61,7 +62,11 @@ export async function batchRecommend(prisma: PrismaClient, specs: TWorkloadSpec[
   try {
     const result = placeBatch({
       snapshot: await previewSnapshot(prisma),
-      requests: specs.map((spec, index) => specToRequest(spec, `spec-${index}`)),
+      requests: await withHardBudgets(
+        prisma,
+        specs.map((spec, index) => specToRequest(spec, `spec-${index}`)),
+        new Date(),
+      ),
       explainUnplaced: "summary",
     });
     return {

@@ -21,6 +21,7 @@ import { closePendingApprovals } from "../governance/approval-gate.ts";
 import { auditedTransaction, type TActor, type TMutationContext } from "../lib/audited.ts";
 import { pageArgs, toPage } from "../lib/pagination.ts";
 import type { TListWorkloadsInput, TWorkloadSpec } from "../router/workload/workload.schema.ts";
+import { withHardBudget } from "../services/team-budget.ts";
 import { loadSnapshot, toRequest } from "./snapshot.ts";
 import { TERMINAL_STATES } from "./state-machine.ts";
 import { assertDataArrived } from "./transfers.ts";
@@ -85,10 +86,11 @@ export function previewSnapshot(prisma: PrismaClient): Promise<TPreparedSnapshot
 
 /** Where the workload would run now, and why not elsewhere; writes nothing (the form's live preview). */
 export async function previewPlacement(prisma: PrismaClient, spec: TWorkloadSpec) {
-  const result = runEngine(await previewSnapshot(prisma), specToRequest(spec, "preview"));
+  const request = await withHardBudget(prisma, specToRequest(spec, "preview"), new Date());
+  const result = runEngine(await previewSnapshot(prisma), request);
   const approvals = await forecastApprovals(
     prisma,
-    { datasetIds: spec.datasetIds },
+    { datasetIds: spec.datasetIds, teamId: spec.teamId },
     result.candidates,
     result.candidates[0]?.siteId ?? null,
   );
@@ -262,7 +264,8 @@ export async function placeWorkload(ctx: TMutationContext<TActor>, workloadId: s
     await ctx.prisma.workload.update({ where: { id: workloadId }, data: { stateReason: reason } });
     return null;
   }
-  const result = runEngine(await loadSnapshot(ctx.prisma), toRequest(workload));
+  const request = await withHardBudget(ctx.prisma, toRequest(workload), new Date());
+  const result = runEngine(await loadSnapshot(ctx.prisma), request);
   const best = result.candidates[0];
   return auditedTransaction(ctx, async (tx, audit) => {
     await tx.placementDecision.updateMany({

@@ -447,6 +447,34 @@ export const MATRIX: Record<string, TCase[]> = {
       expect: only(EDITORS, "BAD_REQUEST"),
     },
   ],
+  "team.spend": [
+    {
+      relation: "a team",
+      input: () => ({ id: "team-applied-ml", from: "2026-12-01", to: "2026-12-03" }),
+      expect: OK_ALL,
+    },
+    {
+      relation: "missing",
+      input: () => ({ id: "team-nowhere", from: "2026-12-01", to: "2026-12-03" }),
+      expect: all("NOT_FOUND"),
+    },
+  ],
+  "team.budget": [
+    { relation: "a team", input: () => ({ id: "team-applied-ml" }), expect: OK_ALL },
+    { relation: "missing", input: () => ({ id: "team-nowhere" }), expect: all("NOT_FOUND") },
+  ],
+  "team.setBudget": [
+    {
+      relation: "a team, no mode",
+      input: () => ({ teamId: "team-applied-ml", monthlyUsd: 1000 }),
+      expect: only(EDITORS, "BAD_REQUEST"),
+    },
+    {
+      relation: "missing",
+      input: () => ({ teamId: "team-nowhere", monthlyUsd: 1000, mode: "SOFT" }),
+      expect: only(EDITORS, "NOT_FOUND"),
+    },
+  ],
   "workload.list": [
     {
       relation: "every workload the caller may see",
