@@ -1,8 +1,11 @@
 import { createTestDb, type TTestDb } from "@switchyard/db/testing";
 import { describeEachDb } from "@switchyard/db/testing/suites";
+import { parse } from "csv-parse/sync";
 import { afterAll, beforeAll, expect, it } from "vitest";
+import { exportCsv } from "../src/exports.ts";
 import { gpuHoursByBucket } from "../src/services/spend.ts";
 import { teamSpend } from "../src/services/team-spend.ts";
+import { USERS } from "./helpers.ts";
 import { NOW, seedSpendEstate } from "./support/spend-estate.ts";
 
 const figures = (gpuHours: number, gpuCostUsd: number, unpricedGpuHours = 0, egressUsd = 0) => ({
@@ -94,6 +97,58 @@ describeEachDb("spend from the allocation history", (kind) => {
       ["2026-12-01T22:00:00.000Z", "team-alpha", 4],
       ["2026-12-01T23:00:00.000Z", "team-alpha", 4],
     ]);
+  });
+
+  it("exports showback per team and month as CSV, every page", async () => {
+    const csv = await exportCsv(
+      t.db.prisma,
+      "showback",
+      new URLSearchParams("team=team-alpha&month=2026-12"),
+      USERS.viewer,
+      {
+        pageSize: 2,
+        now: NOW,
+      },
+    );
+    expect(parse(csv)).toEqual([
+      [
+        "team",
+        "month",
+        "site",
+        "gpu_model",
+        "gpu_hours",
+        "gpu_cost_usd",
+        "egress_cost_usd",
+        "total_usd",
+        "unpriced_gpu_hours",
+      ],
+      ["alpha", "2026-12", "Site cloud", "A100-80GB", "12", "48", "0", "48", "0"],
+      ["alpha", "2026-12", "Site dc", "H100", "24", "48", "0", "48", "0"],
+      ["alpha", "2026-12", "Site cloud", "", "0", "0", "5.5", "5.5", "0"],
+    ]);
+    const november = await exportCsv(
+      t.db.prisma,
+      "showback",
+      new URLSearchParams("team=team-beta&month=2026-11"),
+      USERS.viewer,
+      {
+        now: NOW,
+      },
+    );
+    expect(parse(november).slice(1)).toEqual([
+      ["beta", "2026-11", "Site cloud", "H100", "1", "0", "0", "0", "1"],
+    ]);
+  });
+
+  it.each([
+    ["month=2026-12", "team"],
+    ["team=team-alpha&month=2026-13", "month"],
+    ["team=team-alpha&month=December", "month"],
+  ])("refuses a showback export with %s, naming %s", async (query, field) => {
+    const error = await exportCsv(t.db.prisma, "showback", new URLSearchParams(query), USERS.viewer).catch(
+      (e) => e,
+    );
+    expect([...new Set(error.issues?.map((i: { path: string[] }) => i.path.join(".")))]).toEqual([field]);
   });
 
   it("refuses an unknown team", async () => {

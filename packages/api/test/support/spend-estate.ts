@@ -36,6 +36,7 @@ const node = (id: string, siteId: string, gpuModel: string, gpuCount: number, gp
   gpuMemoryGib: 80,
   fabric: `${siteId}-fabric`,
   interconnect: "NVLink",
+  createdAt: new Date("2026-11-01T00:00:00Z"),
 });
 
 const workload = (id: string, teamId: string) => ({
@@ -138,6 +139,58 @@ export async function seedSpendEstate(prisma: PrismaClient) {
       // Not done: not counted.
       { ...transfer, costUsd: 100, status: "PENDING" },
       { ...transfer, costUsd: 70, status: "FAILED" },
+    ],
+  });
+  const decision = (
+    workloadId: string,
+    status: "PROPOSED" | "ACCEPTED" | "OVERRIDDEN",
+    at: string,
+    chosenSiteId: string | null,
+    reasonCounts: { plugin: string; message: string; count: number }[],
+  ) => ({
+    workloadId,
+    status,
+    feasible: true,
+    profile: "balanced",
+    engineVersion: "placement/1",
+    summary: "",
+    candidates: {},
+    rejections: { rejected: [], reasonCounts, funnel: [], counts: {} },
+    chosenSiteId,
+    decidedAt: status === "PROPOSED" ? null : new Date(at),
+    createdAt: new Date(at),
+  });
+  const noH100 = { plugin: "gpu-model", message: "no H100 nodes", count: 1 };
+  await prisma.placementDecision.createMany({
+    data: [
+      // Placements: on-prem on Dec 1 and Dec 9, cloud on Dec 10 (one proposal, not placed).
+      decision("wa1", "ACCEPTED", "2026-12-01T22:00:00Z", "dc", [
+        { ...noH100, message: "no A100-80GB nodes" },
+      ]),
+      decision("wa2", "ACCEPTED", "2026-12-10T06:00:00Z", "cloud", [noH100]),
+      decision("wb1", "OVERRIDDEN", "2026-12-09T00:00:00Z", "dc", [
+        { plugin: "gpu-capacity", message: "no free A100-80GB x2", count: 1 },
+      ]),
+      decision("wb1", "PROPOSED", "2026-12-08T10:00:00Z", null, [noH100]),
+    ],
+  });
+  const request = (id: string, status: "PENDING" | "APPROVED", created: string, expires: string) => ({
+    id,
+    kind: "WORKLOAD_PLACEMENT" as const,
+    status,
+    workloadId: "wb1",
+    requestedById: "spend-user",
+    summary: `request ${id}`,
+    createdAt: new Date(created),
+    expiresAt: new Date(expires),
+  });
+  await prisma.approvalRequest.createMany({
+    data: [
+      request("ap-waiting", "PENDING", "2026-12-10T08:00:00Z", "2026-12-12T08:00:00Z"),
+      request("ap-older", "PENDING", "2026-12-09T08:00:00Z", "2026-12-11T08:00:00Z"),
+      // Pending on paper but past its deadline (the loop has not closed it yet): not waiting.
+      request("ap-expired", "PENDING", "2026-12-01T08:00:00Z", "2026-12-02T08:00:00Z"),
+      request("ap-done", "APPROVED", "2026-12-05T08:00:00Z", "2026-12-07T08:00:00Z"),
     ],
   });
 }
