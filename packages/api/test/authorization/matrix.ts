@@ -271,6 +271,13 @@ export const MATRIX: Record<string, TCase[]> = {
     { relation: "missing", input: () => ({ ids: ["node-nowhere"] }), expect: only(EDITORS, "NOT_FOUND") },
   ],
   "overview.get": [{ relation: "the estate", expect: OK_ALL }],
+  "overview.dashboard": [
+    {
+      relation: "the estate",
+      input: () => ({ from: "2026-12-01T00:00:00Z", to: "2026-12-08T00:00:00Z" }),
+      expect: OK_ALL,
+    },
+  ],
   "policy.list": [{ relation: "the rules", expect: OK_ALL }],
   "policy.history": [
     { relation: "a rule", input: () => ({ key: "spend-over-25k" }), expect: OK_ALL },

@@ -188,7 +188,7 @@ export async function seedSpendEstate(prisma: PrismaClient) {
     data: [
       request("ap-waiting", "PENDING", "2026-12-10T08:00:00Z", "2026-12-12T08:00:00Z"),
       request("ap-older", "PENDING", "2026-12-09T08:00:00Z", "2026-12-11T08:00:00Z"),
-      // Pending on paper but past its deadline (the loop has not closed it yet): not waiting.
+      // Past its deadline but not yet closed by the loop: still open, as the approvals page says.
       request("ap-expired", "PENDING", "2026-12-01T08:00:00Z", "2026-12-02T08:00:00Z"),
       request("ap-done", "APPROVED", "2026-12-05T08:00:00Z", "2026-12-07T08:00:00Z"),
     ],
