@@ -7,19 +7,21 @@ import { listApprovals, type TApprovalRow } from "./governance/approval-queries.
 import { listPolicies } from "./governance/policies.ts";
 import { type TCsvColumn, toCsv } from "./lib/csv.ts";
 import { findUnsafeInput, unsafeInputError } from "./lib/input.ts";
-import { MAX_PAGE_SIZE, type TPage, ZKeysetCursor, ZPagingInput } from "./lib/pagination.ts";
+import { MAX_PAGE_SIZE, pageOf, type TPage, ZKeysetCursor, ZPagingInput } from "./lib/pagination.ts";
 import { ZListApprovalsInput } from "./router/approval/approval.schema.ts";
 import { ZListAuditInput } from "./router/audit/audit.schema.ts";
 import { ZListDatasetsInput } from "./router/dataset/list-datasets.schema.ts";
 import { ZListNodesInput } from "./router/node/list-nodes.schema.ts";
 import { ZListSitesInput } from "./router/site/list-sites.schema.ts";
 import { ZListTeamsInput } from "./router/team/list-teams.schema.ts";
+import { ZShowbackInput } from "./router/team/team.schema.ts";
 import { ZListWebhookDeliveriesInput } from "./router/webhook/webhook.schema.ts";
 import { ZListWorkloadsInput } from "./router/workload/workload.schema.ts";
 import { listAuditEvents } from "./services/audit.ts";
 import { listDatasets, type TDatasetRow } from "./services/datasets.ts";
 import { listNodes, type TNodeRow } from "./services/nodes.ts";
 import { listSites, type TSiteRow } from "./services/sites.ts";
+import { showbackRows, type TShowbackRow } from "./services/team-spend.ts";
 import { listTeams, type TTeamRow } from "./services/teams.ts";
 import { listWebhookDeliveries, listWebhooks } from "./webhooks/service.ts";
 import { listWorkloads } from "./workloads/service.ts";
@@ -31,7 +33,7 @@ import { listWorkloads } from "./workloads/service.ts";
 type TExport<Input, Row> = {
   input: z.ZodType<Input>;
   /** Called as the list's procedure calls its service: scoped lists get the signed-in user. */
-  list: (prisma: PrismaClient, input: Input, user: TSessionUser) => Promise<TPage<Row>>;
+  list: (prisma: PrismaClient, input: Input, user: TSessionUser, now: Date) => Promise<TPage<Row>>;
   columns: TCsvColumn<Row>[];
   /** The roles of the list's procedure (roleProcedure); absent when every signed-in user may list. */
   readers?: readonly TRole[];
@@ -228,6 +230,23 @@ export const EXPORTS: Record<string, TAnyExport> = {
       { header: "created_at", value: (r) => iso(r.createdAt) },
     ],
   }),
+  /** Spend per team and month: /api/export/showback?team=<team id>&month=2026-12. */
+  showback: defineExport({
+    input: ZShowbackInput,
+    list: async (prisma, input, _user, now) =>
+      pageOf(await showbackRows(prisma, { teamId: input.team, month: input.month }, now), input),
+    columns: [
+      { header: "team", value: (r: TShowbackRow) => r.team },
+      { header: "month", value: (r) => r.month },
+      { header: "site", value: (r) => r.siteName },
+      { header: "gpu_model", value: (r) => r.gpuModel ?? "" },
+      { header: "gpu_hours", value: (r) => r.gpuHours },
+      { header: "gpu_cost_usd", value: (r) => r.gpuCostUsd },
+      { header: "egress_cost_usd", value: (r) => r.egressUsd },
+      { header: "total_usd", value: (r) => r.totalUsd },
+      { header: "unpriced_gpu_hours", value: (r) => r.unpricedGpuHours },
+    ],
+  }),
   webhooks: defineExport({
     input: ZPagingInput,
     list: (prisma, input) => listWebhooks(prisma, input),
@@ -265,8 +284,8 @@ export async function exportCsv(
   table: string,
   query: URLSearchParams,
   user: TSessionUser,
-  /** Rows read per query; tests make it small to cross page boundaries. */
-  { pageSize = EXPORT_PAGE_SIZE }: { pageSize?: number } = {},
+  /** Rows read per query (tests make it small to cross page boundaries); the clock for spend. */
+  { pageSize = EXPORT_PAGE_SIZE, now = new Date() }: { pageSize?: number; now?: Date } = {},
 ): Promise<string> {
   // Own keys only: "__proto__", "constructor" or "toString" are no table.
   const definition = Object.hasOwn(EXPORTS, table) ? EXPORTS[table] : undefined;
@@ -292,7 +311,7 @@ export async function exportCsv(
     let cursor: unknown;
     for (;;) {
       const input = { ...filters, page: 1, pageSize, cursor };
-      const result = await definition.list(prisma, input, user);
+      const result = await definition.list(prisma, input, user, now);
       rows.push(...result.rows);
       if (!result.nextCursor) break;
       cursor = ZKeysetCursor.parse(result.nextCursor);
@@ -301,7 +320,7 @@ export async function exportCsv(
   }
   for (let page = 1; ; page++) {
     const input = { ...filters, page, pageSize };
-    const result = await definition.list(prisma, input, user);
+    const result = await definition.list(prisma, input, user, now);
     rows.push(...result.rows);
     if (page >= result.pages) break;
   }

@@ -90,10 +90,13 @@ export {
 export { TEAM_SORT_KEYS, type TListTeamsInput, ZListTeamsInput } from "./router/team/list-teams.schema.ts";
 export {
   ANY_GPU_MODEL,
+  BUDGET_MODES,
   QUOTA_GPU_MODELS,
   type TQuota,
+  type TTeamBudgetInput,
   type TTeamQuotasInput,
   ZQuota,
+  ZTeamBudgetInput,
   ZTeamId,
   ZTeamQuotasInput,
 } from "./router/team/team.schema.ts";

@@ -197,7 +197,8 @@ describe.each(await testDbKinds())("REST /api/v1 [%s]", (kind) => {
         return path.replace("{id}", created.body.id as string);
       }
       if (operationId === "site.update") return path.replace("{id}", "site-dc-stockholm");
-      if (operationId === "team.updateQuotas") return path.replace("{teamId}", "team-applied-ml");
+      if (operationId === "team.updateQuotas" || operationId === "team.setBudget")
+        return path.replace("{teamId}", "team-applied-ml");
       if (operationId.startsWith("webhook.")) {
         const admin = createCaller(createInnerContext({ prisma: t.db.prisma, user: USERS.admin }));
         const { webhook } = await admin.webhook.create({

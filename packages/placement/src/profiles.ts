@@ -24,6 +24,7 @@ export const DEFAULT_FILTERS: readonly string[] = [
   "gpu-capacity",
   "team-quota",
   "budget",
+  "team-budget",
 ];
 
 const profileList: readonly TProfile[] = [

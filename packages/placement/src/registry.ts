@@ -11,6 +11,7 @@ import { gpuModelPlugin } from "./plugins/gpu-model";
 import { latencyPlugin } from "./plugins/latency";
 import { nodeHealthPlugin } from "./plugins/node-health";
 import { siteStatusPlugin } from "./plugins/site-status";
+import { teamBudgetPlugin } from "./plugins/team-budget";
 import { teamQuotaPlugin } from "./plugins/team-quota";
 import { utilisationPlugin } from "./plugins/utilisation";
 
@@ -28,6 +29,7 @@ const builtIn: readonly TPlugin[] = [
   gpuCapacityPlugin,
   teamQuotaPlugin,
   budgetPlugin,
+  teamBudgetPlugin,
   costPlugin,
   dataGravityPlugin,
   utilisationPlugin,

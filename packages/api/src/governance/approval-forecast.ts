@@ -5,6 +5,7 @@ import { describeApprovers, planApprovals, type TRule } from "./approval-rules.t
 import { enabledPolicies } from "./current-policies.ts";
 import {
   approvedStepKeys,
+  loadFactBudget,
   loadFactDatasets,
   loadFactSites,
   placementFacts,
@@ -44,7 +45,7 @@ export const OVERRIDE_REASON_PLACEHOLDER = "the reason given";
  */
 export async function forecastApprovals(
   db: TDb,
-  of: { workloadId: string } | { datasetIds: readonly string[] },
+  of: { workloadId: string } | { datasetIds: readonly string[]; teamId: string },
   candidates: readonly TCandidate[],
   recommendedSiteId: string | null,
 ): Promise<TApprovalNeed[][]> {
@@ -53,9 +54,10 @@ export async function forecastApprovals(
   if (policies.length === 0) return candidates.map(() => []);
   const rules = policies.map(toRule);
   const ruleById = new Map(rules.map((r) => [r.id, r]));
-  const [datasets, sites, approved] = await Promise.all([
+  const [datasets, sites, budget, approved] = await Promise.all([
     loadFactDatasets(db, of),
     loadFactSites(db, candidates),
+    loadFactBudget(db, rules, of, new Date()),
     "workloadId" in of ? approvedStepKeys(db, of.workloadId) : new Map<string, Set<string>>(),
   ]);
   const byId = new Map(datasets.map((d) => [d.id, d]));
@@ -63,7 +65,7 @@ export async function forecastApprovals(
     const isOverride = recommendedSiteId !== null && c.siteId !== recommendedSiteId;
     const plan = planApprovals(
       rules,
-      placementFacts(datasets, c, sites, isOverride ? OVERRIDE_REASON_PLACEHOLDER : null),
+      placementFacts(datasets, c, sites, isOverride ? OVERRIDE_REASON_PLACEHOLDER : null, budget),
     );
     const have = approved.get(c.siteId);
     if (have && plan.steps.every((s) => have.has(stepKey(s.policyKey, s.datasetId)))) return [];

@@ -7,6 +7,7 @@ import { describeApprovers, planApprovals, type TRule, type TStepPlan } from "./
 import { enabledPolicies } from "./current-policies.ts";
 import {
   approvedStepKeys,
+  loadFactBudget,
   loadFactDatasets,
   loadFactSites,
   placementFacts,
@@ -54,12 +55,13 @@ export async function requestApprovalIfNeeded(
   if (rules.length === 0) return null;
   const workload = await tx.workload.findUniqueOrThrow({
     where: { id: a.workloadId },
-    select: { name: true, submittedById: true },
+    select: { name: true, submittedById: true, teamId: true },
   });
   const datasets = await loadFactDatasets(tx, { workloadId: a.workloadId });
   const sites = await loadFactSites(tx, [a.chosen]);
+  const budget = await loadFactBudget(tx, rules, { teamId: workload.teamId }, a.now);
   const destination = sites.get(a.chosen.siteId);
-  const plan = planApprovals(rules, placementFacts(datasets, a.chosen, sites, a.overrideReason));
+  const plan = planApprovals(rules, placementFacts(datasets, a.chosen, sites, a.overrideReason, budget));
   if (plan.steps.length === 0) return null;
   if (await alreadyApproved(tx, a.workloadId, a.chosen.siteId, plan.steps)) return null;
 

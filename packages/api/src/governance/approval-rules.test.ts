@@ -50,6 +50,7 @@ const facts = (over: Partial<TPlacementFacts> = {}): TPlacementFacts => ({
   copies: [],
   estimatedCostUsd: 1_000,
   override: null,
+  budget: null,
   ...over,
 });
 
@@ -147,6 +148,30 @@ describe("planApprovals", () => {
     expect(plan.steps.map((s) => s.reason)).toEqual([
       "reads REGULATED dataset claims-2025",
       "estimated $30,000, over the $25,000 threshold",
+    ]);
+  });
+});
+
+describe("BUDGET_EXCEEDED", () => {
+  const BUDGET = rule({ key: "budget", kind: "BUDGET_EXCEEDED", approverRole: "PLATFORM_ENGINEER" });
+  const budget = { teamName: "Applied ML", monthlyUsd: 10_000, monthToDateUsd: 9_000 };
+
+  it.each([
+    ["no budget", null, 5_000, 0],
+    ["within the budget, boundary included", budget, 1_000, 0],
+    ["over the budget", budget, 1_001, 1],
+    ["already over the budget", { ...budget, monthToDateUsd: 12_000 }, 1, 1],
+  ] as const)("%s", (_, b, estimatedCostUsd, steps) => {
+    expect(planApprovals([BUDGET], facts({ budget: b, estimatedCostUsd })).steps).toHaveLength(steps);
+  });
+
+  it("says what the spend and the budget are", () => {
+    const plan = planApprovals([BUDGET], facts({ budget, estimatedCostUsd: 2_500 }));
+    expect(plan.steps).toEqual([
+      expect.objectContaining({
+        approverRole: "PLATFORM_ENGINEER",
+        reason: "$9,000 spent this month + estimated $2,500 takes Applied ML over its $10,000 monthly budget",
+      }),
     ]);
   });
 });

@@ -23,7 +23,11 @@ export type TPlacementFacts = {
   copies: { datasetId: string; fromSiteName: string; fromJurisdiction: string }[];
   estimatedCostUsd: number;
   override: { reason: string } | null;
+  /** The workload's team's SOFT monthly budget and its spend so far this month; null: none. */
+  budget: TBudgetFacts | null;
 };
+
+export type TBudgetFacts = { teamName: string; monthlyUsd: number; monthToDateUsd: number };
 
 /** One approval step a rule asks for. */
 export type TStepPlan = {
@@ -69,6 +73,17 @@ function matches(rule: TRule, facts: TPlacementFacts): TMatch[] {
             },
           ]
         : [];
+    case "BUDGET_EXCEEDED": {
+      const b = facts.budget;
+      const projected = b ? b.monthToDateUsd + facts.estimatedCostUsd : 0;
+      return b && projected > b.monthlyUsd
+        ? [
+            {
+              reason: `${usd(b.monthToDateUsd)} spent this month + estimated ${usd(facts.estimatedCostUsd)} takes ${b.teamName} over its ${usd(b.monthlyUsd)} monthly budget`,
+            },
+          ]
+        : [];
+    }
     case "PLACEMENT_OVERRIDE":
       return facts.override
         ? [

@@ -68,6 +68,8 @@ export async function requestCopyApprovalIfNeeded(
     copies: [{ datasetId: c.dataset.id, fromSiteName: source.name, fromJurisdiction: source.jurisdiction }],
     estimatedCostUsd: costUsd,
     override: null,
+    // Copies are judged by the border rule alone.
+    budget: null,
   });
   if (plan.steps.length === 0) return null;
 

@@ -1,6 +1,7 @@
 import type { Prisma, PrismaClient } from "@switchyard/db";
 import type { TCandidate } from "@switchyard/placement";
-import type { TPlacementFacts } from "./approval-rules.ts";
+import { softBudgetFacts } from "../services/team-budget.ts";
+import type { TBudgetFacts, TPlacementFacts, TRule } from "./approval-rules.ts";
 
 type TDb = PrismaClient | Prisma.TransactionClient;
 
@@ -53,12 +54,31 @@ export async function loadFactSites(
   return new Map(sites.map((s) => [s.id, s]));
 }
 
+/**
+ * The team's SOFT budget and month-to-date spend, read only when a budget rule is in force
+ * (the spend query is the one cost of it).
+ */
+export async function loadFactBudget(
+  db: TDb,
+  rules: readonly TRule[],
+  of: { workloadId: string } | { teamId: string },
+  now: Date,
+): Promise<TBudgetFacts | null> {
+  if (!rules.some((r) => r.kind === "BUDGET_EXCEEDED")) return null;
+  const teamId =
+    "teamId" in of
+      ? of.teamId
+      : (await db.workload.findUnique({ where: { id: of.workloadId }, select: { teamId: true } }))?.teamId;
+  return teamId === undefined ? null : softBudgetFacts(db, teamId, now);
+}
+
 /** What the rules look at when this candidate is chosen: the one definition of the facts. */
 export function placementFacts(
   datasets: readonly TFactDataset[],
   chosen: Pick<TCandidate, "siteId" | "siteName" | "cost">,
   sites: ReadonlyMap<string, TFactSite>,
   overrideReason: string | null,
+  budget: TBudgetFacts | null,
 ): TPlacementFacts {
   return {
     datasets: datasets.map(({ stewardNames: _, ...d }) => d),
@@ -74,6 +94,7 @@ export function placementFacts(
     })),
     estimatedCostUsd: chosen.cost.totalUsd,
     override: overrideReason !== null ? { reason: overrideReason } : null,
+    budget,
   };
 }
 

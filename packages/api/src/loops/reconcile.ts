@@ -12,6 +12,7 @@ import { runExecutorTick, type TExecutorTickReport } from "../executors/tick.ts"
 import { sweepApprovals } from "../governance/approvals.ts";
 import { auditedTransaction, systemActor, type TActor, type TMutationContext } from "../lib/audited.ts";
 import { timePlacement } from "../observability/metrics.ts";
+import { withHardBudgets } from "../services/team-budget.ts";
 import { currentEstate, placeOnEstate, scheduleWorkload } from "../workloads/service.ts";
 import { toRequest } from "../workloads/snapshot.ts";
 import { transitionWorkload } from "../workloads/transitions.ts";
@@ -160,9 +161,8 @@ export async function runReconcileTick(prisma: PrismaClient, options: TLoopOptio
         include: { datasets: { select: { datasetId: true } } },
       });
       const snapshot = await estate.get();
-      const batch = timePlacement("batch", () =>
-        placeBatch({ snapshot, requests: workloads.map(toRequest), explainUnplaced: "none" }),
-      );
+      const requests = await withHardBudgets(prisma, workloads.map(toRequest), new Date());
+      const batch = timePlacement("batch", () => placeBatch({ snapshot, requests, explainUnplaced: "none" }));
       report.batchBound = batch.bound.summary;
       const chosenSite = new Map(batch.placements.map((p) => [p.workloadId, p.siteId]));
       for (const workload of pending) {

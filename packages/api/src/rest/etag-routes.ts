@@ -12,6 +12,7 @@ export const ETAG_READS: Record<string, { table: TEtagTable; param: string }> = 
 export const ETAG_WRITES = new Set([
   "site.update",
   "team.updateQuotas",
+  "team.setBudget",
   "node.cordon",
   "node.drain",
   "node.uncordon",

@@ -114,6 +114,10 @@ export const REST_EXAMPLES: Record<string, { summary: string; value: Record<stri
       ],
     },
   },
+  "team.setBudget": {
+    summary: "Applied ML: $250,000 a month, refused beyond it",
+    value: { monthlyUsd: 250_000, mode: "HARD" },
+  },
   "node.cordon": { summary: "Cordon one node", value: { ids: ["node-dc-stockholm-a100-80gb-012"] } },
   "node.drain": { summary: "Drain one node", value: { ids: ["node-dc-stockholm-a100-80gb-012"] } },
   "node.uncordon": { summary: "Back to READY", value: { ids: ["node-dc-stockholm-a100-80gb-012"] } },

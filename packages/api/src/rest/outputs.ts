@@ -60,7 +60,13 @@ export const ZWorkloadRow = z.looseObject({
 const ZApprovalNeed = z.looseObject({
   ruleKey: z.string(),
   ruleName: z.string(),
-  kind: z.enum(["REGULATED_DATA", "CROSS_BORDER_TRANSFER", "SPEND_THRESHOLD", "PLACEMENT_OVERRIDE"]),
+  kind: z.enum([
+    "REGULATED_DATA",
+    "CROSS_BORDER_TRANSFER",
+    "SPEND_THRESHOLD",
+    "PLACEMENT_OVERRIDE",
+    "BUDGET_EXCEEDED",
+  ]),
   reason: z
     .string()
     .meta({ description: 'Why the rule applies, e.g. "reads REGULATED dataset claims-2025"' }),
@@ -397,4 +403,54 @@ export const ZJobScript = z.object({
     .string()
     .meta({ description: "text/x-shellscript (sbatch) or application/yaml (Job manifest)" }),
   script: z.string().meta({ description: "The sbatch script or the Job manifest (YAML) as handed over" }),
+});
+
+const spendFigures = {
+  gpuHours: z.number().meta({ description: "Allocated GPU-hours" }),
+  gpuCostUsd: z.number().meta({ description: "GPU-hours × the site's price for the GPU model" }),
+  unpricedGpuHours: z
+    .number()
+    .meta({ description: "GPU-hours at a site with no price for the model (counted at $0)" }),
+  egressUsd: z.number().meta({ description: "Egress of completed dataset copies" }),
+  totalUsd: z.number(),
+};
+
+export const ZTeamSpend = z.object({
+  teamId: z.string(),
+  from: z.string(),
+  to: z.string(),
+  days: z.array(z.looseObject({ day: z.string(), ...spendFigures })),
+  months: z.array(z.looseObject({ month: z.string(), ...spendFigures })),
+  lines: z.array(
+    z.looseObject({
+      siteId: z.string(),
+      siteName: z.string(),
+      siteKind: z.string(),
+      gpuModel: z.string().nullable().meta({ description: "null on egress lines" }),
+      ...spendFigures,
+    }),
+  ),
+  totals: z.looseObject(spendFigures),
+});
+
+export const ZTeamBudget = z.looseObject({
+  teamId: z.string(),
+  teamName: z.string(),
+  monthlyUsd: z.number().nullable(),
+  mode: z.enum(["SOFT", "HARD"]),
+  month: z.string(),
+  monthToDateUsd: z.number(),
+  unpricedGpuHours: z.number(),
+  forecastUsd: z
+    .number()
+    .meta({ description: "Linear from month-to-date: spend so far ÷ share of the month gone" }),
+  remainingUsd: z.number().nullable(),
+  overBudget: z.boolean(),
+  forecastOverBudget: z.boolean(),
+});
+
+export const ZUpdatedBudget = z.looseObject({
+  id: z.string(),
+  monthlyUsd: z.number().nullable(),
+  mode: z.enum(["SOFT", "HARD"]),
 });

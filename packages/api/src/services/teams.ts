@@ -4,7 +4,7 @@ import { auditedTransaction, type TMutationContext } from "../lib/audited.ts";
 import { pageArgs, toPage } from "../lib/pagination.ts";
 import { assertIfMatch, recordEtag } from "../lib/preconditions.ts";
 import type { TListTeamsInput } from "../router/team/list-teams.schema.ts";
-import { ANY_GPU_MODEL, type TTeamQuotasInput } from "../router/team/team.schema.ts";
+import { ANY_GPU_MODEL, type TTeamBudgetInput, type TTeamQuotasInput } from "../router/team/team.schema.ts";
 
 type TDb = PrismaClient | Prisma.TransactionClient;
 
@@ -193,5 +193,34 @@ export async function updateTeamQuotas(ctx: TMutationContext, input: TTeamQuotas
     await audit({ action: "team.quotas.update", objectType: "Team", objectId: team.id, before, after });
     await recordEtag(tx, ctx.http, "Team", team.id);
     return { id: team.id, quotas: after.quotas };
+  });
+}
+
+/** Sets (or, with null, removes) a team's monthly budget and its mode, audited. */
+export async function setTeamBudget(ctx: TMutationContext, input: TTeamBudgetInput) {
+  return auditedTransaction(ctx, async (tx, audit) => {
+    await tx.$executeRaw`SELECT 1 FROM "Team" WHERE "id" = ${input.teamId} FOR UPDATE`;
+    await assertIfMatch(tx, ctx.http, "Team", input.teamId);
+    const select = { id: true, monthlyBudgetUsd: true, budgetMode: true } as const;
+    const team = await tx.team.findUnique({ where: { id: input.teamId }, select });
+    if (!team) throw teamNotFound(input.teamId);
+    const updated = await tx.team.update({
+      where: { id: team.id },
+      data: { monthlyBudgetUsd: input.monthlyUsd, budgetMode: input.mode },
+      select,
+    });
+    const view = (t: typeof team) => ({
+      monthlyUsd: t.monthlyBudgetUsd === null ? null : Number(t.monthlyBudgetUsd),
+      mode: t.budgetMode,
+    });
+    await audit({
+      action: "team.budget.update",
+      objectType: "Team",
+      objectId: team.id,
+      before: view(team),
+      after: view(updated),
+    });
+    await recordEtag(tx, ctx.http, "Team", team.id);
+    return { id: team.id, ...view(updated) };
   });
 }

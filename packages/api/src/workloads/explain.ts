@@ -4,6 +4,7 @@ import type { TSessionUser } from "../auth/session.ts";
 import { AppError } from "../errors.ts";
 import { timePlacement } from "../observability/metrics.ts";
 import type { TWorkloadSpec } from "../router/workload/workload.schema.ts";
+import { withHardBudgets } from "../services/team-budget.ts";
 import { currentEstate, decisionWithApprovals, getVisibleWorkloadOrThrow, specToRequest } from "./service.ts";
 
 /** The workload's latest placement decision with its full explanation, or NOT_FOUND. */
@@ -56,12 +57,13 @@ export async function whyNotSite(
 export async function batchRecommend(prisma: PrismaClient, specs: TWorkloadSpec[]) {
   try {
     const snapshot = await currentEstate(prisma);
+    const requests = await withHardBudgets(
+      prisma,
+      specs.map((spec, index) => specToRequest(spec, `spec-${index}`)),
+      new Date(),
+    );
     const result = timePlacement("batch", () =>
-      placeBatch({
-        snapshot,
-        requests: specs.map((spec, index) => specToRequest(spec, `spec-${index}`)),
-        explainUnplaced: "summary",
-      }),
+      placeBatch({ snapshot, requests, explainUnplaced: "summary" }),
     );
     return {
       placements: result.placements.map((p) => ({ ...p, specIndex: Number(p.workloadId.slice(5)) })),

@@ -22,6 +22,7 @@ import { auditedTransaction, type TActor, type TMutationContext } from "../lib/a
 import { pageArgs, toPage } from "../lib/pagination.ts";
 import { processMetrics, timePlacement } from "../observability/metrics.ts";
 import type { TListWorkloadsInput, TWorkloadSpec } from "../router/workload/workload.schema.ts";
+import { withHardBudget } from "../services/team-budget.ts";
 import { toRequest } from "./snapshot.ts";
 import { TERMINAL_STATES } from "./state-machine.ts";
 import { assertDataArrived } from "./transfers.ts";
@@ -85,10 +86,11 @@ export function specToRequest(spec: TWorkloadSpec, id: string) {
 
 /** Where the workload would run now, and why not elsewhere; writes nothing (the form's live preview). */
 export async function previewPlacement(prisma: PrismaClient, spec: TWorkloadSpec) {
-  const result = runEngine("recommend", await currentEstate(prisma), specToRequest(spec, "preview"));
+  const request = await withHardBudget(prisma, specToRequest(spec, "preview"), new Date());
+  const result = runEngine("recommend", await currentEstate(prisma), request);
   const approvals = await forecastApprovals(
     prisma,
-    { datasetIds: spec.datasetIds },
+    { datasetIds: spec.datasetIds, teamId: spec.teamId },
     result.candidates,
     result.candidates[0]?.siteId ?? null,
   );
@@ -275,7 +277,7 @@ export async function placeOnEstate(
     await ctx.prisma.workload.update({ where: { id: workloadId }, data: { stateReason: reason } });
     return { placed: null, result: null, request: null };
   }
-  const request = toRequest(workload);
+  const request = await withHardBudget(ctx.prisma, toRequest(workload), new Date());
   const result = runEngine("place", estate ?? (await currentEstate(ctx.prisma)), request);
   const best = result.candidates[0];
   const placed = await auditedTransaction(ctx, async (tx, audit) => {

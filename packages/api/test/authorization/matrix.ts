@@ -271,6 +271,13 @@ export const MATRIX: Record<string, TCase[]> = {
     { relation: "missing", input: () => ({ ids: ["node-nowhere"] }), expect: only(EDITORS, "NOT_FOUND") },
   ],
   "overview.get": [{ relation: "the estate", expect: OK_ALL }],
+  "overview.dashboard": [
+    {
+      relation: "the estate",
+      input: () => ({ from: "2026-12-01T00:00:00Z", to: "2026-12-08T00:00:00Z" }),
+      expect: OK_ALL,
+    },
+  ],
   "policy.list": [{ relation: "the rules", expect: OK_ALL }],
   "policy.history": [
     { relation: "a rule", input: () => ({ key: "spend-over-25k" }), expect: OK_ALL },
@@ -445,6 +452,34 @@ export const MATRIX: Record<string, TCase[]> = {
       relation: "a team, no quotas",
       input: () => ({ teamId: "team-applied-ml" }),
       expect: only(EDITORS, "BAD_REQUEST"),
+    },
+  ],
+  "team.spend": [
+    {
+      relation: "a team",
+      input: () => ({ id: "team-applied-ml", from: "2026-12-01", to: "2026-12-03" }),
+      expect: OK_ALL,
+    },
+    {
+      relation: "missing",
+      input: () => ({ id: "team-nowhere", from: "2026-12-01", to: "2026-12-03" }),
+      expect: all("NOT_FOUND"),
+    },
+  ],
+  "team.budget": [
+    { relation: "a team", input: () => ({ id: "team-applied-ml" }), expect: OK_ALL },
+    { relation: "missing", input: () => ({ id: "team-nowhere" }), expect: all("NOT_FOUND") },
+  ],
+  "team.setBudget": [
+    {
+      relation: "a team, no mode",
+      input: () => ({ teamId: "team-applied-ml", monthlyUsd: 1000 }),
+      expect: only(EDITORS, "BAD_REQUEST"),
+    },
+    {
+      relation: "missing",
+      input: () => ({ teamId: "team-nowhere", monthlyUsd: 1000, mode: "SOFT" }),
+      expect: only(EDITORS, "NOT_FOUND"),
     },
   ],
   "workload.list": [

@@ -565,6 +565,26 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/teams/{id}/budget": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Get a team's budget and this month's spend
+         * @description The monthly budget (SOFT or HARD), month-to-date spend, and the month's forecast (linear from month-to-date).
+         */
+        get: operations["team-budget"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/teams/{id}/quotas": {
         parameters: {
             query?: never;
@@ -578,6 +598,46 @@ export interface paths {
          */
         get: operations["team-quotas"];
         put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/teams/{id}/spend": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Get a team's spend (showback)
+         * @description Spend for the UTC days from..to (both included, at most 366): by day, by month, by site and GPU model. Spend = allocated GPU-hours × the site's price for the node's GPU model (on-prem: the amortised cost per GPU-hour) + egress of completed dataset copies. GPU-hours without a price count $0 and are reported as unpriced.
+         */
+        get: operations["team-spend"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/teams/{teamId}/budget": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        /**
+         * Set a team's monthly budget
+         * @description monthlyUsd (null removes the budget) and mode: SOFT warns and, under a BUDGET_EXCEEDED policy rule, asks for approval; HARD makes the engine refuse placements that would go over. If-Match takes the team's ETag.
+         */
+        put: operations["team-setBudget"];
         post?: never;
         delete?: never;
         options?: never;
@@ -3767,7 +3827,7 @@ export interface operations {
                                 datasetId: string | null;
                                 datasetName: string | null;
                                 /** @enum {string} */
-                                kind: "REGULATED_DATA" | "CROSS_BORDER_TRANSFER" | "SPEND_THRESHOLD" | "PLACEMENT_OVERRIDE";
+                                kind: "REGULATED_DATA" | "CROSS_BORDER_TRANSFER" | "SPEND_THRESHOLD" | "PLACEMENT_OVERRIDE" | "BUDGET_EXCEEDED";
                                 /** @description Why the rule applies, e.g. "reads REGULATED dataset claims-2025" */
                                 reason: string;
                                 requiredApprovals: number;
@@ -5773,6 +5833,141 @@ export interface operations {
             };
         };
     };
+    "team-budget": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful response */
+            200: {
+                headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        forecastOverBudget: boolean;
+                        /** @description Linear from month-to-date: spend so far ÷ share of the month gone */
+                        forecastUsd: number;
+                        /** @enum {string} */
+                        mode: "SOFT" | "HARD";
+                        month: string;
+                        monthlyUsd: number | null;
+                        monthToDateUsd: number;
+                        overBudget: boolean;
+                        remainingUsd: number | null;
+                        teamId: string;
+                        teamName: string;
+                        unpricedGpuHours: number;
+                    } & {
+                        [key: string]: unknown;
+                    };
+                };
+            };
+            /** @description Malformed JSON, a wrong type, a missing or unknown field: `fieldErrors` names each field */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No valid token or session (missing, unknown, expired, revoked, or its owner is disabled) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The token lacks the scope, or the owner's role or teams do not allow it */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No such object, or not visible to you */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The object's state does not allow it (an illegal transition, capacity taken meanwhile, nothing fits), or a request with the same Idempotency-Key is still in flight (IDEMPOTENCY_KEY_IN_USE: retry after Retry-After) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The body is larger than 256 KiB */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The body is not application/json */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Valid JSON that breaks a domain rule (e.g. a team you are not in), or an Idempotency-Key already used with another request (IDEMPOTENCY_KEY_REUSED) */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Over the rate limit of these credentials (TOO_MANY_REQUESTS): wait Retry-After seconds */
+            429: {
+                headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
+                    "Retry-After": components["headers"]["Retry-After"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description A server fault; quote the requestId */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
     "team-quotas": {
         parameters: {
             query?: never;
@@ -5846,6 +6041,338 @@ export interface operations {
             };
             /** @description The object's state does not allow it (an illegal transition, capacity taken meanwhile, nothing fits), or a request with the same Idempotency-Key is still in flight (IDEMPOTENCY_KEY_IN_USE: retry after Retry-After) */
             409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The body is larger than 256 KiB */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The body is not application/json */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Valid JSON that breaks a domain rule (e.g. a team you are not in), or an Idempotency-Key already used with another request (IDEMPOTENCY_KEY_REUSED) */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Over the rate limit of these credentials (TOO_MANY_REQUESTS): wait Retry-After seconds */
+            429: {
+                headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
+                    "Retry-After": components["headers"]["Retry-After"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description A server fault; quote the requestId */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    "team-spend": {
+        parameters: {
+            query: {
+                from: string;
+                to: string;
+            };
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful response */
+            200: {
+                headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        days: ({
+                            day: string;
+                            /** @description Egress of completed dataset copies */
+                            egressUsd: number;
+                            /** @description GPU-hours × the site's price for the GPU model */
+                            gpuCostUsd: number;
+                            /** @description Allocated GPU-hours */
+                            gpuHours: number;
+                            totalUsd: number;
+                            /** @description GPU-hours at a site with no price for the model (counted at $0) */
+                            unpricedGpuHours: number;
+                        } & {
+                            [key: string]: unknown;
+                        })[];
+                        from: string;
+                        lines: ({
+                            /** @description Egress of completed dataset copies */
+                            egressUsd: number;
+                            /** @description GPU-hours × the site's price for the GPU model */
+                            gpuCostUsd: number;
+                            /** @description Allocated GPU-hours */
+                            gpuHours: number;
+                            /** @description null on egress lines */
+                            gpuModel: string | null;
+                            siteId: string;
+                            siteKind: string;
+                            siteName: string;
+                            totalUsd: number;
+                            /** @description GPU-hours at a site with no price for the model (counted at $0) */
+                            unpricedGpuHours: number;
+                        } & {
+                            [key: string]: unknown;
+                        })[];
+                        months: ({
+                            /** @description Egress of completed dataset copies */
+                            egressUsd: number;
+                            /** @description GPU-hours × the site's price for the GPU model */
+                            gpuCostUsd: number;
+                            /** @description Allocated GPU-hours */
+                            gpuHours: number;
+                            month: string;
+                            totalUsd: number;
+                            /** @description GPU-hours at a site with no price for the model (counted at $0) */
+                            unpricedGpuHours: number;
+                        } & {
+                            [key: string]: unknown;
+                        })[];
+                        teamId: string;
+                        to: string;
+                        totals: {
+                            /** @description Egress of completed dataset copies */
+                            egressUsd: number;
+                            /** @description GPU-hours × the site's price for the GPU model */
+                            gpuCostUsd: number;
+                            /** @description Allocated GPU-hours */
+                            gpuHours: number;
+                            totalUsd: number;
+                            /** @description GPU-hours at a site with no price for the model (counted at $0) */
+                            unpricedGpuHours: number;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+            };
+            /** @description Malformed JSON, a wrong type, a missing or unknown field: `fieldErrors` names each field */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No valid token or session (missing, unknown, expired, revoked, or its owner is disabled) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The token lacks the scope, or the owner's role or teams do not allow it */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No such object, or not visible to you */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The object's state does not allow it (an illegal transition, capacity taken meanwhile, nothing fits), or a request with the same Idempotency-Key is still in flight (IDEMPOTENCY_KEY_IN_USE: retry after Retry-After) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The body is larger than 256 KiB */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The body is not application/json */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Valid JSON that breaks a domain rule (e.g. a team you are not in), or an Idempotency-Key already used with another request (IDEMPOTENCY_KEY_REUSED) */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Over the rate limit of these credentials (TOO_MANY_REQUESTS): wait Retry-After seconds */
+            429: {
+                headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
+                    "Retry-After": components["headers"]["Retry-After"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description A server fault; quote the requestId */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    "team-setBudget": {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description The ETag of the object as you last read it (or *): when it changed since, the answer is 412 and nothing is written. Weak tags (W/) never match */
+                "If-Match"?: components["parameters"]["If-Match"];
+            };
+            path: {
+                teamId: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /** @enum {string} */
+                    mode: "SOFT" | "HARD";
+                    monthlyUsd: number | null;
+                };
+            };
+        };
+        responses: {
+            /** @description Successful response */
+            200: {
+                headers: {
+                    ETag: components["headers"]["ETag"];
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        id: string;
+                        /** @enum {string} */
+                        mode: "SOFT" | "HARD";
+                        monthlyUsd: number | null;
+                    } & {
+                        [key: string]: unknown;
+                    };
+                };
+            };
+            /** @description Malformed JSON, a wrong type, a missing or unknown field: `fieldErrors` names each field */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No valid token or session (missing, unknown, expired, revoked, or its owner is disabled) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The token lacks the scope, or the owner's role or teams do not allow it */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No such object, or not visible to you */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The object's state does not allow it (an illegal transition, capacity taken meanwhile, nothing fits), or a request with the same Idempotency-Key is still in flight (IDEMPOTENCY_KEY_IN_USE: retry after Retry-After) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description If-Match does not match: the object changed since you read it, and nothing was written */
+            412: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -8132,7 +8659,7 @@ export interface operations {
                                         datasetId: string | null;
                                         datasetName: string | null;
                                         /** @enum {string} */
-                                        kind: "REGULATED_DATA" | "CROSS_BORDER_TRANSFER" | "SPEND_THRESHOLD" | "PLACEMENT_OVERRIDE";
+                                        kind: "REGULATED_DATA" | "CROSS_BORDER_TRANSFER" | "SPEND_THRESHOLD" | "PLACEMENT_OVERRIDE" | "BUDGET_EXCEEDED";
                                         /** @description Why the rule applies, e.g. "reads REGULATED dataset claims-2025" */
                                         reason: string;
                                         requiredApprovals: number;
@@ -8487,7 +9014,7 @@ export interface operations {
                                     datasetId: string | null;
                                     datasetName: string | null;
                                     /** @enum {string} */
-                                    kind: "REGULATED_DATA" | "CROSS_BORDER_TRANSFER" | "SPEND_THRESHOLD" | "PLACEMENT_OVERRIDE";
+                                    kind: "REGULATED_DATA" | "CROSS_BORDER_TRANSFER" | "SPEND_THRESHOLD" | "PLACEMENT_OVERRIDE" | "BUDGET_EXCEEDED";
                                     /** @description Why the rule applies, e.g. "reads REGULATED dataset claims-2025" */
                                     reason: string;
                                     requiredApprovals: number;

@@ -560,7 +560,12 @@ export const POLICIES: {
   key: string;
   name: string;
   description: string;
-  kind: "REGULATED_DATA" | "CROSS_BORDER_TRANSFER" | "SPEND_THRESHOLD" | "PLACEMENT_OVERRIDE";
+  kind:
+    | "REGULATED_DATA"
+    | "CROSS_BORDER_TRANSFER"
+    | "SPEND_THRESHOLD"
+    | "PLACEMENT_OVERRIDE"
+    | "BUDGET_EXCEEDED";
   approverKind: "DATASET_STEWARDS" | "ROLE";
   approverRole?: TRole;
   requiredApprovals: number;

@@ -30,6 +30,7 @@ export function toPlacementRequest(request: TWorkloadRequest): TPlacementRequest
     requiredCertifications: request.requiredCertifications,
     allowedKinds: request.allowedKinds,
     budgetUsd: request.budgetUsd,
+    teamBudgetLeftUsd: request.teamBudgetLeftUsd,
     priority: request.priority,
     preemptible: request.preemptible,
     policy: request.policy,

@@ -37,6 +37,11 @@ export const ZWorkloadRequest = z.object({
   /** Allowed environments; empty means any. */
   allowedKinds: z.array(ZSiteKind).default([]),
   budgetUsd: z.number().finite().nonnegative().optional(),
+  /**
+   * What the team may still spend this month under a HARD budget (the caller works it out:
+   * budget minus month-to-date spend, at least 0); absent when the team has no hard budget.
+   */
+  teamBudgetLeftUsd: z.number().finite().nonnegative().optional(),
   priority: z.int().default(0),
   preemptible: z.boolean().default(false),
   policy: ZPolicy.optional(),

@@ -233,6 +233,7 @@ export const arbWideRequest = (
         ["EDGE"],
       ),
       budget: rarely(fc.integer({ min: 50, max: 20000 })),
+      teamBudgetLeft: rarely(fc.integer({ min: 0, max: 40000 })),
       priority: fc.integer({ min: 0, max: 2 }),
       team: fc.constantFrom(...TEAMS),
     })
@@ -249,6 +250,7 @@ export const arbWideRequest = (
       requiredCertifications: [...r.certifications],
       allowedKinds: [...r.kinds],
       ...(r.budget === undefined ? {} : { budgetUsd: r.budget }),
+      ...(r.teamBudgetLeft === undefined ? {} : { teamBudgetLeftUsd: r.teamBudgetLeft }),
       priority: r.priority,
     }));
 

@@ -239,6 +239,10 @@ export class RequestBuilder {
     this.value.budgetUsd = usd;
     return this;
   }
+  teamBudgetLeft(usd: number): this {
+    this.value.teamBudgetLeftUsd = usd;
+    return this;
+  }
   priority(priority: number, preemptible = false): this {
     Object.assign(this.value, { priority, preemptible });
     return this;

@@ -152,6 +152,7 @@ export function independentOptions(
       const computeUsd = price * nodeCount * perNode * request.estimatedHours;
       const totalUsd = computeUsd + egressUsd;
       if (request.budgetUsd !== undefined && totalUsd > request.budgetUsd) continue;
+      if (request.teamBudgetLeftUsd !== undefined && totalUsd > request.teamBudgetLeftUsd) continue;
       const nodes = (nodesBySite.get(site.id) ?? [])
         .filter(
           (n) =>
@@ -234,6 +235,8 @@ export function hardConstraintViolations(
     problems.push(`compute ${placed.cost.computeUsd}, want ${compute}`);
   if (request.budgetUsd !== undefined && placed.cost.totalUsd > request.budgetUsd + CENT)
     problems.push("over budget");
+  if (request.teamBudgetLeftUsd !== undefined && placed.cost.totalUsd > request.teamBudgetLeftUsd + CENT)
+    problems.push("over the team's budget");
   return problems;
 }
 

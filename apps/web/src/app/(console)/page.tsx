@@ -1,6 +1,7 @@
 import type { Metadata } from "next";
 import Link from "next/link";
 import { SITE_KIND_LABEL, StatusBadge } from "~/components/badges";
+import { OverviewDashboards } from "~/components/dashboard/overview-dashboards";
 import { PageHeader } from "~/components/page-header";
 import { formatInt, formatPercent } from "~/lib/format";
 import { getServerApi } from "~/server/trpc";
@@ -141,6 +142,7 @@ export default async function OverviewPage() {
           </ul>
         </section>
       </div>
+      <OverviewDashboards />
     </>
   );
 }

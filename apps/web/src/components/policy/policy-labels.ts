@@ -11,6 +11,7 @@ export const POLICY_KIND_LABEL: Record<TPolicyKind, string> = {
   CROSS_BORDER_TRANSFER: "Cross-border data copy",
   SPEND_THRESHOLD: "Spend over a threshold",
   PLACEMENT_OVERRIDE: "Override of the recommendation",
+  BUDGET_EXCEEDED: "A placement that takes its team over the monthly budget",
 };
 
 export const POLICY_FIELD_LABEL: Record<keyof TPolicyRule, string> = {

@@ -7,6 +7,7 @@ export const POLICY_KINDS = [
   "CROSS_BORDER_TRANSFER",
   "SPEND_THRESHOLD",
   "PLACEMENT_OVERRIDE",
+  "BUDGET_EXCEEDED",
 ] as const;
 export type TPolicyKind = (typeof POLICY_KINDS)[number];
 export const APPROVER_KINDS = ["DATASET_STEWARDS", "ROLE"] as const;

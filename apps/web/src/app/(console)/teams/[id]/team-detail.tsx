@@ -14,6 +14,7 @@ import { QuotaBar, quotaModelLabel } from "~/components/team/quota-bar";
 import { formatInt } from "~/lib/format";
 import { useTRPC } from "~/trpc/react";
 import { QuotaEditor } from "./quota-editor";
+import { TeamSpend } from "./team-spend";
 
 const panel = "rounded-lg border border-border bg-surface";
 const heading = "border-b border-border px-3 py-2 text-sm font-semibold";
@@ -38,6 +39,7 @@ export function TeamDetail({ id, editRefusal }: { id: string; editRefusal: strin
       <PageHeader title={team.name} description={team.description || undefined} />
       <div className="grid gap-5 xl:grid-cols-[3fr_2fr]">
         <div className="flex flex-col gap-5">
+          <TeamSpend teamId={team.id} editRefusal={editRefusal} />
           <section aria-labelledby="team-quotas" className={panel}>
             <div className="flex items-center justify-between border-b border-border px-3 py-2">
               <h2 id="team-quotas" className="text-sm font-semibold">
