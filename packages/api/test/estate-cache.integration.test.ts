@@ -247,6 +247,8 @@ describe.each(await testDbKinds())("the in-memory estate [%s]", (kind) => {
     const api = createCallerFactory(appRouter)(
       createInnerContext({ prisma: t.db.prisma, user: USERS.platform }),
     );
+    // The random changes above may have left this team's quotas anywhere: no quota rows, no limit.
+    await t.db.prisma.quota.deleteMany({ where: { teamId: "team-applied-ml" } });
     const ids: string[] = [];
     for (let i = 0; i < 6; i++) {
       const { id } = await api.workload.submit({
