@@ -75,6 +75,8 @@ for (const { path, rowTestId, label } of [
       width: window.innerWidth,
     }));
     expect(overflow.scroll).toBeLessThanOrEqual(overflow.width);
+    // For a person to look at: the run's artifacts, not git.
+    await page.screenshot({ path: test.info().outputPath(`${path.slice(1)}-390.png`), fullPage: true });
   });
 }
 

@@ -2,7 +2,7 @@
 
 import type { RouterOutputs } from "@switchyard/api";
 import { APPROVAL_FILTERS, APPROVAL_VIEWS, type TApprovalView } from "@switchyard/api/schemas";
-import { useQuery } from "@tanstack/react-query";
+import { keepPreviousData, useQuery } from "@tanstack/react-query";
 import { Inbox } from "lucide-react";
 import Link from "next/link";
 import { StatusBadge } from "~/components/badges";
@@ -139,7 +139,7 @@ export function ApprovalsTable({ defaultView }: { defaultView: TApprovalView }) 
         page: table.page,
         pageSize: 50,
       },
-      { placeholderData: (previous) => previous },
+      { placeholderData: keepPreviousData },
     ),
   );
   const isOpenView = view === "inbox" || view === "open";
@@ -154,7 +154,6 @@ export function ApprovalsTable({ defaultView }: { defaultView: TApprovalView }) 
       columns={approvalColumns(isOpenView)}
       query={query}
       url={table}
-      rowKey={(r) => r.id}
       rowTestId="approval-row"
       savedViews="approvals"
       exportCsv={{ table: "approvals", queryString: exportParams.toString() }}

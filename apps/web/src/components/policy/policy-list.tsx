@@ -6,7 +6,7 @@ import Link from "next/link";
 import { useState } from "react";
 import { SuccessNote } from "~/components/form/form-field";
 import { PageHeader } from "~/components/page-header";
-import { DataTable, type TColumn } from "~/components/table/data-table";
+import { actionsColumn, DataTable, type TColumn } from "~/components/table/data-table";
 import { ErrorNote, ExportCsvLink } from "~/components/table/table-parts";
 import { formatDateTime } from "~/lib/format-time";
 import { useTRPC } from "~/trpc/react";
@@ -118,41 +118,35 @@ export function PolicyList({ canEdit }: { canEdit: boolean }) {
     setEditing(next);
   };
 
-  const actionsColumn: TColumn<TPolicyRow> = {
-    id: "actions",
-    header: "Actions",
-    headerCell: <span className="sr-only">Actions</span>,
-    className: "md:whitespace-nowrap md:text-right",
-    cell: (rule) => (
-      <>
-        <button
-          type="button"
-          aria-label={`Edit ${rule.name}`}
-          onClick={() => openForm({ mode: "edit", rule })}
-          className="rounded-md border border-border px-2.5 py-1 text-sm hover:bg-foreground/5"
-        >
-          Edit
-        </button>{" "}
-        <button
-          type="button"
-          aria-label={`${rule.enabled ? "Disable" : "Enable"} ${rule.name}`}
-          disabled={toggle.isPending}
-          onClick={() => {
-            setNotice(null);
-            toggle.mutate({
-              ...ruleOf(rule),
-              key: rule.key,
-              baseVersion: rule.version,
-              enabled: !rule.enabled,
-            });
-          }}
-          className="rounded-md border border-border px-2.5 py-1 text-sm hover:bg-foreground/5 disabled:opacity-50"
-        >
-          {rule.enabled ? "Disable" : "Enable"}
-        </button>
-      </>
-    ),
-  };
+  const ruleActions = actionsColumn<TPolicyRow>((rule) => (
+    <>
+      <button
+        type="button"
+        aria-label={`Edit ${rule.name}`}
+        onClick={() => openForm({ mode: "edit", rule })}
+        className="rounded-md border border-border px-2.5 py-1 text-sm hover:bg-foreground/5"
+      >
+        Edit
+      </button>{" "}
+      <button
+        type="button"
+        aria-label={`${rule.enabled ? "Disable" : "Enable"} ${rule.name}`}
+        disabled={toggle.isPending}
+        onClick={() => {
+          setNotice(null);
+          toggle.mutate({
+            ...ruleOf(rule),
+            key: rule.key,
+            baseVersion: rule.version,
+            enabled: !rule.enabled,
+          });
+        }}
+        className="rounded-md border border-border px-2.5 py-1 text-sm hover:bg-foreground/5 disabled:opacity-50"
+      >
+        {rule.enabled ? "Disable" : "Enable"}
+      </button>
+    </>
+  ));
 
   return (
     <>
@@ -204,7 +198,7 @@ export function PolicyList({ canEdit }: { canEdit: boolean }) {
         <DataTable
           id="policy"
           label="Policy rules"
-          columns={canEdit ? [...COLUMNS, actionsColumn] : COLUMNS}
+          columns={canEdit ? [...COLUMNS, ruleActions] : COLUMNS}
           query={query}
           onPage={setPage}
           rowKey={(rule) => rule.key}

@@ -19,7 +19,7 @@ import { EmptyState } from "~/components/empty-state";
 import { useColumnVisibility } from "./column-visibility";
 import { ColumnsMenu } from "./columns-menu";
 import { SavedViews } from "./saved-views";
-import { ErrorNote, ExportCsvLink, Pagination, SearchBox } from "./table-parts";
+import { ErrorNote, ExportCsvLink, Pagination, SearchBox, SkeletonRows } from "./table-parts";
 import { useDebouncedSearch } from "./use-table-params";
 
 /** One column, declared once: its header, how a row shows in it, and how it behaves. */
@@ -38,7 +38,20 @@ export type TColumn<Row> = {
   hideable?: boolean;
   className?: string;
   testId?: string;
+  /** Its cell is a button that unfolds the row's `detail` below it. */
+  unfolds?: boolean;
 };
+
+/** The last column of a row's actions: no visible header, right-aligned on wide screens. */
+export function actionsColumn<Row>(cell: (row: Row) => ReactNode): TColumn<Row> {
+  return {
+    id: "actions",
+    header: "Actions",
+    headerCell: <span className="sr-only">Actions</span>,
+    className: "md:text-right md:whitespace-nowrap",
+    cell,
+  };
+}
 
 /** The part of `useTableParams` a table needs: the sort and paging in the URL, the search. */
 type TUrlState = {
@@ -75,34 +88,41 @@ type TSource<Row> =
       error?: { message: string } | null;
     };
 
-export type TDataTableProps<Row> = TSource<Row> & {
-  /** Names the table: its stored column choice, `data-testid="<id>-table"`, its accessible name. */
-  id: string;
-  label: string;
-  /** Sits inside a panel that already frames it. */
-  inset?: boolean;
-  /** Overrides `data-testid` of the table element. */
-  testId?: string;
-  columns: readonly TColumn<Row>[];
-  rowKey: (row: Row) => string;
-  rowTestId?: string;
-  rowClassName?: (row: Row) => string | undefined;
-  empty: TEmpty;
-  /** Sorting, paging and search kept in the URL (`useTableParams`); without it the list is plain. */
-  url?: TUrlState;
-  /** Paging kept by the page itself (a panel whose URL belongs to another table). */
-  onPage?: (page: number) => void;
-  search?: { label: string; placeholder: string };
-  savedViews?: TSavedViewTable;
-  /** The CSV export of the same view (`/api/export/<table>`, with the URL's query unless given). */
-  exportCsv?: string | { table: string; queryString?: string; label?: string };
-  /** Whatever a row unfolds below itself (null while folded), across the whole width. */
-  detail?: (row: Row) => ReactNode;
-  /** Filters and actions shown in the toolbar after the search. */
-  toolbar?: ReactNode;
-  /** Shown between the toolbar and the table (bulk actions). */
-  children?: ReactNode;
-};
+/** A row's identity: its `id` unless the page says otherwise. */
+type TRowKey<Row> = Row extends { id: string }
+  ? { rowKey?: (row: Row) => string }
+  : { rowKey: (row: Row) => string };
+
+export type TDataTableProps<Row> = TSource<Row> &
+  TRowKey<Row> & {
+    /** Names the table: its stored column choice, `data-testid="<id>-table"`, its accessible name. */
+    id: string;
+    label: string;
+    /** Sits inside a panel that already frames it. */
+    inset?: boolean;
+    /** Overrides `data-testid` of the table element. */
+    testId?: string;
+    columns: readonly TColumn<Row>[];
+    rowTestId?: string;
+    rowClassName?: (row: Row) => string | undefined;
+    empty: TEmpty;
+    /** Sorting, paging and search kept in the URL (`useTableParams`); without it the list is plain. */
+    url?: TUrlState;
+    /** Paging kept by the page itself (a panel whose URL belongs to another table). */
+    onPage?: (page: number) => void;
+    search?: { label: string; placeholder: string };
+    savedViews?: TSavedViewTable;
+    /** The CSV export of the same view (`/api/export/<table>`, with the URL's query unless given). */
+    exportCsv?: string | { table: string; queryString?: string; label?: string };
+    /** Whatever a row unfolds below itself (null while folded), across the whole width. */
+    detail?: (row: Row, isUnfolded: boolean) => ReactNode;
+    /** The accessible name of a row's unfold button (see `unfolds`). */
+    unfoldLabel?: (row: Row) => string;
+    /** Filters and actions shown in the toolbar after the search. */
+    toolbar?: ReactNode;
+    /** Shown between the toolbar and the table (bulk actions). */
+    children?: ReactNode;
+  };
 
 const FRAME = "md:overflow-x-auto md:rounded-lg md:border md:border-border md:bg-surface";
 const ALIGN_CELL = "md:pl-6 md:text-right md:whitespace-nowrap tabular-nums";
@@ -141,10 +161,13 @@ export function DataTable<Row>(props: TDataTableProps<Row>) {
   const table = useReactTable<Row>({
     data: (rows ?? []) as Row[],
     columns: toColumnDefs(columns),
-    getRowId: props.rowKey,
+    getRowId: props.rowKey ?? ((row) => (row as { id: string }).id),
     getCoreRowModel: getCoreRowModel(),
     manualSorting: true,
     manualPagination: true,
+    getRowCanExpand: () => true,
+    // A refetch (the delivery log polls) keeps the rows the user unfolded.
+    autoResetExpanded: false,
     enableSortingRemoval: false,
     enableMultiSort: false,
     sortDescFirst: url?.defaultDirection === "desc",
@@ -270,7 +293,7 @@ function HeaderCell<Row>({ header }: { header: Header<Row, unknown> }) {
 
 function BodyRow<Row>({ row, props }: { row: TableRow<Row>; props: TDataTableProps<Row> }) {
   const cells = row.getVisibleCells();
-  const detail = props.detail?.(row.original);
+  const detail = props.detail?.(row.original, row.getIsExpanded());
   return (
     <>
       <tr
@@ -286,7 +309,19 @@ function BodyRow<Row>({ row, props }: { row: TableRow<Row>; props: TDataTablePro
               data-testid={column.testId}
               className={`px-3 py-2 ${STACKED_CELL} ${column.align ? ALIGN_CELL : ""} ${column.className ?? ""}`}
             >
-              {flexRender(cell.column.columnDef.cell, cell.getContext())}
+              {column.unfolds ? (
+                <button
+                  type="button"
+                  aria-expanded={row.getIsExpanded()}
+                  aria-label={props.unfoldLabel?.(row.original)}
+                  onClick={row.getToggleExpandedHandler()}
+                  className="hover:underline"
+                >
+                  {flexRender(cell.column.columnDef.cell, cell.getContext())}
+                </button>
+              ) : (
+                flexRender(cell.column.columnDef.cell, cell.getContext())
+              )}
             </td>
           );
         })}
@@ -313,17 +348,6 @@ function DebouncedSearch({
 }) {
   const [draft, setDraft] = useDebouncedSearch(url.search, url.setParams);
   return <SearchBox label={label} placeholder={placeholder} value={draft} onChange={setDraft} />;
-}
-
-function SkeletonRows({ columns, rows = 8 }: { columns: number; rows?: number }) {
-  return Array.from({ length: rows }, (_, i) => (
-    // biome-ignore lint/suspicious/noArrayIndexKey: skeleton rows have no identity
-    <tr key={i} className="border-t border-border max-md:block">
-      <td colSpan={columns} className="px-3 py-2.5 max-md:block">
-        <div className="h-3 w-2/3 animate-pulse rounded bg-foreground/10" />
-      </td>
-    </tr>
-  ));
 }
 
 declare module "@tanstack/react-table" {

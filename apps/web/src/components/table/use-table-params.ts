@@ -56,6 +56,8 @@ export function useTableParams<const SortKey extends string, const FilterKey ext
     setSort: (key: SortKey, value: "asc" | "desc") => setParams({ sort: key, dir: value, page: null }),
     /** True while a search or a filter narrows the rows (an empty table then says how to widen it). */
     isFiltered: Boolean(search) || Object.values(filters).some(Boolean),
+    /** Paging, sort and search as every list procedure takes them. */
+    listInput: { page, sort, direction, search: search || undefined },
     /** The URL query of this view, for the CSV export of the same rows. */
     queryString: params.toString(),
   };

@@ -2,11 +2,10 @@
 
 import type { RouterOutputs } from "@switchyard/api";
 import { AUDIT_FILTERS, AUDIT_SORT_KEYS } from "@switchyard/api/schemas";
-import { useMutation, useQuery } from "@tanstack/react-query";
+import { keepPreviousData, useMutation, useQuery } from "@tanstack/react-query";
 import { FileClock, ShieldCheck, ShieldX } from "lucide-react";
-import { useState } from "react";
 import { DataTable, type TColumn } from "~/components/table/data-table";
-import { ErrorNote } from "~/components/table/table-parts";
+import { ErrorNote, FilterSelect } from "~/components/table/table-parts";
 import { useTableParams } from "~/components/table/use-table-params";
 import { formatInt } from "~/lib/format";
 import { useTRPC } from "~/trpc/react";
@@ -33,46 +32,36 @@ type TAuditRow = RouterOutputs["audit"]["list"]["rows"][number];
 const utc = (date: Date) => date.toISOString().replace("T", " ").slice(0, 19);
 
 /** The columns; the event number unfolds the event's before and after. */
-function auditColumns(openSeq: string | null, toggle: (seq: string) => void): TColumn<TAuditRow>[] {
-  return [
-    {
-      id: "seq",
-      header: "#",
-      sortKey: "seq",
-      className: "font-mono text-xs tabular-nums",
-      cell: (event) => (
-        <button
-          type="button"
-          aria-expanded={openSeq === event.seq}
-          onClick={() => toggle(event.seq)}
-          className="hover:underline"
-        >
-          {event.seq}
-        </button>
-      ),
-    },
-    {
-      id: "when",
-      header: "When (UTC)",
-      hideable: true,
-      className: "text-xs tabular-nums",
-      cell: (e) => utc(e.createdAt),
-    },
-    { id: "actor", header: "Actor", hideable: true, cell: (e) => e.actorLabel },
-    { id: "action", header: "Action", className: "font-mono text-xs", cell: (e) => e.action },
-    {
-      id: "object",
-      header: "Object",
-      hideable: true,
-      className: "text-xs",
-      cell: (e) => (
-        <>
-          {e.objectType} <span className="font-mono break-all text-muted">{e.objectId}</span>
-        </>
-      ),
-    },
-  ];
-}
+const COLUMNS: TColumn<TAuditRow>[] = [
+  {
+    id: "seq",
+    header: "#",
+    sortKey: "seq",
+    className: "font-mono text-xs tabular-nums",
+    unfolds: true,
+    cell: (event) => event.seq,
+  },
+  {
+    id: "when",
+    header: "When (UTC)",
+    hideable: true,
+    className: "text-xs tabular-nums",
+    cell: (e) => utc(e.createdAt),
+  },
+  { id: "actor", header: "Actor", hideable: true, cell: (e) => e.actorLabel },
+  { id: "action", header: "Action", className: "font-mono text-xs", cell: (e) => e.action },
+  {
+    id: "object",
+    header: "Object",
+    hideable: true,
+    className: "text-xs",
+    cell: (e) => (
+      <>
+        {e.objectType} <span className="font-mono break-all text-muted">{e.objectId}</span>
+      </>
+    ),
+  },
+];
 
 function EventDetail({ event }: { event: TAuditRow }) {
   return (
@@ -98,18 +87,15 @@ export function AuditLog() {
     defaultDirection: "desc",
     filters: AUDIT_FILTERS,
   });
-  const [openSeq, setOpenSeq] = useState<string | null>(null);
   const query = useQuery(
     trpc.audit.list.queryOptions(
       {
-        page: table.page,
+        ...table.listInput,
         pageSize: 50,
-        direction: table.direction,
         objectType: table.filters.objectType,
         action: table.filters.action,
-        search: table.search || undefined,
       },
-      { placeholderData: (previous) => previous },
+      { placeholderData: keepPreviousData },
     ),
   );
   const verify = useVerify();
@@ -118,12 +104,12 @@ export function AuditLog() {
     <DataTable
       id="audit"
       label="Audit log"
-      columns={auditColumns(openSeq, (seq) => setOpenSeq(openSeq === seq ? null : seq))}
+      columns={COLUMNS}
       query={query}
       url={table}
       rowKey={(event) => event.seq}
       rowTestId="audit-row"
-      detail={(event) => (openSeq === event.seq ? <EventDetail event={event} /> : null)}
+      detail={(event, isUnfolded) => (isUnfolded ? <EventDetail event={event} /> : null)}
       search={{ label: "Search audit events", placeholder: "Search actor or object id" }}
       savedViews="audit"
       exportCsv="audit"
@@ -135,19 +121,13 @@ export function AuditLog() {
       }}
       toolbar={
         <>
-          <select
-            value={table.filters.objectType ?? ""}
-            onChange={(e) => table.setFilter("objectType", e.target.value || undefined)}
-            aria-label="Object type"
-            className="rounded-md border border-border bg-surface px-2 py-1.5 text-sm"
-          >
-            <option value="">Every object type</option>
-            {OBJECT_TYPES.map((type) => (
-              <option key={type} value={type}>
-                {type}
-              </option>
-            ))}
-          </select>
+          <FilterSelect
+            label="Object type"
+            value={table.filters.objectType}
+            allLabel="Every object type"
+            options={OBJECT_TYPES.map((type) => ({ value: type, label: type }))}
+            onChange={(value) => table.setFilter("objectType", value)}
+          />
           <input
             value={table.filters.action ?? ""}
             onChange={(e) => table.setFilter("action", e.target.value.trim() || undefined)}

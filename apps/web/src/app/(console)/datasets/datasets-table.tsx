@@ -2,7 +2,7 @@
 
 import type { RouterOutputs } from "@switchyard/api";
 import { CLASSIFICATIONS, DATASET_FILTERS, DATASET_SORT_KEYS } from "@switchyard/api/schemas";
-import { useQuery } from "@tanstack/react-query";
+import { keepPreviousData, useQuery } from "@tanstack/react-query";
 import { Database } from "lucide-react";
 import Link from "next/link";
 import { ClassificationBadge, RegulationBadges, residencyLabel } from "~/components/dataset/dataset-badges";
@@ -85,17 +85,14 @@ export function DatasetsTable() {
   const query = useQuery(
     trpc.dataset.list.queryOptions(
       {
-        page: table.page,
+        ...table.listInput,
         pageSize: 50,
-        sort: table.sort,
-        direction: table.direction,
-        search: table.search || undefined,
         classification,
         ownerTeamId,
         regulation,
         siteId,
       },
-      { placeholderData: (previous) => previous },
+      { placeholderData: keepPreviousData },
     ),
   );
 
@@ -106,7 +103,6 @@ export function DatasetsTable() {
       columns={COLUMNS}
       query={query}
       url={table}
-      rowKey={(d) => d.id}
       rowTestId="dataset-row"
       search={{ label: "Search datasets", placeholder: "Search name or slug" }}
       savedViews="datasets"

@@ -2,7 +2,7 @@
 
 import type { RouterOutputs } from "@switchyard/api";
 import { NODE_FILTERS, NODE_SORT_KEYS, NODE_STATUSES } from "@switchyard/api/schemas";
-import { useQuery } from "@tanstack/react-query";
+import { keepPreviousData, useQuery } from "@tanstack/react-query";
 import { Server } from "lucide-react";
 import Link from "next/link";
 import { useEffect, useRef, useState } from "react";
@@ -104,17 +104,14 @@ export function NodesTable({ canEdit }: { canEdit: boolean }) {
   const query = useQuery(
     trpc.node.list.queryOptions(
       {
-        page: table.page,
+        ...table.listInput,
         pageSize: 50,
-        sort: table.sort,
-        direction: table.direction,
-        search: table.search || undefined,
         siteId,
         kind,
         status,
         gpuModel,
       },
-      { placeholderData: (previous) => previous },
+      { placeholderData: keepPreviousData },
     ),
   );
   const rows = query.data?.rows ?? [];
@@ -127,7 +124,6 @@ export function NodesTable({ canEdit }: { canEdit: boolean }) {
       columns={canEdit ? [selection.column, ...COLUMNS] : COLUMNS}
       query={query}
       url={table}
-      rowKey={(node) => node.id}
       rowTestId="node-row"
       rowClassName={() => "has-checked:bg-accent/5"}
       search={{ label: "Search nodes", placeholder: "Search hostname" }}

@@ -2,7 +2,7 @@
 
 import type { RouterOutputs } from "@switchyard/api";
 import { SITE_FILTERS, SITE_KINDS, SITE_SORT_KEYS, SITE_STATUSES } from "@switchyard/api/schemas";
-import { useQuery } from "@tanstack/react-query";
+import { keepPreviousData, useQuery } from "@tanstack/react-query";
 import { MapPinned } from "lucide-react";
 import Link from "next/link";
 import { KindBadge, SITE_KIND_LABEL, StatusBadge, type TSiteKind } from "~/components/badges";
@@ -106,17 +106,14 @@ export function SitesTable() {
   const query = useQuery(
     trpc.site.list.queryOptions(
       {
-        page: table.page,
+        ...table.listInput,
         pageSize: 25,
-        sort: table.sort,
-        direction: table.direction,
         kind,
         status,
         provider: table.filters.provider || undefined,
         country,
-        search: table.search || undefined,
       },
-      { placeholderData: (previous) => previous },
+      { placeholderData: keepPreviousData },
     ),
   );
   const locations = useQuery(trpc.site.locations.queryOptions());
@@ -134,7 +131,6 @@ export function SitesTable() {
         columns={COLUMNS}
         query={query}
         url={table}
-        rowKey={(site) => site.id}
         rowTestId="site-row"
         search={{ label: "Search sites", placeholder: "Search name, slug or region" }}
         savedViews="sites"

@@ -2,7 +2,7 @@
 
 import type { RouterOutputs } from "@switchyard/api";
 import { TEAM_SORT_KEYS } from "@switchyard/api/schemas";
-import { useQuery } from "@tanstack/react-query";
+import { keepPreviousData, useQuery } from "@tanstack/react-query";
 import { Users } from "lucide-react";
 import Link from "next/link";
 import { DataTable, type TColumn } from "~/components/table/data-table";
@@ -75,13 +75,10 @@ export function TeamsTable() {
   const query = useQuery(
     trpc.team.list.queryOptions(
       {
-        page: table.page,
+        ...table.listInput,
         pageSize: 50,
-        sort: table.sort,
-        direction: table.direction,
-        search: table.search || undefined,
       },
-      { placeholderData: (previous) => previous },
+      { placeholderData: keepPreviousData },
     ),
   );
   return (
@@ -91,7 +88,6 @@ export function TeamsTable() {
       columns={COLUMNS}
       query={query}
       url={table}
-      rowKey={(team) => team.id}
       rowTestId="team-row"
       search={{ label: "Search teams", placeholder: "Search name or slug" }}
       savedViews="teams"

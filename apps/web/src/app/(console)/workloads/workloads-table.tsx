@@ -7,7 +7,7 @@ import {
   WORKLOAD_SORT_KEYS,
   WORKLOAD_STATES,
 } from "@switchyard/api/schemas";
-import { useQuery } from "@tanstack/react-query";
+import { keepPreviousData, useQuery } from "@tanstack/react-query";
 import { Boxes } from "lucide-react";
 import Link from "next/link";
 import { KindBadge, StatusBadge } from "~/components/badges";
@@ -98,17 +98,14 @@ export function WorkloadsTable() {
   const query = useQuery(
     trpc.workload.list.queryOptions(
       {
-        page: table.page,
+        ...table.listInput,
         pageSize: 50,
-        sort: table.sort,
-        direction: table.direction,
         state,
         kind,
         teamId: table.filters.teamId,
         siteId: table.filters.siteId,
-        search: table.search || undefined,
       },
-      { placeholderData: (previous) => previous },
+      { placeholderData: keepPreviousData },
     ),
   );
 
@@ -119,7 +116,6 @@ export function WorkloadsTable() {
       columns={COLUMNS}
       query={query}
       url={table}
-      rowKey={(w) => w.id}
       rowTestId="workload-row"
       search={{ label: "Search workloads", placeholder: "Search by name" }}
       savedViews="workloads"

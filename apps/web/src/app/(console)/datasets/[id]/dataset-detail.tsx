@@ -10,7 +10,7 @@ import { ClassificationBadge, RegulationBadges, residencyLabel } from "~/compone
 import { BackLink, DetailPending } from "~/components/detail-pending";
 import { SuccessNote } from "~/components/form/form-field";
 import { PageHeader } from "~/components/page-header";
-import { DataTable, type TColumn } from "~/components/table/data-table";
+import { actionsColumn, DataTable, type TColumn } from "~/components/table/data-table";
 import { ErrorNote } from "~/components/table/table-parts";
 import { formatBytes } from "~/lib/format-size";
 import { useTRPC } from "~/trpc/react";
@@ -82,44 +82,39 @@ export function DatasetDetail({ id }: { id: string }) {
       },
     );
   };
-  const removeColumn: TColumn<TReplica> = {
-    id: "actions",
-    header: "Actions",
-    headerCell: <span className="sr-only">Actions</span>,
-    className: "md:text-right",
-    cell: (r) =>
-      confirming === r.site.id ? (
-        <span className="inline-flex items-center gap-1.5">
-          <button
-            type="button"
-            disabled={remove.isPending}
-            onClick={() => removeAt(r.site.id, r.site.slug)}
-            className="rounded-md border border-status-bad/50 px-2 py-0.5 text-xs text-status-bad hover:bg-status-bad/10"
-          >
-            Remove replica
-          </button>
-          <button
-            type="button"
-            onClick={() => setConfirming(null)}
-            className="rounded-md px-2 py-0.5 text-xs text-muted hover:text-foreground"
-          >
-            Keep
-          </button>
-        </span>
-      ) : (
+  const removeColumn = actionsColumn<TReplica>((r) =>
+    confirming === r.site.id ? (
+      <span className="inline-flex items-center gap-1.5">
         <button
           type="button"
-          aria-label={`Remove the replica at ${r.site.slug}`}
-          onClick={() => {
-            remove.reset();
-            setConfirming(r.site.id);
-          }}
-          className="rounded-md border border-border px-2 py-0.5 text-xs hover:bg-foreground/5"
+          disabled={remove.isPending}
+          onClick={() => removeAt(r.site.id, r.site.slug)}
+          className="rounded-md border border-status-bad/50 px-2 py-0.5 text-xs text-status-bad hover:bg-status-bad/10"
         >
-          Remove
+          Remove replica
         </button>
-      ),
-  };
+        <button
+          type="button"
+          onClick={() => setConfirming(null)}
+          className="rounded-md px-2 py-0.5 text-xs text-muted hover:text-foreground"
+        >
+          Keep
+        </button>
+      </span>
+    ) : (
+      <button
+        type="button"
+        aria-label={`Remove the replica at ${r.site.slug}`}
+        onClick={() => {
+          remove.reset();
+          setConfirming(r.site.id);
+        }}
+        className="rounded-md border border-border px-2 py-0.5 text-xs hover:bg-foreground/5"
+      >
+        Remove
+      </button>
+    ),
+  );
 
   return (
     <>
@@ -194,7 +189,6 @@ export function DatasetDetail({ id }: { id: string }) {
               inset
               columns={d.canEdit ? [...REPLICA_COLUMNS, removeColumn] : REPLICA_COLUMNS}
               rows={d.replicas}
-              rowKey={(r) => r.id}
               rowTestId="replica-row"
               empty={{ title: "No replicas yet." }}
             />

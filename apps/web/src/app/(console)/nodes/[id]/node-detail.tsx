@@ -161,7 +161,6 @@ export function NodeDetail({ id, editRefusal }: { id: string; editRefusal: strin
               inset
               columns={ALLOCATION_COLUMNS}
               rows={node.allocations}
-              rowKey={(a) => a.id}
               empty={{ title: "No workload has held GPUs on this node." }}
             />
           </div>

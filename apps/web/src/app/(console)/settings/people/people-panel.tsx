@@ -8,7 +8,7 @@ import { type FormEvent, useState } from "react";
 import { Dialog } from "~/components/dialog";
 import { FormField, fieldProps, INPUT_CLASS } from "~/components/form/form-field";
 import { OneTimeSecret } from "~/components/one-time-secret";
-import { DataTable, type TColumn } from "~/components/table/data-table";
+import { actionsColumn, DataTable, type TColumn } from "~/components/table/data-table";
 import { ErrorNote } from "~/components/table/table-parts";
 import { TeamCheckboxes } from "~/components/team/team-checkboxes";
 import { formatAgo, formatDateTime } from "~/lib/format-time";
@@ -123,36 +123,31 @@ function peopleColumns(currentUserId: string, actions: TPeopleActions): TColumn<
       testId: "person-state",
       cell: (person) => (person.disabled ? "disabled" : "active"),
     },
-    {
-      id: "actions",
-      header: "Actions",
-      headerCell: <span className="sr-only">Actions</span>,
-      cell: (person) => {
-        const isSelf = person.id === currentUserId;
-        return (
-          <div className="flex flex-wrap gap-1 md:flex-nowrap md:justify-end md:whitespace-nowrap">
-            <button
-              type="button"
-              className={BUTTON_CLASS}
-              disabled={person.disabled || actions.isPending.link}
-              title={person.disabled ? "Enable this person first" : undefined}
-              onClick={() => actions.passwordLink(person)}
-            >
-              New password link
-            </button>
-            <button
-              type="button"
-              className={BUTTON_CLASS}
-              disabled={actions.isPending.disabled || isSelf}
-              title={isSelf ? "You cannot disable yourself" : undefined}
-              onClick={() => actions.toggle(person)}
-            >
-              {person.disabled ? "Enable" : "Disable"}
-            </button>
-          </div>
-        );
-      },
-    },
+    actionsColumn((person) => {
+      const isSelf = person.id === currentUserId;
+      return (
+        <div className="flex flex-wrap gap-1 md:flex-nowrap md:justify-end md:whitespace-nowrap">
+          <button
+            type="button"
+            className={BUTTON_CLASS}
+            disabled={person.disabled || actions.isPending.link}
+            title={person.disabled ? "Enable this person first" : undefined}
+            onClick={() => actions.passwordLink(person)}
+          >
+            New password link
+          </button>
+          <button
+            type="button"
+            className={BUTTON_CLASS}
+            disabled={actions.isPending.disabled || isSelf}
+            title={isSelf ? "You cannot disable yourself" : undefined}
+            onClick={() => actions.toggle(person)}
+          >
+            {person.disabled ? "Enable" : "Disable"}
+          </button>
+        </div>
+      );
+    }),
   ];
 }
 
@@ -211,7 +206,6 @@ export function PeoplePanel({ currentUserId }: { currentUserId: string }) {
         rows={list.data}
         pending={list.isPending}
         error={list.error}
-        rowKey={(person) => person.id}
         rowTestId="person-row"
         empty={{
           icon: Users,

@@ -7,7 +7,7 @@ import { Bot, Plus } from "lucide-react";
 import { type FormEvent, useState } from "react";
 import { Dialog } from "~/components/dialog";
 import { FormField, fieldProps, INPUT_CLASS } from "~/components/form/form-field";
-import { DataTable, type TColumn } from "~/components/table/data-table";
+import { actionsColumn, DataTable, type TColumn } from "~/components/table/data-table";
 import { ErrorNote } from "~/components/table/table-parts";
 import { TeamCheckboxes } from "~/components/team/team-checkboxes";
 import { fieldErrorsOf } from "~/lib/trpc-error";
@@ -50,31 +50,26 @@ function serviceAccountColumns(actions: {
     },
     { id: "tokens", header: "Active tokens", align: "number", hideable: true, cell: (a) => a.activeTokens },
     { id: "state", header: "State", className: "text-xs", cell: (a) => (a.disabled ? "disabled" : "active") },
-    {
-      id: "actions",
-      header: "Actions",
-      headerCell: <span className="sr-only">Actions</span>,
-      cell: (account) => (
-        <div className="flex flex-wrap gap-1 md:justify-end md:whitespace-nowrap">
-          <button
-            type="button"
-            className={BUTTON}
-            disabled={account.disabled}
-            onClick={() => actions.newToken(account)}
-          >
-            New token
-          </button>
-          <button
-            type="button"
-            className={BUTTON}
-            disabled={actions.isPending}
-            onClick={() => actions.toggle(account)}
-          >
-            {account.disabled ? "Enable" : "Disable"}
-          </button>
-        </div>
-      ),
-    },
+    actionsColumn((account) => (
+      <div className="flex flex-wrap gap-1 md:justify-end md:whitespace-nowrap">
+        <button
+          type="button"
+          className={BUTTON}
+          disabled={account.disabled}
+          onClick={() => actions.newToken(account)}
+        >
+          New token
+        </button>
+        <button
+          type="button"
+          className={BUTTON}
+          disabled={actions.isPending}
+          onClick={() => actions.toggle(account)}
+        >
+          {account.disabled ? "Enable" : "Disable"}
+        </button>
+      </div>
+    )),
   ];
 }
 
@@ -118,7 +113,6 @@ export function ServiceAccountsPanel() {
         rows={list.data}
         pending={list.isPending}
         error={list.error}
-        rowKey={(account) => account.id}
         rowTestId="service-account-row"
         empty={{
           icon: Bot,

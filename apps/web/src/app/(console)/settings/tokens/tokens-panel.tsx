@@ -6,7 +6,7 @@ import { KeyRound, Plus } from "lucide-react";
 import { useState } from "react";
 import { Dialog } from "~/components/dialog";
 import { SuccessNote } from "~/components/form/form-field";
-import { DataTable, type TColumn } from "~/components/table/data-table";
+import { actionsColumn, DataTable, type TColumn } from "~/components/table/data-table";
 import { ErrorNote } from "~/components/table/table-parts";
 import { formatAgo, formatDateTime } from "~/lib/format-time";
 import { useTRPC } from "~/trpc/react";
@@ -104,23 +104,18 @@ function tokenColumns(
         </span>
       ),
     },
-    {
-      id: "actions",
-      header: "Actions",
-      headerCell: <span className="sr-only">Actions</span>,
-      className: "md:text-right",
-      cell: (token) =>
-        token.status === "REVOKED" ? null : (
-          <button
-            type="button"
-            className="rounded-md border border-border bg-surface px-2 py-1 text-xs text-status-bad hover:bg-foreground/5 disabled:opacity-40"
-            disabled={actions.isPending}
-            onClick={() => actions.revoke(token)}
-          >
-            Revoke
-          </button>
-        ),
-    },
+    actionsColumn((token) =>
+      token.status === "REVOKED" ? null : (
+        <button
+          type="button"
+          className="rounded-md border border-border bg-surface px-2 py-1 text-xs text-status-bad hover:bg-foreground/5 disabled:opacity-40"
+          disabled={actions.isPending}
+          onClick={() => actions.revoke(token)}
+        >
+          Revoke
+        </button>
+      ),
+    ),
   ];
   return columns.filter((column) => column !== false);
 }
@@ -196,7 +191,6 @@ export function TokensPanel({ isAdmin }: { isAdmin: boolean }) {
             ),
         })}
         query={list}
-        rowKey={(token) => token.id}
         rowTestId="token-row"
         empty={{
           icon: KeyRound,

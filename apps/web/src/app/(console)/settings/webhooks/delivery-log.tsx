@@ -7,11 +7,11 @@ import {
   WEBHOOK_DELIVERY_FILTERS,
   WEBHOOK_DELIVERY_SORT_KEYS,
 } from "@switchyard/api/schemas";
-import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
+import { keepPreviousData, useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { Send } from "lucide-react";
-import { Fragment, useState } from "react";
+import { Fragment } from "react";
 import { StatusBadge } from "~/components/badges";
-import { DataTable, type TColumn } from "~/components/table/data-table";
+import { actionsColumn, DataTable, type TColumn } from "~/components/table/data-table";
 import { ErrorNote, FilterSelect } from "~/components/table/table-parts";
 import { pick, useTableParams } from "~/components/table/use-table-params";
 import { useTRPC } from "~/trpc/react";
@@ -38,28 +38,18 @@ function formatDue(date: Date, now = Date.now()): string {
 }
 
 /** The columns; the time unfolds a delivery's details, a finished one can be sent again. */
-function deliveryColumns(
-  openId: string | null,
-  toggle: (id: string) => void,
-  redeliver: { isPending: boolean; send: (id: string) => void },
-): TColumn<TDelivery>[] {
+function deliveryColumns(redeliver: {
+  isPending: boolean;
+  send: (id: string) => void;
+}): TColumn<TDelivery>[] {
   return [
     {
       id: "time",
       header: "Time (UTC)",
       sortKey: "createdAt",
       className: "text-xs tabular-nums md:whitespace-nowrap",
-      cell: (delivery) => (
-        <button
-          type="button"
-          aria-expanded={openId === delivery.id}
-          aria-label={`Details of delivery ${delivery.id}`}
-          onClick={() => toggle(delivery.id)}
-          className="hover:underline"
-        >
-          {utc(delivery.createdAt)}
-        </button>
-      ),
+      unfolds: true,
+      cell: (delivery) => utc(delivery.createdAt),
     },
     { id: "webhook", header: "Webhook", hideable: true, cell: (delivery) => delivery.webhook.name },
     { id: "event", header: "Event", className: "font-mono text-xs", cell: (delivery) => delivery.event },
@@ -109,24 +99,19 @@ function deliveryColumns(
           <span className="text-muted">—</span>
         ),
     },
-    {
-      id: "actions",
-      header: "Actions",
-      headerCell: <span className="sr-only">Actions</span>,
-      className: "md:text-right",
-      cell: (delivery) =>
-        delivery.status !== "PENDING" ? (
-          <button
-            type="button"
-            disabled={redeliver.isPending || !delivery.webhook.enabled}
-            title={delivery.webhook.enabled ? "Send this event again" : "Enable the webhook first"}
-            onClick={() => redeliver.send(delivery.id)}
-            className="rounded-md border border-border bg-surface px-2 py-1 text-xs hover:bg-foreground/5 disabled:opacity-40"
-          >
-            Redeliver
-          </button>
-        ) : null,
-    },
+    actionsColumn((delivery) =>
+      delivery.status !== "PENDING" ? (
+        <button
+          type="button"
+          disabled={redeliver.isPending || !delivery.webhook.enabled}
+          title={delivery.webhook.enabled ? "Send this event again" : "Enable the webhook first"}
+          onClick={() => redeliver.send(delivery.id)}
+          className="rounded-md border border-border bg-surface px-2 py-1 text-xs hover:bg-foreground/5 disabled:opacity-40"
+        >
+          Redeliver
+        </button>
+      ) : null,
+    ),
   ];
 }
 
@@ -141,7 +126,6 @@ export function DeliveryLog() {
     filters: WEBHOOK_DELIVERY_FILTERS,
   });
   const status = pick(DELIVERY_STATUSES, table.filters.status);
-  const [openId, setOpenId] = useState<string | null>(null);
   // The filter offers webhooks by name: the first page of the largest size the API gives.
   const webhooks = useQuery(trpc.webhook.list.queryOptions({ pageSize: MAX_PAGE_SIZE }));
   const query = useQuery(
@@ -154,7 +138,7 @@ export function DeliveryLog() {
         webhookId: table.filters.webhook,
       },
       {
-        placeholderData: (previous) => previous,
+        placeholderData: keepPreviousData,
         refetchInterval: (q) => refetchEvery(q.state.data?.rows),
       },
     ),
@@ -164,7 +148,7 @@ export function DeliveryLog() {
       onSuccess: () => queryClient.invalidateQueries({ queryKey: trpc.webhook.pathKey() }),
     }),
   );
-  const columns = deliveryColumns(openId, (id) => setOpenId(openId === id ? null : id), {
+  const columns = deliveryColumns({
     isPending: redeliver.isPending,
     send: (id) => {
       redeliver.reset();
@@ -194,9 +178,9 @@ export function DeliveryLog() {
         // Refetching every few seconds should not dim the log; only a new view does.
         query={{ ...query, isFetching: query.isPlaceholderData }}
         url={table}
-        rowKey={(delivery) => delivery.id}
         rowTestId="delivery-row"
-        detail={(delivery) => (openId === delivery.id ? <DeliveryDetail delivery={delivery} /> : null)}
+        detail={(delivery, isUnfolded) => (isUnfolded ? <DeliveryDetail delivery={delivery} /> : null)}
+        unfoldLabel={(delivery) => `Details of delivery ${delivery.id}`}
         savedViews="webhook-deliveries"
         exportCsv={{ table: "webhook-deliveries", label: "Export deliveries CSV" }}
         empty={{

@@ -6,7 +6,7 @@ import Link from "next/link";
 import { type ReactNode, useState } from "react";
 import { Dialog } from "~/components/dialog";
 import { SuccessNote } from "~/components/form/form-field";
-import { DataTable, type TColumn } from "~/components/table/data-table";
+import { actionsColumn, DataTable, type TColumn } from "~/components/table/data-table";
 import { ErrorNote, ExportCsvLink } from "~/components/table/table-parts";
 import { formatInt } from "~/lib/format";
 import { useTRPC } from "~/trpc/react";
@@ -90,51 +90,46 @@ function webhookColumns(recentHours: number, actions: TWebhookActions): TColumn<
       className: "font-mono text-xs md:whitespace-nowrap text-muted",
       cell: (webhook) => webhook.secretHint,
     },
-    {
-      id: "actions",
-      header: "Actions",
-      headerCell: <span className="sr-only">Actions</span>,
-      cell: (webhook) => (
-        <div className="flex flex-wrap gap-1 md:flex-nowrap md:justify-end md:whitespace-nowrap">
-          <button
-            type="button"
-            className={BUTTON}
-            disabled={actions.isBusy || !webhook.enabled}
-            title={webhook.enabled ? "Queue a webhook.ping to this URL" : "Enable it to send a test"}
-            onClick={() => actions.test(webhook)}
-          >
-            Send test
-          </button>
-          <button type="button" className={BUTTON} onClick={() => actions.edit(webhook)}>
-            Edit
-          </button>
-          <button
-            type="button"
-            className={BUTTON}
-            disabled={actions.isBusy}
-            onClick={() => actions.toggleEnabled(webhook)}
-          >
-            {webhook.enabled ? "Disable" : "Enable"}
-          </button>
-          <button
-            type="button"
-            className={BUTTON}
-            disabled={actions.isBusy}
-            onClick={() => actions.confirm("rotate", webhook)}
-          >
-            Rotate secret
-          </button>
-          <button
-            type="button"
-            className={`${BUTTON} text-status-bad`}
-            disabled={actions.isBusy}
-            onClick={() => actions.confirm("delete", webhook)}
-          >
-            Delete
-          </button>
-        </div>
-      ),
-    },
+    actionsColumn((webhook) => (
+      <div className="flex flex-wrap gap-1 md:flex-nowrap md:justify-end md:whitespace-nowrap">
+        <button
+          type="button"
+          className={BUTTON}
+          disabled={actions.isBusy || !webhook.enabled}
+          title={webhook.enabled ? "Queue a webhook.ping to this URL" : "Enable it to send a test"}
+          onClick={() => actions.test(webhook)}
+        >
+          Send test
+        </button>
+        <button type="button" className={BUTTON} onClick={() => actions.edit(webhook)}>
+          Edit
+        </button>
+        <button
+          type="button"
+          className={BUTTON}
+          disabled={actions.isBusy}
+          onClick={() => actions.toggleEnabled(webhook)}
+        >
+          {webhook.enabled ? "Disable" : "Enable"}
+        </button>
+        <button
+          type="button"
+          className={BUTTON}
+          disabled={actions.isBusy}
+          onClick={() => actions.confirm("rotate", webhook)}
+        >
+          Rotate secret
+        </button>
+        <button
+          type="button"
+          className={`${BUTTON} text-status-bad`}
+          disabled={actions.isBusy}
+          onClick={() => actions.confirm("delete", webhook)}
+        >
+          Delete
+        </button>
+      </div>
+    )),
   ];
 }
 
@@ -241,7 +236,6 @@ export function WebhooksPanel() {
         })}
         query={list}
         onPage={setPage}
-        rowKey={(webhook) => webhook.id}
         rowTestId="webhook-row"
         detail={(webhook) =>
           confirm?.webhook.id === webhook.id ? (

@@ -140,7 +140,6 @@ export function TeamDetail({ id, editRefusal }: { id: string; editRefusal: strin
               inset
               columns={MEMBER_COLUMNS}
               rows={team.members}
-              rowKey={(m) => m.id}
               empty={{ title: "No members yet." }}
             />
           </section>
