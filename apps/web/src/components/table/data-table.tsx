@@ -309,19 +309,22 @@ function BodyRow<Row>({ row, props }: { row: TableRow<Row>; props: TDataTablePro
               data-testid={column.testId}
               className={`px-3 py-2 ${STACKED_CELL} ${column.align ? ALIGN_CELL : ""} ${column.className ?? ""}`}
             >
-              {column.unfolds ? (
-                <button
-                  type="button"
-                  aria-expanded={row.getIsExpanded()}
-                  aria-label={props.unfoldLabel?.(row.original)}
-                  onClick={row.getToggleExpandedHandler()}
-                  className="hover:underline"
-                >
-                  {flexRender(cell.column.columnDef.cell, cell.getContext())}
-                </button>
-              ) : (
-                flexRender(cell.column.columnDef.cell, cell.getContext())
-              )}
+              {/* One wrapper, so that in a stacked card the value is one item beside its label. */}
+              <div className="min-w-0">
+                {column.unfolds ? (
+                  <button
+                    type="button"
+                    aria-expanded={row.getIsExpanded()}
+                    aria-label={props.unfoldLabel?.(row.original)}
+                    onClick={row.getToggleExpandedHandler()}
+                    className="hover:underline"
+                  >
+                    {flexRender(cell.column.columnDef.cell, cell.getContext())}
+                  </button>
+                ) : (
+                  flexRender(cell.column.columnDef.cell, cell.getContext())
+                )}
+              </div>
             </td>
           );
         })}
