@@ -11,12 +11,18 @@ export {
 export { MAX_PAGE_SIZE } from "./lib/pagination.ts";
 export { residencyViolation } from "./lib/residency.ts";
 export {
+  APPROVAL_FILTERS,
   APPROVAL_VIEWS,
   type TApprovalView,
   type TDecideFormInput,
   ZDecideInput,
 } from "./router/approval/approval.schema.ts";
-export { AUDIT_SORT_KEYS, type TListAuditInput, ZListAuditInput } from "./router/audit/audit.schema.ts";
+export {
+  AUDIT_FILTERS,
+  AUDIT_SORT_KEYS,
+  type TListAuditInput,
+  ZListAuditInput,
+} from "./router/audit/audit.schema.ts";
 export {
   MAX_CATALOG_BYTES,
   type TCatalogImportInput,
@@ -34,12 +40,14 @@ export {
 } from "./router/dataset/dataset-form.schema.ts";
 export {
   CLASSIFICATIONS,
+  DATASET_FILTERS,
   DATASET_SORT_KEYS,
   type TListDatasetsInput,
   ZListDatasetsInput,
 } from "./router/dataset/list-datasets.schema.ts";
 export { ZSetExecutorInput } from "./router/executor/executor.schema.ts";
 export {
+  NODE_FILTERS,
   NODE_SORT_KEYS,
   NODE_STATUSES,
   type TListNodesInput,
@@ -74,6 +82,7 @@ export {
   ZSaveViewInput,
 } from "./router/saved-view/saved-view.schema.ts";
 export {
+  SITE_FILTERS,
   SITE_KINDS,
   SITE_SORT_KEYS,
   SITE_STATUSES,
@@ -111,6 +120,7 @@ export {
   type TListWebhookDeliveriesInput,
   type TUpdateWebhookInput,
   type TWebhookInput,
+  WEBHOOK_DELIVERY_FILTERS,
   WEBHOOK_DELIVERY_SORT_KEYS,
   WEBHOOK_EVENT_DESCRIPTIONS,
   ZListWebhookDeliveriesInput,
@@ -121,6 +131,7 @@ export {
   POLICY_PROFILES,
   type TListWorkloadsInput,
   type TWorkloadSpec,
+  WORKLOAD_FILTERS,
   WORKLOAD_KINDS,
   WORKLOAD_SORT_KEYS,
   WORKLOAD_STATES,

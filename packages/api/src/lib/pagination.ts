@@ -85,6 +85,14 @@ export function ZPageInput<const Keys extends readonly [string, ...string[]]>(
   });
 }
 
+/**
+ * The keys of a list's filters, in declaration order: the one list the list input, the console
+ * table's URL and the saved views of that table all read.
+ */
+export function filterKeys<const Shape extends z.ZodRawShape>(filters: z.ZodObject<Shape>) {
+  return Object.keys(filters.shape) as (keyof Shape & string)[];
+}
+
 export type TPageParams = { page: number; pageSize: number; limit?: number; cursor?: number };
 
 export type TPage<Row> = {

@@ -1,19 +1,14 @@
 "use client";
 
-import { APPROVAL_VIEWS, type TApprovalView } from "@switchyard/api/schemas";
-import { useQuery } from "@tanstack/react-query";
+import type { RouterOutputs } from "@switchyard/api";
+import { APPROVAL_FILTERS, APPROVAL_VIEWS, type TApprovalView } from "@switchyard/api/schemas";
+import { keepPreviousData, useQuery } from "@tanstack/react-query";
+import { Inbox } from "lucide-react";
 import Link from "next/link";
 import { StatusBadge } from "~/components/badges";
-import { SavedViews } from "~/components/table/saved-views";
-import {
-  ErrorNote,
-  ExportCsvLink,
-  FilterSelect,
-  Pagination,
-  SkeletonRows,
-  Th,
-} from "~/components/table/table-parts";
-import { useTableParams } from "~/components/table/use-table-params";
+import { DataTable, type TColumn } from "~/components/table/data-table";
+import { FilterSelect } from "~/components/table/table-parts";
+import { pick, useTableParams } from "~/components/table/use-table-params";
 import { cn } from "~/lib/cn";
 import { formatUsd } from "~/lib/format";
 import { formatAgo, formatDateTime } from "~/lib/format-time";
@@ -33,15 +28,108 @@ const DECIDED_STATUSES = [
   { value: "CANCELLED", label: "Cancelled" },
 ] as const;
 
+type TApprovalRow = RouterOutputs["approval"]["list"]["rows"][number];
+
+/** The columns of one view: the open views say who must decide and when it expires; the others the outcome. */
+function approvalColumns(isOpenView: boolean): TColumn<TApprovalRow>[] {
+  return [
+    {
+      id: "subject",
+      header: "Workload or copy",
+      cell: (r) => (
+        <>
+          <Link href={`/approvals/${r.id}`} className="font-medium hover:underline">
+            {r.workload?.name ?? `copy of ${r.transfer?.dataset.name ?? "a dataset"}`}
+          </Link>
+          <div className="text-xs text-muted">{r.workload?.team.name ?? "Dataset copy"}</div>
+        </>
+      ),
+    },
+    {
+      id: "why",
+      header: "Why",
+      hideable: true,
+      className: "md:max-w-md text-xs",
+      cell: (r) => (r.currentStep ? r.currentStep.reason : r.summary.split(": ").slice(1).join(": ")),
+    },
+    {
+      id: "destination",
+      header: "Destination",
+      hideable: true,
+      className: "text-xs",
+      cell: (r) =>
+        r.site ? (
+          <>
+            {r.site.name} <span className="text-muted">({r.site.jurisdiction})</span>
+          </>
+        ) : (
+          "—"
+        ),
+    },
+    {
+      id: "estimate",
+      header: "Estimate",
+      align: "number",
+      hideable: true,
+      cell: (r) => (r.estimatedCostUsd === null ? "—" : formatUsd(r.estimatedCostUsd)),
+    },
+    {
+      id: "state",
+      header: isOpenView ? "Waiting for" : "Outcome",
+      hideable: true,
+      className: "text-xs",
+      cell: (r) =>
+        isOpenView && r.currentStep ? (
+          <>
+            {r.currentStep.approvers}
+            {r.steps > 1 ? (
+              <span className="text-muted">
+                {" "}
+                · step {r.currentStep.order} of {r.steps}
+              </span>
+            ) : null}
+          </>
+        ) : (
+          <StatusBadge status={r.status} />
+        ),
+    },
+    {
+      id: "requested",
+      header: "Requested",
+      hideable: true,
+      className: "text-xs",
+      cell: (r) => (
+        <>
+          {r.requestedBy.name}
+          <div className="text-muted" title={formatDateTime(r.createdAt)}>
+            {formatAgo(r.createdAt)}
+          </div>
+        </>
+      ),
+    },
+    {
+      id: "when",
+      header: isOpenView ? "Expires" : "Decided",
+      hideable: true,
+      className: "text-xs tabular-nums",
+      cell: (r) => (
+        <span title={formatDateTime(r.decidedAt ?? r.expiresAt)}>
+          {isOpenView ? formatDateTime(r.expiresAt) : r.decidedAt ? formatDateTime(r.decidedAt) : "—"}
+        </span>
+      ),
+    },
+  ];
+}
+
 /** The approvals inbox: requests waiting for this user first, then every view of the others. */
 export function ApprovalsTable({ defaultView }: { defaultView: TApprovalView }) {
   const trpc = useTRPC();
   const table = useTableParams({
     sortKeys: ["expiresAt"],
     defaultSort: "expiresAt",
-    filters: ["view", "status"],
+    filters: APPROVAL_FILTERS,
   });
-  const view = APPROVAL_VIEWS.find((v) => v === table.filters.view) ?? defaultView;
+  const view = pick(APPROVAL_VIEWS, table.filters.view) ?? defaultView;
   const status = DECIDED_STATUSES.find((s) => s.value === table.filters.status)?.value;
   const query = useQuery(
     trpc.approval.list.queryOptions(
@@ -51,152 +139,65 @@ export function ApprovalsTable({ defaultView }: { defaultView: TApprovalView }) 
         page: table.page,
         pageSize: 50,
       },
-      { placeholderData: (previous) => previous },
+      { placeholderData: keepPreviousData },
     ),
   );
   const isOpenView = view === "inbox" || view === "open";
+  // The view defaults by role on this page, not in the list's input: the export names it.
   const exportParams = new URLSearchParams(table.queryString);
   exportParams.set("view", view);
 
   return (
-    <div className="flex flex-col gap-3">
-      <div className="flex flex-wrap items-center gap-2">
-        <div
-          role="tablist"
-          aria-label="Approval views"
-          className="flex rounded-md border border-border bg-surface p-0.5"
-        >
-          {APPROVAL_VIEWS.map((v) => (
-            <button
-              key={v}
-              type="button"
-              role="tab"
-              aria-selected={v === view}
-              onClick={() =>
-                table.setParams({ view: v === defaultView ? null : v, status: null, page: null })
-              }
-              className={cn(
-                "rounded px-3 py-1 text-sm",
-                v === view ? "bg-accent/12 font-medium text-accent" : "text-muted hover:text-foreground",
-              )}
-            >
-              {VIEW_LABEL[v]}
-            </button>
-          ))}
-        </div>
-        {!isOpenView ? (
-          <FilterSelect
-            label="Status"
-            value={status}
-            allLabel="Every outcome"
-            options={DECIDED_STATUSES}
-            onChange={(value) => table.setFilter("status", value)}
-          />
-        ) : null}
-        <SavedViews table="approvals" />
-        <div className="ml-auto">
-          {/* The view defaults by role on this page, not in the list's input: name it. */}
-          <ExportCsvLink table="approvals" queryString={exportParams.toString()} />
-        </div>
-      </div>
-      {query.isError ? (
-        <ErrorNote message={`Could not load approval requests: ${query.error.message}`} />
-      ) : null}
-      <div className="overflow-x-auto rounded-lg border border-border bg-surface">
-        <table className="w-full text-sm" data-testid="approvals-table">
-          <thead className="border-b border-border text-left text-xs text-muted">
-            <tr>
-              <Th>Workload or copy</Th>
-              <Th>Why</Th>
-              <Th>Destination</Th>
-              <Th align="right">Estimate</Th>
-              <Th>{isOpenView ? "Waiting for" : "Outcome"}</Th>
-              <Th>Requested</Th>
-              <Th>{isOpenView ? "Expires" : "Decided"}</Th>
-            </tr>
-          </thead>
-          <tbody className={query.isFetching ? "opacity-60" : undefined}>
-            {query.isPending ? (
-              <SkeletonRows columns={7} />
-            ) : query.data?.rows.length === 0 ? (
-              <tr>
-                <td colSpan={7} className="px-3 py-8 text-center text-muted">
-                  {view === "inbox" ? "Nothing waits for you." : "No requests here."}
-                </td>
-              </tr>
-            ) : (
-              query.data?.rows.map((r) => (
-                <tr
-                  key={r.id}
-                  className="border-t border-border hover:bg-foreground/3"
-                  data-testid="approval-row"
-                >
-                  <td className="px-3 py-2">
-                    <Link href={`/approvals/${r.id}`} className="font-medium hover:underline">
-                      {r.workload?.name ?? `copy of ${r.transfer?.dataset.name ?? "a dataset"}`}
-                    </Link>
-                    <div className="text-xs text-muted">{r.workload?.team.name ?? "Dataset copy"}</div>
-                  </td>
-                  <td className="max-w-md px-3 py-2 text-xs">
-                    {r.currentStep ? r.currentStep.reason : r.summary.split(": ").slice(1).join(": ")}
-                  </td>
-                  <td className="px-3 py-2 text-xs">
-                    {r.site ? (
-                      <>
-                        {r.site.name} <span className="text-muted">({r.site.jurisdiction})</span>
-                      </>
-                    ) : (
-                      "—"
-                    )}
-                  </td>
-                  <td className="px-3 py-2 text-right tabular-nums">
-                    {r.estimatedCostUsd === null ? "—" : formatUsd(r.estimatedCostUsd)}
-                  </td>
-                  <td className="px-3 py-2 text-xs">
-                    {isOpenView && r.currentStep ? (
-                      <>
-                        {r.currentStep.approvers}
-                        {r.steps > 1 ? (
-                          <span className="text-muted">
-                            {" "}
-                            · step {r.currentStep.order} of {r.steps}
-                          </span>
-                        ) : null}
-                      </>
-                    ) : (
-                      <StatusBadge status={r.status} />
-                    )}
-                  </td>
-                  <td className="px-3 py-2 text-xs">
-                    {r.requestedBy.name}
-                    <div className="text-muted" title={formatDateTime(r.createdAt)}>
-                      {formatAgo(r.createdAt)}
-                    </div>
-                  </td>
-                  <td
-                    className="px-3 py-2 text-xs tabular-nums"
-                    title={formatDateTime(r.decidedAt ?? r.expiresAt)}
-                  >
-                    {isOpenView
-                      ? formatDateTime(r.expiresAt)
-                      : r.decidedAt
-                        ? formatDateTime(r.decidedAt)
-                        : "—"}
-                  </td>
-                </tr>
-              ))
-            )}
-          </tbody>
-        </table>
-      </div>
-      {query.data ? (
-        <Pagination
-          page={query.data.page}
-          pages={query.data.pages}
-          total={query.data.total}
-          onPage={table.setPage}
-        />
-      ) : null}
-    </div>
+    <DataTable
+      id="approvals"
+      label="Approval requests"
+      columns={approvalColumns(isOpenView)}
+      query={query}
+      url={table}
+      rowTestId="approval-row"
+      savedViews="approvals"
+      exportCsv={{ table: "approvals", queryString: exportParams.toString() }}
+      empty={{
+        icon: Inbox,
+        title: view === "inbox" ? "Nothing waits for you." : "No requests here.",
+        children: view === "inbox" ? "Requests that need your decision appear here." : "Try another view.",
+      }}
+      toolbar={
+        <>
+          <div
+            role="tablist"
+            aria-label="Approval views"
+            className="flex flex-wrap rounded-md border border-border bg-surface p-0.5"
+          >
+            {APPROVAL_VIEWS.map((v) => (
+              <button
+                key={v}
+                type="button"
+                role="tab"
+                aria-selected={v === view}
+                onClick={() =>
+                  table.setParams({ view: v === defaultView ? null : v, status: null, page: null })
+                }
+                className={cn(
+                  "rounded px-3 py-1 text-sm",
+                  v === view ? "bg-accent/12 font-medium text-accent" : "text-muted hover:text-foreground",
+                )}
+              >
+                {VIEW_LABEL[v]}
+              </button>
+            ))}
+          </div>
+          {!isOpenView ? (
+            <FilterSelect
+              label="Status"
+              value={status}
+              allLabel="Every outcome"
+              options={DECIDED_STATUSES}
+              onChange={(value) => table.setFilter("status", value)}
+            />
+          ) : null}
+        </>
+      }
+    />
   );
 }

@@ -2,11 +2,19 @@
 
 import type { TPolicyRule } from "@switchyard/api/schemas";
 import { useQuery } from "@tanstack/react-query";
+import { History } from "lucide-react";
 import { BackLink, DetailPending } from "~/components/detail-pending";
 import { PageHeader } from "~/components/page-header";
+import { DataTable, type TColumn } from "~/components/table/data-table";
 import { formatDateTime } from "~/lib/format-time";
 import { useTRPC } from "~/trpc/react";
-import { approversOf, formatPolicyValue, POLICY_FIELD_LABEL, POLICY_KIND_LABEL } from "./policy-labels";
+import {
+  approversOf,
+  formatPolicyValue,
+  POLICY_FIELD_LABEL,
+  POLICY_KIND_LABEL,
+  type TPolicyVersionRow,
+} from "./policy-labels";
 
 const back = { href: "/settings/policies", label: "All policy rules" };
 
@@ -55,26 +63,15 @@ export function PolicyHistory({ policyKey }: { policyKey: string }) {
               {v.changes === null ? (
                 <p className="text-muted">Created.</p>
               ) : (
-                <table className="text-sm" data-testid="policy-diff">
-                  <thead className="text-left text-xs text-muted">
-                    <tr>
-                      <th className="pr-4 font-medium">Field</th>
-                      <th className="pr-4 font-medium">Before</th>
-                      <th className="font-medium">After</th>
-                    </tr>
-                  </thead>
-                  <tbody>
-                    {v.changes.map((change) => (
-                      <tr key={change.field}>
-                        <td className="pr-4">{POLICY_FIELD_LABEL[change.field]}</td>
-                        <td className="pr-4 text-status-bad line-through decoration-status-bad/50">
-                          {show(change.field, change.before)}
-                        </td>
-                        <td className="text-status-ok">{show(change.field, change.after)}</td>
-                      </tr>
-                    ))}
-                  </tbody>
-                </table>
+                <DataTable
+                  id="policy-diff"
+                  testId="policy-diff"
+                  label={`Changes in version ${v.version}`}
+                  columns={DIFF_COLUMNS}
+                  rows={v.changes}
+                  rowKey={(change) => change.field}
+                  empty={{ icon: History, title: "No changes", children: "This version changed nothing." }}
+                />
               )}
               <p className="mt-2 text-xs text-muted">
                 {POLICY_KIND_LABEL[v.kind]} · {approversOf(v)} · {v.requiredApprovals} approval
@@ -92,6 +89,24 @@ export function PolicyHistory({ policyKey }: { policyKey: string }) {
     </>
   );
 }
+
+type TChange = NonNullable<TPolicyVersionRow["changes"]>[number];
+
+const DIFF_COLUMNS: TColumn<TChange>[] = [
+  { id: "field", header: "Field", cell: (change) => POLICY_FIELD_LABEL[change.field] },
+  {
+    id: "before",
+    header: "Before",
+    className: "text-status-bad line-through decoration-status-bad/50",
+    cell: (change) => show(change.field, change.before),
+  },
+  {
+    id: "after",
+    header: "After",
+    className: "text-status-ok",
+    cell: (change) => show(change.field, change.after),
+  },
+];
 
 function show(field: keyof TPolicyRule, value: unknown) {
   return formatPolicyValue(field, value as TPolicyRule[typeof field]);

@@ -1,12 +1,13 @@
 "use client";
 
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
-import { Ban, Plus } from "lucide-react";
+import { Ban, Plus, Scale } from "lucide-react";
 import Link from "next/link";
 import { useState } from "react";
 import { SuccessNote } from "~/components/form/form-field";
 import { PageHeader } from "~/components/page-header";
-import { ErrorNote, ExportCsvLink, Pagination, SkeletonRows, Th } from "~/components/table/table-parts";
+import { actionsColumn, DataTable, type TColumn } from "~/components/table/data-table";
+import { ErrorNote, ExportCsvLink } from "~/components/table/table-parts";
 import { formatDateTime } from "~/lib/format-time";
 import { useTRPC } from "~/trpc/react";
 import { PolicyForm } from "./policy-form";
@@ -15,6 +16,84 @@ import { approversOf, formatPolicyValue, POLICY_KIND_LABEL, ruleOf, type TPolicy
 type TEditing = { mode: "new" } | { mode: "edit"; rule: TPolicyRow } | null;
 
 const panel = "rounded-lg border border-border bg-surface";
+
+const COLUMNS: TColumn<TPolicyRow>[] = [
+  {
+    id: "rule",
+    header: "Rule",
+    cell: (rule) => (
+      <>
+        <Link href={`/settings/policies/${rule.key}`} className="font-medium hover:underline">
+          {rule.name}
+        </Link>
+        <div className="font-mono text-xs text-muted">{rule.key}</div>
+        {rule.pendingStepsOnOlderVersions > 0 ? (
+          <div className="text-xs text-status-warn">
+            {rule.pendingStepsOnOlderVersions} pending approval step
+            {rule.pendingStepsOnOlderVersions === 1 ? "" : "s"} under an older version
+          </div>
+        ) : null}
+      </>
+    ),
+  },
+  { id: "kind", header: "Applies to", hideable: true, cell: (rule) => POLICY_KIND_LABEL[rule.kind] },
+  { id: "approvers", header: "Approvers", hideable: true, cell: approversOf },
+  {
+    id: "approvals",
+    header: "Approvals",
+    align: "number",
+    hideable: true,
+    cell: (rule) => rule.requiredApprovals,
+  },
+  {
+    id: "threshold",
+    header: "Threshold",
+    align: "number",
+    hideable: true,
+    testId: "policy-threshold",
+    cell: (rule) => formatPolicyValue("thresholdUsd", rule.thresholdUsd),
+  },
+  {
+    id: "expires",
+    header: "Expires",
+    align: "number",
+    hideable: true,
+    cell: (rule) => `${rule.expiresAfterHours} h`,
+  },
+  { id: "step", header: "Step", align: "number", hideable: true, cell: (rule) => rule.stepOrder },
+  {
+    id: "version",
+    header: "Version",
+    align: "number",
+    testId: "policy-version",
+    cell: (rule) => (
+      <Link href={`/settings/policies/${rule.key}`} className="hover:underline">
+        v{rule.version}
+      </Link>
+    ),
+  },
+  {
+    id: "status",
+    header: "Status",
+    cell: (rule) => (
+      <span className={rule.enabled ? "text-status-ok" : "text-muted"}>
+        {rule.enabled ? "Enabled" : "Disabled"}
+      </span>
+    ),
+  },
+  {
+    id: "edited",
+    header: "Last edited",
+    hideable: true,
+    className: "text-xs",
+    cell: (rule) => (
+      <>
+        {rule.createdBy?.name ?? "—"}
+        <div className="text-muted">{formatDateTime(rule.createdAt)}</div>
+      </>
+    ),
+  },
+];
 
 /** The rules in force; admins edit them (each save is a new version), everyone else reads. */
 export function PolicyList({ canEdit }: { canEdit: boolean }) {
@@ -38,6 +117,36 @@ export function PolicyList({ canEdit }: { canEdit: boolean }) {
     toggle.reset();
     setEditing(next);
   };
+
+  const ruleActions = actionsColumn<TPolicyRow>((rule) => (
+    <>
+      <button
+        type="button"
+        aria-label={`Edit ${rule.name}`}
+        onClick={() => openForm({ mode: "edit", rule })}
+        className="rounded-md border border-border px-2.5 py-1 text-sm hover:bg-foreground/5"
+      >
+        Edit
+      </button>{" "}
+      <button
+        type="button"
+        aria-label={`${rule.enabled ? "Disable" : "Enable"} ${rule.name}`}
+        disabled={toggle.isPending}
+        onClick={() => {
+          setNotice(null);
+          toggle.mutate({
+            ...ruleOf(rule),
+            key: rule.key,
+            baseVersion: rule.version,
+            enabled: !rule.enabled,
+          });
+        }}
+        className="rounded-md border border-border px-2.5 py-1 text-sm hover:bg-foreground/5 disabled:opacity-50"
+      >
+        {rule.enabled ? "Disable" : "Enable"}
+      </button>
+    </>
+  ));
 
   return (
     <>
@@ -86,111 +195,20 @@ export function PolicyList({ canEdit }: { canEdit: boolean }) {
             />
           </section>
         ) : null}
-        {query.isError ? <ErrorNote message={query.error.message} /> : null}
-        <div className={`${panel} overflow-x-auto`}>
-          <table className="w-full text-sm" data-testid="policy-table">
-            <thead className="text-left text-xs text-muted">
-              <tr>
-                <Th>Rule</Th>
-                <Th>Applies to</Th>
-                <Th>Approvers</Th>
-                <Th align="right">Approvals</Th>
-                <Th align="right">Threshold</Th>
-                <Th align="right">Expires</Th>
-                <Th align="right">Step</Th>
-                <Th align="right">Version</Th>
-                <Th>Status</Th>
-                <Th>Last edited</Th>
-                {canEdit ? (
-                  <th className="px-3 py-2">
-                    <span className="sr-only">Actions</span>
-                  </th>
-                ) : null}
-              </tr>
-            </thead>
-            <tbody>
-              {!query.data ? (
-                <SkeletonRows columns={canEdit ? 11 : 10} rows={4} />
-              ) : (
-                query.data.rows.map((rule) => (
-                  <tr key={rule.key} className="border-t border-border align-top" data-testid="policy-row">
-                    <td className="px-3 py-2">
-                      <Link href={`/settings/policies/${rule.key}`} className="font-medium hover:underline">
-                        {rule.name}
-                      </Link>
-                      <div className="font-mono text-xs text-muted">{rule.key}</div>
-                      {rule.pendingStepsOnOlderVersions > 0 ? (
-                        <div className="text-xs text-status-warn">
-                          {rule.pendingStepsOnOlderVersions} pending approval step
-                          {rule.pendingStepsOnOlderVersions === 1 ? "" : "s"} under an older version
-                        </div>
-                      ) : null}
-                    </td>
-                    <td className="px-3 py-2">{POLICY_KIND_LABEL[rule.kind]}</td>
-                    <td className="px-3 py-2">{approversOf(rule)}</td>
-                    <td className="px-3 py-2 text-right tabular-nums">{rule.requiredApprovals}</td>
-                    <td className="px-3 py-2 text-right tabular-nums" data-testid="policy-threshold">
-                      {formatPolicyValue("thresholdUsd", rule.thresholdUsd)}
-                    </td>
-                    <td className="px-3 py-2 text-right tabular-nums">{rule.expiresAfterHours} h</td>
-                    <td className="px-3 py-2 text-right tabular-nums">{rule.stepOrder}</td>
-                    <td className="px-3 py-2 text-right tabular-nums" data-testid="policy-version">
-                      <Link href={`/settings/policies/${rule.key}`} className="hover:underline">
-                        v{rule.version}
-                      </Link>
-                    </td>
-                    <td className="px-3 py-2">
-                      <span className={rule.enabled ? "text-status-ok" : "text-muted"}>
-                        {rule.enabled ? "Enabled" : "Disabled"}
-                      </span>
-                    </td>
-                    <td className="px-3 py-2 text-xs">
-                      {rule.createdBy?.name ?? "—"}
-                      <div className="text-muted">{formatDateTime(rule.createdAt)}</div>
-                    </td>
-                    {canEdit ? (
-                      <td className="whitespace-nowrap px-3 py-2 text-right">
-                        <button
-                          type="button"
-                          aria-label={`Edit ${rule.name}`}
-                          onClick={() => openForm({ mode: "edit", rule })}
-                          className="rounded-md border border-border px-2.5 py-1 text-sm hover:bg-foreground/5"
-                        >
-                          Edit
-                        </button>{" "}
-                        <button
-                          type="button"
-                          aria-label={`${rule.enabled ? "Disable" : "Enable"} ${rule.name}`}
-                          disabled={toggle.isPending}
-                          onClick={() => {
-                            setNotice(null);
-                            toggle.mutate({
-                              ...ruleOf(rule),
-                              key: rule.key,
-                              baseVersion: rule.version,
-                              enabled: !rule.enabled,
-                            });
-                          }}
-                          className="rounded-md border border-border px-2.5 py-1 text-sm hover:bg-foreground/5 disabled:opacity-50"
-                        >
-                          {rule.enabled ? "Disable" : "Enable"}
-                        </button>
-                      </td>
-                    ) : null}
-                  </tr>
-                ))
-              )}
-            </tbody>
-          </table>
-        </div>
-        {query.data ? (
-          <Pagination
-            page={query.data.page}
-            pages={query.data.pages}
-            total={query.data.total}
-            onPage={setPage}
-          />
-        ) : null}
+        <DataTable
+          id="policy"
+          label="Policy rules"
+          columns={canEdit ? [...COLUMNS, ruleActions] : COLUMNS}
+          query={query}
+          onPage={setPage}
+          rowKey={(rule) => rule.key}
+          rowTestId="policy-row"
+          empty={{
+            icon: Scale,
+            title: "No policy rules",
+            children: "Nothing needs approval before it is scheduled.",
+          }}
+        />
         {!canEdit ? <p className="text-xs text-muted">Only admins can change policy rules.</p> : null}
       </div>
     </>

@@ -1,44 +1,7 @@
 "use client";
 
-import { ArrowDown, ArrowUp, Download } from "lucide-react";
-import type { ReactNode } from "react";
+import { Download } from "lucide-react";
 import { formatInt } from "~/lib/format";
-
-export function SortHeader<Key extends string>(props: {
-  column: Key;
-  label: string;
-  sort: Key;
-  direction: "asc" | "desc";
-  onSort: (key: Key) => void;
-  align?: "left" | "right";
-}) {
-  const isSorted = props.sort === props.column;
-  return (
-    <th
-      className={`px-3 py-2 font-medium ${props.align === "right" ? "text-right" : ""}`}
-      aria-sort={isSorted ? (props.direction === "asc" ? "ascending" : "descending") : "none"}
-    >
-      <button
-        type="button"
-        className="inline-flex items-center gap-1 hover:text-foreground"
-        onClick={() => props.onSort(props.column)}
-      >
-        {props.label}
-        {isSorted ? (
-          props.direction === "asc" ? (
-            <ArrowUp className="size-3" aria-hidden />
-          ) : (
-            <ArrowDown className="size-3" aria-hidden />
-          )
-        ) : null}
-      </button>
-    </th>
-  );
-}
-
-export function Th({ children, align }: { children: ReactNode; align?: "left" | "right" }) {
-  return <th className={`px-3 py-2 font-medium ${align === "right" ? "text-right" : ""}`}>{children}</th>;
-}
 
 export function Pagination({
   page,
@@ -103,8 +66,8 @@ export function ExportCsvLink({
 export function SkeletonRows({ columns, rows = 8 }: { columns: number; rows?: number }) {
   return Array.from({ length: rows }, (_, i) => (
     // biome-ignore lint/suspicious/noArrayIndexKey: skeleton rows have no identity
-    <tr key={i} className="border-t border-border">
-      <td colSpan={columns} className="px-3 py-2.5">
+    <tr key={i} className="border-t border-border max-md:block">
+      <td colSpan={columns} className="px-3 py-2.5 max-md:block">
         <div className="h-3 w-2/3 animate-pulse rounded bg-foreground/10" />
       </td>
     </tr>

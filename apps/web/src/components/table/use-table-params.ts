@@ -11,6 +11,8 @@ export function useTableParams<const SortKey extends string, const FilterKey ext
   sortKeys: readonly SortKey[];
   defaultSort: SortKey;
   filters?: readonly FilterKey[];
+  /** The direction of the default sort, and of a first click on a column (newest first for logs). */
+  defaultDirection?: "asc" | "desc";
 }) {
   const router = useRouter();
   const pathname = usePathname();
@@ -18,7 +20,9 @@ export function useTableParams<const SortKey extends string, const FilterKey ext
 
   const sortParam = params.get("sort") as SortKey | null;
   const sort = sortParam && options.sortKeys.includes(sortParam) ? sortParam : options.defaultSort;
-  const direction: "asc" | "desc" = params.get("dir") === "desc" ? "desc" : "asc";
+  const defaultDirection = options.defaultDirection ?? "asc";
+  const dir = params.get("dir");
+  const direction: "asc" | "desc" = dir === "asc" || dir === "desc" ? dir : defaultDirection;
   const page = Math.max(1, Number.parseInt(params.get("page") ?? "1", 10) || 1);
   const search = params.get("q") ?? "";
   const filters = Object.fromEntries(
@@ -47,8 +51,13 @@ export function useTableParams<const SortKey extends string, const FilterKey ext
     setParams,
     setPage: (value: number) => setParams({ page: value <= 1 ? null : String(value) }),
     setFilter: (key: FilterKey, value: string | undefined) => setParams({ [key]: value ?? null, page: null }),
-    toggleSort: (key: SortKey) =>
-      setParams({ sort: key, dir: sort === key && direction === "asc" ? "desc" : "asc", page: null }),
+    defaultDirection,
+    /** Sorting is written whole (key and direction): a shared URL reads the same to everyone. */
+    setSort: (key: SortKey, value: "asc" | "desc") => setParams({ sort: key, dir: value, page: null }),
+    /** True while a search or a filter narrows the rows (an empty table then says how to widen it). */
+    isFiltered: Boolean(search) || Object.values(filters).some(Boolean),
+    /** Paging, sort and search as every list procedure takes them. */
+    listInput: { page, sort, direction, search: search || undefined },
     /** The URL query of this view, for the CSV export of the same rows. */
     queryString: params.toString(),
   };
@@ -67,3 +76,7 @@ export function useDebouncedSearch(
   }, [draft, search, setParams]);
   return [draft, setDraft] as const;
 }
+
+/** A URL value if it is one of the allowed values; anything else reads as "no filter". */
+export const pick = <T extends string>(values: readonly T[], value: string | undefined): T | undefined =>
+  values.includes(value as T) ? (value as T) : undefined;

@@ -1,6 +1,6 @@
 import { z } from "zod";
 import { zId } from "../../lib/input.ts";
-import { ZPageInput } from "../../lib/pagination.ts";
+import { filterKeys, ZPageInput } from "../../lib/pagination.ts";
 
 /** inbox: waiting for me · open: every pending request · decided: closed ones · mine: ones I asked for. */
 export const APPROVAL_VIEWS = ["inbox", "open", "decided", "mine"] as const;
@@ -14,6 +14,7 @@ export const ZListApprovalsInput = ZPageInput(["createdAt"], "createdAt")
     view: z.enum(APPROVAL_VIEWS).default("inbox"),
     status: ZApprovalStatus.optional(),
   });
+export const APPROVAL_FILTERS = filterKeys(ZListApprovalsInput.pick({ view: true, status: true }));
 
 export const ZApprovalId = z.object({ id: zId("Request id") });
 

@@ -1,6 +1,6 @@
 import { z } from "zod";
 import { zId } from "../../lib/input.ts";
-import { ZPageInput } from "../../lib/pagination.ts";
+import { filterKeys, ZPageInput } from "../../lib/pagination.ts";
 import { SITE_KINDS } from "../site/list-sites.schema.ts";
 
 export const NODE_SORT_KEYS = [
@@ -15,10 +15,13 @@ export const NODE_SORT_KEYS = [
 ] as const;
 export const NODE_STATUSES = ["READY", "CORDONED", "DRAINING", "DOWN"] as const;
 
-export const ZListNodesInput = ZPageInput(NODE_SORT_KEYS, "hostname").extend({
+export const ZNodeFilters = z.object({
   siteId: zId("Site id").optional(),
   kind: z.enum(SITE_KINDS).optional(),
   status: z.enum(NODE_STATUSES).optional(),
   gpuModel: z.string().trim().min(1).max(40).optional(),
 });
+export const NODE_FILTERS = filterKeys(ZNodeFilters);
+
+export const ZListNodesInput = ZPageInput(NODE_SORT_KEYS, "hostname").extend(ZNodeFilters.shape);
 export type TListNodesInput = z.infer<typeof ZListNodesInput>;

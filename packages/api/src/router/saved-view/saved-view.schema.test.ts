@@ -1,5 +1,13 @@
 import { describe, expect, it } from "vitest";
-import { savedViewQuery, ZSaveViewInput } from "./saved-view.schema.ts";
+import { ZListApprovalsInput } from "../approval/approval.schema.ts";
+import { ZListAuditInput } from "../audit/audit.schema.ts";
+import { ZListDatasetsInput } from "../dataset/list-datasets.schema.ts";
+import { ZListNodesInput } from "../node/list-nodes.schema.ts";
+import { ZListSitesInput } from "../site/list-sites.schema.ts";
+import { ZListTeamsInput } from "../team/list-teams.schema.ts";
+import { ZListWebhookDeliveriesInput } from "../webhook/webhook.schema.ts";
+import { ZListWorkloadsInput } from "../workload/workload.schema.ts";
+import { SAVED_VIEW_FILTERS, savedViewQuery, ZSaveViewInput } from "./saved-view.schema.ts";
 
 describe("saved view input", () => {
   it("keeps the table's own keys without the page, and drops a leading ?", () => {
@@ -34,5 +42,27 @@ describe("saved view input", () => {
 
   it("strips what the console's URL holds but a view does not keep", () => {
     expect(savedViewQuery("audit", "page=2&objectType=Site&view=mine&action=")).toBe("objectType=Site");
+  });
+
+  it("keeps the filters each list input takes, read from the list's own declaration", () => {
+    const inputs = {
+      sites: ZListSitesInput,
+      nodes: ZListNodesInput,
+      datasets: ZListDatasetsInput,
+      teams: ZListTeamsInput,
+      workloads: ZListWorkloadsInput,
+      approvals: ZListApprovalsInput,
+      audit: ZListAuditInput,
+    } as const;
+    for (const [table, input] of Object.entries(inputs)) {
+      const filters: readonly string[] = SAVED_VIEW_FILTERS[table as keyof typeof inputs];
+      expect(Object.keys(input.shape)).toEqual(expect.arrayContaining([...filters]));
+    }
+    expect(SAVED_VIEW_FILTERS.nodes).toEqual(["siteId", "kind", "status", "gpuModel"]);
+    // The delivery log's URL calls the input's webhookId "webhook".
+    expect(SAVED_VIEW_FILTERS["webhook-deliveries"]).toEqual(["status", "webhook"]);
+    expect(Object.keys(ZListWebhookDeliveriesInput.shape)).toEqual(
+      expect.arrayContaining(["status", "webhookId"]),
+    );
   });
 });

@@ -1,19 +1,26 @@
 import { z } from "zod";
 import { zId } from "../../lib/input.ts";
+import { APPROVAL_FILTERS } from "../approval/approval.schema.ts";
+import { AUDIT_FILTERS } from "../audit/audit.schema.ts";
+import { DATASET_FILTERS } from "../dataset/list-datasets.schema.ts";
+import { NODE_FILTERS } from "../node/list-nodes.schema.ts";
+import { SITE_FILTERS } from "../site/list-sites.schema.ts";
+import { WEBHOOK_DELIVERY_FILTERS } from "../webhook/webhook.schema.ts";
+import { WORKLOAD_FILTERS } from "../workload/workload.schema.ts";
 
 /** Every key a table keeps in its URL besides its filters; `page` is never saved. */
 const COMMON_KEYS = ["sort", "dir", "q"] as const;
 
-/** The console's tables that can have saved views, with the filter keys each understands. */
+/** The console's tables that can have saved views, with the filter keys each list declares. */
 export const SAVED_VIEW_FILTERS = {
-  sites: ["kind", "status", "provider", "country"],
-  nodes: ["siteId", "kind", "status", "gpuModel"],
-  datasets: ["classification", "ownerTeamId", "regulation", "siteId"],
+  sites: SITE_FILTERS,
+  nodes: NODE_FILTERS,
+  datasets: DATASET_FILTERS,
   teams: [],
-  workloads: ["state", "kind", "teamId", "siteId"],
-  approvals: ["view", "status"],
-  audit: ["objectType", "action"],
-  "webhook-deliveries": ["status", "webhook"],
+  workloads: WORKLOAD_FILTERS,
+  approvals: APPROVAL_FILTERS,
+  audit: AUDIT_FILTERS,
+  "webhook-deliveries": WEBHOOK_DELIVERY_FILTERS,
 } as const satisfies Record<string, readonly string[]>;
 
 export type TSavedViewTable = keyof typeof SAVED_VIEW_FILTERS;

@@ -1,6 +1,6 @@
 import { z } from "zod";
 import { zId } from "../../lib/input.ts";
-import { ZPageInput } from "../../lib/pagination.ts";
+import { filterKeys, ZPageInput } from "../../lib/pagination.ts";
 import { WEBHOOK_EVENTS } from "../../webhooks/outbox.ts";
 
 /** What each subscribable event means, for the console's event picker. */
@@ -55,4 +55,13 @@ export const ZListWebhookDeliveriesInput = ZPageInput(WEBHOOK_DELIVERY_SORT_KEYS
   status: z.enum(DELIVERY_STATUSES).optional(),
   event: z.string().trim().max(60).optional(),
 });
+/**
+ * The delivery log's filters as its console table keeps them in the URL: `webhook` is the
+ * list input's `webhookId` (shorter in a shared link); `event` is offered to API clients only.
+ */
+export const WEBHOOK_DELIVERY_FILTERS = filterKeys(
+  ZListWebhookDeliveriesInput.pick({ status: true }).extend({
+    webhook: ZListWebhookDeliveriesInput.shape.webhookId,
+  }),
+);
 export type TListWebhookDeliveriesInput = z.infer<typeof ZListWebhookDeliveriesInput>;

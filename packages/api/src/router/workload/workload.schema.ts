@@ -1,7 +1,7 @@
 import { z } from "zod";
 import { zDate, zId } from "../../lib/input.ts";
 import { typeMessage } from "../../lib/messages.ts";
-import { ZPageInput } from "../../lib/pagination.ts";
+import { filterKeys, ZPageInput } from "../../lib/pagination.ts";
 import { SITE_KINDS } from "../site/list-sites.schema.ts";
 
 export const WORKLOAD_KINDS = ["TRAINING", "FINE_TUNING", "BATCH_INFERENCE", "ONLINE_INFERENCE"] as const;
@@ -132,12 +132,17 @@ export const ZTransitionInput = z.object({
 });
 
 export const WORKLOAD_SORT_KEYS = ["createdAt", "name", "state", "priority"] as const;
-export const ZListWorkloadsInput = ZPageInput(WORKLOAD_SORT_KEYS, "createdAt").extend({
-  direction: z.enum(["asc", "desc"]).default("desc"),
+export const ZWorkloadFilters = z.object({
   state: z.enum(WORKLOAD_STATES).optional(),
   kind: z.enum(WORKLOAD_KINDS).optional(),
   teamId: zId("Team id").optional(),
   siteId: zId("Site id").optional(),
+});
+export const WORKLOAD_FILTERS = filterKeys(ZWorkloadFilters);
+
+export const ZListWorkloadsInput = ZPageInput(WORKLOAD_SORT_KEYS, "createdAt").extend({
+  direction: z.enum(["asc", "desc"]).default("desc"),
+  ...ZWorkloadFilters.shape,
 });
 export type TListWorkloadsInput = z.infer<typeof ZListWorkloadsInput>;
 

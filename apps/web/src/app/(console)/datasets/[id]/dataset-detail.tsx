@@ -1,5 +1,6 @@
 "use client";
 
+import type { RouterOutputs } from "@switchyard/api";
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { Pencil } from "lucide-react";
 import Link from "next/link";
@@ -9,10 +10,40 @@ import { ClassificationBadge, RegulationBadges, residencyLabel } from "~/compone
 import { BackLink, DetailPending } from "~/components/detail-pending";
 import { SuccessNote } from "~/components/form/form-field";
 import { PageHeader } from "~/components/page-header";
+import { actionsColumn, DataTable, type TColumn } from "~/components/table/data-table";
 import { ErrorNote } from "~/components/table/table-parts";
 import { formatBytes } from "~/lib/format-size";
 import { useTRPC } from "~/trpc/react";
 import { AddReplicaForm } from "./add-replica-form";
+
+type TReplica = RouterOutputs["dataset"]["byId"]["replicas"][number];
+
+const REPLICA_COLUMNS: TColumn<TReplica>[] = [
+  {
+    id: "site",
+    header: "Site",
+    cell: (r) => (
+      <>
+        <Link href={`/sites/${r.site.id}`} className="font-medium hover:underline">
+          {r.site.name}
+        </Link>
+        <div className="font-mono text-xs text-muted">{r.site.slug}</div>
+      </>
+    ),
+  },
+  { id: "kind", header: "Environment", cell: (r) => <KindBadge kind={r.site.kind} /> },
+  {
+    id: "country",
+    header: "Country",
+    cell: (r) => (
+      <>
+        {r.site.country} <span className="text-xs text-muted">({r.site.jurisdiction})</span>
+      </>
+    ),
+  },
+  { id: "size", header: "Size", align: "number", cell: (r) => formatBytes(r.sizeBytes) },
+  { id: "status", header: "Replica", cell: (r) => <StatusBadge status={r.status} /> },
+];
 
 function Fact({ label, children, className }: { label: string; children: ReactNode; className?: string }) {
   return (
@@ -51,6 +82,39 @@ export function DatasetDetail({ id }: { id: string }) {
       },
     );
   };
+  const removeColumn = actionsColumn<TReplica>((r) =>
+    confirming === r.site.id ? (
+      <span className="inline-flex items-center gap-1.5">
+        <button
+          type="button"
+          disabled={remove.isPending}
+          onClick={() => removeAt(r.site.id, r.site.slug)}
+          className="rounded-md border border-status-bad/50 px-2 py-0.5 text-xs text-status-bad hover:bg-status-bad/10"
+        >
+          Remove replica
+        </button>
+        <button
+          type="button"
+          onClick={() => setConfirming(null)}
+          className="rounded-md px-2 py-0.5 text-xs text-muted hover:text-foreground"
+        >
+          Keep
+        </button>
+      </span>
+    ) : (
+      <button
+        type="button"
+        aria-label={`Remove the replica at ${r.site.slug}`}
+        onClick={() => {
+          remove.reset();
+          setConfirming(r.site.id);
+        }}
+        className="rounded-md border border-border px-2 py-0.5 text-xs hover:bg-foreground/5"
+      >
+        Remove
+      </button>
+    ),
+  );
 
   return (
     <>
@@ -118,79 +182,16 @@ export function DatasetDetail({ id }: { id: string }) {
             <h2 id="dataset-replicas" className="border-b border-border px-3 py-2 text-sm font-semibold">
               Replicas <span className="font-normal text-muted">· {d.replicas.length}</span>
             </h2>
-            <table className="w-full text-sm" data-testid="replicas">
-              <thead className="text-left text-xs text-muted">
-                <tr>
-                  <th className="px-3 py-1.5 font-medium">Site</th>
-                  <th className="px-3 py-1.5 font-medium">Environment</th>
-                  <th className="px-3 py-1.5 font-medium">Country</th>
-                  <th className="px-3 py-1.5 text-right font-medium">Size</th>
-                  <th className="px-3 py-1.5 font-medium">Replica</th>
-                  {d.canEdit ? (
-                    <th className="px-3 py-1.5 font-medium">
-                      <span className="sr-only">Actions</span>
-                    </th>
-                  ) : null}
-                </tr>
-              </thead>
-              <tbody>
-                {d.replicas.map((r) => (
-                  <tr key={r.id} className="border-t border-border" data-testid="replica-row">
-                    <td className="px-3 py-1.5">
-                      <Link href={`/sites/${r.site.id}`} className="font-medium hover:underline">
-                        {r.site.name}
-                      </Link>
-                      <div className="font-mono text-xs text-muted">{r.site.slug}</div>
-                    </td>
-                    <td className="px-3 py-1.5">
-                      <KindBadge kind={r.site.kind} />
-                    </td>
-                    <td className="px-3 py-1.5">
-                      {r.site.country} <span className="text-xs text-muted">({r.site.jurisdiction})</span>
-                    </td>
-                    <td className="px-3 py-1.5 text-right tabular-nums">{formatBytes(r.sizeBytes)}</td>
-                    <td className="px-3 py-1.5">
-                      <StatusBadge status={r.status} />
-                    </td>
-                    {d.canEdit ? (
-                      <td className="px-3 py-1.5 text-right">
-                        {confirming === r.site.id ? (
-                          <span className="inline-flex items-center gap-1.5">
-                            <button
-                              type="button"
-                              disabled={remove.isPending}
-                              onClick={() => removeAt(r.site.id, r.site.slug)}
-                              className="rounded-md border border-status-bad/50 px-2 py-0.5 text-xs text-status-bad hover:bg-status-bad/10"
-                            >
-                              Remove replica
-                            </button>
-                            <button
-                              type="button"
-                              onClick={() => setConfirming(null)}
-                              className="rounded-md px-2 py-0.5 text-xs text-muted hover:text-foreground"
-                            >
-                              Keep
-                            </button>
-                          </span>
-                        ) : (
-                          <button
-                            type="button"
-                            aria-label={`Remove the replica at ${r.site.slug}`}
-                            onClick={() => {
-                              remove.reset();
-                              setConfirming(r.site.id);
-                            }}
-                            className="rounded-md border border-border px-2 py-0.5 text-xs hover:bg-foreground/5"
-                          >
-                            Remove
-                          </button>
-                        )}
-                      </td>
-                    ) : null}
-                  </tr>
-                ))}
-              </tbody>
-            </table>
+            <DataTable
+              id="dataset-replicas"
+              testId="replicas"
+              label="Replicas"
+              inset
+              columns={d.canEdit ? [...REPLICA_COLUMNS, removeColumn] : REPLICA_COLUMNS}
+              rows={d.replicas}
+              rowTestId="replica-row"
+              empty={{ title: "No replicas yet." }}
+            />
           </div>
           {remove.error ? <ErrorNote message={remove.error.message} /> : null}
           {notice ? <SuccessNote>{notice}</SuccessNote> : null}

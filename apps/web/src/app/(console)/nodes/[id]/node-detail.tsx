@@ -1,5 +1,6 @@
 "use client";
 
+import type { RouterOutputs } from "@switchyard/api";
 import { useQuery } from "@tanstack/react-query";
 import Link from "next/link";
 import type { ReactNode } from "react";
@@ -8,9 +9,41 @@ import { BackLink, DetailPending } from "~/components/detail-pending";
 import { LastHeartbeat } from "~/components/node/last-heartbeat";
 import { MustMove, NodeActions } from "~/components/node/node-actions";
 import { PageHeader } from "~/components/page-header";
+import { DataTable, type TColumn } from "~/components/table/data-table";
 import { formatInt } from "~/lib/format";
 import { formatAgo, formatDateTime } from "~/lib/format-time";
 import { useTRPC } from "~/trpc/react";
+
+type TAllocation = RouterOutputs["node"]["byId"]["allocations"][number];
+
+const ALLOCATION_COLUMNS: TColumn<TAllocation>[] = [
+  {
+    id: "workload",
+    header: "Workload",
+    className: "font-medium",
+    cell: (a) => a.workload?.name ?? <span className="text-muted">Another team's workload</span>,
+  },
+  { id: "team", header: "Team", cell: (a) => a.team },
+  {
+    id: "state",
+    header: "Workload state",
+    cell: (a) =>
+      a.workload ? <StatusBadge status={a.workload.state} /> : <span className="text-muted">—</span>,
+  },
+  { id: "gpus", header: "GPUs", align: "number", cell: (a) => formatInt(a.gpus) },
+  {
+    id: "allocation",
+    header: "Allocation",
+    className: "text-xs",
+    cell: (a) => (a.status === "ACTIVE" ? "held" : `released ${a.releasedAt ? formatAgo(a.releasedAt) : ""}`),
+  },
+  {
+    id: "since",
+    header: "Since",
+    className: "text-xs",
+    cell: (a) => <span title={formatDateTime(a.createdAt)}>{formatAgo(a.createdAt)}</span>,
+  },
+];
 
 function Fact({ label, children }: { label: string; children: ReactNode }) {
   return (
@@ -121,54 +154,15 @@ export function NodeDetail({ id, editRefusal }: { id: string; editRefusal: strin
                 · {formatInt(node.gpuAllocated)} of {formatInt(node.gpuCount)} GPUs held
               </span>
             </h2>
-            {node.allocations.length === 0 ? (
-              <p className="px-3 py-6 text-center text-sm text-muted">
-                No workload has held GPUs on this node.
-              </p>
-            ) : (
-              <table className="w-full text-sm" data-testid="allocations">
-                <thead className="text-left text-xs text-muted">
-                  <tr>
-                    <th className="px-3 py-1.5 font-medium">Workload</th>
-                    <th className="px-3 py-1.5 font-medium">Team</th>
-                    <th className="px-3 py-1.5 font-medium">Workload state</th>
-                    <th className="px-3 py-1.5 text-right font-medium">GPUs</th>
-                    <th className="px-3 py-1.5 font-medium">Allocation</th>
-                    <th className="px-3 py-1.5 font-medium">Since</th>
-                  </tr>
-                </thead>
-                <tbody>
-                  {node.allocations.map((a) => (
-                    <tr key={a.id} className="border-t border-border">
-                      <td className="px-3 py-1.5 font-medium">
-                        {a.workload ? (
-                          a.workload.name
-                        ) : (
-                          <span className="text-muted">Another team's workload</span>
-                        )}
-                      </td>
-                      <td className="px-3 py-1.5">{a.team}</td>
-                      <td className="px-3 py-1.5">
-                        {a.workload ? (
-                          <StatusBadge status={a.workload.state} />
-                        ) : (
-                          <span className="text-muted">—</span>
-                        )}
-                      </td>
-                      <td className="px-3 py-1.5 text-right tabular-nums">{formatInt(a.gpus)}</td>
-                      <td className="px-3 py-1.5 text-xs">
-                        {a.status === "ACTIVE"
-                          ? "held"
-                          : `released ${a.releasedAt ? formatAgo(a.releasedAt) : ""}`}
-                      </td>
-                      <td className="px-3 py-1.5 text-xs" title={formatDateTime(a.createdAt)}>
-                        {formatAgo(a.createdAt)}
-                      </td>
-                    </tr>
-                  ))}
-                </tbody>
-              </table>
-            )}
+            <DataTable
+              id="node-allocations"
+              testId="allocations"
+              label="Allocations"
+              inset
+              columns={ALLOCATION_COLUMNS}
+              rows={node.allocations}
+              empty={{ title: "No workload has held GPUs on this node." }}
+            />
           </div>
         </section>
       </div>

@@ -1,15 +1,17 @@
 "use client";
 
+import type { RouterOutputs } from "@switchyard/api";
 import { ZInvitePersonInput, ZSetTeamsInput } from "@switchyard/api/schemas";
 import { ROLE_LABELS, ROLES, type TRole } from "@switchyard/api/session";
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
-import { Plus } from "lucide-react";
+import { Plus, Users } from "lucide-react";
 import { useState } from "react";
 import { Dialog } from "~/components/dialog";
 import { RoleField, SubmitButton, TextField } from "~/components/form/fields";
 import { useZodForm, ZodForm } from "~/components/form/zod-form";
 import { OneTimeSecret } from "~/components/one-time-secret";
-import { ErrorNote, SkeletonRows, Th } from "~/components/table/table-parts";
+import { actionsColumn, DataTable, type TColumn } from "~/components/table/data-table";
+import { ErrorNote } from "~/components/table/table-parts";
 import { TeamsField } from "~/components/team/team-checkboxes";
 import { formatAgo, formatDateTime } from "~/lib/format-time";
 import { useTRPC } from "~/trpc/react";
@@ -26,6 +28,130 @@ const BUTTON_CLASS =
 /** The console URL of a set-password link, on the origin the admin is using. */
 const linkOf = (token: string) => `${window.location.origin}/set-password?token=${encodeURIComponent(token)}`;
 
+type TPersonRow = RouterOutputs["user"]["list"][number];
+
+type TPeopleActions = {
+  isPending: { role: boolean; disabled: boolean; link: boolean };
+  setRole: (person: TPersonRow, role: TRole) => void;
+  editTeams: (person: TPersonRow) => void;
+  passwordLink: (person: TPersonRow) => void;
+  toggle: (person: TPersonRow) => void;
+};
+
+/** The columns; an admin changes neither their own role nor disables themself. */
+function peopleColumns(currentUserId: string, actions: TPeopleActions): TColumn<TPersonRow>[] {
+  return [
+    {
+      id: "person",
+      header: "Person",
+      cell: (person) => (
+        <>
+          <span className="font-medium">{person.name}</span>
+          <span className="block font-mono text-xs break-all text-muted">{person.email}</span>
+        </>
+      ),
+    },
+    {
+      id: "role",
+      header: "Role",
+      cell: (person) => {
+        const isSelf = person.id === currentUserId;
+        return (
+          <select
+            aria-label={`Role of ${person.email}`}
+            className="rounded-md border border-border bg-surface px-1.5 py-1 text-xs"
+            value={person.role}
+            disabled={actions.isPending.role || isSelf}
+            title={isSelf ? "Another admin changes your own role" : undefined}
+            onChange={(e) => actions.setRole(person, e.target.value as TRole)}
+          >
+            {ROLES.map((r) => (
+              <option key={r} value={r}>
+                {ROLE_LABELS[r]}
+              </option>
+            ))}
+          </select>
+        );
+      },
+    },
+    {
+      id: "teams",
+      header: "Teams",
+      hideable: true,
+      className: "text-xs",
+      cell: (person) => (
+        <>
+          {person.teams.map((t) => t.name).join(", ") || "—"}{" "}
+          <button
+            type="button"
+            className="ml-1 text-accent hover:underline"
+            onClick={() => actions.editTeams(person)}
+            aria-label={`Edit teams of ${person.email}`}
+          >
+            edit
+          </button>
+        </>
+      ),
+    },
+    {
+      id: "signIn",
+      header: "Signs in with",
+      hideable: true,
+      className: "text-xs",
+      cell: (person) =>
+        [person.hasPassword ? "password" : null, person.signsInWithSso ? "single sign-on" : null]
+          .filter(Boolean)
+          .join(", ") || <span className="text-muted">invited, no password yet</span>,
+    },
+    {
+      id: "lastSignIn",
+      header: "Last sign-in",
+      hideable: true,
+      className: "text-xs",
+      cell: (person) =>
+        person.lastSignInAt ? (
+          <time dateTime={person.lastSignInAt.toISOString()} title={formatDateTime(person.lastSignInAt)}>
+            {formatAgo(person.lastSignInAt)}
+          </time>
+        ) : (
+          <span className="text-muted">never</span>
+        ),
+    },
+    {
+      id: "state",
+      header: "State",
+      className: "text-xs",
+      testId: "person-state",
+      cell: (person) => (person.disabled ? "disabled" : "active"),
+    },
+    actionsColumn((person) => {
+      const isSelf = person.id === currentUserId;
+      return (
+        <div className="flex flex-wrap gap-1 md:flex-nowrap md:justify-end md:whitespace-nowrap">
+          <button
+            type="button"
+            className={BUTTON_CLASS}
+            disabled={person.disabled || actions.isPending.link}
+            title={person.disabled ? "Enable this person first" : undefined}
+            onClick={() => actions.passwordLink(person)}
+          >
+            New password link
+          </button>
+          <button
+            type="button"
+            className={BUTTON_CLASS}
+            disabled={actions.isPending.disabled || isSelf}
+            title={isSelf ? "You cannot disable yourself" : undefined}
+            onClick={() => actions.toggle(person)}
+          >
+            {person.disabled ? "Enable" : "Disable"}
+          </button>
+        </div>
+      );
+    }),
+  ];
+}
+
 /** Admins: people, their role and teams, how they sign in, disable/enable, new set-password links. */
 export function PeoplePanel({ currentUserId }: { currentUserId: string }) {
   const trpc = useTRPC();
@@ -37,7 +163,6 @@ export function PeoplePanel({ currentUserId }: { currentUserId: string }) {
   const setDisabled = useMutation(trpc.user.setDisabled.mutationOptions({ onSuccess }));
   const passwordLink = useMutation(trpc.user.passwordLink.mutationOptions());
   const actionError = setRole.error ?? setDisabled.error ?? passwordLink.error;
-  const people = list.data ?? [];
 
   return (
     <section aria-labelledby="people-title" className="flex flex-col gap-3">
@@ -61,124 +186,36 @@ export function PeoplePanel({ currentUserId }: { currentUserId: string }) {
           Add person
         </button>
       </div>
-      {list.isError ? <ErrorNote message={`Could not load people: ${list.error.message}`} /> : null}
-      {actionError ? <ErrorNote message={actionError.message} /> : null}
-      <div className="overflow-x-auto rounded-lg border border-border bg-surface">
-        <table className="w-full text-sm" data-testid="people-table">
-          <thead className="border-b border-border text-left text-xs text-muted">
-            <tr>
-              <Th>Person</Th>
-              <Th>Role</Th>
-              <Th>Teams</Th>
-              <Th>Signs in with</Th>
-              <Th>Last sign-in</Th>
-              <Th>State</Th>
-              <Th>
-                <span className="sr-only">Actions</span>
-              </Th>
-            </tr>
-          </thead>
-          <tbody>
-            {list.isPending ? (
-              <SkeletonRows columns={7} rows={4} />
-            ) : (
-              people.map((person) => {
-                const isSelf = person.id === currentUserId;
-                return (
-                  <tr key={person.id} className="border-t border-border" data-testid="person-row">
-                    <td className="px-3 py-2">
-                      <span className="font-medium">{person.name}</span>
-                      <span className="block font-mono text-xs text-muted">{person.email}</span>
-                    </td>
-                    <td className="px-3 py-2">
-                      <select
-                        aria-label={`Role of ${person.email}`}
-                        className="rounded-md border border-border bg-surface px-1.5 py-1 text-xs"
-                        value={person.role}
-                        disabled={setRole.isPending || isSelf}
-                        title={isSelf ? "Another admin changes your own role" : undefined}
-                        onChange={(e) => setRole.mutate({ userId: person.id, role: e.target.value as TRole })}
-                      >
-                        {ROLES.map((r) => (
-                          <option key={r} value={r}>
-                            {ROLE_LABELS[r]}
-                          </option>
-                        ))}
-                      </select>
-                    </td>
-                    <td className="px-3 py-2 text-xs">
-                      {person.teams.map((t) => t.name).join(", ") || "—"}{" "}
-                      <button
-                        type="button"
-                        className="ml-1 text-accent hover:underline"
-                        onClick={() => setDialog({ kind: "teams", person })}
-                        aria-label={`Edit teams of ${person.email}`}
-                      >
-                        edit
-                      </button>
-                    </td>
-                    <td className="px-3 py-2 text-xs">
-                      {[
-                        person.hasPassword ? "password" : null,
-                        person.signsInWithSso ? "single sign-on" : null,
-                      ]
-                        .filter(Boolean)
-                        .join(", ") || <span className="text-muted">invited, no password yet</span>}
-                    </td>
-                    <td className="px-3 py-2 text-xs">
-                      {person.lastSignInAt ? (
-                        <time
-                          dateTime={person.lastSignInAt.toISOString()}
-                          title={formatDateTime(person.lastSignInAt)}
-                        >
-                          {formatAgo(person.lastSignInAt)}
-                        </time>
-                      ) : (
-                        <span className="text-muted">never</span>
-                      )}
-                    </td>
-                    <td className="px-3 py-2 text-xs" data-testid="person-state">
-                      {person.disabled ? "disabled" : "active"}
-                    </td>
-                    <td className="px-3 py-2">
-                      <div className="flex justify-end gap-1 whitespace-nowrap">
-                        <button
-                          type="button"
-                          className={BUTTON_CLASS}
-                          disabled={person.disabled || passwordLink.isPending}
-                          title={person.disabled ? "Enable this person first" : undefined}
-                          onClick={() =>
-                            passwordLink.mutate(
-                              { userId: person.id },
-                              {
-                                onSuccess: ({ email, token }) =>
-                                  setDialog({ kind: "link", email, token, invited: false }),
-                              },
-                            )
-                          }
-                        >
-                          New password link
-                        </button>
-                        <button
-                          type="button"
-                          className={BUTTON_CLASS}
-                          disabled={setDisabled.isPending || isSelf}
-                          title={isSelf ? "You cannot disable yourself" : undefined}
-                          onClick={() =>
-                            setDisabled.mutate({ userId: person.id, disabled: !person.disabled })
-                          }
-                        >
-                          {person.disabled ? "Enable" : "Disable"}
-                        </button>
-                      </div>
-                    </td>
-                  </tr>
-                );
-              })
-            )}
-          </tbody>
-        </table>
-      </div>
+      <DataTable
+        id="people"
+        label="People"
+        columns={peopleColumns(currentUserId, {
+          isPending: {
+            role: setRole.isPending,
+            disabled: setDisabled.isPending,
+            link: passwordLink.isPending,
+          },
+          setRole: (person, role) => setRole.mutate({ userId: person.id, role }),
+          editTeams: (person) => setDialog({ kind: "teams", person }),
+          passwordLink: (person) =>
+            passwordLink.mutate(
+              { userId: person.id },
+              { onSuccess: ({ email, token }) => setDialog({ kind: "link", email, token, invited: false }) },
+            ),
+          toggle: (person) => setDisabled.mutate({ userId: person.id, disabled: !person.disabled }),
+        })}
+        rows={list.data}
+        pending={list.isPending}
+        error={list.error}
+        rowTestId="person-row"
+        empty={{
+          icon: Users,
+          title: "No people yet",
+          children: "Add the first person with the button above.",
+        }}
+      >
+        {actionError ? <ErrorNote message={actionError.message} /> : null}
+      </DataTable>
       <Dialog
         open={dialog !== null}
         title={

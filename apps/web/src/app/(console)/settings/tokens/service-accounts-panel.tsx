@@ -1,15 +1,16 @@
 "use client";
 
+import type { RouterOutputs } from "@switchyard/api";
 import { ZCreateServiceAccountInput } from "@switchyard/api/schemas";
 import { ROLE_LABELS } from "@switchyard/api/session";
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { Bot, Plus } from "lucide-react";
 import { useState } from "react";
 import { Dialog } from "~/components/dialog";
-import { EmptyState } from "~/components/empty-state";
 import { RoleField, SubmitButton, TextField } from "~/components/form/fields";
 import { useZodForm, ZodForm } from "~/components/form/zod-form";
-import { ErrorNote, SkeletonRows, Th } from "~/components/table/table-parts";
+import { actionsColumn, DataTable, type TColumn } from "~/components/table/data-table";
+import { ErrorNote } from "~/components/table/table-parts";
 import { TeamsField } from "~/components/team/team-checkboxes";
 import { useTRPC } from "~/trpc/react";
 import { TokenForm } from "./token-form";
@@ -20,6 +21,59 @@ type TDialog =
   | { kind: "token"; account: { id: string; name: string } }
   | { kind: "secret"; name: string; secret: string };
 
+type TAccountRow = RouterOutputs["token"]["serviceAccounts"][number];
+const BUTTON =
+  "rounded-md border border-border bg-surface px-2 py-1 text-xs hover:bg-foreground/5 disabled:opacity-40";
+
+function serviceAccountColumns(actions: {
+  isPending: boolean;
+  newToken: (account: TAccountRow) => void;
+  toggle: (account: TAccountRow) => void;
+}): TColumn<TAccountRow>[] {
+  return [
+    {
+      id: "name",
+      header: "Name",
+      cell: (account) => (
+        <>
+          <span className="font-medium">{account.name}</span>
+          <span className="block font-mono text-xs break-all text-muted">{account.email}</span>
+        </>
+      ),
+    },
+    { id: "role", header: "Role", hideable: true, className: "text-xs", cell: (a) => ROLE_LABELS[a.role] },
+    {
+      id: "teams",
+      header: "Teams",
+      hideable: true,
+      className: "text-xs",
+      cell: (a) => a.teams.map((t) => t.name).join(", ") || "—",
+    },
+    { id: "tokens", header: "Active tokens", align: "number", hideable: true, cell: (a) => a.activeTokens },
+    { id: "state", header: "State", className: "text-xs", cell: (a) => (a.disabled ? "disabled" : "active") },
+    actionsColumn((account) => (
+      <div className="flex flex-wrap gap-1 md:justify-end md:whitespace-nowrap">
+        <button
+          type="button"
+          className={BUTTON}
+          disabled={account.disabled}
+          onClick={() => actions.newToken(account)}
+        >
+          New token
+        </button>
+        <button
+          type="button"
+          className={BUTTON}
+          disabled={actions.isPending}
+          onClick={() => actions.toggle(account)}
+        >
+          {account.disabled ? "Enable" : "Disable"}
+        </button>
+      </div>
+    )),
+  ];
+}
+
 /** Admins: service accounts (users of kind SERVICE with a role), their tokens, disable/enable. */
 export function ServiceAccountsPanel() {
   const trpc = useTRPC();
@@ -28,7 +82,6 @@ export function ServiceAccountsPanel() {
   const [dialog, setDialog] = useState<TDialog | null>(null);
   const onSuccess = () => queryClient.invalidateQueries({ queryKey: trpc.token.pathKey() });
   const setDisabled = useMutation(trpc.token.setServiceAccountDisabled.mutationOptions({ onSuccess }));
-  const accounts = list.data ?? [];
   return (
     <section aria-labelledby="service-accounts-title" className="flex flex-col gap-3">
       <div className="flex flex-wrap items-end justify-between gap-3">
@@ -50,72 +103,27 @@ export function ServiceAccountsPanel() {
           New service account
         </button>
       </div>
-      {list.isError ? (
-        <ErrorNote message={`Could not load the service accounts: ${list.error.message}`} />
-      ) : null}
-      {setDisabled.error ? <ErrorNote message={setDisabled.error.message} /> : null}
-      {list.isSuccess && accounts.length === 0 ? (
-        <EmptyState icon={Bot} title="No service accounts yet">
-          Create one for each pipeline or system that calls Switchyard, with the least role it needs.
-        </EmptyState>
-      ) : (
-        <div className="overflow-x-auto rounded-lg border border-border bg-surface">
-          <table className="w-full text-sm" data-testid="service-accounts-table">
-            <thead className="border-b border-border text-left text-xs text-muted">
-              <tr>
-                <Th>Name</Th>
-                <Th>Role</Th>
-                <Th>Teams</Th>
-                <Th align="right">Active tokens</Th>
-                <Th>State</Th>
-                <Th>
-                  <span className="sr-only">Actions</span>
-                </Th>
-              </tr>
-            </thead>
-            <tbody>
-              {list.isPending ? (
-                <SkeletonRows columns={6} rows={2} />
-              ) : (
-                accounts.map((account) => (
-                  <tr key={account.id} className="border-t border-border" data-testid="service-account-row">
-                    <td className="px-3 py-2">
-                      <span className="font-medium">{account.name}</span>
-                      <span className="block font-mono text-xs text-muted">{account.email}</span>
-                    </td>
-                    <td className="px-3 py-2 text-xs">{ROLE_LABELS[account.role]}</td>
-                    <td className="px-3 py-2 text-xs">
-                      {account.teams.map((t) => t.name).join(", ") || "—"}
-                    </td>
-                    <td className="px-3 py-2 text-right tabular-nums">{account.activeTokens}</td>
-                    <td className="px-3 py-2 text-xs">{account.disabled ? "disabled" : "active"}</td>
-                    <td className="px-3 py-2">
-                      <div className="flex justify-end gap-1 whitespace-nowrap">
-                        <button
-                          type="button"
-                          className="rounded-md border border-border bg-surface px-2 py-1 text-xs hover:bg-foreground/5 disabled:opacity-40"
-                          disabled={account.disabled}
-                          onClick={() => setDialog({ kind: "token", account })}
-                        >
-                          New token
-                        </button>
-                        <button
-                          type="button"
-                          className="rounded-md border border-border bg-surface px-2 py-1 text-xs hover:bg-foreground/5 disabled:opacity-40"
-                          disabled={setDisabled.isPending}
-                          onClick={() => setDisabled.mutate({ id: account.id, disabled: !account.disabled })}
-                        >
-                          {account.disabled ? "Enable" : "Disable"}
-                        </button>
-                      </div>
-                    </td>
-                  </tr>
-                ))
-              )}
-            </tbody>
-          </table>
-        </div>
-      )}
+      <DataTable
+        id="service-accounts"
+        label="Service accounts"
+        columns={serviceAccountColumns({
+          isPending: setDisabled.isPending,
+          newToken: (account) => setDialog({ kind: "token", account }),
+          toggle: (account) => setDisabled.mutate({ id: account.id, disabled: !account.disabled }),
+        })}
+        rows={list.data}
+        pending={list.isPending}
+        error={list.error}
+        rowTestId="service-account-row"
+        empty={{
+          icon: Bot,
+          title: "No service accounts yet",
+          children:
+            "Create one for each pipeline or system that calls Switchyard, with the least role it needs.",
+        }}
+      >
+        {setDisabled.error ? <ErrorNote message={setDisabled.error.message} /> : null}
+      </DataTable>
       <Dialog
         open={dialog !== null}
         title={

@@ -5,9 +5,9 @@ import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { KeyRound, Plus } from "lucide-react";
 import { useState } from "react";
 import { Dialog } from "~/components/dialog";
-import { EmptyState } from "~/components/empty-state";
 import { SuccessNote } from "~/components/form/form-field";
-import { ErrorNote, SkeletonRows, Th } from "~/components/table/table-parts";
+import { actionsColumn, DataTable, type TColumn } from "~/components/table/data-table";
+import { ErrorNote } from "~/components/table/table-parts";
 import { formatAgo, formatDateTime } from "~/lib/format-time";
 import { useTRPC } from "~/trpc/react";
 import { TokenForm } from "./token-form";
@@ -25,6 +25,101 @@ const STATUS_CLASS: Record<TTokenRow["status"], string> = {
 /** The panel lists one page: the newest tokens first. */
 const MAX_TOKENS_SHOWN = 200;
 
+/** The columns; the owner's only when the list shows everyone's tokens. */
+function tokenColumns(
+  showOwner: boolean,
+  actions: { isPending: boolean; revoke: (token: TTokenRow) => void },
+): TColumn<TTokenRow>[] {
+  const columns: (TColumn<TTokenRow> | false)[] = [
+    { id: "name", header: "Name", className: "font-medium", cell: (token) => token.name },
+    {
+      id: "token",
+      header: "Token",
+      hideable: true,
+      className: "font-mono text-xs md:whitespace-nowrap",
+      cell: (token) => `${token.prefix}…`,
+    },
+    showOwner && {
+      id: "owner",
+      header: "Owner",
+      hideable: true,
+      className: "text-xs",
+      cell: (token) => (
+        <>
+          {token.user.name}
+          <span className="block text-muted">{token.kind.toLowerCase()}</span>
+        </>
+      ),
+    },
+    {
+      id: "scopes",
+      header: "Scopes",
+      hideable: true,
+      className: "font-mono text-xs",
+      cell: (token) => (token.kind === "AGENT" ? "agent" : token.scopes.join(", ")),
+    },
+    {
+      id: "scope",
+      header: "Team / site",
+      hideable: true,
+      className: "text-xs",
+      cell: (token) => token.site?.name ?? token.team?.name ?? <span className="text-muted">all teams</span>,
+    },
+    {
+      id: "created",
+      header: "Created",
+      hideable: true,
+      className: "text-xs md:whitespace-nowrap",
+      cell: (token) => <span title={formatDateTime(token.createdAt)}>{formatAgo(token.createdAt)}</span>,
+    },
+    {
+      id: "expires",
+      header: "Expires",
+      hideable: true,
+      className: "text-xs md:whitespace-nowrap",
+      cell: (token) =>
+        token.expiresAt ? formatDateTime(token.expiresAt) : <span className="text-status-warn">never</span>,
+    },
+    {
+      id: "lastUsed",
+      header: "Last used",
+      hideable: true,
+      className: "text-xs md:whitespace-nowrap",
+      cell: (token) =>
+        token.lastUsedAt ? (
+          <span title={formatDateTime(token.lastUsedAt)}>
+            {formatAgo(token.lastUsedAt)}
+            {token.lastUsedIp ? <span className="block font-mono text-muted">{token.lastUsedIp}</span> : null}
+          </span>
+        ) : (
+          <span className="text-muted">never</span>
+        ),
+    },
+    {
+      id: "state",
+      header: "State",
+      cell: (token) => (
+        <span className={`rounded px-1.5 py-0.5 text-xs ${STATUS_CLASS[token.status]}`}>
+          {token.status.toLowerCase()}
+        </span>
+      ),
+    },
+    actionsColumn((token) =>
+      token.status === "REVOKED" ? null : (
+        <button
+          type="button"
+          className="rounded-md border border-border bg-surface px-2 py-1 text-xs text-status-bad hover:bg-foreground/5 disabled:opacity-40"
+          disabled={actions.isPending}
+          onClick={() => actions.revoke(token)}
+        >
+          Revoke
+        </button>
+      ),
+    ),
+  ];
+  return columns.filter((column) => column !== false);
+}
+
 /** Personal API tokens (admins: every token) with create, shown once, and one-click revoke. */
 export function TokensPanel({ isAdmin }: { isAdmin: boolean }) {
   const trpc = useTRPC();
@@ -36,7 +131,6 @@ export function TokensPanel({ isAdmin }: { isAdmin: boolean }) {
   const [notice, setNotice] = useState<string | null>(null);
   const onSuccess = () => queryClient.invalidateQueries({ queryKey: trpc.token.pathKey() });
   const revoke = useMutation(trpc.token.revoke.mutationOptions({ onSuccess }));
-  const tokens = list.data?.rows ?? [];
 
   return (
     <section aria-labelledby="tokens-title" className="flex flex-col gap-3">
@@ -82,111 +176,31 @@ export function TokensPanel({ isAdmin }: { isAdmin: boolean }) {
           Show revoked
         </label>
       </div>
-      {list.isError ? <ErrorNote message={`Could not load the tokens: ${list.error.message}`} /> : null}
-      {revoke.error ? <ErrorNote message={revoke.error.message} /> : null}
-      {notice ? <SuccessNote>{notice}</SuccessNote> : null}
-      {list.isSuccess && tokens.length === 0 ? (
-        <EmptyState icon={KeyRound} title="No API tokens yet">
-          Create one to call the REST API under /api/v1 or use the switchyard CLI.
-        </EmptyState>
-      ) : (
-        <div className="overflow-x-auto rounded-lg border border-border bg-surface">
-          <table className="w-full text-sm" data-testid="tokens-table">
-            <thead className="border-b border-border text-left text-xs text-muted">
-              <tr>
-                <Th>Name</Th>
-                <Th>Token</Th>
-                {owner === "all" ? <Th>Owner</Th> : null}
-                <Th>Scopes</Th>
-                <Th>Team / site</Th>
-                <Th>Created</Th>
-                <Th>Expires</Th>
-                <Th>Last used</Th>
-                <Th>State</Th>
-                <Th>
-                  <span className="sr-only">Actions</span>
-                </Th>
-              </tr>
-            </thead>
-            <tbody>
-              {list.isPending ? (
-                <SkeletonRows columns={9} rows={3} />
-              ) : (
-                tokens.map((token) => (
-                  <tr key={token.id} className="border-t border-border align-top" data-testid="token-row">
-                    <td className="px-3 py-2 font-medium">{token.name}</td>
-                    <td className="px-3 py-2 font-mono text-xs whitespace-nowrap">{token.prefix}…</td>
-                    {owner === "all" ? (
-                      <td className="px-3 py-2 text-xs">
-                        {token.user.name}
-                        <span className="block text-muted">{token.kind.toLowerCase()}</span>
-                      </td>
-                    ) : null}
-                    <td className="px-3 py-2 font-mono text-xs">
-                      {token.kind === "AGENT" ? "agent" : token.scopes.join(", ")}
-                    </td>
-                    <td className="px-3 py-2 text-xs">
-                      {token.site?.name ?? token.team?.name ?? <span className="text-muted">all teams</span>}
-                    </td>
-                    <td
-                      className="px-3 py-2 text-xs whitespace-nowrap"
-                      title={formatDateTime(token.createdAt)}
-                    >
-                      {formatAgo(token.createdAt)}
-                    </td>
-                    <td className="px-3 py-2 text-xs whitespace-nowrap">
-                      {token.expiresAt ? (
-                        formatDateTime(token.expiresAt)
-                      ) : (
-                        <span className="text-status-warn">never</span>
-                      )}
-                    </td>
-                    <td className="px-3 py-2 text-xs whitespace-nowrap">
-                      {token.lastUsedAt ? (
-                        <span title={formatDateTime(token.lastUsedAt)}>
-                          {formatAgo(token.lastUsedAt)}
-                          {token.lastUsedIp ? (
-                            <span className="block font-mono text-muted">{token.lastUsedIp}</span>
-                          ) : null}
-                        </span>
-                      ) : (
-                        <span className="text-muted">never</span>
-                      )}
-                    </td>
-                    <td className="px-3 py-2">
-                      <span className={`rounded px-1.5 py-0.5 text-xs ${STATUS_CLASS[token.status]}`}>
-                        {token.status.toLowerCase()}
-                      </span>
-                    </td>
-                    <td className="px-3 py-2 text-right">
-                      {token.status === "REVOKED" ? null : (
-                        <button
-                          type="button"
-                          className="rounded-md border border-border bg-surface px-2 py-1 text-xs text-status-bad hover:bg-foreground/5 disabled:opacity-40"
-                          disabled={revoke.isPending}
-                          onClick={() =>
-                            revoke.mutate(
-                              { id: token.id },
-                              {
-                                onSuccess: () =>
-                                  setNotice(
-                                    `${token.name} (${token.prefix}…) is revoked: it stopped working now.`,
-                                  ),
-                              },
-                            )
-                          }
-                        >
-                          Revoke
-                        </button>
-                      )}
-                    </td>
-                  </tr>
-                ))
-              )}
-            </tbody>
-          </table>
-        </div>
-      )}
+      <DataTable
+        id="tokens"
+        label="API tokens"
+        columns={tokenColumns(owner === "all", {
+          isPending: revoke.isPending,
+          revoke: (token) =>
+            revoke.mutate(
+              { id: token.id },
+              {
+                onSuccess: () =>
+                  setNotice(`${token.name} (${token.prefix}…) is revoked: it stopped working now.`),
+              },
+            ),
+        })}
+        query={list}
+        rowTestId="token-row"
+        empty={{
+          icon: KeyRound,
+          title: "No API tokens yet",
+          children: "Create one to call the REST API under /api/v1 or use the switchyard CLI.",
+        }}
+      >
+        {revoke.error ? <ErrorNote message={revoke.error.message} /> : null}
+        {notice ? <SuccessNote>{notice}</SuccessNote> : null}
+      </DataTable>
       <Dialog
         open={dialog !== null}
         title={dialog?.kind === "secret" ? "Your new API token" : "New API token"}

@@ -1,27 +1,24 @@
 "use client";
 
 import type { RouterOutputs } from "@switchyard/api";
-import { DELIVERY_STATUSES, MAX_PAGE_SIZE, WEBHOOK_DELIVERY_SORT_KEYS } from "@switchyard/api/schemas";
-import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
-import { Fragment, useState } from "react";
-import { StatusBadge } from "~/components/badges";
-import { SavedViews } from "~/components/table/saved-views";
 import {
-  ErrorNote,
-  ExportCsvLink,
-  FilterSelect,
-  Pagination,
-  SkeletonRows,
-  SortHeader,
-  Th,
-} from "~/components/table/table-parts";
-import { useTableParams } from "~/components/table/use-table-params";
+  DELIVERY_STATUSES,
+  MAX_PAGE_SIZE,
+  WEBHOOK_DELIVERY_FILTERS,
+  WEBHOOK_DELIVERY_SORT_KEYS,
+} from "@switchyard/api/schemas";
+import { keepPreviousData, useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
+import { Send } from "lucide-react";
+import { Fragment } from "react";
+import { StatusBadge } from "~/components/badges";
+import { actionsColumn, DataTable, type TColumn } from "~/components/table/data-table";
+import { ErrorNote, FilterSelect } from "~/components/table/table-parts";
+import { pick, useTableParams } from "~/components/table/use-table-params";
 import { useTRPC } from "~/trpc/react";
 
 type TDelivery = RouterOutputs["webhook"]["deliveries"]["rows"][number];
 
 const STATUS_OPTIONS = DELIVERY_STATUSES.map((status) => ({ value: status, label: status.toLowerCase() }));
-const COLUMNS = 8;
 
 /** Polls fast while a delivery is due soon, so the log shows outcomes as the loop sends them. */
 function refetchEvery(rows: TDelivery[] | undefined): number {
@@ -40,6 +37,84 @@ function formatDue(date: Date, now = Date.now()): string {
   return `in ${Math.round(seconds / 3_600)} h`;
 }
 
+/** The columns; the time unfolds a delivery's details, a finished one can be sent again. */
+function deliveryColumns(redeliver: {
+  isPending: boolean;
+  send: (id: string) => void;
+}): TColumn<TDelivery>[] {
+  return [
+    {
+      id: "time",
+      header: "Time (UTC)",
+      sortKey: "createdAt",
+      className: "text-xs tabular-nums md:whitespace-nowrap",
+      unfolds: true,
+      cell: (delivery) => utc(delivery.createdAt),
+    },
+    { id: "webhook", header: "Webhook", hideable: true, cell: (delivery) => delivery.webhook.name },
+    { id: "event", header: "Event", className: "font-mono text-xs", cell: (delivery) => delivery.event },
+    {
+      id: "status",
+      header: "Status",
+      testId: "delivery-status",
+      cell: (delivery) => (
+        <>
+          <StatusBadge status={delivery.status} />
+          {delivery.status === "PENDING" && delivery.attempts > 0 ? (
+            <span className="ml-1.5 text-xs text-status-warn">retrying</span>
+          ) : null}
+        </>
+      ),
+    },
+    {
+      id: "attempts",
+      header: "Attempts",
+      align: "number",
+      hideable: true,
+      className: "text-xs",
+      cell: (delivery) => `${delivery.attempts} / ${delivery.maxAttempts}`,
+    },
+    {
+      id: "response",
+      header: "Last response",
+      hideable: true,
+      className: "md:max-w-80 text-xs",
+      cell: (delivery) => (
+        <span title={delivery.lastError ?? undefined}>
+          <LastResponse delivery={delivery} />
+        </span>
+      ),
+    },
+    {
+      id: "next",
+      header: "Next attempt",
+      hideable: true,
+      className: "text-xs md:whitespace-nowrap",
+      cell: (delivery) =>
+        delivery.nextAttemptAt ? (
+          <span title={`${utc(delivery.nextAttemptAt)} UTC`}>
+            {delivery.webhook.enabled ? formatDue(delivery.nextAttemptAt) : "held: webhook disabled"}
+          </span>
+        ) : (
+          <span className="text-muted">—</span>
+        ),
+    },
+    actionsColumn((delivery) =>
+      delivery.status !== "PENDING" ? (
+        <button
+          type="button"
+          disabled={redeliver.isPending || !delivery.webhook.enabled}
+          title={delivery.webhook.enabled ? "Send this event again" : "Enable the webhook first"}
+          onClick={() => redeliver.send(delivery.id)}
+          className="rounded-md border border-border bg-surface px-2 py-1 text-xs hover:bg-foreground/5 disabled:opacity-40"
+        >
+          Redeliver
+        </button>
+      ) : null,
+    ),
+  ];
+}
+
 /** Every delivery attempt's outcome, newest first, with redelivery of finished ones. */
 export function DeliveryLog() {
   const trpc = useTRPC();
@@ -47,18 +122,23 @@ export function DeliveryLog() {
   const table = useTableParams({
     sortKeys: WEBHOOK_DELIVERY_SORT_KEYS,
     defaultSort: "createdAt",
-    filters: ["status", "webhook"],
+    defaultDirection: "desc",
+    filters: WEBHOOK_DELIVERY_FILTERS,
   });
-  const direction = table.queryString.includes("dir=asc") ? "asc" : "desc";
-  const status = DELIVERY_STATUSES.find((s) => s === table.filters.status);
-  const [openId, setOpenId] = useState<string | null>(null);
+  const status = pick(DELIVERY_STATUSES, table.filters.status);
   // The filter offers webhooks by name: the first page of the largest size the API gives.
   const webhooks = useQuery(trpc.webhook.list.queryOptions({ pageSize: MAX_PAGE_SIZE }));
   const query = useQuery(
     trpc.webhook.deliveries.queryOptions(
-      { page: table.page, pageSize: 25, direction, status, webhookId: table.filters.webhook },
       {
-        placeholderData: (previous) => previous,
+        page: table.page,
+        pageSize: 25,
+        direction: table.direction,
+        status,
+        webhookId: table.filters.webhook,
+      },
+      {
+        placeholderData: keepPreviousData,
         refetchInterval: (q) => refetchEvery(q.state.data?.rows),
       },
     ),
@@ -68,6 +148,13 @@ export function DeliveryLog() {
       onSuccess: () => queryClient.invalidateQueries({ queryKey: trpc.webhook.pathKey() }),
     }),
   );
+  const columns = deliveryColumns({
+    isPending: redeliver.isPending,
+    send: (id) => {
+      redeliver.reset();
+      redeliver.mutate({ id });
+    },
+  });
 
   return (
     <section
@@ -75,156 +162,54 @@ export function DeliveryLog() {
       aria-labelledby="delivery-log-title"
       className="flex scroll-mt-16 flex-col gap-3"
     >
-      <div className="flex flex-wrap items-end justify-between gap-3">
-        <div>
-          <h2 id="delivery-log-title" className="text-base font-semibold">
-            Delivery log
-          </h2>
-          <p className="text-sm text-muted">
-            Each event sent to each webhook, with its attempts. A redelivery keeps the delivery id, so
-            receivers can still drop duplicates.
-          </p>
-        </div>
-        <div className="flex flex-wrap gap-2">
-          <FilterSelect
-            label="Delivery status"
-            value={status}
-            allLabel="Every status"
-            options={STATUS_OPTIONS}
-            onChange={(value) => table.setFilter("status", value)}
-          />
-          <FilterSelect
-            label="Webhook"
-            value={table.filters.webhook}
-            allLabel="Every webhook"
-            options={(webhooks.data?.rows ?? []).map((w) => ({ value: w.id, label: w.name }))}
-            onChange={(value) => table.setFilter("webhook", value)}
-          />
-          <SavedViews table="webhook-deliveries" />
-          <ExportCsvLink
-            table="webhook-deliveries"
-            queryString={table.queryString}
-            label="Export deliveries CSV"
-          />
-        </div>
+      <div>
+        <h2 id="delivery-log-title" className="text-base font-semibold">
+          Delivery log
+        </h2>
+        <p className="text-sm text-muted">
+          Each event sent to each webhook, with its attempts. A redelivery keeps the delivery id, so receivers
+          can still drop duplicates.
+        </p>
       </div>
-      {query.isError ? (
-        <ErrorNote message={`Could not load the delivery log: ${query.error.message}`} />
-      ) : null}
-      {redeliver.isError ? <ErrorNote message={redeliver.error.message} /> : null}
-      <div className="overflow-x-auto rounded-lg border border-border bg-surface">
-        <table className="w-full text-sm" data-testid="delivery-table">
-          <thead className="border-b border-border text-left text-xs text-muted">
-            <tr>
-              <SortHeader
-                column="createdAt"
-                label="Time (UTC)"
-                sort="createdAt"
-                direction={direction}
-                onSort={() => table.setParams({ dir: direction === "desc" ? "asc" : null, page: null })}
-              />
-              <Th>Webhook</Th>
-              <Th>Event</Th>
-              <Th>Status</Th>
-              <Th align="right">Attempts</Th>
-              <Th>Last response</Th>
-              <Th>Next attempt</Th>
-              <Th>
-                <span className="sr-only">Actions</span>
-              </Th>
-            </tr>
-          </thead>
-          <tbody className={query.isPlaceholderData ? "opacity-60" : undefined}>
-            {query.isPending ? (
-              <SkeletonRows columns={COLUMNS} rows={4} />
-            ) : query.data?.rows.length === 0 ? (
-              <tr>
-                <td colSpan={COLUMNS} className="px-3 py-8 text-center text-sm text-muted">
-                  {status || table.filters.webhook
-                    ? "No deliveries match these filters."
-                    : "No deliveries yet. Events appear here as they are queued; send a test to try a webhook."}
-                </td>
-              </tr>
-            ) : (
-              query.data?.rows.map((delivery) => (
-                <Fragment key={delivery.id}>
-                  <tr className="border-t border-border align-top" data-testid="delivery-row">
-                    <td className="px-3 py-2 text-xs tabular-nums whitespace-nowrap">
-                      <button
-                        type="button"
-                        aria-expanded={openId === delivery.id}
-                        aria-label={`Details of delivery ${delivery.id}`}
-                        onClick={() => setOpenId(openId === delivery.id ? null : delivery.id)}
-                        className="hover:underline"
-                      >
-                        {utc(delivery.createdAt)}
-                      </button>
-                    </td>
-                    <td className="px-3 py-2">{delivery.webhook.name}</td>
-                    <td className="px-3 py-2 font-mono text-xs">{delivery.event}</td>
-                    <td className="px-3 py-2" data-testid="delivery-status">
-                      <StatusBadge status={delivery.status} />
-                      {delivery.status === "PENDING" && delivery.attempts > 0 ? (
-                        <span className="ml-1.5 text-xs text-status-warn">retrying</span>
-                      ) : null}
-                    </td>
-                    <td className="px-3 py-2 text-right text-xs tabular-nums">
-                      {delivery.attempts} / {delivery.maxAttempts}
-                    </td>
-                    <td className="max-w-80 px-3 py-2 text-xs" title={delivery.lastError ?? undefined}>
-                      <LastResponse delivery={delivery} />
-                    </td>
-                    <td className="px-3 py-2 text-xs whitespace-nowrap">
-                      {delivery.nextAttemptAt ? (
-                        <span title={`${utc(delivery.nextAttemptAt)} UTC`}>
-                          {delivery.webhook.enabled
-                            ? formatDue(delivery.nextAttemptAt)
-                            : "held: webhook disabled"}
-                        </span>
-                      ) : (
-                        <span className="text-muted">—</span>
-                      )}
-                    </td>
-                    <td className="px-3 py-2 text-right">
-                      {delivery.status !== "PENDING" ? (
-                        <button
-                          type="button"
-                          disabled={redeliver.isPending || !delivery.webhook.enabled}
-                          title={
-                            delivery.webhook.enabled ? "Send this event again" : "Enable the webhook first"
-                          }
-                          onClick={() => {
-                            redeliver.reset();
-                            redeliver.mutate({ id: delivery.id });
-                          }}
-                          className="rounded-md border border-border bg-surface px-2 py-1 text-xs hover:bg-foreground/5 disabled:opacity-40"
-                        >
-                          Redeliver
-                        </button>
-                      ) : null}
-                    </td>
-                  </tr>
-                  {openId === delivery.id ? (
-                    <tr className="border-t border-border bg-background">
-                      <td colSpan={COLUMNS} className="px-3 py-3">
-                        <DeliveryDetail delivery={delivery} />
-                      </td>
-                    </tr>
-                  ) : null}
-                </Fragment>
-              ))
-            )}
-          </tbody>
-        </table>
-      </div>
-      {query.data ? (
-        <Pagination
-          page={query.data.page}
-          pages={query.data.pages}
-          total={query.data.total}
-          onPage={table.setPage}
-        />
-      ) : null}
+      <DataTable
+        id="delivery"
+        label="Delivery log"
+        columns={columns}
+        // Refetching every few seconds should not dim the log; only a new view does.
+        query={{ ...query, isFetching: query.isPlaceholderData }}
+        url={table}
+        rowTestId="delivery-row"
+        detail={(delivery, isUnfolded) => (isUnfolded ? <DeliveryDetail delivery={delivery} /> : null)}
+        unfoldLabel={(delivery) => `Details of delivery ${delivery.id}`}
+        savedViews="webhook-deliveries"
+        exportCsv={{ table: "webhook-deliveries", label: "Export deliveries CSV" }}
+        empty={{
+          icon: Send,
+          title: "No deliveries",
+          children: "No deliveries yet. Events appear here as they are queued; send a test to try a webhook.",
+          filtered: "No deliveries match these filters.",
+        }}
+        toolbar={
+          <>
+            <FilterSelect
+              label="Delivery status"
+              value={status}
+              allLabel="Every status"
+              options={STATUS_OPTIONS}
+              onChange={(value) => table.setFilter("status", value)}
+            />
+            <FilterSelect
+              label="Webhook"
+              value={table.filters.webhook}
+              allLabel="Every webhook"
+              options={(webhooks.data?.rows ?? []).map((w) => ({ value: w.id, label: w.name }))}
+              onChange={(value) => table.setFilter("webhook", value)}
+            />
+          </>
+        }
+      >
+        {redeliver.isError ? <ErrorNote message={redeliver.error.message} /> : null}
+      </DataTable>
     </section>
   );
 }

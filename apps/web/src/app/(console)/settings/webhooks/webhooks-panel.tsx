@@ -3,11 +3,11 @@
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { Plus, Webhook } from "lucide-react";
 import Link from "next/link";
-import { Fragment, type ReactNode, useState } from "react";
+import { type ReactNode, useState } from "react";
 import { Dialog } from "~/components/dialog";
-import { EmptyState } from "~/components/empty-state";
 import { SuccessNote } from "~/components/form/form-field";
-import { ErrorNote, ExportCsvLink, Pagination, SkeletonRows, Th } from "~/components/table/table-parts";
+import { actionsColumn, DataTable, type TColumn } from "~/components/table/data-table";
+import { ErrorNote, ExportCsvLink } from "~/components/table/table-parts";
 import { formatInt } from "~/lib/format";
 import { useTRPC } from "~/trpc/react";
 import { SecretReveal } from "./secret-reveal";
@@ -21,6 +21,117 @@ type TConfirm = { kind: "rotate" | "delete"; webhook: TWebhookRow };
 
 const BUTTON =
   "rounded-md border border-border bg-surface px-2 py-1 text-xs hover:bg-foreground/5 disabled:opacity-40";
+
+type TWebhookActions = {
+  isBusy: boolean;
+  test: (webhook: TWebhookRow) => void;
+  edit: (webhook: TWebhookRow) => void;
+  toggleEnabled: (webhook: TWebhookRow) => void;
+  confirm: (kind: TConfirm["kind"], webhook: TWebhookRow) => void;
+};
+
+function webhookColumns(recentHours: number, actions: TWebhookActions): TColumn<TWebhookRow>[] {
+  const counts = `Delivered · failed · pending (${recentHours} h)`;
+  return [
+    { id: "name", header: "Name", className: "font-medium", cell: (webhook) => webhook.name },
+    {
+      id: "url",
+      header: "URL",
+      hideable: true,
+      className: "md:max-w-64 md:truncate font-mono text-xs break-all",
+      cell: (webhook) => <span title={webhook.url}>{webhook.url}</span>,
+    },
+    {
+      id: "events",
+      header: "Events",
+      hideable: true,
+      className: "text-xs",
+      cell: (webhook) =>
+        webhook.events.length === 0 ? (
+          <span className="text-muted">All events</span>
+        ) : (
+          <span className="flex flex-col gap-0.5 font-mono">
+            {webhook.events.map((e) => (
+              <span key={e}>{e}</span>
+            ))}
+          </span>
+        ),
+    },
+    { id: "state", header: "State", cell: (webhook) => <EnabledBadge isEnabled={webhook.enabled} /> },
+    {
+      id: "deliveries",
+      header: counts,
+      headerCell: (
+        <span title={`Deliveries created in the last ${recentHours} hours; pending: all`}>{counts}</span>
+      ),
+      align: "number",
+      hideable: true,
+      className: "text-xs",
+      cell: (webhook) => (
+        <>
+          <CountLink webhookId={webhook.id} status="SUCCEEDED" className="text-status-ok">
+            {formatInt(webhook.deliveries.succeeded)}
+          </CountLink>
+          {" · "}
+          <CountLink webhookId={webhook.id} status="FAILED" className="text-status-bad">
+            {formatInt(webhook.deliveries.failed)}
+          </CountLink>
+          {" · "}
+          <CountLink webhookId={webhook.id} status="PENDING" className="text-muted">
+            {formatInt(webhook.deliveries.pending)}
+          </CountLink>
+        </>
+      ),
+    },
+    {
+      id: "secret",
+      header: "Secret",
+      hideable: true,
+      className: "font-mono text-xs md:whitespace-nowrap text-muted",
+      cell: (webhook) => webhook.secretHint,
+    },
+    actionsColumn((webhook) => (
+      <div className="flex flex-wrap gap-1 md:flex-nowrap md:justify-end md:whitespace-nowrap">
+        <button
+          type="button"
+          className={BUTTON}
+          disabled={actions.isBusy || !webhook.enabled}
+          title={webhook.enabled ? "Queue a webhook.ping to this URL" : "Enable it to send a test"}
+          onClick={() => actions.test(webhook)}
+        >
+          Send test
+        </button>
+        <button type="button" className={BUTTON} onClick={() => actions.edit(webhook)}>
+          Edit
+        </button>
+        <button
+          type="button"
+          className={BUTTON}
+          disabled={actions.isBusy}
+          onClick={() => actions.toggleEnabled(webhook)}
+        >
+          {webhook.enabled ? "Disable" : "Enable"}
+        </button>
+        <button
+          type="button"
+          className={BUTTON}
+          disabled={actions.isBusy}
+          onClick={() => actions.confirm("rotate", webhook)}
+        >
+          Rotate secret
+        </button>
+        <button
+          type="button"
+          className={`${BUTTON} text-status-bad`}
+          disabled={actions.isBusy}
+          onClick={() => actions.confirm("delete", webhook)}
+        >
+          Delete
+        </button>
+      </div>
+    )),
+  ];
+}
 
 /** The webhooks table with create, edit, enable/disable, test, rotate and delete. */
 export function WebhooksPanel() {
@@ -89,7 +200,6 @@ export function WebhooksPanel() {
           ),
     );
 
-  const webhooks = list.data?.rows ?? [];
   return (
     <section aria-labelledby="webhooks-title" className="flex flex-col gap-3">
       <div className="flex flex-wrap items-end justify-between gap-3">
@@ -114,148 +224,39 @@ export function WebhooksPanel() {
           </button>
         </div>
       </div>
-      {list.isError ? <ErrorNote message={`Could not load the webhooks: ${list.error.message}`} /> : null}
-      {error ? <ErrorNote message={error.message} /> : null}
-      {notice ? <SuccessNote>{notice}</SuccessNote> : null}
-      {list.isSuccess && webhooks.length === 0 ? (
-        <EmptyState icon={Webhook} title="No webhooks yet">
-          Add a URL to receive approval requests, decisions and workload state changes as they happen, signed
-          with a secret only you and Switchyard know.
-        </EmptyState>
-      ) : (
-        <div className="overflow-x-auto rounded-lg border border-border bg-surface">
-          <table className="w-full text-sm" data-testid="webhooks-table">
-            <thead className="border-b border-border text-left text-xs text-muted">
-              <tr>
-                <Th>Name</Th>
-                <Th>URL</Th>
-                <Th>Events</Th>
-                <Th>State</Th>
-                <Th align="right">
-                  <span
-                    title={`Deliveries created in the last ${list.data?.recentHours ?? 24} hours; pending: all`}
-                  >
-                    Delivered · failed · pending ({list.data?.recentHours ?? 24} h)
-                  </span>
-                </Th>
-                <Th>Secret</Th>
-                <Th>
-                  <span className="sr-only">Actions</span>
-                </Th>
-              </tr>
-            </thead>
-            <tbody>
-              {list.isPending ? (
-                <SkeletonRows columns={7} rows={3} />
-              ) : (
-                webhooks.map((webhook) => (
-                  <Fragment key={webhook.id}>
-                    <tr className="border-t border-border align-top" data-testid="webhook-row">
-                      <td className="px-3 py-2 font-medium">{webhook.name}</td>
-                      <td className="max-w-64 truncate px-3 py-2 font-mono text-xs" title={webhook.url}>
-                        {webhook.url}
-                      </td>
-                      <td className="px-3 py-2 text-xs">
-                        {webhook.events.length === 0 ? (
-                          <span className="text-muted">All events</span>
-                        ) : (
-                          <span className="flex flex-col gap-0.5 font-mono">
-                            {webhook.events.map((e) => (
-                              <span key={e}>{e}</span>
-                            ))}
-                          </span>
-                        )}
-                      </td>
-                      <td className="px-3 py-2">
-                        <EnabledBadge isEnabled={webhook.enabled} />
-                      </td>
-                      <td className="px-3 py-2 text-right text-xs tabular-nums whitespace-nowrap">
-                        <CountLink webhookId={webhook.id} status="SUCCEEDED" className="text-status-ok">
-                          {formatInt(webhook.deliveries.succeeded)}
-                        </CountLink>
-                        {" · "}
-                        <CountLink webhookId={webhook.id} status="FAILED" className="text-status-bad">
-                          {formatInt(webhook.deliveries.failed)}
-                        </CountLink>
-                        {" · "}
-                        <CountLink webhookId={webhook.id} status="PENDING" className="text-muted">
-                          {formatInt(webhook.deliveries.pending)}
-                        </CountLink>
-                      </td>
-                      <td className="px-3 py-2 font-mono text-xs whitespace-nowrap text-muted">
-                        {webhook.secretHint}
-                      </td>
-                      <td className="px-3 py-2">
-                        <div className="flex justify-end gap-1 whitespace-nowrap">
-                          <button
-                            type="button"
-                            className={BUTTON}
-                            disabled={isBusy || !webhook.enabled}
-                            title={
-                              webhook.enabled
-                                ? "Queue a webhook.ping to this URL"
-                                : "Enable it to send a test"
-                            }
-                            onClick={() => test(webhook)}
-                          >
-                            Send test
-                          </button>
-                          <button
-                            type="button"
-                            className={BUTTON}
-                            onClick={() => setDialog({ kind: "edit", webhook })}
-                          >
-                            Edit
-                          </button>
-                          <button
-                            type="button"
-                            className={BUTTON}
-                            disabled={isBusy}
-                            onClick={() => toggleEnabled(webhook)}
-                          >
-                            {webhook.enabled ? "Disable" : "Enable"}
-                          </button>
-                          <button
-                            type="button"
-                            className={BUTTON}
-                            disabled={isBusy}
-                            onClick={() => setConfirm({ kind: "rotate", webhook })}
-                          >
-                            Rotate secret
-                          </button>
-                          <button
-                            type="button"
-                            className={`${BUTTON} text-status-bad`}
-                            disabled={isBusy}
-                            onClick={() => setConfirm({ kind: "delete", webhook })}
-                          >
-                            Delete
-                          </button>
-                        </div>
-                      </td>
-                    </tr>
-                    {confirm?.webhook.id === webhook.id ? (
-                      <tr className="border-t border-border bg-background">
-                        <td colSpan={7} className="px-3 py-2.5">
-                          <ConfirmBar
-                            confirm={confirm}
-                            isPending={rotate.isPending || remove.isPending}
-                            onConfirm={() => runConfirmed(confirm)}
-                            onCancel={() => setConfirm(null)}
-                          />
-                        </td>
-                      </tr>
-                    ) : null}
-                  </Fragment>
-                ))
-              )}
-            </tbody>
-          </table>
-        </div>
-      )}
-      {list.data ? (
-        <Pagination page={list.data.page} pages={list.data.pages} total={list.data.total} onPage={setPage} />
-      ) : null}
+      <DataTable
+        id="webhooks"
+        label="Webhooks"
+        columns={webhookColumns(list.data?.recentHours ?? 24, {
+          isBusy,
+          test,
+          edit: (webhook) => setDialog({ kind: "edit", webhook }),
+          toggleEnabled,
+          confirm: (kind, webhook) => setConfirm({ kind, webhook }),
+        })}
+        query={list}
+        onPage={setPage}
+        rowTestId="webhook-row"
+        detail={(webhook) =>
+          confirm?.webhook.id === webhook.id ? (
+            <ConfirmBar
+              confirm={confirm}
+              isPending={rotate.isPending || remove.isPending}
+              onConfirm={() => runConfirmed(confirm)}
+              onCancel={() => setConfirm(null)}
+            />
+          ) : null
+        }
+        empty={{
+          icon: Webhook,
+          title: "No webhooks yet",
+          children:
+            "Add a URL to receive approval requests, decisions and workload state changes as they happen, signed with a secret only you and Switchyard know.",
+        }}
+      >
+        {error ? <ErrorNote message={error.message} /> : null}
+        {notice ? <SuccessNote>{notice}</SuccessNote> : null}
+      </DataTable>
       <Dialog
         open={dialog !== null}
         title={

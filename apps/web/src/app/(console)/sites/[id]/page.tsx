@@ -5,6 +5,7 @@ import { KindBadge, StatusBadge } from "~/components/badges";
 import { DisabledControl } from "~/components/disabled-reason";
 import { DecommissionButton } from "~/components/site/decommission-button";
 import { ExecutorEditor } from "~/components/site/executor-panel";
+import { ExecutorNodesTable, SitePoolsTable } from "~/components/site/site-tables";
 import { formatInt, formatPercent, formatUsd } from "~/lib/format";
 import { formatAgo, formatDateTime } from "~/lib/format-time";
 import { getSessionUser } from "~/server/auth";
@@ -85,44 +86,7 @@ export default async function SitePage({ params }: { params: Promise<{ id: strin
               style={{ width: `${Math.round(site.capacity.utilisation * 100)}%` }}
             />
           </div>
-          <table className="mt-4 w-full text-sm tabular-nums">
-            <thead className="text-left text-xs text-muted">
-              <tr>
-                <th className="py-1 font-medium">GPU model</th>
-                <th className="py-1 font-medium">Node status</th>
-                <th className="py-1 text-right font-medium">Nodes</th>
-                <th className="py-1 text-right font-medium">GPUs</th>
-                <th className="py-1 text-right font-medium">Allocated</th>
-              </tr>
-            </thead>
-            <tbody>
-              {site.pools.map((pool) => (
-                <tr key={`${pool.gpuModel}-${pool.status}`} className="border-t border-border">
-                  <td className="py-1.5">{pool.gpuModel}</td>
-                  <td className="py-1.5">
-                    <StatusBadge status={pool.status} />
-                  </td>
-                  <td className="py-1.5 text-right">
-                    <Link
-                      href={`/nodes?siteId=${site.id}&gpuModel=${encodeURIComponent(pool.gpuModel)}&status=${pool.status}`}
-                      className="hover:underline"
-                    >
-                      {formatInt(pool.nodes)}
-                    </Link>
-                  </td>
-                  <td className="py-1.5 text-right">{formatInt(pool.gpus)}</td>
-                  <td className="py-1.5 text-right">{formatInt(pool.allocated)}</td>
-                </tr>
-              ))}
-              {site.pools.length === 0 ? (
-                <tr>
-                  <td colSpan={5} className="py-3 text-muted">
-                    No GPU nodes at this site yet.
-                  </td>
-                </tr>
-              ) : null}
-            </tbody>
-          </table>
+          <SitePoolsTable siteId={site.id} pools={site.pools} />
         </section>
 
         <section className="rounded-lg border border-border bg-surface p-4" aria-labelledby="prices">
@@ -235,37 +199,7 @@ export default async function SitePage({ params }: { params: Promise<{ id: strin
               ) : null}
             </dl>
           )}
-          {executor.nodes.length > 0 ? (
-            <table className="mt-3 w-full text-sm tabular-nums" data-testid="executor-nodes">
-              <thead className="text-left text-xs text-muted">
-                <tr>
-                  <th className="py-1 font-medium">Node</th>
-                  <th className="py-1 font-medium">Slurm state</th>
-                  <th className="py-1 font-medium">Switchyard</th>
-                  <th className="py-1 text-right font-medium">GPUs allocated</th>
-                </tr>
-              </thead>
-              <tbody>
-                {executor.nodes.map((n) => (
-                  <tr key={n.hostname} className="border-t border-border">
-                    <td className="py-1.5 font-mono text-xs">{n.hostname}</td>
-                    <td className="py-1.5">
-                      {n.schedulerState}
-                      {n.schedulerReason ? (
-                        <span className="text-xs text-muted"> ({n.schedulerReason})</span>
-                      ) : null}
-                    </td>
-                    <td className="py-1.5">
-                      <StatusBadge status={n.status} />
-                    </td>
-                    <td className="py-1.5 text-right">
-                      {n.gpuAllocated} / {n.gpuCount}
-                    </td>
-                  </tr>
-                ))}
-              </tbody>
-            </table>
-          ) : null}
+          {executor.nodes.length > 0 ? <ExecutorNodesTable nodes={executor.nodes} /> : null}
           {isEditor && isLive ? <ExecutorEditor view={executor} /> : null}
         </section>
 

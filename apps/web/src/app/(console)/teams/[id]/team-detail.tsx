@@ -1,5 +1,6 @@
 "use client";
 
+import type { RouterOutputs } from "@switchyard/api";
 import { ROLE_LABELS } from "@switchyard/api/session";
 import { useQuery } from "@tanstack/react-query";
 import Link from "next/link";
@@ -10,6 +11,7 @@ import { BackLink, DetailPending } from "~/components/detail-pending";
 import { DisabledControl } from "~/components/disabled-reason";
 import { SuccessNote } from "~/components/form/form-field";
 import { PageHeader } from "~/components/page-header";
+import { DataTable, type TColumn } from "~/components/table/data-table";
 import { QuotaBar, quotaModelLabel } from "~/components/team/quota-bar";
 import { formatInt } from "~/lib/format";
 import { useTRPC } from "~/trpc/react";
@@ -18,6 +20,39 @@ import { TeamSpend } from "./team-spend";
 
 const panel = "rounded-lg border border-border bg-surface";
 const heading = "border-b border-border px-3 py-2 text-sm font-semibold";
+
+type TTeam = RouterOutputs["team"]["byId"];
+
+const QUOTA_COLUMNS: TColumn<TTeam["quotas"][number]>[] = [
+  { id: "model", header: "GPU model", cell: (q) => quotaModelLabel(q.gpuModel) },
+  { id: "used", header: "Used now", align: "number", cell: (q) => formatInt(q.usedGpus) },
+  { id: "guaranteed", header: "Guaranteed", align: "number", cell: (q) => formatInt(q.guaranteedGpus) },
+  { id: "limit", header: "Limit", align: "number", cell: (q) => formatInt(q.limitGpus) },
+  {
+    id: "use",
+    header: "Use",
+    headerCell: <span className="sr-only">Use</span>,
+    className: "md:w-1/3",
+    cell: (q) => <QuotaBar used={q.usedGpus} guaranteed={q.guaranteedGpus} limit={q.limitGpus} />,
+  },
+];
+
+const MEMBER_COLUMNS: TColumn<TTeam["members"][number]>[] = [
+  {
+    id: "name",
+    header: "Name",
+    className: "font-medium",
+    cell: (m) => (
+      <>
+        {m.name}
+        {m.disabled ? <span className="ml-1.5 text-xs text-muted">(disabled)</span> : null}
+      </>
+    ),
+  },
+  { id: "email", header: "Email", className: "text-xs break-all", cell: (m) => m.email },
+  { id: "teamRole", header: "In the team", cell: (m) => (m.teamRole === "LEAD" ? "Lead" : "Member") },
+  { id: "role", header: "Switchyard role", cell: (m) => ROLE_LABELS[m.role] },
+];
 
 /** `editRefusal`: why the user may not change quotas (from @switchyard/api/rules), or null. */
 export function TeamDetail({ id, editRefusal }: { id: string; editRefusal: string | null }) {
@@ -75,35 +110,18 @@ export function TeamDetail({ id, editRefusal }: { id: string; editRefusal: strin
                   if (saved) setNotice("Quotas saved.");
                 }}
               />
-            ) : team.quotas.length === 0 ? (
-              <p className="px-3 py-6 text-center text-sm text-muted">This team has no GPU quotas.</p>
             ) : (
-              <table className="w-full text-sm" data-testid="quotas">
-                <thead className="text-left text-xs text-muted">
-                  <tr>
-                    <th className="px-3 py-1.5 font-medium">GPU model</th>
-                    <th className="px-3 py-1.5 text-right font-medium">Used now</th>
-                    <th className="px-3 py-1.5 text-right font-medium">Guaranteed</th>
-                    <th className="px-3 py-1.5 text-right font-medium">Limit</th>
-                    <th className="w-1/3 px-3 py-1.5 font-medium">
-                      <span className="sr-only">Use</span>
-                    </th>
-                  </tr>
-                </thead>
-                <tbody>
-                  {team.quotas.map((q) => (
-                    <tr key={q.gpuModel} className="border-t border-border" data-testid="quota-row">
-                      <td className="px-3 py-1.5">{quotaModelLabel(q.gpuModel)}</td>
-                      <td className="px-3 py-1.5 text-right tabular-nums">{formatInt(q.usedGpus)}</td>
-                      <td className="px-3 py-1.5 text-right tabular-nums">{formatInt(q.guaranteedGpus)}</td>
-                      <td className="px-3 py-1.5 text-right tabular-nums">{formatInt(q.limitGpus)}</td>
-                      <td className="px-3 py-1.5">
-                        <QuotaBar used={q.usedGpus} guaranteed={q.guaranteedGpus} limit={q.limitGpus} />
-                      </td>
-                    </tr>
-                  ))}
-                </tbody>
-              </table>
+              <DataTable
+                id="team-quotas"
+                testId="quotas"
+                label="GPU quotas"
+                inset
+                columns={QUOTA_COLUMNS}
+                rows={team.quotas}
+                rowKey={(q) => q.gpuModel}
+                rowTestId="quota-row"
+                empty={{ title: "This team has no GPU quotas." }}
+              />
             )}
             {unquoted.length > 0 && !isEditing ? (
               <p className="border-t border-border px-3 py-2 text-xs text-muted">
@@ -117,33 +135,15 @@ export function TeamDetail({ id, editRefusal }: { id: string; editRefusal: strin
             <h2 id="team-members" className={heading}>
               Members <span className="font-normal text-muted">· {team.members.length}</span>
             </h2>
-            {team.members.length === 0 ? (
-              <p className="px-3 py-6 text-center text-sm text-muted">No members yet.</p>
-            ) : (
-              <table className="w-full text-sm" data-testid="members">
-                <thead className="text-left text-xs text-muted">
-                  <tr>
-                    <th className="px-3 py-1.5 font-medium">Name</th>
-                    <th className="px-3 py-1.5 font-medium">Email</th>
-                    <th className="px-3 py-1.5 font-medium">In the team</th>
-                    <th className="px-3 py-1.5 font-medium">Switchyard role</th>
-                  </tr>
-                </thead>
-                <tbody>
-                  {team.members.map((m) => (
-                    <tr key={m.id} className="border-t border-border">
-                      <td className="px-3 py-1.5 font-medium">
-                        {m.name}
-                        {m.disabled ? <span className="ml-1.5 text-xs text-muted">(disabled)</span> : null}
-                      </td>
-                      <td className="px-3 py-1.5 text-xs">{m.email}</td>
-                      <td className="px-3 py-1.5">{m.teamRole === "LEAD" ? "Lead" : "Member"}</td>
-                      <td className="px-3 py-1.5">{ROLE_LABELS[m.role]}</td>
-                    </tr>
-                  ))}
-                </tbody>
-              </table>
-            )}
+            <DataTable
+              id="team-members"
+              testId="members"
+              label="Members"
+              inset
+              columns={MEMBER_COLUMNS}
+              rows={team.members}
+              empty={{ title: "No members yet." }}
+            />
           </section>
         </div>
 
