@@ -49,6 +49,36 @@ export function run(command, args, options = {}) {
   return 0;
 }
 
+/**
+ * A child that prints "switchyard: <label>… 45 s" every `everyMs` until it is killed or its
+ * parent is gone. It runs beside a blocking spawnSync, whose parent cannot tick by itself.
+ */
+const PROGRESS_TICKER = `
+const [label, everyMs, parent] = process.argv.slice(1);
+const started = Date.now();
+setInterval(() => {
+  try { process.kill(Number(parent), 0); } catch { process.exit(0); }
+  console.log("switchyard: " + label + "… " + Math.round((Date.now() - started) / 1000) + " s");
+}, Number(everyMs));
+`;
+
+/** run(), saying every `everyMs` (default 15 s) that it is still at work: a long build is never silent. */
+export function runWithProgress(label, command, args, options = {}) {
+  const everyMs = Number(process.env.SWITCHYARD_PROGRESS_MS ?? 15_000);
+  const ticker = spawn(
+    process.execPath,
+    ["-e", PROGRESS_TICKER, label, String(everyMs), String(process.pid)],
+    {
+      stdio: ["ignore", "inherit", "inherit"],
+    },
+  );
+  try {
+    return run(command, args, options);
+  } finally {
+    ticker.kill();
+  }
+}
+
 export function requireInstall() {
   if (!existsSync(join(ROOT, "node_modules/next")) || !existsSync(TSX_BIN)) {
     fail("dependencies are missing: run `npm install` first");
@@ -294,8 +324,8 @@ export function buildConsole({ force = false } = {}) {
     log("console build is up to date");
     return;
   }
-  log("building the console (next build)…");
-  run(process.execPath, [NEXT_BIN, "build"], {
+  log("building the console (next build; the first build takes a few minutes)…");
+  runWithProgress("building the console", process.execPath, [NEXT_BIN, "build"], {
     cwd: WEB,
     env: { ...process.env, NEXT_TELEMETRY_DISABLED: "1" },
   });

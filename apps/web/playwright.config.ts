@@ -26,6 +26,8 @@ Object.assign(process.env, {
   OIDC_CLIENT_ID: "switchyard-e2e",
   OIDC_CLIENT_SECRET: "switchyard-e2e-secret",
   OIDC_NAME: "Test IdP",
+  // The scraper's token for /api/metrics (e2e/operations.spec.ts).
+  SWITCHYARD_METRICS_TOKEN: "e2e-metrics-token-0123456789abcdef0123456789",
 });
 
 // One project per spec file: projects never share a worker, and each worker starts its own

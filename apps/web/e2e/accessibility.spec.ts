@@ -98,3 +98,62 @@ test.describe("console pages", () => {
     });
   }
 });
+
+/**
+ * Dark mode (the system's, as a person who prefers it gets): the accent buttons and links, the
+ * status colours and every text keep AA contrast. axe's color-contrast rule is among the rules.
+ */
+const DARK_PAGES = [
+  "/",
+  "/sites",
+  "/sites/new",
+  "/nodes",
+  "/nodes/new",
+  "/datasets",
+  "/datasets/dataset-claims-2025",
+  "/teams",
+  "/workloads",
+  "/workloads/new",
+  "/approvals",
+  "/audit",
+  "/settings/tokens",
+  "/settings/webhooks",
+  "/settings/people",
+  "/settings/policies",
+];
+
+test("the sign-in page has no serious accessibility violation in dark mode", async ({ browser }) => {
+  const context = await browser.newContext({ colorScheme: "dark" });
+  const page = await context.newPage();
+  await page.goto("/signin");
+  await expect(page.locator("html")).toHaveClass(/dark/);
+  await expect(page.getByRole("button", { name: "Sign in", exact: true })).toBeVisible();
+  expect(await seriousViolations(page)).toEqual([]);
+  await context.close();
+});
+
+test.describe("console pages in dark mode", () => {
+  test.describe.configure({ timeout: 180_000 });
+  test("the main pages have no serious accessibility violation (contrast included) in dark mode", async ({
+    browser,
+  }, testInfo) => {
+    const context = await browser.newContext({ colorScheme: "dark", viewport: { width: 1440, height: 900 } });
+    const page = await context.newPage();
+    await signInAs(page, "admin@switchyard.demo");
+    const found: Record<string, unknown> = {};
+    for (const path of DARK_PAGES) {
+      await page.goto(path);
+      await expect(page.locator("html")).toHaveClass(/dark/);
+      await expect(page.getByRole("heading", { level: 1 }).first()).toBeVisible({ timeout: 30_000 });
+      await page.waitForLoadState("networkidle");
+      const violations = await seriousViolations(page);
+      if (violations.length > 0) found[path] = violations;
+      await testInfo.attach(`dark${path.replaceAll("/", "_")}.png`, {
+        body: await page.screenshot({ fullPage: true }),
+        contentType: "image/png",
+      });
+    }
+    await context.close();
+    expect(found).toEqual({});
+  });
+});

@@ -52,7 +52,7 @@ test.describe("Kubernetes executor", () => {
     await page.getByLabel(/^Bearer token/).fill(k.token);
     await page.getByLabel(/^Namespace and LocalQueue per team/).fill("applied-ml=ml-train/ml-gpu");
     await page.getByRole("button", { name: "Save executor" }).click();
-    await expect(page.getByTestId("executor-error-endpoint")).toContainText(
+    await expect(page.locator("#executor-endpoint-error")).toContainText(
       "An https:// URL of the Kubernetes API server",
     );
 

@@ -14,9 +14,11 @@ test("an admin edits the spend rule into a new version and reads its history", a
   // A bad value is refused with the message next to its field, before anything is sent.
   await form.getByLabel("Threshold (USD)").fill("0");
   await form.getByRole("button", { name: `Save version ${version + 1}` }).click();
-  await expect(page.getByTestId("form-error")).toHaveText("Some fields need attention.");
   await expect(form.getByText("The threshold must be more than $0")).toBeVisible();
   await expect(form.getByLabel("Threshold (USD)")).toHaveAttribute("aria-invalid", "true");
+  // The message sits on its field, which has the focus: no banner.
+  await expect(form.getByLabel("Threshold (USD)")).toBeFocused();
+  await expect(page.getByTestId("form-error")).toHaveCount(0);
 
   await form.getByLabel("Threshold (USD)").fill("30000");
   await form.getByRole("button", { name: `Save version ${version + 1}` }).click();

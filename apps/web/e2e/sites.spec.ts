@@ -121,8 +121,9 @@ test("a latitude out of range says the range next to the latitude", async ({ pag
   await page.goto("/sites/new");
   await page.getByLabel("Latitude").fill("999");
   await page.getByRole("button", { name: "Create site" }).click();
-  const latitude = page.locator("label", { has: page.getByLabel("Latitude") });
-  await expect(latitude).toContainText("Latitude is between −90 and 90");
+  // The message is the one the latitude control names as its description.
+  await expect(page.getByLabel("Latitude")).toHaveAttribute("aria-describedby", "latitude-error");
+  await expect(page.locator("#latitude-error")).toHaveText("Latitude is between −90 and 90");
   await expect(page.getByText("Enter a latitude")).toHaveCount(0);
   await expect(page.getByText(/Too (big|small): expected/)).toHaveCount(0);
 });

@@ -52,7 +52,7 @@ test.describe("Slurm executor", () => {
     await page.getByLabel("Slurm user").fill("root");
     await page.getByLabel("Partition per GPU model").fill("H200=gpu");
     await page.getByRole("button", { name: "Save executor" }).click();
-    await expect(page.getByTestId("executor-error-endpoint")).toContainText("An http:// or https:// URL");
+    await expect(page.locator("#executor-endpoint-error")).toContainText("An http:// or https:// URL");
 
     await page.getByLabel("slurmrestd URL").fill(c.restUrl);
     await page.getByLabel(/^Token/).fill(c.token);

@@ -186,6 +186,8 @@ test("an empty GPU count is marked and focused, and the preview asks for it inst
 test("100,000 estimated hours says the most it can be, next to the hours", async ({ page }) => {
   await signInAs(page, "engineer@switchyard.demo");
   await page.goto("/workloads/new");
+  // The team is chosen once the form's options arrive; a submit before that is refused for the team.
+  await expect(page.getByLabel("Team", { exact: true })).not.toHaveValue("");
   await page.getByLabel("Name", { exact: true }).fill(`hours-check-${Date.now().toString(36)}`);
   await page.getByLabel("Estimated hours").fill("100000");
   await page.getByRole("button", { name: "Submit and place" }).click();
@@ -198,6 +200,8 @@ test("an override without a reason says so next to the reason field", async ({ p
   const name = `override-check-${Date.now().toString(36)}`;
   await signInAs(page, "engineer@switchyard.demo");
   await page.goto("/workloads/new");
+  // The team is chosen once the form's options arrive; a submit before that is refused for the team.
+  await expect(page.getByLabel("Team", { exact: true })).not.toHaveValue("");
   await page.getByLabel("Name", { exact: true }).fill(name);
   await page.getByLabel("GPUs", { exact: true }).fill("1");
   await page.getByLabel("Estimated hours").fill("1");

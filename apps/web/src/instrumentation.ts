@@ -4,11 +4,15 @@ export async function register() {
   // Settings the request handlers read are checked now: a bad value stops the start and
   // names the variable, instead of failing the first API call.
   const { rateLimitFromEnv } = await import("@switchyard/api/rest");
-  try {
-    rateLimitFromEnv();
-  } catch (error) {
-    console.error(`switchyard: ${(error as Error).message}`);
-    process.exit(1);
+  const { logger, logLevelFromEnv } = await import("@switchyard/api/observability");
+  const { metricsTokenFromEnv } = await import("@switchyard/api/metrics");
+  for (const check of [rateLimitFromEnv, logLevelFromEnv, metricsTokenFromEnv]) {
+    try {
+      check();
+    } catch (error) {
+      logger().fatal(`switchyard: ${(error as Error).message}`);
+      process.exit(1);
+    }
   }
   // Sign-in throttling needs each request's socket address (see server/client-address.ts).
   const { recordPeerAddresses } = await import("./server/client-address");

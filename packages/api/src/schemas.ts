@@ -38,6 +38,7 @@ export {
   type TListDatasetsInput,
   ZListDatasetsInput,
 } from "./router/dataset/list-datasets.schema.ts";
+export { ZSetExecutorInput } from "./router/executor/executor.schema.ts";
 export {
   NODE_SORT_KEYS,
   NODE_STATUSES,
@@ -96,6 +97,12 @@ export {
   ZTeamId,
   ZTeamQuotasInput,
 } from "./router/team/team.schema.ts";
+export {
+  TOKEN_SCOPE_DESCRIPTIONS,
+  ZCreateServiceAccountInput,
+  ZCreateTokenInput,
+} from "./router/token/token.schema.ts";
+export { ZInvitePersonInput, ZSetTeamsInput } from "./router/user/user.schema.ts";
 export {
   DELIVERY_STATUSES,
   type TListWebhookDeliveriesInput,

@@ -4,6 +4,9 @@ import { fetchRequestHandler } from "@trpc/server/adapters/fetch";
 import type { TSessionUser } from "./auth/session.ts";
 import { AppError, ERROR_CODE_MAP } from "./errors.ts";
 import { appErrorFromDatabase } from "./lib/database-errors.ts";
+import { requestIdFor } from "./observability/context.ts";
+import { observeRequest } from "./observability/http.ts";
+import { logger } from "./observability/logger.ts";
 import { UNAVAILABLE_RETRY_AFTER_S } from "./rest/errors.ts";
 import { appRouter } from "./root.ts";
 import { createInnerContext } from "./trpc.ts";
@@ -34,9 +37,14 @@ function contextError(error: unknown): unknown {
 /**
  * Serves /api/trpc: the console's tRPC endpoint, and the same for API clients with
  * `Authorization: Bearer <token>`. The route handler in apps/web calls this after its body
- * limit; the fault tests serve it from a plain node HTTP server.
+ * limit; the fault tests serve it from a plain node HTTP server. Observed like REST
+ * (observability/http.ts): every log line of the call carries its request id.
  */
 export function handleTrpcRequest(request: Request, options: TTrpcHandlerOptions): Promise<Response> {
+  return observeRequest(request, options.endpoint ?? "/api/trpc", () => serveTrpcRequest(request, options));
+}
+
+function serveTrpcRequest(request: Request, options: TTrpcHandlerOptions): Promise<Response> {
   return fetchRequestHandler({
     endpoint: options.endpoint ?? "/api/trpc",
     req: request,
@@ -47,7 +55,7 @@ export function handleTrpcRequest(request: Request, options: TTrpcHandlerOptions
         return createInnerContext({
           prisma,
           user,
-          requestId: request.headers.get("x-request-id") ?? undefined,
+          requestId: requestIdFor(request.headers),
         });
       } catch (error) {
         throw contextError(error);
@@ -59,8 +67,12 @@ export function handleTrpcRequest(request: Request, options: TTrpcHandlerOptions
         : {};
     },
     onError({ error, path }) {
+      // The server's fault with its stack; a client's (bad input, refused, not found) as a plain line.
       if (error.code === "INTERNAL_SERVER_ERROR")
-        console.error(`tRPC ${path ?? "?"} failed:`, error.cause ?? error);
+        logger().error({ err: error.cause ?? error, path }, "tRPC procedure failed");
+      else if (error.code === "SERVICE_UNAVAILABLE")
+        logger().warn({ code: error.code, path, message: error.message }, "tRPC procedure unavailable");
+      else logger().info({ code: error.code, path, message: error.message }, "client error");
     },
   });
 }

@@ -12,6 +12,8 @@ import { appErrorFromDatabase } from "./lib/database-errors.ts";
 import { findUnsafeInput, summariseIssues, unsafeInputError, zId } from "./lib/input.ts";
 import { humanFieldErrors } from "./lib/messages.ts";
 import type { THttpPreconditions } from "./lib/preconditions.ts";
+import { currentLogContext } from "./observability/context.ts";
+import { logger } from "./observability/logger.ts";
 import { auditTokenUse } from "./services/api-tokens.ts";
 
 // ---------------------------------------------------------------------------
@@ -35,7 +37,9 @@ export function createInnerContext(options: {
   return {
     prisma: options.prisma,
     user: options.user,
-    requestId: options.requestId ?? crypto.randomUUID(),
+    // The request's own id (observability/context.ts) when one is being served: audit events
+    // and log lines then name the same request.
+    requestId: options.requestId ?? currentLogContext()?.requestId ?? crypto.randomUUID(),
     ...(options.http ? { http: options.http } : {}),
   };
 }
@@ -166,7 +170,7 @@ const tokenScopes = t.middleware(async ({ ctx, meta, path, type, next }) => {
     // The change is committed: a failed audit write is logged, never turned into an error
     // that would make the client retry a change that happened.
     await auditTokenUse({ prisma: ctx.prisma, user: ctx.user, requestId: ctx.requestId }, path).catch(
-      (error) => console.error(`audit of token use on ${path} failed:`, error),
+      (error: unknown) => logger().error({ err: error, path }, "audit of token use failed"),
     );
   }
   return result;

@@ -75,7 +75,7 @@ export function OneTimeSecret({
         <button
           type="button"
           onClick={onDone}
-          className="rounded-md bg-accent px-3 py-1.5 text-sm font-medium text-white"
+          className="rounded-md bg-accent px-3 py-1.5 text-sm font-medium text-on-accent"
         >
           I have stored it
         </button>

@@ -43,7 +43,7 @@ export function Sidebar({ inboxCount }: { inboxCount: number }) {
             {item.title}
             {badges[item.href] ? (
               <span
-                className="ml-auto rounded-full bg-accent px-1.5 text-xs font-medium tabular-nums text-white"
+                className="ml-auto rounded-full bg-accent px-1.5 text-xs font-medium tabular-nums text-on-accent"
                 data-testid={`nav-count-${item.title.toLowerCase()}`}
               >
                 {badges[item.href]}

@@ -6,6 +6,7 @@ import {
   humanFieldErrors,
   summariseIssues,
 } from "@switchyard/api";
+import { logger } from "@switchyard/api/observability";
 import { TRPCError } from "@trpc/server";
 import { getHTTPStatusCodeFromError } from "@trpc/server/http";
 import { ZodError } from "zod";
@@ -46,7 +47,7 @@ export function handleApiError(thrown: unknown): Response {
       { status: ERROR_CODE_MAP[error.code].http },
     );
   }
-  console.error("REST handler failed:", error);
+  logger().error({ err: error }, "route handler failed");
   return Response.json(
     { error: { code: "INTERNAL", message: "Something went wrong on the server." } },
     { status: 500 },

@@ -13,8 +13,11 @@ import {
 import { observeKubeJob } from "./k8s-status.ts";
 import {
   applyObservation,
+  DISPATCH_SELECT,
+  readyToHandOver,
   recordHandOver,
   recordIntent,
+  scheduledAt,
   type TExecutorCtx,
   type TExecutorTickReport,
   waitWithReason,
@@ -171,45 +174,19 @@ async function dispatch(
   report: TExecutorTickReport,
 ): Promise<string | null> {
   const { prisma } = ctx;
-  const workloads = await prisma.workload.findMany({
-    where: { siteId: executor.siteId, state: "SCHEDULED" },
-    orderBy: [{ priority: "desc" }, { createdAt: "asc" }],
-    select: {
-      id: true,
-      name: true,
-      command: true,
-      image: true,
-      estimatedHours: true,
-      team: { select: { slug: true } },
-      allocations: {
-        where: { status: "ACTIVE" },
-        select: { gpus: true, decisionId: true, node: { select: { hostname: true } } },
-        orderBy: { node: { hostname: "asc" } },
-      },
-      externalJobs: {
-        select: { id: true, decisionId: true, status: true, nextAttemptAt: true, attempts: true },
-      },
-      transfers: { where: { status: { in: ["PENDING", "IN_PROGRESS"] } }, select: { id: true } },
-    },
+  const workloads = await scheduledAt(prisma, executor.siteId, {
+    ...DISPATCH_SELECT,
+    image: true,
+    team: { select: { slug: true } },
   });
   let siteError: string | null = null;
   const now = new Date();
   const wait = (id: string, reason: string) => waitWithReason(prisma, id, reason);
 
   for (const workload of workloads) {
-    const decisionId = workload.allocations[0]?.decisionId;
-    if (!decisionId) continue;
-    const existing = workload.externalJobs.find((j) => j.decisionId === decisionId);
-    if (existing && existing.status !== "INTENT") continue;
-    if (existing && existing.nextAttemptAt > now) continue;
-    if (workload.transfers.length > 0) {
-      await wait(workload.id, "waiting for its dataset copies before it is handed to Kubernetes");
-      continue;
-    }
-    if (!workload.command?.trim()) {
-      await wait(workload.id, "cannot be handed to Kubernetes: the workload has no command to run");
-      continue;
-    }
+    const ready = await readyToHandOver(prisma, workload, "Kubernetes", now);
+    if (!ready) continue;
+    const { decisionId, command, existing } = ready;
     if (!workload.image?.trim()) {
       await wait(workload.id, "cannot be handed to Kubernetes: the workload has no container image");
       continue;
@@ -225,7 +202,7 @@ async function dispatch(
         workload: {
           id: workload.id,
           name: workload.name,
-          command: workload.command as string,
+          command,
           image: workload.image as string,
           estimatedHours: Number(workload.estimatedHours),
           teamSlug: workload.team.slug,

@@ -186,6 +186,82 @@ export const waitWithReason = (prisma: PrismaClient, workloadId: string, reason:
     data: { stateReason: reason },
   });
 
+/**
+ * What every executor reads of a SCHEDULED workload before handing it over; each adds what its
+ * scheduler needs (`{ ...DISPATCH_SELECT, image: true }`).
+ */
+export const DISPATCH_SELECT = {
+  id: true,
+  name: true,
+  command: true,
+  estimatedHours: true,
+  allocations: {
+    where: { status: "ACTIVE" },
+    select: { gpus: true, decisionId: true, node: { select: { hostname: true, gpuModel: true } } },
+    orderBy: { node: { hostname: "asc" } },
+  },
+  externalJobs: {
+    select: { id: true, decisionId: true, status: true, nextAttemptAt: true, attempts: true },
+  },
+  transfers: { where: { status: { in: ["PENDING", "IN_PROGRESS"] } }, select: { id: true } },
+} as const satisfies Prisma.WorkloadSelect;
+
+/** The SCHEDULED workloads of a site, highest priority and oldest first. */
+export function scheduledAt<S extends typeof DISPATCH_SELECT>(
+  prisma: PrismaClient,
+  siteId: string,
+  select: S,
+) {
+  return prisma.workload.findMany({
+    where: { siteId, state: "SCHEDULED" },
+    orderBy: [{ priority: "desc" }, { createdAt: "asc" }],
+    select,
+  });
+}
+
+type TDispatchable = {
+  id: string;
+  command: string | null;
+  allocations: { decisionId: string | null }[];
+  externalJobs: TIntent[];
+  transfers: unknown[];
+};
+
+/**
+ * The checks every scheduler makes before a hand-over: the decision it would carry, a hand-over
+ * already done or backing off, dataset copies still under way, no command. Returns the decision
+ * and any intent left by an earlier try, or null when the workload waits this tick (with the
+ * reason recorded where people should see one).
+ */
+export async function readyToHandOver(
+  prisma: PrismaClient,
+  workload: TDispatchable,
+  scheduler: string,
+  now: Date,
+): Promise<{ decisionId: string; command: string; existing: TIntent | undefined } | null> {
+  const decisionId = workload.allocations[0]?.decisionId;
+  if (!decisionId) return null;
+  const existing = workload.externalJobs.find((j) => j.decisionId === decisionId);
+  if (existing && (existing.status !== "INTENT" || existing.nextAttemptAt > now)) return null;
+  if (workload.transfers.length > 0) {
+    await waitWithReason(
+      prisma,
+      workload.id,
+      `waiting for its dataset copies before it is handed to ${scheduler}`,
+    );
+    return null;
+  }
+  if (!workload.command?.trim()) {
+    await waitWithReason(
+      prisma,
+      workload.id,
+      `cannot be handed to ${scheduler}: the workload has no command to run`,
+    );
+    return null;
+  }
+  return { decisionId, command: workload.command, existing };
+}
+
 export type TIntent = {
   id: string;
   decisionId: string;

@@ -6,9 +6,12 @@ import { HOLDING_STATES } from "../workloads/state-machine.ts";
 import { transitionWorkload } from "../workloads/transitions.ts";
 import {
   applyObservation,
+  DISPATCH_SELECT,
   ignoreConflict,
+  readyToHandOver,
   recordHandOver,
   recordIntent,
+  scheduledAt,
   type TExecutorCtx,
   type TExecutorTickReport,
   type TJobObservation,
@@ -402,44 +405,16 @@ async function dispatch(
 ): Promise<string | null> {
   const { prisma } = ctx;
   const partitions = executor.partitions as Record<string, string>;
-  const workloads = await prisma.workload.findMany({
-    where: { siteId: executor.siteId, state: "SCHEDULED" },
-    orderBy: [{ priority: "desc" }, { createdAt: "asc" }],
-    select: {
-      id: true,
-      name: true,
-      command: true,
-      estimatedHours: true,
-      allocations: {
-        where: { status: "ACTIVE" },
-        select: { gpus: true, decisionId: true, node: { select: { hostname: true, gpuModel: true } } },
-        orderBy: { node: { hostname: "asc" } },
-      },
-      externalJobs: {
-        select: { id: true, decisionId: true, status: true, nextAttemptAt: true, attempts: true },
-      },
-      transfers: { where: { status: { in: ["PENDING", "IN_PROGRESS"] } }, select: { id: true } },
-    },
-  });
+  const workloads = await scheduledAt(prisma, executor.siteId, DISPATCH_SELECT);
   const byComment = new Map(jobs.filter((j) => j.comment).map((j) => [j.comment as string, j]));
   let siteError: string | null = null;
   const now = new Date();
   const wait = (id: string, reason: string) => waitWithReason(prisma, id, reason);
 
   for (const workload of workloads) {
-    const decisionId = workload.allocations[0]?.decisionId;
-    if (!decisionId) continue;
-    const existing = workload.externalJobs.find((j) => j.decisionId === decisionId);
-    if (existing && existing.status !== "INTENT") continue;
-    if (existing && existing.nextAttemptAt > now) continue;
-    if (workload.transfers.length > 0) {
-      await wait(workload.id, "waiting for its dataset copies before it is handed to Slurm");
-      continue;
-    }
-    if (!workload.command?.trim()) {
-      await wait(workload.id, "cannot be handed to Slurm: the workload has no command to run");
-      continue;
-    }
+    const ready = await readyToHandOver(prisma, workload, "Slurm", now);
+    if (!ready) continue;
+    const { decisionId, command, existing } = ready;
     const model = workload.allocations[0]?.node.gpuModel as string;
     const partition = partitions[model];
     if (!partition) {
@@ -459,7 +434,7 @@ async function dispatch(
       continue;
     }
     const gresType = free.get(workload.allocations[0]?.node.hostname as string)?.gresType as string;
-    const script = sbatchScript({ id: workload.id, name: workload.name, command: workload.command });
+    const script = sbatchScript({ id: workload.id, name: workload.name, command });
     const request = (externalJobId: string): TSlurmJobRequest => ({
       name: `switchyard-${workload.id}`,
       comment: jobComment(workload.id, externalJobId),

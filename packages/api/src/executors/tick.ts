@@ -1,6 +1,8 @@
 import type { ExecutorKind, PrismaClient, SiteExecutor } from "@switchyard/db";
 import { systemActor } from "../lib/audited.ts";
 import { acquireLease, releaseLease } from "../loops/lease.ts";
+import { timeLoopPass } from "../observability/loop-tick.ts";
+import type { TLoopName } from "../observability/metrics.ts";
 import { KubeError } from "./k8s-client.ts";
 import { runKubernetesSite } from "./k8s-loop.ts";
 import { noteWaiting, type TExecutorCtx, type TExecutorTickReport } from "./lifecycle.ts";
@@ -16,12 +18,14 @@ export type { TExecutorTickReport } from "./lifecycle.ts";
  */
 type TSiteRunner = {
   scheduler: string;
+  /** The loop its passes are timed under (switchyard_loop_tick_duration_seconds). */
+  loop: TLoopName;
   run: (ctx: TExecutorCtx, executor: SiteExecutor, report: TExecutorTickReport) => Promise<string | null>;
 };
 
 const RUNNERS: Partial<Record<ExecutorKind, TSiteRunner>> = {
-  SLURM: { scheduler: "Slurm", run: runSlurmSite },
-  KUBERNETES: { scheduler: "Kubernetes", run: runKubernetesSite },
+  SLURM: { scheduler: "Slurm", loop: "slurm", run: runSlurmSite },
+  KUBERNETES: { scheduler: "Kubernetes", loop: "k8s", run: runKubernetesSite },
 };
 
 /**
@@ -72,7 +76,7 @@ async function runSite(
   const { prisma } = ctx;
   let siteError: string | null = null;
   try {
-    siteError = await runner.run(ctx, executor, report);
+    siteError = await timeLoopPass(runner.loop, () => runner.run(ctx, executor, report));
   } catch (error) {
     if (error instanceof SlurmError || error instanceof KubeError) siteError = error.message;
     else if (error instanceof Error && error.name === "SecretKeyError")

@@ -1,4 +1,5 @@
 export { reencryptStoredSecrets, type TReencryptReport } from "../lib/reencrypt-secrets.ts";
+export { runLoopTick } from "../observability/loop-tick.ts";
 export { runTelemetryTick, type TTelemetryTickReport } from "../telemetry/rollup.ts";
 export {
   runWebhookDeliveryTick,

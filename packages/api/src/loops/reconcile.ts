@@ -4,6 +4,7 @@ import { AppError } from "../errors.ts";
 import { runExecutorTick, type TExecutorTickReport } from "../executors/tick.ts";
 import { sweepApprovals } from "../governance/approvals.ts";
 import { auditedTransaction, systemActor, type TActor, type TMutationContext } from "../lib/audited.ts";
+import { timePlacement } from "../observability/metrics.ts";
 import { placeWorkload, scheduleWorkload } from "../workloads/service.ts";
 import { loadSnapshot, toRequest } from "../workloads/snapshot.ts";
 import { transitionWorkload } from "../workloads/transitions.ts";
@@ -146,11 +147,10 @@ export async function runReconcileTick(prisma: PrismaClient, options: TLoopOptio
         where: { id: { in: pending.map((p) => p.id) } },
         include: { datasets: { select: { datasetId: true } } },
       });
-      const batch = placeBatch({
-        snapshot: await loadSnapshot(prisma),
-        requests: workloads.map(toRequest),
-        explainUnplaced: "none",
-      });
+      const snapshot = await loadSnapshot(prisma);
+      const batch = timePlacement("batch", () =>
+        placeBatch({ snapshot, requests: workloads.map(toRequest), explainUnplaced: "none" }),
+      );
       report.batchBound = batch.bound.summary;
       const chosenSite = new Map(batch.placements.map((p) => [p.workloadId, p.siteId]));
       for (const workload of pending) {

@@ -3,6 +3,7 @@ import { ZodError } from "zod";
 import { AppError, ERROR_CODE_MAP } from "../errors.ts";
 import { appErrorFromDatabase } from "../lib/database-errors.ts";
 import { humanFieldErrors } from "../lib/messages.ts";
+import { logger } from "../observability/logger.ts";
 
 /** Seconds a client is told to wait (Retry-After) when the database cannot be reached. */
 export const UNAVAILABLE_RETRY_AFTER_S = 5;
@@ -91,6 +92,6 @@ export function toRestError(thrown: unknown): RestError {
     const mapped = TRPC_STATUS[thrown.code];
     if (mapped) return new RestError(mapped.status, mapped.code, thrown.message);
   }
-  console.error("REST request failed:", thrown);
+  logger().error({ err: thrown }, "REST request failed");
   return new RestError(500, "INTERNAL", "Something went wrong on the server.");
 }

@@ -4,6 +4,9 @@ import type { z } from "zod";
 import type { TSessionUser } from "../auth/session.ts";
 import { AppError } from "../errors.ts";
 import { currentEtag, parseEntityTags, type THttpPreconditions } from "../lib/preconditions.ts";
+import { requestIdFor } from "../observability/context.ts";
+import { observeRequest, setRequestRoute } from "../observability/http.ts";
+import { logger } from "../observability/logger.ts";
 import { appRouter } from "../root.ts";
 import { createCallerFactory, createInnerContext, type TMeta } from "../trpc.ts";
 import { getOpenApiDocument } from "./document.ts";
@@ -20,7 +23,15 @@ export const REST_PREFIX = "/api/v1";
 /** Request bodies larger than this are refused with 413 before they are parsed. */
 export const MAX_BODY_BYTES = 256 * 1024;
 
-type TRoute = { method: string; regex: RegExp; path: string; inputs: z.ZodType[]; maxBodyBytes: number };
+/** `path` is the procedure's (workload.list); `template` the REST path (/workloads/{workloadId}). */
+type TRoute = {
+  method: string;
+  regex: RegExp;
+  path: string;
+  template: string;
+  inputs: z.ZodType[];
+  maxBodyBytes: number;
+};
 
 /** The REST routes, from the procedures' openapi meta: the same list trpc-to-openapi routes on. */
 const ROUTES: TRoute[] = Object.entries(appRouter._def.procedures).flatMap(([path, procedure]) => {
@@ -32,6 +43,7 @@ const ROUTES: TRoute[] = Object.entries(appRouter._def.procedures).flatMap(([pat
       method: openapi.method,
       regex: getPathRegExp(normalizePath(openapi.path)),
       path,
+      template: openapi.path,
       inputs: def.inputs,
       maxBodyBytes: def.meta?.maxBodyBytes ?? MAX_BODY_BYTES,
     },
@@ -64,8 +76,6 @@ if (!("toJSON" in BigInt.prototype)) {
   });
 }
 
-const SAFE_REQUEST_ID = /^[A-Za-z0-9._:-]{1,100}$/;
-
 let envRateLimit: TRateLimit | null = null;
 
 /**
@@ -77,10 +87,14 @@ let envRateLimit: TRateLimit | null = null;
  * used: it switches the procedures' shared zod schemas to coercion on every request, which
  * broke the second call of a refined input and would loosen the console's validation too.)
  * Every error leaves as one body: `{"error": {"code", "message", "fieldErrors", "requestId"}}`.
+ * Observed (observability/http.ts): request id, access log line, HTTP metrics by route template.
  */
-export async function handleRestRequest(request: Request, options: TRestOptions): Promise<Response> {
-  const incoming = request.headers.get("x-request-id");
-  const requestId = incoming && SAFE_REQUEST_ID.test(incoming) ? incoming : crypto.randomUUID();
+export function handleRestRequest(request: Request, options: TRestOptions): Promise<Response> {
+  return observeRequest(request, REST_PREFIX, () => serveRestRequest(request, options));
+}
+
+async function serveRestRequest(request: Request, options: TRestOptions): Promise<Response> {
+  const requestId = requestIdFor(request.headers);
   // Headers every answer from here on carries (the rate-limit state once it is counted).
   const headers: Record<string, string> = { "X-Request-Id": requestId, "Cache-Control": "no-store" };
   try {
@@ -93,7 +107,8 @@ export async function handleRestRequest(request: Request, options: TRestOptions)
     }
     const matches = ROUTES.filter((route) => route.regex.test(path));
     const route = matches.find((r) => r.method === request.method);
-    if (!route) {
+    if (route) setRequestRoute(`${REST_PREFIX}${route.template}`);
+    else {
       if (matches.length === 0)
         throw new RestError(404, "NOT_FOUND", `There is no endpoint ${REST_PREFIX}${path}.`);
       const allow = [...new Set(matches.map((r) => r.method))].join(", ");
@@ -239,6 +254,9 @@ function matchesWeakly(tags: string[] | "*", etag: string): boolean {
 
 function errorAnswer(error: unknown, requestId: string): TStoredAnswer {
   const rest = toRestError(error);
+  // A client's mistake is worth a line, not an alarm: no stack (a 5xx was logged by toRestError).
+  if (rest.status < 500)
+    logger().info({ status: rest.status, code: rest.code, message: rest.message }, "client error");
   return {
     status: rest.status,
     body: JSON.stringify(restErrorBody(rest, requestId)),

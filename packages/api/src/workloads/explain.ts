@@ -2,6 +2,7 @@ import type { PrismaClient } from "@switchyard/db";
 import { explainSite, PlacementInputError, placeBatch, type TPlacementResult } from "@switchyard/placement";
 import type { TSessionUser } from "../auth/session.ts";
 import { AppError } from "../errors.ts";
+import { timePlacement } from "../observability/metrics.ts";
 import type { TWorkloadSpec } from "../router/workload/workload.schema.ts";
 import {
   decisionWithApprovals,
@@ -59,11 +60,14 @@ export async function whyNotSite(
  */
 export async function batchRecommend(prisma: PrismaClient, specs: TWorkloadSpec[]) {
   try {
-    const result = placeBatch({
-      snapshot: await previewSnapshot(prisma),
-      requests: specs.map((spec, index) => specToRequest(spec, `spec-${index}`)),
-      explainUnplaced: "summary",
-    });
+    const snapshot = await previewSnapshot(prisma);
+    const result = timePlacement("batch", () =>
+      placeBatch({
+        snapshot,
+        requests: specs.map((spec, index) => specToRequest(spec, `spec-${index}`)),
+        explainUnplaced: "summary",
+      }),
+    );
     return {
       placements: result.placements.map((p) => ({ ...p, specIndex: Number(p.workloadId.slice(5)) })),
       unplaced: result.unplaced.map((u) => ({ ...u, specIndex: Number(u.workloadId.slice(5)) })),

@@ -20,6 +20,7 @@ import { forecastApprovals, type TApprovalNeed } from "../governance/approval-fo
 import { closePendingApprovals } from "../governance/approval-gate.ts";
 import { auditedTransaction, type TActor, type TMutationContext } from "../lib/audited.ts";
 import { pageArgs, toPage } from "../lib/pagination.ts";
+import { processMetrics, timePlacement } from "../observability/metrics.ts";
 import type { TListWorkloadsInput, TWorkloadSpec } from "../router/workload/workload.schema.ts";
 import { loadSnapshot, toRequest } from "./snapshot.ts";
 import { TERMINAL_STATES } from "./state-machine.ts";
@@ -30,11 +31,12 @@ export { scheduleWorkload, type TScheduleInput, type TScheduleResult } from "./s
 
 export const ENGINE_VERSION = "placement/1";
 function runEngine(
+  operation: "recommend" | "place",
   snapshot: Parameters<typeof place>[0]["snapshot"],
   request: Parameters<typeof place>[0]["request"],
 ): TPlacementResult {
   try {
-    return place({ snapshot, request });
+    return timePlacement(operation, () => place({ snapshot, request }));
   } catch (error) {
     if (error instanceof PlacementInputError) {
       const first = error.issues[0];
@@ -85,7 +87,7 @@ export function previewSnapshot(prisma: PrismaClient): Promise<TPreparedSnapshot
 
 /** Where the workload would run now, and why not elsewhere; writes nothing (the form's live preview). */
 export async function previewPlacement(prisma: PrismaClient, spec: TWorkloadSpec) {
-  const result = runEngine(await previewSnapshot(prisma), specToRequest(spec, "preview"));
+  const result = runEngine("recommend", await previewSnapshot(prisma), specToRequest(spec, "preview"));
   const approvals = await forecastApprovals(
     prisma,
     { datasetIds: spec.datasetIds },
@@ -262,9 +264,9 @@ export async function placeWorkload(ctx: TMutationContext<TActor>, workloadId: s
     await ctx.prisma.workload.update({ where: { id: workloadId }, data: { stateReason: reason } });
     return null;
   }
-  const result = runEngine(await loadSnapshot(ctx.prisma), toRequest(workload));
+  const result = runEngine("place", await loadSnapshot(ctx.prisma), toRequest(workload));
   const best = result.candidates[0];
-  return auditedTransaction(ctx, async (tx, audit) => {
+  const placed = await auditedTransaction(ctx, async (tx, audit) => {
     await tx.placementDecision.updateMany({
       where: { workloadId, status: "PROPOSED" },
       data: { status: "SUPERSEDED" },
@@ -309,6 +311,8 @@ export async function placeWorkload(ctx: TMutationContext<TActor>, workloadId: s
     });
     return { decisionId: decision.id, feasible: result.feasible, summary: result.summary };
   });
+  processMetrics().placementDecisions.inc({ outcome: result.feasible ? "feasible" : "infeasible" });
+  return placed;
 }
 
 /**

@@ -53,7 +53,7 @@ export function DecidePanel({ requestId, stepLabel }: { requestId: string; stepL
           type="button"
           disabled={decide.isPending}
           onClick={() => decide.mutate({ id: requestId, verdict: "APPROVE", comment: comment || undefined })}
-          className="rounded-md bg-accent px-3 py-1.5 text-sm font-medium text-white disabled:opacity-50"
+          className="rounded-md bg-accent px-3 py-1.5 text-sm font-medium text-on-accent disabled:opacity-50"
         >
           Approve
         </button>

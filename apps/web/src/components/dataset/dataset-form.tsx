@@ -10,10 +10,10 @@ import {
 } from "@switchyard/api/schemas";
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { useRouter } from "next/navigation";
-import { useState } from "react";
 import { Controller, useWatch } from "react-hook-form";
+import { CheckboxField, CheckboxGroupField, CodeListField, SubmitButton } from "~/components/form/fields";
 import { FormField, fieldProps, INPUT_CLASS } from "~/components/form/form-field";
-import { errorAt, useZodForm } from "~/components/form/zod-form";
+import { errorAt, useZodForm, ZodForm } from "~/components/form/zod-form";
 import { useTRPC } from "~/trpc/react";
 
 type TDataset = RouterOutputs["dataset"]["byId"];
@@ -57,44 +57,6 @@ function fromDataset(d: TDataset): TCreateDatasetInput {
   };
 }
 
-/** A list of codes typed as "GDPR, HIPAA": kept as the person typed it, sent as a list. */
-function CodeListInput({
-  id,
-  value,
-  onChange,
-  onBlur,
-  errors,
-  placeholder,
-}: {
-  id: string;
-  value: string[];
-  onChange: (codes: string[]) => void;
-  onBlur: () => void;
-  errors?: string[];
-  placeholder: string;
-}) {
-  const [text, setText] = useState(value.join(", "));
-  return (
-    <input
-      {...fieldProps(id, errors)}
-      name={id}
-      value={text}
-      placeholder={placeholder}
-      onChange={(e) => {
-        setText(e.target.value);
-        onChange(
-          e.target.value
-            .split(",")
-            .map((code) => code.trim().toUpperCase())
-            .filter(Boolean),
-        );
-      }}
-      onBlur={onBlur}
-      className={INPUT_CLASS}
-    />
-  );
-}
-
 /**
  * Register a dataset, or edit one. Validated in the browser with the procedure's own schema.
  * `stewardId` starts a new dataset with that steward ticked. As the person types the residency
@@ -105,15 +67,15 @@ export function DatasetForm({ dataset, stewardId }: { dataset?: TDataset; stewar
   const router = useRouter();
   const queryClient = useQueryClient();
   const options = useQuery(trpc.dataset.formOptions.queryOptions());
-  const { form, banner, setBanner, serverError } = useZodForm(
+  const state = useZodForm(
     ZCreateDatasetInput,
     // A steward who registers data stewards it (the server adds them too).
     dataset ? fromDataset(dataset) : { ...EMPTY, stewardIds: stewardId ? [stewardId] : [] },
   );
+  const { form, serverError } = state;
   const {
     register,
     control,
-    handleSubmit,
     formState: { errors },
   } = form;
   const done = async ({ id }: { id: string }) => {
@@ -122,7 +84,6 @@ export function DatasetForm({ dataset, stewardId }: { dataset?: TDataset; stewar
   };
   const create = useMutation(trpc.dataset.create.mutationOptions({ onSuccess: done }));
   const update = useMutation(trpc.dataset.update.mutationOptions({ onSuccess: done }));
-  const isPending = create.isPending || update.isPending;
 
   const rules = useWatch({
     control,
@@ -131,32 +92,22 @@ export function DatasetForm({ dataset, stewardId }: { dataset?: TDataset; stewar
   const [residencyCountries, residencyJurisdictions, onPremOnly, slug] = rules;
   const classification = useWatch({ control, name: "classification" });
 
-  const onSubmit = handleSubmit(
-    ({ slug: _slug, replicaSiteIds: _sites, ...fields }) => {
-      setBanner(null);
-      if (dataset)
-        update.mutate({ id: dataset.id, data: fields }, { onError: (e) => serverError(e, "data.") });
-      else
-        create.mutate({ slug: _slug, replicaSiteIds: _sites, ...fields }, { onError: (e) => serverError(e) });
-    },
-    () => setBanner(null),
-  );
+  const onSubmit = ({ slug: _slug, replicaSiteIds: _sites, ...fields }: TCreateDatasetInput) => {
+    if (dataset) update.mutate({ id: dataset.id, data: fields }, { onError: (e) => serverError(e, "data.") });
+    else
+      create.mutate({ slug: _slug, replicaSiteIds: _sites, ...fields }, { onError: (e) => serverError(e) });
+  };
   const err = (name: string) => errorAt(errors, name);
   const sites = options.data?.sites ?? [];
   const existingReplicas = new Set(dataset?.replicas.map((r) => r.site.id) ?? []);
 
   return (
-    <form
+    <ZodForm
+      state={state}
       onSubmit={onSubmit}
-      noValidate
-      aria-label={dataset ? `Edit ${dataset.slug}` : "Register a dataset"}
+      label={dataset ? `Edit ${dataset.slug}` : "Register a dataset"}
       className="flex max-w-3xl flex-col gap-5"
     >
-      {banner ? (
-        <p role="alert" className="rounded-md bg-status-bad/10 px-3 py-2 text-sm text-status-bad">
-          {banner}
-        </p>
-      ) : null}
       <div className="grid gap-4 sm:grid-cols-2">
         {dataset ? null : (
           <FormField
@@ -232,71 +183,27 @@ export function DatasetForm({ dataset, stewardId }: { dataset?: TDataset; stewar
             ["residencyJurisdictions", "May only reside in jurisdictions", "EU (empty: anywhere)"],
           ] as const
         ).map(([name, label, placeholder]) => (
-          <FormField key={name} id={name} label={label} errors={err(name)}>
-            <Controller
-              control={control}
-              name={name}
-              render={({ field }) => (
-                <CodeListInput
-                  id={name}
-                  value={field.value}
-                  onChange={field.onChange}
-                  onBlur={field.onBlur}
-                  errors={err(name)}
-                  placeholder={placeholder}
-                />
-              )}
-            />
-          </FormField>
+          <CodeListField key={name} name={name} label={label} placeholder={placeholder} upperCase />
         ))}
-        <label className="flex items-center gap-2 self-end text-sm">
-          <input
-            type="checkbox"
-            {...register("onPremOnly")}
-            {...fieldProps("onPremOnly", err("onPremOnly"))}
-          />
-          May only reside on-prem
-        </label>
-        {err("onPremOnly") ? <p className="text-xs text-status-bad">{err("onPremOnly")?.join(" ")}</p> : null}
+        <div className="self-end">
+          <CheckboxField name="onPremOnly" label="May only reside on-prem" />
+        </div>
       </fieldset>
 
-      <Controller
-        control={control}
-        name="stewardIds"
-        render={({ field }) => (
-          <fieldset
-            className="flex flex-col gap-1 rounded-lg border border-border p-4"
-            aria-invalid={err("stewardIds") ? true : undefined}
-            aria-describedby={err("stewardIds") ? "stewardIds-error" : undefined}
-          >
-            <legend className="px-1 text-sm font-semibold">
-              Stewards (they decide this data's approvals)
-            </legend>
-            {(options.data?.stewards ?? []).map((s) => (
-              <label key={s.id} className="flex items-center gap-2 text-sm">
-                <input
-                  type="checkbox"
-                  name={field.name}
-                  checked={field.value.includes(s.id)}
-                  onChange={() =>
-                    field.onChange(
-                      field.value.includes(s.id)
-                        ? field.value.filter((id) => id !== s.id)
-                        : [...field.value, s.id],
-                    )
-                  }
-                />
+      <div className="rounded-lg border border-border p-4">
+        <CheckboxGroupField
+          name="stewardIds"
+          legend="Stewards (they decide this data's approvals)"
+          choices={(options.data?.stewards ?? []).map((s) => ({
+            value: s.id,
+            label: (
+              <>
                 {s.name} <span className="text-xs text-muted">{s.email}</span>
-              </label>
-            ))}
-            {err("stewardIds") ? (
-              <p id="stewardIds-error" className="text-xs text-status-bad">
-                {err("stewardIds")?.join(" ")}
-              </p>
-            ) : null}
-          </fieldset>
-        )}
-      />
+              </>
+            ),
+          }))}
+        />
+      </div>
 
       {dataset ? null : (
         <Controller
@@ -363,13 +270,9 @@ export function DatasetForm({ dataset, stewardId }: { dataset?: TDataset; stewar
       ) : null}
 
       <div className="flex gap-2">
-        <button
-          type="submit"
-          disabled={isPending}
-          className="rounded-md bg-accent px-3 py-1.5 text-sm font-medium text-white disabled:opacity-50"
-        >
-          {isPending ? "Saving…" : dataset ? "Save changes" : "Register dataset"}
-        </button>
+        <SubmitButton pending={create.isPending || update.isPending}>
+          {dataset ? "Save changes" : "Register dataset"}
+        </SubmitButton>
         <button
           type="button"
           onClick={() => router.back()}
@@ -378,6 +281,6 @@ export function DatasetForm({ dataset, stewardId }: { dataset?: TDataset; stewar
           Cancel
         </button>
       </div>
-    </form>
+    </ZodForm>
   );
 }

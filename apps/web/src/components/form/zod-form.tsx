@@ -1,12 +1,14 @@
 "use client";
 
 import { zodResolver } from "@hookform/resolvers/zod";
-import { useState } from "react";
+import { createContext, type ReactNode, useEffect, useRef, useState } from "react";
 import {
   type DefaultValues,
   type FieldErrors,
   type FieldPath,
   type FieldValues,
+  FormProvider,
+  get,
   type Resolver,
   type UseFormReturn,
   useForm,
@@ -16,9 +18,10 @@ import { fieldErrorsOf } from "~/lib/trpc-error";
 
 /**
  * The console's form layer: react-hook-form with the procedure's own zod schema as the
- * resolver, so the browser refuses exactly what the server would, with the same words.
- * `serverError` puts a failed call's field errors next to their fields (focusing the first)
- * and keeps a banner only for what belongs to no field.
+ * resolver, so the browser refuses exactly what the server would, in the same words (the
+ * message table of @switchyard/api). `serverError` puts a failed call's field errors next to
+ * their fields and keeps a banner only for what belongs to no field. After a refused submit,
+ * <ZodForm> scrolls to and focuses the first bad field in page order.
  */
 export function useZodForm<TSchema extends z.ZodType<FieldValues, FieldValues>>(
   schema: TSchema,
@@ -28,11 +31,14 @@ export function useZodForm<TSchema extends z.ZodType<FieldValues, FieldValues>>(
     // zodResolver's overloads cannot follow a generic schema; the schema's own types are the truth.
     resolver: zodResolver(schema) as unknown as Resolver<z.input<TSchema>, unknown, z.output<TSchema>>,
     defaultValues,
-    shouldFocusError: true,
+    // <ZodForm> focuses in page order, which registration order is not for conditional fields.
+    shouldFocusError: false,
   });
   const [banner, setBanner] = useState<string | null>(null);
+  const [focusRequest, setFocusRequest] = useState(0);
+  const requestFocus = () => setFocusRequest((n) => n + 1);
 
-  /** Shows a failed call: field errors on their fields ("data." prefixes of update inputs dropped). */
+  /** Shows a failed call: field errors on their fields (`prefix`, e.g. "data.", dropped). */
   function serverError(error: { message: string }, prefix = "") {
     const fields = Object.entries(fieldErrorsOf(error)).map(
       ([path, messages]) => [path.startsWith(prefix) ? path.slice(prefix.length) : path, messages] as const,
@@ -40,27 +46,119 @@ export function useZodForm<TSchema extends z.ZodType<FieldValues, FieldValues>>(
     const known = fields.filter(([path]) => path !== "" && path !== "_");
     for (const [path, messages] of known)
       form.setError(path as FieldPath<z.input<TSchema>>, { type: "server", message: messages.join(" ") });
-    const first = known[0]?.[0];
-    if (first) form.setFocus(first.split(".")[0] as FieldPath<z.input<TSchema>>);
     setBanner(known.length > 0 && known.length === fields.length ? null : error.message);
+    requestFocus();
   }
 
-  return { form, banner, setBanner, serverError };
+  return { form, banner, setBanner, serverError, focusRequest, requestFocus };
 }
 
-/** The message of a field's error, looked up by its path (arrays report on the array or an item). */
+export type TZodForm<TIn extends FieldValues, TOut> = {
+  form: UseFormReturn<TIn, unknown, TOut>;
+  banner: string | null;
+  setBanner: (banner: string | null) => void;
+  focusRequest: number;
+  requestFocus: () => void;
+};
+
+/** Prefix of the ids of a form's controls, so two forms on one page never share an id. */
+export const FieldIdPrefix = createContext("");
+
+const CONTROL = "input:not([type=hidden]):not(:disabled), select:not(:disabled), textarea:not(:disabled)";
+
+/** Scrolls to and focuses the first control marked invalid (or the first control of a marked group). */
+function focusFirstInvalid(form: HTMLFormElement | null) {
+  const marked = form?.querySelector<HTMLElement>('[aria-invalid="true"]');
+  if (!marked) return;
+  const target = marked.matches(CONTROL) ? marked : (marked.querySelector<HTMLElement>(CONTROL) ?? marked);
+  target.scrollIntoView({ block: "center" });
+  target.focus({ preventScroll: true });
+}
+
+/**
+ * A form on the layer: its fields (components/form/fields) read their state from it, the banner
+ * shows what belongs to no field, and a refused submit focuses the first bad field.
+ */
+export function ZodForm<TIn extends FieldValues, TOut>({
+  state,
+  onSubmit,
+  idPrefix = "",
+  label,
+  className,
+  children,
+}: {
+  state: TZodForm<TIn, TOut>;
+  onSubmit: (values: TOut) => void;
+  idPrefix?: string;
+  label: string;
+  className?: string;
+  children: ReactNode;
+}) {
+  const { form, banner, setBanner, focusRequest, requestFocus } = state;
+  const ref = useRef<HTMLFormElement>(null);
+  const { errors } = form.formState;
+  // The request each focus answered: react-hook-form publishes a refused submit's errors after
+  // onInvalid, so the focus waits for them, and only a new request (a refused submit, a server
+  // error) moves it, never a change of errors while the person types.
+  const answered = useRef(0);
+  useEffect(() => {
+    if (focusRequest === answered.current || !ref.current || Object.keys(errors).length === 0) return;
+    answered.current = focusRequest;
+    // An error about something the form does not show (a version edited meanwhile) goes above it.
+    const unplaced = Object.keys(errors).filter(
+      (name) => !ref.current?.querySelector(`[name="${name}"], [name^="${name}."]`),
+    );
+    const messages = unplaced.flatMap((name) => errorAt(errors, name) ?? []);
+    if (messages.length > 0) setBanner(messages.join(" "));
+    focusFirstInvalid(ref.current);
+  }, [focusRequest, errors, setBanner]);
+  const submit = form.handleSubmit(
+    (values) => {
+      setBanner(null);
+      onSubmit(values);
+    },
+    () => {
+      setBanner(null);
+      requestFocus();
+    },
+  );
+  return (
+    <FormProvider {...form}>
+      <FieldIdPrefix.Provider value={idPrefix}>
+        <form ref={ref} onSubmit={submit} noValidate aria-label={label} className={className}>
+          {banner ? (
+            <p
+              role="alert"
+              data-testid="form-error"
+              className="rounded-md bg-status-bad/10 px-3 py-2 text-sm text-status-bad"
+            >
+              {banner}
+            </p>
+          ) : null}
+          {children}
+        </form>
+      </FieldIdPrefix.Provider>
+    </FormProvider>
+  );
+}
+
+type TErrorNode = { message?: unknown; [key: string]: unknown } | TErrorNode[] | undefined;
+
+function messagesIn(node: TErrorNode, into: string[]) {
+  if (!node || typeof node !== "object") return;
+  if (Array.isArray(node)) {
+    for (const item of node) messagesIn(item, into);
+    return;
+  }
+  if (typeof node.message === "string" && node.message) into.push(node.message);
+  for (const [key, value] of Object.entries(node))
+    if (key !== "message" && key !== "ref" && key !== "type" && key !== "types")
+      messagesIn(value as TErrorNode, into);
+}
+
+/** The messages of a field's errors and of its parts (a list's items, a record's entries), once each. */
 export function errorAt<T extends FieldValues>(errors: FieldErrors<T>, name: string): string[] | undefined {
-  const entry = (errors as Record<string, unknown>)[name] as
-    | { message?: string; root?: { message?: string } }
-    | Array<{ message?: string } | undefined>
-    | undefined;
-  if (!entry) return undefined;
-  if (Array.isArray(entry)) {
-    const messages = entry.flatMap((item) => (item?.message ? [item.message] : []));
-    return messages.length > 0 ? [...new Set(messages)] : undefined;
-  }
-  const message = entry.message ?? entry.root?.message;
-  return message ? [message] : undefined;
+  const messages: string[] = [];
+  messagesIn(get(errors, name) as TErrorNode, messages);
+  return messages.length > 0 ? [...new Set(messages)] : undefined;
 }
-
-export type TZodForm<T extends FieldValues> = UseFormReturn<T>;

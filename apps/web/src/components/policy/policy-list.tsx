@@ -52,7 +52,7 @@ export function PolicyList({ canEdit }: { canEdit: boolean }) {
               <button
                 type="button"
                 onClick={() => openForm({ mode: "new" })}
-                className="inline-flex items-center gap-1 rounded-md bg-accent px-3 py-1.5 text-sm font-medium text-white hover:bg-accent/90"
+                className="inline-flex items-center gap-1 rounded-md bg-accent px-3 py-1.5 text-sm font-medium text-on-accent hover:bg-accent/90"
               >
                 <Plus className="size-3.5" aria-hidden /> New rule
               </button>

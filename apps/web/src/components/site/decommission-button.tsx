@@ -26,7 +26,7 @@ export function DecommissionButton({ siteId, siteName }: { siteId: string; siteN
             type="button"
             onClick={() => decommission.mutate({ id: siteId })}
             disabled={decommission.isPending}
-            className="rounded-md bg-status-bad px-3 py-1.5 font-medium text-white"
+            className="rounded-md bg-status-bad px-3 py-1.5 font-medium text-on-accent"
           >
             {decommission.isPending ? "Decommissioning…" : "Decommission"}
           </button>

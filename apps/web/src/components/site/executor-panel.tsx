@@ -1,9 +1,13 @@
 "use client";
 
+import { ZSetExecutorInput } from "@switchyard/api/schemas";
 import { useMutation } from "@tanstack/react-query";
 import { useRouter } from "next/navigation";
 import { useState } from "react";
-import { fieldErrorsOf } from "~/lib/trpc-error";
+import { useWatch } from "react-hook-form";
+import { z } from "zod";
+import { SelectField, SubmitButton, TextAreaField, TextField } from "~/components/form/fields";
+import { useZodForm, ZodForm } from "~/components/form/zod-form";
 import { useTRPC } from "~/trpc/react";
 
 export type TExecutorPanelView = {
@@ -51,42 +55,46 @@ const textToTeams = (text: string) =>
       }),
   );
 
+/**
+ * The executor form: every setting as typed, turned into the procedure's input (the settings of
+ * the chosen kind only; an empty optional field left out) and checked with its schema.
+ */
+const ZExecutorForm = z
+  .object({
+    siteId: z.string(),
+    kind: z.enum(["MANUAL", "SLURM", "KUBERNETES"]),
+    endpoint: z.string(),
+    userName: z.string(),
+    token: z.string(),
+    partitions: z.string(),
+    caBundle: z.string(),
+    teams: z.string(),
+    nodePoolLabel: z.string(),
+  })
+  .transform(({ siteId, kind, endpoint, userName, token, partitions, caBundle, teams, nodePoolLabel }) => {
+    const optional = (key: string, value: string) => (value.trim() ? { [key]: value } : {});
+    if (kind === "MANUAL") return { siteId, kind };
+    if (kind === "SLURM")
+      return {
+        siteId,
+        kind,
+        endpoint,
+        userName,
+        ...optional("token", token),
+        partitions: textToPartitions(partitions),
+      };
+    return {
+      ...{ siteId, kind, endpoint, ...optional("token", token), ...optional("caBundle", caBundle) },
+      ...{ teams: textToTeams(teams), ...optional("nodePoolLabel", nodePoolLabel) },
+    };
+  })
+  .pipe(ZSetExecutorInput);
+
 /** Edit a site's executor (estate editors) and test the connection to its scheduler. */
 export function ExecutorEditor({ view }: { view: TExecutorPanelView }) {
   const trpc = useTRPC();
-  const router = useRouter();
   const [isEditing, setIsEditing] = useState(false);
-  const [kind, setKind] = useState<TKind>(view.kind);
-  const [endpoint, setEndpoint] = useState(view.endpoint ?? "");
-  const [caBundle, setCaBundle] = useState(view.caBundle ?? "");
-  const [teams, setTeams] = useState(teamsToText(view.teams));
-  const [nodePoolLabel, setNodePoolLabel] = useState(view.nodePoolLabel ?? "");
-  const [userName, setUserName] = useState(view.userName ?? "");
-  const [token, setToken] = useState("");
-  const [partitions, setPartitions] = useState(partitionsToText(view.partitions));
-  const save = useMutation(
-    trpc.executor.set.mutationOptions({
-      onSuccess: () => {
-        setIsEditing(false);
-        setToken("");
-        router.refresh();
-      },
-    }),
-  );
   const test = useMutation(trpc.executor.testConnection.mutationOptions());
-  const errors = fieldErrorsOf(save.error);
-  const fieldError = (name: string) => {
-    // A field's own errors, and those of its parts (teams.applied-ml.namespace under teams).
-    const messages = Object.entries(errors)
-      .filter(([key]) => key === name || key.startsWith(`${name}.`))
-      .map(([key, list]) => (key === name ? list[0] : `${key.slice(name.length + 1)}: ${list[0]}`));
-    return messages.length > 0 ? (
-      <span className="text-xs text-status-bad" data-testid={`executor-error-${name}`}>
-        {messages.join("; ")}
-      </span>
-    ) : null;
-  };
-
   return (
     <div className="mt-3 flex flex-col gap-2 text-sm">
       <div className="flex gap-2">
@@ -117,165 +125,105 @@ export function ExecutorEditor({ view }: { view: TExecutorPanelView }) {
         </p>
       ) : null}
       {test.error ? <p className="text-status-bad">{test.error.message}</p> : null}
-      {isEditing ? (
-        <form
-          className="flex flex-col gap-2"
-          onSubmit={(event) => {
-            event.preventDefault();
-            save.mutate(
-              kind === "MANUAL"
-                ? { siteId: view.siteId, kind }
-                : kind === "SLURM"
-                  ? {
-                      siteId: view.siteId,
-                      kind,
-                      endpoint,
-                      userName,
-                      ...(token ? { token } : {}),
-                      partitions: textToPartitions(partitions),
-                    }
-                  : {
-                      siteId: view.siteId,
-                      kind,
-                      endpoint,
-                      ...(token ? { token } : {}),
-                      ...(caBundle.trim() ? { caBundle } : {}),
-                      teams: textToTeams(teams),
-                      ...(nodePoolLabel.trim() ? { nodePoolLabel } : {}),
-                    },
-            );
-          }}
-        >
-          <label className="flex flex-col gap-1">
-            Executor kind
-            <select
-              value={kind}
-              onChange={(e) => setKind(e.target.value as TKind)}
-              className="rounded-md border border-border bg-surface px-2 py-1"
-            >
-              <option value="MANUAL">Manual (people report the lifecycle)</option>
-              <option value="SLURM">Slurm (slurmrestd)</option>
-              <option value="KUBERNETES">Kubernetes with Kueue</option>
-            </select>
-          </label>
-          {kind === "SLURM" ? (
-            <>
-              <label className="flex flex-col gap-1">
-                slurmrestd URL
-                <input
-                  value={endpoint}
-                  onChange={(e) => setEndpoint(e.target.value)}
-                  placeholder="https://slurm.example.internal:6820"
-                  className="rounded-md border border-border bg-surface px-2 py-1"
-                />
-                {fieldError("endpoint")}
-              </label>
-              <label className="flex flex-col gap-1">
-                Slurm user
-                <input
-                  value={userName}
-                  onChange={(e) => setUserName(e.target.value)}
-                  className="rounded-md border border-border bg-surface px-2 py-1"
-                />
-                {fieldError("userName")}
-              </label>
-              <label className="flex flex-col gap-1">
-                Token (JWT from <code>scontrol token</code>)
-                <input
-                  type="password"
-                  value={token}
-                  onChange={(e) => setToken(e.target.value)}
-                  placeholder={view.hasCredential ? "stored; leave empty to keep it" : ""}
-                  autoComplete="off"
-                  className="rounded-md border border-border bg-surface px-2 py-1"
-                />
-                {fieldError("token")}
-              </label>
-              <label className="flex flex-col gap-1">
-                Partition per GPU model
-                <input
-                  value={partitions}
-                  onChange={(e) => setPartitions(e.target.value)}
-                  placeholder="H200=gpu, H100=gpu-h100"
-                  className="rounded-md border border-border bg-surface px-2 py-1"
-                />
-                {fieldError("partitions")}
-              </label>
-            </>
-          ) : null}
-          {kind === "KUBERNETES" ? (
-            <>
-              <label className="flex flex-col gap-1">
-                API server URL
-                <input
-                  value={endpoint}
-                  onChange={(e) => setEndpoint(e.target.value)}
-                  placeholder="https://k8s.example.internal:6443"
-                  className="rounded-md border border-border bg-surface px-2 py-1"
-                />
-                {fieldError("endpoint")}
-              </label>
-              <label className="flex flex-col gap-1">
-                Bearer token (from <code>kubectl create token &lt;service-account&gt;</code>)
-                <input
-                  type="password"
-                  value={token}
-                  onChange={(e) => setToken(e.target.value)}
-                  placeholder={
-                    view.hasCredential && view.kind === "KUBERNETES" ? "stored; leave empty to keep it" : ""
-                  }
-                  autoComplete="off"
-                  className="rounded-md border border-border bg-surface px-2 py-1"
-                />
-                {fieldError("token")}
-              </label>
-              <label className="flex flex-col gap-1">
-                CA bundle (PEM; optional)
-                <textarea
-                  value={caBundle}
-                  onChange={(e) => setCaBundle(e.target.value)}
-                  rows={3}
-                  placeholder="-----BEGIN CERTIFICATE-----"
-                  className="rounded-md border border-border bg-surface px-2 py-1 font-mono text-xs"
-                />
-                {fieldError("caBundle")}
-              </label>
-              <label className="flex flex-col gap-1">
-                Namespace and LocalQueue per team
-                <input
-                  value={teams}
-                  onChange={(e) => setTeams(e.target.value)}
-                  placeholder="applied-ml=ml-train/ml-gpu; vision=cv/cv-gpu"
-                  className="rounded-md border border-border bg-surface px-2 py-1"
-                />
-                {fieldError("teams")}
-              </label>
-              <label className="flex flex-col gap-1">
-                Node pool label (optional)
-                <input
-                  value={nodePoolLabel}
-                  onChange={(e) => setNodePoolLabel(e.target.value)}
-                  placeholder="cloud.google.com/gke-nodepool=a3-h200"
-                  className="rounded-md border border-border bg-surface px-2 py-1"
-                />
-                {fieldError("nodePoolLabel")}
-              </label>
-            </>
-          ) : null}
-          <button
-            type="submit"
-            disabled={save.isPending}
-            className="self-start rounded-md bg-accent px-3 py-1.5 font-medium text-white"
-          >
-            {save.isPending ? "Saving…" : "Save executor"}
-          </button>
-          {save.error ? (
-            <p className="text-status-bad" data-testid="executor-save-error">
-              {save.error.message}
-            </p>
-          ) : null}
-        </form>
-      ) : null}
+      {isEditing ? <ExecutorForm view={view} onSaved={() => setIsEditing(false)} /> : null}
     </div>
+  );
+}
+
+function ExecutorForm({ view, onSaved }: { view: TExecutorPanelView; onSaved: () => void }) {
+  const trpc = useTRPC();
+  const router = useRouter();
+  const state = useZodForm(ZExecutorForm, {
+    siteId: view.siteId,
+    kind: view.kind,
+    endpoint: view.endpoint ?? "",
+    userName: view.userName ?? "",
+    token: "",
+    partitions: partitionsToText(view.partitions),
+    caBundle: view.caBundle ?? "",
+    teams: teamsToText(view.teams),
+    nodePoolLabel: view.nodePoolLabel ?? "",
+  });
+  const kind = useWatch({ control: state.form.control, name: "kind" });
+  const save = useMutation(
+    trpc.executor.set.mutationOptions({
+      onSuccess: () => {
+        onSaved();
+        router.refresh();
+      },
+      onError: (error) => state.serverError(error),
+    }),
+  );
+  const storedToken = (of: TKind) =>
+    view.hasCredential && view.kind === of ? "stored; leave empty to keep it" : "";
+
+  return (
+    <ZodForm
+      state={state}
+      onSubmit={(input) => save.mutate(input)}
+      idPrefix="executor-"
+      label="Executor"
+      className="flex flex-col gap-2"
+    >
+      <SelectField name="kind" label="Executor kind">
+        <option value="MANUAL">Manual (people report the lifecycle)</option>
+        <option value="SLURM">Slurm (slurmrestd)</option>
+        <option value="KUBERNETES">Kubernetes with Kueue</option>
+      </SelectField>
+      {kind === "SLURM" ? (
+        <>
+          <TextField
+            name="endpoint"
+            label="slurmrestd URL"
+            placeholder="https://slurm.example.internal:6820"
+          />
+          <TextField name="userName" label="Slurm user" />
+          <TextField
+            name="token"
+            label="Token (JWT from scontrol token)"
+            type="password"
+            placeholder={storedToken("SLURM")}
+            autoComplete="off"
+          />
+          <TextField
+            name="partitions"
+            label="Partition per GPU model"
+            placeholder="H200=gpu, H100=gpu-h100"
+          />
+        </>
+      ) : null}
+      {kind === "KUBERNETES" ? (
+        <>
+          <TextField name="endpoint" label="API server URL" placeholder="https://k8s.example.internal:6443" />
+          <TextField
+            name="token"
+            label="Bearer token (from kubectl create token <service-account>)"
+            type="password"
+            placeholder={storedToken("KUBERNETES")}
+            autoComplete="off"
+          />
+          <TextAreaField
+            name="caBundle"
+            label="CA bundle (PEM; optional)"
+            rows={3}
+            placeholder="-----BEGIN CERTIFICATE-----"
+            className="font-mono text-xs"
+          />
+          <TextField
+            name="teams"
+            label="Namespace and LocalQueue per team"
+            placeholder="applied-ml=ml-train/ml-gpu; vision=cv/cv-gpu"
+          />
+          <TextField
+            name="nodePoolLabel"
+            label="Node pool label (optional)"
+            placeholder="cloud.google.com/gke-nodepool=a3-h200"
+          />
+        </>
+      ) : null}
+      <SubmitButton pending={save.isPending} className="self-start">
+        Save executor
+      </SubmitButton>
+    </ZodForm>
   );
 }

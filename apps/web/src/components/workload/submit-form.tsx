@@ -566,7 +566,7 @@ export function SubmitWorkloadForm() {
           <button
             type="submit"
             disabled={submit.isPending}
-            className="rounded-md bg-accent px-4 py-2 text-sm font-medium text-white disabled:opacity-60"
+            className="rounded-md bg-accent px-4 py-2 text-sm font-medium text-on-accent disabled:opacity-60"
           >
             {submit.isPending ? "Submitting…" : "Submit and place"}
           </button>

@@ -15,7 +15,7 @@ type TWorkload = RouterOutputs["workload"]["byId"];
 
 const button =
   "rounded-md border border-border px-3 py-1.5 text-sm hover:bg-foreground/5 disabled:opacity-50";
-const primary = "rounded-md bg-accent px-3 py-1.5 text-sm font-medium text-white disabled:opacity-50";
+const primary = "rounded-md bg-accent px-3 py-1.5 text-sm font-medium text-on-accent disabled:opacity-50";
 
 /**
  * The next steps the workload's state allows (the server's state machine), offered only to

@@ -17,7 +17,7 @@ export function SetPasswordForm({ token, minLength }: { token: string; minLength
         </p>
         <Link
           href="/signin"
-          className="rounded-md bg-accent px-3 py-2 text-center text-sm font-medium text-white"
+          className="rounded-md bg-accent px-3 py-2 text-center text-sm font-medium text-on-accent"
         >
           Sign in
         </Link>
@@ -62,7 +62,7 @@ export function SetPasswordForm({ token, minLength }: { token: string; minLength
       <button
         type="submit"
         disabled={isPending}
-        className="rounded-md bg-accent px-3 py-2 text-sm font-medium text-white disabled:opacity-60"
+        className="rounded-md bg-accent px-3 py-2 text-sm font-medium text-on-accent disabled:opacity-60"
       >
         {isPending ? "Saving…" : "Set password"}
       </button>

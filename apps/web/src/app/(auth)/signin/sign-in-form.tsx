@@ -99,7 +99,7 @@ export function SignInForm({
       <button
         type="submit"
         disabled={isPending}
-        className="rounded-md bg-accent px-3 py-2 text-sm font-medium text-white disabled:opacity-60"
+        className="rounded-md bg-accent px-3 py-2 text-sm font-medium text-on-accent disabled:opacity-60"
       >
         {isPending ? "Signing in…" : "Sign in"}
       </button>

@@ -10,7 +10,7 @@ export default function SignOutPage() {
       <button
         type="button"
         onClick={() => signOut({ callbackUrl: "/signin" })}
-        className="rounded-md bg-accent px-3 py-2 text-sm font-medium text-white"
+        className="rounded-md bg-accent px-3 py-2 text-sm font-medium text-on-accent"
       >
         Sign out
       </button>

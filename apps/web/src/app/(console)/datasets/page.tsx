@@ -11,7 +11,7 @@ import { DatasetsTable } from "./datasets-table";
 export const metadata: Metadata = { title: "Datasets" };
 
 const ADD_CLASS =
-  "inline-flex items-center gap-1.5 rounded-md bg-accent px-3 py-1.5 text-sm font-medium text-white";
+  "inline-flex items-center gap-1.5 rounded-md bg-accent px-3 py-1.5 text-sm font-medium text-on-accent";
 
 export default async function DatasetsPage() {
   const user = await getSessionUser();

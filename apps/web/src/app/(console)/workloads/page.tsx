@@ -11,7 +11,7 @@ import { WorkloadsTable } from "./workloads-table";
 export const metadata: Metadata = { title: "Workloads" };
 
 const SUBMIT_CLASS =
-  "inline-flex items-center gap-1.5 rounded-md bg-accent px-3 py-1.5 text-sm font-medium text-white";
+  "inline-flex items-center gap-1.5 rounded-md bg-accent px-3 py-1.5 text-sm font-medium text-on-accent";
 
 export default async function WorkloadsPage() {
   const refusal = submitAnyRefusal(await getActor());

@@ -1,16 +1,17 @@
 "use client";
 
+import { ZInvitePersonInput, ZSetTeamsInput } from "@switchyard/api/schemas";
 import { ROLE_LABELS, ROLES, type TRole } from "@switchyard/api/session";
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { Plus } from "lucide-react";
-import { type FormEvent, useState } from "react";
+import { useState } from "react";
 import { Dialog } from "~/components/dialog";
-import { FormField, fieldProps, INPUT_CLASS } from "~/components/form/form-field";
+import { RoleField, SubmitButton, TextField } from "~/components/form/fields";
+import { useZodForm, ZodForm } from "~/components/form/zod-form";
 import { OneTimeSecret } from "~/components/one-time-secret";
 import { ErrorNote, SkeletonRows, Th } from "~/components/table/table-parts";
-import { TeamCheckboxes } from "~/components/team/team-checkboxes";
+import { TeamsField } from "~/components/team/team-checkboxes";
 import { formatAgo, formatDateTime } from "~/lib/format-time";
-import { fieldErrorsOf } from "~/lib/trpc-error";
 import { useTRPC } from "~/trpc/react";
 
 type TPerson = { id: string; name: string; email: string; teams: { id: string; name: string }[] };
@@ -54,7 +55,7 @@ export function PeoplePanel({ currentUserId }: { currentUserId: string }) {
         <button
           type="button"
           onClick={() => setDialog({ kind: "invite" })}
-          className="inline-flex items-center gap-1.5 rounded-md bg-accent px-3 py-1.5 text-sm font-medium text-white"
+          className="inline-flex items-center gap-1.5 rounded-md bg-accent px-3 py-1.5 text-sm font-medium text-on-accent"
         >
           <Plus className="size-4" aria-hidden />
           Add person
@@ -230,88 +231,55 @@ export function PeoplePanel({ currentUserId }: { currentUserId: string }) {
 
 function InviteForm({ onInvited }: { onInvited: (invited: { email: string; token: string }) => void }) {
   const trpc = useTRPC();
-  const invite = useMutation(trpc.user.invite.mutationOptions());
-  const [email, setEmail] = useState("");
-  const [name, setName] = useState("");
-  const [role, setRole] = useState<TRole>("ML_ENGINEER");
-  const [teamIds, setTeamIds] = useState<string[]>([]);
-  const errors = fieldErrorsOf(invite.error);
-  const submit = (event: FormEvent) => {
-    event.preventDefault();
-    invite.mutate({ email, name, role, teamIds }, { onSuccess: onInvited });
-  };
+  const state = useZodForm(ZInvitePersonInput, { email: "", name: "", role: "ML_ENGINEER", teamIds: [] });
+  const invite = useMutation(
+    trpc.user.invite.mutationOptions({ onSuccess: onInvited, onError: (error) => state.serverError(error) }),
+  );
   return (
-    <form onSubmit={submit} className="flex flex-col gap-3" aria-label="Add a person" noValidate>
-      <FormField id="person-email" label="Email" hint="They sign in with this address" errors={errors.email}>
-        <input
-          {...fieldProps("person-email", errors.email)}
-          type="email"
-          className={INPUT_CLASS}
-          value={email}
-          onChange={(e) => setEmail(e.target.value)}
-          autoComplete="off"
-        />
-      </FormField>
-      <FormField id="person-name" label="Name" errors={errors.name}>
-        <input
-          {...fieldProps("person-name", errors.name)}
-          className={INPUT_CLASS}
-          value={name}
-          onChange={(e) => setName(e.target.value)}
-          autoComplete="off"
-        />
-      </FormField>
-      <FormField id="person-role" label="Role" errors={errors.role}>
-        <select
-          {...fieldProps("person-role", errors.role)}
-          className={INPUT_CLASS}
-          value={role}
-          onChange={(e) => setRole(e.target.value as TRole)}
-        >
-          {ROLES.map((r) => (
-            <option key={r} value={r}>
-              {ROLE_LABELS[r]}
-            </option>
-          ))}
-        </select>
-      </FormField>
-      <TeamCheckboxes value={teamIds} onChange={setTeamIds} errors={errors.teamIds} />
-      {invite.error && Object.keys(errors).length === 0 ? <ErrorNote message={invite.error.message} /> : null}
+    <ZodForm
+      state={state}
+      onSubmit={(input) => invite.mutate(input)}
+      idPrefix="person-"
+      label="Add a person"
+      className="flex flex-col gap-3"
+    >
+      <TextField
+        name="email"
+        label="Email"
+        hint="They sign in with this address"
+        type="email"
+        autoComplete="off"
+      />
+      <TextField name="name" label="Name" autoComplete="off" />
+      <RoleField />
+      <TeamsField />
       <div className="flex justify-end">
-        <button
-          type="submit"
-          disabled={invite.isPending}
-          className="rounded-md bg-accent px-3 py-1.5 text-sm font-medium text-white disabled:opacity-50"
-        >
-          {invite.isPending ? "Adding…" : "Add person"}
-        </button>
+        <SubmitButton pending={invite.isPending} pendingLabel="Adding…">
+          Add person
+        </SubmitButton>
       </div>
-    </form>
+    </ZodForm>
   );
 }
 
 function TeamsForm({ person, onSaved }: { person: TPerson; onSaved: () => void }) {
   const trpc = useTRPC();
-  const save = useMutation(trpc.user.setTeams.mutationOptions());
-  const [teamIds, setTeamIds] = useState(person.teams.map((t) => t.id));
-  const errors = fieldErrorsOf(save.error);
-  const submit = (event: FormEvent) => {
-    event.preventDefault();
-    save.mutate({ userId: person.id, teamIds }, { onSuccess: onSaved });
-  };
+  const state = useZodForm(ZSetTeamsInput, { userId: person.id, teamIds: person.teams.map((t) => t.id) });
+  const save = useMutation(
+    trpc.user.setTeams.mutationOptions({ onSuccess: onSaved, onError: (error) => state.serverError(error) }),
+  );
   return (
-    <form onSubmit={submit} className="flex flex-col gap-3" aria-label={`Teams of ${person.name}`}>
-      <TeamCheckboxes value={teamIds} onChange={setTeamIds} errors={errors.teamIds} />
-      {save.error && Object.keys(errors).length === 0 ? <ErrorNote message={save.error.message} /> : null}
+    <ZodForm
+      state={state}
+      onSubmit={(input) => save.mutate(input)}
+      idPrefix="person-teams-"
+      label={`Teams of ${person.name}`}
+      className="flex flex-col gap-3"
+    >
+      <TeamsField />
       <div className="flex justify-end">
-        <button
-          type="submit"
-          disabled={save.isPending}
-          className="rounded-md bg-accent px-3 py-1.5 text-sm font-medium text-white disabled:opacity-50"
-        >
-          {save.isPending ? "Saving…" : "Save teams"}
-        </button>
+        <SubmitButton pending={save.isPending}>Save teams</SubmitButton>
       </div>
-    </form>
+    </ZodForm>
   );
 }

@@ -1,15 +1,16 @@
 "use client";
 
-import { ROLE_LABELS, ROLES, type TRole } from "@switchyard/api/session";
+import { ZCreateServiceAccountInput } from "@switchyard/api/schemas";
+import { ROLE_LABELS } from "@switchyard/api/session";
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { Bot, Plus } from "lucide-react";
-import { type FormEvent, useState } from "react";
+import { useState } from "react";
 import { Dialog } from "~/components/dialog";
 import { EmptyState } from "~/components/empty-state";
-import { FormField, fieldProps, INPUT_CLASS } from "~/components/form/form-field";
+import { RoleField, SubmitButton, TextField } from "~/components/form/fields";
+import { useZodForm, ZodForm } from "~/components/form/zod-form";
 import { ErrorNote, SkeletonRows, Th } from "~/components/table/table-parts";
-import { TeamCheckboxes } from "~/components/team/team-checkboxes";
-import { fieldErrorsOf } from "~/lib/trpc-error";
+import { TeamsField } from "~/components/team/team-checkboxes";
 import { useTRPC } from "~/trpc/react";
 import { TokenForm } from "./token-form";
 import { TokenReveal } from "./token-reveal";
@@ -43,7 +44,7 @@ export function ServiceAccountsPanel() {
         <button
           type="button"
           onClick={() => setDialog({ kind: "account" })}
-          className="inline-flex items-center gap-1.5 rounded-md bg-accent px-3 py-1.5 text-sm font-medium text-white"
+          className="inline-flex items-center gap-1.5 rounded-md bg-accent px-3 py-1.5 text-sm font-medium text-on-accent"
         >
           <Plus className="size-4" aria-hidden />
           New service account
@@ -152,56 +153,29 @@ export function ServiceAccountsPanel() {
 
 function ServiceAccountForm({ onCreated }: { onCreated: (account: { id: string; name: string }) => void }) {
   const trpc = useTRPC();
-  const create = useMutation(trpc.token.createServiceAccount.mutationOptions());
-  const [name, setName] = useState("");
-  const [role, setRole] = useState<TRole>("ML_ENGINEER");
-  const [teamIds, setTeamIds] = useState<string[]>([]);
-  const errors = fieldErrorsOf(create.error);
-  const submit = (event: FormEvent) => {
-    event.preventDefault();
-    create.mutate({ name, role, teamIds }, { onSuccess: (account) => onCreated(account) });
-  };
+  const state = useZodForm(ZCreateServiceAccountInput, { name: "", role: "ML_ENGINEER", teamIds: [] });
+  const create = useMutation(
+    trpc.token.createServiceAccount.mutationOptions({
+      onSuccess: onCreated,
+      onError: (error) => state.serverError(error),
+    }),
+  );
   return (
-    <form onSubmit={submit} className="flex flex-col gap-3" aria-label="New service account">
-      <FormField
-        id="sa-name"
-        label="Name"
-        hint="The system it stands for, e.g. Airflow production"
-        errors={errors.name}
-      >
-        <input
-          {...fieldProps("sa-name", errors.name)}
-          className={INPUT_CLASS}
-          value={name}
-          onChange={(e) => setName(e.target.value)}
-          required
-        />
-      </FormField>
-      <FormField id="sa-role" label="Role" hint="The least role the automation needs" errors={errors.role}>
-        <select
-          {...fieldProps("sa-role", errors.role)}
-          className={INPUT_CLASS}
-          value={role}
-          onChange={(e) => setRole(e.target.value as TRole)}
-        >
-          {ROLES.map((r) => (
-            <option key={r} value={r}>
-              {ROLE_LABELS[r]}
-            </option>
-          ))}
-        </select>
-      </FormField>
-      <TeamCheckboxes value={teamIds} onChange={setTeamIds} errors={errors.teamIds} />
-      {create.error && Object.keys(errors).length === 0 ? <ErrorNote message={create.error.message} /> : null}
+    <ZodForm
+      state={state}
+      onSubmit={(input) => create.mutate(input)}
+      idPrefix="sa-"
+      label="New service account"
+      className="flex flex-col gap-3"
+    >
+      <TextField name="name" label="Name" hint="The system it stands for, e.g. Airflow production" />
+      <RoleField hint="The least role the automation needs" />
+      <TeamsField />
       <div className="flex justify-end">
-        <button
-          type="submit"
-          disabled={create.isPending}
-          className="rounded-md bg-accent px-3 py-1.5 text-sm font-medium text-white disabled:opacity-50"
-        >
-          {create.isPending ? "Creating…" : "Create service account"}
-        </button>
+        <SubmitButton pending={create.isPending} pendingLabel="Creating…">
+          Create service account
+        </SubmitButton>
       </div>
-    </form>
+    </ZodForm>
   );
 }

@@ -56,7 +56,7 @@ export function TokensPanel({ isAdmin }: { isAdmin: boolean }) {
             setNotice(null);
             setDialog({ kind: "create" });
           }}
-          className="inline-flex items-center gap-1.5 rounded-md bg-accent px-3 py-1.5 text-sm font-medium text-white"
+          className="inline-flex items-center gap-1.5 rounded-md bg-accent px-3 py-1.5 text-sm font-medium text-on-accent"
         >
           <Plus className="size-4" aria-hidden />
           New token

@@ -1,26 +1,29 @@
 "use client";
 
 import type { RouterOutputs } from "@switchyard/api";
-import {
-  type TWebhookInput,
-  WEBHOOK_EVENT_DESCRIPTIONS,
-  WEBHOOK_EVENTS,
-  ZWebhookInput,
-} from "@switchyard/api/schemas";
+import { WEBHOOK_EVENT_DESCRIPTIONS, WEBHOOK_EVENTS, ZWebhookInput } from "@switchyard/api/schemas";
 import { useMutation, useQueryClient } from "@tanstack/react-query";
-import { type FormEvent, useState } from "react";
-import { FormField, fieldProps, INPUT_CLASS } from "~/components/form/form-field";
-import { ErrorNote } from "~/components/table/table-parts";
-import { fieldErrorsOf, type TFieldErrors, validate } from "~/lib/trpc-error";
+import { useWatch } from "react-hook-form";
+import { z } from "zod";
+import { CheckboxGroupField, SubmitButton, TextField } from "~/components/form/fields";
+import { useZodForm, ZodForm } from "~/components/form/zod-form";
 import { useTRPC } from "~/trpc/react";
 
 export type TWebhookRow = RouterOutputs["webhook"]["list"]["rows"][number];
-type TEvent = (typeof WEBHOOK_EVENTS)[number];
 
-/**
- * Create or edit a webhook, checked with the procedure's own schema before sending. A new
- * webhook's secret comes back once, through onCreated.
- */
+/** The procedure's schema, plus the choice between every event (sent as no list) and some. */
+const ZWebhookForm = ZWebhookInput.extend({ scope: z.enum(["all", "some"]) }).refine(
+  (form) => form.scope === "all" || form.events.length > 0,
+  { message: "Choose at least one event, or all events", path: ["events"] },
+);
+
+const EVENT_CHOICES = WEBHOOK_EVENTS.map((event) => ({
+  value: event,
+  label: <span className="font-mono text-xs">{event}</span>,
+  hint: WEBHOOK_EVENT_DESCRIPTIONS[event],
+}));
+
+/** Create or edit a webhook. A new webhook's secret comes back once, through onCreated. */
 export function WebhookForm({
   webhook,
   onCreated,
@@ -34,18 +37,23 @@ export function WebhookForm({
 }) {
   const trpc = useTRPC();
   const queryClient = useQueryClient();
-  const [name, setName] = useState(webhook?.name ?? "");
-  const [url, setUrl] = useState(webhook?.url ?? "");
-  const [isAllEvents, setIsAllEvents] = useState((webhook?.events.length ?? 0) === 0);
-  const [events, setEvents] = useState<TEvent[]>((webhook?.events ?? []) as TEvent[]);
-  const [clientErrors, setClientErrors] = useState<TFieldErrors>({});
+  const state = useZodForm(ZWebhookForm, {
+    name: webhook?.name ?? "",
+    url: webhook?.url ?? "",
+    scope: (webhook?.events.length ?? 0) === 0 ? "all" : "some",
+    events: (webhook?.events ?? []) as (typeof WEBHOOK_EVENTS)[number][],
+    enabled: webhook?.enabled ?? true,
+  });
+  const isAllEvents = useWatch({ control: state.form.control, name: "scope" }) === "all";
   const invalidate = () => queryClient.invalidateQueries({ queryKey: trpc.webhook.pathKey() });
+  const onError = (error: { message: string }) => state.serverError(error);
   const create = useMutation(
     trpc.webhook.create.mutationOptions({
       onSuccess: async (result) => {
         await invalidate();
         onCreated?.({ name: result.webhook.name, secret: result.secret });
       },
+      onError,
     }),
   );
   const update = useMutation(
@@ -54,133 +62,51 @@ export function WebhookForm({
         await invalidate();
         onSaved?.();
       },
+      onError,
     }),
   );
-  const mutation = webhook ? update : create;
-  const errors = { ...fieldErrorsOf(mutation.error), ...clientErrors };
-
-  const toggle = (event: TEvent, isOn: boolean) =>
-    setEvents((current) => (isOn ? [...current, event] : current.filter((e) => e !== event)));
-
-  const onSubmit = (event: FormEvent) => {
-    event.preventDefault();
-    mutation.reset();
-    if (!isAllEvents && events.length === 0) {
-      setClientErrors({ events: ["Choose at least one event, or all events"] });
-      return;
-    }
-    const checked = validate<TWebhookInput>(ZWebhookInput, {
-      name,
-      url,
-      // Keep the canonical order, whatever order the boxes were ticked in.
-      events: isAllEvents ? [] : WEBHOOK_EVENTS.filter((e) => events.includes(e)),
-      enabled: webhook?.enabled ?? true,
-    });
-    if ("errors" in checked) return setClientErrors(checked.errors);
-    setClientErrors({});
-    if (webhook) {
-      update.mutate({
-        id: webhook.id,
-        name: checked.data.name,
-        url: checked.data.url,
-        events: checked.data.events,
-      });
-    } else {
-      create.mutate(checked.data);
-    }
-  };
-
-  const formError =
-    mutation.error && Object.keys(fieldErrorsOf(mutation.error)).length === 0 ? mutation.error : null;
 
   return (
-    <form
-      onSubmit={onSubmit}
-      noValidate
-      aria-label={webhook ? "Edit webhook" : "New webhook"}
+    <ZodForm
+      state={state}
+      onSubmit={({ scope, events, name, url, enabled }) => {
+        const chosen = scope === "all" ? [] : events;
+        if (webhook) update.mutate({ id: webhook.id, name, url, events: chosen });
+        else create.mutate({ name, url, events: chosen, enabled });
+      }}
+      idPrefix="webhook-"
+      label={webhook ? "Edit webhook" : "New webhook"}
       className="flex flex-col gap-4"
     >
-      <FormField
-        id="webhook-name"
+      <TextField
+        name="name"
         label="Name"
         hint="Shown in the delivery log, e.g. Ops pager"
-        errors={errors.name}
-      >
-        <input
-          {...fieldProps("webhook-name", errors.name)}
-          value={name}
-          onChange={(e) => setName(e.target.value)}
-          className={INPUT_CLASS}
-          autoComplete="off"
-        />
-      </FormField>
-      <FormField
-        id="webhook-url"
+        autoComplete="off"
+      />
+      <TextField
+        name="url"
         label="Payload URL"
         hint="Receives a signed JSON POST for every event"
-        errors={errors.url}
-      >
-        <input
-          {...fieldProps("webhook-url", errors.url)}
-          type="url"
-          inputMode="url"
-          placeholder="https://hooks.example.com/switchyard"
-          value={url}
-          onChange={(e) => setUrl(e.target.value)}
-          className={`${INPUT_CLASS} font-mono`}
-          autoComplete="off"
-        />
-      </FormField>
-      <fieldset
-        className="flex flex-col gap-2"
-        aria-describedby={errors.events ? "webhook-events-error" : undefined}
-      >
-        <legend className="mb-1 text-xs font-medium text-muted">Events</legend>
+        type="url"
+        inputMode="url"
+        placeholder="https://hooks.example.com/switchyard"
+        autoComplete="off"
+        className="font-mono"
+      />
+      <div className="flex flex-col gap-2">
         <label className="flex items-center gap-2 text-sm">
-          <input
-            type="radio"
-            name="webhook-scope"
-            checked={isAllEvents}
-            onChange={() => setIsAllEvents(true)}
-          />
+          <input type="radio" value="all" {...state.form.register("scope")} />
           All events, including ones added later
         </label>
         <label className="flex items-center gap-2 text-sm">
-          <input
-            type="radio"
-            name="webhook-scope"
-            checked={!isAllEvents}
-            onChange={() => setIsAllEvents(false)}
-          />
+          <input type="radio" value="some" {...state.form.register("scope")} />
           Only these events:
         </label>
-        <div className="ml-6 flex flex-col gap-1.5">
-          {WEBHOOK_EVENTS.map((event) => (
-            <label
-              key={event}
-              className={`flex items-start gap-2 text-sm ${isAllEvents ? "opacity-50" : ""}`}
-            >
-              <input
-                type="checkbox"
-                className="mt-0.5"
-                disabled={isAllEvents}
-                checked={!isAllEvents && events.includes(event)}
-                onChange={(e) => toggle(event, e.target.checked)}
-              />
-              <span>
-                <span className="font-mono text-xs">{event}</span>
-                <span className="block text-xs text-muted">{WEBHOOK_EVENT_DESCRIPTIONS[event]}</span>
-              </span>
-            </label>
-          ))}
+        <div className="ml-6">
+          <CheckboxGroupField name="events" legend="Events" choices={EVENT_CHOICES} disabled={isAllEvents} />
         </div>
-        {errors.events || errors["events.0"] ? (
-          <p id="webhook-events-error" className="text-xs text-status-bad">
-            {(errors.events ?? errors["events.0"] ?? []).join(" ")}
-          </p>
-        ) : null}
-      </fieldset>
-      {formError ? <ErrorNote message={formError.message} /> : null}
+      </div>
       <div className="flex justify-end gap-2">
         <button
           type="button"
@@ -189,14 +115,10 @@ export function WebhookForm({
         >
           Cancel
         </button>
-        <button
-          type="submit"
-          disabled={mutation.isPending}
-          className="rounded-md bg-accent px-3 py-1.5 text-sm font-medium text-white disabled:opacity-60"
-        >
-          {mutation.isPending ? "Saving…" : webhook ? "Save changes" : "Create webhook"}
-        </button>
+        <SubmitButton pending={create.isPending || update.isPending}>
+          {webhook ? "Save changes" : "Create webhook"}
+        </SubmitButton>
       </div>
-    </form>
+    </ZodForm>
   );
 }

@@ -107,7 +107,7 @@ export function WebhooksPanel() {
           <button
             type="button"
             onClick={() => setDialog({ kind: "create" })}
-            className="inline-flex items-center gap-1.5 rounded-md bg-accent px-3 py-1.5 text-sm font-medium text-white"
+            className="inline-flex items-center gap-1.5 rounded-md bg-accent px-3 py-1.5 text-sm font-medium text-on-accent"
           >
             <Plus className="size-4" aria-hidden />
             New webhook
@@ -318,7 +318,7 @@ function ConfirmBar({
         type="button"
         onClick={onConfirm}
         disabled={isPending}
-        className={`rounded-md px-3 py-1 font-medium text-white ${isDelete ? "bg-status-bad" : "bg-accent"}`}
+        className={`rounded-md px-3 py-1 font-medium text-on-accent ${isDelete ? "bg-status-bad" : "bg-accent"}`}
       >
         {isPending ? "Working…" : isDelete ? "Delete webhook" : "Rotate secret"}
       </button>

@@ -183,7 +183,7 @@ export function CatalogImport() {
                   setStage("importing");
                   commit.mutate({ csv: file.csv, fileName: file.name });
                 }}
-                className="rounded-md bg-accent px-4 py-2 text-sm font-medium text-white disabled:opacity-50"
+                className="rounded-md bg-accent px-4 py-2 text-sm font-medium text-on-accent disabled:opacity-50"
               >
                 {changes === 0
                   ? "Nothing to import"

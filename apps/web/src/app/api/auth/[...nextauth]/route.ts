@@ -1,6 +1,9 @@
 // GET|POST /api/auth/* – next-auth: sign-in, sign-out, session, SSO callbacks
+
+import { logger } from "@switchyard/api/observability";
 import NextAuth from "next-auth";
 import { getAuthOptions } from "~/server/auth";
+import { observed } from "~/server/observed";
 import { authRequestRefusal, CALLBACK_URL_COOKIES } from "~/server/security/auth-requests";
 
 export const dynamic = "force-dynamic";
@@ -12,20 +15,24 @@ export const dynamic = "force-dynamic";
  * (GET) goes back to the sign-in page with an error, a script gets the error shape; the
  * cookie that caused it is cleared so the next attempt works.
  */
-async function handler(request: Request, context: { params: Promise<{ nextauth: string[] }> }) {
-  const refusal = authRequestRefusal(request);
-  if (refusal) return refusal;
-  try {
-    const response = await NextAuth(await getAuthOptions())(request, context);
-    if (response.status < 500) return response;
-    console.error(
-      `next-auth answered ${response.status} to ${request.method} ${new URL(request.url).pathname}`,
-    );
-  } catch (error) {
-    console.error("next-auth failed:", error);
-  }
-  return authFailure(request);
-}
+const handler = observed(
+  "/api/auth/[...nextauth]",
+  async (request: Request, context: { params: Promise<{ nextauth: string[] }> }) => {
+    const refusal = authRequestRefusal(request);
+    if (refusal) return refusal;
+    try {
+      const response = await NextAuth(await getAuthOptions())(request, context);
+      if (response.status < 500) return response;
+      logger().error(
+        { status: response.status, path: new URL(request.url).pathname },
+        `next-auth answered ${response.status} to ${request.method}`,
+      );
+    } catch (error) {
+      logger().error({ err: error }, "next-auth failed");
+    }
+    return authFailure(request);
+  },
+);
 
 function authFailure(request: Request): Response {
   const signIn = "/signin?error=InvalidRequest";

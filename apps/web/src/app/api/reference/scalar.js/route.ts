@@ -2,6 +2,8 @@
 // (no CDN: consoles often run where the internet is not reachable).
 import { readFile } from "node:fs/promises";
 import { dirname, join } from "node:path";
+import { logger } from "@switchyard/api/observability";
+import { observed } from "~/server/observed";
 
 export const dynamic = "force-dynamic";
 
@@ -24,7 +26,7 @@ async function loadBundle(): Promise<string> {
   throw new Error("@scalar/api-reference is not installed");
 }
 
-export async function GET() {
+export const GET = observed("/api/reference/scalar.js", async () => {
   cached ??= loadBundle().catch((error) => {
     cached = null;
     throw error;
@@ -34,10 +36,10 @@ export async function GET() {
       headers: { "Content-Type": "text/javascript; charset=utf-8", "Cache-Control": "public, max-age=3600" },
     });
   } catch (error) {
-    console.error("API reference bundle:", error);
+    logger().error({ err: error }, "API reference bundle could not be read");
     return new Response("// The API reference renderer is not installed on this server.", {
       status: 503,
       headers: { "Content-Type": "text/javascript; charset=utf-8" },
     });
   }
-}
+});

@@ -5,6 +5,7 @@ import { getRequestUser } from "~/server/request-user";
 
 export const dynamic = "force-dynamic";
 
+// handleRestRequest observes itself (request id, access line, metrics by operation).
 async function handler(request: Request) {
   return handleRestRequest(request, {
     prisma: getPrisma,

@@ -1,8 +1,10 @@
 // GET /api/workloads/:id/manifest – the Job manifest (YAML) a workload was applied to Kubernetes with
 import { downloadJobScript } from "~/server/job-script-download";
+import { observed } from "~/server/observed";
 
 export const dynamic = "force-dynamic";
 
-export async function GET(_request: Request, { params }: { params: Promise<{ id: string }> }) {
-  return downloadJobScript(params);
-}
+export const GET = observed(
+  "/api/workloads/[id]/manifest",
+  (_request: Request, { params }: { params: Promise<{ id: string }> }) => downloadJobScript(params),
+);
