@@ -18,6 +18,7 @@ COPY packages/api/package.json packages/api/package.json
 COPY packages/db/package.json packages/db/package.json
 COPY packages/placement/package.json packages/placement/package.json
 COPY packages/cli/package.json packages/cli/package.json
+COPY apps/agent/package.json apps/agent/package.json
 # No install script is needed (Prisma's would only try to download an engine).
 RUN npm ci --no-audit --no-fund --ignore-scripts
 

@@ -17,6 +17,8 @@ function databaseEnv(dataDir, port) {
     NEXTAUTH_URL: `http://localhost:${port}`,
     // Webhook deliveries go out within a second, so tests see outcomes without long waits.
     SWITCHYARD_WEBHOOK_SECONDS: "1",
+    // GPU telemetry rollups within seconds, so the node page's longer ranges show fresh samples.
+    SWITCHYARD_TELEMETRY_ROLLUP_SECONDS: "5",
     // The tests' webhook receiver listens on this machine: allow loopback (default: public only).
     SWITCHYARD_WEBHOOK_ALLOWED_NETWORKS: "127.0.0.0/8",
   };

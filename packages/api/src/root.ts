@@ -1,3 +1,4 @@
+import { agentRouter } from "./router/agent/router.ts";
 import { approvalRouter } from "./router/approval/router.ts";
 import { auditRouter } from "./router/audit/router.ts";
 import { catalogRouter } from "./router/catalog/router.ts";
@@ -18,6 +19,7 @@ import { workloadRouter } from "./router/workload/router.ts";
 import { createTRPCRouter } from "./trpc.ts";
 
 export const appRouter = createTRPCRouter({
+  agent: agentRouter,
   approval: approvalRouter,
   audit: auditRouter,
   catalog: catalogRouter,

@@ -63,6 +63,8 @@ export type TOpenApiRoute = NonNullable<OpenApiMeta["openapi"]>;
 export type TMeta = {
   scope?: TTokenScope;
   agent?: boolean;
+  /** REST: the largest body this operation takes, when more than the default (rest/handler.ts). */
+  maxBodyBytes?: number;
   openapi?: TOpenApiRoute;
 };
 
@@ -162,7 +164,9 @@ export const createCallerFactory = t.createCallerFactory;
 const tokenScopes = t.middleware(async ({ ctx, meta, path, type, next }) => {
   assertTokenMay(ctx.user, { path, type, scope: meta?.scope, agent: meta?.agent });
   const result = await next();
-  if (result.ok && type === "mutation" && ctx.user?.token) {
+  // Agent reports (heartbeats every few seconds) are not audited as token uses: what they
+  // change that matters (a node registered, a node back up) is audited by the service.
+  if (result.ok && type === "mutation" && ctx.user?.token && !meta?.agent) {
     // The change is committed: a failed audit write is logged, never turned into an error
     // that would make the client retry a change that happened.
     await auditTokenUse({ prisma: ctx.prisma, user: ctx.user, requestId: ctx.requestId }, path).catch(
@@ -195,6 +199,20 @@ export function roleProcedure(...roles: readonly TRole[]) {
     return next();
   });
 }
+
+/**
+ * Procedures of the node agent: an agent token only (a session or another token is
+ * FORBIDDEN), and `ctx.agent` names the one site the token reports for.
+ */
+export const agentProcedure = protectedProcedure.meta({ agent: true }).use(({ ctx, next }) => {
+  const grant = ctx.user.token;
+  if (grant?.kind !== "AGENT" || !grant.siteId) {
+    throw new AppError("FORBIDDEN", `${ctx.user.email} called an agent procedure without an agent token`, {
+      userMessage: "This needs an agent token bound to the site (Settings → API tokens → New agent token).",
+    });
+  }
+  return next({ ctx: { ...ctx, agent: { tokenId: grant.id, siteId: grant.siteId } } });
+});
 
 export { z };
 

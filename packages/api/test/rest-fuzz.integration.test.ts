@@ -6,6 +6,7 @@ import { getOpenApiDocument } from "../src/rest/document.ts";
 import { REST_EXAMPLES } from "../src/rest/examples.ts";
 import { handleRestRequest, MAX_BODY_BYTES } from "../src/rest/handler.ts";
 import { appRouter } from "../src/root.ts";
+import { MAX_TELEMETRY_BODY_BYTES } from "../src/router/agent/agent.schema.ts";
 import { createCallerFactory, createInnerContext } from "../src/trpc.ts";
 import { restOptions } from "./authorization/rest.ts";
 import { USERS } from "./helpers.ts";
@@ -147,12 +148,13 @@ function casesFor(route: TRoute): TCase[] {
       contentType: "text/plain",
       codes: ["UNSUPPORTED_MEDIA_TYPE"],
     });
+    const limit = route.procedure === "agent.telemetry" ? MAX_TELEMETRY_BODY_BYTES : MAX_BODY_BYTES;
     cases.push({
       route,
       kind: "oversize body",
-      label: `${MAX_BODY_BYTES + 1} bytes`,
+      label: `${limit + 1} bytes`,
       url: url(),
-      body: JSON.stringify({ ...baseBody(route), pad: "x".repeat(MAX_BODY_BYTES) }),
+      body: JSON.stringify({ ...baseBody(route), pad: "x".repeat(limit) }),
       codes: ["PAYLOAD_TOO_LARGE"],
     });
     cases.push({
@@ -222,6 +224,8 @@ const CASES = ROUTES.flatMap(casesFor);
 describeEachDb("REST fuzz: bad input on every /api/v1 route", (kind) => {
   let t: TTestDb;
   let token: string;
+  /** Agent routes take an agent token (of the site whose node the examples register). */
+  let agentToken: string;
   let real: Record<string, string>;
   const tally = new Map<string, Map<number, number>>();
 
@@ -236,6 +240,11 @@ describeEachDb("REST fuzz: bad input on every /api/v1 route", (kind) => {
       scopes: ["read", "write", "approve", "admin"],
     });
     token = created.secret;
+    const platform = createCallerFactory(appRouter)(
+      createInnerContext({ prisma: t.db.prisma, user: USERS.platform }),
+    );
+    agentToken = (await platform.token.createAgent({ name: "rest-fuzz-agent", siteId: "site-dc-ashburn" }))
+      .secret;
     const { webhook } = await admin.webhook.create({ name: "rest-fuzz", url: "https://93.184.215.14/fuzz" });
     const { deliveryId } = await admin.webhook.sendTest({ id: webhook.id });
     const p = t.db.prisma;
@@ -319,7 +328,7 @@ describeEachDb("REST fuzz: bad input on every /api/v1 route", (kind) => {
           new Request(`http://localhost/api/v1${c.url(ids)}`, {
             method: route.method,
             headers: {
-              authorization: `Bearer ${token}`,
+              authorization: `Bearer ${route.procedure.startsWith("agent.") ? agentToken : token}`,
               ...(c.body !== undefined ? { "content-type": c.contentType ?? "application/json" } : {}),
             },
             body: c.body,

@@ -7,6 +7,7 @@ import { bearerTokenOf, resolveApiToken } from "../src/auth/tokens.ts";
 import { REST_EXAMPLES } from "../src/rest/examples.ts";
 import { handleRestRequest, MAX_BODY_BYTES } from "../src/rest/handler.ts";
 import { appRouter } from "../src/root.ts";
+import { MAX_TELEMETRY_BODY_BYTES } from "../src/router/agent/agent.schema.ts";
 import { createCallerFactory, createInnerContext } from "../src/trpc.ts";
 import { USERS } from "./helpers.ts";
 
@@ -140,6 +141,14 @@ describe.each(await testDbKinds())("REST /api/v1 [%s]", (kind) => {
     tokens.engineer = await tokenFor(USERS.engineer, ["read", "write"]);
     tokens.steward = await tokenFor(USERS.steward, ["read", "approve"]);
     tokens.viewer = await tokenFor(USERS.viewer, ["read"]);
+    tokens.agent = (
+      await createCaller(createInnerContext({ prisma: t.db.prisma, user: USERS.platform })).token.createAgent(
+        {
+          name: "rest-agent",
+          siteId: "site-dc-ashburn",
+        },
+      )
+    ).secret;
     document = (await call("GET", "/openapi.json", { token: null })).body as never;
   });
   afterAll(() => t.cleanup());
@@ -234,7 +243,13 @@ describe.each(await testDbKinds())("REST /api/v1 [%s]", (kind) => {
           expect(example.value).toEqual(REST_EXAMPLES[procedure]?.value);
           // Tokens are made from a signed-in session, never with another token.
           const isSession = procedure === "token.create";
-          const token = isSession ? null : procedure === "approval.decide" ? tokens.steward : tokens.admin;
+          const token = isSession
+            ? null
+            : procedure === "approval.decide"
+              ? tokens.steward
+              : procedure.startsWith("agent.")
+                ? tokens.agent
+                : tokens.admin;
           const result = await call(method.toUpperCase(), await pathFor(procedure, path), {
             token,
             body: example.value,
@@ -619,7 +634,9 @@ describe.each(await testDbKinds())("REST /api/v1 [%s]", (kind) => {
         expectError(unknown, 400, "UNKNOWN_FIELD");
         expect(unknown.body.error?.fieldErrors).toHaveProperty("definitelyNotAField");
         const oversize = await call(method, path, {
-          raw: JSON.stringify({ pad: "x".repeat(MAX_BODY_BYTES) }),
+          raw: JSON.stringify({
+            pad: "x".repeat(path === "/agent/telemetry" ? MAX_TELEMETRY_BODY_BYTES : MAX_BODY_BYTES),
+          }),
         });
         expectError(oversize, 413, "PAYLOAD_TOO_LARGE");
         const notJson = await call(method, path, { raw: "a=b", headers: { "content-type": "text/plain" } });

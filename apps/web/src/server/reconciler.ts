@@ -3,6 +3,7 @@ import {
   reencryptStoredSecrets,
   runLoopTick,
   runReconcileTick,
+  runTelemetryTick,
   runWebhookDeliveryTick,
 } from "@switchyard/api/loops";
 import { logger } from "@switchyard/api/observability";
@@ -14,6 +15,8 @@ const ZLoopEnv = z.object({
   SWITCHYARD_NODE_SILENCE_SECONDS: z.coerce.number().int().min(10).max(86_400).default(120),
   /** How often due webhook deliveries are sent; retries wait their own backoff on top. */
   SWITCHYARD_WEBHOOK_SECONDS: z.coerce.number().int().min(1).max(3_600).default(5),
+  /** How often GPU telemetry is rolled up (5 min, 1 h) and pruned past retention. */
+  SWITCHYARD_TELEMETRY_ROLLUP_SECONDS: z.coerce.number().int().min(5).max(3_600).default(60),
 });
 
 /** Deliveries claimed and sent in parallel at once, and full batches sent per tick at most. */
@@ -73,6 +76,14 @@ export function startReconciler() {
       for (const failure of report.executors?.errors ?? []) {
         logger().warn({ siteId: failure.siteId }, `executor of site ${failure.siteId}: ${failure.message}`);
       }
+    }),
+  );
+
+  every(env.SWITCHYARD_TELEMETRY_ROLLUP_SECONDS, () =>
+    runLoopTick("telemetry", async () => {
+      const report = await runTelemetryTick(await getPrisma(), { holder });
+      const pruned = report.pruned.raw + report.pruned["5m"] + report.pruned["1h"];
+      if (pruned > 0) logger().info(report.pruned, `telemetry: ${pruned} rows past retention pruned`);
     }),
   );
 

@@ -1,5 +1,6 @@
 export { reencryptStoredSecrets, type TReencryptReport } from "../lib/reencrypt-secrets.ts";
 export { runLoopTick } from "../observability/loop-tick.ts";
+export { runTelemetryTick, type TTelemetryTickReport } from "../telemetry/rollup.ts";
 export {
   runWebhookDeliveryTick,
   type TDeliveryLoopOptions,

@@ -15,7 +15,7 @@ const PLACEMENT_BUCKETS = [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0
 const TICK_BUCKETS = [0.01, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 120];
 
 export type TPlacementOperation = "recommend" | "place" | "batch";
-export type TLoopName = "reconcile" | "slurm" | "k8s" | "webhooks";
+export type TLoopName = "reconcile" | "slurm" | "k8s" | "webhooks" | "telemetry";
 
 function createProcessMetrics() {
   // Node's default process metrics are left out: their event-loop gauges print `Nan` between

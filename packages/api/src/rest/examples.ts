@@ -156,6 +156,43 @@ export const REST_EXAMPLES: Record<string, { summary: string; value: Record<stri
     summary: "A read-only token for 30 days",
     value: { name: "ci-read", scopes: ["read"], expiresInDays: 30 },
   },
+  "agent.register": {
+    summary: "One H200 node as nvidia-smi reports it",
+    value: {
+      hostname: "gpu-h200-001",
+      gpus: [
+        {
+          index: 0,
+          uuid: "GPU-42dd91a9-9f39-a14f-d190-a54a7e258822",
+          name: "NVIDIA H200",
+          memoryTotalMib: 143771,
+          migMode: "Disabled",
+        },
+      ],
+      driverVersion: "580.159.04",
+      cudaVersion: "13.0",
+      agentVersion: "0.1.0",
+    },
+  },
+  "agent.heartbeat": { summary: "The node is alive", value: { hostname: "gpu-h200-001" } },
+  "agent.telemetry": {
+    summary: "One sample of GPU 0",
+    value: {
+      hostname: "gpu-h200-001",
+      samples: [
+        {
+          gpuIndex: 0,
+          at: "2026-12-01T10:00:00.000Z",
+          utilizationPct: 100,
+          memoryUsedMib: 40823,
+          powerW: 692.81,
+          temperatureC: 57,
+          eccErrors: 0,
+          xidErrors: null,
+        },
+      ],
+    },
+  },
   "savedView.save": {
     summary: "Draining H100 nodes, by hostname",
     value: {

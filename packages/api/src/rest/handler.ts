@@ -8,7 +8,7 @@ import { requestIdFor } from "../observability/context.ts";
 import { observeRequest, setRequestRoute } from "../observability/http.ts";
 import { logger } from "../observability/logger.ts";
 import { appRouter } from "../root.ts";
-import { createCallerFactory, createInnerContext, type TOpenApiRoute } from "../trpc.ts";
+import { createCallerFactory, createInnerContext, type TMeta } from "../trpc.ts";
 import { getOpenApiDocument } from "./document.ts";
 import { RestError, restErrorBody, toRestError } from "./errors.ts";
 import { ETAG_READS, ETAG_WRITES } from "./etag-routes.ts";
@@ -24,12 +24,18 @@ export const REST_PREFIX = "/api/v1";
 export const MAX_BODY_BYTES = 256 * 1024;
 
 /** `path` is the procedure's (workload.list); `template` the REST path (/workloads/{workloadId}). */
-type TRoute = { method: string; regex: RegExp; path: string; template: string; inputs: z.ZodType[] };
+type TRoute = {
+  method: string;
+  regex: RegExp;
+  path: string;
+  template: string;
+  inputs: z.ZodType[];
+  maxBodyBytes: number;
+};
 
 /** The REST routes, from the procedures' openapi meta: the same list trpc-to-openapi routes on. */
 const ROUTES: TRoute[] = Object.entries(appRouter._def.procedures).flatMap(([path, procedure]) => {
-  const def = (procedure as unknown as { _def: { meta?: { openapi?: TOpenApiRoute }; inputs: z.ZodType[] } })
-    ._def;
+  const def = (procedure as unknown as { _def: { meta?: TMeta; inputs: z.ZodType[] } })._def;
   const openapi = def.meta?.openapi;
   if (!openapi) return [];
   return [
@@ -39,6 +45,7 @@ const ROUTES: TRoute[] = Object.entries(appRouter._def.procedures).flatMap(([pat
       path,
       template: openapi.path,
       inputs: def.inputs,
+      maxBodyBytes: def.meta?.maxBodyBytes ?? MAX_BODY_BYTES,
     },
   ];
 });
@@ -123,7 +130,7 @@ async function serveRestRequest(request: Request, options: TRestOptions): Promis
     }
 
     const hasBody = request.method === "POST" || request.method === "PUT" || request.method === "PATCH";
-    const body = hasBody ? await readJsonBody(request) : undefined;
+    const body = hasBody ? await readJsonBody(request, route.maxBodyBytes) : undefined;
     const query = Object.fromEntries([...url.searchParams.keys()].map((key) => [key, true]));
     const pathParams = route.regex.exec(path)?.groups ?? {};
     if (route.inputs.length > 0) {
@@ -308,17 +315,17 @@ function fieldKind(input: z.ZodType, key: string): string | null {
   return field ? unwrapped(field).type : null;
 }
 
-/** The JSON body, at most MAX_BODY_BYTES, as an object; 413, 415 and 400 otherwise. */
-async function readJsonBody(request: Request): Promise<Record<string, unknown>> {
+/** The JSON body, at most `maxBytes` (MAX_BODY_BYTES unless the route says), as an object; 413, 415 and 400 otherwise. */
+async function readJsonBody(request: Request, maxBytes: number): Promise<Record<string, unknown>> {
   const type = request.headers.get("content-type");
   const declared = Number(request.headers.get("content-length") ?? "0");
-  if (declared > MAX_BODY_BYTES) throw tooLarge();
+  if (declared > maxBytes) throw tooLarge(maxBytes);
   const chunks: Uint8Array[] = [];
   let size = 0;
   if (request.body) {
     for await (const chunk of request.body as unknown as AsyncIterable<Uint8Array>) {
       size += chunk.byteLength;
-      if (size > MAX_BODY_BYTES) throw tooLarge();
+      if (size > maxBytes) throw tooLarge(maxBytes);
       chunks.push(chunk);
     }
   }
@@ -346,5 +353,5 @@ async function readJsonBody(request: Request): Promise<Record<string, unknown>> 
   return parsed as Record<string, unknown>;
 }
 
-const tooLarge = () =>
-  new RestError(413, "PAYLOAD_TOO_LARGE", `The body is larger than ${MAX_BODY_BYTES / 1024} KiB.`);
+const tooLarge = (maxBytes: number) =>
+  new RestError(413, "PAYLOAD_TOO_LARGE", `The body is larger than ${maxBytes / 1024} KiB.`);

@@ -249,6 +249,16 @@ export const MATRIX: Record<string, TCase[]> = {
     { relation: "missing", input: () => ({ id: "workload-nowhere" }), expect: all("NOT_FOUND") },
   ],
   "me.get": [{ relation: "oneself", expect: OK_ALL }],
+  // Agent procedures take agent tokens only: every session (and any other token) is refused.
+  "agent.register": [
+    { relation: "a session, not an agent token", input: () => ({}), expect: all("FORBIDDEN") },
+  ],
+  "agent.heartbeat": [
+    { relation: "a session, not an agent token", input: () => ({}), expect: all("FORBIDDEN") },
+  ],
+  "agent.telemetry": [
+    { relation: "a session, not an agent token", input: () => ({}), expect: all("FORBIDDEN") },
+  ],
   "node.list": [{ relation: "every node", input: () => ({}), expect: OK_ALL }],
   "node.options": [{ relation: "every node", expect: OK_ALL }],
   "node.byId": [
@@ -259,6 +269,18 @@ export const MATRIX: Record<string, TCase[]> = {
       hides: hideOtherTeams,
     },
     { relation: "missing", input: () => ({ id: "node-nowhere" }), expect: all("NOT_FOUND") },
+  ],
+  "node.telemetry": [
+    {
+      relation: "a node running other teams' work",
+      input: (fx) => ({ id: fx.busyNodeId, from: new Date(Date.now() - 86_400_000), to: new Date() }),
+      expect: OK_ALL,
+    },
+    {
+      relation: "missing",
+      input: () => ({ id: "node-nowhere", from: new Date(Date.now() - 86_400_000), to: new Date() }),
+      expect: all("NOT_FOUND"),
+    },
   ],
   "node.create": [{ relation: "the estate", input: () => ({}), expect: only(EDITORS, "BAD_REQUEST") }],
   "node.cordon": [

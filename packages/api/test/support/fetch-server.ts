@@ -23,8 +23,14 @@ function toRequest(incoming: IncomingMessage, origin: string, body: Buffer | und
   });
 }
 
-/** Routes each request to the handler of the longest matching path prefix; others are 404. */
-export async function serveFetch(routes: Record<string, TFetchHandler>): Promise<TFetchServer> {
+/**
+ * Routes each request to the handler of the longest matching path prefix; others are 404.
+ * On a free port, or on `port` (a server that comes up where a client already waits).
+ */
+export async function serveFetch(
+  routes: Record<string, TFetchHandler>,
+  options: { port?: number } = {},
+): Promise<TFetchServer> {
   const prefixes = Object.keys(routes).sort((a, b) => b.length - a.length);
   const server = createServer(async (req, res) => {
     try {
@@ -45,7 +51,7 @@ export async function serveFetch(routes: Record<string, TFetchHandler>): Promise
     }
   });
   server.keepAliveTimeout = 1_000;
-  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+  await new Promise<void>((resolve) => server.listen(options.port ?? 0, "127.0.0.1", resolve));
   const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
   return {
     url,

@@ -47,3 +47,28 @@ const CATALOG_ALIASES: Record<string, TGpuModel> = {
 export function canonicalGpuModel(acceleratorName: string): TGpuModel | null {
   return CATALOG_ALIASES[acceleratorName.trim()] ?? null;
 }
+
+/**
+ * Product names as nvidia-smi prints them (`name`, `<product_name>`), most specific first:
+ * "NVIDIA H200", "NVIDIA H100 80GB HBM3", "NVIDIA A100-SXM4-80GB", "Tesla V100-SXM2-16GB".
+ */
+const PRODUCT_PATTERNS: [RegExp, TGpuModel][] = [
+  [/\bGH200\b/i, "GH200"],
+  [/\bB200\b/i, "B200"],
+  [/\bH200\b/i, "H200"],
+  [/\bH100\b/i, "H100"],
+  [/\bA100\b.*\b80\s?GB\b/i, "A100-80GB"],
+  [/\bA100\b/i, "A100"],
+  [/\bL40S\b/i, "L40S"],
+  [/\bA10G\b/i, "A10G"],
+  [/\bL4\b/i, "L4"],
+  [/\bV100\b/i, "V100"],
+  [/\bT4\b/i, "T4"],
+  [/\bMI300X\b/i, "MI300X"],
+  [/\bOrin\b/i, "Jetson-AGX-Orin"],
+];
+
+/** The catalog model of a GPU as its driver names it, or null for one Switchyard does not place on. */
+export function gpuModelFromProductName(productName: string): TGpuModel | null {
+  return PRODUCT_PATTERNS.find(([pattern]) => pattern.test(productName))?.[1] ?? null;
+}

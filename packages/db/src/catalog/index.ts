@@ -6,7 +6,13 @@ export {
   type TCloudPriceLine,
   type TGpuHourPrice,
 } from "./cloud-prices.ts";
-export { canonicalGpuModel, GPU_MODEL_NAMES, GPU_MODELS, type TGpuModel } from "./gpu-models.ts";
+export {
+  canonicalGpuModel,
+  GPU_MODEL_NAMES,
+  GPU_MODELS,
+  gpuModelFromProductName,
+  type TGpuModel,
+} from "./gpu-models.ts";
 export {
   CLOUD_EGRESS_USD_PER_GB,
   CLOUD_REGIONS,

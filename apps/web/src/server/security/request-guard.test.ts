@@ -5,6 +5,7 @@ import {
   declaredBodyRefusal,
   MAX_BODY_BYTES,
   MAX_CATALOG_BODY_BYTES,
+  MAX_TELEMETRY_BODY_BYTES,
   trpcContentTypeRefusal,
   withBodyLimit,
 } from "./request-guard";
@@ -88,6 +89,8 @@ describe("body limits", () => {
     expect(bodyLimitFor("/api/trpc/site.list,catalog.preview")).toBe(MAX_CATALOG_BODY_BYTES);
     expect(bodyLimitFor("/api/trpc/site.create")).toBe(MAX_BODY_BYTES);
     expect(bodyLimitFor("/api/v1/sites")).toBe(MAX_BODY_BYTES);
+    expect(bodyLimitFor("/api/v1/agent/telemetry")).toBe(MAX_TELEMETRY_BODY_BYTES);
+    expect(bodyLimitFor("/api/trpc/agent.telemetry")).toBe(MAX_TELEMETRY_BODY_BYTES);
   });
 
   it("refuses a declared Content-Length over the limit before reading", async () => {

@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { zId } from "../../lib/input.ts";
+import { zDate, zId } from "../../lib/input.ts";
 import { typeMessage } from "../../lib/messages.ts";
 import { MAX_PAGE_SIZE } from "../../lib/pagination.ts";
 import { ZGpuModel } from "../site/site.schema.ts";
@@ -43,3 +43,6 @@ export const ZNodeInput = z.object({
   driverVersion: z.string().trim().max(40, "At most 40 characters").optional(),
 });
 export type TNodeInput = z.infer<typeof ZNodeInput>;
+
+/** A node's GPU telemetry over [from, to). */
+export const ZNodeTelemetryInput = z.object({ id: zId("Node id"), from: zDate("From"), to: zDate("To") });

@@ -6,9 +6,10 @@ import {
   listNodeOptions,
   listNodes,
 } from "../../services/nodes.ts";
+import { getNodeTelemetry } from "../../telemetry/history.ts";
 import { createTRPCRouter, estateEditorProcedure, protectedProcedure } from "../../trpc.ts";
 import { ZListNodesInput } from "./list-nodes.schema.ts";
-import { ZNodeId, ZNodeInput, ZNodeSelection } from "./node.schema.ts";
+import { ZNodeId, ZNodeInput, ZNodeSelection, ZNodeTelemetryInput } from "./node.schema.ts";
 
 export const nodeRouter = createTRPCRouter({
   list: protectedProcedure
@@ -38,6 +39,9 @@ export const nodeRouter = createTRPCRouter({
     .output(outputOf<typeof getNodeOrThrow>(ZNodeRow))
     .input(ZNodeId)
     .query(({ ctx, input }) => getNodeOrThrow(ctx.prisma, ctx.user, input.id)),
+  telemetry: protectedProcedure
+    .input(ZNodeTelemetryInput)
+    .query(({ ctx, input }) => getNodeTelemetry(ctx.prisma, input)),
   create: estateEditorProcedure.input(ZNodeInput).mutation(({ ctx, input }) => createNode(ctx, input)),
   cordon: estateEditorProcedure
     .meta({

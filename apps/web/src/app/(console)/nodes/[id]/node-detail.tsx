@@ -6,6 +6,7 @@ import Link from "next/link";
 import type { ReactNode } from "react";
 import { KindBadge, StatusBadge } from "~/components/badges";
 import { BackLink, DetailPending } from "~/components/detail-pending";
+import { GpuTelemetry } from "~/components/node/gpu-telemetry";
 import { LastHeartbeat } from "~/components/node/last-heartbeat";
 import { MustMove, NodeActions } from "~/components/node/node-actions";
 import { PageHeader } from "~/components/page-header";
@@ -106,7 +107,28 @@ export function NodeDetail({ id, editRefusal }: { id: string; editRefusal: strin
             <Fact label="Last heartbeat">
               <LastHeartbeat at={node.lastHeartbeatAt} />
             </Fact>
-            <Fact label="Driver">{node.driverVersion ?? <span className="text-muted">unknown</span>}</Fact>
+            <Fact label="Driver">
+              <span data-testid="node-driver">
+                {node.driverVersion ?? <span className="text-muted">unknown</span>}
+              </span>
+            </Fact>
+            <Fact label="CUDA">
+              <span data-testid="node-cuda">
+                {node.cudaVersion ?? <span className="text-muted">unknown</span>}
+              </span>
+            </Fact>
+            <Fact label="MIG mode">
+              <span data-testid="node-mig">
+                {node.migMode ?? <span className="text-muted">unknown</span>}
+              </span>
+            </Fact>
+            <Fact label="Agent">
+              {node.agentVersion ? (
+                <span data-testid="node-agent-version">switchyard-agent {node.agentVersion}</span>
+              ) : (
+                <span className="text-muted">none reports</span>
+              )}
+            </Fact>
             <Fact label="Labels">
               {labels.length === 0 ? (
                 <span className="text-muted">none</span>
@@ -165,6 +187,9 @@ export function NodeDetail({ id, editRefusal }: { id: string; editRefusal: strin
             />
           </div>
         </section>
+      </div>
+      <div className="mt-5">
+        <GpuTelemetry nodeId={node.id} />
       </div>
     </>
   );
