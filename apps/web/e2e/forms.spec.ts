@@ -7,7 +7,7 @@ import { signInAs } from "./helpers";
  * words for people (from the message table, never the validator's own text), tied to the
  * control by aria-invalid and aria-describedby; the submit focuses the first bad field.
  */
-async function expectFieldError(control: Locator, message: string) {
+async function expectFieldError(control: Locator, message: string | RegExp) {
   await expect(control).toHaveAttribute("aria-invalid", "true");
   const describedBy = await control.getAttribute("aria-describedby");
   expect(describedBy, "the control names its error text").toBeTruthy();
@@ -191,4 +191,58 @@ test("dataset: a negative size is refused in words on that field, which has the 
   await expect(form.getByLabel("Size (GB)")).toHaveAttribute("aria-invalid", "true");
   await expect(form.getByLabel("Size (GB)")).toBeFocused();
   await expectNoValidatorText(page);
+});
+
+test("workload: an empty GPU count, a past deadline and no name are refused next to their fields, the name focused, and the preview shows no old answer; a taken name gets the server's answer on the name", async ({
+  page,
+}) => {
+  await signInAs(page, "engineer@switchyard.demo");
+  await page.goto("/workloads/new");
+  const form = page.getByRole("form", { name: "Submit a workload" });
+  const preview = page.getByTestId("placement-preview");
+  const name = form.getByLabel("Name", { exact: true });
+  const gpus = form.getByLabel("GPUs", { exact: true });
+  const deadline = form.getByLabel("Deadline");
+  // The team is chosen once the form's options arrive, and the preview follows.
+  await expect(form.getByLabel("Team", { exact: true })).not.toHaveValue("");
+  await expect(preview.getByTestId("preview-summary")).toBeVisible();
+
+  await gpus.fill("");
+  await deadline.fill("2020-01-01T09:00");
+  await expect(preview).toContainText("To see where this would run, fix:");
+  await expect(preview).toContainText("GPUs: Enter a whole number of GPUs");
+  await expect(preview).toContainText("Deadline: The deadline is in the past");
+  await expect(preview.getByTestId("preview-summary")).toHaveCount(0);
+
+  await form.getByRole("button", { name: "Submit and place" }).click();
+  await expectFieldError(name, "At least 2 characters");
+  await expectFieldError(gpus, "Enter a whole number of GPUs");
+  await expectFieldError(deadline, "The deadline is in the past: choose a later date and time");
+  await expect(name).toBeFocused();
+  await expect(page.getByTestId("form-error")).toHaveCount(0);
+  await expectNoValidatorText(page);
+
+  // A fractional count is refused on the count, which then has the focus.
+  const taken = `taken-${Date.now().toString(36)}`;
+  await name.fill(taken);
+  await deadline.fill("");
+  await gpus.fill("1.5");
+  await form.getByRole("button", { name: "Submit and place" }).click();
+  await expectFieldError(gpus, "Enter a whole number of GPUs");
+  await expect(gpus).toBeFocused();
+  await expect(preview.getByTestId("preview-summary")).toHaveCount(0);
+
+  await gpus.fill("1");
+  await expect(preview.getByTestId("preview-summary")).toBeVisible();
+  await form.getByRole("button", { name: "Submit and place" }).click();
+  await expect(page.getByRole("heading", { name: taken })).toBeVisible();
+
+  // The same name again, while the first is active: the server's 409, next to the name.
+  await page.goto("/workloads/new");
+  await expect(form.getByLabel("Team", { exact: true })).not.toHaveValue("");
+  await name.fill(taken);
+  await form.getByRole("button", { name: "Submit and place" }).click();
+  await expectFieldError(name, new RegExp(`already has an active workload named ${taken}`));
+  await expect(name).toBeFocused();
+  await expect(page.getByTestId("form-error")).toHaveCount(0);
 });

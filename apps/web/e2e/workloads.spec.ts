@@ -15,7 +15,7 @@ test("an engineer submits a job on regulated data, the steward approves it in th
   await page.getByLabel("Team").selectOption({ label: "Health AI" });
   await page.getByLabel("GPUs", { exact: true }).fill("8");
   await page.getByLabel("Estimated hours").fill("12");
-  await page.getByLabel("Dataset Insurance claims 2025").check();
+  await page.getByRole("group", { name: "Datasets read" }).getByLabel("Insurance claims 2025").check();
 
   // The live preview follows the form: claims-2025 may only stay in the US.
   const preview = page.getByTestId("placement-preview");
@@ -175,12 +175,12 @@ test("an empty GPU count is marked and focused, and the preview asks for it inst
   const gpus = page.getByLabel("GPUs", { exact: true });
   await expect(gpus).toHaveAttribute("aria-invalid", "true");
   await expect(gpus).toBeFocused();
-  await expect(page.locator("#gpus-error")).toHaveText("Enter a whole number of GPUs");
+  await expect(page.locator('[id="gpu.count-error"]')).toHaveText("Enter a whole number of GPUs");
   await expect(page.getByTestId("form-error")).toHaveCount(0);
 
   await gpus.fill("1.5");
   await page.getByRole("button", { name: "Submit and place" }).click();
-  await expect(page.locator("#gpus-error")).toHaveText("Enter a whole number of GPUs");
+  await expect(page.locator('[id="gpu.count-error"]')).toHaveText("Enter a whole number of GPUs");
 });
 
 test("100,000 estimated hours says the most it can be, next to the hours", async ({ page }) => {
@@ -191,7 +191,7 @@ test("100,000 estimated hours says the most it can be, next to the hours", async
   await page.getByLabel("Name", { exact: true }).fill(`hours-check-${Date.now().toString(36)}`);
   await page.getByLabel("Estimated hours").fill("100000");
   await page.getByRole("button", { name: "Submit and place" }).click();
-  await expect(page.locator("#hours-error")).toHaveText("At most 10,000 hours");
+  await expect(page.locator('[id="estimatedHours-error"]')).toHaveText("At most 10,000 hours");
   await expect(page.getByLabel("Estimated hours")).toBeFocused();
   await expect(page.getByText("Enter the estimated hours")).toHaveCount(0);
 });

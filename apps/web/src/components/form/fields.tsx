@@ -159,12 +159,15 @@ export function CheckboxGroupField({
   legend,
   choices,
   disabled,
+  listClassName = "flex flex-col gap-1.5",
   children,
 }: {
   name: string;
   legend: string;
   choices: TChoice[];
   disabled?: boolean;
+  /** The layout of the boxes (a column unless told). */
+  listClassName?: string;
   /** Shown under the boxes, before the error. */
   children?: ReactNode;
 }) {
@@ -187,26 +190,28 @@ export function CheckboxGroupField({
             aria-describedby={errors ? `${id}-error` : undefined}
           >
             <legend className="mb-1 text-xs font-medium text-muted">{legend}</legend>
-            {choices.map((choice) => (
-              <label
-                key={choice.value}
-                className={`flex items-start gap-2 text-sm ${disabled ? "opacity-50" : ""}`}
-              >
-                <input
-                  type="checkbox"
-                  className="mt-1"
-                  name={field.name}
-                  disabled={disabled || choice.disabled}
-                  checked={!disabled && value.includes(choice.value)}
-                  onChange={() => toggle(choice.value)}
-                  onBlur={field.onBlur}
-                />
-                <span>
-                  {choice.label}
-                  {choice.hint ? <span className="block text-xs text-muted">{choice.hint}</span> : null}
-                </span>
-              </label>
-            ))}
+            <div className={listClassName}>
+              {choices.map((choice) => (
+                <label
+                  key={choice.value}
+                  className={`flex items-start gap-2 text-sm ${disabled ? "opacity-50" : ""}`}
+                >
+                  <input
+                    type="checkbox"
+                    className="mt-1"
+                    name={field.name}
+                    disabled={disabled || choice.disabled}
+                    checked={!disabled && value.includes(choice.value)}
+                    onChange={() => toggle(choice.value)}
+                    onBlur={field.onBlur}
+                  />
+                  <span>
+                    {choice.label}
+                    {choice.hint ? <span className="block text-xs text-muted">{choice.hint}</span> : null}
+                  </span>
+                </label>
+              ))}
+            </div>
             {children}
             <FieldError id={id} errors={errors} />
           </fieldset>

@@ -1,8 +1,10 @@
 "use client";
 
 import { zodResolver } from "@hookform/resolvers/zod";
-import { createContext, type ReactNode, useEffect, useRef, useState } from "react";
+import { humanFieldErrors, type TFieldErrors } from "@switchyard/api/schemas";
+import { createContext, type ReactNode, useEffect, useMemo, useRef, useState } from "react";
 import {
+  type Control,
   type DefaultValues,
   type FieldErrors,
   type FieldPath,
@@ -12,6 +14,7 @@ import {
   type Resolver,
   type UseFormReturn,
   useForm,
+  useWatch,
 } from "react-hook-form";
 import type { z } from "zod";
 import { fieldErrorsOf } from "~/lib/trpc-error";
@@ -51,6 +54,22 @@ export function useZodForm<TSchema extends z.ZodType<FieldValues, FieldValues>>(
   }
 
   return { form, banner, setBanner, serverError, focusRequest, requestFocus };
+}
+
+/**
+ * The form's values read by a schema as the person types, for what follows the form live (a
+ * preview): `{ data }` when they pass, else `{ errors }` by path in the message table's words,
+ * so nothing runs on, or keeps an answer for, input that the submit would refuse.
+ */
+export function useParsedValues<TIn extends FieldValues, TOut>(
+  control: Control<TIn, unknown, TOut>,
+  schema: z.ZodType<TOut, TIn>,
+): { data: TOut } | { errors: TFieldErrors } {
+  const values = useWatch({ control });
+  return useMemo(() => {
+    const parsed = schema.safeParse(values);
+    return parsed.success ? { data: parsed.data } : { errors: humanFieldErrors(parsed.error.issues) };
+  }, [schema, values]);
 }
 
 export type TZodForm<TIn extends FieldValues, TOut> = {
