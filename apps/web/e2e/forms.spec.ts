@@ -95,6 +95,20 @@ test("webhook: a short name, a bad URL and no events are refused in words; the n
   await expectNoValidatorText(page);
 });
 
+test("budget: a fraction of a cent is refused in words on the budget, which has the focus", async ({
+  page,
+}) => {
+  await signInAs(page, "admin@switchyard.demo");
+  await page.goto("/teams/team-applied-ml");
+  await page.getByRole("button", { name: "Set budget" }).click();
+  const form = page.getByRole("form", { name: "Monthly budget" });
+  await form.getByLabel("Monthly budget (USD)").fill("10.005");
+  await form.getByRole("button", { name: "Save budget" }).click();
+  await expectFieldError(form.getByLabel("Monthly budget (USD)"), "At most 2 decimal places (cents)");
+  await expect(form.getByLabel("Monthly budget (USD)")).toBeFocused();
+  await expectNoValidatorText(page);
+});
+
 test("replica: adding without a site says to choose one, on the site field, which has the focus", async ({
   page,
 }) => {

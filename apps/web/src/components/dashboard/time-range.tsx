@@ -47,7 +47,7 @@ export function TimeRangePicker({ onChange }: { onChange: (range: TRange) => voi
     if (next !== "custom" || dates.from <= dates.to) onChange(rangeFor(next, new Date(), dates));
   };
   const button = (active: boolean) =>
-    `px-2.5 py-1 text-sm ${active ? "bg-accent text-white" : "hover:bg-foreground/5"}`;
+    `px-2.5 py-1 text-sm ${active ? "bg-accent text-on-accent" : "hover:bg-foreground/5"}`;
   return (
     <div className="flex flex-wrap items-center gap-2" data-testid="time-range">
       <fieldset className="flex overflow-hidden rounded-md border border-border">

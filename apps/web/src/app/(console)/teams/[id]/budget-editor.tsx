@@ -2,9 +2,8 @@
 
 import { BUDGET_MODES, ZTeamBudgetInput } from "@switchyard/api/schemas";
 import { useMutation, useQueryClient } from "@tanstack/react-query";
-import { type FormEvent, useState } from "react";
-import { FormField, fieldProps, INPUT_CLASS } from "~/components/form/form-field";
-import { fieldErrorsOf, type TFieldErrors, validate } from "~/lib/trpc-error";
+import { NumberField, SelectField, SubmitButton } from "~/components/form/fields";
+import { useZodForm, ZodForm } from "~/components/form/zod-form";
 import { useTRPC } from "~/trpc/react";
 
 const MODE_LABEL = {
@@ -24,71 +23,41 @@ export function BudgetEditor({
 }) {
   const trpc = useTRPC();
   const queryClient = useQueryClient();
-  const [usd, setUsd] = useState(current.monthlyUsd === null ? "" : String(current.monthlyUsd));
-  const [mode, setMode] = useState(current.mode);
-  const [clientErrors, setClientErrors] = useState<TFieldErrors>({});
+  const state = useZodForm(ZTeamBudgetInput, { teamId, monthlyUsd: current.monthlyUsd, mode: current.mode });
   const save = useMutation(
     trpc.team.setBudget.mutationOptions({
       onSuccess: async () => {
         await queryClient.invalidateQueries({ queryKey: trpc.team.pathKey() });
         onClose(true);
       },
+      onError: (error) => state.serverError(error),
     }),
   );
-  const errors = { ...fieldErrorsOf(save.error), ...clientErrors };
-  const onSubmit = (event: FormEvent) => {
-    event.preventDefault();
-    const checked = validate(ZTeamBudgetInput, {
-      teamId,
-      monthlyUsd: usd.trim() === "" ? null : Number(usd),
-      mode,
-    });
-    if ("errors" in checked) return setClientErrors(checked.errors);
-    setClientErrors({});
-    save.mutate(checked.data);
-  };
   return (
-    <form
-      onSubmit={onSubmit}
+    <ZodForm
+      state={state}
+      onSubmit={(input) => save.mutate(input)}
+      idPrefix="budget-"
+      label="Monthly budget"
       className="grid gap-3 rounded-md border border-border p-3 sm:grid-cols-[1fr_2fr_auto]"
-      noValidate
     >
-      <FormField
-        id="budget-usd"
+      <NumberField
+        name="monthlyUsd"
         label="Monthly budget (USD)"
         hint="Empty: no budget"
-        errors={errors.monthlyUsd}
-      >
-        <input
-          {...fieldProps("budget-usd", errors.monthlyUsd)}
-          inputMode="decimal"
-          value={usd}
-          onChange={(e) => setUsd(e.target.value)}
-          className={INPUT_CLASS}
-        />
-      </FormField>
-      <FormField id="budget-mode" label="Mode" errors={errors.mode}>
-        <select
-          {...fieldProps("budget-mode", errors.mode)}
-          value={mode}
-          onChange={(e) => setMode(e.target.value as "SOFT" | "HARD")}
-          className={INPUT_CLASS}
-        >
-          {BUDGET_MODES.map((m) => (
-            <option key={m} value={m}>
-              {MODE_LABEL[m]}
-            </option>
-          ))}
-        </select>
-      </FormField>
+        empty={null}
+        inputMode="decimal"
+        step="0.01"
+      />
+      <SelectField name="mode" label="Mode">
+        {BUDGET_MODES.map((m) => (
+          <option key={m} value={m}>
+            {MODE_LABEL[m]}
+          </option>
+        ))}
+      </SelectField>
       <div className="flex items-end gap-2">
-        <button
-          type="submit"
-          disabled={save.isPending}
-          className="rounded-md bg-accent px-3 py-1.5 text-sm font-medium text-white"
-        >
-          Save budget
-        </button>
+        <SubmitButton pending={save.isPending}>Save budget</SubmitButton>
         <button
           type="button"
           onClick={() => onClose(false)}
@@ -97,9 +66,6 @@ export function BudgetEditor({
           Cancel
         </button>
       </div>
-      {save.error && Object.keys(fieldErrorsOf(save.error)).length === 0 ? (
-        <p className="text-sm text-status-bad sm:col-span-3">{save.error.message}</p>
-      ) : null}
-    </form>
+    </ZodForm>
   );
 }
