@@ -1,5 +1,5 @@
 import AxeBuilder from "@axe-core/playwright";
-import type { BrowserContext, Page } from "@playwright/test";
+import type { BrowserContext, Page, TestInfo } from "@playwright/test";
 import { expect, test } from "./fixtures";
 import { signInAs } from "./helpers";
 
@@ -40,6 +40,16 @@ async function openFirst(page: Page, list: string, rowTestId: string) {
   await page.goto(list);
   await page.getByTestId(rowTestId).first().getByRole("link").first().click();
   await page.waitForURL((url) => url.pathname !== list);
+}
+
+/**
+ * A full-page screenshot kept in the test's output folder (test-results/…, not in git) for a
+ * person to look at after the run, and attached to the report.
+ */
+async function attachScreenshot(page: Page, testInfo: TestInfo, name: string) {
+  const path = testInfo.outputPath(name);
+  await page.screenshot({ path, fullPage: true });
+  await testInfo.attach(name, { path, contentType: "image/png" });
 }
 
 async function seriousViolations(page: Page) {
@@ -88,10 +98,7 @@ test.describe("console pages", () => {
         await page.waitForLoadState("networkidle");
         const violations = await seriousViolations(page);
         if (violations.length > 0) found[`${width}px`] = violations;
-        await testInfo.attach(`${width}px.png`, {
-          body: await page.screenshot({ fullPage: true }),
-          contentType: "image/png",
-        });
+        await attachScreenshot(page, testInfo, `${width}px.png`);
       }
       await context.close();
       expect(found).toEqual({});
@@ -148,10 +155,7 @@ test.describe("console pages in dark mode", () => {
       await page.waitForLoadState("networkidle");
       const violations = await seriousViolations(page);
       if (violations.length > 0) found[path] = violations;
-      await testInfo.attach(`dark${path.replaceAll("/", "_")}.png`, {
-        body: await page.screenshot({ fullPage: true }),
-        contentType: "image/png",
-      });
+      await attachScreenshot(page, testInfo, `dark${path.replaceAll("/", "_")}.png`);
     }
     await context.close();
     expect(found).toEqual({});
