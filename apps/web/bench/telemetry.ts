@@ -216,9 +216,11 @@ async function main() {
       );
 
       console.log(`paced, ${PACED_S} s at ${RATE.toFixed(1)} reports/s + ${RATE.toFixed(1)} heartbeats/s:`);
+      // Enough connections that a slow answer never holds the client below the rate.
+      const paced = { durationS: PACED_S, connections: CONNECTIONS, ratePerS: RATE };
       const [reports, heartbeats] = await Promise.all([
-        drive(server.base, nodes, "telemetry", { durationS: PACED_S, connections: 8, ratePerS: RATE }),
-        drive(server.base, nodes, "heartbeat", { durationS: PACED_S, connections: 4, ratePerS: RATE }),
+        drive(server.base, nodes, "telemetry", paced),
+        drive(server.base, nodes, "heartbeat", paced),
       ]);
       print("reports", reports);
       print("heartbeats", heartbeats);
