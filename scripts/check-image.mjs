@@ -192,7 +192,7 @@ async function startRuntime(name, env) {
   return { port, logFile, child, exited, log: () => readFileSync(logFile, "utf8") };
 }
 
-/** SIGTERM (what `docker stop` sends); true when it ended by itself within 15 s. */
+/** SIGTERM (what `docker stop` sends); true when its process group ended by itself within 15 s. */
 async function stopRuntime(run) {
   if (run.child.exitCode !== null) return false;
   let killed = false;
@@ -210,8 +210,20 @@ async function stopRuntime(run) {
     }
   }, 15_000);
   await run.exited;
+  // The direct child may be runuser, which can end before the server it started: wait for the
+  // whole process group, so "stopped" means the server itself is gone (and its lock released).
+  while (!killed && groupAlive(run.child.pid)) await new Promise((resolve) => setTimeout(resolve, 100));
   clearTimeout(timer);
   return !killed;
+}
+
+function groupAlive(pgid) {
+  try {
+    process.kill(-pgid, 0);
+    return true;
+  } catch (error) {
+    return error.code === "EPERM";
+  }
 }
 
 async function waitHealthy(run, timeoutMs = 60_000) {
