@@ -187,7 +187,8 @@ describeEachDb("node agent and GPU telemetry", (kind) => {
 
   it("rolls raw samples up into 5-minute and hourly buckets exactly, idempotently", async () => {
     await t.db.prisma.gpuSample.deleteMany();
-    const now = new Date("2026-12-03T12:00:00.000Z");
+    // On the hour (buckets align) and near the real clock: node.telemetry below reads "now" itself.
+    const now = new Date(Math.floor(Date.now() / (60 * MINUTE)) * 60 * MINUTE);
     // Two and a half hours of samples every 40 s on both GPUs, with values that vary.
     const samples: TGpuSample[] = [];
     for (let s = 0; s < 225; s++) {
@@ -249,7 +250,7 @@ describeEachDb("node agent and GPU telemetry", (kind) => {
 
     const history = await as(USERS.viewer).node.telemetry({
       id: nodeId,
-      from: new Date(now.getTime() - 24 * 60 * MINUTE),
+      from: new Date(now.getTime() - 12 * 60 * MINUTE),
       to: now,
     });
     expect(history.source).toBe("raw");
