@@ -14,6 +14,7 @@ import { humanFieldErrors } from "./lib/messages.ts";
 import type { THttpPreconditions } from "./lib/preconditions.ts";
 import { currentLogContext } from "./observability/context.ts";
 import { logger } from "./observability/logger.ts";
+import { processMetrics } from "./observability/metrics.ts";
 import { auditTokenUse } from "./services/api-tokens.ts";
 
 // ---------------------------------------------------------------------------
@@ -146,6 +147,20 @@ const inputSanitiser = t.middleware(async ({ getRawInput, next }) => {
   return next();
 });
 
+/**
+ * Counts and times every procedure call under its own name: HTTP metrics see a tRPC batch as
+ * one request to /api/trpc, this sees each procedure in it. Only procedures that exist reach
+ * a middleware, so the label's values are bounded by the router.
+ */
+const procedureMetrics = t.middleware(async ({ path, type, next }) => {
+  const metrics = processMetrics();
+  const end = metrics.procedureDuration.startTimer({ procedure: path });
+  const result = await next();
+  end();
+  metrics.procedureCalls.inc({ procedure: path, type, result: result.ok ? "ok" : result.error.code });
+  return result;
+});
+
 export const createTRPCRouter = t.router;
 export const createCallerFactory = t.createCallerFactory;
 
@@ -176,7 +191,11 @@ const tokenScopes = t.middleware(async ({ ctx, meta, path, type, next }) => {
   return result;
 });
 
-export const publicProcedure = t.procedure.use(errorConversion).use(inputSanitiser).use(tokenScopes);
+export const publicProcedure = t.procedure
+  .use(procedureMetrics)
+  .use(errorConversion)
+  .use(inputSanitiser)
+  .use(tokenScopes);
 
 export const protectedProcedure = publicProcedure.use(({ ctx, next }) => {
   if (!ctx.user) throw new TRPCError({ code: "UNAUTHORIZED", message: "Sign in first." });

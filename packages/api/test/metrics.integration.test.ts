@@ -263,6 +263,27 @@ describeEachDb("GET /api/metrics", (kind) => {
       ),
     ).toBe(1);
     expect(delta((m) => countOf(m, "switchyard_loop_tick_duration_seconds", { loop: "reconcile" }))).toBe(1);
+
+    // Each procedure is counted under its own name, tRPC and REST alike, with its result.
+    const calls = (procedure: string, type: string, result: string) => (m: PromMetrics) =>
+      sampleValue(m, "switchyard_procedure_calls_total", { procedure, type, result });
+    expect(delta(calls("workload.preview", "mutation", "ok"))).toBe(1);
+    expect(delta(calls("workload.submit", "mutation", "ok"))).toBe(1);
+    expect(delta(calls("site.list", "query", "ok"))).toBe(1);
+    expect(
+      delta((m) => countOf(m, "switchyard_procedure_duration_seconds", { procedure: "site.list" })),
+    ).toBe(1);
+  });
+
+  it("counts a refused procedure call under its error code", async () => {
+    const before = await scrapeParsed();
+    await expect(as().workload.byId({ id: "no-such-workload" })).rejects.toThrow();
+    const after = await scrapeParsed();
+    const notFound = { procedure: "workload.byId", type: "query", result: "NOT_FOUND" };
+    expect(
+      sampleValue(after, "switchyard_procedure_calls_total", notFound) -
+        sampleValue(before, "switchyard_procedure_calls_total", notFound),
+    ).toBe(1);
   });
 
   it("still answers 200 when the database cannot be opened, saying so in a gauge", async () => {

@@ -36,6 +36,18 @@ function createProcessMetrics() {
       labelNames: ["method", "route"] as const,
       registers,
     }),
+    procedureCalls: new Counter({
+      name: "switchyard_procedure_calls_total",
+      help: "API procedure calls (tRPC and REST alike: REST calls the same procedures), by procedure, type and result (ok or the error code).",
+      labelNames: ["procedure", "type", "result"] as const,
+      registers,
+    }),
+    procedureDuration: new Histogram({
+      name: "switchyard_procedure_duration_seconds",
+      help: "Time an API procedure took, by procedure (one tRPC batch is several calls; the HTTP metrics see one request).",
+      labelNames: ["procedure"] as const,
+      registers,
+    }),
     placementDuration: new Histogram({
       name: "switchyard_placement_duration_seconds",
       help: "Time the placement engine took: recommend (preview, no write), place (one workload) or batch.",
