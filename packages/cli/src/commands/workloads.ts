@@ -2,6 +2,7 @@
 import { type Command, Option } from "commander";
 import { unwrap } from "../client.ts";
 import { CliError, EXIT, type TExitCode } from "../exit-codes.ts";
+import type { operations } from "../generated/api.ts";
 import { readJob } from "../job.ts";
 import { cell, field, pick, renderData, renderDetails, type TColumn, type TRow } from "../output.ts";
 import { example, getWorkload, listCommand, positiveNumber, type TCommandContext } from "./context.ts";
@@ -18,7 +19,25 @@ export const WORKLOAD_STATES = [
   "CANCELLED",
   "PREEMPTED",
   "REJECTED",
-] as const;
+] as const satisfies readonly TListQuery["state"][];
+export const WORKLOAD_KINDS = [
+  "TRAINING",
+  "FINE_TUNING",
+  "BATCH_INFERENCE",
+  "ONLINE_INFERENCE",
+] as const satisfies readonly TListQuery["kind"][];
+
+/** The list operation's filters, from the generated client: the lists above cannot name a value the API lacks. */
+type TListQuery = NonNullable<operations["workload-list"]["parameters"]["query"]>;
+/** Both directions: a value the API gains and a list here lacks fails to compile too. */
+type TExhaustive<TList extends readonly string[], TAll> = [Exclude<TAll, TList[number]>] extends [never]
+  ? true
+  : never;
+const listsAreExhaustive: [
+  TExhaustive<typeof WORKLOAD_STATES, NonNullable<TListQuery["state"]>>,
+  TExhaustive<typeof WORKLOAD_KINDS, NonNullable<TListQuery["kind"]>>,
+] = [true, true];
+void listsAreExhaustive;
 
 /**
  * The exit code of a watched workload's final state: the state asked for (or SUCCEEDED
@@ -58,7 +77,7 @@ export function registerWorkloads(ctx: TCommandContext): void {
       {
         flag: "--kind <kind>",
         query: "kind",
-        description: "TRAINING, FINE_TUNING, BATCH_INFERENCE or ONLINE_INFERENCE",
+        description: WORKLOAD_KINDS.join(", "),
       },
     ],
     "switchyard workloads list --state AWAITING_APPROVAL --all -o json",
