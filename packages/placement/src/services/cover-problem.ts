@@ -1,12 +1,17 @@
 import { runFilters } from "../framework/run-filters";
+import type { TOption } from "../framework/types";
 import type { TEngine } from "../place/engine";
 import type { TNodeAssignment, TPlacementResult } from "../place/result";
 import { createContext, runPlacement } from "../place/run-placement";
 import { selectNodes } from "../place/select-nodes";
 import type { TPlacementRequest } from "../request/placement-request";
 import { allocateGpus, cloneCapacity } from "../snapshot/capacity";
-import type { TIndexedSite, TPreparedSnapshot } from "../snapshot/prepared-snapshot";
-import { quotaKey } from "../snapshot/prepared-snapshot";
+import {
+  quotaKey,
+  type TCapacity,
+  type TIndexedSite,
+  type TPreparedSnapshot,
+} from "../snapshot/prepared-snapshot";
 import type { TCoverArc } from "./cover-flow";
 import type { TServiceSpec } from "./service-spec.schema";
 
@@ -62,13 +67,13 @@ export function buildCoverProblem(
   const firstReplica = runPlacement(prepared, prepared.capacity, request, engine);
   const demand = Float64Array.from(spec.regions, (r) => r.demandRps);
   const capacity = cloneCapacity(prepared.capacity);
-  const eligible = firstReplica.candidates
-    .map((c) => prepared.sites[prepared.siteIdxById.get(c.siteId) ?? -1] as TIndexedSite)
-    .sort((a, b) => a.idx - b.idx);
+  // The same filters again, for the options each feasible site kept (the result holds only the chosen one).
+  const ctx = createContext(prepared, prepared.capacity, request, engine);
+  const eligible = runFilters(ctx, engine.filters, { explain: "none", includeDynamic: true }).feasible;
   const sites: TCoverSite[] = [];
   const outOfReach: TIndexedSite[] = [];
   const arcs: TCoverArc[] = [];
-  for (const site of eligible) {
+  for (const { site, options } of eligible) {
     const reach = reachOf(site, spec);
     if (reach.length === 0) {
       outOfReach.push(site);
@@ -80,7 +85,8 @@ export function buildCoverProblem(
       spec.maxReplicas,
       Math.max(spec.minReplicas, Math.ceil(reachable / spec.replicaCapacityRps - 1e-9)),
     );
-    const slots = chainOfReplicas(prepared, capacity, request, engine, site, Math.max(1, useful));
+    const slots = chainOfReplicas(prepared, capacity, request, options, Math.max(1, useful));
+    if (slots.length === 0) continue; // node selection found nothing: rejected in firstReplica
     for (const { region, latencyMs } of reach) arcs.push({ region, site: sites.length, latencyMs });
     sites.push({ site, slots, full: slots.length < useful, reach });
   }
@@ -107,29 +113,28 @@ function reachOf(site: TIndexedSite, spec: TServiceSpec): { region: number; late
 }
 
 /**
- * Up to `limit` replicas at one site, one after another: each runs the policy's filters
- * against the capacity the earlier ones left, takes the cheapest option that passes and
- * the nodes the engine's best fit picks. Sites never share nodes, so one copy of the
- * capacity serves every site.
+ * Up to `limit` replicas at one site, one after another: each takes the cheapest of the
+ * site's options that passed the policy's filters (ties: group key order) where the
+ * engine's best-fit node selection still finds nodes, against the capacity the earlier
+ * ones left. The filters' verdicts do not change as capacity shrinks, except capacity's
+ * own, which node selection re-checks; the team quota is kept by the solver. Sites never
+ * share nodes, so one copy of the capacity serves every site.
  */
 function chainOfReplicas(
   prepared: TPreparedSnapshot,
-  capacity: ReturnType<typeof cloneCapacity>,
+  capacity: TCapacity,
   request: TPlacementRequest,
-  engine: TEngine,
-  site: TIndexedSite,
+  options: readonly TOption[],
   limit: number,
 ): TReplicaSlot[] {
+  const byCost = options
+    .map((option, i) => ({ option, i }))
+    .sort((a, b) => a.option.totalUsd - b.option.totalUsd || a.i - b.i)
+    .map((x) => x.option);
   const slots: TReplicaSlot[] = [];
-  while (slots.length < limit) {
-    const ctx = createContext(prepared, capacity, request, engine);
-    const { feasible } = runFilters(ctx, engine.filters, {
-      explain: "none",
-      includeDynamic: true,
-      siteOrder: [site.idx],
-    });
-    const option = feasible[0]?.chosen;
-    if (option === undefined) break;
+  let from = 0;
+  while (slots.length < limit && from < byCost.length) {
+    const option = byCost[from] as TOption;
     const choice = selectNodes(
       prepared,
       capacity,
@@ -138,7 +143,10 @@ function chainOfReplicas(
       request.gpusPerNode,
       request.gang,
     );
-    if (choice === undefined) break;
+    if (choice === undefined) {
+      from++;
+      continue;
+    }
     for (const n of choice.nodes) allocateGpus(prepared, capacity, n, request.gpusPerNode);
     const nodes = choice.nodes.map((n) => {
       const node = prepared.nodes[n];

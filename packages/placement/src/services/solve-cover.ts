@@ -1,4 +1,4 @@
-import { FLOW_EPS, routeDemand } from "./cover-flow";
+import { FLOW_EPS, routeDemand, type TCoverArc } from "./cover-flow";
 import type { TCoverProblem } from "./cover-problem";
 
 /** Replicas per site (indexing `problem.sites`) with what they serve and cost. */
@@ -34,11 +34,14 @@ class CoverSearch {
   private readonly eps: number;
   private readonly prefix: Float64Array[];
   private readonly cache = new Map<string, number>();
+  private readonly arcsBySite: TCoverArc[][];
 
   constructor(private readonly problem: TCoverProblem) {
     let total = 0;
     for (const d of problem.demand) total += d;
     this.eps = 1e-7 * Math.max(1, total);
+    this.arcsBySite = problem.sites.map(() => []);
+    for (const arc of problem.arcs) this.arcsBySite[arc.site]?.push(arc);
     this.prefix = problem.sites.map((site) => {
       const sums = new Float64Array(site.slots.length + 1);
       site.slots.forEach((slot, k) => {
@@ -49,12 +52,23 @@ class CoverSearch {
   }
 
   served(counts: Int32Array): number {
-    const key = counts.join(",");
+    let key = "";
+    const open: number[] = [];
+    for (let s = 0; s < counts.length; s++) {
+      if (counts[s] === 0) continue;
+      open.push(s);
+      key += `${s}:${counts[s]},`;
+    }
     const hit = this.cache.get(key);
     if (hit !== undefined) return hit;
-    const capacity = Float64Array.from(counts, (n) => n * this.problem.spec.replicaCapacityRps);
+    // Only the open sites' arcs, renumbered: the flow graph stays as small as the replica set.
+    const capacity = open.map((s) => (counts[s] as number) * this.problem.spec.replicaCapacityRps);
+    const arcs: TCoverArc[] = [];
+    open.forEach((s, j) => {
+      for (const arc of this.arcsBySite[s] ?? []) arcs.push({ region: arc.region, site: j, latencyMs: 0 });
+    });
     this.stats.flows++;
-    const served = routeDemand(this.problem.demand, capacity, this.problem.arcs, false).served;
+    const served = routeDemand(this.problem.demand, capacity, arcs, false).served;
     this.cache.set(key, served);
     return served;
   }
@@ -111,33 +125,44 @@ class CoverSearch {
     return n;
   }
 
+  /**
+   * Lazy greedy: served demand is submodular in the replicas (a polymatroid rank: flow
+   * into capacitated sinks), and a site's next replica never costs less than its last, so
+   * a ratio computed earlier is a lower bound on the ratio now. Pop the best stale ratio,
+   * refresh it, and take it when it still beats the next one.
+   */
   greedy(): Int32Array {
     const { sites, spec } = this.problem;
     const counts = new Int32Array(sites.length);
     let served = 0;
-    while (this.total(counts) < spec.maxReplicas) {
-      let best = -1;
-      let bestRatio = Number.POSITIVE_INFINITY;
-      let bestServed = served;
-      for (let s = 0; s < sites.length; s++) {
-        if (!this.canAdd(counts, s)) continue;
-        counts[s] = (counts[s] as number) + 1;
-        const ok = this.withinQuota(counts);
-        const after = ok ? this.served(counts) : served;
-        counts[s] = (counts[s] as number) - 1;
-        const gain = after - served;
-        if (gain <= this.eps) continue;
-        const ratio = this.nextCost(counts, s) / gain;
-        if (ratio < bestRatio - 1e-12) {
-          best = s;
-          bestRatio = ratio;
-          bestServed = after;
-        }
+    const ratio = new Float64Array(sites.length);
+    const queue: number[] = [];
+    for (let s = 0; s < sites.length; s++) {
+      if (!this.canAdd(counts, s)) continue;
+      ratio[s] = Number.NEGATIVE_INFINITY;
+      queue.push(s);
+    }
+    const order = (a: number, b: number) => (ratio[a] as number) - (ratio[b] as number) || a - b;
+    while (this.total(counts) < spec.maxReplicas && queue.length > 0) {
+      queue.sort(order);
+      const s = queue.shift() as number;
+      counts[s] = (counts[s] as number) + 1;
+      const ok = this.withinQuota(counts);
+      const after = ok ? this.served(counts) : served;
+      counts[s] = (counts[s] as number) - 1;
+      const gain = after - served;
+      if (gain <= this.eps) continue; // no gain now, none later (submodular)
+      ratio[s] = this.nextCost(counts, s) / gain;
+      const next = queue[0];
+      if (next !== undefined && order(s, next) > 0 && ratio[next] !== undefined) {
+        // Stale ratios below ours may be better: refresh them first.
+        queue.push(s);
+        continue;
       }
-      if (best < 0) break;
-      counts[best] = (counts[best] as number) + 1;
-      served = bestServed;
+      counts[s] = (counts[s] as number) + 1;
+      served = after;
       this.stats.moves++;
+      if (this.canAdd(counts, s)) queue.push(s);
     }
     return counts;
   }
@@ -182,14 +207,18 @@ class CoverSearch {
       const candidate = this.evaluate(counts);
       if (this.better(candidate, best ?? current)) best = candidate;
     };
-    // Drop one replica, or swap it for one elsewhere.
+    const starved = this.starvedRegions(current.counts);
+    const helps = (t: number) => sites[t]?.reach.some((x) => starved[x.region] === 1) === true;
+    // Drop one replica, or swap it for one elsewhere that costs less or reaches unserved demand.
     for (let s = 0; s < sites.length; s++) {
       if ((current.counts[s] as number) === 0) continue;
       const dropped = current.counts.slice();
       dropped[s] = (dropped[s] as number) - 1;
       consider(dropped);
+      const last = this.nextCost(dropped, s);
       for (let t = 0; t < sites.length; t++) {
         if (t === s || !this.canAdd(dropped, t)) continue;
+        if (!(this.nextCost(dropped, t) < last - 1e-9) && !helps(t)) continue;
         const swapped = dropped.slice();
         swapped[t] = (swapped[t] as number) + 1;
         consider(swapped);
@@ -204,6 +233,18 @@ class CoverSearch {
       consider(this.dropRedundant(added, floor, t));
     }
     return best;
+  }
+
+  /** 1 for each region with demand left unserved by `counts`. */
+  private starvedRegions(counts: Int32Array): Uint8Array {
+    const { demand, arcs, spec } = this.problem;
+    const capacity = Float64Array.from(counts, (n) => n * spec.replicaCapacityRps);
+    const flow = routeDemand(demand, capacity, arcs, false);
+    const served = new Float64Array(demand.length);
+    arcs.forEach((arc, i) => {
+      served[arc.region] = (served[arc.region] as number) + (flow.arcFlow[i] as number);
+    });
+    return Uint8Array.from(demand, (d, r) => (d - (served[r] as number) > this.eps ? 1 : 0));
   }
 
   /** Drops the dearest replicas whose removal serves no less, never the one just added at `keep`. */
