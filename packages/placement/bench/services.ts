@@ -2,13 +2,13 @@
 // generated services over seeded estates: cost gap and speed. Writes the "services" key
 // of bench/results/placement.json and leaves every other key as it was.
 import { cpus, loadavg } from "node:os";
-import highsLoader from "highs";
 import { indexSnapshot, placeService, prepareServiceProblem, type TServiceSpecInput } from "../src/index";
 import type { TCoverProblem } from "../src/services/cover-problem";
 import { buildEstate } from "./estate";
 import { readRepoText, writeRepoJson } from "./files";
 import { USER_REGIONS } from "./geo";
 import { loadGpuData } from "./gpu-data";
+import { chunk, loadHighs, primal, wrap } from "./milp";
 import { Prng } from "./prng";
 
 const RESULTS = "bench/results/placement.json";
@@ -21,7 +21,7 @@ const SET = [
 const ENGINE_RUNS = 15;
 
 const data = loadGpuData();
-const highs = await highsLoader();
+const highs = await loadHighs();
 
 /** A service over 3–8 user regions, a GPU ask the estate's models can meet, demand for 4–60 replicas. */
 function buildService(rng: Prng, index: number): TServiceSpecInput {
@@ -145,23 +145,6 @@ function solveMilp(problem: TCoverProblem): {
   };
 }
 
-function wrap(terms: readonly string[]): string {
-  return chunk(terms, 8)
-    .map((part) => part.join(" + "))
-    .join("\n + ");
-}
-
-function chunk<T>(items: readonly T[], size: number): T[][] {
-  const out: T[][] = [];
-  for (let i = 0; i < items.length; i += size) out.push(items.slice(i, i + size));
-  return out;
-}
-
-function primal(column: unknown): number {
-  const value = (column as { Primal?: unknown } | undefined)?.Primal;
-  return typeof value === "number" ? value : 0;
-}
-
 function median(values: readonly number[]): number {
   const sorted = [...values].sort((a, b) => a - b);
   return sorted[Math.floor((sorted.length - 1) / 2)] as number;
@@ -188,7 +171,7 @@ for (const { sites, nodes, services } of SET) {
     const milp = solveMilp(problem);
     const sameServed = Math.abs(milp.served - result.servedRps) <= 1e-3 * Math.max(1, result.demandRps);
     // Both costs are sums of the same slot prices; the engine's is rounded to cents.
-    const gapUsd = round(result.costUsd - milp.costUsd, 2);
+    const gapUsd = round(result.costUsd - milp.costUsd, 2) + 0; // + 0: no "-0" in the JSON
     const gapPct = !sameServed
       ? null
       : Math.abs(gapUsd) <= 0.01

@@ -3,7 +3,7 @@ import type { TOption } from "../framework/types";
 import type { TEngine } from "../place/engine";
 import type { TNodeAssignment, TPlacementResult } from "../place/result";
 import { createContext, runPlacement } from "../place/run-placement";
-import { selectNodes } from "../place/select-nodes";
+import { nodeAssignments, selectNodes } from "../place/select-nodes";
 import type { TPlacementRequest } from "../request/placement-request";
 import { allocateGpus, cloneCapacity } from "../snapshot/capacity";
 import {
@@ -148,10 +148,7 @@ function chainOfReplicas(
       continue;
     }
     for (const n of choice.nodes) allocateGpus(prepared, capacity, n, request.gpusPerNode);
-    const nodes = choice.nodes.map((n) => {
-      const node = prepared.nodes[n];
-      return { nodeId: node?.id ?? "", gpus: request.gpusPerNode, fabric: node?.fabric ?? "" };
-    });
+    const nodes = nodeAssignments(prepared, choice, request.gpusPerNode);
     slots.push({
       costUsd: option.totalUsd,
       gpuModel: option.group.model,
