@@ -56,6 +56,7 @@ const arbInstance: fc.Arbitrary<TInstance> = fc
     extraReplicas: fc.integer({ min: 0, max: 4 }),
     allowedKinds: fc.oneof(fc.constant([]), fc.subarray(["ON_PREM", "CLOUD", "EDGE"] as const)),
     needsHipaa: fc.integer({ min: 0, max: 3 }).map((n) => n === 0),
+    quotaGpus: fc.option(fc.integer({ min: 0, max: 8 }), { nil: undefined, freq: 3 }),
   })
   .map((x) => {
     const sites = x.sites.map((s, i) => {
@@ -94,7 +95,11 @@ const arbInstance: fc.Arbitrary<TInstance> = fc
       requiredCertifications: x.needsHipaa ? ["HIPAA"] : [],
       hours: 1,
     };
-    return { snapshot: { sites, nodes }, service };
+    const quotas =
+      x.quotaGpus === undefined
+        ? []
+        : [{ teamId: "team", gpuModel: "*", limitGpus: x.quotaGpus, usedGpus: 0 }];
+    return { snapshot: { sites, nodes, quotas }, service };
   });
 
 /**
@@ -166,6 +171,9 @@ function exhaustiveOptimum(instance: TInstance): number | undefined {
   const visit = (i: number, total: number, cost: number) => {
     if (i === costs.length) {
       if (total < minReplicas) return;
+      const quota = instance.snapshot.quotas?.[0]?.limitGpus;
+      const g = "count" in instance.service.gpu ? instance.service.gpu.count : 0;
+      if (quota !== undefined && total * g > quota) return;
       const capacity = new Map(costs.map(([id], k) => [id, (counts[k] as number) * replicaCapacityRps]));
       if ((best === undefined || cost < best) && servesAll(instance, capacity)) best = cost;
       return;
@@ -245,6 +253,7 @@ describe("placeService", () => {
         const reversed = {
           ...instance,
           snapshot: {
+            ...instance.snapshot,
             sites: [...instance.snapshot.sites].reverse(),
             nodes: [...instance.snapshot.nodes].reverse(),
           },

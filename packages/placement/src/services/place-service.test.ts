@@ -166,3 +166,30 @@ describe("placeService", () => {
     ).toThrow(/service\.regions: each user region may be listed once/);
   });
 });
+
+describe("placeService with gang replicas", () => {
+  it("puts each replica on nodes of one fabric, and says so when none has room", () => {
+    const gangSnapshot = {
+      sites: [new SiteBuilder("dc").kind("ON_PREM").price("H100", 2).latencies({ "eu-west": 10 }).build()],
+      nodes: [
+        new NodeBuilder("a1", "dc").fabric("ib-a").build(),
+        new NodeBuilder("a2", "dc").fabric("ib-a").build(),
+        new NodeBuilder("b1", "dc").fabric("ib-b").build(),
+      ],
+    };
+    const gang: TServiceSpecInput = {
+      ...service,
+      gpu: { nodes: 2, gpusPerNode: 8 },
+      regions: [{ region: "eu-west", demandRps: 300, maxLatencyMs: 20 }],
+    };
+    const result = placeService({ snapshot: gangSnapshot, service: gang });
+    expect(result.replicas).toHaveLength(1);
+    expect(result.replicas[0]?.nodes.map((n) => n.nodeId)).toEqual(["a1", "a2"]);
+    expect(result.replicas[0]?.costUsd).toBe(32);
+    expect(result.regions[0]).toMatchObject({
+      status: "partial",
+      servedRps: 100,
+      reason: "no free nodes for more replicas at the sites within 20 ms: dc (1)",
+    });
+  });
+});
