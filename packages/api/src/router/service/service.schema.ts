@@ -2,6 +2,7 @@ import { z } from "zod";
 import { zId } from "../../lib/input.ts";
 import { typeMessage } from "../../lib/messages.ts";
 import { SITE_KINDS } from "../site/list-sites.schema.ts";
+import { ZCertificationList, ZGpuAsk, ZGpuModelList } from "../workload/workload.schema.ts";
 
 const ZRegionDemand = z.object({
   region: z.string().trim().min(1, "Choose a user region").max(60, "At most 60 characters"),
@@ -23,23 +24,8 @@ export const ZServicePlanInput = z
     teamId: zId("Team", "Choose a team"),
     /** The model it serves, as a free name until model artifacts exist. */
     model: z.string().trim().min(1, "Name the model").max(120, "At most 120 characters"),
-    gpu: z.union([
-      z.object({
-        count: z
-          .number({ error: typeMessage("Enter a whole number of GPUs") })
-          .int("Enter a whole number of GPUs")
-          .min(1, "At least 1 GPU")
-          .max(64, "At most 64 GPUs on one node"),
-      }),
-      z.object({
-        nodes: z.number().int().min(2, "A gang has at least 2 nodes").max(64),
-        gpusPerNode: z.number().int().min(1, "At least 1 GPU per node").max(16),
-      }),
-    ]),
-    gpuModels: z
-      .array(z.string().trim().min(1, "Name a GPU model").max(40, "At most 40 characters"))
-      .max(20)
-      .default([]),
+    gpu: ZGpuAsk,
+    gpuModels: ZGpuModelList,
     minGpuMemoryGib: z.number().int().positive().max(1_000).optional(),
     replicaCapacityRps: z
       .number({ error: typeMessage("Enter what one replica serves, in requests/s") })
@@ -59,10 +45,7 @@ export const ZServicePlanInput = z
       .min(1, "At least 1 replica")
       .max(500, "At most 500 replicas"),
     allowedKinds: z.array(z.enum(SITE_KINDS)).max(3).default([]),
-    requiredCertifications: z
-      .array(z.string().trim().min(1, "Name a certification").max(20, "At most 20 characters"))
-      .max(20)
-      .default([]),
+    requiredCertifications: ZCertificationList,
   })
   .refine((s) => s.minReplicas <= s.maxReplicas, {
     message: "The minimum number of replicas cannot exceed the maximum",
