@@ -10,6 +10,7 @@ import { nodeRouter } from "./router/node/router.ts";
 import { overviewRouter } from "./router/overview/router.ts";
 import { policyRouter } from "./router/policy/router.ts";
 import { savedViewRouter } from "./router/saved-view/router.ts";
+import { serviceRouter } from "./router/service/router.ts";
 import { siteRouter } from "./router/site/router.ts";
 import { teamRouter } from "./router/team/router.ts";
 import { tokenRouter } from "./router/token/router.ts";
@@ -37,6 +38,7 @@ export const appRouter = createTRPCRouter({
   user: userRouter,
   token: tokenRouter,
   savedView: savedViewRouter,
+  service: serviceRouter,
 });
 
 export type AppRouter = typeof appRouter;

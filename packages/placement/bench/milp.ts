@@ -217,7 +217,7 @@ export async function solveBatchMilp(
  * collections in the middle of whatever is being timed next.
  */
 let highsInstance: ReturnType<typeof highsLoader> | undefined;
-function loadHighs(): ReturnType<typeof highsLoader> {
+export function loadHighs(): ReturnType<typeof highsLoader> {
   highsInstance ??= highsLoader();
   return highsInstance;
 }
@@ -229,19 +229,19 @@ function pushTerm(map: Map<number, string[]>, key: number, term: string): void {
 }
 
 /** LP files keep lines short: a few terms per line. */
-function wrap(terms: readonly string[]): string {
+export function wrap(terms: readonly string[]): string {
   return chunk(terms, 8)
     .map((part) => part.join(" + "))
     .join("\n + ");
 }
 
-function chunk<T>(items: readonly T[], size: number): T[][] {
+export function chunk<T>(items: readonly T[], size: number): T[][] {
   const out: T[][] = [];
   for (let i = 0; i < items.length; i += size) out.push(items.slice(i, i + size));
   return out;
 }
 
-function primal(column: unknown): number {
+export function primal(column: unknown): number {
   const value = (column as { Primal?: unknown } | undefined)?.Primal;
   return typeof value === "number" ? value : 1;
 }

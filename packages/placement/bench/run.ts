@@ -295,7 +295,10 @@ const previous =
       });
 
 const finalQuality = (runs("quality") ? quality : (previous?.quality ?? [])) as typeof quality;
+// Keys other benches write (bench/services.ts: "services") are kept as they are.
+const kept = JSON.parse(readRepoText(RESULTS)) as Record<string, unknown>;
 writeRepoJson(RESULTS, {
+  ...kept,
   recommend: runs("recommend") ? recommend : previous?.recommend,
   batch: runs("batch") ? batch : previous?.batch,
   quality: runs("quality") ? quality : previous?.quality,

@@ -52,6 +52,9 @@ export {
 } from "./registry";
 export * from "./schema/request.schema";
 export * from "./schema/snapshot.schema";
+export { placeService, prepareServiceProblem, type TPlaceServiceInput } from "./services/place-service";
+export type * from "./services/service-result";
+export * from "./services/service-spec.schema";
 export type { TTransfer } from "./snapshot/data-movement";
 export { KNOWN_GPU_MODELS } from "./snapshot/gpu-catalog";
 export { indexSnapshot, isPreparedSnapshot } from "./snapshot/index-snapshot";

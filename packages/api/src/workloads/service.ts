@@ -33,7 +33,7 @@ export { scheduleWorkload, type TScheduleInput, type TScheduleResult } from "./s
 export const ENGINE_VERSION = "placement/1";
 
 /** A snapshot or request the engine refuses is the client's to fix: a 400 naming the field. */
-function engineInputError(error: unknown): unknown {
+export function engineInputError(error: unknown): unknown {
   if (!(error instanceof PlacementInputError)) return error;
   const first = error.issues[0];
   return new AppError("INVALID_REQUEST", error.message, {

@@ -528,6 +528,21 @@ export const MATRIX: Record<string, TCase[]> = {
     { relation: "missing", input: () => ({ id: "workload-nowhere" }), expect: all("NOT_FOUND") },
   ],
   "workload.preview": [{ relation: "a request", input: (fx) => fx.spec("own"), expect: OK_ALL }],
+  "service.plan": [
+    {
+      relation: "a service",
+      input: (fx) => ({
+        name: "chat",
+        teamId: fx.spec("own").teamId,
+        model: "llama-3-8b",
+        gpu: { count: 1 },
+        replicaCapacityRps: 100,
+        regions: [{ region: "us-east", demandRps: 50, maxLatencyMs: 40 }],
+        maxReplicas: 2,
+      }),
+      expect: OK_ALL,
+    },
+  ],
   "workload.submit": [
     {
       relation: "own team",

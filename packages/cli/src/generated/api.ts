@@ -497,6 +497,26 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/services/plan": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Plan an inference service's replicas (dry run)
+         * @description The replicas (sites and nodes) that serve each user region's demand within its latency SLO at the least cost, each region's coverage or why it falls short, and why every other site is not used. Nothing is saved.
+         */
+        post: operations["service-plan"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/sites": {
         parameters: {
             query?: never;
@@ -5056,6 +5076,217 @@ export interface operations {
                 content: {
                     "application/json": {
                         id: string;
+                    };
+                };
+            };
+            /** @description Malformed JSON, a wrong type, a missing or unknown field: `fieldErrors` names each field */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No valid token or session (missing, unknown, expired, revoked, or its owner is disabled) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The token lacks the scope, or the owner's role or teams do not allow it */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No such object, or not visible to you */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The object's state does not allow it (an illegal transition, capacity taken meanwhile, nothing fits), or a request with the same Idempotency-Key is still in flight (IDEMPOTENCY_KEY_IN_USE: retry after Retry-After) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The body is larger than 256 KiB */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The body is not application/json */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Valid JSON that breaks a domain rule (e.g. a team you are not in), or an Idempotency-Key already used with another request (IDEMPOTENCY_KEY_REUSED) */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Over the rate limit of these credentials (TOO_MANY_REQUESTS): wait Retry-After seconds */
+            429: {
+                headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
+                    "Retry-After": components["headers"]["Retry-After"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description A server fault; quote the requestId */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    "service-plan": {
+        parameters: {
+            query?: never;
+            header?: {
+                /**
+                 * @description Makes a retry safe: the same key, method, path and body from the same caller returns the first answer again for 24 hours (Idempotent-Replayed: true); the same key with another request is 422
+                 * @example 3f1c9a2e-7b4d-4e61-9d0f-2a8b5c6e1f90
+                 */
+                "Idempotency-Key"?: components["parameters"]["Idempotency-Key"];
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /** @default [] */
+                    allowedKinds?: ("ON_PREM" | "CLOUD" | "EDGE")[];
+                    gpu: {
+                        count: number;
+                    } | {
+                        gpusPerNode: number;
+                        nodes: number;
+                    };
+                    /** @default [] */
+                    gpuModels?: string[];
+                    maxReplicas: number;
+                    minGpuMemoryGib?: number;
+                    /** @default 1 */
+                    minReplicas?: number;
+                    model: string;
+                    name: string;
+                    regions: {
+                        demandRps: number;
+                        maxLatencyMs: number;
+                        region: string;
+                    }[];
+                    replicaCapacityRps: number;
+                    /** @default [] */
+                    requiredCertifications?: string[];
+                    teamId: string;
+                };
+            };
+        };
+        responses: {
+            /** @description Successful response */
+            200: {
+                headers: {
+                    "Idempotent-Replayed": components["headers"]["Idempotent-Replayed"];
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        costUsdPerHour: number;
+                        demandRps: number;
+                        /** @description Every region's demand served within its SLO, and minReplicas met */
+                        feasible: boolean;
+                        regions: ({
+                            demandRps: number;
+                            latencyMs?: number;
+                            /** @description Why the region is short of demand */
+                            reason?: string;
+                            region: string;
+                            servedRps: number;
+                            /** @enum {string} */
+                            status: "covered" | "partial" | "uncovered";
+                        } & {
+                            [key: string]: unknown;
+                        })[];
+                        rejected: ({
+                            reasons: ({
+                                message: string;
+                                plugin: string;
+                            } & {
+                                [key: string]: unknown;
+                            })[];
+                            siteId: string;
+                        } & {
+                            [key: string]: unknown;
+                        })[];
+                        replicas: ({
+                            costUsd: number;
+                            gpuModel: string;
+                            index: number;
+                            nodes: ({
+                                gpus: number;
+                                nodeId: string;
+                            } & {
+                                [key: string]: unknown;
+                            })[];
+                            servedRps: number;
+                            serves: ({
+                                latencyMs: number;
+                                region: string;
+                                rps: number;
+                            } & {
+                                [key: string]: unknown;
+                            })[];
+                            siteId: string;
+                            siteName: string;
+                        } & {
+                            [key: string]: unknown;
+                        })[];
+                        servedRps: number;
+                        serviceId: string;
+                        /** @description e.g. "5 replicas at 3 sites serve 2/2 regions (1200/1200 req/s) for $9.40" */
+                        summary: string;
+                    } & {
+                        [key: string]: unknown;
                     };
                 };
             };

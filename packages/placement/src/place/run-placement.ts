@@ -11,7 +11,7 @@ import type { TCapacity, TPreparedSnapshot } from "../snapshot/prepared-snapshot
 import type { TEngine } from "./engine";
 import { countReasons, explain, summarize } from "./explain";
 import type { TCandidate, TPlacementResult, TReasonCount } from "./result";
-import { selectNodes } from "./select-nodes";
+import { nodeAssignments, selectNodes } from "./select-nodes";
 
 export function createContext(
   prepared: TPreparedSnapshot,
@@ -105,10 +105,7 @@ function buildCandidate(
   );
   if (choice === undefined) return undefined;
   const site = candidate.site.site;
-  const nodes = choice.nodes.map((n) => {
-    const node = prepared.nodes[n];
-    return { nodeId: node?.id ?? "", gpus: request.gpusPerNode, fabric: node?.fabric ?? "" };
-  });
+  const nodes = nodeAssignments(prepared, choice, request.gpusPerNode);
   return {
     rank,
     siteId: site.id,

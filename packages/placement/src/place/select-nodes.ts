@@ -1,6 +1,7 @@
 import type { TOption } from "../framework/types";
 import { selectPoolNodes, selectSingleNode } from "../snapshot/capacity";
 import type { TCapacity, TPreparedSnapshot } from "../snapshot/prepared-snapshot";
+import type { TNodeAssignment } from "./result";
 
 export type TNodeChoice = { readonly poolIdx: number; readonly nodes: readonly number[] };
 
@@ -35,4 +36,16 @@ export function selectNodes(
     }
   }
   return best;
+}
+
+/** The chosen nodes as the result reports them. */
+export function nodeAssignments(
+  prepared: TPreparedSnapshot,
+  choice: TNodeChoice,
+  gpusPerNode: number,
+): TNodeAssignment[] {
+  return choice.nodes.map((n) => {
+    const node = prepared.nodes[n];
+    return { nodeId: node?.id ?? "", gpus: gpusPerNode, fabric: node?.fabric ?? "" };
+  });
 }

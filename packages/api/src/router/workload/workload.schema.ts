@@ -19,29 +19,39 @@ export const WORKLOAD_STATES = [
 ] as const;
 export const POLICY_PROFILES = ["balanced", "cost-first", "latency-first", "green"] as const;
 
+/** GPUs on one node, or a gang of nodes on one fabric. */
+export const ZGpuAsk = z.union([
+  z.object({
+    count: z
+      .number({ error: typeMessage("Enter a whole number of GPUs") })
+      .int("Enter a whole number of GPUs")
+      .min(1, "At least 1 GPU")
+      .max(64, "At most 64 GPUs on one node"),
+  }),
+  z.object({
+    nodes: z.number().int().min(2, "A gang has at least 2 nodes").max(512),
+    gpusPerNode: z.number().int().min(1, "At least 1 GPU per node").max(16),
+  }),
+]);
+
+export const ZGpuModelList = z
+  .array(z.string().trim().min(1, "Name a GPU model").max(40, "At most 40 characters"))
+  .max(20)
+  .default([]);
+
+export const ZCertificationList = z
+  .array(z.string().trim().min(1, "Name a certification").max(20, "At most 20 characters"))
+  .max(20)
+  .default([]);
+
 /** Everything a workload asks for; shared by the submit form, its live preview and the procedure. */
 export const ZWorkloadSpec = z
   .object({
     name: z.string().trim().min(2, "At least 2 characters").max(80, "At most 80 characters"),
     kind: z.enum(WORKLOAD_KINDS, { error: "Choose a workload kind" }),
     teamId: zId("Team", "Choose a team"),
-    gpu: z.union([
-      z.object({
-        count: z
-          .number({ error: typeMessage("Enter a whole number of GPUs") })
-          .int("Enter a whole number of GPUs")
-          .min(1, "At least 1 GPU")
-          .max(64, "At most 64 GPUs on one node"),
-      }),
-      z.object({
-        nodes: z.number().int().min(2, "A gang has at least 2 nodes").max(512),
-        gpusPerNode: z.number().int().min(1, "At least 1 GPU per node").max(16),
-      }),
-    ]),
-    gpuModels: z
-      .array(z.string().trim().min(1, "Name a GPU model").max(40, "At most 40 characters"))
-      .max(20)
-      .default([]),
+    gpu: ZGpuAsk,
+    gpuModels: ZGpuModelList,
     minGpuMemoryGib: z.number().int().positive().max(1_000).optional(),
     estimatedHours: z
       .number({ error: typeMessage("Enter the estimated hours") })
@@ -54,10 +64,7 @@ export const ZWorkloadSpec = z
         maxMs: z.number().int().min(1).max(1_000),
       })
       .optional(),
-    requiredCertifications: z
-      .array(z.string().trim().min(1, "Name a certification").max(20, "At most 20 characters"))
-      .max(20)
-      .default([]),
+    requiredCertifications: ZCertificationList,
     allowedKinds: z.array(z.enum(SITE_KINDS)).max(3).default([]),
     budgetUsd: z.number().positive("A budget must be positive").max(100_000_000).optional(),
     priority: z.number().int().min(0).max(100).default(50),

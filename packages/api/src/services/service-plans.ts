@@ -1,0 +1,37 @@
+import type { PrismaClient } from "@switchyard/db";
+import { placeService } from "@switchyard/placement";
+import type { TServicePlanInput } from "../router/service/service.schema.ts";
+import { currentEstate, engineInputError } from "../workloads/service.ts";
+
+/**
+ * Where an online inference service's replicas would run now: the engine's covering mode
+ * on the current estate, each region's coverage and every site's verdict. Writes nothing.
+ * Cost is per hour (hours = 1).
+ */
+export async function planService(prisma: PrismaClient, input: TServicePlanInput) {
+  const snapshot = await currentEstate(prisma);
+  let plan: ReturnType<typeof placeService>;
+  try {
+    plan = placeService({
+      snapshot,
+      service: {
+        id: `plan:${input.name}`,
+        teamId: input.teamId,
+        gpu: input.gpu,
+        gpuModels: input.gpuModels,
+        ...(input.minGpuMemoryGib ? { minGpuMemoryGib: input.minGpuMemoryGib } : {}),
+        replicaCapacityRps: input.replicaCapacityRps,
+        regions: input.regions,
+        minReplicas: input.minReplicas,
+        maxReplicas: input.maxReplicas,
+        allowedKinds: input.allowedKinds,
+        requiredCertifications: input.requiredCertifications,
+        hours: 1,
+      },
+    });
+  } catch (error) {
+    throw engineInputError(error);
+  }
+  const { costUsd, ...rest } = plan;
+  return { ...rest, costUsdPerHour: costUsd };
+}
