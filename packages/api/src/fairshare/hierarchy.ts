@@ -50,7 +50,7 @@ async function assertPlace(
 ) {
   if (group.kind === "ORGANISATION") {
     if (group.parentId)
-      throw new AppError("BAD_REQUEST", "an organisation has no parent", {
+      throw new AppError("INVALID_REQUEST", "an organisation has no parent", {
         userMessage: "An organisation is the top of the hierarchy: leave its parent empty.",
         field: "parentId",
       });
@@ -69,7 +69,7 @@ async function assertPlace(
   const parent = await tx.teamGroup.findUnique({ where: { id: group.parentId }, select: { kind: true } });
   if (!parent) throw groupNotFound(group.parentId, "parentId");
   if (parent.kind !== "ORGANISATION")
-    throw new AppError("BAD_REQUEST", "a department under a department", {
+    throw new AppError("INVALID_REQUEST", "a department under a department", {
       userMessage: "A department sits under the organisation, not under another department.",
       field: "parentId",
     });

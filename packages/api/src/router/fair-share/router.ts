@@ -108,7 +108,7 @@ export const fairShareRouter = createTRPCRouter({
     })
     .input(ZQueueInput)
     .output(outputOf<typeof queueFor>(ZQueue))
-    .query(({ ctx, input }) => queueFor(ctx.prisma, ctx.session.user, input, new Date())),
+    .query(({ ctx, input }) => queueFor(ctx.prisma, ctx.user, input, new Date())),
   workload: protectedProcedure
     .meta({
       openapi: {
@@ -121,7 +121,7 @@ export const fairShareRouter = createTRPCRouter({
     })
     .input(ZWorkloadQueueInput)
     .output(outputOf<typeof workloadQueueStanding>(ZWorkloadQueue))
-    .query(({ ctx, input }) => workloadQueueStanding(ctx.prisma, ctx.session.user, input.id, new Date())),
+    .query(({ ctx, input }) => workloadQueueStanding(ctx.prisma, ctx.user, input.id, new Date())),
   teamHistory: protectedProcedure
     .meta({
       openapi: {
