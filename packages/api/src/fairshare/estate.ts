@@ -38,7 +38,12 @@ export async function readFairShareInputs(db: TDb) {
         groupId: true,
         fairShareWeight: true,
         quotas: {
-          select: { gpuModel: true, guaranteedGpus: true, limitGpus: true, siteGroup: { select: { siteIds: true } } },
+          select: {
+            gpuModel: true,
+            guaranteedGpus: true,
+            limitGpus: true,
+            siteGroup: { select: { siteIds: true } },
+          },
         },
       },
       orderBy: { id: "asc" },
@@ -90,9 +95,15 @@ export async function readFairShareInputs(db: TDb) {
   for (const row of capacityRows) capacity[row.gpuModel] = Number(row.gpus);
   // GPUs held on nodes that are no longer READY still count: their model keeps a capacity.
   const usedByModel = new Map<string, number>();
-  for (const row of usageRows) usedByModel.set(row.gpuModel, (usedByModel.get(row.gpuModel) ?? 0) + Number(row.gpus));
+  for (const row of usageRows)
+    usedByModel.set(row.gpuModel, (usedByModel.get(row.gpuModel) ?? 0) + Number(row.gpus));
   for (const [model, gpus] of usedByModel) capacity[model] = Math.max(capacity[model] ?? 0, gpus);
-  const usage: TFairAmount[] = usageRows.map((row) => ({ teamId: row.teamId, gpuModel: row.gpuModel, siteId: row.siteId, gpus: Number(row.gpus) }));
+  const usage: TFairAmount[] = usageRows.map((row) => ({
+    teamId: row.teamId,
+    gpuModel: row.gpuModel,
+    siteId: row.siteId,
+    gpus: Number(row.gpus),
+  }));
   return { tree: { nodes }, usage, capacity };
 }
 

@@ -12,7 +12,10 @@ export function totalOf(quotas: { gpuModel: string; guaranteedGpus: number; limi
   const any = quotas.find((q) => q.gpuModel === ANY_GPU_MODEL);
   if (any) return { guaranteedGpus: any.guaranteedGpus, limitGpus: any.limitGpus };
   return quotas.reduce(
-    (sum, q) => ({ guaranteedGpus: sum.guaranteedGpus + q.guaranteedGpus, limitGpus: sum.limitGpus + q.limitGpus }),
+    (sum, q) => ({
+      guaranteedGpus: sum.guaranteedGpus + q.guaranteedGpus,
+      limitGpus: sum.limitGpus + q.limitGpus,
+    }),
     { guaranteedGpus: 0, limitGpus: 0 },
   );
 }
@@ -31,7 +34,8 @@ export async function teamShareHistory(prisma: PrismaClient, teamId: string, day
   if (!team)
     throw new AppError("NOT_FOUND", `team ${teamId} not found`, { userMessage: "This team does not exist." });
   const stepSeconds = Math.max(60, Math.floor((days * 86_400) / POINTS));
-  const from = new Date(now.getTime() - days * 86_400_000);
+  // The last point is now itself.
+  const from = new Date(now.getTime() - Math.floor((days * 86_400) / stepSeconds) * stepSeconds * 1_000);
   // Allocation times are UTC without a zone (TIMESTAMP(3)): the series is built in UTC too.
   const rows = await prisma.$queryRaw<{ at: Date; used: number; borrowed: number }[]>`
     SELECT s.t AS "at",

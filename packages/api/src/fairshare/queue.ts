@@ -68,7 +68,10 @@ export async function readQueue(prisma: PrismaClient, now: Date) {
         estimatedHours: true,
         startedAt: true,
         updatedAt: true,
-        allocations: { where: { status: "ACTIVE" }, select: { gpus: true, createdAt: true, node: { select: { gpuModel: true } } } },
+        allocations: {
+          where: { status: "ACTIVE" },
+          select: { gpus: true, createdAt: true, node: { select: { gpuModel: true } } },
+        },
       },
     }),
   ]);
@@ -91,15 +94,28 @@ export async function readQueue(prisma: PrismaClient, now: Date) {
       )
     : [...queued]
         .sort((a, b) => b.priority - a.priority || a.createdAt.getTime() - b.createdAt.getTime())
-        .map((w, i) => ({ position: i + 1, workloadId: w.id, underFairShare: false, reason: "the estate has no GPUs" }));
+        .map((w, i) => ({
+          position: i + 1,
+          workloadId: w.id,
+          underFairShare: false,
+          reason: "the estate has no GPUs",
+        }));
   const byId = new Map(queued.map((w, i) => [w.id, { w, demand: demand[i] }]));
 
+  // Blockers the replay does not model; the rest is decided by the replay below.
   const waits = new Map<string, { waitingFor: TWaitReason; why: string }>();
-  for (const w of queued) waits.set(w.id, waitOf(w));
+  for (const w of queued) {
+    const blocker = blockerOf(w);
+    if (blocker) waits.set(w.id, blocker);
+  }
   const teamLimits = new Map<string, number>();
   for (const node of inputs.tree.nodes) {
     if (node.kind !== "TEAM" || Object.keys(node.limits).length === 0) continue;
-    const quotas = Object.entries(node.limits).map(([gpuModel, limitGpus]) => ({ gpuModel, limitGpus, guaranteedGpus: 0 }));
+    const quotas = Object.entries(node.limits).map(([gpuModel, limitGpus]) => ({
+      gpuModel,
+      limitGpus,
+      guaranteedGpus: 0,
+    }));
     teamLimits.set(node.id, totalOf(quotas).limitGpus);
   }
   const starts = replayQueue({
@@ -125,7 +141,8 @@ export async function readQueue(prisma: PrismaClient, now: Date) {
         gpuModel: entry?.demand?.gpuModel ?? "*",
         gpus: entry?.w.gpuCount ?? 0,
         hours: entry ? Number(entry.w.estimatedHours) : null,
-        blocked: wait !== undefined && ["APPROVAL", "DEPENDENCY", "DATA"].includes(wait.waitingFor),
+        // Over quota: it cannot start until its team's own work ends, which the replay models.
+        blocked: wait !== undefined && wait.waitingFor !== "QUOTA",
       };
     }),
     teamLimits,
@@ -133,11 +150,13 @@ export async function readQueue(prisma: PrismaClient, now: Date) {
   const startOf = new Map(starts.map((s) => [s.workloadId, s]));
 
   const rows: TQueueRow[] = order.map((o) => {
-    const { w, demand: d } = byId.get(o.workloadId) as { w: (typeof queued)[number]; demand: { gpuModel: string } };
-    const wait = waits.get(w.id) as { waitingFor: TWaitReason; why: string };
+    const { w, demand: d } = byId.get(o.workloadId) as {
+      w: (typeof queued)[number];
+      demand: { gpuModel: string };
+    };
     const start = startOf.get(w.id);
-    // Fits, but its turn has not come: teams under their fair share go first.
-    const fairWait = wait.waitingFor === "FAIR_SHARE" && !o.underFairShare;
+    const startsAt = start?.startsAt ?? null;
+    const wait = waits.get(w.id) ?? turnOf(startsAt === now.getTime(), o.underFairShare);
     return {
       position: o.position,
       workloadId: w.id,
@@ -150,10 +169,10 @@ export async function readQueue(prisma: PrismaClient, now: Date) {
       priority: w.priority,
       submittedAt: w.createdAt,
       waitingFor: wait.waitingFor,
-      why: fairWait ? `${wait.why}; its team is at or over its fair share, so teams under theirs go first` : wait.why,
+      why: wait.why,
       fairShare: o.reason,
-      expectedStartAt: start?.startsAt === null || start === undefined ? null : new Date(start.startsAt),
-      expectedStartNote: start?.startsAt === null || start === undefined ? `unknown: ${start?.why ?? "not replayed"}` : start.why,
+      expectedStartAt: startsAt === null ? null : new Date(startsAt),
+      expectedStartNote: startsAt === null ? `unknown: ${start?.why ?? "not replayed"}` : (start?.why ?? ""),
     };
   });
   const teams = (shares?.teams ?? []).map((t) => {
@@ -183,30 +202,46 @@ type TQueuedWorkload = {
   decisions: { feasible: boolean; summary: string }[];
 };
 
-/** What one queued workload waits for, in words. */
-export function waitOf(w: TQueuedWorkload): { waitingFor: TWaitReason; why: string } {
-  if (w.state === "AWAITING_APPROVAL") return { waitingFor: "APPROVAL", why: "waits for an approval decision" };
+/** What blocks a queued workload apart from GPUs and its turn, in words; null: nothing. */
+export function blockerOf(w: TQueuedWorkload): { waitingFor: TWaitReason; why: string } | null {
+  if (w.state === "AWAITING_APPROVAL")
+    return { waitingFor: "APPROVAL", why: "waits for an approval decision" };
   const open = w.dependsOn.filter((d) => d.dependsOn.state !== "SUCCEEDED").map((d) => d.dependsOn.name);
-  if (open.length > 0)
-    return { waitingFor: "DEPENDENCY", why: `waits for ${open.join(", ")} to succeed` };
+  if (open.length > 0) return { waitingFor: "DEPENDENCY", why: `waits for ${open.join(", ")} to succeed` };
   if (w.transfers.length > 0) {
     const eta = Math.max(...w.transfers.map((t) => t.etaSeconds));
+    const copies = w.transfers.length === 1 ? "copy" : "copies";
     return {
       waitingFor: "DATA",
-      why: `waits for ${w.transfers.length} dataset cop${w.transfers.length === 1 ? "y" : "ies"} to arrive (longest ETA ${Math.ceil(eta / 60)} min)`,
+      why: `waits for ${w.transfers.length} dataset ${copies} to arrive (longest ETA ${Math.ceil(eta / 60)} min)`,
     };
   }
   const decision = w.decisions[0];
-  if (decision && !decision.feasible) {
-    if (/quota/i.test(decision.summary))
-      return { waitingFor: "QUOTA", why: `over its team's GPU limit: ${decision.summary}` };
-    return { waitingFor: "CAPACITY", why: `no site has room now: ${decision.summary}` };
-  }
-  return { waitingFor: "FAIR_SHARE", why: decision ? "fits; waits for its turn in fair order" : "not placed yet; waits for its turn in fair order" };
+  if (decision && !decision.feasible && /quota/i.test(decision.summary))
+    return { waitingFor: "QUOTA", why: `over its team's GPU limit: ${decision.summary}` };
+  return null;
+}
+
+/** Nothing else blocks it: it waits for GPUs, or for its turn when GPUs are free now. */
+function turnOf(fitsNow: boolean, underFairShare: boolean): { waitingFor: TWaitReason; why: string } {
+  const standing = underFairShare
+    ? "its team is under its fair share, so it goes before teams over theirs"
+    : "its team is at or over its fair share, so teams under theirs go first";
+  return fitsNow
+    ? {
+        waitingFor: "FAIR_SHARE",
+        why: `GPUs are free for it now; waits for its turn in fair order (${standing})`,
+      }
+    : { waitingFor: "CAPACITY", why: `no free GPUs of its model now; ${standing}` };
 }
 
 /** The queue as a user may see it: rows of teams outside their scope are left out (positions stay). */
-export async function queueFor(prisma: PrismaClient, user: TSessionUser, input: { teamId?: string }, now: Date) {
+export async function queueFor(
+  prisma: PrismaClient,
+  user: TSessionUser,
+  input: { teamId?: string },
+  now: Date,
+) {
   const [queue, scope] = await Promise.all([readQueue(prisma, now), teamScope(prisma, user)]);
   const visible = (teamId: string) => scope === null || scope.includes(teamId);
   return {
@@ -221,5 +256,11 @@ export async function workloadQueueStanding(prisma: PrismaClient, user: TSession
   const workload = await getVisibleWorkloadOrThrow(prisma, user, id);
   const queue = await readQueue(prisma, now);
   const row = queue.rows.find((r) => r.workloadId === workload.id) ?? null;
-  return { workloadId: workload.id, state: workload.state, queued: row !== null, total: queue.rows.length, standing: row };
+  return {
+    workloadId: workload.id,
+    state: workload.state,
+    queued: row !== null,
+    total: queue.rows.length,
+    standing: row,
+  };
 }

@@ -62,7 +62,9 @@ export async function planFairRound(
 ): Promise<TReclaimPlan | null> {
   const [inputs, running] = await Promise.all([readFairShareInputs(prisma), readRunning(prisma)]);
   if (!Object.values(inputs.capacity).some((g) => g > 0)) return null;
-  const demand = pending.map((p) => demandOf({ teamId: p.request.teamId, gpuModels: p.gpuModels, gpuCount: p.gpuCount }, inputs.capacity));
+  const demand = pending.map((p) =>
+    demandOf({ teamId: p.request.teamId, gpuModels: p.gpuModels, gpuCount: p.gpuCount }, inputs.capacity),
+  );
   try {
     const shares = computeShares(inputs.tree, inputs.usage, demand, inputs.capacity);
     return timePlacement("batch", () =>
@@ -101,11 +103,21 @@ export async function startReclaims(
       const victim = await tx.$queryRaw<{ state: string }[]>`
         SELECT "state" FROM "Workload" WHERE "id" = ${p.workloadId} FOR UPDATE`;
       if (!["SCHEDULED", "RUNNING"].includes(victim[0]?.state ?? "")) return false;
-      const open = await tx.reclaim.findFirst({ where: { victimId: p.workloadId, status: "GRACE" }, select: { id: true } });
+      const open = await tx.reclaim.findFirst({
+        where: { victimId: p.workloadId, status: "GRACE" },
+        select: { id: true },
+      });
       if (open) return false;
       const graceEndsAt = new Date(now.getTime() + graceSeconds * 1_000);
       const reclaim = await tx.reclaim.create({
-        data: { victimId: p.workloadId, beneficiaryId: p.forWorkloadId, reason: p.reason, gpus: p.gpus, graceEndsAt, createdAt: now },
+        data: {
+          victimId: p.workloadId,
+          beneficiaryId: p.forWorkloadId,
+          reason: p.reason,
+          gpus: p.gpus,
+          graceEndsAt,
+          createdAt: now,
+        },
       });
       const when = graceEndsAt.toISOString();
       await tx.workloadEvent.createMany({
@@ -130,7 +142,13 @@ export async function startReclaims(
         action: "workload.reclaim.start",
         objectType: "Workload",
         objectId: p.workloadId,
-        after: { reclaimId: reclaim.id, forWorkloadId: p.forWorkloadId, gpus: p.gpus, graceEndsAt: when, reason: p.reason },
+        after: {
+          reclaimId: reclaim.id,
+          forWorkloadId: p.forWorkloadId,
+          gpus: p.gpus,
+          graceEndsAt: when,
+          reason: p.reason,
+        },
       });
       return true;
     });
@@ -154,9 +172,12 @@ export async function finishReclaims(ctx: TMutationContext<TActor>, now: Date) {
   });
   const preempted: string[] = [];
   const cancelled: string[] = [];
+  const beneficiaries: string[] = [];
   for (const { id } of due) {
     const outcome = await auditedTransaction(ctx, async (tx, audit) => {
-      const claimed = await tx.$queryRaw<{ victimId: string; beneficiaryId: string; reason: string; gpus: number }[]>`
+      const claimed = await tx.$queryRaw<
+        { victimId: string; beneficiaryId: string; reason: string; gpus: number }[]
+      >`
         UPDATE "Reclaim" SET "status" = 'DONE', "endedAt" = ${now}
          WHERE "id" = ${id} AND "status" = 'GRACE'
         RETURNING "victimId", "beneficiaryId", "reason", "gpus"`;
@@ -174,12 +195,22 @@ export async function finishReclaims(ctx: TMutationContext<TActor>, now: Date) {
           action: "workload.reclaim.cancel",
           objectType: "Workload",
           objectId: r.victimId,
-          after: { reclaimId: id, victimState: victim?.state ?? null, beneficiaryState: beneficiary?.state ?? null },
+          after: {
+            reclaimId: id,
+            victimState: victim?.state ?? null,
+            beneficiaryState: beneficiary?.state ?? null,
+          },
         });
         return "cancelled" as const;
       }
       const reason = `preempted after its grace period: ${r.reason}`;
-      await transitionWorkload(tx, audit, { workloadId: r.victimId, to: "PREEMPTED", actorId: null, reason, now });
+      await transitionWorkload(tx, audit, {
+        workloadId: r.victimId,
+        to: "PREEMPTED",
+        actorId: null,
+        reason,
+        now,
+      });
       await transitionWorkload(tx, audit, {
         workloadId: r.victimId,
         to: "PENDING",
@@ -196,6 +227,7 @@ export async function finishReclaims(ctx: TMutationContext<TActor>, now: Date) {
           createdAt: now,
         },
       });
+      beneficiaries.push(r.beneficiaryId);
       return "preempted" as const;
     }).catch((error: unknown) =>
       error instanceof AppError && error.code === "CONFLICT" ? null : Promise.reject(error),
@@ -203,7 +235,7 @@ export async function finishReclaims(ctx: TMutationContext<TActor>, now: Date) {
     if (outcome === "preempted") preempted.push(id);
     if (outcome === "cancelled") cancelled.push(id);
   }
-  return { preempted, cancelled };
+  return { preempted, cancelled, beneficiaries: [...new Set(beneficiaries)] };
 }
 
 /**
@@ -233,7 +265,10 @@ export async function markShares(prisma: PrismaClient): Promise<string[]> {
     if (was.get(mark.workloadId) === share) continue;
     await prisma.$transaction([
       prisma.workload.update({ where: { id: mark.workloadId }, data: { share } }),
-      prisma.allocation.updateMany({ where: { workloadId: mark.workloadId, status: "ACTIVE" }, data: { share } }),
+      prisma.allocation.updateMany({
+        where: { workloadId: mark.workloadId, status: "ACTIVE" },
+        data: { share },
+      }),
     ]);
     changed.push(mark.workloadId);
   }

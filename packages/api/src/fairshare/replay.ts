@@ -52,7 +52,8 @@ export function replayQueue(input: TReplayInput): TExpectedStart[] {
   const pickModel = (q: TReplayQueued): string | null => {
     if (q.gpuModel !== "*") return (free.get(q.gpuModel) ?? 0) >= q.gpus ? q.gpuModel : null;
     let best: string | null = null;
-    for (const [model, gpus] of free) if (gpus >= q.gpus && (best === null || gpus > (free.get(best) ?? 0))) best = model;
+    for (const [model, gpus] of free)
+      if (gpus >= q.gpus && (best === null || gpus > (free.get(best) ?? 0))) best = model;
     return best;
   };
   const withinLimit = (q: TReplayQueued) => {
@@ -60,7 +61,9 @@ export function replayQueue(input: TReplayInput): TExpectedStart[] {
     return limit === undefined || (held.get(q.teamId) ?? 0) + q.gpus <= limit;
   };
   const fitsEver = (q: TReplayQueued) =>
-    (q.gpuModel === "*" ? Math.max(0, ...Object.values(input.capacity)) : (input.capacity[q.gpuModel] ?? 0)) >= q.gpus &&
+    (q.gpuModel === "*"
+      ? Math.max(0, ...Object.values(input.capacity))
+      : (input.capacity[q.gpuModel] ?? 0)) >= q.gpus &&
     (input.teamLimits.get(q.teamId) ?? Number.POSITIVE_INFINITY) >= q.gpus;
 
   let clock = input.now;
@@ -68,7 +71,11 @@ export function replayQueue(input: TReplayInput): TExpectedStart[] {
   const out: TExpectedStart[] = [];
   for (const q of input.queue) {
     if (q.blocked) {
-      out.push({ workloadId: q.workloadId, startsAt: null, why: "waits for something the replay cannot time" });
+      out.push({
+        workloadId: q.workloadId,
+        startsAt: null,
+        why: "waits for something the replay cannot time",
+      });
       continue;
     }
     if (stuck !== null) {
@@ -76,12 +83,17 @@ export function replayQueue(input: TReplayInput): TExpectedStart[] {
       continue;
     }
     if (!fitsEver(q)) {
-      out.push({ workloadId: q.workloadId, startsAt: null, why: "more GPUs than the estate or its team limit has" });
+      out.push({
+        workloadId: q.workloadId,
+        startsAt: null,
+        why: "more GPUs than the estate or its team limit has",
+      });
       continue;
     }
     // Release what has ended by the clock, then wait for the next ends until it fits.
     ends.sort((a, b) => (a.at ?? Number.POSITIVE_INFINITY) - (b.at ?? Number.POSITIVE_INFINITY));
-    while (ends.length > 0 && ends[0]?.at !== null && (ends[0]?.at ?? 0) <= clock) release(ends.shift() as TEnd);
+    while (ends.length > 0 && ends[0]?.at !== null && (ends[0]?.at ?? 0) <= clock)
+      release(ends.shift() as TEnd);
     let model = withinLimit(q) ? pickModel(q) : null;
     while (model === null) {
       const next = ends.shift();

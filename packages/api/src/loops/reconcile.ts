@@ -9,10 +9,10 @@ import {
 import { AppError } from "../errors.ts";
 import { pruneEstateChanges } from "../estate/prune.ts";
 import { runExecutorTick, type TExecutorTickReport } from "../executors/tick.ts";
+import { finishReclaims, markShares, planFairRound, startReclaims } from "../fairshare/reclaim.ts";
 import { sweepApprovals } from "../governance/approvals.ts";
 import { auditedTransaction, systemActor, type TActor, type TMutationContext } from "../lib/audited.ts";
 import { timePlacement } from "../observability/metrics.ts";
-import { finishReclaims, markShares, planFairRound, startReclaims } from "../fairshare/reclaim.ts";
 import { withHardBudgets } from "../services/team-budget.ts";
 import { currentEstate, placeOnEstate, scheduleWorkload } from "../workloads/service.ts";
 import { toRequest } from "../workloads/snapshot.ts";
@@ -48,7 +48,7 @@ export type TTickReport = {
   /** Fair sharing: victims told they will be preempted (grace period started). */
   reclaimsStarted?: string[];
   /** Fair sharing: reclaims whose grace period ended with a preemption / that were no longer needed. */
-  reclaimsFinished?: { preempted: string[]; cancelled: string[] };
+  reclaimsFinished?: { preempted: string[]; cancelled: string[]; beneficiaries: string[] };
   /** Fair sharing: workloads whose GUARANTEED/BORROWED mark changed. */
   sharesMarked?: string[];
 };
@@ -138,7 +138,7 @@ export async function runReconcileTick(prisma: PrismaClient, options: TLoopOptio
     }
   }
 
-  const estate = tickEstate(prisma);
+  let estate = tickEstate(prisma);
   for (const id of replaced) {
     report.replaced.push(id);
     if (await placeAndSchedule(ctx, estate, id)) report.scheduled.push(id);
@@ -147,6 +147,15 @@ export async function runReconcileTick(prisma: PrismaClient, options: TLoopOptio
   // 3. Pending work, one process at a time.
   if (await acquireLease(prisma, "pending-retry", options.holder, 60)) {
     try {
+      // Reclaims whose grace period is over free their GPUs first, and the work they were
+      // for takes them before the round (fair order alone could hand them to older work).
+      report.reclaimsFinished = await finishReclaims(ctx, now);
+      if (report.reclaimsFinished.preempted.length > 0) {
+        estate = tickEstate(prisma); // GPUs were released since it was read
+        for (const id of report.reclaimsFinished.beneficiaries) {
+          if (await placeAndSchedule(ctx, estate, id)) report.scheduled.push(id);
+        }
+      }
       const pending = await prisma.workload.findMany({
         where: {
           state: "PENDING",
@@ -160,7 +169,7 @@ export async function runReconcileTick(prisma: PrismaClient, options: TLoopOptio
                 some: {
                   status: "PROPOSED",
                   feasible: false,
-                  createdAt: { lt: new Date(Date.now() - (options.retryAfterSeconds ?? 60) * 1_000) },
+                  createdAt: { lt: new Date(now.getTime() - (options.retryAfterSeconds ?? 60) * 1_000) },
                 },
               },
             },
@@ -193,20 +202,24 @@ export async function runReconcileTick(prisma: PrismaClient, options: TLoopOptio
       if (plan) {
         // Work that waits for a victim's grace period is not scheduled yet.
         const waiting = new Set(plan.preemptions.map((p) => p.forWorkloadId));
-        chosenSite = new Map(plan.placements.filter((p) => !waiting.has(p.workloadId)).map((p) => [p.workloadId, p.siteId]));
+        chosenSite = new Map(
+          plan.placements.filter((p) => !waiting.has(p.workloadId)).map((p) => [p.workloadId, p.siteId]),
+        );
         ordered = plan.order.map((o) => o.workloadId);
         report.reclaimsStarted = await startReclaims(ctx, plan, options.reclaimGraceSeconds ?? 300, now);
       } else {
-        const batch = timePlacement("batch", () => placeBatch({ snapshot, requests, explainUnplaced: "none" }));
+        const batch = timePlacement("batch", () =>
+          placeBatch({ snapshot, requests, explainUnplaced: "none" }),
+        );
         report.batchBound = batch.bound.summary;
         chosenSite = new Map(batch.placements.map((p) => [p.workloadId, p.siteId]));
         ordered = pending.map((p) => p.id);
       }
       for (const id of ordered) {
+        if (report.scheduled.includes(id)) continue;
         report.retried.push(id);
         if (await placeAndSchedule(ctx, estate, id, chosenSite.get(id))) report.scheduled.push(id);
       }
-      report.reclaimsFinished = await finishReclaims(ctx, now);
       report.sharesMarked = await markShares(prisma);
     } finally {
       await releaseLease(prisma, "pending-retry", options.holder);

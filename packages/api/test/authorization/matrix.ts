@@ -513,7 +513,11 @@ export const MATRIX: Record<string, TCase[]> = {
     },
   ],
   "fairShare.updateGroup": [
-    { relation: "missing", input: () => ({ id: "group-nowhere", weight: 2 }), expect: only(EDITORS, "NOT_FOUND") },
+    {
+      relation: "missing",
+      input: () => ({ id: "group-nowhere", weight: 2 }),
+      expect: only(EDITORS, "NOT_FOUND"),
+    },
   ],
   "fairShare.deleteGroup": [
     { relation: "missing", input: () => ({ id: "group-nowhere" }), expect: only(EDITORS, "NOT_FOUND") },
@@ -531,11 +535,20 @@ export const MATRIX: Record<string, TCase[]> = {
     },
   ],
   "fairShare.queue": [
-    { relation: "every queued workload the caller may see", input: () => ({}), expect: OK_ALL, hides: hideOtherTeams },
+    {
+      relation: "every queued workload the caller may see",
+      input: () => ({}),
+      expect: OK_ALL,
+      hides: hideOtherTeams,
+    },
   ],
   "fairShare.workload": [
     { relation: "own team", input: (fx) => ({ id: fx.ownTeamWorkloadId }), expect: OK_ALL },
-    { relation: "other team", input: (fx) => ({ id: fx.otherTeamWorkloadId }), expect: seenByEveryTeamButOthers },
+    {
+      relation: "other team",
+      input: (fx) => ({ id: fx.otherTeamWorkloadId }),
+      expect: seenByEveryTeamButOthers,
+    },
     { relation: "missing", input: () => ({ id: "workload-nowhere" }), expect: all("NOT_FOUND") },
   ],
   "fairShare.teamHistory": [

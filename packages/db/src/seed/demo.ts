@@ -74,7 +74,14 @@ export const TEAM_GROUPS: {
   parentId: string | null;
   teams: { slug: string; weight: number }[];
 }[] = [
-  { id: "org-switchyard", slug: "switchyard", name: "Switchyard Inc.", kind: "ORGANISATION", parentId: null, teams: [] },
+  {
+    id: "org-switchyard",
+    slug: "switchyard",
+    name: "Switchyard Inc.",
+    kind: "ORGANISATION",
+    parentId: null,
+    teams: [],
+  },
   {
     id: "dept-ai",
     slug: "ai-research",

@@ -172,7 +172,9 @@ async function seedPeople(tx: TTx, passwordHashes: ReadonlyMap<string, string>) 
   await tx.teamGroup.createMany({
     data: TEAM_GROUPS.map(({ teams: _t, ...group }) => group),
   });
-  const groupOf = new Map(TEAM_GROUPS.flatMap((g) => g.teams.map((t) => [t.slug, { id: g.id, weight: t.weight }])));
+  const groupOf = new Map(
+    TEAM_GROUPS.flatMap((g) => g.teams.map((t) => [t.slug, { id: g.id, weight: t.weight }])),
+  );
   await tx.team.createMany({
     data: TEAMS.map(({ quotas: _q, ...team }) => ({
       id: `team-${team.slug}`,

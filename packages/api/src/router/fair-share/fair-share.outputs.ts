@@ -66,7 +66,10 @@ export const ZQueueTeam = z.looseObject({
 });
 
 export const ZQueue = z.object({
-  total: z.number().int().meta({ description: "Queued workloads of every team (rows shows those you may see)" }),
+  total: z
+    .number()
+    .int()
+    .meta({ description: "Queued workloads of every team (rows shows those you may see)" }),
   rows: z.array(ZQueueRow),
   teams: z.array(ZQueueTeam),
 });

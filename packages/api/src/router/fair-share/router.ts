@@ -50,7 +50,8 @@ export const fairShareRouter = createTRPCRouter({
         path: "/fair-share/groups",
         tags: TAGS,
         summary: "Create an organisation or department",
-        description: "One organisation at the top; departments under it. The weight shares the parent among siblings.",
+        description:
+          "One organisation at the top; departments under it. The weight shares the parent among siblings.",
       },
     })
     .input(ZTeamGroupInput)
@@ -116,7 +117,8 @@ export const fairShareRouter = createTRPCRouter({
         path: "/workloads/{id}/queue",
         tags: TAGS,
         summary: "A workload's place in the queue",
-        description: "Position, what it waits for and its expected start; standing is null when it is not queued.",
+        description:
+          "Position, what it waits for and its expected start; standing is null when it is not queued.",
       },
     })
     .input(ZWorkloadQueueInput)
@@ -129,7 +131,8 @@ export const fairShareRouter = createTRPCRouter({
         path: "/teams/{id}/share-history",
         tags: TAGS,
         summary: "A team's guarantee, used and borrowed GPUs over time",
-        description: "From allocation history, over the last `days` days (default 7); the guarantee is today's.",
+        description:
+          "From allocation history, over the last `days` days (default 7); the guarantee is today's.",
       },
     })
     .input(ZShareHistoryInput)
