@@ -44,11 +44,17 @@ export type TReclaimPreemption = {
   readonly reason: string;
 };
 
+/** A batch placement; `waitsFor` names the preempted workloads whose nodes it takes. */
+export type TReclaimPlacement = TBatchPlacement & {
+  /** Empty for most; else it starts only once these have stopped (after the grace period). */
+  readonly waitsFor: readonly string[];
+};
+
 export type TReclaimPlan = {
   /** The pending queue in fair order, with a reason per position. */
   readonly order: readonly TQueuePosition[];
-  /** Sorted by workload id; those with `preempted` start only once their victims have stopped. */
-  readonly placements: readonly TBatchPlacement[];
+  /** Sorted by workload id. */
+  readonly placements: readonly TReclaimPlacement[];
   readonly preemptions: readonly TReclaimPreemption[];
   /** Pending work that stays pending, sorted by workload id. */
   readonly unplaced: readonly TUnplaced[];
@@ -100,9 +106,10 @@ export function planReclaim(input: TReclaimInput): TReclaimPlan {
     priority: order.length - i,
   }));
   const engine = { policy: input.policy, registry: input.registry, profiles: input.profiles };
-  const realPriority = (p: TBatchPlacement) => ({
+  const realPriority = (p: TBatchPlacement, waitsFor: readonly string[] = []): TReclaimPlacement => ({
     ...p,
     priority: byId.get(p.workloadId)?.request.priority ?? 0,
+    waitsFor,
   });
 
   // 2. Place without preemption.
@@ -114,7 +121,7 @@ export function planReclaim(input: TReclaimInput): TReclaimPlan {
     searchEffort: input.searchEffort,
     explainUnplaced: input.explainUnplaced ?? "summary",
   });
-  const placements = first.placements.map(realPriority);
+  const placements = first.placements.map((p) => realPriority(p));
 
   // 3. Reclaim for work of teams below their guarantee.
   const placedGpus = new Map<string, number>();
@@ -190,7 +197,16 @@ export function planReclaim(input: TReclaimInput): TReclaimPlan {
       searchEffort: 0,
       explainUnplaced: input.explainUnplaced ?? "summary",
     });
-    placements.push(...reclaimed.placements.map(realPriority));
+    // Work placed on nodes that preempted work frees waits for it, whoever preempted it.
+    const victimsOn = new Map<string, string[]>();
+    for (const p of reclaimed.preemptions) {
+      for (const n of p.nodes) victimsOn.set(n.nodeId, [...(victimsOn.get(n.nodeId) ?? []), p.workloadId]);
+    }
+    placements.push(
+      ...reclaimed.placements.map((p) =>
+        realPriority(p, [...new Set(p.nodes.flatMap((n) => victimsOn.get(n.nodeId) ?? []))].sort(compareIds)),
+      ),
+    );
     const placedNow = new Set(reclaimed.placements.map((p) => p.workloadId));
     unplaced = first.unplaced.filter((u) => !placedNow.has(u.workloadId));
     const runningById = new Map(running.map((w) => [w.workloadId, w]));
