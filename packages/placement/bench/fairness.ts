@@ -39,6 +39,8 @@ const STEP_H = STEP_MIN / 60;
 const TEAMS = 20;
 /** A preempted job keeps its GPUs this long (checkpoint, shut down), then stops. */
 const GRACE_STEPS = 2;
+/** Waiting work reclaims only after this long, so that work finishing first can make room. */
+const RECLAIM_AFTER_STEPS = 3;
 /** Teams' concurrent demand while bursting, as a multiple of their weighted share of the estate. */
 const BURST_LOAD = 2.0;
 const MEAN_ON_H = 3;
@@ -112,12 +114,21 @@ function gaussian(r: Prng): number {
   return Math.sqrt(-2 * Math.log(1 - r.next())) * Math.cos(2 * Math.PI * r.next());
 }
 
-/** Job shapes: single-node 1–8 GPUs, or gangs of 8-GPU nodes; log-uniform 0.5–8 hours. */
+/**
+ * Job shapes: single-node 1–8 GPUs, or gangs of 8-GPU nodes; log-uniform 0.5–8 hours. On
+ * the full estate (25× the dev one) jobs are bigger rather than 25× more numerous, so that
+ * a step stays a few seconds: 20% single 8-GPU nodes, 80% gangs of 4–32 nodes.
+ */
+const BIG = !DEV;
+const SINGLE_SHARE = BIG ? 0.2 : 0.6;
+const SINGLE_SIZES = BIG ? [8] : [1, 2, 4, 8];
+const GANG_NODES = BIG ? [4, 8, 16, 32] : [2, 2, 4, 4, 8];
+const mean = (xs: readonly number[]) => xs.reduce((s, x) => s + x, 0) / xs.length;
 function makeJob(r: Prng, teamId: string, step: number, n: number): TJob {
-  const gang = r.chance(0.4);
+  const gang = !r.chance(SINGLE_SHARE);
   const gpu: TJob["gpu"] = gang
-    ? { nodes: r.pick([2, 2, 4, 4, 8]), gpusPerNode: 8 }
-    : { count: r.pick([1, 2, 4, 8]) };
+    ? { nodes: r.pick(GANG_NODES), gpusPerNode: 8 }
+    : { count: r.pick(SINGLE_SIZES) };
   const gpus = "count" in gpu ? gpu.count : gpu.nodes * gpu.gpusPerNode;
   const steps = Math.max(1, Math.round((r.logBetween(0.5, 8) * 60) / STEP_MIN));
   return {
@@ -130,7 +141,7 @@ function makeJob(r: Prng, teamId: string, step: number, n: number): TJob {
     submittedStep: step,
   };
 }
-const MEAN_GPUS = 0.6 * 3.75 + 0.4 * 8 * 4;
+const MEAN_GPUS = SINGLE_SHARE * mean(SINGLE_SIZES) + (1 - SINGLE_SHARE) * 8 * mean(GANG_NODES);
 const MEAN_STEPS = ((8 - 0.5) / Math.log(16) / STEP_H) * 1;
 
 const arrivals: TJob[][] = Array.from({ length: STEPS }, () => []);
@@ -302,6 +313,9 @@ function simulate(mode: TScheduler) {
         pending: pending.map((j) => ({ request: request(j, j.priority), submittedAt: j.submittedStep })),
         searchEffort: 0,
         explainUnplaced: "none",
+        reclaimFor: "fair-share",
+        reclaimAfter: RECLAIM_AFTER_STEPS,
+        now: step,
       });
       for (const p of plan.preemptions) {
         const victim = running.get(p.workloadId);
@@ -443,6 +457,7 @@ writeRepoJson(RESULTS, {
     seed: SEED,
     stepMinutes: STEP_MIN,
     gracePeriodMinutes: GRACE_STEPS * STEP_MIN,
+    reclaimAfterMinutes: RECLAIM_AFTER_STEPS * STEP_MIN,
     gpus: totalGpus,
     jobs,
     definitions: {
@@ -456,10 +471,10 @@ writeRepoJson(RESULTS, {
       gpuHoursLostToPreemption:
         "GPUs × hours each preempted job had run when it stopped (including its grace period): no checkpoints, the job restarts from the beginning, keeping its place in age",
       switchyard:
-        "each step: computeShares (guarantees = the estate split by weight, '*' class) → planReclaim: fairOrder of the waiting jobs, placeBatch in that order without preemption, then reclaim of borrowed GPUs for teams below their guarantee; victims stop after the grace period and the reclaiming job then starts on their nodes",
+        "each step: computeShares (guarantees = the estate split by weight, '*' class) → planReclaim: fairOrder of the waiting jobs, placeBatch in that order without preemption, then (reclaimFor fair-share) reclaim of borrowed GPUs for work that has waited 15 minutes and whose team is below its guarantee or under its fair share, from teams over their fair share and never below it; victims stop after the grace period and the reclaiming job then starts on their nodes",
       baseline:
         "FIFO with fixed quotas: each team's quota is its guarantee (no borrowing: a team never holds more than its guarantee), jobs in submission order, best effort (a job that does not fit is skipped, not blocking), placeBatch in that order, no preemption",
-      trace: `20 teams of weights ${JSON.stringify(weights)} in 4 departments; each team alternates bursts (mean ${MEAN_ON_H} h) and quiet spells (mean ${MEAN_OFF_H} h); while bursting it submits jobs at ${BURST_LOAD}× its weighted share of the estate (Poisson per step, 5% of steps and each team's first bring 6× that); jobs: 60% single-node 1/2/4/8 GPUs, 40% gangs of 2–8 × 8 GPUs, 0.5–8 h log-uniform, priority 0–2`,
+      trace: `20 teams of weights ${JSON.stringify(weights)} in 4 departments; each team alternates bursts (mean ${MEAN_ON_H} h) and quiet spells (mean ${MEAN_OFF_H} h); while bursting it submits jobs at ${BURST_LOAD}× its weighted share of the estate (Poisson per step, 5% of steps and each team's first bring 6× that); jobs: ${SINGLE_SHARE * 100}% single-node ${SINGLE_SIZES.join("/")} GPUs, the rest gangs of ${GANG_NODES.join("/")} × 8 GPUs (bigger on the full estate, so that it has as many jobs as the dev one, not 25× more), 0.5–8 h log-uniform, priority 0–2, any GPU model`,
     },
     oversubscribedSteps: {
       switchyard: switchyard.oversubscribedSteps,

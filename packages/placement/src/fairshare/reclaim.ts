@@ -32,6 +32,20 @@ export type TReclaimInput = TEngineOptions & {
   /** Passed to placeBatch (default 40); 0 keeps the plain construction. */
   readonly searchEffort?: number;
   readonly explainUnplaced?: "summary" | "none";
+  /**
+   * Who may reclaim. "guarantee" (default): work of a team that stays within its guarantee
+   * with it. "fair-share": also work of a team under its fair share at its turn in the
+   * queue (Kueue's fair-sharing preemption); victims then come only from teams over their
+   * fair share, and never so many that a team would drop below it.
+   */
+  readonly reclaimFor?: "guarantee" | "fair-share";
+  /**
+   * Work reclaims only once it has waited this long (same unit as submittedAt), so that
+   * capacity freed by finishing work can come first; needs `now`. Default 0.
+   */
+  readonly reclaimAfter?: number;
+  /** The caller's current time, in the unit of submittedAt (the engine reads no clock). */
+  readonly now?: number;
 };
 
 /** A running workload to stop (after the caller's grace period) so that `forWorkloadId` can start. */
@@ -130,6 +144,8 @@ export function planReclaim(input: TReclaimInput): TReclaimPlan {
     placedGpus.set(teamId, (placedGpus.get(teamId) ?? 0) + p.nodes.reduce((s, n) => s + n.gpus, 0));
   }
   const unplacedIds = new Set(first.unplaced.map((u) => u.workloadId));
+  const fairShare = input.reclaimFor === "fair-share";
+  const underAtTurn = new Set(order.filter((p) => p.underFairShare).map((p) => p.workloadId));
   const claimants: TWorkloadRequestInput[] = [];
   for (const request of tiered) {
     if (!unplacedIds.has(request.id)) continue;
@@ -137,7 +153,10 @@ export function planReclaim(input: TReclaimInput): TReclaimPlan {
     const totals = team.models[team.models.length - 1];
     const gpus = gpusOf(request);
     const after = (totals?.used ?? 0) + (placedGpus.get(team.teamId) ?? 0) + gpus;
-    if (!team.belowGuarantee || after > (totals?.guaranteed ?? 0)) continue;
+    const inGuarantee = team.belowGuarantee && after <= (totals?.guaranteed ?? 0);
+    if (!inGuarantee && !(fairShare && underAtTurn.has(request.id))) continue;
+    const waited = (input.now ?? Number.POSITIVE_INFINITY) - (byId.get(request.id)?.submittedAt ?? 0);
+    if (waited < (input.reclaimAfter ?? 0)) continue;
     placedGpus.set(team.teamId, after - (totals?.used ?? 0));
     claimants.push(request);
   }
@@ -149,6 +168,16 @@ export function planReclaim(input: TReclaimInput): TReclaimPlan {
         .filter((c) => c.borrowed)
         .map((c) => c.workloadId),
     );
+    // GPUs each team may lose and stay at its fair share ("fair-share" only); work already
+    // stopping counts as gone.
+    const stopping = new Map<string, number>();
+    for (const w of running) if (w.stopping) stopping.set(w.teamId, (stopping.get(w.teamId) ?? 0) + w.gpus);
+    const spare = new Map<string, number>();
+    for (const team of input.shares.teams) {
+      const used = team.models[team.models.length - 1]?.used ?? 0;
+      const left = used - (stopping.get(team.teamId) ?? 0) - team.entitledGpus;
+      spare.set(team.teamId, fairShare ? left : Number.POSITIVE_INFINITY);
+    }
     const victims = running
       .filter(
         (w) => borrowed.has(w.workloadId) && !w.stopping && !(teams.get(w.teamId)?.belowGuarantee ?? true),
@@ -163,6 +192,12 @@ export function planReclaim(input: TReclaimInput): TReclaimPlan {
           b.startedAt - a.startedAt ||
           compareIds(a.workloadId, b.workloadId)
         );
+      })
+      .filter((w) => {
+        const left = (spare.get(w.teamId) ?? 0) - w.gpus;
+        if (left < 0) return false;
+        spare.set(w.teamId, left);
+        return true;
       });
     const rank = new Map(victims.map((w, i) => [w.workloadId, i - victims.length]));
     const rewritten: TAllocation[] = base.allocations.map((a) => ({
