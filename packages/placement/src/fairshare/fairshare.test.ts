@@ -372,4 +372,64 @@ describe("planReclaim", () => {
     expect(plan.preemptions).toEqual([]);
     expect(plan.unplaced.map((u) => u.workloadId)).toEqual(["g-2"]);
   });
+
+  it("reclaims for a team above its guarantee but under its fair share only with reclaimFor fair-share, and only after reclaimAfter", () => {
+    const weighted = treeOf(
+      team("greedy", "org", { guarantees: { H100: 0 } }),
+      team("modest", "org", { weight: 3, guarantees: { H100: 8 } }),
+    );
+    const snapshot = aSnapshot()
+      .site(aSite("s1").price("H100", 3))
+      .node(aNode("s1-n0", "s1").gpus(8, 0))
+      .node(aNode("s1-n1", "s1").gpus(8, 0))
+      .allocation({
+        workloadId: "g-a",
+        nodeId: "s1-n0",
+        gpus: 4,
+        priority: 0,
+        preemptible: true,
+        teamId: "greedy",
+      })
+      .allocation({
+        workloadId: "g-b",
+        nodeId: "s1-n0",
+        gpus: 4,
+        priority: 0,
+        preemptible: true,
+        teamId: "greedy",
+      })
+      .allocation({
+        workloadId: "m-1",
+        nodeId: "s1-n1",
+        gpus: 8,
+        priority: 0,
+        preemptible: true,
+        teamId: "modest",
+      })
+      .build();
+    const held = [
+      { workloadId: "g-a", teamId: "greedy", gpuModel: "H100", gpus: 4, startedAt: 1 },
+      { workloadId: "g-b", teamId: "greedy", gpuModel: "H100", gpus: 4, startedAt: 2 },
+      { workloadId: "m-1", teamId: "modest", gpuModel: "H100", gpus: 8, startedAt: 1 },
+    ];
+    // Entitled: greedy 4 (weight 1 of 4), modest 12; modest holds 8 = its guarantee.
+    const shares = computeShares(
+      weighted,
+      held.map((r) => ({ teamId: r.teamId, gpuModel: r.gpuModel, gpus: r.gpus })),
+      [{ teamId: "modest", gpuModel: "H100", gpus: 4 }],
+      { H100: 16 },
+    );
+    const more = [{ request: aRequest("m-2").team("modest").gpus(4).build(), submittedAt: 100 }];
+    const input = { snapshot, tree: weighted, shares, running: held, pending: more };
+    expect(planReclaim(input).preemptions).toEqual([]);
+    const fair = planReclaim({ ...input, reclaimFor: "fair-share" });
+    // The newest of greedy's borrowed work, and only one: greedy keeps its fair 4 GPUs.
+    expect(fair.preemptions.map((p) => [p.workloadId, p.forWorkloadId])).toEqual([["g-b", "m-2"]]);
+    expect(
+      planReclaim({ ...input, reclaimFor: "fair-share", reclaimAfter: 15, now: 110 }).preemptions,
+    ).toEqual([]);
+    expect(
+      planReclaim({ ...input, reclaimFor: "fair-share", reclaimAfter: 15, now: 115 }).preemptions,
+    ).toHaveLength(1);
+  });
 });

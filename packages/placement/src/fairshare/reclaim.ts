@@ -175,7 +175,8 @@ export function planReclaim(input: TReclaimInput): TReclaimPlan {
     const spare = new Map<string, number>();
     for (const team of input.shares.teams) {
       const used = team.models[team.models.length - 1]?.used ?? 0;
-      const left = used - (stopping.get(team.teamId) ?? 0) - team.entitledGpus;
+      // A millionth of a GPU of slack: entitlements come from a bisection.
+      const left = used - (stopping.get(team.teamId) ?? 0) - team.entitledGpus + 1e-6;
       spare.set(team.teamId, fairShare ? left : Number.POSITIVE_INFINITY);
     }
     const victims = running
