@@ -109,7 +109,7 @@ export function planReclaim(input: TReclaimInput): TReclaimPlan {
       workloadId: p.request.id,
       teamId: p.request.teamId,
       gpus: gpusOf(p.request),
-      gpuModel: p.request.gpuModels?.length === 1 ? (p.request.gpuModels[0] ?? ANY_MODEL) : ANY_MODEL,
+      gpuModel: onlyModel(p.request, input.shares),
       priority: p.request.priority ?? 0,
       submittedAt: p.submittedAt,
     })),
@@ -271,6 +271,12 @@ export function planReclaim(input: TReclaimInput): TReclaimPlan {
     preemptions: preemptions.sort((a, b) => compareIds(a.workloadId, b.workloadId)),
     unplaced: unplaced.map((u) => ({ ...u, priority: byId.get(u.workloadId)?.request.priority ?? 0 })),
   };
+}
+
+/** The one model a request can take, when the estate has it; else "*" (it may simply not fit). */
+function onlyModel(request: TWorkloadRequestInput, shares: TShares): string {
+  const model = request.gpuModels?.length === 1 ? request.gpuModels[0] : undefined;
+  return model !== undefined && model in shares.capacity ? model : ANY_MODEL;
 }
 
 function overShare(team: TTeamShare): number {
