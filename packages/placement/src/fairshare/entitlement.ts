@@ -2,7 +2,7 @@ import type { TCapacityByModel } from "./amounts";
 import { ANY_MODEL, type TEntitlementNode } from "./tree";
 
 const STEPS = 60;
-const TOL = 1e-7;
+const TOL = 1e-12;
 
 /**
  * Weighted DRF by progressive filling: every team with demand (used + pending GPUs per

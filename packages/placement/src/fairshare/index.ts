@@ -8,6 +8,7 @@ export {
   planReclaim,
   type TPendingRequest,
   type TReclaimInput,
+  type TReclaimPlacement,
   type TReclaimPlan,
   type TReclaimPreemption,
 } from "./reclaim";

@@ -32,6 +32,20 @@ export type TReclaimInput = TEngineOptions & {
   /** Passed to placeBatch (default 40); 0 keeps the plain construction. */
   readonly searchEffort?: number;
   readonly explainUnplaced?: "summary" | "none";
+  /**
+   * Who may reclaim. "guarantee" (default): work of a team that stays within its guarantee
+   * with it. "fair-share": also work of a team under its fair share at its turn in the
+   * queue (Kueue's fair-sharing preemption); victims then come only from teams over their
+   * fair share, and never so many that a team would drop below it.
+   */
+  readonly reclaimFor?: "guarantee" | "fair-share";
+  /**
+   * Work reclaims only once it has waited this long (same unit as submittedAt), so that
+   * capacity freed by finishing work can come first; needs `now`. Default 0.
+   */
+  readonly reclaimAfter?: number;
+  /** The caller's current time, in the unit of submittedAt (the engine reads no clock). */
+  readonly now?: number;
 };
 
 /** A running workload to stop (after the caller's grace period) so that `forWorkloadId` can start. */
@@ -44,11 +58,17 @@ export type TReclaimPreemption = {
   readonly reason: string;
 };
 
+/** A batch placement; `waitsFor` names the preempted workloads whose nodes it takes. */
+export type TReclaimPlacement = TBatchPlacement & {
+  /** Empty for most; else it starts only once these have stopped (after the grace period). */
+  readonly waitsFor: readonly string[];
+};
+
 export type TReclaimPlan = {
   /** The pending queue in fair order, with a reason per position. */
   readonly order: readonly TQueuePosition[];
-  /** Sorted by workload id; those with `preempted` start only once their victims have stopped. */
-  readonly placements: readonly TBatchPlacement[];
+  /** Sorted by workload id. */
+  readonly placements: readonly TReclaimPlacement[];
   readonly preemptions: readonly TReclaimPreemption[];
   /** Pending work that stays pending, sorted by workload id. */
   readonly unplaced: readonly TUnplaced[];
@@ -89,7 +109,7 @@ export function planReclaim(input: TReclaimInput): TReclaimPlan {
       workloadId: p.request.id,
       teamId: p.request.teamId,
       gpus: gpusOf(p.request),
-      gpuModel: p.request.gpuModels?.length === 1 ? (p.request.gpuModels[0] ?? ANY_MODEL) : ANY_MODEL,
+      gpuModel: onlyModel(p.request, input.shares),
       priority: p.request.priority ?? 0,
       submittedAt: p.submittedAt,
     })),
@@ -100,9 +120,10 @@ export function planReclaim(input: TReclaimInput): TReclaimPlan {
     priority: order.length - i,
   }));
   const engine = { policy: input.policy, registry: input.registry, profiles: input.profiles };
-  const realPriority = (p: TBatchPlacement) => ({
+  const realPriority = (p: TBatchPlacement, waitsFor: readonly string[] = []): TReclaimPlacement => ({
     ...p,
     priority: byId.get(p.workloadId)?.request.priority ?? 0,
+    waitsFor,
   });
 
   // 2. Place without preemption.
@@ -114,7 +135,7 @@ export function planReclaim(input: TReclaimInput): TReclaimPlan {
     searchEffort: input.searchEffort,
     explainUnplaced: input.explainUnplaced ?? "summary",
   });
-  const placements = first.placements.map(realPriority);
+  const placements = first.placements.map((p) => realPriority(p));
 
   // 3. Reclaim for work of teams below their guarantee.
   const placedGpus = new Map<string, number>();
@@ -123,6 +144,8 @@ export function planReclaim(input: TReclaimInput): TReclaimPlan {
     placedGpus.set(teamId, (placedGpus.get(teamId) ?? 0) + p.nodes.reduce((s, n) => s + n.gpus, 0));
   }
   const unplacedIds = new Set(first.unplaced.map((u) => u.workloadId));
+  const fairShare = input.reclaimFor === "fair-share";
+  const underAtTurn = new Set(order.filter((p) => p.underFairShare).map((p) => p.workloadId));
   const claimants: TWorkloadRequestInput[] = [];
   for (const request of tiered) {
     if (!unplacedIds.has(request.id)) continue;
@@ -130,7 +153,10 @@ export function planReclaim(input: TReclaimInput): TReclaimPlan {
     const totals = team.models[team.models.length - 1];
     const gpus = gpusOf(request);
     const after = (totals?.used ?? 0) + (placedGpus.get(team.teamId) ?? 0) + gpus;
-    if (!team.belowGuarantee || after > (totals?.guaranteed ?? 0)) continue;
+    const inGuarantee = team.belowGuarantee && after <= (totals?.guaranteed ?? 0);
+    if (!inGuarantee && !(fairShare && underAtTurn.has(request.id))) continue;
+    const waited = (input.now ?? Number.POSITIVE_INFINITY) - (byId.get(request.id)?.submittedAt ?? 0);
+    if (waited < (input.reclaimAfter ?? 0)) continue;
     placedGpus.set(team.teamId, after - (totals?.used ?? 0));
     claimants.push(request);
   }
@@ -142,6 +168,17 @@ export function planReclaim(input: TReclaimInput): TReclaimPlan {
         .filter((c) => c.borrowed)
         .map((c) => c.workloadId),
     );
+    // GPUs each team may lose and stay at its fair share ("fair-share" only); work already
+    // stopping counts as gone.
+    const stopping = new Map<string, number>();
+    for (const w of running) if (w.stopping) stopping.set(w.teamId, (stopping.get(w.teamId) ?? 0) + w.gpus);
+    const spare = new Map<string, number>();
+    for (const team of input.shares.teams) {
+      const used = team.models[team.models.length - 1]?.used ?? 0;
+      // A millionth of a GPU of slack: entitlements come from a bisection.
+      const left = used - (stopping.get(team.teamId) ?? 0) - team.entitledGpus + 1e-6;
+      spare.set(team.teamId, fairShare ? left : Number.POSITIVE_INFINITY);
+    }
     const victims = running
       .filter(
         (w) => borrowed.has(w.workloadId) && !w.stopping && !(teams.get(w.teamId)?.belowGuarantee ?? true),
@@ -156,6 +193,12 @@ export function planReclaim(input: TReclaimInput): TReclaimPlan {
           b.startedAt - a.startedAt ||
           compareIds(a.workloadId, b.workloadId)
         );
+      })
+      .filter((w) => {
+        const left = (spare.get(w.teamId) ?? 0) - w.gpus;
+        if (left < 0) return false;
+        spare.set(w.teamId, left);
+        return true;
       });
     const rank = new Map(victims.map((w, i) => [w.workloadId, i - victims.length]));
     const rewritten: TAllocation[] = base.allocations.map((a) => ({
@@ -190,7 +233,16 @@ export function planReclaim(input: TReclaimInput): TReclaimPlan {
       searchEffort: 0,
       explainUnplaced: input.explainUnplaced ?? "summary",
     });
-    placements.push(...reclaimed.placements.map(realPriority));
+    // Work placed on nodes that preempted work frees waits for it, whoever preempted it.
+    const victimsOn = new Map<string, string[]>();
+    for (const p of reclaimed.preemptions) {
+      for (const n of p.nodes) victimsOn.set(n.nodeId, [...(victimsOn.get(n.nodeId) ?? []), p.workloadId]);
+    }
+    placements.push(
+      ...reclaimed.placements.map((p) =>
+        realPriority(p, [...new Set(p.nodes.flatMap((n) => victimsOn.get(n.nodeId) ?? []))].sort(compareIds)),
+      ),
+    );
     const placedNow = new Set(reclaimed.placements.map((p) => p.workloadId));
     unplaced = first.unplaced.filter((u) => !placedNow.has(u.workloadId));
     const runningById = new Map(running.map((w) => [w.workloadId, w]));
@@ -219,6 +271,12 @@ export function planReclaim(input: TReclaimInput): TReclaimPlan {
     preemptions: preemptions.sort((a, b) => compareIds(a.workloadId, b.workloadId)),
     unplaced: unplaced.map((u) => ({ ...u, priority: byId.get(u.workloadId)?.request.priority ?? 0 })),
   };
+}
+
+/** The one model a request can take, when the estate has it; else "*" (it may simply not fit). */
+function onlyModel(request: TWorkloadRequestInput, shares: TShares): string {
+  const model = request.gpuModels?.length === 1 ? request.gpuModels[0] : undefined;
+  return model !== undefined && model in shares.capacity ? model : ANY_MODEL;
 }
 
 function overShare(team: TTeamShare): number {
