@@ -201,9 +201,8 @@ export async function runReconcileTick(prisma: PrismaClient, options: TLoopOptio
       let ordered: string[];
       if (plan) {
         // Work that waits for a victim's grace period is not scheduled yet.
-        const waiting = new Set(plan.preemptions.map((p) => p.forWorkloadId));
         chosenSite = new Map(
-          plan.placements.filter((p) => !waiting.has(p.workloadId)).map((p) => [p.workloadId, p.siteId]),
+          plan.placements.filter((p) => p.waitsFor.length === 0).map((p) => [p.workloadId, p.siteId]),
         );
         ordered = plan.order.map((o) => o.workloadId);
         report.reclaimsStarted = await startReclaims(ctx, plan, options.reclaimGraceSeconds ?? 300, now);
