@@ -21,7 +21,7 @@ test("the queue page shows pending work in fair order with what it waits for, an
   await expect(applied.locator('td[data-label="Borrowed"]')).not.toHaveText("0");
 
   // The team filter keeps one team's rows, in the URL.
-  await page.getByLabel("Team").selectOption({ label: "Applied ML" });
+  await page.getByRole("combobox", { name: "Team", exact: true }).selectOption({ label: "Applied ML" });
   await expect(page).toHaveURL(/team=team-applied-ml/);
   await expect(page.getByTestId("queue-team-row")).toHaveCount(1);
 
