@@ -5,6 +5,7 @@ import { catalogRouter } from "./router/catalog/router.ts";
 import { datasetRouter } from "./router/dataset/router.ts";
 import { evidenceRouter } from "./router/evidence/router.ts";
 import { executorRouter } from "./router/executor/router.ts";
+import { fairShareRouter } from "./router/fair-share/router.ts";
 import { meRouter } from "./router/me.ts";
 import { nodeRouter } from "./router/node/router.ts";
 import { overviewRouter } from "./router/overview/router.ts";
@@ -39,6 +40,7 @@ export const appRouter = createTRPCRouter({
   token: tokenRouter,
   savedView: savedViewRouter,
   service: serviceRouter,
+  fairShare: fairShareRouter,
 });
 
 export type AppRouter = typeof appRouter;

@@ -206,7 +206,12 @@ describe.each(await testDbKinds())("REST /api/v1 [%s]", (kind) => {
         return path.replace("{id}", created.body.id as string);
       }
       if (operationId === "site.update") return path.replace("{id}", "site-dc-stockholm");
-      if (operationId === "team.updateQuotas" || operationId === "team.setBudget")
+      if (operationId === "fairShare.updateGroup") return path.replace("{id}", "dept-ai");
+      if (
+        operationId === "team.updateQuotas" ||
+        operationId === "team.setBudget" ||
+        operationId === "fairShare.setTeam"
+      )
         return path.replace("{teamId}", "team-applied-ml");
       if (operationId.startsWith("webhook.")) {
         const admin = createCaller(createInnerContext({ prisma: t.db.prisma, user: USERS.admin }));

@@ -8,6 +8,7 @@ export type {
   TUnplaced,
 } from "./batch/batch-result";
 export { placeBatch, type TPlaceBatchInput } from "./batch/place-batch";
+export * from "./fairshare/index";
 export { CycleState, createStateKey, missingState, type TStateKey } from "./framework/cycle-state";
 export { MAX_SCORE, normalizeScores } from "./framework/normalize-score";
 export type { TScoreEntry } from "./framework/run-scores";

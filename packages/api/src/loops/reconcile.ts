@@ -9,6 +9,7 @@ import {
 import { AppError } from "../errors.ts";
 import { pruneEstateChanges } from "../estate/prune.ts";
 import { runExecutorTick, type TExecutorTickReport } from "../executors/tick.ts";
+import { finishReclaims, markShares, planFairRound, startReclaims } from "../fairshare/reclaim.ts";
 import { sweepApprovals } from "../governance/approvals.ts";
 import { auditedTransaction, systemActor, type TActor, type TMutationContext } from "../lib/audited.ts";
 import { timePlacement } from "../observability/metrics.ts";
@@ -27,6 +28,10 @@ export type TLoopOptions = {
   retryLimit?: number;
   /** A workload that found no site is tried again at most this often (default 60 s). */
   retryAfterSeconds?: number;
+  /** Fair sharing: how long borrowed work keeps running after it is told it will be preempted (default 300 s). */
+  reclaimGraceSeconds?: number;
+  /** The tick's clock (tests pass one); default now. */
+  now?: Date;
 };
 
 export type TTickReport = {
@@ -40,6 +45,12 @@ export type TTickReport = {
   executors?: TExecutorTickReport;
   /** The retry batch's proven distance from optimal: "within 0.4% of optimal for 12 workloads (…)". */
   batchBound?: string;
+  /** Fair sharing: victims told they will be preempted (grace period started). */
+  reclaimsStarted?: string[];
+  /** Fair sharing: reclaims whose grace period ended with a preemption / that were no longer needed. */
+  reclaimsFinished?: { preempted: string[]; cancelled: string[]; beneficiaries: string[] };
+  /** Fair sharing: workloads whose GUARANTEED/BORROWED mark changed. */
+  sharesMarked?: string[];
 };
 
 /**
@@ -50,12 +61,17 @@ export type TTickReport = {
  *    audited decision, and scheduled when a site fits;
  * 3. under a row lease (one process at a time), PENDING workloads that found no site, were
  *    never placed, or whose proposal no longer stands (another placement took its GPUs first),
- *    are placed again together in batch mode (priority first, then the
- *    least total cost) and scheduled where the batch put them;
+ *    are placed again together in fair order (fairshare/reclaim.ts: the team furthest
+ *    under its fair share first, then priority, then age; borrowing above a guarantee up to the
+ *    limit on idle capacity) and scheduled where the round put them, in that order; borrowed
+ *    work the round reclaims for teams below their guarantee is told (a grace period starts),
+ *    reclaims whose grace period ended are carried out (the victim PREEMPTED, so its scheduler
+ *    stops the job), and held GPUs are marked GUARANTEED or BORROWED;
  * 4. approval requests nobody decided in time expire, and approved ones whose scheduling was
  *    interrupted are scheduled.
  */
 export async function runReconcileTick(prisma: PrismaClient, options: TLoopOptions): Promise<TTickReport> {
+  const now = options.now ?? new Date();
   const ctx: TMutationContext<TActor> = {
     prisma,
     user: systemActor("reconciler"),
@@ -122,7 +138,7 @@ export async function runReconcileTick(prisma: PrismaClient, options: TLoopOptio
     }
   }
 
-  const estate = tickEstate(prisma);
+  let estate = tickEstate(prisma);
   for (const id of replaced) {
     report.replaced.push(id);
     if (await placeAndSchedule(ctx, estate, id)) report.scheduled.push(id);
@@ -131,6 +147,15 @@ export async function runReconcileTick(prisma: PrismaClient, options: TLoopOptio
   // 3. Pending work, one process at a time.
   if (await acquireLease(prisma, "pending-retry", options.holder, 60)) {
     try {
+      // Reclaims whose grace period is over free their GPUs first, and the work they were
+      // for takes them before the round (fair order alone could hand them to older work).
+      report.reclaimsFinished = await finishReclaims(ctx, now);
+      if (report.reclaimsFinished.preempted.length > 0) {
+        estate = tickEstate(prisma); // GPUs were released since it was read
+        for (const id of report.reclaimsFinished.beneficiaries) {
+          if (await placeAndSchedule(ctx, estate, id)) report.scheduled.push(id);
+        }
+      }
       const pending = await prisma.workload.findMany({
         where: {
           state: "PENDING",
@@ -144,7 +169,7 @@ export async function runReconcileTick(prisma: PrismaClient, options: TLoopOptio
                 some: {
                   status: "PROPOSED",
                   feasible: false,
-                  createdAt: { lt: new Date(Date.now() - (options.retryAfterSeconds ?? 60) * 1_000) },
+                  createdAt: { lt: new Date(now.getTime() - (options.retryAfterSeconds ?? 60) * 1_000) },
                 },
               },
             },
@@ -154,22 +179,47 @@ export async function runReconcileTick(prisma: PrismaClient, options: TLoopOptio
         take: options.retryLimit ?? 50,
         select: { id: true },
       });
-      // Place the whole set together (priority first, then least total cost), then commit
-      // each placement with its own explained decision at the site the batch chose.
+      // Place the whole set together in fair order, then commit each placement with its own
+      // explained decision at the site the round chose, in that order.
       const workloads = await prisma.workload.findMany({
         where: { id: { in: pending.map((p) => p.id) } },
         include: { datasets: { select: { datasetId: true } } },
       });
       const snapshot = await estate.get();
-      const requests = await withHardBudgets(prisma, workloads.map(toRequest), new Date());
-      const batch = timePlacement("batch", () => placeBatch({ snapshot, requests, explainUnplaced: "none" }));
-      report.batchBound = batch.bound.summary;
-      const chosenSite = new Map(batch.placements.map((p) => [p.workloadId, p.siteId]));
-      for (const workload of pending) {
-        report.retried.push(workload.id);
-        if (await placeAndSchedule(ctx, estate, workload.id, chosenSite.get(workload.id)))
-          report.scheduled.push(workload.id);
+      const requests = await withHardBudgets(prisma, workloads.map(toRequest), now);
+      const plan = await planFairRound(
+        prisma,
+        snapshot,
+        workloads.map((w, i) => ({
+          request: requests[i] as (typeof requests)[number],
+          submittedAt: w.createdAt.getTime(),
+          gpuModels: w.gpuModels,
+          gpuCount: w.gpuCount,
+        })),
+      );
+      let chosenSite: Map<string, string>;
+      let ordered: string[];
+      if (plan) {
+        // Work that waits for a victim's grace period is not scheduled yet.
+        chosenSite = new Map(
+          plan.placements.filter((p) => p.waitsFor.length === 0).map((p) => [p.workloadId, p.siteId]),
+        );
+        ordered = plan.order.map((o) => o.workloadId);
+        report.reclaimsStarted = await startReclaims(ctx, plan, options.reclaimGraceSeconds ?? 300, now);
+      } else {
+        const batch = timePlacement("batch", () =>
+          placeBatch({ snapshot, requests, explainUnplaced: "none" }),
+        );
+        report.batchBound = batch.bound.summary;
+        chosenSite = new Map(batch.placements.map((p) => [p.workloadId, p.siteId]));
+        ordered = pending.map((p) => p.id);
       }
+      for (const id of ordered) {
+        if (report.scheduled.includes(id)) continue;
+        report.retried.push(id);
+        if (await placeAndSchedule(ctx, estate, id, chosenSite.get(id))) report.scheduled.push(id);
+      }
+      report.sharesMarked = await markShares(prisma);
     } finally {
       await releaseLease(prisma, "pending-retry", options.holder);
     }

@@ -138,6 +138,15 @@ export const REST_EXAMPLES: Record<string, { summary: string; value: Record<stri
     summary: "Subscribe to approvals only",
     value: { events: ["approval.requested", "approval.decided"], enabled: true },
   },
+  "fairShare.createGroup": {
+    summary: "A department under the demo organisation",
+    value: { slug: "research", name: "Research", kind: "DEPARTMENT", parentId: "org-switchyard", weight: 1 },
+  },
+  "fairShare.updateGroup": { summary: "Give a department twice the weight", value: { weight: 2 } },
+  "fairShare.setTeam": {
+    summary: "Applied ML in the AI department, weight 2",
+    value: { groupId: "dept-ai", weight: 2 },
+  },
   "audit.verify": { summary: "Verify the whole chain (the body takes no fields)", value: {} },
   "executor.put": {
     summary:

@@ -504,6 +504,57 @@ export const MATRIX: Record<string, TCase[]> = {
       expect: only(EDITORS, "NOT_FOUND"),
     },
   ],
+  "fairShare.hierarchy": [{ relation: "the whole hierarchy", input: () => ({}), expect: OK_ALL }],
+  "fairShare.createGroup": [
+    {
+      relation: "a department under a missing parent",
+      input: () => ({ slug: "matrix-dept", name: "Matrix", kind: "DEPARTMENT", parentId: "group-nowhere" }),
+      expect: only(EDITORS, "NOT_FOUND"),
+    },
+  ],
+  "fairShare.updateGroup": [
+    {
+      relation: "missing",
+      input: () => ({ id: "group-nowhere", weight: 2 }),
+      expect: only(EDITORS, "NOT_FOUND"),
+    },
+  ],
+  "fairShare.deleteGroup": [
+    { relation: "missing", input: () => ({ id: "group-nowhere" }), expect: only(EDITORS, "NOT_FOUND") },
+  ],
+  "fairShare.setTeam": [
+    {
+      relation: "missing team",
+      input: () => ({ teamId: "team-nowhere", groupId: null, weight: 1 }),
+      expect: only(EDITORS, "NOT_FOUND"),
+    },
+    {
+      relation: "a team, weight 0",
+      input: () => ({ teamId: "team-applied-ml", groupId: null, weight: 0 }),
+      expect: only(EDITORS, "BAD_REQUEST"),
+    },
+  ],
+  "fairShare.queue": [
+    {
+      relation: "every queued workload the caller may see",
+      input: () => ({}),
+      expect: OK_ALL,
+      hides: hideOtherTeams,
+    },
+  ],
+  "fairShare.workload": [
+    { relation: "own team", input: (fx) => ({ id: fx.ownTeamWorkloadId }), expect: OK_ALL },
+    {
+      relation: "other team",
+      input: (fx) => ({ id: fx.otherTeamWorkloadId }),
+      expect: seenByEveryTeamButOthers,
+    },
+    { relation: "missing", input: () => ({ id: "workload-nowhere" }), expect: all("NOT_FOUND") },
+  ],
+  "fairShare.teamHistory": [
+    { relation: "a team", input: () => ({ id: "team-applied-ml", days: 1 }), expect: OK_ALL },
+    { relation: "missing", input: () => ({ id: "team-nowhere" }), expect: all("NOT_FOUND") },
+  ],
   "workload.list": [
     {
       relation: "every workload the caller may see",

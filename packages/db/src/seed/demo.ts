@@ -62,6 +62,51 @@ export const TEAMS: {
   },
 ];
 
+/**
+ * The fair-share hierarchy: one organisation, two departments. A team's unused guarantee is
+ * lent inside its department first (AI Research: Foundation Models and Applied ML).
+ */
+export const TEAM_GROUPS: {
+  id: string;
+  slug: string;
+  name: string;
+  kind: "ORGANISATION" | "DEPARTMENT";
+  parentId: string | null;
+  teams: { slug: string; weight: number }[];
+}[] = [
+  {
+    id: "org-switchyard",
+    slug: "switchyard",
+    name: "Switchyard Inc.",
+    kind: "ORGANISATION",
+    parentId: null,
+    teams: [],
+  },
+  {
+    id: "dept-ai",
+    slug: "ai-research",
+    name: "AI Research",
+    kind: "DEPARTMENT",
+    parentId: "org-switchyard",
+    teams: [
+      { slug: "foundation-models", weight: 2 },
+      { slug: "applied-ml", weight: 1 },
+    ],
+  },
+  {
+    id: "dept-products",
+    slug: "products",
+    name: "Products",
+    kind: "DEPARTMENT",
+    parentId: "org-switchyard",
+    teams: [
+      { slug: "inference-platform", weight: 1 },
+      { slug: "health-ai", weight: 1 },
+      { slug: "vision-edge", weight: 1 },
+    ],
+  },
+];
+
 export const DEMO_USERS: {
   key: string;
   email: string;
@@ -317,6 +362,8 @@ export const WORKLOADS: {
   certifications?: string[];
   allowedKinds?: ("ON_PREM" | "CLOUD" | "EDGE")[];
   dependsOn?: string[];
+  /** Held above the team's guarantee, on idle capacity: reclaimable (fair sharing). */
+  borrowed?: boolean;
   ageHours: number;
 }[] = [
   {
@@ -417,6 +464,8 @@ export const WORKLOADS: {
     site: "dc-ashburn",
     priority: 40,
     preemptible: true,
+    // Applied ML is guaranteed no L40S (its "*" guarantee is 0): these four are borrowed.
+    borrowed: true,
     ageHours: 1,
   },
   {

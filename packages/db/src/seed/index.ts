@@ -8,7 +8,7 @@ import type { Db } from "../client.ts";
 import { DatabaseSetupError } from "../errors.ts";
 import type { Prisma } from "../generated/prisma/client.ts";
 import { hashPassword } from "../password.ts";
-import { DATASETS, DEMO_PASSWORD, DEMO_USERS, POLICIES, TEAMS, WORKLOADS } from "./demo.ts";
+import { DATASETS, DEMO_PASSWORD, DEMO_USERS, POLICIES, TEAM_GROUPS, TEAMS, WORKLOADS } from "./demo.ts";
 import {
   CLOUD_SITES,
   EDGE_SITES,
@@ -169,8 +169,19 @@ async function seedEstate(tx: TTx, prices: ReturnType<typeof pricePerGpuHour>) {
 }
 
 async function seedPeople(tx: TTx, passwordHashes: ReadonlyMap<string, string>) {
+  await tx.teamGroup.createMany({
+    data: TEAM_GROUPS.map(({ teams: _t, ...group }) => group),
+  });
+  const groupOf = new Map(
+    TEAM_GROUPS.flatMap((g) => g.teams.map((t) => [t.slug, { id: g.id, weight: t.weight }])),
+  );
   await tx.team.createMany({
-    data: TEAMS.map(({ quotas: _q, ...team }) => ({ id: `team-${team.slug}`, ...team })),
+    data: TEAMS.map(({ quotas: _q, ...team }) => ({
+      id: `team-${team.slug}`,
+      ...team,
+      groupId: groupOf.get(team.slug)?.id ?? null,
+      fairShareWeight: groupOf.get(team.slug)?.weight ?? 1,
+    })),
   });
   await tx.quota.createMany({
     data: TEAMS.flatMap((team) =>
@@ -261,6 +272,7 @@ async function seedWorkloads(tx: TTx) {
         preemptible: spec.preemptible ?? false,
         budgetUsd: spec.budgetUsd?.toFixed(2) ?? null,
         siteId: spec.site ? `site-${spec.site}` : null,
+        share: isActive && spec.site ? (spec.borrowed ? "BORROWED" : "GUARANTEED") : null,
         createdAt,
         startedAt,
         finishedAt:
@@ -291,6 +303,7 @@ async function seedWorkloads(tx: TTx) {
         spec.gpuModels[0] ?? "",
         spec.gpu.nodes,
         spec.gpu.gpusPerNode,
+        spec.borrowed ? "BORROWED" : "GUARANTEED",
       );
     }
   }
@@ -305,6 +318,7 @@ async function allocate(
   gpuModel: string,
   nodes: number,
   gpusPerNode: number,
+  share: "GUARANTEED" | "BORROWED",
 ) {
   const candidates = await tx.gpuNode.findMany({
     where: { siteId, gpuModel, status: "READY" },
@@ -315,7 +329,7 @@ async function allocate(
   if (chosen.length < nodes)
     throw new Error(`seed: not enough ${gpuModel} capacity at ${siteId} for ${workloadId}`);
   for (const node of chosen) {
-    await tx.allocation.create({ data: { workloadId, nodeId: node.id, gpus: gpusPerNode } });
+    await tx.allocation.create({ data: { workloadId, nodeId: node.id, gpus: gpusPerNode, share } });
     await tx.gpuNode.update({ where: { id: node.id }, data: { gpuAllocated: { increment: gpusPerNode } } });
   }
 }

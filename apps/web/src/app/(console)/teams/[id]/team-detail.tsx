@@ -16,6 +16,7 @@ import { QuotaBar, quotaModelLabel } from "~/components/team/quota-bar";
 import { formatInt } from "~/lib/format";
 import { useTRPC } from "~/trpc/react";
 import { QuotaEditor } from "./quota-editor";
+import { TeamShareChart } from "./team-share-chart";
 import { TeamSpend } from "./team-spend";
 
 const panel = "rounded-lg border border-border bg-surface";
@@ -75,6 +76,7 @@ export function TeamDetail({ id, editRefusal }: { id: string; editRefusal: strin
       <div className="grid gap-5 xl:grid-cols-[3fr_2fr]">
         <div className="flex flex-col gap-5">
           <TeamSpend teamId={team.id} editRefusal={editRefusal} />
+          <TeamShareChart teamId={team.id} />
           <section aria-labelledby="team-quotas" className={panel}>
             <div className="flex items-center justify-between border-b border-border px-3 py-2">
               <h2 id="team-quotas" className="text-sm font-semibold">

@@ -2,6 +2,7 @@ import { isEstateEditor, operateWorkloadRefusal } from "@switchyard/api/rules";
 import type { Metadata } from "next";
 import Link from "next/link";
 import { KindBadge, StatusBadge } from "~/components/badges";
+import { QueueStanding } from "~/components/queue/queue-standing";
 import { DecisionExplanation } from "~/components/workload/decision-explanation";
 import { EvidenceLinks } from "~/components/workload/evidence-links";
 import { TransferActions } from "~/components/workload/transfer-actions";
@@ -86,6 +87,7 @@ export default async function WorkloadPage({ params }: { params: Promise<{ id: s
           )}
         </div>
         <div className="flex flex-col gap-5">
+          <QueueStanding workloadId={w.id} />
           <section className="rounded-lg border border-border bg-surface p-4" aria-labelledby="where">
             <h2 id="where" className="mb-2 text-sm font-semibold">
               Where it runs

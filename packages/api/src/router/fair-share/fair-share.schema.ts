@@ -1,0 +1,67 @@
+import { z } from "zod";
+import { zId } from "../../lib/input.ts";
+import { typeMessage } from "../../lib/messages.ts";
+
+export const TEAM_GROUP_KINDS = ["ORGANISATION", "DEPARTMENT"] as const;
+
+const zWeight = (what: string) =>
+  z
+    .number({ error: typeMessage(`Enter the ${what}`) })
+    .gt(0, `The ${what} must be above 0`)
+    .max(1_000, `The ${what} is at most 1,000`);
+
+const zSlug = z
+  .string({ error: "Enter a slug" })
+  .trim()
+  .regex(/^[a-z0-9][a-z0-9-]{1,58}[a-z0-9]$/, "3-60 lowercase letters, digits and dashes");
+
+const zName = z
+  .string({ error: "Enter a name" })
+  .trim()
+  .min(2, "At least 2 characters")
+  .max(120, "At most 120 characters");
+
+export const ZTeamGroupInput = z.object({
+  slug: zSlug,
+  name: zName,
+  kind: z.enum(TEAM_GROUP_KINDS, { error: "Choose organisation or department" }),
+  parentId: zId("Parent group id").nullable().default(null),
+  weight: zWeight("weight").default(1),
+});
+export type TTeamGroupInput = z.infer<typeof ZTeamGroupInput>;
+
+export const ZTeamGroupUpdate = z.object({
+  id: zId("Group id"),
+  name: zName.optional(),
+  parentId: zId("Parent group id").nullable().optional(),
+  weight: zWeight("weight").optional(),
+});
+export type TTeamGroupUpdate = z.infer<typeof ZTeamGroupUpdate>;
+
+export const ZTeamGroupId = z.object({ id: zId("Group id") });
+
+export const ZTeamFairShareInput = z.object({
+  teamId: zId("Team id"),
+  groupId: zId("Group id").nullable(),
+  weight: zWeight("team weight"),
+});
+export type TTeamFairShareInput = z.infer<typeof ZTeamFairShareInput>;
+
+export const ZQueueInput = z
+  .object({ teamId: zId("Team id").optional() })
+  .optional()
+  .transform((v) => v ?? {});
+export type TQueueInput = z.infer<typeof ZQueueInput>;
+
+export const ZWorkloadQueueInput = z.object({ id: zId("Workload id") });
+
+export const ZShareHistoryInput = z.object({
+  id: zId("Team id"),
+  days: z
+    .number({ error: typeMessage("Enter a number of days") })
+    .int("Whole days")
+    .min(1, "At least 1 day")
+    .max(90, "At most 90 days")
+    .default(7),
+});
+export type TShareHistoryInput = z.infer<typeof ZShareHistoryInput>;

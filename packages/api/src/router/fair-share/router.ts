@@ -1,0 +1,141 @@
+import {
+  createTeamGroup,
+  deleteTeamGroup,
+  fairShareHierarchy,
+  setTeamFairShare,
+  updateTeamGroup,
+} from "../../fairshare/hierarchy.ts";
+import { teamShareHistory } from "../../fairshare/history.ts";
+import { queueFor, workloadQueueStanding } from "../../fairshare/queue.ts";
+import { outputOf, ZIdResult } from "../../rest/outputs.ts";
+import { createTRPCRouter, estateEditorProcedure, protectedProcedure } from "../../trpc.ts";
+import {
+  ZHierarchy,
+  ZQueue,
+  ZShareHistory,
+  ZTeamFairShare,
+  ZTeamGroup,
+  ZWorkloadQueue,
+} from "./fair-share.outputs.ts";
+import {
+  ZQueueInput,
+  ZShareHistoryInput,
+  ZTeamFairShareInput,
+  ZTeamGroupId,
+  ZTeamGroupInput,
+  ZTeamGroupUpdate,
+  ZWorkloadQueueInput,
+} from "./fair-share.schema.ts";
+
+const TAGS = ["Fair sharing"];
+
+export const fairShareRouter = createTRPCRouter({
+  hierarchy: protectedProcedure
+    .meta({
+      openapi: {
+        method: "GET",
+        path: "/fair-share/hierarchy",
+        tags: TAGS,
+        summary: "The fair-share hierarchy",
+        description:
+          "The organisation, its departments and every team with its group and weight. A team's unused guarantee is lent inside its department first, then the organisation.",
+      },
+    })
+    .output(outputOf<typeof fairShareHierarchy>(ZHierarchy))
+    .query(({ ctx }) => fairShareHierarchy(ctx.prisma)),
+  createGroup: estateEditorProcedure
+    .meta({
+      openapi: {
+        method: "POST",
+        path: "/fair-share/groups",
+        tags: TAGS,
+        summary: "Create an organisation or department",
+        description:
+          "One organisation at the top; departments under it. The weight shares the parent among siblings.",
+      },
+    })
+    .input(ZTeamGroupInput)
+    .output(outputOf<typeof createTeamGroup>(ZTeamGroup))
+    .mutation(({ ctx, input }) => createTeamGroup(ctx, input)),
+  updateGroup: estateEditorProcedure
+    .meta({
+      openapi: {
+        method: "PATCH",
+        path: "/fair-share/groups/{id}",
+        tags: TAGS,
+        summary: "Rename, move or reweight a group",
+      },
+    })
+    .input(ZTeamGroupUpdate)
+    .output(outputOf<typeof updateTeamGroup>(ZTeamGroup))
+    .mutation(({ ctx, input }) => updateTeamGroup(ctx, input)),
+  deleteGroup: estateEditorProcedure
+    .meta({
+      openapi: {
+        method: "DELETE",
+        path: "/fair-share/groups/{id}",
+        tags: TAGS,
+        summary: "Delete a group",
+        description: "Its teams are left without a group; a group with subgroups is refused (409).",
+      },
+    })
+    .input(ZTeamGroupId)
+    .output(outputOf<typeof deleteTeamGroup>(ZIdResult))
+    .mutation(({ ctx, input }) => deleteTeamGroup(ctx, input.id)),
+  setTeam: estateEditorProcedure
+    .meta({
+      openapi: {
+        method: "PUT",
+        path: "/teams/{teamId}/fair-share",
+        tags: TAGS,
+        summary: "Set a team's group and weight",
+        description:
+          "groupId (null: none) and weight: pending work is ordered by the team's dominant share over its weight.",
+      },
+    })
+    .input(ZTeamFairShareInput)
+    .output(outputOf<typeof setTeamFairShare>(ZTeamFairShare))
+    .mutation(({ ctx, input }) => setTeamFairShare(ctx, input)),
+  queue: protectedProcedure
+    .meta({
+      openapi: {
+        method: "GET",
+        path: "/queue",
+        tags: TAGS,
+        summary: "The pending queue in fair order",
+        description:
+          "Every queued workload you may see with its position (across all teams), what it waits for (APPROVAL, DEPENDENCY, DATA, QUOTA, CAPACITY, FAIR_SHARE) and an expected start from replaying running work's estimated end times and the fair order (null: unknown); and each team's share.",
+      },
+    })
+    .input(ZQueueInput)
+    .output(outputOf<typeof queueFor>(ZQueue))
+    .query(({ ctx, input }) => queueFor(ctx.prisma, ctx.user, input, new Date())),
+  workload: protectedProcedure
+    .meta({
+      openapi: {
+        method: "GET",
+        path: "/workloads/{id}/queue",
+        tags: TAGS,
+        summary: "A workload's place in the queue",
+        description:
+          "Position, what it waits for and its expected start; standing is null when it is not queued.",
+      },
+    })
+    .input(ZWorkloadQueueInput)
+    .output(outputOf<typeof workloadQueueStanding>(ZWorkloadQueue))
+    .query(({ ctx, input }) => workloadQueueStanding(ctx.prisma, ctx.user, input.id, new Date())),
+  teamHistory: protectedProcedure
+    .meta({
+      openapi: {
+        method: "GET",
+        path: "/teams/{id}/share-history",
+        tags: TAGS,
+        summary: "A team's guarantee, used and borrowed GPUs over time",
+        description:
+          "From allocation history, over the last `days` days (default 7); the guarantee is today's.",
+      },
+    })
+    .input(ZShareHistoryInput)
+    .output(outputOf<typeof teamShareHistory>(ZShareHistory))
+    .query(({ ctx, input }) => teamShareHistory(ctx.prisma, input.id, input.days, new Date())),
+});

@@ -1,0 +1,495 @@
+// npm run bench:fairness — a 24-hour simulated trace of 20 teams with bursty demand on the
+// bench estate, scheduled twice: by Switchyard's fair sharing (computeShares → fairOrder →
+// planReclaim with a grace period) and by a FIFO-with-fixed-quotas baseline; writes
+// bench/results/fairness.json. `-- --size=dev` runs a small estate (50 sites / 2,000 nodes)
+// and writes bench/results/fairness-dev.json; `-- --hours=N` shortens the trace and
+// `-- --step=M` sets the step in minutes (default 5 on the dev estate, 15 on the full one).
+import { cpus, loadavg } from "node:os";
+import {
+  capacityByModel,
+  computeShares,
+  indexSnapshot,
+  placeBatch,
+  planReclaim,
+  type TAllocation,
+  type TEntitlementTree,
+  type TGpuNode,
+  type TPreparedSnapshot,
+  type TWorkloadRequestInput,
+  withChanges,
+} from "../src/index";
+import { buildEstate } from "./estate";
+import { writeRepoJson } from "./files";
+import { loadGpuData } from "./gpu-data";
+import { Prng } from "./prng";
+
+const args = new Map(
+  process.argv.slice(2).map((a) => {
+    const [k, v] = a.replace(/^--/, "").split("=");
+    return [k ?? "", v ?? "1"];
+  }),
+);
+const DEV = args.get("size") === "dev";
+const SEED = Number(args.get("seed") ?? 19);
+const SITES = DEV ? 50 : 500;
+const NODES = DEV ? 2_000 : 50_000;
+const HOURS = Number(args.get("hours") ?? 24);
+/** 5-minute steps on the dev estate; 15 on the full one, so that a run fits in an hour on 2 loaded cores. */
+const STEP_MIN = Number(args.get("step") ?? (DEV ? 5 : 15));
+const STEPS = (HOURS * 60) / STEP_MIN;
+const STEP_H = STEP_MIN / 60;
+const TEAMS = 20;
+/** A preempted job keeps its GPUs this long (checkpoint, shut down), then stops. */
+const GRACE_STEPS = Math.max(1, Math.round(10 / STEP_MIN));
+/** Waiting work reclaims only after this long, so that work finishing first can make room. */
+const RECLAIM_AFTER_STEPS = Math.max(1, Math.round(15 / STEP_MIN));
+/** Teams' concurrent demand while bursting, as a multiple of their weighted share of the estate. */
+const BURST_LOAD = 2.0;
+const MEAN_ON_H = 3;
+const MEAN_OFF_H = 2;
+const RESULTS = DEV ? "bench/results/fairness-dev.json" : "bench/results/fairness.json";
+
+type TJob = {
+  id: string;
+  teamId: string;
+  gpu: { count: number } | { nodes: number; gpusPerNode: number };
+  gpus: number;
+  steps: number;
+  priority: number;
+  submittedStep: number;
+};
+
+// ---------------------------------------------------------------------------------------
+// 1. Estate, teams and the trace (shared by both schedulers).
+const started = performance.now();
+const data = loadGpuData();
+const estate = buildEstate(data, {
+  seed: SEED,
+  sites: SITES,
+  nodes: NODES,
+  idleShare: 1,
+  busyShare: 0,
+  quotas: false,
+});
+estate.datasets = [];
+const base = indexSnapshot(estate);
+const capacity = capacityByModel(base);
+const totalGpus = Object.values(capacity).reduce((s, g) => s + g, 0);
+
+const rng = new Prng(SEED * 7919);
+const teamIds = Array.from({ length: TEAMS }, (_, i) => `team-${String(i).padStart(2, "0")}`);
+const weights = teamIds.map(() => rng.pick([1, 1, 2, 2, 3, 4]));
+const weightSum = weights.reduce((s, w) => s + w, 0);
+// Guarantees: the whole estate, split by weight (Run:ai's "deserved quota"); lent when idle.
+const guarantees = weights.map((w) => Math.floor((totalGpus * w) / weightSum));
+const tree: TEntitlementTree = {
+  nodes: [
+    { id: "org", parentId: null, kind: "ORGANISATION", weight: 1 },
+    ...[0, 1, 2, 3].map((d) => ({
+      id: `dept-${d}`,
+      parentId: "org",
+      kind: "DEPARTMENT" as const,
+      weight: 1,
+    })),
+    ...teamIds.map((id, i) => ({
+      id,
+      parentId: `dept-${i % 4}`,
+      kind: "TEAM" as const,
+      weight: weights[i] ?? 1,
+      guarantees: { "*": guarantees[i] ?? 0 },
+    })),
+  ],
+};
+
+function poisson(r: Prng, mean: number): number {
+  if (mean > 30) return Math.max(0, Math.round(mean + Math.sqrt(mean) * gaussian(r)));
+  const l = Math.exp(-mean);
+  let k = 0;
+  let p = 1;
+  do {
+    k++;
+    p *= r.next();
+  } while (p > l);
+  return k - 1;
+}
+function gaussian(r: Prng): number {
+  return Math.sqrt(-2 * Math.log(1 - r.next())) * Math.cos(2 * Math.PI * r.next());
+}
+
+/**
+ * Job shapes: single-node 1–8 GPUs, or gangs of 8-GPU nodes; log-uniform 0.5–8 hours. On
+ * the full estate (25× the dev one) jobs are bigger rather than 25× more numerous, so that
+ * a step stays a few seconds: 20% single 8-GPU nodes, 80% gangs of 4–32 nodes.
+ */
+const BIG = !DEV;
+const SINGLE_SHARE = BIG ? 0.2 : 0.6;
+const SINGLE_SIZES = BIG ? [8] : [1, 2, 4, 8];
+const GANG_NODES = BIG ? [4, 8, 16, 32] : [2, 2, 4, 4, 8];
+const mean = (xs: readonly number[]) => xs.reduce((s, x) => s + x, 0) / xs.length;
+function makeJob(r: Prng, teamId: string, step: number, n: number): TJob {
+  const gang = !r.chance(SINGLE_SHARE);
+  const gpu: TJob["gpu"] = gang
+    ? { nodes: r.pick(GANG_NODES), gpusPerNode: 8 }
+    : { count: r.pick(SINGLE_SIZES) };
+  const gpus = "count" in gpu ? gpu.count : gpu.nodes * gpu.gpusPerNode;
+  const steps = Math.max(1, Math.round((r.logBetween(0.5, 8) * 60) / STEP_MIN));
+  return {
+    id: `${teamId}-j${n}`,
+    teamId,
+    gpu,
+    gpus,
+    steps,
+    priority: r.pick([0, 0, 1, 2]),
+    submittedStep: step,
+  };
+}
+const MEAN_GPUS = SINGLE_SHARE * mean(SINGLE_SIZES) + (1 - SINGLE_SHARE) * 8 * mean(GANG_NODES);
+const MEAN_STEPS = ((8 - 0.5) / Math.log(16) / STEP_H) * 1;
+
+const arrivals: TJob[][] = Array.from({ length: STEPS }, () => []);
+teamIds.forEach((teamId, i) => {
+  const r = new Prng(SEED * 31 + i);
+  let on = r.chance(0.5);
+  let n = 0;
+  const load = (BURST_LOAD * totalGpus * (weights[i] ?? 1)) / weightSum;
+  const perStep = load / (MEAN_GPUS * MEAN_STEPS);
+  for (let step = 0; step < STEPS; step++) {
+    if (on && r.chance(STEP_H / MEAN_ON_H)) on = false;
+    else if (!on && r.chance(STEP_H / MEAN_OFF_H)) on = true;
+    if (!on) continue;
+    // A burst starts with a backlog: the first step of each ON spell brings a few hours' worth.
+    const mean = perStep * (step === 0 || r.chance(0.05) ? 6 : 1);
+    for (let k = poisson(r, mean); k > 0; k--) arrivals[step]?.push(makeJob(r, teamId, step, n++));
+  }
+});
+
+// ---------------------------------------------------------------------------------------
+// 2. The simulation, one scheduler at a time.
+type TRun = {
+  job: TJob;
+  nodes: { nodeId: string; gpus: number }[];
+  startStep: number;
+  endStep: number;
+  stopStep?: number;
+};
+
+type TMetrics = {
+  maxEntitlementDeviationPct: number;
+  utilisationPctWhenOversubscribed: number;
+  preemptionsPerHour: number;
+  gpuHoursLostToPreemption: number;
+};
+
+type TScheduler = "switchyard" | "baseline";
+
+function simulate(mode: TScheduler) {
+  const free = new Map(base.nodes.map((n) => [n.id, n.gpuFree]));
+  let prepared: TPreparedSnapshot = base;
+  const changedNodes = new Set<string>();
+  const addAlloc: TAllocation[] = [];
+  const removeAlloc: { workloadId: string; nodeId: string }[] = [];
+  const running = new Map<string, TRun>();
+  let pending: TJob[] = [];
+  const waiting = new Map<
+    string,
+    { job: TJob; nodes: { nodeId: string; gpus: number }[]; victims: string[] }
+  >();
+  const actualGpuH = new Map<string, number>();
+  const entitledGpuH = new Map<string, number>();
+  let overSteps = 0;
+  let usedWhenOver = 0;
+  let preemptions = 0;
+  let lostGpuH = 0;
+  let stepMs = 0;
+  const restarts = new Map<string, number>();
+
+  const take = (job: TJob, nodes: { nodeId: string; gpus: number }[], step: number) => {
+    for (const n of nodes) {
+      free.set(n.nodeId, (free.get(n.nodeId) ?? 0) - n.gpus);
+      changedNodes.add(n.nodeId);
+      addAlloc.push({
+        workloadId: job.id,
+        nodeId: n.nodeId,
+        gpus: n.gpus,
+        priority: job.priority,
+        preemptible: true,
+        teamId: job.teamId,
+      });
+    }
+    running.set(job.id, { job, nodes, startStep: step, endStep: step + job.steps });
+  };
+  const release = (run: TRun) => {
+    for (const n of run.nodes) {
+      free.set(n.nodeId, (free.get(n.nodeId) ?? 0) + n.gpus);
+      changedNodes.add(n.nodeId);
+      removeAlloc.push({ workloadId: run.job.id, nodeId: n.nodeId });
+    }
+    running.delete(run.job.id);
+  };
+  const sync = () => {
+    if (changedNodes.size + addAlloc.length + removeAlloc.length === 0) return;
+    // An allocation removed and added in the same step (a restart) nets out.
+    const upsert: TGpuNode[] = [...changedNodes].map((id) => {
+      const node = prepared.nodes[prepared.nodeIdxById.get(id) ?? -1] as TGpuNode;
+      return { ...node, gpuFree: free.get(id) ?? 0 };
+    });
+    prepared = withChanges(prepared, {
+      nodes: { upsert },
+      allocations: { remove: removeAlloc.splice(0), add: addAlloc.splice(0) },
+    });
+    changedNodes.clear();
+  };
+
+  for (let step = 0; step < STEPS; step++) {
+    const t0 = performance.now();
+    // a. Preempted work whose grace period ends stops; the work it made room for starts.
+    for (const run of [...running.values()]) {
+      if (run.stopStep === step) {
+        release(run);
+        preemptions++;
+        lostGpuH += run.job.gpus * (step - run.startStep) * STEP_H;
+        const again = {
+          ...run.job,
+          id: `${run.job.id.split("~")[0]}~${(restarts.get(run.job.id) ?? 0) + 1}`,
+        };
+        restarts.set(again.id, (restarts.get(run.job.id) ?? 0) + 1);
+        pending.push(again);
+      }
+    }
+    for (const [id, w] of [...waiting]) {
+      if (w.victims.some((v) => running.has(v))) continue;
+      waiting.delete(id);
+      if (w.nodes.every((n) => (free.get(n.nodeId) ?? 0) >= n.gpus)) take(w.job, w.nodes, step);
+      else pending.push(w.job);
+    }
+    // b. Completions, arrivals.
+    for (const run of [...running.values()])
+      if (run.endStep <= step && run.stopStep === undefined) release(run);
+    pending.push(...(arrivals[step] ?? []));
+    sync();
+
+    // c. Schedule.
+    const teamOf = new Map(pending.map((j) => [j.id, j]));
+    const request = (j: TJob, priority: number): TWorkloadRequestInput => ({
+      id: j.id,
+      kind: "count" in j.gpu ? "FINE_TUNING" : "TRAINING",
+      teamId: j.teamId,
+      gpu: j.gpu,
+      estimatedHours: j.steps * STEP_H,
+      priority,
+    });
+    let placed: { workloadId: string; nodes: readonly { nodeId: string; gpus: number }[] }[] = [];
+    if (mode === "switchyard") {
+      const usage = new Map<string, number>();
+      for (const run of running.values()) {
+        for (const n of run.nodes) {
+          const model = prepared.nodes[prepared.nodeIdxById.get(n.nodeId) ?? -1]?.gpuModel ?? "";
+          const key = `${run.job.teamId}\u0000${model}`;
+          usage.set(key, (usage.get(key) ?? 0) + n.gpus);
+        }
+      }
+      const demand = new Map<string, number>();
+      for (const j of pending) demand.set(j.teamId, (demand.get(j.teamId) ?? 0) + j.gpus);
+      const shares = computeShares(
+        tree,
+        [...usage].map(([k, gpus]) => {
+          const [teamId, gpuModel] = k.split("\u0000");
+          return { teamId: teamId ?? "", gpuModel: gpuModel ?? "", gpus };
+        }),
+        [...demand].map(([teamId, gpus]) => ({ teamId, gpuModel: "*", gpus })),
+        capacity,
+      );
+      const plan = planReclaim({
+        snapshot: prepared,
+        tree,
+        shares,
+        running: [...running.values()].map((r) => ({
+          workloadId: r.job.id,
+          teamId: r.job.teamId,
+          gpuModel: prepared.nodes[prepared.nodeIdxById.get(r.nodes[0]?.nodeId ?? "") ?? -1]?.gpuModel ?? "",
+          gpus: r.job.gpus,
+          priority: r.job.priority,
+          startedAt: r.startStep,
+          stopping: r.stopStep !== undefined,
+        })),
+        pending: pending.map((j) => ({ request: request(j, j.priority), submittedAt: j.submittedStep })),
+        searchEffort: 0,
+        explainUnplaced: "none",
+        reclaimFor: "fair-share",
+        reclaimAfter: RECLAIM_AFTER_STEPS,
+        now: step,
+      });
+      for (const p of plan.preemptions) {
+        const victim = running.get(p.workloadId);
+        if (victim !== undefined) victim.stopStep = step + GRACE_STEPS;
+      }
+      const waitingNow = plan.placements.filter((p) => p.waitsFor.length > 0);
+      for (const p of waitingNow) {
+        const job = teamOf.get(p.workloadId) as TJob;
+        waiting.set(job.id, {
+          job,
+          nodes: p.nodes.map((n) => ({ nodeId: n.nodeId, gpus: n.gpus })),
+          victims: [...p.waitsFor],
+        });
+      }
+      placed = plan.placements.filter((p) => p.waitsFor.length === 0);
+      const gone = new Set(plan.placements.map((p) => p.workloadId));
+      for (const p of placed) take(teamOf.get(p.workloadId) as TJob, [...p.nodes], step);
+      pending = pending.filter((j) => !gone.has(j.id));
+    } else {
+      // FIFO (best effort: what does not fit is skipped, not blocking) within fixed quotas:
+      // a team never holds more than its guarantee; nothing is borrowed or preempted.
+      const used = new Map<string, number>();
+      for (const run of running.values())
+        used.set(run.job.teamId, (used.get(run.job.teamId) ?? 0) + run.job.gpus);
+      const withQuotas = withChanges(prepared, {
+        quotas: {
+          upsert: teamIds.map((teamId, i) => ({
+            teamId,
+            gpuModel: "*",
+            limitGpus: guarantees[i] ?? 0,
+            usedGpus: used.get(teamId) ?? 0,
+          })),
+        },
+      });
+      const fifo = pending
+        .slice()
+        .sort((a, b) => a.submittedStep - b.submittedStep || (a.id < b.id ? -1 : 1));
+      const result = placeBatch({
+        snapshot: withQuotas,
+        requests: fifo.map((j, i) => request(j, fifo.length - i)),
+        searchEffort: 0,
+        explainUnplaced: "none",
+      });
+      placed = result.placements.map((p) => ({ workloadId: p.workloadId, nodes: p.nodes }));
+      const gone = new Set(placed.map((p) => p.workloadId));
+      for (const p of placed) take(teamOf.get(p.workloadId) as TJob, [...p.nodes], step);
+      pending = pending.filter((j) => !gone.has(j.id));
+    }
+    sync();
+    stepMs += performance.now() - t0;
+
+    // d. Measure this step: GPUs held per team (until a victim stops, it holds its GPUs).
+    const held = new Map<string, number>();
+    for (const run of running.values())
+      held.set(run.job.teamId, (held.get(run.job.teamId) ?? 0) + run.job.gpus);
+    const wanted = new Map(held);
+    for (const j of pending) wanted.set(j.teamId, (wanted.get(j.teamId) ?? 0) + j.gpus);
+    for (const w of waiting.values()) wanted.set(w.job.teamId, (wanted.get(w.job.teamId) ?? 0) + w.job.gpus);
+    const entitled = waterFill(
+      teamIds.map((id, i) => ({ id, weight: weights[i] ?? 1, demand: wanted.get(id) ?? 0 })),
+      totalGpus,
+    );
+    for (const id of teamIds) {
+      if ((wanted.get(id) ?? 0) <= 0) continue;
+      actualGpuH.set(id, (actualGpuH.get(id) ?? 0) + (held.get(id) ?? 0) * STEP_H);
+      entitledGpuH.set(id, (entitledGpuH.get(id) ?? 0) + (entitled.get(id) ?? 0) * STEP_H);
+    }
+    const totalWanted = [...wanted.values()].reduce((s, g) => s + g, 0);
+    if (totalWanted > totalGpus) {
+      overSteps++;
+      usedWhenOver += [...held.values()].reduce((s, g) => s + g, 0);
+    }
+    if (step % Math.round(120 / STEP_MIN) === 0) {
+      console.log(
+        `${mode} h${(step * STEP_H).toFixed(1)} running ${running.size} pending ${pending.length} held ${[...held.values()].reduce((s, g) => s + g, 0)}/${totalGpus} step ${(performance.now() - t0).toFixed(0)} ms`,
+      );
+    }
+  }
+  const teams = teamIds.map((id, i) => {
+    const actual = actualGpuH.get(id) ?? 0;
+    const fair = entitledGpuH.get(id) ?? 0;
+    return {
+      teamId: id,
+      weight: weights[i],
+      guaranteedGpus: guarantees[i],
+      gpuHours: round(actual),
+      entitledGpuHours: round(fair),
+      deviationPct: fair > 0 ? round((Math.abs(actual - fair) / fair) * 100) : null,
+    };
+  });
+  const metrics: TMetrics = {
+    maxEntitlementDeviationPct: round(Math.max(0, ...teams.map((t) => t.deviationPct ?? 0))),
+    utilisationPctWhenOversubscribed:
+      overSteps > 0 ? round((usedWhenOver / (overSteps * totalGpus)) * 100) : 100,
+    preemptionsPerHour: round(preemptions / HOURS),
+    gpuHoursLostToPreemption: round(lostGpuH),
+  };
+  return { metrics, teams, oversubscribedSteps: overSteps, meanStepMs: round(stepMs / STEPS) };
+}
+
+/** Weighted max-min fair shares of `capacity` GPUs among teams with demand, capped by demand. */
+function waterFill(
+  teams: { id: string; weight: number; demand: number }[],
+  capacity: number,
+): Map<string, number> {
+  const out = new Map<string, number>();
+  let left = capacity;
+  let active = teams.filter((t) => t.demand > 0);
+  for (const t of teams) out.set(t.id, 0);
+  while (active.length > 0 && left > 1e-9) {
+    const w = active.reduce((s, t) => s + t.weight, 0);
+    const level = left / w;
+    const capped = active.filter((t) => t.demand - (out.get(t.id) ?? 0) <= t.weight * level);
+    if (capped.length === 0) {
+      for (const t of active) out.set(t.id, (out.get(t.id) ?? 0) + t.weight * level);
+      break;
+    }
+    for (const t of capped) {
+      left -= t.demand - (out.get(t.id) ?? 0);
+      out.set(t.id, t.demand);
+    }
+    active = active.filter((t) => !capped.includes(t));
+  }
+  return out;
+}
+
+function round(x: number, digits = 2): number {
+  return Math.round(x * 10 ** digits) / 10 ** digits;
+}
+
+const switchyard = simulate("switchyard");
+const baseline = simulate("baseline");
+const jobs = arrivals.reduce((s, a) => s + a.length, 0);
+writeRepoJson(RESULTS, {
+  trace: { teams: TEAMS, hours: HOURS, sites: SITES, nodes: NODES },
+  switchyard: switchyard.metrics,
+  baseline: baseline.metrics,
+  meta: {
+    seed: SEED,
+    stepMinutes: STEP_MIN,
+    gracePeriodMinutes: GRACE_STEPS * STEP_MIN,
+    reclaimAfterMinutes: RECLAIM_AFTER_STEPS * STEP_MIN,
+    gpus: totalGpus,
+    jobs,
+    definitions: {
+      entitlement:
+        "per 5-minute step, a team's weighted max-min fair share of the estate's GPUs (READY nodes of ACTIVE sites, all models as one pool: every job may run on any model) among the teams with demand (GPUs running + waiting), capped by its own demand; summed over the steps in which the team had demand, in GPU-hours",
+      maxEntitlementDeviationPct:
+        "over teams, |GPU-hours held − entitled GPU-hours| / entitled GPU-hours × 100, both summed over the steps in which the team had demand (a preempted job holds its GPUs until its grace period ends)",
+      utilisationPctWhenOversubscribed:
+        "GPUs held / GPUs in the estate, summed over the steps in which demand (running + waiting GPUs) exceeded the estate",
+      preemptionsPerHour: "jobs stopped to reclaim borrowed GPUs, per hour of the trace",
+      gpuHoursLostToPreemption:
+        "GPUs × hours each preempted job had run when it stopped (including its grace period): no checkpoints, the job restarts from the beginning, keeping its place in age",
+      switchyard:
+        "each step: computeShares (guarantees = the estate split by weight, '*' class) → planReclaim: fairOrder of the waiting jobs, placeBatch in that order without preemption, then (reclaimFor fair-share) reclaim of borrowed GPUs for work that has waited 15 minutes and whose team is below its guarantee or under its fair share, from teams over their fair share and never below it; victims stop after the grace period and the reclaiming job then starts on their nodes",
+      baseline:
+        "FIFO with fixed quotas: each team's quota is its guarantee (no borrowing: a team never holds more than its guarantee), jobs in submission order, best effort (a job that does not fit is skipped, not blocking), placeBatch in that order, no preemption",
+      trace: `20 teams of weights ${JSON.stringify(weights)} in 4 departments; each team alternates bursts (mean ${MEAN_ON_H} h) and quiet spells (mean ${MEAN_OFF_H} h); while bursting it submits jobs at ${BURST_LOAD}× its weighted share of the estate (Poisson per step, 5% of steps and each team's first bring 6× that); jobs: ${SINGLE_SHARE * 100}% single-node ${SINGLE_SIZES.join("/")} GPUs, the rest gangs of ${GANG_NODES.join("/")} × 8 GPUs (bigger on the full estate, so that it has as many jobs as the dev one, not 25× more), 0.5–8 h log-uniform, priority 0–2, any GPU model`,
+    },
+    oversubscribedSteps: {
+      switchyard: switchyard.oversubscribedSteps,
+      baseline: baseline.oversubscribedSteps,
+      of: STEPS,
+    },
+    meanStepMs: { switchyard: switchyard.meanStepMs, baseline: baseline.meanStepMs },
+    teams: { switchyard: switchyard.teams, baseline: baseline.teams },
+    node: process.version,
+    cpus: cpus().length,
+    loadAverageAtEnd: loadavg().map((x) => round(x)),
+    totalSeconds: round((performance.now() - started) / 1000, 1),
+  },
+});
+console.log(JSON.stringify({ switchyard: switchyard.metrics, baseline: baseline.metrics }));
+console.log(`wrote ${RESULTS}`);
