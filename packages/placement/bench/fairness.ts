@@ -433,7 +433,7 @@ function simulate(mode: TScheduler) {
   const metrics: TMetrics = {
     maxEntitlementDeviationPct: round(Math.max(0, ...teams.map((t) => t.deviationPct ?? 0))),
     utilisationPctWhenOversubscribed:
-      overSteps > 0 ? round((usedWhenOver / (overSteps * totalGpus)) * 100) : 100,
+      overSteps > 0 ? round((usedWhenOver / (overSteps * totalGpus)) * 100) : null,
     preemptionsPerHour: round(preemptions / HOURS),
     gpuHoursLostToPreemption: round(lostGpuH),
   };
