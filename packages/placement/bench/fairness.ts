@@ -9,6 +9,7 @@ import {
   capacityByModel,
   computeShares,
   indexSnapshot,
+  place,
   placeBatch,
   planReclaim,
   type TAllocation,
@@ -119,12 +120,12 @@ function gaussian(r: Prng): number {
 /**
  * Job shapes: single-node 1–8 GPUs, or gangs of 8-GPU nodes; log-uniform 0.5–8 hours. On
  * the full estate (25× the dev one) jobs are bigger rather than 25× more numerous, so that
- * a step stays a few seconds: 20% single 8-GPU nodes, 80% gangs of 4–32 nodes.
+ * a step stays a few seconds: 20% single 8-GPU nodes, 80% gangs of 4–16 nodes.
  */
 const BIG = !DEV;
 const SINGLE_SHARE = BIG ? 0.2 : 0.6;
 const SINGLE_SIZES = BIG ? [8] : [1, 2, 4, 8];
-const GANG_NODES = BIG ? [4, 8, 16, 32] : [2, 2, 4, 4, 8];
+const GANG_NODES = BIG ? [4, 8, 8, 16] : [2, 2, 4, 4, 8];
 const mean = (xs: readonly number[]) => xs.reduce((s, x) => s + x, 0) / xs.length;
 function makeJob(r: Prng, teamId: string, step: number, n: number): TJob {
   const gang = !r.chance(SINGLE_SHARE);
@@ -147,6 +148,20 @@ const MEAN_GPUS = SINGLE_SHARE * mean(SINGLE_SIZES) + (1 - SINGLE_SHARE) * 8 * m
 const MEAN_STEPS = ((8 - 0.5) / Math.log(16) / STEP_H) * 1;
 
 const arrivals: TJob[][] = Array.from({ length: STEPS }, () => []);
+let refused = 0;
+const fitsByShape = new Map<string, boolean>();
+function fitsEmptyEstate(job: TJob): boolean {
+  const key = JSON.stringify(job.gpu);
+  let fits = fitsByShape.get(key);
+  if (fits === undefined) {
+    fits = place({
+      snapshot: base,
+      request: { id: "probe", kind: "TRAINING", teamId: "probe", gpu: job.gpu, estimatedHours: 1 },
+    }).feasible;
+    fitsByShape.set(key, fits);
+  }
+  return fits;
+}
 teamIds.forEach((teamId, i) => {
   const r = new Prng(SEED * 31 + i);
   let on = r.chance(0.5);
@@ -159,7 +174,13 @@ teamIds.forEach((teamId, i) => {
     if (!on) continue;
     // A burst starts with a backlog: the first step of each ON spell brings a few hours' worth.
     const mean = perStep * (step === 0 || r.chance(0.05) ? 6 : 1);
-    for (let k = poisson(r, mean); k > 0; k--) arrivals[step]?.push(makeJob(r, teamId, step, n++));
+    for (let k = poisson(r, mean); k > 0; k--) {
+      const job = makeJob(r, teamId, step, n++);
+      // Work that fits nowhere even on the empty estate is refused at submission, as the
+      // product rejects it; it would otherwise count as demand forever.
+      if (fitsEmptyEstate(job)) arrivals[step]?.push(job);
+      else refused++;
+    }
   }
 });
 
@@ -175,7 +196,8 @@ type TRun = {
 
 type TMetrics = {
   maxEntitlementDeviationPct: number;
-  utilisationPctWhenOversubscribed: number;
+  /** Null when demand never exceeded the estate. */
+  utilisationPctWhenOversubscribed: number | null;
   preemptionsPerHour: number;
   gpuHoursLostToPreemption: number;
 };
@@ -411,7 +433,7 @@ function simulate(mode: TScheduler) {
   const metrics: TMetrics = {
     maxEntitlementDeviationPct: round(Math.max(0, ...teams.map((t) => t.deviationPct ?? 0))),
     utilisationPctWhenOversubscribed:
-      overSteps > 0 ? round((usedWhenOver / (overSteps * totalGpus)) * 100) : 100,
+      overSteps > 0 ? round((usedWhenOver / (overSteps * totalGpus)) * 100) : null,
     preemptionsPerHour: round(preemptions / HOURS),
     gpuHoursLostToPreemption: round(lostGpuH),
   };
@@ -462,6 +484,7 @@ writeRepoJson(RESULTS, {
     reclaimAfterMinutes: RECLAIM_AFTER_STEPS * STEP_MIN,
     gpus: totalGpus,
     jobs,
+    refusedJobs: refused,
     definitions: {
       entitlement:
         "per 5-minute step, a team's weighted max-min fair share of the estate's GPUs (READY nodes of ACTIVE sites, all models as one pool: every job may run on any model) among the teams with demand (GPUs running + waiting), capped by its own demand; summed over the steps in which the team had demand, in GPU-hours",
