@@ -15,6 +15,7 @@ import { teamRouter } from "./router/team/router.ts";
 import { tokenRouter } from "./router/token/router.ts";
 import { userRouter } from "./router/user/router.ts";
 import { webhookRouter } from "./router/webhook/router.ts";
+import { whatIfRouter } from "./router/what-if/router.ts";
 import { workloadRouter } from "./router/workload/router.ts";
 import { createTRPCRouter } from "./trpc.ts";
 
@@ -37,6 +38,7 @@ export const appRouter = createTRPCRouter({
   user: userRouter,
   token: tokenRouter,
   savedView: savedViewRouter,
+  whatIf: whatIfRouter,
 });
 
 export type AppRouter = typeof appRouter;

@@ -59,3 +59,19 @@ export { PlacementInputError, type TInputIssue } from "./snapshot/input-error";
 export type { TPreparedSnapshot } from "./snapshot/prepared-snapshot";
 export { withAllocations } from "./snapshot/with-allocations";
 export { type TSnapshotChanges, withChanges, ZSnapshotChanges } from "./snapshot/with-changes";
+export {
+  ADDED_NODE_PREFIX,
+  applyScenario,
+  releaseWorkloads,
+  type TApplyScenarioInput,
+  type TScenarioApplied,
+} from "./scenario/apply-scenario";
+export {
+  compareReplays,
+  type TReplayComparison,
+  type TReplaySpot,
+  type TTeamDelta,
+  type TWorkloadChange,
+} from "./scenario/compare-replays";
+export { replayScenario, type TReplayScenarioInput, type TScenarioReplay } from "./scenario/replay-scenario";
+export * from "./scenario/scenario.schema";
