@@ -76,6 +76,7 @@ describe("applyScenario", () => {
           nodes: 2,
           gpusPerNode: 8,
           gpuMemoryGib: 141,
+          usdPerGpuHour: 6,
         },
       ],
     });
@@ -90,6 +91,10 @@ describe("applyScenario", () => {
       status: "READY",
     });
     expect(applied.snapshot.snapshot.sites.find((s) => s.id === "fra")?.pricesUsdPerGpuHour.H100).toBe(5);
+    expect(applied.snapshot.snapshot.sites.find((s) => s.id === "ams")?.pricesUsdPerGpuHour).toEqual({
+      H100: 4,
+      H200: 6,
+    });
     expect(applied.drainedNodeIds).toEqual(["ams-n0", "fra-n1"]);
     expect(applied.touched.map((t) => t.nodeIds)).toEqual([
       ["ams-n0"],
@@ -147,6 +152,14 @@ describe("applyScenario", () => {
             },
             { kind: "policy", profile: "cheapest", weights: { speed: 1 } },
             { kind: "policy" },
+            {
+              kind: "add-capacity",
+              siteId: "fra",
+              gpuModel: "L4",
+              nodes: 1,
+              gpusPerNode: 1,
+              gpuMemoryGib: 24,
+            },
           ],
         }),
       ),
@@ -159,6 +172,7 @@ describe("applyScenario", () => {
       "changes.5.profile: unknown profile 'cheapest' (known: balanced, cost-first, latency-first, green)",
       "changes.5.weights.speed: no score plugin called 'speed' (known: latency, cost, data-gravity, utilisation, carbon)",
       "changes.6.profile: choose a profile or give weights",
+      "changes.7.usdPerGpuHour: site 'fra' has no price for L4: give the price per GPU-hour of the new nodes",
     ]);
   });
 

@@ -140,6 +140,19 @@ export function applyScenario(input: TApplyScenarioInput): TScenarioApplied {
           fail("gpuModel", `unknown GPU model '${change.gpuModel}'`);
           return;
         }
+        const site = siteOf(change.siteId) as TSite;
+        if (change.usdPerGpuHour !== undefined) {
+          sites.set(site.id, {
+            ...site,
+            pricesUsdPerGpuHour: { ...site.pricesUsdPerGpuHour, [change.gpuModel]: change.usdPerGpuHour },
+          });
+        } else if (site.pricesUsdPerGpuHour[change.gpuModel] === undefined) {
+          fail(
+            "usdPerGpuHour",
+            `site '${site.id}' has no price for ${change.gpuModel}: give the price per GPU-hour of the new nodes`,
+          );
+          return;
+        }
         const ids: string[] = [];
         for (let n = 0; n < change.nodes; n++) {
           const id = `${ADDED_NODE_PREFIX}${i}-${n}`;

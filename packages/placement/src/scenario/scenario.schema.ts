@@ -41,7 +41,7 @@ export const ZScenarioChange = z.discriminatedUnion(
         .nonnegative("A price cannot be negative")
         .max(10_000, "At most $10,000 per GPU-hour"),
     }),
-    /** N new READY nodes of a model at a site. */
+    /** N new READY nodes of a model at a site (priced at the site's price for the model, or the one given). */
     z.strictObject({
       kind: z.literal("add-capacity"),
       siteId: ZId,
@@ -60,6 +60,13 @@ export const ZScenarioChange = z.discriminatedUnion(
         .positive("Give the memory per GPU in GiB")
         .max(1_024, "At most 1,024 GiB"),
       fabric: z.string().trim().max(100).default(""),
+      /** The site's price per GPU-hour for the model; required when the site has none for it yet. */
+      usdPerGpuHour: z
+        .number({ error: "Give the price in USD per GPU-hour" })
+        .finite()
+        .nonnegative("A price cannot be negative")
+        .max(10_000, "At most $10,000 per GPU-hour")
+        .optional(),
     }),
     /** Every workload (or one team's) placed under another profile and/or weights. */
     z.strictObject({
