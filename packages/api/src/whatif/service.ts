@@ -64,7 +64,9 @@ export async function getScenarioOrThrow(ctx: TCtx, id: string) {
   return view(row);
 }
 
-function view<T extends { changes: Prisma.JsonValue }>(row: T) {
+function view<T extends { changes: Prisma.JsonValue }>(
+  row: T,
+): Omit<T, "changes"> & { changes: TScenarioChange[] } {
   return { ...row, changes: row.changes as unknown as TScenarioChange[] };
 }
 

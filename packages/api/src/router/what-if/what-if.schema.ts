@@ -1,4 +1,4 @@
-import { ZScenarioChanges } from "@switchyard/placement";
+import { ZScenarioChanges } from "@switchyard/placement/scenario-schema";
 import { z } from "zod";
 import { zId, zText } from "../../lib/input.ts";
 
