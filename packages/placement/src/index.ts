@@ -50,15 +50,6 @@ export {
   type TPluginInfo,
   type TRegistry,
 } from "./registry";
-export * from "./schema/request.schema";
-export * from "./schema/snapshot.schema";
-export type { TTransfer } from "./snapshot/data-movement";
-export { KNOWN_GPU_MODELS } from "./snapshot/gpu-catalog";
-export { indexSnapshot, isPreparedSnapshot } from "./snapshot/index-snapshot";
-export { PlacementInputError, type TInputIssue } from "./snapshot/input-error";
-export type { TPreparedSnapshot } from "./snapshot/prepared-snapshot";
-export { withAllocations } from "./snapshot/with-allocations";
-export { type TSnapshotChanges, withChanges, ZSnapshotChanges } from "./snapshot/with-changes";
 export {
   ADDED_NODE_PREFIX,
   applyScenario,
@@ -75,3 +66,12 @@ export {
 } from "./scenario/compare-replays";
 export { replayScenario, type TReplayScenarioInput, type TScenarioReplay } from "./scenario/replay-scenario";
 export * from "./scenario/scenario.schema";
+export * from "./schema/request.schema";
+export * from "./schema/snapshot.schema";
+export type { TTransfer } from "./snapshot/data-movement";
+export { KNOWN_GPU_MODELS } from "./snapshot/gpu-catalog";
+export { indexSnapshot, isPreparedSnapshot } from "./snapshot/index-snapshot";
+export { PlacementInputError, type TInputIssue } from "./snapshot/input-error";
+export type { TPreparedSnapshot } from "./snapshot/prepared-snapshot";
+export { withAllocations } from "./snapshot/with-allocations";
+export { type TSnapshotChanges, withChanges, ZSnapshotChanges } from "./snapshot/with-changes";

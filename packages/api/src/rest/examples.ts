@@ -193,6 +193,15 @@ export const REST_EXAMPLES: Record<string, { summary: string; value: Record<stri
       ],
     },
   },
+  "whatIf.preview": {
+    summary: "What moves if Frankfurt's A100 nodes drain and Singapore's H100 gets cheaper",
+    value: {
+      changes: [
+        { kind: "drain", nodes: { gpuModel: "A100-80GB", siteId: "site-dc-frankfurt" } },
+        { kind: "price", siteId: "site-dc-singapore", gpuModel: "H100", usdPerGpuHour: 1.5 },
+      ],
+    },
+  },
   "savedView.save": {
     summary: "Draining H100 nodes, by hostname",
     value: {

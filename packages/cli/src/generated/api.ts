@@ -9094,6 +9094,7 @@ export interface operations {
                         kind: "add-capacity";
                         nodes: number;
                         siteId: string;
+                        usdPerGpuHour?: number;
                     } | {
                         /** @constant */
                         kind: "policy";
@@ -10009,6 +10010,7 @@ export interface operations {
                         kind: "add-capacity";
                         nodes: number;
                         siteId: string;
+                        usdPerGpuHour?: number;
                     } | {
                         /** @constant */
                         kind: "policy";

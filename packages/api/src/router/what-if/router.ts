@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { ZNoInput } from "../../lib/input.ts";
 import { outputOf, ZScenario, ZScenarioDrain, ZScenarioReplay, ZScenarioRun } from "../../rest/outputs.ts";
 import { createTRPCRouter, estateEditorProcedure, protectedProcedure } from "../../trpc.ts";
 import {
@@ -28,7 +29,7 @@ export const whatIfRouter = createTRPCRouter({
         description: "Scenarios shared with everyone or with one of your teams, newest first.",
       },
     })
-    .input(z.object({}).optional())
+    .input(ZNoInput)
     .output(outputOf<typeof listScenarios>(z.array(ZScenario)))
     .query(({ ctx }) => listScenarios(ctx)),
   byId: protectedProcedure
