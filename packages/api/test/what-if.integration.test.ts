@@ -204,5 +204,28 @@ describeEachDb("what-if", (kind) => {
     expect(await auditCount(t.db, scenario.id, "scenario.drain")).toBe(1);
     expect(await auditCount(t.db, drainable[0]?.id as string, "node.drain")).toBe(1);
     expect((await as(USERS.platform).whatIf.byId({ id: scenario.id })).drainedAt).toBeInstanceOf(Date);
+    expect(drained.down).toEqual([]);
+
+    // Ashburn's H100 pool has DOWN nodes: they take no work already and are left out, named.
+    const pool = await as(USERS.platform).whatIf.save({
+      name: "Drain Ashburn H100",
+      changes: [
+        { kind: "drain", nodes: { label: { key: "pool", value: "H100" }, siteId: "site-dc-ashburn" } },
+      ],
+    });
+    const nodes = await t.db.prisma.gpuNode.findMany({
+      where: { siteId: "site-dc-ashburn", gpuModel: "H100" },
+      select: { hostname: true, status: true },
+    });
+    const downs = nodes
+      .filter((n) => n.status === "DOWN")
+      .map((n) => n.hostname)
+      .sort();
+    expect(downs.length).toBeGreaterThan(0);
+    const poolDrain = await as(USERS.platform).whatIf.planDrain({ id: pool.id, confirm: true });
+    expect(poolDrain.down).toEqual(downs);
+    expect(poolDrain.changed.length).toBe(
+      nodes.filter((n) => n.status !== "DOWN" && n.status !== "DRAINING").length,
+    );
   });
 });

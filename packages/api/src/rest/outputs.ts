@@ -538,4 +538,8 @@ export const ZScenarioReplay = z.looseObject({
 
 export const ZScenarioRun = z.looseObject({ scenario: ZScenario, result: ZScenarioReplay });
 
-export const ZScenarioDrain = ZNodeStatusChange.extend({ scenarioId: z.string(), drainedAt: ZWhen });
+export const ZScenarioDrain = ZNodeStatusChange.extend({
+  scenarioId: z.string(),
+  drainedAt: ZWhen,
+  down: z.array(z.string()).meta({ description: "Hostnames left out because they are DOWN already" }),
+});

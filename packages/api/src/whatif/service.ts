@@ -161,15 +161,23 @@ export function previewScenario(ctx: TCtx, changes: readonly TScenarioChange[]) 
 /**
  * Puts the nodes the scenario drains or loses into DRAINING through the node service (its
  * checks, guarded update and audit events), records the drain on the scenario, all in one
- * transaction. Nodes the scenario would add are not real and are left out.
+ * transaction. Nodes the scenario would add are not real, and nodes already DOWN take no work:
+ * both are left out (the answer lists the DOWN ones).
  */
 export async function planDrain(ctx: TMutationContext, id: string) {
   const scenario = await getScenarioOrThrow(ctx, id);
   const { applied } = await replayOnEstate(ctx, scenario.changes);
-  const nodeIds = applied.drainedNodeIds.filter((n) => !n.startsWith(ADDED_NODE_PREFIX));
+  const named = applied.drainedNodeIds.filter((n) => !n.startsWith(ADDED_NODE_PREFIX));
+  // A node that is DOWN already takes no work: the node service would refuse to drain it.
+  const down = await ctx.prisma.gpuNode.findMany({
+    where: { id: { in: named }, status: "DOWN" },
+    select: { id: true, hostname: true },
+    orderBy: { hostname: "asc" },
+  });
+  const nodeIds = named.filter((n) => !down.some((d) => d.id === n));
   if (nodeIds.length === 0) {
     throw new AppError("INVALID_REQUEST", `scenario ${id} drains no node`, {
-      userMessage: "This scenario drains or loses no node: there is nothing to drain.",
+      userMessage: "This scenario drains or loses no node that is up: there is nothing to drain.",
       field: "id",
     });
   }
@@ -183,7 +191,7 @@ export async function planDrain(ctx: TMutationContext, id: string) {
       objectId: id,
       after: { name: scenario.name, nodeIds, drainedAt: drainedAt.toISOString() },
     });
-    return { scenarioId: id, drainedAt, ...drained };
+    return { scenarioId: id, drainedAt, ...drained, down: down.map((d) => d.hostname) };
   });
 }
 

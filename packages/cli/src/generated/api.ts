@@ -9572,6 +9572,8 @@ export interface operations {
                         } & {
                             [key: string]: unknown;
                         })[];
+                        /** @description Hostnames left out because they are DOWN already */
+                        down: string[];
                         /** @description ISO 8601 date-time (UTC) */
                         drainedAt: string;
                         /** @description Drain only: workloads still holding GPUs on these nodes */

@@ -2,14 +2,14 @@
 
 import type { RouterOutputs } from "@switchyard/api";
 import { DataTable, type TColumn } from "~/components/table/data-table";
+import { formatUsd } from "~/lib/format";
 
 type TReplay = RouterOutputs["whatIf"]["preview"];
 type TWorkloadRow = TReplay["workloads"][number];
 type TTeamRow = TReplay["teams"][number];
 
-const usd = (v: number) =>
-  `${v < 0 ? "−" : ""}$${Math.abs(v).toLocaleString("en-US", { maximumFractionDigits: 2, minimumFractionDigits: 2 })}`;
-const signed = (v: number) => (v > 0 ? `+${usd(v)}` : usd(v));
+const usd = formatUsd;
+const signed = (v: number) => (v > 0 ? `+${formatUsd(v)}` : formatUsd(v));
 const ms = (v: number | null) => (v === null ? "—" : `${v} ms`);
 
 const CHANGE_WORDS: Record<TWorkloadRow["change"], string> = {
@@ -28,7 +28,9 @@ const WORKLOAD_COLUMNS: TColumn<TWorkloadRow>[] = [
           {w.name}
         </a>
         <div className="text-xs text-muted">
-          {w.running ? "running now" : w.state.toLowerCase().replace("_", " ")}
+          {w.running
+            ? `runs now at ${w.currentSite?.name ?? "a site"}`
+            : w.state.toLowerCase().replace("_", " ")}
         </div>
       </>
     ),

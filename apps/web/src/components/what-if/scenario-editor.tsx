@@ -45,10 +45,12 @@ function blankChange(kind: TKind, siteId: string): TChange {
   }
 }
 
-function blankSelector(by: TSelectorBy, siteId: string): Record<string, unknown> {
+function blankSelector(by: TSelectorBy, site: string): Record<string, unknown> {
+  // Optional beside a fabric, model or label: an empty choice means every site.
+  const siteId = site || undefined;
   switch (by) {
     case "siteId":
-      return { siteId };
+      return { siteId: site };
     case "fabric":
       return { fabric: "", siteId };
     case "gpuModel":
