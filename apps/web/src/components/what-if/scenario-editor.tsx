@@ -120,14 +120,7 @@ export function ScenarioEditor({
     >
       <div className="grid gap-4 sm:grid-cols-2">
         <TextField name="name" label="Name" placeholder="Drain Frankfurt for maintenance" />
-        <SelectField name="teamId" label="Shared with" emptyAs={null}>
-          <option value="">Everyone signed in</option>
-          {(formOptions.data?.teams ?? []).map((t) => (
-            <option key={t.id} value={t.id}>
-              {t.name} only
-            </option>
-          ))}
-        </SelectField>
+        <SharedWithField teams={formOptions.data?.teams ?? []} />
       </div>
       <TextAreaField name="description" label="Description" rows={2} />
       <fieldset className="flex flex-col gap-3">
@@ -392,6 +385,31 @@ function NodeIdsField({ name, index }: { name: string; index: number }) {
         {...fieldProps(id, errors)}
         className={INPUT_CLASS}
       />
+    </FormField>
+  );
+}
+
+/** Who sees the scenario: everyone (null) or one team; a controlled choice kept as null or an id. */
+function SharedWithField({ teams }: { teams: TOption[] }) {
+  const { setValue, control, formState } = useFormContext<TSaveScenarioInput>();
+  const teamId = useWatch({ control, name: "teamId" });
+  const id = "scenario-teamId";
+  const errors = errorAt(formState.errors, "teamId");
+  return (
+    <FormField id={id} label="Shared with" errors={errors}>
+      <select
+        value={teamId ?? ""}
+        onChange={(e) => setValue("teamId", e.target.value === "" ? null : e.target.value)}
+        {...fieldProps(id, errors)}
+        className={INPUT_CLASS}
+      >
+        <option value="">Everyone signed in</option>
+        {teams.map((t) => (
+          <option key={t.id} value={t.id}>
+            {t.name} only
+          </option>
+        ))}
+      </select>
     </FormField>
   );
 }
