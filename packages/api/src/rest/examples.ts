@@ -202,6 +202,19 @@ export const REST_EXAMPLES: Record<string, { summary: string; value: Record<stri
       ],
     },
   },
+  "whatIf.save": {
+    summary: "Save a scenario shared with everyone: Frankfurt's A100 nodes drained",
+    value: {
+      name: "Frankfurt A100 maintenance",
+      description: "Firmware upgrade of the A100 pool",
+      changes: [{ kind: "drain", nodes: { gpuModel: "A100-80GB", siteId: "site-dc-frankfurt" } }],
+      teamId: null,
+    },
+  },
+  "whatIf.planDrain": {
+    summary: "Confirm the drain",
+    value: { confirm: true },
+  },
   "savedView.save": {
     summary: "Draining H100 nodes, by hostname",
     value: {
