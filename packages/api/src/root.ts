@@ -17,6 +17,7 @@ import { teamRouter } from "./router/team/router.ts";
 import { tokenRouter } from "./router/token/router.ts";
 import { userRouter } from "./router/user/router.ts";
 import { webhookRouter } from "./router/webhook/router.ts";
+import { whatIfRouter } from "./router/what-if/router.ts";
 import { workloadRouter } from "./router/workload/router.ts";
 import { createTRPCRouter } from "./trpc.ts";
 
@@ -41,6 +42,7 @@ export const appRouter = createTRPCRouter({
   savedView: savedViewRouter,
   service: serviceRouter,
   fairShare: fairShareRouter,
+  whatIf: whatIfRouter,
 });
 
 export type AppRouter = typeof appRouter;

@@ -128,6 +128,13 @@ export {
   ZWebhookInput,
 } from "./router/webhook/webhook.schema.ts";
 export {
+  type TSaveScenarioInput,
+  ZPlanDrainInput,
+  ZPreviewScenarioInput,
+  ZSaveScenarioInput,
+  ZScenarioId,
+} from "./router/what-if/what-if.schema.ts";
+export {
   POLICY_PROFILES,
   type TListWorkloadsInput,
   type TWorkloadSpec,

@@ -232,6 +232,21 @@ describe.each(await testDbKinds())("REST /api/v1 [%s]", (kind) => {
         });
         return path.replace("{datasetId}", dataset.id);
       }
+      if (operationId === "whatIf.planDrain") {
+        // One READY edge node, so that the drain leaves the rest of the estate as the suite expects.
+        const node = await t.db.prisma.gpuNode.findFirstOrThrow({
+          where: { siteId: "site-edge-sao-paulo", status: "READY" },
+          orderBy: { id: "asc" },
+        });
+        const scenario = await t.db.prisma.scenario.create({
+          data: {
+            name: "rest-example-drain",
+            changes: [{ kind: "drain", nodes: { nodeIds: [node.id] } }],
+            createdById: USERS.admin.id,
+          },
+        });
+        return path.replace("{id}", scenario.id);
+      }
       if (operationId === "workload.finishTransfer") return path.replace("{id}", await pendingTransfer());
       if (path.includes("{id}")) return path.replace("{id}", await submitPending());
       if (path.includes("{siteId}")) return path.replace("{siteId}", "site-dc-ashburn");

@@ -5,6 +5,7 @@ import { createContext, example, type TIo } from "./commands/context.ts";
 import { registerEstate } from "./commands/estate.ts";
 import { registerPlacement } from "./commands/placement.ts";
 import { registerSession } from "./commands/session.ts";
+import { registerWhatIf } from "./commands/what-if.ts";
 import { registerWorkloads } from "./commands/workloads.ts";
 import { configPath } from "./config.ts";
 import { CliError, EXIT, formatError, type TExitCode } from "./exit-codes.ts";
@@ -49,6 +50,7 @@ Configuration: ${configPath(io.env)} (switchyard login), or SWITCHYARD_SERVER an
   registerPlacement(ctx);
   registerApprovals(ctx);
   registerAudit(ctx);
+  registerWhatIf(ctx);
   return program;
 }
 

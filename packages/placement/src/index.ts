@@ -51,6 +51,22 @@ export {
   type TPluginInfo,
   type TRegistry,
 } from "./registry";
+export {
+  ADDED_NODE_PREFIX,
+  applyScenario,
+  releaseWorkloads,
+  type TApplyScenarioInput,
+  type TScenarioApplied,
+} from "./scenario/apply-scenario";
+export {
+  compareReplays,
+  type TReplayComparison,
+  type TReplaySpot,
+  type TTeamDelta,
+  type TWorkloadChange,
+} from "./scenario/compare-replays";
+export { replayScenario, type TReplayScenarioInput, type TScenarioReplay } from "./scenario/replay-scenario";
+export * from "./scenario/scenario.schema";
 export * from "./schema/request.schema";
 export * from "./schema/snapshot.schema";
 export { placeService, prepareServiceProblem, type TPlaceServiceInput } from "./services/place-service";

@@ -202,6 +202,28 @@ export const REST_EXAMPLES: Record<string, { summary: string; value: Record<stri
       ],
     },
   },
+  "whatIf.preview": {
+    summary: "What moves if Frankfurt's A100 nodes drain and Singapore's H100 gets cheaper",
+    value: {
+      changes: [
+        { kind: "drain", nodes: { gpuModel: "A100-80GB", siteId: "site-dc-frankfurt" } },
+        { kind: "price", siteId: "site-dc-singapore", gpuModel: "H100", usdPerGpuHour: 1.5 },
+      ],
+    },
+  },
+  "whatIf.save": {
+    summary: "Save a scenario shared with everyone: Frankfurt's A100 nodes drained",
+    value: {
+      name: "Frankfurt A100 maintenance",
+      description: "Firmware upgrade of the A100 pool",
+      changes: [{ kind: "drain", nodes: { gpuModel: "A100-80GB", siteId: "site-dc-frankfurt" } }],
+      teamId: null,
+    },
+  },
+  "whatIf.planDrain": {
+    summary: "Confirm the drain",
+    value: { confirm: true },
+  },
   "savedView.save": {
     summary: "Draining H100 nodes, by hostname",
     value: {

@@ -454,3 +454,92 @@ export const ZUpdatedBudget = z.looseObject({
   monthlyUsd: z.number().nullable(),
   mode: z.enum(["SOFT", "HARD"]),
 });
+
+export const ZScenario = z.looseObject({
+  id: z.string(),
+  name: z.string(),
+  description: z.string(),
+  changes: z.array(z.looseObject({ kind: z.string() })).meta({
+    description: "drain | lose (nodes), price, add-capacity, policy: see the save operation's input",
+  }),
+  teamId: z.string().nullable().meta({ description: "The team it is shared with; null: everyone signed in" }),
+  team: ZRef.nullable(),
+  createdBy: z.looseObject({ id: z.string(), name: z.string(), email: z.string() }),
+  drainedAt: ZWhen.nullable().meta({ description: "When it was turned into a planned drain" }),
+  drainedById: z.string().nullable(),
+  createdAt: ZWhen,
+  updatedAt: ZWhen,
+});
+
+const ZReplaySpot = z
+  .looseObject({
+    siteId: z.string(),
+    siteName: z.string(),
+    nodeIds: z.array(z.string()),
+    costUsd: z.number(),
+    latencyMs: z.number().nullable(),
+  })
+  .nullable();
+
+const ZBound = z.looseObject({
+  lowerBoundUsd: z.number(),
+  withinPct: z.number().nullable(),
+  summary: z
+    .string()
+    .meta({ description: "e.g. within 1.2% of optimal for 240 workloads (lower bound $91,005)" }),
+});
+
+export const ZScenarioReplay = z.looseObject({
+  workloads: z
+    .array(
+      z.looseObject({
+        workloadId: z.string(),
+        name: z.string(),
+        teamId: z.string(),
+        change: z.enum(["moved", "unplaceable", "placed"]),
+        sameSite: z.boolean(),
+        running: z.boolean(),
+        before: ZReplaySpot,
+        after: ZReplaySpot,
+        reason: z.string().nullable().meta({ description: "Why it no longer fits (the engine's summary)" }),
+        costDeltaUsd: z.number(),
+      }),
+    )
+    .meta({ description: "Only the workloads whose placement changes" }),
+  teams: z.array(
+    z.looseObject({
+      teamId: z.string(),
+      teamName: z.string(),
+      workloads: z.number().int(),
+      beforeUsd: z.number(),
+      afterUsd: z.number(),
+      deltaUsd: z.number(),
+      beforeLatencyMs: z.number().nullable(),
+      afterLatencyMs: z.number().nullable(),
+      moved: z.number().int(),
+      unplaceable: z.number().int(),
+    }),
+  ),
+  totals: z.looseObject({
+    workloads: z.number().int(),
+    beforeUsd: z.number(),
+    afterUsd: z.number(),
+    deltaUsd: z.number(),
+    moved: z.number().int(),
+    unplaceable: z.number().int(),
+    placed: z.number().int(),
+  }),
+  bound: z.looseObject({ baseline: ZBound, scenario: ZBound }),
+  drainedNodes: z.array(z.looseObject({ id: z.string(), hostname: z.string() })),
+  complete: z
+    .boolean()
+    .meta({ description: "True when you see every team, so the totals cover the whole replay" }),
+});
+
+export const ZScenarioRun = z.looseObject({ scenario: ZScenario, result: ZScenarioReplay });
+
+export const ZScenarioDrain = ZNodeStatusChange.extend({
+  scenarioId: z.string(),
+  drainedAt: ZWhen,
+  down: z.array(z.string()).meta({ description: "Hostnames left out because they are DOWN already" }),
+});

@@ -2,7 +2,7 @@ import type { Prisma, PrismaClient } from "@switchyard/db";
 import { seesTeam, teamScope } from "../auth/access.ts";
 import type { TSessionUser } from "../auth/session.ts";
 import { AppError } from "../errors.ts";
-import { auditedTransaction, type TMutationContext } from "../lib/audited.ts";
+import { auditedTransaction, type TAudit, type TMutationContext } from "../lib/audited.ts";
 import { pageArgs, toPage } from "../lib/pagination.ts";
 import { assertIfMatch, recordEtag } from "../lib/preconditions.ts";
 import type { TListNodesInput } from "../router/node/list-nodes.schema.ts";
@@ -236,70 +236,79 @@ function listNames(names: string[], max = 5) {
  * answers with the workloads holding GPUs on the drained nodes: they must move elsewhere.
  */
 export async function changeNodeStatus(ctx: TMutationContext, action: TNodeAction, ids: string[]) {
+  return auditedTransaction(ctx, (tx, audit) => changeNodeStatusIn(tx, audit, ctx, action, ids));
+}
+
+/** changeNodeStatus inside the caller's audited transaction (a planned drain records itself with it). */
+export async function changeNodeStatusIn(
+  tx: Prisma.TransactionClient,
+  audit: TAudit,
+  ctx: Pick<TMutationContext, "http">,
+  action: TNodeAction,
+  ids: string[],
+) {
   const { to, from } = TRANSITIONS[action];
-  return auditedTransaction(ctx, async (tx, audit) => {
-    if (ctx.http && ctx.http.ifMatch !== null) {
-      if (ids.length !== 1) {
-        throw new AppError("INVALID_REQUEST", `If-Match with ${ids.length} node ids`, {
-          userMessage: "If-Match applies to one node: send exactly one id in ids.",
-          field: "If-Match",
-        });
-      }
-      await assertIfMatch(tx, ctx.http, "GpuNode", ids[0] as string);
-    }
-    const nodes: TNodeForAction[] = await tx.gpuNode.findMany({
-      where: { id: { in: ids } },
-      select: { id: true, hostname: true, status: true, site: { select: { slug: true, status: true } } },
-      orderBy: { hostname: "asc" },
-    });
-    if (nodes.length !== ids.length) {
-      const missing = ids.filter((id) => !nodes.some((n) => n.id === id));
-      throw new AppError("NOT_FOUND", `nodes not found: ${missing.join(", ")}`, {
-        userMessage:
-          missing.length === 1
-            ? "One of the selected nodes no longer exists; nothing was changed."
-            : `${missing.length} of the selected nodes no longer exist; nothing was changed.`,
+  if (ctx.http && ctx.http.ifMatch !== null) {
+    if (ids.length !== 1) {
+      throw new AppError("INVALID_REQUEST", `If-Match with ${ids.length} node ids`, {
+        userMessage: "If-Match applies to one node: send exactly one id in ids.",
+        field: "If-Match",
       });
     }
-    const refusals = nodes.flatMap((n) => refusalOf(action, n) ?? []);
-    if (refusals.length > 0) {
-      const texts = refusals.map((r) => r.text);
-      const hints = [...new Set(refusals.map((r) => r.hint))].join(". ");
-      throw new AppError("CONFLICT", `${action} refused: ${texts.join("; ")}`, {
-        userMessage: `Cannot ${action} ${refusals.length === 1 ? "this node" : `${refusals.length} of the selected nodes`}: ${listNames(texts, 3)}. ${hints}. Nothing was changed.`,
-      });
-    }
-    const moving = nodes.filter((n) => n.status !== to);
-    if (moving.length > 0) {
-      // Guarded: a node whose status changed since we read it is not overwritten.
-      const updated = await tx.gpuNode.updateMany({
-        where: { id: { in: moving.map((n) => n.id) }, status: { in: from } },
-        data: { status: to },
-      });
-      if (updated.count !== moving.length) {
-        throw new AppError("CONFLICT", `${action}: node status changed concurrently`, {
-          userMessage: "A selected node changed status at the same moment; nothing was changed. Try again.",
-        });
-      }
-      for (const node of moving) {
-        await audit({
-          action: `node.${action}`,
-          objectType: "GpuNode",
-          objectId: node.id,
-          before: { hostname: node.hostname, status: node.status },
-          after: { hostname: node.hostname, status: to },
-        });
-      }
-    }
-    if (ids.length === 1) await recordEtag(tx, ctx.http, "GpuNode", ids[0] as string);
-    const mustMove = action === "drain" ? await listWorkloadsOnNodes(tx, ids) : [];
-    return {
-      status: to,
-      changed: moving.map((n) => ({ id: n.id, hostname: n.hostname, from: n.status })),
-      unchanged: nodes.filter((n) => n.status === to).map((n) => n.hostname),
-      mustMove,
-    };
+    await assertIfMatch(tx, ctx.http, "GpuNode", ids[0] as string);
+  }
+  const nodes: TNodeForAction[] = await tx.gpuNode.findMany({
+    where: { id: { in: ids } },
+    select: { id: true, hostname: true, status: true, site: { select: { slug: true, status: true } } },
+    orderBy: { hostname: "asc" },
   });
+  if (nodes.length !== ids.length) {
+    const missing = ids.filter((id) => !nodes.some((n) => n.id === id));
+    throw new AppError("NOT_FOUND", `nodes not found: ${missing.join(", ")}`, {
+      userMessage:
+        missing.length === 1
+          ? "One of the selected nodes no longer exists; nothing was changed."
+          : `${missing.length} of the selected nodes no longer exist; nothing was changed.`,
+    });
+  }
+  const refusals = nodes.flatMap((n) => refusalOf(action, n) ?? []);
+  if (refusals.length > 0) {
+    const texts = refusals.map((r) => r.text);
+    const hints = [...new Set(refusals.map((r) => r.hint))].join(". ");
+    throw new AppError("CONFLICT", `${action} refused: ${texts.join("; ")}`, {
+      userMessage: `Cannot ${action} ${refusals.length === 1 ? "this node" : `${refusals.length} of the selected nodes`}: ${listNames(texts, 3)}. ${hints}. Nothing was changed.`,
+    });
+  }
+  const moving = nodes.filter((n) => n.status !== to);
+  if (moving.length > 0) {
+    // Guarded: a node whose status changed since we read it is not overwritten.
+    const updated = await tx.gpuNode.updateMany({
+      where: { id: { in: moving.map((n) => n.id) }, status: { in: from } },
+      data: { status: to },
+    });
+    if (updated.count !== moving.length) {
+      throw new AppError("CONFLICT", `${action}: node status changed concurrently`, {
+        userMessage: "A selected node changed status at the same moment; nothing was changed. Try again.",
+      });
+    }
+    for (const node of moving) {
+      await audit({
+        action: `node.${action}`,
+        objectType: "GpuNode",
+        objectId: node.id,
+        before: { hostname: node.hostname, status: node.status },
+        after: { hostname: node.hostname, status: to },
+      });
+    }
+  }
+  if (ids.length === 1) await recordEtag(tx, ctx.http, "GpuNode", ids[0] as string);
+  const mustMove = action === "drain" ? await listWorkloadsOnNodes(tx, ids) : [];
+  return {
+    status: to,
+    changed: moving.map((n) => ({ id: n.id, hostname: n.hostname, from: n.status })),
+    unchanged: nodes.filter((n) => n.status === to).map((n) => n.hostname),
+    mustMove,
+  };
 }
 
 /** Workloads with active allocations on the given nodes, each with the nodes it holds there. */

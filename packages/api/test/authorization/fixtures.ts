@@ -205,6 +205,20 @@ export async function createFixtures(prisma: PrismaClient) {
       });
       return view.id;
     },
+    /** A fresh what-if scenario (a price change), shared with one team or with everyone. */
+    scenario: async (shared: TTeam | "everyone") => {
+      serial += 1;
+      const scenario = await prisma.scenario.create({
+        data: {
+          name: `authz scenario ${run}-${serial}`,
+          changes: [{ kind: "price", siteId: "site-dc-ashburn", gpuModel: "H100", usdPerGpuHour: 2.5 }],
+          createdById: REQUESTER.id,
+          teamId: shared === "everyone" ? null : teamId(shared),
+        },
+        select: { id: true },
+      });
+      return scenario.id;
+    },
     /** dataset.update's input on a fresh dataset, keeping its steward. */
     datasetChange: async (options: { stewarded: boolean }) => ({
       id: await dataset(options.stewarded),

@@ -445,6 +445,63 @@ export const MATRIX: Record<string, TCase[]> = {
     },
     { relation: "missing", input: () => ({ id: "saved-view-nowhere" }), expect: all("NOT_FOUND") },
   ],
+  // What-if: everyone reads and runs the scenarios shared with them (results scoped to their
+  // teams); another team's scenario is missing. Saving, deleting and draining: estate editors.
+  "whatIf.list": [{ relation: "scenarios shared with the caller", expect: OK_ALL }],
+  "whatIf.byId": [
+    {
+      relation: "shared with everyone",
+      input: async (fx) => ({ id: await fx.scenario("everyone") }),
+      expect: OK_ALL,
+    },
+    {
+      relation: "shared with own team",
+      input: async (fx) => ({ id: await fx.scenario("own") }),
+      expect: OK_ALL,
+    },
+    {
+      relation: "shared with another team",
+      input: async (fx) => ({ id: await fx.scenario("other") }),
+      expect: { ...OK_ALL, ML_ENGINEER: "NOT_FOUND" },
+    },
+    { relation: "missing", input: () => ({ id: "scenario-nowhere" }), expect: all("NOT_FOUND") },
+  ],
+  "whatIf.run": [
+    {
+      relation: "shared with everyone",
+      input: async (fx) => ({ id: await fx.scenario("everyone") }),
+      expect: OK_ALL,
+    },
+    {
+      relation: "shared with another team",
+      input: async (fx) => ({ id: await fx.scenario("other") }),
+      expect: { ...OK_ALL, ML_ENGINEER: "NOT_FOUND" },
+    },
+    { relation: "missing", input: () => ({ id: "scenario-nowhere" }), expect: all("NOT_FOUND") },
+  ],
+  "whatIf.preview": [
+    {
+      relation: "the estate",
+      input: () => ({ changes: [{ kind: "drain", nodes: { siteId: "site-dc-frankfurt" } }] }),
+      expect: OK_ALL,
+    },
+  ],
+  "whatIf.save": [{ relation: "the estate", input: () => ({}), expect: only(EDITORS, "BAD_REQUEST") }],
+  "whatIf.remove": [
+    {
+      relation: "shared with everyone",
+      input: async (fx) => ({ id: await fx.scenario("everyone") }),
+      expect: only(EDITORS),
+    },
+    { relation: "missing", input: () => ({ id: "scenario-nowhere" }), expect: only(EDITORS, "NOT_FOUND") },
+  ],
+  "whatIf.planDrain": [
+    {
+      relation: "missing",
+      input: () => ({ id: "scenario-nowhere", confirm: true }),
+      expect: only(EDITORS, "NOT_FOUND"),
+    },
+  ],
   "token.list": [{ relation: "own tokens", input: () => ({}), expect: OK_ALL }],
   "token.create": [{ relation: "own tokens", input: () => ({}), expect: all("BAD_REQUEST") }],
   "token.createAgent": [{ relation: "a site", input: () => ({}), expect: only(EDITORS, "BAD_REQUEST") }],

@@ -1058,6 +1058,114 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/what-if": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * List what-if scenarios
+         * @description Scenarios shared with everyone or with one of your teams, newest first.
+         */
+        get: operations["whatIf-list"];
+        /**
+         * Save a what-if scenario
+         * @description Creates a scenario, or with `id` replaces one. The changes are checked against the current estate first: a change naming a missing site or matching no node is refused with the change and field named.
+         */
+        put: operations["whatIf-save"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/what-if/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Get a what-if scenario
+         * @description The scenario's changes, without running it.
+         */
+        get: operations["whatIf-byId"];
+        put?: never;
+        post?: never;
+        /**
+         * Delete a what-if scenario
+         * @description The estate is not touched.
+         */
+        delete: operations["whatIf-remove"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/what-if/{id}/drain": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Turn a scenario into a planned drain
+         * @description Puts the nodes the scenario drains or loses (resolved on the current estate) into DRAINING through the node service: all or nothing, audited. Needs `confirm: true`. Nodes the scenario adds are not real and are left out.
+         */
+        post: operations["whatIf-planDrain"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/what-if/{id}/run": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Run a saved what-if scenario on the current estate
+         * @description Running and pending work is placed again by the batch engine twice, on the estate as it is and with the changes; the answer lists the workloads that would move or no longer fit (with the engine's reasons), cost and latency per team, and the engine's proven bound on each replay. Nothing in the estate changes. Work of teams you are not in is left out.
+         */
+        post: operations["whatIf-run"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/what-if/preview": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Run what-if changes without saving them
+         * @description Running and pending work is placed again by the batch engine twice, on the estate as it is and with the changes; the answer lists the workloads that would move or no longer fit (with the engine's reasons), cost and latency per team, and the engine's proven bound on each replay. Nothing in the estate changes. Work of teams you are not in is left out.
+         */
+        post: operations["whatIf-preview"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/workloads": {
         parameters: {
             query?: never;
@@ -10015,6 +10123,1353 @@ export interface operations {
                     "application/json": {
                         /** @description The queued webhook.ping delivery */
                         deliveryId: string;
+                    };
+                };
+            };
+            /** @description Malformed JSON, a wrong type, a missing or unknown field: `fieldErrors` names each field */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No valid token or session (missing, unknown, expired, revoked, or its owner is disabled) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The token lacks the scope, or the owner's role or teams do not allow it */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No such object, or not visible to you */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The object's state does not allow it (an illegal transition, capacity taken meanwhile, nothing fits), or a request with the same Idempotency-Key is still in flight (IDEMPOTENCY_KEY_IN_USE: retry after Retry-After) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The body is larger than 256 KiB */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The body is not application/json */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Valid JSON that breaks a domain rule (e.g. a team you are not in), or an Idempotency-Key already used with another request (IDEMPOTENCY_KEY_REUSED) */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Over the rate limit of these credentials (TOO_MANY_REQUESTS): wait Retry-After seconds */
+            429: {
+                headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
+                    "Retry-After": components["headers"]["Retry-After"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description A server fault; quote the requestId */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    "whatIf-list": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful response */
+            200: {
+                headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": ({
+                        /** @description drain | lose (nodes), price, add-capacity, policy: see the save operation's input */
+                        changes: ({
+                            kind: string;
+                        } & {
+                            [key: string]: unknown;
+                        })[];
+                        /** @description ISO 8601 date-time (UTC) */
+                        createdAt: string;
+                        createdBy: {
+                            email: string;
+                            id: string;
+                            name: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                        description: string;
+                        /** @description When it was turned into a planned drain */
+                        drainedAt: string | null;
+                        drainedById: string | null;
+                        id: string;
+                        name: string;
+                        team: ({
+                            id: string;
+                            name: string;
+                        } & {
+                            [key: string]: unknown;
+                        }) | null;
+                        /** @description The team it is shared with; null: everyone signed in */
+                        teamId: string | null;
+                        /** @description ISO 8601 date-time (UTC) */
+                        updatedAt: string;
+                    } & {
+                        [key: string]: unknown;
+                    })[];
+                };
+            };
+            /** @description Malformed JSON, a wrong type, a missing or unknown field: `fieldErrors` names each field */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No valid token or session (missing, unknown, expired, revoked, or its owner is disabled) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The token lacks the scope, or the owner's role or teams do not allow it */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No such object, or not visible to you */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The object's state does not allow it (an illegal transition, capacity taken meanwhile, nothing fits), or a request with the same Idempotency-Key is still in flight (IDEMPOTENCY_KEY_IN_USE: retry after Retry-After) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The body is larger than 256 KiB */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The body is not application/json */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Valid JSON that breaks a domain rule (e.g. a team you are not in), or an Idempotency-Key already used with another request (IDEMPOTENCY_KEY_REUSED) */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Over the rate limit of these credentials (TOO_MANY_REQUESTS): wait Retry-After seconds */
+            429: {
+                headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
+                    "Retry-After": components["headers"]["Retry-After"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description A server fault; quote the requestId */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    "whatIf-save": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    changes: ({
+                        /** @constant */
+                        kind: "drain";
+                        nodes: {
+                            siteId: string;
+                        } | {
+                            fabric: string;
+                            siteId?: string;
+                        } | {
+                            gpuModel: string;
+                            siteId?: string;
+                        } | {
+                            label: {
+                                key: string;
+                                value: string;
+                            };
+                            siteId?: string;
+                        } | {
+                            nodeIds: string[];
+                        };
+                    } | {
+                        /** @constant */
+                        kind: "lose";
+                        nodes: {
+                            siteId: string;
+                        } | {
+                            fabric: string;
+                            siteId?: string;
+                        } | {
+                            gpuModel: string;
+                            siteId?: string;
+                        } | {
+                            label: {
+                                key: string;
+                                value: string;
+                            };
+                            siteId?: string;
+                        } | {
+                            nodeIds: string[];
+                        };
+                    } | {
+                        gpuModel: string;
+                        /** @constant */
+                        kind: "price";
+                        siteId: string;
+                        usdPerGpuHour: number;
+                    } | {
+                        /** @default  */
+                        fabric?: string;
+                        gpuMemoryGib: number;
+                        gpuModel: string;
+                        gpusPerNode: number;
+                        /** @constant */
+                        kind: "add-capacity";
+                        nodes: number;
+                        siteId: string;
+                        usdPerGpuHour?: number;
+                    } | {
+                        /** @constant */
+                        kind: "policy";
+                        profile?: string;
+                        teamId?: string;
+                        weights?: {
+                            [key: string]: number;
+                        };
+                    })[];
+                    /** @default  */
+                    description?: string;
+                    id?: string;
+                    name: string;
+                    teamId?: string | null;
+                };
+            };
+        };
+        responses: {
+            /** @description Successful response */
+            200: {
+                headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @description drain | lose (nodes), price, add-capacity, policy: see the save operation's input */
+                        changes: ({
+                            kind: string;
+                        } & {
+                            [key: string]: unknown;
+                        })[];
+                        /** @description ISO 8601 date-time (UTC) */
+                        createdAt: string;
+                        createdBy: {
+                            email: string;
+                            id: string;
+                            name: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                        description: string;
+                        /** @description When it was turned into a planned drain */
+                        drainedAt: string | null;
+                        drainedById: string | null;
+                        id: string;
+                        name: string;
+                        team: ({
+                            id: string;
+                            name: string;
+                        } & {
+                            [key: string]: unknown;
+                        }) | null;
+                        /** @description The team it is shared with; null: everyone signed in */
+                        teamId: string | null;
+                        /** @description ISO 8601 date-time (UTC) */
+                        updatedAt: string;
+                    } & {
+                        [key: string]: unknown;
+                    };
+                };
+            };
+            /** @description Malformed JSON, a wrong type, a missing or unknown field: `fieldErrors` names each field */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No valid token or session (missing, unknown, expired, revoked, or its owner is disabled) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The token lacks the scope, or the owner's role or teams do not allow it */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No such object, or not visible to you */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The object's state does not allow it (an illegal transition, capacity taken meanwhile, nothing fits), or a request with the same Idempotency-Key is still in flight (IDEMPOTENCY_KEY_IN_USE: retry after Retry-After) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The body is larger than 256 KiB */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The body is not application/json */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Valid JSON that breaks a domain rule (e.g. a team you are not in), or an Idempotency-Key already used with another request (IDEMPOTENCY_KEY_REUSED) */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Over the rate limit of these credentials (TOO_MANY_REQUESTS): wait Retry-After seconds */
+            429: {
+                headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
+                    "Retry-After": components["headers"]["Retry-After"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description A server fault; quote the requestId */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    "whatIf-byId": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful response */
+            200: {
+                headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @description drain | lose (nodes), price, add-capacity, policy: see the save operation's input */
+                        changes: ({
+                            kind: string;
+                        } & {
+                            [key: string]: unknown;
+                        })[];
+                        /** @description ISO 8601 date-time (UTC) */
+                        createdAt: string;
+                        createdBy: {
+                            email: string;
+                            id: string;
+                            name: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                        description: string;
+                        /** @description When it was turned into a planned drain */
+                        drainedAt: string | null;
+                        drainedById: string | null;
+                        id: string;
+                        name: string;
+                        team: ({
+                            id: string;
+                            name: string;
+                        } & {
+                            [key: string]: unknown;
+                        }) | null;
+                        /** @description The team it is shared with; null: everyone signed in */
+                        teamId: string | null;
+                        /** @description ISO 8601 date-time (UTC) */
+                        updatedAt: string;
+                    } & {
+                        [key: string]: unknown;
+                    };
+                };
+            };
+            /** @description Malformed JSON, a wrong type, a missing or unknown field: `fieldErrors` names each field */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No valid token or session (missing, unknown, expired, revoked, or its owner is disabled) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The token lacks the scope, or the owner's role or teams do not allow it */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No such object, or not visible to you */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The object's state does not allow it (an illegal transition, capacity taken meanwhile, nothing fits), or a request with the same Idempotency-Key is still in flight (IDEMPOTENCY_KEY_IN_USE: retry after Retry-After) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The body is larger than 256 KiB */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The body is not application/json */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Valid JSON that breaks a domain rule (e.g. a team you are not in), or an Idempotency-Key already used with another request (IDEMPOTENCY_KEY_REUSED) */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Over the rate limit of these credentials (TOO_MANY_REQUESTS): wait Retry-After seconds */
+            429: {
+                headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
+                    "Retry-After": components["headers"]["Retry-After"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description A server fault; quote the requestId */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    "whatIf-remove": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful response */
+            200: {
+                headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        id: string;
+                    };
+                };
+            };
+            /** @description Malformed JSON, a wrong type, a missing or unknown field: `fieldErrors` names each field */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No valid token or session (missing, unknown, expired, revoked, or its owner is disabled) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The token lacks the scope, or the owner's role or teams do not allow it */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No such object, or not visible to you */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The object's state does not allow it (an illegal transition, capacity taken meanwhile, nothing fits), or a request with the same Idempotency-Key is still in flight (IDEMPOTENCY_KEY_IN_USE: retry after Retry-After) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The body is larger than 256 KiB */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The body is not application/json */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Valid JSON that breaks a domain rule (e.g. a team you are not in), or an Idempotency-Key already used with another request (IDEMPOTENCY_KEY_REUSED) */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Over the rate limit of these credentials (TOO_MANY_REQUESTS): wait Retry-After seconds */
+            429: {
+                headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
+                    "Retry-After": components["headers"]["Retry-After"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description A server fault; quote the requestId */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    "whatIf-planDrain": {
+        parameters: {
+            query?: never;
+            header?: {
+                /**
+                 * @description Makes a retry safe: the same key, method, path and body from the same caller returns the first answer again for 24 hours (Idempotent-Replayed: true); the same key with another request is 422
+                 * @example 3f1c9a2e-7b4d-4e61-9d0f-2a8b5c6e1f90
+                 */
+                "Idempotency-Key"?: components["parameters"]["Idempotency-Key"];
+            };
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /** @constant */
+                    confirm: true;
+                };
+            };
+        };
+        responses: {
+            /** @description Successful response */
+            200: {
+                headers: {
+                    "Idempotent-Replayed": components["headers"]["Idempotent-Replayed"];
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @description Nodes whose status changed, with the status they left */
+                        changed: ({
+                            from: string;
+                            hostname: string;
+                            id: string;
+                        } & {
+                            [key: string]: unknown;
+                        })[];
+                        /** @description Hostnames left out because they are DOWN already */
+                        down: string[];
+                        /** @description ISO 8601 date-time (UTC) */
+                        drainedAt: string;
+                        /** @description Drain only: workloads still holding GPUs on these nodes */
+                        mustMove: {
+                            [key: string]: unknown;
+                        }[];
+                        scenarioId: string;
+                        /** @enum {string} */
+                        status: "READY" | "CORDONED" | "DRAINING" | "DOWN";
+                        /** @description Hostnames already in the target status */
+                        unchanged: string[];
+                    } & {
+                        [key: string]: unknown;
+                    };
+                };
+            };
+            /** @description Malformed JSON, a wrong type, a missing or unknown field: `fieldErrors` names each field */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No valid token or session (missing, unknown, expired, revoked, or its owner is disabled) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The token lacks the scope, or the owner's role or teams do not allow it */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No such object, or not visible to you */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The object's state does not allow it (an illegal transition, capacity taken meanwhile, nothing fits), or a request with the same Idempotency-Key is still in flight (IDEMPOTENCY_KEY_IN_USE: retry after Retry-After) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The body is larger than 256 KiB */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The body is not application/json */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Valid JSON that breaks a domain rule (e.g. a team you are not in), or an Idempotency-Key already used with another request (IDEMPOTENCY_KEY_REUSED) */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Over the rate limit of these credentials (TOO_MANY_REQUESTS): wait Retry-After seconds */
+            429: {
+                headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
+                    "Retry-After": components["headers"]["Retry-After"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description A server fault; quote the requestId */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    "whatIf-run": {
+        parameters: {
+            query?: never;
+            header?: {
+                /**
+                 * @description Makes a retry safe: the same key, method, path and body from the same caller returns the first answer again for 24 hours (Idempotent-Replayed: true); the same key with another request is 422
+                 * @example 3f1c9a2e-7b4d-4e61-9d0f-2a8b5c6e1f90
+                 */
+                "Idempotency-Key"?: components["parameters"]["Idempotency-Key"];
+            };
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful response */
+            200: {
+                headers: {
+                    "Idempotent-Replayed": components["headers"]["Idempotent-Replayed"];
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        result: {
+                            bound: {
+                                baseline: {
+                                    lowerBoundUsd: number;
+                                    /** @description e.g. within 1.2% of optimal for 240 workloads (lower bound $91,005) */
+                                    summary: string;
+                                    withinPct: number | null;
+                                } & {
+                                    [key: string]: unknown;
+                                };
+                                scenario: {
+                                    lowerBoundUsd: number;
+                                    /** @description e.g. within 1.2% of optimal for 240 workloads (lower bound $91,005) */
+                                    summary: string;
+                                    withinPct: number | null;
+                                } & {
+                                    [key: string]: unknown;
+                                };
+                            } & {
+                                [key: string]: unknown;
+                            };
+                            /** @description True when you see every team, so the totals cover the whole replay */
+                            complete: boolean;
+                            drainedNodes: ({
+                                hostname: string;
+                                id: string;
+                            } & {
+                                [key: string]: unknown;
+                            })[];
+                            teams: ({
+                                afterLatencyMs: number | null;
+                                afterUsd: number;
+                                beforeLatencyMs: number | null;
+                                beforeUsd: number;
+                                deltaUsd: number;
+                                moved: number;
+                                teamId: string;
+                                teamName: string;
+                                unplaceable: number;
+                                workloads: number;
+                            } & {
+                                [key: string]: unknown;
+                            })[];
+                            totals: {
+                                afterUsd: number;
+                                beforeUsd: number;
+                                deltaUsd: number;
+                                moved: number;
+                                placed: number;
+                                unplaceable: number;
+                                workloads: number;
+                            } & {
+                                [key: string]: unknown;
+                            };
+                            /** @description Only the workloads whose placement changes */
+                            workloads: ({
+                                after: ({
+                                    costUsd: number;
+                                    latencyMs: number | null;
+                                    nodeIds: string[];
+                                    siteId: string;
+                                    siteName: string;
+                                } & {
+                                    [key: string]: unknown;
+                                }) | null;
+                                before: ({
+                                    costUsd: number;
+                                    latencyMs: number | null;
+                                    nodeIds: string[];
+                                    siteId: string;
+                                    siteName: string;
+                                } & {
+                                    [key: string]: unknown;
+                                }) | null;
+                                /** @enum {string} */
+                                change: "moved" | "unplaceable" | "placed";
+                                costDeltaUsd: number;
+                                name: string;
+                                /** @description Why it no longer fits (the engine's summary) */
+                                reason: string | null;
+                                running: boolean;
+                                sameSite: boolean;
+                                teamId: string;
+                                workloadId: string;
+                            } & {
+                                [key: string]: unknown;
+                            })[];
+                        } & {
+                            [key: string]: unknown;
+                        };
+                        scenario: {
+                            /** @description drain | lose (nodes), price, add-capacity, policy: see the save operation's input */
+                            changes: ({
+                                kind: string;
+                            } & {
+                                [key: string]: unknown;
+                            })[];
+                            /** @description ISO 8601 date-time (UTC) */
+                            createdAt: string;
+                            createdBy: {
+                                email: string;
+                                id: string;
+                                name: string;
+                            } & {
+                                [key: string]: unknown;
+                            };
+                            description: string;
+                            /** @description When it was turned into a planned drain */
+                            drainedAt: string | null;
+                            drainedById: string | null;
+                            id: string;
+                            name: string;
+                            team: ({
+                                id: string;
+                                name: string;
+                            } & {
+                                [key: string]: unknown;
+                            }) | null;
+                            /** @description The team it is shared with; null: everyone signed in */
+                            teamId: string | null;
+                            /** @description ISO 8601 date-time (UTC) */
+                            updatedAt: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    } & {
+                        [key: string]: unknown;
+                    };
+                };
+            };
+            /** @description Malformed JSON, a wrong type, a missing or unknown field: `fieldErrors` names each field */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No valid token or session (missing, unknown, expired, revoked, or its owner is disabled) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The token lacks the scope, or the owner's role or teams do not allow it */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No such object, or not visible to you */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The object's state does not allow it (an illegal transition, capacity taken meanwhile, nothing fits), or a request with the same Idempotency-Key is still in flight (IDEMPOTENCY_KEY_IN_USE: retry after Retry-After) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The body is larger than 256 KiB */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The body is not application/json */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Valid JSON that breaks a domain rule (e.g. a team you are not in), or an Idempotency-Key already used with another request (IDEMPOTENCY_KEY_REUSED) */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Over the rate limit of these credentials (TOO_MANY_REQUESTS): wait Retry-After seconds */
+            429: {
+                headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
+                    "Retry-After": components["headers"]["Retry-After"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description A server fault; quote the requestId */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    "whatIf-preview": {
+        parameters: {
+            query?: never;
+            header?: {
+                /**
+                 * @description Makes a retry safe: the same key, method, path and body from the same caller returns the first answer again for 24 hours (Idempotent-Replayed: true); the same key with another request is 422
+                 * @example 3f1c9a2e-7b4d-4e61-9d0f-2a8b5c6e1f90
+                 */
+                "Idempotency-Key"?: components["parameters"]["Idempotency-Key"];
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    changes: ({
+                        /** @constant */
+                        kind: "drain";
+                        nodes: {
+                            siteId: string;
+                        } | {
+                            fabric: string;
+                            siteId?: string;
+                        } | {
+                            gpuModel: string;
+                            siteId?: string;
+                        } | {
+                            label: {
+                                key: string;
+                                value: string;
+                            };
+                            siteId?: string;
+                        } | {
+                            nodeIds: string[];
+                        };
+                    } | {
+                        /** @constant */
+                        kind: "lose";
+                        nodes: {
+                            siteId: string;
+                        } | {
+                            fabric: string;
+                            siteId?: string;
+                        } | {
+                            gpuModel: string;
+                            siteId?: string;
+                        } | {
+                            label: {
+                                key: string;
+                                value: string;
+                            };
+                            siteId?: string;
+                        } | {
+                            nodeIds: string[];
+                        };
+                    } | {
+                        gpuModel: string;
+                        /** @constant */
+                        kind: "price";
+                        siteId: string;
+                        usdPerGpuHour: number;
+                    } | {
+                        /** @default  */
+                        fabric?: string;
+                        gpuMemoryGib: number;
+                        gpuModel: string;
+                        gpusPerNode: number;
+                        /** @constant */
+                        kind: "add-capacity";
+                        nodes: number;
+                        siteId: string;
+                        usdPerGpuHour?: number;
+                    } | {
+                        /** @constant */
+                        kind: "policy";
+                        profile?: string;
+                        teamId?: string;
+                        weights?: {
+                            [key: string]: number;
+                        };
+                    })[];
+                };
+            };
+        };
+        responses: {
+            /** @description Successful response */
+            200: {
+                headers: {
+                    "Idempotent-Replayed": components["headers"]["Idempotent-Replayed"];
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        bound: {
+                            baseline: {
+                                lowerBoundUsd: number;
+                                /** @description e.g. within 1.2% of optimal for 240 workloads (lower bound $91,005) */
+                                summary: string;
+                                withinPct: number | null;
+                            } & {
+                                [key: string]: unknown;
+                            };
+                            scenario: {
+                                lowerBoundUsd: number;
+                                /** @description e.g. within 1.2% of optimal for 240 workloads (lower bound $91,005) */
+                                summary: string;
+                                withinPct: number | null;
+                            } & {
+                                [key: string]: unknown;
+                            };
+                        } & {
+                            [key: string]: unknown;
+                        };
+                        /** @description True when you see every team, so the totals cover the whole replay */
+                        complete: boolean;
+                        drainedNodes: ({
+                            hostname: string;
+                            id: string;
+                        } & {
+                            [key: string]: unknown;
+                        })[];
+                        teams: ({
+                            afterLatencyMs: number | null;
+                            afterUsd: number;
+                            beforeLatencyMs: number | null;
+                            beforeUsd: number;
+                            deltaUsd: number;
+                            moved: number;
+                            teamId: string;
+                            teamName: string;
+                            unplaceable: number;
+                            workloads: number;
+                        } & {
+                            [key: string]: unknown;
+                        })[];
+                        totals: {
+                            afterUsd: number;
+                            beforeUsd: number;
+                            deltaUsd: number;
+                            moved: number;
+                            placed: number;
+                            unplaceable: number;
+                            workloads: number;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                        /** @description Only the workloads whose placement changes */
+                        workloads: ({
+                            after: ({
+                                costUsd: number;
+                                latencyMs: number | null;
+                                nodeIds: string[];
+                                siteId: string;
+                                siteName: string;
+                            } & {
+                                [key: string]: unknown;
+                            }) | null;
+                            before: ({
+                                costUsd: number;
+                                latencyMs: number | null;
+                                nodeIds: string[];
+                                siteId: string;
+                                siteName: string;
+                            } & {
+                                [key: string]: unknown;
+                            }) | null;
+                            /** @enum {string} */
+                            change: "moved" | "unplaceable" | "placed";
+                            costDeltaUsd: number;
+                            name: string;
+                            /** @description Why it no longer fits (the engine's summary) */
+                            reason: string | null;
+                            running: boolean;
+                            sameSite: boolean;
+                            teamId: string;
+                            workloadId: string;
+                        } & {
+                            [key: string]: unknown;
+                        })[];
+                    } & {
+                        [key: string]: unknown;
                     };
                 };
             };
