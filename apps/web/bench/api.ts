@@ -316,7 +316,9 @@ async function main() {
     const rss = Math.max(...servers.map((s) => rssMiB(s.process.pid as number).peakRssMiB));
     const tick = await reconcileTickMs(db.prisma);
     console.log("the estate a decision reads, in process (before and after issue 16):");
-    const estateRefresh = await measureEstateRefresh(db.prisma);
+    const estateRefresh = await measureEstateRefresh(db.prisma, {
+      fullReads: Number(process.env.BENCH_FULL_READS ?? 8),
+    });
 
     const out = join(ROOT, `bench/results/${SCALE === "large" ? "api" : `api-${SCALE}`}.json`);
     mkdirSync(join(ROOT, "bench/results"), { recursive: true });
