@@ -1,30 +1,41 @@
 /**
- * npm run bench:api — REST throughput of the production build (`next start`) on PostgreSQL
- * with the large estate (500 sites, 50,000 GPU nodes; BENCH_SCALE=medium: 100 sites, 5,000
- * nodes; small: 50 sites, 1,000 nodes), measured with autocannon and an API token, as a
- * pipeline would call it:
- *   GET  /api/v1/workloads?limit=50
- *   POST /api/v1/placement/recommend   (dry run: snapshot + engine, nothing saved)
- *   GET  /api/v1/sites/{id}
- * First, in process, what a decision pays to get the estate, before (a full read) and after
- * the in-memory estate (see estate-refresh.ts). Writes those timings, rps, p50, p99, errors and
- * the server's RSS into bench/results/api.json (api-<scale>.json for the smaller scales).
- * Not part of npm test.
+ * npm run bench:api — the product at 500 sites / 50,000 GPU nodes / 100,000 workloads (history
+ * included) on PostgreSQL, through REST on the production build (`next start`), as a pipeline
+ * would call it with an API token (issue 16):
+ *   recommend               POST /api/v1/placement/recommend (dry run), autocannon
+ *   submit-place-schedule   POST /api/v1/workloads (saved and placed), then
+ *                           POST /api/v1/workloads/{id}/schedule, 60 s, spread over three console
+ *                           processes; a schedule that lost its GPUs to another process (409) is
+ *                           placed and scheduled again, as the CLI does
+ *   workloads-list          GET /api/v1/workloads?limit=50, autocannon
+ *   nodes-list              GET /api/v1/nodes?limit=50, autocannon
+ * then over-allocations by SQL, the three processes' answers compared, a reconcile tick with 50
+ * pending workloads, the cold start of a console process to its first placement, and (before
+ * and after the in-memory estate, in one run) what a decision pays to get the estate.
  *
- * BENCH_CONNECTIONS (default 10) and BENCH_DURATION (seconds, default 10) tune the load.
+ * The estate lives in its own database (api-estate.ts), built only when missing. Writes
+ * bench/results/api.json (api-<scale>.json for BENCH_SCALE=small|medium) with the machine's
+ * load average: compare ratios within one run, absolute times only on a quiet machine.
+ * BENCH_CONNECTIONS (default 16), BENCH_DURATION (seconds per autocannon run, default 20),
+ * BENCH_SUBMIT_DURATION (default 60); BENCH_ESTATE_ONLY=1 only builds the estate. Not part of npm test.
  */
 import { mkdirSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { cpus, loadavg } from "node:os";
 import { join } from "node:path";
 import { appRouter, createCallerFactory, createInnerContext } from "@switchyard/api";
+import { estateCache } from "@switchyard/api/estate";
+import { runReconcileTick } from "@switchyard/api/loops";
+import type { PrismaClient } from "@switchyard/db";
 import autocannon from "autocannon";
-import { PLATFORM, prepareBenchEstate, ROOT, SCALE, startConsoleServer } from "./estate.ts";
+import { prepareApiEstate } from "./api-estate.ts";
+import { PLATFORM, ROOT, SCALE, startConsoleServer, type TConsoleServer } from "./estate.ts";
 import { measureEstateRefresh } from "./estate-refresh.ts";
 
 const PORT = Number(process.env.BENCH_PORT ?? 3398);
-const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 10);
-const DURATION_S = Number(process.env.BENCH_DURATION ?? 10);
-const SITE_ID = "site-dc-ashburn";
+const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 16);
+const DURATION_S = Number(process.env.BENCH_DURATION ?? 20);
+const SUBMIT_DURATION_S = Number(process.env.BENCH_SUBMIT_DURATION ?? 60);
+const TICK_PENDING = 50;
 
 /** A single 8 x H100 training job: every site is filtered and scored for it. */
 const RECOMMEND_SPEC = {
@@ -36,18 +47,14 @@ const RECOMMEND_SPEC = {
   estimatedHours: 24,
 };
 
-type TEndpoint = { name: string; method: "GET" | "POST"; path: string; body?: unknown };
-
-const ENDPOINTS: TEndpoint[] = [
-  { name: "GET /api/v1/workloads?limit=50", method: "GET", path: "/api/v1/workloads?limit=50" },
-  {
-    name: "POST /api/v1/placement/recommend",
-    method: "POST",
-    path: "/api/v1/placement/recommend",
-    body: RECOMMEND_SPEC,
-  },
-  { name: `GET /api/v1/sites/${SITE_ID}`, method: "GET", path: `/api/v1/sites/${SITE_ID}` },
-];
+/** What the pipeline submits: one GPU of batch inference, no approval needed. */
+const SUBMIT_SPEC = {
+  kind: "BATCH_INFERENCE",
+  teamId: "team-applied-ml",
+  gpu: { count: 1 },
+  gpuModels: ["L40S", "A100-80GB", "H100"],
+  estimatedHours: 1,
+};
 
 /** Resident memory of a process and its descendants, in MiB (now, and the peak of each). */
 function rssMiB(pid: number): { rssMiB: number; peakRssMiB: number } {
@@ -79,87 +86,258 @@ function rssMiB(pid: number): { rssMiB: number; peakRssMiB: number } {
 }
 
 const load = () => loadavg().map((l) => Math.round(l * 100) / 100);
+const round1 = (x: number) => Math.round(x * 10) / 10;
+
+type TRun = {
+  name: "recommend" | "submit-place-schedule" | "workloads-list" | "nodes-list";
+  connections: number;
+  durationS: number;
+  rps: number;
+  p50Ms: number;
+  p99Ms: number;
+  errors: number;
+  non2xx: number;
+};
+
+function report(row: TRun & Record<string, unknown>) {
+  console.log(
+    `  ${row.name.padEnd(24)} ${String(row.rps).padStart(8)}/s   p50 ${String(row.p50Ms).padStart(6)} ms   p99 ${String(row.p99Ms).padStart(6)} ms   errors ${row.errors}   load ${load().join(" ")}`,
+  );
+}
+
+/** One endpoint under autocannon, after it answered 200 a few times (compiled routes, warm caches). */
+async function cannon(
+  name: TRun["name"],
+  server: TConsoleServer,
+  path: string,
+  headers: Record<string, string>,
+  body?: unknown,
+): Promise<TRun> {
+  const method = body === undefined ? "GET" : "POST";
+  const payload = body === undefined ? undefined : JSON.stringify(body);
+  for (let i = 0; i < 10; i++) {
+    const response = await fetch(`${server.base}${path}`, { method, headers, body: payload });
+    const text = await response.text();
+    if (response.status !== 200) throw new Error(`${name}: HTTP ${response.status} ${text.slice(0, 300)}`);
+  }
+  const result = await autocannon({
+    url: `${server.base}${path}`,
+    method,
+    headers,
+    body: payload,
+    connections: CONNECTIONS,
+    duration: DURATION_S,
+  });
+  const row: TRun = {
+    name,
+    connections: CONNECTIONS,
+    durationS: DURATION_S,
+    rps: round1(result.requests.average),
+    p50Ms: result.latency.p50,
+    p99Ms: result.latency.p99,
+    errors: result.errors + result.timeouts + result.non2xx,
+    non2xx: result.non2xx,
+  };
+  report(row);
+  return row;
+}
+
+/**
+ * CONNECTIONS pipelines for SUBMIT_DURATION_S, each submitting (saved and placed) then
+ * scheduling one workload after another, round-robin over the console processes. A schedule
+ * answered 409 (another process took the GPUs first) is placed and scheduled again, up to 3
+ * times; anything else that is not 2xx counts as an error.
+ */
+async function submitPlaceSchedule(servers: TConsoleServer[], headers: Record<string, string>) {
+  const run = Date.now().toString(36);
+  const deadline = performance.now() + SUBMIT_DURATION_S * 1_000;
+  const times: number[] = [];
+  let next = 0;
+  let errors = 0;
+  let non2xx = 0;
+  let retries = 0;
+  const post = async (base: string, path: string, body: unknown) => {
+    const response = await fetch(`${base}${path}`, { method: "POST", headers, body: JSON.stringify(body) });
+    const json = (await response.json().catch(() => undefined)) as Record<string, unknown> | undefined;
+    return { status: response.status, json };
+  };
+  const pipeline = async () => {
+    while (performance.now() < deadline) {
+      const i = next++;
+      const base = (servers[i % servers.length] as TConsoleServer).base;
+      const started = performance.now();
+      try {
+        const name = `bench-${run}-${i}`;
+        const submitted = await post(base, "/api/v1/workloads", {
+          spec: { ...SUBMIT_SPEC, name },
+          clientKey: name,
+        });
+        if (submitted.status !== 200)
+          throw Object.assign(new Error(JSON.stringify(submitted.json)), { http: true });
+        const id = String(submitted.json?.id);
+        let scheduled = await post(base, `/api/v1/workloads/${id}/schedule`, {});
+        for (let attempt = 0; scheduled.status === 409 && attempt < 3; attempt++) {
+          retries++;
+          await post(base, `/api/v1/workloads/${id}/place`, {});
+          scheduled = await post(base, `/api/v1/workloads/${id}/schedule`, {});
+        }
+        if (scheduled.status !== 200)
+          throw Object.assign(new Error(JSON.stringify(scheduled.json)), { http: true });
+        times.push(performance.now() - started);
+      } catch (error) {
+        errors++;
+        if ((error as { http?: boolean }).http) non2xx++;
+        if (errors <= 3)
+          console.log(`  submit-place-schedule error: ${(error as Error).message.slice(0, 300)}`);
+      }
+    }
+  };
+  const started = performance.now();
+  await Promise.all(Array.from({ length: CONNECTIONS }, pipeline));
+  const seconds = (performance.now() - started) / 1_000;
+  times.sort((a, b) => a - b);
+  const at = (q: number) => Math.round(times[Math.min(times.length - 1, Math.floor(q * times.length))] ?? 0);
+  const row = {
+    name: "submit-place-schedule" as const,
+    connections: CONNECTIONS,
+    durationS: SUBMIT_DURATION_S,
+    rps: round1(times.length / seconds),
+    p50Ms: at(0.5),
+    p99Ms: at(0.99),
+    errors,
+    non2xx,
+    workloads: times.length,
+    conflictRetries: retries,
+  };
+  report(row);
+  return row;
+}
+
+/** GPUs held beyond a node's count, or a count that disagrees with its active allocations. */
+async function overAllocations(prisma: PrismaClient): Promise<number> {
+  const [row] = await prisma.$queryRaw<{ n: bigint }[]>`
+    SELECT count(*) AS n FROM (
+      SELECT n."id" FROM "GpuNode" n
+        LEFT JOIN "Allocation" a ON a."nodeId" = n."id" AND a."status" = 'ACTIVE'
+       GROUP BY n."id"
+      HAVING COALESCE(SUM(a."gpus"), 0) > n."gpuCount" OR COALESCE(SUM(a."gpus"), 0) <> n."gpuAllocated") bad`;
+  return Number(row?.n ?? 0);
+}
+
+/** Each process's recommendation for the same spec, once the load is over: they must agree. */
+async function replicasAgree(servers: TConsoleServer[], headers: Record<string, string>) {
+  const answers: string[] = [];
+  for (const server of servers) {
+    const response = await fetch(`${server.base}/api/v1/placement/recommend`, {
+      method: "POST",
+      headers,
+      body: JSON.stringify(RECOMMEND_SPEC),
+    });
+    const json = (await response.json()) as { candidates?: { siteId: string; score?: number }[] };
+    answers.push(JSON.stringify((json.candidates ?? []).map((c) => [c.siteId, c.score])));
+  }
+  return answers.every((a) => a === answers[0]);
+}
+
+/** A reconcile tick that finds TICK_PENDING pending workloads, on this process's warm estate. */
+async function reconcileTickMs(prisma: PrismaClient) {
+  const api = createCallerFactory(appRouter)(createInnerContext({ prisma, user: PLATFORM }));
+  const run = Date.now().toString(36);
+  const ids: string[] = [];
+  for (let i = 0; i < TICK_PENDING; i++) {
+    const { id } = await api.workload.submit({
+      spec: { ...SUBMIT_SPEC, name: `bench-tick-${run}-${i}` } as never,
+      asDraft: true,
+    });
+    ids.push(id);
+  }
+  await prisma.workload.updateMany({ where: { id: { in: ids } }, data: { state: "PENDING" } });
+  await estateCache(prisma).current(); // a running console process holds its estate already
+  const started = performance.now();
+  const tick = await runReconcileTick(prisma, {
+    silenceSeconds: 86_400,
+    holder: "bench-api",
+    retryLimit: TICK_PENDING,
+  });
+  const ms = Math.round(performance.now() - started);
+  const scheduled = tick.scheduled.filter((id) => ids.includes(id)).length;
+  console.log(`  reconcile tick with ${TICK_PENDING} pending: ${ms} ms, ${scheduled} scheduled`);
+  return { pending: TICK_PENDING, scheduled, ms };
+}
+
+/** From spawning a console process to its first answered recommendation (the estate read included). */
+async function coldStart(url: string, port: number, headers: Record<string, string>) {
+  const started = performance.now();
+  const server = await startConsoleServer({ kind: "postgres", url }, port, SERVER_ENV);
+  for (;;) {
+    const response = await fetch(`${server.base}/api/v1/placement/recommend`, {
+      method: "POST",
+      headers,
+      body: JSON.stringify(RECOMMEND_SPEC),
+    });
+    await response.text();
+    if (response.status === 200) break;
+    if (performance.now() - started > 300_000) throw new Error(`cold start: HTTP ${response.status}`);
+  }
+  const ms = Math.round(performance.now() - started);
+  console.log(`  cold start to first placement: ${ms} ms`);
+  return { server, ms };
+}
+
+/** Rate limits would measure the limiter; the loops would place the tick's work first. */
+const SERVER_ENV = { SWITCHYARD_API_RATE_LIMIT: "0", SWITCHYARD_LOOPS: "off" };
 
 async function main() {
-  const { t, kind, estate } = await prepareBenchEstate("bench:api");
+  const loadStart = load();
+  console.log(`bench:api on postgres, ${SCALE} estate, load ${loadStart.join(" ")}`);
+  const { db, url, estate, buildMs } = await prepareApiEstate();
+  const servers: TConsoleServer[] = [];
   try {
-    if (kind !== "postgres")
-      throw new Error("bench:api needs PostgreSQL (a console server with PGlite is one process)");
-    const api = createCallerFactory(appRouter)(createInnerContext({ prisma: t.db.prisma, user: PLATFORM }));
-    const { secret } = await api.token.create({ name: "bench-api", scopes: ["read", "write"] });
-    console.log("the estate a decision reads, in process:");
-    const estateRefresh = await measureEstateRefresh(t.db.prisma);
-    // Rate limits (SWITCHYARD_API_RATE_LIMIT) would measure the limiter, not the API.
-    const server = await startConsoleServer(t, PORT, { SWITCHYARD_API_RATE_LIMIT: "0" });
-    const pid = server.process.pid as number;
+    console.log(`  estate: ${JSON.stringify(estate)}${buildMs === null ? "" : `, built in ${buildMs} ms`}`);
+    if (process.env.BENCH_ESTATE_ONLY === "1") return; // build (or check) the estate, measure nothing
+    const api = createCallerFactory(appRouter)(createInnerContext({ prisma: db.prisma, user: PLATFORM }));
+    const { secret } = await api.token.create({ name: `bench-api-${Date.now()}`, scopes: ["read", "write"] });
     const headers = { authorization: `Bearer ${secret}`, "content-type": "application/json" };
-    const results = [];
-    try {
-      const idle = rssMiB(pid);
-      for (const endpoint of ENDPOINTS) {
-        // Each endpoint answers, and is warm (compiled routes, plans, snapshot cache), first.
-        for (let i = 0; i < 20; i++) {
-          const response = await fetch(`${server.base}${endpoint.path}`, {
-            method: endpoint.method,
-            headers,
-            body: endpoint.body === undefined ? undefined : JSON.stringify(endpoint.body),
-          });
-          const text = await response.text();
-          if (response.status !== 200)
-            throw new Error(`${endpoint.name}: HTTP ${response.status} ${text.slice(0, 300)}`);
-        }
-        const loadBefore = load();
-        const result = await autocannon({
-          url: `${server.base}${endpoint.path}`,
-          method: endpoint.method,
-          headers,
-          body: endpoint.body === undefined ? undefined : JSON.stringify(endpoint.body),
-          connections: CONNECTIONS,
-          duration: DURATION_S,
-        });
-        const memory = rssMiB(pid);
-        const row = {
-          name: endpoint.name,
-          requests: result.requests.total,
-          rps: Math.round(result.requests.average * 10) / 10,
-          p50Ms: result.latency.p50,
-          p99Ms: result.latency.p99,
-          maxMs: result.latency.max,
-          errors: result.errors + result.timeouts + result.non2xx,
-          non2xx: result.non2xx,
-          ...memory,
-          loadAverage: { before: loadBefore, after: load() },
-        };
-        console.log(
-          `  ${row.name.padEnd(40)} ${String(row.rps).padStart(8)} rps   p50 ${String(row.p50Ms).padStart(5)} ms   p99 ${String(row.p99Ms).padStart(5)} ms   errors ${row.errors}   RSS ${row.rssMiB} MiB   load ${row.loadAverage.after.join(" ")}`,
-        );
-        results.push(row);
-      }
-      const out = join(ROOT, `bench/results/${SCALE === "large" ? "api" : `api-${SCALE}`}.json`);
-      mkdirSync(join(ROOT, "bench/results"), { recursive: true });
-      writeFileSync(
-        out,
-        `${JSON.stringify(
-          {
-            database: kind,
-            scale: SCALE,
-            estate,
-            machine: { cpus: cpus().length, node: process.version },
-            load: { connections: CONNECTIONS, durationS: DURATION_S, rateLimit: "off" },
-            serverIdleRssMiB: idle.rssMiB,
-            estateRefresh,
-            endpoints: results,
-          },
-          null,
-          2,
-        )}\n`,
-      );
-      console.log(`wrote ${out}`);
-    } finally {
-      server.stop();
-    }
+
+    const first = await coldStart(url, PORT, headers);
+    servers.push(first.server);
+    for (const offset of [1, 2])
+      servers.push(await startConsoleServer({ kind: "postgres", url }, PORT + offset, SERVER_ENV));
+    const main = servers[0] as TConsoleServer;
+
+    const runs: (TRun & Record<string, unknown>)[] = [];
+    runs.push(await cannon("recommend", main, "/api/v1/placement/recommend", headers, RECOMMEND_SPEC));
+    runs.push(await submitPlaceSchedule(servers, headers));
+    const over = await overAllocations(db.prisma);
+    const consistent = await replicasAgree(servers, headers);
+    console.log(`  over-allocations: ${over}; the three processes agree: ${consistent}`);
+    runs.push(await cannon("workloads-list", main, "/api/v1/workloads?limit=50", headers));
+    runs.push(await cannon("nodes-list", main, "/api/v1/nodes?limit=50", headers));
+    const rss = Math.max(...servers.map((s) => rssMiB(s.process.pid as number).peakRssMiB));
+    const tick = await reconcileTickMs(db.prisma);
+    console.log("the estate a decision reads, in process (before and after issue 16):");
+    const estateRefresh = await measureEstateRefresh(db.prisma, {
+      fullReads: Number(process.env.BENCH_FULL_READS ?? 8),
+    });
+
+    const out = join(ROOT, `bench/results/${SCALE === "large" ? "api" : `api-${SCALE}`}.json`);
+    mkdirSync(join(ROOT, "bench/results"), { recursive: true });
+    const result = {
+      estate,
+      runs,
+      rssMiB: rss,
+      overAllocations: over,
+      replicasConsistent: consistent,
+      reconcileTick: tick,
+      coldStartMs: first.ms,
+      estateRefresh,
+      machine: { cpus: cpus().length, node: process.version, loadAverage: { start: loadStart, end: load() } },
+    };
+    writeFileSync(out, `${JSON.stringify(result, null, 2)}\n`);
+    console.log(`wrote ${out}`);
   } finally {
-    await t.cleanup();
+    for (const server of servers) server.stop();
+    await db.close();
   }
 }
 

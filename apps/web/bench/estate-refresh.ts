@@ -32,7 +32,10 @@ async function time(
  * one database: before, every place/submit read and indexed the whole estate; after, one query
  * asks the change log what changed, and only changed rows are read and applied.
  */
-export async function measureEstateRefresh(prisma: PrismaClient): Promise<TTiming[]> {
+export async function measureEstateRefresh(
+  prisma: PrismaClient,
+  { fullReads = 8 }: { fullReads?: number } = {},
+): Promise<TTiming[]> {
   const node = await prisma.gpuNode.findFirstOrThrow({ where: { status: "READY" }, select: { id: true } });
   let flip = false;
   // What a schedule or a release changes: a node's allocated GPUs (and its allocation).
@@ -42,10 +45,10 @@ export async function measureEstateRefresh(prisma: PrismaClient): Promise<TTimin
   };
   const cache = new EstateCache(prisma);
   const rows = [
-    await time("before: full read + index (every place/submit)", 8, async () =>
+    await time("before: full read + index (every place/submit)", fullReads, async () =>
       indexSnapshot(await loadSnapshot(prisma)),
     ),
-    await time("after: first read (process start, or after a gap)", 3, async () => {
+    await time("after: first read (process start, or after a gap)", Math.min(3, fullReads), async () => {
       cache.invalidate();
       await cache.current();
     }),

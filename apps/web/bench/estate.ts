@@ -69,7 +69,7 @@ export type TConsoleServer = { base: string; process: ChildProcess; stop: () => 
 
 /** The production build (`next start`, run by node itself so its pid is the server's) on PORT. */
 export async function startConsoleServer(
-  t: TTestDb,
+  t: Pick<TTestDb, "kind" | "url">,
   port: number,
   env: Record<string, string> = {},
 ): Promise<TConsoleServer> {

@@ -17,6 +17,9 @@ export async function register() {
   // Sign-in throttling needs each request's socket address (see server/client-address.ts).
   const { recordPeerAddresses } = await import("./server/client-address");
   await recordPeerAddresses();
+  // PostgreSQL: hear the other replicas' estate changes instead of asking before each decision.
+  const { startEstateListener } = await import("./server/estate-listener");
+  startEstateListener();
   if (process.env.SWITCHYARD_LOOPS === "off") return;
   const { startReconciler } = await import("./server/reconciler");
   startReconciler();

@@ -5,6 +5,7 @@ import { describeDatabase, resolveDatabaseConfig, type TDatabaseConfig } from ".
 import { DatabaseSetupError } from "./errors.ts";
 import { pgliteSession, pgSession, type SqlSession } from "./executor.ts";
 import { PrismaClient } from "./generated/prisma/client.ts";
+import { listenOnPostgres, type TListener, type TListenHandlers } from "./listen.ts";
 import { openPglite } from "./pglite.ts";
 
 export type Db = {
@@ -12,6 +13,11 @@ export type Db = {
   config: TDatabaseConfig;
   /** Runs fn on one dedicated session (advisory locks, BEGIN/COMMIT, raw SQL). */
   withSession<T>(fn: (session: SqlSession) => Promise<T>): Promise<T>;
+  /**
+   * PostgreSQL: LISTENs on `channel` on a dedicated connection, reconnecting when it drops,
+   * until stopped or closed. PGlite: undefined (one process sees its own writes; nothing to hear).
+   */
+  listen(channel: string, handlers: TListenHandlers, options?: { retryMs?: number }): TListener | undefined;
   close(): Promise<void>;
 };
 
@@ -32,11 +38,26 @@ export async function createDb(config: TDatabaseConfig = resolveDatabaseConfig()
     };
     await withSession((session) => session.query("SELECT 1"));
     const prisma = new PrismaClient({ adapter: new PrismaPg(pool) });
+    const listeners = new Set<TListener>();
     return {
       prisma,
       config,
       withSession,
+      listen: (channel, handlers, options) => {
+        const listener = listenOnPostgres(config.url, channel, handlers, options);
+        listeners.add(listener);
+        return {
+          get backendPid() {
+            return listener.backendPid;
+          },
+          stop: () => {
+            listeners.delete(listener);
+            return listener.stop();
+          },
+        };
+      },
       close: async () => {
+        await Promise.all([...listeners].map((listener) => listener.stop()));
         await prisma.$disconnect();
         await pool.end();
       },
@@ -57,6 +78,7 @@ export async function createDb(config: TDatabaseConfig = resolveDatabaseConfig()
     prisma,
     config,
     withSession,
+    listen: () => undefined,
     close: async () => {
       await prisma.$disconnect();
       await close();

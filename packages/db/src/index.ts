@@ -20,5 +20,6 @@ export {
 export { classifyDatabaseError, type TDatabaseErrorKind } from "./database-errors.ts";
 export { DatabaseSetupError } from "./errors.ts";
 export * from "./generated/prisma/client.ts";
+export type { TListener, TListenHandlers } from "./listen.ts";
 export { getMigrationStatus, migrate, type TMigrationStatus } from "./migrate.ts";
 export { hashPassword, verifyPassword } from "./password.ts";

@@ -37,6 +37,19 @@ type TChangeRow = {
  * the engine's withChanges(). A full read happens on the first use, after invalidate(), when too
  * many changes piled up, and when the changes it missed were pruned (a gap).
  *
+ * On PostgreSQL a process also LISTENs for announcements of changes (estate/listen.ts): while
+ * its listening connection is up, current("announced") skips the query when nothing was
+ * announced (notified, or written by this process) since the last catch-up and that catch-up is
+ * younger than `quietForMs`; a notification starts a catch-up in the background. Without a
+ * listener (PGlite, or the connection lost) it queries as current() does.
+ *
+ * Who announces: a process that commits a change through auditedTransaction sends one NOTIFY
+ * after the commit, coalesced (announceEstateChange below). Not a trigger: PostgreSQL
+ * serialises the commits of transactions that sent NOTIFY on one global lock, which made
+ * concurrent schedules queue behind each other. A write that bypasses auditedTransaction (a
+ * loop's raw update) is not announced; the age bound makes other processes look within
+ * `quietForMs` anyway.
+ *
  * Freshness is a matter of quality, never of correctness: the guarded UPDATE at schedule time
  * (workloads/allocations.ts) judges capacity, so a decision on a stale estate fails with
  * CAPACITY_EXCEEDED and is placed again; it never over-allocates.
@@ -48,20 +61,61 @@ export class EstateCache {
   /** How the estate was last brought up to date, and how many times it was (for tests and metrics). */
   lastRefresh: "full" | "changes" | "unchanged" | undefined;
   refreshes = 0;
+  /** current("announced") calls answered from memory, without a query. */
+  quietHits = 0;
+  /** Notifications heard plus writes of this process: anything that may have changed the estate. */
+  private announcements = 0;
+  private listening = false;
+  /** Counts the listening connection's ups and downs: a catch-up counts only within one. */
+  private listenEpoch = 0;
+  /** Where the last successful refresh started, when a listener was up then. */
+  private caughtUp: { announcements: number; epoch: number; at: number } | undefined;
 
-  constructor(private readonly prisma: PrismaClient) {}
+  constructor(
+    private readonly prisma: PrismaClient,
+    /** The longest a quiet estate is used without asking the change log (unannounced writes). */
+    private readonly quietForMs = QUIET_FOR_MS,
+  ) {}
+
+  /** Whether a LISTEN connection currently announces the changes (estate/listen.ts). */
+  get isListening(): boolean {
+    return this.listening;
+  }
 
   /**
    * The estate with every change committed before this call applied. Calls made while a refresh
    * runs share the next one, so each still sees what committed before it was made.
+   *
+   * "announced": changes committed by other processes count once their notification arrived
+   * (usually a millisecond after the commit); the query is skipped when nothing was announced
+   * since the last catch-up. For decisions, whose capacity the guarded UPDATE judges anyway.
    */
-  current(): Promise<TPreparedSnapshot> {
+  current(freshness: "exact" | "announced" = "exact"): Promise<TPreparedSnapshot> {
+    if (freshness === "announced" && this.state && this.isQuiet()) {
+      this.quietHits++;
+      return Promise.resolve(this.state.prepared);
+    }
     if (this.queued) return this.queued;
     const start = () => {
       this.queued = undefined;
-      const run = this.refresh().finally(() => {
-        if (this.running === run) this.running = undefined;
-      });
+      // Taken before the change-log query: whatever is announced after it is looked at next time.
+      const mark = this.listening
+        ? { announcements: this.announcements, epoch: this.listenEpoch, at: Date.now() }
+        : undefined;
+      const run: Promise<TPreparedSnapshot> = this.refresh()
+        .then(
+          (prepared) => {
+            this.caughtUp = mark;
+            return prepared;
+          },
+          (error: unknown) => {
+            this.caughtUp = undefined;
+            throw error;
+          },
+        )
+        .finally(() => {
+          if (this.running === run) this.running = undefined;
+        });
       this.running = run;
       return run;
     };
@@ -73,6 +127,42 @@ export class EstateCache {
   /** The next current() reads the whole estate again. */
   invalidate(): void {
     this.state = undefined;
+    this.caughtUp = undefined;
+  }
+
+  /** The listening connection is up: what it missed while down is looked for on the next call. */
+  listenerUp(): void {
+    this.listening = true;
+    this.listenEpoch++;
+  }
+
+  /** The listening connection is gone: every current() queries until it is back. */
+  listenerDown(): void {
+    this.listening = false;
+    this.listenEpoch++;
+  }
+
+  /** A notification arrived: catch up in the background, so the next decision finds it done. */
+  announce(): void {
+    this.announcements++;
+    if (this.state) void this.current().catch(() => {}); // the next decision reads again
+  }
+
+  /** This process committed a change: its own notification may still be on the way. */
+  noteLocalWrite(): void {
+    this.announcements++;
+  }
+
+  private isQuiet(): boolean {
+    const mark = this.caughtUp;
+    return (
+      this.listening &&
+      !this.running &&
+      mark !== undefined &&
+      mark.epoch === this.listenEpoch &&
+      mark.announcements === this.announcements &&
+      Date.now() - mark.at < this.quietForMs
+    );
   }
 
   private async refresh(): Promise<TPreparedSnapshot> {
@@ -194,6 +284,46 @@ function groupIds(changes: readonly TChangeRow[]): Record<TEntity, string[]> {
 }
 
 const caches = new WeakMap<PrismaClient, EstateCache>();
+
+/** How long a quiet estate is trusted without a query: bounds how late an unannounced write is seen. */
+export const QUIET_FOR_MS = 1_000;
+
+/** The channel changes are announced on (estate/listen.ts listens on it). */
+export const ESTATE_CHANNEL = "estate_change";
+
+/**
+ * This process committed a change to the estate: its own cache looks for it on the next
+ * decision, and the other processes are told with one NOTIFY sent after the commit.
+ */
+export function noteEstateWrite(prisma: PrismaClient): void {
+  caches.get(prisma)?.noteLocalWrite();
+  announceEstateChange(prisma);
+}
+
+/** Per client: a NOTIFY in flight, and whether another write asked for one meanwhile. */
+const announcing = new WeakMap<PrismaClient, { again: boolean }>();
+
+/**
+ * Sends NOTIFY on the estate channel, at most one at a time per client: writes committed while
+ * one is in flight share the next (which starts after it, so it follows their commits). A failed
+ * NOTIFY is dropped: listeners still look within QUIET_FOR_MS.
+ */
+export function announceEstateChange(prisma: PrismaClient): void {
+  const flight = announcing.get(prisma);
+  if (flight) {
+    flight.again = true;
+    return;
+  }
+  const next = { again: false };
+  announcing.set(prisma, next);
+  void prisma
+    .$executeRawUnsafe(`NOTIFY ${ESTATE_CHANNEL}`)
+    .catch(() => undefined)
+    .finally(() => {
+      announcing.delete(prisma);
+      if (next.again) announceEstateChange(prisma);
+    });
+}
 
 /** The estate cache of this process for one database. */
 export function estateCache(prisma: PrismaClient): EstateCache {

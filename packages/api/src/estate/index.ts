@@ -2,4 +2,5 @@
 
 export { loadSnapshot } from "../workloads/snapshot.ts";
 export { EstateCache, estateCache } from "./cache.ts";
+export { ESTATE_CHANNEL, listenForEstateChanges } from "./listen.ts";
 export { pruneEstateChanges } from "./prune.ts";

@@ -1,5 +1,6 @@
 import { appendAuditEvent, type Prisma, type PrismaClient, type TAuditInput } from "@switchyard/db";
 import type { TSessionUser } from "../auth/session.ts";
+import { noteEstateWrite } from "../estate/cache.ts";
 import type { THttpPreconditions } from "./preconditions.ts";
 
 /** Who made a change: a signed-in user, or a background loop (id null, email "system:…"). */
@@ -26,16 +27,22 @@ export function auditedTransaction<T>(
   ctx: TMutationContext<TActor>,
   fn: (tx: Prisma.TransactionClient, audit: TAudit) => Promise<T>,
 ): Promise<T> {
-  return ctx.prisma.$transaction(
-    (tx) =>
-      fn(tx, (event) =>
-        appendAuditEvent(tx, {
-          ...event,
-          actorId: ctx.user.id,
-          actorLabel: ctx.user.email,
-          requestId: ctx.requestId,
-        }),
-      ),
-    { timeout: 60_000, maxWait: 15_000 },
-  );
+  return ctx.prisma
+    .$transaction(
+      (tx) =>
+        fn(tx, (event) =>
+          appendAuditEvent(tx, {
+            ...event,
+            actorId: ctx.user.id,
+            actorLabel: ctx.user.email,
+            requestId: ctx.requestId,
+          }),
+        ),
+      { timeout: 60_000, maxWait: 15_000 },
+    )
+    .then((result) => {
+      // This process's estate looks for the change on its next decision, notified or not yet.
+      noteEstateWrite(ctx.prisma);
+      return result;
+    });
 }

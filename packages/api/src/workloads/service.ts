@@ -55,12 +55,13 @@ function runEngine(
 }
 
 /**
- * The estate as of now, from this process's in-memory copy (estate/cache.ts): one cheap query
- * for what changed, then only the changed rows are read.
+ * The estate to decide on, from this process's in-memory copy (estate/cache.ts): no query when
+ * nothing was announced since the last catch-up, else one cheap query for what changed and only
+ * the changed rows read. A decision on a stale estate ends in a conflict at schedule time.
  */
 export function currentEstate(prisma: PrismaClient): Promise<TPreparedSnapshot> {
   return estateCache(prisma)
-    .current()
+    .current("announced")
     .catch((error: unknown) => Promise.reject(engineInputError(error)));
 }
 

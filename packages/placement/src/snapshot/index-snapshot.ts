@@ -128,7 +128,7 @@ export function sortAllocations(allocations: readonly TAllocation[]): TAllocatio
   );
 }
 
-function indexSite(
+export function indexSite(
   site: TSite,
   siteIdx: number,
   siteNodes: readonly number[],
@@ -206,7 +206,7 @@ function indexSite(
   return { idx: siteIdx, site, certifications: new Set(site.certifications), groups: siteGroups, readyGpus };
 }
 
-function indexDataset(
+export function indexDataset(
   dataset: TDataset,
   sites: readonly TSite[],
   siteIdxById: ReadonlyMap<string, number>,

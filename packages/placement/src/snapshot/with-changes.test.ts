@@ -109,15 +109,51 @@ function step(
       state.quotas = state.quotas.map((q) => (q === quota ? next : q));
       return { quotas: { upsert: [next] } };
     }
-    default: {
+    case 6: {
       if (!node) return {};
       const gpuFree = b % (node.gpuTotal - held(node.id) + 1);
       return { nodes: { upsert: [put({ ...node, gpuFree })] } };
     }
+    case 7: {
+      // A site's fields: price, certifications, egress, status.
+      const site = state.sites[a % state.sites.length];
+      if (!site) return {};
+      const next = {
+        ...site,
+        egressUsdPerGb: (b % 7) / 100,
+        certifications: b % 2 === 0 ? ["SOC2"] : [],
+        status: site.status === "ACTIVE" && b % 3 === 0 ? ("MAINTENANCE" as const) : site.status,
+        pricesUsdPerGpuHour: { ...site.pricesUsdPerGpuHour, H100: 1 + (b % 5) },
+      };
+      state.sites = state.sites.map((x) => (x.id === site.id ? next : x));
+      return { sites: { upsert: [next] } };
+    }
+    case 8: {
+      // A site added (it may get nodes later), or an empty site nothing points at removed.
+      const site = state.sites[a % state.sites.length];
+      if (!site) return {};
+      const used = (id: string) =>
+        state.nodes.some((x) => x.siteId === id) || state.datasets.some((d) => d.replicaSiteIds.includes(id));
+      if (b % 2 === 0 && !used(site.id) && state.sites.length > 1) {
+        state.sites = state.sites.filter((x) => x.id !== site.id);
+        return { sites: { remove: [site.id] } };
+      }
+      const added = { ...site, id: `site-${n}-${b}`, name: `Site ${n}` };
+      state.sites = [...state.sites, added];
+      return { sites: { upsert: [added] } };
+    }
+    default: {
+      // A node reshaped or moved to another site, holding nothing.
+      const site = state.sites[b % state.sites.length];
+      if (!node || !site || held(node.id) > 0) return {};
+      const gpuTotal = 1 + (b % 8);
+      const next = { ...node, siteId: site.id, gpuTotal, gpuFree: gpuTotal, fabric: `f${a % 3}` };
+      return { nodes: { upsert: [put(next)] } };
+    }
   }
 }
 
-const arbOps = fc.array(fc.tuple(fc.integer({ min: 0, max: 6 }), fc.nat(1_000), fc.nat(1_000)), {
+const arbOps = fc.array(fc.tuple(fc.integer({ min: 0, max: 9 }), fc.nat(1_000), fc.nat(1_000)), {
   minLength: 1,
   maxLength: 25,
 });

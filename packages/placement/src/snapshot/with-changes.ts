@@ -11,9 +11,9 @@ import {
   ZSite,
 } from "../schema/snapshot.schema";
 import { compareIds } from "./compare";
-import { buildIndex } from "./index-snapshot";
 import { PlacementInputError, type TInputIssue, toInputIssues } from "./input-error";
 import { quotaKey, type TCapacity, type TPreparedSnapshot } from "./prepared-snapshot";
+import { mergeNodes, reindex } from "./reindex";
 import { restatus } from "./restatus";
 
 const ZId = z.string().min(1);
@@ -49,9 +49,9 @@ type TChanges = z.infer<typeof ZSnapshotChanges>;
  * estate's shape alone (GPUs taken or given back, allocations, quotas, a node's status) cost
  * O(changes + the pools they touch + a copy of the per-node arrays): free-GPU counts and pools
  * are patched, every other index is shared. Sites, datasets, nodes added or removed or
- * reshaped, and a status change that opens or empties a pool rebuild the index from the
- * already validated records (no re-validation of what did not change). `prepared` is left as
- * it was.
+ * reshaped, and a status change that opens or empties a pool re-index only the sites and
+ * datasets they touch (see reindex), from the already validated records: no re-validation or
+ * re-sorting of what did not change. `prepared` is left as it was.
  * Throws PlacementInputError when the changes are malformed or break a reference.
  */
 export function withChanges(prepared: TPreparedSnapshot, input: TSnapshotChanges): TPreparedSnapshot {
@@ -62,10 +62,14 @@ export function withChanges(prepared: TPreparedSnapshot, input: TSnapshotChanges
     const restated = restatus(prepared, changes.nodes.upsert);
     if (restated) return patchCapacity(restated, changes);
   }
-  const snapshot = applyToRecords(prepared.snapshot, changes);
+  const merged = mergeNodes(prepared.nodes, changes.nodes);
+  const snapshot = { ...applyToRecords(prepared.snapshot, changes), nodes: merged.nodes };
   const issues = checkChangedReferences(snapshot, changes);
   if (issues.length > 0) throw new PlacementInputError(issues);
-  return buildIndex(snapshot);
+  return reindex(prepared, snapshot, changes, {
+    oldToNew: merged.oldToNew,
+    allocations: patchAllocations(prepared.allocations, changes.allocations),
+  });
 }
 
 function replaceById<T extends { id: string }>(
@@ -108,7 +112,7 @@ function applyToRecords(snapshot: TSnapshot, changes: TChanges): TSnapshot {
   }
   return {
     sites: replaceById(snapshot.sites, changes.sites),
-    nodes: replaceById(snapshot.nodes, changes.nodes),
+    nodes: snapshot.nodes, // in node order, by mergeNodes()
     datasets: replaceById(snapshot.datasets, changes.datasets),
     quotas,
     allocations,

@@ -1,0 +1,124 @@
+/**
+ * LISTEN/NOTIFY between console processes on one PostgreSQL (issue 16): a process that listens
+ * skips the change-log query while nothing was announced, hears another process's commit and
+ * catches up; when its listening connection is lost it queries again, and it listens again once
+ * the connection is back. Each "process" is its own Db: its own pool, listener and estate cache.
+ */
+import { createDb, type Db, type TListener } from "@switchyard/db";
+import { seedDemo } from "@switchyard/db/seed";
+import { createTestDb, type TTestDb } from "@switchyard/db/testing";
+import { describeOnPostgres } from "@switchyard/db/testing/suites";
+import { indexSnapshot, type TPreparedSnapshot } from "@switchyard/placement";
+import { afterAll, beforeAll, expect, it } from "vitest";
+import { type EstateCache, estateCache, noteEstateWrite, QUIET_FOR_MS } from "../src/estate/cache.ts";
+import { listenForEstateChanges } from "../src/estate/listen.ts";
+import { loadSnapshot } from "../src/workloads/snapshot.ts";
+
+/** Waits for `ready` (notifications arrive asynchronously); fails naming what never happened. */
+async function until(what: string, ready: () => boolean | Promise<boolean>): Promise<void> {
+  for (let i = 0; i < 1_000; i++) {
+    if (await ready()) return;
+    await new Promise((resolve) => setTimeout(resolve, 10));
+  }
+  throw new Error(`timed out waiting until ${what}`);
+}
+
+const statusOf = (estate: TPreparedSnapshot, nodeId: string) =>
+  estate.nodes[estate.nodeIdxById.get(nodeId) ?? -1]?.status;
+
+describeOnPostgres("estate changes announced by NOTIFY", () => {
+  let t: TTestDb;
+  const processes: Db[] = [];
+  const listeners: (TListener | undefined)[] = [];
+  let a: EstateCache;
+  let nodeId: string;
+
+  beforeAll(async () => {
+    t = await createTestDb("postgres");
+    await seedDemo(t.db);
+    for (let i = 0; i < 3; i++) processes.push(await createDb({ kind: "postgres", url: t.url ?? "" }));
+    // Processes 0 and 1 listen; process 2 only writes.
+    for (const db of processes.slice(0, 2)) listeners.push(listenForEstateChanges(db, { retryMs: 50 }));
+    a = estateCache((processes[0] as Db).prisma);
+    const node = await t.db.prisma.gpuNode.findFirstOrThrow({
+      where: { status: "READY" },
+      orderBy: { id: "asc" },
+    });
+    nodeId = node.id;
+  });
+  afterAll(async () => {
+    for (const db of processes) await db.close();
+    await t.cleanup();
+  });
+
+  const writer = () => (processes[2] as Db).prisma;
+  /** Process 2 changes the node and announces it, as auditedTransaction does after a commit. */
+  const setStatus = async (status: "READY" | "CORDONED") => {
+    await writer().gpuNode.update({ where: { id: nodeId }, data: { status } });
+    noteEstateWrite(writer());
+  };
+
+  it("skips the query while nothing is announced, and sees another process's commit after its notification", async () => {
+    await until("process 0 listens", () => a.isListening);
+    await a.current();
+    const queried = a.refreshes;
+    for (let i = 0; i < 3; i++) await a.current("announced");
+    expect(a.refreshes).toBe(queried);
+    expect(a.quietHits).toBeGreaterThanOrEqual(3);
+
+    await setStatus("CORDONED");
+    await until("the notification brought the change", async () => {
+      return statusOf(await a.current("announced"), nodeId) === "CORDONED";
+    });
+    expect(a.refreshes).toBeGreaterThan(queried);
+    const fresh = indexSnapshot(await loadSnapshot(t.db.prisma));
+    expect((await a.current("announced")).nodes).toEqual(fresh.nodes);
+  });
+
+  it("queries before the next decision after a write of its own, without waiting for the notification", async () => {
+    const b = estateCache((processes[1] as Db).prisma);
+    await until("process 1 listens", () => b.isListening);
+    await b.current();
+    const queried = b.refreshes;
+    b.noteLocalWrite();
+    await b.current("announced");
+    expect(b.refreshes).toBe(queried + 1);
+  });
+
+  it("queries every time once its listening connection is lost, and skips again after it reconnects", async () => {
+    const pid = listeners[0]?.backendPid;
+    expect(pid).toBeTypeOf("number");
+    await t.db.prisma.$queryRaw`SELECT pg_terminate_backend(${pid}::int)`;
+    await until("process 0 noticed the loss", () => !a.isListening);
+
+    // Nothing can be announced now: the change is found by querying, right away.
+    await setStatus("READY");
+    expect(statusOf(await a.current("announced"), nodeId)).toBe("READY");
+
+    await until("process 0 listens again", () => a.isListening);
+    expect(listeners[0]?.backendPid).not.toBe(pid);
+    const before = a.refreshes;
+    await a.current("announced"); // what it missed while deaf is looked for once
+    expect(a.refreshes).toBe(before + 1);
+    await a.current("announced");
+    expect(a.refreshes).toBe(before + 1);
+
+    await setStatus("CORDONED");
+    await until("the reconnected listener brought the change", async () => {
+      return statusOf(await a.current("announced"), nodeId) === "CORDONED";
+    });
+  });
+
+  it("sees a write nobody announced once the quiet estate is older than QUIET_FOR_MS", async () => {
+    await until("process 0 listens", () => a.isListening);
+    const start = statusOf(await a.current(), nodeId);
+    const next = start === "READY" ? "CORDONED" : "READY";
+    const sent = Date.now();
+    // A raw update, as a loop might make: the change log records it, nothing announces it.
+    await writer().gpuNode.update({ where: { id: nodeId }, data: { status: next } });
+    await until("the age bound brought the change", async () => {
+      return statusOf(await a.current("announced"), nodeId) === next;
+    });
+    expect(Date.now() - sent).toBeLessThan(QUIET_FOR_MS + 5_000);
+  });
+});
