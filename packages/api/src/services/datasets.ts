@@ -29,8 +29,10 @@ export type TDatasetRow = {
 export const datasetNotFound = (id: string) =>
   new AppError("NOT_FOUND", `dataset ${id} not found`, { userMessage: "This dataset does not exist." });
 
+/** Data only: model artifacts are datasets too, listed under /models. */
 function datasetWhere(input: TListDatasetsInput): Prisma.DatasetWhereInput {
   return {
+    kind: "DATASET",
     ...(input.classification ? { classification: input.classification } : {}),
     ...(input.ownerTeamId ? { ownerTeamId: input.ownerTeamId } : {}),
     ...(input.siteId ? { replicas: { some: { siteId: input.siteId } } } : {}),
