@@ -5,14 +5,13 @@ import { stepRows } from "../governance/approval-gate.ts";
 import type { TStepPlan } from "../governance/approval-rules.ts";
 import { currentPolicyVersions } from "../governance/current-policies.ts";
 import { auditedTransaction, type TAudit, type TMutationContext } from "../lib/audited.ts";
+import type { TDeclassifyInput } from "../router/model/model.schema.ts";
 import { enqueueWebhookEvent } from "../webhooks/outbox.ts";
 import { CLASSIFICATION_ORDER } from "./inherit.ts";
 import { modelNotFound } from "./read.ts";
 
 const HOUR_MS = 3_600_000;
 const rank = (c: Classification) => CLASSIFICATION_ORDER.indexOf(c);
-
-export type TDeclassifyInput = { id: string; toClassification: Classification; reason: string };
 
 /** The rule whose settings (approvals needed, expiry) declassifications follow; made on first use. */
 async function declassificationPolicy(tx: Prisma.TransactionClient, audit: TAudit) {

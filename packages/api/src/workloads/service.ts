@@ -468,8 +468,11 @@ export async function getWorkloadOrThrow(prisma: PrismaClient, user: TSessionUse
       submittedBy: { select: { name: true, email: true } },
       site: { select: { id: true, name: true, kind: true } },
       datasets: {
-        select: { dataset: { select: { id: true, name: true, classification: true, sizeBytes: true } } },
+        select: {
+          dataset: { select: { id: true, name: true, kind: true, classification: true, sizeBytes: true } },
+        },
       },
+      output: { select: { id: true, name: true, version: true } },
       dependsOn: { select: { dependsOn: { select: { id: true, name: true, state: true, teamId: true } } } },
       dependents: { select: { workload: { select: { id: true, name: true, state: true, teamId: true } } } },
       events: { orderBy: { createdAt: "asc" }, include: { actor: { select: { name: true, email: true } } } },
