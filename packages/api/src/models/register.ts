@@ -111,7 +111,8 @@ export async function registerModelArtifact(
       name,
       version,
       kind: "MODEL",
-      description: `Produced by ${run.kind === "FINE_TUNING" ? "fine-tuning" : "training"} run ${run.name}`,
+      // Every role reads models; the run is named only to those who may see it (model.byId).
+      description: `Produced by a ${run.kind === "FINE_TUNING" ? "fine-tuning" : "training"} run`,
       sizeBytes,
       classification: rules.classification,
       regulations: rules.regulations,
