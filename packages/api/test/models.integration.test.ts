@@ -154,6 +154,26 @@ describeEachDb("model artifacts with lineage", (kind) => {
         expect.objectContaining({ approverKind: "DATASET_STEWARDS", datasetId: model.id }),
       );
 
+    // Its rules cannot be edited like a dataset's: only a declassification lifts them.
+    const edit = await errorOf(
+      as(USERS.admin).dataset.update({
+        id: model.id,
+        data: {
+          name: model.name,
+          description: "",
+          sizeGb: 1,
+          classification: "PUBLIC",
+          regulations: [],
+          residencyCountries: [],
+          residencyJurisdictions: [],
+          onPremOnly: false,
+          ownerTeamId: "team-applied-ml",
+          stewardIds: [USERS.steward.id],
+        },
+      }),
+    );
+    expect(edit).toMatchObject({ code: "CONFLICT", fields: ["classification"] });
+
     // Bad declassification input is named field by field.
     const bad = {
       id: model.id,

@@ -170,6 +170,7 @@ export async function lockDatasetForEdit(tx: Prisma.TransactionClient, user: TSe
       id: true,
       slug: true,
       name: true,
+      kind: true,
       classification: true,
       sizeBytes: true,
       residencyCountries: true,

@@ -171,7 +171,7 @@ export function DatasetDetail({ id }: { id: string }) {
           <span className="flex flex-wrap items-center gap-2">
             <ClassificationBadge classification={d.classification} />
             <RegulationBadges regulations={d.regulations} />
-            {d.canEdit ? (
+            {d.canEdit && d.kind === "DATASET" ? (
               <Link
                 href={`/datasets/${encodeURIComponent(d.id)}/edit`}
                 className="inline-flex items-center gap-1.5 rounded-md border border-border bg-surface px-3 py-1.5 text-sm hover:bg-foreground/5"
