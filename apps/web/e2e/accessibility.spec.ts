@@ -22,6 +22,8 @@ const PAGES: { path: string; open?: (page: Page) => Promise<void> }[] = [
   { path: "/datasets/new" },
   { path: "/datasets/dataset-claims-2025" },
   { path: "/datasets/dataset-claims-2025/edit" },
+  { path: "/models" },
+  { path: "/models/dataset-defect-detector-v1" },
   { path: "/teams" },
   { path: "/teams/team-applied-ml" },
   { path: "/workloads" },

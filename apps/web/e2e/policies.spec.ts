@@ -54,7 +54,7 @@ test("the server's field errors reach the form: a rule key already in use", asyn
 test("an ML engineer reads the rules but cannot change them", async ({ page }) => {
   await signInAs(page, "engineer@switchyard.demo");
   await page.goto("/settings/policies");
-  await expect(page.getByTestId("policy-row")).toHaveCount(4);
+  await expect(page.getByTestId("policy-row")).toHaveCount(5);
   await expect(page.getByTestId("on-prem-only-note")).toBeVisible();
   await expect(page.getByText("Only admins can change policy rules.")).toBeVisible();
   await expect(page.getByRole("button", { name: "New rule" })).toHaveCount(0);

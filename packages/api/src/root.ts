@@ -7,6 +7,7 @@ import { evidenceRouter } from "./router/evidence/router.ts";
 import { executorRouter } from "./router/executor/router.ts";
 import { fairShareRouter } from "./router/fair-share/router.ts";
 import { meRouter } from "./router/me.ts";
+import { modelRouter } from "./router/model/router.ts";
 import { nodeRouter } from "./router/node/router.ts";
 import { overviewRouter } from "./router/overview/router.ts";
 import { policyRouter } from "./router/policy/router.ts";
@@ -31,6 +32,7 @@ export const appRouter = createTRPCRouter({
   site: siteRouter,
   node: nodeRouter,
   dataset: datasetRouter,
+  model: modelRouter,
   team: teamRouter,
   workload: workloadRouter,
   policy: policyRouter,

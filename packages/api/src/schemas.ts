@@ -47,6 +47,14 @@ export {
 } from "./router/dataset/list-datasets.schema.ts";
 export { ZSetExecutorInput } from "./router/executor/executor.schema.ts";
 export {
+  MODEL_FILTERS,
+  MODEL_SORT_KEYS,
+  type TDeclassifyInput,
+  type TListModelsInput,
+  ZDeclassifyInput,
+  ZListModelsInput,
+} from "./router/model/model.schema.ts";
+export {
   NODE_FILTERS,
   NODE_SORT_KEYS,
   NODE_STATUSES,

@@ -32,7 +32,8 @@ describeEachDb("dataset procedures", (kind) => {
   it("lists datasets with owner, replica and steward counts, filtered and sorted on the server", async () => {
     const api = as(USERS.viewer);
     const all = await api.dataset.list({ pageSize: 5 });
-    expect(all.total).toBe(await t.db.prisma.dataset.count());
+    // Data only: models are datasets too, listed under /models.
+    expect(all.total).toBe(await t.db.prisma.dataset.count({ where: { kind: "DATASET" } }));
     expect(all.rows).toHaveLength(5);
     const claims = (await api.dataset.list({ search: "claims" })).rows;
     expect(claims).toEqual([
@@ -59,7 +60,9 @@ describeEachDb("dataset procedures", (kind) => {
     expect(gdpr.rows.map((r) => r.slug).sort()).toEqual(["eu-support-transcripts", "factory-defects-eu"]);
     const atFrankfurt = await api.dataset.list({ siteId: "site-dc-frankfurt" });
     expect(atFrankfurt.total).toBe(
-      await t.db.prisma.datasetReplica.count({ where: { siteId: "site-dc-frankfurt" } }),
+      await t.db.prisma.datasetReplica.count({
+        where: { siteId: "site-dc-frankfurt", dataset: { kind: "DATASET" } },
+      }),
     );
     const owned = await api.dataset.list({ ownerTeamId: "team-vision-edge" });
     expect(owned.rows.every((r) => r.ownerTeam.id === "team-vision-edge")).toBe(true);

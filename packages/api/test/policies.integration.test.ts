@@ -53,11 +53,11 @@ describeEachDb("policy rules", (kind) => {
 
   it("pages the rules in step order with limit and cursor", async () => {
     const first = await as(USERS.viewer).policy.list({ limit: 3 });
-    expect(first).toMatchObject({ total: 4, pages: 2 });
+    expect(first).toMatchObject({ total: 5, pages: 2 });
     expect(first.rows.map((r) => r.key)).toEqual(["regulated-data", "cross-border-copy", "spend-over-25k"]);
     expect(first.nextCursor).toEqual(expect.any(String));
     const second = await as(USERS.viewer).policy.list({ limit: 3, cursor: first.nextCursor ?? undefined });
-    expect(second.rows.map((r) => r.key)).toEqual(["placement-override"]);
+    expect(second.rows.map((r) => r.key)).toEqual(["placement-override", "model-declassification"]);
     expect(second.nextCursor).toBeNull();
   });
 
@@ -68,6 +68,7 @@ describeEachDb("policy rules", (kind) => {
       "cross-border-copy v1",
       "spend-over-25k v1",
       "placement-override v1",
+      "model-declassification v1",
     ]);
     expect(rules.find((r) => r.key === "spend-over-25k")).toMatchObject({
       thresholdUsd: 25_000,

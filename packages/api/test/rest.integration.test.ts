@@ -247,6 +247,7 @@ describe.each(await testDbKinds())("REST /api/v1 [%s]", (kind) => {
         });
         return path.replace("{id}", scenario.id);
       }
+      if (operationId === "model.declassify") return path.replace("{id}", "dataset-defect-detector-v1");
       if (operationId === "workload.finishTransfer") return path.replace("{id}", await pendingTransfer());
       if (path.includes("{id}")) return path.replace("{id}", await submitPending());
       if (path.includes("{siteId}")) return path.replace("{siteId}", "site-dc-ashburn");

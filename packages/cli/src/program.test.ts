@@ -48,6 +48,8 @@ describe("argument parsing", () => {
         "sites get",
         "nodes list",
         "datasets get",
+        "models list",
+        "models show",
         "teams list",
         "workloads submit",
         "workloads list",

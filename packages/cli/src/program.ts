@@ -3,6 +3,7 @@ import { registerApprovals } from "./commands/approvals.ts";
 import { registerAudit } from "./commands/audit.ts";
 import { createContext, example, type TIo } from "./commands/context.ts";
 import { registerEstate } from "./commands/estate.ts";
+import { registerModels } from "./commands/models.ts";
 import { registerPlacement } from "./commands/placement.ts";
 import { registerSession } from "./commands/session.ts";
 import { registerWhatIf } from "./commands/what-if.ts";
@@ -46,6 +47,7 @@ Configuration: ${configPath(io.env)} (switchyard login), or SWITCHYARD_SERVER an
   const ctx = createContext(program, io, done);
   registerSession(ctx);
   registerEstate(ctx);
+  registerModels(ctx);
   registerWorkloads(ctx);
   registerPlacement(ctx);
   registerApprovals(ctx);

@@ -1,6 +1,7 @@
 import {
   BookOpen,
   Boxes,
+  BrainCircuit,
   Database,
   FileClock,
   FlaskConical,
@@ -21,6 +22,7 @@ export const NAV_ITEMS: TNavItem[] = [
   { title: "Sites", href: "/sites", icon: MapPinned },
   { title: "Nodes", href: "/nodes", icon: Server },
   { title: "Datasets", href: "/datasets", icon: Database },
+  { title: "Models", href: "/models", icon: BrainCircuit },
   { title: "Teams", href: "/teams", icon: Users },
   { title: "Workloads", href: "/workloads", icon: Boxes },
   { title: "Queue", href: "/queue", icon: ListOrdered },

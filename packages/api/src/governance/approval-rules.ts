@@ -84,6 +84,9 @@ function matches(rule: TRule, facts: TPlacementFacts): TMatch[] {
           ]
         : [];
     }
+    // Asked for by requestDeclassification (models/declassify.ts), never by a placement.
+    case "DECLASSIFICATION":
+      return [];
     case "PLACEMENT_OVERRIDE":
       return facts.override
         ? [

@@ -3,6 +3,7 @@ import { teamScope } from "../auth/access.ts";
 import type { TSessionUser } from "../auth/session.ts";
 import { AppError } from "../errors.ts";
 import { auditedTransaction, type TActor, type TAudit, type TMutationContext } from "../lib/audited.ts";
+import { applyDeclassification } from "../models/declassify.ts";
 import { enqueueWebhookEvent } from "../webhooks/outbox.ts";
 import { candidateAt, commitSchedule, currentDecision, scheduleWorkload } from "../workloads/schedule.ts";
 import { placeWorkload } from "../workloads/service.ts";
@@ -123,6 +124,7 @@ export async function decideApproval(ctx: TMutationContext, input: TDecideInput)
       return { status: "PENDING" as const, isWorkload: workload !== null };
     }
     await finish(tx, audit, request, "APPROVED", now, comment);
+    if (request.kind === "DECLASSIFICATION") await applyDeclassification(tx, audit, request.id);
     // An approved dataset copy is registered like one that needed no approval.
     if (request.transferId && !workload)
       await settleTransfer(tx, audit, {

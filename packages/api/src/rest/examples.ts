@@ -126,6 +126,13 @@ export const REST_EXAMPLES: Record<string, { summary: string; value: Record<stri
     value: { outcome: "COMPLETED", note: "copied by the nightly sync job" },
   },
   "dataset.addReplica": { summary: "A copy in Ashburn", value: { siteId: "site-dc-ashburn" } },
+  "model.declassify": {
+    summary: "Ask the data's stewards to declassify a model",
+    value: {
+      toClassification: "INTERNAL",
+      reason: "Detects defects from pixels only: no person or plant identifiers reach the weights.",
+    },
+  },
   "webhook.create": {
     summary: "Workload and approval events to a public receiver",
     value: {

@@ -66,6 +66,7 @@ const ZApprovalNeed = z.looseObject({
     "SPEND_THRESHOLD",
     "PLACEMENT_OVERRIDE",
     "BUDGET_EXCEEDED",
+    "DECLASSIFICATION",
   ]),
   reason: z
     .string()
@@ -198,6 +199,45 @@ export const ZNodeRow = z.looseObject({
   gpuModel: z.string(),
 });
 export const ZDatasetRow = z.looseObject({ id: z.string(), name: z.string(), classification: z.string() });
+
+const ZRules = {
+  classification: z.string(),
+  regulations: z.array(z.string()),
+  residencyCountries: z.array(z.string()).meta({ description: "Empty: no country restriction" }),
+  residencyJurisdictions: z.array(z.string()).meta({ description: "Empty: no jurisdiction restriction" }),
+  onPremOnly: z.boolean(),
+};
+
+export const ZModelRow = z.looseObject({
+  id: z.string(),
+  name: z.string(),
+  version: z.string(),
+  ...ZRules,
+  producedAt: ZRef.nullable(),
+  producedBy: ZRef.nullable().meta({
+    description: "The run that produced it; null when it is not yours to see",
+  }),
+  trainedOn: z.array(ZRef),
+  declassified: z.boolean(),
+  createdAt: ZWhen,
+});
+
+export const ZModelDetail = ZModelRow.extend({
+  inherited: z.looseObject({
+    ...ZRules,
+    from: z.looseObject({}).meta({ description: "For each rule, the names of the inputs it comes from" }),
+  }),
+  fineTunedInto: z.array(ZRef),
+  servedBy: z.array(ZRef),
+  declassifications: z.array(
+    z.looseObject({
+      id: z.string(),
+      toClassification: z.string(),
+      reason: z.string(),
+      request: z.looseObject({ id: z.string(), status: z.string() }),
+    }),
+  ),
+});
 export const ZTeamRow = z.looseObject({ id: z.string(), name: z.string(), slug: z.string() });
 
 export const ZAuditEvent = z.looseObject({

@@ -215,6 +215,12 @@ export async function updateDataset(ctx: TMutationContext, input: TUpdateDataset
   const fields = input.data;
   return auditedTransaction(ctx, async (tx, audit) => {
     const dataset = await lockDatasetForEdit(tx, ctx.user, input.id);
+    // A model's rules come from its training data; only a steward-approved declassification lifts them.
+    if (dataset.kind === "MODEL")
+      throw new AppError("CONFLICT", `dataset.update on model ${dataset.id}`, {
+        userMessage: `${dataset.name} is a model: its rules come from the data it was trained on. Ask its stewards to declassify it on its page instead.`,
+        field: "classification",
+      });
     if (ctx.user.role === "DATA_STEWARD" && !fields.stewardIds.includes(ctx.user.id))
       throw new AppError("INVALID_REQUEST", `${ctx.user.email} would remove themselves as steward`, {
         userMessage:

@@ -29,8 +29,10 @@ export type TDatasetRow = {
 export const datasetNotFound = (id: string) =>
   new AppError("NOT_FOUND", `dataset ${id} not found`, { userMessage: "This dataset does not exist." });
 
+/** Data only: model artifacts are datasets too, listed under /models. */
 function datasetWhere(input: TListDatasetsInput): Prisma.DatasetWhereInput {
   return {
+    kind: "DATASET",
     ...(input.classification ? { classification: input.classification } : {}),
     ...(input.ownerTeamId ? { ownerTeamId: input.ownerTeamId } : {}),
     ...(input.siteId ? { replicas: { some: { siteId: input.siteId } } } : {}),
@@ -168,6 +170,7 @@ export async function lockDatasetForEdit(tx: Prisma.TransactionClient, user: TSe
       id: true,
       slug: true,
       name: true,
+      kind: true,
       classification: true,
       sizeBytes: true,
       residencyCountries: true,

@@ -167,6 +167,18 @@ export async function submitWorkload(
         userMessage: `Dataset ${missingDataset} does not exist.`,
         field: "spec.datasetIds",
       });
+    if (spec.output?.version) {
+      const modelName = spec.output.name ?? spec.name;
+      const taken = await tx.dataset.findUnique({
+        where: { name_version: { name: modelName, version: spec.output.version } },
+        select: { id: true },
+      });
+      if (taken)
+        throw new AppError("INVALID_REQUEST", `model ${modelName}@${spec.output.version} exists`, {
+          userMessage: `Model ${modelName} already has a version ${spec.output.version}: choose another version or leave it out for the next free one`,
+          field: "spec.output.version",
+        });
+    }
     const missingParent = spec.dependsOn.find((id) => !parents.some((p) => p.id === id));
     if (missingParent)
       throw new AppError("INVALID_REQUEST", `workload ${missingParent} missing`, {
@@ -200,6 +212,10 @@ export async function submitWorkload(
         policyProfile: spec.policyProfile ?? null,
         command: spec.command ?? null,
         image: spec.image ?? null,
+        outputName: spec.output?.name ?? null,
+        outputVersion: spec.output?.version ?? null,
+        outputSizeBytes:
+          spec.output?.sizeGb === undefined ? null : BigInt(Math.round(spec.output.sizeGb * 1e9)),
         datasets: { create: spec.datasetIds.map((datasetId) => ({ datasetId })) },
         dependsOn: { create: spec.dependsOn.map((dependsOnId) => ({ dependsOnId })) },
         events: {
@@ -453,8 +469,11 @@ export async function getWorkloadOrThrow(prisma: PrismaClient, user: TSessionUse
       submittedBy: { select: { name: true, email: true } },
       site: { select: { id: true, name: true, kind: true } },
       datasets: {
-        select: { dataset: { select: { id: true, name: true, classification: true, sizeBytes: true } } },
+        select: {
+          dataset: { select: { id: true, name: true, kind: true, classification: true, sizeBytes: true } },
+        },
       },
+      output: { select: { id: true, name: true, version: true } },
       dependsOn: { select: { dependsOn: { select: { id: true, name: true, state: true, teamId: true } } } },
       dependents: { select: { workload: { select: { id: true, name: true, state: true, teamId: true } } } },
       events: { orderBy: { createdAt: "asc" }, include: { actor: { select: { name: true, email: true } } } },

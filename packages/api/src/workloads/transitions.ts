@@ -1,6 +1,7 @@
 import type { Prisma, WorkloadState } from "@switchyard/db";
 import { AppError } from "../errors.ts";
 import type { TAudit } from "../lib/audited.ts";
+import { registerModelArtifact } from "../models/register.ts";
 import { enqueueWebhookEvent } from "../webhooks/outbox.ts";
 import { releaseGpus } from "./allocations.ts";
 import { checkTransition, HOLDING_STATES } from "./state-machine.ts";
@@ -16,7 +17,8 @@ export type TTransition = {
 /**
  * Moves a workload to another state inside the caller's transaction: locks its row, refuses
  * an illegal change naming the allowed ones, releases its GPUs when it stops holding them,
- * and records the event, an audit entry and a webhook event.
+ * records the event, an audit entry and a webhook event, and, for a training or fine-tuning
+ * run that succeeds, registers the model it produced.
  */
 export async function transitionWorkload(tx: Prisma.TransactionClient, audit: TAudit, t: TTransition) {
   const rows = await tx.$queryRaw<
@@ -70,5 +72,6 @@ export async function transitionWorkload(tx: Prisma.TransactionClient, audit: TA
     { workloadId: t.workloadId, from, to: t.to, reason: t.reason },
     t.now,
   );
+  if (t.to === "SUCCEEDED") await registerModelArtifact(tx, audit, t.workloadId, t.now);
   return { from, to: t.to, releasedGpus: released };
 }

@@ -147,6 +147,31 @@ export async function createFixtures(prisma: PrismaClient) {
     return d.id;
   }
 
+  /** A fresh CONFIDENTIAL model of the team, trained on a fresh dataset. */
+  async function model(team: TTeam) {
+    serial += 1;
+    const source = await dataset(true);
+    const m = await prisma.dataset.create({
+      data: {
+        slug: `authz-model-${run}-${serial}`,
+        name: `authz model ${run} ${serial}`,
+        version: "v1",
+        kind: "MODEL",
+        sizeBytes: 1_000_000n,
+        classification: "CONFIDENTIAL",
+        regulations: [],
+        residencyCountries: [],
+        residencyJurisdictions: [],
+        ownerTeamId: teamId(team),
+        stewards: { create: { userId: USERS.steward.id } },
+        replicas: { create: { siteId: siteA?.id ?? "", sizeBytes: 1_000_000n } },
+        trainedOn: { create: { sourceId: source } },
+      },
+      select: { id: true },
+    });
+    return m.id;
+  }
+
   const ownTeamRequestId = await approvalRequest({ team: "own" });
   const otherTeamRequestId = await approvalRequest({ team: "other" });
 
@@ -219,6 +244,7 @@ export async function createFixtures(prisma: PrismaClient) {
       });
       return scenario.id;
     },
+    model,
     /** dataset.update's input on a fresh dataset, keeping its steward. */
     datasetChange: async (options: { stewarded: boolean }) => ({
       id: await dataset(options.stewarded),

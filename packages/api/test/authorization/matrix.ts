@@ -163,6 +163,36 @@ export const MATRIX: Record<string, TCase[]> = {
     { relation: "the estate", input: () => ({ csv: "provider\n" }), expect: only(EDITORS) },
   ],
   "dataset.list": [{ relation: "every dataset", input: () => ({}), expect: OK_ALL }],
+  "model.list": [{ relation: "every model", input: () => ({}), expect: OK_ALL }],
+  "model.byId": [
+    { relation: "a model", input: (fx) => fx.model("other").then((id) => ({ id })), expect: OK_ALL },
+    { relation: "missing", input: () => ({ id: "model-nowhere" }), expect: all("NOT_FOUND") },
+  ],
+  "model.declassify": [
+    {
+      relation: "own team's model",
+      input: async (fx) => ({
+        id: await fx.model("own"),
+        toClassification: "INTERNAL",
+        reason: "weights hold no records",
+      }),
+      expect: only(DECIDERS),
+    },
+    {
+      relation: "other team's model",
+      input: async (fx) => ({
+        id: await fx.model("other"),
+        toClassification: "INTERNAL",
+        reason: "weights hold no records",
+      }),
+      expect: { ...only(DECIDERS), ML_ENGINEER: "FORBIDDEN" },
+    },
+    {
+      relation: "missing",
+      input: () => ({ id: "model-nowhere", toClassification: "INTERNAL", reason: "weights hold no records" }),
+      expect: only(DECIDERS, "NOT_FOUND"),
+    },
+  ],
   "dataset.options": [{ relation: "every dataset", expect: OK_ALL }],
   "dataset.byId": [
     { relation: "a dataset", input: () => ({ id: "dataset-claims-2025" }), expect: OK_ALL },

@@ -76,7 +76,7 @@ export const positiveNumber = (name: string) => (value: string) => {
 };
 
 export type TListSpec = {
-  path: "/sites" | "/nodes" | "/datasets" | "/teams" | "/workloads" | "/approvals";
+  path: "/sites" | "/nodes" | "/datasets" | "/teams" | "/workloads" | "/approvals" | "/models";
   columns: TColumn[];
 };
 
@@ -136,13 +136,15 @@ export function listCommand(
 export function getCommand(
   ctx: TCommandContext,
   parent: Command,
-  path: "/sites/{id}" | "/nodes/{id}" | "/datasets/{id}" | "/teams/{id}" | "/approvals/{id}",
+  path: "/sites/{id}" | "/nodes/{id}" | "/datasets/{id}" | "/teams/{id}" | "/approvals/{id}" | "/models/{id}",
   exampleLine: string,
+  verb: "get" | "show" = "get",
 ): void {
   const { api, action, emit } = ctx;
+  const command = parent.command(verb);
+  if (verb !== "get") command.alias("get");
   example(
-    parent
-      .command("get")
+    command
       .description(`Show one of the ${parent.name()} by id`)
       .argument("<id>", "its id")
       .action(

@@ -334,6 +334,66 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/models": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * List model artifacts
+         * @description Models registered by training and fine-tuning runs that succeeded, with the site and run that produced them, what they were trained on and the rules they carry. trainedOnId lists the models trained on a dataset (or fine-tuned from a model). sizeBytes is a decimal string.
+         */
+        get: operations["model-list"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/models/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Get a model artifact with its lineage
+         * @description The model with the datasets (and parent model) it was trained on, the run and site that produced it, the models tuned from it, the rules it inherited and which input each comes from, its copies, stewards and declassifications. A model is also a dataset: copy it with POST /datasets/{datasetId}/replicas and list it in a workload's datasetIds to serve or tune it.
+         */
+        get: operations["model-byId"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/models/{id}/declassifications": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Ask to declassify a model
+         * @description Opens an approval request, decided by the stewards of each input that put a rule on the model; nobody decides their own request. Once approved the model takes the classification asked for and no longer carries its inputs' regulations or residency. Members of the owning team, admins, platform engineers and data stewards.
+         */
+        post: operations["model-declassify"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/nodes": {
         parameters: {
             query?: never;
@@ -4101,6 +4161,511 @@ export interface operations {
             };
         };
     };
+    "model-list": {
+        parameters: {
+            query?: {
+                classification?: "PUBLIC" | "INTERNAL" | "CONFIDENTIAL" | "REGULATED";
+                cursor?: string;
+                direction?: "asc" | "desc";
+                limit?: number;
+                ownerTeamId?: string;
+                page?: number;
+                pageSize?: number;
+                search?: string;
+                sort?: "name" | "createdAt" | "sizeBytes" | "classification";
+                trainedOnId?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful response */
+            200: {
+                headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @description Pass as `cursor` to get the next page; null on the last page */
+                        nextCursor: string | null;
+                        page: number;
+                        pages: number;
+                        pageSize: number;
+                        rows: ({
+                            classification: string;
+                            /** @description ISO 8601 date-time (UTC) */
+                            createdAt: string;
+                            declassified: boolean;
+                            id: string;
+                            name: string;
+                            onPremOnly: boolean;
+                            producedAt: ({
+                                id: string;
+                                name: string;
+                            } & {
+                                [key: string]: unknown;
+                            }) | null;
+                            /** @description The run that produced it; null when it is not yours to see */
+                            producedBy: ({
+                                id: string;
+                                name: string;
+                            } & {
+                                [key: string]: unknown;
+                            }) | null;
+                            regulations: string[];
+                            /** @description Empty: no country restriction */
+                            residencyCountries: string[];
+                            /** @description Empty: no jurisdiction restriction */
+                            residencyJurisdictions: string[];
+                            trainedOn: ({
+                                id: string;
+                                name: string;
+                            } & {
+                                [key: string]: unknown;
+                            })[];
+                            version: string;
+                        } & {
+                            [key: string]: unknown;
+                        })[];
+                        /** @description Rows matching the filters, all pages */
+                        total: number;
+                    };
+                };
+            };
+            /** @description Malformed JSON, a wrong type, a missing or unknown field: `fieldErrors` names each field */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No valid token or session (missing, unknown, expired, revoked, or its owner is disabled) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The token lacks the scope, or the owner's role or teams do not allow it */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No such object, or not visible to you */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The object's state does not allow it (an illegal transition, capacity taken meanwhile, nothing fits), or a request with the same Idempotency-Key is still in flight (IDEMPOTENCY_KEY_IN_USE: retry after Retry-After) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The body is larger than 256 KiB */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The body is not application/json */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Valid JSON that breaks a domain rule (e.g. a team you are not in), or an Idempotency-Key already used with another request (IDEMPOTENCY_KEY_REUSED) */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Over the rate limit of these credentials (TOO_MANY_REQUESTS): wait Retry-After seconds */
+            429: {
+                headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
+                    "Retry-After": components["headers"]["Retry-After"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description A server fault; quote the requestId */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    "model-byId": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful response */
+            200: {
+                headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        classification: string;
+                        /** @description ISO 8601 date-time (UTC) */
+                        createdAt: string;
+                        declassifications: ({
+                            id: string;
+                            reason: string;
+                            request: {
+                                id: string;
+                                status: string;
+                            } & {
+                                [key: string]: unknown;
+                            };
+                            toClassification: string;
+                        } & {
+                            [key: string]: unknown;
+                        })[];
+                        declassified: boolean;
+                        fineTunedInto: ({
+                            id: string;
+                            name: string;
+                        } & {
+                            [key: string]: unknown;
+                        })[];
+                        id: string;
+                        inherited: {
+                            classification: string;
+                            /** @description For each rule, the names of the inputs it comes from */
+                            from: {
+                                [key: string]: unknown;
+                            };
+                            onPremOnly: boolean;
+                            regulations: string[];
+                            /** @description Empty: no country restriction */
+                            residencyCountries: string[];
+                            /** @description Empty: no jurisdiction restriction */
+                            residencyJurisdictions: string[];
+                        } & {
+                            [key: string]: unknown;
+                        };
+                        name: string;
+                        onPremOnly: boolean;
+                        producedAt: ({
+                            id: string;
+                            name: string;
+                        } & {
+                            [key: string]: unknown;
+                        }) | null;
+                        /** @description The run that produced it; null when it is not yours to see */
+                        producedBy: ({
+                            id: string;
+                            name: string;
+                        } & {
+                            [key: string]: unknown;
+                        }) | null;
+                        regulations: string[];
+                        /** @description Empty: no country restriction */
+                        residencyCountries: string[];
+                        /** @description Empty: no jurisdiction restriction */
+                        residencyJurisdictions: string[];
+                        servedBy: ({
+                            id: string;
+                            name: string;
+                        } & {
+                            [key: string]: unknown;
+                        })[];
+                        trainedOn: ({
+                            id: string;
+                            name: string;
+                        } & {
+                            [key: string]: unknown;
+                        })[];
+                        version: string;
+                    } & {
+                        [key: string]: unknown;
+                    };
+                };
+            };
+            /** @description Malformed JSON, a wrong type, a missing or unknown field: `fieldErrors` names each field */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No valid token or session (missing, unknown, expired, revoked, or its owner is disabled) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The token lacks the scope, or the owner's role or teams do not allow it */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No such object, or not visible to you */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The object's state does not allow it (an illegal transition, capacity taken meanwhile, nothing fits), or a request with the same Idempotency-Key is still in flight (IDEMPOTENCY_KEY_IN_USE: retry after Retry-After) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The body is larger than 256 KiB */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The body is not application/json */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Valid JSON that breaks a domain rule (e.g. a team you are not in), or an Idempotency-Key already used with another request (IDEMPOTENCY_KEY_REUSED) */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Over the rate limit of these credentials (TOO_MANY_REQUESTS): wait Retry-After seconds */
+            429: {
+                headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
+                    "Retry-After": components["headers"]["Retry-After"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description A server fault; quote the requestId */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    "model-declassify": {
+        parameters: {
+            query?: never;
+            header?: {
+                /**
+                 * @description Makes a retry safe: the same key, method, path and body from the same caller returns the first answer again for 24 hours (Idempotent-Replayed: true); the same key with another request is 422
+                 * @example 3f1c9a2e-7b4d-4e61-9d0f-2a8b5c6e1f90
+                 */
+                "Idempotency-Key"?: components["parameters"]["Idempotency-Key"];
+            };
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    reason: string;
+                    /** @enum {string} */
+                    toClassification: "PUBLIC" | "INTERNAL" | "CONFIDENTIAL" | "REGULATED";
+                };
+            };
+        };
+        responses: {
+            /** @description Successful response */
+            200: {
+                headers: {
+                    "Idempotent-Replayed": components["headers"]["Idempotent-Replayed"];
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        approvalRequestId: string;
+                        id: string;
+                        /** @constant */
+                        status: "AWAITING_APPROVAL";
+                    };
+                };
+            };
+            /** @description Malformed JSON, a wrong type, a missing or unknown field: `fieldErrors` names each field */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No valid token or session (missing, unknown, expired, revoked, or its owner is disabled) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The token lacks the scope, or the owner's role or teams do not allow it */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No such object, or not visible to you */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The object's state does not allow it (an illegal transition, capacity taken meanwhile, nothing fits), or a request with the same Idempotency-Key is still in flight (IDEMPOTENCY_KEY_IN_USE: retry after Retry-After) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The body is larger than 256 KiB */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The body is not application/json */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Valid JSON that breaks a domain rule (e.g. a team you are not in), or an Idempotency-Key already used with another request (IDEMPOTENCY_KEY_REUSED) */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Over the rate limit of these credentials (TOO_MANY_REQUESTS): wait Retry-After seconds */
+            429: {
+                headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
+                    "Retry-After": components["headers"]["Retry-After"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description A server fault; quote the requestId */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
     "node-list": {
         parameters: {
             query?: {
@@ -4911,6 +5476,11 @@ export interface operations {
                         };
                         minGpuMemoryGib?: number;
                         name: string;
+                        output?: {
+                            name?: string;
+                            sizeGb?: number;
+                            version?: string;
+                        };
                         /** @enum {string} */
                         policyProfile?: "balanced" | "cost-first" | "latency-first" | "green";
                         /** @default false */
@@ -5094,6 +5664,11 @@ export interface operations {
                     };
                     minGpuMemoryGib?: number;
                     name: string;
+                    output?: {
+                        name?: string;
+                        sizeGb?: number;
+                        version?: string;
+                    };
                     /** @enum {string} */
                     policyProfile?: "balanced" | "cost-first" | "latency-first" | "green";
                     /** @default false */
@@ -5131,7 +5706,7 @@ export interface operations {
                                 datasetId: string | null;
                                 datasetName: string | null;
                                 /** @enum {string} */
-                                kind: "REGULATED_DATA" | "CROSS_BORDER_TRANSFER" | "SPEND_THRESHOLD" | "PLACEMENT_OVERRIDE" | "BUDGET_EXCEEDED";
+                                kind: "REGULATED_DATA" | "CROSS_BORDER_TRANSFER" | "SPEND_THRESHOLD" | "PLACEMENT_OVERRIDE" | "BUDGET_EXCEEDED" | "DECLASSIFICATION";
                                 /** @description Why the rule applies, e.g. "reads REGULATED dataset claims-2025" */
                                 reason: string;
                                 requiredApprovals: number;
@@ -11778,6 +12353,11 @@ export interface operations {
                         };
                         minGpuMemoryGib?: number;
                         name: string;
+                        output?: {
+                            name?: string;
+                            sizeGb?: number;
+                            version?: string;
+                        };
                         /** @enum {string} */
                         policyProfile?: "balanced" | "cost-first" | "latency-first" | "green";
                         /** @default false */
@@ -11949,7 +12529,7 @@ export interface operations {
                                         datasetId: string | null;
                                         datasetName: string | null;
                                         /** @enum {string} */
-                                        kind: "REGULATED_DATA" | "CROSS_BORDER_TRANSFER" | "SPEND_THRESHOLD" | "PLACEMENT_OVERRIDE" | "BUDGET_EXCEEDED";
+                                        kind: "REGULATED_DATA" | "CROSS_BORDER_TRANSFER" | "SPEND_THRESHOLD" | "PLACEMENT_OVERRIDE" | "BUDGET_EXCEEDED" | "DECLASSIFICATION";
                                         /** @description Why the rule applies, e.g. "reads REGULATED dataset claims-2025" */
                                         reason: string;
                                         requiredApprovals: number;
@@ -12304,7 +12884,7 @@ export interface operations {
                                     datasetId: string | null;
                                     datasetName: string | null;
                                     /** @enum {string} */
-                                    kind: "REGULATED_DATA" | "CROSS_BORDER_TRANSFER" | "SPEND_THRESHOLD" | "PLACEMENT_OVERRIDE" | "BUDGET_EXCEEDED";
+                                    kind: "REGULATED_DATA" | "CROSS_BORDER_TRANSFER" | "SPEND_THRESHOLD" | "PLACEMENT_OVERRIDE" | "BUDGET_EXCEEDED" | "DECLASSIFICATION";
                                     /** @description Why the rule applies, e.g. "reads REGULATED dataset claims-2025" */
                                     reason: string;
                                     requiredApprovals: number;

@@ -614,7 +614,8 @@ export const POLICIES: {
     | "CROSS_BORDER_TRANSFER"
     | "SPEND_THRESHOLD"
     | "PLACEMENT_OVERRIDE"
-    | "BUDGET_EXCEEDED";
+    | "BUDGET_EXCEEDED"
+    | "DECLASSIFICATION";
   approverKind: "DATASET_STEWARDS" | "ROLE";
   approverRole?: TRole;
   requiredApprovals: number;
@@ -660,5 +661,40 @@ export const POLICIES: {
     approverRole: "ADMIN",
     requiredApprovals: 1,
     stepOrder: 40,
+  },
+  {
+    key: "model-declassification",
+    name: "Model declassification",
+    description:
+      "Lifting the classification, regulations and residency a model inherited from its training data needs the approval of that data's stewards.",
+    kind: "DECLASSIFICATION",
+    approverKind: "DATASET_STEWARDS",
+    requiredApprovals: 1,
+    stepOrder: 50,
+  },
+];
+
+/**
+ * Models registered by demo training runs that succeeded. Each was trained on one dataset, so
+ * it carries exactly that dataset's classification, regulations and residency, as a run
+ * that succeeds registers it (packages/api/src/models/inherit.ts).
+ */
+export const MODELS: {
+  slug: string;
+  name: string;
+  version: string;
+  description: string;
+  sizeGib: number;
+  producedBy: string;
+  trainedOn: [string];
+}[] = [
+  {
+    slug: "defect-detector-v1",
+    name: "defect-detector",
+    version: "v1",
+    description: "Defect detector for the EU plants' line cameras, trained on GDPR-regulated images.",
+    sizeGib: 12,
+    producedBy: "defect-detector-train",
+    trainedOn: ["factory-defects-eu"],
   },
 ];

@@ -8,7 +8,16 @@ import type { Db } from "../client.ts";
 import { DatabaseSetupError } from "../errors.ts";
 import type { Prisma } from "../generated/prisma/client.ts";
 import { hashPassword } from "../password.ts";
-import { DATASETS, DEMO_PASSWORD, DEMO_USERS, POLICIES, TEAM_GROUPS, TEAMS, WORKLOADS } from "./demo.ts";
+import {
+  DATASETS,
+  DEMO_PASSWORD,
+  DEMO_USERS,
+  MODELS,
+  POLICIES,
+  TEAM_GROUPS,
+  TEAMS,
+  WORKLOADS,
+} from "./demo.ts";
 import {
   CLOUD_SITES,
   EDGE_SITES,
@@ -70,6 +79,7 @@ export async function seedDemo(db: Db, options: { catalogPath?: string } = {}): 
       await seedPeople(tx, passwordHashes);
       const datasets = await seedDatasets(tx);
       const workloads = await seedWorkloads(tx);
+      await seedModels(tx);
       await seedPolicies(tx);
       await seedPastApprovals(tx);
       const summary = { ...counts, datasets, workloads, users: DEMO_USERS.length };
@@ -238,6 +248,41 @@ async function seedDatasets(tx: TTx) {
     ),
   });
   return DATASETS.length;
+}
+
+/** Each model at the site its run ran, with its one input's rules and stewards. */
+async function seedModels(tx: TTx) {
+  for (const model of MODELS) {
+    const [input] = model.trainedOn;
+    const source = DATASETS.find((d) => d.slug === input);
+    const run = WORKLOADS.find((w) => w.key === model.producedBy);
+    if (!source || !run?.site) throw new Error(`seed model ${model.slug}: unknown input or run`);
+    const sizeBytes = BigInt(model.sizeGib) * BigInt(GIB);
+    await tx.dataset.create({
+      data: {
+        id: `dataset-${model.slug}`,
+        slug: model.slug,
+        name: model.name,
+        version: model.version,
+        kind: "MODEL",
+        description: model.description,
+        sizeBytes,
+        classification: source.classification,
+        regulations: source.regulations,
+        residencyCountries: source.residencyCountries,
+        residencyJurisdictions: source.residencyJurisdictions,
+        onPremOnly: source.onPremOnly,
+        ownerTeamId: `team-${run.team}`,
+        producedByWorkloadId: `workload-${run.key}`,
+        producedAtSiteId: `site-${run.site}`,
+        stewards: { create: source.stewards.map((user) => ({ userId: `user-${user}` })) },
+        replicas: {
+          create: { id: `replica-${model.slug}-${run.site}`, siteId: `site-${run.site}`, sizeBytes },
+        },
+        trainedOn: { create: { sourceId: `dataset-${source.slug}` } },
+      },
+    });
+  }
 }
 
 async function seedWorkloads(tx: TTx) {

@@ -12,6 +12,7 @@ export const POLICY_KIND_LABEL: Record<TPolicyKind, string> = {
   SPEND_THRESHOLD: "Spend over a threshold",
   PLACEMENT_OVERRIDE: "Override of the recommendation",
   BUDGET_EXCEEDED: "A placement that takes its team over the monthly budget",
+  DECLASSIFICATION: "Declassifying a model trained on restricted data",
 };
 
 export const POLICY_FIELD_LABEL: Record<keyof TPolicyRule, string> = {

@@ -44,6 +44,8 @@ type TSubmitForm = {
   preemptible: boolean;
   /** One parent at most in the console (the API takes a list). */
   dependsOn: string;
+  /** Training and fine-tuning: the model it registers when it succeeds; empty: the defaults. */
+  output: { name: string; version: string; sizeGb: number | null };
 };
 
 const DEFAULTS: TSubmitForm = {
@@ -67,6 +69,7 @@ const DEFAULTS: TSubmitForm = {
   allowedKinds: [],
   preemptible: false,
   dependsOn: "",
+  output: { name: "", version: "", sizeGb: null },
 };
 
 /** The fields' labels by spec path: on the fields, and in the preview's list of what to fix. */
@@ -92,6 +95,10 @@ const LABEL = {
   image: "Container image (run by Kubernetes sites; leave empty elsewhere)",
   allowedKinds: "Environments",
   dependsOn: "Runs after (pipeline)",
+  output: "Model it produces",
+  "output.name": "Model name (default: the workload's name)",
+  "output.version": "Model version (default: the next free one)",
+  "output.sizeGb": "Model size in GB (default: estimated from the GPUs it holds)",
 } as const;
 
 /** A datetime-local value as an instant in the browser's time zone (the server's may differ). */
@@ -101,7 +108,9 @@ function localDateTime(value: string): string {
 }
 
 /** The spec the form stands for; what it leaves empty is left out. */
-function toSpec({ isGang, gpu, latency, dependsOn, ...form }: TSubmitForm): unknown {
+function toSpec({ isGang, gpu, latency, dependsOn, output, ...form }: TSubmitForm): unknown {
+  const producesModel = form.kind === "TRAINING" || form.kind === "FINE_TUNING";
+  const hasOutput = Boolean(output.name.trim() || output.version.trim() || output.sizeGb !== null);
   return {
     name: form.name,
     kind: form.kind,
@@ -122,6 +131,14 @@ function toSpec({ isGang, gpu, latency, dependsOn, ...form }: TSubmitForm): unkn
     policyProfile: form.policyProfile || undefined,
     command: form.command.trim() ? form.command : undefined,
     image: form.image.trim() || undefined,
+    output:
+      producesModel && hasOutput
+        ? {
+            name: output.name.trim() || undefined,
+            version: output.version.trim() || undefined,
+            sizeGb: output.sizeGb ?? undefined,
+          }
+        : undefined,
   };
 }
 
@@ -156,7 +173,10 @@ export function SubmitWorkloadForm() {
   useEffect(() => {
     if (firstTeam && !form.getValues("teamId")) form.setValue("teamId", firstTeam);
   }, [firstTeam, form]);
-  const [isGang, userRegion] = useWatch({ control: form.control, name: ["isGang", "latency.userRegion"] });
+  const [isGang, userRegion, kind] = useWatch({
+    control: form.control,
+    name: ["isGang", "latency.userRegion", "kind"],
+  });
 
   const preview = useMutation(trpc.workload.preview.mutationOptions());
   const parsed = useParsedValues(form.control, ZPreviewForm);
@@ -285,6 +305,14 @@ export function SubmitWorkloadForm() {
             placeholder="nvcr.io/nvidia/pytorch:25.01-py3"
             className="font-mono"
           />
+          {kind === "TRAINING" || kind === "FINE_TUNING" ? (
+            <fieldset className="grid gap-3 sm:grid-cols-3">
+              <legend className="mb-1 text-xs font-semibold text-muted">{LABEL.output}</legend>
+              <TextField name="output.name" label={LABEL["output.name"]} />
+              <TextField name="output.version" label={LABEL["output.version"]} placeholder="v2" />
+              <NumberField name="output.sizeGb" label={LABEL["output.sizeGb"]} empty={null} />
+            </fieldset>
+          ) : null}
           <CheckboxGroupField
             name="allowedKinds"
             legend={LABEL.allowedKinds}

@@ -8,12 +8,17 @@ export const POLICY_KINDS = [
   "SPEND_THRESHOLD",
   "PLACEMENT_OVERRIDE",
   "BUDGET_EXCEEDED",
+  "DECLASSIFICATION",
 ] as const;
 export type TPolicyKind = (typeof POLICY_KINDS)[number];
 export const APPROVER_KINDS = ["DATASET_STEWARDS", "ROLE"] as const;
 
 /** Kinds whose requests concern a dataset, so "the dataset's stewards" names someone. */
-export const STEWARD_POLICY_KINDS: readonly TPolicyKind[] = ["REGULATED_DATA", "CROSS_BORDER_TRANSFER"];
+export const STEWARD_POLICY_KINDS: readonly TPolicyKind[] = [
+  "REGULATED_DATA",
+  "CROSS_BORDER_TRANSFER",
+  "DECLASSIFICATION",
+];
 
 export const MAX_THRESHOLD_USD = 999_999_999_999.99;
 

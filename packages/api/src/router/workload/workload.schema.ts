@@ -95,10 +95,31 @@ export const ZWorkloadSpec = z
         "A container image reference, e.g. nvcr.io/nvidia/pytorch:25.01-py3",
       )
       .optional(),
+    /** TRAINING / FINE_TUNING: the model it registers when it succeeds (defaults: its name, the next free version, a size estimated from the GPU memory it held). */
+    output: z
+      .object({
+        name: z.string().trim().min(2, "At least 2 characters").max(120, "At most 120 characters").optional(),
+        version: z
+          .string()
+          .trim()
+          .max(40, "At most 40 characters")
+          .regex(/^[A-Za-z0-9][A-Za-z0-9._+-]*$/, "A version like v2, 1.3.0 or 2026-12-05")
+          .optional(),
+        sizeGb: z
+          .number({ error: typeMessage("Enter the model's size in GB") })
+          .positive("The size must be more than 0 GB")
+          .max(1_000_000, "At most 1,000,000 GB")
+          .optional(),
+      })
+      .optional(),
   })
   .refine((spec) => spec.gpuModels.length > 0 || spec.minGpuMemoryGib !== undefined, {
     message: "Choose GPU models or a minimum GPU memory",
     path: ["gpuModels"],
+  })
+  .refine((spec) => !spec.output || spec.kind === "TRAINING" || spec.kind === "FINE_TUNING", {
+    message: "Only training and fine-tuning runs produce a model: leave the output out",
+    path: ["output"],
   });
 export type TWorkloadSpec = z.infer<typeof ZWorkloadSpec>;
 

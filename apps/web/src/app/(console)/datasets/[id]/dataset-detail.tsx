@@ -45,6 +45,51 @@ const REPLICA_COLUMNS: TColumn<TReplica>[] = [
   { id: "status", header: "Replica", cell: (r) => <StatusBadge status={r.status} /> },
 ];
 
+/** Lineage from the data's side: the models trained on it (or, for a model, its own page). */
+function TrainedModels({ dataset }: { dataset: { id: string; kind: string } }) {
+  const trpc = useTRPC();
+  const models = useQuery(
+    trpc.model.list.queryOptions(
+      { trainedOnId: dataset.id, pageSize: 20 },
+      { enabled: dataset.kind === "DATASET" },
+    ),
+  );
+  if (dataset.kind === "MODEL")
+    return (
+      <p className="rounded-lg border border-border bg-surface px-3 py-2 text-sm">
+        This is a model artifact.{" "}
+        <Link href={`/models/${dataset.id}`} className="font-medium hover:underline">
+          See its lineage and the rules it inherited
+        </Link>
+      </p>
+    );
+  const rows = models.data?.rows ?? [];
+  return (
+    <div className="rounded-lg border border-border bg-surface" data-testid="trained-models">
+      <h2 className="border-b border-border px-3 py-2 text-sm font-semibold">
+        Models trained on it <span className="font-normal text-muted">· {models.data?.total ?? "…"}</span>
+      </h2>
+      {rows.length === 0 ? (
+        <p className="px-3 py-2 text-sm text-muted">
+          {models.isPending ? "Loading…" : "No model was trained on it."}
+        </p>
+      ) : (
+        <ul className="divide-y divide-border text-sm">
+          {rows.map((m) => (
+            <li key={m.id} className="flex flex-wrap items-center gap-2 px-3 py-1.5">
+              <Link href={`/models/${m.id}`} className="font-medium hover:underline">
+                {m.name} {m.version}
+              </Link>
+              <ClassificationBadge classification={m.classification} />
+              {m.declassified ? <span className="text-xs text-muted">declassified</span> : null}
+            </li>
+          ))}
+        </ul>
+      )}
+    </div>
+  );
+}
+
 function Fact({ label, children, className }: { label: string; children: ReactNode; className?: string }) {
   return (
     <div className={className}>
@@ -126,7 +171,7 @@ export function DatasetDetail({ id }: { id: string }) {
           <span className="flex flex-wrap items-center gap-2">
             <ClassificationBadge classification={d.classification} />
             <RegulationBadges regulations={d.regulations} />
-            {d.canEdit ? (
+            {d.canEdit && d.kind === "DATASET" ? (
               <Link
                 href={`/datasets/${encodeURIComponent(d.id)}/edit`}
                 className="inline-flex items-center gap-1.5 rounded-md border border-border bg-surface px-3 py-1.5 text-sm hover:bg-foreground/5"
@@ -178,6 +223,7 @@ export function DatasetDetail({ id }: { id: string }) {
         </section>
 
         <section aria-labelledby="dataset-replicas" className="flex flex-col gap-3">
+          <TrainedModels dataset={d} />
           <div className="rounded-lg border border-border bg-surface">
             <h2 id="dataset-replicas" className="border-b border-border px-3 py-2 text-sm font-semibold">
               Replicas <span className="font-normal text-muted">· {d.replicas.length}</span>

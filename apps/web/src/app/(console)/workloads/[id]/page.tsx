@@ -139,13 +139,30 @@ export default async function WorkloadPage({ params }: { params: Promise<{ id: s
                 <ul className="text-sm">
                   {w.datasets.map(({ dataset }) => (
                     <li key={dataset.id}>
-                      <Link href={`/datasets/${dataset.id}`} className="hover:underline">
+                      <Link
+                        href={dataset.kind === "MODEL" ? `/models/${dataset.id}` : `/datasets/${dataset.id}`}
+                        className="hover:underline"
+                      >
                         {dataset.name}
                       </Link>{" "}
                       <span className="text-xs text-muted">{dataset.classification.toLowerCase()}</span>
                     </li>
                   ))}
                 </ul>
+              </>
+            ) : null}
+            {w.output ? (
+              <>
+                <h3 className="mt-3 text-xs font-semibold text-muted">Model produced</h3>
+                <p className="text-sm">
+                  <Link
+                    href={`/models/${w.output.id}`}
+                    className="hover:underline"
+                    data-testid="workload-output"
+                  >
+                    {w.output.name} {w.output.version}
+                  </Link>
+                </p>
               </>
             ) : null}
             {w.transfers.length > 0 ? (
