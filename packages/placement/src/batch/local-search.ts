@@ -2,7 +2,8 @@ import type { TBatchItem } from "./batch-item";
 import type { BatchState } from "./batch-state";
 import { ChainSearch } from "./chain-search";
 import { placeByEvicting } from "./eviction";
-import { exchangePass } from "./exchange";
+import { dropExchangePass, exchangePass } from "./exchange";
+import { lnsPass } from "./lns";
 import { repackFor } from "./repack";
 import { byPotential, regroupPass, relatedTo, ruinAndRecreate } from "./ruin-recreate";
 import { exhausted, type TSearch, withShare } from "./search-budget";
@@ -55,6 +56,10 @@ export function improve(
     if (stats.moves + stats.swaps === before) break;
     if (costBefore - state.totalCost < MIN_ROUND_GAIN * costBefore) break;
   }
+  const steps = Number(process.env.LNS_STEPS ?? 300);
+  stats.swaps += lnsPass(state, unplaced, { spent: 0, budget: steps });
+  stats.swaps += withShare(search, 1, (part) => dropExchangePass(state, unplaced, part));
+  stats.swaps += lnsPass(state, unplaced, { spent: 0, budget: steps });
   if (unplaced.length > 0) {
     stats.insertions += insertPass(state, unplaced, { spent: 0, budget: budget / 4 }, sizeExponent);
   }
