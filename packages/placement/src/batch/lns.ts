@@ -104,6 +104,8 @@ function restoreBest(state: BatchState, assignments: readonly (TAssignment | und
 function ruin(state: BatchState, movable: readonly TBatchItem[], rng: Rng): TBatchItem[] {
   const limit = 2 + rng.int(MAX_RUIN - 1);
   const lifted: TBatchItem[] = [];
+  // Half the ruins follow chains; the other half lift around unrelated workloads.
+  const scatter = rng.next() < 0.5;
   let anchor = movable[rng.int(movable.length)] as TBatchItem;
   for (let link = 0; link < 6 && lifted.length < limit; link++) {
     const assignment = state.assignments[anchor.idx];
@@ -126,7 +128,7 @@ function ruin(state: BatchState, movable: readonly TBatchItem[], rng: Rng): TBat
       }
     }
     // Next link: one of those just lifted, or (sometimes) a fresh draw.
-    const fresh = lifted.length === from || rng.next() < 0.25;
+    const fresh = scatter || lifted.length === from || rng.next() < 0.25;
     anchor = fresh
       ? (movable[rng.int(movable.length)] as TBatchItem)
       : (lifted[from + rng.int(lifted.length - from)] as TBatchItem);
