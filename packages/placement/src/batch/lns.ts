@@ -1,6 +1,5 @@
 import type { TBatchItem } from "./batch-item";
 import type { BatchState, TAssignment } from "./batch-state";
-import { placeTierByRegret } from "./regret-greedy";
 import { exhausted, type TSearch } from "./search-budget";
 
 const EPS = 1e-7;
@@ -10,6 +9,8 @@ const ANCHOR_OPTIONS = 4;
 const MAX_RUIN = 24;
 /** Chance that a re-placed item skips an option that fits ("blink"), in the greedy recreates. */
 const BLINK = 0.08;
+/** Regret of an item with one option left: above any real cost difference. */
+const SOLE = 1e12;
 /** Share above the best cost that a step of equal count may reach, at the start. */
 const THRESHOLD = Number(process.env.LNS_T ?? 0.02);
 
@@ -141,8 +142,9 @@ function ruin(state: BatchState, movable: readonly TBatchItem[], rng: Rng): TBat
 function recreate(state: BatchState, items: TBatchItem[], rng: Rng): void {
   const how = rng.int(5);
   if (how < 2) {
-    // Regret in dollars, or per GPU: the construction's two orders, on this neighbourhood.
-    placeTierByRegret(state, items, (item) => item, how);
+    // Regret in dollars, or per GPU: the construction's two orders, on this neighbourhood
+    // (small, so recomputed in full each time rather than watched as regret-greedy.ts does).
+    regretFill(state, items, how);
     return;
   }
   const keyOf = new Map<number, number>();
@@ -166,6 +168,42 @@ function recreate(state: BatchState, items: TBatchItem[], rng: Rng): void {
       placed = state.place(item, k);
     }
     if (!placed) state.placeCheapest(item);
+  }
+}
+
+/** Places `items` by regret (cheapest fitting vs second cheapest, per GPU^sizeExponent), hardest first. */
+function regretFill(state: BatchState, items: readonly TBatchItem[], sizeExponent: number): void {
+  const waiting = items.slice();
+  while (waiting.length > 0) {
+    let pick = -1;
+    let pickOption = -1;
+    let pickRegret = Number.NEGATIVE_INFINITY;
+    for (let w = waiting.length - 1; w >= 0; w--) {
+      const item = waiting[w] as TBatchItem;
+      let first = -1;
+      let second = -1;
+      for (let k = 0; k < item.optCost.length && second < 0; k++) {
+        if (!state.fits(item, k)) continue;
+        if (first < 0) first = k;
+        else second = k;
+      }
+      if (first < 0) {
+        waiting.splice(w, 1);
+        if (pick > w) pick--;
+        continue;
+      }
+      const gap = second < 0 ? SOLE : (item.optCost[second] ?? 0) - (item.optCost[first] ?? 0);
+      const regret = sizeExponent === 0 ? gap : gap / item.request.totalGpus;
+      if (regret > pickRegret || (regret === pickRegret && item.idx < (waiting[pick]?.idx ?? -1))) {
+        pick = w;
+        pickOption = first;
+        pickRegret = regret;
+      }
+    }
+    if (pick < 0) return;
+    const item = waiting[pick] as TBatchItem;
+    waiting.splice(pick, 1);
+    if (!state.place(item, pickOption)) state.placeCheapest(item);
   }
 }
 
