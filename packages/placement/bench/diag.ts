@@ -1,6 +1,12 @@
-// Quick diagnostic (not part of the bench): engine vs cached HiGHS optimum on chosen instances.
-// tsx bench/diag.ts --set=dev|quality|survey [--seeds=a,b] [--effort=E] [--reps=N]
-import { existsSync, readFileSync, writeFileSync } from "node:fs";
+// Quick diagnostic for tuning (not a benchmark: nothing is written to bench/results): the
+// engine against the HiGHS optimum on chosen contended instances, the optimum solved once
+// and cached under --cache (default: the system's temporary folder), so that a change to the
+// engine can be checked in seconds. Use the dev set and the quality set, never the survey.
+//   npx tsx bench/diag.ts --set=dev|quality [--seeds=a,b] [--effort=E] [--reps=N]
+// biome-ignore lint/style/noRestrictedImports: bench-only file access; src/ stays free of I/O.
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { indexSnapshot, placeBatch } from "../src/index";
 import { buildContendedInstance } from "./contended";
 import { DEV_SET, QUALITY_SET, SURVEY_SET } from "./contended-sets";
@@ -11,17 +17,19 @@ const arg = (name: string) => process.argv.find((a) => a.startsWith(`--${name}=`
 const setName = arg("set") ?? "dev";
 const seeds = arg("seeds")?.split(",").map(Number);
 const reps = Number(arg("reps") ?? 3);
-const set = (setName === "quality" ? QUALITY_SET : setName === "dev" ? DEV_SET : SURVEY_SET).filter(
+const set = (setName === "quality" ? QUALITY_SET : setName === "survey" ? SURVEY_SET : DEV_SET).filter(
   (row) => seeds === undefined || seeds.includes(row.seed),
 );
 const effort = arg("effort") === undefined ? undefined : Number(arg("effort"));
+const cache = arg("cache") ?? join(tmpdir(), "placement-diag");
+mkdirSync(cache, { recursive: true });
 const data = loadGpuData();
 const gaps: number[] = [];
 let totalMs = 0;
 for (const { sites, workloads, seed } of set) {
   const instance = buildContendedInstance(data, { seed, sites, workloads });
   const prepared = indexSnapshot(instance.estate);
-  const file = `/tmp/qdiag/${seed}-${sites}-${workloads}.json`;
+  const file = join(cache, `${seed}-${sites}-${workloads}.json`);
   let opt: { costUsd: number; placed: number; solverMs: number };
   if (existsSync(file)) opt = JSON.parse(readFileSync(file, "utf8"));
   else {

@@ -140,7 +140,17 @@ export class ChainSearch {
         for (const vIdx of state.occupantsOf(state.optionPools(x, k), CHAIN_OCCUPANTS)) {
           const av = state.assignments[vIdx];
           if (vIdx === start.idx || this.expanded[vIdx] === id || av === undefined || av.fixed) continue;
-          if (!couldMakeRoom(state, x, state.items[vIdx] as TBatchItem, av, path)) continue;
+          if (
+            !couldMakeRoom(
+              state,
+              x,
+              state.items[vIdx] as TBatchItem,
+              av,
+              path,
+              x.request.gang ? x.optRef[k] : undefined,
+            )
+          )
+            continue;
           single = true;
           if (this.reached[vIdx] === id && next >= (this.added[vIdx] ?? 0)) continue;
           search.spent++;

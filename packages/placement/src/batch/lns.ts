@@ -12,7 +12,7 @@ const BLINK = 0.08;
 /** Regret of an item with one option left: above any real cost difference. */
 const SOLE = 1e12;
 /** Share above the best cost that a step of equal count may reach, at the start. */
-const THRESHOLD = Number(process.env.LNS_T ?? 0.02);
+const THRESHOLD = 0.02;
 
 /**
  * Randomised large-neighbourhood search (ruin and recreate, as in SISR): each step clears
@@ -46,7 +46,8 @@ export function lnsPass(state: BatchState, unplaced: TBatchItem[], search: TSear
     }
     const priorities = new Set(lifted.map((item) => item.request.priority));
     const extra = unplaced.filter(
-      (u) => u.optCost.length > 0 && state.assignments[u.idx] === undefined && priorities.has(u.request.priority),
+      (u) =>
+        u.optCost.length > 0 && state.assignments[u.idx] === undefined && priorities.has(u.request.priority),
     );
     const everyone = [...lifted, ...extra];
     recreate(state, everyone, rng);
@@ -55,7 +56,8 @@ export function lnsPass(state: BatchState, unplaced: TBatchItem[], search: TSear
     const left = Math.max(0, 1 - search.spent / search.budget);
     const verdict = compare(state, everyone, lifted);
     const ok =
-      verdict > 0 || (verdict === 0 && state.totalCost <= Math.max(before, best.cost * (1 + THRESHOLD * left)) + EPS);
+      verdict > 0 ||
+      (verdict === 0 && state.totalCost <= Math.max(before, best.cost * (1 + THRESHOLD * left)) + EPS);
     if (!ok) {
       state.rollback(mark);
       fruitless++;
@@ -82,7 +84,11 @@ export function lnsPass(state: BatchState, unplaced: TBatchItem[], search: TSear
 }
 
 /** Puts every item back where `assignments` has it (all on movable items), and `unplaced` to match. */
-function restoreBest(state: BatchState, assignments: readonly (TAssignment | undefined)[], unplaced: TBatchItem[]): void {
+function restoreBest(
+  state: BatchState,
+  assignments: readonly (TAssignment | undefined)[],
+  unplaced: TBatchItem[],
+): void {
   const moved: TBatchItem[] = [];
   for (const item of state.items) {
     if (state.assignments[item.idx] === assignments[item.idx]) continue;

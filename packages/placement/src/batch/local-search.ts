@@ -20,6 +20,10 @@ const MIN_ROUND_GAIN = 0.005;
 const PER_ITEM_INSERT = 500;
 /** Levels of evictions the last-resort insertion may go through. */
 const EVICTION_DEPTH = 4;
+/** Steps of each of the two randomised large-neighbourhood searches (see lns.ts). */
+const LNS_STEPS = 300;
+/** Chain evaluations per left-out workload for the exchanges of equal count. */
+const DROP_EXCHANGE_STEPS = 200;
 
 export type TImproveStats = { moves: number; swaps: number; insertions: number };
 
@@ -56,10 +60,12 @@ export function improve(
     if (stats.moves + stats.swaps === before) break;
     if (costBefore - state.totalCost < MIN_ROUND_GAIN * costBefore) break;
   }
-  const steps = Number(process.env.LNS_STEPS ?? 300);
-  stats.swaps += lnsPass(state, unplaced, { spent: 0, budget: steps });
-  stats.swaps += withShare(search, 1, (part) => dropExchangePass(state, unplaced, part));
-  stats.swaps += lnsPass(state, unplaced, { spent: 0, budget: steps });
+  stats.swaps += lnsPass(state, unplaced, { spent: 0, budget: LNS_STEPS });
+  stats.swaps += dropExchangePass(state, unplaced, {
+    spent: 0,
+    budget: DROP_EXCHANGE_STEPS * unplaced.length,
+  });
+  stats.swaps += lnsPass(state, unplaced, { spent: 0, budget: LNS_STEPS });
   if (unplaced.length > 0) {
     stats.insertions += insertPass(state, unplaced, { spent: 0, budget: budget / 4 }, sizeExponent);
   }
