@@ -9,6 +9,8 @@ const ANCHOR_OPTIONS = 4;
 const MAX_RUIN = 24;
 /** Chance that a re-placed item skips an option that fits ("blink"), in the greedy recreates. */
 const BLINK = 0.08;
+/** Cheapest options of a left-out workload that count when looking for room a ruin freed. */
+const NEAR_OPTIONS = 12;
 /** Regret of an item with one option left: above any real cost difference. */
 const SOLE = 1e12;
 /** Share above the best cost that a step of equal count may reach, at the start. */
@@ -37,18 +39,15 @@ export function lnsPass(state: BatchState, unplaced: TBatchItem[], search: TSear
   while (!exhausted(search) && fruitless < 4 * movable.length + 50) {
     const before = state.totalCost;
     const mark = state.begin();
-    const lifted = ruin(state, movable, rng);
+    const freed = new Set<number>();
+    const lifted = ruin(state, movable, rng, freed);
     search.spent++;
     if (lifted.length === 0) {
       state.rollback(mark);
       fruitless++;
       continue;
     }
-    const priorities = new Set(lifted.map((item) => item.request.priority));
-    const extra = unplaced.filter(
-      (u) =>
-        u.optCost.length > 0 && state.assignments[u.idx] === undefined && priorities.has(u.request.priority),
-    );
+    const extra = leftOutNear(state, unplaced, lifted, freed);
     const everyone = [...lifted, ...extra];
     recreate(state, everyone, rng);
     // Record-to-record travel: as many placed for up to THRESHOLD more than the best,
@@ -104,11 +103,36 @@ function restoreBest(
 }
 
 /**
+ * Left-out workloads of the lifted ones' priorities that could use what they freed: one of
+ * their cheapest options is on a fabric (pool) a lifted workload was on.
+ */
+function leftOutNear(
+  state: BatchState,
+  unplaced: readonly TBatchItem[],
+  lifted: readonly TBatchItem[],
+  freed: ReadonlySet<number>,
+): TBatchItem[] {
+  const priorities = new Set(lifted.map((item) => item.request.priority));
+  return unplaced.filter((u) => {
+    if (
+      u.optCost.length === 0 ||
+      state.assignments[u.idx] !== undefined ||
+      !priorities.has(u.request.priority)
+    )
+      return false;
+    for (let k = 0; k < u.optCost.length && k < NEAR_OPTIONS; k++) {
+      for (const pool of state.optionPools(u, k)) if (freed.has(pool)) return true;
+    }
+    return false;
+  });
+}
+
+/**
  * Lifts the movable occupants of the pools of a cheap option of a randomly drawn workload,
  * then, chain-wise, of a cheap option of one of those lifted (where it would go instead),
  * and so on: the neighbourhood an ejection chain would move through, several links long.
  */
-function ruin(state: BatchState, movable: readonly TBatchItem[], rng: Rng): TBatchItem[] {
+function ruin(state: BatchState, movable: readonly TBatchItem[], rng: Rng, freed: Set<number>): TBatchItem[] {
   const limit = 2 + rng.int(MAX_RUIN - 1);
   const lifted: TBatchItem[] = [];
   // Half the ruins follow chains; the other half lift around unrelated workloads.
@@ -117,7 +141,7 @@ function ruin(state: BatchState, movable: readonly TBatchItem[], rng: Rng): TBat
   for (let link = 0; link < 6 && lifted.length < limit; link++) {
     const assignment = state.assignments[anchor.idx];
     if (assignment !== undefined && !assignment.fixed) {
-      state.release(anchor);
+      for (const n of state.release(anchor)?.nodes ?? []) freed.add(state.prepared.nodePool[n] ?? -1);
       lifted.push(anchor);
     }
     const k = rng.int(Math.min(ANCHOR_OPTIONS, anchor.optCost.length));
@@ -129,7 +153,7 @@ function ruin(state: BatchState, movable: readonly TBatchItem[], rng: Rng): TBat
           if (lifted.length >= limit) break;
           if (state.assignments[i]?.fixed !== false) continue;
           const item = state.items[i] as TBatchItem;
-          state.release(item);
+          for (const n of state.release(item)?.nodes ?? []) freed.add(state.prepared.nodePool[n] ?? -1);
           lifted.push(item);
         }
       }

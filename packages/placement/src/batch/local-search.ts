@@ -24,6 +24,8 @@ const EVICTION_DEPTH = 4;
 const LNS_STEPS = 300;
 /** Chain evaluations per left-out workload for the exchanges of equal count. */
 const DROP_EXCHANGE_STEPS = 200;
+/** At most this many in all, whatever the batch size. */
+const MAX_DROP_EXCHANGE = 10_000;
 
 export type TImproveStats = { moves: number; swaps: number; insertions: number };
 
@@ -37,7 +39,10 @@ export type TImproveStats = { moves: number; swaps: number; insertions: number }
  * 4. chains: each item that is not on its cheapest option looks for the cheapest ejection
  *    chain (relocation, swap, rotation, eviction of several) that lowers the total.
  * Rounds of 2–4 repeat until a round saves under 0.5% of the cost or the evaluation budget
- * is spent; then the still unplaced get one more try.
+ * is spent. Then randomised ruin and recreate (lns.ts), which may change *which* workloads
+ * are placed at equal count; exchanges of equal count by ejection chains; ruin and recreate
+ * again; last, the still unplaced get one more try. The last two phases have budgets of
+ * their own, in steps, so that they run however the rounds spent theirs.
  */
 export function improve(
   state: BatchState,
@@ -63,7 +68,7 @@ export function improve(
   stats.swaps += lnsPass(state, unplaced, { spent: 0, budget: LNS_STEPS });
   stats.swaps += dropExchangePass(state, unplaced, {
     spent: 0,
-    budget: DROP_EXCHANGE_STEPS * unplaced.length,
+    budget: Math.min(DROP_EXCHANGE_STEPS * unplaced.length, MAX_DROP_EXCHANGE),
   });
   stats.swaps += lnsPass(state, unplaced, { spent: 0, budget: LNS_STEPS });
   if (unplaced.length > 0) {
