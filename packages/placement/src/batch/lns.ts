@@ -9,6 +9,8 @@ const ANCHOR_OPTIONS = 4;
 const MAX_RUIN = 24;
 /** Chance that a re-placed item skips an option that fits ("blink"), in the greedy recreates. */
 const BLINK = 0.08;
+/** Most left-out workloads offered the room of one ruin. */
+const MAX_EXTRA = 12;
 /** Cheapest options of a left-out workload that count when looking for room a ruin freed. */
 const NEAR_OPTIONS = 12;
 /** Regret of an item with one option left: above any real cost difference. */
@@ -48,6 +50,8 @@ export function lnsPass(state: BatchState, unplaced: TBatchItem[], search: TSear
       continue;
     }
     const extra = leftOutNear(state, unplaced, lifted, freed);
+    // A few of them, drawn at random: the recreate's work grows with the square of its items.
+    while (extra.length > MAX_EXTRA) extra.splice(rng.int(extra.length), 1);
     const everyone = [...lifted, ...extra];
     recreate(state, everyone, rng);
     // Record-to-record travel: as many placed for up to THRESHOLD more than the best,
