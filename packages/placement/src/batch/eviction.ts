@@ -1,3 +1,4 @@
+import { countNodesWithFree } from "../snapshot/capacity";
 import type { TBatchItem } from "./batch-item";
 import type { BatchState, TAssignment } from "./batch-state";
 import { exhausted, type TSearch } from "./search-budget";
@@ -90,13 +91,20 @@ export function couldMakeRoom(
   if (item.request.gang) {
     // A gang on `pool` (when given) needs nodeCount nodes with room once v and `leaving` left.
     if (pool === undefined) return true;
+    const { gpusPerNode, nodeCount } = item.request;
+    let nodes = countNodesWithFree(state.capacity, pool, gpusPerNode);
+    if (nodes >= nodeCount) return true;
+    // Only the nodes that v and `leaving` sit on can gain room.
     const gone = [...leaving, v.idx];
-    let nodes = 0;
-    for (const n of state.prepared.pools[pool]?.nodes ?? []) {
-      if (freeAfter(state, n, gone) >= item.request.gpusPerNode && ++nodes >= item.request.nodeCount)
-        return true;
+    const seen: number[] = [];
+    for (const i of gone) {
+      for (const n of state.assignments[i]?.nodes ?? []) {
+        if (state.prepared.nodePool[n] !== pool || seen.includes(n)) continue;
+        seen.push(n);
+        if ((state.capacity.free[n] ?? 0) < gpusPerNode && freeAfter(state, n, gone) >= gpusPerNode) nodes++;
+      }
     }
-    return false;
+    return nodes >= nodeCount;
   }
   const need = item.request.gpusPerNode - v.request.gpusPerNode;
   for (const n of av.nodes) if (freeAfter(state, n, leaving) >= need) return true;

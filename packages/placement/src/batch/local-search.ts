@@ -22,6 +22,7 @@ const PER_ITEM_INSERT = 500;
 const EVICTION_DEPTH = 4;
 /** Steps of each of the two randomised large-neighbourhood searches (see lns.ts). */
 const LNS_STEPS = 300;
+const LARGE_BATCH = 1_000;
 /** Chain evaluations per left-out workload for the exchanges of equal count. */
 const DROP_EXCHANGE_STEPS = 200;
 /** At most this many in all, whatever the batch size. */
@@ -65,12 +66,16 @@ export function improve(
     if (stats.moves + stats.swaps === before) break;
     if (costBefore - state.totalCost < MIN_ROUND_GAIN * costBefore) break;
   }
-  stats.swaps += lnsPass(state, unplaced, { spent: 0, budget: LNS_STEPS });
+  // Above LARGE_BATCH workloads, these phases shrink in proportion, so that their time
+  // stays about flat while the rest of the search grows with the batch.
+  const scale = Math.min(1, LARGE_BATCH / state.items.length);
+  const lnsSteps = Math.ceil(LNS_STEPS * scale);
+  stats.swaps += lnsPass(state, unplaced, { spent: 0, budget: lnsSteps });
   stats.swaps += dropExchangePass(state, unplaced, {
     spent: 0,
-    budget: Math.min(DROP_EXCHANGE_STEPS * unplaced.length, MAX_DROP_EXCHANGE),
+    budget: Math.min(DROP_EXCHANGE_STEPS * unplaced.length, MAX_DROP_EXCHANGE * scale),
   });
-  stats.swaps += lnsPass(state, unplaced, { spent: 0, budget: LNS_STEPS });
+  stats.swaps += lnsPass(state, unplaced, { spent: 0, budget: lnsSteps });
   if (unplaced.length > 0) {
     stats.insertions += insertPass(state, unplaced, { spent: 0, budget: budget / 4 }, sizeExponent);
   }
