@@ -11,6 +11,8 @@ const MAX_RUIN = 24;
 const BLINK = 0.08;
 /** Most left-out workloads offered the room of one ruin. */
 const MAX_EXTRA = 12;
+/** Steps without a new best after which a phase stops. */
+const PATIENCE = 75;
 /** Cheapest options of a left-out workload that count when looking for room a ruin freed. */
 const NEAR_OPTIONS = 12;
 /** Regret of an item with one option left: above any real cost difference. */
@@ -38,7 +40,7 @@ export function lnsPass(state: BatchState, unplaced: TBatchItem[], search: TSear
   let kept = 0;
   let fruitless = 0;
   let best = { cost: state.totalCost, assignments: state.assignments.slice() };
-  while (!exhausted(search) && fruitless < 4 * movable.length + 50) {
+  while (!exhausted(search) && fruitless < PATIENCE) {
     const before = state.totalCost;
     const mark = state.begin();
     const freed = new Set<number>();
