@@ -121,6 +121,26 @@ describe("ChainSearch", () => {
     expect(batch.state.totalCost).toBe(96);
   });
 
+  it("exchanges at equal count: a left-out workload gets in by a chain that leaves a dearer one out", () => {
+    // x ($8, a only) is out; y ($8 at a, $16 at b) sits on a; z ($160, b only) on b. x takes
+    // a, y moves to b, z goes out: still two placed, for $24 instead of $168.
+    const batch = batchOf(trio(), [
+      aRequest("x").gpus(8).hours(1).models("H100").build(),
+      aRequest("y").gpus(8).hours(1).models("H100", "A100-80GB").build(),
+      aRequest("z").gpus(8).hours(10).models("A100-80GB").build(),
+    ]);
+    batch.seat("y", "a");
+    batch.seat("z", "b");
+    const chains = new ChainSearch(batch.state);
+    // A chain that only rearranges (below 0, nothing left out) finds nothing here.
+    expect(chains.run(batch.item("x"), 0, budget())).toBe(false);
+    expect(chains.exchange(batch.item("x"), budget())).toBe(batch.item("z").idx);
+    expect([batch.siteOf("x"), batch.siteOf("y"), batch.siteOf("z")]).toEqual(["a", "b", undefined]);
+    expect(batch.state.totalCost).toBe(24);
+    // The dearer set is never chosen: from z's side there is no exchange that saves.
+    expect(chains.exchange(batch.item("z"), budget())).toBeUndefined();
+  });
+
   it("gets an unplaced workload in by moving the one in its way (an augmenting path)", () => {
     const batch = batchOf(trio(), [
       aRequest("u").gpus(8).models("H100").build(),

@@ -8,10 +8,12 @@ import { exhausted, type TSearch } from "./search-budget";
 const CHAIN_OPTIONS = 12;
 const CHAIN_OCCUPANTS = 24;
 const EPS = 1e-7;
+const DROP = -2;
 
 /**
- * A way to end a chain at `end`: move to its cheapest option with room (`option` -1), or
- * take `option` once its occupants are cleared (`evict`, worked out when first needed).
+ * A way to end a chain at `end`: move to its cheapest option with room (`option` -1), leave
+ * the batch (`option` -2, see exchange), or take `option` once its occupants are cleared
+ * (`evict`, worked out when first needed).
  */
 type TEvent = { readonly end: number; readonly option: number; evict?: readonly number[] };
 
@@ -39,6 +41,12 @@ export class ChainSearch {
   private readonly reached: Int32Array;
   private readonly expanded: Int32Array;
   private searches = 0;
+  /** Whether chains may end by leaving their last item out (see exchange). */
+  private dropping = false;
+  /** How far a partial chain may run above `below`: what leaving its last item out may save. */
+  private slack = 0;
+  /** The item the last kept exchange left out. */
+  private droppedIdx = -1;
 
   constructor(private readonly state: BatchState) {
     const n = state.items.length;
@@ -47,6 +55,30 @@ export class ChainSearch {
     this.fromOption = new Int32Array(n);
     this.reached = new Int32Array(n);
     this.expanded = new Int32Array(n);
+  }
+
+  /**
+   * Exchange of equal count: the unplaced `start` gets in by an ejection chain whose last
+   * item (of the same priority, not the start) is left out, when that lowers the total
+   * cost (or the start gets in with no one left out, if that is the cheapest chain).
+   * E.g. A takes B's place, B takes C's, C (dear) goes out. Returns undefined if nothing
+   * changed, else the index of the item left out (-1 for none).
+   */
+  exchange(start: TBatchItem, search: TSearch): number | undefined {
+    this.dropping = true;
+    this.droppedIdx = -1;
+    const { state } = this;
+    this.slack = 0;
+    for (const item of state.items) {
+      if (item.request.priority === start.request.priority && state.assignments[item.idx]?.fixed === false)
+        this.slack = Math.max(this.slack, state.costOf(item));
+    }
+    try {
+      return this.run(start, 0, search) ? this.droppedIdx : undefined;
+    } finally {
+      this.dropping = false;
+      this.slack = 0;
+    }
   }
 
   /** Runs one search from `start`; true if a chain was kept. */
@@ -98,15 +130,27 @@ export class ChainSearch {
       const end = this.endCost(x, path);
       if (end !== undefined)
         this.queueEnd(heap, events, below, sofar + end - own, { end: idx, option: -1, evict: [] });
+      if (this.dropping && idx !== start.idx && x.request.priority === start.request.priority)
+        this.queueEnd(heap, events, below, sofar - own, { end: idx, option: DROP, evict: [] });
       for (let k = 0; k < x.optCost.length && k < CHAIN_OPTIONS; k++) {
         const next = sofar + (x.optCost[k] ?? 0) - own;
-        if (next >= below) break;
+        if (next >= below + this.slack) break;
         if (k === current) continue;
         let single = false;
         for (const vIdx of state.occupantsOf(state.optionPools(x, k), CHAIN_OCCUPANTS)) {
           const av = state.assignments[vIdx];
           if (vIdx === start.idx || this.expanded[vIdx] === id || av === undefined || av.fixed) continue;
-          if (!couldMakeRoom(state, x, state.items[vIdx] as TBatchItem, av, path)) continue;
+          if (
+            !couldMakeRoom(
+              state,
+              x,
+              state.items[vIdx] as TBatchItem,
+              av,
+              path,
+              x.request.gang ? x.optRef[k] : undefined,
+            )
+          )
+            continue;
           single = true;
           if (this.reached[vIdx] === id && next >= (this.added[vIdx] ?? 0)) continue;
           search.spent++;
@@ -207,11 +251,15 @@ export class ChainSearch {
       .every((next) =>
         state.place(state.items[this.fromItem[next] ?? -1] as TBatchItem, this.fromOption[next] ?? -1),
       );
-    if (event.option < 0) ok = ok && state.placeCheapest(last);
+    if (event.option === DROP) {
+      // `last` stays out.
+    } else if (event.option < 0) ok = ok && state.placeCheapest(last);
     else ok = ok && state.place(last, event.option) && evicted.every((item) => state.placeCheapest(item));
     ok = ok && state.assignments[start.idx] !== undefined && state.totalCost - before < below - EPS;
-    if (ok) state.commitTx(mark);
-    else state.rollback(mark);
+    if (ok) {
+      state.commitTx(mark);
+      this.droppedIdx = event.option === DROP ? event.end : -1;
+    } else state.rollback(mark);
     return ok;
   }
 }

@@ -1,3 +1,4 @@
+import { countNodesWithFree } from "../snapshot/capacity";
 import type { TBatchItem } from "./batch-item";
 import type { BatchState, TAssignment } from "./batch-state";
 import { exhausted, type TSearch } from "./search-budget";
@@ -29,7 +30,17 @@ export function placeByEvicting(
       if (exhausted(search)) return false;
       const av = state.assignments[vIdx];
       if (keep.has(vIdx) || av === undefined || av.fixed) continue;
-      if (!couldMakeRoom(state, u, state.items[vIdx] as TBatchItem, av)) continue;
+      if (
+        !couldMakeRoom(
+          state,
+          u,
+          state.items[vIdx] as TBatchItem,
+          av,
+          [],
+          u.request.gang ? u.optRef[k] : undefined,
+        )
+      )
+        continue;
       if (evictAndPlace(state, u, k, [vIdx], depth, keep, search)) return true;
     }
     const plan = evictionPlan(state, u, k, keep);
@@ -66,7 +77,8 @@ function evictAndPlace(
 
 /**
  * Cheap test before trying: a single-node item needs v's node to free enough GPUs, counting
- * those that the items `leaving` (moving elsewhere on the same chain) free there too.
+ * those that the items `leaving` (moving elsewhere on the same chain) free there too; a gang
+ * on `pool` needs enough nodes of it with room once they and v have left.
  */
 export function couldMakeRoom(
   state: BatchState,
@@ -74,8 +86,26 @@ export function couldMakeRoom(
   v: TBatchItem,
   av: TAssignment,
   leaving: readonly number[] = [],
+  pool?: number,
 ): boolean {
-  if (item.request.gang) return true;
+  if (item.request.gang) {
+    // A gang on `pool` (when given) needs nodeCount nodes with room once v and `leaving` left.
+    if (pool === undefined) return true;
+    const { gpusPerNode, nodeCount } = item.request;
+    let nodes = countNodesWithFree(state.capacity, pool, gpusPerNode);
+    if (nodes >= nodeCount) return true;
+    // Only the nodes that v and `leaving` sit on can gain room.
+    const gone = [...leaving, v.idx];
+    const seen: number[] = [];
+    for (const i of gone) {
+      for (const n of state.assignments[i]?.nodes ?? []) {
+        if (state.prepared.nodePool[n] !== pool || seen.includes(n)) continue;
+        seen.push(n);
+        if ((state.capacity.free[n] ?? 0) < gpusPerNode && freeAfter(state, n, gone) >= gpusPerNode) nodes++;
+      }
+    }
+    return nodes >= nodeCount;
+  }
   const need = item.request.gpusPerNode - v.request.gpusPerNode;
   for (const n of av.nodes) if (freeAfter(state, n, leaving) >= need) return true;
   return false;

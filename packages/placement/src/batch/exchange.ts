@@ -1,5 +1,6 @@
 import type { TBatchItem } from "./batch-item";
 import type { BatchState } from "./batch-state";
+import { ChainSearch } from "./chain-search";
 import { evictionPlan } from "./eviction";
 import { exhausted, type TSearch } from "./search-budget";
 
@@ -41,6 +42,29 @@ export function exchangePass(state: BatchState, unplaced: TBatchItem[], search: 
   for (const { item } of movable) {
     if (exhausted(search)) return kept;
     if (tryExchange(state, item, unplaced, search)) kept++;
+  }
+  return kept;
+}
+
+/**
+ * Exchanges of equal count by ejection chains: a left-out workload gets in and the chain
+ * ends by leaving a dearer one out (see ChainSearch.exchange), repeated while they help.
+ * Returns how many were kept; `unplaced` is updated.
+ */
+export function dropExchangePass(state: BatchState, unplaced: TBatchItem[], search: TSearch): number {
+  let kept = 0;
+  const chains = new ChainSearch(state);
+  for (let again = true; again && !exhausted(search); ) {
+    again = false;
+    for (const u of unplaced.filter((item) => item.optCost.length > 0)) {
+      if (exhausted(search)) return kept;
+      const dropped = chains.exchange(u, search);
+      if (dropped === undefined) continue;
+      kept++;
+      again = true;
+      unplaced.splice(unplaced.indexOf(u), 1);
+      if (dropped >= 0) unplaced.push(state.items[dropped] as TBatchItem);
+    }
   }
   return kept;
 }

@@ -2,7 +2,8 @@ import type { TBatchItem } from "./batch-item";
 import type { BatchState } from "./batch-state";
 import { ChainSearch } from "./chain-search";
 import { placeByEvicting } from "./eviction";
-import { exchangePass } from "./exchange";
+import { dropExchangePass, exchangePass } from "./exchange";
+import { lnsPass } from "./lns";
 import { repackFor } from "./repack";
 import { byPotential, regroupPass, relatedTo, ruinAndRecreate } from "./ruin-recreate";
 import { exhausted, type TSearch, withShare } from "./search-budget";
@@ -19,6 +20,13 @@ const MIN_ROUND_GAIN = 0.005;
 const PER_ITEM_INSERT = 500;
 /** Levels of evictions the last-resort insertion may go through. */
 const EVICTION_DEPTH = 4;
+/** Steps of each of the two randomised large-neighbourhood searches (see lns.ts). */
+const LNS_STEPS = 300;
+const LARGE_BATCH = 1_000;
+/** Chain evaluations per left-out workload for the exchanges of equal count. */
+const DROP_EXCHANGE_STEPS = 200;
+/** At most this many in all, whatever the batch size. */
+const MAX_DROP_EXCHANGE = 10_000;
 
 export type TImproveStats = { moves: number; swaps: number; insertions: number };
 
@@ -32,7 +40,10 @@ export type TImproveStats = { moves: number; swaps: number; insertions: number }
  * 4. chains: each item that is not on its cheapest option looks for the cheapest ejection
  *    chain (relocation, swap, rotation, eviction of several) that lowers the total.
  * Rounds of 2–4 repeat until a round saves under 0.5% of the cost or the evaluation budget
- * is spent; then the still unplaced get one more try.
+ * is spent. Then randomised ruin and recreate (lns.ts), which may change *which* workloads
+ * are placed at equal count; exchanges of equal count by ejection chains; ruin and recreate
+ * again; last, the still unplaced get one more try. The last two phases have budgets of
+ * their own, in steps, so that they run however the rounds spent theirs.
  */
 export function improve(
   state: BatchState,
@@ -55,6 +66,16 @@ export function improve(
     if (stats.moves + stats.swaps === before) break;
     if (costBefore - state.totalCost < MIN_ROUND_GAIN * costBefore) break;
   }
+  // Above LARGE_BATCH workloads, these phases shrink in proportion, so that their time
+  // stays about flat while the rest of the search grows with the batch.
+  const scale = Math.min(1, LARGE_BATCH / state.items.length);
+  const lnsSteps = Math.ceil(LNS_STEPS * scale);
+  stats.swaps += lnsPass(state, unplaced, { spent: 0, budget: lnsSteps });
+  stats.swaps += dropExchangePass(state, unplaced, {
+    spent: 0,
+    budget: Math.min(DROP_EXCHANGE_STEPS * unplaced.length, MAX_DROP_EXCHANGE * scale),
+  });
+  stats.swaps += lnsPass(state, unplaced, { spent: 0, budget: lnsSteps });
   if (unplaced.length > 0) {
     stats.insertions += insertPass(state, unplaced, { spent: 0, budget: budget / 4 }, sizeExponent);
   }
