@@ -279,6 +279,17 @@ describeEachDb("REST fuzz: bad input on every /api/v1 route", (kind) => {
       webhooks: webhook.id,
       "webhook-deliveries": deliveryId,
       transfers: transfer.id,
+      models: "dataset-defect-detector-v1",
+      "fair-share": "dept-ai",
+      "what-if": (
+        await p.scenario.create({
+          data: {
+            name: "rest-fuzz",
+            changes: [{ kind: "price", siteId: "site-dc-ashburn", gpuModel: "H100", usdPerGpuHour: 2.5 }],
+            createdById: USERS.admin.id,
+          },
+        })
+      ).id,
       "saved-views": (
         await admin.savedView.save({ table: "nodes", name: "rest-fuzz", query: "status=DRAINING" })
       ).id,

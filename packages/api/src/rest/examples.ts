@@ -209,6 +209,23 @@ export const REST_EXAMPLES: Record<string, { summary: string; value: Record<stri
       ],
     },
   },
+  "service.plan": {
+    summary: "Replicas of a support chat model for US and EU users, each within 30 ms",
+    value: {
+      name: "support-chat",
+      teamId: "team-health-ai",
+      model: "llama-3.1-8b-instruct",
+      gpu: { count: 1 },
+      gpuModels: ["L4", "L40S"],
+      replicaCapacityRps: 120,
+      regions: [
+        { region: "us-east", demandRps: 400, maxLatencyMs: 30 },
+        { region: "eu-west", demandRps: 250, maxLatencyMs: 30 },
+      ],
+      minReplicas: 2,
+      maxReplicas: 12,
+    },
+  },
   "whatIf.preview": {
     summary: "What moves if Frankfurt's A100 nodes drain and Singapore's H100 gets cheaper",
     value: {

@@ -7,6 +7,7 @@ import {
 } from "../../fairshare/hierarchy.ts";
 import { teamShareHistory } from "../../fairshare/history.ts";
 import { queueFor, workloadQueueStanding } from "../../fairshare/queue.ts";
+import { ZNoInput } from "../../lib/input.ts";
 import { outputOf, ZIdResult } from "../../rest/outputs.ts";
 import { createTRPCRouter, estateEditorProcedure, protectedProcedure } from "../../trpc.ts";
 import {
@@ -41,6 +42,7 @@ export const fairShareRouter = createTRPCRouter({
           "The organisation, its departments and every team with its group and weight. A team's unused guarantee is lent inside its department first, then the organisation.",
       },
     })
+    .input(ZNoInput)
     .output(outputOf<typeof fairShareHierarchy>(ZHierarchy))
     .query(({ ctx }) => fairShareHierarchy(ctx.prisma)),
   createGroup: estateEditorProcedure
