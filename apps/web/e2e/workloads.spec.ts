@@ -154,7 +154,7 @@ test("an ML engineer still gets Mark running and Cancel on their own team's work
   await expect(page.getByRole("button", { name: "Cancel" })).toBeEnabled();
   await expect(page.getByTestId("workload-actions-refused")).toHaveCount(0);
   await page.goto("/workloads/new");
-  await expect(page.getByLabel("Name")).toBeVisible();
+  await expect(page.getByLabel("Name", { exact: true })).toBeVisible();
 });
 
 test("an empty GPU count is marked and focused, and the preview asks for it instead of showing an old answer", async ({

@@ -15,7 +15,12 @@ export function ClassificationBadge({ classification }: { classification: TClass
   return (
     <span
       className="inline-flex items-center rounded px-1.5 py-0.5 text-xs font-medium"
-      style={{ color: tone, backgroundColor: `color-mix(in oklch, ${tone} 14%, transparent)` }}
+      // The tone mixed towards the text colour keeps the contrast on any background (the amber
+      // of CONFIDENTIAL alone falls under 4.5:1 on the page header).
+      style={{
+        color: `color-mix(in oklch, ${tone} 70%, var(--color-foreground))`,
+        backgroundColor: `color-mix(in oklch, ${tone} 14%, transparent)`,
+      }}
     >
       {classification.charAt(0) + classification.slice(1).toLowerCase()}
     </span>
