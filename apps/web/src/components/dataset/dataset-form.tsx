@@ -211,6 +211,8 @@ export function DatasetForm({ dataset, stewardId }: { dataset?: TDataset; stewar
           name="replicaSiteIds"
           render={({ field }) => (
             <fieldset
+              // Named, so an error on it stays on it while the sites are still loading.
+              name={field.name}
               className="flex flex-col gap-1 rounded-lg border border-border p-4"
               aria-invalid={err("replicaSiteIds") ? true : undefined}
               aria-describedby={err("replicaSiteIds") ? "replicaSiteIds-error" : undefined}

@@ -185,6 +185,8 @@ export function CheckboxGroupField({
         return (
           <fieldset
             id={id}
+            // A group's name places its errors on it even before its choices have loaded.
+            name={field.name}
             className="flex flex-col gap-1.5"
             aria-invalid={errors ? true : undefined}
             aria-describedby={errors ? `${id}-error` : undefined}
