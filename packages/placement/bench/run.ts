@@ -252,7 +252,15 @@ const started = performance.now();
 const quality = [];
 if (runs("quality")) {
   const instances: TQualityInstance[] = [];
-  for (const { sites, workloads, seed } of QUALITY_SET) {
+  // `--seeds=1,4` times only those quality instances (for a quick look; implies no --write).
+  const chosen = process.argv
+    .find((arg) => arg.startsWith("--seeds="))
+    ?.slice("--seeds=".length)
+    .split(",")
+    .map(Number);
+  for (const { sites, workloads, seed } of QUALITY_SET.filter(
+    (row) => chosen === undefined || chosen.includes(row.seed),
+  )) {
     instances.push(await qualityInstance(sites, workloads, seed));
   }
   for (const instance of instances) quality.push(qualityRow(instance, await timeBoth(instance)));
@@ -279,7 +287,7 @@ if (runs("batch")) {
   console.table(batch);
 }
 // `--only=SECTION --write` replaces that section of the committed JSON, keeping the rest.
-const write = process.argv.includes("--write");
+const write = process.argv.includes("--write") && !process.argv.some((arg) => arg.startsWith("--seeds="));
 if (only !== undefined && !write) {
   console.log(`--only=${only}: nothing written`);
   process.exit(0);

@@ -11,7 +11,8 @@ const PATIENCE = 10;
  * A proven lower bound on the cost of placing `count` of the items, by Lagrangian
  * relaxation. The exact problem (each placed item takes one option; nodes keep their free
  * GPUs; gangs stay on one fabric) is relaxed twice: node capacity becomes the capacities
- * of Resources (per GPU group and GPU-per-node size, and per fabric for gangs), and those
+ * of Resources (per GPU group and GPU-per-node size, and per fabric for gangs; a node
+ * counts only the GPUs that sums of the sizes asked can fill), and those
  * constraints move into the objective at a price λ ≥ 0 per GPU. For any λ,
  *   L(λ) = Σ of the `count` smallest v_i(λ) − Σ_r λ_r · capacity_r,
  *   v_i(λ) = min over i's options k of cost_ik + GPUs_i · Σ over the resources r of k of λ_r,
@@ -134,6 +135,7 @@ class Resources {
   private readonly sizes: number[];
   private readonly groupBase = new Map<number, number>();
   private readonly poolBase = new Map<number, number>();
+  private readonly reached = new Map<number, number>();
 
   constructor(
     private readonly prepared: TPreparedSnapshot,
@@ -166,15 +168,42 @@ class Resources {
   }
 
   private addSizes(nodes: readonly number[]): void {
-    for (const size of this.sizes) {
+    for (let s = 0; s < this.sizes.length; s++) {
       let sum = 0;
       for (const n of nodes) {
         const usable = this.allowPreemption
           ? (this.prepared.nodes[n]?.gpuTotal ?? 0)
           : (this.prepared.capacity.free[n] ?? 0);
-        if (usable >= size) sum += usable;
+        sum += this.reach(usable, s);
       }
       this.capacity.push(sum);
     }
+  }
+
+  /**
+   * The most GPUs that items asking for sizes[s] or more per node can take on a node with
+   * `usable` free: a sum of asked sizes (each at least sizes[s]) that fits, by a small
+   * subset-sum over the sizes asked. 7 free GPUs hold at most 6 of 2- and 4-GPU asks.
+   */
+  private reach(usable: number, s: number): number {
+    if (usable < (this.sizes[s] as number)) return 0;
+    const key = usable * this.sizes.length + s;
+    const known = this.reached.get(key);
+    if (known !== undefined) return known;
+    const can = new Uint8Array(usable + 1);
+    can[0] = 1;
+    let best = 0;
+    for (let g = 1; g <= usable; g++) {
+      for (let t = s; t < this.sizes.length; t++) {
+        const p = this.sizes[t] as number;
+        if (p <= g && can[g - p] === 1) {
+          can[g] = 1;
+          best = g;
+          break;
+        }
+      }
+    }
+    this.reached.set(key, best);
+    return best;
   }
 }

@@ -78,7 +78,19 @@ export function placeBatch(input: TPlaceBatchInput): TBatchResult {
     buildItem(prepared, idx, request, engine, room, firstWindow),
   );
   const effort = input.searchEffort ?? DEFAULT_EFFORT;
-  const run = (e: number) => searchBatch(prepared, initial, room, firstWindow, allowPreemption, e);
+  // Option lists are a pure function of the workload and the window: built once, shared by
+  // both runs and the bound.
+  const built = new Map<string, TBatchItem>();
+  const build = (item: TBatchItem, window: number): TBatchItem => {
+    const key = `${item.idx}:${window}`;
+    let wider = built.get(key);
+    if (wider === undefined) {
+      wider = buildItem(prepared, item.idx, item.request, item.engine, room, window);
+      built.set(key, wider);
+    }
+    return wider;
+  };
+  const run = (e: number) => searchBatch(initial, build, firstWindow, allowPreemption, e, prepared);
   // More search never returns less: the plain construction (effort 0) is a candidate too
   // (up to MAX_RESTART_ITEMS workloads; above, a second construction would cost seconds).
   let done = run(effort);
@@ -113,11 +125,7 @@ export function placeBatch(input: TPlaceBatchInput): TBatchResult {
         // only its cheapest options is otherwise assumed to escape at its dearest one.
         state.items.length > MAX_RESTART_ITEMS
           ? state.items
-          : state.items.map((item) =>
-              item.complete
-                ? item
-                : buildItem(prepared, item.idx, item.request, item.engine, room, Number.POSITIVE_INFINITY),
-            ),
+          : state.items.map((item) => (item.complete ? item : build(item, Number.POSITIVE_INFINITY))),
         placements.length,
         totalCostUsd,
         allowPreemption,
@@ -143,12 +151,12 @@ export function placeBatch(input: TPlaceBatchInput): TBatchResult {
  * arrangement seen at any point is what it returns (see Incumbent).
  */
 function searchBatch(
-  prepared: TPreparedSnapshot,
   initial: readonly TBatchItem[],
-  room: readonly Int32Array[],
+  build: (item: TBatchItem, window: number) => TBatchItem,
   firstWindow: number,
   allowPreemption: boolean,
   effort: number,
+  prepared: TPreparedSnapshot,
 ): { attempt: TAttempt; stats: TImproveStats } {
   const items = initial.slice();
   // A workload whose cheapest options are all taken looks 4× further, then everywhere.
@@ -157,7 +165,7 @@ function searchBatch(
     const window = (windowOf.get(item.idx) ?? firstWindow) * 4;
     const next = all || window > 16 * firstWindow ? Number.POSITIVE_INFINITY : window;
     windowOf.set(item.idx, next);
-    const wider = buildItem(prepared, item.idx, item.request, item.engine, room, next);
+    const wider = build(item, next);
     items[item.idx] = wider;
     return wider;
   };
