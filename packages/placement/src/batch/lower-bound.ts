@@ -20,7 +20,8 @@ const PATIENCE = 10;
  * L(λ) is a bound; subgradient steps on λ raise it. An item that kept only its cheapest
  * options (`complete` false) may use any other at no less than its dearest kept option's
  * cost, which is what the bound assumes for those. Quotas are left out (a relaxation
- * too). Pure and deterministic; O(iterations × options).
+ * too). Pure and deterministic; O(iterations × (options + resources)): an option's price
+ * is two look-ups in prefix sums over its resource blocks.
  *
  * `upperUsd` is the cost of a known arrangement placing `count` items (the batch's own),
  * which sizes the steps. Returns 0 when nothing is placed.
@@ -34,11 +35,14 @@ export function lowerBoundUsd(
 ): number {
   if (count <= 0) return 0;
   const resources = new Resources(prepared, items, allowPreemption);
-  // Flatten the options: per item, its options' costs and the resources each takes.
+  // Flatten the options: per item, its options' costs and the resources each takes. An
+  // option takes the first few resources of one block (a group's sizes) and maybe of a
+  // second (a pool's): it is priced by prefix sums over each block, and charged at the
+  // end of its prefix, spread back by suffix sums.
+  const width = resources.width;
   const starts: number[] = [];
   const costs: number[] = [];
-  const resStarts: number[] = [];
-  const res: number[] = [];
+  const ends: number[] = [];
   const gpus: number[] = [];
   const tails: number[] = [];
   for (const item of items) {
@@ -46,8 +50,7 @@ export function lowerBoundUsd(
     starts.push(costs.length);
     for (let k = 0; k < item.optCost.length; k++) {
       costs.push(item.optCost[k] ?? 0);
-      resStarts.push(res.length);
-      resources.of(item, k, res);
+      resources.ends(item, k, ends);
     }
     gpus.push(item.request.totalGpus);
     tails.push(item.complete ? Number.POSITIVE_INFINITY : (item.optCost[item.optCost.length - 1] ?? 0));
@@ -55,25 +58,34 @@ export function lowerBoundUsd(
   const n = starts.length;
   if (n < count) return 0;
   starts.push(costs.length);
-  resStarts.push(res.length);
-  const cap = resources.capacity;
+  const optionStart = Int32Array.from(starts);
+  const optionCost = Float64Array.from(costs);
+  const optionEnds = Int32Array.from(ends);
+  const itemGpus = Float64Array.from(gpus);
+  const itemTail = Float64Array.from(tails);
+  const cap = Float64Array.from(resources.capacity);
   const lambda = new Float64Array(cap.length);
+  const prefix = new Float64Array(cap.length);
   const value = new Float64Array(n);
+  const sorted = new Float64Array(n);
   const choice = new Int32Array(n);
-  const order = Array.from({ length: n }, (_, i) => i);
   const usage = new Float64Array(cap.length);
+  const charged = new Float64Array(cap.length);
   let best = 0;
   let step = 2;
   let stale = 0;
   for (let it = 0; it < ITERATIONS; it++) {
+    for (let q = 0; q < cap.length; q++)
+      prefix[q] = (lambda[q] as number) + (q % width === 0 ? 0 : (prefix[q - 1] as number));
     for (let i = 0; i < n; i++) {
-      let v = tails[i] as number;
+      let v = itemTail[i] as number;
       let c = -1;
-      const g = gpus[i] as number;
-      for (let j = starts[i] as number; j < (starts[i + 1] as number); j++) {
-        let x = costs[j] as number;
-        for (let r = resStarts[j] as number; r < (resStarts[j + 1] as number); r++)
-          x += (lambda[res[r] as number] as number) * g;
+      const g = itemGpus[i] as number;
+      for (let j = optionStart[i] as number; j < (optionStart[i + 1] as number); j++) {
+        const ge = optionEnds[2 * j] as number;
+        const pe = optionEnds[2 * j + 1] as number;
+        const price = (ge >= 0 ? (prefix[ge] as number) : 0) + (pe >= 0 ? (prefix[pe] as number) : 0);
+        const x = (optionCost[j] as number) + price * g;
         if (x < v) {
           v = x;
           c = j;
@@ -82,9 +94,13 @@ export function lowerBoundUsd(
       value[i] = v;
       choice[i] = c;
     }
-    order.sort((a, b) => (value[a] as number) - (value[b] as number) || a - b);
+    // The `count` smallest values (ties to the lower index): all below the count-th
+    // smallest, then those equal to it in index order.
+    sorted.set(value);
+    sorted.sort();
+    const threshold = sorted[count - 1] as number;
     let bound = 0;
-    for (let r = 0; r < count; r++) bound += value[order[r] as number] as number;
+    for (let r = 0; r < count; r++) bound += sorted[r] as number;
     for (let q = 0; q < cap.length; q++) bound -= (lambda[q] as number) * (cap[q] as number);
     if (!Number.isFinite(bound)) return best;
     if (bound > best + 1e-9) {
@@ -96,14 +112,26 @@ export function lowerBoundUsd(
       if (step < 1e-3) break; // steps too small to move the bound any more
     }
     // Subgradient: what the chosen options take from each resource beyond its capacity.
-    usage.fill(0);
-    for (let r = 0; r < count; r++) {
-      const i = order[r] as number;
+    charged.fill(0);
+    let atThreshold = count;
+    for (let i = 0; i < n; i++) if ((value[i] as number) < threshold) atThreshold--;
+    for (let i = 0; i < n; i++) {
+      const v = value[i] as number;
+      if (v > threshold) continue;
+      if (v === threshold) {
+        if (atThreshold === 0) continue;
+        atThreshold--;
+      }
       const j = choice[i] as number;
       if (j < 0) continue;
-      for (let q = resStarts[j] as number; q < (resStarts[j + 1] as number); q++)
-        usage[res[q] as number] = (usage[res[q] as number] as number) + (gpus[i] as number);
+      const g = itemGpus[i] as number;
+      const ge = optionEnds[2 * j] as number;
+      const pe = optionEnds[2 * j + 1] as number;
+      if (ge >= 0) charged[ge] = (charged[ge] as number) + g;
+      if (pe >= 0) charged[pe] = (charged[pe] as number) + g;
     }
+    for (let q = cap.length - 1; q >= 0; q--)
+      usage[q] = (charged[q] as number) + ((q + 1) % width === 0 ? 0 : (usage[q + 1] as number));
     let norm = 0;
     for (let q = 0; q < cap.length; q++) {
       const sub = (usage[q] as number) - (cap[q] as number);
@@ -155,16 +183,25 @@ class Resources {
     }
   }
 
-  /** Appends the resources option k of the item takes. */
-  of(item: TBatchItem, k: number, out: number[]): void {
+  /** Resources per block: one per size asked. */
+  get width(): number {
+    return this.sizes.length;
+  }
+
+  /**
+   * Appends the two ends of what option k of the item takes: the last resource of its
+   * group's block and of its pool's (gangs), or -1. It takes every resource of the block
+   * up to that end (the sizes up to its own per-node ask).
+   */
+  ends(item: TBatchItem, k: number, out: number[]): void {
     const { gpusPerNode, gang } = item.request;
     const group = optionGroupOf(this.prepared, item, k);
     const gBase = this.groupBase.get(group);
     const pBase = gang ? this.poolBase.get(item.optRef[k] ?? -1) : undefined;
-    for (let s = 0; s < this.sizes.length && (this.sizes[s] as number) <= gpusPerNode; s++) {
-      if (gBase !== undefined) out.push(gBase + s);
-      if (pBase !== undefined) out.push(pBase + s);
-    }
+    let last = -1;
+    while (last + 1 < this.sizes.length && (this.sizes[last + 1] as number) <= gpusPerNode) last++;
+    out.push(gBase === undefined || last < 0 ? -1 : gBase + last);
+    out.push(pBase === undefined || last < 0 ? -1 : pBase + last);
   }
 
   private addSizes(nodes: readonly number[]): void {
