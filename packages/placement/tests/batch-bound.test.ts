@@ -43,6 +43,40 @@ describe("the lower bound of a batch", () => {
     expect(result.bound.withinPct).toBeLessThanOrEqual(0.01);
   });
 
+  it("counts only the GPUs of a node that the sizes asked can fill", () => {
+    // 7 free GPUs hold one 4-GPU workload, not 1.75: without that the relaxation would put
+    // three quarters of the second one on the cheap node and prove only $120.
+    const snapshot = aSnapshot()
+      .site(aSite("cheap").price("H100", 1))
+      .site(aSite("dear").price("H100", 5))
+      .node(aNode("c1", "cheap").gpus(8, 7))
+      .node(aNode("d1", "dear").gpus(8))
+      .build();
+    const result = placeBatch({
+      snapshot,
+      requests: [aRequest("w1").gpus(4).build(), aRequest("w2").gpus(4).build()],
+    });
+    expect(result.totalCostUsd).toBe(240); // 4 × 10 h × $1 + 4 × 10 h × $5
+    expect(result.bound.lowerBoundUsd).toBeGreaterThan(239.9);
+  });
+
+  it("is never above the HiGHS optimum nor the batch's own cost (property, small random batches)", async () => {
+    let compared = 0;
+    await fc.assert(
+      fc.asyncProperty(arbContendedBatch, async ({ snapshot, requests }) => {
+        const prepared = indexSnapshot(snapshot);
+        const result = placeBatch({ snapshot: prepared, requests });
+        expect(result.bound.lowerBoundUsd).toBeLessThanOrEqual(result.totalCostUsd + 0.01);
+        const optimum = await solveBatchMilp(prepared, requests);
+        if (result.stats.placed !== optimum.placed) return;
+        compared++;
+        expect(result.bound.lowerBoundUsd).toBeLessThanOrEqual(optimum.costUsd + 0.01);
+      }),
+      { numRuns: 40, seed: 20_261_203 },
+    );
+    expect(compared).toBeGreaterThanOrEqual(20);
+  }, 240_000);
+
   it("never exceeds the exact optimum (HiGHS) of placing as many workloads", async () => {
     const cases = fc.sample(arbContendedBatch, { numRuns: 12, seed: 20_261_202 });
     let compared = 0;

@@ -11,8 +11,8 @@ const MAX_RUIN = 24;
 const BLINK = 0.08;
 /** Most left-out workloads offered the room of one ruin. */
 const MAX_EXTRA = 12;
-/** Steps without a new best after which a phase stops (the default; see lnsPass). */
-export const PATIENCE = 75;
+/** Steps without a new best after which a phase stops. */
+const PATIENCE = 75;
 /** Cheapest options of a left-out workload that count when looking for room a ruin freed. */
 const NEAR_OPTIONS = 12;
 /** Regret of an item with one option left: above any real cost difference. */
@@ -33,19 +33,14 @@ const THRESHOLD = 0.02;
  * must gain) and the cost does not rise; otherwise it is rolled back. Deterministic: the
  * draws come from a generator seeded by the batch size. Returns the number of steps kept.
  */
-export function lnsPass(
-  state: BatchState,
-  unplaced: TBatchItem[],
-  search: TSearch,
-  patience: number = PATIENCE,
-): number {
+export function lnsPass(state: BatchState, unplaced: TBatchItem[], search: TSearch): number {
   const movable = state.items.filter((item) => item.optCost.length > 0);
   if (movable.length < 2) return 0;
   const rng = new Rng(0x9e3779b9 ^ state.items.length);
   let kept = 0;
   let fruitless = 0;
   let best = { cost: state.totalCost, assignments: state.assignments.slice() };
-  while (!exhausted(search) && fruitless < patience) {
+  while (!exhausted(search) && fruitless < PATIENCE) {
     const before = state.totalCost;
     const mark = state.begin();
     const freed = new Set<number>();

@@ -3,7 +3,7 @@ import type { BatchState } from "./batch-state";
 import { ChainSearch } from "./chain-search";
 import { placeByEvicting } from "./eviction";
 import { dropExchangePass, exchangePass } from "./exchange";
-import { PATIENCE as LNS_PATIENCE, lnsPass } from "./lns";
+import { lnsPass } from "./lns";
 import { repackFor } from "./repack";
 import { byPotential, regroupPass, relatedTo, ruinAndRecreate } from "./ruin-recreate";
 import { exhausted, type TSearch, withShare } from "./search-budget";
@@ -20,14 +20,8 @@ const MIN_ROUND_GAIN = 0.005;
 const PER_ITEM_INSERT = 500;
 /** Levels of evictions the last-resort insertion may go through. */
 const EVICTION_DEPTH = 4;
-/** Steps of each of the two randomised large-neighbourhood searches (see lns.ts), at most. */
+/** Steps of each of the two randomised large-neighbourhood searches (see lns.ts). */
 const LNS_STEPS = 300;
-/**
- * ...and at most this many per workload, with a patience of one fruitless step per
- * workload: a 30-workload batch gets 90 steps, not 300. On the dev and quality sets of
- * bench/contended-sets.ts, even 1 step per workload (patience ½) changed no gap.
- */
-const LNS_STEPS_PER_ITEM = 3;
 const LARGE_BATCH = 1_000;
 /** Chain evaluations per left-out workload for the exchanges of equal count. */
 const DROP_EXCHANGE_STEPS = 200;
@@ -75,15 +69,13 @@ export function improve(
   // Above LARGE_BATCH workloads, these phases shrink in proportion, so that their time
   // stays about flat while the rest of the search grows with the batch.
   const scale = Math.min(1, LARGE_BATCH / state.items.length);
-  const n = state.items.length;
-  const lnsSteps = Math.ceil(Math.min(LNS_STEPS * scale, LNS_STEPS_PER_ITEM * n));
-  const patience = Math.min(LNS_PATIENCE, n);
-  stats.swaps += lnsPass(state, unplaced, { spent: 0, budget: lnsSteps }, patience);
+  const lnsSteps = Math.ceil(LNS_STEPS * scale);
+  stats.swaps += lnsPass(state, unplaced, { spent: 0, budget: lnsSteps });
   stats.swaps += dropExchangePass(state, unplaced, {
     spent: 0,
     budget: Math.min(DROP_EXCHANGE_STEPS * unplaced.length, MAX_DROP_EXCHANGE * scale),
   });
-  stats.swaps += lnsPass(state, unplaced, { spent: 0, budget: lnsSteps }, patience);
+  stats.swaps += lnsPass(state, unplaced, { spent: 0, budget: lnsSteps });
   if (unplaced.length > 0) {
     stats.insertions += insertPass(state, unplaced, { spent: 0, budget: budget / 4 }, sizeExponent);
   }

@@ -3,9 +3,9 @@ import type { TBatchItem } from "./batch-item";
 import { optionGroupOf } from "./scarcity-prices";
 
 /** Subgradient steps: fixed, so the bound is deterministic and its cost known. */
-const ITERATIONS = 150;
+const ITERATIONS = 300;
 /** Steps without a better bound before the step size halves. */
-const PATIENCE = 10;
+const PATIENCE = 20;
 
 /**
  * A proven lower bound on the cost of placing `count` of the items, by Lagrangian
