@@ -7,11 +7,10 @@
 import { cpus, loadavg } from "node:os";
 import {
   capacityByModel,
-  computeShares,
+  fairRound,
   indexSnapshot,
   place,
   placeBatch,
-  planReclaim,
   type TAllocation,
   type TEntitlementTree,
   type TGpuNode,
@@ -48,7 +47,12 @@ const RECLAIM_AFTER_STEPS = Math.max(1, Math.round(15 / STEP_MIN));
 const BURST_LOAD = 2.0;
 const MEAN_ON_H = 3;
 const MEAN_OFF_H = 2;
-const RESULTS = DEV ? "bench/results/fairness-dev.json" : "bench/results/fairness.json";
+/** `--only=switchyard|baseline` (a probe of one scheduler) writes fairness-probe.json instead. */
+const RESULTS = args.has("only")
+  ? "bench/results/fairness-probe.json"
+  : DEV
+    ? "bench/results/fairness-dev.json"
+    : "bench/results/fairness.json";
 
 type TJob = {
   id: string;
@@ -83,7 +87,10 @@ const weights = teamIds.map(() => rng.pick([1, 1, 2, 2, 3, 4]));
 const weightSum = weights.reduce((s, w) => s + w, 0);
 // Guarantees: the whole estate, split by weight (Run:ai's "deserved quota"); lent when idle.
 const guarantees = weights.map((w) => Math.floor((totalGpus * w) / weightSum));
+// Every job may run on any GPU model and guarantees are a class ("*"): shares are counted in
+// GPUs of any model, one pooled resource (a GPU class of unit 1 per GPU), not DRF across models.
 const tree: TEntitlementTree = {
+  classUnits: {},
   nodes: [
     { id: "org", parentId: null, kind: "ORGANISATION", weight: 1 },
     ...[0, 1, 2, 3].map((d) => ({
@@ -310,21 +317,26 @@ function simulate(mode: TScheduler) {
           usage.set(key, (usage.get(key) ?? 0) + n.gpus);
         }
       }
+      // Work waiting for a victim's grace period will hold its GPUs: it is the team's usage.
+      for (const w of waiting.values()) {
+        for (const n of w.nodes) {
+          const model = prepared.nodes[prepared.nodeIdxById.get(n.nodeId) ?? -1]?.gpuModel ?? "";
+          const key = `${w.job.teamId}\u0000${model}`;
+          usage.set(key, (usage.get(key) ?? 0) + n.gpus);
+        }
+      }
       const demand = new Map<string, number>();
       for (const j of pending) demand.set(j.teamId, (demand.get(j.teamId) ?? 0) + j.gpus);
-      const shares = computeShares(
+      // The product's round (packages/api/src/fairshare/reclaim.ts) calls the same function.
+      const plan = fairRound({
+        snapshot: prepared,
         tree,
-        [...usage].map(([k, gpus]) => {
+        usage: [...usage].map(([k, gpus]) => {
           const [teamId, gpuModel] = k.split("\u0000");
           return { teamId: teamId ?? "", gpuModel: gpuModel ?? "", gpus };
         }),
-        [...demand].map(([teamId, gpus]) => ({ teamId, gpuModel: "*", gpus })),
+        demand: [...demand].map(([teamId, gpus]) => ({ teamId, gpuModel: "*", gpus })),
         capacity,
-      );
-      const plan = planReclaim({
-        snapshot: prepared,
-        tree,
-        shares,
         running: [...running.values()].map((r) => ({
           workloadId: r.job.id,
           teamId: r.job.teamId,
@@ -337,10 +349,14 @@ function simulate(mode: TScheduler) {
         pending: pending.map((j) => ({ request: request(j, j.priority), submittedAt: j.submittedStep })),
         searchEffort: 0,
         explainUnplaced: "none",
-        reclaimFor: "fair-share",
         reclaimAfter: RECLAIM_AFTER_STEPS,
         now: step,
       });
+      (globalThis as { __pre?: number }).__pre = plan.preemptions.length;
+      if (process.env.FS_DEBUG !== undefined) {
+        const t = plan.shares.teams.find((x) => x.teamId === process.env.FS_DEBUG);
+        if (t) console.log(`DBG eng used ${t.models[t.models.length - 1]?.used} entitledGpus ${t.entitledGpus.toFixed(0)} under ${t.underFairShare}`);
+      }
       for (const p of plan.preemptions) {
         const victim = running.get(p.workloadId);
         if (victim !== undefined) victim.stopStep = step + GRACE_STEPS;
@@ -374,8 +390,11 @@ function simulate(mode: TScheduler) {
           })),
         },
       });
+      // A job over its team's quota now cannot be placed this step (usage only grows within a
+      // step): the engine would refuse it; leaving it out keeps the batch small. Same result.
+      const quotaOf = new Map(teamIds.map((id, i) => [id, guarantees[i] ?? 0]));
       const fifo = pending
-        .slice()
+        .filter((j) => (used.get(j.teamId) ?? 0) + j.gpus <= (quotaOf.get(j.teamId) ?? 0))
         .sort((a, b) => a.submittedStep - b.submittedStep || (a.id < b.id ? -1 : 1));
       const result = placeBatch({
         snapshot: withQuotas,
@@ -402,6 +421,15 @@ function simulate(mode: TScheduler) {
       teamIds.map((id, i) => ({ id, weight: weights[i] ?? 1, demand: wanted.get(id) ?? 0 })),
       totalGpus,
     );
+    const dbg = process.env.FS_DEBUG;
+    if (dbg !== undefined && (wanted.get(dbg) ?? 0) > 0) {
+      const mine = pending.filter((j) => j.teamId === dbg);
+      const freeNodes = [...free.values()].filter((g) => g >= 8).length;
+      const freeGpus = [...free.values()].reduce((s2, g) => s2 + g, 0);
+      console.log(
+        `DBG s${step} held ${held.get(dbg) ?? 0} entitled ${(entitled.get(dbg) ?? 0).toFixed(0)} pending ${mine.length}:${mine.map((j) => `${j.gpus}@${j.submittedStep}`).join(",")} waiting ${[...waiting.values()].filter((w) => w.job.teamId === dbg).length} freeGpus ${freeGpus} freeNodes8 ${freeNodes} lastPre ${(globalThis as { __pre?: number }).__pre ?? 0}`,
+      );
+    }
     for (const id of teamIds) {
       if ((wanted.get(id) ?? 0) <= 0) continue;
       actualGpuH.set(id, (actualGpuH.get(id) ?? 0) + (held.get(id) ?? 0) * STEP_H);
@@ -470,8 +498,10 @@ function round(x: number, digits = 2): number {
   return Math.round(x * 10 ** digits) / 10 ** digits;
 }
 
-const switchyard = simulate("switchyard");
-const baseline = simulate("baseline");
+const ONLY = args.get("only");
+const skipped = { metrics: null, teams: [], oversubscribedSteps: null, meanStepMs: null };
+const switchyard = ONLY === "baseline" ? skipped : simulate("switchyard");
+const baseline = ONLY === "switchyard" ? skipped : simulate("baseline");
 const jobs = arrivals.reduce((s, a) => s + a.length, 0);
 writeRepoJson(RESULTS, {
   trace: { teams: TEAMS, hours: HOURS, sites: SITES, nodes: NODES },
