@@ -421,6 +421,21 @@ function simulate(mode: TScheduler) {
       teamIds.map((id, i) => ({ id, weight: weights[i] ?? 1, demand: wanted.get(id) ?? 0 })),
       totalGpus,
     );
+    if (process.env.FS_FRAG !== undefined && step % 6 === 0) {
+      const bySite = new Map<string, number>();
+      let partial = 0;
+      const hist = new Map<string, number>();
+      for (const n of prepared.nodes) {
+        const f = free.get(n.id) ?? 0;
+        if (f === n.gpuTotal && f > 0) bySite.set(n.siteId, (bySite.get(n.siteId) ?? 0) + 1);
+        else partial += f;
+        if (f > 0) hist.set(`${n.gpuTotal}:${f}`, (hist.get(`${n.gpuTotal}:${f}`) ?? 0) + 1);
+      }
+      console.log(`HIST ${[...hist].sort().map(([k, v]) => `${k}=${v}`).join(" ")}`);
+      const shapes = new Map<string, number>();
+      for (const j of pending) shapes.set(JSON.stringify(j.gpu), (shapes.get(JSON.stringify(j.gpu)) ?? 0) + 1);
+      console.log(`FRAG s${step} free ${[...free.values()].reduce((a, b) => a + b, 0)} partialFree ${partial} wholeNodes ${[...bySite.values()].reduce((a, b) => a + b, 0)} maxWholeAtSite ${Math.max(0, ...bySite.values())} pending ${[...shapes].map(([k, v]) => `${k}x${v}`).join(" ")}`);
+    }
     const dbg = process.env.FS_DEBUG;
     if (dbg !== undefined && (wanted.get(dbg) ?? 0) > 0) {
       const mine = pending.filter((j) => j.teamId === dbg);

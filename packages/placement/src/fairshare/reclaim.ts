@@ -126,15 +126,34 @@ export function planReclaim(input: TReclaimInput): TReclaimPlan {
     waitsFor,
   });
 
-  // 2. Place without preemption.
-  const first = placeBatch({
+  // 2. Place without preemption. Work whose shape fits no pool of the estate as it is now
+  // (too few nodes with enough free GPUs in any one fabric pool) cannot be placed by a pass
+  // that only takes capacity: it skips the pass, unplaced, and may still reclaim in step 3.
+  const fits = shapeFits(base);
+  const tryNow = tiered.filter((r) => fits(r));
+  const placedFirst = placeBatch({
     ...engine,
     snapshot: base,
-    requests: tiered,
+    requests: tryNow,
     allowPreemption: false,
     searchEffort: input.searchEffort,
     explainUnplaced: input.explainUnplaced ?? "summary",
   });
+  const tried = new Set(tryNow.map((r) => r.id));
+  const first = {
+    ...placedFirst,
+    unplaced: [
+      ...placedFirst.unplaced,
+      ...tiered
+        .filter((r) => !tried.has(r.id))
+        .map((r) => ({
+          workloadId: r.id,
+          priority: r.priority ?? 0,
+          summary: "no fabric pool has enough nodes with enough free GPUs for this shape",
+          reasonCounts: [],
+        })),
+    ].sort((a, b) => compareIds(a.workloadId, b.workloadId)),
+  };
   const placements = first.placements.map((p) => realPriority(p));
 
   // 3. Reclaim for work of teams below their guarantee.
@@ -271,6 +290,32 @@ export function planReclaim(input: TReclaimInput): TReclaimPlan {
     preemptions: preemptions.sort((a, b) => compareIds(a.workloadId, b.workloadId)),
     unplaced: unplaced.map((u) => ({ ...u, priority: byId.get(u.workloadId)?.request.priority ?? 0 })),
   };
+}
+
+/**
+ * An upper bound on what placement can do on `prepared` as it is: a request fits only if
+ * some fabric pool has at least its node count of READY nodes with its GPUs per node free
+ * (constraints on model, site, data or budget are left to the engine).
+ */
+function shapeFits(prepared: TPreparedSnapshot): (request: TWorkloadRequestInput) => boolean {
+  const most = new Map<number, number>(); // GPUs per node -> most such nodes in one pool
+  const mostNodes = (gpus: number) => {
+    let found = most.get(gpus);
+    if (found === undefined) {
+      found = 0;
+      for (const pool of prepared.pools) {
+        let n = 0;
+        for (const node of pool.nodes) if ((prepared.capacity.free[node] ?? 0) >= gpus) n++;
+        if (n > found) found = n;
+      }
+      most.set(gpus, found);
+    }
+    return found;
+  };
+  return (request) =>
+    "count" in request.gpu
+      ? mostNodes(request.gpu.count) >= 1
+      : mostNodes(request.gpu.gpusPerNode) >= request.gpu.nodes;
 }
 
 /** The one model a request can take, when the estate has it; else "*" (it may simply not fit). */
