@@ -1,6 +1,7 @@
 // npm run bench:fairness — a 24-hour simulated trace of 20 teams with bursty demand on the
-// bench estate, scheduled twice: by Switchyard's fair sharing (computeShares → fairOrder →
-// planReclaim with a grace period) and by a FIFO-with-fixed-quotas baseline; writes
+// bench estate, scheduled twice: by Switchyard's fair sharing (fairRound: computeShares →
+// fairOrder → fair-share planReclaim, with a grace period) and by a FIFO-with-fixed-quotas
+// baseline; writes
 // bench/results/fairness.json. `-- --size=dev` runs a small estate (50 sites / 2,000 nodes)
 // and writes bench/results/fairness-dev.json; `-- --hours=N` shortens the trace and
 // `-- --step=M` sets the step in minutes (default 5 on the dev estate, 15 on the full one).
@@ -352,11 +353,6 @@ function simulate(mode: TScheduler) {
         reclaimAfter: RECLAIM_AFTER_STEPS,
         now: step,
       });
-      (globalThis as { __pre?: number }).__pre = plan.preemptions.length;
-      if (process.env.FS_DEBUG !== undefined) {
-        const t = plan.shares.teams.find((x) => x.teamId === process.env.FS_DEBUG);
-        if (t) console.log(`DBG eng used ${t.models[t.models.length - 1]?.used} entitledGpus ${t.entitledGpus.toFixed(0)} under ${t.underFairShare}`);
-      }
       for (const p of plan.preemptions) {
         const victim = running.get(p.workloadId);
         if (victim !== undefined) victim.stopStep = step + GRACE_STEPS;
@@ -421,30 +417,6 @@ function simulate(mode: TScheduler) {
       teamIds.map((id, i) => ({ id, weight: weights[i] ?? 1, demand: wanted.get(id) ?? 0 })),
       totalGpus,
     );
-    if (process.env.FS_FRAG !== undefined && step % 6 === 0) {
-      const bySite = new Map<string, number>();
-      let partial = 0;
-      const hist = new Map<string, number>();
-      for (const n of prepared.nodes) {
-        const f = free.get(n.id) ?? 0;
-        if (f === n.gpuTotal && f > 0) bySite.set(n.siteId, (bySite.get(n.siteId) ?? 0) + 1);
-        else partial += f;
-        if (f > 0) hist.set(`${n.gpuTotal}:${f}`, (hist.get(`${n.gpuTotal}:${f}`) ?? 0) + 1);
-      }
-      console.log(`HIST ${[...hist].sort().map(([k, v]) => `${k}=${v}`).join(" ")}`);
-      const shapes = new Map<string, number>();
-      for (const j of pending) shapes.set(JSON.stringify(j.gpu), (shapes.get(JSON.stringify(j.gpu)) ?? 0) + 1);
-      console.log(`FRAG s${step} free ${[...free.values()].reduce((a, b) => a + b, 0)} partialFree ${partial} wholeNodes ${[...bySite.values()].reduce((a, b) => a + b, 0)} maxWholeAtSite ${Math.max(0, ...bySite.values())} pending ${[...shapes].map(([k, v]) => `${k}x${v}`).join(" ")}`);
-    }
-    const dbg = process.env.FS_DEBUG;
-    if (dbg !== undefined && (wanted.get(dbg) ?? 0) > 0) {
-      const mine = pending.filter((j) => j.teamId === dbg);
-      const freeNodes = [...free.values()].filter((g) => g >= 8).length;
-      const freeGpus = [...free.values()].reduce((s2, g) => s2 + g, 0);
-      console.log(
-        `DBG s${step} held ${held.get(dbg) ?? 0} entitled ${(entitled.get(dbg) ?? 0).toFixed(0)} pending ${mine.length}:${mine.map((j) => `${j.gpus}@${j.submittedStep}`).join(",")} waiting ${[...waiting.values()].filter((w) => w.job.teamId === dbg).length} freeGpus ${freeGpus} freeNodes8 ${freeNodes} lastPre ${(globalThis as { __pre?: number }).__pre ?? 0}`,
-      );
-    }
     for (const id of teamIds) {
       if ((wanted.get(id) ?? 0) <= 0) continue;
       actualGpuH.set(id, (actualGpuH.get(id) ?? 0) + (held.get(id) ?? 0) * STEP_H);
@@ -541,7 +513,7 @@ writeRepoJson(RESULTS, {
       gpuHoursLostToPreemption:
         "GPUs × hours each preempted job had run when it stopped (including its grace period): no checkpoints, the job restarts from the beginning, keeping its place in age",
       switchyard:
-        "each step: computeShares (guarantees = the estate split by weight, '*' class) → planReclaim: fairOrder of the waiting jobs, placeBatch in that order without preemption, then (reclaimFor fair-share) reclaim of borrowed GPUs for work that has waited 15 minutes and whose team is below its guarantee or under its fair share, from teams over their fair share and never below it; victims stop after the grace period and the reclaiming job then starts on their nodes",
+        "each step: fairRound, the engine function the product's reconcile loop calls (computeShares with guarantees = the estate split by weight as a '*' class and shares counted in GPUs of any model, one pooled class, since every job may take any model → planReclaim in fair-share mode: fairOrder of the waiting jobs, placeBatch in that order without preemption, then reclaim of borrowed GPUs for work that has waited 15 minutes and whose team is below its guarantee or under its fair share at its turn, from teams over their fair share and never below it); work waiting for a victim counts as its team's usage; victims stop after the grace period and the reclaiming job then starts on their nodes",
       baseline:
         "FIFO with fixed quotas: each team's quota is its guarantee (no borrowing: a team never holds more than its guarantee), jobs in submission order, best effort (a job that does not fit is skipped, not blocking), placeBatch in that order, no preemption",
       trace: `20 teams of weights ${JSON.stringify(weights)} in 4 departments; each team alternates bursts (mean ${MEAN_ON_H} h) and quiet spells (mean ${MEAN_OFF_H} h); while bursting it submits jobs at ${BURST_LOAD}× its weighted share of the estate (Poisson per step, 5% of steps and each team's first bring 6× that); jobs: ${SINGLE_SHARE * 100}% single-node ${SINGLE_SIZES.join("/")} GPUs, the rest gangs of ${GANG_NODES.join("/")} × 8 GPUs (bigger on the full estate, so that it has as many jobs as the dev one, not 25× more), 0.5–8 h log-uniform, priority 0–2, any GPU model`,

@@ -112,10 +112,13 @@ describe("fairRound properties", () => {
         arbTree,
         // Per site: per node, the GPUs running work holds (0..8 of 8) and its team.
         fc.array(
-          fc.array(fc.record({ used: fc.constantFrom(0, 4, 6, 8, 8, 8), team: fc.constantFrom("t0", "t1") }), {
-            minLength: 1,
-            maxLength: 3,
-          }),
+          fc.array(
+            fc.record({ used: fc.constantFrom(0, 4, 6, 8, 8, 8), team: fc.constantFrom("t0", "t1") }),
+            {
+              minLength: 1,
+              maxLength: 3,
+            },
+          ),
           { minLength: 1, maxLength: 4 },
         ),
         fc.array(
@@ -130,8 +133,13 @@ describe("fairRound properties", () => {
           // Busy teams t0/t1 borrow; every team's guarantee is small next to the estate.
           const tree = treeOf({ ...spec, guarantees: [0, 0, 4, 4], pooled: true, h100Units: 1 });
           const b = aSnapshot();
-          const running: { workloadId: string; teamId: string; gpuModel: string; gpus: number; startedAt: number }[] =
-            [];
+          const running: {
+            workloadId: string;
+            teamId: string;
+            gpuModel: string;
+            gpus: number;
+            startedAt: number;
+          }[] = [];
           const free = new Map<string, number>();
           sites.forEach((nodes, s) => {
             b.site(aSite(`s${s}`).price("H100", 2 + s));
@@ -141,8 +149,21 @@ describe("fairRound properties", () => {
               free.set(id, 8 - n.used);
               if (n.used > 0) {
                 const workloadId = `r-${id}`;
-                b.allocation({ workloadId, nodeId: id, gpus: n.used, priority: 0, preemptible: true, teamId: n.team });
-                running.push({ workloadId, teamId: n.team, gpuModel: "H100", gpus: n.used, startedAt: s + k });
+                b.allocation({
+                  workloadId,
+                  nodeId: id,
+                  gpus: n.used,
+                  priority: 0,
+                  preemptible: true,
+                  teamId: n.team,
+                });
+                running.push({
+                  workloadId,
+                  teamId: n.team,
+                  gpuModel: "H100",
+                  gpus: n.used,
+                  startedAt: s + k,
+                });
               }
             });
           });

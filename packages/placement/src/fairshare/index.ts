@@ -12,7 +12,6 @@ export {
   type TReclaimPlan,
   type TReclaimPreemption,
 } from "./reclaim";
-export { fairRound, type TFairRound, type TFairRoundInput } from "./round";
 export {
   replayQueue,
   type TExpectedStart,
@@ -20,6 +19,7 @@ export {
   type TReplayQueued,
   type TReplayRunning,
 } from "./replay";
+export { fairRound, type TFairRound, type TFairRoundInput } from "./round";
 export { computeShares, type TModelShare, type TShares, type TTeamShare } from "./shares";
 export {
   ANY_MODEL,

@@ -14,6 +14,9 @@ import { fairOrder, type TQueuePosition } from "./fair-order";
 import type { TShares, TTeamShare } from "./shares";
 import { ANY_MODEL, indexTree, type TEntitlementTree } from "./tree";
 
+/** Pending work placed per batch in the first pass (see planReclaim). */
+const PASS_CHUNK = 200;
+
 /** A pending workload: the placement request and when it was submitted (a number growing with time). */
 export type TPendingRequest = {
   readonly request: TWorkloadRequestInput;
@@ -126,33 +129,59 @@ export function planReclaim(input: TReclaimInput): TReclaimPlan {
     waitsFor,
   });
 
-  // 2. Place without preemption. Work whose shape fits no pool of the estate as it is now
-  // (too few nodes with enough free GPUs in any one fabric pool) cannot be placed by a pass
-  // that only takes capacity: it skips the pass, unplaced, and may still reclaim in step 3.
-  const fits = shapeFits(base);
-  const tryNow = tiered.filter((r) => fits(r));
-  const placedFirst = placeBatch({
-    ...engine,
-    snapshot: base,
-    requests: tryNow,
-    allowPreemption: false,
-    searchEffort: input.searchEffort,
-    explainUnplaced: input.explainUnplaced ?? "summary",
-  });
-  const tried = new Set(tryNow.map((r) => r.id));
+  // 2. Place without preemption, in fair order, a chunk at a time. Work whose shape fits no
+  // pool of the estate as it is before its chunk (too few nodes with enough free GPUs in one
+  // fabric pool) cannot be placed by a pass that only takes capacity: it skips the pass,
+  // unplaced, and may still reclaim in step 3. A long queue on a full estate thus costs a
+  // scan per chunk, not a placement per workload.
+  const firstPlacements: TBatchPlacement[] = [];
+  const firstUnplaced: TUnplaced[] = [];
+  let estate = base;
+  let fits = shapeFits(estate);
+  for (let at = 0; at < tiered.length; at += PASS_CHUNK) {
+    const chunk = tiered.slice(at, at + PASS_CHUNK);
+    const tryNow = chunk.filter((r) => fits(r));
+    const tried = new Set(tryNow.map((r) => r.id));
+    for (const r of chunk) {
+      if (tried.has(r.id)) continue;
+      firstUnplaced.push({
+        workloadId: r.id,
+        priority: r.priority ?? 0,
+        summary: "no fabric pool has enough nodes with enough free GPUs for this shape",
+        reasonCounts: [],
+      });
+    }
+    if (tryNow.length === 0) continue;
+    const result = placeBatch({
+      ...engine,
+      snapshot: estate,
+      requests: tryNow,
+      allowPreemption: false,
+      searchEffort: input.searchEffort,
+      explainUnplaced: input.explainUnplaced ?? "summary",
+    });
+    firstPlacements.push(...result.placements);
+    firstUnplaced.push(...result.unplaced);
+    if (result.placements.length > 0 && at + PASS_CHUNK < tiered.length) {
+      estate = withAllocations(
+        estate,
+        result.placements.flatMap((p) =>
+          p.nodes.map((n) => ({
+            workloadId: p.workloadId,
+            nodeId: n.nodeId,
+            gpus: n.gpus,
+            priority: p.priority,
+            preemptible: false,
+            teamId: byId.get(p.workloadId)?.request.teamId,
+          })),
+        ),
+      );
+      fits = shapeFits(estate);
+    }
+  }
   const first = {
-    ...placedFirst,
-    unplaced: [
-      ...placedFirst.unplaced,
-      ...tiered
-        .filter((r) => !tried.has(r.id))
-        .map((r) => ({
-          workloadId: r.id,
-          priority: r.priority ?? 0,
-          summary: "no fabric pool has enough nodes with enough free GPUs for this shape",
-          reasonCounts: [],
-        })),
-    ].sort((a, b) => compareIds(a.workloadId, b.workloadId)),
+    placements: firstPlacements.sort((a, b) => compareIds(a.workloadId, b.workloadId)),
+    unplaced: firstUnplaced.sort((a, b) => compareIds(a.workloadId, b.workloadId)),
   };
   const placements = first.placements.map((p) => realPriority(p));
 

@@ -64,7 +64,11 @@ export type TShares = {
 export const CLASS_RESOURCE = "class";
 
 /** Units of one GPU of `model` ("*": the estate's average unit, by capacity). */
-export function unitOf(model: string, units: Readonly<Record<string, number>>, capacity: TCapacityByModel): number {
+export function unitOf(
+  model: string,
+  units: Readonly<Record<string, number>>,
+  capacity: TCapacityByModel,
+): number {
   if (model !== ANY_MODEL) return units[model] ?? 1;
   let gpus = 0;
   let total = 0;
