@@ -308,8 +308,11 @@ export function planReclaim(input: TReclaimInput): TReclaimPlan {
         forTeamId: ft.teamId,
         reason:
           `runs on borrowed GPUs (above team ${vt.teamId}'s guarantee; dominant share ${pct(vt.dominantShare)}, ` +
-          `fair share ${pct(vt.entitledShare)}); reclaimed for ${p.preemptedBy} of team ${ft.teamId}, which is below ` +
-          `its guarantee (${totals?.used ?? 0} of ${totals?.guaranteed ?? 0} GPUs used) and fits nowhere else`,
+          `fair share ${pct(vt.entitledShare)}); reclaimed for ${p.preemptedBy} of team ${ft.teamId}, which is ` +
+          (ft.belowGuarantee
+            ? `below its guarantee (${totals?.used ?? 0} of ${totals?.guaranteed ?? 0} GPUs used)`
+            : `under its fair share (dominant share ${pct(ft.dominantShare)} of ${pct(ft.entitledShare)})`) +
+          " and fits nowhere else",
       };
     });
   }
