@@ -249,72 +249,85 @@ export function planReclaim(input: TReclaimInput): TReclaimPlan {
         return true;
       });
     const rank = new Map(victims.map((w, i) => [w.workloadId, i - victims.length]));
-    const rewritten: TAllocation[] = base.allocations.map((a) => ({
-      ...a,
-      priority: rank.get(a.workloadId) ?? Number.MAX_SAFE_INTEGER,
-      preemptible: rank.has(a.workloadId),
-    }));
-    let second = withChanges(base, {
-      allocations: {
-        remove: base.allocations.map((a) => ({ workloadId: a.workloadId, nodeId: a.nodeId })),
-        add: rewritten,
-      },
-    });
-    second = withAllocations(
-      second,
-      first.placements.flatMap((p) =>
-        p.nodes.map((n) => ({
-          workloadId: p.workloadId,
-          nodeId: n.nodeId,
-          gpus: n.gpus,
-          priority: Number.MAX_SAFE_INTEGER,
-          preemptible: false,
-          teamId: byId.get(p.workloadId)?.request.teamId,
-        })),
-      ),
-    );
-    const reclaimed = placeBatch({
-      ...engine,
-      snapshot: second,
-      requests: claimants.map((r, i) => ({ ...r, priority: claimants.length - i })),
-      allowPreemption: true,
-      searchEffort: 0,
-      explainUnplaced: input.explainUnplaced ?? "summary",
-    });
-    // Work placed on nodes that preempted work frees waits for it, whoever preempted it.
-    const victimsOn = new Map<string, string[]>();
-    for (const p of reclaimed.preemptions) {
-      for (const n of p.nodes) victimsOn.set(n.nodeId, [...(victimsOn.get(n.nodeId) ?? []), p.workloadId]);
+    // Work that would not fit even with every victim's GPUs freed is left out (a bound, as in
+    // step 2): a long queue on a full estate does not cost a preemption search per workload.
+    const freed = new Map<number, number>();
+    for (const a of base.allocations) {
+      const node = base.nodeIdxById.get(a.nodeId);
+      if (node !== undefined && rank.has(a.workloadId)) freed.set(node, (freed.get(node) ?? 0) + a.gpus);
     }
-    placements.push(
-      ...reclaimed.placements.map((p) =>
-        realPriority(p, [...new Set(p.nodes.flatMap((n) => victimsOn.get(n.nodeId) ?? []))].sort(compareIds)),
-      ),
-    );
-    const placedNow = new Set(reclaimed.placements.map((p) => p.workloadId));
-    unplaced = first.unplaced.filter((u) => !placedNow.has(u.workloadId));
-    const runningById = new Map(running.map((w) => [w.workloadId, w]));
-    preemptions = reclaimed.preemptions.map((p) => {
-      const victim = runningById.get(p.workloadId);
-      const vt = teams.get(victim?.teamId ?? "") as TTeamShare;
-      const forRequest = byId.get(p.preemptedBy)?.request;
-      const ft = teams.get(forRequest?.teamId ?? "") as TTeamShare;
-      const totals = ft.models[ft.models.length - 1];
-      return {
-        workloadId: p.workloadId,
-        teamId: vt.teamId,
-        gpus: p.nodes.reduce((s, n) => s + n.gpus, 0),
-        forWorkloadId: p.preemptedBy,
-        forTeamId: ft.teamId,
-        reason:
-          `runs on borrowed GPUs (above team ${vt.teamId}'s guarantee; dominant share ${pct(vt.dominantShare)}, ` +
-          `fair share ${pct(vt.entitledShare)}); reclaimed for ${p.preemptedBy} of team ${ft.teamId}, which is ` +
-          (ft.belowGuarantee
-            ? `below its guarantee (${totals?.used ?? 0} of ${totals?.guaranteed ?? 0} GPUs used)`
-            : `under its fair share (dominant share ${pct(ft.dominantShare)} of ${pct(ft.entitledShare)})`) +
-          " and fits nowhere else",
-      };
-    });
+    const plausible = victims.length === 0 ? [] : claimants.filter(shapeFits(base, freed));
+    if (plausible.length > 0) {
+      const rewritten: TAllocation[] = base.allocations.map((a) => ({
+        ...a,
+        priority: rank.get(a.workloadId) ?? Number.MAX_SAFE_INTEGER,
+        preemptible: rank.has(a.workloadId),
+      }));
+      let second = withChanges(base, {
+        allocations: {
+          remove: base.allocations.map((a) => ({ workloadId: a.workloadId, nodeId: a.nodeId })),
+          add: rewritten,
+        },
+      });
+      second = withAllocations(
+        second,
+        first.placements.flatMap((p) =>
+          p.nodes.map((n) => ({
+            workloadId: p.workloadId,
+            nodeId: n.nodeId,
+            gpus: n.gpus,
+            priority: Number.MAX_SAFE_INTEGER,
+            preemptible: false,
+            teamId: byId.get(p.workloadId)?.request.teamId,
+          })),
+        ),
+      );
+      const reclaimed = placeBatch({
+        ...engine,
+        snapshot: second,
+        requests: plausible.map((r, i) => ({ ...r, priority: plausible.length - i })),
+        allowPreemption: true,
+        searchEffort: 0,
+        explainUnplaced: input.explainUnplaced ?? "summary",
+      });
+      // Work placed on nodes that preempted work frees waits for it, whoever preempted it.
+      const victimsOn = new Map<string, string[]>();
+      for (const p of reclaimed.preemptions) {
+        for (const n of p.nodes) victimsOn.set(n.nodeId, [...(victimsOn.get(n.nodeId) ?? []), p.workloadId]);
+      }
+      placements.push(
+        ...reclaimed.placements.map((p) =>
+          realPriority(
+            p,
+            [...new Set(p.nodes.flatMap((n) => victimsOn.get(n.nodeId) ?? []))].sort(compareIds),
+          ),
+        ),
+      );
+      const placedNow = new Set(reclaimed.placements.map((p) => p.workloadId));
+      unplaced = first.unplaced.filter((u) => !placedNow.has(u.workloadId));
+      const runningById = new Map(running.map((w) => [w.workloadId, w]));
+      preemptions = reclaimed.preemptions.map((p) => {
+        const victim = runningById.get(p.workloadId);
+        const vt = teams.get(victim?.teamId ?? "") as TTeamShare;
+        const forRequest = byId.get(p.preemptedBy)?.request;
+        const ft = teams.get(forRequest?.teamId ?? "") as TTeamShare;
+        const totals = ft.models[ft.models.length - 1];
+        return {
+          workloadId: p.workloadId,
+          teamId: vt.teamId,
+          gpus: p.nodes.reduce((s, n) => s + n.gpus, 0),
+          forWorkloadId: p.preemptedBy,
+          forTeamId: ft.teamId,
+          reason:
+            `runs on borrowed GPUs (above team ${vt.teamId}'s guarantee; dominant share ${pct(vt.dominantShare)}, ` +
+            `fair share ${pct(vt.entitledShare)}); reclaimed for ${p.preemptedBy} of team ${ft.teamId}, which is ` +
+            (ft.belowGuarantee
+              ? `below its guarantee (${totals?.used ?? 0} of ${totals?.guaranteed ?? 0} GPUs used)`
+              : `under its fair share (dominant share ${pct(ft.dominantShare)} of ${pct(ft.entitledShare)})`) +
+            " and fits nowhere else",
+        };
+      });
+    }
   }
   return {
     order,
@@ -329,7 +342,11 @@ export function planReclaim(input: TReclaimInput): TReclaimPlan {
  * some fabric pool has at least its node count of READY nodes with its GPUs per node free
  * (constraints on model, site, data or budget are left to the engine).
  */
-function shapeFits(prepared: TPreparedSnapshot): (request: TWorkloadRequestInput) => boolean {
+function shapeFits(
+  prepared: TPreparedSnapshot,
+  /** GPUs per node index that count as free on top (held by work that may be preempted). */
+  extra: ReadonlyMap<number, number> = new Map(),
+): (request: TWorkloadRequestInput) => boolean {
   const most = new Map<number, number>(); // GPUs per node -> most such nodes in one pool
   const mostNodes = (gpus: number) => {
     let found = most.get(gpus);
@@ -337,7 +354,9 @@ function shapeFits(prepared: TPreparedSnapshot): (request: TWorkloadRequestInput
       found = 0;
       for (const pool of prepared.pools) {
         let n = 0;
-        for (const node of pool.nodes) if ((prepared.capacity.free[node] ?? 0) >= gpus) n++;
+        for (const node of pool.nodes) {
+          if ((prepared.capacity.free[node] ?? 0) + (extra.get(node) ?? 0) >= gpus) n++;
+        }
         if (n > found) found = n;
       }
       most.set(gpus, found);
