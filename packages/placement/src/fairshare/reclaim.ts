@@ -203,8 +203,9 @@ export function planReclaim(input: TReclaimInput): TReclaimPlan {
     const after = (totals?.used ?? 0) + (placedGpus.get(team.teamId) ?? 0) + gpus;
     const inGuarantee = team.belowGuarantee && after <= (totals?.guaranteed ?? 0);
     if (!inGuarantee && !(fairShare && underAtTurn.has(request.id))) continue;
+    const reclaimAfter = input.reclaimAfter ?? 0;
     const waited = (input.now ?? Number.POSITIVE_INFINITY) - (byId.get(request.id)?.submittedAt ?? 0);
-    if (waited < (input.reclaimAfter ?? 0)) continue;
+    if (reclaimAfter > 0 && waited < reclaimAfter) continue;
     placedGpus.set(team.teamId, after - (totals?.used ?? 0));
     claimants.push(request);
   }

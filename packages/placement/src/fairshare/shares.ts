@@ -230,7 +230,7 @@ export function computeShares(
   for (const [teamId, u] of usedByTeam) usedByTeam.set(teamId, inUnits(u));
   for (const [teamId, d] of demandByTeam) demandByTeam.set(teamId, inUnits(d));
   const perGpu = units === null ? 1 : unitOf(ANY_MODEL, units, cap);
-  const entitled = entitledShares(indexed.teams, demandByTeam, shareCap);
+  const entitled = entitledShares(indexed.teams, demandByTeam, shareCap, perGpu);
 
   const teams: TTeamShare[] = indexed.teams.map((team) => {
     const { share, model: onModel } = dominantShare(usedByTeam.get(team.id), shareCap);
