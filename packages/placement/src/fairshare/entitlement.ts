@@ -35,6 +35,13 @@ export function entitledShares(
     const floor = wanted > 0 ? (top * Math.min(guaranteed, wanted)) / wanted : 0;
     claims.push({ id: team.id, weight: team.weight, d, top, floor });
   }
+  // Guarantees promised beyond the estate (more than it has now) shrink in proportion.
+  let scale = 1;
+  models.forEach((m, j) => {
+    const floors = claims.reduce((sum, c) => sum + (c.top > 0 ? ((c.d[j] ?? 0) * c.floor) / c.top : 0), 0);
+    if (floors > (capacity[m] ?? 0)) scale = Math.min(scale, (capacity[m] ?? 0) / floors);
+  });
+  for (const c of claims) c.floor *= scale;
   const level = (c: TClaim, lambda: number) => Math.max(c.floor, Math.min(c.weight * lambda, c.top));
   const share = new Map<string, number>();
   const fixedUse = models.map(() => 0);
