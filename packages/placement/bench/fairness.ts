@@ -1,17 +1,17 @@
 // npm run bench:fairness — a 24-hour simulated trace of 20 teams with bursty demand on the
-// bench estate, scheduled twice: by Switchyard's fair sharing (computeShares → fairOrder →
-// planReclaim with a grace period) and by a FIFO-with-fixed-quotas baseline; writes
+// bench estate, scheduled twice: by Switchyard's fair sharing (fairRound: computeShares →
+// fairOrder → fair-share planReclaim, with a grace period) and by a FIFO-with-fixed-quotas
+// baseline; writes
 // bench/results/fairness.json. `-- --size=dev` runs a small estate (50 sites / 2,000 nodes)
 // and writes bench/results/fairness-dev.json; `-- --hours=N` shortens the trace and
 // `-- --step=M` sets the step in minutes (default 5 on the dev estate, 15 on the full one).
 import { cpus, loadavg } from "node:os";
 import {
   capacityByModel,
-  computeShares,
+  fairRound,
   indexSnapshot,
   place,
   placeBatch,
-  planReclaim,
   type TAllocation,
   type TEntitlementTree,
   type TGpuNode,
@@ -48,7 +48,12 @@ const RECLAIM_AFTER_STEPS = Math.max(1, Math.round(15 / STEP_MIN));
 const BURST_LOAD = 2.0;
 const MEAN_ON_H = 3;
 const MEAN_OFF_H = 2;
-const RESULTS = DEV ? "bench/results/fairness-dev.json" : "bench/results/fairness.json";
+/** `--only=switchyard|baseline` (a probe of one scheduler) writes fairness-probe.json instead. */
+const RESULTS = args.has("only")
+  ? "bench/results/fairness-probe.json"
+  : DEV
+    ? "bench/results/fairness-dev.json"
+    : "bench/results/fairness.json";
 
 type TJob = {
   id: string;
@@ -83,7 +88,10 @@ const weights = teamIds.map(() => rng.pick([1, 1, 2, 2, 3, 4]));
 const weightSum = weights.reduce((s, w) => s + w, 0);
 // Guarantees: the whole estate, split by weight (Run:ai's "deserved quota"); lent when idle.
 const guarantees = weights.map((w) => Math.floor((totalGpus * w) / weightSum));
+// Every job may run on any GPU model and guarantees are a class ("*"): shares are counted in
+// GPUs of any model, one pooled resource (a GPU class of unit 1 per GPU), not DRF across models.
 const tree: TEntitlementTree = {
+  classUnits: {},
   nodes: [
     { id: "org", parentId: null, kind: "ORGANISATION", weight: 1 },
     ...[0, 1, 2, 3].map((d) => ({
@@ -310,21 +318,26 @@ function simulate(mode: TScheduler) {
           usage.set(key, (usage.get(key) ?? 0) + n.gpus);
         }
       }
+      // Work waiting for a victim's grace period will hold its GPUs: it is the team's usage.
+      for (const w of waiting.values()) {
+        for (const n of w.nodes) {
+          const model = prepared.nodes[prepared.nodeIdxById.get(n.nodeId) ?? -1]?.gpuModel ?? "";
+          const key = `${w.job.teamId}\u0000${model}`;
+          usage.set(key, (usage.get(key) ?? 0) + n.gpus);
+        }
+      }
       const demand = new Map<string, number>();
       for (const j of pending) demand.set(j.teamId, (demand.get(j.teamId) ?? 0) + j.gpus);
-      const shares = computeShares(
+      // The product's round (packages/api/src/fairshare/reclaim.ts) calls the same function.
+      const plan = fairRound({
+        snapshot: prepared,
         tree,
-        [...usage].map(([k, gpus]) => {
+        usage: [...usage].map(([k, gpus]) => {
           const [teamId, gpuModel] = k.split("\u0000");
           return { teamId: teamId ?? "", gpuModel: gpuModel ?? "", gpus };
         }),
-        [...demand].map(([teamId, gpus]) => ({ teamId, gpuModel: "*", gpus })),
+        demand: [...demand].map(([teamId, gpus]) => ({ teamId, gpuModel: "*", gpus })),
         capacity,
-      );
-      const plan = planReclaim({
-        snapshot: prepared,
-        tree,
-        shares,
         running: [...running.values()].map((r) => ({
           workloadId: r.job.id,
           teamId: r.job.teamId,
@@ -337,7 +350,6 @@ function simulate(mode: TScheduler) {
         pending: pending.map((j) => ({ request: request(j, j.priority), submittedAt: j.submittedStep })),
         searchEffort: 0,
         explainUnplaced: "none",
-        reclaimFor: "fair-share",
         reclaimAfter: RECLAIM_AFTER_STEPS,
         now: step,
       });
@@ -374,8 +386,11 @@ function simulate(mode: TScheduler) {
           })),
         },
       });
+      // A job over its team's quota now cannot be placed this step (usage only grows within a
+      // step): the engine would refuse it; leaving it out keeps the batch small. Same result.
+      const quotaOf = new Map(teamIds.map((id, i) => [id, guarantees[i] ?? 0]));
       const fifo = pending
-        .slice()
+        .filter((j) => (used.get(j.teamId) ?? 0) + j.gpus <= (quotaOf.get(j.teamId) ?? 0))
         .sort((a, b) => a.submittedStep - b.submittedStep || (a.id < b.id ? -1 : 1));
       const result = placeBatch({
         snapshot: withQuotas,
@@ -470,8 +485,10 @@ function round(x: number, digits = 2): number {
   return Math.round(x * 10 ** digits) / 10 ** digits;
 }
 
-const switchyard = simulate("switchyard");
-const baseline = simulate("baseline");
+const ONLY = args.get("only");
+const skipped = { metrics: null, teams: [], oversubscribedSteps: null, meanStepMs: null };
+const switchyard = ONLY === "baseline" ? skipped : simulate("switchyard");
+const baseline = ONLY === "switchyard" ? skipped : simulate("baseline");
 const jobs = arrivals.reduce((s, a) => s + a.length, 0);
 writeRepoJson(RESULTS, {
   trace: { teams: TEAMS, hours: HOURS, sites: SITES, nodes: NODES },
@@ -496,7 +513,7 @@ writeRepoJson(RESULTS, {
       gpuHoursLostToPreemption:
         "GPUs × hours each preempted job had run when it stopped (including its grace period): no checkpoints, the job restarts from the beginning, keeping its place in age",
       switchyard:
-        "each step: computeShares (guarantees = the estate split by weight, '*' class) → planReclaim: fairOrder of the waiting jobs, placeBatch in that order without preemption, then (reclaimFor fair-share) reclaim of borrowed GPUs for work that has waited 15 minutes and whose team is below its guarantee or under its fair share, from teams over their fair share and never below it; victims stop after the grace period and the reclaiming job then starts on their nodes",
+        "each step: fairRound, the engine function the product's reconcile loop calls (computeShares with guarantees = the estate split by weight as a '*' class and shares counted in GPUs of any model, one pooled class, since every job may take any model → planReclaim in fair-share mode: fairOrder of the waiting jobs, placeBatch in that order without preemption, then reclaim of borrowed GPUs for work that has waited 15 minutes and whose team is below its guarantee or under its fair share at its turn, from teams over their fair share and never below it); work waiting for a victim counts as its team's usage; victims stop after the grace period and the reclaiming job then starts on their nodes",
       baseline:
         "FIFO with fixed quotas: each team's quota is its guarantee (no borrowing: a team never holds more than its guarantee), jobs in submission order, best effort (a job that does not fit is skipped, not blocking), placeBatch in that order, no preemption",
       trace: `20 teams of weights ${JSON.stringify(weights)} in 4 departments; each team alternates bursts (mean ${MEAN_ON_H} h) and quiet spells (mean ${MEAN_OFF_H} h); while bursting it submits jobs at ${BURST_LOAD}× its weighted share of the estate (Poisson per step, 5% of steps and each team's first bring 6× that); jobs: ${SINGLE_SHARE * 100}% single-node ${SINGLE_SIZES.join("/")} GPUs, the rest gangs of ${GANG_NODES.join("/")} × 8 GPUs (bigger on the full estate, so that it has as many jobs as the dev one, not 25× more), 0.5–8 h log-uniform, priority 0–2, any GPU model`,

@@ -15,6 +15,8 @@ const ZLoopEnv = z.object({
   SWITCHYARD_NODE_SILENCE_SECONDS: z.coerce.number().int().min(10).max(86_400).default(120),
   /** Fair sharing: how long borrowed work keeps running after it is told it will be preempted. */
   SWITCHYARD_RECLAIM_GRACE_SECONDS: z.coerce.number().int().min(0).max(86_400).default(300),
+  /** Fair sharing: how long pending work waits before it may reclaim borrowed GPUs (finishing work may make room first). */
+  SWITCHYARD_RECLAIM_AFTER_SECONDS: z.coerce.number().int().min(0).max(86_400).default(0),
   /** How often due webhook deliveries are sent; retries wait their own backoff on top. */
   SWITCHYARD_WEBHOOK_SECONDS: z.coerce.number().int().min(1).max(3_600).default(5),
   /** How often GPU telemetry is rolled up (5 min, 1 h) and pruned past retention. */
@@ -64,6 +66,7 @@ export function startReconciler() {
         holder,
         silenceSeconds: env.SWITCHYARD_NODE_SILENCE_SECONDS,
         reclaimGraceSeconds: env.SWITCHYARD_RECLAIM_GRACE_SECONDS,
+        reclaimAfterSeconds: env.SWITCHYARD_RECLAIM_AFTER_SECONDS,
       });
       if (report.nodesDown.length + report.scheduled.length > 0) {
         const counts = {

@@ -1,11 +1,10 @@
 import type { PrismaClient } from "@switchyard/db";
-import { computeShares, fairOrder, type TShares } from "@switchyard/placement";
+import { computeShares, fairOrder, replayQueue, type TShares } from "@switchyard/placement";
 import { teamScope } from "../auth/access.ts";
 import type { TSessionUser } from "../auth/session.ts";
 import { getVisibleWorkloadOrThrow } from "../workloads/service.ts";
 import { demandOf, readFairShareInputs } from "./estate.ts";
 import { totalOf } from "./history.ts";
-import { replayQueue } from "./replay.ts";
 
 /** What a queued workload waits for, first match wins in this order. */
 export const WAIT_REASONS = ["APPROVAL", "DEPENDENCY", "DATA", "QUOTA", "CAPACITY", "FAIR_SHARE"] as const;
@@ -37,7 +36,7 @@ export type TQueueRow = {
 /**
  * The whole queue, read once: PENDING and AWAITING_APPROVAL work in fair order with what each
  * waits for and an expected start, and each team's standing. Engine calls: computeShares and
- * fairOrder (packages/placement); the expected starts come from replay.ts.
+ * fairOrder (packages/placement); the expected starts from replayQueue (packages/placement).
  */
 export async function readQueue(prisma: PrismaClient, now: Date) {
   const [inputs, queued, running] = await Promise.all([

@@ -1,9 +1,8 @@
 import type { EntitlementShare, Prisma, PrismaClient } from "@switchyard/db";
 import {
   classifyBorrowed,
-  computeShares,
+  fairRound,
   PlacementInputError,
-  planReclaim,
   type TPreparedSnapshot,
   type TReclaimPlan,
   type TRunningWork,
@@ -51,14 +50,17 @@ async function readRunning(db: TDb): Promise<TRunningWork[]> {
 }
 
 /**
- * The fair-share round for the pending retry: planReclaim (fair order, placement without
- * preemption first, then reclaim of borrowed GPUs for teams below their guarantee) on the
- * tick's estate. Null when the estate has no GPUs to share.
+ * The fair-share round for the pending retry: the engine's fairRound (fair order, placement
+ * without preemption first, then reclaim of borrowed GPUs for work of teams under their fair
+ * share, from teams over theirs) on the tick's estate; work reclaims only once it has waited
+ * `reclaimAfterSeconds`. Null when the estate has no GPUs to share.
  */
 export async function planFairRound(
   prisma: PrismaClient,
   snapshot: TPreparedSnapshot,
   pending: { request: TWorkloadRequestInput; submittedAt: number; gpuModels: string[]; gpuCount: number }[],
+  now: Date,
+  options: { reclaimAfterSeconds?: number } = {},
 ): Promise<TReclaimPlan | null> {
   const [inputs, running] = await Promise.all([readFairShareInputs(prisma), readRunning(prisma)]);
   if (!Object.values(inputs.capacity).some((g) => g > 0)) return null;
@@ -66,16 +68,20 @@ export async function planFairRound(
     demandOf({ teamId: p.request.teamId, gpuModels: p.gpuModels, gpuCount: p.gpuCount }, inputs.capacity),
   );
   try {
-    const shares = computeShares(inputs.tree, inputs.usage, demand, inputs.capacity);
+    // The same engine round as `npm run bench:fairness`: shares, fair order, fair-share reclaim.
     return timePlacement("batch", () =>
-      planReclaim({
+      fairRound({
         snapshot,
         tree: inputs.tree,
-        shares,
+        usage: inputs.usage,
+        demand,
+        capacity: inputs.capacity,
         running,
         pending: pending.map((p) => ({ request: p.request, submittedAt: p.submittedAt })),
         searchEffort: 0,
         explainUnplaced: "none",
+        reclaimAfter: (options.reclaimAfterSeconds ?? 0) * 1_000,
+        now: now.getTime(),
       }),
     );
   } catch (error) {

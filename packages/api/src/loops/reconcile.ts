@@ -30,6 +30,8 @@ export type TLoopOptions = {
   retryAfterSeconds?: number;
   /** Fair sharing: how long borrowed work keeps running after it is told it will be preempted (default 300 s). */
   reclaimGraceSeconds?: number;
+  /** Fair sharing: how long pending work waits before it may reclaim borrowed GPUs (default 0). */
+  reclaimAfterSeconds?: number;
   /** The tick's clock (tests pass one); default now. */
   now?: Date;
 };
@@ -196,6 +198,8 @@ export async function runReconcileTick(prisma: PrismaClient, options: TLoopOptio
           gpuModels: w.gpuModels,
           gpuCount: w.gpuCount,
         })),
+        now,
+        { reclaimAfterSeconds: options.reclaimAfterSeconds ?? 0 },
       );
       let chosenSite: Map<string, string>;
       let ordered: string[];

@@ -9,24 +9,40 @@ const TOL = 1e-12;
  * model; "*" demand spread over models in proportion to their capacity) grows its
  * dominant share at the rate of its weight, each team's vector in the proportions of its
  * own demand, until its demand is met or a model it needs is full; the rest go on. The
- * result is each team's entitled dominant share and GPUs. Deterministic, no input order.
+ * result is each team's entitled dominant share and GPUs, never below the share covering
+ * min(guarantee, demand). Deterministic, no input order.
  */
 export function entitledShares(
   teams: readonly TEntitlementNode[],
   demandByTeam: ReadonlyMap<string, ReadonlyMap<string, number>>,
   capacity: TCapacityByModel,
+  /** Units of demand per guaranteed GPU (1 unless shares are counted in GPU class units). */
+  perGpu = 1,
 ): Map<string, { share: number; gpus: number }> {
   const models = Object.keys(capacity).filter((m) => (capacity[m] ?? 0) > 0);
   const total = models.reduce((s, m) => s + (capacity[m] ?? 0), 0);
-  type TClaim = { id: string; weight: number; d: number[]; top: number };
+  type TClaim = { id: string; weight: number; d: number[]; top: number; floor: number };
   const claims: TClaim[] = [];
   for (const team of teams) {
     const demand = demandByTeam.get(team.id);
     const any = demand?.get(ANY_MODEL) ?? 0;
     const d = models.map((m) => (demand?.get(m) ?? 0) + (any * (capacity[m] ?? 0)) / total);
     const top = Math.max(0, ...d.map((x, j) => x / (capacity[models[j] as string] ?? 1)));
-    claims.push({ id: team.id, weight: team.weight, d, top });
+    // The guarantee is the team's whatever the weights: its entitlement never falls below the
+    // share that covers min(guarantee, demand) (Kueue's nominal quota, Run:ai's deserved quota).
+    const wanted = d.reduce((sum, x) => sum + x, 0);
+    const guaranteed = Object.values(team.guarantees).reduce((sum, g) => sum + g, 0) * perGpu;
+    const floor = wanted > 0 ? (top * Math.min(guaranteed, wanted)) / wanted : 0;
+    claims.push({ id: team.id, weight: team.weight, d, top, floor });
   }
+  // Guarantees promised beyond the estate (more than it has now) shrink in proportion.
+  let scale = 1;
+  models.forEach((m, j) => {
+    const floors = claims.reduce((sum, c) => sum + (c.top > 0 ? ((c.d[j] ?? 0) * c.floor) / c.top : 0), 0);
+    if (floors > (capacity[m] ?? 0)) scale = Math.min(scale, (capacity[m] ?? 0) / floors);
+  });
+  for (const c of claims) c.floor *= scale;
+  const level = (c: TClaim, lambda: number) => Math.max(c.floor, Math.min(c.weight * lambda, c.top));
   const share = new Map<string, number>();
   const fixedUse = models.map(() => 0);
   let active = claims.filter((c) => c.top > 0);
@@ -34,7 +50,7 @@ export function entitledShares(
   const use = (lambda: number) =>
     models.map((_, j) => {
       let sum = fixedUse[j] ?? 0;
-      for (const c of active) sum += ((c.d[j] ?? 0) * Math.min(c.weight * lambda, c.top)) / c.top;
+      for (const c of active) sum += ((c.d[j] ?? 0) * level(c, lambda)) / c.top;
       return sum;
     });
   const fits = (u: number[]) => u.every((x, j) => x <= (capacity[models[j] as string] ?? 0) * (1 + TOL));
@@ -62,7 +78,7 @@ export function entitledShares(
     const freeze =
       frozen.length > 0 ? frozen : [active.reduce((a, b) => (b.top / b.weight < a.top / a.weight ? b : a))];
     for (const c of freeze) {
-      const s = Math.min(c.weight * lambda, c.top);
+      const s = level(c, lambda);
       share.set(c.id, s);
       c.d.forEach((x, j) => {
         fixedUse[j] = (fixedUse[j] ?? 0) + (x * s) / c.top;

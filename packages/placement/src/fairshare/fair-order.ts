@@ -1,7 +1,7 @@
 import { z } from "zod";
 import { compareIds } from "../snapshot/compare";
 import { PlacementInputError, type TInputIssue, toInputIssues } from "../snapshot/input-error";
-import type { TShares, TTeamShare } from "./shares";
+import { type TShares, type TTeamShare, unitOf } from "./shares";
 import { ANY_MODEL } from "./tree";
 
 /** A workload waiting to start. */
@@ -65,6 +65,7 @@ export function fairOrder(pending: readonly TPendingWork[], shares: TShares): TQ
   const capacity = shares.capacity;
   const models = Object.keys(capacity).filter((m) => (capacity[m] ?? 0) > 0);
   const total = models.reduce((s, m) => s + (capacity[m] ?? 0), 0);
+  const classTotal = models.reduce((s, m) => s + (capacity[m] ?? 0) * (shares.classUnits?.[m] ?? 1), 0);
   type TQueue = { team: TTeamShare; used: Map<string, number>; share: number; items: typeof parsed.data };
   const queues = new Map<string, TQueue>();
   for (const work of parsed.data) {
@@ -120,6 +121,12 @@ export function fairOrder(pending: readonly TPendingWork[], shares: TShares): TQ
       reason: describe(best, work.priority, isUnder),
     });
     // Its GPUs count towards the team's share before the next pick.
+    const units = shares.classUnits;
+    if (units !== null) {
+      // GPU classes: one pooled resource in class units; the share grows by this work's units.
+      best.share += (work.gpus * unitOf(work.gpuModel, units, capacity)) / classTotal;
+      continue;
+    }
     if (work.gpuModel === ANY_MODEL) {
       for (const m of models)
         best.used.set(m, (best.used.get(m) ?? 0) + (work.gpus * (capacity[m] ?? 0)) / total);

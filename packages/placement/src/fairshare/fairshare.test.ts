@@ -161,6 +161,54 @@ describe("computeShares", () => {
     expect(byTeam(shares.teams, "h").entitledShare).toBeCloseTo(8 / 9, 3);
   });
 
+  it("counts shares in GPU class units, all models pooled, when the tree has classUnits", () => {
+    const nodes = [team("h", "org"), team("l", "org")];
+    const usage = [
+      { teamId: "h", gpuModel: "H100", gpus: 10 },
+      { teamId: "l", gpuModel: "L4", gpus: 40 },
+    ];
+    const demand = [
+      { teamId: "h", gpuModel: "*", gpus: 100 },
+      { teamId: "l", gpuModel: "*", gpus: 100 },
+    ];
+    const capacity = { H100: 20, L4: 80 };
+    // DRF across models: h holds half the H100s, l half the L4s: equal dominant shares.
+    const drf = computeShares(treeOf(...nodes), usage, demand, capacity);
+    expect(byTeam(drf.teams, "h").dominantShare).toBeCloseTo(0.5, 6);
+    expect(byTeam(drf.teams, "l").dominantShare).toBeCloseTo(0.5, 6);
+    // In H100-equivalents (an L4 is a quarter): the pool is 20 + 80/4 = 40 units; h holds
+    // 10, l 10: equal again; by GPU count (unit 1) h holds 10 of 100, l 40 of 100.
+    const units = computeShares({ ...treeOf(...nodes), classUnits: { L4: 0.25 } }, usage, demand, capacity);
+    expect(byTeam(units.teams, "h").dominantShare).toBeCloseTo(0.25, 6);
+    expect(byTeam(units.teams, "l").dominantShare).toBeCloseTo(0.25, 6);
+    expect(byTeam(units.teams, "h").dominantModel).toBe("*");
+    const gpus = computeShares({ ...treeOf(...nodes), classUnits: {} }, usage, demand, capacity);
+    expect(byTeam(gpus.teams, "h").dominantShare).toBeCloseTo(0.1, 6);
+    expect(byTeam(gpus.teams, "l").dominantShare).toBeCloseTo(0.4, 6);
+    // Equal weights, both wanting more than half: 50 GPUs each of the pooled 100.
+    expect(byTeam(gpus.teams, "h").entitledGpus).toBeCloseTo(50, 3);
+    expect(byTeam(gpus.teams, "h").underFairShare).toBe(true);
+    expect(byTeam(gpus.teams, "l").underFairShare).toBe(true);
+    // The fair order grows a team's share by its work's units: h (0.1) goes first; its 35
+    // GPUs bring it to 0.45, past l at 0.4, which goes next.
+    const order = fairOrder(
+      [
+        { workloadId: "h1", teamId: "h", gpus: 35, submittedAt: 1 },
+        { workloadId: "h2", teamId: "h", gpus: 20, submittedAt: 2 },
+        { workloadId: "l1", teamId: "l", gpus: 8, submittedAt: 0 },
+      ],
+      gpus,
+    );
+    expect(order.map((p) => p.workloadId)).toEqual(["h1", "l1", "h2"]);
+  });
+
+  it("refuses a GPU class unit that is not a positive number, by field", () => {
+    const issues = issuesOf(() =>
+      computeShares({ ...treeOf(team("a", "org")), classUnits: { H100: 0 } }, [], [], { H100: 8 }),
+    );
+    expect(issues.map((i) => i.path)).toEqual(["tree.classUnits.H100"]);
+  });
+
   it("names every bad field of the tree and the amounts", () => {
     const issues = issuesOf(() =>
       computeShares(

@@ -12,6 +12,14 @@ export {
   type TReclaimPlan,
   type TReclaimPreemption,
 } from "./reclaim";
+export {
+  replayQueue,
+  type TExpectedStart,
+  type TReplayInput,
+  type TReplayQueued,
+  type TReplayRunning,
+} from "./replay";
+export { fairRound, type TFairRound, type TFairRoundInput } from "./round";
 export { computeShares, type TModelShare, type TShares, type TTeamShare } from "./shares";
 export {
   ANY_MODEL,

@@ -14,6 +14,9 @@ import { fairOrder, type TQueuePosition } from "./fair-order";
 import type { TShares, TTeamShare } from "./shares";
 import { ANY_MODEL, indexTree, type TEntitlementTree } from "./tree";
 
+/** Pending work placed per batch in the first pass (see planReclaim). */
+const PASS_CHUNK = 200;
+
 /** A pending workload: the placement request and when it was submitted (a number growing with time). */
 export type TPendingRequest = {
   readonly request: TWorkloadRequestInput;
@@ -126,15 +129,60 @@ export function planReclaim(input: TReclaimInput): TReclaimPlan {
     waitsFor,
   });
 
-  // 2. Place without preemption.
-  const first = placeBatch({
-    ...engine,
-    snapshot: base,
-    requests: tiered,
-    allowPreemption: false,
-    searchEffort: input.searchEffort,
-    explainUnplaced: input.explainUnplaced ?? "summary",
-  });
+  // 2. Place without preemption, in fair order, a chunk at a time. Work whose shape fits no
+  // pool of the estate as it is before its chunk (too few nodes with enough free GPUs in one
+  // fabric pool) cannot be placed by a pass that only takes capacity: it skips the pass,
+  // unplaced, and may still reclaim in step 3. A long queue on a full estate thus costs a
+  // scan per chunk, not a placement per workload.
+  const firstPlacements: TBatchPlacement[] = [];
+  const firstUnplaced: TUnplaced[] = [];
+  let estate = base;
+  let fits = shapeFits(estate);
+  for (let at = 0; at < tiered.length; at += PASS_CHUNK) {
+    const chunk = tiered.slice(at, at + PASS_CHUNK);
+    const tryNow = chunk.filter((r) => fits(r));
+    const tried = new Set(tryNow.map((r) => r.id));
+    for (const r of chunk) {
+      if (tried.has(r.id)) continue;
+      firstUnplaced.push({
+        workloadId: r.id,
+        priority: r.priority ?? 0,
+        summary: "no fabric pool has enough nodes with enough free GPUs for this shape",
+        reasonCounts: [],
+      });
+    }
+    if (tryNow.length === 0) continue;
+    const result = placeBatch({
+      ...engine,
+      snapshot: estate,
+      requests: tryNow,
+      allowPreemption: false,
+      searchEffort: input.searchEffort,
+      explainUnplaced: input.explainUnplaced ?? "summary",
+    });
+    firstPlacements.push(...result.placements);
+    firstUnplaced.push(...result.unplaced);
+    if (result.placements.length > 0 && at + PASS_CHUNK < tiered.length) {
+      estate = withAllocations(
+        estate,
+        result.placements.flatMap((p) =>
+          p.nodes.map((n) => ({
+            workloadId: p.workloadId,
+            nodeId: n.nodeId,
+            gpus: n.gpus,
+            priority: p.priority,
+            preemptible: false,
+            teamId: byId.get(p.workloadId)?.request.teamId,
+          })),
+        ),
+      );
+      fits = shapeFits(estate);
+    }
+  }
+  const first = {
+    placements: firstPlacements.sort((a, b) => compareIds(a.workloadId, b.workloadId)),
+    unplaced: firstUnplaced.sort((a, b) => compareIds(a.workloadId, b.workloadId)),
+  };
   const placements = first.placements.map((p) => realPriority(p));
 
   // 3. Reclaim for work of teams below their guarantee.
@@ -155,8 +203,9 @@ export function planReclaim(input: TReclaimInput): TReclaimPlan {
     const after = (totals?.used ?? 0) + (placedGpus.get(team.teamId) ?? 0) + gpus;
     const inGuarantee = team.belowGuarantee && after <= (totals?.guaranteed ?? 0);
     if (!inGuarantee && !(fairShare && underAtTurn.has(request.id))) continue;
+    const reclaimAfter = input.reclaimAfter ?? 0;
     const waited = (input.now ?? Number.POSITIVE_INFINITY) - (byId.get(request.id)?.submittedAt ?? 0);
-    if (waited < (input.reclaimAfter ?? 0)) continue;
+    if (reclaimAfter > 0 && waited < reclaimAfter) continue;
     placedGpus.set(team.teamId, after - (totals?.used ?? 0));
     claimants.push(request);
   }
@@ -201,69 +250,85 @@ export function planReclaim(input: TReclaimInput): TReclaimPlan {
         return true;
       });
     const rank = new Map(victims.map((w, i) => [w.workloadId, i - victims.length]));
-    const rewritten: TAllocation[] = base.allocations.map((a) => ({
-      ...a,
-      priority: rank.get(a.workloadId) ?? Number.MAX_SAFE_INTEGER,
-      preemptible: rank.has(a.workloadId),
-    }));
-    let second = withChanges(base, {
-      allocations: {
-        remove: base.allocations.map((a) => ({ workloadId: a.workloadId, nodeId: a.nodeId })),
-        add: rewritten,
-      },
-    });
-    second = withAllocations(
-      second,
-      first.placements.flatMap((p) =>
-        p.nodes.map((n) => ({
-          workloadId: p.workloadId,
-          nodeId: n.nodeId,
-          gpus: n.gpus,
-          priority: Number.MAX_SAFE_INTEGER,
-          preemptible: false,
-          teamId: byId.get(p.workloadId)?.request.teamId,
-        })),
-      ),
-    );
-    const reclaimed = placeBatch({
-      ...engine,
-      snapshot: second,
-      requests: claimants.map((r, i) => ({ ...r, priority: claimants.length - i })),
-      allowPreemption: true,
-      searchEffort: 0,
-      explainUnplaced: input.explainUnplaced ?? "summary",
-    });
-    // Work placed on nodes that preempted work frees waits for it, whoever preempted it.
-    const victimsOn = new Map<string, string[]>();
-    for (const p of reclaimed.preemptions) {
-      for (const n of p.nodes) victimsOn.set(n.nodeId, [...(victimsOn.get(n.nodeId) ?? []), p.workloadId]);
+    // Work that would not fit even with every victim's GPUs freed is left out (a bound, as in
+    // step 2): a long queue on a full estate does not cost a preemption search per workload.
+    const freed = new Map<number, number>();
+    for (const a of base.allocations) {
+      const node = base.nodeIdxById.get(a.nodeId);
+      if (node !== undefined && rank.has(a.workloadId)) freed.set(node, (freed.get(node) ?? 0) + a.gpus);
     }
-    placements.push(
-      ...reclaimed.placements.map((p) =>
-        realPriority(p, [...new Set(p.nodes.flatMap((n) => victimsOn.get(n.nodeId) ?? []))].sort(compareIds)),
-      ),
-    );
-    const placedNow = new Set(reclaimed.placements.map((p) => p.workloadId));
-    unplaced = first.unplaced.filter((u) => !placedNow.has(u.workloadId));
-    const runningById = new Map(running.map((w) => [w.workloadId, w]));
-    preemptions = reclaimed.preemptions.map((p) => {
-      const victim = runningById.get(p.workloadId);
-      const vt = teams.get(victim?.teamId ?? "") as TTeamShare;
-      const forRequest = byId.get(p.preemptedBy)?.request;
-      const ft = teams.get(forRequest?.teamId ?? "") as TTeamShare;
-      const totals = ft.models[ft.models.length - 1];
-      return {
-        workloadId: p.workloadId,
-        teamId: vt.teamId,
-        gpus: p.nodes.reduce((s, n) => s + n.gpus, 0),
-        forWorkloadId: p.preemptedBy,
-        forTeamId: ft.teamId,
-        reason:
-          `runs on borrowed GPUs (above team ${vt.teamId}'s guarantee; dominant share ${pct(vt.dominantShare)}, ` +
-          `fair share ${pct(vt.entitledShare)}); reclaimed for ${p.preemptedBy} of team ${ft.teamId}, which is below ` +
-          `its guarantee (${totals?.used ?? 0} of ${totals?.guaranteed ?? 0} GPUs used) and fits nowhere else`,
-      };
-    });
+    const plausible = victims.length === 0 ? [] : claimants.filter(shapeFits(base, freed));
+    if (plausible.length > 0) {
+      const rewritten: TAllocation[] = base.allocations.map((a) => ({
+        ...a,
+        priority: rank.get(a.workloadId) ?? Number.MAX_SAFE_INTEGER,
+        preemptible: rank.has(a.workloadId),
+      }));
+      let second = withChanges(base, {
+        allocations: {
+          remove: base.allocations.map((a) => ({ workloadId: a.workloadId, nodeId: a.nodeId })),
+          add: rewritten,
+        },
+      });
+      second = withAllocations(
+        second,
+        first.placements.flatMap((p) =>
+          p.nodes.map((n) => ({
+            workloadId: p.workloadId,
+            nodeId: n.nodeId,
+            gpus: n.gpus,
+            priority: Number.MAX_SAFE_INTEGER,
+            preemptible: false,
+            teamId: byId.get(p.workloadId)?.request.teamId,
+          })),
+        ),
+      );
+      const reclaimed = placeBatch({
+        ...engine,
+        snapshot: second,
+        requests: plausible.map((r, i) => ({ ...r, priority: plausible.length - i })),
+        allowPreemption: true,
+        searchEffort: 0,
+        explainUnplaced: input.explainUnplaced ?? "summary",
+      });
+      // Work placed on nodes that preempted work frees waits for it, whoever preempted it.
+      const victimsOn = new Map<string, string[]>();
+      for (const p of reclaimed.preemptions) {
+        for (const n of p.nodes) victimsOn.set(n.nodeId, [...(victimsOn.get(n.nodeId) ?? []), p.workloadId]);
+      }
+      placements.push(
+        ...reclaimed.placements.map((p) =>
+          realPriority(
+            p,
+            [...new Set(p.nodes.flatMap((n) => victimsOn.get(n.nodeId) ?? []))].sort(compareIds),
+          ),
+        ),
+      );
+      const placedNow = new Set(reclaimed.placements.map((p) => p.workloadId));
+      unplaced = first.unplaced.filter((u) => !placedNow.has(u.workloadId));
+      const runningById = new Map(running.map((w) => [w.workloadId, w]));
+      preemptions = reclaimed.preemptions.map((p) => {
+        const victim = runningById.get(p.workloadId);
+        const vt = teams.get(victim?.teamId ?? "") as TTeamShare;
+        const forRequest = byId.get(p.preemptedBy)?.request;
+        const ft = teams.get(forRequest?.teamId ?? "") as TTeamShare;
+        const totals = ft.models[ft.models.length - 1];
+        return {
+          workloadId: p.workloadId,
+          teamId: vt.teamId,
+          gpus: p.nodes.reduce((s, n) => s + n.gpus, 0),
+          forWorkloadId: p.preemptedBy,
+          forTeamId: ft.teamId,
+          reason:
+            `runs on borrowed GPUs (above team ${vt.teamId}'s guarantee; dominant share ${pct(vt.dominantShare)}, ` +
+            `fair share ${pct(vt.entitledShare)}); reclaimed for ${p.preemptedBy} of team ${ft.teamId}, which is ` +
+            (ft.belowGuarantee
+              ? `below its guarantee (${totals?.used ?? 0} of ${totals?.guaranteed ?? 0} GPUs used)`
+              : `under its fair share (dominant share ${pct(ft.dominantShare)} of ${pct(ft.entitledShare)})`) +
+            " and fits nowhere else",
+        };
+      });
+    }
   }
   return {
     order,
@@ -271,6 +336,38 @@ export function planReclaim(input: TReclaimInput): TReclaimPlan {
     preemptions: preemptions.sort((a, b) => compareIds(a.workloadId, b.workloadId)),
     unplaced: unplaced.map((u) => ({ ...u, priority: byId.get(u.workloadId)?.request.priority ?? 0 })),
   };
+}
+
+/**
+ * An upper bound on what placement can do on `prepared` as it is: a request fits only if
+ * some fabric pool has at least its node count of READY nodes with its GPUs per node free
+ * (constraints on model, site, data or budget are left to the engine).
+ */
+function shapeFits(
+  prepared: TPreparedSnapshot,
+  /** GPUs per node index that count as free on top (held by work that may be preempted). */
+  extra: ReadonlyMap<number, number> = new Map(),
+): (request: TWorkloadRequestInput) => boolean {
+  const most = new Map<number, number>(); // GPUs per node -> most such nodes in one pool
+  const mostNodes = (gpus: number) => {
+    let found = most.get(gpus);
+    if (found === undefined) {
+      found = 0;
+      for (const pool of prepared.pools) {
+        let n = 0;
+        for (const node of pool.nodes) {
+          if ((prepared.capacity.free[node] ?? 0) + (extra.get(node) ?? 0) >= gpus) n++;
+        }
+        if (n > found) found = n;
+      }
+      most.set(gpus, found);
+    }
+    return found;
+  };
+  return (request) =>
+    "count" in request.gpu
+      ? mostNodes(request.gpu.count) >= 1
+      : mostNodes(request.gpu.gpusPerNode) >= request.gpu.nodes;
 }
 
 /** The one model a request can take, when the estate has it; else "*" (it may simply not fit). */

@@ -35,7 +35,7 @@ export type TTeamShare = {
   readonly models: readonly TModelShare[];
   /** Largest used / capacity over GPU models (DRF), 0..1. */
   readonly dominantShare: number;
-  /** The model that share is on; null when the team uses nothing. */
+  /** The model that share is on ("*" when shares are counted in GPU class units); null when the team uses nothing. */
   readonly dominantModel: string | null;
   /** dominantShare / weight: fair order's key. */
   readonly weightedShare: number;
@@ -56,7 +56,39 @@ export type TShares = {
   /** Sorted by team id. */
   readonly teams: readonly TTeamShare[];
   readonly capacity: TCapacityByModel;
+  /** The tree's GPU class units (shares counted in them, models pooled); null: DRF across models. */
+  readonly classUnits: Readonly<Record<string, number>> | null;
 };
+
+/** The one resource shares are counted on when the tree has GPU class units. */
+export const CLASS_RESOURCE = "class";
+
+/** Units of one GPU of `model` ("*": the estate's average unit, by capacity). */
+export function unitOf(
+  model: string,
+  units: Readonly<Record<string, number>>,
+  capacity: TCapacityByModel,
+): number {
+  if (model !== ANY_MODEL) return units[model] ?? 1;
+  let gpus = 0;
+  let total = 0;
+  for (const [m, g] of Object.entries(capacity)) {
+    gpus += g;
+    total += g * (units[m] ?? 1);
+  }
+  return gpus > 0 ? total / gpus : 1;
+}
+
+/** A per-model vector (may hold "*") in class units on the one pooled resource. */
+function pooled(
+  vector: ReadonlyMap<string, number>,
+  units: Readonly<Record<string, number>>,
+  capacity: TCapacityByModel,
+): Map<string, number> {
+  let sum = 0;
+  for (const [m, g] of vector) sum += g * unitOf(m, units, capacity);
+  return new Map([[CLASS_RESOURCE, sum]]);
+}
 
 const EPS = 1e-9;
 
@@ -188,10 +220,21 @@ export function computeShares(
     usedByTeam.set(teamId, u);
     demandByTeam.set(teamId, d);
   }
-  const entitled = entitledShares(indexed.teams, demandByTeam, cap);
+  // GPU classes: every model pooled, counted in the class unit.
+  const units = indexed.classUnits;
+  const shareCap: TCapacityByModel =
+    units === null
+      ? cap
+      : { [CLASS_RESOURCE]: Object.entries(cap).reduce((sum, [m, g]) => sum + g * (units[m] ?? 1), 0) };
+  const inUnits = (v: Map<string, number>) => (units === null ? v : pooled(v, units, cap));
+  for (const [teamId, u] of usedByTeam) usedByTeam.set(teamId, inUnits(u));
+  for (const [teamId, d] of demandByTeam) demandByTeam.set(teamId, inUnits(d));
+  const perGpu = units === null ? 1 : unitOf(ANY_MODEL, units, cap);
+  const entitled = entitledShares(indexed.teams, demandByTeam, shareCap, perGpu);
 
   const teams: TTeamShare[] = indexed.teams.map((team) => {
-    const { share, model } = dominantShare(usedByTeam.get(team.id), cap);
+    const { share, model: onModel } = dominantShare(usedByTeam.get(team.id), shareCap);
+    const model = onModel === CLASS_RESOURCE ? ANY_MODEL : onModel;
     const teamRows = rows.get(team.id);
     const mine = ledgers.filter((l) => l.teamId === team.id);
     const pendingOf = (m: string) =>
@@ -225,12 +268,12 @@ export function computeShares(
       dominantModel: model,
       weightedShare: share / team.weight,
       entitledShare: fair.share,
-      entitledGpus: fair.gpus,
+      entitledGpus: fair.gpus / perGpu,
       underFairShare: share < fair.share - EPS,
       belowGuarantee: totals.used < totals.guaranteed,
     };
   });
-  return { teams, capacity: cap };
+  return { teams, capacity: cap, classUnits: units };
 }
 
 /** Largest used / capacity over models with capacity; ties go to the lower model id. */

@@ -29,7 +29,16 @@ export const ZEntitlementNode = z.object({
   siteIds: z.array(ZId).optional(),
 });
 
-export const ZEntitlementTree = z.object({ nodes: z.array(ZEntitlementNode) });
+export const ZEntitlementTree = z.object({
+  nodes: z.array(ZEntitlementNode),
+  /**
+   * GPU classes: units per GPU of each model (e.g. H100-equivalents by price or throughput; a
+   * model not named counts 1). When present, shares are counted in that unit, all models as
+   * one pooled resource (work may take any model), instead of DRF across models: the dominant
+   * share, the entitlement and the fair order all use it.
+   */
+  classUnits: z.record(ZId, z.number().finite().positive()).optional(),
+});
 
 export type TEntitlementKind = z.infer<typeof ZEntitlementKind>;
 export type TEntitlementNode = z.infer<typeof ZEntitlementNode>;
@@ -44,6 +53,8 @@ export type TIndexedTree = {
   readonly teams: readonly TEntitlementNode[];
   /** The team's department (its parent when that is a DEPARTMENT), else null. */
   readonly departmentOf: ReadonlyMap<string, string | null>;
+  /** The tree's GPU class units; null: shares are DRF across GPU models. */
+  readonly classUnits: Readonly<Record<string, number>> | null;
 };
 
 /**
@@ -114,5 +125,5 @@ export function indexTree(input: TEntitlementTree, prefix = "tree"): TIndexedTre
     const parent = team.parentId === null ? undefined : nodes.get(team.parentId);
     departmentOf.set(team.id, parent?.kind === "DEPARTMENT" ? parent.id : null);
   }
-  return { nodes, teams, departmentOf };
+  return { nodes, teams, departmentOf, classUnits: parsed.data.classUnits ?? null };
 }

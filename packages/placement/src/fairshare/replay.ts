@@ -1,5 +1,6 @@
 /**
- * Expected start times from replaying the queue: pure, no clock (now is an argument).
+ * Expected start times from replaying the queue (the /queue page's "expected start"): pure,
+ * deterministic, no clock (now is an argument).
  *
  * Running work frees its GPUs at its estimated end (start + estimated hours); the queue is
  * walked in fair order, each workload starting at the first moment its GPU model has enough

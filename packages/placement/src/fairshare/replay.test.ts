@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { replayQueue, type TReplayInput } from "./replay.ts";
+import { replayQueue, type TReplayInput } from "./replay";
 
 const H = 3_600_000;
 const base: TReplayInput = { now: 0, capacity: { H100: 8 }, running: [], queue: [], teamLimits: new Map() };
