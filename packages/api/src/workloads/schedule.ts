@@ -1,9 +1,10 @@
 import type { PlacementDecision, Prisma } from "@switchyard/db";
 import type { TCandidate } from "@switchyard/placement";
 import { AppError } from "../errors.ts";
-import { requestApprovalIfNeeded } from "../governance/approval-gate.ts";
+import { needsApproval, requestApprovalIfNeeded } from "../governance/approval-gate.ts";
 import { auditedTransaction, type TActor, type TAudit, type TMutationContext } from "../lib/audited.ts";
 import { holdGpus } from "./allocations.ts";
+import type { TFallback } from "./compact.ts";
 import { transitionWorkload } from "./transitions.ts";
 
 type TStoredCandidates = { candidates: TCandidate[] };
@@ -88,15 +89,39 @@ export async function scheduleWorkload(
     });
     if (request)
       return { state: "AWAITING_APPROVAL", siteId: chosen.siteId, gpus: 0, approvalRequestId: request.id };
-    const gpus = await commitSchedule(tx, audit, {
-      workloadId: input.id,
-      decision,
-      chosen,
-      overrideReason,
-      decidedById: ctx.user.id,
-      now,
+    // Accepting the recommendation: when its GPUs were taken since the decision (concurrent
+    // submissions all see the same best node), the next stored candidates are tried in rank
+    // order, each by the same guarded UPDATE; an override or a batch's choice is held as asked.
+    const fallbacks = input.override || input.batchSiteId ? [] : candidates.filter((c) => c !== chosen);
+    const tried: TFallback["tried"] = [];
+    for (const candidate of [chosen, ...fallbacks]) {
+      if (
+        candidate !== chosen &&
+        (await needsApproval(tx, { workloadId: input.id, chosen: candidate, overrideReason: null, now }))
+      ) {
+        tried.push({ ...triedAt(candidate), reason: "would wait for an approval" });
+        continue;
+      }
+      try {
+        const gpus = await commitSchedule(tx, audit, {
+          workloadId: input.id,
+          decision,
+          chosen: candidate,
+          overrideReason,
+          decidedById: ctx.user.id,
+          now,
+          fallback: tried.length > 0 ? { rank: candidate.rank, siteId: candidate.siteId, tried } : undefined,
+        });
+        return { state: "SCHEDULED", siteId: candidate.siteId, gpus, approvalRequestId: null };
+      } catch (error) {
+        if (!(error instanceof AppError && error.code === "CAPACITY_EXCEEDED") || fallbacks.length === 0)
+          throw error;
+        tried.push({ ...triedAt(candidate), reason: error.userMessage.replace(/; place the workload again\.$/, "") });
+      }
+    }
+    throw new AppError("CAPACITY_EXCEEDED", `no stored candidate of ${decision.id} fits any more`, {
+      userMessage: `The GPUs of all ${tried.length} candidates of this decision were taken meanwhile; place the workload again.`,
     });
-    return { state: "SCHEDULED", siteId: chosen.siteId, gpus, approvalRequestId: null };
   }).catch(async (error: unknown) => {
     if (error instanceof AppError && error.code === "CAPACITY_EXCEEDED")
       await retireLostDecision(ctx, input, error);
@@ -159,6 +184,8 @@ export async function commitSchedule(
     decidedById: string | null;
     /** Who approved it, when it waited for approval. */
     approvedBy?: string[];
+    /** Set when the candidates ranked before `chosen` lost their GPUs meanwhile. */
+    fallback?: TFallback;
     now: Date;
   },
 ): Promise<number> {
@@ -175,7 +202,7 @@ export async function commitSchedule(
     workloadId: s.workloadId,
     to: "SCHEDULED",
     actorId: s.decidedById,
-    reason: `${scheduleReason(chosen.siteName, s.overrideReason, chosen.siteId === decision.recommendedSiteId)}${approved}${waitsFor(chosen.cost.transfers.length)}`,
+    reason: `${s.fallback ? fallbackReason(chosen, s.fallback) : scheduleReason(chosen.siteName, s.overrideReason, chosen.siteId === decision.recommendedSiteId)}${approved}${waitsFor(chosen.cost.transfers.length)}`,
     now: s.now,
   });
   await tx.workload.update({ where: { id: s.workloadId }, data: { siteId: chosen.siteId } });
@@ -187,8 +214,25 @@ export async function commitSchedule(
       overrideReason: s.overrideReason,
       decidedById: s.decidedById,
       decidedAt: s.now,
+      ...(s.fallback
+        ? {
+            candidates: {
+              ...(decision.candidates as Prisma.JsonObject),
+              fallback: s.fallback,
+            } as Prisma.InputJsonValue,
+          }
+        : {}),
     },
   });
+  if (s.fallback) {
+    await audit({
+      action: "placement.fallback",
+      objectType: "PlacementDecision",
+      objectId: decision.id,
+      before: { recommended: decision.recommendedSiteId },
+      after: { chosen: chosen.siteId, ...s.fallback },
+    });
+  }
   for (const transfer of chosen.cost.transfers) {
     await tx.dataTransfer.create({
       data: {
@@ -220,6 +264,15 @@ function scheduleReason(siteName: string, overrideReason: string | null, isRecom
   return isRecommended
     ? `scheduled at ${siteName} as recommended`
     : `scheduled at ${siteName}, where batch placement put it with the other pending work`;
+}
+
+function triedAt(c: TCandidate) {
+  return { rank: c.rank, siteId: c.siteId, siteName: c.siteName };
+}
+
+function fallbackReason(chosen: TCandidate, fallback: TFallback) {
+  const lost = fallback.tried.map((t) => `${t.siteName} (#${t.rank}): ${t.reason}`).join("; ");
+  return `scheduled at ${chosen.siteName}, candidate #${chosen.rank} of the decision, after the ones before it could not be taken: ${lost}`;
 }
 
 function waitsFor(copies: number) {
