@@ -98,7 +98,10 @@ describeEachDb("compact placement", (kind) => {
   });
 
   it("a decision stores the top 10 and the counts; why-not answers any site on demand", async () => {
-    const { id } = await api().workload.submit({ spec: { ...WIDE, name: "compact-decision" }, asDraft: false });
+    const { id } = await api().workload.submit({
+      spec: { ...WIDE, name: "compact-decision" },
+      asDraft: false,
+    });
     const row = await t.db.prisma.placementDecision.findFirstOrThrow({ where: { workloadId: id } });
     const stored = row.candidates as { candidates: unknown[]; omitted: number };
     const rejections = row.rejections as { rejected: unknown[]; counts: { feasible: number } };
@@ -131,7 +134,10 @@ describeEachDb("compact placement", (kind) => {
   });
 
   it("a decision stored whole (before decisions were compact) still reads and explains", async () => {
-    const { id } = await api().workload.submit({ spec: { ...WIDE, name: "compact-old-row" }, asDraft: false });
+    const { id } = await api().workload.submit({
+      spec: { ...WIDE, name: "compact-old-row" },
+      asDraft: false,
+    });
     const whole = await api().workload.preview({ ...WIDE, candidates: "all" });
     const row = await t.db.prisma.placementDecision.findFirstOrThrow({ where: { workloadId: id } });
     const strip = <T extends object>(c: T) => {

@@ -120,10 +120,12 @@ export const ZPlacementResult = z.looseObject({
   feasible: z.boolean(),
   summary: z.string().meta({ description: 'e.g. "0/412 sites fit: 301 no free H100 ×8, …"' }),
   candidates: z.array(ZCandidateWithApprovals).meta({
-    description: "The best `candidates` (default 10) feasible sites, best first; the first is the recommendation",
+    description:
+      "The best `candidates` (default 10) feasible sites, best first; the first is the recommendation",
   }),
   rejected: z.array(ZRejectedSite).meta({
-    description: 'Every rejected site with its reasons when `candidates` is "all"; otherwise empty (see `reasonCounts`)',
+    description:
+      'Every rejected site with its reasons when `candidates` is "all"; otherwise empty (see `reasonCounts`)',
   }),
   reasonCounts: z.array(z.looseObject({ message: z.string(), count: z.number().int() })),
   counts: z.looseObject({ sites: z.number().int(), feasible: z.number().int(), rejected: z.number().int() }),

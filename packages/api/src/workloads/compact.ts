@@ -31,7 +31,11 @@ export function compactResult<C extends TCandidate, R extends Omit<TPlacementRes
 export function decisionColumns(result: TPlacementResult, limit: TCandidateLimit = DEFAULT_CANDIDATES) {
   const compact = compactResult(result, limit);
   return {
-    candidates: { policy: result.policy, candidates: compact.candidates, omitted: compact.omitted.candidates },
+    candidates: {
+      policy: result.policy,
+      candidates: compact.candidates,
+      omitted: compact.omitted.candidates,
+    },
     rejections: {
       rejected: compact.rejected,
       reasonCounts: result.reasonCounts,
@@ -71,7 +75,11 @@ export function readDecisionColumns(candidates: unknown, rejections: unknown) {
   const r = (rejections ?? {}) as Partial<TStoredRejections>;
   const stored = c.candidates ?? [];
   const rejected = r.rejected ?? [];
-  const counts = r.counts ?? { sites: stored.length + rejected.length, feasible: stored.length, rejected: rejected.length };
+  const counts = r.counts ?? {
+    sites: stored.length + rejected.length,
+    feasible: stored.length,
+    rejected: rejected.length,
+  };
   return {
     candidates: {
       policy: c.policy as TPlacementResult["policy"],

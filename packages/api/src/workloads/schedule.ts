@@ -116,7 +116,10 @@ export async function scheduleWorkload(
       } catch (error) {
         if (!(error instanceof AppError && error.code === "CAPACITY_EXCEEDED") || fallbacks.length === 0)
           throw error;
-        tried.push({ ...triedAt(candidate), reason: error.userMessage.replace(/; place the workload again\.$/, "") });
+        tried.push({
+          ...triedAt(candidate),
+          reason: error.userMessage.replace(/; place the workload again\.$/, ""),
+        });
       }
     }
     throw new AppError("CAPACITY_EXCEEDED", `no stored candidate of ${decision.id} fits any more`, {

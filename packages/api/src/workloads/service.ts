@@ -24,7 +24,13 @@ import { pageArgs, toPage } from "../lib/pagination.ts";
 import { processMetrics, timePlacement } from "../observability/metrics.ts";
 import type { TListWorkloadsInput, TWorkloadSpec } from "../router/workload/workload.schema.ts";
 import { withHardBudget } from "../services/team-budget.ts";
-import { compactResult, DEFAULT_CANDIDATES, decisionColumns, readDecisionColumns, type TCandidateLimit } from "./compact.ts";
+import {
+  compactResult,
+  DEFAULT_CANDIDATES,
+  decisionColumns,
+  readDecisionColumns,
+  type TCandidateLimit,
+} from "./compact.ts";
 import { toRequest } from "./snapshot.ts";
 import { TERMINAL_STATES } from "./state-machine.ts";
 import { assertDataArrived } from "./transfers.ts";

@@ -52,9 +52,16 @@ export function registerPlacement(ctx: TCommandContext): void {
       parts.push(
         "",
         "Not placed at (sites by first reason):",
-        renderTable(p.reasonCounts as unknown as TRow[], [field("sites", "count"), field("why not", "message")]),
+        renderTable(p.reasonCounts as unknown as TRow[], [
+          field("sites", "count"),
+          field("why not", "message"),
+        ]),
       );
-    if (p.whyNot) parts.push("", `${p.whyNot.fits ? "Fits" : "Does not fit"} at ${p.whyNot.siteId}: ${p.whyNot.explanation}`);
+    if (p.whyNot)
+      parts.push(
+        "",
+        `${p.whyNot.fits ? "Fits" : "Does not fit"} at ${p.whyNot.siteId}: ${p.whyNot.explanation}`,
+      );
     return parts.join("\n");
   };
 
@@ -65,7 +72,10 @@ export function registerPlacement(ctx: TCommandContext): void {
         "Where would this job run now, and why not elsewhere (dry run: nothing is saved). Exits 4 when nothing fits.",
       )
       .requiredOption("-f, --file <job.yaml>", "the job file, or - for stdin")
-      .option("--candidates <n|all>", 'how many ranked candidates to show (default 10), or "all" with every rejected site')
+      .option(
+        "--candidates <n|all>",
+        'how many ranked candidates to show (default 10), or "all" with every rejected site',
+      )
       .option("--why-not <siteId>", "also explain why the job would not run at this site")
       .action(
         action(async (options: { file: string; candidates?: string; whyNot?: string }, command: Command) => {

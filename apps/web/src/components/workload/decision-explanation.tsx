@@ -40,9 +40,7 @@ export function DecisionExplanation({ decision }: { decision: TDecision }) {
   const choices = [
     ...rejected.map((r) => ({ id: r.siteId, name: r.siteName })),
     ...candidates.slice(1).map((c) => ({ id: c.siteId, name: c.siteName })),
-    ...(sites.data ?? [])
-      .filter((s) => !stored.has(s.id))
-      .map((s) => ({ id: s.id, name: s.name })),
+    ...(sites.data ?? []).filter((s) => !stored.has(s.id)).map((s) => ({ id: s.id, name: s.name })),
   ].sort((a, b) => a.name.localeCompare(b.name));
 
   return (
