@@ -95,12 +95,17 @@ export async function scheduleWorkload(
     const fallbacks = input.override || input.batchSiteId ? [] : candidates.filter((c) => c !== chosen);
     const tried: TFallback["tried"] = [];
     for (const candidate of [chosen, ...fallbacks]) {
-      if (
-        candidate !== chosen &&
-        (await needsApproval(tx, { workloadId: input.id, chosen: candidate, overrideReason: null, now }))
-      ) {
-        tried.push({ ...triedAt(candidate), reason: "would wait for an approval" });
-        continue;
+      if (candidate !== chosen) {
+        // Cheap first: a candidate whose nodes are visibly full is passed over with one read
+        // (the guarded UPDATE below still decides for the ones that look free).
+        if (!(await looksFree(tx, candidate))) {
+          tried.push({ ...triedAt(candidate), reason: "its GPUs were taken meanwhile" });
+          continue;
+        }
+        if (await needsApproval(tx, { workloadId: input.id, chosen: candidate, overrideReason: null, now })) {
+          tried.push({ ...triedAt(candidate), reason: "would wait for an approval" });
+          continue;
+        }
       }
       try {
         const gpus = await commitSchedule(tx, audit, {
@@ -267,6 +272,19 @@ function scheduleReason(siteName: string, overrideReason: string | null, isRecom
   return isRecommended
     ? `scheduled at ${siteName} as recommended`
     : `scheduled at ${siteName}, where batch placement put it with the other pending work`;
+}
+
+/** Whether the candidate's nodes are READY with its GPUs free, as read now (a hint, not a hold). */
+async function looksFree(tx: Prisma.TransactionClient, candidate: TCandidate) {
+  const nodes = await tx.gpuNode.findMany({
+    where: { id: { in: candidate.nodes.map((n) => n.nodeId) }, status: "READY" },
+    select: { id: true, gpuCount: true, gpuAllocated: true },
+  });
+  const byId = new Map(nodes.map((n) => [n.id, n]));
+  return candidate.nodes.every((n) => {
+    const node = byId.get(n.nodeId);
+    return node !== undefined && node.gpuAllocated + n.gpus <= node.gpuCount;
+  });
 }
 
 function triedAt(c: TCandidate) {
