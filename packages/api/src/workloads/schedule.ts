@@ -102,6 +102,12 @@ export async function scheduleWorkload(
           tried.push({ ...triedAt(candidate), reason: "its GPUs were taken meanwhile" });
           continue;
         }
+        // The decision counted the team's quota on its estate; a later candidate is held only
+        // if the quota still has room now (the recommendation itself is taken as decided).
+        if (!(await withinQuota(tx, input.id, candidate))) {
+          tried.push({ ...triedAt(candidate), reason: "the team's GPU quota is used up meanwhile" });
+          continue;
+        }
         if (await needsApproval(tx, { workloadId: input.id, chosen: candidate, overrideReason: null, now })) {
           tried.push({ ...triedAt(candidate), reason: "would wait for an approval" });
           continue;
@@ -284,6 +290,31 @@ async function looksFree(tx: Prisma.TransactionClient, candidate: TCandidate) {
   return candidate.nodes.every((n) => {
     const node = byId.get(n.nodeId);
     return node !== undefined && node.gpuAllocated + n.gpus <= node.gpuCount;
+  });
+}
+
+/** Whether the workload's team has quota left for the candidate's GPUs, per model and across models ("*"). */
+async function withinQuota(tx: Prisma.TransactionClient, workloadId: string, candidate: TCandidate) {
+  const { teamId } = await tx.workload.findUniqueOrThrow({
+    where: { id: workloadId },
+    select: { teamId: true },
+  });
+  const quotas = await tx.quota.findMany({
+    where: { teamId, gpuModel: { in: [candidate.gpuModel, "*"] } },
+    select: { gpuModel: true, limitGpus: true },
+  });
+  if (quotas.length === 0) return true;
+  const use = await tx.$queryRaw<{ gpuModel: string; gpus: bigint }[]>`
+    SELECT n."gpuModel", SUM(a."gpus") AS gpus
+      FROM "Allocation" a JOIN "Workload" w ON w."id" = a."workloadId" JOIN "GpuNode" n ON n."id" = a."nodeId"
+     WHERE a."status" = 'ACTIVE' AND w."teamId" = ${teamId}
+     GROUP BY n."gpuModel"`;
+  const wanted = candidate.nodes.reduce((sum, n) => sum + n.gpus, 0);
+  return quotas.every((q) => {
+    const used = use
+      .filter((u) => q.gpuModel === "*" || u.gpuModel === q.gpuModel)
+      .reduce((sum, u) => sum + Number(u.gpus), 0);
+    return used + wanted <= q.limitGpus;
   });
 }
 
