@@ -92,16 +92,14 @@ export async function scheduleWorkload(
     // Accepting the recommendation: when its GPUs were taken since the decision (concurrent
     // submissions all see the same best node), the next stored candidates are tried in rank
     // order, each by the same guarded UPDATE; an override or a batch's choice is held as asked.
-    const fallbacks = input.override || input.batchSiteId ? [] : candidates.filter((c) => c !== chosen);
+    // At most MAX_FALLBACKS later candidates, and only those whose nodes look free in one read:
+    // under heavy contention a schedule stays a short transaction.
+    const later = input.override || input.batchSiteId ? [] : candidates.filter((c) => c !== chosen);
+    const queue = [chosen];
     const tried: TFallback["tried"] = [];
-    for (const candidate of [chosen, ...fallbacks]) {
+    for (let i = 0; i < queue.length; i++) {
+      const candidate = queue[i] as TCandidate;
       if (candidate !== chosen) {
-        // Cheap first: a candidate whose nodes are visibly full is passed over with one read
-        // (the guarded UPDATE below still decides for the ones that look free).
-        if (!(await looksFree(tx, candidate))) {
-          tried.push({ ...triedAt(candidate), reason: "its GPUs were taken meanwhile" });
-          continue;
-        }
         // The decision counted the team's quota on its estate; a later candidate is held only
         // if the quota still has room now (the recommendation itself is taken as decided).
         if (!(await withinQuota(tx, input.id, candidate))) {
@@ -125,8 +123,10 @@ export async function scheduleWorkload(
         });
         return { state: "SCHEDULED", siteId: candidate.siteId, gpus, approvalRequestId: null };
       } catch (error) {
-        if (!(error instanceof AppError && error.code === "CAPACITY_EXCEEDED") || fallbacks.length === 0)
+        if (!(error instanceof AppError && error.code === "CAPACITY_EXCEEDED") || later.length === 0)
           throw error;
+        // The recommendation lost its GPUs: read which later candidates still look free.
+        if (i === 0) queue.push(...(await looksFree(tx, later)).slice(0, MAX_FALLBACKS));
         tried.push({
           ...triedAt(candidate),
           reason: error.userMessage.replace(/; place the workload again\.$/, ""),
@@ -280,17 +280,26 @@ function scheduleReason(siteName: string, overrideReason: string | null, isRecom
     : `scheduled at ${siteName}, where batch placement put it with the other pending work`;
 }
 
-/** Whether the candidate's nodes are READY with its GPUs free, as read now (a hint, not a hold). */
-async function looksFree(tx: Prisma.TransactionClient, candidate: TCandidate) {
+/** Later candidates tried when the recommendation lost its GPUs. */
+const MAX_FALLBACKS = 3;
+
+/**
+ * The candidates whose nodes are READY with their GPUs free, as read now in one query: a hint
+ * that skips visibly full ones, not a hold (the guarded UPDATE decides).
+ */
+async function looksFree(tx: Prisma.TransactionClient, candidates: TCandidate[]) {
+  if (candidates.length === 0) return [];
   const nodes = await tx.gpuNode.findMany({
-    where: { id: { in: candidate.nodes.map((n) => n.nodeId) }, status: "READY" },
+    where: { id: { in: candidates.flatMap((c) => c.nodes.map((n) => n.nodeId)) }, status: "READY" },
     select: { id: true, gpuCount: true, gpuAllocated: true },
   });
   const byId = new Map(nodes.map((n) => [n.id, n]));
-  return candidate.nodes.every((n) => {
-    const node = byId.get(n.nodeId);
-    return node !== undefined && node.gpuAllocated + n.gpus <= node.gpuCount;
-  });
+  return candidates.filter((c) =>
+    c.nodes.every((n) => {
+      const node = byId.get(n.nodeId);
+      return node !== undefined && node.gpuAllocated + n.gpus <= node.gpuCount;
+    }),
+  );
 }
 
 /** Whether the workload's team has quota left for the candidate's GPUs, per model and across models ("*"). */
