@@ -2,7 +2,10 @@
  * npm run bench:api — the product at 500 sites / 50,000 GPU nodes / 100,000 workloads (history
  * included) on PostgreSQL, through REST on the production build (`next start`), as a pipeline
  * would call it with an API token (issue 16):
- *   recommend               POST /api/v1/placement/recommend (dry run), autocannon
+ *   recommend               POST /api/v1/placement/recommend (dry run), autocannon: the compact
+ *                           answer (top 10 candidates, rejections counted by reason)
+ *   recommend-all           the same with candidates: "all" (every candidate and rejected site, the
+ *                           answer every recommendation gave before it was compact)
  *   submit-place-schedule   POST /api/v1/workloads (saved and placed), then
  *                           POST /api/v1/workloads/{id}/schedule, 60 s, spread over three console
  *                           processes; a schedule that lost its GPUs to another process (409) is
@@ -17,7 +20,8 @@
  * bench/results/api.json (api-<scale>.json for BENCH_SCALE=small|medium) with the machine's
  * load average: compare ratios within one run, absolute times only on a quiet machine.
  * BENCH_CONNECTIONS (default 16), BENCH_DURATION (seconds per autocannon run, default 20),
- * BENCH_SUBMIT_DURATION (default 60); BENCH_ESTATE_ONLY=1 only builds the estate. Not part of npm test.
+ * BENCH_SUBMIT_DURATION (default 60); BENCH_ESTATE_ONLY=1 only builds the estate; BENCH_RECOMMEND_ONLY=1
+ * measures the two recommend runs only (api-recommend.json). Not part of npm test.
  */
 import { mkdirSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { cpus, loadavg } from "node:os";
@@ -89,7 +93,7 @@ const load = () => loadavg().map((l) => Math.round(l * 100) / 100);
 const round1 = (x: number) => Math.round(x * 10) / 10;
 
 type TRun = {
-  name: "recommend" | "submit-place-schedule" | "workloads-list" | "nodes-list";
+  name: "recommend" | "recommend-all" | "submit-place-schedule" | "workloads-list" | "nodes-list";
   connections: number;
   durationS: number;
   rps: number;
@@ -115,10 +119,12 @@ async function cannon(
 ): Promise<TRun> {
   const method = body === undefined ? "GET" : "POST";
   const payload = body === undefined ? undefined : JSON.stringify(body);
+  let responseBytes = 0;
   for (let i = 0; i < 10; i++) {
     const response = await fetch(`${server.base}${path}`, { method, headers, body: payload });
     const text = await response.text();
     if (response.status !== 200) throw new Error(`${name}: HTTP ${response.status} ${text.slice(0, 300)}`);
+    responseBytes = Buffer.byteLength(text);
   }
   const result = await autocannon({
     url: `${server.base}${path}`,
@@ -128,7 +134,7 @@ async function cannon(
     connections: CONNECTIONS,
     duration: DURATION_S,
   });
-  const row: TRun = {
+  const row: TRun & { responseBytes: number } = {
     name,
     connections: CONNECTIONS,
     durationS: DURATION_S,
@@ -137,8 +143,10 @@ async function cannon(
     p99Ms: result.latency.p99,
     errors: result.errors + result.timeouts + result.non2xx,
     non2xx: result.non2xx,
+    responseBytes,
   };
   report(row);
+  console.log(`  ${"".padEnd(24)} answer ${Math.round(responseBytes / 1024)} KB`);
   return row;
 }
 
@@ -307,6 +315,29 @@ async function main() {
 
     const runs: (TRun & Record<string, unknown>)[] = [];
     runs.push(await cannon("recommend", main, "/api/v1/placement/recommend", headers, RECOMMEND_SPEC));
+    // The whole answer, as every recommendation was before answers were compact (issue 16).
+    runs.push(
+      await cannon("recommend-all", main, "/api/v1/placement/recommend", headers, {
+        ...RECOMMEND_SPEC,
+        candidates: "all",
+      }),
+    );
+    if (process.env.BENCH_RECOMMEND_ONLY === "1") {
+      const out = join(ROOT, `bench/results/${SCALE === "large" ? "api" : `api-${SCALE}`}-recommend.json`);
+      mkdirSync(join(ROOT, "bench/results"), { recursive: true });
+      const result = {
+        estate,
+        runs,
+        machine: {
+          cpus: cpus().length,
+          node: process.version,
+          loadAverage: { start: loadStart, end: load() },
+        },
+      };
+      writeFileSync(out, `${JSON.stringify(result, null, 2)}\n`);
+      console.log(`wrote ${out}`);
+      return;
+    }
     runs.push(await submitPlaceSchedule(servers, headers));
     const over = await overAllocations(db.prisma);
     const consistent = await replicasAgree(servers, headers);

@@ -298,9 +298,21 @@ describe.each(await testDbKinds())("REST /api/v1 [%s]", (kind) => {
       const decision = await call("GET", `/workloads/${id}/decision`);
       expect(decision.body).toMatchObject({ feasible: true });
       const candidates = (decision.body.candidates as { candidates: { siteId: string }[] }).candidates;
-      const rejected = (decision.body.rejections as { rejected: { siteId: string }[] }).rejected;
-      const whyNot = await call("GET", `/workloads/${id}/why-not/${rejected[0]?.siteId}`);
-      expect(whyNot.body).toMatchObject({ fits: false, explanation: expect.stringContaining("rejected") });
+      // A decision keeps its top candidates and counts the rejected sites; a rejected site
+      // is explained on demand from the current estate.
+      const rejections = decision.body.rejections as { rejected: unknown[]; omitted: number };
+      expect(rejections.rejected).toEqual([]);
+      expect(rejections.omitted).toBeGreaterThan(0);
+      const everything = await call("POST", "/placement/recommend", {
+        body: { ...SMALL_SPEC, name: "rest-lifecycle", candidates: "all" },
+      });
+      const rejected = (everything.body.rejected as { siteId: string }[])[0]?.siteId;
+      const whyNot = await call("GET", `/workloads/${id}/why-not/${rejected}`);
+      expect(whyNot.body).toMatchObject({
+        fits: false,
+        source: "current-estate",
+        explanation: expect.stringContaining("rejected"),
+      });
       const whyNotTop = await call("GET", `/workloads/${id}/why-not/${candidates[0]?.siteId}`);
       expect(whyNotTop.body).toMatchObject({ fits: true, explanation: expect.stringContaining("#1") });
       expectError(await call("GET", `/workloads/${id}/why-not/site-nowhere`), 404, "NOT_FOUND");
@@ -372,7 +384,20 @@ describe.each(await testDbKinds())("REST /api/v1 [%s]", (kind) => {
     it("placement recommend and batch recommend save nothing", async () => {
       const before = await t.db.prisma.workload.count();
       const one = await call("POST", "/placement/recommend", { body: SMALL_SPEC });
-      expect(one.body).toMatchObject({ feasible: true });
+      expect(one.body).toMatchObject({ feasible: true, rejected: [], whyNot: null });
+      const counts = one.body.counts as { feasible: number; rejected: number };
+      expect((one.body.candidates as unknown[]).length).toBe(Math.min(10, counts.feasible));
+      expect(one.body.omitted).toEqual({
+        candidates: Math.max(0, counts.feasible - 10),
+        rejected: counts.rejected,
+      });
+      const two = await call("POST", "/placement/recommend", { body: { ...SMALL_SPEC, candidates: 2 } });
+      expect((two.body.candidates as unknown[]).length).toBe(2);
+      for (const candidates of [0, 5_000, "most"]) {
+        const bad = await call("POST", "/placement/recommend", { body: { ...SMALL_SPEC, candidates } });
+        expectError(bad, 400, "VALIDATION_FAILED");
+        expect(bad.body.error?.fieldErrors).toHaveProperty("candidates");
+      }
       const batch = await call("POST", "/placement/batch-recommend", {
         body: { specs: [SMALL_SPEC, { ...SMALL_SPEC, gpu: { count: 64 } }] },
       });

@@ -62,7 +62,7 @@ describeEachDb("workloads", (kind) => {
 
   it("previews a placement without writing, with reasons for the rejected sites", async () => {
     const before = await t.db.prisma.placementDecision.count();
-    const result = await as(ENGINEER).workload.preview(CLAIMS_TRAINING);
+    const result = await as(ENGINEER).workload.preview({ ...CLAIMS_TRAINING, candidates: "all" });
     expect(result.feasible).toBe(true);
     // claims-2025 may only reside in the US: every candidate is a US site.
     expect(result.candidates[0]?.siteId).toBe("site-dc-ashburn");

@@ -33,6 +33,35 @@ export function toRule(p: {
   return { ...p, thresholdUsd: p.thresholdUsd === null ? null : Number(p.thresholdUsd) };
 }
 
+/** The approvals scheduling this candidate would ask for now (null when none), without asking. */
+async function approvalPlan(
+  tx: Prisma.TransactionClient,
+  a: { workloadId: string; chosen: TCandidate; overrideReason: string | null; now: Date },
+) {
+  const rules = (await enabledPolicies(tx)).map(toRule);
+  if (rules.length === 0) return null;
+  const workload = await tx.workload.findUniqueOrThrow({
+    where: { id: a.workloadId },
+    select: { name: true, submittedById: true, teamId: true },
+  });
+  const datasets = await loadFactDatasets(tx, { workloadId: a.workloadId });
+  const sites = await loadFactSites(tx, [a.chosen]);
+  const budget = await loadFactBudget(tx, rules, { teamId: workload.teamId }, a.now);
+  const destination = sites.get(a.chosen.siteId);
+  const plan = planApprovals(rules, placementFacts(datasets, a.chosen, sites, a.overrideReason, budget));
+  if (plan.steps.length === 0) return null;
+  if (await alreadyApproved(tx, a.workloadId, a.chosen.siteId, plan.steps)) return null;
+  return { plan, workload, datasets, destination };
+}
+
+/** Whether scheduling this candidate would wait for an approval (nothing is written). */
+export async function needsApproval(
+  tx: Prisma.TransactionClient,
+  a: { workloadId: string; chosen: TCandidate; overrideReason: string | null; now: Date },
+): Promise<boolean> {
+  return (await approvalPlan(tx, a)) !== null;
+}
+
 /**
  * Called inside the scheduling transaction, before any GPU is held. When the rules in force
  * ask for approvals this placement does not already have, it writes an approval request with
@@ -51,20 +80,9 @@ export async function requestApprovalIfNeeded(
     now: Date;
   },
 ): Promise<{ id: string } | null> {
-  const rules = (await enabledPolicies(tx)).map(toRule);
-  if (rules.length === 0) return null;
-  const workload = await tx.workload.findUniqueOrThrow({
-    where: { id: a.workloadId },
-    select: { name: true, submittedById: true, teamId: true },
-  });
-  const datasets = await loadFactDatasets(tx, { workloadId: a.workloadId });
-  const sites = await loadFactSites(tx, [a.chosen]);
-  const budget = await loadFactBudget(tx, rules, { teamId: workload.teamId }, a.now);
-  const destination = sites.get(a.chosen.siteId);
-  const plan = planApprovals(rules, placementFacts(datasets, a.chosen, sites, a.overrideReason, budget));
-  if (plan.steps.length === 0) return null;
-  if (await alreadyApproved(tx, a.workloadId, a.chosen.siteId, plan.steps)) return null;
-
+  const needed = await approvalPlan(tx, a);
+  if (!needed) return null;
+  const { plan, workload, datasets, destination } = needed;
   const datasetNames = new Map(datasets.map((d) => [d.id, d.name]));
   const reasons = plan.steps.map((s) => s.reason);
   const summary = `${workload.name} at ${a.chosen.siteName}${destination ? ` (${destination.jurisdiction})` : ""}: ${reasons.join("; ")}`;

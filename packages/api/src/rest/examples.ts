@@ -18,7 +18,10 @@ export const REST_EXAMPLES: Record<string, { summary: string; value: Record<stri
     summary: "One L4 for two hours for Applied ML",
     value: { spec: SPEC, clientKey: "nightly-eval-2026-12-02" },
   },
-  "workload.preview": { summary: "Where would one L4 for two hours run?", value: SPEC },
+  "workload.preview": {
+    summary: "Where would one L4 for two hours run? The best 5, and why not Stockholm",
+    value: { ...SPEC, candidates: 5, whyNot: "site-dc-stockholm" },
+  },
   "workload.batchRecommend": {
     summary: "Two specs placed together",
     value: {

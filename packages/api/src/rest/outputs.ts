@@ -107,14 +107,33 @@ const ZRejectedSite = z.looseObject({
   reasons: z.array(z.looseObject({ message: z.string() })),
 });
 
-/** What the engine answers for one spec: ranked candidates, rejected sites and why. */
+const ZOmitted = z.looseObject({
+  candidates: z.number().int().meta({ description: "Feasible sites ranked below the candidates answered" }),
+  rejected: z
+    .number()
+    .int()
+    .meta({ description: "Rejected sites not listed in `rejected` (counted by reason in `reasonCounts`)" }),
+});
+
+/** What the engine answers for one spec: the top candidates, the rejections counted by reason. */
 export const ZPlacementResult = z.looseObject({
   feasible: z.boolean(),
   summary: z.string().meta({ description: 'e.g. "0/412 sites fit: 301 no free H100 ×8, …"' }),
-  candidates: z.array(ZCandidateWithApprovals),
-  rejected: z.array(ZRejectedSite),
+  candidates: z.array(ZCandidateWithApprovals).meta({
+    description:
+      "The best `candidates` (default 10) feasible sites, best first; the first is the recommendation",
+  }),
+  rejected: z.array(ZRejectedSite).meta({
+    description:
+      'Every rejected site with its reasons when `candidates` is "all"; otherwise empty (see `reasonCounts`)',
+  }),
   reasonCounts: z.array(z.looseObject({ message: z.string(), count: z.number().int() })),
   counts: z.looseObject({ sites: z.number().int(), feasible: z.number().int(), rejected: z.number().int() }),
+  omitted: ZOmitted,
+  whyNot: z
+    .object({ siteId: z.string(), fits: z.boolean(), explanation: z.string() })
+    .nullable()
+    .meta({ description: "The site asked about in `whyNot`, explained; null when none was asked" }),
 });
 
 export const ZBatchRecommendResult = z.looseObject({
@@ -139,8 +158,30 @@ export const ZDecision = z.looseObject({
         }),
       }),
     ),
+    omitted: z.number().int().meta({
+      description:
+        "Feasible sites ranked below the stored candidates (a decision keeps the top 10; 0 in decisions stored whole)",
+    }),
+    fallback: z
+      .looseObject({
+        rank: z.number().int(),
+        siteId: z.string(),
+        tried: z.array(z.looseObject({ rank: z.number().int(), siteId: z.string(), reason: z.string() })),
+      })
+      .nullable()
+      .meta({
+        description:
+          "Set when scheduling found the better candidates' GPUs taken meanwhile and took this one: which won, and why the ones before it lost",
+      }),
   }),
-  rejections: z.looseObject({ rejected: z.array(ZRejectedSite) }),
+  rejections: z.looseObject({
+    rejected: z.array(ZRejectedSite),
+    reasonCounts: z.array(z.looseObject({ message: z.string(), count: z.number().int() })),
+    omitted: z.number().int().meta({
+      description:
+        "Rejected sites not listed (counted in reasonCounts); ask GET /workloads/{id}/why-not/{siteId} for one",
+    }),
+  }),
 });
 
 export const ZWorkloadDetail = ZWorkloadRow.extend({
@@ -171,6 +212,10 @@ export const ZWhyNot = z.object({
   siteId: z.string(),
   decisionId: z.string(),
   fits: z.boolean(),
+  source: z.enum(["decision", "current-estate"]).meta({
+    description:
+      "decision: from the stored explanation; current-estate: the decision did not keep this site, so the engine ran again on the estate as it is now",
+  }),
   explanation: z.string(),
 });
 

@@ -7,8 +7,9 @@ export type TNodeAssignment = { nodeId: string; gpus: number };
  * Holds GPUs on nodes for a workload inside the caller's transaction. Each node is taken
  * with one guarded UPDATE (READY, and enough free GPUs at that instant), so concurrent
  * schedulers can never over-allocate, at READ COMMITTED on PostgreSQL as on PGlite; the
- * CHECK constraint on GpuNode is the last line of defence. Any node that no longer fits
- * aborts the whole transaction: no allocation is half-written.
+ * CHECK constraint on GpuNode is the last line of defence. When a node no longer fits, the
+ * nodes already taken are given back and CAPACITY_EXCEEDED is thrown: nothing is half-held,
+ * and the caller may try another candidate or let the error abort its transaction.
  */
 export async function holdGpus(
   tx: Prisma.TransactionClient,
@@ -18,11 +19,16 @@ export async function holdGpus(
 ): Promise<void> {
   // A stable order keeps two gangs that want the same nodes from deadlocking.
   const ordered = [...assignments].sort((a, b) => a.nodeId.localeCompare(b.nodeId));
+  const held: TNodeAssignment[] = [];
   for (const { nodeId, gpus } of ordered) {
     const taken = await tx.$executeRaw`
       UPDATE "GpuNode" SET "gpuAllocated" = "gpuAllocated" + ${gpus}, "updatedAt" = now()
        WHERE "id" = ${nodeId} AND "status" = 'READY' AND "gpuAllocated" + ${gpus} <= "gpuCount"`;
     if (taken !== 1) {
+      // The caller may try another candidate in this transaction (schedule.ts): give back the
+      // gang's nodes taken so far (their rows stay locked by this transaction meanwhile).
+      for (const h of held)
+        await tx.$executeRaw`UPDATE "GpuNode" SET "gpuAllocated" = "gpuAllocated" - ${h.gpus}, "updatedAt" = now() WHERE "id" = ${h.nodeId}`;
       throw new AppError(
         "CAPACITY_EXCEEDED",
         `node ${nodeId} cannot hold ${gpus} more GPUs for ${workloadId}`,
@@ -31,6 +37,7 @@ export async function holdGpus(
         },
       );
     }
+    held.push({ nodeId, gpus });
   }
   await tx.allocation.createMany({
     data: ordered.map((a) => ({ workloadId, nodeId: a.nodeId, gpus: a.gpus, decisionId })),

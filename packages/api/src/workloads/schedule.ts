@@ -1,9 +1,10 @@
 import type { PlacementDecision, Prisma } from "@switchyard/db";
 import type { TCandidate } from "@switchyard/placement";
 import { AppError } from "../errors.ts";
-import { requestApprovalIfNeeded } from "../governance/approval-gate.ts";
+import { needsApproval, requestApprovalIfNeeded } from "../governance/approval-gate.ts";
 import { auditedTransaction, type TActor, type TAudit, type TMutationContext } from "../lib/audited.ts";
 import { holdGpus } from "./allocations.ts";
+import type { TFallback } from "./compact.ts";
 import { transitionWorkload } from "./transitions.ts";
 
 type TStoredCandidates = { candidates: TCandidate[] };
@@ -88,15 +89,53 @@ export async function scheduleWorkload(
     });
     if (request)
       return { state: "AWAITING_APPROVAL", siteId: chosen.siteId, gpus: 0, approvalRequestId: request.id };
-    const gpus = await commitSchedule(tx, audit, {
-      workloadId: input.id,
-      decision,
-      chosen,
-      overrideReason,
-      decidedById: ctx.user.id,
-      now,
+    // Accepting the recommendation: when its GPUs were taken since the decision (concurrent
+    // submissions all see the same best node), the next stored candidates are tried in rank
+    // order, each by the same guarded UPDATE; an override or a batch's choice is held as asked.
+    // At most MAX_FALLBACKS later candidates, and only those whose nodes look free in one read:
+    // under heavy contention a schedule stays a short transaction.
+    const later = input.override || input.batchSiteId ? [] : candidates.filter((c) => c !== chosen);
+    const queue = [chosen];
+    const tried: TFallback["tried"] = [];
+    for (let i = 0; i < queue.length; i++) {
+      const candidate = queue[i] as TCandidate;
+      if (candidate !== chosen) {
+        // The decision counted the team's quota on its estate; a later candidate is held only
+        // if the quota still has room now (the recommendation itself is taken as decided).
+        if (!(await withinQuota(tx, input.id, candidate))) {
+          tried.push({ ...triedAt(candidate), reason: "the team's GPU quota is used up meanwhile" });
+          continue;
+        }
+        if (await needsApproval(tx, { workloadId: input.id, chosen: candidate, overrideReason: null, now })) {
+          tried.push({ ...triedAt(candidate), reason: "would wait for an approval" });
+          continue;
+        }
+      }
+      try {
+        const gpus = await commitSchedule(tx, audit, {
+          workloadId: input.id,
+          decision,
+          chosen: candidate,
+          overrideReason,
+          decidedById: ctx.user.id,
+          now,
+          fallback: tried.length > 0 ? { rank: candidate.rank, siteId: candidate.siteId, tried } : undefined,
+        });
+        return { state: "SCHEDULED", siteId: candidate.siteId, gpus, approvalRequestId: null };
+      } catch (error) {
+        if (!(error instanceof AppError && error.code === "CAPACITY_EXCEEDED") || later.length === 0)
+          throw error;
+        // The recommendation lost its GPUs: read which later candidates still look free.
+        if (i === 0) queue.push(...(await looksFree(tx, later)).slice(0, MAX_FALLBACKS));
+        tried.push({
+          ...triedAt(candidate),
+          reason: error.userMessage.replace(/; place the workload again\.$/, ""),
+        });
+      }
+    }
+    throw new AppError("CAPACITY_EXCEEDED", `no stored candidate of ${decision.id} fits any more`, {
+      userMessage: `The GPUs of all ${tried.length} candidates of this decision were taken meanwhile; place the workload again.`,
     });
-    return { state: "SCHEDULED", siteId: chosen.siteId, gpus, approvalRequestId: null };
   }).catch(async (error: unknown) => {
     if (error instanceof AppError && error.code === "CAPACITY_EXCEEDED")
       await retireLostDecision(ctx, input, error);
@@ -159,6 +198,8 @@ export async function commitSchedule(
     decidedById: string | null;
     /** Who approved it, when it waited for approval. */
     approvedBy?: string[];
+    /** Set when the candidates ranked before `chosen` lost their GPUs meanwhile. */
+    fallback?: TFallback;
     now: Date;
   },
 ): Promise<number> {
@@ -175,7 +216,7 @@ export async function commitSchedule(
     workloadId: s.workloadId,
     to: "SCHEDULED",
     actorId: s.decidedById,
-    reason: `${scheduleReason(chosen.siteName, s.overrideReason, chosen.siteId === decision.recommendedSiteId)}${approved}${waitsFor(chosen.cost.transfers.length)}`,
+    reason: `${s.fallback ? fallbackReason(chosen, s.fallback) : scheduleReason(chosen.siteName, s.overrideReason, chosen.siteId === decision.recommendedSiteId)}${approved}${waitsFor(chosen.cost.transfers.length)}`,
     now: s.now,
   });
   await tx.workload.update({ where: { id: s.workloadId }, data: { siteId: chosen.siteId } });
@@ -187,8 +228,25 @@ export async function commitSchedule(
       overrideReason: s.overrideReason,
       decidedById: s.decidedById,
       decidedAt: s.now,
+      ...(s.fallback
+        ? {
+            candidates: {
+              ...(decision.candidates as Prisma.JsonObject),
+              fallback: s.fallback,
+            } as Prisma.InputJsonValue,
+          }
+        : {}),
     },
   });
+  if (s.fallback) {
+    await audit({
+      action: "placement.fallback",
+      objectType: "PlacementDecision",
+      objectId: decision.id,
+      before: { recommended: decision.recommendedSiteId },
+      after: { chosen: chosen.siteId, ...s.fallback },
+    });
+  }
   for (const transfer of chosen.cost.transfers) {
     await tx.dataTransfer.create({
       data: {
@@ -220,6 +278,62 @@ function scheduleReason(siteName: string, overrideReason: string | null, isRecom
   return isRecommended
     ? `scheduled at ${siteName} as recommended`
     : `scheduled at ${siteName}, where batch placement put it with the other pending work`;
+}
+
+/** Later candidates tried when the recommendation lost its GPUs. */
+const MAX_FALLBACKS = 3;
+
+/**
+ * The candidates whose nodes are READY with their GPUs free, as read now in one query: a hint
+ * that skips visibly full ones, not a hold (the guarded UPDATE decides).
+ */
+async function looksFree(tx: Prisma.TransactionClient, candidates: TCandidate[]) {
+  if (candidates.length === 0) return [];
+  const nodes = await tx.gpuNode.findMany({
+    where: { id: { in: candidates.flatMap((c) => c.nodes.map((n) => n.nodeId)) }, status: "READY" },
+    select: { id: true, gpuCount: true, gpuAllocated: true },
+  });
+  const byId = new Map(nodes.map((n) => [n.id, n]));
+  return candidates.filter((c) =>
+    c.nodes.every((n) => {
+      const node = byId.get(n.nodeId);
+      return node !== undefined && node.gpuAllocated + n.gpus <= node.gpuCount;
+    }),
+  );
+}
+
+/** Whether the workload's team has quota left for the candidate's GPUs, per model and across models ("*"). */
+async function withinQuota(tx: Prisma.TransactionClient, workloadId: string, candidate: TCandidate) {
+  const { teamId } = await tx.workload.findUniqueOrThrow({
+    where: { id: workloadId },
+    select: { teamId: true },
+  });
+  const quotas = await tx.quota.findMany({
+    where: { teamId, gpuModel: { in: [candidate.gpuModel, "*"] } },
+    select: { gpuModel: true, limitGpus: true },
+  });
+  if (quotas.length === 0) return true;
+  const use = await tx.$queryRaw<{ gpuModel: string; gpus: bigint }[]>`
+    SELECT n."gpuModel", SUM(a."gpus") AS gpus
+      FROM "Allocation" a JOIN "Workload" w ON w."id" = a."workloadId" JOIN "GpuNode" n ON n."id" = a."nodeId"
+     WHERE a."status" = 'ACTIVE' AND w."teamId" = ${teamId}
+     GROUP BY n."gpuModel"`;
+  const wanted = candidate.nodes.reduce((sum, n) => sum + n.gpus, 0);
+  return quotas.every((q) => {
+    const used = use
+      .filter((u) => q.gpuModel === "*" || u.gpuModel === q.gpuModel)
+      .reduce((sum, u) => sum + Number(u.gpus), 0);
+    return used + wanted <= q.limitGpus;
+  });
+}
+
+function triedAt(c: TCandidate) {
+  return { rank: c.rank, siteId: c.siteId, siteName: c.siteName };
+}
+
+function fallbackReason(chosen: TCandidate, fallback: TFallback) {
+  const lost = fallback.tried.map((t) => `${t.siteName} (#${t.rank}): ${t.reason}`).join("; ");
+  return `scheduled at ${chosen.siteName}, candidate #${chosen.rank} of the decision, after the ones before it could not be taken: ${lost}`;
 }
 
 function waitsFor(copies: number) {

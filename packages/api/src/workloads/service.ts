@@ -6,6 +6,7 @@ import {
 } from "@switchyard/db";
 import { GPU_MODEL_NAMES } from "@switchyard/db/gpu-models";
 import {
+  explainSite,
   PlacementInputError,
   place,
   profiles,
@@ -23,6 +24,13 @@ import { pageArgs, toPage } from "../lib/pagination.ts";
 import { processMetrics, timePlacement } from "../observability/metrics.ts";
 import type { TListWorkloadsInput, TWorkloadSpec } from "../router/workload/workload.schema.ts";
 import { withHardBudget } from "../services/team-budget.ts";
+import {
+  compactResult,
+  DEFAULT_CANDIDATES,
+  decisionColumns,
+  readDecisionColumns,
+  type TCandidateLimit,
+} from "./compact.ts";
 import { toRequest } from "./snapshot.ts";
 import { TERMINAL_STATES } from "./state-machine.ts";
 import { assertDataArrived } from "./transfers.ts";
@@ -42,7 +50,7 @@ export function engineInputError(error: unknown): unknown {
   });
 }
 
-function runEngine(
+export function runEngine(
   operation: "recommend" | "place",
   snapshot: TPreparedSnapshot,
   request: Parameters<typeof place>[0]["request"],
@@ -85,17 +93,41 @@ export function specToRequest(spec: TWorkloadSpec, id: string) {
   };
 }
 
-/** Where the workload would run now, and why not elsewhere; writes nothing (the form's live preview). */
-export async function previewPlacement(prisma: PrismaClient, spec: TWorkloadSpec) {
+/**
+ * Where the workload would run now, and why not elsewhere; writes nothing (the form's live
+ * preview, REST's recommend). Answers the top `candidates` (default 10) with the approvals each
+ * would need, the rejections counted by reason, and, when asked, one site's explanation.
+ */
+export async function previewPlacement(
+  prisma: PrismaClient,
+  input: TWorkloadSpec & { candidates?: TCandidateLimit; whyNot?: string },
+) {
+  const { candidates: limit = DEFAULT_CANDIDATES, whyNot, ...spec } = input;
   const request = await withHardBudget(prisma, specToRequest(spec, "preview"), new Date());
   const result = runEngine("recommend", await currentEstate(prisma), request);
+  const compact = compactResult(result, limit);
   const approvals = await forecastApprovals(
     prisma,
     { datasetIds: spec.datasetIds, teamId: spec.teamId },
-    result.candidates,
+    compact.candidates,
     result.candidates[0]?.siteId ?? null,
   );
-  return { ...result, candidates: withApprovals(result.candidates, approvals) };
+  return {
+    ...compact,
+    candidates: withApprovals(compact.candidates, approvals),
+    whyNot: whyNot === undefined ? null : explainPreviewSite(result, whyNot),
+  };
+}
+
+/** One site of a preview explained from the whole answer; a site the estate lacks is the caller's to fix. */
+function explainPreviewSite(result: TPlacementResult, siteId: string) {
+  const fits = result.candidates.some((c) => c.siteId === siteId);
+  if (!fits && !result.rejected.some((r) => r.siteId === siteId))
+    throw new AppError("INVALID_REQUEST", `site ${siteId} not in the estate`, {
+      userMessage: `Site ${siteId} does not exist (or is decommissioned): choose a site of the estate.`,
+      field: "whyNot",
+    });
+  return { siteId, fits, explanation: explainSite(result, siteId) };
 }
 
 /** Candidates, each with the approvals choosing it would need. */
@@ -311,17 +343,12 @@ export async function placeOnEstate(
         recommendedSiteId: best?.siteId ?? null,
         estimatedCostUsd: best ? best.cost.totalUsd : null,
         summary: result.summary,
-        candidates: JSON.parse(
-          JSON.stringify({ policy: result.policy, candidates: result.candidates }),
-        ) as Prisma.InputJsonValue,
-        rejections: JSON.parse(
-          JSON.stringify({
-            rejected: result.rejected,
-            reasonCounts: result.reasonCounts,
-            funnel: result.funnel,
-            counts: result.counts,
-          }),
-        ) as Prisma.InputJsonValue,
+        // The recommendation, the next candidates (the fallbacks at schedule time) and the
+        // rejections counted by reason: a few KB, not every site of the estate.
+        ...(JSON.parse(JSON.stringify(decisionColumns(result))) as {
+          candidates: Prisma.InputJsonValue;
+          rejections: Prisma.InputJsonValue;
+        }),
       },
       select: { id: true },
     });
@@ -540,14 +567,7 @@ export function decisionView(decision: PlacementDecision) {
   return {
     ...decision,
     estimatedCostUsd: decision.estimatedCostUsd === null ? null : Number(decision.estimatedCostUsd),
-    candidates: decision.candidates as unknown as {
-      policy: TPlacementResult["policy"];
-      candidates: TPlacementResult["candidates"];
-    },
-    rejections: decision.rejections as unknown as Pick<
-      TPlacementResult,
-      "rejected" | "reasonCounts" | "funnel" | "counts"
-    >,
+    ...readDecisionColumns(decision.candidates, decision.rejections),
   };
 }
 

@@ -14,6 +14,9 @@ export function registerPlacement(ctx: TCommandContext): void {
     summary: string;
     candidates?: TRow[];
     rejected?: { siteName: string; siteId: string; reasons: { message: string }[] }[];
+    reasonCounts?: { message: string; count: number }[];
+    omitted?: { candidates: number; rejected: number };
+    whyNot?: { siteId: string; fits: boolean; explanation: string } | null;
   };
   const explainPlacement = (p: TPlacement) => {
     const parts = [p.summary];
@@ -44,6 +47,21 @@ export function registerPlacement(ctx: TCommandContext): void {
           },
         ]),
       );
+    if (p.omitted?.candidates) parts.push(`… and ${p.omitted.candidates} more sites that fit`);
+    if (!p.rejected?.length && p.reasonCounts?.length)
+      parts.push(
+        "",
+        "Not placed at (sites by first reason):",
+        renderTable(p.reasonCounts as unknown as TRow[], [
+          field("sites", "count"),
+          field("why not", "message"),
+        ]),
+      );
+    if (p.whyNot)
+      parts.push(
+        "",
+        `${p.whyNot.fits ? "Fits" : "Does not fit"} at ${p.whyNot.siteId}: ${p.whyNot.explanation}`,
+      );
     return parts.join("\n");
   };
 
@@ -54,17 +72,29 @@ export function registerPlacement(ctx: TCommandContext): void {
         "Where would this job run now, and why not elsewhere (dry run: nothing is saved). Exits 4 when nothing fits.",
       )
       .requiredOption("-f, --file <job.yaml>", "the job file, or - for stdin")
+      .option(
+        "--candidates <n|all>",
+        'how many ranked candidates to show (default 10), or "all" with every rejected site',
+      )
+      .option("--why-not <siteId>", "also explain why the job would not run at this site")
       .action(
-        action(async (options: { file: string }, command: Command) => {
-          const spec = readJob(options.file);
+        action(async (options: { file: string; candidates?: string; whyNot?: string }, command: Command) => {
+          const spec = readJob(options.file) as Record<string, unknown>;
+          const limit = options.candidates;
+          const body = {
+            ...spec,
+            ...(limit === undefined ? {} : { candidates: limit === "all" ? "all" : Number(limit) }),
+            ...(options.whyNot ? { whyNot: options.whyNot } : {}),
+          };
           const result = (await unwrap(
-            api().POST("/placement/recommend", { body: spec as never }),
+            api().POST("/placement/recommend", { body: body as never }),
           )) as unknown as TPlacement;
           emit(command, result, () => explainPlacement(result));
           return result.feasible ? EXIT.OK : EXIT.CONFLICT;
         }),
       ),
     "switchyard recommend -f job.yaml",
+    "switchyard recommend -f job.yaml --candidates all --why-not site-fra-1",
   );
 
   example(
@@ -101,6 +131,11 @@ export function registerPlacement(ctx: TCommandContext): void {
               summary: `Decision ${cell(decision.id)} (${cell(decision.createdAt)}): ${decision.summary}`,
               candidates: pick(decision, "candidates.candidates") as TRow[] | undefined,
               rejected: pick(decision, "rejections.rejected") as TPlacement["rejected"],
+              reasonCounts: pick(decision, "rejections.reasonCounts") as TPlacement["reasonCounts"],
+              omitted: {
+                candidates: Number(pick(decision, "candidates.omitted") ?? 0),
+                rejected: Number(pick(decision, "rejections.omitted") ?? 0),
+              },
             }),
           );
           return EXIT.OK;

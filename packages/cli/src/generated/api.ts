@@ -525,7 +525,7 @@ export interface paths {
         put?: never;
         /**
          * Recommend a placement (dry run)
-         * @description Where this spec would run now and why not elsewhere. Nothing is saved.
+         * @description Where this spec would run now and why not elsewhere: the best `candidates` (default 10, or "all"), the rejected sites counted by reason, and `whyNot` (a site id) explained. Nothing is saved.
          */
         post: operations["workload-preview"];
         delete?: never;
@@ -1439,7 +1439,7 @@ export interface paths {
         };
         /**
          * Why not site X?
-         * @description Why the latest decision did not choose a site: its rank and scores, or the reasons it was rejected.
+         * @description Why the latest decision did not choose a site: its rank and scores, or the reasons it was rejected. A site the decision did not keep (it stores its top 10 candidates) is explained by running the engine again on the current estate (`source`).
          */
         get: operations["workload-whyNot"];
         put?: never;
@@ -5640,6 +5640,11 @@ export interface operations {
                     /** @default [] */
                     allowedKinds?: ("ON_PREM" | "CLOUD" | "EDGE")[];
                     budgetUsd?: number;
+                    /**
+                     * @description How many ranked candidates to answer (default 10); "all" answers every candidate and every rejected site with its reasons. The others are counted in `omitted`.
+                     * @default 10
+                     */
+                    candidates?: number | "all";
                     command?: string;
                     /** @default [] */
                     datasetIds?: string[];
@@ -5678,6 +5683,8 @@ export interface operations {
                     /** @default [] */
                     requiredCertifications?: string[];
                     teamId: string;
+                    /** @description A site to explain (why it was not chosen, or why it was rejected) in `whyNot` */
+                    whyNot?: string;
                 };
             };
         };
@@ -5693,6 +5700,7 @@ export interface operations {
                 };
                 content: {
                     "application/json": {
+                        /** @description The best `candidates` (default 10) feasible sites, best first; the first is the recommendation */
                         candidates: ({
                             /** @description The approvals scheduling this candidate would ask for, and who decides; empty when it would be scheduled at once. A candidate other than the first is chosen by override, so override rules count. */
                             approvals: ({
@@ -5744,12 +5752,21 @@ export interface operations {
                             [key: string]: unknown;
                         };
                         feasible: boolean;
+                        omitted: {
+                            /** @description Feasible sites ranked below the candidates answered */
+                            candidates: number;
+                            /** @description Rejected sites not listed in `rejected` (counted by reason in `reasonCounts`) */
+                            rejected: number;
+                        } & {
+                            [key: string]: unknown;
+                        };
                         reasonCounts: ({
                             count: number;
                             message: string;
                         } & {
                             [key: string]: unknown;
                         })[];
+                        /** @description Every rejected site with its reasons when `candidates` is "all"; otherwise empty (see `reasonCounts`) */
                         rejected: ({
                             reasons: ({
                                 message: string;
@@ -5763,6 +5780,12 @@ export interface operations {
                         })[];
                         /** @description e.g. "0/412 sites fit: 301 no free H100 ×8, …" */
                         summary: string;
+                        /** @description The site asked about in `whyNot`, explained; null when none was asked */
+                        whyNot: {
+                            explanation: string;
+                            fits: boolean;
+                            siteId: string;
+                        } | null;
                     } & {
                         [key: string]: unknown;
                     };
@@ -12559,6 +12582,22 @@ export interface operations {
                                 } & {
                                     [key: string]: unknown;
                                 })[];
+                                /** @description Set when scheduling found the better candidates' GPUs taken meanwhile and took this one: which won, and why the ones before it lost */
+                                fallback: ({
+                                    rank: number;
+                                    siteId: string;
+                                    tried: ({
+                                        rank: number;
+                                        reason: string;
+                                        siteId: string;
+                                    } & {
+                                        [key: string]: unknown;
+                                    })[];
+                                } & {
+                                    [key: string]: unknown;
+                                }) | null;
+                                /** @description Feasible sites ranked below the stored candidates (a decision keeps the top 10; 0 in decisions stored whole) */
+                                omitted: number;
                             } & {
                                 [key: string]: unknown;
                             };
@@ -12567,6 +12606,14 @@ export interface operations {
                             feasible: boolean;
                             id: string;
                             rejections: {
+                                /** @description Rejected sites not listed (counted in reasonCounts); ask GET /workloads/{id}/why-not/{siteId} for one */
+                                omitted: number;
+                                reasonCounts: ({
+                                    count: number;
+                                    message: string;
+                                } & {
+                                    [key: string]: unknown;
+                                })[];
                                 rejected: ({
                                     reasons: ({
                                         message: string;
@@ -12914,6 +12961,22 @@ export interface operations {
                             } & {
                                 [key: string]: unknown;
                             })[];
+                            /** @description Set when scheduling found the better candidates' GPUs taken meanwhile and took this one: which won, and why the ones before it lost */
+                            fallback: ({
+                                rank: number;
+                                siteId: string;
+                                tried: ({
+                                    rank: number;
+                                    reason: string;
+                                    siteId: string;
+                                } & {
+                                    [key: string]: unknown;
+                                })[];
+                            } & {
+                                [key: string]: unknown;
+                            }) | null;
+                            /** @description Feasible sites ranked below the stored candidates (a decision keeps the top 10; 0 in decisions stored whole) */
+                            omitted: number;
                         } & {
                             [key: string]: unknown;
                         };
@@ -12922,6 +12985,14 @@ export interface operations {
                         feasible: boolean;
                         id: string;
                         rejections: {
+                            /** @description Rejected sites not listed (counted in reasonCounts); ask GET /workloads/{id}/why-not/{siteId} for one */
+                            omitted: number;
+                            reasonCounts: ({
+                                count: number;
+                                message: string;
+                            } & {
+                                [key: string]: unknown;
+                            })[];
                             rejected: ({
                                 reasons: ({
                                     message: string;
@@ -13937,6 +14008,11 @@ export interface operations {
                         explanation: string;
                         fits: boolean;
                         siteId: string;
+                        /**
+                         * @description decision: from the stored explanation; current-estate: the decision did not keep this site, so the engine ran again on the estate as it is now
+                         * @enum {string}
+                         */
+                        source: "decision" | "current-estate";
                     };
                 };
             };

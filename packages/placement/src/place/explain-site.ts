@@ -10,7 +10,7 @@ export function explainSite(result: TPlacementResult, siteId: string): string {
     const versus =
       candidate.rank === 1 || top === undefined ? "" : ` (best: ${top.siteName} at ${top.totalScore})`;
     return (
-      `${candidate.siteName} fits, ranked #${candidate.rank} of ${result.candidates.length} with score ` +
+      `${candidate.siteName} fits, ranked #${candidate.rank} of ${result.counts.feasible} with score ` +
       `${candidate.totalScore}${versus}: ${scores}; ${candidate.gpuModel} on ${candidate.nodes.length} node(s), ` +
       `${formatUsd(candidate.cost.totalUsd)}`
     );

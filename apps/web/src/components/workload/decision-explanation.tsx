@@ -1,9 +1,11 @@
 "use client";
 
 import type { RouterOutputs } from "@switchyard/api";
+import { useQuery } from "@tanstack/react-query";
 import { Fragment, useState } from "react";
 import { KindBadge } from "~/components/badges";
 import { formatUsd } from "~/lib/format";
+import { useTRPC } from "~/trpc/react";
 import { ApprovalNeeds } from "./approval-needs";
 
 // A workload's decision carries the approvals each candidate would need; an approval
@@ -19,11 +21,27 @@ const approvalsOf = (c: object): TForecast => ("approvals" in c ? (c.approvals a
 
 /** Ranked candidates with cost and per-plugin scores, rejected sites by reason, and "why not X?". */
 export function DecisionExplanation({ decision }: { decision: TDecision }) {
-  const { candidates, policy } = decision.candidates;
+  const { candidates, policy, omitted, fallback } = decision.candidates;
   const { rejected, reasonCounts, counts } = decision.rejections;
   const [whyNot, setWhyNot] = useState("");
   const asked = rejected.find((r) => r.siteId === whyNot) ?? null;
   const askedCandidate = candidates.find((c) => c.siteId === whyNot) ?? null;
+  // A compact decision keeps its top candidates and counts the rest: any other site is
+  // explained on demand by the server (from the engine on the current estate).
+  const isCompact = omitted > 0 || decision.rejections.omitted > 0;
+  const trpc = useTRPC();
+  const sites = useQuery({ ...trpc.site.locations.queryOptions(), enabled: isCompact });
+  const stored = new Set([...rejected.map((r) => r.siteId), ...candidates.map((c) => c.siteId)]);
+  const askServer = whyNot !== "" && !stored.has(whyNot);
+  const onDemand = useQuery({
+    ...trpc.workload.whyNot.queryOptions({ id: decision.workloadId, siteId: whyNot }),
+    enabled: askServer,
+  });
+  const choices = [
+    ...rejected.map((r) => ({ id: r.siteId, name: r.siteName })),
+    ...candidates.slice(1).map((c) => ({ id: c.siteId, name: c.siteName })),
+    ...(sites.data ?? []).filter((s) => !stored.has(s.id)).map((s) => ({ id: s.id, name: s.name })),
+  ].sort((a, b) => a.name.localeCompare(b.name));
 
   return (
     <section
@@ -113,11 +131,23 @@ export function DecisionExplanation({ decision }: { decision: TDecision }) {
               ))}
             </tbody>
           </table>
+          {omitted > 0 ? (
+            <p className="mt-1 text-xs text-muted" data-testid="candidates-omitted">
+              {omitted} more site{omitted === 1 ? "" : "s"} fit, ranked lower; ask “why not” for any of them
+              below.
+            </p>
+          ) : null}
         </div>
+      ) : null}
+      {fallback ? (
+        <p className="mt-2 text-sm text-status-warn" data-testid="decision-fallback">
+          Scheduled at candidate #{fallback.rank}: the GPUs of{" "}
+          {fallback.tried.map((t) => `${t.siteName} (#${t.rank})`).join(", ")} were taken meanwhile.
+        </p>
       ) : null}
 
       <h3 className="mt-4 text-xs font-semibold text-muted">
-        Rejected: {rejected.length} of {counts.sites} sites
+        Rejected: {counts.rejected} of {counts.sites} sites
       </h3>
       <ul className="mt-1 text-sm" data-testid="rejection-reasons">
         {reasonCounts.map((r) => (
@@ -141,17 +171,12 @@ export function DecisionExplanation({ decision }: { decision: TDecision }) {
           onChange={(e) => setWhyNot(e.target.value)}
           className="rounded-md border border-border bg-surface px-2 py-1 text-sm"
         >
-          <option value="">choose a site…</option>
-          {[
-            ...rejected.map((r) => ({ id: r.siteId, name: r.siteName })),
-            ...candidates.slice(1).map((c) => ({ id: c.siteId, name: c.siteName })),
-          ]
-            .sort((a, b) => a.name.localeCompare(b.name))
-            .map((s) => (
-              <option key={s.id} value={s.id}>
-                {s.name}
-              </option>
-            ))}
+          <option value="">{sites.isPending && isCompact ? "loading sites…" : "choose a site…"}</option>
+          {choices.map((s) => (
+            <option key={s.id} value={s.id}>
+              {s.name}
+            </option>
+          ))}
         </select>
         <span>?</span>
       </div>
@@ -173,6 +198,18 @@ export function DecisionExplanation({ decision }: { decision: TDecision }) {
           {askedCandidate.totalScore.toFixed(1)} against {candidates[0]?.totalScore.toFixed(1)} for{" "}
           {candidates[0]?.siteName} ({formatUsd(askedCandidate.cost.totalUsd)} against{" "}
           {formatUsd(candidates[0]?.cost.totalUsd ?? 0)}).
+        </p>
+      ) : askServer ? (
+        <p className="mt-2 text-sm" data-testid="why-not-answer" aria-live="polite">
+          {onDemand.isPending
+            ? "Asking the placement engine…"
+            : onDemand.isError
+              ? onDemand.error.message
+              : `${onDemand.data?.explanation ?? ""}${
+                  onDemand.data?.source === "current-estate"
+                    ? " (on the estate as it is now: the decision kept only its top candidates)"
+                    : ""
+                }`}
         </p>
       ) : null}
     </section>

@@ -55,6 +55,11 @@ export function PlacementPreview({
               </li>
             ))}
           </ol>
+          {result.counts.feasible > 3 ? (
+            <p className="mt-1 text-xs text-muted" data-testid="preview-more">
+              and {result.counts.feasible - 3} more site{result.counts.feasible === 4 ? "" : "s"} that fit
+            </p>
+          ) : null}
           {result.reasonCounts.length > 0 ? (
             <>
               <h3 className="mt-4 mb-1 text-xs font-semibold text-muted">Why not the others</h3>

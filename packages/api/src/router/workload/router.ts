@@ -38,12 +38,12 @@ import {
   ZCancelInput,
   ZFinishTransferInput,
   ZListWorkloadsInput,
+  ZRecommendInput,
   ZScheduleInput,
   ZSubmitWorkloadInput,
   ZTransitionInput,
   ZWhyNotInput,
   ZWorkloadId,
-  ZWorkloadSpec,
 } from "./workload.schema.ts";
 
 const tags = ["Workloads"];
@@ -99,7 +99,7 @@ export const workloadRouter = createTRPCRouter({
         tags,
         summary: "Why not site X?",
         description:
-          "Why the latest decision did not choose a site: its rank and scores, or the reasons it was rejected.",
+          "Why the latest decision did not choose a site: its rank and scores, or the reasons it was rejected. A site the decision did not keep (it stores its top 10 candidates) is explained by running the engine again on the current estate (`source`).",
       },
     })
     .input(ZWhyNotInput)
@@ -112,10 +112,11 @@ export const workloadRouter = createTRPCRouter({
         path: "/placement/recommend",
         tags: ["Placement"],
         summary: "Recommend a placement (dry run)",
-        description: "Where this spec would run now and why not elsewhere. Nothing is saved.",
+        description:
+          'Where this spec would run now and why not elsewhere: the best `candidates` (default 10, or "all"), the rejected sites counted by reason, and `whyNot` (a site id) explained. Nothing is saved.',
       },
     })
-    .input(ZWorkloadSpec)
+    .input(ZRecommendInput)
     .output(outputOf<typeof previewPlacement>(ZPlacementResult))
     .mutation(({ ctx, input }) => previewPlacement(ctx.prisma, input)),
   batchRecommend: protectedProcedure

@@ -123,6 +123,37 @@ export const ZWorkloadSpec = z
   });
 export type TWorkloadSpec = z.infer<typeof ZWorkloadSpec>;
 
+/** How many candidates a recommendation answers and a decision stores unless asked for more. */
+export const DEFAULT_CANDIDATES = 10;
+
+/** How many ranked candidates an answer carries: a number, or "all" (every rejected site too). */
+export const ZCandidateLimit = z
+  .union(
+    [
+      z
+        .number({ error: typeMessage('Enter a number of candidates, or "all"') })
+        .int("A whole number of candidates")
+        .min(1, "At least 1 candidate")
+        .max(1_000, 'At most 1,000 candidates: ask for "all" to get every one'),
+      z.literal("all"),
+    ],
+    { error: 'A number of candidates from 1 to 1,000, or "all"' },
+  )
+  .default(DEFAULT_CANDIDATES)
+  .meta({
+    description:
+      'How many ranked candidates to answer (default 10); "all" answers every candidate and every rejected site with its reasons. The others are counted in `omitted`.',
+  });
+
+/** A dry-run recommendation: the spec, how many candidates to answer, and optionally one site to explain. */
+export const ZRecommendInput = ZWorkloadSpec.safeExtend({
+  candidates: ZCandidateLimit,
+  whyNot: zId("Site id")
+    .optional()
+    .meta({ description: "A site to explain (why it was not chosen, or why it was rejected) in `whyNot`" }),
+});
+export type TRecommendInput = z.infer<typeof ZRecommendInput>;
+
 export const ZSubmitWorkloadInput = z.object({
   spec: ZWorkloadSpec,
   /** Idempotency key: a second submission with the same key in the team returns the first workload. */
