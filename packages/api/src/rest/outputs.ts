@@ -28,7 +28,10 @@ export function ZPageOf<Row extends z.ZodType>(row: Row) {
     totalIsEstimate: z
       .boolean()
       .meta({ description: "true: total and pages are an estimate (shown as “about N”), not a count" }),
-    page: z.number().int().meta({ description: "The page number asked for; 1 when paging with a cursor" }),
+    page: z.number().int().meta({
+      description:
+        "The page's number; the node and workload lists (keyset cursors) answer 1 for a page after a cursor",
+    }),
     pageSize: z.number().int(),
     pages: z.number().int(),
     nextCursor: z

@@ -1993,6 +1993,7 @@ export interface operations {
                     "application/json": {
                         /** @description Pass as `cursor` to get the next page; null on the last page */
                         nextCursor: string | null;
+                        /** @description The page's number; the node and workload lists (keyset cursors) answer 1 for a page after a cursor */
                         page: number;
                         pages: number;
                         pageSize: number;
@@ -2004,8 +2005,10 @@ export interface operations {
                         } & {
                             [key: string]: unknown;
                         })[];
-                        /** @description Rows matching the filters, all pages */
+                        /** @description Rows matching the filters, all pages; PostgreSQL's estimate when totalIsEstimate (large lists above 10,000 rows) */
                         total: number;
+                        /** @description true: total and pages are an estimate (shown as “about N”), not a count */
+                        totalIsEstimate: boolean;
                     };
                 };
             };
@@ -2405,6 +2408,7 @@ export interface operations {
                     "application/json": {
                         /** @description Pass as `cursor` to get the next page; null on the last page */
                         nextCursor: string | null;
+                        /** @description The page's number; the node and workload lists (keyset cursors) answer 1 for a page after a cursor */
                         page: number;
                         pages: number;
                         pageSize: number;
@@ -2418,8 +2422,10 @@ export interface operations {
                         } & {
                             [key: string]: unknown;
                         })[];
-                        /** @description Rows matching the filters, all pages */
+                        /** @description Rows matching the filters, all pages; PostgreSQL's estimate when totalIsEstimate (large lists above 10,000 rows) */
                         total: number;
+                        /** @description true: total and pages are an estimate (shown as “about N”), not a count */
+                        totalIsEstimate: boolean;
                     };
                 };
             };
@@ -2684,6 +2690,7 @@ export interface operations {
                     "application/json": {
                         /** @description Pass as `cursor` to get the next page; null on the last page */
                         nextCursor: string | null;
+                        /** @description The page's number; the node and workload lists (keyset cursors) answer 1 for a page after a cursor */
                         page: number;
                         pages: number;
                         pageSize: number;
@@ -2694,8 +2701,10 @@ export interface operations {
                         } & {
                             [key: string]: unknown;
                         })[];
-                        /** @description Rows matching the filters, all pages */
+                        /** @description Rows matching the filters, all pages; PostgreSQL's estimate when totalIsEstimate (large lists above 10,000 rows) */
                         total: number;
+                        /** @description true: total and pages are an estimate (shown as “about N”), not a count */
+                        totalIsEstimate: boolean;
                     };
                 };
             };
@@ -4193,6 +4202,7 @@ export interface operations {
                     "application/json": {
                         /** @description Pass as `cursor` to get the next page; null on the last page */
                         nextCursor: string | null;
+                        /** @description The page's number; the node and workload lists (keyset cursors) answer 1 for a page after a cursor */
                         page: number;
                         pages: number;
                         pageSize: number;
@@ -4232,8 +4242,10 @@ export interface operations {
                         } & {
                             [key: string]: unknown;
                         })[];
-                        /** @description Rows matching the filters, all pages */
+                        /** @description Rows matching the filters, all pages; PostgreSQL's estimate when totalIsEstimate (large lists above 10,000 rows) */
                         total: number;
+                        /** @description true: total and pages are an estimate (shown as “about N”), not a count */
+                        totalIsEstimate: boolean;
                     };
                 };
             };
@@ -4699,6 +4711,7 @@ export interface operations {
                     "application/json": {
                         /** @description Pass as `cursor` to get the next page; null on the last page */
                         nextCursor: string | null;
+                        /** @description The page's number; the node and workload lists (keyset cursors) answer 1 for a page after a cursor */
                         page: number;
                         pages: number;
                         pageSize: number;
@@ -4710,8 +4723,10 @@ export interface operations {
                         } & {
                             [key: string]: unknown;
                         })[];
-                        /** @description Rows matching the filters, all pages */
+                        /** @description Rows matching the filters, all pages; PostgreSQL's estimate when totalIsEstimate (large lists above 10,000 rows) */
                         total: number;
+                        /** @description true: total and pages are an estimate (shown as “about N”), not a count */
+                        totalIsEstimate: boolean;
                     };
                 };
             };
@@ -5890,6 +5905,7 @@ export interface operations {
                     "application/json": {
                         /** @description Pass as `cursor` to get the next page; null on the last page */
                         nextCursor: string | null;
+                        /** @description The page's number; the node and workload lists (keyset cursors) answer 1 for a page after a cursor */
                         page: number;
                         pages: number;
                         pageSize: number;
@@ -5911,8 +5927,10 @@ export interface operations {
                         } & {
                             [key: string]: unknown;
                         })[];
-                        /** @description Rows matching the filters, all pages */
+                        /** @description Rows matching the filters, all pages; PostgreSQL's estimate when totalIsEstimate (large lists above 10,000 rows) */
                         total: number;
+                        /** @description true: total and pages are an estimate (shown as “about N”), not a count */
+                        totalIsEstimate: boolean;
                     };
                 };
             };
@@ -6952,6 +6970,7 @@ export interface operations {
                     "application/json": {
                         /** @description Pass as `cursor` to get the next page; null on the last page */
                         nextCursor: string | null;
+                        /** @description The page's number; the node and workload lists (keyset cursors) answer 1 for a page after a cursor */
                         page: number;
                         pages: number;
                         pageSize: number;
@@ -6963,8 +6982,10 @@ export interface operations {
                         } & {
                             [key: string]: unknown;
                         })[];
-                        /** @description Rows matching the filters, all pages */
+                        /** @description Rows matching the filters, all pages; PostgreSQL's estimate when totalIsEstimate (large lists above 10,000 rows) */
                         total: number;
+                        /** @description true: total and pages are an estimate (shown as “about N”), not a count */
+                        totalIsEstimate: boolean;
                     };
                 };
             };
@@ -7839,6 +7860,7 @@ export interface operations {
                     "application/json": {
                         /** @description Pass as `cursor` to get the next page; null on the last page */
                         nextCursor: string | null;
+                        /** @description The page's number; the node and workload lists (keyset cursors) answer 1 for a page after a cursor */
                         page: number;
                         pages: number;
                         pageSize: number;
@@ -7849,8 +7871,10 @@ export interface operations {
                         } & {
                             [key: string]: unknown;
                         })[];
-                        /** @description Rows matching the filters, all pages */
+                        /** @description Rows matching the filters, all pages; PostgreSQL's estimate when totalIsEstimate (large lists above 10,000 rows) */
                         total: number;
+                        /** @description true: total and pages are an estimate (shown as “about N”), not a count */
+                        totalIsEstimate: boolean;
                     };
                 };
             };
@@ -9131,6 +9155,7 @@ export interface operations {
                     "application/json": {
                         /** @description Pass as `cursor` to get the next page; null on the last page */
                         nextCursor: string | null;
+                        /** @description The page's number; the node and workload lists (keyset cursors) answer 1 for a page after a cursor */
                         page: number;
                         pages: number;
                         pageSize: number;
@@ -9151,8 +9176,10 @@ export interface operations {
                         } & {
                             [key: string]: unknown;
                         })[];
-                        /** @description Rows matching the filters, all pages */
+                        /** @description Rows matching the filters, all pages; PostgreSQL's estimate when totalIsEstimate (large lists above 10,000 rows) */
                         total: number;
+                        /** @description true: total and pages are an estimate (shown as “about N”), not a count */
+                        totalIsEstimate: boolean;
                     };
                 };
             };
@@ -9717,6 +9744,7 @@ export interface operations {
                     "application/json": {
                         /** @description Pass as `cursor` to get the next page; null on the last page */
                         nextCursor: string | null;
+                        /** @description The page's number; the node and workload lists (keyset cursors) answer 1 for a page after a cursor */
                         page: number;
                         pages: number;
                         pageSize: number;
@@ -9736,8 +9764,10 @@ export interface operations {
                         } & {
                             [key: string]: unknown;
                         })[];
-                        /** @description Rows matching the filters, all pages */
+                        /** @description Rows matching the filters, all pages; PostgreSQL's estimate when totalIsEstimate (large lists above 10,000 rows) */
                         total: number;
+                        /** @description true: total and pages are an estimate (shown as “about N”), not a count */
+                        totalIsEstimate: boolean;
                     };
                 };
             };
@@ -9994,6 +10024,7 @@ export interface operations {
                         maxAttempts: number;
                         /** @description Pass as `cursor` to get the next page; null on the last page */
                         nextCursor: string | null;
+                        /** @description The page's number; the node and workload lists (keyset cursors) answer 1 for a page after a cursor */
                         page: number;
                         pages: number;
                         pageSize: number;
@@ -10019,8 +10050,10 @@ export interface operations {
                         } & {
                             [key: string]: unknown;
                         })[];
-                        /** @description Rows matching the filters, all pages */
+                        /** @description Rows matching the filters, all pages; PostgreSQL's estimate when totalIsEstimate (large lists above 10,000 rows) */
                         total: number;
+                        /** @description true: total and pages are an estimate (shown as “about N”), not a count */
+                        totalIsEstimate: boolean;
                     };
                 };
             };
@@ -12177,6 +12210,7 @@ export interface operations {
                     "application/json": {
                         /** @description Pass as `cursor` to get the next page; null on the last page */
                         nextCursor: string | null;
+                        /** @description The page's number; the node and workload lists (keyset cursors) answer 1 for a page after a cursor */
                         page: number;
                         pages: number;
                         pageSize: number;
@@ -12205,8 +12239,10 @@ export interface operations {
                         } & {
                             [key: string]: unknown;
                         })[];
-                        /** @description Rows matching the filters, all pages */
+                        /** @description Rows matching the filters, all pages; PostgreSQL's estimate when totalIsEstimate (large lists above 10,000 rows) */
                         total: number;
+                        /** @description true: total and pages are an estimate (shown as “about N”), not a count */
+                        totalIsEstimate: boolean;
                     };
                 };
             };
@@ -13643,6 +13679,7 @@ export interface operations {
                     "application/json": {
                         /** @description Pass as `cursor` to get the next page; null on the last page */
                         nextCursor: string | null;
+                        /** @description The page's number; the node and workload lists (keyset cursors) answer 1 for a page after a cursor */
                         page: number;
                         pages: number;
                         pageSize: number;
@@ -13671,8 +13708,10 @@ export interface operations {
                         } & {
                             [key: string]: unknown;
                         })[];
-                        /** @description Rows matching the filters, all pages */
+                        /** @description Rows matching the filters, all pages; PostgreSQL's estimate when totalIsEstimate (large lists above 10,000 rows) */
                         total: number;
+                        /** @description true: total and pages are an estimate (shown as “about N”), not a count */
+                        totalIsEstimate: boolean;
                     };
                 };
             };
