@@ -283,14 +283,7 @@ function groupIds(changes: readonly TChangeRow[]): Record<TEntity, string[]> {
   return Object.fromEntries(ENTITIES.map((e) => [e, [...sets[e]]])) as Record<TEntity, string[]>;
 }
 
-/**
- * One cache per client per process, not per copy of this module: Next.js bundles its
- * instrumentation (the listener, the warm-up at start) apart from the route handlers, and each
- * bundle would otherwise hold a cache of its own that the other never fills or wakes.
- */
-const registry = globalThis as unknown as { switchyardEstateCaches?: WeakMap<PrismaClient, EstateCache> };
-registry.switchyardEstateCaches ??= new WeakMap<PrismaClient, EstateCache>();
-const caches = registry.switchyardEstateCaches;
+const caches = new WeakMap<PrismaClient, EstateCache>();
 
 /** How long a quiet estate is trusted without a query: bounds how late an unannounced write is seen. */
 export const QUIET_FOR_MS = 1_000;
