@@ -20,8 +20,9 @@
  * bench/results/api.json (api-<scale>.json for BENCH_SCALE=small|medium) with the machine's
  * load average: compare ratios within one run, absolute times only on a quiet machine.
  * BENCH_CONNECTIONS (default 16), BENCH_DURATION (seconds per autocannon run, default 20),
- * BENCH_SUBMIT_DURATION (default 60); BENCH_ESTATE_ONLY=1 only builds the estate; BENCH_RECOMMEND_ONLY=1
- * measures the two recommend runs only (api-recommend.json). Not part of npm test.
+ * BENCH_SUBMIT_DURATION (default 60); BENCH_ESTATE_ONLY=1 only builds the estate. BENCH_ONLY=a,b
+ * runs only those sections (cold, recommend, submit, lists, tick, refresh: one console process
+ * unless submit is among them) and writes api-<scale>-only.json instead. Not part of npm test.
  */
 import { mkdirSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { cpus, loadavg } from "node:os";
@@ -40,6 +41,12 @@ const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 16);
 const DURATION_S = Number(process.env.BENCH_DURATION ?? 20);
 const SUBMIT_DURATION_S = Number(process.env.BENCH_SUBMIT_DURATION ?? 60);
 const TICK_PENDING = 50;
+const SECTIONS = ["cold", "recommend", "submit", "lists", "tick", "refresh"] as const;
+const ONLY = process.env.BENCH_ONLY?.split(",").map((s) => s.trim()) ?? null;
+for (const section of ONLY ?? [])
+  if (!(SECTIONS as readonly string[]).includes(section))
+    throw new Error(`BENCH_ONLY: ${section} is not one of ${SECTIONS.join(", ")}`);
+const runs = (section: (typeof SECTIONS)[number]) => ONLY === null || ONLY.includes(section);
 
 /** A single 8 x H100 training job: every site is filtered and scored for it. */
 const RECOMMEND_SPEC = {
@@ -307,60 +314,62 @@ async function main() {
     const { secret } = await api.token.create({ name: `bench-api-${Date.now()}`, scopes: ["read", "write"] });
     const headers = { authorization: `Bearer ${secret}`, "content-type": "application/json" };
 
-    const first = await coldStart(url, PORT, headers);
-    servers.push(first.server);
-    for (const offset of [1, 2])
-      servers.push(await startConsoleServer({ kind: "postgres", url }, PORT + offset, SERVER_ENV));
+    const first =
+      runs("cold") || runs("recommend") || runs("submit") || runs("lists")
+        ? await coldStart(url, PORT, headers)
+        : null;
+    if (first) servers.push(first.server);
+    if (first && runs("submit"))
+      for (const offset of [1, 2])
+        servers.push(await startConsoleServer({ kind: "postgres", url }, PORT + offset, SERVER_ENV));
     const main = servers[0] as TConsoleServer;
 
-    const runs: (TRun & Record<string, unknown>)[] = [];
-    runs.push(await cannon("recommend", main, "/api/v1/placement/recommend", headers, RECOMMEND_SPEC));
-    // The whole answer, as every recommendation was before answers were compact (issue 16).
-    runs.push(
-      await cannon("recommend-all", main, "/api/v1/placement/recommend", headers, {
-        ...RECOMMEND_SPEC,
-        candidates: "all",
-      }),
-    );
-    if (process.env.BENCH_RECOMMEND_ONLY === "1") {
-      const out = join(ROOT, `bench/results/${SCALE === "large" ? "api" : `api-${SCALE}`}-recommend.json`);
-      mkdirSync(join(ROOT, "bench/results"), { recursive: true });
-      const result = {
-        estate,
-        runs,
-        machine: {
-          cpus: cpus().length,
-          node: process.version,
-          loadAverage: { start: loadStart, end: load() },
-        },
-      };
-      writeFileSync(out, `${JSON.stringify(result, null, 2)}\n`);
-      console.log(`wrote ${out}`);
-      return;
+    const results: (TRun & Record<string, unknown>)[] = [];
+    if (runs("recommend")) {
+      results.push(await cannon("recommend", main, "/api/v1/placement/recommend", headers, RECOMMEND_SPEC));
+      // The whole answer, as every recommendation was before answers were compact (issue 16).
+      results.push(
+        await cannon("recommend-all", main, "/api/v1/placement/recommend", headers, {
+          ...RECOMMEND_SPEC,
+          candidates: "all",
+        }),
+      );
     }
-    runs.push(await submitPlaceSchedule(servers, headers));
-    const over = await overAllocations(db.prisma);
-    const consistent = await replicasAgree(servers, headers);
-    console.log(`  over-allocations: ${over}; the three processes agree: ${consistent}`);
-    runs.push(await cannon("workloads-list", main, "/api/v1/workloads?limit=50", headers));
-    runs.push(await cannon("nodes-list", main, "/api/v1/nodes?limit=50", headers));
-    const rss = Math.max(...servers.map((s) => rssMiB(s.process.pid as number).peakRssMiB));
-    const tick = await reconcileTickMs(db.prisma);
-    console.log("the estate a decision reads, in process (before and after issue 16):");
-    const estateRefresh = await measureEstateRefresh(db.prisma, {
-      fullReads: Number(process.env.BENCH_FULL_READS ?? 8),
-    });
+    let over: number | null = null;
+    let consistent: boolean | null = null;
+    if (runs("submit")) {
+      results.push(await submitPlaceSchedule(servers, headers));
+      over = await overAllocations(db.prisma);
+      consistent = await replicasAgree(servers, headers);
+      console.log(`  over-allocations: ${over}; the three processes agree: ${consistent}`);
+    }
+    if (runs("lists")) {
+      results.push(await cannon("workloads-list", main, "/api/v1/workloads?limit=50", headers));
+      results.push(await cannon("nodes-list", main, "/api/v1/nodes?limit=50", headers));
+    }
+    const rss =
+      servers.length > 0 ? Math.max(...servers.map((s) => rssMiB(s.process.pid as number).peakRssMiB)) : null;
+    const tick = runs("tick") ? await reconcileTickMs(db.prisma) : null;
+    let estateRefresh: Awaited<ReturnType<typeof measureEstateRefresh>> | null = null;
+    if (runs("refresh")) {
+      console.log("the estate a decision reads, in process (before and after issue 16):");
+      estateRefresh = await measureEstateRefresh(db.prisma, {
+        fullReads: Number(process.env.BENCH_FULL_READS ?? 8),
+      });
+    }
 
-    const out = join(ROOT, `bench/results/${SCALE === "large" ? "api" : `api-${SCALE}`}.json`);
+    const name = `${SCALE === "large" ? "api" : `api-${SCALE}`}${ONLY ? "-only" : ""}`;
+    const out = join(ROOT, `bench/results/${name}.json`);
     mkdirSync(join(ROOT, "bench/results"), { recursive: true });
     const result = {
       estate,
-      runs,
+      ...(ONLY ? { only: ONLY } : {}),
+      runs: results,
       rssMiB: rss,
       overAllocations: over,
       replicasConsistent: consistent,
       reconcileTick: tick,
-      coldStartMs: first.ms,
+      coldStartMs: first?.ms ?? null,
       estateRefresh,
       machine: { cpus: cpus().length, node: process.version, loadAverage: { start: loadStart, end: load() } },
     };

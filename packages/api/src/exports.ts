@@ -7,6 +7,7 @@ import { listApprovals, type TApprovalRow } from "./governance/approval-queries.
 import { listPolicies } from "./governance/policies.ts";
 import { type TCsvColumn, toCsv } from "./lib/csv.ts";
 import { findUnsafeInput, unsafeInputError } from "./lib/input.ts";
+import { ZKeysetRowCursor } from "./lib/keyset.ts";
 import { MAX_PAGE_SIZE, pageOf, type TPage, ZKeysetCursor, ZPagingInput } from "./lib/pagination.ts";
 import { ZListApprovalsInput } from "./router/approval/approval.schema.ts";
 import { ZListAuditInput } from "./router/audit/audit.schema.ts";
@@ -39,8 +40,11 @@ type TExport<Input, Row> = {
   readers?: readonly TRole[];
   /** The table's query-string names that differ from the list's input names. */
   params?: Record<string, string>;
-  /** Keyset lists (the audit log) are read by following nextCursor, not by page number. */
-  isKeyset?: boolean;
+  /**
+   * Keyset lists (the audit log, nodes, workloads) are read by following nextCursor, not by page
+   * number: this reads the cursor as the list's input takes it.
+   */
+  keysetCursor?: { parse: (cursor: string) => unknown };
 };
 
 type TAnyExport = TExport<{ page: number; pageSize: number; cursor?: unknown }, unknown>;
@@ -83,6 +87,7 @@ export const EXPORTS: Record<string, TAnyExport> = {
   nodes: defineExport({
     input: ZListNodesInput,
     list: listNodes,
+    keysetCursor: ZKeysetRowCursor,
     columns: [
       { header: "hostname", value: (r: TNodeRow) => r.hostname },
       { header: "site", value: (r) => r.site.slug },
@@ -136,6 +141,7 @@ export const EXPORTS: Record<string, TAnyExport> = {
   workloads: defineExport({
     input: ZListWorkloadsInput,
     list: (prisma, input, user) => listWorkloads(prisma, user, input),
+    keysetCursor: ZKeysetRowCursor,
     columns: [
       { header: "id", value: (r: TWorkloadRow) => r.id },
       { header: "name", value: (r) => r.name },
@@ -178,7 +184,7 @@ export const EXPORTS: Record<string, TAnyExport> = {
     input: ZListAuditInput,
     list: (prisma, input) => listAuditEvents(prisma, input),
     readers: AUDIT_READER_ROLES,
-    isKeyset: true,
+    keysetCursor: ZKeysetCursor,
     columns: [
       { header: "seq", value: (r: TAuditRow) => r.seq },
       { header: "created_at", value: (r) => iso(r.createdAt) },
@@ -305,16 +311,16 @@ export async function exportCsv(
   const unsafe = findUnsafeInput(raw);
   if (unsafe.length > 0) throw unsafeInputError(unsafe);
   const filters = definition.input.parse({ ...raw, page: 1, pageSize: MAX_PAGE_SIZE });
-  if (definition.isKeyset) {
-    // Follow the keyset cursor: each page starts after the last seq read, so events written
-    // during the export neither repeat nor shift a row.
+  if (definition.keysetCursor) {
+    // Follow the keyset cursor: each page starts after the last row read, so rows written
+    // during the export neither repeat nor shift a row, and no page walks the rows before it.
     let cursor: unknown;
     for (;;) {
       const input = { ...filters, page: 1, pageSize, cursor };
       const result = await definition.list(prisma, input, user, now);
       rows.push(...result.rows);
       if (!result.nextCursor) break;
-      cursor = ZKeysetCursor.parse(result.nextCursor);
+      cursor = definition.keysetCursor.parse(result.nextCursor);
     }
     return toCsv(definition.columns, rows);
   }

@@ -103,6 +103,8 @@ export type TPage<Row> = {
   pages: number;
   /** Pass as `cursor` for the next page; null on the last page. */
   nextCursor: string | null;
+  /** `total` (and so `pages`) is PostgreSQL's estimate, not a count: the console says "about". */
+  totalIsEstimate: boolean;
 };
 
 function window(input: TPageParams) {
@@ -120,6 +122,7 @@ export function toPage<Row>(rows: Row[], total: number, input: TPageParams): TPa
     pageSize: size,
     pages: Math.max(1, Math.ceil(total / size)),
     nextCursor: offset + rows.length < total ? encodeCursor(offset + rows.length) : null,
+    totalIsEstimate: false,
   };
 }
 
@@ -132,4 +135,41 @@ export function pageArgs(input: TPageParams) {
 export function pageOf<Row>(rows: Row[], input: TPageParams): TPage<Row> {
   const { skip, take } = pageArgs(input);
   return toPage(rows.slice(skip, skip + take), rows.length, input);
+}
+
+/**
+ * One page of a keyset-paged list (lib/keyset.ts): `fetched` holds up to one row more than the
+ * page (whether there is a next page, without counting), `next` makes the cursor after a row.
+ * Page-numbered requests (the console) skip to their page; cursor requests answer page 1 of
+ * what is left after the cursor.
+ */
+export function toKeysetPage<Row>(
+  fetched: Row[],
+  count: { total: number; estimated: boolean },
+  input: { page: number; pageSize: number; limit?: number; cursor?: unknown },
+  next: (last: Row) => string,
+): TPage<Row> {
+  const size = input.limit ?? input.pageSize;
+  const rows = fetched.slice(0, size);
+  const last = rows[rows.length - 1];
+  const page = input.cursor !== undefined ? 1 : input.page;
+  const seen = (page - 1) * size + rows.length;
+  // An estimate may fall short of what is already seen on this page.
+  const total = count.estimated ? Math.max(count.total, seen + (fetched.length > size ? 1 : 0)) : count.total;
+  return {
+    rows,
+    total,
+    page,
+    pageSize: size,
+    pages: Math.max(1, Math.ceil(total / size)),
+    nextCursor: fetched.length > size && last !== undefined ? next(last) : null,
+    totalIsEstimate: count.estimated,
+  };
+}
+
+/** Prisma's skip/take for a keyset-paged list: one row more than the page, skipping to a page number. */
+export function keysetPageArgs(input: { page: number; pageSize: number; limit?: number; cursor?: unknown }) {
+  const size = input.limit ?? input.pageSize;
+  const skip = input.cursor !== undefined ? 0 : (input.page - 1) * size;
+  return { skip, take: size + 1 };
 }

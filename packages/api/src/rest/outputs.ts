@@ -21,8 +21,17 @@ const ZWhen = z.date().meta({ description: "ISO 8601 date-time (UTC)" });
 export function ZPageOf<Row extends z.ZodType>(row: Row) {
   return z.object({
     rows: z.array(row),
-    total: z.number().int().meta({ description: "Rows matching the filters, all pages" }),
-    page: z.number().int(),
+    total: z.number().int().meta({
+      description:
+        "Rows matching the filters, all pages; PostgreSQL's estimate when totalIsEstimate (large lists above 10,000 rows)",
+    }),
+    totalIsEstimate: z
+      .boolean()
+      .meta({ description: "true: total and pages are an estimate (shown as “about N”), not a count" }),
+    page: z.number().int().meta({
+      description:
+        "The page's number; the node and workload lists (keyset cursors) answer 1 for a page after a cursor",
+    }),
     pageSize: z.number().int(),
     pages: z.number().int(),
     nextCursor: z

@@ -47,6 +47,7 @@ export async function listAuditEvents(prisma: PrismaClient, input: TListAuditInp
     pageSize: size,
     pages: Math.max(1, Math.ceil(total / size)),
     nextCursor: events.length > size && last ? encodeKeysetCursor(last.seq) : null,
+    totalIsEstimate: false,
   };
 }
 

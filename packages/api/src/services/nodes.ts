@@ -1,11 +1,13 @@
-import type { Prisma, PrismaClient } from "@switchyard/db";
+import { Prisma, type PrismaClient } from "@switchyard/db";
 import { seesTeam, teamScope } from "../auth/access.ts";
 import type { TSessionUser } from "../auth/session.ts";
 import { AppError } from "../errors.ts";
 import { auditedTransaction, type TAudit, type TMutationContext } from "../lib/audited.ts";
-import { pageArgs, toPage } from "../lib/pagination.ts";
+import { containsPattern, countOrEstimate, sqlAnd } from "../lib/count.ts";
+import { keysetCursorAfter, keysetWhere, type TKey } from "../lib/keyset.ts";
+import { keysetPageArgs, toKeysetPage } from "../lib/pagination.ts";
 import { assertIfMatch, recordEtag } from "../lib/preconditions.ts";
-import type { TListNodesInput } from "../router/node/list-nodes.schema.ts";
+import { NODE_STATUSES, type TListNodesInput } from "../router/node/list-nodes.schema.ts";
 import type { TNodeInput } from "../router/node/node.schema.ts";
 
 type TNodeStatus = "READY" | "CORDONED" | "DRAINING" | "DOWN";
@@ -38,43 +40,99 @@ function nodeWhere(input: TListNodesInput): Prisma.GpuNodeWhereInput {
   };
 }
 
-function nodeOrderBy(input: TListNodesInput): Prisma.GpuNodeOrderByWithRelationInput[] {
-  const dir = input.direction;
-  const first: Prisma.GpuNodeOrderByWithRelationInput =
-    input.sort === "site"
-      ? { site: { name: dir } }
-      : input.sort === "lastHeartbeatAt"
-        ? { lastHeartbeatAt: { sort: dir, nulls: dir === "asc" ? "first" : "last" } }
-        : { [input.sort]: dir };
-  return input.sort === "hostname" ? [first, { id: "asc" }] : [first, { hostname: "asc" }, { id: "asc" }];
+/** The same filters as SQL, for the planner's estimate of a large list's total. */
+function nodeEstimateSql(input: TListNodesInput): Prisma.Sql {
+  const conditions: Prisma.Sql[] = [];
+  if (input.siteId) conditions.push(Prisma.sql`n."siteId" = ${input.siteId}`);
+  if (input.kind) conditions.push(Prisma.sql`s."kind" = ${input.kind}::"SiteKind"`);
+  if (input.status) conditions.push(Prisma.sql`n."status" = ${input.status}::"NodeStatus"`);
+  if (input.gpuModel) conditions.push(Prisma.sql`n."gpuModel" = ${input.gpuModel}`);
+  if (input.search) conditions.push(Prisma.sql`n."hostname" ILIKE ${containsPattern(input.search)}`);
+  const join = input.kind ? Prisma.sql`JOIN "Site" s ON s."id" = n."siteId"` : Prisma.empty;
+  return Prisma.sql`SELECT 1 FROM "GpuNode" n ${join} WHERE ${sqlAnd(conditions)}`;
 }
 
-/** One page of nodes across sites: a count and one select (sites come joined), whatever the size. */
+const NODE_SELECT = {
+  id: true,
+  hostname: true,
+  status: true,
+  gpuModel: true,
+  gpuCount: true,
+  gpuAllocated: true,
+  gpuMemoryGib: true,
+  fabric: true,
+  interconnect: true,
+  lastHeartbeatAt: true,
+  site: { select: { id: true, slug: true, name: true, kind: true } },
+} satisfies Prisma.GpuNodeSelect;
+
+type TNodeListRow = Prisma.GpuNodeGetPayload<{ select: typeof NODE_SELECT }>;
+type TNodeKey = TKey<TNodeListRow>;
+
+const column =
+  (name: keyof TNodeListRow, type: TNodeKey["type"] = "string") =>
+  (dir: "asc" | "desc"): TNodeKey => ({
+    dir,
+    orderBy: { [name]: dir },
+    of: (row) => row[name] as string | number,
+    where: (condition) => ({ [name]: condition }),
+    type,
+  });
+
+/** The order of the list: the sort key, then hostname (when it is not the key), then id. */
+function nodeKeys(input: TListNodesInput): TNodeKey[] {
+  const dir = input.direction;
+  const first: TNodeKey =
+    input.sort === "site"
+      ? {
+          dir,
+          orderBy: { site: { name: dir } },
+          of: (row) => row.site.name,
+          where: (condition) => ({ site: { name: condition } }),
+        }
+      : input.sort === "lastHeartbeatAt"
+        ? {
+            dir,
+            nulls: dir === "asc" ? "first" : "last",
+            orderBy: { lastHeartbeatAt: { sort: dir, nulls: dir === "asc" ? "first" : "last" } },
+            of: (row) => row.lastHeartbeatAt,
+            where: (condition) => ({ lastHeartbeatAt: condition }),
+            type: "date",
+          }
+        : input.sort === "status"
+          ? { ...column("status")(dir), enumOrder: NODE_STATUSES }
+          : column(
+              input.sort,
+              input.sort === "gpuCount" || input.sort === "gpuMemoryGib" ? "number" : "string",
+            )(dir);
+  const id = column("id")("asc");
+  return input.sort === "hostname" ? [first, id] : [first, column("hostname")("asc"), id];
+}
+
+/**
+ * One page of nodes across sites: one select (sites come joined) in the order of the chosen
+ * sort, after the cursor (keyset) or at the page number, and a total that is counted exactly up
+ * to EXACT_COUNT_UP_TO nodes and estimated by PostgreSQL above (lib/count.ts).
+ */
 export async function listNodes(prisma: PrismaClient, input: TListNodesInput) {
   const where = nodeWhere(input);
-  const [total, nodes] = await Promise.all([
-    prisma.gpuNode.count({ where }),
+  const keys = nodeKeys(input);
+  const order = `${input.sort}:${input.direction}`;
+  const after = input.cursor
+    ? (keysetWhere(keys, order, input.cursor) as Prisma.GpuNodeWhereInput)
+    : undefined;
+  const [count, nodes] = await Promise.all([
+    countOrEstimate(prisma, (limit) => prisma.gpuNode.count({ where, take: limit }), nodeEstimateSql(input)),
     prisma.gpuNode.findMany({
-      where,
-      orderBy: nodeOrderBy(input),
-      ...pageArgs(input),
-      select: {
-        id: true,
-        hostname: true,
-        status: true,
-        gpuModel: true,
-        gpuCount: true,
-        gpuAllocated: true,
-        gpuMemoryGib: true,
-        fabric: true,
-        interconnect: true,
-        lastHeartbeatAt: true,
-        site: { select: { id: true, slug: true, name: true, kind: true } },
-      },
+      where: after ? { AND: [where, after] } : where,
+      orderBy: keys.map((key) => key.orderBy) as Prisma.GpuNodeOrderByWithRelationInput[],
+      ...keysetPageArgs(input),
+      select: NODE_SELECT,
     }),
   ]);
-  const rows: TNodeRow[] = nodes.map((node) => ({ ...node, gpuFree: node.gpuCount - node.gpuAllocated }));
-  return toPage(rows, total, input);
+  const page = toKeysetPage(nodes, count, input, (last) => keysetCursorAfter(keys, order, last));
+  const rows: TNodeRow[] = page.rows.map((node) => ({ ...node, gpuFree: node.gpuCount - node.gpuAllocated }));
+  return { ...page, rows };
 }
 
 /** What the node filters and the node form choose from: every site (with status) and the GPU models present. */

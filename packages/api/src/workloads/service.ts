@@ -1,9 +1,4 @@
-import {
-  classifyDatabaseError,
-  type PlacementDecision,
-  type Prisma,
-  type PrismaClient,
-} from "@switchyard/db";
+import { classifyDatabaseError, type PlacementDecision, Prisma, type PrismaClient } from "@switchyard/db";
 import { GPU_MODEL_NAMES } from "@switchyard/db/gpu-models";
 import {
   explainSite,
@@ -20,9 +15,15 @@ import { estateCache } from "../estate/cache.ts";
 import { forecastApprovals, type TApprovalNeed } from "../governance/approval-forecast.ts";
 import { closePendingApprovals } from "../governance/approval-gate.ts";
 import { auditedTransaction, type TActor, type TMutationContext } from "../lib/audited.ts";
-import { pageArgs, toPage } from "../lib/pagination.ts";
+import { containsPattern, countOrEstimate, sqlAnd } from "../lib/count.ts";
+import { keysetCursorAfter, keysetWhere, type TKey } from "../lib/keyset.ts";
+import { keysetPageArgs, toKeysetPage } from "../lib/pagination.ts";
 import { processMetrics, timePlacement } from "../observability/metrics.ts";
-import type { TListWorkloadsInput, TWorkloadSpec } from "../router/workload/workload.schema.ts";
+import {
+  type TListWorkloadsInput,
+  type TWorkloadSpec,
+  WORKLOAD_STATES,
+} from "../router/workload/workload.schema.ts";
 import { withHardBudget } from "../services/team-budget.ts";
 import {
   compactResult,
@@ -418,44 +419,84 @@ function defaultReason(to: string, email: string) {
   return `marked ${to.toLowerCase()} by ${email}`;
 }
 
+const WORKLOAD_LIST_SELECT = {
+  id: true,
+  name: true,
+  kind: true,
+  state: true,
+  stateReason: true,
+  gpuCount: true,
+  gpuModels: true,
+  priority: true,
+  createdAt: true,
+  team: { select: { id: true, name: true } },
+  site: { select: { id: true, name: true, kind: true } },
+} satisfies Prisma.WorkloadSelect;
+
+type TWorkloadListRow = Prisma.WorkloadGetPayload<{ select: typeof WORKLOAD_LIST_SELECT }>;
+
+/** The list's order: the sort key, then id. */
+function workloadKeys(input: TListWorkloadsInput): TKey<TWorkloadListRow>[] {
+  const sort = input.sort;
+  const dir = input.direction;
+  return [
+    {
+      dir,
+      orderBy: { [sort]: dir },
+      of: (row) => row[sort],
+      where: (condition) => ({ [sort]: condition }),
+      type: sort === "createdAt" ? "date" : sort === "priority" ? "number" : "string",
+      ...(sort === "state" ? { enumOrder: WORKLOAD_STATES } : {}),
+    },
+    { dir: "asc", orderBy: { id: "asc" }, of: (row) => row.id, where: (condition) => ({ id: condition }) },
+  ];
+}
+
+/**
+ * One page of the workloads the user may see: one select in the chosen order, after the cursor
+ * (keyset) or at the page number, and a total counted exactly up to EXACT_COUNT_UP_TO workloads
+ * and estimated by PostgreSQL above (lib/count.ts).
+ */
 export async function listWorkloads(prisma: PrismaClient, user: TSessionUser, input: TListWorkloadsInput) {
   const scope = await teamScope(prisma, user);
+  // A team filter narrows the user's scope; it never widens it.
+  const teams =
+    scope || input.teamId
+      ? (scope ?? [input.teamId ?? ""]).filter((id) => !input.teamId || id === input.teamId)
+      : null;
   const where: Prisma.WorkloadWhereInput = {
-    // A team filter narrows the user's scope; it never widens it.
-    ...(scope || input.teamId
-      ? {
-          teamId: {
-            in: (scope ?? [input.teamId ?? ""]).filter((id) => !input.teamId || id === input.teamId),
-          },
-        }
-      : {}),
+    ...(teams ? { teamId: { in: teams } } : {}),
     ...(input.state ? { state: input.state } : {}),
     ...(input.kind ? { kind: input.kind } : {}),
     ...(input.siteId ? { siteId: input.siteId } : {}),
     ...(input.search ? { name: { contains: input.search, mode: "insensitive" } } : {}),
   };
-  const [total, rows] = await Promise.all([
-    prisma.workload.count({ where }),
+  const conditions: Prisma.Sql[] = [];
+  if (teams)
+    conditions.push(teams.length > 0 ? Prisma.sql`"teamId" IN (${Prisma.join(teams)})` : Prisma.sql`FALSE`);
+  if (input.state) conditions.push(Prisma.sql`"state" = ${input.state}::"WorkloadState"`);
+  if (input.kind) conditions.push(Prisma.sql`"kind" = ${input.kind}::"WorkloadKind"`);
+  if (input.siteId) conditions.push(Prisma.sql`"siteId" = ${input.siteId}`);
+  if (input.search) conditions.push(Prisma.sql`"name" ILIKE ${containsPattern(input.search)}`);
+  const keys = workloadKeys(input);
+  const order = `${input.sort}:${input.direction}`;
+  const after = input.cursor
+    ? (keysetWhere(keys, order, input.cursor) as Prisma.WorkloadWhereInput)
+    : undefined;
+  const [count, rows] = await Promise.all([
+    countOrEstimate(
+      prisma,
+      (limit) => prisma.workload.count({ where, take: limit }),
+      Prisma.sql`SELECT 1 FROM "Workload" WHERE ${sqlAnd(conditions)}`,
+    ),
     prisma.workload.findMany({
-      where,
-      orderBy: [{ [input.sort]: input.direction }, { id: "asc" }],
-      ...pageArgs(input),
-      select: {
-        id: true,
-        name: true,
-        kind: true,
-        state: true,
-        stateReason: true,
-        gpuCount: true,
-        gpuModels: true,
-        priority: true,
-        createdAt: true,
-        team: { select: { id: true, name: true } },
-        site: { select: { id: true, name: true, kind: true } },
-      },
+      where: after ? { AND: [where, after] } : where,
+      orderBy: keys.map((key) => key.orderBy) as Prisma.WorkloadOrderByWithRelationInput[],
+      ...keysetPageArgs(input),
+      select: WORKLOAD_LIST_SELECT,
     }),
   ]);
-  return toPage(rows, total, input);
+  return toKeysetPage(rows, count, input, (last) => keysetCursorAfter(keys, order, last));
 }
 
 /**

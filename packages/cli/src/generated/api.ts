@@ -1993,6 +1993,7 @@ export interface operations {
                     "application/json": {
                         /** @description Pass as `cursor` to get the next page; null on the last page */
                         nextCursor: string | null;
+                        /** @description The page's number; the node and workload lists (keyset cursors) answer 1 for a page after a cursor */
                         page: number;
                         pages: number;
                         pageSize: number;
@@ -2004,8 +2005,10 @@ export interface operations {
                         } & {
                             [key: string]: unknown;
                         })[];
-                        /** @description Rows matching the filters, all pages */
+                        /** @description Rows matching the filters, all pages; PostgreSQL's estimate when totalIsEstimate (large lists above 10,000 rows) */
                         total: number;
+                        /** @description true: total and pages are an estimate (shown as “about N”), not a count */
+                        totalIsEstimate: boolean;
                     };
                 };
             };
@@ -2405,6 +2408,7 @@ export interface operations {
                     "application/json": {
                         /** @description Pass as `cursor` to get the next page; null on the last page */
                         nextCursor: string | null;
+                        /** @description The page's number; the node and workload lists (keyset cursors) answer 1 for a page after a cursor */
                         page: number;
                         pages: number;
                         pageSize: number;
@@ -2418,8 +2422,10 @@ export interface operations {
                         } & {
                             [key: string]: unknown;
                         })[];
-                        /** @description Rows matching the filters, all pages */
+                        /** @description Rows matching the filters, all pages; PostgreSQL's estimate when totalIsEstimate (large lists above 10,000 rows) */
                         total: number;
+                        /** @description true: total and pages are an estimate (shown as “about N”), not a count */
+                        totalIsEstimate: boolean;
                     };
                 };
             };
@@ -2684,6 +2690,7 @@ export interface operations {
                     "application/json": {
                         /** @description Pass as `cursor` to get the next page; null on the last page */
                         nextCursor: string | null;
+                        /** @description The page's number; the node and workload lists (keyset cursors) answer 1 for a page after a cursor */
                         page: number;
                         pages: number;
                         pageSize: number;
@@ -2694,8 +2701,10 @@ export interface operations {
                         } & {
                             [key: string]: unknown;
                         })[];
-                        /** @description Rows matching the filters, all pages */
+                        /** @description Rows matching the filters, all pages; PostgreSQL's estimate when totalIsEstimate (large lists above 10,000 rows) */
                         total: number;
+                        /** @description true: total and pages are an estimate (shown as “about N”), not a count */
+                        totalIsEstimate: boolean;
                     };
                 };
             };
@@ -4193,6 +4202,7 @@ export interface operations {
                     "application/json": {
                         /** @description Pass as `cursor` to get the next page; null on the last page */
                         nextCursor: string | null;
+                        /** @description The page's number; the node and workload lists (keyset cursors) answer 1 for a page after a cursor */
                         page: number;
                         pages: number;
                         pageSize: number;
@@ -4232,8 +4242,10 @@ export interface operations {
                         } & {
                             [key: string]: unknown;
                         })[];
-                        /** @description Rows matching the filters, all pages */
+                        /** @description Rows matching the filters, all pages; PostgreSQL's estimate when totalIsEstimate (large lists above 10,000 rows) */
                         total: number;
+                        /** @description true: total and pages are an estimate (shown as “about N”), not a count */
+                        totalIsEstimate: boolean;
                     };
                 };
             };
@@ -4699,6 +4711,7 @@ export interface operations {
                     "application/json": {
                         /** @description Pass as `cursor` to get the next page; null on the last page */
                         nextCursor: string | null;
+                        /** @description The page's number; the node and workload lists (keyset cursors) answer 1 for a page after a cursor */
                         page: number;
                         pages: number;
                         pageSize: number;
@@ -4710,8 +4723,10 @@ export interface operations {
                         } & {
                             [key: string]: unknown;
                         })[];
-                        /** @description Rows matching the filters, all pages */
+                        /** @description Rows matching the filters, all pages; PostgreSQL's estimate when totalIsEstimate (large lists above 10,000 rows) */
                         total: number;
+                        /** @description true: total and pages are an estimate (shown as “about N”), not a count */
+                        totalIsEstimate: boolean;
                     };
                 };
             };
@@ -5913,6 +5928,7 @@ export interface operations {
                     "application/json": {
                         /** @description Pass as `cursor` to get the next page; null on the last page */
                         nextCursor: string | null;
+                        /** @description The page's number; the node and workload lists (keyset cursors) answer 1 for a page after a cursor */
                         page: number;
                         pages: number;
                         pageSize: number;
@@ -5934,8 +5950,10 @@ export interface operations {
                         } & {
                             [key: string]: unknown;
                         })[];
-                        /** @description Rows matching the filters, all pages */
+                        /** @description Rows matching the filters, all pages; PostgreSQL's estimate when totalIsEstimate (large lists above 10,000 rows) */
                         total: number;
+                        /** @description true: total and pages are an estimate (shown as “about N”), not a count */
+                        totalIsEstimate: boolean;
                     };
                 };
             };
@@ -6975,6 +6993,7 @@ export interface operations {
                     "application/json": {
                         /** @description Pass as `cursor` to get the next page; null on the last page */
                         nextCursor: string | null;
+                        /** @description The page's number; the node and workload lists (keyset cursors) answer 1 for a page after a cursor */
                         page: number;
                         pages: number;
                         pageSize: number;
@@ -6986,8 +7005,10 @@ export interface operations {
                         } & {
                             [key: string]: unknown;
                         })[];
-                        /** @description Rows matching the filters, all pages */
+                        /** @description Rows matching the filters, all pages; PostgreSQL's estimate when totalIsEstimate (large lists above 10,000 rows) */
                         total: number;
+                        /** @description true: total and pages are an estimate (shown as “about N”), not a count */
+                        totalIsEstimate: boolean;
                     };
                 };
             };
@@ -7862,6 +7883,7 @@ export interface operations {
                     "application/json": {
                         /** @description Pass as `cursor` to get the next page; null on the last page */
                         nextCursor: string | null;
+                        /** @description The page's number; the node and workload lists (keyset cursors) answer 1 for a page after a cursor */
                         page: number;
                         pages: number;
                         pageSize: number;
@@ -7872,8 +7894,10 @@ export interface operations {
                         } & {
                             [key: string]: unknown;
                         })[];
-                        /** @description Rows matching the filters, all pages */
+                        /** @description Rows matching the filters, all pages; PostgreSQL's estimate when totalIsEstimate (large lists above 10,000 rows) */
                         total: number;
+                        /** @description true: total and pages are an estimate (shown as “about N”), not a count */
+                        totalIsEstimate: boolean;
                     };
                 };
             };
@@ -9154,6 +9178,7 @@ export interface operations {
                     "application/json": {
                         /** @description Pass as `cursor` to get the next page; null on the last page */
                         nextCursor: string | null;
+                        /** @description The page's number; the node and workload lists (keyset cursors) answer 1 for a page after a cursor */
                         page: number;
                         pages: number;
                         pageSize: number;
@@ -9174,8 +9199,10 @@ export interface operations {
                         } & {
                             [key: string]: unknown;
                         })[];
-                        /** @description Rows matching the filters, all pages */
+                        /** @description Rows matching the filters, all pages; PostgreSQL's estimate when totalIsEstimate (large lists above 10,000 rows) */
                         total: number;
+                        /** @description true: total and pages are an estimate (shown as “about N”), not a count */
+                        totalIsEstimate: boolean;
                     };
                 };
             };
@@ -9740,6 +9767,7 @@ export interface operations {
                     "application/json": {
                         /** @description Pass as `cursor` to get the next page; null on the last page */
                         nextCursor: string | null;
+                        /** @description The page's number; the node and workload lists (keyset cursors) answer 1 for a page after a cursor */
                         page: number;
                         pages: number;
                         pageSize: number;
@@ -9759,8 +9787,10 @@ export interface operations {
                         } & {
                             [key: string]: unknown;
                         })[];
-                        /** @description Rows matching the filters, all pages */
+                        /** @description Rows matching the filters, all pages; PostgreSQL's estimate when totalIsEstimate (large lists above 10,000 rows) */
                         total: number;
+                        /** @description true: total and pages are an estimate (shown as “about N”), not a count */
+                        totalIsEstimate: boolean;
                     };
                 };
             };
@@ -10017,6 +10047,7 @@ export interface operations {
                         maxAttempts: number;
                         /** @description Pass as `cursor` to get the next page; null on the last page */
                         nextCursor: string | null;
+                        /** @description The page's number; the node and workload lists (keyset cursors) answer 1 for a page after a cursor */
                         page: number;
                         pages: number;
                         pageSize: number;
@@ -10042,8 +10073,10 @@ export interface operations {
                         } & {
                             [key: string]: unknown;
                         })[];
-                        /** @description Rows matching the filters, all pages */
+                        /** @description Rows matching the filters, all pages; PostgreSQL's estimate when totalIsEstimate (large lists above 10,000 rows) */
                         total: number;
+                        /** @description true: total and pages are an estimate (shown as “about N”), not a count */
+                        totalIsEstimate: boolean;
                     };
                 };
             };
@@ -12200,6 +12233,7 @@ export interface operations {
                     "application/json": {
                         /** @description Pass as `cursor` to get the next page; null on the last page */
                         nextCursor: string | null;
+                        /** @description The page's number; the node and workload lists (keyset cursors) answer 1 for a page after a cursor */
                         page: number;
                         pages: number;
                         pageSize: number;
@@ -12228,8 +12262,10 @@ export interface operations {
                         } & {
                             [key: string]: unknown;
                         })[];
-                        /** @description Rows matching the filters, all pages */
+                        /** @description Rows matching the filters, all pages; PostgreSQL's estimate when totalIsEstimate (large lists above 10,000 rows) */
                         total: number;
+                        /** @description true: total and pages are an estimate (shown as “about N”), not a count */
+                        totalIsEstimate: boolean;
                     };
                 };
             };
@@ -13714,6 +13750,7 @@ export interface operations {
                     "application/json": {
                         /** @description Pass as `cursor` to get the next page; null on the last page */
                         nextCursor: string | null;
+                        /** @description The page's number; the node and workload lists (keyset cursors) answer 1 for a page after a cursor */
                         page: number;
                         pages: number;
                         pageSize: number;
@@ -13742,8 +13779,10 @@ export interface operations {
                         } & {
                             [key: string]: unknown;
                         })[];
-                        /** @description Rows matching the filters, all pages */
+                        /** @description Rows matching the filters, all pages; PostgreSQL's estimate when totalIsEstimate (large lists above 10,000 rows) */
                         total: number;
+                        /** @description true: total and pages are an estimate (shown as “about N”), not a count */
+                        totalIsEstimate: boolean;
                     };
                 };
             };

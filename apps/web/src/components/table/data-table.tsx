@@ -68,7 +68,7 @@ type TUrlState = {
 
 /** What `useQuery` answers for a paged list procedure. */
 type TPageQuery<Row> = {
-  data?: { rows: Row[]; total: number; page: number; pages: number } | undefined;
+  data?: { rows: Row[]; total: number; page: number; pages: number; totalIsEstimate?: boolean } | undefined;
   isPending: boolean;
   isFetching: boolean;
   error: { message: string } | null;
@@ -255,6 +255,7 @@ export function DataTable<Row>(props: TDataTableProps<Row>) {
           page={page.page}
           pages={page.pages}
           total={page.total}
+          totalIsEstimate={page.totalIsEstimate ?? false}
           onPage={(value) => table.setPageIndex(value - 1)}
         />
       ) : null}

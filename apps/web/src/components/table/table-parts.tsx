@@ -7,14 +7,18 @@ export function Pagination({
   page,
   pages,
   total,
+  totalIsEstimate = false,
   onPage,
 }: {
   page: number;
   pages: number;
   total: number;
+  /** Large lists: the total is PostgreSQL's estimate, shown as "about N". */
+  totalIsEstimate?: boolean;
   onPage: (page: number) => void;
 }) {
-  if (pages <= 1) return <p className="text-sm text-muted">{formatInt(total)} rows</p>;
+  const about = totalIsEstimate ? "about " : "";
+  if (pages <= 1) return <p className="text-sm text-muted">{`${about}${formatInt(total)} rows`}</p>;
   return (
     <nav aria-label="Pages" className="flex items-center gap-2 text-sm">
       <button
@@ -26,7 +30,7 @@ export function Pagination({
         Previous
       </button>
       <span className="text-muted">
-        Page {page} of {pages} · {formatInt(total)} rows
+        {`Page ${formatInt(page)} of ${about}${formatInt(pages)} · ${about}${formatInt(total)} rows`}
       </span>
       <button
         type="button"

@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { zId } from "../../lib/input.ts";
+import { ZKeysetRowCursor } from "../../lib/keyset.ts";
 import { filterKeys, ZPageInput } from "../../lib/pagination.ts";
 import { SITE_KINDS } from "../site/list-sites.schema.ts";
 
@@ -23,5 +24,9 @@ export const ZNodeFilters = z.object({
 });
 export const NODE_FILTERS = filterKeys(ZNodeFilters);
 
-export const ZListNodesInput = ZPageInput(NODE_SORT_KEYS, "hostname").extend(ZNodeFilters.shape);
+/** Keyset paging: the cursor is the last row's (sort key, hostname, id), see lib/keyset.ts. */
+export const ZListNodesInput = ZPageInput(NODE_SORT_KEYS, "hostname").extend({
+  ...ZNodeFilters.shape,
+  cursor: ZKeysetRowCursor.optional(),
+});
 export type TListNodesInput = z.infer<typeof ZListNodesInput>;

@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { zDate, zId } from "../../lib/input.ts";
+import { ZKeysetRowCursor } from "../../lib/keyset.ts";
 import { typeMessage } from "../../lib/messages.ts";
 import { filterKeys, ZPageInput } from "../../lib/pagination.ts";
 import { SITE_KINDS } from "../site/list-sites.schema.ts";
@@ -199,9 +200,11 @@ export const ZWorkloadFilters = z.object({
 });
 export const WORKLOAD_FILTERS = filterKeys(ZWorkloadFilters);
 
+/** Keyset paging: the cursor is the last row's (sort key, id), see lib/keyset.ts. */
 export const ZListWorkloadsInput = ZPageInput(WORKLOAD_SORT_KEYS, "createdAt").extend({
   direction: z.enum(["asc", "desc"]).default("desc"),
   ...ZWorkloadFilters.shape,
+  cursor: ZKeysetRowCursor.optional(),
 });
 export type TListWorkloadsInput = z.infer<typeof ZListWorkloadsInput>;
 
