@@ -35,9 +35,10 @@ const KEEP_ORDER: Record<string, number> = { RUNNING: 0, SCHEDULED: 1, AWAITING_
 export async function applyServicePlan(
   ctx: TMutationContext<TActor>,
   serviceId: string,
-  planId: string,
+  requestedPlanId?: string,
 ): Promise<TApplyResult> {
   const now = new Date();
+  const planId = requestedPlanId ?? (await pendingProposalOrThrow(ctx, serviceId));
   const claimed = await auditedTransaction(ctx, async (tx, audit) => {
     const service = await tx.service.findUnique({
       where: { id: serviceId },
@@ -145,6 +146,21 @@ export async function applyServicePlan(
       });
     });
   return result;
+}
+
+/** The service's pending proposal, for a caller that did not name a plan. */
+async function pendingProposalOrThrow(ctx: TMutationContext<TActor>, serviceId: string) {
+  const plan = await ctx.prisma.servicePlan.findFirst({
+    where: { serviceId, status: "PROPOSED" },
+    orderBy: { createdAt: "desc" },
+    select: { id: true },
+  });
+  if (!plan)
+    throw new AppError("CONFLICT", `service ${serviceId} has no proposal`, {
+      userMessage: "This service has no pending plan to apply; plan it again first.",
+      field: "planId",
+    });
+  return plan.id;
 }
 
 async function createReplica(

@@ -190,7 +190,8 @@ export type TServiceUpdate = z.infer<typeof ZServiceUpdate>;
 export const ZServiceId = z.object({ id: zId("Service id") });
 export const ZApplyPlanInput = z.object({
   id: zId("Service id"),
-  planId: zId("Plan id", "Choose the plan to apply"),
+  /** Omitted: the service's pending proposal. */
+  planId: zId("Plan id", "Choose the plan to apply").optional(),
 });
 
 export const ZListServicesInput = ZPageInput(["name", "createdAt"] as const, "name").extend({
