@@ -4,6 +4,7 @@ import { describeEachDb } from "@switchyard/db/testing/suites";
 import type { inferProcedureInput } from "@trpc/server";
 import { afterAll, beforeAll, expect, it } from "vitest";
 import type { TSessionUser } from "../src/auth/session.ts";
+import { runReconcileTick } from "../src/loops/reconcile.ts";
 import { type AppRouter, appRouter } from "../src/root.ts";
 import { createCallerFactory, createInnerContext } from "../src/trpc.ts";
 import { errorOf, USERS } from "./helpers.ts";
@@ -244,5 +245,72 @@ describeEachDb("inference services", (kind) => {
     ).toBe(0);
     expect(await held(id)).toBe(0);
     expect(await errorOf(as(USERS.engineer).service.replan({ id }))).toMatchObject({ code: "CONFLICT" });
+  });
+
+  it("replaces a replica on a failed node in the loop: an AUTO service re-plans and applies", async () => {
+    const engineer = as(USERS.engineer);
+    const created = await engineer.service.create({
+      ...CHAT,
+      name: "chat-auto",
+      regions: [{ region: "us-east", demandRps: 200, maxLatencyMs: 30 }],
+      applyMode: "AUTO",
+    });
+    await engineer.service.applyPlan({ id: created.id });
+    const victim = await t.db.prisma.allocation.findFirstOrThrow({
+      where: { status: "ACTIVE", workload: { serviceId: created.id } },
+      select: { workloadId: true, nodeId: true },
+    });
+    const heldBefore = await held(created.id);
+    // The node stops heartbeating.
+    await t.db.prisma.gpuNode.update({
+      where: { id: victim.nodeId },
+      data: { lastHeartbeatAt: new Date(Date.now() - 3_600_000) },
+    });
+    const report = await runReconcileTick(t.db.prisma, { silenceSeconds: 120, holder: `svc-${kind}` });
+    expect(report.nodesDown).toContain(victim.nodeId);
+    // The replica failed (not re-placed on its own), the service was planned again and applied.
+    expect(report.replaced).not.toContain(victim.workloadId);
+    expect(report.services?.planned).toContain(created.id);
+    expect(report.services?.applied).toContain(created.id);
+    const failed = await t.db.prisma.workload.findUniqueOrThrow({ where: { id: victim.workloadId } });
+    expect(failed.state).toBe("FAILED");
+    const service = await engineer.service.byId({ id: created.id });
+    expect(service.current?.trigger).toContain("failed");
+    expect(service.replanReason).toBeNull();
+    // As many GPUs held as before, none on the dead node.
+    expect(await held(created.id)).toBe(heldBefore);
+    expect(
+      await t.db.prisma.allocation.count({
+        where: { status: "ACTIVE", nodeId: victim.nodeId, workload: { serviceId: created.id } },
+      }),
+    ).toBe(0);
+    await engineer.service.stop({ id: created.id });
+  });
+
+  it("records a proposal, without applying it, for a PROPOSE service whose replica failed", async () => {
+    const engineer = as(USERS.engineer);
+    const created = await engineer.service.create({ ...CHAT, name: "chat-propose" });
+    await engineer.service.applyPlan({ id: created.id });
+    const before = await t.db.prisma.workload.count({ where: { serviceId: created.id } });
+    const replica = await t.db.prisma.workload.findFirstOrThrow({
+      where: { serviceId: created.id, state: "SCHEDULED" },
+    });
+    await as(USERS.platform).workload.cancel({ id: replica.id, reason: "operator test" });
+    // A cancelled replica is not a failure; a failed one is.
+    await t.db.prisma.service.update({ where: { id: created.id }, data: { replanReason: null } });
+    const other = await t.db.prisma.workload.findFirstOrThrow({
+      where: { serviceId: created.id, state: "SCHEDULED" },
+    });
+    await as(USERS.platform).workload.transition({ id: other.id, to: "FAILED", reason: "crashed" });
+    expect(
+      (await t.db.prisma.service.findUniqueOrThrow({ where: { id: created.id } })).replanReason,
+    ).toContain("failed");
+    const report = await runReconcileTick(t.db.prisma, { silenceSeconds: 3_600, holder: `svc2-${kind}` });
+    expect(report.services?.planned).toContain(created.id);
+    expect(report.services?.applied).not.toContain(created.id);
+    const service = await engineer.service.byId({ id: created.id });
+    expect(service.proposal?.trigger).toContain("crashed");
+    expect(await t.db.prisma.workload.count({ where: { serviceId: created.id } })).toBe(before);
+    await engineer.service.stop({ id: created.id });
   });
 });

@@ -10,6 +10,8 @@ import { auditedTransaction, type TActor, type TMutationContext } from "../lib/a
 import { currentEstate, engineInputError } from "../workloads/service.ts";
 import { serviceNotFound } from "./access.ts";
 
+export { requestReplan } from "./replan-request.ts";
+
 const json = (value: unknown) => JSON.parse(JSON.stringify(value ?? null)) as Prisma.InputJsonValue;
 
 type TStoredService = Prisma.ServiceGetPayload<{ include: { regions: true } }>;
@@ -116,18 +118,5 @@ export async function planStoredService(ctx: TMutationContext<TActor>, serviceId
       after: { planId: plan.id, trigger, feasible: plan.feasible, summary: plan.summary },
     });
     return plan;
-  });
-}
-
-/** Marks services for the loop to re-plan (demand, a replica or a site changed), inside the caller's transaction. */
-export async function requestReplan(
-  tx: Prisma.TransactionClient,
-  where: Prisma.ServiceWhereInput,
-  reason: string,
-  now: Date,
-) {
-  await tx.service.updateMany({
-    where: { ...where, state: "ACTIVE" },
-    data: { replanReason: reason, replanRequestedAt: now },
   });
 }
