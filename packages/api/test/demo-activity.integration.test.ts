@@ -68,6 +68,25 @@ describeEachDb("demo governance activity", (kind) => {
     }
   });
 
+  it("runs an inference service across edge and cloud sites serving the demo model", async () => {
+    const { rows } = await as(USERS.platform).service.list({ search: "defect-detector-eu" });
+    const row = rows[0];
+    expect(row).toMatchObject({ regionsCovered: 2, regionsTotal: 2, hasProposal: false });
+    const service = await as(USERS.platform).service.byId({ id: row?.id ?? "" });
+    expect(service.model.id).toBe("dataset-defect-detector-v1");
+    const kinds = new Set(service.replicas.map((r) => r.site?.kind));
+    expect(kinds).toEqual(new Set(["EDGE", "CLOUD"]));
+    expect(service.replicas.every((r) => r.state === "SCHEDULED" && r.allocations.length > 0)).toBe(true);
+    // Every replica stays inside the EU residency the model inherited from its training data.
+    const sites = await t.db.prisma.site.findMany({
+      where: { id: { in: service.replicas.map((r) => r.site?.id ?? "") } },
+      select: { jurisdiction: true },
+    });
+    expect(sites.every((s) => s.jurisdiction === "EU")).toBe(true);
+    const model = await as(USERS.platform).model.byId({ id: "dataset-defect-detector-v1" });
+    expect(model.servedBy.map((s) => s.name)).toEqual(["defect-detector-eu"]);
+  });
+
   it("runs once, and leaves an audit chain that verifies", async () => {
     expect(await seedDemoActivity(t.db.prisma)).toEqual({
       ran: false,

@@ -280,6 +280,20 @@ describeEachDb("REST fuzz: bad input on every /api/v1 route", (kind) => {
       "webhook-deliveries": deliveryId,
       transfers: transfer.id,
       models: "dataset-defect-detector-v1",
+      services: (
+        await p.service.create({
+          data: {
+            name: "rest-fuzz",
+            teamId: "team-vision-edge",
+            modelId: "dataset-defect-detector-v1",
+            gpuCount: 1,
+            replicaCapacityRps: 80,
+            maxReplicas: 4,
+            createdById: USERS.admin.id,
+            regions: { create: [{ region: "eu-central", demandRps: 50, maxLatencyMs: 40 }] },
+          },
+        })
+      ).id,
       "fair-share": "dept-ai",
       "what-if": (
         await p.scenario.create({

@@ -247,6 +247,14 @@ describe.each(await testDbKinds())("REST /api/v1 [%s]", (kind) => {
         });
         return path.replace("{id}", scenario.id);
       }
+      if (operationId.startsWith("service.") && path.includes("{id}")) {
+        const admin = createCaller(createInnerContext({ prisma: t.db.prisma, user: USERS.admin }));
+        const created = await admin.service.create({
+          ...(REST_EXAMPLES["service.create"]?.value as Parameters<typeof admin.service.create>[0]),
+          name: `rest-example-${operationId.replace(".", "-").toLowerCase()}`,
+        });
+        return path.replace("{id}", created.id);
+      }
       if (operationId === "model.declassify") return path.replace("{id}", "dataset-defect-detector-v1");
       if (operationId === "workload.finishTransfer") return path.replace("{id}", await pendingTransfer());
       if (path.includes("{id}")) return path.replace("{id}", await submitPending());

@@ -5,6 +5,7 @@ import { createContext, example, type TIo } from "./commands/context.ts";
 import { registerEstate } from "./commands/estate.ts";
 import { registerModels } from "./commands/models.ts";
 import { registerPlacement } from "./commands/placement.ts";
+import { registerServices } from "./commands/services.ts";
 import { registerSession } from "./commands/session.ts";
 import { registerWhatIf } from "./commands/what-if.ts";
 import { registerWorkloads } from "./commands/workloads.ts";
@@ -48,6 +49,7 @@ Configuration: ${configPath(io.env)} (switchyard login), or SWITCHYARD_SERVER an
   registerSession(ctx);
   registerEstate(ctx);
   registerModels(ctx);
+  registerServices(ctx);
   registerWorkloads(ctx);
   registerPlacement(ctx);
   registerApprovals(ctx);

@@ -1,6 +1,9 @@
 import type { PrismaClient } from "@switchyard/db";
 import type { TSessionUser } from "../auth/session.ts";
 import { decideApproval } from "../governance/approvals.ts";
+import { applyServicePlan } from "../inference/apply.ts";
+import { createService } from "../inference/write.ts";
+import type { TMutationContext } from "../lib/audited.ts";
 import type { TWorkloadSpec } from "../router/workload/workload.schema.ts";
 import { placeWorkload, scheduleWorkload, submitWorkload } from "../workloads/service.ts";
 
@@ -10,7 +13,8 @@ import { placeWorkload, scheduleWorkload, submitWorkload } from "../workloads/se
  * inbox holds requests with real placement explanations:
  * - waiting for steward@: eu-support-assistant-ft (GDPR transcripts) and claims-anomaly-scan;
  * - waiting for admin@: an override by the platform engineer;
- * - decided: claims-cohort-eval approved, claims-export-sandbox rejected with a comment.
+ * - decided: claims-cohort-eval approved, claims-export-sandbox rejected with a comment;
+ * - a running inference service, defect-detector-eu, serving the demo model artifact.
  * Runs once, right after the demo seed, while the seeded eu-support-assistant-ft is unplaced.
  */
 export async function seedDemoActivity(prisma: PrismaClient): Promise<{ ran: boolean; reason?: string }> {
@@ -100,7 +104,36 @@ export async function seedDemoActivity(prisma: PrismaClient): Promise<{ ran: boo
     priority: 40,
   });
   await schedule(platform, overridden, "keep the refresh next to the EU serving fleet");
+  await seedDemoService(platform);
   return { ran: true };
+}
+
+/**
+ * The defect detector trained on the EU plants' regulated images, served to EU users from the
+ * Munich factory's edge GPUs and a cloud region (it carries its data's EU residency, so no site
+ * outside the EU may host a replica): created, planned and applied through the real services,
+ * so its replicas hold GPUs like any workload. Applied automatically when demand changes.
+ */
+async function seedDemoService(ctx: TMutationContext) {
+  const created = await createService(ctx, {
+    name: "defect-detector-eu",
+    description: "Line-camera defect detection for the EU plants' quality dashboards.",
+    teamId: "team-vision-edge",
+    modelId: "dataset-defect-detector-v1",
+    gpu: { count: 1 },
+    gpuModels: ["Jetson-AGX-Orin", "L4", "A100-80GB"],
+    replicaCapacityRps: 60,
+    regions: [
+      { region: "eu-central", demandRps: 180, maxLatencyMs: 8 },
+      { region: "eu-west", demandRps: 120, maxLatencyMs: 10 },
+    ],
+    minReplicas: 2,
+    maxReplicas: 12,
+    allowedKinds: [],
+    requiredCertifications: [],
+    applyMode: "AUTO",
+  });
+  await applyServicePlan(ctx, created.id, created.planId);
 }
 
 const CLAIMS_JOB: TWorkloadSpec = {

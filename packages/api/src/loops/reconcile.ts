@@ -11,6 +11,7 @@ import { pruneEstateChanges } from "../estate/prune.ts";
 import { runExecutorTick, type TExecutorTickReport } from "../executors/tick.ts";
 import { finishReclaims, markShares, planFairRound, startReclaims } from "../fairshare/reclaim.ts";
 import { sweepApprovals } from "../governance/approvals.ts";
+import { replanServices, type TReplanReport } from "../inference/replan.ts";
 import { auditedTransaction, systemActor, type TActor, type TMutationContext } from "../lib/audited.ts";
 import { timePlacement } from "../observability/metrics.ts";
 import { withHardBudgets } from "../services/team-budget.ts";
@@ -53,6 +54,8 @@ export type TTickReport = {
   reclaimsFinished?: { preempted: string[]; cancelled: string[]; beneficiaries: string[] };
   /** Fair sharing: workloads whose GUARANTEED/BORROWED mark changed. */
   sharesMarked?: string[];
+  /** Inference services planned again, and those whose plan was applied (AUTO). */
+  services?: TReplanReport;
 };
 
 /**
@@ -117,6 +120,7 @@ export async function runReconcileTick(prisma: PrismaClient, options: TLoopOptio
       },
       select: {
         id: true,
+        serviceId: true,
         allocations: {
           where: { status: "ACTIVE", nodeId: { in: report.nodesDown } },
           select: { node: { select: { hostname: true } } },
@@ -125,18 +129,21 @@ export async function runReconcileTick(prisma: PrismaClient, options: TLoopOptio
     });
     for (const workload of affected) {
       const hosts = [...new Set(workload.allocations.map((a) => a.node.hostname))].join(", ");
+      // A service's replica is replaced by its service's next plan (it marks the service).
       const moved = await auditedTransaction(ctx, (tx, audit) =>
         transitionWorkload(tx, audit, {
           workloadId: workload.id,
-          to: "PENDING",
+          to: workload.serviceId ? "FAILED" : "PENDING",
           actorId: null,
-          reason: `node ${hosts} stopped heartbeating; placing again`,
+          reason: workload.serviceId
+            ? `node ${hosts} stopped heartbeating; the service replaces this replica`
+            : `node ${hosts} stopped heartbeating; placing again`,
           now: new Date(),
         }),
       ).catch((error: unknown) =>
         error instanceof AppError && error.code === "CONFLICT" ? null : Promise.reject(error),
       );
-      if (moved) replaced.push(workload.id); // else another process got there first
+      if (moved && !workload.serviceId) replaced.push(workload.id); // else another process got there first
     }
   }
 
@@ -161,6 +168,8 @@ export async function runReconcileTick(prisma: PrismaClient, options: TLoopOptio
       const pending = await prisma.workload.findMany({
         where: {
           state: "PENDING",
+          // A service's replicas are placed by its plans, never one by one.
+          serviceId: null,
           dependsOn: { every: { dependsOn: { state: "SUCCEEDED" } } },
           OR: [
             // Never placed, or its proposal no longer stands (it lost a schedule race, or the
@@ -226,6 +235,14 @@ export async function runReconcileTick(prisma: PrismaClient, options: TLoopOptio
       report.sharesMarked = await markShares(prisma);
     } finally {
       await releaseLease(prisma, "pending-retry", options.holder);
+    }
+  }
+  // Services whose demand, replicas or sites changed plan again, one process at a time.
+  if (await acquireLease(prisma, "service-replan", options.holder, 60)) {
+    try {
+      report.services = await replanServices(ctx, options.retryLimit ?? 50);
+    } finally {
+      await releaseLease(prisma, "service-replan", options.holder);
     }
   }
   // Old entries leave the estate change log, one process at a time.

@@ -3,6 +3,7 @@ import { teamScope } from "../auth/access.ts";
 import { mayEditDataset } from "../auth/rules.ts";
 import type { TSessionUser } from "../auth/session.ts";
 import { AppError } from "../errors.ts";
+import { servicesServing } from "../inference/read.ts";
 import { pageArgs, toPage } from "../lib/pagination.ts";
 import type { TListModelsInput } from "../router/model/model.schema.ts";
 import { inheritRules } from "./inherit.ts";
@@ -168,11 +169,8 @@ export async function getModelOrThrow(prisma: PrismaClient, user: TSessionUser, 
     fineTunedInto: model.models.map((m) => m.model).sort((a, b) => a.name.localeCompare(b.name)),
     /** What its inputs give it today, and which input each rule comes from. */
     inherited: inheritRules(sources, producedAt),
-    /**
-     * Services serving this model. Services are not modelled yet; the services work fills
-     * this list (its replicas are workloads reading the model).
-     */
-    servedBy: [] as { id: string; name: string }[],
+    /** Inference services serving this model (of teams the user sees), with their live replicas. */
+    servedBy: await servicesServing(prisma, [model.id], scope),
     canCopy: mayEditDataset(
       user,
       stewards.map((s) => s.id),

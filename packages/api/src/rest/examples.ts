@@ -229,6 +229,29 @@ export const REST_EXAMPLES: Record<string, { summary: string; value: Record<stri
       maxReplicas: 12,
     },
   },
+  "service.create": {
+    summary: "The defect detector served to EU plants from on-prem, cloud and edge sites",
+    value: {
+      name: "defect-detector-canary",
+      teamId: "team-vision-edge",
+      modelId: "dataset-defect-detector-v1",
+      gpu: { count: 1 },
+      gpuModels: ["L4", "L40S", "A100-80GB"],
+      replicaCapacityRps: 80,
+      regions: [
+        { region: "eu-west", demandRps: 120, maxLatencyMs: 40 },
+        { region: "eu-central", demandRps: 60, maxLatencyMs: 40 },
+      ],
+      minReplicas: 2,
+      maxReplicas: 8,
+      applyMode: "PROPOSE",
+    },
+  },
+  "service.update": {
+    summary: "Demand rose in eu-west",
+    value: { regions: [{ region: "eu-west", demandRps: 300, maxLatencyMs: 40 }] },
+  },
+  "service.applyPlan": { summary: "Apply the pending proposal", value: {} },
   "whatIf.preview": {
     summary: "What moves if Frankfurt's A100 nodes drain and Singapore's H100 gets cheaper",
     value: {

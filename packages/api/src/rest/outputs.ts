@@ -637,3 +637,74 @@ export const ZScenarioDrain = ZNodeStatusChange.extend({
   drainedAt: ZWhen,
   down: z.array(z.string()).meta({ description: "Hostnames left out because they are DOWN already" }),
 });
+
+const ZCoverage = z.looseObject({
+  region: z.string(),
+  demandRps: z.number(),
+  maxLatencyMs: z.number(),
+  servedRps: z.number(),
+  status: z.enum(["covered", "partial", "uncovered"]),
+  latencyMs: z.number().optional(),
+  reason: z.string().optional().meta({ description: "Why the region is short of demand" }),
+});
+
+/** A recorded service plan: replicas per site, each region's coverage, cost per hour. */
+export const ZServicePlanRecord = z.looseObject({
+  id: z.string(),
+  status: z.enum(["PROPOSED", "APPLIED", "SUPERSEDED"]),
+  feasible: z.boolean(),
+  summary: z.string(),
+  trigger: z
+    .string()
+    .meta({ description: 'Why it was made: "created", "demand changed", "replica failed"…' }),
+  costUsdPerHour: z.number(),
+  replicas: z.array(z.looseObject({ siteId: z.string(), siteName: z.string(), servedRps: z.number() })),
+  regions: z.array(ZCoverage),
+  createdAt: ZWhen,
+});
+
+export const ZServiceRow = z.looseObject({
+  id: z.string(),
+  name: z.string(),
+  state: z.enum(["ACTIVE", "STOPPED"]),
+  applyMode: z.enum(["PROPOSE", "AUTO"]),
+  team: ZRef,
+  model: z.looseObject({ id: z.string(), name: z.string(), version: z.string().nullable() }),
+  replicas: z
+    .number()
+    .int()
+    .meta({ description: "Live replicas (pending, awaiting approval, scheduled, running)" }),
+  regionsCovered: z.number().int(),
+  regionsTotal: z.number().int(),
+  costUsdPerHour: z
+    .number()
+    .nullable()
+    .meta({ description: "Of the plan in force; null before one is applied" }),
+  hasProposal: z.boolean(),
+});
+
+export const ZServiceDetail = z.looseObject({
+  id: z.string(),
+  name: z.string(),
+  state: z.enum(["ACTIVE", "STOPPED"]),
+  applyMode: z.enum(["PROPOSE", "AUTO"]),
+  team: ZRef,
+  model: ZRef,
+  gpuCount: z.number().int(),
+  replicaCapacityRps: z.number(),
+  minReplicas: z.number().int(),
+  maxReplicas: z.number().int(),
+  replanReason: z.string().nullable(),
+  regions: z.array(z.looseObject({ region: z.string(), demandRps: z.number(), maxLatencyMs: z.number() })),
+  replicas: z.array(z.looseObject({ id: z.string(), name: z.string(), state: ZWorkloadState })),
+  current: ZServicePlanRecord.nullable(),
+  proposal: ZServicePlanRecord.nullable(),
+});
+
+export const ZServiceApplyResult = z.object({
+  planId: z.string(),
+  kept: z.array(z.string()),
+  created: z.array(z.object({ id: z.string(), siteId: z.string(), state: ZWorkloadState })),
+  cancelled: z.array(z.string()),
+  shortfalls: z.array(z.object({ siteId: z.string(), reason: z.string() })),
+});

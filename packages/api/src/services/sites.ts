@@ -2,6 +2,7 @@ import type { Prisma, PrismaClient } from "@switchyard/db";
 import { seesTeam, teamScope } from "../auth/access.ts";
 import type { TSessionUser } from "../auth/session.ts";
 import { AppError } from "../errors.ts";
+import { requestReplan } from "../inference/replan-request.ts";
 import { auditedTransaction, type TMutationContext } from "../lib/audited.ts";
 import { pageArgs, toPage } from "../lib/pagination.ts";
 import { assertIfMatch, recordEtag } from "../lib/preconditions.ts";
@@ -268,6 +269,13 @@ export async function updateSite(
     }
     await assertSlugFree(tx, input.slug, id);
     await tx.site.update({ where: { id }, data: { ...siteColumns(input), ...(status ? { status } : {}) } });
+    // Services plan again when a site's state (or its latencies and prices) changed.
+    await requestReplan(
+      tx,
+      {},
+      `site ${input.name} changed${status && status !== before.status ? ` (${status.toLowerCase()})` : ""}`,
+      new Date(),
+    );
     // Prices: upsert what the form sends, delete what it dropped; keep unchanged rows (and their source).
     const keep = input.prices.map((p) => p.gpuModel);
     await tx.sitePrice.deleteMany({ where: { siteId: id, gpuModel: { notIn: keep } } });
@@ -329,6 +337,7 @@ export async function decommissionSite(ctx: TMutationContext, id: string) {
       });
     }
     await tx.site.update({ where: { id }, data: { status: "DECOMMISSIONED" } });
+    await requestReplan(tx, {}, `site ${before.name} decommissioned`, new Date());
     await tx.gpuNode.updateMany({
       where: { siteId: id, status: { not: "DOWN" } },
       data: { status: "CORDONED" },

@@ -1,5 +1,6 @@
 import type { Prisma, WorkloadState } from "@switchyard/db";
 import { AppError } from "../errors.ts";
+import { REPLAN_ON_REPLICA_STATES, requestReplan } from "../inference/replan-request.ts";
 import type { TAudit } from "../lib/audited.ts";
 import { registerModelArtifact } from "../models/register.ts";
 import { enqueueWebhookEvent } from "../webhooks/outbox.ts";
@@ -39,8 +40,9 @@ export async function transitionWorkload(tx: Prisma.TransactionClient, audit: TA
     HOLDING_STATES.includes(from) && !HOLDING_STATES.includes(t.to)
       ? await releaseGpus(tx, t.workloadId, t.now)
       : 0;
-  await tx.workload.update({
+  const moved = await tx.workload.update({
     where: { id: t.workloadId },
+    select: { serviceId: true, name: true },
     data: {
       state: t.to,
       stateReason: t.reason,
@@ -72,6 +74,14 @@ export async function transitionWorkload(tx: Prisma.TransactionClient, audit: TA
     { workloadId: t.workloadId, from, to: t.to, reason: t.reason },
     t.now,
   );
+  // A replica that lost its GPUs (or will not get them) makes its service plan again.
+  if (moved.serviceId && (REPLAN_ON_REPLICA_STATES as readonly string[]).includes(t.to))
+    await requestReplan(
+      tx,
+      { id: moved.serviceId },
+      `replica ${moved.name} ${t.to.toLowerCase()}: ${t.reason}`,
+      t.now,
+    );
   if (t.to === "SUCCEEDED") await registerModelArtifact(tx, audit, t.workloadId, t.now);
   return { from, to: t.to, releasedGpus: released };
 }

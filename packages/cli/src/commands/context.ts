@@ -76,7 +76,7 @@ export const positiveNumber = (name: string) => (value: string) => {
 };
 
 export type TListSpec = {
-  path: "/sites" | "/nodes" | "/datasets" | "/teams" | "/workloads" | "/approvals" | "/models";
+  path: "/sites" | "/nodes" | "/datasets" | "/teams" | "/workloads" | "/approvals" | "/models" | "/services";
   columns: TColumn[];
 };
 
@@ -136,7 +136,14 @@ export function listCommand(
 export function getCommand(
   ctx: TCommandContext,
   parent: Command,
-  path: "/sites/{id}" | "/nodes/{id}" | "/datasets/{id}" | "/teams/{id}" | "/approvals/{id}" | "/models/{id}",
+  path:
+    | "/sites/{id}"
+    | "/nodes/{id}"
+    | "/datasets/{id}"
+    | "/teams/{id}"
+    | "/approvals/{id}"
+    | "/models/{id}"
+    | "/services/{id}",
   exampleLine: string,
   verb: "get" | "show" = "get",
 ): void {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { PlacementInputError, placeService, type TServiceSpecInput } from "../index";
-import { NodeBuilder, SiteBuilder } from "../testing/builders";
+import { DatasetBuilder, NodeBuilder, SiteBuilder } from "../testing/builders";
 
 // Three sites: a cheap on-prem site near eu-west, a dearer cloud site near both regions,
 // and an edge site near us-east only.
@@ -121,6 +121,20 @@ describe("placeService", () => {
       reason: "no free nodes for more replicas at the sites within 50 ms: onprem-fra (2)",
     });
     expect(heavy.bound).toBeUndefined();
+  });
+
+  it("hosts no replica where the model it serves may not be copied", () => {
+    // The model may stay on-prem only: the US cloud and the edge site are out, so us-east
+    // (within SLO of those two only) cannot be served.
+    const model = new DatasetBuilder("model").residency({ onPremOnly: true }).at("onprem-fra").build();
+    const result = placeService({
+      snapshot: { ...snapshot, datasets: [model] },
+      service: { ...service, datasetIds: ["model"] },
+    });
+    expect(result.replicas.map((r) => r.siteId)).toEqual(["onprem-fra", "onprem-fra"]);
+    expect(result.regions.map((r) => r.status)).toEqual(["covered", "uncovered"]);
+    const edge = result.rejected.find((r) => r.siteId === "edge-nyc");
+    expect(edge?.reasons.map((r) => r.plugin)).toContain("data-residency");
   });
 
   it("keeps within the team's GPU quota", () => {

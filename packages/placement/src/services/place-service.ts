@@ -62,6 +62,7 @@ function replicaRequest(spec: TServiceSpec) {
     estimatedHours: spec.hours,
     requiredCertifications: spec.requiredCertifications,
     allowedKinds: spec.allowedKinds,
+    datasetIds: spec.datasetIds,
     policy: spec.policy,
   };
 }

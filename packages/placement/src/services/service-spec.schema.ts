@@ -33,6 +33,11 @@ export const ZServiceSpec = z
     /** Allowed environments; empty means any. */
     allowedKinds: z.array(ZSiteKind).default([]),
     requiredCertifications: z.array(z.string().min(1)).default([]),
+    /**
+     * What every replica reads (the model artifact it serves): a site where one may not be
+     * copied (residency, classification) hosts no replica.
+     */
+    datasetIds: z.array(z.string().min(1)).default([]),
     /** The period a replica's cost is counted over: cost = GPUs × hours × price. */
     hours: z.number().finite().positive().default(1),
     policy: ZPolicy.optional(),

@@ -240,7 +240,14 @@ export function ModelDetail({ id }: { id: string }) {
               ) : (
                 <ul>
                   {m.servedBy.map((s) => (
-                    <li key={s.id}>{s.name}</li>
+                    <li key={s.id}>
+                      <Link href={`/services/${s.id}`} className="hover:underline">
+                        {s.name}
+                      </Link>{" "}
+                      <span className="text-xs text-muted">
+                        {s.team.name} · {s.replicas} replica{s.replicas === 1 ? "" : "s"}
+                      </span>
+                    </li>
                   ))}
                 </ul>
               )}
