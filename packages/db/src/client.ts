@@ -23,7 +23,7 @@ export type Db = {
 
 export async function createDb(config: TDatabaseConfig = resolveDatabaseConfig()): Promise<Db> {
   if (config.kind === "postgres") {
-    const pool = new pg.Pool({ connectionString: config.url, max: 10, connectionTimeoutMillis: 5_000 });
+    const pool = new pg.Pool({ connectionString: config.url, max: 10, connectionTimeoutMillis: 15_000 });
     // A dropped idle connection must not crash the process; the pool replaces it.
     pool.on("error", () => {});
     const withSession = async <T>(fn: (session: SqlSession) => Promise<T>) => {

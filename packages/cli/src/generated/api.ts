@@ -6888,6 +6888,7 @@ export interface operations {
                     "application/json": {
                         /** @description Pass as `cursor` to get the next page; null on the last page */
                         nextCursor: string | null;
+                        /** @description The page's number; the node and workload lists (keyset cursors) answer 1 for a page after a cursor */
                         page: number;
                         pages: number;
                         pageSize: number;
@@ -6921,8 +6922,10 @@ export interface operations {
                         } & {
                             [key: string]: unknown;
                         })[];
-                        /** @description Rows matching the filters, all pages */
+                        /** @description Rows matching the filters, all pages; PostgreSQL's estimate when totalIsEstimate (large lists above 10,000 rows) */
                         total: number;
+                        /** @description true: total and pages are an estimate (shown as “about N”), not a count */
+                        totalIsEstimate: boolean;
                     };
                 };
             };
