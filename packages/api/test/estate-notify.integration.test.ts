@@ -122,3 +122,47 @@ describeOnPostgres("estate changes announced by NOTIFY", () => {
     expect(Date.now() - sent).toBeLessThan(QUIET_FOR_MS + 5_000);
   });
 });
+
+describeOnPostgres("estate changes heard across bundles", () => {
+  // Next.js bundles the instrumentation (which starts the listener) apart from the route
+  // handlers: two copies of estate/cache.ts in one process, each with its own caches. A query
+  // suffix makes vitest load a second copy, as the route bundle has.
+  let t: TTestDb;
+  let db: Db;
+  let listener: TListener | undefined;
+  beforeAll(async () => {
+    t = await createTestDb("postgres");
+    await seedDemo(t.db);
+    db = await createDb({ kind: "postgres", url: t.url ?? "" });
+    listener = listenForEstateChanges(db, { retryMs: 50 });
+  });
+  afterAll(async () => {
+    await listener?.stop();
+    await db.close();
+    await t.cleanup();
+  });
+
+  it("a cache of another copy of the module hears the listener the instrumentation started", async () => {
+    const routes = (await import(
+      "../src/estate/cache.ts?bundle=routes"
+    )) as typeof import("../src/estate/cache.ts");
+    const cache = routes.estateCache(db.prisma);
+    expect(cache).not.toBe(estateCache(db.prisma));
+    await until("the routes' cache knows the listener is up", () => cache.isListening);
+    await cache.current();
+    const queried = cache.refreshes;
+    await cache.current("announced");
+    expect(cache.refreshes).toBe(queried);
+    expect(cache.quietHits).toBe(1);
+
+    const node = await t.db.prisma.gpuNode.findFirstOrThrow({
+      where: { status: "READY" },
+      orderBy: { id: "asc" },
+    });
+    await t.db.prisma.gpuNode.update({ where: { id: node.id }, data: { status: "CORDONED" } });
+    noteEstateWrite(t.db.prisma);
+    await until("the routes' cache caught up on the notification", async () => {
+      return statusOf(await cache.current("announced"), node.id) === "CORDONED";
+    });
+  });
+});

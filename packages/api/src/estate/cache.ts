@@ -63,11 +63,8 @@ export class EstateCache {
   refreshes = 0;
   /** current("announced") calls answered from memory, without a query. */
   quietHits = 0;
-  /** Notifications heard plus writes of this process: anything that may have changed the estate. */
-  private announcements = 0;
-  private listening = false;
-  /** Counts the listening connection's ups and downs: a catch-up counts only within one. */
-  private listenEpoch = 0;
+  /** What the listener heard for this database, shared by every copy of this module in the process. */
+  private readonly signal: TSignal;
   /** Where the last successful refresh started, when a listener was up then. */
   private caughtUp: { announcements: number; epoch: number; at: number } | undefined;
 
@@ -75,11 +72,17 @@ export class EstateCache {
     private readonly prisma: PrismaClient,
     /** The longest a quiet estate is used without asking the change log (unannounced writes). */
     private readonly quietForMs = QUIET_FOR_MS,
-  ) {}
+  ) {
+    this.signal = signalOf(prisma);
+    // A notification catches up in the background, so the next decision finds it done.
+    this.signal.wake.add(() => {
+      if (this.state) void this.current().catch(() => {});
+    });
+  }
 
   /** Whether a LISTEN connection currently announces the changes (estate/listen.ts). */
   get isListening(): boolean {
-    return this.listening;
+    return this.signal.listening;
   }
 
   /**
@@ -99,9 +102,8 @@ export class EstateCache {
     const start = () => {
       this.queued = undefined;
       // Taken before the change-log query: whatever is announced after it is looked at next time.
-      const mark = this.listening
-        ? { announcements: this.announcements, epoch: this.listenEpoch, at: Date.now() }
-        : undefined;
+      const { listening, announcements, epoch } = this.signal;
+      const mark = listening ? { announcements, epoch, at: Date.now() } : undefined;
       const run: Promise<TPreparedSnapshot> = this.refresh()
         .then(
           (prepared) => {
@@ -132,35 +134,35 @@ export class EstateCache {
 
   /** The listening connection is up: what it missed while down is looked for on the next call. */
   listenerUp(): void {
-    this.listening = true;
-    this.listenEpoch++;
+    this.signal.listening = true;
+    this.signal.epoch++;
   }
 
   /** The listening connection is gone: every current() queries until it is back. */
   listenerDown(): void {
-    this.listening = false;
-    this.listenEpoch++;
+    this.signal.listening = false;
+    this.signal.epoch++;
   }
 
-  /** A notification arrived: catch up in the background, so the next decision finds it done. */
+  /** A notification arrived: every cache of this database catches up in the background. */
   announce(): void {
-    this.announcements++;
-    if (this.state) void this.current().catch(() => {}); // the next decision reads again
+    this.signal.announcements++;
+    for (const wake of this.signal.wake) wake();
   }
 
   /** This process committed a change: its own notification may still be on the way. */
   noteLocalWrite(): void {
-    this.announcements++;
+    this.signal.announcements++;
   }
 
   private isQuiet(): boolean {
     const mark = this.caughtUp;
     return (
-      this.listening &&
+      this.signal.listening &&
       !this.running &&
       mark !== undefined &&
-      mark.epoch === this.listenEpoch &&
-      mark.announcements === this.announcements &&
+      mark.epoch === this.signal.epoch &&
+      mark.announcements === this.signal.announcements &&
       Date.now() - mark.at < this.quietForMs
     );
   }
@@ -284,6 +286,35 @@ function groupIds(changes: readonly TChangeRow[]): Record<TEntity, string[]> {
 }
 
 const caches = new WeakMap<PrismaClient, EstateCache>();
+
+/**
+ * What the LISTEN connection heard for one database client: plain counters and callbacks, kept
+ * on globalThis because Next.js bundles the instrumentation (which starts the listener) apart
+ * from the route handlers, each with its own copy of this module and so its own caches. Only
+ * this signal is shared: a snapshot prepared by one bundle's engine is refused by the other's.
+ */
+type TSignal = {
+  /** Notifications heard plus writes of this process: anything that may have changed the estate. */
+  announcements: number;
+  listening: boolean;
+  /** Counts the listening connection's ups and downs: a catch-up counts only within one. */
+  epoch: number;
+  /** Each cache's background catch-up, run on a notification. */
+  wake: Set<() => void>;
+};
+const SIGNALS = Symbol.for("switchyard.estate.signals");
+
+function signalOf(prisma: PrismaClient): TSignal {
+  const shared = globalThis as { [SIGNALS]?: WeakMap<PrismaClient, TSignal> };
+  shared[SIGNALS] ??= new WeakMap();
+  const signals = shared[SIGNALS];
+  let signal = signals.get(prisma);
+  if (!signal) {
+    signal = { announcements: 0, listening: false, epoch: 0, wake: new Set() };
+    signals.set(prisma, signal);
+  }
+  return signal;
+}
 
 /** How long a quiet estate is trusted without a query: bounds how late an unannounced write is seen. */
 export const QUIET_FOR_MS = 1_000;
