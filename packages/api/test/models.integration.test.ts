@@ -145,7 +145,7 @@ describeEachDb("model artifacts with lineage", (kind) => {
       fields: ["siteId"],
     });
     // Serving it: US sites are rejected for the model's residency; in the EU its steward decides.
-    const before = await as(USERS.engineer).workload.preview(servingSpec(model.id));
+    const before = await as(USERS.engineer).workload.preview({ ...servingSpec(model.id), candidates: "all" });
     const ashburnBefore = before.rejected.find((r) => r.siteId === ASHBURN);
     expect(ashburnBefore?.reasons.map((r) => r.message).join(" ")).toContain(model.name);
     expect(before.candidates.length).toBeGreaterThan(0);
@@ -237,7 +237,7 @@ describeEachDb("model artifacts with lineage", (kind) => {
     expect(await auditCount(t.db, model.id, "model.declassify")).toBe(1);
 
     // Serving the declassified model: no residency refusal in the US and no steward step.
-    const served = await as(USERS.engineer).workload.preview(servingSpec(model.id));
+    const served = await as(USERS.engineer).workload.preview({ ...servingSpec(model.id), candidates: "all" });
     const ashburnAfter = served.rejected.find((r) => r.siteId === ASHBURN);
     expect(ashburnAfter?.reasons.map((r) => r.message).join(" ") ?? "").not.toContain(model.name);
     for (const c of served.candidates)

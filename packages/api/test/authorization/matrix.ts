@@ -681,6 +681,31 @@ export const MATRIX: Record<string, TCase[]> = {
       expect: OK_ALL,
     },
   ],
+  // Inference services: everyone lists what their teams may see; managing one is its team's or
+  // the operators' (auth/rules.ts, as operating a workload); a missing service is NOT_FOUND for
+  // every role before any role check, and an empty create fails validation.
+  "service.formOptions": [{ relation: "the caller's teams", expect: OK_ALL }],
+  "service.list": [{ relation: "services of the caller's teams", input: () => ({}), expect: OK_ALL }],
+  "service.byId": [
+    { relation: "missing", input: () => ({ id: "service-nowhere" }), expect: all("NOT_FOUND") },
+  ],
+  "service.create": [{ relation: "no spec", input: () => ({}), expect: all("BAD_REQUEST") }],
+  "service.update": [
+    {
+      relation: "missing",
+      input: () => ({ id: "service-nowhere", minReplicas: 1 }),
+      expect: all("NOT_FOUND"),
+    },
+  ],
+  "service.replan": [
+    { relation: "missing", input: () => ({ id: "service-nowhere" }), expect: all("NOT_FOUND") },
+  ],
+  "service.applyPlan": [
+    { relation: "missing", input: () => ({ id: "service-nowhere" }), expect: all("NOT_FOUND") },
+  ],
+  "service.stop": [
+    { relation: "missing", input: () => ({ id: "service-nowhere" }), expect: all("NOT_FOUND") },
+  ],
   "workload.submit": [
     {
       relation: "own team",
