@@ -248,8 +248,8 @@ async function replicasAgree(servers: TConsoleServer[], headers: Record<string, 
       headers,
       body: JSON.stringify(RECOMMEND_SPEC),
     });
-    const json = (await response.json()) as { candidates?: { siteId: string; score?: number }[] };
-    answers.push(JSON.stringify((json.candidates ?? []).map((c) => [c.siteId, c.score])));
+    const json = (await response.json()) as { candidates?: { siteId: string; totalScore?: number }[] };
+    answers.push(JSON.stringify((json.candidates ?? []).map((c) => [c.siteId, c.totalScore])));
   }
   return answers.every((a) => a === answers[0]);
 }
