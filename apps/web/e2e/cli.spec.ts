@@ -143,9 +143,14 @@ test("an engineer submits a regulated job from YAML, a steward approves it, both
   const preview = json<{ feasible: boolean; candidates: { siteId: string }[] }>(recommend);
   expect(preview.feasible).toBe(true);
   expect(preview.candidates.length).toBeGreaterThan(0);
+  // A compact answer counts the sites that do not fit by reason; "all" names each one.
   const human = await cli(["recommend", "-f", job], engineer);
   expect(human.stdout).toContain("Candidates:");
-  expect(human.stdout).toContain("Not placed at:");
+  expect(human.stdout).toContain("Not placed at (sites by first reason):");
+  expect(human.stdout).toMatch(/\n\d+\s+missing certification HIPAA(\n|$)/);
+  const every = await cli(["recommend", "-f", job, "--candidates", "all"], engineer);
+  expect(every.code, every.stderr).toBe(0);
+  expect(every.stdout).toContain("Not placed at:");
 
   const submit = await cli(["workloads", "submit", "-f", job, "-o", "json"], engineer);
   expect(submit.code, submit.stderr).toBe(5); // needs approval
