@@ -53,16 +53,7 @@ export async function readNodes(db: TDb, ids?: readonly string[]): Promise<TGpuN
     >`
       SELECT "id", "siteId", "gpuModel", "gpuMemoryGib", "gpuCount", "gpuAllocated", "fabric", "status"::text AS "status"
         FROM "GpuNode"`;
-    return rows.map((n) => ({
-      id: n.id,
-      siteId: n.siteId,
-      gpuModel: n.gpuModel,
-      gpuMemoryGib: n.gpuMemoryGib,
-      gpuTotal: n.gpuCount,
-      gpuFree: Math.max(0, n.gpuCount - n.gpuAllocated),
-      fabric: n.fabric,
-      status: n.status,
-    }));
+    return rows.map(toEngineNode);
   }
   const nodes = await db.gpuNode.findMany({
     where: byIds(ids),
@@ -77,16 +68,15 @@ export async function readNodes(db: TDb, ids?: readonly string[]): Promise<TGpuN
       status: true,
     },
   });
-  return nodes.map((n) => ({
-    id: n.id,
-    siteId: n.siteId,
-    gpuModel: n.gpuModel,
-    gpuMemoryGib: n.gpuMemoryGib,
-    gpuTotal: n.gpuCount,
-    gpuFree: Math.max(0, n.gpuCount - n.gpuAllocated),
-    fabric: n.fabric,
-    status: n.status,
-  }));
+  return nodes.map(toEngineNode);
+}
+
+/** A node row as the engine reads it: total and free GPUs instead of count and allocated. */
+function toEngineNode(
+  n: Omit<TGpuNode, "gpuTotal" | "gpuFree"> & { gpuCount: number; gpuAllocated: number },
+): TGpuNode {
+  const { gpuCount, gpuAllocated, ...rest } = n;
+  return { ...rest, gpuTotal: gpuCount, gpuFree: Math.max(0, gpuCount - gpuAllocated) };
 }
 
 export async function readDatasets(db: TDb, ids?: readonly string[]): Promise<TDataset[]> {
