@@ -17,6 +17,7 @@ import { siteRouter } from "./router/site/router.ts";
 import { teamRouter } from "./router/team/router.ts";
 import { tokenRouter } from "./router/token/router.ts";
 import { userRouter } from "./router/user/router.ts";
+import { userRegionRouter } from "./router/user-region/router.ts";
 import { webhookRouter } from "./router/webhook/router.ts";
 import { whatIfRouter } from "./router/what-if/router.ts";
 import { workloadRouter } from "./router/workload/router.ts";
@@ -43,6 +44,7 @@ export const appRouter = createTRPCRouter({
   token: tokenRouter,
   savedView: savedViewRouter,
   service: serviceRouter,
+  userRegion: userRegionRouter,
   fairShare: fairShareRouter,
   whatIf: whatIfRouter,
 });

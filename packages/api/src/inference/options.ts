@@ -18,11 +18,7 @@ export async function getServiceFormOptions(prisma: PrismaClient, user: TSession
       orderBy: [{ name: "asc" }, { createdAt: "desc" }],
       take: 500,
     }),
-    prisma.siteLatency.findMany({
-      distinct: ["userRegion"],
-      select: { userRegion: true },
-      orderBy: { userRegion: "asc" },
-    }),
+    prisma.userRegion.findMany({ select: { name: true }, orderBy: { name: "asc" } }),
   ]);
-  return { teams, models, userRegions: regions.map((r) => r.userRegion), gpuModels: GPU_MODEL_NAMES };
+  return { teams, models, userRegions: regions.map((r) => r.name), gpuModels: GPU_MODEL_NAMES };
 }

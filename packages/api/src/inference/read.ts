@@ -10,6 +10,7 @@ import type { TSessionUser } from "../auth/session.ts";
 import { pageArgs, toPage } from "../lib/pagination.ts";
 import type { TListServicesInput } from "../router/service/service.schema.ts";
 import { serviceNotFound } from "./access.ts";
+import { userRegionsNamed } from "./user-regions.ts";
 
 /** Replica states that count as part of the service (holding, or about to hold, GPUs). */
 export const LIVE_REPLICA_STATES = ["PENDING", "AWAITING_APPROVAL", "SCHEDULED", "RUNNING"] as const;
@@ -143,12 +144,45 @@ export async function getServiceOrThrow(prisma: PrismaClient, user: TSessionUser
   ]);
   if (!service || (scope && !scope.includes(service.teamId))) throw serviceNotFound(id);
   const plans = service.plans.map(planView);
+  const current = plans.find((p) => p.status === "APPLIED") ?? null;
+  const proposal = plans.find((p) => p.status === "PROPOSED") ?? null;
   return {
     ...service,
     plans: plans.map(({ replicas: _r, regions: _g, explanation: _e, ...p }) => p),
-    current: plans.find((p) => p.status === "APPLIED") ?? null,
-    proposal: plans.find((p) => p.status === "PROPOSED") ?? null,
+    current,
+    proposal,
+    geo: await serviceGeo(prisma, service.regions, [current, proposal]),
   };
+}
+
+/**
+ * Where the service's user regions and its plans' replica sites are, for the coverage map.
+ * A region without a UserRegion row is named in `regionsWithoutCoordinates`, never dropped.
+ */
+async function serviceGeo(
+  prisma: PrismaClient,
+  demand: { region: string }[],
+  plans: ({ regions: TRegionCoverage[]; replicas: TServiceReplica[] } | null)[],
+) {
+  const names = [
+    ...new Set([
+      ...demand.map((r) => r.region),
+      ...plans.flatMap((p) => p?.regions.map((r) => r.region) ?? []),
+    ]),
+  ].sort();
+  const siteIds = [...new Set(plans.flatMap((p) => p?.replicas.map((r) => r.siteId) ?? []))];
+  const [regions, sites] = await Promise.all([
+    userRegionsNamed(prisma, names),
+    siteIds.length === 0
+      ? []
+      : prisma.site.findMany({
+          where: { id: { in: siteIds } },
+          select: { id: true, name: true, kind: true, latitude: true, longitude: true },
+          orderBy: { name: "asc" },
+        }),
+  ]);
+  const placed = new Set(regions.map((r) => r.name));
+  return { regions, sites, regionsWithoutCoordinates: names.filter((n) => !placed.has(n)) };
 }
 
 /** The services serving each of these models (for the model pages' lineage). */

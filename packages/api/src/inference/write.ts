@@ -7,18 +7,21 @@ import { cancelReplica } from "./apply.ts";
 import { planStoredService, requestReplan } from "./plan.ts";
 import { LIVE_REPLICA_STATES } from "./read.ts";
 
-/** Every user region must be one the estate knows latencies for; else the field names the bad one. */
+/** Every user region must be a known UserRegion (GET /user-regions); else the field names the bad one. */
 async function assertKnownRegions(tx: Prisma.TransactionClient, regions: { region: string }[]) {
-  const known = await tx.siteLatency.findMany({
-    where: { userRegion: { in: regions.map((r) => r.region) } },
-    distinct: ["userRegion"],
-    select: { userRegion: true },
-  });
-  const index = regions.findIndex((r) => !known.some((k) => k.userRegion === r.region));
+  const known = new Set(
+    (
+      await tx.userRegion.findMany({
+        where: { name: { in: regions.map((r) => r.region) } },
+        select: { name: true },
+      })
+    ).map((k) => k.name),
+  );
+  const index = regions.findIndex((r) => !known.has(r.region));
   const unknown = regions[index];
   if (unknown)
     throw new AppError("INVALID_REQUEST", `unknown user region ${unknown.region}`, {
-      userMessage: `Unknown user region '${unknown.region}': no site has latency data to it`,
+      userMessage: `Unknown user region '${unknown.region}': choose one of the estate's user regions (GET /user-regions).`,
       field: `regions.${index}.region`,
     });
 }

@@ -683,6 +683,18 @@ export const ZServiceRow = z.looseObject({
   hasProposal: z.boolean(),
 });
 
+const ZUserRegionPlace = z.looseObject({
+  id: z.string(),
+  name: z.string().meta({ description: "What services and latencies name it: eu-west, us-east, ..." }),
+  label: z.string().meta({ description: 'For people: "Europe West (London)"' }),
+  latitude: z.number(),
+  longitude: z.number(),
+});
+
+export const ZUserRegionRow = ZUserRegionPlace.extend({
+  sitesWithLatency: z.number().int().meta({ description: "Sites with a measured latency to the region" }),
+});
+
 export const ZServiceDetail = z.looseObject({
   id: z.string(),
   name: z.string(),
@@ -699,6 +711,24 @@ export const ZServiceDetail = z.looseObject({
   replicas: z.array(z.looseObject({ id: z.string(), name: z.string(), state: ZWorkloadState })),
   current: ZServicePlanRecord.nullable(),
   proposal: ZServicePlanRecord.nullable(),
+  geo: z
+    .looseObject({
+      regions: z.array(ZUserRegionPlace),
+      sites: z.array(
+        z.looseObject({
+          id: z.string(),
+          name: z.string(),
+          kind: z.string(),
+          latitude: z.number(),
+          longitude: z.number(),
+        }),
+      ),
+      regionsWithoutCoordinates: z.array(z.string()),
+    })
+    .meta({
+      description:
+        "For a coverage map: where the service's user regions and its plans' replica sites are; regions with no known coordinates are named in regionsWithoutCoordinates",
+    }),
 });
 
 export const ZServiceApplyResult = z.object({

@@ -685,6 +685,7 @@ export const MATRIX: Record<string, TCase[]> = {
   // the operators' (auth/rules.ts, as operating a workload); a missing service is NOT_FOUND for
   // every role before any role check, and an empty create fails validation.
   "service.formOptions": [{ relation: "the caller's teams", expect: OK_ALL }],
+  "userRegion.list": [{ relation: "every user region", input: () => ({}), expect: OK_ALL }],
   "service.list": [{ relation: "services of the caller's teams", input: () => ({}), expect: OK_ALL }],
   "service.byId": [
     { relation: "missing", input: () => ({ id: "service-nowhere" }), expect: all("NOT_FOUND") },

@@ -653,7 +653,7 @@ export interface paths {
         put?: never;
         /**
          * Create an inference service
-         * @description Saves the service and plans it at once; the plan waits as a proposal (apply it with POST /services/{id}/apply) or, with applyMode AUTO, the loop applies it. The model must be a model artifact; every region must be one the estate has latency data for. Members of the team, admins and platform engineers.
+         * @description Saves the service and plans it at once; the plan waits as a proposal (apply it with POST /services/{id}/apply) or, with applyMode AUTO, the loop applies it. The model must be a model artifact; every region must be a known user region (GET /user-regions). Members of the team, admins and platform engineers.
          */
         post: operations["service-create"];
         delete?: never;
@@ -1092,6 +1092,26 @@ export interface paths {
          * @description For whatever moves the bytes: COMPLETED registers the replica at the destination (later placements see the data there), FAILED leaves the workload waiting. A copy that waits for approval is refused with 409. Admins and platform engineers.
          */
         post: operations["workload-finishTransfer"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/user-regions": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * List user regions
+         * @description The user regions a service's demand may name (e.g. eu-west), by name: a label, where the region is (latitude, longitude) and how many sites have a measured latency to it. A service may only ask for a region listed here.
+         */
+        get: operations["userRegion-list"];
+        put?: never;
+        post?: never;
         delete?: never;
         options?: never;
         head?: never;
@@ -7245,6 +7265,32 @@ export interface operations {
                         } & {
                             [key: string]: unknown;
                         }) | null;
+                        /** @description For a coverage map: where the service's user regions and its plans' replica sites are; regions with no known coordinates are named in regionsWithoutCoordinates */
+                        geo: {
+                            regions: ({
+                                id: string;
+                                /** @description For people: "Europe West (London)" */
+                                label: string;
+                                latitude: number;
+                                longitude: number;
+                                /** @description What services and latencies name it: eu-west, us-east, ... */
+                                name: string;
+                            } & {
+                                [key: string]: unknown;
+                            })[];
+                            regionsWithoutCoordinates: string[];
+                            sites: ({
+                                id: string;
+                                kind: string;
+                                latitude: number;
+                                longitude: number;
+                                name: string;
+                            } & {
+                                [key: string]: unknown;
+                            })[];
+                        } & {
+                            [key: string]: unknown;
+                        };
                         gpuCount: number;
                         id: string;
                         maxReplicas: number;
@@ -10845,6 +10891,152 @@ export interface operations {
                         workloadId: string;
                     } & {
                         [key: string]: unknown;
+                    };
+                };
+            };
+            /** @description Malformed JSON, a wrong type, a missing or unknown field: `fieldErrors` names each field */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No valid token or session (missing, unknown, expired, revoked, or its owner is disabled) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The token lacks the scope, or the owner's role or teams do not allow it */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No such object, or not visible to you */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The object's state does not allow it (an illegal transition, capacity taken meanwhile, nothing fits), or a request with the same Idempotency-Key is still in flight (IDEMPOTENCY_KEY_IN_USE: retry after Retry-After) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The body is larger than 256 KiB */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The body is not application/json */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Valid JSON that breaks a domain rule (e.g. a team you are not in), or an Idempotency-Key already used with another request (IDEMPOTENCY_KEY_REUSED) */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Over the rate limit of these credentials (TOO_MANY_REQUESTS): wait Retry-After seconds */
+            429: {
+                headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
+                    "Retry-After": components["headers"]["Retry-After"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description A server fault; quote the requestId */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    "userRegion-list": {
+        parameters: {
+            query?: {
+                cursor?: string;
+                limit?: number;
+                page?: number;
+                pageSize?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful response */
+            200: {
+                headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @description Pass as `cursor` to get the next page; null on the last page */
+                        nextCursor: string | null;
+                        /** @description The page's number; the node and workload lists (keyset cursors) answer 1 for a page after a cursor */
+                        page: number;
+                        pages: number;
+                        pageSize: number;
+                        rows: ({
+                            id: string;
+                            /** @description For people: "Europe West (London)" */
+                            label: string;
+                            latitude: number;
+                            longitude: number;
+                            /** @description What services and latencies name it: eu-west, us-east, ... */
+                            name: string;
+                            /** @description Sites with a measured latency to the region */
+                            sitesWithLatency: number;
+                        } & {
+                            [key: string]: unknown;
+                        })[];
+                        /** @description Rows matching the filters, all pages; PostgreSQL's estimate when totalIsEstimate (large lists above 10,000 rows) */
+                        total: number;
+                        /** @description true: total and pages are an estimate (shown as “about N”), not a count */
+                        totalIsEstimate: boolean;
                     };
                 };
             };

@@ -171,6 +171,11 @@ async function seedEstate(tx: TTx, prices: ReturnType<typeof pricePerGpuHour>) {
       }
     }
   }
+  // The migration already holds the regions an older estate named; the seed adds what is missing.
+  await tx.userRegion.createMany({
+    data: USER_REGIONS.map((r) => ({ id: `user-region-${r.name}`, ...r })),
+    skipDuplicates: true,
+  });
   await tx.site.createMany({ data: sites });
   await tx.sitePrice.createMany({ data: sitePrices });
   await tx.siteLatency.createMany({ data: latencies });

@@ -101,6 +101,11 @@ export async function growEstate(
   await insertChunked(sites, (data) => prisma.site.createMany({ data }));
   await insertChunked(prices, (data) => prisma.sitePrice.createMany({ data }));
   await insertChunked(latencies, (data) => prisma.siteLatency.createMany({ data }));
+  // The demo seed made these; a grown estate names the same regions, so they stay on the map.
+  await prisma.userRegion.createMany({
+    data: USER_REGIONS.map((r) => ({ id: `user-region-${r.name}`, ...r })),
+    skipDuplicates: true,
+  });
 
   const allSites = await prisma.site.findMany({ select: { id: true, kind: true }, orderBy: { id: "asc" } });
   const nodes: Prisma.GpuNodeCreateManyInput[] = [];

@@ -59,7 +59,7 @@ export const serviceRouter = createTRPCRouter({
         tags: TAGS,
         summary: "Create an inference service",
         description:
-          "Saves the service and plans it at once; the plan waits as a proposal (apply it with POST /services/{id}/apply) or, with applyMode AUTO, the loop applies it. The model must be a model artifact; every region must be one the estate has latency data for. Members of the team, admins and platform engineers.",
+          "Saves the service and plans it at once; the plan waits as a proposal (apply it with POST /services/{id}/apply) or, with applyMode AUTO, the loop applies it. The model must be a model artifact; every region must be a known user region (GET /user-regions). Members of the team, admins and platform engineers.",
       },
     })
     .input(ZServiceCreate)
