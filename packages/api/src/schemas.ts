@@ -90,6 +90,11 @@ export {
   ZSaveViewInput,
 } from "./router/saved-view/saved-view.schema.ts";
 export {
+  SERVICE_APPLY_MODES,
+  type TServiceCreate,
+  ZServiceCreate,
+} from "./router/service/service.schema.ts";
+export {
   SITE_FILTERS,
   SITE_KINDS,
   SITE_SORT_KEYS,

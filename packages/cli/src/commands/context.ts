@@ -76,7 +76,16 @@ export const positiveNumber = (name: string) => (value: string) => {
 };
 
 export type TListSpec = {
-  path: "/sites" | "/nodes" | "/datasets" | "/teams" | "/workloads" | "/approvals" | "/models" | "/services";
+  path:
+    | "/sites"
+    | "/nodes"
+    | "/datasets"
+    | "/teams"
+    | "/workloads"
+    | "/approvals"
+    | "/models"
+    | "/services"
+    | "/user-regions";
   columns: TColumn[];
 };
 

@@ -1,4 +1,4 @@
-/** `switchyard services list|show|create|demand|plan|apply|stop`: inference services and their replicas across sites. */
+/** `switchyard services list|show|create|demand|plan|apply|stop` and `switchyard regions list`: inference services, their replicas across sites, and the user regions they serve. */
 import { readFileSync } from "node:fs";
 import type { Command } from "commander";
 import { parse } from "yaml";
@@ -56,8 +56,27 @@ const COVERAGE_COLUMNS: TColumn[] = [
   field("why not", "reason"),
 ];
 
+const USER_REGION_COLUMNS: TColumn[] = [
+  field("name", "name"),
+  field("label", "label"),
+  field("latitude", "latitude"),
+  field("longitude", "longitude"),
+  field("sites", "sitesWithLatency"),
+];
+
 export function registerServices(ctx: TCommandContext): void {
   const { api, emit, action, program } = ctx;
+  const regions = program
+    .command("regions")
+    .description("User regions: where a service's users are (the names its demand uses), with coordinates");
+  listCommand(
+    ctx,
+    regions,
+    { path: "/user-regions", columns: USER_REGION_COLUMNS },
+    [],
+    "switchyard regions list -o json",
+    false,
+  );
   const services = program
     .command("services")
     .description("Inference services: replicas across sites serving each user region within its SLO");

@@ -1,12 +1,9 @@
 "use client";
 
-import { geoNaturalEarth1, geoPath } from "d3-geo";
 import Link from "next/link";
 import { useMemo } from "react";
-import { feature } from "topojson-client";
-import type { GeometryCollection, Topology } from "topojson-specification";
-import land110m from "world-atlas/land-110m.json";
 import { SITE_KIND_COLOR, SITE_KIND_LABEL, type TSiteKind } from "~/components/badges";
+import { MAP_HEIGHT, MAP_WIDTH, project, WorldLand } from "~/components/map/world";
 import { formatInt } from "~/lib/format";
 import { spreadOverlapping } from "~/lib/map-layout";
 
@@ -20,21 +17,6 @@ export type TSiteLocation = {
   gpusAllocated: number;
 };
 
-const WIDTH = 960;
-const HEIGHT = 470;
-
-// Offline map data (world-atlas, Natural Earth 1:110m): nothing is fetched at run time.
-const topology = land110m as unknown as Topology<{ land: GeometryCollection }>;
-const LAND = feature(topology, topology.objects.land);
-const PROJECTION = geoNaturalEarth1().fitExtent(
-  [
-    [4, 4],
-    [WIDTH - 4, HEIGHT - 4],
-  ],
-  { type: "Sphere" },
-);
-const LAND_PATH = geoPath(PROJECTION)(LAND) ?? "";
-
 /** Sites on a world map, one colour per environment, area by GPU count. */
 export function SiteMap({ sites }: { sites: TSiteLocation[] }) {
   const points = useMemo(
@@ -42,8 +24,8 @@ export function SiteMap({ sites }: { sites: TSiteLocation[] }) {
       spreadOverlapping(
         sites
           .map((site) => {
-            const xy = PROJECTION([site.longitude, site.latitude]);
-            return xy ? { ...site, x: xy[0], y: xy[1], r: 3 + Math.sqrt(site.gpusTotal) / 2.2 } : null;
+            const xy = project(site);
+            return xy ? { ...site, ...xy, r: 3 + Math.sqrt(site.gpusTotal) / 2.2 } : null;
           })
           .filter((p): p is NonNullable<typeof p> => p !== null)
           // Big sites first so small ones stay clickable on top.
@@ -54,14 +36,9 @@ export function SiteMap({ sites }: { sites: TSiteLocation[] }) {
   return (
     // No role="img" on the svg: each site's circle in it is a link, and an image holds no controls.
     <figure className="rounded-lg border border-border bg-surface p-3" data-testid="site-map">
-      <svg viewBox={`0 0 ${WIDTH} ${HEIGHT}`} className="h-auto w-full">
+      <svg viewBox={`0 0 ${MAP_WIDTH} ${MAP_HEIGHT}`} className="h-auto w-full">
         <title>Map of the sites</title>
-        <path
-          d={LAND_PATH}
-          fill="color-mix(in oklch, var(--foreground) 9%, transparent)"
-          stroke="var(--border)"
-          strokeWidth={0.5}
-        />
+        <WorldLand />
         {points
           .filter((p) => p.cx !== p.x || p.cy !== p.y)
           .map((p) => (

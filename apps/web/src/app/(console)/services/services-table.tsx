@@ -60,7 +60,7 @@ export function ServicesTable() {
   return (
     <div className="grid gap-3">
       <p className="text-sm text-muted">
-        Create one with <code>POST /api/v1/services</code> or{" "}
+        Also through <code>POST /api/v1/services</code> and{" "}
         <code>switchyard services create -f service.yaml</code>.
       </p>
       <DataTable

@@ -6,6 +6,8 @@ import Link from "next/link";
 import { KindBadge, StatusBadge } from "~/components/badges";
 import { BackLink, DetailPending } from "~/components/detail-pending";
 import { PageHeader } from "~/components/page-header";
+import { COVERAGE_TONE } from "~/components/service/coverage";
+import { CoverageMap } from "~/components/service/coverage-map";
 import { DataTable, type TColumn } from "~/components/table/data-table";
 import { useTRPC } from "~/trpc/react";
 
@@ -13,13 +15,6 @@ type TService = RouterOutputs["service"]["byId"];
 type TPlan = NonNullable<TService["current"]>;
 type TRegion = Extract<TPlan["regions"], unknown[]>[number];
 type TReplica = TService["replicas"][number];
-
-/** Served latency against the SLO: within (green), partly served (amber), not served (red). */
-const COVERAGE_TONE: Record<TRegion["status"], string> = {
-  covered: "var(--status-ready, #16a34a)",
-  partial: "var(--status-draining, #d97706)",
-  uncovered: "var(--status-down, #dc2626)",
-};
 
 function regionColumns(plan: TPlan): TColumn<TRegion>[] {
   const siteOf = (index: number) => plan.replicas.find((r) => r.index === index)?.siteName ?? `#${index}`;
@@ -105,7 +100,17 @@ const REPLICA_COLUMNS: TColumn<TReplica>[] = [
   { id: "reason", header: "Why", className: "text-xs", cell: (w) => w.stateReason ?? "" },
 ];
 
-function PlanSection({ title, plan, testId }: { title: string; plan: TPlan; testId: string }) {
+function PlanSection({
+  title,
+  plan,
+  geo,
+  testId,
+}: {
+  title: string;
+  plan: TPlan;
+  geo: TService["geo"];
+  testId: string;
+}) {
   return (
     <section className="rounded-lg border border-border bg-surface" data-testid={testId}>
       <h2 className="border-b border-border px-3 py-2 text-sm font-semibold">
@@ -114,6 +119,14 @@ function PlanSection({ title, plan, testId }: { title: string; plan: TPlan; test
           · {plan.summary} · ${plan.costUsdPerHour.toFixed(2)}/h
         </span>
       </h2>
+      <CoverageMap
+        title={title}
+        regions={plan.regions as TRegion[]}
+        replicas={plan.replicas}
+        places={geo.regions}
+        sites={geo.sites}
+        testId={`${testId}-map`}
+      />
       <DataTable
         id={`${testId}-regions`}
         label={`${title}: coverage per region`}
@@ -159,7 +172,7 @@ export function ServiceDetail({ id }: { id: string }) {
       <div className="grid gap-4">
         {s.proposal ? (
           <div className="grid gap-2">
-            <PlanSection title="Proposal" plan={s.proposal} testId="service-proposal" />
+            <PlanSection title="Proposal" plan={s.proposal} geo={s.geo} testId="service-proposal" />
             <div className="flex items-center gap-3">
               <button
                 type="button"
@@ -180,7 +193,9 @@ export function ServiceDetail({ id }: { id: string }) {
             </div>
           </div>
         ) : null}
-        {s.current ? <PlanSection title="Plan in force" plan={s.current} testId="service-current" /> : null}
+        {s.current ? (
+          <PlanSection title="Plan in force" plan={s.current} geo={s.geo} testId="service-current" />
+        ) : null}
         <section className="rounded-lg border border-border bg-surface">
           <h2 className="border-b border-border px-3 py-2 text-sm font-semibold">
             Replicas <span className="font-normal text-muted">· {live.length} live</span>

@@ -1,0 +1,15 @@
+/** A region's coverage by a plan: the engine's status (packages/placement, TRegionCoverage). */
+export type TCoverageStatus = "covered" | "partial" | "uncovered";
+
+/** Served latency against the SLO: within (green), partly served (amber), not served (red). */
+export const COVERAGE_TONE: Record<TCoverageStatus, string> = {
+  covered: "var(--status-ready, #16a34a)",
+  partial: "var(--status-draining, #d97706)",
+  uncovered: "var(--status-down, #dc2626)",
+};
+
+export const COVERAGE_LABEL: Record<TCoverageStatus, string> = {
+  covered: "covered within SLO",
+  partial: "partly served",
+  uncovered: "not covered",
+};
