@@ -33,6 +33,7 @@ export function WorldLand() {
       fill="color-mix(in oklch, var(--foreground) 9%, transparent)"
       stroke="var(--border)"
       strokeWidth={0.5}
+      vectorEffect="non-scaling-stroke"
     />
   );
 }

@@ -21,6 +21,24 @@ export type TReplicaSite = { id: string; name: string; kind: string; latitude: n
 
 const REGION_R = 9;
 const SITE_R = 5;
+/** The narrowest view drawn, in map units: a continent, not a street. */
+const MIN_VIEW_WIDTH = 220;
+const PAD = 40;
+
+/** The part of the map around these points (all of it when they spread wide), and its scale. */
+function viewAround(points: { x: number; y: number }[]) {
+  if (points.length === 0) return { x: 0, y: 0, width: MAP_WIDTH, height: MAP_HEIGHT, k: 1 };
+  const xs = points.map((p) => p.x);
+  const ys = points.map((p) => p.y);
+  const aspect = MAP_HEIGHT / MAP_WIDTH;
+  let width = Math.max(MIN_VIEW_WIDTH, Math.max(...xs) - Math.min(...xs) + 2 * PAD);
+  width = Math.min(MAP_WIDTH, Math.max(width, (Math.max(...ys) - Math.min(...ys) + 2 * PAD) / aspect));
+  const height = width * aspect;
+  const clamp = (v: number, max: number) => Math.min(Math.max(v, 0), max);
+  const x = clamp((Math.min(...xs) + Math.max(...xs)) / 2 - width / 2, MAP_WIDTH - width);
+  const y = clamp((Math.min(...ys) + Math.max(...ys)) / 2 - height / 2, MAP_HEIGHT - height);
+  return { x, y, width, height, k: width / MAP_WIDTH };
+}
 
 function regionWords(r: TCoverageRegion, place: TPlace) {
   const latency = r.latencyMs === undefined || r.latencyMs === null ? "no latency" : `${r.latencyMs} ms`;
@@ -52,29 +70,32 @@ export function CoverageMap({
     const placeOf = new Map(places.map((p) => [p.name, p]));
     const replicasAt = new Map<string, number>();
     for (const r of replicas) replicasAt.set(r.siteId, (replicasAt.get(r.siteId) ?? 0) + 1);
-    const siteMarks = spreadOverlapping(
-      sites
-        .filter((s) => replicasAt.has(s.id))
-        .map((s) => {
-          const xy = project(s);
-          return xy ? { ...s, ...xy, r: SITE_R, replicas: replicasAt.get(s.id) ?? 0 } : null;
-        })
-        .filter((s): s is NonNullable<typeof s> => s !== null),
-    );
-    const siteAt = new Map(siteMarks.map((s) => [s.id, s]));
-    const regionMarks = regions.flatMap((r) => {
+    const sitePoints = sites
+      .filter((s) => replicasAt.has(s.id))
+      .map((s) => {
+        const xy = project(s);
+        return xy ? { ...s, ...xy, replicas: replicasAt.get(s.id) ?? 0 } : null;
+      })
+      .filter((s): s is NonNullable<typeof s> => s !== null);
+    const regionPoints = regions.flatMap((r) => {
       const place = placeOf.get(r.region);
       const xy = place ? project(place) : null;
-      if (!place || !xy) return [];
-      const servers = [...new Set(r.servedBy.map((s) => s.siteId))]
-        .map((id) => siteAt.get(id))
-        .filter((s): s is NonNullable<typeof s> => s !== undefined);
-      return [{ ...r, ...xy, place, servers }];
+      return place && xy ? [{ ...r, ...xy, place }] : [];
     });
+    // Zoomed to what the plan covers; marks keep their size on screen.
+    const view = viewAround([...sitePoints, ...regionPoints]);
+    const siteMarks = spreadOverlapping(sitePoints.map((s) => ({ ...s, r: SITE_R * view.k })));
+    const siteAt = new Map(siteMarks.map((s) => [s.id, s]));
+    const regionMarks = regionPoints.map((r) => ({
+      ...r,
+      servers: [...new Set(r.servedBy.map((s) => s.siteId))]
+        .map((id) => siteAt.get(id))
+        .filter((s): s is NonNullable<typeof s> => s !== undefined),
+    }));
     const unplaced = regions
       .filter((r) => !regionMarks.some((m) => m.region === r.region))
       .map((r) => r.region);
-    return { siteMarks, regionMarks, unplaced };
+    return { siteMarks, regionMarks, unplaced, view };
   }, [regions, replicas, places, sites]);
 
   const covered = regions.filter((r) => r.status === "covered").length;
@@ -82,8 +103,8 @@ export function CoverageMap({
   return (
     <figure className="border-b border-border p-3" data-testid={testId}>
       <svg
-        viewBox={`0 0 ${MAP_WIDTH} ${MAP_HEIGHT}`}
-        className="h-auto w-full"
+        viewBox={`${drawn.view.x} ${drawn.view.y} ${drawn.view.width} ${drawn.view.height}`}
+        className="h-auto max-h-[28rem] w-full"
         aria-label={summary}
         data-testid="coverage-map"
       >
@@ -100,6 +121,7 @@ export function CoverageMap({
                 y2={s.cy}
                 stroke={COVERAGE_TONE[r.status]}
                 strokeWidth={1.2}
+                vectorEffect="non-scaling-stroke"
                 strokeOpacity={0.8}
                 data-testid="coverage-line"
               />
@@ -116,6 +138,7 @@ export function CoverageMap({
                 y2={s.cy}
                 stroke="var(--muted)"
                 strokeWidth={0.6}
+                vectorEffect="non-scaling-stroke"
               />
             ))}
         </g>
@@ -133,10 +156,11 @@ export function CoverageMap({
             <circle
               cx={r.x}
               cy={r.y}
-              r={REGION_R}
+              r={REGION_R * drawn.view.k}
               fill={`color-mix(in oklch, ${COVERAGE_TONE[r.status]} 35%, transparent)`}
               stroke={COVERAGE_TONE[r.status]}
               strokeWidth={2}
+              vectorEffect="non-scaling-stroke"
             />
           </g>
         ))}
@@ -154,6 +178,7 @@ export function CoverageMap({
                 fill={SITE_KIND_COLOR[s.kind as TSiteKind] ?? "var(--foreground)"}
                 stroke="var(--surface)"
                 strokeWidth={1.2}
+                vectorEffect="non-scaling-stroke"
               />
             </g>
           );
