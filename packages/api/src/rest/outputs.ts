@@ -342,7 +342,14 @@ export const ZUpdatedSite = z.looseObject({ id: z.string() });
 
 export const ZUpdatedQuotas = z.looseObject({
   id: z.string(),
-  quotas: z.array(z.looseObject({ gpuModel: z.string(), guaranteedGpus: z.number(), limitGpus: z.number() })),
+  quotas: z.array(
+    z.looseObject({
+      gpuModel: z.string(),
+      guaranteedGpus: z.number(),
+      limitGpus: z.number(),
+      siteGroupId: z.string().nullable(),
+    }),
+  ),
 });
 
 export const ZNodeStatusChange = z.looseObject({
@@ -472,6 +479,10 @@ export const ZTeamQuotas = z.object({
       gpuModel: z.string().meta({ description: "A GPU model, or * for every model together" }),
       guaranteedGpus: z.number().int(),
       limitGpus: z.number().int(),
+      siteGroupId: z
+        .string()
+        .nullable()
+        .meta({ description: "The guarantee holds on this site group's sites only; null: every site" }),
       usedGpus: z.number().int().meta({ description: "GPUs the team's scheduled and running work holds" }),
     }),
   ),
