@@ -99,7 +99,7 @@ function QuotaRows() {
             <option value="">Every site</option>
             {groups.map((g) => (
               <option key={g.id} value={g.id}>
-                {g.name} ({g.sites.length} sites)
+                {g.name} ({g.sites.length === 1 ? "1 site" : `${g.sites.length} sites`})
               </option>
             ))}
           </select>
