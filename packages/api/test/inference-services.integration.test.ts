@@ -494,9 +494,7 @@ describeEachDb("inference services", (kind) => {
     const at = (d: Date) => `${d.toISOString().slice(0, 16).replace("T", " ")} UTC`;
     const why = `the data steward rejected copying the model to ${site.name} at ${at(rejection.rejectedAt)}; excluded until ${at(until)}`;
     expect(plan.explanation.rejected.find((r) => r.siteId === site.id)?.reasons[0]?.message).toBe(why);
-    expect(
-      (plan.explanation as unknown as { excluded: { siteId: string; reason: string }[] }).excluded,
-    ).toEqual([expect.objectContaining({ siteId: site.id, reason: why })]);
+    expect(plan.explanation.excluded).toEqual([expect.objectContaining({ siteId: site.id, reason: why })]);
     const audited = await t.db.prisma.auditEvent.findFirstOrThrow({
       where: { action: "service.plan", objectId: created.id },
       orderBy: { seq: "desc" },
