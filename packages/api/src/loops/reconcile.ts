@@ -240,7 +240,7 @@ export async function runReconcileTick(prisma: PrismaClient, options: TLoopOptio
   // Services whose demand, replicas or sites changed plan again, one process at a time.
   if (await acquireLease(prisma, "service-replan", options.holder, 60)) {
     try {
-      report.services = await replanServices(ctx, options.retryLimit ?? 50);
+      report.services = await replanServices(ctx, options.retryLimit ?? 50, now);
     } finally {
       await releaseLease(prisma, "service-replan", options.holder);
     }

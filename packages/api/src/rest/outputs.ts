@@ -671,6 +671,10 @@ export const ZServicePlanRecord = z.looseObject({
   costUsdPerHour: z.number(),
   replicas: z.array(z.looseObject({ siteId: z.string(), siteName: z.string(), servedRps: z.number() })),
   regions: z.array(ZCoverage),
+  applyError: z.string().nullable().meta({
+    description:
+      "Why the last attempt to apply it failed (nothing of it was applied; it stayed PROPOSED and the service is planned again); null when none failed",
+  }),
   createdAt: ZWhen,
 });
 
@@ -717,5 +721,8 @@ export const ZServiceApplyResult = z.object({
   kept: z.array(z.string()),
   created: z.array(z.object({ id: z.string(), siteId: z.string(), state: ZWorkloadState })),
   cancelled: z.array(z.string()),
-  shortfalls: z.array(z.object({ siteId: z.string(), reason: z.string() })),
+  shortfalls: z.array(z.object({ siteId: z.string(), reason: z.string() })).meta({
+    description:
+      "Always empty: a plan applies all or nothing; a replica that cannot start at its site fails the whole apply with 409 and nothing is changed",
+  }),
 });

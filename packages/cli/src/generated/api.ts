@@ -745,7 +745,7 @@ export interface paths {
         put?: never;
         /**
          * Apply a service plan
-         * @description Starts the replicas the plan adds (workloads scheduled at their sites, holding GPUs), keeps those it keeps and cancels those it drops. A plan is applied once; an older plan than the current proposal is refused.
+         * @description Starts the replicas the plan adds (workloads scheduled at their sites, holding GPUs), keeps those it keeps and cancels those it drops, all in one transaction. A plan is applied once; an older plan than the current proposal is refused. When a replica cannot start at its planned site (its GPUs were taken since the plan was made), nothing is changed: 409 names the site, the plan stays PROPOSED with its applyError, and the service is planned again.
          */
         post: operations["service-applyPlan"];
         delete?: never;
@@ -7833,6 +7833,8 @@ export interface operations {
                         /** @enum {string} */
                         applyMode: "PROPOSE" | "AUTO";
                         current: ({
+                            /** @description Why the last attempt to apply it failed (nothing of it was applied; it stayed PROPOSED and the service is planned again); null when none failed */
+                            applyError: string | null;
                             costUsdPerHour: number;
                             /** @description ISO 8601 date-time (UTC) */
                             createdAt: string;
@@ -7878,6 +7880,8 @@ export interface operations {
                         };
                         name: string;
                         proposal: ({
+                            /** @description Why the last attempt to apply it failed (nothing of it was applied; it stayed PROPOSED and the service is planned again); null when none failed */
+                            applyError: string | null;
                             costUsdPerHour: number;
                             /** @description ISO 8601 date-time (UTC) */
                             createdAt: string;
@@ -8217,6 +8221,7 @@ export interface operations {
                         }[];
                         kept: string[];
                         planId: string;
+                        /** @description Always empty: a plan applies all or nothing; a replica that cannot start at its site fails the whole apply with 409 and nothing is changed */
                         shortfalls: {
                             reason: string;
                             siteId: string;
