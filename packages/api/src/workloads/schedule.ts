@@ -287,7 +287,7 @@ export async function commitSchedule(
   return chosen.nodes.reduce((sum, n) => sum + n.gpus, 0);
 }
 
-function scheduleReason(siteName: string, overrideReason: string | null, isRecommended: boolean) {
+export function scheduleReason(siteName: string, overrideReason: string | null, isRecommended: boolean) {
   if (overrideReason !== null)
     return `scheduled at ${siteName} instead of the recommendation: ${overrideReason}`;
   return isRecommended
@@ -351,6 +351,6 @@ function fallbackReason(chosen: TCandidate, fallback: TFallback) {
   return `scheduled at ${chosen.siteName}, candidate #${chosen.rank} of the decision, after the ones before it could not be taken: ${lost}`;
 }
 
-function waitsFor(copies: number) {
+export function waitsFor(copies: number) {
   return copies === 0 ? "" : `; waiting for ${copies} dataset cop${copies === 1 ? "y" : "ies"}`;
 }
