@@ -162,6 +162,17 @@ export function CoverageMap({
               strokeWidth={2}
               vectorEffect="non-scaling-stroke"
             />
+            {/* The served latency beside the region, so the map reads without the table. */}
+            <text
+              x={r.x + REGION_R * drawn.view.k * 1.4}
+              y={r.y + REGION_R * drawn.view.k * 0.45}
+              fontSize={11 * drawn.view.k}
+              fill="var(--foreground)"
+              aria-hidden
+            >
+              {r.region} · {r.latencyMs === undefined || r.latencyMs === null ? "—" : `${r.latencyMs} ms`}/
+              {r.maxLatencyMs} ms
+            </text>
           </g>
         ))}
         {drawn.siteMarks.map((s) => {

@@ -3,9 +3,9 @@ export type TCoverageStatus = "covered" | "partial" | "uncovered";
 
 /** Served latency against the SLO: within (green), partly served (amber), not served (red). */
 export const COVERAGE_TONE: Record<TCoverageStatus, string> = {
-  covered: "var(--status-ready, #16a34a)",
-  partial: "var(--status-draining, #d97706)",
-  uncovered: "var(--status-down, #dc2626)",
+  covered: "var(--status-ok)",
+  partial: "var(--status-warn)",
+  uncovered: "var(--status-bad)",
 };
 
 export const COVERAGE_LABEL: Record<TCoverageStatus, string> = {
