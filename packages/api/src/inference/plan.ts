@@ -1,10 +1,5 @@
 import type { Prisma, PrismaClient } from "@switchyard/db";
-import {
-  placeService,
-  type TPreparedSnapshot,
-  type TServicePlacement,
-  withChanges,
-} from "@switchyard/placement";
+import { placeServiceOnEstate, type TServicePlacement, type TServiceSpecInput } from "@switchyard/placement";
 import { AppError } from "../errors.ts";
 import { auditedTransaction, type TActor, type TMutationContext } from "../lib/audited.ts";
 import { currentEstate, engineInputError } from "../workloads/service.ts";
@@ -14,47 +9,58 @@ export { requestReplan } from "./replan-request.ts";
 
 const json = (value: unknown) => JSON.parse(JSON.stringify(value ?? null)) as Prisma.InputJsonValue;
 
-type TStoredService = Prisma.ServiceGetPayload<{ include: { regions: true } }>;
+export type TStoredService = Prisma.ServiceGetPayload<{ include: { regions: true } }>;
 
-/**
- * The estate as the service's own replicas do not exist: their GPUs are free to plan with, so a
- * re-plan keeps a replica where it is (same site) instead of planning around it.
- */
-async function estateWithoutReplicas(prisma: PrismaClient, serviceId: string): Promise<TPreparedSnapshot> {
-  const estate = await currentEstate(prisma);
-  const held = await prisma.allocation.findMany({
-    where: { status: "ACTIVE", workload: { serviceId } },
-    select: { workloadId: true, nodeId: true },
-  });
-  if (held.length === 0) return estate;
-  return withChanges(estate, { allocations: { remove: held } });
+/** The engine's input for a stored service: one replica costed over an hour, reading its model. */
+export function serviceSpec(service: TStoredService): TServiceSpecInput {
+  return {
+    id: service.id,
+    teamId: service.teamId,
+    gpu: { count: service.gpuCount },
+    gpuModels: service.gpuModels,
+    ...(service.minGpuMemoryGib ? { minGpuMemoryGib: service.minGpuMemoryGib } : {}),
+    replicaCapacityRps: service.replicaCapacityRps,
+    regions: service.regions.map((r) => ({
+      region: r.region,
+      demandRps: r.demandRps,
+      maxLatencyMs: r.maxLatencyMs,
+    })),
+    minReplicas: service.minReplicas,
+    maxReplicas: service.maxReplicas,
+    allowedKinds: service.allowedSiteKinds,
+    requiredCertifications: service.requiredCertifications,
+    datasetIds: [service.modelId],
+    hours: 1,
+  };
 }
 
-/** The engine's covering mode on the current estate for a stored service (cost per hour). */
+/** The service's replicas that hold GPUs now (workload ids): a plan treats their GPUs as free. */
+export async function replicasHoldingGpus(prisma: PrismaClient, serviceIds: readonly string[]) {
+  const held = await prisma.allocation.findMany({
+    where: { status: "ACTIVE", workload: { serviceId: { in: [...serviceIds] } } },
+    select: { workloadId: true, workload: { select: { serviceId: true } } },
+    distinct: ["workloadId"],
+    orderBy: { workloadId: "asc" },
+  });
+  const byService = new Map<string, string[]>(serviceIds.map((id) => [id, []]));
+  for (const a of held) if (a.workload.serviceId) byService.get(a.workload.serviceId)?.push(a.workloadId);
+  return byService;
+}
+
+/**
+ * The engine's covering mode on the current estate for a stored service (cost per hour), as
+ * its own replicas did not exist: their GPUs are free to plan with, so a re-plan keeps a
+ * replica where it is (same site) instead of planning around it.
+ */
 export async function runServiceEngine(prisma: PrismaClient, service: TStoredService) {
-  const snapshot = await estateWithoutReplicas(prisma, service.id);
+  const [estate, held] = await Promise.all([
+    currentEstate(prisma),
+    replicasHoldingGpus(prisma, [service.id]),
+  ]);
   try {
-    return placeService({
-      snapshot,
-      service: {
-        id: service.id,
-        teamId: service.teamId,
-        gpu: { count: service.gpuCount },
-        gpuModels: service.gpuModels,
-        ...(service.minGpuMemoryGib ? { minGpuMemoryGib: service.minGpuMemoryGib } : {}),
-        replicaCapacityRps: service.replicaCapacityRps,
-        regions: service.regions.map((r) => ({
-          region: r.region,
-          demandRps: r.demandRps,
-          maxLatencyMs: r.maxLatencyMs,
-        })),
-        minReplicas: service.minReplicas,
-        maxReplicas: service.maxReplicas,
-        allowedKinds: service.allowedSiteKinds,
-        requiredCertifications: service.requiredCertifications,
-        datasetIds: [service.modelId],
-        hours: 1,
-      },
+    return placeServiceOnEstate(estate, {
+      spec: serviceSpec(service),
+      replicaWorkloadIds: held.get(service.id) ?? [],
     });
   } catch (error) {
     throw engineInputError(error);

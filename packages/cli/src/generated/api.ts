@@ -1305,7 +1305,7 @@ export interface paths {
         put?: never;
         /**
          * Run a saved what-if scenario on the current estate
-         * @description Running and pending work is placed again by the batch engine twice, on the estate as it is and with the changes; the answer lists the workloads that would move or no longer fit (with the engine's reasons), cost and latency per team, and the engine's proven bound on each replay. Nothing in the estate changes. Work of teams you are not in is left out.
+         * @description Running and pending work is placed again by the batch engine twice, on the estate as it is and with the changes; the answer lists the workloads that would move or no longer fit (with the engine's reasons), cost and latency per team, and the engine's proven bound on each replay. Each active inference service is placed twice too, by the covering mode (demand and SLO changes applied): the regions that lose their SLO with the engine's reason, the replicas that move between sites and the cost per hour. Nothing in the estate changes. Work and services of teams you are not in are left out.
          */
         post: operations["whatIf-run"];
         delete?: never;
@@ -1325,7 +1325,7 @@ export interface paths {
         put?: never;
         /**
          * Run what-if changes without saving them
-         * @description Running and pending work is placed again by the batch engine twice, on the estate as it is and with the changes; the answer lists the workloads that would move or no longer fit (with the engine's reasons), cost and latency per team, and the engine's proven bound on each replay. Nothing in the estate changes. Work of teams you are not in is left out.
+         * @description Running and pending work is placed again by the batch engine twice, on the estate as it is and with the changes; the answer lists the workloads that would move or no longer fit (with the engine's reasons), cost and latency per team, and the engine's proven bound on each replay. Each active inference service is placed twice too, by the covering mode (demand and SLO changes applied): the regions that lose their SLO with the engine's reason, the replicas that move between sites and the cost per hour. Nothing in the estate changes. Work and services of teams you are not in are left out.
          */
         post: operations["whatIf-preview"];
         delete?: never;
@@ -12081,7 +12081,7 @@ export interface operations {
                 };
                 content: {
                     "application/json": ({
-                        /** @description drain | lose (nodes), price, add-capacity, policy: see the save operation's input */
+                        /** @description drain | lose (nodes), price, add-capacity, policy, service-demand: see the save operation's input */
                         changes: ({
                             kind: string;
                         } & {
@@ -12288,6 +12288,13 @@ export interface operations {
                         weights?: {
                             [key: string]: number;
                         };
+                    } | {
+                        demandRps?: number;
+                        /** @constant */
+                        kind: "service-demand";
+                        maxLatencyMs?: number;
+                        region: string;
+                        serviceId: string;
                     })[];
                     /** @default  */
                     description?: string;
@@ -12308,7 +12315,7 @@ export interface operations {
                 };
                 content: {
                     "application/json": {
-                        /** @description drain | lose (nodes), price, add-capacity, policy: see the save operation's input */
+                        /** @description drain | lose (nodes), price, add-capacity, policy, service-demand: see the save operation's input */
                         changes: ({
                             kind: string;
                         } & {
@@ -12461,7 +12468,7 @@ export interface operations {
                 };
                 content: {
                     "application/json": {
-                        /** @description drain | lose (nodes), price, add-capacity, policy: see the save operation's input */
+                        /** @description drain | lose (nodes), price, add-capacity, policy, service-demand: see the save operation's input */
                         changes: ({
                             kind: string;
                         } & {
@@ -12928,6 +12935,107 @@ export interface operations {
                             } & {
                                 [key: string]: unknown;
                             })[];
+                            /** @description Each active inference service you see, placed by the covering mode as it is and with the changes */
+                            services: ({
+                                costAfterUsdPerHour: number;
+                                costBeforeUsdPerHour: number;
+                                costDeltaUsdPerHour: number;
+                                error: string | null;
+                                feasibleAfter: boolean;
+                                feasibleBefore: boolean;
+                                /** @description The regions that lose their SLO */
+                                lostRegions: ({
+                                    after: {
+                                        demandRps: number;
+                                        /** @description Demand-weighted mean latency; null when nothing is served */
+                                        latencyMs: number | null;
+                                        maxLatencyMs: number;
+                                        servedRps: number;
+                                        /** @enum {string} */
+                                        status: "covered" | "partial" | "uncovered";
+                                    } & {
+                                        [key: string]: unknown;
+                                    };
+                                    before: {
+                                        demandRps: number;
+                                        /** @description Demand-weighted mean latency; null when nothing is served */
+                                        latencyMs: number | null;
+                                        maxLatencyMs: number;
+                                        servedRps: number;
+                                        /** @enum {string} */
+                                        status: "covered" | "partial" | "uncovered";
+                                    } & {
+                                        [key: string]: unknown;
+                                    };
+                                    /** @description Served whole within its SLO before, not after */
+                                    lost: boolean;
+                                    /** @description Why the region is short after the changes (the engine's words) */
+                                    reason: string | null;
+                                    region: string;
+                                } & {
+                                    [key: string]: unknown;
+                                })[];
+                                /** @description Replicas leaving a site for another; from null: added, to null: dropped */
+                                moves: ({
+                                    from: ({
+                                        siteId: string;
+                                        siteName: string;
+                                    } & {
+                                        [key: string]: unknown;
+                                    }) | null;
+                                    replicas: number;
+                                    to: ({
+                                        siteId: string;
+                                        siteName: string;
+                                    } & {
+                                        [key: string]: unknown;
+                                    }) | null;
+                                } & {
+                                    [key: string]: unknown;
+                                })[];
+                                name: string;
+                                regions: ({
+                                    after: {
+                                        demandRps: number;
+                                        /** @description Demand-weighted mean latency; null when nothing is served */
+                                        latencyMs: number | null;
+                                        maxLatencyMs: number;
+                                        servedRps: number;
+                                        /** @enum {string} */
+                                        status: "covered" | "partial" | "uncovered";
+                                    } & {
+                                        [key: string]: unknown;
+                                    };
+                                    before: {
+                                        demandRps: number;
+                                        /** @description Demand-weighted mean latency; null when nothing is served */
+                                        latencyMs: number | null;
+                                        maxLatencyMs: number;
+                                        servedRps: number;
+                                        /** @enum {string} */
+                                        status: "covered" | "partial" | "uncovered";
+                                    } & {
+                                        [key: string]: unknown;
+                                    };
+                                    /** @description Served whole within its SLO before, not after */
+                                    lost: boolean;
+                                    /** @description Why the region is short after the changes (the engine's words) */
+                                    reason: string | null;
+                                    region: string;
+                                } & {
+                                    [key: string]: unknown;
+                                })[];
+                                replicasAfter: number;
+                                replicasBefore: number;
+                                replicasMoved: number;
+                                serviceId: string;
+                                summaryAfter: string;
+                                summaryBefore: string;
+                                teamId: string;
+                                teamName: string;
+                            } & {
+                                [key: string]: unknown;
+                            })[];
                             teams: ({
                                 afterLatencyMs: number | null;
                                 afterUsd: number;
@@ -12990,7 +13098,7 @@ export interface operations {
                             [key: string]: unknown;
                         };
                         scenario: {
-                            /** @description drain | lose (nodes), price, add-capacity, policy: see the save operation's input */
+                            /** @description drain | lose (nodes), price, add-capacity, policy, service-demand: see the save operation's input */
                             changes: ({
                                 kind: string;
                             } & {
@@ -13206,6 +13314,13 @@ export interface operations {
                         weights?: {
                             [key: string]: number;
                         };
+                    } | {
+                        demandRps?: number;
+                        /** @constant */
+                        kind: "service-demand";
+                        maxLatencyMs?: number;
+                        region: string;
+                        serviceId: string;
                     })[];
                 };
             };
@@ -13247,6 +13362,107 @@ export interface operations {
                         drainedNodes: ({
                             hostname: string;
                             id: string;
+                        } & {
+                            [key: string]: unknown;
+                        })[];
+                        /** @description Each active inference service you see, placed by the covering mode as it is and with the changes */
+                        services: ({
+                            costAfterUsdPerHour: number;
+                            costBeforeUsdPerHour: number;
+                            costDeltaUsdPerHour: number;
+                            error: string | null;
+                            feasibleAfter: boolean;
+                            feasibleBefore: boolean;
+                            /** @description The regions that lose their SLO */
+                            lostRegions: ({
+                                after: {
+                                    demandRps: number;
+                                    /** @description Demand-weighted mean latency; null when nothing is served */
+                                    latencyMs: number | null;
+                                    maxLatencyMs: number;
+                                    servedRps: number;
+                                    /** @enum {string} */
+                                    status: "covered" | "partial" | "uncovered";
+                                } & {
+                                    [key: string]: unknown;
+                                };
+                                before: {
+                                    demandRps: number;
+                                    /** @description Demand-weighted mean latency; null when nothing is served */
+                                    latencyMs: number | null;
+                                    maxLatencyMs: number;
+                                    servedRps: number;
+                                    /** @enum {string} */
+                                    status: "covered" | "partial" | "uncovered";
+                                } & {
+                                    [key: string]: unknown;
+                                };
+                                /** @description Served whole within its SLO before, not after */
+                                lost: boolean;
+                                /** @description Why the region is short after the changes (the engine's words) */
+                                reason: string | null;
+                                region: string;
+                            } & {
+                                [key: string]: unknown;
+                            })[];
+                            /** @description Replicas leaving a site for another; from null: added, to null: dropped */
+                            moves: ({
+                                from: ({
+                                    siteId: string;
+                                    siteName: string;
+                                } & {
+                                    [key: string]: unknown;
+                                }) | null;
+                                replicas: number;
+                                to: ({
+                                    siteId: string;
+                                    siteName: string;
+                                } & {
+                                    [key: string]: unknown;
+                                }) | null;
+                            } & {
+                                [key: string]: unknown;
+                            })[];
+                            name: string;
+                            regions: ({
+                                after: {
+                                    demandRps: number;
+                                    /** @description Demand-weighted mean latency; null when nothing is served */
+                                    latencyMs: number | null;
+                                    maxLatencyMs: number;
+                                    servedRps: number;
+                                    /** @enum {string} */
+                                    status: "covered" | "partial" | "uncovered";
+                                } & {
+                                    [key: string]: unknown;
+                                };
+                                before: {
+                                    demandRps: number;
+                                    /** @description Demand-weighted mean latency; null when nothing is served */
+                                    latencyMs: number | null;
+                                    maxLatencyMs: number;
+                                    servedRps: number;
+                                    /** @enum {string} */
+                                    status: "covered" | "partial" | "uncovered";
+                                } & {
+                                    [key: string]: unknown;
+                                };
+                                /** @description Served whole within its SLO before, not after */
+                                lost: boolean;
+                                /** @description Why the region is short after the changes (the engine's words) */
+                                reason: string | null;
+                                region: string;
+                            } & {
+                                [key: string]: unknown;
+                            })[];
+                            replicasAfter: number;
+                            replicasBefore: number;
+                            replicasMoved: number;
+                            serviceId: string;
+                            summaryAfter: string;
+                            summaryBefore: string;
+                            teamId: string;
+                            teamName: string;
                         } & {
                             [key: string]: unknown;
                         })[];
