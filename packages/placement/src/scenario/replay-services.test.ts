@@ -6,7 +6,6 @@ import { PlacementInputError } from "../snapshot/input-error";
 import { aSnapshot, NodeBuilder, SiteBuilder } from "../testing/builders";
 import { applyScenario, releaseWorkloads, type TScenarioService } from "./apply-scenario";
 import { replayScenario } from "./replay-scenario";
-import { replayServices } from "./replay-services";
 import type { TScenarioChangeInput } from "./scenario.schema";
 
 /**
@@ -305,19 +304,34 @@ const arbInstance = fc
   });
 
 describe("replayServices properties", () => {
-  it("an unchanged estate reports no region losing its SLO, no move and no cost delta", () => {
+  it("an unchanged scenario reports no region losing its SLO, no move and no cost delta", () => {
     fc.assert(
       fc.property(arbInstance, ({ snapshot, service }) => {
-        const [row] = replayServices({
-          baseline: snapshot,
-          scenario: snapshot,
-          before: [service],
-          after: [service],
+        const first = service.spec.regions[0] as { region: string; demandRps: number };
+        // Changes that change nothing for the service: its demand set to what it is, a price of a model it cannot use.
+        const { services } = replayScenario({
+          snapshot,
+          requests: [],
+          running: [],
+          services: [service],
+          changes: [
+            { kind: "service-demand", serviceId: "svc", region: first.region, demandRps: first.demandRps },
+            { kind: "price", siteId: "site-0", gpuModel: "L4", usdPerGpuHour: 0.01 },
+          ],
         });
+        const row = services[0];
+        expect(row?.error).toBeNull();
         expect(row?.lostRegions).toEqual([]);
         expect(row?.moves).toEqual([]);
         expect(row?.costDeltaUsdPerHour).toBe(0);
         expect(row?.regions.every((r) => JSON.stringify(r.before) === JSON.stringify(r.after))).toBe(true);
+        // The baseline is the service planned on the estate without its replicas' GPUs.
+        const alone = placeService({
+          snapshot: releaseWorkloads(snapshot, service.replicaWorkloadIds),
+          service: service.spec,
+        });
+        expect(row?.costBeforeUsdPerHour).toBe(alone.costUsd);
+        expect(row?.summaryBefore).toBe(alone.summary);
       }),
       { numRuns: 150, seed: 20_261_203 },
     );
