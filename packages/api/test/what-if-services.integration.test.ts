@@ -25,7 +25,7 @@ describeEachDb("what-if: inference services", (kind) => {
   let t: TTestDb;
   let serviceId: string;
   const as = (u: TSessionUser) => createCaller(createInnerContext({ prisma: t.db.prisma, user: u }));
-  const rowOf = (result: { services: { name: string }[] }) =>
+  const rowOf = <S extends { name: string }>(result: { services: S[] }) =>
     result.services.find((s) => s.name === "defect-detector-eu");
 
   beforeAll(async () => {
