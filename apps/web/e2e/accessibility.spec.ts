@@ -36,6 +36,7 @@ const PAGES: { path: string; open?: (page: Page) => Promise<void> }[] = [
   { path: "/settings/webhooks" },
   { path: "/settings/people" },
   { path: "/settings/policies" },
+  { path: "/settings/fair-share" },
 ];
 
 async function openFirst(page: Page, list: string, rowTestId: string) {
@@ -129,6 +130,7 @@ const DARK_PAGES = [
   "/settings/webhooks",
   "/settings/people",
   "/settings/policies",
+  "/settings/fair-share",
 ];
 
 test("the sign-in page has no serious accessibility violation in dark mode", async ({ browser }) => {

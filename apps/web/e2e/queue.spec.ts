@@ -35,3 +35,46 @@ test("the queue page shows pending work in fair order with what it waits for, an
   await expect(page.getByTestId("team-share-history")).toBeVisible();
   await expect(page.getByTestId("team-share-history").getByRole("img")).toBeVisible();
 });
+
+test("a platform engineer groups sites and scopes a team's guarantee to them; a group in use cannot be deleted", async ({
+  page,
+}) => {
+  const name = `Nordics ${Date.now().toString(36)}`;
+  const slug = name.toLowerCase().replace(" ", "-");
+  await signInAs(page, "platform@switchyard.demo");
+  await page.goto("/settings");
+  await page.getByRole("link", { name: "Fair sharing" }).click();
+  await expect(page.getByTestId("site-group-row").filter({ hasText: "EU sites" })).toContainText(
+    "Frankfurt DC",
+  );
+
+  await page.getByRole("button", { name: "New site group" }).click();
+  const form = page.getByRole("form", { name: "New site group" });
+  await form.getByLabel("Name").fill(name);
+  await form.getByLabel("Slug").fill(slug);
+  // No site chosen: refused on the field before anything is sent.
+  await form.getByRole("button", { name: "Create site group" }).click();
+  await expect(form.getByText("Choose at least one site")).toBeVisible();
+  await form.getByRole("checkbox", { name: /Stockholm/ }).check();
+  await form.getByRole("button", { name: "Create site group" }).click();
+  await expect(page.getByText(`${name} is saved.`)).toBeVisible();
+  const row = page.getByTestId("site-group-row").filter({ hasText: name });
+  await expect(row).toContainText("Stockholm");
+  await expect(row).toContainText("None");
+
+  // Scope Inference Platform's L4 guarantee to the new group on the team's page.
+  await page.goto("/teams/team-inference-platform");
+  await page.getByRole("button", { name: "Edit quotas" }).click();
+  await page.getByLabel("Sites where the L4 guarantee holds").selectOption({ label: `${name} (1 site)` });
+  await page.getByRole("button", { name: "Save quotas" }).click();
+  await expect(page.getByText("Quotas saved.")).toBeVisible();
+  await expect(page.getByTestId("quota-row").filter({ hasText: name })).toContainText(/^L4/);
+
+  await page.goto("/settings/fair-share");
+  await expect(row).toContainText("Inference Platform · L4");
+  await row.getByRole("button", { name: "Delete" }).click();
+  await expect(
+    page.getByText(/Quotas of Inference Platform guarantee GPUs on this group's sites/),
+  ).toBeVisible();
+  await expect(row).toBeVisible();
+});

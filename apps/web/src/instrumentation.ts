@@ -6,7 +6,8 @@ export async function register() {
   const { rateLimitFromEnv } = await import("@switchyard/api/rest");
   const { logger, logLevelFromEnv } = await import("@switchyard/api/observability");
   const { metricsTokenFromEnv } = await import("@switchyard/api/metrics");
-  for (const check of [rateLimitFromEnv, logLevelFromEnv, metricsTokenFromEnv]) {
+  const { serviceRejectBackoffFromEnv } = await import("@switchyard/api/loops");
+  for (const check of [rateLimitFromEnv, logLevelFromEnv, metricsTokenFromEnv, serviceRejectBackoffFromEnv]) {
     try {
       check();
     } catch (error) {

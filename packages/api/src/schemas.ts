@@ -47,6 +47,12 @@ export {
 } from "./router/dataset/list-datasets.schema.ts";
 export { ZSetExecutorInput } from "./router/executor/executor.schema.ts";
 export {
+  type TSiteGroupInput,
+  type TSiteGroupUpdate,
+  ZSiteGroupInput,
+  ZSiteGroupUpdate,
+} from "./router/fair-share/fair-share.schema.ts";
+export {
   MODEL_FILTERS,
   MODEL_SORT_KEYS,
   type TDeclassifyInput,

@@ -3,6 +3,7 @@ import { createTestDb, type TTestDb } from "@switchyard/db/testing";
 import { describeEachDb } from "@switchyard/db/testing/suites";
 import { afterAll, beforeAll, expect, it } from "vitest";
 import type { TSessionUser } from "../src/auth/session.ts";
+import { readFairShareInputs } from "../src/fairshare/estate.ts";
 import { runReconcileTick } from "../src/loops/reconcile.ts";
 import { appRouter } from "../src/root.ts";
 import type { TWorkloadSpec } from "../src/router/workload/workload.schema.ts";
@@ -267,5 +268,69 @@ describeEachDb("fair sharing", (kind) => {
     expect(
       (await as(USERS.viewer).fairShare.hierarchy()).teams.find((x) => x.id === "team-b")?.groupId,
     ).toBeNull();
+  });
+
+  it("scopes a guarantee to a site group (the sites the engine is given), and keeps a group in use", async () => {
+    const editor = as(USERS.platform);
+    const missingSite = await errorOf(
+      editor.fairShare.createSiteGroup({ slug: "two", name: "Two", siteIds: ["site-two", "site-nowhere"] }),
+    );
+    expect(missingSite).toMatchObject({ code: "NOT_FOUND", fields: ["siteIds.1"] });
+    const empty = await errorOf(
+      editor.fairShare.createSiteGroup({ slug: "none", name: "None", siteIds: [] }),
+    );
+    expect(empty).toMatchObject({ code: "BAD_REQUEST", fields: ["siteIds"] });
+    const refused = await errorOf(
+      as(USERS.engineer).fairShare.createSiteGroup({ slug: "two", name: "Two", siteIds: ["site-two"] }),
+    );
+    expect(refused).toMatchObject({ code: "FORBIDDEN" });
+
+    const group = await editor.fairShare.createSiteGroup({
+      slug: "two",
+      name: "Site two",
+      siteIds: ["site-two"],
+    });
+    expect(group.sites.map((x) => x.id)).toEqual(["site-two"]);
+    expect(await auditCount(t.db, group.id, "site-group.create")).toBe(1);
+    const duplicate = await errorOf(
+      editor.fairShare.createSiteGroup({ slug: "two", name: "Again", siteIds: ["site-one"] }),
+    );
+    expect(duplicate).toMatchObject({ code: "CONFLICT", fields: ["slug"] });
+
+    const unknownGroup = await errorOf(
+      editor.team.updateQuotas({
+        teamId: "team-a",
+        quotas: [{ gpuModel: "H100", guaranteedGpus: 8, limitGpus: 8, siteGroupId: "site-group-nowhere" }],
+      }),
+    );
+    expect(unknownGroup).toMatchObject({ code: "NOT_FOUND", fields: ["quotas.0.siteGroupId"] });
+    await editor.team.updateQuotas({
+      teamId: "team-a",
+      quotas: [{ gpuModel: "H100", guaranteedGpus: 8, limitGpus: 8, siteGroupId: group.id }],
+    });
+    expect((await as(USERS.viewer).team.quotas({ id: "team-a" })).quotas).toMatchObject([
+      { gpuModel: "H100", guaranteedGpus: 8, siteGroupId: group.id },
+    ]);
+    // What the loop hands the engine: team A's guarantee holds on site two only.
+    const inputs = await readFairShareInputs(t.db.prisma);
+    expect(inputs.tree.nodes.find((n) => n.id === "team-a")?.siteIds).toEqual(["site-two"]);
+    const [listed] = await as(USERS.viewer).fairShare.siteGroups();
+    expect(listed?.quotas).toEqual([{ teamId: "team-a", teamName: "Team A", gpuModel: "H100" }]);
+
+    const inUse = await errorOf(editor.fairShare.deleteSiteGroup({ id: group.id }));
+    expect(inUse).toMatchObject({ code: "CONFLICT" });
+    expect(inUse.message).toContain("Team A");
+    const moved = await editor.fairShare.updateSiteGroup({ id: group.id, siteIds: ["site-one", "site-two"] });
+    expect(moved.sites.map((x) => x.id)).toEqual(["site-one", "site-two"]);
+    expect(
+      (await readFairShareInputs(t.db.prisma)).tree.nodes.find((n) => n.id === "team-a")?.siteIds,
+    ).toEqual(["site-one", "site-two"]);
+    await editor.team.updateQuotas({
+      teamId: "team-a",
+      quotas: [{ gpuModel: "H100", guaranteedGpus: 8, limitGpus: 8, siteGroupId: null }],
+    });
+    await editor.fairShare.deleteSiteGroup({ id: group.id });
+    expect(await as(USERS.viewer).fairShare.siteGroups()).toEqual([]);
+    expect(await auditCount(t.db, group.id, "site-group.delete")).toBe(1);
   });
 });

@@ -4,6 +4,9 @@ import { describeEachDb } from "@switchyard/db/testing/suites";
 import type { inferProcedureInput } from "@trpc/server";
 import { afterAll, beforeAll, expect, it } from "vitest";
 import type { TSessionUser } from "../src/auth/session.ts";
+import { planStoredService } from "../src/inference/plan.ts";
+import { DEFAULT_REJECT_BACKOFF_SECONDS } from "../src/inference/rejections.ts";
+import { systemActor } from "../src/lib/audited.ts";
 import { runReconcileTick } from "../src/loops/reconcile.ts";
 import { type AppRouter, appRouter } from "../src/root.ts";
 import { createCallerFactory, createInnerContext } from "../src/trpc.ts";
@@ -311,6 +314,205 @@ describeEachDb("inference services", (kind) => {
     const service = await engineer.service.byId({ id: created.id });
     expect(service.proposal?.trigger).toContain("crashed");
     expect(await t.db.prisma.workload.count({ where: { serviceId: created.id } })).toBe(before);
+    await engineer.service.stop({ id: created.id });
+  });
+  /** The service's live replicas: id, state and site, sorted (what an apply may change). */
+  async function liveReplicas(serviceId: string) {
+    return t.db.prisma.workload.findMany({
+      where: { serviceId, state: { in: ["PENDING", "AWAITING_APPROVAL", "SCHEDULED", "RUNNING"] } },
+      select: { id: true, state: true, siteId: true },
+      orderBy: { id: "asc" },
+    });
+  }
+
+  it("re-plans a team at its quota limit keeping its replicas: their GPUs are not counted twice", async () => {
+    const engineer = as(USERS.engineer);
+    const created = await engineer.service.create({
+      ...CHAT,
+      name: "chat-quota",
+      gpuModels: ["L4"],
+      regions: [{ region: "us-east", demandRps: 200, maxLatencyMs: 30 }],
+      minReplicas: 2,
+      maxReplicas: 4,
+    });
+    const applied = await engineer.service.applyPlan({ id: created.id });
+    expect(applied.created.every((c) => c.state === "SCHEDULED")).toBe(true);
+    const before = await liveReplicas(created.id);
+    expect(before).toHaveLength(2);
+    // The team's L4 quota is set to exactly what it holds now, these replicas included.
+    const rows = await t.db.prisma.allocation.findMany({
+      where: { status: "ACTIVE", workload: { teamId: CHAT.teamId }, node: { gpuModel: "L4" } },
+      select: { gpus: true },
+    });
+    const used = rows.reduce((sum, r) => sum + r.gpus, 0);
+    expect(used).toBeGreaterThanOrEqual(2);
+    await t.db.prisma.quota.create({
+      data: { teamId: CHAT.teamId, gpuModel: "L4", guaranteedGpus: 0, limitGpus: used },
+    });
+    try {
+      const plan = await engineer.service.replan({ id: created.id });
+      expect(plan.feasible).toBe(true);
+      const proposal = (await engineer.service.byId({ id: created.id })).proposal;
+      expect(proposal?.replicas.map((r) => r.siteId).sort()).toEqual(before.map((r) => r.siteId).sort());
+      const again = await engineer.service.applyPlan({ id: created.id, planId: plan.id });
+      expect(again).toMatchObject({ created: [], cancelled: [] });
+      expect(again.kept.sort()).toEqual(before.map((r) => r.id).sort());
+      expect(await liveReplicas(created.id)).toEqual(before);
+    } finally {
+      await t.db.prisma.quota.delete({
+        where: { teamId_gpuModel: { teamId: CHAT.teamId, gpuModel: "L4" } },
+      });
+      await engineer.service.stop({ id: created.id });
+    }
+  });
+
+  it("applies a plan all or nothing: GPUs taken since the plan roll the whole apply back, and the loop re-plans", async () => {
+    const engineer = as(USERS.engineer);
+    const created = await engineer.service.create({
+      ...CHAT,
+      name: "chat-atomic",
+      gpuModels: ["L4"],
+      regions: [
+        { region: "us-east", demandRps: 300, maxLatencyMs: 30 },
+        { region: "eu-west", demandRps: 200, maxLatencyMs: 30 },
+      ],
+    });
+    await engineer.service.applyPlan({ id: created.id });
+    // Demand moves: eu-west's replicas are dropped, us-east needs more.
+    await engineer.service.update({
+      id: created.id,
+      regions: [{ region: "us-east", demandRps: 700, maxLatencyMs: 30 }],
+    });
+    const plan = await engineer.service.replan({ id: created.id });
+    const proposal = (await engineer.service.byId({ id: created.id })).proposal;
+    if (!proposal) throw new Error("no proposal");
+    const before = await liveReplicas(created.id);
+    const heldBefore = await held(created.id);
+    const wanted = new Map<string, number>();
+    for (const r of proposal.replicas) wanted.set(r.siteId, (wanted.get(r.siteId) ?? 0) + 1);
+    const growing = [...wanted].find(([site, n]) => n > before.filter((r) => r.siteId === site).length);
+    if (!growing) throw new Error("the plan starts no replica");
+    const [siteId] = growing;
+    expect(before.some((r) => !wanted.has(r.siteId ?? ""))).toBe(true); // it also drops some
+    const site = await t.db.prisma.site.findUniqueOrThrow({ where: { id: siteId } });
+    // Between plan and apply, other work takes every L4 GPU at that site.
+    const nodes = await t.db.prisma.gpuNode.findMany({
+      where: { siteId, gpuModel: "L4" },
+      select: { id: true, gpuAllocated: true },
+    });
+    await t.db.prisma
+      .$executeRaw`UPDATE "GpuNode" SET "gpuAllocated" = "gpuCount" WHERE "siteId" = ${siteId} AND "gpuModel" = 'L4'`;
+    try {
+      const failed = await errorOf(engineer.service.applyPlan({ id: created.id, planId: plan.id }));
+      expect(failed.code).toBe("CONFLICT");
+      expect(failed.fields).toEqual(["planId"]);
+      expect(failed.message).toContain(`a replica cannot start at ${site.name}`);
+      expect(failed.message).toContain("Nothing was changed");
+      // Nothing half-done: the same replicas, states and GPUs; no replica created or cancelled.
+      expect(await liveReplicas(created.id)).toEqual(before);
+      expect(await held(created.id)).toBe(heldBefore);
+      expect(await t.db.prisma.workload.count({ where: { serviceId: created.id, state: "CANCELLED" } })).toBe(
+        0,
+      );
+      const stored = await t.db.prisma.servicePlan.findUniqueOrThrow({ where: { id: plan.id } });
+      expect(stored.status).toBe("PROPOSED");
+      expect(stored.applyError).toContain(site.name);
+      expect(stored.appliedAt).toBeNull();
+      const service = await t.db.prisma.service.findUniqueOrThrow({ where: { id: created.id } });
+      expect(service.replanReason).toContain(`plan ${plan.id} could not be applied`);
+      expect(
+        await t.db.prisma.auditEvent.count({
+          where: { action: "service.apply_failed", objectId: created.id },
+        }),
+      ).toBe(1);
+      expect(
+        await t.db.prisma.auditEvent.count({ where: { action: "service.apply", objectId: created.id } }),
+      ).toBe(1); // the first apply only: the failed one's entry rolled back with it
+    } finally {
+      for (const n of nodes)
+        await t.db.prisma.gpuNode.update({ where: { id: n.id }, data: { gpuAllocated: n.gpuAllocated } });
+    }
+    // The loop plans it again; the new proposal applies in full.
+    const report = await runReconcileTick(t.db.prisma, { silenceSeconds: 3_600, holder: `svc3-${kind}` });
+    expect(report.services?.planned).toContain(created.id);
+    const next = (await engineer.service.byId({ id: created.id })).proposal;
+    expect(next?.trigger).toContain("could not be applied");
+    expect((await t.db.prisma.servicePlan.findUniqueOrThrow({ where: { id: plan.id } })).status).toBe(
+      "SUPERSEDED",
+    );
+    const applied = await engineer.service.applyPlan({ id: created.id, planId: next?.id });
+    expect(applied.created.length).toBeGreaterThan(0);
+    expect(applied.kept.length + applied.created.length).toBe(next?.replicas.length);
+    await engineer.service.stop({ id: created.id });
+  });
+
+  it("backs off a site whose data steward rejected the model's copy: the next plan avoids it and says why", async () => {
+    const engineer = as(USERS.engineer);
+    // Tokyo users: only Japanese sites are close enough, and the model lives in the US and
+    // the EU, so a replica there copies it across a border: a data steward must approve.
+    const created = await engineer.service.create({
+      ...CHAT,
+      name: "chat-tokyo",
+      gpuModels: ["T4"],
+      regions: [{ region: "ap-northeast", demandRps: 50, maxLatencyMs: 30 }],
+      minReplicas: 1,
+      maxReplicas: 2,
+      applyMode: "AUTO",
+    });
+    const first = await engineer.service.applyPlan({ id: created.id });
+    expect(first.created).toHaveLength(1);
+    const replica = first.created[0];
+    if (!replica) throw new Error("no replica");
+    expect(replica.state).toBe("AWAITING_APPROVAL");
+    const site = await t.db.prisma.site.findUniqueOrThrow({ where: { id: replica.siteId } });
+    const request = await t.db.prisma.approvalRequest.findFirstOrThrow({
+      where: { workloadId: replica.id, status: "PENDING" },
+    });
+    await as(USERS.steward).approval.decide({
+      id: request.id,
+      verdict: "REJECT",
+      comment: "this model stays out of Japan",
+    });
+    const rejection = await t.db.prisma.serviceSiteRejection.findFirstOrThrow({
+      where: { serviceId: created.id },
+    });
+    expect(rejection).toMatchObject({ siteId: site.id, modelId: MODEL, approvalRequestId: request.id });
+    expect(
+      await t.db.prisma.auditEvent.count({
+        where: { action: "service.site_rejected", objectId: created.id },
+      }),
+    ).toBe(1);
+
+    const report = await runReconcileTick(t.db.prisma, { silenceSeconds: 3_600, holder: `svc4-${kind}` });
+    expect(report.services?.planned).toContain(created.id);
+    expect(report.services?.applied).toContain(created.id);
+    const service = await engineer.service.byId({ id: created.id });
+    const plan = service.current;
+    if (!plan) throw new Error("no plan in force");
+    expect(plan.replicas.map((r) => r.siteId)).not.toContain(site.id);
+    const until = new Date(rejection.rejectedAt.getTime() + DEFAULT_REJECT_BACKOFF_SECONDS * 1_000);
+    const at = (d: Date) => `${d.toISOString().slice(0, 16).replace("T", " ")} UTC`;
+    const why = `the data steward rejected copying the model to ${site.name} at ${at(rejection.rejectedAt)}; excluded until ${at(until)}`;
+    expect(plan.explanation.rejected.find((r) => r.siteId === site.id)?.reasons[0]?.message).toBe(why);
+    expect(plan.explanation.excluded).toEqual([expect.objectContaining({ siteId: site.id, reason: why })]);
+    const audited = await t.db.prisma.auditEvent.findFirstOrThrow({
+      where: { action: "service.plan", objectId: created.id },
+      orderBy: { seq: "desc" },
+    });
+    expect(JSON.stringify(audited.after)).toContain(why);
+    // No second request to copy the model to the rejected site.
+    expect(
+      await t.db.prisma.approvalRequest.count({
+        where: { workload: { serviceId: created.id }, siteId: site.id },
+      }),
+    ).toBe(1);
+    // Once the back-off is over, the site may be planned again.
+    const later = new Date(until.getTime() + 1_000);
+    const ctx = { prisma: t.db.prisma, user: systemActor("test"), requestId: "test-backoff" };
+    const replanned = await planStoredService(ctx, created.id, "back-off over", later);
+    const stored = await t.db.prisma.servicePlan.findUniqueOrThrow({ where: { id: replanned.id } });
+    expect((stored.explanation as { excluded: unknown[] }).excluded).toEqual([]);
+    expect(JSON.stringify(stored.explanation)).not.toContain("excluded until");
     await engineer.service.stop({ id: created.id });
   });
 });

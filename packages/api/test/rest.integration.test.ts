@@ -207,6 +207,7 @@ describe.each(await testDbKinds())("REST /api/v1 [%s]", (kind) => {
       }
       if (operationId === "site.update") return path.replace("{id}", "site-dc-stockholm");
       if (operationId === "fairShare.updateGroup") return path.replace("{id}", "dept-ai");
+      if (operationId === "fairShare.updateSiteGroup") return path.replace("{id}", "site-group-eu");
       if (
         operationId === "team.updateQuotas" ||
         operationId === "team.setBudget" ||

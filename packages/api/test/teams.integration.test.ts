@@ -28,7 +28,7 @@ describeEachDb("team procedures", (kind) => {
   const quotasOf = (teamId: string) =>
     t.db.prisma.quota.findMany({
       where: { teamId },
-      select: { gpuModel: true, guaranteedGpus: true, limitGpus: true },
+      select: { gpuModel: true, guaranteedGpus: true, limitGpus: true, siteGroupId: true },
       orderBy: { gpuModel: "asc" },
     });
 
@@ -53,13 +53,20 @@ describeEachDb("team procedures", (kind) => {
     expect(held["A100-80GB"]).toBeGreaterThan(0);
     expect(applied?.members).toBe(1);
     expect(applied?.quotas).toEqual([
-      { gpuModel: "A100-80GB", guaranteedGpus: 32, limitGpus: 64, usedGpus: held["A100-80GB"] ?? 0 },
-      { gpuModel: "H100", guaranteedGpus: 32, limitGpus: 96, usedGpus: held.H100 ?? 0 },
+      {
+        gpuModel: "A100-80GB",
+        guaranteedGpus: 32,
+        limitGpus: 64,
+        siteGroupId: null,
+        usedGpus: held["A100-80GB"] ?? 0,
+      },
+      { gpuModel: "H100", guaranteedGpus: 32, limitGpus: 96, siteGroupId: null, usedGpus: held.H100 ?? 0 },
       // "*" counts every model, including L40S that no quota of the team names.
       {
         gpuModel: "*",
         guaranteedGpus: 0,
         limitGpus: 64,
+        siteGroupId: null,
         usedGpus: Object.values(held).reduce((a, b) => a + b, 0),
       },
     ]);
@@ -107,9 +114,9 @@ describeEachDb("team procedures", (kind) => {
     const result = await as(USERS.platform).team.updateQuotas(input);
     const after = await quotasOf("team-health-ai");
     expect(after).toEqual([
-      { gpuModel: "*", guaranteedGpus: 0, limitGpus: 100 },
-      { gpuModel: "H100", guaranteedGpus: 40, limitGpus: 80 },
-      { gpuModel: "L4", guaranteedGpus: 0, limitGpus: 8 },
+      { gpuModel: "*", guaranteedGpus: 0, limitGpus: 100, siteGroupId: null },
+      { gpuModel: "H100", guaranteedGpus: 40, limitGpus: 80, siteGroupId: null },
+      { gpuModel: "L4", guaranteedGpus: 0, limitGpus: 8, siteGroupId: null },
     ]);
     expect(result.quotas).toEqual(after);
     const event = await t.db.prisma.auditEvent.findFirstOrThrow({

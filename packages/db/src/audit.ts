@@ -119,6 +119,41 @@ export async function appendAuditEvent(tx: Prisma.TransactionClient, input: TAud
   });
 }
 
+/**
+ * Appends several events to the chain inside the caller's transaction, in the order given:
+ * one lock, one read of the chain's end and one multi-row insert, however many events (a
+ * loop committing a round of placements writes a few per workload). The chain is the same as
+ * appending them one by one.
+ */
+export async function appendAuditEvents(tx: Prisma.TransactionClient, inputs: readonly TAuditInput[]) {
+  if (inputs.length === 0) return;
+  await tx.$executeRaw`SELECT pg_advisory_xact_lock(${AUDIT_CHAIN_LOCK_KEY})`;
+  const last = await tx.auditEvent.findFirst({ orderBy: { seq: "desc" }, select: { hash: true } });
+  let prevHash = last?.hash ?? AUDIT_GENESIS_HASH;
+  const createdAt = new Date();
+  const rows = inputs.map((input) => {
+    const before = toJson(input.before);
+    const after = toJson(input.after);
+    const event: TAuditHashed = {
+      actorId: input.actorId ?? null,
+      actorLabel: storableText(input.actorLabel),
+      action: storableText(input.action),
+      objectType: storableText(input.objectType),
+      objectId: storableText(input.objectId),
+      before: before ?? null,
+      after: after ?? null,
+      requestId: input.requestId == null ? null : storableText(input.requestId),
+      createdAt,
+    };
+    const hash = hashAuditEvent(prevHash, event);
+    const row = { ...event, before, after, prevHash, hash };
+    prevHash = hash;
+    return row;
+  });
+  // One INSERT: its rows take their seq in the order listed, so the chain reads in this order.
+  await tx.auditEvent.createMany({ data: rows });
+}
+
 type TStoredAuditEvent = Omit<TAuditHashed, "before" | "after"> & {
   before: unknown;
   after: unknown;

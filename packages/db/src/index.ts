@@ -1,6 +1,7 @@
 export {
   AUDIT_GENESIS_HASH,
   appendAuditEvent,
+  appendAuditEvents,
   canonicalJson,
   hashAuditEvent,
   type TAuditEventsVerification,

@@ -265,18 +265,22 @@ export async function markShares(prisma: PrismaClient): Promise<string[]> {
   if (running.length === 0) return [];
   const marks = classifyBorrowed(inputs.tree, running);
   const was = new Map(current.map((w) => [w.id, w.share]));
-  const changed: string[] = [];
+  // One transaction for every mark that changed: two updates per share, however many workloads.
+  const changed = new Map<EntitlementShare, string[]>();
   for (const mark of marks) {
     const share: EntitlementShare = mark.borrowed ? "BORROWED" : "GUARANTEED";
     if (was.get(mark.workloadId) === share) continue;
-    await prisma.$transaction([
-      prisma.workload.update({ where: { id: mark.workloadId }, data: { share } }),
-      prisma.allocation.updateMany({
-        where: { workloadId: mark.workloadId, status: "ACTIVE" },
-        data: { share },
-      }),
-    ]);
-    changed.push(mark.workloadId);
+    changed.set(share, [...(changed.get(share) ?? []), mark.workloadId]);
   }
-  return changed;
+  if (changed.size > 0)
+    await prisma.$transaction(
+      [...changed].flatMap(([share, ids]) => [
+        prisma.workload.updateMany({ where: { id: { in: ids } }, data: { share } }),
+        prisma.allocation.updateMany({
+          where: { workloadId: { in: ids }, status: "ACTIVE" },
+          data: { share },
+        }),
+      ]),
+    );
+  return marks.map((m) => m.workloadId).filter((id) => [...changed.values()].some((ids) => ids.includes(id)));
 }

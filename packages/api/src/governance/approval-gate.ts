@@ -63,6 +63,53 @@ export async function needsApproval(
 }
 
 /**
+ * needsApproval() for several placements at once (a reconcile round): the rules, datasets and
+ * sites read once for all, a team's budget once per team; only a placement the rules stop is
+ * checked for approvals it already has. Answers the workloads that would wait.
+ */
+export async function needingApproval(
+  tx: Prisma.TransactionClient,
+  placements: readonly { workloadId: string; teamId: string; chosen: TCandidate }[],
+  now: Date,
+): Promise<Set<string>> {
+  const waiting = new Set<string>();
+  if (placements.length === 0) return waiting;
+  const rules = (await enabledPolicies(tx)).map(toRule);
+  if (rules.length === 0) return waiting;
+  const ids = placements.map((p) => p.workloadId);
+  const [links, sites] = await Promise.all([
+    tx.workloadDataset.findMany({
+      where: { workloadId: { in: ids } },
+      select: { workloadId: true, datasetId: true },
+    }),
+    loadFactSites(
+      tx,
+      placements.map((p) => p.chosen),
+    ),
+  ]);
+  const facts = await loadFactDatasets(tx, { datasetIds: [...new Set(links.map((l) => l.datasetId))] });
+  const byId = new Map(facts.map((d) => [d.id, d]));
+  const budgets = new Map<string, Awaited<ReturnType<typeof loadFactBudget>>>();
+  for (const p of placements) {
+    if (!budgets.has(p.teamId))
+      budgets.set(p.teamId, await loadFactBudget(tx, rules, { teamId: p.teamId }, now));
+    const own = links
+      .filter((l) => l.workloadId === p.workloadId)
+      .map((l) => byId.get(l.datasetId))
+      .filter((d) => d !== undefined)
+      .sort((a, b) => a.id.localeCompare(b.id));
+    const plan = planApprovals(
+      rules,
+      placementFacts(own, p.chosen, sites, null, budgets.get(p.teamId) ?? null),
+    );
+    if (plan.steps.length === 0) continue;
+    if (await alreadyApproved(tx, p.workloadId, p.chosen.siteId, plan.steps)) continue;
+    waiting.add(p.workloadId);
+  }
+  return waiting;
+}
+
+/**
  * Called inside the scheduling transaction, before any GPU is held. When the rules in force
  * ask for approvals this placement does not already have, it writes an approval request with
  * one step per rule (and dataset), moves the workload to AWAITING_APPROVAL and returns the

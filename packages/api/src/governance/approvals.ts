@@ -2,6 +2,7 @@ import type { Prisma, PrismaClient } from "@switchyard/db";
 import { teamScope } from "../auth/access.ts";
 import type { TSessionUser } from "../auth/session.ts";
 import { AppError } from "../errors.ts";
+import { recordReplicaRejection } from "../inference/rejections.ts";
 import { auditedTransaction, type TActor, type TAudit, type TMutationContext } from "../lib/audited.ts";
 import { applyDeclassification } from "../models/declassify.ts";
 import { enqueueWebhookEvent } from "../webhooks/outbox.ts";
@@ -47,7 +48,10 @@ export async function decideApproval(ctx: TMutationContext, input: TDecideInput)
         workload: { select: { id: true, name: true, teamId: true, submittedById: true } },
         steps: {
           orderBy: { order: "asc" },
-          include: { decisions: true, policy: { select: { key: true, version: true, name: true } } },
+          include: {
+            decisions: true,
+            policy: { select: { key: true, version: true, name: true, kind: true } },
+          },
         },
       },
     });
@@ -102,6 +106,16 @@ export async function decideApproval(ctx: TMutationContext, input: TDecideInput)
           to: "REJECTED",
           actorId: ctx.user.id,
           reason: `rejected by ${ctx.user.email} under "${step.policy.name}" (v${step.policy.version}): ${comment}`,
+          now,
+        });
+        // A service's replica: its next plans leave this site out for a while (inference/rejections.ts).
+        await recordReplicaRejection(tx, audit, {
+          approvalRequestId: request.id,
+          workloadId: workload.id,
+          siteId: request.siteId,
+          policy: step.policy,
+          comment,
+          rejectedById: ctx.user.id,
           now,
         });
       }

@@ -4,6 +4,7 @@ import { AppError } from "../errors.ts";
 import { auditedTransaction, type TActor, type TMutationContext } from "../lib/audited.ts";
 import { currentEstate, engineInputError } from "../workloads/service.ts";
 import { serviceNotFound } from "./access.ts";
+import { activeExclusions, serviceRejectBackoffFromEnv, type TSiteExclusion } from "./rejections.ts";
 
 export { requestReplan } from "./replan-request.ts";
 
@@ -12,7 +13,10 @@ const json = (value: unknown) => JSON.parse(JSON.stringify(value ?? null)) as Pr
 export type TStoredService = Prisma.ServiceGetPayload<{ include: { regions: true } }>;
 
 /** The engine's input for a stored service: one replica costed over an hour, reading its model. */
-export function serviceSpec(service: TStoredService): TServiceSpecInput {
+export function serviceSpec(
+  service: TStoredService,
+  excluded: readonly TSiteExclusion[] = [],
+): TServiceSpecInput {
   return {
     id: service.id,
     teamId: service.teamId,
@@ -30,11 +34,12 @@ export function serviceSpec(service: TStoredService): TServiceSpecInput {
     allowedKinds: service.allowedSiteKinds,
     requiredCertifications: service.requiredCertifications,
     datasetIds: [service.modelId],
+    excludedSites: excluded.map((e) => ({ siteId: e.siteId, reason: e.reason })),
     hours: 1,
   };
 }
 
-/** The service's replicas that hold GPUs now (workload ids): a plan treats their GPUs as free. */
+/** The replicas of these services that hold GPUs now (workload ids, by service). */
 export async function replicasHoldingGpus(prisma: PrismaClient, serviceIds: readonly string[]) {
   const held = await prisma.allocation.findMany({
     where: { status: "ACTIVE", workload: { serviceId: { in: [...serviceIds] } } },
@@ -48,18 +53,25 @@ export async function replicasHoldingGpus(prisma: PrismaClient, serviceIds: read
 }
 
 /**
- * The engine's covering mode on the current estate for a stored service (cost per hour), as
- * its own replicas did not exist: their GPUs are free to plan with, so a re-plan keeps a
- * replica where it is (same site) instead of planning around it.
+ * The engine's covering mode on the current estate for a stored service (cost per hour), as if
+ * the service's own replicas did not exist: their GPUs are free on their nodes and given back to
+ * the team's quota (placeServiceOnEstate releases them), so a re-plan treats them as movable and
+ * keeps a replica where it is (same site) instead of planning around it, and a team whose quota
+ * exactly covers its replicas can keep them (they are not counted once as used and again as
+ * needed by the new plan). The what-if planner plans services the same way.
  */
-export async function runServiceEngine(prisma: PrismaClient, service: TStoredService) {
+export async function runServiceEngine(
+  prisma: PrismaClient,
+  service: TStoredService,
+  excluded: readonly TSiteExclusion[] = [],
+) {
   const [estate, held] = await Promise.all([
     currentEstate(prisma),
     replicasHoldingGpus(prisma, [service.id]),
   ]);
   try {
     return placeServiceOnEstate(estate, {
-      spec: serviceSpec(service),
+      spec: serviceSpec(service, excluded),
       replicaWorkloadIds: held.get(service.id) ?? [],
     });
   } catch (error) {
@@ -68,7 +80,12 @@ export async function runServiceEngine(prisma: PrismaClient, service: TStoredSer
 }
 
 /** The plan row for an engine result. */
-export function planRow(placement: TServicePlacement, trigger: string, createdById: string | null) {
+export function planRow(
+  placement: TServicePlacement,
+  trigger: string,
+  createdById: string | null,
+  excluded: readonly TSiteExclusion[] = [],
+) {
   return {
     feasible: placement.feasible,
     summary: placement.summary,
@@ -83,6 +100,8 @@ export function planRow(placement: TServicePlacement, trigger: string, createdBy
       rejected: placement.rejected,
       bound: placement.bound ?? null,
       stats: placement.stats,
+      // Sites left out because an approver rejected a replica there (back-off), and why.
+      excluded,
     }),
     createdById,
   };
@@ -90,10 +109,16 @@ export function planRow(placement: TServicePlacement, trigger: string, createdBy
 
 /**
  * Plans a stored service on the current estate and records the plan as its proposal: earlier
- * proposals are superseded. Applying it is a separate step (apply.ts), done by a person or, for
- * an AUTO service, by the loop.
+ * proposals are superseded. Sites where an approver rejected one of its replicas within the
+ * back-off (SWITCHYARD_SERVICE_REJECT_BACKOFF_SECONDS) are left out, and the plan says why.
+ * Applying it is a separate step (apply.ts), done by a person or, for an AUTO service, by the loop.
  */
-export async function planStoredService(ctx: TMutationContext<TActor>, serviceId: string, trigger: string) {
+export async function planStoredService(
+  ctx: TMutationContext<TActor>,
+  serviceId: string,
+  trigger: string,
+  now: Date = new Date(),
+) {
   const service = await ctx.prisma.service.findUnique({
     where: { id: serviceId },
     include: { regions: true },
@@ -103,14 +128,15 @@ export async function planStoredService(ctx: TMutationContext<TActor>, serviceId
     throw new AppError("CONFLICT", `service ${serviceId} is ${service.state}`, {
       userMessage: "This service is stopped; it has no replicas to plan.",
     });
-  const placement = await runServiceEngine(ctx.prisma, service);
+  const excluded = await activeExclusions(ctx.prisma, service, now, serviceRejectBackoffFromEnv());
+  const placement = await runServiceEngine(ctx.prisma, service, excluded);
   return auditedTransaction(ctx, async (tx, audit) => {
     await tx.servicePlan.updateMany({
       where: { serviceId, status: "PROPOSED" },
       data: { status: "SUPERSEDED" },
     });
     const plan = await tx.servicePlan.create({
-      data: { serviceId, ...planRow(placement, trigger, ctx.user.id) },
+      data: { serviceId, ...planRow(placement, trigger, ctx.user.id, excluded) },
       select: { id: true, feasible: true, summary: true },
     });
     await tx.service.update({
@@ -121,7 +147,15 @@ export async function planStoredService(ctx: TMutationContext<TActor>, serviceId
       action: "service.plan",
       objectType: "Service",
       objectId: serviceId,
-      after: { planId: plan.id, trigger, feasible: plan.feasible, summary: plan.summary },
+      after: {
+        planId: plan.id,
+        trigger,
+        feasible: plan.feasible,
+        summary: plan.summary,
+        ...(excluded.length > 0
+          ? { excluded: excluded.map(({ siteId, reason }) => ({ siteId, reason })) }
+          : {}),
+      },
     });
     return plan;
   });

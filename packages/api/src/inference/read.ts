@@ -10,6 +10,7 @@ import type { TSessionUser } from "../auth/session.ts";
 import { pageArgs, toPage } from "../lib/pagination.ts";
 import type { TListServicesInput } from "../router/service/service.schema.ts";
 import { serviceNotFound } from "./access.ts";
+import type { TSiteExclusion } from "./rejections.ts";
 
 /** Replica states that count as part of the service (holding, or about to hold, GPUs). */
 export const LIVE_REPLICA_STATES = ["PENDING", "AWAITING_APPROVAL", "SCHEDULED", "RUNNING"] as const;
@@ -27,6 +28,8 @@ export function planView<
       candidates: TServiceCandidateSite[];
       rejected: TServiceRejectedSite[];
       bound: { lowerBoundUsd: number; gapPct: number } | null;
+      /** Sites left out because an approver rejected a replica there (absent in older plans). */
+      excluded?: TSiteExclusion[];
     },
   };
 }

@@ -13,9 +13,14 @@ export type TReplanReport = {
  * The loop's step for inference services: each active service marked for a re-plan (its demand,
  * a replica or a site changed) is planned on the current estate; an AUTO service's plan is
  * applied at once (failed replicas replaced, dropped ones cancelled), a PROPOSE service's waits
- * as a proposal. Oldest request first.
+ * as a proposal. Oldest request first. A plan that cannot be applied in full is rolled back and
+ * the service marked again (apply.ts): the next tick plans it on the estate as it is then.
  */
-export async function replanServices(ctx: TMutationContext<TActor>, limit: number): Promise<TReplanReport> {
+export async function replanServices(
+  ctx: TMutationContext<TActor>,
+  limit: number,
+  now: Date = new Date(),
+): Promise<TReplanReport> {
   const due = await ctx.prisma.service.findMany({
     where: { state: "ACTIVE", replanReason: { not: null } },
     orderBy: { replanRequestedAt: "asc" },
@@ -25,7 +30,7 @@ export async function replanServices(ctx: TMutationContext<TActor>, limit: numbe
   const report: TReplanReport = { planned: [], applied: [], failed: [] };
   for (const service of due) {
     try {
-      const plan = await planStoredService(ctx, service.id, service.replanReason ?? "re-plan");
+      const plan = await planStoredService(ctx, service.id, service.replanReason ?? "re-plan", now);
       report.planned.push(service.id);
       if (service.applyMode === "AUTO") {
         await applyServicePlan(ctx, service.id, plan.id);

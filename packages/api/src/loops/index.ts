@@ -1,3 +1,4 @@
+export { serviceRejectBackoffFromEnv } from "../inference/rejections.ts";
 export { reencryptStoredSecrets, type TReencryptReport } from "../lib/reencrypt-secrets.ts";
 export { runLoopTick } from "../observability/loop-tick.ts";
 export { runTelemetryTick, type TTelemetryTickReport } from "../telemetry/rollup.ts";

@@ -1,9 +1,10 @@
-import type { PrismaClient } from "@switchyard/db";
+import { classifyDatabaseError, type PrismaClient } from "@switchyard/db";
 import {
   PlacementInputError,
   placeBatch,
   type TAllocation,
   type TPreparedSnapshot,
+  type TWorkloadRequestInput,
   withAllocations,
 } from "@switchyard/placement";
 import { AppError } from "../errors.ts";
@@ -15,6 +16,7 @@ import { replanServices, type TReplanReport } from "../inference/replan.ts";
 import { auditedTransaction, systemActor, type TActor, type TMutationContext } from "../lib/audited.ts";
 import { timePlacement } from "../observability/metrics.ts";
 import { withHardBudgets } from "../services/team-budget.ts";
+import { placeRound } from "../workloads/round.ts";
 import { currentEstate, placeOnEstate, scheduleWorkload } from "../workloads/service.ts";
 import { toRequest } from "../workloads/snapshot.ts";
 import { transitionWorkload } from "../workloads/transitions.ts";
@@ -227,11 +229,10 @@ export async function runReconcileTick(prisma: PrismaClient, options: TLoopOptio
         chosenSite = new Map(batch.placements.map((p) => [p.workloadId, p.siteId]));
         ordered = pending.map((p) => p.id);
       }
-      for (const id of ordered) {
-        if (report.scheduled.includes(id)) continue;
-        report.retried.push(id);
-        if (await placeAndSchedule(ctx, estate, id, chosenSite.get(id))) report.scheduled.push(id);
-      }
+      const requestOf = new Map(workloads.map((w, i) => [w.id, requests[i] as TWorkloadRequestInput]));
+      const round = ordered.filter((id) => !report.scheduled.includes(id) && requestOf.has(id));
+      report.retried.push(...round);
+      report.scheduled.push(...(await placeAndScheduleRound(ctx, estate, round, requestOf, chosenSite)));
       report.sharesMarked = await markShares(prisma);
     } finally {
       await releaseLease(prisma, "pending-retry", options.holder);
@@ -240,7 +241,7 @@ export async function runReconcileTick(prisma: PrismaClient, options: TLoopOptio
   // Services whose demand, replicas or sites changed plan again, one process at a time.
   if (await acquireLease(prisma, "service-replan", options.holder, 60)) {
     try {
-      report.services = await replanServices(ctx, options.retryLimit ?? 50);
+      report.services = await replanServices(ctx, options.retryLimit ?? 50, now);
     } finally {
       await releaseLease(prisma, "service-replan", options.holder);
     }
@@ -320,6 +321,48 @@ async function placeAndSchedule(
     })),
   );
   return true;
+}
+
+/**
+ * The retry's round: placed and scheduled in one transaction (workloads/round.ts), then the
+ * placements that wait for an approval each asked for it as scheduleWorkload() does. Should
+ * the round's transaction be aborted as a whole by the database (a deadlock or a serialization
+ * failure with another writer), the same work is placed one workload at a time on a fresh estate. Answers the scheduled workloads.
+ */
+async function placeAndScheduleRound(
+  ctx: TMutationContext<TActor>,
+  estate: TTickEstate,
+  ids: string[],
+  requestOf: Map<string, TWorkloadRequestInput>,
+  chosenSite: Map<string, string>,
+): Promise<string[]> {
+  const entries = ids.map((id) => {
+    const batchSiteId = chosenSite.get(id);
+    return {
+      workloadId: id,
+      request: requestOf.get(id) as TWorkloadRequestInput,
+      ...(batchSiteId ? { batchSiteId } : {}),
+    };
+  });
+  const outcome = await placeRound(ctx, estate, entries).catch((error: unknown) =>
+    classifyDatabaseError(error)?.kind === "retry" ? null : Promise.reject(error),
+  );
+  if (!outcome) {
+    const fresh = tickEstate(ctx.prisma);
+    const scheduled: string[] = [];
+    for (const id of ids) if (await placeAndSchedule(ctx, fresh, id, chosenSite.get(id))) scheduled.push(id);
+    return scheduled;
+  }
+  const scheduled = [...outcome.scheduled];
+  for (const wait of outcome.awaitingApproval) {
+    const done = await scheduleWorkload(ctx, {
+      id: wait.workloadId,
+      decisionId: wait.decisionId,
+      batchSiteId: wait.batchSiteId,
+    }).catch(ignoreConflict);
+    if (done?.state === "SCHEDULED") scheduled.push(wait.workloadId);
+  }
+  return scheduled;
 }
 
 /** Losing a race (capacity taken, state changed by someone else) is normal for a loop. */

@@ -153,6 +153,18 @@ export const REST_EXAMPLES: Record<string, { summary: string; value: Record<stri
     value: { slug: "research", name: "Research", kind: "DEPARTMENT", parentId: "org-switchyard", weight: 1 },
   },
   "fairShare.updateGroup": { summary: "Give a department twice the weight", value: { weight: 2 } },
+  "fairShare.createSiteGroup": {
+    summary: "The EU data centres, for a guarantee that must hold in the EU",
+    value: {
+      slug: "eu-datacentres",
+      name: "EU data centres",
+      siteIds: ["site-dc-frankfurt", "site-dc-stockholm"],
+    },
+  },
+  "fairShare.updateSiteGroup": {
+    summary: "Add a site to the group",
+    value: { siteIds: ["site-dc-frankfurt", "site-dc-stockholm", "site-gcp-europe-west4"] },
+  },
   "fairShare.setTeam": {
     summary: "Applied ML in the AI department, weight 2",
     value: { groupId: "dept-ai", weight: 2 },

@@ -342,7 +342,14 @@ export const ZUpdatedSite = z.looseObject({ id: z.string() });
 
 export const ZUpdatedQuotas = z.looseObject({
   id: z.string(),
-  quotas: z.array(z.looseObject({ gpuModel: z.string(), guaranteedGpus: z.number(), limitGpus: z.number() })),
+  quotas: z.array(
+    z.looseObject({
+      gpuModel: z.string(),
+      guaranteedGpus: z.number(),
+      limitGpus: z.number(),
+      siteGroupId: z.string().nullable(),
+    }),
+  ),
 });
 
 export const ZNodeStatusChange = z.looseObject({
@@ -472,6 +479,10 @@ export const ZTeamQuotas = z.object({
       gpuModel: z.string().meta({ description: "A GPU model, or * for every model together" }),
       guaranteedGpus: z.number().int(),
       limitGpus: z.number().int(),
+      siteGroupId: z
+        .string()
+        .nullable()
+        .meta({ description: "The guarantee holds on this site group's sites only; null: every site" }),
       usedGpus: z.number().int().meta({ description: "GPUs the team's scheduled and running work holds" }),
     }),
   ),
@@ -712,6 +723,10 @@ export const ZServicePlanRecord = z.looseObject({
   costUsdPerHour: z.number(),
   replicas: z.array(z.looseObject({ siteId: z.string(), siteName: z.string(), servedRps: z.number() })),
   regions: z.array(ZCoverage),
+  applyError: z.string().nullable().meta({
+    description:
+      "Why the last attempt to apply it failed (nothing of it was applied; it stayed PROPOSED and the service is planned again); null when none failed",
+  }),
   createdAt: ZWhen,
 });
 
@@ -758,5 +773,8 @@ export const ZServiceApplyResult = z.object({
   kept: z.array(z.string()),
   created: z.array(z.object({ id: z.string(), siteId: z.string(), state: ZWorkloadState })),
   cancelled: z.array(z.string()),
-  shortfalls: z.array(z.object({ siteId: z.string(), reason: z.string() })),
+  shortfalls: z.array(z.object({ siteId: z.string(), reason: z.string() })).meta({
+    description:
+      "Always empty: a plan applies all or nothing; a replica that cannot start at its site fails the whole apply with 409 and nothing is changed",
+  }),
 });

@@ -8,7 +8,13 @@ import { ANY_GPU_MODEL, type TTeamBudgetInput, type TTeamQuotasInput } from "../
 
 type TDb = PrismaClient | Prisma.TransactionClient;
 
-export type TQuotaUse = { gpuModel: string; guaranteedGpus: number; limitGpus: number; usedGpus: number };
+export type TQuotaUse = {
+  gpuModel: string;
+  guaranteedGpus: number;
+  limitGpus: number;
+  siteGroupId: string | null;
+  usedGpus: number;
+};
 export type TTeamRow = {
   id: string;
   slug: string;
@@ -45,9 +51,11 @@ async function gpuUsageByTeam(db: TDb, teamIds: string[]) {
   return byTeam;
 }
 
+const QUOTA_SELECT = { gpuModel: true, guaranteedGpus: true, limitGpus: true, siteGroupId: true } as const;
+
 /** A quota's use: GPUs of its model held now; the "*" quota counts every model. */
 function withUse(
-  quotas: { gpuModel: string; guaranteedGpus: number; limitGpus: number }[],
+  quotas: { gpuModel: string; guaranteedGpus: number; limitGpus: number; siteGroupId: string | null }[],
   usage: Map<string, number> | undefined,
 ): TQuotaUse[] {
   const all = [...(usage?.values() ?? [])].reduce((a, b) => a + b, 0);
@@ -56,6 +64,7 @@ function withUse(
       gpuModel: q.gpuModel,
       guaranteedGpus: q.guaranteedGpus,
       limitGpus: q.limitGpus,
+      siteGroupId: q.siteGroupId,
       usedGpus: q.gpuModel === ANY_GPU_MODEL ? all : (usage?.get(q.gpuModel) ?? 0),
     }))
     .sort((a, b) =>
@@ -94,7 +103,7 @@ export async function listTeams(prisma: PrismaClient, input: TListTeamsInput) {
         slug: true,
         name: true,
         description: true,
-        quotas: { select: { gpuModel: true, guaranteedGpus: true, limitGpus: true } },
+        quotas: { select: QUOTA_SELECT },
         _count: { select: { memberships: true } },
       },
     }),
@@ -116,7 +125,7 @@ export async function getTeamOrThrow(prisma: PrismaClient, id: string) {
   const team = await prisma.team.findUnique({
     where: { id },
     include: {
-      quotas: { select: { gpuModel: true, guaranteedGpus: true, limitGpus: true } },
+      quotas: { select: QUOTA_SELECT },
       memberships: {
         select: {
           role: true,
@@ -157,10 +166,25 @@ export async function getTeamOrThrow(prisma: PrismaClient, id: string) {
 async function snapshotQuotas(tx: Prisma.TransactionClient, teamId: string) {
   const quotas = await tx.quota.findMany({
     where: { teamId },
-    select: { gpuModel: true, guaranteedGpus: true, limitGpus: true },
+    select: QUOTA_SELECT,
     orderBy: { gpuModel: "asc" },
   });
   return { quotas };
+}
+
+/** A quota scoped to a site group names one that exists (the error names quotas.N.siteGroupId). */
+async function assertSiteGroups(tx: Prisma.TransactionClient, quotas: TTeamQuotasInput["quotas"]) {
+  const ids = [...new Set(quotas.flatMap((q) => q.siteGroupId ?? []))];
+  if (ids.length === 0) return;
+  const found = new Set(
+    (await tx.siteGroup.findMany({ where: { id: { in: ids } }, select: { id: true } })).map((g) => g.id),
+  );
+  const index = quotas.findIndex((q) => q.siteGroupId !== null && !found.has(q.siteGroupId));
+  if (index >= 0)
+    throw new AppError("NOT_FOUND", `site group ${quotas[index]?.siteGroupId} not found`, {
+      userMessage: "There is no such site group; choose one from the list or every site.",
+      field: `quotas.${index}.siteGroupId`,
+    });
 }
 
 /**
@@ -175,16 +199,27 @@ export async function updateTeamQuotas(ctx: TMutationContext, input: TTeamQuotas
     const team = await tx.team.findUnique({ where: { id: input.teamId }, select: { id: true, slug: true } });
     if (!team) throw teamNotFound(input.teamId);
     const before = await snapshotQuotas(tx, team.id);
+    await assertSiteGroups(tx, input.quotas);
     await tx.quota.deleteMany({
       where: { teamId: team.id, gpuModel: { notIn: input.quotas.map((q) => q.gpuModel) } },
     });
     for (const quota of input.quotas) {
       const old = before.quotas.find((q) => q.gpuModel === quota.gpuModel);
-      if (old && old.guaranteedGpus === quota.guaranteedGpus && old.limitGpus === quota.limitGpus) continue;
+      if (
+        old &&
+        old.guaranteedGpus === quota.guaranteedGpus &&
+        old.limitGpus === quota.limitGpus &&
+        old.siteGroupId === quota.siteGroupId
+      )
+        continue;
       await tx.quota.upsert({
         where: { teamId_gpuModel: { teamId: team.id, gpuModel: quota.gpuModel } },
         create: { teamId: team.id, ...quota },
-        update: { guaranteedGpus: quota.guaranteedGpus, limitGpus: quota.limitGpus },
+        update: {
+          guaranteedGpus: quota.guaranteedGpus,
+          limitGpus: quota.limitGpus,
+          siteGroupId: quota.siteGroupId,
+        },
       });
     }
     const after = await snapshotQuotas(tx, team.id);

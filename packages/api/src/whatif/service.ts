@@ -11,6 +11,7 @@ import { teamScope } from "../auth/access.ts";
 import type { TSessionUser } from "../auth/session.ts";
 import { AppError } from "../errors.ts";
 import { replicasHoldingGpus, serviceSpec } from "../inference/plan.ts";
+import { activeExclusions, serviceRejectBackoffFromEnv } from "../inference/rejections.ts";
 import { auditedTransaction, type TMutationContext } from "../lib/audited.ts";
 import { timePlacement } from "../observability/metrics.ts";
 import type { TSaveScenarioInput } from "../router/what-if/what-if.schema.ts";
@@ -229,12 +230,18 @@ async function servicesInput(prisma: PrismaClient) {
     include: { regions: { orderBy: { region: "asc" } }, team: { select: { id: true, name: true } } },
     orderBy: { id: "asc" },
   });
-  const held = await replicasHoldingGpus(
-    prisma,
-    rows.map((r) => r.id),
-  );
-  const services: TScenarioService[] = rows.map((row) => ({
-    spec: serviceSpec(row),
+  const now = new Date();
+  const backoff = serviceRejectBackoffFromEnv();
+  // Sites an approver rejected a replica at (within the back-off) are left out, as a re-plan does.
+  const [held, excluded] = await Promise.all([
+    replicasHoldingGpus(
+      prisma,
+      rows.map((r) => r.id),
+    ),
+    Promise.all(rows.map((row) => activeExclusions(prisma, row, now, backoff))),
+  ]);
+  const services: TScenarioService[] = rows.map((row, i) => ({
+    spec: serviceSpec(row, excluded[i] ?? []),
     name: row.name,
     replicaWorkloadIds: held.get(row.id) ?? [],
   }));

@@ -57,89 +57,104 @@ export async function scheduleWorkload(
   input: TScheduleInput,
 ): Promise<TScheduleResult> {
   const now = new Date();
-  return auditedTransaction(ctx, async (tx, audit): Promise<TScheduleResult> => {
-    const workload = await tx.workload.findUnique({ where: { id: input.id }, select: { state: true } });
-    if (workload && workload.state !== "PENDING")
-      throw new AppError("CONFLICT", `workload ${input.id} is ${workload.state}`, {
-        userMessage: `Only a PENDING workload can be scheduled; this one is ${workload.state}.`,
-      });
-    const decision = await currentDecision(tx, input.id, input.decisionId);
-    const candidates = (decision.candidates as unknown as TStoredCandidates).candidates;
-    const wanted = input.override?.siteId ?? input.batchSiteId;
-    const chosen =
-      (wanted ? candidates.find((c) => c.siteId === wanted) : undefined) ??
-      (input.override ? undefined : candidates[0]);
-    if (!chosen) {
-      throw new AppError("INVALID_REQUEST", "no feasible candidate", {
-        userMessage: input.override
-          ? "The engine did not find that site feasible; choose one of the candidates."
-          : "No site can run this workload now.",
-        field: input.override ? "override.siteId" : undefined,
-      });
-    }
-    const isOverride = Boolean(input.override) && chosen.siteId !== decision.recommendedSiteId;
-    const overrideReason = isOverride ? (input.override?.reason ?? "") : null;
-    const request = await requestApprovalIfNeeded(tx, audit, {
-      actor: ctx.user,
-      workloadId: input.id,
-      decision,
-      chosen,
-      overrideReason,
-      now,
+  return auditedTransaction(ctx, (tx, audit) => scheduleInTransaction(tx, audit, ctx.user, input, now)).catch(
+    async (error: unknown) => {
+      if (error instanceof AppError && error.code === "CAPACITY_EXCEEDED")
+        await retireLostDecision(ctx, input, error);
+      throw error;
+    },
+  );
+}
+
+/**
+ * scheduleWorkload() inside the caller's transaction, for a caller that schedules several
+ * workloads as one change (a service's plan, inference/apply.ts): a CAPACITY_EXCEEDED or
+ * CONFLICT it throws is the caller's to roll back.
+ */
+export async function scheduleInTransaction(
+  tx: Prisma.TransactionClient,
+  audit: TAudit,
+  actor: TActor,
+  input: TScheduleInput,
+  now: Date,
+): Promise<TScheduleResult> {
+  const workload = await tx.workload.findUnique({ where: { id: input.id }, select: { state: true } });
+  if (workload && workload.state !== "PENDING")
+    throw new AppError("CONFLICT", `workload ${input.id} is ${workload.state}`, {
+      userMessage: `Only a PENDING workload can be scheduled; this one is ${workload.state}.`,
     });
-    if (request)
-      return { state: "AWAITING_APPROVAL", siteId: chosen.siteId, gpus: 0, approvalRequestId: request.id };
-    // Accepting the recommendation: when its GPUs were taken since the decision (concurrent
-    // submissions all see the same best node), the next stored candidates are tried in rank
-    // order, each by the same guarded UPDATE; an override or a batch's choice is held as asked.
-    // At most MAX_FALLBACKS later candidates, and only those whose nodes look free in one read:
-    // under heavy contention a schedule stays a short transaction.
-    const later = input.override || input.batchSiteId ? [] : candidates.filter((c) => c !== chosen);
-    const queue = [chosen];
-    const tried: TFallback["tried"] = [];
-    for (let i = 0; i < queue.length; i++) {
-      const candidate = queue[i] as TCandidate;
-      if (candidate !== chosen) {
-        // The decision counted the team's quota on its estate; a later candidate is held only
-        // if the quota still has room now (the recommendation itself is taken as decided).
-        if (!(await withinQuota(tx, input.id, candidate))) {
-          tried.push({ ...triedAt(candidate), reason: "the team's GPU quota is used up meanwhile" });
-          continue;
-        }
-        if (await needsApproval(tx, { workloadId: input.id, chosen: candidate, overrideReason: null, now })) {
-          tried.push({ ...triedAt(candidate), reason: "would wait for an approval" });
-          continue;
-        }
+  const decision = await currentDecision(tx, input.id, input.decisionId);
+  const candidates = (decision.candidates as unknown as TStoredCandidates).candidates;
+  const wanted = input.override?.siteId ?? input.batchSiteId;
+  const chosen =
+    (wanted ? candidates.find((c) => c.siteId === wanted) : undefined) ??
+    (input.override ? undefined : candidates[0]);
+  if (!chosen) {
+    throw new AppError("INVALID_REQUEST", "no feasible candidate", {
+      userMessage: input.override
+        ? "The engine did not find that site feasible; choose one of the candidates."
+        : "No site can run this workload now.",
+      field: input.override ? "override.siteId" : undefined,
+    });
+  }
+  const isOverride = Boolean(input.override) && chosen.siteId !== decision.recommendedSiteId;
+  const overrideReason = isOverride ? (input.override?.reason ?? "") : null;
+  const request = await requestApprovalIfNeeded(tx, audit, {
+    actor,
+    workloadId: input.id,
+    decision,
+    chosen,
+    overrideReason,
+    now,
+  });
+  if (request)
+    return { state: "AWAITING_APPROVAL", siteId: chosen.siteId, gpus: 0, approvalRequestId: request.id };
+  // Accepting the recommendation: when its GPUs were taken since the decision (concurrent
+  // submissions all see the same best node), the next stored candidates are tried in rank
+  // order, each by the same guarded UPDATE; an override or a batch's choice is held as asked.
+  // At most MAX_FALLBACKS later candidates, and only those whose nodes look free in one read:
+  // under heavy contention a schedule stays a short transaction.
+  const later = input.override || input.batchSiteId ? [] : candidates.filter((c) => c !== chosen);
+  const queue = [chosen];
+  const tried: TFallback["tried"] = [];
+  for (let i = 0; i < queue.length; i++) {
+    const candidate = queue[i] as TCandidate;
+    if (candidate !== chosen) {
+      // The decision counted the team's quota on its estate; a later candidate is held only
+      // if the quota still has room now (the recommendation itself is taken as decided).
+      if (!(await withinQuota(tx, input.id, candidate))) {
+        tried.push({ ...triedAt(candidate), reason: "the team's GPU quota is used up meanwhile" });
+        continue;
       }
-      try {
-        const gpus = await commitSchedule(tx, audit, {
-          workloadId: input.id,
-          decision,
-          chosen: candidate,
-          overrideReason,
-          decidedById: ctx.user.id,
-          now,
-          fallback: tried.length > 0 ? { rank: candidate.rank, siteId: candidate.siteId, tried } : undefined,
-        });
-        return { state: "SCHEDULED", siteId: candidate.siteId, gpus, approvalRequestId: null };
-      } catch (error) {
-        if (!(error instanceof AppError && error.code === "CAPACITY_EXCEEDED") || later.length === 0)
-          throw error;
-        // The recommendation lost its GPUs: read which later candidates still look free.
-        if (i === 0) queue.push(...(await looksFree(tx, later)).slice(0, MAX_FALLBACKS));
-        tried.push({
-          ...triedAt(candidate),
-          reason: error.userMessage.replace(/; place the workload again\.$/, ""),
-        });
+      if (await needsApproval(tx, { workloadId: input.id, chosen: candidate, overrideReason: null, now })) {
+        tried.push({ ...triedAt(candidate), reason: "would wait for an approval" });
+        continue;
       }
     }
-    throw new AppError("CAPACITY_EXCEEDED", `no stored candidate of ${decision.id} fits any more`, {
-      userMessage: `The GPUs of all ${tried.length} candidates of this decision were taken meanwhile; place the workload again.`,
-    });
-  }).catch(async (error: unknown) => {
-    if (error instanceof AppError && error.code === "CAPACITY_EXCEEDED")
-      await retireLostDecision(ctx, input, error);
-    throw error;
+    try {
+      const gpus = await commitSchedule(tx, audit, {
+        workloadId: input.id,
+        decision,
+        chosen: candidate,
+        overrideReason,
+        decidedById: actor.id,
+        now,
+        fallback: tried.length > 0 ? { rank: candidate.rank, siteId: candidate.siteId, tried } : undefined,
+      });
+      return { state: "SCHEDULED", siteId: candidate.siteId, gpus, approvalRequestId: null };
+    } catch (error) {
+      if (!(error instanceof AppError && error.code === "CAPACITY_EXCEEDED") || later.length === 0)
+        throw error;
+      // The recommendation lost its GPUs: read which later candidates still look free.
+      if (i === 0) queue.push(...(await looksFree(tx, later)).slice(0, MAX_FALLBACKS));
+      tried.push({
+        ...triedAt(candidate),
+        reason: error.userMessage.replace(/; place the workload again\.$/, ""),
+      });
+    }
+  }
+  throw new AppError("CAPACITY_EXCEEDED", `no stored candidate of ${decision.id} fits any more`, {
+    userMessage: `The GPUs of all ${tried.length} candidates of this decision were taken meanwhile; place the workload again.`,
   });
 }
 
@@ -272,7 +287,7 @@ export async function commitSchedule(
   return chosen.nodes.reduce((sum, n) => sum + n.gpus, 0);
 }
 
-function scheduleReason(siteName: string, overrideReason: string | null, isRecommended: boolean) {
+export function scheduleReason(siteName: string, overrideReason: string | null, isRecommended: boolean) {
   if (overrideReason !== null)
     return `scheduled at ${siteName} instead of the recommendation: ${overrideReason}`;
   return isRecommended
@@ -336,6 +351,6 @@ function fallbackReason(chosen: TCandidate, fallback: TFallback) {
   return `scheduled at ${chosen.siteName}, candidate #${chosen.rank} of the decision, after the ones before it could not be taken: ${lost}`;
 }
 
-function waitsFor(copies: number) {
+export function waitsFor(copies: number) {
   return copies === 0 ? "" : `; waiting for ${copies} dataset cop${copies === 1 ? "y" : "ies"}`;
 }

@@ -14,7 +14,7 @@ import { AppError } from "../errors.ts";
 import { estateCache } from "../estate/cache.ts";
 import { forecastApprovals, type TApprovalNeed } from "../governance/approval-forecast.ts";
 import { closePendingApprovals } from "../governance/approval-gate.ts";
-import { auditedTransaction, type TActor, type TMutationContext } from "../lib/audited.ts";
+import { auditedTransaction, type TActor, type TAudit, type TMutationContext } from "../lib/audited.ts";
 import { containsPattern, countOrEstimate, sqlAnd } from "../lib/count.ts";
 import { keysetCursorAfter, keysetWhere, type TKey } from "../lib/keyset.ts";
 import { keysetPageArgs, toKeysetPage } from "../lib/pagination.ts";
@@ -329,49 +329,70 @@ export async function placeOnEstate(
   }
   const request = await withHardBudget(ctx.prisma, toRequest(workload), new Date());
   const result = runEngine("place", estate ?? (await currentEstate(ctx.prisma)), request);
-  const best = result.candidates[0];
-  const placed = await auditedTransaction(ctx, async (tx, audit) => {
-    await tx.placementDecision.updateMany({
-      where: { workloadId, status: "PROPOSED" },
-      data: { status: "SUPERSEDED" },
-    });
-    const decision = await tx.placementDecision.create({
-      data: {
-        workloadId,
-        feasible: result.feasible,
-        profile: result.policy.profile,
-        engineVersion: ENGINE_VERSION,
-        recommendedSiteId: best?.siteId ?? null,
-        estimatedCostUsd: best ? best.cost.totalUsd : null,
-        summary: result.summary,
-        // The recommendation, the next candidates (the fallbacks at schedule time) and the
-        // rejections counted by reason: a few KB, not every site of the estate.
-        ...(JSON.parse(JSON.stringify(decisionColumns(result))) as {
-          candidates: Prisma.InputJsonValue;
-          rejections: Prisma.InputJsonValue;
-        }),
-      },
-      select: { id: true },
-    });
-    await tx.workload.update({
-      where: { id: workloadId },
-      data: { stateReason: result.feasible ? `recommended: ${best?.siteName}` : result.summary },
-    });
-    await audit({
-      action: "workload.place",
-      objectType: "Workload",
-      objectId: workloadId,
-      after: {
-        decisionId: decision.id,
-        feasible: result.feasible,
-        recommended: best?.siteId ?? null,
-        summary: result.summary,
-      },
-    });
-    return { decisionId: decision.id, feasible: result.feasible, summary: result.summary };
-  });
+  const placed = await auditedTransaction(ctx, (tx, audit) => recordDecision(tx, audit, workloadId, result));
   processMetrics().placementDecisions.inc({ outcome: result.feasible ? "feasible" : "infeasible" });
   return { placed, result, request };
+}
+
+/**
+ * Stores the engine's decision for a PENDING workload inside the caller's transaction (earlier
+ * proposals superseded, the workload's reason set, audited). `keepSiteId`: that site's
+ * candidate is stored even past the top candidates, so that scheduling there can find it.
+ */
+export async function recordDecision(
+  tx: Prisma.TransactionClient,
+  audit: TAudit,
+  workloadId: string,
+  result: TPlacementResult,
+  keepSiteId?: string,
+) {
+  const best = result.candidates[0];
+  const columns = decisionColumns(result);
+  const kept = keepSiteId ? result.candidates.find((c) => c.siteId === keepSiteId) : undefined;
+  if (kept && !columns.candidates.candidates.includes(kept))
+    columns.candidates = {
+      ...columns.candidates,
+      candidates: [...columns.candidates.candidates, kept],
+      omitted: columns.candidates.omitted - 1,
+    };
+  await tx.placementDecision.updateMany({
+    where: { workloadId, status: "PROPOSED" },
+    data: { status: "SUPERSEDED" },
+  });
+  const decision = await tx.placementDecision.create({
+    data: {
+      workloadId,
+      feasible: result.feasible,
+      profile: result.policy.profile,
+      engineVersion: ENGINE_VERSION,
+      recommendedSiteId: best?.siteId ?? null,
+      estimatedCostUsd: best ? best.cost.totalUsd : null,
+      summary: result.summary,
+      // The recommendation, the next candidates (the fallbacks at schedule time) and the
+      // rejections counted by reason: a few KB, not every site of the estate.
+      ...(JSON.parse(JSON.stringify(columns)) as {
+        candidates: Prisma.InputJsonValue;
+        rejections: Prisma.InputJsonValue;
+      }),
+    },
+    select: { id: true },
+  });
+  await tx.workload.update({
+    where: { id: workloadId },
+    data: { stateReason: result.feasible ? `recommended: ${best?.siteName}` : result.summary },
+  });
+  await audit({
+    action: "workload.place",
+    objectType: "Workload",
+    objectId: workloadId,
+    after: {
+      decisionId: decision.id,
+      feasible: result.feasible,
+      recommended: best?.siteId ?? null,
+      summary: result.summary,
+    },
+  });
+  return { decisionId: decision.id, feasible: result.feasible, summary: result.summary };
 }
 
 /**

@@ -609,6 +609,24 @@ export const MATRIX: Record<string, TCase[]> = {
   "fairShare.deleteGroup": [
     { relation: "missing", input: () => ({ id: "group-nowhere" }), expect: only(EDITORS, "NOT_FOUND") },
   ],
+  "fairShare.siteGroups": [{ relation: "every site group", input: () => ({}), expect: OK_ALL }],
+  "fairShare.createSiteGroup": [
+    {
+      relation: "a group with a missing site",
+      input: () => ({ slug: "matrix-sites", name: "Matrix", siteIds: ["site-nowhere"] }),
+      expect: only(EDITORS, "NOT_FOUND"),
+    },
+  ],
+  "fairShare.updateSiteGroup": [
+    {
+      relation: "missing",
+      input: () => ({ id: "site-group-nowhere", name: "Renamed" }),
+      expect: only(EDITORS, "NOT_FOUND"),
+    },
+  ],
+  "fairShare.deleteSiteGroup": [
+    { relation: "missing", input: () => ({ id: "site-group-nowhere" }), expect: only(EDITORS, "NOT_FOUND") },
+  ],
   "fairShare.setTeam": [
     {
       relation: "missing team",

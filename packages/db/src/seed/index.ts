@@ -193,6 +193,20 @@ async function seedPeople(tx: TTx, passwordHashes: ReadonlyMap<string, string>) 
       fairShareWeight: groupOf.get(team.slug)?.weight ?? 1,
     })),
   });
+  // A site group a guarantee can be scoped to (Settings -> Fair sharing); no demo quota uses it yet.
+  await tx.siteGroup.create({
+    data: {
+      id: "site-group-eu",
+      slug: "eu-sites",
+      name: "EU sites",
+      siteIds: [
+        "site-dc-frankfurt",
+        "site-dc-stockholm",
+        "site-gcp-europe-west4",
+        "site-edge-munich-factory",
+      ],
+    },
+  });
   await tx.quota.createMany({
     data: TEAMS.flatMap((team) =>
       team.quotas.map((quota) => ({

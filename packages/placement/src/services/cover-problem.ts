@@ -53,6 +53,10 @@ export type TCoverProblem = {
   readonly firstReplica: TPlacementResult;
   /** Sites that pass the engine's filters but are within no region's SLO. */
   readonly outOfReach: readonly TIndexedSite[];
+  /** Why the caller ruled a site out (spec.excludedSites), by site id. */
+  readonly excluded: ReadonlyMap<string, string>;
+  /** Sites that pass the engine's filters but the caller ruled out. */
+  readonly excludedEligible: readonly TIndexedSite[];
   readonly gpusPerReplica: number;
   /** GPUs the team may still take, by quota key (a model or "*"); absent = unlimited. */
   readonly quotaLeft: ReadonlyMap<string, number>;
@@ -73,10 +77,16 @@ export function buildCoverProblem(
   const sites: TCoverSite[] = [];
   const outOfReach: TIndexedSite[] = [];
   const arcs: TCoverArc[] = [];
+  const excluded = new Map(spec.excludedSites.map((e) => [e.siteId, e.reason]));
+  const excludedEligible: TIndexedSite[] = [];
   for (const { site, options } of eligible) {
     const reach = reachOf(site, spec);
     if (reach.length === 0) {
       outOfReach.push(site);
+      continue;
+    }
+    if (excluded.has(site.site.id)) {
+      excludedEligible.push(site);
       continue;
     }
     let reachable = 0;
@@ -98,6 +108,8 @@ export function buildCoverProblem(
     arcs,
     firstReplica,
     outOfReach,
+    excluded,
+    excludedEligible,
     gpusPerReplica: request.totalGpus,
     quotaLeft: quotaLeftOf(prepared, spec.teamId, engine),
   };

@@ -62,7 +62,8 @@ function whyShort(problem: TCoverProblem, choice: TCoverChoice, region: number):
   if (reaching.length === 0) {
     const why = within.slice(0, 3).map((site) => {
       const rejected = firstReplica.rejected.find((x) => x.siteId === site.site.id);
-      return `${site.site.id}: ${rejected?.reasons[0]?.message ?? "cannot host a replica"}`;
+      const why = problem.excluded.get(site.site.id) ?? rejected?.reasons[0]?.message;
+      return `${site.site.id}: ${why ?? "cannot host a replica"}`;
     });
     const more = within.length > 3 ? `, +${within.length - 3} more` : "";
     return `none of the ${within.length} site${within.length === 1 ? "" : "s"} within ${r.maxLatencyMs} ms can host a replica (${why.join("; ")}${more})`;
@@ -81,7 +82,7 @@ export function explainSites(
   problem: TCoverProblem,
   choice: TCoverChoice,
 ): { candidates: TServiceCandidateSite[]; rejected: TServiceRejectedSite[] } {
-  const { spec, sites, firstReplica, outOfReach } = problem;
+  const { spec, sites, firstReplica, outOfReach, excluded, excludedEligible } = problem;
   const candidates = sites.map((entry, s): TServiceCandidateSite => {
     const site = entry.site.site;
     const replicas = choice.counts[s] as number;
@@ -104,7 +105,7 @@ export function explainSites(
       note,
     };
   });
-  const rejected: TServiceRejectedSite[] = [
+  const listed: TServiceRejectedSite[] = [
     ...firstReplica.rejected.map((x) => ({
       siteId: x.siteId,
       siteName: x.siteName,
@@ -131,7 +132,24 @@ export function explainSites(
         },
       ],
     })),
-  ].sort((a, b) => (a.siteId < b.siteId ? -1 : a.siteId > b.siteId ? 1 : 0));
+    ...excludedEligible.map((site) => ({
+      siteId: site.site.id,
+      siteName: site.site.name,
+      siteKind: site.site.kind,
+      reasons: [],
+    })),
+  ];
+  // The caller's exclusion comes first wherever the site is listed (it may fail other filters too).
+  const rejected = listed
+    .map((x) => {
+      const why = excluded.get(x.siteId);
+      if (why === undefined) return x;
+      return {
+        ...x,
+        reasons: [{ plugin: "excluded", code: "unresolvable" as const, message: why }, ...x.reasons],
+      };
+    })
+    .sort((a, b) => (a.siteId < b.siteId ? -1 : a.siteId > b.siteId ? 1 : 0));
   return { candidates, rejected };
 }
 

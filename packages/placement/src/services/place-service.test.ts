@@ -137,6 +137,50 @@ describe("placeService", () => {
     expect(edge?.reasons.map((r) => r.plugin)).toContain("data-residency");
   });
 
+  it("hosts no replica at a site the caller excludes, and says why with the caller's words", () => {
+    const why = "the data steward rejected copying the model to edge-nyc; excluded until later";
+    const result = placeService({
+      snapshot,
+      service: { ...service, excludedSites: [{ siteId: "edge-nyc", reason: why }] },
+    });
+    expect(result.feasible).toBe(true);
+    expect(result.replicas.map((r) => r.siteId)).not.toContain("edge-nyc");
+    // us-east goes to the next site within its SLO.
+    expect(result.regions[1]?.servedBy.map((s) => s.siteId)).toEqual(["cloud-iad"]);
+    expect(result.candidates.map((c) => c.siteId)).not.toContain("edge-nyc");
+    expect(result.rejected.find((r) => r.siteId === "edge-nyc")?.reasons).toEqual([
+      { plugin: "excluded", code: "unresolvable", message: why },
+    ]);
+    // A site already rejected by a filter keeps that reason, after the exclusion.
+    const both = placeService({
+      snapshot,
+      service: { ...service, excludedSites: [{ siteId: "cloud-syd", reason: "ruled out" }] },
+    });
+    expect(both.rejected.find((r) => r.siteId === "cloud-syd")?.reasons.map((r) => r.message)).toEqual([
+      "ruled out",
+      "within no user region's latency SLO",
+    ]);
+    // The only site within a region's SLO excluded: the region says so.
+    const only = placeService({
+      snapshot,
+      service: {
+        ...service,
+        allowedKinds: ["EDGE"],
+        regions: [{ region: "us-east", demandRps: 10, maxLatencyMs: 5 }],
+        excludedSites: [{ siteId: "edge-nyc", reason: why }],
+      },
+    });
+    expect(only.regions[0]?.reason).toBe(
+      `none of the 1 site within 5 ms can host a replica (edge-nyc: ${why})`,
+    );
+    // An exclusion of a site the estate does not know changes nothing.
+    const unknown = placeService({
+      snapshot,
+      service: { ...service, excludedSites: [{ siteId: "gone", reason: "decommissioned" }] },
+    });
+    expect(unknown.replicas).toEqual(placeService({ snapshot, service }).replicas);
+  });
+
   it("keeps within the team's GPU quota", () => {
     const result = placeService({
       snapshot: { ...snapshot, quotas: [{ teamId: "ml", gpuModel: "*", limitGpus: 2, usedGpus: 0 }] },

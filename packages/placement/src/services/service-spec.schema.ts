@@ -38,6 +38,13 @@ export const ZServiceSpec = z
      * copied (residency, classification) hosts no replica.
      */
     datasetIds: z.array(z.string().min(1)).default([]),
+    /**
+     * Sites the caller rules out for this service, each with why in words (e.g. "the data
+     * steward rejected copying the model to Tokyo at …; excluded until …"): they host no
+     * replica and are listed among the rejected sites with that reason first. Plain data: the
+     * caller decides what is excluded and until when. A site not in the estate is ignored.
+     */
+    excludedSites: z.array(z.object({ siteId: z.string().min(1), reason: z.string().min(1) })).default([]),
     /** The period a replica's cost is counted over: cost = GPUs × hours × price. */
     hours: z.number().finite().positive().default(1),
     policy: ZPolicy.optional(),

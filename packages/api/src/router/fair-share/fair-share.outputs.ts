@@ -13,6 +13,18 @@ export const ZTeamGroup = z.looseObject({
   weight: z.number(),
 });
 
+export const ZSiteGroup = z.looseObject({
+  id: z.string(),
+  slug: z.string(),
+  name: z.string(),
+  sites: z.array(z.looseObject({ id: z.string(), name: z.string(), slug: z.string() })),
+  quotas: z
+    .array(z.looseObject({ teamId: z.string(), teamName: z.string(), gpuModel: z.string() }))
+    .meta({ description: "The quotas whose guarantee holds on these sites only" }),
+  createdAt: ZWhen,
+  updatedAt: ZWhen,
+});
+
 export const ZHierarchy = z.object({
   groups: z.array(ZTeamGroup),
   teams: z.array(

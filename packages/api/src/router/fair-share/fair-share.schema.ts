@@ -47,6 +47,29 @@ export const ZTeamFairShareInput = z.object({
 });
 export type TTeamFairShareInput = z.infer<typeof ZTeamFairShareInput>;
 
+const zSiteIds = z
+  .array(zId("Site id"), { error: "Choose the sites of the group" })
+  .min(1, "Choose at least one site")
+  .max(1_000, "At most 1,000 sites")
+  .refine((ids) => new Set(ids).size === ids.length, "Each site once");
+
+/** A named set of sites a quota's guarantee can be scoped to. */
+export const ZSiteGroupInput = z.object({
+  slug: zSlug,
+  name: zName,
+  siteIds: zSiteIds,
+});
+export type TSiteGroupInput = z.infer<typeof ZSiteGroupInput>;
+
+export const ZSiteGroupUpdate = z.object({
+  id: zId("Site group id"),
+  name: zName.optional(),
+  siteIds: zSiteIds.optional(),
+});
+export type TSiteGroupUpdate = z.infer<typeof ZSiteGroupUpdate>;
+
+export const ZSiteGroupId = z.object({ id: zId("Site group id") });
+
 export const ZQueueInput = z
   .object({ teamId: zId("Team id").optional() })
   .optional()

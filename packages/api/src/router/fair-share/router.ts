@@ -1,3 +1,4 @@
+import { z } from "zod";
 import {
   createTeamGroup,
   deleteTeamGroup,
@@ -7,6 +8,12 @@ import {
 } from "../../fairshare/hierarchy.ts";
 import { teamShareHistory } from "../../fairshare/history.ts";
 import { queueFor, workloadQueueStanding } from "../../fairshare/queue.ts";
+import {
+  createSiteGroup,
+  deleteSiteGroup,
+  listSiteGroups,
+  updateSiteGroup,
+} from "../../fairshare/site-groups.ts";
 import { ZNoInput } from "../../lib/input.ts";
 import { outputOf, ZIdResult } from "../../rest/outputs.ts";
 import { createTRPCRouter, estateEditorProcedure, protectedProcedure } from "../../trpc.ts";
@@ -14,6 +21,7 @@ import {
   ZHierarchy,
   ZQueue,
   ZShareHistory,
+  ZSiteGroup,
   ZTeamFairShare,
   ZTeamGroup,
   ZWorkloadQueue,
@@ -21,6 +29,9 @@ import {
 import {
   ZQueueInput,
   ZShareHistoryInput,
+  ZSiteGroupId,
+  ZSiteGroupInput,
+  ZSiteGroupUpdate,
   ZTeamFairShareInput,
   ZTeamGroupId,
   ZTeamGroupInput,
@@ -84,6 +95,61 @@ export const fairShareRouter = createTRPCRouter({
     .input(ZTeamGroupId)
     .output(outputOf<typeof deleteTeamGroup>(ZIdResult))
     .mutation(({ ctx, input }) => deleteTeamGroup(ctx, input.id)),
+  siteGroups: protectedProcedure
+    .meta({
+      openapi: {
+        method: "GET",
+        path: "/fair-share/site-groups",
+        tags: TAGS,
+        summary: "Site groups",
+        description:
+          "Named sets of sites a team's guarantee can be scoped to (a quota's siteGroupId), each with its sites and the quotas scoped to it.",
+      },
+    })
+    .input(ZNoInput)
+    .output(z.array(ZSiteGroup))
+    .query(({ ctx }) => listSiteGroups(ctx.prisma)),
+  createSiteGroup: estateEditorProcedure
+    .meta({
+      openapi: {
+        method: "POST",
+        path: "/fair-share/site-groups",
+        tags: TAGS,
+        summary: "Create a site group",
+        description: "A slug, a name and at least one site; every site must exist.",
+      },
+    })
+    .input(ZSiteGroupInput)
+    .output(outputOf<typeof createSiteGroup>(ZSiteGroup))
+    .mutation(({ ctx, input }) => createSiteGroup(ctx, input)),
+  updateSiteGroup: estateEditorProcedure
+    .meta({
+      openapi: {
+        method: "PATCH",
+        path: "/fair-share/site-groups/{id}",
+        tags: TAGS,
+        summary: "Rename a site group or change its sites",
+        description:
+          "Quotas scoped to the group follow it: their guarantee holds on the new sites from the next decision.",
+      },
+    })
+    .input(ZSiteGroupUpdate)
+    .output(outputOf<typeof updateSiteGroup>(ZSiteGroup))
+    .mutation(({ ctx, input }) => updateSiteGroup(ctx, input)),
+  deleteSiteGroup: estateEditorProcedure
+    .meta({
+      openapi: {
+        method: "DELETE",
+        path: "/fair-share/site-groups/{id}",
+        tags: TAGS,
+        summary: "Delete a site group",
+        description:
+          "A group that a quota is scoped to is refused (409): deleting it would widen that guarantee to every site.",
+      },
+    })
+    .input(ZSiteGroupId)
+    .output(outputOf<typeof deleteSiteGroup>(ZIdResult))
+    .mutation(({ ctx, input }) => deleteSiteGroup(ctx, input.id)),
   setTeam: estateEditorProcedure
     .meta({
       openapi: {

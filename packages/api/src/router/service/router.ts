@@ -104,7 +104,7 @@ export const serviceRouter = createTRPCRouter({
         tags: TAGS,
         summary: "Apply a service plan",
         description:
-          "Starts the replicas the plan adds (workloads scheduled at their sites, holding GPUs), keeps those it keeps and cancels those it drops. A plan is applied once; an older plan than the current proposal is refused.",
+          "Starts the replicas the plan adds (workloads scheduled at their sites, holding GPUs), keeps those it keeps and cancels those it drops, all in one transaction. A plan is applied once; an older plan than the current proposal is refused. When a replica cannot start at its planned site (its GPUs were taken since the plan was made), nothing is changed: 409 names the site, the plan stays PROPOSED with its applyError, and the service is planned again.",
       },
     })
     .input(ZApplyPlanInput)

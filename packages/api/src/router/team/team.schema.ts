@@ -24,6 +24,8 @@ export const ZQuota = z
       .int("Whole GPUs")
       .min(0, "Cannot be negative")
       .max(100_000, "At most 100,000 GPUs"),
+    /** The guarantee holds on this site group's sites only; null (the default): every site. */
+    siteGroupId: zId("Site group id").nullable().default(null),
   })
   .refine((q) => q.limitGpus >= q.guaranteedGpus, {
     message: "The limit cannot be below the guaranteed GPUs",

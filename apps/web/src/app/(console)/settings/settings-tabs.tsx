@@ -6,6 +6,7 @@ import { cn } from "~/lib/cn";
 
 const TABS = [
   { title: "Policies", href: "/settings/policies" },
+  { title: "Fair sharing", href: "/settings/fair-share" },
   { title: "Webhooks", href: "/settings/webhooks" },
   { title: "API tokens", href: "/settings/tokens" },
   { title: "People", href: "/settings/people" },

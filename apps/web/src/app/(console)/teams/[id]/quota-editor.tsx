@@ -1,7 +1,7 @@
 "use client";
 
 import { QUOTA_GPU_MODELS, type TTeamQuotasInput, ZTeamQuotasInput } from "@switchyard/api/schemas";
-import { useMutation, useQueryClient } from "@tanstack/react-query";
+import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { Plus, X } from "lucide-react";
 import { useFieldArray, useFormContext, useWatch } from "react-hook-form";
 import { FieldError, SubmitButton } from "~/components/form/fields";
@@ -10,9 +10,11 @@ import { errorAt, useZodForm, ZodForm } from "~/components/form/zod-form";
 import { quotaModelLabel } from "~/components/team/quota-bar";
 import { useTRPC } from "~/trpc/react";
 
-type TQuotaField = `quotas.${number}.${"gpuModel" | "guaranteedGpus" | "limitGpus"}`;
+type TQuotaField = `quotas.${number}.${"gpuModel" | "guaranteedGpus" | "limitGpus" | "siteGroupId"}`;
 
 const asCount = (value: unknown) => (value === "" ? undefined : Number(value));
+/** "" is the select's "every site". */
+const asGroup = (value: unknown) => (value === "" || value === null ? null : String(value));
 
 /** Edits a team's whole quota table; saved in one audited transaction. */
 export function QuotaEditor({
@@ -21,7 +23,7 @@ export function QuotaEditor({
   onClose,
 }: {
   teamId: string;
-  quotas: { gpuModel: string; guaranteedGpus: number; limitGpus: number }[];
+  quotas: { gpuModel: string; guaranteedGpus: number; limitGpus: number; siteGroupId: string | null }[];
   onClose: (saved: boolean) => void;
 }) {
   const trpc = useTRPC();
@@ -68,24 +70,36 @@ function QuotaRows() {
   const { control, register, formState } = useFormContext<TTeamQuotasInput>();
   const { fields, append, remove } = useFieldArray({ control, name: "quotas" });
   const models = useWatch({ control, name: "quotas" }).map((q) => q.gpuModel);
-  const cell = (name: TQuotaField, label: string, isCount: boolean) => {
+  const trpc = useTRPC();
+  const groups = useQuery(trpc.fairShare.siteGroups.queryOptions()).data ?? [];
+  const cell = (name: TQuotaField, label: string, kind: "count" | "model" | "group") => {
     const id = `quota-${name.replaceAll(".", "-")}`;
     const errors = errorAt(formState.errors, name);
+    const setValueAs = kind === "count" ? asCount : kind === "group" ? asGroup : undefined;
     const control = {
-      ...register(name, isCount ? { setValueAs: asCount } : undefined),
+      ...register(name, setValueAs ? { setValueAs } : undefined),
       ...fieldProps(id, errors),
       "aria-label": label,
       className: INPUT_CLASS,
     };
     return (
       <td className="py-1 pr-2">
-        {isCount ? (
+        {kind === "count" ? (
           <input {...control} type="number" min={0} />
-        ) : (
+        ) : kind === "model" ? (
           <select {...control}>
             {QUOTA_GPU_MODELS.map((m) => (
               <option key={m} value={m}>
                 {quotaModelLabel(m)}
+              </option>
+            ))}
+          </select>
+        ) : (
+          <select {...control}>
+            <option value="">Every site</option>
+            {groups.map((g) => (
+              <option key={g.id} value={g.id}>
+                {g.name} ({g.sites.length === 1 ? "1 site" : `${g.sites.length} sites`})
               </option>
             ))}
           </select>
@@ -102,6 +116,7 @@ function QuotaRows() {
             <th className="pb-1 font-medium">GPU model</th>
             <th className="pb-1 font-medium">Guaranteed GPUs</th>
             <th className="pb-1 font-medium">Limit GPUs</th>
+            <th className="pb-1 font-medium">Guaranteed on</th>
             <th className="pb-1">
               <span className="sr-only">Remove</span>
             </th>
@@ -112,9 +127,10 @@ function QuotaRows() {
             const label = quotaModelLabel(models[index] ?? row.gpuModel);
             return (
               <tr key={row.id} className="align-top" data-testid="quota-edit-row">
-                {cell(`quotas.${index}.gpuModel`, `GPU model of row ${index + 1}`, false)}
-                {cell(`quotas.${index}.guaranteedGpus`, `Guaranteed ${label} GPUs`, true)}
-                {cell(`quotas.${index}.limitGpus`, `Limit of ${label} GPUs`, true)}
+                {cell(`quotas.${index}.gpuModel`, `GPU model of row ${index + 1}`, "model")}
+                {cell(`quotas.${index}.guaranteedGpus`, `Guaranteed ${label} GPUs`, "count")}
+                {cell(`quotas.${index}.limitGpus`, `Limit of ${label} GPUs`, "count")}
+                {cell(`quotas.${index}.siteGroupId`, `Sites where the ${label} guarantee holds`, "group")}
                 <td className="py-1">
                   <button
                     type="button"
@@ -132,7 +148,9 @@ function QuotaRows() {
       </table>
       {fields.length === 0 ? <p className="text-sm text-muted">No quotas: saving removes them all.</p> : null}
       <p className="text-xs text-muted">
-        The limit is at least the guaranteed GPUs. "Any model" caps the team's GPUs of every model together.
+        The limit is at least the guaranteed GPUs. "Any model" caps the team's GPUs of every model together. A
+        guarantee on a site group holds on its sites only; the team may still borrow idle GPUs elsewhere up to
+        its limit. Site groups are managed under Settings → Fair sharing.
       </p>
       <button
         type="button"
@@ -142,6 +160,7 @@ function QuotaRows() {
             gpuModel: QUOTA_GPU_MODELS.find((m) => !used.has(m)) ?? "*",
             guaranteedGpus: 0,
             limitGpus: 0,
+            siteGroupId: null,
           });
         }}
         disabled={fields.length >= QUOTA_GPU_MODELS.length}

@@ -24,8 +24,14 @@ const heading = "border-b border-border px-3 py-2 text-sm font-semibold";
 
 type TTeam = RouterOutputs["team"]["byId"];
 
-const QUOTA_COLUMNS: TColumn<TTeam["quotas"][number]>[] = [
+/** `groupName`: a site group's name by id (the quota's guarantee holds there only). */
+const quotaColumns = (groupName: (id: string) => string): TColumn<TTeam["quotas"][number]>[] => [
   { id: "model", header: "GPU model", cell: (q) => quotaModelLabel(q.gpuModel) },
+  {
+    id: "sites",
+    header: "Guaranteed on",
+    cell: (q) => (q.siteGroupId === null ? "Every site" : groupName(q.siteGroupId)),
+  },
   { id: "used", header: "Used now", align: "number", cell: (q) => formatInt(q.usedGpus) },
   { id: "guaranteed", header: "Guaranteed", align: "number", cell: (q) => formatInt(q.guaranteedGpus) },
   { id: "limit", header: "Limit", align: "number", cell: (q) => formatInt(q.limitGpus) },
@@ -59,6 +65,7 @@ const MEMBER_COLUMNS: TColumn<TTeam["members"][number]>[] = [
 export function TeamDetail({ id, editRefusal }: { id: string; editRefusal: string | null }) {
   const trpc = useTRPC();
   const query = useQuery(trpc.team.byId.queryOptions({ id }));
+  const groups = useQuery(trpc.fairShare.siteGroups.queryOptions()).data;
   const [isEditing, setIsEditing] = useState(false);
   const [notice, setNotice] = useState<string | null>(null);
   const back = { href: "/teams", label: "All teams" };
@@ -118,7 +125,9 @@ export function TeamDetail({ id, editRefusal }: { id: string; editRefusal: strin
                 testId="quotas"
                 label="GPU quotas"
                 inset
-                columns={QUOTA_COLUMNS}
+                columns={quotaColumns(
+                  (groupId) => groups?.find((g) => g.id === groupId)?.name ?? "a site group",
+                )}
                 rows={team.quotas}
                 rowKey={(q) => q.gpuModel}
                 rowTestId="quota-row"

@@ -1,0 +1,301 @@
+import { randomUUID } from "node:crypto";
+import { appendAuditEvents, type TAuditInput } from "@switchyard/db";
+import type { TAllocation, TCandidate, TPlacementResult, TWorkloadRequestInput } from "@switchyard/placement";
+import { needingApproval } from "../governance/approval-gate.ts";
+import { auditedTransaction, type TActor, type TMutationContext } from "../lib/audited.ts";
+import { processMetrics } from "../observability/metrics.ts";
+import { enqueueWebhookEvents } from "../webhooks/outbox.ts";
+import { decisionColumns } from "./compact.ts";
+import { scheduleReason, waitsFor } from "./schedule.ts";
+import { ENGINE_VERSION, runEngine } from "./service.ts";
+
+/** The estate a round decides on: read once, then derived after each placement it makes. */
+export type TRoundEstate = {
+  get: () => Promise<Parameters<typeof runEngine>[1]>;
+  took: (allocations: TAllocation[]) => void;
+};
+
+export type TRoundEntry = {
+  workloadId: string;
+  /** The engine's request for it (hard budgets included). */
+  request: TWorkloadRequestInput;
+  /** The site a batch or fair round chose for it among the others; else the recommendation. */
+  batchSiteId?: string;
+};
+
+export type TRoundOutcome = {
+  /** Scheduled in the round's transaction, in order. */
+  scheduled: string[];
+  /** Placed, but the rules in force ask for approvals first: scheduled one by one after the round. */
+  awaitingApproval: { workloadId: string; decisionId: string; batchSiteId?: string }[];
+  /** Feasible on the estate, but a node's guarded UPDATE refused its GPUs (another placement took them). */
+  lost: string[];
+};
+
+const LOST_REASON = "another placement took the GPUs first; it will be placed again when GPUs are free";
+
+type TPlanned = {
+  entry: TRoundEntry;
+  result: TPlacementResult;
+  columns: ReturnType<typeof decisionColumns>;
+  /** The stored candidate to schedule at (feasible only). */
+  chosen: TCandidate | undefined;
+};
+
+/**
+ * Places and schedules a round of PENDING workloads (the reconcile loop's retry) in one
+ * transaction, with what one placeWorkload() and one scheduleWorkload() per workload would
+ * write: each workload gets its explained decision, its allocations, its event and its audit
+ * entries (workload.place, then workload.scheduled or placement.lost_race), but the rows are
+ * written a few statements for the whole round rather than twenty per workload.
+ *
+ * Each workload is decided by the engine on the round's estate, derived after each feasible
+ * placement (never read again). The estate is only a guess: every workload's GPUs are taken by
+ * one guarded UPDATE over its nodes (READY, and room at that instant) on rows the round has
+ * locked, in node order; when it takes fewer nodes than asked, what it took is given back and
+ * only that workload loses (its decision is superseded, as a lost schedule race is), the others
+ * commit. A workload no longer PENDING when the round locks it is left alone, without a decision.
+ */
+export async function placeRound(
+  ctx: TMutationContext<TActor>,
+  estate: TRoundEstate,
+  entries: readonly TRoundEntry[],
+): Promise<TRoundOutcome> {
+  const planned: TPlanned[] = [];
+  for (const entry of entries) {
+    const result = runEngine("place", await estate.get(), entry.request);
+    const columns = decisionColumns(result);
+    // As scheduleWorkload() picks from the stored decision: the batch's site, else the first.
+    const stored = columns.candidates.candidates;
+    const chosen = result.feasible
+      ? ((entry.batchSiteId ? stored.find((c) => c.siteId === entry.batchSiteId) : undefined) ?? stored[0])
+      : undefined;
+    planned.push({ entry, result, columns, chosen });
+    if (chosen)
+      estate.took(
+        chosen.nodes.map((n) => ({
+          workloadId: entry.workloadId,
+          nodeId: n.nodeId,
+          gpus: n.gpus,
+          priority: entry.request.priority ?? 0,
+          preemptible: entry.request.preemptible ?? false,
+          teamId: entry.request.teamId,
+        })),
+      );
+  }
+  if (planned.length === 0) return { scheduled: [], awaitingApproval: [], lost: [] };
+
+  const now = new Date();
+  const outcome = await auditedTransaction(ctx, async (tx): Promise<TRoundOutcome & { live: TPlanned[] }> => {
+    // Nodes first, in id order (as holdGpus takes a gang's), so rounds and single schedules
+    // wait for each other instead of deadlocking; then the workloads.
+    const nodeIds = [...new Set(planned.flatMap((p) => p.chosen?.nodes.map((n) => n.nodeId) ?? []))].sort();
+    if (nodeIds.length > 0)
+      await tx.$queryRaw`SELECT "id" FROM "GpuNode" WHERE "id" = ANY(${nodeIds}::text[]) ORDER BY "id" FOR UPDATE`;
+    const ids = planned.map((p) => p.entry.workloadId);
+    const rows = await tx.$queryRaw<{ id: string; state: string; teamId: string }[]>`
+      SELECT "id", "state", "teamId" FROM "Workload" WHERE "id" = ANY(${ids}::text[]) ORDER BY "id" FOR UPDATE`;
+    const pending = new Map(rows.filter((r) => r.state === "PENDING").map((r) => [r.id, r.teamId]));
+    const live = planned.filter((p) => pending.has(p.entry.workloadId));
+    if (live.length === 0) return { scheduled: [], awaitingApproval: [], lost: [], live };
+
+    const waiting = await needingApproval(
+      tx,
+      live.flatMap((p) =>
+        p.chosen
+          ? [
+              {
+                workloadId: p.entry.workloadId,
+                teamId: pending.get(p.entry.workloadId) as string,
+                chosen: p.chosen,
+              },
+            ]
+          : [],
+      ),
+      now,
+    );
+    await tx.placementDecision.updateMany({
+      where: { workloadId: { in: live.map((p) => p.entry.workloadId) }, status: "PROPOSED" },
+      data: { status: "SUPERSEDED" },
+    });
+
+    // The guarded UPDATEs: the only judge of capacity, one statement per workload, in round order.
+    const scheduled = new Set<string>();
+    const lost = new Set<string>();
+    for (const p of live) {
+      if (!p.chosen || waiting.has(p.entry.workloadId)) continue;
+      const want = p.chosen.nodes;
+      const taken = await tx.$queryRaw<{ id: string }[]>`
+        UPDATE "GpuNode" n SET "gpuAllocated" = n."gpuAllocated" + v."gpus", "updatedAt" = now()
+          FROM unnest(${want.map((n) => n.nodeId)}::text[], ${want.map((n) => n.gpus)}::int[]) AS v("id", "gpus")
+         WHERE n."id" = v."id" AND n."status" = 'READY' AND n."gpuAllocated" + v."gpus" <= n."gpuCount"
+        RETURNING n."id"`;
+      if (taken.length === want.length) {
+        scheduled.add(p.entry.workloadId);
+        continue;
+      }
+      lost.add(p.entry.workloadId);
+      const back = want.filter((n) => taken.some((t) => t.id === n.nodeId));
+      if (back.length > 0)
+        await tx.$executeRaw`
+          UPDATE "GpuNode" n SET "gpuAllocated" = n."gpuAllocated" - v."gpus", "updatedAt" = now()
+            FROM unnest(${back.map((n) => n.nodeId)}::text[], ${back.map((n) => n.gpus)}::int[]) AS v("id", "gpus")
+           WHERE n."id" = v."id"`;
+    }
+
+    // One decision per workload, as placeWorkload() writes it, already in its final status: one
+    // INSERT, the explanations passed as JSON text (the client's per-value JSON handling would
+    // cost more than the rest of the round).
+    const decisionOf = new Map(live.map((p) => [p.entry.workloadId, randomUUID()]));
+    const column = <T>(pick: (p: TPlanned) => T) => live.map(pick);
+    const statusOf = (id: string) =>
+      scheduled.has(id) ? "ACCEPTED" : lost.has(id) ? "SUPERSEDED" : "PROPOSED";
+    await tx.$executeRaw`
+      INSERT INTO "PlacementDecision" ("id", "workloadId", "status", "feasible", "profile", "engineVersion",
+                                       "recommendedSiteId", "chosenSiteId", "estimatedCostUsd", "summary",
+                                       "candidates", "rejections", "decidedById", "decidedAt", "createdAt")
+      SELECT d."id", d."workloadId", d."status"::"DecisionStatus", d."feasible", d."profile", ${ENGINE_VERSION},
+             d."recommended", d."chosen", d."cost", d."summary", d."candidates", d."rejections",
+             CASE WHEN d."status" = 'ACCEPTED' THEN ${ctx.user.id}::text END,
+             CASE WHEN d."status" = 'ACCEPTED' THEN ${now}::timestamp(3) END, ${now}::timestamp(3)
+        FROM unnest(
+          ${column((p) => decisionOf.get(p.entry.workloadId) as string)}::text[],
+          ${column((p) => p.entry.workloadId)}::text[],
+          ${column((p) => statusOf(p.entry.workloadId))}::text[],
+          ${column((p) => p.result.feasible)}::boolean[],
+          ${column((p) => p.result.policy.profile)}::text[],
+          ${column((p) => p.result.candidates[0]?.siteId ?? null)}::text[],
+          ${column((p) => (scheduled.has(p.entry.workloadId) ? (p.chosen?.siteId ?? null) : null))}::text[],
+          ${column((p) => p.result.candidates[0]?.cost.totalUsd ?? null)}::numeric[],
+          ${column((p) => p.result.summary)}::text[],
+          ${column((p) => JSON.stringify(p.columns.candidates))}::jsonb[],
+          ${column((p) => JSON.stringify(p.columns.rejections))}::jsonb[]
+        ) AS d("id", "workloadId", "status", "feasible", "profile", "recommended", "chosen", "cost", "summary",
+               "candidates", "rejections")`;
+    const done = live.filter((p) => scheduled.has(p.entry.workloadId));
+    const reasonOf = (p: TPlanned) => {
+      const id = p.entry.workloadId;
+      const chosen = p.chosen as TCandidate;
+      if (scheduled.has(id))
+        return `${scheduleReason(chosen.siteName, null, chosen.siteId === p.result.candidates[0]?.siteId)}${waitsFor(chosen.cost.transfers.length)}`;
+      if (lost.has(id)) return LOST_REASON;
+      return p.result.feasible ? `recommended: ${p.result.candidates[0]?.siteName}` : p.result.summary;
+    };
+    const reasons = live.map(reasonOf);
+
+    if (done.length > 0)
+      await tx.allocation.createMany({
+        data: done.flatMap((p) =>
+          [...(p.chosen as TCandidate).nodes]
+            .sort((a, b) => a.nodeId.localeCompare(b.nodeId))
+            .map((n) => ({
+              workloadId: p.entry.workloadId,
+              nodeId: n.nodeId,
+              gpus: n.gpus,
+              decisionId: decisionOf.get(p.entry.workloadId) ?? null,
+            })),
+        ),
+      });
+    await tx.$executeRaw`
+      UPDATE "Workload" w
+         SET "state" = CASE WHEN v."site" IS NULL THEN w."state" ELSE 'SCHEDULED'::"WorkloadState" END,
+             "siteId" = COALESCE(v."site", w."siteId"), "stateReason" = v."reason", "updatedAt" = now()
+        FROM unnest(
+          ${live.map((p) => p.entry.workloadId)}::text[],
+          ${live.map((p) => (scheduled.has(p.entry.workloadId) ? (p.chosen?.siteId ?? null) : null))}::text[],
+          ${reasons}::text[]
+        ) AS v("id", "site", "reason")
+       WHERE w."id" = v."id"`;
+    if (done.length > 0) {
+      await tx.workloadEvent.createMany({
+        data: done.map((p) => ({
+          workloadId: p.entry.workloadId,
+          fromState: "PENDING" as const,
+          toState: "SCHEDULED" as const,
+          actorId: ctx.user.id,
+          reason: reasonOf(p),
+          createdAt: now,
+        })),
+      });
+      await enqueueWebhookEvents(
+        tx,
+        "workload.state_changed",
+        done.map((p) => ({
+          workloadId: p.entry.workloadId,
+          from: "PENDING",
+          to: "SCHEDULED",
+          reason: reasonOf(p),
+        })),
+        now,
+      );
+      const transfers = done.flatMap((p) =>
+        (p.chosen as TCandidate).cost.transfers.map((t) => ({
+          datasetId: t.datasetId,
+          workloadId: p.entry.workloadId,
+          sourceSiteId: t.fromSiteId,
+          destinationSiteId: (p.chosen as TCandidate).siteId,
+          bytes: BigInt(Math.round(t.bytes)),
+          costUsd: t.egressUsd,
+          etaSeconds: Math.round(t.hours * 3_600),
+        })),
+      );
+      if (transfers.length > 0) await tx.dataTransfer.createMany({ data: transfers });
+    }
+
+    // The audit entries, in the order one placement after another would have written them.
+    const by = { actorId: ctx.user.id, actorLabel: ctx.user.email, requestId: ctx.requestId };
+    const events: TAuditInput[] = [];
+    live.forEach((p, i) => {
+      const id = p.entry.workloadId;
+      const decisionId = decisionOf.get(id) as string;
+      events.push({
+        ...by,
+        action: "workload.place",
+        objectType: "Workload",
+        objectId: id,
+        after: {
+          decisionId,
+          feasible: p.result.feasible,
+          recommended: p.result.candidates[0]?.siteId ?? null,
+          summary: p.result.summary,
+        },
+      });
+      if (scheduled.has(id))
+        events.push({
+          ...by,
+          action: "workload.scheduled",
+          objectType: "Workload",
+          objectId: id,
+          before: { state: "PENDING" },
+          after: { state: "SCHEDULED", reason: reasons[i], releasedGpus: 0 },
+        });
+      if (lost.has(id))
+        events.push({
+          ...by,
+          action: "placement.lost_race",
+          objectType: "PlacementDecision",
+          objectId: decisionId,
+          after: {
+            workloadId: id,
+            reason: `a node of ${p.chosen?.siteName} no longer had the GPUs this decision counted on`,
+          },
+        });
+    });
+    await appendAuditEvents(tx, events);
+    return {
+      scheduled: done.map((p) => p.entry.workloadId),
+      awaitingApproval: live
+        .filter((p) => waiting.has(p.entry.workloadId))
+        .map((p) => ({
+          workloadId: p.entry.workloadId,
+          decisionId: decisionOf.get(p.entry.workloadId) as string,
+          ...(p.entry.batchSiteId ? { batchSiteId: p.entry.batchSiteId } : {}),
+        })),
+      lost: [...lost],
+      live,
+    };
+  });
+  for (const p of outcome.live)
+    processMetrics().placementDecisions.inc({ outcome: p.result.feasible ? "feasible" : "infeasible" });
+  return { scheduled: outcome.scheduled, awaitingApproval: outcome.awaitingApproval, lost: outcome.lost };
+}
