@@ -54,3 +54,38 @@ test("a platform engineer asks what losing Ashburn's H100 pool does, shares it b
   await expect(page.getByTestId("what-if-result")).toBeVisible();
   await expect(page.getByTestId("what-if-plan-drain")).toHaveCount(0);
 });
+
+test("a platform engineer asks what a demand peak does to the demo inference service: the Services table names the region losing its SLO", async ({
+  page,
+}) => {
+  await signInAs(page, "platform@switchyard.demo");
+  await page.goto("/what-if");
+  await page.getByRole("button", { name: "New scenario" }).click();
+  const form = page.getByRole("form", { name: "New scenario" });
+  await form.getByLabel("Name").fill("EU line-camera peak");
+  await form.getByLabel("Change 1: what changes").selectOption("service-demand");
+  await form.getByLabel("Service", { exact: true }).selectOption({ label: "defect-detector-eu" });
+  // The regions are the service's own, with today's demand and SLO.
+  await form.getByLabel("User region").selectOption("eu-central");
+  await expect(form.getByLabel("User region")).toContainText("eu-central (now 180 req/s within 8 ms)");
+  await expect(form.getByLabel("New demand (req/s)")).toHaveValue("180");
+  await form.getByLabel("New demand (req/s)").fill("720");
+
+  await form.getByRole("button", { name: "Run what-if" }).click();
+  await expect(form.getByTestId("what-if-services-summary")).toContainText("inference service");
+  const services = form.getByRole("table", { name: "Services" });
+  const row = services.getByRole("row").filter({ hasText: "defect-detector-eu" });
+  await expect(row).toBeVisible();
+  // 840 req/s need 14 replicas of 60 req/s; the service allows 12: one region loses its SLO, in the engine's words.
+  await expect(row.getByTestId("what-if-service-lost")).toContainText(/eu-(central|west)/);
+  await expect(row.getByTestId("what-if-service-lost")).toContainText("maxReplicas (12) reached");
+  await expect(row.getByTestId("what-if-service-cost")).toContainText("+$");
+
+  // Saved, it opens by link with the same table.
+  await form.getByRole("button", { name: "Save scenario" }).click();
+  await expect(page).toHaveURL(/\/what-if\/[^/]+$/);
+  await expect(page.getByRole("heading", { name: "EU line-camera peak" })).toBeVisible();
+  await expect(
+    page.getByRole("table", { name: "Services" }).getByRole("row").filter({ hasText: "defect-detector-eu" }),
+  ).toContainText("maxReplicas (12) reached");
+});

@@ -57,6 +57,7 @@ export {
   releaseWorkloads,
   type TApplyScenarioInput,
   type TScenarioApplied,
+  type TScenarioService,
 } from "./scenario/apply-scenario";
 export {
   compareReplays,
@@ -66,6 +67,16 @@ export {
   type TWorkloadChange,
 } from "./scenario/compare-replays";
 export { replayScenario, type TReplayScenarioInput, type TScenarioReplay } from "./scenario/replay-scenario";
+export {
+  placeServiceOnEstate,
+  replayServices,
+  type TRegionServed,
+  type TReplayServicesInput,
+  type TReplicaMove,
+  type TServiceRegionChange,
+  type TServiceReplayRow,
+  type TServiceSite,
+} from "./scenario/replay-services";
 export * from "./scenario/scenario.schema";
 export * from "./schema/request.schema";
 export * from "./schema/snapshot.schema";

@@ -1,10 +1,5 @@
 import type { Prisma, PrismaClient } from "@switchyard/db";
-import {
-  placeService,
-  releaseWorkloads,
-  type TPreparedSnapshot,
-  type TServicePlacement,
-} from "@switchyard/placement";
+import { placeServiceOnEstate, type TServicePlacement, type TServiceSpecInput } from "@switchyard/placement";
 import { AppError } from "../errors.ts";
 import { auditedTransaction, type TActor, type TMutationContext } from "../lib/audited.ts";
 import { currentEstate, engineInputError } from "../workloads/service.ts";
@@ -15,63 +10,69 @@ export { requestReplan } from "./replan-request.ts";
 
 const json = (value: unknown) => JSON.parse(JSON.stringify(value ?? null)) as Prisma.InputJsonValue;
 
-type TStoredService = Prisma.ServiceGetPayload<{ include: { regions: true } }>;
+export type TStoredService = Prisma.ServiceGetPayload<{ include: { regions: true } }>;
 
-/**
- * The estate as if the service's own replicas did not exist: their GPUs are free on their
- * nodes and given back to the team's quota (releaseWorkloads), so a re-plan treats them as
- * movable and keeps a replica where it is (same site) instead of planning around it, and a
- * team whose quota exactly covers its replicas can keep them (they are not counted once as
- * used and again as needed by the new plan).
- */
-async function estateWithoutReplicas(prisma: PrismaClient, serviceId: string): Promise<TPreparedSnapshot> {
-  const estate = await currentEstate(prisma);
-  const held = await prisma.allocation.findMany({
-    where: { status: "ACTIVE", workload: { serviceId } },
-    select: { workloadId: true },
-    distinct: ["workloadId"],
-  });
-  if (held.length === 0) return estate;
-  try {
-    return releaseWorkloads(
-      estate,
-      held.map((h) => h.workloadId),
-    );
-  } catch (error) {
-    throw engineInputError(error);
-  }
+/** The engine's input for a stored service: one replica costed over an hour, reading its model. */
+export function serviceSpec(
+  service: TStoredService,
+  excluded: readonly TSiteExclusion[] = [],
+): TServiceSpecInput {
+  return {
+    id: service.id,
+    teamId: service.teamId,
+    gpu: { count: service.gpuCount },
+    gpuModels: service.gpuModels,
+    ...(service.minGpuMemoryGib ? { minGpuMemoryGib: service.minGpuMemoryGib } : {}),
+    replicaCapacityRps: service.replicaCapacityRps,
+    regions: service.regions.map((r) => ({
+      region: r.region,
+      demandRps: r.demandRps,
+      maxLatencyMs: r.maxLatencyMs,
+    })),
+    minReplicas: service.minReplicas,
+    maxReplicas: service.maxReplicas,
+    allowedKinds: service.allowedSiteKinds,
+    requiredCertifications: service.requiredCertifications,
+    datasetIds: [service.modelId],
+    excludedSites: excluded.map((e) => ({ siteId: e.siteId, reason: e.reason })),
+    hours: 1,
+  };
 }
 
-/** The engine's covering mode on the current estate for a stored service (cost per hour). */
+/** The replicas of these services that hold GPUs now (workload ids, by service). */
+export async function replicasHoldingGpus(prisma: PrismaClient, serviceIds: readonly string[]) {
+  const held = await prisma.allocation.findMany({
+    where: { status: "ACTIVE", workload: { serviceId: { in: [...serviceIds] } } },
+    select: { workloadId: true, workload: { select: { serviceId: true } } },
+    distinct: ["workloadId"],
+    orderBy: { workloadId: "asc" },
+  });
+  const byService = new Map<string, string[]>(serviceIds.map((id) => [id, []]));
+  for (const a of held) if (a.workload.serviceId) byService.get(a.workload.serviceId)?.push(a.workloadId);
+  return byService;
+}
+
+/**
+ * The engine's covering mode on the current estate for a stored service (cost per hour), as if
+ * the service's own replicas did not exist: their GPUs are free on their nodes and given back to
+ * the team's quota (placeServiceOnEstate releases them), so a re-plan treats them as movable and
+ * keeps a replica where it is (same site) instead of planning around it, and a team whose quota
+ * exactly covers its replicas can keep them (they are not counted once as used and again as
+ * needed by the new plan). The what-if planner plans services the same way.
+ */
 export async function runServiceEngine(
   prisma: PrismaClient,
   service: TStoredService,
   excluded: readonly TSiteExclusion[] = [],
 ) {
-  const snapshot = await estateWithoutReplicas(prisma, service.id);
+  const [estate, held] = await Promise.all([
+    currentEstate(prisma),
+    replicasHoldingGpus(prisma, [service.id]),
+  ]);
   try {
-    return placeService({
-      snapshot,
-      service: {
-        id: service.id,
-        teamId: service.teamId,
-        gpu: { count: service.gpuCount },
-        gpuModels: service.gpuModels,
-        ...(service.minGpuMemoryGib ? { minGpuMemoryGib: service.minGpuMemoryGib } : {}),
-        replicaCapacityRps: service.replicaCapacityRps,
-        regions: service.regions.map((r) => ({
-          region: r.region,
-          demandRps: r.demandRps,
-          maxLatencyMs: r.maxLatencyMs,
-        })),
-        minReplicas: service.minReplicas,
-        maxReplicas: service.maxReplicas,
-        allowedKinds: service.allowedSiteKinds,
-        requiredCertifications: service.requiredCertifications,
-        datasetIds: [service.modelId],
-        excludedSites: excluded.map((e) => ({ siteId: e.siteId, reason: e.reason })),
-        hours: 1,
-      },
+    return placeServiceOnEstate(estate, {
+      spec: serviceSpec(service, excluded),
+      replicaWorkloadIds: held.get(service.id) ?? [],
     });
   } catch (error) {
     throw engineInputError(error);

@@ -565,7 +565,8 @@ export const ZScenario = z.looseObject({
   name: z.string(),
   description: z.string(),
   changes: z.array(z.looseObject({ kind: z.string() })).meta({
-    description: "drain | lose (nodes), price, add-capacity, policy: see the save operation's input",
+    description:
+      "drain | lose (nodes), price, add-capacity, policy, service-demand: see the save operation's input",
   }),
   teamId: z.string().nullable().meta({ description: "The team it is shared with; null: everyone signed in" }),
   team: ZRef.nullable(),
@@ -592,6 +593,53 @@ const ZBound = z.looseObject({
   summary: z
     .string()
     .meta({ description: "e.g. within 1.2% of optimal for 240 workloads (lower bound $91,005)" }),
+});
+
+const ZRegionServed = z.looseObject({
+  status: z.enum(["covered", "partial", "uncovered"]),
+  demandRps: z.number(),
+  maxLatencyMs: z.number(),
+  servedRps: z.number(),
+  latencyMs: z
+    .number()
+    .nullable()
+    .meta({ description: "Demand-weighted mean latency; null when nothing is served" }),
+});
+
+const ZServiceRegionChange = z.looseObject({
+  region: z.string(),
+  before: ZRegionServed,
+  after: ZRegionServed,
+  lost: z.boolean().meta({ description: "Served whole within its SLO before, not after" }),
+  reason: z
+    .string()
+    .nullable()
+    .meta({ description: "Why the region is short after the changes (the engine's words)" }),
+});
+
+const ZServiceSite = z.looseObject({ siteId: z.string(), siteName: z.string() }).nullable();
+
+const ZServiceReplay = z.looseObject({
+  serviceId: z.string(),
+  name: z.string(),
+  teamId: z.string(),
+  teamName: z.string(),
+  regions: z.array(ZServiceRegionChange),
+  lostRegions: z.array(ZServiceRegionChange).meta({ description: "The regions that lose their SLO" }),
+  replicasBefore: z.number().int(),
+  replicasAfter: z.number().int(),
+  replicasMoved: z.number().int(),
+  moves: z
+    .array(z.looseObject({ from: ZServiceSite, to: ZServiceSite, replicas: z.number().int() }))
+    .meta({ description: "Replicas leaving a site for another; from null: added, to null: dropped" }),
+  feasibleBefore: z.boolean(),
+  feasibleAfter: z.boolean(),
+  summaryBefore: z.string(),
+  summaryAfter: z.string(),
+  costBeforeUsdPerHour: z.number(),
+  costAfterUsdPerHour: z.number(),
+  costDeltaUsdPerHour: z.number(),
+  error: z.string().nullable(),
 });
 
 export const ZScenarioReplay = z.looseObject({
@@ -633,6 +681,10 @@ export const ZScenarioReplay = z.looseObject({
     moved: z.number().int(),
     unplaceable: z.number().int(),
     placed: z.number().int(),
+  }),
+  services: z.array(ZServiceReplay).meta({
+    description:
+      "Each active inference service you see, placed by the covering mode as it is and with the changes",
   }),
   bound: z.looseObject({ baseline: ZBound, scenario: ZBound }),
   drainedNodes: z.array(z.looseObject({ id: z.string(), hostname: z.string() })),

@@ -4,11 +4,14 @@ import {
   PlacementInputError,
   replayScenario,
   type TScenarioChange,
+  type TScenarioService,
   type TWorkloadRequestInput,
 } from "@switchyard/placement";
 import { teamScope } from "../auth/access.ts";
 import type { TSessionUser } from "../auth/session.ts";
 import { AppError } from "../errors.ts";
+import { replicasHoldingGpus, serviceSpec } from "../inference/plan.ts";
+import { activeExclusions, serviceRejectBackoffFromEnv } from "../inference/rejections.ts";
 import { auditedTransaction, type TMutationContext } from "../lib/audited.ts";
 import { timePlacement } from "../observability/metrics.ts";
 import type { TSaveScenarioInput } from "../router/what-if/what-if.schema.ts";
@@ -195,10 +198,16 @@ export async function planDrain(ctx: TMutationContext, id: string) {
   });
 }
 
-/** The work the replay places, with what the result shows about it. */
+/**
+ * The work the batch replays, with what the result shows about it. Replicas of inference
+ * services are not in it: the services are replayed by the covering mode (servicesInput).
+ */
 async function replayInput(prisma: PrismaClient, holders: readonly string[]) {
   const workloads = await prisma.workload.findMany({
-    where: { OR: [{ state: { in: [...WAITING] } }, { id: { in: [...holders] } }] },
+    where: {
+      serviceId: null,
+      OR: [{ state: { in: [...WAITING] } }, { id: { in: [...holders] } }],
+    },
     include: {
       datasets: { select: { datasetId: true } },
       team: { select: { id: true, name: true } },
@@ -214,10 +223,43 @@ async function replayInput(prisma: PrismaClient, holders: readonly string[]) {
   return { workloads, requests };
 }
 
+/** The active inference services as the engine plans them (plan.ts's input), with their replicas' ids. */
+async function servicesInput(prisma: PrismaClient) {
+  const rows = await prisma.service.findMany({
+    where: { state: "ACTIVE" },
+    include: { regions: { orderBy: { region: "asc" } }, team: { select: { id: true, name: true } } },
+    orderBy: { id: "asc" },
+  });
+  const now = new Date();
+  const backoff = serviceRejectBackoffFromEnv();
+  // Sites an approver rejected a replica at (within the back-off) are left out, as a re-plan does.
+  const [held, excluded] = await Promise.all([
+    replicasHoldingGpus(
+      prisma,
+      rows.map((r) => r.id),
+    ),
+    Promise.all(rows.map((row) => activeExclusions(prisma, row, now, backoff))),
+  ]);
+  const services: TScenarioService[] = rows.map((row, i) => ({
+    spec: serviceSpec(row, excluded[i] ?? []),
+    name: row.name,
+    replicaWorkloadIds: held.get(row.id) ?? [],
+  }));
+  return { rows, services };
+}
+
 /** The raw replay of `changes` on the current estate (both batches, the applied estate): for tests and the service. */
 export async function replayOnEstate(ctx: TCtx, changes: readonly TScenarioChange[]) {
   const snapshot = await currentEstate(ctx.prisma);
-  const running = [...new Set(snapshot.allocations.map((a) => a.workloadId))];
+  const [{ rows: serviceRows, services }, replicaRows] = await Promise.all([
+    servicesInput(ctx.prisma),
+    ctx.prisma.workload.findMany({ where: { serviceId: { not: null } }, select: { id: true } }),
+  ]);
+  // Replicas hold their GPUs in the batch's estate; the services' replay places them.
+  const replicas = new Set(replicaRows.map((r) => r.id));
+  const running = [...new Set(snapshot.allocations.map((a) => a.workloadId))].filter(
+    (id) => !replicas.has(id),
+  );
   const [{ workloads, requests }, labelled] = await Promise.all([
     replayInput(ctx.prisma, running),
     ctx.prisma.gpuNode.findMany({
@@ -230,9 +272,9 @@ export async function replayOnEstate(ctx: TCtx, changes: readonly TScenarioChang
   );
   try {
     const replayed = timePlacement("batch", () =>
-      replayScenario({ snapshot, requests, changes, running, nodeLabels }),
+      replayScenario({ snapshot, requests, changes, running, nodeLabels, services }),
     );
-    return { ...replayed, workloads, running, snapshot };
+    return { ...replayed, workloads, running, snapshot, serviceRows };
   } catch (error) {
     if (error instanceof PlacementInputError) {
       const first = error.issues[0];
@@ -258,10 +300,8 @@ function describePath(path: string): string {
  * out, with their teams' rows, and the totals count only what is shown.
  */
 async function replay(ctx: TCtx, changes: readonly TScenarioChange[]) {
-  const { comparison, baseline, scenario, applied, workloads, running, snapshot } = await replayOnEstate(
-    ctx,
-    changes,
-  );
+  const { comparison, baseline, scenario, applied, workloads, running, snapshot, services, serviceRows } =
+    await replayOnEstate(ctx, changes);
   const scope = await teamScope(ctx.prisma, ctx.user);
   const sees = (teamId: string) => scope === null || scope.includes(teamId);
   const byId = new Map(workloads.map((w) => [w.id, w]));
@@ -279,6 +319,7 @@ async function replay(ctx: TCtx, changes: readonly TScenarioChange[]) {
   const sum = (pick: (t: (typeof teams)[number]) => number) =>
     Math.round(teams.reduce((s, t) => s + pick(t), 0) * 100) / 100;
   const shown = comparison.workloads.filter((w) => sees(w.teamId));
+  const serviceTeam = new Map(serviceRows.map((r) => [r.id, r.team]));
   return {
     workloads: shown.map((w) => {
       const row = byId.get(w.workloadId);
@@ -302,6 +343,14 @@ async function replay(ctx: TCtx, changes: readonly TScenarioChange[]) {
       placed: shown.filter((w) => w.change === "placed").length,
       stillUnplaced: scope === null ? comparison.totals.stillUnplaced : null,
     },
+    /**
+     * Each active inference service of the teams the caller sees, placed by the covering mode as
+     * it is and with the changes: the regions that lose their SLO (with the engine's reason),
+     * the replicas that move between sites, the cost per hour.
+     */
+    services: services
+      .filter((s) => sees(s.teamId))
+      .map((s) => ({ ...s, teamName: serviceTeam.get(s.serviceId)?.name ?? s.teamId })),
     /** The engine's proven bounds: how far each replay can be from the cheapest arrangement. */
     bound: { baseline: baseline.bound, scenario: scenario.bound },
     drainedNodes: applied.drainedNodeIds.map((id) => {

@@ -20,6 +20,7 @@ type TReplay = {
     placed: number;
   };
   bound: { baseline: { summary: string }; scenario: { summary: string } };
+  services?: TRow[];
   complete: boolean;
 };
 
@@ -44,6 +45,36 @@ function explainReplay(r: TReplay): string {
         field("to", "after.siteName"),
         { header: "cost delta", value: (w) => usd(w.costDeltaUsd) },
         field("why", "reason"),
+      ]),
+    );
+  const services = r.services ?? [];
+  if (services.length)
+    lines.push(
+      "",
+      renderTable(services, [
+        field("service", "name"),
+        field("team", "teamName"),
+        {
+          header: "regions losing SLO",
+          value: (s) =>
+            ((s.lostRegions ?? []) as { region: string; reason: string | null }[])
+              .map((l) => `${l.region}${l.reason ? ` (${l.reason})` : ""}`)
+              .join("; ") || "none",
+        },
+        {
+          header: "replicas moved",
+          value: (s) =>
+            (
+              (s.moves ?? []) as {
+                from: { siteName: string } | null;
+                to: { siteName: string } | null;
+                replicas: number;
+              }[]
+            )
+              .map((m) => `${m.replicas} ${m.from?.siteName ?? "new"} -> ${m.to?.siteName ?? "dropped"}`)
+              .join("; ") || "none",
+        },
+        { header: "cost delta/h", value: (s) => usd(s.costDeltaUsdPerHour) },
       ]),
     );
   if (r.teams.length)

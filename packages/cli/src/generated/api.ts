@@ -1373,7 +1373,7 @@ export interface paths {
         put?: never;
         /**
          * Run a saved what-if scenario on the current estate
-         * @description Running and pending work is placed again by the batch engine twice, on the estate as it is and with the changes; the answer lists the workloads that would move or no longer fit (with the engine's reasons), cost and latency per team, and the engine's proven bound on each replay. Nothing in the estate changes. Work of teams you are not in is left out.
+         * @description Running and pending work is placed again by the batch engine twice, on the estate as it is and with the changes; the answer lists the workloads that would move or no longer fit (with the engine's reasons), cost and latency per team, and the engine's proven bound on each replay. Each active inference service is placed twice too, by the covering mode (demand and SLO changes applied): the regions that lose their SLO with the engine's reason, the replicas that move between sites and the cost per hour. Nothing in the estate changes. Work and services of teams you are not in are left out.
          */
         post: operations["whatIf-run"];
         delete?: never;
@@ -1393,7 +1393,7 @@ export interface paths {
         put?: never;
         /**
          * Run what-if changes without saving them
-         * @description Running and pending work is placed again by the batch engine twice, on the estate as it is and with the changes; the answer lists the workloads that would move or no longer fit (with the engine's reasons), cost and latency per team, and the engine's proven bound on each replay. Nothing in the estate changes. Work of teams you are not in is left out.
+         * @description Running and pending work is placed again by the batch engine twice, on the estate as it is and with the changes; the answer lists the workloads that would move or no longer fit (with the engine's reasons), cost and latency per team, and the engine's proven bound on each replay. Each active inference service is placed twice too, by the covering mode (demand and SLO changes applied): the regions that lose their SLO with the engine's reason, the replicas that move between sites and the cost per hour. Nothing in the estate changes. Work and services of teams you are not in are left out.
          */
         post: operations["whatIf-preview"];
         delete?: never;
@@ -12904,7 +12904,7 @@ export interface operations {
                 };
                 content: {
                     "application/json": ({
-                        /** @description drain | lose (nodes), price, add-capacity, policy: see the save operation's input */
+                        /** @description drain | lose (nodes), price, add-capacity, policy, service-demand: see the save operation's input */
                         changes: ({
                             kind: string;
                         } & {
@@ -13111,6 +13111,13 @@ export interface operations {
                         weights?: {
                             [key: string]: number;
                         };
+                    } | {
+                        demandRps?: number;
+                        /** @constant */
+                        kind: "service-demand";
+                        maxLatencyMs?: number;
+                        region: string;
+                        serviceId: string;
                     })[];
                     /** @default  */
                     description?: string;
@@ -13131,7 +13138,7 @@ export interface operations {
                 };
                 content: {
                     "application/json": {
-                        /** @description drain | lose (nodes), price, add-capacity, policy: see the save operation's input */
+                        /** @description drain | lose (nodes), price, add-capacity, policy, service-demand: see the save operation's input */
                         changes: ({
                             kind: string;
                         } & {
@@ -13284,7 +13291,7 @@ export interface operations {
                 };
                 content: {
                     "application/json": {
-                        /** @description drain | lose (nodes), price, add-capacity, policy: see the save operation's input */
+                        /** @description drain | lose (nodes), price, add-capacity, policy, service-demand: see the save operation's input */
                         changes: ({
                             kind: string;
                         } & {
@@ -13751,6 +13758,107 @@ export interface operations {
                             } & {
                                 [key: string]: unknown;
                             })[];
+                            /** @description Each active inference service you see, placed by the covering mode as it is and with the changes */
+                            services: ({
+                                costAfterUsdPerHour: number;
+                                costBeforeUsdPerHour: number;
+                                costDeltaUsdPerHour: number;
+                                error: string | null;
+                                feasibleAfter: boolean;
+                                feasibleBefore: boolean;
+                                /** @description The regions that lose their SLO */
+                                lostRegions: ({
+                                    after: {
+                                        demandRps: number;
+                                        /** @description Demand-weighted mean latency; null when nothing is served */
+                                        latencyMs: number | null;
+                                        maxLatencyMs: number;
+                                        servedRps: number;
+                                        /** @enum {string} */
+                                        status: "covered" | "partial" | "uncovered";
+                                    } & {
+                                        [key: string]: unknown;
+                                    };
+                                    before: {
+                                        demandRps: number;
+                                        /** @description Demand-weighted mean latency; null when nothing is served */
+                                        latencyMs: number | null;
+                                        maxLatencyMs: number;
+                                        servedRps: number;
+                                        /** @enum {string} */
+                                        status: "covered" | "partial" | "uncovered";
+                                    } & {
+                                        [key: string]: unknown;
+                                    };
+                                    /** @description Served whole within its SLO before, not after */
+                                    lost: boolean;
+                                    /** @description Why the region is short after the changes (the engine's words) */
+                                    reason: string | null;
+                                    region: string;
+                                } & {
+                                    [key: string]: unknown;
+                                })[];
+                                /** @description Replicas leaving a site for another; from null: added, to null: dropped */
+                                moves: ({
+                                    from: ({
+                                        siteId: string;
+                                        siteName: string;
+                                    } & {
+                                        [key: string]: unknown;
+                                    }) | null;
+                                    replicas: number;
+                                    to: ({
+                                        siteId: string;
+                                        siteName: string;
+                                    } & {
+                                        [key: string]: unknown;
+                                    }) | null;
+                                } & {
+                                    [key: string]: unknown;
+                                })[];
+                                name: string;
+                                regions: ({
+                                    after: {
+                                        demandRps: number;
+                                        /** @description Demand-weighted mean latency; null when nothing is served */
+                                        latencyMs: number | null;
+                                        maxLatencyMs: number;
+                                        servedRps: number;
+                                        /** @enum {string} */
+                                        status: "covered" | "partial" | "uncovered";
+                                    } & {
+                                        [key: string]: unknown;
+                                    };
+                                    before: {
+                                        demandRps: number;
+                                        /** @description Demand-weighted mean latency; null when nothing is served */
+                                        latencyMs: number | null;
+                                        maxLatencyMs: number;
+                                        servedRps: number;
+                                        /** @enum {string} */
+                                        status: "covered" | "partial" | "uncovered";
+                                    } & {
+                                        [key: string]: unknown;
+                                    };
+                                    /** @description Served whole within its SLO before, not after */
+                                    lost: boolean;
+                                    /** @description Why the region is short after the changes (the engine's words) */
+                                    reason: string | null;
+                                    region: string;
+                                } & {
+                                    [key: string]: unknown;
+                                })[];
+                                replicasAfter: number;
+                                replicasBefore: number;
+                                replicasMoved: number;
+                                serviceId: string;
+                                summaryAfter: string;
+                                summaryBefore: string;
+                                teamId: string;
+                                teamName: string;
+                            } & {
+                                [key: string]: unknown;
+                            })[];
                             teams: ({
                                 afterLatencyMs: number | null;
                                 afterUsd: number;
@@ -13813,7 +13921,7 @@ export interface operations {
                             [key: string]: unknown;
                         };
                         scenario: {
-                            /** @description drain | lose (nodes), price, add-capacity, policy: see the save operation's input */
+                            /** @description drain | lose (nodes), price, add-capacity, policy, service-demand: see the save operation's input */
                             changes: ({
                                 kind: string;
                             } & {
@@ -14029,6 +14137,13 @@ export interface operations {
                         weights?: {
                             [key: string]: number;
                         };
+                    } | {
+                        demandRps?: number;
+                        /** @constant */
+                        kind: "service-demand";
+                        maxLatencyMs?: number;
+                        region: string;
+                        serviceId: string;
                     })[];
                 };
             };
@@ -14070,6 +14185,107 @@ export interface operations {
                         drainedNodes: ({
                             hostname: string;
                             id: string;
+                        } & {
+                            [key: string]: unknown;
+                        })[];
+                        /** @description Each active inference service you see, placed by the covering mode as it is and with the changes */
+                        services: ({
+                            costAfterUsdPerHour: number;
+                            costBeforeUsdPerHour: number;
+                            costDeltaUsdPerHour: number;
+                            error: string | null;
+                            feasibleAfter: boolean;
+                            feasibleBefore: boolean;
+                            /** @description The regions that lose their SLO */
+                            lostRegions: ({
+                                after: {
+                                    demandRps: number;
+                                    /** @description Demand-weighted mean latency; null when nothing is served */
+                                    latencyMs: number | null;
+                                    maxLatencyMs: number;
+                                    servedRps: number;
+                                    /** @enum {string} */
+                                    status: "covered" | "partial" | "uncovered";
+                                } & {
+                                    [key: string]: unknown;
+                                };
+                                before: {
+                                    demandRps: number;
+                                    /** @description Demand-weighted mean latency; null when nothing is served */
+                                    latencyMs: number | null;
+                                    maxLatencyMs: number;
+                                    servedRps: number;
+                                    /** @enum {string} */
+                                    status: "covered" | "partial" | "uncovered";
+                                } & {
+                                    [key: string]: unknown;
+                                };
+                                /** @description Served whole within its SLO before, not after */
+                                lost: boolean;
+                                /** @description Why the region is short after the changes (the engine's words) */
+                                reason: string | null;
+                                region: string;
+                            } & {
+                                [key: string]: unknown;
+                            })[];
+                            /** @description Replicas leaving a site for another; from null: added, to null: dropped */
+                            moves: ({
+                                from: ({
+                                    siteId: string;
+                                    siteName: string;
+                                } & {
+                                    [key: string]: unknown;
+                                }) | null;
+                                replicas: number;
+                                to: ({
+                                    siteId: string;
+                                    siteName: string;
+                                } & {
+                                    [key: string]: unknown;
+                                }) | null;
+                            } & {
+                                [key: string]: unknown;
+                            })[];
+                            name: string;
+                            regions: ({
+                                after: {
+                                    demandRps: number;
+                                    /** @description Demand-weighted mean latency; null when nothing is served */
+                                    latencyMs: number | null;
+                                    maxLatencyMs: number;
+                                    servedRps: number;
+                                    /** @enum {string} */
+                                    status: "covered" | "partial" | "uncovered";
+                                } & {
+                                    [key: string]: unknown;
+                                };
+                                before: {
+                                    demandRps: number;
+                                    /** @description Demand-weighted mean latency; null when nothing is served */
+                                    latencyMs: number | null;
+                                    maxLatencyMs: number;
+                                    servedRps: number;
+                                    /** @enum {string} */
+                                    status: "covered" | "partial" | "uncovered";
+                                } & {
+                                    [key: string]: unknown;
+                                };
+                                /** @description Served whole within its SLO before, not after */
+                                lost: boolean;
+                                /** @description Why the region is short after the changes (the engine's words) */
+                                reason: string | null;
+                                region: string;
+                            } & {
+                                [key: string]: unknown;
+                            })[];
+                            replicasAfter: number;
+                            replicasBefore: number;
+                            replicasMoved: number;
+                            serviceId: string;
+                            summaryAfter: string;
+                            summaryBefore: string;
+                            teamId: string;
+                            teamName: string;
                         } & {
                             [key: string]: unknown;
                         })[];

@@ -2,6 +2,7 @@ import { profiles } from "../profiles";
 import { listPlugins } from "../registry";
 import type { TPolicyInput, TWorkloadRequestInput } from "../schema/request.schema";
 import type { TGpuNode, TNodeStatus, TQuota, TSite, TSnapshotInput } from "../schema/snapshot.schema";
+import type { TServiceSpecInput } from "../services/service-spec.schema";
 import { KNOWN_GPU_MODELS } from "../snapshot/gpu-catalog";
 import { indexSnapshot } from "../snapshot/index-snapshot";
 import { PlacementInputError, type TInputIssue, toInputIssues } from "../snapshot/input-error";
@@ -14,12 +15,26 @@ import {
   ZScenarioChanges,
 } from "./scenario.schema";
 
+/** An inference service the scenario replays: its spec (id = the service's id) and its replicas. */
+export type TScenarioService = {
+  readonly spec: TServiceSpecInput;
+  /** The service's name, for messages. */
+  readonly name: string;
+  /**
+   * Its replicas (workload ids). The GPUs they hold are released before the service is planned,
+   * as a re-plan does: a replica may stay where it runs.
+   */
+  readonly replicaWorkloadIds: readonly string[];
+};
+
 export type TApplyScenarioInput = {
   readonly snapshot: TSnapshotInput | TPreparedSnapshot;
   readonly requests: readonly TWorkloadRequestInput[];
   readonly changes: readonly TScenarioChangeInput[];
   /** Node labels by node id, for label selectors (the engine's snapshot carries none). */
   readonly nodeLabels?: Readonly<Record<string, Readonly<Record<string, string>>>>;
+  /** The active inference services, for service-demand changes (and their replay). */
+  readonly services?: readonly TScenarioService[];
 };
 
 export type TScenarioApplied = {
@@ -29,6 +44,8 @@ export type TScenarioApplied = {
   readonly touched: readonly { readonly change: number; readonly nodeIds: readonly string[] }[];
   /** Node ids that end DRAINING or DOWN because of the scenario. */
   readonly drainedNodeIds: readonly string[];
+  /** The services as the scenario has them (demand and SLO changes applied), in input order. */
+  readonly services: readonly TScenarioService[];
 };
 
 /** Prefix of the ids of nodes a scenario adds; no stored node id starts with it (cuid). */
@@ -90,6 +107,10 @@ export function applyScenario(input: TApplyScenarioInput): TScenarioApplied {
   const added: TGpuNode[] = [];
   const touched: { change: number; nodeIds: string[] }[] = [];
   let requests = input.requests;
+  const services = (input.services ?? []).map((s) => ({
+    ...s,
+    spec: { ...s.spec, regions: [...s.spec.regions] },
+  }));
   const siteOf = (id: string) => sites.get(id) ?? prepared.snapshot.sites.find((s) => s.id === id);
   const scorers = new Set(
     listPlugins()
@@ -187,6 +208,34 @@ export function applyScenario(input: TApplyScenarioInput): TScenarioApplied {
         touched.push({ change: i, nodeIds: [] });
         return;
       }
+      case "service-demand": {
+        const service = services.find((s) => s.spec.id === change.serviceId);
+        if (!service) {
+          fail("serviceId", `no active inference service with id '${change.serviceId}'`);
+          return;
+        }
+        const r = service.spec.regions.findIndex((x) => x.region === change.region);
+        const region = service.spec.regions[r];
+        if (!region) {
+          const served = service.spec.regions.map((x) => x.region).join(", ");
+          fail(
+            "region",
+            `service '${service.name}' serves no region '${change.region}' (it serves ${served})`,
+          );
+          return;
+        }
+        if (change.demandRps === undefined && change.maxLatencyMs === undefined) {
+          fail("demandRps", "give a new demand (requests/s) or a new latency SLO");
+          return;
+        }
+        service.spec.regions[r] = {
+          ...region,
+          ...(change.demandRps !== undefined ? { demandRps: change.demandRps } : {}),
+          ...(change.maxLatencyMs !== undefined ? { maxLatencyMs: change.maxLatencyMs } : {}),
+        };
+        touched.push({ change: i, nodeIds: [] });
+        return;
+      }
     }
   });
   if (issues.length > 0) throw new PlacementInputError(issues);
@@ -198,7 +247,7 @@ export function applyScenario(input: TApplyScenarioInput): TScenarioApplied {
     .filter((n) => n.status === "DRAINING" || n.status === "DOWN")
     .map((n) => n.id)
     .sort();
-  return { snapshot, requests, touched, drainedNodeIds };
+  return { snapshot, requests, touched, drainedNodeIds, services };
 }
 
 function withPolicy(

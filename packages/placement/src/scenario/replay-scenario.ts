@@ -9,6 +9,7 @@ import {
   type TScenarioApplied,
 } from "./apply-scenario";
 import { compareReplays, type TReplayComparison } from "./compare-replays";
+import { replayServices, type TServiceReplayRow } from "./replay-services";
 
 export type TReplayScenarioInput = TApplyScenarioInput & {
   readonly snapshot: TSnapshotInput | TPreparedSnapshot;
@@ -23,11 +24,15 @@ export type TScenarioReplay = {
   readonly scenario: TBatchResult;
   readonly applied: TScenarioApplied;
   readonly comparison: TReplayComparison;
+  /** Each inference service placed as it is and with the changes (see replayServices); by service id. */
+  readonly services: readonly TServiceReplayRow[];
 };
 
 /**
  * Replays the placement of running and pending work twice with the batch engine, on the estate
- * as it is and with the scenario's changes, and compares the two. Pure: nothing is changed.
+ * as it is and with the scenario's changes, and compares the two; each inference service in
+ * `services` is placed twice too, by the covering mode (replayServices), on the estate with
+ * everything else where it is. Pure: nothing is changed.
  * Throws PlacementInputError (paths `changes.<i>.<field>`) for changes the estate cannot take.
  */
 export function replayScenario(input: TReplayScenarioInput): TScenarioReplay {
@@ -44,5 +49,15 @@ export function replayScenario(input: TReplayScenarioInput): TScenarioReplay {
     { result: baseline, snapshot: released },
     { result: scenario, snapshot: applied.snapshot },
   );
-  return { baseline, scenario, applied, comparison };
+  const services =
+    (input.services ?? []).length === 0
+      ? []
+      : replayServices({
+          baseline: input.snapshot,
+          // The services' estate keeps the running work where it is, as a re-plan sees it.
+          scenario: applyScenario({ ...input, snapshot: input.snapshot }).snapshot,
+          before: input.services ?? [],
+          after: applied.services,
+        });
+  return { baseline, scenario, applied, comparison, services };
 }

@@ -75,8 +75,29 @@ export const ZScenarioChange = z.discriminatedUnion(
       weights: z.record(ZId, z.number().finite().nonnegative("A weight cannot be negative")).optional(),
       teamId: ZId.optional(),
     }),
+    /**
+     * One user region of an inference service gets another demand and/or latency SLO (at least
+     * one of the two); the region must be one the service serves.
+     */
+    z.strictObject({
+      kind: z.literal("service-demand"),
+      serviceId: ZId,
+      region: ZId,
+      demandRps: z
+        .number({ error: "Give the demand in requests per second" })
+        .finite()
+        .nonnegative("Demand cannot be negative")
+        .max(10_000_000, "At most 10,000,000 requests per second")
+        .optional(),
+      maxLatencyMs: z
+        .number({ error: "Give the latency SLO in milliseconds" })
+        .finite()
+        .positive("A latency SLO must be above 0 ms")
+        .max(10_000, "At most 10,000 ms")
+        .optional(),
+    }),
   ],
-  { error: "Choose what changes: drain, lose, price, add-capacity or policy" },
+  { error: "Choose what changes: drain, lose, price, add-capacity, policy or service-demand" },
 );
 
 export const ZScenarioChanges = z

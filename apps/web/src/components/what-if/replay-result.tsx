@@ -7,6 +7,7 @@ import { formatUsd } from "~/lib/format";
 type TReplay = RouterOutputs["whatIf"]["preview"];
 type TWorkloadRow = TReplay["workloads"][number];
 type TTeamRow = TReplay["teams"][number];
+type TServiceRow = TReplay["services"][number];
 
 const usd = formatUsd;
 const signed = (v: number) => (v > 0 ? `+${formatUsd(v)}` : formatUsd(v));
@@ -92,7 +93,83 @@ const TEAM_COLUMNS: TColumn<TTeamRow>[] = [
   { id: "unplaceable", header: "No longer fit", align: "number", cell: (t) => t.unplaceable },
 ];
 
-/** What the replay found: a summary line, the bound, the workloads that change, and each team's deltas. */
+const site = (s: { siteName: string } | null, none: string) => s?.siteName ?? none;
+
+const SERVICE_COLUMNS: TColumn<TServiceRow>[] = [
+  {
+    id: "service",
+    header: "Service",
+    cell: (s) => (
+      <>
+        <a href={`/services/${s.serviceId}`} className="font-medium hover:underline">
+          {s.name}
+        </a>
+        <div className="text-xs text-muted">{s.teamName}</div>
+      </>
+    ),
+  },
+  {
+    id: "lost",
+    header: "Regions losing SLO",
+    testId: "what-if-service-lost",
+    cell: (s) =>
+      s.error ? (
+        <span className="text-status-bad">{s.error}</span>
+      ) : s.lostRegions.length === 0 ? (
+        <span className="text-muted">None</span>
+      ) : (
+        <ul className="flex flex-col gap-1">
+          {s.lostRegions.map((r) => (
+            <li key={r.region}>
+              <span className="font-medium text-status-bad">{r.region}</span>{" "}
+              <span className="text-xs">
+                ({r.after.servedRps}/{r.after.demandRps} req/s within {r.after.maxLatencyMs} ms)
+              </span>
+              {r.reason ? <div className="text-xs text-muted">{r.reason}</div> : null}
+            </li>
+          ))}
+        </ul>
+      ),
+  },
+  {
+    id: "moves",
+    header: "Replicas moved",
+    testId: "what-if-service-moves",
+    cell: (s) =>
+      s.moves.length === 0 ? (
+        <span className="text-muted">
+          None ({s.replicasBefore} replica{s.replicasBefore === 1 ? "" : "s"})
+        </span>
+      ) : (
+        <ul className="flex flex-col gap-0.5 text-xs">
+          {s.moves.map((m) => (
+            <li key={`${m.from?.siteId ?? ""}>${m.to?.siteId ?? ""}`}>
+              {m.replicas} × {site(m.from, "new")} → {site(m.to, "dropped")}
+            </li>
+          ))}
+        </ul>
+      ),
+  },
+  {
+    id: "replicas",
+    header: "Replicas",
+    align: "number",
+    hideable: true,
+    cell: (s) => `${s.replicasBefore} → ${s.replicasAfter}`,
+  },
+  {
+    id: "cost",
+    header: "Cost delta/h",
+    align: "number",
+    testId: "what-if-service-cost",
+    cell: (s) => signed(s.costDeltaUsdPerHour),
+  },
+];
+
+/**
+ * What the replay found: a summary line, the bound, the workloads that change, the inference
+ * services (regions losing SLO, replicas moved, cost per hour), and each team's deltas.
+ */
 export function ReplayResult({ result }: { result: TReplay }) {
   const t = result.totals;
   return (
@@ -107,6 +184,16 @@ export function ReplayResult({ result }: { result: TReplay }) {
           With the changes: {result.bound.scenario.summary}. As is: {result.bound.baseline.summary}. Nothing
           in the estate changed.
         </p>
+        {result.services.length > 0 ? (
+          <p className="mt-1 text-xs" data-testid="what-if-services-summary">
+            {result.services.length} inference service{result.services.length === 1 ? "" : "s"} replayed:{" "}
+            <strong>{result.services.reduce((n, s) => n + s.lostRegions.length, 0)}</strong> region
+            {result.services.reduce((n, s) => n + s.lostRegions.length, 0) === 1 ? "" : "s"} lose their SLO,{" "}
+            <strong>{result.services.reduce((n, s) => n + s.replicasMoved, 0)}</strong> replicas move, cost{" "}
+            {signed(Math.round(result.services.reduce((n, s) => n + s.costDeltaUsdPerHour, 0) * 100) / 100)}
+            /h.
+          </p>
+        ) : null}
         {result.drainedNodes.length > 0 ? (
           <p className="mt-1 text-xs text-muted">
             {result.drainedNodes.length} node{result.drainedNodes.length === 1 ? "" : "s"} drained or lost
@@ -124,6 +211,14 @@ export function ReplayResult({ result }: { result: TReplay }) {
         rowKey={(w) => w.workloadId}
         columns={WORKLOAD_COLUMNS}
         empty={{ title: "No workload moves or stops fitting." }}
+      />
+      <DataTable
+        id="what-if-services"
+        label="Services"
+        rows={result.services}
+        rowKey={(r) => r.serviceId}
+        columns={SERVICE_COLUMNS}
+        empty={{ title: "No inference service you see is running." }}
       />
       <DataTable
         id="what-if-teams"

@@ -3,6 +3,7 @@
 import { type TSaveScenarioInput, ZSaveScenarioInput } from "@switchyard/api/schemas";
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { Plus, Trash2 } from "lucide-react";
+import { useEffect } from "react";
 import { useFieldArray, useFormContext, useWatch } from "react-hook-form";
 import { NumberField, SelectField, SubmitButton, TextAreaField, TextField } from "~/components/form/fields";
 import { FormField, fieldProps, INPUT_CLASS } from "~/components/form/form-field";
@@ -20,6 +21,7 @@ export const CHANGE_LABEL: Record<TKind, string> = {
   price: "Change a price",
   "add-capacity": "Add capacity",
   policy: "Change the policy",
+  "service-demand": "Change a service's demand",
 };
 
 const SELECTOR_LABEL: Record<TSelectorBy, string> = {
@@ -42,6 +44,8 @@ function blankChange(kind: TKind, siteId: string): TChange {
       return { kind, siteId, gpuModel: "H100", nodes: 4, gpusPerNode: 8, gpuMemoryGib: 80, fabric: "" };
     case "policy":
       return { kind, profile: "cost-first" };
+    case "service-demand":
+      return { kind, serviceId: "", region: "" };
   }
 }
 
@@ -87,6 +91,7 @@ export function ScenarioEditor({
   const queryClient = useQueryClient();
   const options = useQuery(trpc.node.options.queryOptions());
   const formOptions = useQuery(trpc.workload.formOptions.queryOptions());
+  const services = useQuery(trpc.service.list.queryOptions({ pageSize: 200 }));
   const firstSite = options.data?.sites[0]?.id ?? "";
   const state = useZodForm(ZSaveScenarioInput, {
     ...(scenario ? { id: scenario.id } : {}),
@@ -133,6 +138,7 @@ export function ScenarioEditor({
             gpuModels={formOptions.data?.gpuModels ?? options.data?.gpuModels ?? []}
             profiles={formOptions.data?.profiles ?? []}
             teams={formOptions.data?.teams ?? []}
+            services={(services.data?.rows ?? []).filter((r) => r.state === "ACTIVE")}
             onRemove={changes.fields.length > 1 ? () => changes.remove(index) : undefined}
           />
         ))}
@@ -184,6 +190,7 @@ function ChangeRow({
   gpuModels,
   profiles,
   teams,
+  services,
   onRemove,
 }: {
   index: number;
@@ -191,6 +198,7 @@ function ChangeRow({
   gpuModels: readonly string[];
   profiles: { name: string; description: string }[];
   teams: TOption[];
+  services: TOption[];
   onRemove?: () => void;
 }) {
   const { setValue, control } = useFormContext<TSaveScenarioInput>();
@@ -337,6 +345,14 @@ function ChangeRow({
             />
           </>
         ) : null}
+        {change.kind === "service-demand" ? (
+          <ServiceDemandFields
+            index={index}
+            serviceId={change.serviceId}
+            region={change.region}
+            services={services}
+          />
+        ) : null}
         {change.kind === "policy" ? (
           <>
             <SelectField name={`${at}.profile`} label="Profile" parse={(v) => v || undefined}>
@@ -359,6 +375,69 @@ function ChangeRow({
         ) : null}
       </div>
     </div>
+  );
+}
+
+/**
+ * A service-demand change: the service (active ones the user sees), one of its regions (with
+ * today's demand and SLO), the new demand and, optionally, a new SLO. Choosing a service picks
+ * its first region and today's demand there.
+ */
+function ServiceDemandFields({
+  index,
+  serviceId,
+  region,
+  services,
+}: {
+  index: number;
+  serviceId: string;
+  region: string;
+  services: TOption[];
+}) {
+  const trpc = useTRPC();
+  const { setValue } = useFormContext<TSaveScenarioInput>();
+  const at = `changes.${index}` as const;
+  const service = useQuery({
+    ...trpc.service.byId.queryOptions({ id: serviceId }),
+    enabled: serviceId !== "",
+  });
+  const regions = service.data?.regions ?? [];
+  useEffect(() => {
+    const first = regions[0];
+    if (!first || regions.some((r) => r.region === region)) return;
+    setValue(`${at}.region`, first.region);
+    setValue(`${at}.demandRps`, first.demandRps);
+  }, [regions, region, at, setValue]);
+  const known = services.some((s) => s.id === serviceId);
+  return (
+    <>
+      <SelectField name={`${at}.serviceId`} label="Service">
+        <option value="">Choose a service</option>
+        {!known && serviceId ? <option value={serviceId}>{serviceId}</option> : null}
+        {services.map((s) => (
+          <option key={s.id} value={s.id}>
+            {s.name}
+          </option>
+        ))}
+      </SelectField>
+      <SelectField
+        name={`${at}.region`}
+        label="User region"
+        onChange={(e) => {
+          const chosen = regions.find((r) => r.region === e.target.value);
+          if (chosen) setValue(`${at}.demandRps`, chosen.demandRps);
+        }}
+      >
+        {regions.length === 0 ? <option value={region}>{region || "Choose a service first"}</option> : null}
+        {regions.map((r) => (
+          <option key={r.region} value={r.region}>
+            {r.region} (now {r.demandRps} req/s within {r.maxLatencyMs} ms)
+          </option>
+        ))}
+      </SelectField>
+      <NumberField name={`${at}.demandRps`} label="New demand (req/s)" step="any" />
+      <NumberField name={`${at}.maxLatencyMs`} label="New latency SLO (ms, optional)" step="any" />
+    </>
   );
 }
 

@@ -15,7 +15,7 @@ import { ZPlanDrainInput, ZPreviewScenarioInput, ZSaveScenarioInput, ZScenarioId
 
 const tags = ["What-if"];
 const REPLAY =
-  "Running and pending work is placed again by the batch engine twice, on the estate as it is and with the changes; the answer lists the workloads that would move or no longer fit (with the engine's reasons), cost and latency per team, and the engine's proven bound on each replay. Nothing in the estate changes. Work of teams you are not in is left out.";
+  "Running and pending work is placed again by the batch engine twice, on the estate as it is and with the changes; the answer lists the workloads that would move or no longer fit (with the engine's reasons), cost and latency per team, and the engine's proven bound on each replay. Each active inference service is placed twice too, by the covering mode (demand and SLO changes applied): the regions that lose their SLO with the engine's reason, the replicas that move between sites and the cost per hour. Nothing in the estate changes. Work and services of teams you are not in are left out.";
 
 /** Saved what-if scenarios: changes to the estate replayed by the batch engine, and planned drains. */
 export const whatIfRouter = createTRPCRouter({
