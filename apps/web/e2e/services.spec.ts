@@ -13,7 +13,7 @@ test("the demo inference service is found from its model, and its page shows eve
 
   const plan = page.getByTestId("service-current");
   await expect(plan).toBeVisible();
-  for (const region of ["eu-central", "eu-west"]) {
+  for (const region of ["eu-central", "eu-west", "eu-north"]) {
     const row = plan.getByTestId("region-row").filter({ hasText: region });
     await expect(row).toContainText("yes");
   }
@@ -27,7 +27,7 @@ test("the demo inference service is found from its model, and its page shows eve
   // The list shows it with its coverage.
   await page.getByRole("link", { name: "All services" }).click();
   const row = page.getByTestId("service-row").filter({ hasText: "defect-detector-eu" });
-  await expect(row).toContainText("2/2");
+  await expect(row).toContainText("3/3");
   await expect(row).toContainText("applies plans");
 });
 

@@ -68,14 +68,14 @@ describeEachDb("demo governance activity", (kind) => {
     }
   });
 
-  it("runs an inference service across edge and cloud sites serving the demo model", async () => {
+  it("runs an inference service across on-prem, cloud and edge sites serving the demo model", async () => {
     const { rows } = await as(USERS.platform).service.list({ search: "defect-detector-eu" });
     const row = rows[0];
-    expect(row).toMatchObject({ regionsCovered: 2, regionsTotal: 2, hasProposal: false });
+    expect(row).toMatchObject({ regionsCovered: 3, regionsTotal: 3, hasProposal: false });
     const service = await as(USERS.platform).service.byId({ id: row?.id ?? "" });
     expect(service.model.id).toBe("dataset-defect-detector-v1");
     const kinds = new Set(service.replicas.map((r) => r.site?.kind));
-    expect(kinds).toEqual(new Set(["EDGE", "CLOUD"]));
+    expect(kinds).toEqual(new Set(["EDGE", "CLOUD", "ON_PREM"]));
     expect(service.replicas.every((r) => r.state === "SCHEDULED" && r.allocations.length > 0)).toBe(true);
     // Every replica stays inside the EU residency the model inherited from its training data.
     const sites = await t.db.prisma.site.findMany({

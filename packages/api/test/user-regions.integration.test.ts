@@ -49,13 +49,14 @@ describeEachDb("user regions", (kind) => {
   });
   afterAll(() => t.cleanup());
 
-  it("lists the demo estate's seven user regions with coordinates, to every role, over tRPC and REST", async () => {
+  it("lists the demo estate's eight user regions with coordinates, to every role, over tRPC and REST", async () => {
     const page = await as(USERS.viewer).userRegion.list({ pageSize: 200 });
-    expect(page.total).toBe(7);
+    expect(page.total).toBe(8);
     expect(page.rows.map((r) => r.name)).toEqual([
       "ap-northeast",
       "ap-southeast",
       "eu-central",
+      "eu-north",
       "eu-west",
       "sa-east",
       "us-east",
@@ -71,7 +72,7 @@ describeEachDb("user regions", (kind) => {
 
     const rest = await get("/user-regions?limit=3", USERS.engineer);
     expect(rest.status).toBe(200);
-    expect(rest.body.total).toBe(7);
+    expect(rest.body.total).toBe(8);
     expect((rest.body.rows as { name: string }[]).map((r) => r.name)).toEqual([
       "ap-northeast",
       "ap-southeast",
@@ -80,9 +81,9 @@ describeEachDb("user regions", (kind) => {
     expect(rest.body.nextCursor).toEqual(expect.any(String));
     const next = await get(`/user-regions?limit=3&cursor=${rest.body.nextCursor}`, USERS.engineer);
     expect((next.body.rows as { name: string }[]).map((r) => r.name)).toEqual([
+      "eu-north",
       "eu-west",
       "sa-east",
-      "us-east",
     ]);
     expect((await get("/user-regions", null)).status).toBe(401);
   });

@@ -19,8 +19,8 @@ CREATE TABLE "UserRegion" (
 CREATE UNIQUE INDEX "UserRegion_name_key" ON "UserRegion"("name");
 
 -- Every region an existing estate already names, for the ones whose place is known (the demo
--- estate's seven). Other names get no row: the map lists them as having no coordinates, and an
--- admin or platform engineer can add them (userRegion.create).
+-- estate's eight). Other names get no row: the map lists them as having no coordinates, and a
+-- service cannot name them until a row with coordinates is added.
 INSERT INTO "UserRegion" ("id", "name", "label", "latitude", "longitude", "updatedAt")
 SELECT 'user-region-' || known.name, known.name, known.label, known.latitude, known.longitude, CURRENT_TIMESTAMP
 FROM (VALUES
@@ -28,6 +28,7 @@ FROM (VALUES
     ('us-west', 'US West (San Francisco)', 37.77, -122.42),
     ('eu-west', 'Europe West (London)', 51.51, -0.13),
     ('eu-central', 'Europe Central (Frankfurt)', 50.11, 8.68),
+    ('eu-north', 'Europe North (Stockholm)', 59.33, 18.07),
     ('ap-southeast', 'Asia Pacific Southeast (Singapore)', 1.35, 103.82),
     ('ap-northeast', 'Asia Pacific Northeast (Tokyo)', 35.68, 139.76),
     ('sa-east', 'South America East (São Paulo)', -23.55, -46.63)

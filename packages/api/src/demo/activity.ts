@@ -110,8 +110,9 @@ export async function seedDemoActivity(prisma: PrismaClient): Promise<{ ran: boo
 
 /**
  * The defect detector trained on the EU plants' regulated images, served to EU users from the
- * Munich factory's edge GPUs and a cloud region (it carries its data's EU residency, so no site
- * outside the EU may host a replica): created, planned and applied through the real services,
+ * Munich factory's edge GPUs, a cloud region and, for the Nordic plants (within 6 ms: only
+ * Stockholm is that close), the Stockholm data centre (it carries its data's EU residency, so no
+ * site outside the EU may host a replica): created, planned and applied through the real services,
  * so its replicas hold GPUs like any workload. Applied automatically when demand changes.
  */
 async function seedDemoService(ctx: TMutationContext) {
@@ -126,6 +127,7 @@ async function seedDemoService(ctx: TMutationContext) {
     regions: [
       { region: "eu-central", demandRps: 180, maxLatencyMs: 8 },
       { region: "eu-west", demandRps: 120, maxLatencyMs: 10 },
+      { region: "eu-north", demandRps: 60, maxLatencyMs: 6 },
     ],
     minReplicas: 2,
     maxReplicas: 12,

@@ -346,13 +346,14 @@ export const EDGE_SITES: TSiteSpec[] = [
 
 /**
  * Where users sit, for latency SLOs and the services' coverage map (the UserRegion rows; the
- * migration that made the table inserts the same seven).
+ * migration that made the table inserts the same eight).
  */
 export const USER_REGIONS: { name: string; label: string; latitude: number; longitude: number }[] = [
   { name: "us-east", label: "US East (New York)", latitude: 40.71, longitude: -74.0 },
   { name: "us-west", label: "US West (San Francisco)", latitude: 37.77, longitude: -122.42 },
   { name: "eu-west", label: "Europe West (London)", latitude: 51.51, longitude: -0.13 },
   { name: "eu-central", label: "Europe Central (Frankfurt)", latitude: 50.11, longitude: 8.68 },
+  { name: "eu-north", label: "Europe North (Stockholm)", latitude: 59.33, longitude: 18.07 },
   { name: "ap-southeast", label: "Asia Pacific Southeast (Singapore)", latitude: 1.35, longitude: 103.82 },
   { name: "ap-northeast", label: "Asia Pacific Northeast (Tokyo)", latitude: 35.68, longitude: 139.76 },
   { name: "sa-east", label: "South America East (São Paulo)", latitude: -23.55, longitude: -46.63 },
