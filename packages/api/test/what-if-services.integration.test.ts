@@ -57,7 +57,7 @@ describeEachDb("what-if: inference services", (kind) => {
     expect(row?.summaryBefore).toBe(plan.summary);
     expect(row?.costBeforeUsdPerHour).toBe(Number(plan.costUsdPerHour));
     expect(row?.replicasBefore).toBe((plan.replicas as unknown as TServiceReplica[]).length);
-    const byRegion = (a: [string, ...unknown[]], b: [string, ...unknown[]]) => a[0].localeCompare(b[0]);
+    const byRegion = (a: unknown[], b: unknown[]) => String(a[0]).localeCompare(String(b[0]));
     expect(row?.regions.map((r) => [r.region, r.before.status, r.before.latencyMs]).sort(byRegion)).toEqual(
       (plan.regions as unknown as TRegionCoverage[])
         .map((r) => [r.region, r.status, r.latencyMs])
