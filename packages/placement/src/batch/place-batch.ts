@@ -30,13 +30,20 @@ export type TPlaceBatchInput = TEngineOptions & {
   readonly explainUnplaced?: "summary" | "full" | "none";
   /** Cheapest options kept per workload before widening (default OPTION_WINDOW). */
   readonly optionWindow?: number;
-  /** Local-search evaluations per workload (default 40); 0 keeps the greedy result. */
+  /** Local-search evaluations per workload (default 40, more per workload in big batches: see searchBudget); 0 keeps the greedy result. */
   readonly searchEffort?: number;
 };
 
 const DEFAULT_EFFORT = 40;
 /** Upper bound on local-search evaluations, whatever the batch size, to bound latency. */
 const MAX_EVALUATIONS = 30_000;
+/**
+ * Batches up to this size get `effort` evaluations per workload; above it, the share per
+ * workload grows with the batch (up to MAX_EVALUATIONS in all). A bigger batch has more
+ * gangs competing for the same fabrics, and freeing a fabric for one takes chains of moves
+ * that a flat share per workload runs out of before it finds them.
+ */
+const FLAT_EFFORT_ITEMS = 50;
 /** One more construction with left-out workloads first, when few are left out. */
 const RESTARTS = 1;
 const MAX_BOOSTED_SHARE = 0.05;
@@ -169,11 +176,21 @@ function searchBatch(
     items[item.idx] = wider;
     return wider;
   };
-  const budget = Math.min(effort * items.length, MAX_EVALUATIONS);
+  const budget = searchBudget(effort, items.length);
   // Preemption changes capacity outside the batch state, so only its final state counts.
   const incumbent = allowPreemption ? undefined : new Incumbent(prepared);
-  const solve = (batch: TBatchItem[], boost: ReadonlySet<number>) =>
-    solveOnce(prepared, batch, boost, widen, allowPreemption, effort > 0 ? budget / 4 : 0, incumbent);
+  // A construction on priced items is not offered to the incumbent as it is (its items carry
+  // the prices): constructWithPrices carries its best back to real costs, offered below.
+  const solve = (batch: TBatchItem[], boost: ReadonlySet<number>, priced = false) =>
+    solveOnce(
+      prepared,
+      batch,
+      boost,
+      widen,
+      allowPreemption,
+      effort > 0 ? budget / 4 : 0,
+      priced ? undefined : incumbent,
+    );
 
   // Construct, and get left-out workloads in; then "squeaky wheel": workloads the
   // construction left out despite having options (before any insertion squeezed some in)
@@ -195,7 +212,9 @@ function searchBatch(
   }
   // Scarcity prices: when workloads with options are left out, workloads that can run
   // elsewhere are steered off the GPU groups those need, and the construction runs again.
-  const priced = allowPreemption ? undefined : constructWithPrices(prepared, items, best, widen, solve);
+  const priced = allowPreemption
+    ? undefined
+    : constructWithPrices(prepared, items, best, widen, (batch) => solve(batch, new Set(), true));
   incumbent?.offer(best);
   if (priced !== undefined) incumbent?.offer(priced);
 
@@ -338,6 +357,11 @@ function solveOnce(
   };
 }
 
+/** Local-search evaluations for a batch of `items` workloads (see FLAT_EFFORT_ITEMS). */
+export function searchBudget(effort: number, items: number): number {
+  return Math.min(effort * items * Math.max(1, items / FLAT_EFFORT_ITEMS), MAX_EVALUATIONS);
+}
+
 /**
  * Up to PRICE_ROUNDS constructions under rising scarcity prices while workloads with
  * options are left out (but not so many that capacity is simply short); the best of them
@@ -348,7 +372,7 @@ function constructWithPrices(
   items: TBatchItem[],
   start: TAttempt,
   widen: (item: TBatchItem, all?: boolean) => TBatchItem,
-  solve: (batch: TBatchItem[], boost: ReadonlySet<number>) => TAttempt,
+  solvePriced: (batch: TBatchItem[]) => TAttempt,
 ): TAttempt | undefined {
   if (items.length > MAX_RESTART_ITEMS) return undefined;
   const prices = new ScarcityPrices(prepared);
@@ -360,10 +384,7 @@ function constructWithPrices(
     // Priced options are re-sorted, so each item needs all of them.
     if (round === 0) for (const item of items) if (!item.complete) widen(item, true);
     prices.raise(leftOut.map((item) => items[item.idx] as TBatchItem));
-    const attempt = solve(
-      items.map((item) => prices.priced(item)),
-      new Set(),
-    );
+    const attempt = solvePriced(items.map((item) => prices.priced(item)));
     last = atRealCost(prepared, items, attempt);
     if (best === undefined || isBetter(last, best)) best = last;
   }

@@ -1,0 +1,12 @@
+import { writeFileSync } from "node:fs";
+import { indexSnapshot, placeBatch } from "../src/index";
+import { buildContendedInstance } from "./contended";
+import { loadGpuData } from "./gpu-data";
+import { milpOptions, solveBatchMilp } from "./milp";
+const data = loadGpuData();
+const seed = Number(process.argv[2] ?? 6), sites = Number(process.argv[3] ?? 40), workloads = Number(process.argv[4] ?? 200);
+const instance = buildContendedInstance(data, { seed, sites, workloads });
+const prepared = indexSnapshot(instance.estate);
+const o = await solveBatchMilp(prepared, instance.requests, milpOptions(prepared, instance.requests));
+writeFileSync(`/tmp/opt-${seed}.json`, JSON.stringify({ cost: o.costUsd, placed: o.placed, placedIds: o.placedIds, columns: Object.fromEntries(Object.entries(o.columns).filter(([, v]) => v > 0.5)) }));
+console.log(o.status, o.costUsd, o.placed);
