@@ -3,7 +3,6 @@ import { BatchState } from "../src/batch/batch-state";
 import { buildItem, roomByPool } from "../src/batch/build-options";
 import { ChainSearch } from "../src/batch/chain-search";
 import { placeByEvicting } from "../src/batch/eviction";
-import { searchBudget } from "../src/batch/place-batch";
 import { regroupPass } from "../src/batch/ruin-recreate";
 import { indexSnapshot, placeBatch, type TWorkloadRequestInput } from "../src/index";
 import { checkPlacement } from "../src/place/place";
@@ -240,17 +239,5 @@ describe("moving a big workload off a group that several small ones want more", 
     expect(regroupPass(batch.state, budget(), new Map(), 3)).toBe(1);
     expect([batch.siteOf("big"), batch.siteOf("small-1"), batch.siteOf("small-2")]).toEqual(["b", "a", "a"]);
     expect(batch.state.totalCost).toBe(96 + 800);
-  });
-});
-
-describe("searchBudget", () => {
-  it("gives small batches a flat share per workload, bigger ones a growing share, and caps the total", () => {
-    expect(searchBudget(40, 30)).toBe(1_200);
-    expect(searchBudget(40, 50)).toBe(2_000);
-    // 100 workloads: twice the share of each of 50.
-    expect(searchBudget(40, 100)).toBe(8_000);
-    expect(searchBudget(40, 10_000)).toBe(30_000);
-    expect(searchBudget(0, 500)).toBe(0);
-    for (let n = 1; n < 400; n++) expect(searchBudget(40, n + 1)).toBeGreaterThanOrEqual(searchBudget(40, n));
   });
 });

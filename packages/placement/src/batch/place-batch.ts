@@ -30,20 +30,13 @@ export type TPlaceBatchInput = TEngineOptions & {
   readonly explainUnplaced?: "summary" | "full" | "none";
   /** Cheapest options kept per workload before widening (default OPTION_WINDOW). */
   readonly optionWindow?: number;
-  /** Local-search evaluations per workload (default 40, more per workload in big batches: see searchBudget); 0 keeps the greedy result. */
+  /** Local-search evaluations per workload (default 40); 0 keeps the greedy result. */
   readonly searchEffort?: number;
 };
 
 const DEFAULT_EFFORT = 40;
 /** Upper bound on local-search evaluations, whatever the batch size, to bound latency. */
 const MAX_EVALUATIONS = 30_000;
-/**
- * Batches up to this size get `effort` evaluations per workload; above it, the share per
- * workload grows with the batch (up to MAX_EVALUATIONS in all). A bigger batch has more
- * gangs competing for the same fabrics, and freeing a fabric for one takes chains of moves
- * that a flat share per workload runs out of before it finds them.
- */
-const FLAT_EFFORT_ITEMS = 50;
 /** One more construction with left-out workloads first, when few are left out. */
 const RESTARTS = 1;
 const MAX_BOOSTED_SHARE = 0.05;
@@ -176,7 +169,7 @@ function searchBatch(
     items[item.idx] = wider;
     return wider;
   };
-  const budget = searchBudget(effort, items.length);
+  const budget = Math.min(effort * items.length, MAX_EVALUATIONS);
   // Preemption changes capacity outside the batch state, so only its final state counts.
   const incumbent = allowPreemption ? undefined : new Incumbent(prepared);
   // A construction on priced items is not offered to the incumbent as it is (its items carry
@@ -355,11 +348,6 @@ function solveOnce(
     placedByTier,
     costUsd,
   };
-}
-
-/** Local-search evaluations for a batch of `items` workloads (see FLAT_EFFORT_ITEMS). */
-export function searchBudget(effort: number, items: number): number {
-  return Math.min(effort * items * Math.max(1, items / FLAT_EFFORT_ITEMS), MAX_EVALUATIONS);
 }
 
 /**
