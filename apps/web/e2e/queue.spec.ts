@@ -78,3 +78,59 @@ test("a platform engineer groups sites and scopes a team's guarantee to them; a 
   ).toBeVisible();
   await expect(row).toBeVisible();
 });
+
+test("a platform engineer counts shares in GPU classes filled from prices, a bad unit is refused on its field, and classes turn off again", async ({
+  page,
+}) => {
+  await signInAs(page, "platform@switchyard.demo");
+  await page.goto("/settings/fair-share");
+  const status = page.getByTestId("gpu-classes-status");
+  await expect(status).toHaveText("Off: shares are counted per GPU model.");
+  await expect(page.getByTestId("gpu-class-row").filter({ hasText: "H100" })).toContainText("—");
+
+  await page.getByRole("button", { name: "Edit classes" }).click();
+  const form = page.getByRole("form", { name: "Edit GPU classes" });
+  await form.getByRole("button", { name: "Fill from prices" }).click();
+  const rows = form.getByTestId("gpu-class-edit-row");
+  await expect(rows.first()).toBeVisible();
+  // The demo prices H100s: the reference counts 1 unit; an L4 counts a fraction of it.
+  await expect(form.getByLabel("Units per H100 GPU")).toHaveValue("1");
+  const l4 = Number(await form.getByLabel("Units per L4 GPU").inputValue());
+  expect(l4).toBeGreaterThan(0);
+  expect(l4).toBeLessThan(1);
+
+  // Refused in the browser on the field, in the server's words, before anything is sent.
+  await form.getByLabel("Units per L4 GPU").fill("0");
+  await form.getByRole("button", { name: "Save classes" }).click();
+  await expect(form.getByText("At least 0.01 units per GPU")).toBeVisible();
+  await expect(form.getByLabel("Units per L4 GPU")).toBeFocused();
+  await form.getByLabel("Units per L4 GPU").fill("0.25");
+  await form.getByRole("button", { name: "Save classes" }).click();
+  await expect(page.getByText("GPU classes are saved.")).toBeVisible();
+  await expect(status).toContainText("In effect");
+  await expect(page.getByTestId("gpu-class-row").filter({ hasText: "L4" }).first()).toContainText("0.25");
+
+  // The queue still orders every team, now in class units.
+  await page.goto("/queue");
+  await expect(page.getByTestId("queue-team-row").first()).toBeVisible();
+
+  // Off again: no rows saved.
+  await page.goto("/settings/fair-share");
+  await page.getByRole("button", { name: "Edit classes" }).click();
+  const again = page.getByRole("form", { name: "Edit GPU classes" });
+  const editRows = again.getByTestId("gpu-class-edit-row");
+  while ((await editRows.count()) > 0) await editRows.first().getByRole("button").click();
+  await expect(again.getByText("No classes: saving turns them off")).toBeVisible();
+  await again.getByRole("button", { name: "Save classes" }).click();
+  await expect(page.getByText("GPU classes are off.")).toBeVisible();
+  await expect(status).toHaveText("Off: shares are counted per GPU model.");
+});
+
+test("a viewer sees the GPU classes but cannot change them", async ({ page }) => {
+  await signInAs(page, "viewer@switchyard.demo");
+  await page.goto("/settings/fair-share");
+  await expect(page.getByTestId("gpu-classes-status")).toBeVisible();
+  const edit = page.getByRole("button", { name: "Edit classes" });
+  await expect(edit).toBeDisabled();
+  await expect(page.locator("#edit-gpu-classes-reason")).toContainText("change GPU classes");
+});

@@ -47,8 +47,10 @@ export {
 } from "./router/dataset/list-datasets.schema.ts";
 export { ZSetExecutorInput } from "./router/executor/executor.schema.ts";
 export {
+  type TGpuClassesInput,
   type TSiteGroupInput,
   type TSiteGroupUpdate,
+  ZGpuClassesInput,
   ZSiteGroupInput,
   ZSiteGroupUpdate,
 } from "./router/fair-share/fair-share.schema.ts";

@@ -1,4 +1,5 @@
 import type { Prisma, PrismaClient } from "@switchyard/db";
+import { gpuClassUnits } from "./gpu-classes.ts";
 
 type TDb = PrismaClient | Prisma.TransactionClient;
 
@@ -24,10 +25,12 @@ export type TFairAmount = { teamId: string; gpuModel: string; gpus: number; site
  *   departments, and every team under its group (or the root) with its weight, its quotas as
  *   guarantees and limits, and the sites of its quotas' site groups;
  * - usage: GPUs held now per team, node GPU model and site;
- * - capacity: GPUs of READY nodes at ACTIVE sites per model.
+ * - capacity: GPUs of READY nodes at ACTIVE sites per model;
+ * - the GPU classes (units per GPU of each model), when any are set: shares then pool every
+ *   model in that unit instead of DRF across models.
  */
 export async function readFairShareInputs(db: TDb) {
-  const [groups, teams, usageRows, capacityRows] = await Promise.all([
+  const [groups, teams, usageRows, capacityRows, classUnits] = await Promise.all([
     db.teamGroup.findMany({
       select: { id: true, kind: true, parentId: true, weight: true },
       orderBy: { id: "asc" },
@@ -60,6 +63,7 @@ export async function readFairShareInputs(db: TDb) {
         FROM "GpuNode" n JOIN "Site" s ON s."id" = n."siteId"
        WHERE n."status" = 'READY' AND s."status" = 'ACTIVE'
        GROUP BY n."gpuModel"`,
+    gpuClassUnits(db),
   ]);
   const organisations = groups.filter((g) => g.kind === "ORGANISATION");
   const rootId = organisations.length === 1 ? (organisations[0]?.id ?? ROOT_ID) : ROOT_ID;
@@ -104,7 +108,7 @@ export async function readFairShareInputs(db: TDb) {
     siteId: row.siteId,
     gpus: Number(row.gpus),
   }));
-  return { tree: { nodes }, usage, capacity };
+  return { tree: { nodes, ...(classUnits ? { classUnits } : {}) }, usage, capacity };
 }
 
 /** A pending workload's demand: its one model when it names exactly one with capacity, else "*". */

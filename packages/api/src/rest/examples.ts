@@ -165,6 +165,18 @@ export const REST_EXAMPLES: Record<string, { summary: string; value: Record<stri
     summary: "Add a site to the group",
     value: { siteIds: ["site-dc-frankfurt", "site-dc-stockholm", "site-gcp-europe-west4"] },
   },
+  "fairShare.setGpuClasses": {
+    summary: "Count shares in H100-equivalents, by price",
+    value: {
+      classes: [
+        { gpuModel: "H100", units: 1 },
+        { gpuModel: "A100-80GB", units: 0.6 },
+        { gpuModel: "L40S", units: 0.45 },
+        { gpuModel: "L4", units: 0.25 },
+        { gpuModel: "T4", units: 0.12 },
+      ],
+    },
+  },
   "fairShare.setTeam": {
     summary: "Applied ML in the AI department, weight 2",
     value: { groupId: "dept-ai", weight: 2 },

@@ -627,6 +627,14 @@ export const MATRIX: Record<string, TCase[]> = {
   "fairShare.deleteSiteGroup": [
     { relation: "missing", input: () => ({ id: "site-group-nowhere" }), expect: only(EDITORS, "NOT_FOUND") },
   ],
+  "fairShare.gpuClasses": [{ relation: "the classes in force", input: () => ({}), expect: OK_ALL }],
+  "fairShare.setGpuClasses": [
+    {
+      relation: "a model the estate does not name",
+      input: () => ({ classes: [{ gpuModel: "GPU-nowhere", units: 1 }] }),
+      expect: only(EDITORS, "NOT_FOUND"),
+    },
+  ],
   "fairShare.setTeam": [
     {
       relation: "missing team",

@@ -253,6 +253,30 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/fair-share/gpu-classes": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * GPU classes: units per GPU of each model
+         * @description With any class set, teams' shares and the fair order count every GPU model in one pool in these units (a model without one counts 1); with none, shares are DRF across GPU models. Also lists every model of the estate with a suggestion from its median price.
+         */
+        get: operations["fairShare-gpuClasses"];
+        /**
+         * Set the GPU classes
+         * @description Replaces every class: each model once, one the estate names (on a node or in a price), 0.01 to 1,000 units per GPU. An empty list turns classes off. Takes effect at the next fair round.
+         */
+        put: operations["fairShare-setGpuClasses"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/fair-share/groups": {
         parameters: {
             query?: never;
@@ -3572,6 +3596,297 @@ export interface operations {
                     "application/json": {
                         id: string;
                         slug: string;
+                    };
+                };
+            };
+            /** @description Malformed JSON, a wrong type, a missing or unknown field: `fieldErrors` names each field */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No valid token or session (missing, unknown, expired, revoked, or its owner is disabled) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The token lacks the scope, or the owner's role or teams do not allow it */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No such object, or not visible to you */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The object's state does not allow it (an illegal transition, capacity taken meanwhile, nothing fits), or a request with the same Idempotency-Key is still in flight (IDEMPOTENCY_KEY_IN_USE: retry after Retry-After) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The body is larger than 256 KiB */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The body is not application/json */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Valid JSON that breaks a domain rule (e.g. a team you are not in), or an Idempotency-Key already used with another request (IDEMPOTENCY_KEY_REUSED) */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Over the rate limit of these credentials (TOO_MANY_REQUESTS): wait Retry-After seconds */
+            429: {
+                headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
+                    "Retry-After": components["headers"]["Retry-After"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description A server fault; quote the requestId */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    "fairShare-gpuClasses": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful response */
+            200: {
+                headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        classes: ({
+                            gpuModel: string;
+                            units: number;
+                            /** @description ISO 8601 date-time (UTC) */
+                            updatedAt: string;
+                        } & {
+                            [key: string]: unknown;
+                        })[];
+                        /** @description true: shares pool every model in class units; false: DRF across GPU models */
+                        inEffect: boolean;
+                        /** @description Every GPU model a node or a price names */
+                        models: ({
+                            gpuModel: string;
+                            /** @description GPUs of this model on the estate's nodes */
+                            gpus: number;
+                            medianUsdPerGpuHour: number | null;
+                            /** @description Median price over the reference model's (null: no price) */
+                            suggestedUnits: number | null;
+                        } & {
+                            [key: string]: unknown;
+                        })[];
+                        /** @description The model the suggestions count in (H100 when priced) */
+                        reference: string | null;
+                    };
+                };
+            };
+            /** @description Malformed JSON, a wrong type, a missing or unknown field: `fieldErrors` names each field */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No valid token or session (missing, unknown, expired, revoked, or its owner is disabled) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The token lacks the scope, or the owner's role or teams do not allow it */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No such object, or not visible to you */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The object's state does not allow it (an illegal transition, capacity taken meanwhile, nothing fits), or a request with the same Idempotency-Key is still in flight (IDEMPOTENCY_KEY_IN_USE: retry after Retry-After) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The body is larger than 256 KiB */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The body is not application/json */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Valid JSON that breaks a domain rule (e.g. a team you are not in), or an Idempotency-Key already used with another request (IDEMPOTENCY_KEY_REUSED) */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Over the rate limit of these credentials (TOO_MANY_REQUESTS): wait Retry-After seconds */
+            429: {
+                headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
+                    "Retry-After": components["headers"]["Retry-After"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description A server fault; quote the requestId */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    "fairShare-setGpuClasses": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    classes: {
+                        gpuModel: string;
+                        units: number;
+                    }[];
+                };
+            };
+        };
+        responses: {
+            /** @description Successful response */
+            200: {
+                headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        classes: ({
+                            gpuModel: string;
+                            units: number;
+                            /** @description ISO 8601 date-time (UTC) */
+                            updatedAt: string;
+                        } & {
+                            [key: string]: unknown;
+                        })[];
+                        /** @description true: shares pool every model in class units; false: DRF across GPU models */
+                        inEffect: boolean;
+                        /** @description Every GPU model a node or a price names */
+                        models: ({
+                            gpuModel: string;
+                            /** @description GPUs of this model on the estate's nodes */
+                            gpus: number;
+                            medianUsdPerGpuHour: number | null;
+                            /** @description Median price over the reference model's (null: no price) */
+                            suggestedUnits: number | null;
+                        } & {
+                            [key: string]: unknown;
+                        })[];
+                        /** @description The model the suggestions count in (H100 when priced) */
+                        reference: string | null;
                     };
                 };
             };

@@ -25,6 +25,30 @@ export const ZSiteGroup = z.looseObject({
   updatedAt: ZWhen,
 });
 
+export const ZGpuClasses = z.object({
+  inEffect: z
+    .boolean()
+    .meta({ description: "true: shares pool every model in class units; false: DRF across GPU models" }),
+  classes: z.array(z.looseObject({ gpuModel: z.string(), units: z.number(), updatedAt: ZWhen })),
+  models: z
+    .array(
+      z.looseObject({
+        gpuModel: z.string(),
+        gpus: z.number().int().meta({ description: "GPUs of this model on the estate's nodes" }),
+        medianUsdPerGpuHour: z.number().nullable(),
+        suggestedUnits: z
+          .number()
+          .nullable()
+          .meta({ description: "Median price over the reference model's (null: no price)" }),
+      }),
+    )
+    .meta({ description: "Every GPU model a node or a price names" }),
+  reference: z
+    .string()
+    .nullable()
+    .meta({ description: "The model the suggestions count in (H100 when priced)" }),
+});
+
 export const ZHierarchy = z.object({
   groups: z.array(ZTeamGroup),
   teams: z.array(

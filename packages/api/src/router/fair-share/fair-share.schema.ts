@@ -70,6 +70,35 @@ export type TSiteGroupUpdate = z.infer<typeof ZSiteGroupUpdate>;
 
 export const ZSiteGroupId = z.object({ id: zId("Site group id") });
 
+/** Units per GPU of one model: 0.01 to 1,000 (an H100 at 1, an L4 at 0.25, a B200 at 2.5). */
+const ZGpuClass = z.object({
+  gpuModel: z
+    .string({ error: "Enter a GPU model" })
+    .trim()
+    .min(1, "Enter a GPU model")
+    .max(64, "At most 64 characters"),
+  units: z
+    .number({ error: typeMessage("Enter the units per GPU") })
+    .min(0.01, "At least 0.01 units per GPU")
+    .max(1_000, "At most 1,000 units per GPU"),
+});
+
+/** Every class in force (the set is replaced); empty: shares are DRF across GPU models again. */
+export const ZGpuClassesInput = z.object({
+  classes: z
+    .array(ZGpuClass, { error: "List the GPU models and their units" })
+    .max(200, "At most 200 GPU models")
+    .superRefine((classes, ctx) => {
+      const seen = new Set<string>();
+      classes.forEach((c, i) => {
+        if (seen.has(c.gpuModel))
+          ctx.addIssue({ code: "custom", path: [i, "gpuModel"], message: `${c.gpuModel} is listed twice` });
+        seen.add(c.gpuModel);
+      });
+    }),
+});
+export type TGpuClassesInput = z.infer<typeof ZGpuClassesInput>;
+
 export const ZQueueInput = z
   .object({ teamId: zId("Team id").optional() })
   .optional()

@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { listGpuClasses, setGpuClasses } from "../../fairshare/gpu-classes.ts";
 import {
   createTeamGroup,
   deleteTeamGroup,
@@ -18,6 +19,7 @@ import { ZNoInput } from "../../lib/input.ts";
 import { outputOf, ZIdResult } from "../../rest/outputs.ts";
 import { createTRPCRouter, estateEditorProcedure, protectedProcedure } from "../../trpc.ts";
 import {
+  ZGpuClasses,
   ZHierarchy,
   ZQueue,
   ZShareHistory,
@@ -27,6 +29,7 @@ import {
   ZWorkloadQueue,
 } from "./fair-share.outputs.ts";
 import {
+  ZGpuClassesInput,
   ZQueueInput,
   ZShareHistoryInput,
   ZSiteGroupId,
@@ -150,6 +153,34 @@ export const fairShareRouter = createTRPCRouter({
     .input(ZSiteGroupId)
     .output(outputOf<typeof deleteSiteGroup>(ZIdResult))
     .mutation(({ ctx, input }) => deleteSiteGroup(ctx, input.id)),
+  gpuClasses: protectedProcedure
+    .meta({
+      openapi: {
+        method: "GET",
+        path: "/fair-share/gpu-classes",
+        tags: TAGS,
+        summary: "GPU classes: units per GPU of each model",
+        description:
+          "With any class set, teams' shares and the fair order count every GPU model in one pool in these units (a model without one counts 1); with none, shares are DRF across GPU models. Also lists every model of the estate with a suggestion from its median price.",
+      },
+    })
+    .input(ZNoInput)
+    .output(ZGpuClasses)
+    .query(({ ctx }) => listGpuClasses(ctx.prisma)),
+  setGpuClasses: estateEditorProcedure
+    .meta({
+      openapi: {
+        method: "PUT",
+        path: "/fair-share/gpu-classes",
+        tags: TAGS,
+        summary: "Set the GPU classes",
+        description:
+          "Replaces every class: each model once, one the estate names (on a node or in a price), 0.01 to 1,000 units per GPU. An empty list turns classes off. Takes effect at the next fair round.",
+      },
+    })
+    .input(ZGpuClassesInput)
+    .output(ZGpuClasses)
+    .mutation(({ ctx, input }) => setGpuClasses(ctx, input)),
   setTeam: estateEditorProcedure
     .meta({
       openapi: {
