@@ -233,3 +233,51 @@ test("an engineer submits a regulated job from YAML, a steward approves it, both
   expect(loggedOut.code).toBe(1);
   expect(loggedOut.stderr).toContain("Not logged in");
 });
+
+test("a platform engineer reads the fair queue and sets GPU classes with the CLI; a bad class is refused naming it", async ({
+  browser,
+  server,
+}) => {
+  const token = await createToken(browser, server.url, "platform@switchyard.demo", ["read", "write"]);
+  const platform = {
+    SWITCHYARD_SERVER: server.url,
+    SWITCHYARD_TOKEN: token,
+    XDG_CONFIG_HOME: join(work, "platform"),
+  };
+
+  const queue = json<{ total: number; rows: { position: number; waitingFor: string }[]; teams: unknown[] }>(
+    await cli(["queue", "-o", "json"], platform),
+  );
+  expect(queue.rows.length).toBeGreaterThan(0);
+  expect(queue.rows.map((r) => r.position)).toEqual(queue.rows.map((_, i) => i + 1));
+  const human = await cli(["queue", "--team", "team-applied-ml"], platform);
+  expect(human.code, human.stderr).toBe(0);
+  expect(human.stdout).toContain("WAITS FOR");
+  expect(human.stdout).toContain("team-applied-ml");
+
+  const off = await cli(["fair-share", "classes"], platform);
+  expect(off.stdout).toContain("No GPU classes: shares are counted per GPU model");
+  const usage = await cli(["fair-share", "classes", "set", "H100"], platform);
+  expect(usage.code).toBe(2);
+  expect(usage.stderr).toContain("write MODEL=UNITS");
+  // The server refuses a unit below 0.01, naming the field.
+  const refused = await cli(["fair-share", "classes", "set", "H100=1", "L4=0.001"], platform);
+  expect(refused.code).toBe(2);
+  expect(refused.stderr).toContain("classes.1.units: At least 0.01 units per GPU");
+  const unknown = await cli(["fair-share", "classes", "set", "H300=2"], platform);
+  expect(unknown.code).toBe(3);
+  expect(unknown.stderr).toContain("classes.0.gpuModel");
+
+  const set = json<{ inEffect: boolean; classes: { gpuModel: string; units: number }[] }>(
+    await cli(["fair-share", "classes", "set", "H100=1", "L4=0.25", "-o", "json"], platform),
+  );
+  expect(set).toMatchObject({ inEffect: true });
+  expect(set.classes.map((c) => [c.gpuModel, c.units])).toEqual([
+    ["H100", 1],
+    ["L4", 0.25],
+  ]);
+  expect((await cli(["queue"], platform)).code).toBe(0);
+  const cleared = await cli(["fair-share", "classes", "set", "--off"], platform);
+  expect(cleared.code, cleared.stderr).toBe(0);
+  expect(cleared.stdout).toContain("No GPU classes");
+});

@@ -3,6 +3,7 @@ import { registerApprovals } from "./commands/approvals.ts";
 import { registerAudit } from "./commands/audit.ts";
 import { createContext, example, type TIo } from "./commands/context.ts";
 import { registerEstate } from "./commands/estate.ts";
+import { registerFairShare } from "./commands/fair-share.ts";
 import { registerModels } from "./commands/models.ts";
 import { registerPlacement } from "./commands/placement.ts";
 import { registerServices } from "./commands/services.ts";
@@ -55,6 +56,7 @@ Configuration: ${configPath(io.env)} (switchyard login), or SWITCHYARD_SERVER an
   registerApprovals(ctx);
   registerAudit(ctx);
   registerWhatIf(ctx);
+  registerFairShare(ctx);
   return program;
 }
 
