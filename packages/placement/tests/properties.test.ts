@@ -112,6 +112,34 @@ describe("properties of place()", () => {
     );
   });
 
+  it("builds exactly the best N candidates of the whole answer with maxCandidates, and counts the rest", () => {
+    let cut = 0;
+    fc.assert(
+      fc.property(arbBatch(1), fc.integer({ min: 1, max: 4 }), ({ snapshot, requests }, max) => {
+        const request = requests[0];
+        if (request === undefined) return;
+        const whole = place({ snapshot, request });
+        const top = place({ snapshot, request, maxCandidates: max });
+        expect(top.candidates).toEqual(whole.candidates.slice(0, max));
+        expect(top.feasible).toBe(whole.feasible);
+        expect(top.rejected.length + top.counts.feasible).toBe(snapshot.sites.length);
+        // Sites past the top N are not built, so one whose nodes would not fit counts as feasible.
+        expect(top.counts.feasible).toBeGreaterThanOrEqual(whole.counts.feasible);
+        expect(top.candidates.length + (top.unbuilt ?? 0)).toBe(top.counts.feasible);
+        if (whole.candidates.length > max) cut++;
+      }),
+      runs(RUNS),
+    );
+    expect(cut).toBeGreaterThan(0);
+  });
+
+  it("refuses maxCandidates that is not a whole number of at least 1, naming it", () => {
+    const request = { id: "w", kind: "TRAINING" as const, teamId: "t", gpu: { count: 1 }, estimatedHours: 1 };
+    const snapshot: TSnapshotInput = { sites: [], nodes: [] };
+    for (const bad of [0, 1.5, -2])
+      expect(() => place({ snapshot, request, maxCandidates: bad })).toThrow(/maxCandidates/);
+  });
+
   it("answers the same on a prepared snapshot as on the raw one", () => {
     fc.assert(
       fc.property(arbBatch(1), ({ snapshot, requests }) => {
@@ -256,6 +284,22 @@ describe("properties of placeBatch()", () => {
         }
       }),
       runs(RUNS),
+    );
+  });
+
+  it("places the same with bound: none, and then claims no bound", () => {
+    fc.assert(
+      fc.property(arbContendedBatch, ({ snapshot, requests }) => {
+        const proved = placeBatch({ snapshot, requests, searchEffort: 0 });
+        const skipped = placeBatch({ snapshot, requests, searchEffort: 0, bound: "none" });
+        expect({ ...skipped, bound: proved.bound }).toEqual(proved);
+        expect(skipped.bound).toEqual({
+          lowerBoundUsd: 0,
+          withinPct: null,
+          summary: "no lower bound computed (bound: none)",
+        });
+      }),
+      runs(40),
     );
   });
 

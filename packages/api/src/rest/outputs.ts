@@ -117,7 +117,10 @@ const ZRejectedSite = z.looseObject({
 });
 
 const ZOmitted = z.looseObject({
-  candidates: z.number().int().meta({ description: "Feasible sites ranked below the candidates answered" }),
+  candidates: z.number().int().meta({
+    description:
+      "Feasible sites ranked below the candidates answered (their nodes are not chosen: a site whose GPUs are too fragmented for the ask still counts here)",
+  }),
   rejected: z
     .number()
     .int()

@@ -21,7 +21,8 @@ export function compactResult<C extends TCandidate, R extends Omit<TPlacementRes
   const candidates = limit === "all" ? result.candidates : result.candidates.slice(0, limit);
   const rejected: readonly TRejectedSite[] = limit === "all" ? result.rejected : [];
   const omitted: TOmitted = {
-    candidates: result.candidates.length - candidates.length,
+    // Feasible sites past the engine's maxCandidates were never built: left out all the same.
+    candidates: result.candidates.length - candidates.length + (result.unbuilt ?? 0),
     rejected: result.rejected.length - rejected.length,
   };
   return { ...result, candidates, rejected, omitted };

@@ -5,7 +5,7 @@ import { needingApproval } from "../governance/approval-gate.ts";
 import { auditedTransaction, type TActor, type TMutationContext } from "../lib/audited.ts";
 import { processMetrics } from "../observability/metrics.ts";
 import { enqueueWebhookEvents } from "../webhooks/outbox.ts";
-import { decisionColumns } from "./compact.ts";
+import { DEFAULT_CANDIDATES, decisionColumns } from "./compact.ts";
 import { scheduleReason, waitsFor } from "./schedule.ts";
 import { ENGINE_VERSION, runEngine } from "./service.ts";
 
@@ -63,7 +63,8 @@ export async function placeRound(
 ): Promise<TRoundOutcome> {
   const planned: TPlanned[] = [];
   for (const entry of entries) {
-    const result = runEngine("place", await estate.get(), entry.request);
+    // The decision stores the top candidates only (decisionColumns): the others need not be built.
+    const result = runEngine("place", await estate.get(), entry.request, DEFAULT_CANDIDATES);
     const columns = decisionColumns(result);
     // As scheduleWorkload() picks from the stored decision: the batch's site, else the first.
     const stored = columns.candidates.candidates;

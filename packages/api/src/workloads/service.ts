@@ -55,9 +55,13 @@ export function runEngine(
   operation: "recommend" | "place",
   snapshot: TPreparedSnapshot,
   request: Parameters<typeof place>[0]["request"],
+  /** Only the best N candidates are built (compact answers and decisions); default every one. */
+  maxCandidates?: number,
 ): TPlacementResult {
   try {
-    return timePlacement(operation, () => place({ snapshot, request }));
+    return timePlacement(operation, () =>
+      place({ snapshot, request, ...(maxCandidates === undefined ? {} : { maxCandidates }) }),
+    );
   } catch (error) {
     throw engineInputError(error);
   }
@@ -105,7 +109,9 @@ export async function previewPlacement(
 ) {
   const { candidates: limit = DEFAULT_CANDIDATES, whyNot, ...spec } = input;
   const request = await withHardBudget(prisma, specToRequest(spec, "preview"), new Date());
-  const result = runEngine("recommend", await currentEstate(prisma), request);
+  // A why-not needs every site's verdict; a top N needs only N candidates built.
+  const built = whyNot === undefined && limit !== "all" ? limit : undefined;
+  const result = runEngine("recommend", await currentEstate(prisma), request, built);
   const compact = compactResult(result, limit);
   const approvals = await forecastApprovals(
     prisma,
@@ -328,7 +334,8 @@ export async function placeOnEstate(
     return { placed: null, result: null, request: null };
   }
   const request = await withHardBudget(ctx.prisma, toRequest(workload), new Date());
-  const result = runEngine("place", estate ?? (await currentEstate(ctx.prisma)), request);
+  // The decision stores the top candidates only (decisionColumns): the others need not be built.
+  const result = runEngine("place", estate ?? (await currentEstate(ctx.prisma)), request, DEFAULT_CANDIDATES);
   const placed = await auditedTransaction(ctx, (tx, audit) => recordDecision(tx, audit, workloadId, result));
   processMetrics().placementDecisions.inc({ outcome: result.feasible ? "feasible" : "infeasible" });
   return { placed, result, request };

@@ -6832,7 +6832,7 @@ export interface operations {
                         };
                         feasible: boolean;
                         omitted: {
-                            /** @description Feasible sites ranked below the candidates answered */
+                            /** @description Feasible sites ranked below the candidates answered (their nodes are not chosen: a site whose GPUs are too fragmented for the ask still counts here) */
                             candidates: number;
                             /** @description Rejected sites not listed in `rejected` (counted by reason in `reasonCounts`) */
                             rejected: number;

@@ -32,6 +32,12 @@ export type TPlaceBatchInput = TEngineOptions & {
   readonly optionWindow?: number;
   /** Local-search evaluations per workload (default 40); 0 keeps the greedy result. */
   readonly searchEffort?: number;
+  /**
+   * "lagrangian" (default): prove a lower bound on the cost of placing as many workloads.
+   * "none": skip it (a caller that never shows it, such as the fair round, saves its option
+   * lists and subgradient steps); the result then claims only $0.
+   */
+  readonly bound?: "lagrangian" | "none";
 };
 
 const DEFAULT_EFFORT = 40;
@@ -118,21 +124,24 @@ export function placeBatch(input: TPlaceBatchInput): TBatchResult {
     unplaced: unplacedOut,
     preemptions: preemptor?.preemptions ?? [],
     totalCostUsd: roundCents(totalCostUsd),
-    bound: describeBound(
-      lowerBoundUsd(
-        prepared,
-        // Every option of every workload where that is affordable: a workload that kept
-        // only its cheapest options is otherwise assumed to escape at its dearest one.
-        state.items.length > MAX_RESTART_ITEMS
-          ? state.items
-          : state.items.map((item) => (item.complete ? item : build(item, Number.POSITIVE_INFINITY))),
-        placements.length,
-        totalCostUsd,
-        allowPreemption,
-      ),
-      roundCents(totalCostUsd),
-      placements.length,
-    ),
+    bound:
+      input.bound === "none"
+        ? NO_BOUND
+        : describeBound(
+            lowerBoundUsd(
+              prepared,
+              // Every option of every workload where that is affordable: a workload that kept
+              // only its cheapest options is otherwise assumed to escape at its dearest one.
+              state.items.length > MAX_RESTART_ITEMS
+                ? state.items
+                : state.items.map((item) => (item.complete ? item : build(item, Number.POSITIVE_INFINITY))),
+              placements.length,
+              totalCostUsd,
+              allowPreemption,
+            ),
+            roundCents(totalCostUsd),
+            placements.length,
+          ),
     stats: {
       workloads: initial.length,
       placed: placements.length,
@@ -479,6 +488,13 @@ function placeDirect(state: BatchState, item: TBatchItem): boolean {
   for (let k = 0; k < item.optCost.length; k++) if (state.fits(item, k)) return state.place(item, k);
   return false;
 }
+
+/** What a batch run with `bound: "none"` claims: nothing beyond $0, and says it was not computed. */
+const NO_BOUND: TBatchBound = {
+  lowerBoundUsd: 0,
+  withinPct: null,
+  summary: "no lower bound computed (bound: none)",
+};
 
 function describeBound(bound: number, costUsd: number, placed: number): TBatchBound {
   // Down to the cent, so that rounding never makes the bound claim more than it proves.

@@ -159,6 +159,8 @@ export function planReclaim(input: TReclaimInput): TReclaimPlan {
       allowPreemption: false,
       searchEffort: input.searchEffort,
       explainUnplaced: input.explainUnplaced ?? "summary",
+      // The plan reports no bound: proving one would cost its option lists and subgradient steps.
+      bound: "none",
     });
     firstPlacements.push(...result.placements);
     firstUnplaced.push(...result.unplaced);
@@ -290,6 +292,8 @@ export function planReclaim(input: TReclaimInput): TReclaimPlan {
         allowPreemption: true,
         searchEffort: 0,
         explainUnplaced: input.explainUnplaced ?? "summary",
+        // The plan reports no bound: proving one would cost its option lists and subgradient steps.
+        bound: "none",
       });
       // Work placed on nodes that preempted work frees waits for it, whoever preempted it.
       const victimsOn = new Map<string, string[]>();

@@ -12,10 +12,14 @@ export function explain(args: {
   request: TPlacementRequest;
   engine: TEngine;
   candidates: readonly TCandidate[];
+  /** Feasible sites past maxCandidates: filtered and scored, their nodes not chosen. */
+  unbuilt?: number;
   rejected: readonly TSiteRejection[];
   skippedScorers: readonly string[];
 }): TPlacementResult {
   const { prepared, request, engine, candidates } = args;
+  const unbuilt = args.unbuilt ?? 0;
+  const feasible = candidates.length + unbuilt;
   const rejected: TRejectedSite[] = args.rejected.map(({ site, reasons }) => ({
     siteId: site.site.id,
     siteName: site.site.name,
@@ -27,7 +31,7 @@ export function explain(args: {
   return {
     workloadId: request.id,
     feasible: candidates.length > 0,
-    summary: summarize(sites, candidates.length, candidates[0], reasonCounts),
+    summary: summarize(sites, feasible, candidates[0], reasonCounts),
     policy: {
       profile: engine.policy.profile,
       weights: engine.policy.weights,
@@ -38,7 +42,8 @@ export function explain(args: {
     rejected,
     reasonCounts,
     funnel: funnel(engine, rejected, sites),
-    counts: { sites, feasible: candidates.length, rejected: rejected.length },
+    counts: { sites, feasible, rejected: rejected.length },
+    ...(unbuilt > 0 ? { unbuilt } : {}),
   };
 }
 

@@ -29,6 +29,12 @@ export type TPlaceInput = TEngineOptions & {
   /** A raw snapshot (validated here) or one prepared by indexSnapshot() for reuse. */
   readonly snapshot: TSnapshotInput | TPreparedSnapshot;
   readonly request: TWorkloadRequestInput;
+  /**
+   * Choose nodes (and price the copies) for the best N feasible sites only, in rank order; the
+   * feasible sites past them are filtered and scored but counted, in `unbuilt`, not built. For
+   * callers that show or store the top N (compact answers and decisions). Default: all.
+   */
+  readonly maxCandidates?: number;
 };
 
 /**
@@ -41,10 +47,13 @@ export function place(input: TPlaceInput): TPlacementResult {
   const caller = parseCallerPolicy(input.policy);
   const checked = checkPlacement(prepared, input.request, caller.policy, input, "");
   const issues = [...caller.issues, ...checked.issues];
+  const max = input.maxCandidates;
+  if (max !== undefined && !(Number.isInteger(max) && max >= 1))
+    issues.push({ path: "maxCandidates", message: "must be a whole number of at least 1" });
   if (checked.request === undefined || checked.engine === undefined || issues.length > 0) {
     throw new PlacementInputError(issues);
   }
-  return runPlacement(prepared, prepared.capacity, checked.request, checked.engine);
+  return runPlacement(prepared, prepared.capacity, checked.request, checked.engine, max);
 }
 
 export function parseCallerPolicy(policy: TPolicyInput | undefined): {

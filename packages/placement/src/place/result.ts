@@ -71,5 +71,11 @@ export type TPlacementResult = {
   /** Rejections counted by each site's first reason, most common first. */
   readonly reasonCounts: readonly TReasonCount[];
   readonly funnel: readonly TFunnelStep[];
+  /** `feasible` counts the unbuilt sites too (see `unbuilt`). */
   readonly counts: { readonly sites: number; readonly feasible: number; readonly rejected: number };
+  /**
+   * Feasible sites past `maxCandidates` (place()): they passed every filter and were scored, but
+   * their nodes were not chosen, so they are not in `candidates`. Absent when all were built.
+   */
+  readonly unbuilt?: number;
 };

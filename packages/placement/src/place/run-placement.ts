@@ -33,7 +33,8 @@ export function createContext(
  * One placement cycle over the whole estate:
  * 1. filter every site (all reasons kept for the explanation);
  * 2. score the feasible sites and rank them (total score, then site id);
- * 3. pick nodes inside each feasible site (best fit; a gang on one fabric);
+ * 3. pick nodes inside each feasible site (best fit; a gang on one fabric), in rank order,
+ *    until `maxCandidates` candidates are built (the feasible sites after them are counted);
  * 4. explain: rejected sites, reason counts, funnel and a one-line summary.
  */
 export function runPlacement(
@@ -41,6 +42,7 @@ export function runPlacement(
   capacity: TCapacity,
   request: TPlacementRequest,
   engine: TEngine,
+  maxCandidates = Number.POSITIVE_INFINITY,
 ): TPlacementResult {
   const ctx = createContext(prepared, capacity, request, engine);
 
@@ -59,7 +61,12 @@ export function runPlacement(
   // 3. Nodes inside each site.
   const candidates: TCandidate[] = [];
   const unplaceable: TSiteRejection[] = [];
+  let unbuilt = 0;
   for (const i of order) {
+    if (candidates.length >= maxCandidates) {
+      unbuilt++;
+      continue;
+    }
     const candidate = feasible[i] as TSiteCandidate;
     const built = buildCandidate(ctx, candidate, candidates.length + 1, totals[i] ?? 0, entries[i] ?? []);
     if (built !== undefined) candidates.push(built);
@@ -82,7 +89,15 @@ export function runPlacement(
       : [...rejected, ...unplaceable].sort((a, b) => a.site.idx - b.site.idx);
 
   // 4. Explain.
-  return explain({ prepared, request, engine, candidates, rejected: allRejected, skippedScorers: skipped });
+  return explain({
+    prepared,
+    request,
+    engine,
+    candidates,
+    unbuilt,
+    rejected: allRejected,
+    skippedScorers: skipped,
+  });
 }
 
 function buildCandidate(
