@@ -174,14 +174,15 @@ export const createCallerFactory = t.createCallerFactory;
  * admin for admin-only procedures); agent tokens reach agent procedures only. The role and
  * team checks that follow then run against the token owner's current row, so a token acts
  * with the intersection of its scopes and its owner's role. Mutations made with a token are
- * audited as token uses.
+ * audited as token uses, except dry runs (a POST for its body that writes nothing, declared
+ * `scope: "read"`): like queries, they change nothing to record.
  */
 const tokenScopes = t.middleware(async ({ ctx, meta, path, type, next }) => {
   assertTokenMay(ctx.user, { path, type, scope: meta?.scope, agent: meta?.agent });
   const result = await next();
   // Agent reports (heartbeats every few seconds) are not audited as token uses: what they
   // change that matters (a node registered, a node back up) is audited by the service.
-  if (result.ok && type === "mutation" && ctx.user?.token && !meta?.agent) {
+  if (result.ok && type === "mutation" && meta?.scope !== "read" && ctx.user?.token && !meta?.agent) {
     // The change is committed: a failed audit write is logged, never turned into an error
     // that would make the client retry a change that happened.
     await auditTokenUse({ prisma: ctx.prisma, user: ctx.user, requestId: ctx.requestId }, path).catch(

@@ -177,6 +177,20 @@ describe.each(await testDbKinds())("API tokens [%s]", (kind) => {
     expect(error.message).toContain("signed-in session");
   });
 
+  it("lets a read token ask for dry runs (a recommendation), which change nothing and are not audited as uses", async () => {
+    const { token, secret } = await tokenFor(USERS.engineer, ["read"]);
+    const reader = await withToken(secret);
+    const answer = await reader.workload.preview(draft().spec);
+    expect(answer.feasible).toBe(true);
+    const batch = await reader.workload.batchRecommend({ specs: [draft().spec] });
+    expect(batch.placements).toHaveLength(1);
+    expect(
+      await t.db.prisma.auditEvent.count({ where: { objectId: token.id, action: "apiToken.use" } }),
+    ).toBe(0);
+    // A change still needs the write scope.
+    expect(await errorOf(reader.workload.submit(draft()))).toMatchObject({ code: "FORBIDDEN" });
+  });
+
   it("audits every mutation made with a token and records the last use", async () => {
     const { token, secret } = await tokenFor(USERS.engineer, ["read", "write"]);
     const before = await t.db.prisma.auditEvent.count({

@@ -128,6 +128,8 @@ export const serviceRouter = createTRPCRouter({
     .mutation(({ ctx, input }) => stopService(ctx, input.id)),
   plan: protectedProcedure
     .meta({
+      // A dry run: POST for its body, but it writes nothing, so a read token may ask.
+      scope: "read",
       openapi: {
         method: "POST",
         path: "/services/plan",

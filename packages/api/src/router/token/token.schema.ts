@@ -5,7 +5,7 @@ import { typeMessage } from "../../lib/messages.ts";
 import { ZPagingInput } from "../../lib/pagination.ts";
 
 export const TOKEN_SCOPE_DESCRIPTIONS = {
-  read: "Read the estate, workloads, approvals and audit (GET)",
+  read: "Read the estate, workloads, approvals and audit (GET), and ask for dry runs (recommend, batch recommend, service plan)",
   write: "Submit, schedule and cancel workloads; change the estate (as the owner's role allows)",
   approve: "Approve or reject approval requests (as the owner's role and stewardships allow)",
   admin: "Admin-only operations: users, service accounts, webhooks (admins only)",

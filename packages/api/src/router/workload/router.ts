@@ -107,6 +107,8 @@ export const workloadRouter = createTRPCRouter({
     .query(({ ctx, input }) => whyNotSite(ctx.prisma, ctx.user, input.id, input.siteId)),
   preview: protectedProcedure
     .meta({
+      // A dry run: POST for its body, but it writes nothing, so a read token may ask.
+      scope: "read",
       openapi: {
         method: "POST",
         path: "/placement/recommend",
@@ -121,6 +123,8 @@ export const workloadRouter = createTRPCRouter({
     .mutation(({ ctx, input }) => previewPlacement(ctx.prisma, input)),
   batchRecommend: protectedProcedure
     .meta({
+      // A dry run: POST for its body, but it writes nothing, so a read token may ask.
+      scope: "read",
       openapi: {
         method: "POST",
         path: "/placement/batch-recommend",
