@@ -59,12 +59,12 @@ const RECOMMEND_SPEC = {
   estimatedHours: 24,
 };
 
-/** What the pipeline submits: one GPU of batch inference, no approval needed. */
 /**
  * The submit section's team: one with room for a whole run (6,000 GPUs at 100/s for 60 s). The
  * demo teams' quotas hold a few dozen GPUs, so their submits would measure a full quota.
  */
 const SUBMIT_TEAM = "team-bench-pipeline";
+/** What the pipeline submits: one GPU of batch inference, no approval needed. */
 const SUBMIT_SPEC = {
   kind: "BATCH_INFERENCE",
   teamId: SUBMIT_TEAM,
