@@ -19,6 +19,8 @@ export async function loadFactDatasets(
   db: TDb,
   of: { workloadId: string } | { datasetIds: readonly string[] },
 ): Promise<TFactDataset[]> {
+  // A spec without datasets: nothing to read (Prisma would still send three queries).
+  if ("datasetIds" in of && of.datasetIds.length === 0) return [];
   const rows = await db.dataset.findMany({
     where:
       "workloadId" in of
