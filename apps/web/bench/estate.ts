@@ -76,7 +76,14 @@ export async function startConsoleServer(
   if (t.kind === "pglite") throw new Error("a console server needs PostgreSQL (PGlite allows one process)");
   const server = spawn(
     process.execPath,
-    [join(ROOT, "node_modules/next/dist/bin/next"), "start", "--port", String(port)],
+    [
+      // BENCH_CPU_PROF=<folder>: each console process writes a V8 CPU profile there when it stops.
+      ...(process.env.BENCH_CPU_PROF ? ["--cpu-prof", `--cpu-prof-dir=${process.env.BENCH_CPU_PROF}`] : []),
+      join(ROOT, "node_modules/next/dist/bin/next"),
+      "start",
+      "--port",
+      String(port),
+    ],
     {
       cwd: join(ROOT, "apps/web"),
       env: {

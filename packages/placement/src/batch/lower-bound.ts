@@ -1,6 +1,7 @@
 import type { TPreparedSnapshot } from "../snapshot/prepared-snapshot";
 import type { TBatchItem } from "./batch-item";
 import { optionGroupOf } from "./scarcity-prices";
+import { smallestSum } from "./smallest-sum";
 
 /** Subgradient steps: fixed, so the bound is deterministic and its cost known. */
 const ITERATIONS = 300;
@@ -21,7 +22,8 @@ const PATIENCE = 20;
  * options (`complete` false) may use any other at no less than its dearest kept option's
  * cost, which is what the bound assumes for those. Quotas are left out (a relaxation
  * too). Pure and deterministic; O(iterations × (options + resources)): an option's price
- * is two look-ups in prefix sums over its resource blocks.
+ * is two look-ups in prefix sums over its resource blocks, and the `count` smallest values
+ * are found by selection, not sorting.
  *
  * `upperUsd` is the cost of a known arrangement placing `count` items (the batch's own),
  * which sizes the steps. Returns 0 when nothing is placed.
@@ -67,7 +69,7 @@ export function lowerBoundUsd(
   const lambda = new Float64Array(cap.length);
   const prefix = new Float64Array(cap.length);
   const value = new Float64Array(n);
-  const sorted = new Float64Array(n);
+  const scratch = new Float64Array(n);
   const choice = new Int32Array(n);
   const usage = new Float64Array(cap.length);
   const charged = new Float64Array(cap.length);
@@ -96,11 +98,9 @@ export function lowerBoundUsd(
     }
     // The `count` smallest values (ties to the lower index): all below the count-th
     // smallest, then those equal to it in index order.
-    sorted.set(value);
-    sorted.sort();
-    const threshold = sorted[count - 1] as number;
-    let bound = 0;
-    for (let r = 0; r < count; r++) bound += sorted[r] as number;
+    const smallest = smallestSum(value, scratch, count);
+    const threshold = smallest.threshold;
+    let bound = smallest.sum;
     for (let q = 0; q < cap.length; q++) bound -= (lambda[q] as number) * (cap[q] as number);
     if (!Number.isFinite(bound)) return best;
     if (bound > best + 1e-9) {
