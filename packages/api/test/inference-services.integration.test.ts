@@ -11,6 +11,7 @@ import { runReconcileTick } from "../src/loops/reconcile.ts";
 import { type AppRouter, appRouter } from "../src/root.ts";
 import { createCallerFactory, createInnerContext } from "../src/trpc.ts";
 import { errorOf, USERS } from "./helpers.ts";
+import { SUPPORT_CHAT_MODEL, storeSupportChatModel } from "./support/serving-model.ts";
 
 const createCaller = createCallerFactory(appRouter);
 const RESEARCHER: TSessionUser = {
@@ -19,7 +20,7 @@ const RESEARCHER: TSessionUser = {
   name: "Rae Researcher",
   role: "ML_ENGINEER",
 };
-const MODEL = "dataset-support-chat-v3";
+const MODEL = SUPPORT_CHAT_MODEL;
 
 type TCreate = inferProcedureInput<AppRouter["service"]["create"]>;
 const CHAT: TCreate = {
@@ -44,26 +45,7 @@ describeEachDb("inference services", (kind) => {
   beforeAll(async () => {
     t = await createTestDb(kind);
     await seedDemo(t.db);
-    // An unrestricted model artifact of the health team, stored at Ashburn and Frankfurt (so
-    // that serving copies stay inside a jurisdiction and need no approval).
-    await t.db.prisma.dataset.create({
-      data: {
-        id: MODEL,
-        slug: "support-chat-v3",
-        name: "support-chat",
-        version: "v3",
-        kind: "MODEL",
-        sizeBytes: 16_000_000_000n,
-        classification: "INTERNAL",
-        ownerTeamId: "team-health-ai",
-        replicas: {
-          create: [
-            { siteId: "site-dc-ashburn", sizeBytes: 16_000_000_000n },
-            { siteId: "site-dc-frankfurt", sizeBytes: 16_000_000_000n },
-          ],
-        },
-      },
-    });
+    await storeSupportChatModel(t.db.prisma);
   });
   afterAll(() => t.cleanup());
 

@@ -27,7 +27,7 @@ async function assertKnownRegions(tx: Prisma.TransactionClient, regions: { regio
 }
 
 /** The model must be a MODEL artifact (not a dataset) that exists. */
-async function assertModel(tx: Prisma.TransactionClient, modelId: string) {
+export async function assertModel(tx: Pick<Prisma.TransactionClient, "dataset">, modelId: string) {
   const model = await tx.dataset.findUnique({ where: { id: modelId }, select: { kind: true, name: true } });
   if (!model)
     throw new AppError("INVALID_REQUEST", `model ${modelId} missing`, {

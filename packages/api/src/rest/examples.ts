@@ -237,20 +237,21 @@ export const REST_EXAMPLES: Record<string, { summary: string; value: Record<stri
     },
   },
   "service.plan": {
-    summary: "Replicas of a support chat model for US and EU users, each within 30 ms",
+    summary:
+      "Where the EU defect detector's replicas would run for the EU and US plants (its data stays in the EU)",
     value: {
-      name: "support-chat",
-      teamId: "team-health-ai",
-      model: "llama-3.1-8b-instruct",
+      name: "defect-detector-us-eu",
+      teamId: "team-vision-edge",
+      modelId: "dataset-defect-detector-v1",
       gpu: { count: 1 },
-      gpuModels: ["L4", "L40S"],
-      replicaCapacityRps: 120,
+      gpuModels: ["L4", "L40S", "A100-80GB"],
+      replicaCapacityRps: 80,
       regions: [
-        { region: "us-east", demandRps: 400, maxLatencyMs: 30 },
-        { region: "eu-west", demandRps: 250, maxLatencyMs: 30 },
+        { region: "eu-west", demandRps: 120, maxLatencyMs: 40 },
+        { region: "us-east", demandRps: 60, maxLatencyMs: 40 },
       ],
       minReplicas: 2,
-      maxReplicas: 12,
+      maxReplicas: 8,
     },
   },
   "service.create": {

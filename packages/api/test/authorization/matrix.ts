@@ -698,7 +698,7 @@ export const MATRIX: Record<string, TCase[]> = {
       input: (fx) => ({
         name: "chat",
         teamId: fx.spec("own").teamId,
-        model: "llama-3-8b",
+        modelId: "dataset-defect-detector-v1",
         gpu: { count: 1 },
         replicaCapacityRps: 100,
         regions: [{ region: "us-east", demandRps: 50, maxLatencyMs: 40 }],

@@ -829,7 +829,7 @@ export interface paths {
         put?: never;
         /**
          * Plan an inference service's replicas (dry run)
-         * @description The replicas (sites and nodes) that serve each user region's demand within its latency SLO at the least cost, each region's coverage or why it falls short, and why every other site is not used. Nothing is saved.
+         * @description The replicas (sites and nodes) that serve each user region's demand within its latency SLO at the least cost, each region's coverage or why it falls short, and why every other site is not used. The model artifact (modelId) is read as the created service's plan reads it: its residency decides where replicas may hold a copy. Nothing is saved.
          */
         post: operations["service-plan"];
         delete?: never;
@@ -8975,7 +8975,7 @@ export interface operations {
                     minGpuMemoryGib?: number;
                     /** @default 1 */
                     minReplicas?: number;
-                    model: string;
+                    modelId: string;
                     name: string;
                     regions: {
                         demandRps: number;

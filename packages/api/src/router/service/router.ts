@@ -136,7 +136,7 @@ export const serviceRouter = createTRPCRouter({
         tags: TAGS,
         summary: "Plan an inference service's replicas (dry run)",
         description:
-          "The replicas (sites and nodes) that serve each user region's demand within its latency SLO at the least cost, each region's coverage or why it falls short, and why every other site is not used. Nothing is saved.",
+          "The replicas (sites and nodes) that serve each user region's demand within its latency SLO at the least cost, each region's coverage or why it falls short, and why every other site is not used. The model artifact (modelId) is read as the created service's plan reads it: its residency decides where replicas may hold a copy. Nothing is saved.",
       },
     })
     .input(ZServicePlanInput)

@@ -23,8 +23,11 @@ export const ZServicePlanInput = z
   .object({
     name: z.string().trim().min(2, "At least 2 characters").max(80, "At most 80 characters"),
     teamId: zId("Team", "Choose a team"),
-    /** The model it serves, as a free name until model artifacts exist. */
-    model: z.string().trim().min(1, "Name the model").max(120, "At most 120 characters"),
+    /**
+     * The model artifact it would serve: its copies to replica sites are transfers with the
+     * model's residency, as when the service is created and planned.
+     */
+    modelId: zId("Model", "Choose the model it serves"),
     gpu: ZGpuAsk,
     gpuModels: ZGpuModelList,
     minGpuMemoryGib: z.number().int().positive().max(1_000).optional(),
