@@ -4,14 +4,22 @@ import type { TGroup, TIndexedSite, TPool, TPreparedSnapshot } from "./prepared-
 /**
  * The prepared snapshot with some nodes in another status (READY, CORDONED, DRAINING, DOWN),
  * their free GPUs as they were: group status counts, the READY pools a node joins or leaves,
- * its site's ready and free GPUs. O(changed nodes + the pools they are in). Undefined when a
- * change would open a new pool (the first READY node of a fabric) or empty one: then only a
- * new index gives the same pool numbering as indexSnapshot().
+ * its site's ready and free GPUs. O(changed nodes + the pools they are in); `prepared` itself
+ * when no status differs. Undefined when a change would open a new pool (the first READY node
+ * of a fabric) or empty one: then only a new index gives the same pool numbering as
+ * indexSnapshot().
  */
 export function restatus(
   prepared: TPreparedSnapshot,
   changed: readonly TGpuNode[],
 ): TPreparedSnapshot | undefined {
+  // Most derivations only take or give back GPUs: nothing to restate, nothing to copy.
+  if (
+    changed.every(
+      (next) => prepared.nodes[prepared.nodeIdxById.get(next.id) as number]?.status === next.status,
+    )
+  )
+    return prepared;
   const nodes = prepared.nodes.slice();
   const nodePool = prepared.nodePool.slice();
   const groups = prepared.groups.slice();

@@ -44,6 +44,21 @@ describe("withAllocations", () => {
     expect(place({ snapshot: derived, request })).toEqual(place({ snapshot: expected, request }));
   });
 
+  it("shares every index that GPUs taken leave alone: the node order, pools, groups and sites", () => {
+    // The reconcile tick derives its estate once per placement at 50,000 nodes: copying the
+    // per-node arrays a status change needs would cost more than the placement.
+    const prepared = indexSnapshot(withQuotas);
+    const derived = withAllocations(prepared, [
+      { workloadId: "w1", nodeId: "n1", gpus: 3, priority: 0, preemptible: false, teamId: "ml" },
+    ]);
+    expect(derived.nodePool).toBe(prepared.nodePool);
+    expect(derived.pools).toBe(prepared.pools);
+    expect(derived.groups).toBe(prepared.groups);
+    expect(derived.sites).toBe(prepared.sites);
+    expect(derived.capacity.free[0]).toBe(5);
+    expect(prepared.capacity.free[0]).toBe(8);
+  });
+
   it("refuses GPUs a node does not have free", () => {
     const prepared = indexSnapshot(input);
     const tooMany = [{ workloadId: "w", nodeId: "n1", gpus: 9, priority: 0, preemptible: false }];
