@@ -110,84 +110,115 @@ describeEachDb("the reconcile tick's round of placements", (kind) => {
     expect(await overAllocated()).toEqual([]);
   });
 
-  it("a node taken meanwhile makes the workloads that counted on it lose, and only them", async () => {
-    const ids = await pendingWork("conflict", 8);
-    // The round decides on an estate read before the change below (as a stale snapshot would).
-    const stale = await currentEstate(t.db.prisma);
-    const workloads = await t.db.prisma.workload.findMany({
-      where: { id: { in: ids } },
-      include: { datasets: { select: { datasetId: true } } },
-    });
-    const requests = new Map(workloads.map((w) => [w.id, toRequest(w)]));
-    const first = ids[0] as string;
-    // The node the first workload will be given, drained by an operator meanwhile.
-    const probe = runEngine("place", stale, requests.get(first) as ReturnType<typeof toRequest>);
-    const taken = probe.candidates[0]?.nodes[0]?.nodeId as string;
-    expect(taken).toBeDefined();
-    await t.db.prisma.gpuNode.update({ where: { id: taken }, data: { status: "DRAINING" } });
-    const before = await t.db.prisma.gpuNode.findUniqueOrThrow({ where: { id: taken } });
-
-    let estate = stale;
-    const outcome = await placeRound(
-      { prisma: t.db.prisma, user: systemActor("reconciler"), requestId: "round-conflict" },
-      {
-        get: async () => estate,
-        took: (allocations) => {
-          estate = withAllocations(estate, allocations);
-        },
-      },
-      ids.map((id) => ({ workloadId: id, request: requests.get(id) as ReturnType<typeof toRequest> })),
-    );
-    expect(outcome.lost).toContain(first);
-    expect(outcome.scheduled.length).toBeGreaterThan(0);
-    expect([...outcome.scheduled, ...outcome.lost].sort()).toEqual([...ids].sort());
-
-    const after = await t.db.prisma.workload.findMany({
-      where: { id: { in: ids } },
-      include: { allocations: true, decisions: true },
-    });
-    for (const w of after) {
-      expect(w.decisions).toHaveLength(1);
-      const decision = w.decisions[0];
-      const audit = await t.db.prisma.auditEvent.findMany({
-        where: { OR: [{ objectId: w.id }, { objectId: decision?.id }], actorLabel: "system:reconciler" },
-        orderBy: { seq: "asc" },
+  // Drained by an operator, or its GPUs taken by a placement in another process.
+  it.each(["drained", "filled"])(
+    "a node %s meanwhile makes the workloads that counted on it lose, and only them",
+    async (how) => {
+      const ids = await pendingWork(`conflict-${how}`, 8);
+      // The round decides on an estate read before the change below (as a stale snapshot would).
+      const stale = await currentEstate(t.db.prisma);
+      const workloads = await t.db.prisma.workload.findMany({
+        where: { id: { in: ids } },
+        include: { datasets: { select: { datasetId: true } } },
       });
-      if (outcome.lost.includes(w.id)) {
-        // The loser: still PENDING with nothing held, its decision superseded so that the
-        // next tick places it again, and the lost race audited.
-        expect(w.state).toBe("PENDING");
-        expect(w.allocations).toEqual([]);
-        expect(w.stateReason).toMatch(/another placement took the GPUs first/);
-        expect(decision).toMatchObject({ status: "SUPERSEDED", feasible: true });
-        const stored = (decision?.candidates ?? { candidates: [] }) as {
-          candidates: { nodes: { nodeId: string }[] }[];
-        };
-        expect(stored.candidates[0]?.nodes.map((n) => n.nodeId)).toContain(taken);
-        expect(audit.map((a) => a.action)).toEqual(["workload.place", "placement.lost_race"]);
-      } else {
-        // The others landed, none of them on the drained node.
-        expect(w.state).toBe("SCHEDULED");
-        expect(decision?.status).toBe("ACCEPTED");
-        expect(w.allocations.map((a) => a.nodeId)).not.toContain(taken);
-        expect(w.allocations.reduce((sum, a) => sum + a.gpus, 0)).toBe(1);
-        expect(audit.map((a) => a.action)).toEqual(["workload.place", "workload.scheduled"]);
+      const requests = new Map(workloads.map((w) => [w.id, toRequest(w)]));
+      const first = ids[0] as string;
+      // The node the first workload will be given, changed meanwhile.
+      const probe = runEngine("place", stale, requests.get(first) as ReturnType<typeof toRequest>);
+      const taken = probe.candidates[0]?.nodes[0]?.nodeId as string;
+      expect(taken).toBeDefined();
+      const original = await t.db.prisma.gpuNode.findUniqueOrThrow({ where: { id: taken } });
+      if (how === "drained")
+        await t.db.prisma.gpuNode.update({ where: { id: taken }, data: { status: "DRAINING" } });
+      else {
+        // Another process scheduled a workload onto every GPU the node had free.
+        const [other] = await pendingWork(`filler-${how}`, 1);
+        await t.db.prisma.$transaction([
+          t.db.prisma.workload.update({
+            where: { id: other },
+            data: { state: "SCHEDULED", siteId: original.siteId },
+          }),
+          t.db.prisma.allocation.create({
+            data: {
+              workloadId: other as string,
+              nodeId: taken,
+              gpus: original.gpuCount - original.gpuAllocated,
+            },
+          }),
+          t.db.prisma.gpuNode.update({ where: { id: taken }, data: { gpuAllocated: original.gpuCount } }),
+        ]);
       }
-    }
-    // The drained node holds what it held; no node holds more than it has.
-    expect((await t.db.prisma.gpuNode.findUniqueOrThrow({ where: { id: taken } })).gpuAllocated).toBe(
-      before.gpuAllocated,
-    );
-    expect(await overAllocated()).toEqual([]);
-    expect((await verifyAuditChain(t.db.prisma)).ok).toBe(true);
+      const before = await t.db.prisma.gpuNode.findUniqueOrThrow({ where: { id: taken } });
 
-    // The next tick places the losers again, elsewhere.
-    await t.db.prisma.gpuNode.update({ where: { id: taken }, data: { status: "READY" } });
-    const report = await runReconcileTick(t.db.prisma, {
-      silenceSeconds: 86_400,
-      holder: "round-test",
-      retryLimit: 100,
-    });
-    for (const id of outcome.lost) expect(report.scheduled).toContain(id);
-  });
+      let estate = stale;
+      const outcome = await placeRound(
+        { prisma: t.db.prisma, user: systemActor("reconciler"), requestId: "round-conflict" },
+        {
+          get: async () => estate,
+          took: (allocations) => {
+            estate = withAllocations(estate, allocations);
+          },
+        },
+        ids.map((id) => ({ workloadId: id, request: requests.get(id) as ReturnType<typeof toRequest> })),
+      );
+      expect(outcome.lost).toContain(first);
+      expect(outcome.scheduled.length).toBeGreaterThan(0);
+      expect([...outcome.scheduled, ...outcome.lost].sort()).toEqual([...ids].sort());
+
+      const after = await t.db.prisma.workload.findMany({
+        where: { id: { in: ids } },
+        include: { allocations: true, decisions: true },
+      });
+      for (const w of after) {
+        expect(w.decisions).toHaveLength(1);
+        const decision = w.decisions[0];
+        const audit = await t.db.prisma.auditEvent.findMany({
+          where: { OR: [{ objectId: w.id }, { objectId: decision?.id }], actorLabel: "system:reconciler" },
+          orderBy: { seq: "asc" },
+        });
+        if (outcome.lost.includes(w.id)) {
+          // The loser: still PENDING with nothing held, its decision superseded so that the
+          // next tick places it again, and the lost race audited.
+          expect(w.state).toBe("PENDING");
+          expect(w.allocations).toEqual([]);
+          expect(w.stateReason).toMatch(/another placement took the GPUs first/);
+          expect(decision).toMatchObject({ status: "SUPERSEDED", feasible: true });
+          const stored = (decision?.candidates ?? { candidates: [] }) as {
+            candidates: { nodes: { nodeId: string }[] }[];
+          };
+          expect(stored.candidates[0]?.nodes.map((n) => n.nodeId)).toContain(taken);
+          expect(audit.map((a) => a.action)).toEqual(["workload.place", "placement.lost_race"]);
+        } else {
+          // The others landed, none of them on the drained node.
+          expect(w.state).toBe("SCHEDULED");
+          expect(decision?.status).toBe("ACCEPTED");
+          expect(w.allocations.map((a) => a.nodeId)).not.toContain(taken);
+          expect(w.allocations.reduce((sum, a) => sum + a.gpus, 0)).toBe(1);
+          expect(audit.map((a) => a.action)).toEqual(["workload.place", "workload.scheduled"]);
+        }
+      }
+      // The drained node holds what it held; no node holds more than it has.
+      expect((await t.db.prisma.gpuNode.findUniqueOrThrow({ where: { id: taken } })).gpuAllocated).toBe(
+        before.gpuAllocated,
+      );
+      expect(await overAllocated()).toEqual([]);
+      expect((await verifyAuditChain(t.db.prisma)).ok).toBe(true);
+
+      // The next tick places the losers again, elsewhere.
+      if (how === "drained")
+        await t.db.prisma.gpuNode.update({ where: { id: taken }, data: { status: "READY" } });
+      else
+        await api().workload.transition({
+          id: (await t.db.prisma.allocation.findFirstOrThrow({ where: { nodeId: taken, status: "ACTIVE" } }))
+            .workloadId,
+          to: "CANCELLED",
+        });
+      const report = await runReconcileTick(t.db.prisma, {
+        silenceSeconds: 86_400,
+        holder: "round-test",
+        retryLimit: 100,
+      });
+      for (const id of outcome.lost) expect(report.scheduled).toContain(id);
+    },
+  );
 });

@@ -50,11 +50,12 @@ type TPlanned = {
  * written a few statements for the whole round rather than twenty per workload.
  *
  * Each workload is decided by the engine on the round's estate, derived after each feasible
- * placement (never read again). The estate is only a guess: every workload's GPUs are taken by
- * one guarded UPDATE over its nodes (READY, and room at that instant) on rows the round has
- * locked, in node order; when it takes fewer nodes than asked, what it took is given back and
- * only that workload loses (its decision is superseded, as a lost schedule race is), the others
- * commit. A workload no longer PENDING when the round locks it is left alone, without a decision.
+ * placement (never read again). The estate is only a guess: the round locks its nodes' rows (in
+ * node order) and reads them, then judges each workload in round order on what they hold now
+ * (READY, and room for all its GPUs after the workloads before it); a workload that does not fit
+ * loses alone (its decision is superseded, as a lost schedule race is), the others commit, their
+ * GPUs taken by one guarded UPDATE. A workload no longer PENDING when the round locks it is left
+ * alone, without a decision.
  */
 export async function placeRound(
   ctx: TMutationContext<TActor>,
@@ -91,8 +92,12 @@ export async function placeRound(
     // Nodes first, in id order (as holdGpus takes a gang's), so rounds and single schedules
     // wait for each other instead of deadlocking; then the workloads.
     const nodeIds = [...new Set(planned.flatMap((p) => p.chosen?.nodes.map((n) => n.nodeId) ?? []))].sort();
-    if (nodeIds.length > 0)
-      await tx.$queryRaw`SELECT "id" FROM "GpuNode" WHERE "id" = ANY(${nodeIds}::text[]) ORDER BY "id" FOR UPDATE`;
+    const locked =
+      nodeIds.length === 0
+        ? []
+        : await tx.$queryRaw<{ id: string; status: string; gpuCount: number; gpuAllocated: number }[]>`
+            SELECT "id", "status"::text AS "status", "gpuCount", "gpuAllocated"
+              FROM "GpuNode" WHERE "id" = ANY(${nodeIds}::text[]) ORDER BY "id" FOR UPDATE`;
     const ids = planned.map((p) => p.entry.workloadId);
     const rows = await tx.$queryRaw<{ id: string; state: string; teamId: string }[]>`
       SELECT "id", "state", "teamId" FROM "Workload" WHERE "id" = ANY(${ids}::text[]) ORDER BY "id" FOR UPDATE`;
@@ -120,28 +125,39 @@ export async function placeRound(
       data: { status: "SUPERSEDED" },
     });
 
-    // The guarded UPDATEs: the only judge of capacity, one statement per workload, in round order.
+    // Capacity is judged on the rows the round has locked, as they are now (READY, and room),
+    // workload after workload in round order: a workload takes all its nodes' GPUs or none.
+    // The locks keep the rows as read until the round commits; one guarded UPDATE then takes
+    // what the round holds and must find every node still with room.
+    const room = new Map(locked.map((n) => [n.id, n.status === "READY" ? n.gpuCount - n.gpuAllocated : 0]));
+    const take = new Map<string, number>();
     const scheduled = new Set<string>();
     const lost = new Set<string>();
     for (const p of live) {
       if (!p.chosen || waiting.has(p.entry.workloadId)) continue;
-      const want = p.chosen.nodes;
-      const taken = await tx.$queryRaw<{ id: string }[]>`
-        UPDATE "GpuNode" n SET "gpuAllocated" = n."gpuAllocated" + v."gpus", "updatedAt" = now()
-          FROM unnest(${want.map((n) => n.nodeId)}::text[], ${want.map((n) => n.gpus)}::int[]) AS v("id", "gpus")
-         WHERE n."id" = v."id" AND n."status" = 'READY' AND n."gpuAllocated" + v."gpus" <= n."gpuCount"
-        RETURNING n."id"`;
-      if (taken.length === want.length) {
-        scheduled.add(p.entry.workloadId);
+      const want = new Map<string, number>();
+      for (const n of p.chosen.nodes) want.set(n.nodeId, (want.get(n.nodeId) ?? 0) + n.gpus);
+      if (![...want].every(([id, gpus]) => (room.get(id) ?? 0) >= gpus)) {
+        lost.add(p.entry.workloadId);
         continue;
       }
-      lost.add(p.entry.workloadId);
-      const back = want.filter((n) => taken.some((t) => t.id === n.nodeId));
-      if (back.length > 0)
-        await tx.$executeRaw`
-          UPDATE "GpuNode" n SET "gpuAllocated" = n."gpuAllocated" - v."gpus", "updatedAt" = now()
-            FROM unnest(${back.map((n) => n.nodeId)}::text[], ${back.map((n) => n.gpus)}::int[]) AS v("id", "gpus")
-           WHERE n."id" = v."id"`;
+      for (const [id, gpus] of want) {
+        room.set(id, (room.get(id) as number) - gpus);
+        take.set(id, (take.get(id) ?? 0) + gpus);
+      }
+      scheduled.add(p.entry.workloadId);
+    }
+    if (take.size > 0) {
+      const taken = await tx.$queryRaw<{ id: string }[]>`
+        UPDATE "GpuNode" n SET "gpuAllocated" = n."gpuAllocated" + v."gpus", "updatedAt" = now()
+          FROM unnest(${[...take.keys()]}::text[], ${[...take.values()]}::int[]) AS v("id", "gpus")
+         WHERE n."id" = v."id" AND n."status" = 'READY' AND n."gpuAllocated" + v."gpus" <= n."gpuCount"
+        RETURNING n."id"`;
+      // Cannot happen while the rows are locked; should it, nothing of the round commits.
+      if (taken.length !== take.size)
+        throw new Error(
+          `placeRound: ${take.size - taken.length} locked node(s) lost the room the round counted`,
+        );
     }
 
     // One decision per workload, as placeWorkload() writes it, already in its final status: one
@@ -184,19 +200,24 @@ export async function placeRound(
     };
     const reasons = live.map(reasonOf);
 
-    if (done.length > 0)
-      await tx.allocation.createMany({
-        data: done.flatMap((p) =>
-          [...(p.chosen as TCandidate).nodes]
-            .sort((a, b) => a.nodeId.localeCompare(b.nodeId))
-            .map((n) => ({
-              workloadId: p.entry.workloadId,
-              nodeId: n.nodeId,
-              gpus: n.gpus,
-              decisionId: decisionOf.get(p.entry.workloadId) ?? null,
-            })),
-        ),
-      });
+    // Allocations and events as the decisions: one INSERT over arrays (the query builder compiles
+    // a new plan for every number of rows, which cost more than the inserts).
+    const held = done.flatMap((p) =>
+      [...(p.chosen as TCandidate).nodes]
+        .sort((a, b) => a.nodeId.localeCompare(b.nodeId))
+        .map((n) => ({ workloadId: p.entry.workloadId, nodeId: n.nodeId, gpus: n.gpus })),
+    );
+    if (held.length > 0)
+      await tx.$executeRaw`
+        INSERT INTO "Allocation" ("id", "workloadId", "nodeId", "decisionId", "gpus", "createdAt")
+        SELECT a."id", a."workloadId", a."nodeId", a."decisionId", a."gpus", ${now}::timestamp(3)
+          FROM unnest(
+            ${held.map(() => randomUUID())}::text[],
+            ${held.map((a) => a.workloadId)}::text[],
+            ${held.map((a) => a.nodeId)}::text[],
+            ${held.map((a) => decisionOf.get(a.workloadId) ?? null)}::text[],
+            ${held.map((a) => a.gpus)}::int[]
+          ) AS a("id", "workloadId", "nodeId", "decisionId", "gpus")`;
     await tx.$executeRaw`
       UPDATE "Workload" w
          SET "state" = CASE WHEN v."site" IS NULL THEN w."state" ELSE 'SCHEDULED'::"WorkloadState" END,
@@ -208,16 +229,14 @@ export async function placeRound(
         ) AS v("id", "site", "reason")
        WHERE w."id" = v."id"`;
     if (done.length > 0) {
-      await tx.workloadEvent.createMany({
-        data: done.map((p) => ({
-          workloadId: p.entry.workloadId,
-          fromState: "PENDING" as const,
-          toState: "SCHEDULED" as const,
-          actorId: ctx.user.id,
-          reason: reasonOf(p),
-          createdAt: now,
-        })),
-      });
+      await tx.$executeRaw`
+        INSERT INTO "WorkloadEvent" ("id", "workloadId", "fromState", "toState", "actorId", "reason", "createdAt")
+        SELECT e."id", e."workloadId", 'PENDING'::"WorkloadState", 'SCHEDULED'::"WorkloadState", ${ctx.user.id}, e."reason", ${now}::timestamp(3)
+          FROM unnest(
+            ${done.map(() => randomUUID())}::text[],
+            ${done.map((p) => p.entry.workloadId)}::text[],
+            ${done.map(reasonOf)}::text[]
+          ) AS e("id", "workloadId", "reason")`;
       await enqueueWebhookEvents(
         tx,
         "workload.state_changed",
