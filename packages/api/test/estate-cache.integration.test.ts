@@ -5,6 +5,7 @@ import { indexSnapshot, type TPreparedSnapshot } from "@switchyard/placement";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { EstateCache, estateCache } from "../src/estate/cache.ts";
 import { pruneEstateChanges } from "../src/estate/prune.ts";
+import { readFairShareInputs } from "../src/fairshare/estate.ts";
 import { runReconcileTick } from "../src/loops/reconcile.ts";
 import { appRouter } from "../src/root.ts";
 import { createCallerFactory, createInnerContext } from "../src/trpc.ts";
@@ -196,6 +197,37 @@ describe.each(await testDbKinds())("the in-memory estate [%s]", (kind) => {
       expect(view(derived), `batch ${batch}`).toEqual(await fresh(t.db));
     }
     expect(changes).toBeGreaterThan(1_000);
+  });
+
+  it("counts the fair-share capacity on the estate as the database counts it", async () => {
+    // The reconcile tick counts it on the estate it decides on; the queue page by SQL.
+    const cache = new EstateCache(t.db.prisma);
+    const bySql = async () => (await readFairShareInputs(t.db.prisma)).capacity;
+    const onEstate = async () => (await readFairShareInputs(t.db.prisma, await cache.current())).capacity;
+    const before = await bySql();
+    expect(await onEstate()).toEqual(before);
+    // A site in maintenance, a node down and one cordoned leave the count.
+    const site = await t.db.prisma.site.findFirstOrThrow({
+      where: { status: "ACTIVE", nodes: { some: { status: "READY" } } },
+      orderBy: { id: "asc" },
+    });
+    const nodes = await t.db.prisma.gpuNode.findMany({
+      where: { status: "READY", siteId: { not: site.id } },
+      orderBy: { id: "desc" },
+      take: 2,
+    });
+    await t.db.prisma.site.update({ where: { id: site.id }, data: { status: "MAINTENANCE" } });
+    await t.db.prisma.gpuNode.update({ where: { id: nodes[0]?.id }, data: { status: "DOWN" } });
+    await t.db.prisma.gpuNode.update({ where: { id: nodes[1]?.id }, data: { status: "CORDONED" } });
+    const after = await bySql();
+    expect(after).not.toEqual(before);
+    expect(await onEstate()).toEqual(after);
+    await t.db.prisma.site.update({ where: { id: site.id }, data: { status: "ACTIVE" } });
+    await t.db.prisma.gpuNode.updateMany({
+      where: { id: { in: nodes.map((n) => n.id) } },
+      data: { status: "READY" },
+    });
+    expect(await onEstate()).toEqual(before);
   });
 
   it("records changes only for what the engine reads, and nothing for a rolled-back transaction", async () => {

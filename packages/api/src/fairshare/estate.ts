@@ -1,4 +1,5 @@
 import type { Prisma, PrismaClient } from "@switchyard/db";
+import type { TPreparedSnapshot } from "@switchyard/placement";
 import { gpuClassUnits } from "./gpu-classes.ts";
 
 type TDb = PrismaClient | Prisma.TransactionClient;
@@ -21,16 +22,65 @@ export type TFairAmount = { teamId: string; gpuModel: string; gpus: number; site
 
 /**
  * I/O glue: reads what the fair-share engine takes from the database, as plain data.
- * - the tree: the organisation (one, or a synthetic root when none is set up), its
- *   departments, and every team under its group (or the root) with its weight, its quotas as
- *   guarantees and limits, and the sites of its quotas' site groups;
+ * - the tree (readFairShareTree);
  * - usage: GPUs held now per team, node GPU model and site;
- * - capacity: GPUs of READY nodes at ACTIVE sites per model;
- * - the GPU classes (units per GPU of each model), when any are set: shares then pool every
- *   model in that unit instead of DRF across models.
+ * - capacity: GPUs of READY nodes at ACTIVE sites per model; counted on `estate` when the
+ *   caller holds the prepared estate it decides on (the reconcile tick), so that the shares and
+ *   the placements see the same nodes and 50,000 nodes are not summed by SQL again.
  */
-export async function readFairShareInputs(db: TDb) {
-  const [groups, teams, usageRows, capacityRows, classUnits] = await Promise.all([
+export async function readFairShareInputs(db: TDb, estate?: TPreparedSnapshot) {
+  const [tree, usageRows, capacityRows] = await Promise.all([
+    readFairShareTree(db),
+    db.$queryRaw<{ teamId: string; gpuModel: string; siteId: string; gpus: number }[]>`
+      SELECT w."teamId", n."gpuModel", n."siteId", SUM(a."gpus")::int AS "gpus"
+        FROM "Allocation" a
+        JOIN "Workload" w ON w."id" = a."workloadId"
+        JOIN "GpuNode" n ON n."id" = a."nodeId"
+       WHERE a."status" = 'ACTIVE'
+       GROUP BY w."teamId", n."gpuModel", n."siteId"`,
+    estate
+      ? readyGpusByModel(estate)
+      : db.$queryRaw<{ gpuModel: string; gpus: number }[]>`
+      SELECT n."gpuModel", SUM(n."gpuCount")::int AS "gpus"
+        FROM "GpuNode" n JOIN "Site" s ON s."id" = n."siteId"
+       WHERE n."status" = 'READY' AND s."status" = 'ACTIVE'
+       GROUP BY n."gpuModel"`,
+  ]);
+  const capacity: Record<string, number> = {};
+  for (const row of capacityRows) capacity[row.gpuModel] = Number(row.gpus);
+  // GPUs held on nodes that are no longer READY still count: their model keeps a capacity.
+  const usedByModel = new Map<string, number>();
+  for (const row of usageRows)
+    usedByModel.set(row.gpuModel, (usedByModel.get(row.gpuModel) ?? 0) + Number(row.gpus));
+  for (const [model, gpus] of usedByModel) capacity[model] = Math.max(capacity[model] ?? 0, gpus);
+  const usage: TFairAmount[] = usageRows.map((row) => ({
+    teamId: row.teamId,
+    gpuModel: row.gpuModel,
+    siteId: row.siteId,
+    gpus: Number(row.gpus),
+  }));
+  return { tree, usage, capacity };
+}
+
+/** The capacity query's rows, counted on a prepared estate: GPUs of READY nodes at ACTIVE sites per model. */
+function readyGpusByModel(estate: TPreparedSnapshot): { gpuModel: string; gpus: number }[] {
+  const active = new Set(estate.snapshot.sites.filter((s) => s.status === "ACTIVE").map((s) => s.id));
+  const gpus = new Map<string, number>();
+  for (const node of estate.snapshot.nodes)
+    if (node.status === "READY" && active.has(node.siteId))
+      gpus.set(node.gpuModel, (gpus.get(node.gpuModel) ?? 0) + node.gpuTotal);
+  return [...gpus].map(([gpuModel, n]) => ({ gpuModel, gpus: n }));
+}
+
+/**
+ * The fair-share tree: the organisation (one, or a synthetic root when none is set up), its
+ * departments, and every team under its group (or the root) with its weight, its quotas as
+ * guarantees and limits, and the sites of its quotas' site groups; with the GPU classes (units
+ * per GPU of each model) when any are set: shares then pool every model in that unit instead of
+ * DRF across models.
+ */
+export async function readFairShareTree(db: TDb) {
+  const [groups, teams, classUnits] = await Promise.all([
     db.teamGroup.findMany({
       select: { id: true, kind: true, parentId: true, weight: true },
       orderBy: { id: "asc" },
@@ -51,18 +101,6 @@ export async function readFairShareInputs(db: TDb) {
       },
       orderBy: { id: "asc" },
     }),
-    db.$queryRaw<{ teamId: string; gpuModel: string; siteId: string; gpus: number }[]>`
-      SELECT w."teamId", n."gpuModel", n."siteId", SUM(a."gpus")::int AS "gpus"
-        FROM "Allocation" a
-        JOIN "Workload" w ON w."id" = a."workloadId"
-        JOIN "GpuNode" n ON n."id" = a."nodeId"
-       WHERE a."status" = 'ACTIVE'
-       GROUP BY w."teamId", n."gpuModel", n."siteId"`,
-    db.$queryRaw<{ gpuModel: string; gpus: number }[]>`
-      SELECT n."gpuModel", SUM(n."gpuCount")::int AS "gpus"
-        FROM "GpuNode" n JOIN "Site" s ON s."id" = n."siteId"
-       WHERE n."status" = 'READY' AND s."status" = 'ACTIVE'
-       GROUP BY n."gpuModel"`,
     gpuClassUnits(db),
   ]);
   const organisations = groups.filter((g) => g.kind === "ORGANISATION");
@@ -95,20 +133,7 @@ export async function readFairShareInputs(db: TDb) {
       ...(siteIds.length > 0 ? { siteIds: [...new Set(siteIds)].sort() } : {}),
     });
   }
-  const capacity: Record<string, number> = {};
-  for (const row of capacityRows) capacity[row.gpuModel] = Number(row.gpus);
-  // GPUs held on nodes that are no longer READY still count: their model keeps a capacity.
-  const usedByModel = new Map<string, number>();
-  for (const row of usageRows)
-    usedByModel.set(row.gpuModel, (usedByModel.get(row.gpuModel) ?? 0) + Number(row.gpus));
-  for (const [model, gpus] of usedByModel) capacity[model] = Math.max(capacity[model] ?? 0, gpus);
-  const usage: TFairAmount[] = usageRows.map((row) => ({
-    teamId: row.teamId,
-    gpuModel: row.gpuModel,
-    siteId: row.siteId,
-    gpus: Number(row.gpus),
-  }));
-  return { tree: { nodes, ...(classUnits ? { classUnits } : {}) }, usage, capacity };
+  return { nodes, ...(classUnits ? { classUnits } : {}) };
 }
 
 /** A pending workload's demand: its one model when it names exactly one with capacity, else "*". */

@@ -12,7 +12,7 @@ import { AppError } from "../errors.ts";
 import { auditedTransaction, type TActor, type TMutationContext } from "../lib/audited.ts";
 import { timePlacement } from "../observability/metrics.ts";
 import { transitionWorkload } from "../workloads/transitions.ts";
-import { demandOf, readFairShareInputs } from "./estate.ts";
+import { demandOf, readFairShareInputs, readFairShareTree } from "./estate.ts";
 
 type TDb = PrismaClient | Prisma.TransactionClient;
 
@@ -62,7 +62,7 @@ export async function planFairRound(
   now: Date,
   options: { reclaimAfterSeconds?: number } = {},
 ): Promise<TReclaimPlan | null> {
-  const [inputs, running] = await Promise.all([readFairShareInputs(prisma), readRunning(prisma)]);
+  const [inputs, running] = await Promise.all([readFairShareInputs(prisma, snapshot), readRunning(prisma)]);
   if (!Object.values(inputs.capacity).some((g) => g > 0)) return null;
   const demand = pending.map((p) =>
     demandOf({ teamId: p.request.teamId, gpuModels: p.gpuModels, gpuCount: p.gpuCount }, inputs.capacity),
@@ -250,8 +250,8 @@ export async function finishReclaims(ctx: TMutationContext<TActor>, now: Date) {
  * whose mark changed.
  */
 export async function markShares(prisma: PrismaClient): Promise<string[]> {
-  const [inputs, running, current] = await Promise.all([
-    readFairShareInputs(prisma),
+  const [tree, running, current] = await Promise.all([
+    readFairShareTree(prisma),
     readRunning(prisma),
     prisma.workload.findMany({
       where: { state: { in: ["SCHEDULED", "RUNNING"] } },
@@ -263,7 +263,7 @@ export async function markShares(prisma: PrismaClient): Promise<string[]> {
     data: { share: null },
   });
   if (running.length === 0) return [];
-  const marks = classifyBorrowed(inputs.tree, running);
+  const marks = classifyBorrowed(tree, running);
   const was = new Map(current.map((w) => [w.id, w.share]));
   // One transaction for every mark that changed: two updates per share, however many workloads.
   const changed = new Map<EntitlementShare, string[]>();
