@@ -12,8 +12,8 @@
  *                           placed and scheduled again, as the CLI does
  *   workloads-list          GET /api/v1/workloads?limit=50, autocannon
  *   nodes-list              GET /api/v1/nodes?limit=50, autocannon
- * then over-allocations by SQL, the three processes' answers compared, a reconcile tick with 50
- * pending workloads, the cold start of a console process to its first placement, and (before
+ * then over-allocations by SQL, the three processes' answers compared, three reconcile ticks
+ * with 50 pending workloads each (the median and the first reported), the cold start of a console process to its first placement, and (before
  * and after the in-memory estate, in one run) what a decision pays to get the estate.
  *
  * The estate lives in its own database (api-estate.ts), built only when missing. Writes
@@ -42,6 +42,7 @@ const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 16);
 const DURATION_S = Number(process.env.BENCH_DURATION ?? 20);
 const SUBMIT_DURATION_S = Number(process.env.BENCH_SUBMIT_DURATION ?? 60);
 const TICK_PENDING = 50;
+const TICKS = 3;
 const SECTIONS = ["cold", "recommend", "submit", "lists", "tick", "refresh"] as const;
 const ONLY = process.env.BENCH_ONLY?.split(",").map((s) => s.trim()) ?? null;
 for (const section of ONLY ?? [])
@@ -313,6 +314,28 @@ async function cancelTickWorkloads(prisma: PrismaClient) {
   for (const { id } of left) await api.workload.transition({ id, to: "CANCELLED" });
 }
 
+/**
+ * TICKS reconcile ticks, each finding TICK_PENDING pending workloads on this process's warm
+ * estate. The first tick of a process also pays for compiling the engine's and Prisma's code
+ * paths; a console process runs one every few seconds for as long as it lives, so the median is
+ * the figure, and every tick is reported.
+ */
+async function reconcileTicks(prisma: PrismaClient) {
+  const ticks = [];
+  for (let i = 0; i < TICKS; i++) ticks.push(await reconcileTickMs(prisma));
+  const sorted = ticks.map((t) => t.ms).sort((a, b) => a - b);
+  const median = sorted[Math.floor(sorted.length / 2)] as number;
+  console.log(`  reconcile ticks: ${ticks.map((t) => t.ms).join(", ")} ms; median ${median} ms`);
+  return {
+    ...(ticks[0] as (typeof ticks)[number]),
+    // The fewest any tick scheduled: each should schedule all of them.
+    scheduled: Math.min(...ticks.map((t) => t.scheduled)),
+    ms: median,
+    firstMs: ticks[0]?.ms,
+    runsMs: ticks.map((t) => t.ms),
+  };
+}
+
 /** A reconcile tick that finds TICK_PENDING pending workloads, on this process's warm estate. */
 async function reconcileTickMs(prisma: PrismaClient) {
   const api = createCallerFactory(appRouter)(createInnerContext({ prisma, user: PLATFORM }));
@@ -428,7 +451,7 @@ async function main() {
     }
     const rss =
       servers.length > 0 ? Math.max(...servers.map((s) => rssMiB(s.process.pid as number).peakRssMiB)) : null;
-    const tick = runs("tick") ? await reconcileTickMs(db.prisma) : null;
+    const tick = runs("tick") ? await reconcileTicks(db.prisma) : null;
     let estateRefresh: Awaited<ReturnType<typeof measureEstateRefresh>> | null = null;
     if (runs("refresh")) {
       console.log("the estate a decision reads, in process (before and after issue 16):");
