@@ -263,6 +263,22 @@ describeEachDb("GET /api/metrics", (kind) => {
       ),
     ).toBe(1);
     expect(delta((m) => countOf(m, "switchyard_loop_tick_duration_seconds", { loop: "reconcile" }))).toBe(1);
+    // Each part of that tick once; replace only runs when nodes went down (none did).
+    const phase = (name: string) => (m: PromMetrics) =>
+      countOf(m, "switchyard_reconcile_phase_duration_seconds", { phase: name });
+    for (const name of [
+      "nodes-down",
+      "reclaims",
+      "fair-round",
+      "round",
+      "shares",
+      "services",
+      "prune",
+      "approvals",
+      "executors",
+    ])
+      expect(delta(phase(name)), name).toBe(1);
+    expect(delta(phase("replace"))).toBe(0);
 
     // Each procedure is counted under its own name, tRPC and REST alike, with its result.
     const calls = (procedure: string, type: string, result: string) => (m: PromMetrics) =>

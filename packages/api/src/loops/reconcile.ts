@@ -14,7 +14,7 @@ import { finishReclaims, markShares, planFairRound, startReclaims } from "../fai
 import { sweepApprovals } from "../governance/approvals.ts";
 import { replanServices, type TReplanReport } from "../inference/replan.ts";
 import { auditedTransaction, systemActor, type TActor, type TMutationContext } from "../lib/audited.ts";
-import { timePlacement } from "../observability/metrics.ts";
+import { processMetrics, type TReconcilePhase, timePlacement } from "../observability/metrics.ts";
 import { withHardBudgets } from "../services/team-budget.ts";
 import { placeRound } from "../workloads/round.ts";
 import { currentEstate, placeOnEstate, scheduleWorkload } from "../workloads/service.ts";
@@ -94,146 +94,158 @@ export async function runReconcileTick(prisma: PrismaClient, options: TLoopOptio
   };
 
   // 1. Silent nodes.
-  const down = await auditedTransaction(ctx, async (tx, audit) => {
-    const nodes = await tx.$queryRaw<{ id: string; hostname: string; lastHeartbeatAt: Date }[]>`
+  const down = await phase("nodes-down", () =>
+    auditedTransaction(ctx, async (tx, audit) => {
+      const nodes = await tx.$queryRaw<{ id: string; hostname: string; lastHeartbeatAt: Date }[]>`
       UPDATE "GpuNode" SET "status" = 'DOWN', "updatedAt" = now()
        WHERE "lastHeartbeatAt" IS NOT NULL AND "lastHeartbeatAt" < now() - make_interval(secs => ${options.silenceSeconds})
          AND "status" <> 'DOWN'
       RETURNING "id", "hostname", "lastHeartbeatAt"`;
-    for (const node of nodes) {
-      await audit({
-        action: "node.down",
-        objectType: "GpuNode",
-        objectId: node.id,
-        after: { status: "DOWN", reason: `no heartbeat since ${node.lastHeartbeatAt.toISOString()}` },
-      });
-    }
-    return nodes;
-  });
+      for (const node of nodes) {
+        await audit({
+          action: "node.down",
+          objectType: "GpuNode",
+          objectId: node.id,
+          after: { status: "DOWN", reason: `no heartbeat since ${node.lastHeartbeatAt.toISOString()}` },
+        });
+      }
+      return nodes;
+    }),
+  );
   report.nodesDown = down.map((n) => n.id);
 
-  // 2. Their workloads go back to PENDING; they are placed below, on the tick's estate.
-  const replaced: string[] = [];
-  if (down.length > 0) {
-    const affected = await prisma.workload.findMany({
-      where: {
-        state: { in: ["SCHEDULED", "RUNNING"] },
-        allocations: { some: { status: "ACTIVE", nodeId: { in: report.nodesDown } } },
-      },
-      select: {
-        id: true,
-        serviceId: true,
-        allocations: {
-          where: { status: "ACTIVE", nodeId: { in: report.nodesDown } },
-          select: { node: { select: { hostname: true } } },
-        },
-      },
-    });
-    for (const workload of affected) {
-      const hosts = [...new Set(workload.allocations.map((a) => a.node.hostname))].join(", ");
-      // A service's replica is replaced by its service's next plan (it marks the service).
-      const moved = await auditedTransaction(ctx, (tx, audit) =>
-        transitionWorkload(tx, audit, {
-          workloadId: workload.id,
-          to: workload.serviceId ? "FAILED" : "PENDING",
-          actorId: null,
-          reason: workload.serviceId
-            ? `node ${hosts} stopped heartbeating; the service replaces this replica`
-            : `node ${hosts} stopped heartbeating; placing again`,
-          now: new Date(),
-        }),
-      ).catch((error: unknown) =>
-        error instanceof AppError && error.code === "CONFLICT" ? null : Promise.reject(error),
-      );
-      if (moved && !workload.serviceId) replaced.push(workload.id); // else another process got there first
-    }
-  }
-
+  // 2. Their workloads go back to PENDING and are placed again, on the tick's estate.
   let estate = tickEstate(prisma);
-  for (const id of replaced) {
-    report.replaced.push(id);
-    if (await placeAndSchedule(ctx, estate, id)) report.scheduled.push(id);
-  }
+  if (down.length > 0)
+    await phase("replace", async () => {
+      const replaced: string[] = [];
+      const affected = await prisma.workload.findMany({
+        where: {
+          state: { in: ["SCHEDULED", "RUNNING"] },
+          allocations: { some: { status: "ACTIVE", nodeId: { in: report.nodesDown } } },
+        },
+        select: {
+          id: true,
+          serviceId: true,
+          allocations: {
+            where: { status: "ACTIVE", nodeId: { in: report.nodesDown } },
+            select: { node: { select: { hostname: true } } },
+          },
+        },
+      });
+      for (const workload of affected) {
+        const hosts = [...new Set(workload.allocations.map((a) => a.node.hostname))].join(", ");
+        // A service's replica is replaced by its service's next plan (it marks the service).
+        const moved = await auditedTransaction(ctx, (tx, audit) =>
+          transitionWorkload(tx, audit, {
+            workloadId: workload.id,
+            to: workload.serviceId ? "FAILED" : "PENDING",
+            actorId: null,
+            reason: workload.serviceId
+              ? `node ${hosts} stopped heartbeating; the service replaces this replica`
+              : `node ${hosts} stopped heartbeating; placing again`,
+            now: new Date(),
+          }),
+        ).catch((error: unknown) =>
+          error instanceof AppError && error.code === "CONFLICT" ? null : Promise.reject(error),
+        );
+        if (moved && !workload.serviceId) replaced.push(workload.id); // else another process got there first
+      }
+      for (const id of replaced) {
+        report.replaced.push(id);
+        if (await placeAndSchedule(ctx, estate, id)) report.scheduled.push(id);
+      }
+    });
 
   // 3. Pending work, one process at a time.
   if (await acquireLease(prisma, "pending-retry", options.holder, 60)) {
     try {
       // Reclaims whose grace period is over free their GPUs first, and the work they were
       // for takes them before the round (fair order alone could hand them to older work).
-      report.reclaimsFinished = await finishReclaims(ctx, now);
-      if (report.reclaimsFinished.preempted.length > 0) {
-        estate = tickEstate(prisma); // GPUs were released since it was read
-        for (const id of report.reclaimsFinished.beneficiaries) {
-          if (await placeAndSchedule(ctx, estate, id)) report.scheduled.push(id);
+      await phase("reclaims", async () => {
+        const finished = await finishReclaims(ctx, now);
+        report.reclaimsFinished = finished;
+        if (finished.preempted.length > 0) {
+          estate = tickEstate(prisma); // GPUs were released since it was read
+          for (const id of finished.beneficiaries) {
+            if (await placeAndSchedule(ctx, estate, id)) report.scheduled.push(id);
+          }
         }
-      }
-      const pending = await prisma.workload.findMany({
-        where: {
-          state: "PENDING",
-          // A service's replicas are placed by its plans, never one by one.
-          serviceId: null,
-          dependsOn: { every: { dependsOn: { state: "SUCCEEDED" } } },
-          OR: [
-            // Never placed, or its proposal no longer stands (it lost a schedule race, or the
-            // approval it waited for expired): nothing would ever schedule it otherwise.
-            { decisions: { none: { status: "PROPOSED" } } },
-            {
-              decisions: {
-                some: {
-                  status: "PROPOSED",
-                  feasible: false,
-                  createdAt: { lt: new Date(now.getTime() - (options.retryAfterSeconds ?? 60) * 1_000) },
+      });
+      const fair = await phase("fair-round", async () => {
+        const pending = await prisma.workload.findMany({
+          where: {
+            state: "PENDING",
+            // A service's replicas are placed by its plans, never one by one.
+            serviceId: null,
+            dependsOn: { every: { dependsOn: { state: "SUCCEEDED" } } },
+            OR: [
+              // Never placed, or its proposal no longer stands (it lost a schedule race, or the
+              // approval it waited for expired): nothing would ever schedule it otherwise.
+              { decisions: { none: { status: "PROPOSED" } } },
+              {
+                decisions: {
+                  some: {
+                    status: "PROPOSED",
+                    feasible: false,
+                    createdAt: { lt: new Date(now.getTime() - (options.retryAfterSeconds ?? 60) * 1_000) },
+                  },
                 },
               },
-            },
-          ],
-        },
-        orderBy: [{ priority: "desc" }, { createdAt: "asc" }],
-        take: options.retryLimit ?? 50,
-        select: { id: true },
-      });
-      // Place the whole set together in fair order, then commit each placement with its own
-      // explained decision at the site the round chose, in that order.
-      const workloads = await prisma.workload.findMany({
-        where: { id: { in: pending.map((p) => p.id) } },
-        include: { datasets: { select: { datasetId: true } } },
-      });
-      const snapshot = await estate.get();
-      const requests = await withHardBudgets(prisma, workloads.map(toRequest), now);
-      const plan = await planFairRound(
-        prisma,
-        snapshot,
-        workloads.map((w, i) => ({
-          request: requests[i] as (typeof requests)[number],
-          submittedAt: w.createdAt.getTime(),
-          gpuModels: w.gpuModels,
-          gpuCount: w.gpuCount,
-        })),
-        now,
-        { reclaimAfterSeconds: options.reclaimAfterSeconds ?? 0 },
-      );
-      let chosenSite: Map<string, string>;
-      let ordered: string[];
-      if (plan) {
-        // Work that waits for a victim's grace period is not scheduled yet.
-        chosenSite = new Map(
-          plan.placements.filter((p) => p.waitsFor.length === 0).map((p) => [p.workloadId, p.siteId]),
+            ],
+          },
+          orderBy: [{ priority: "desc" }, { createdAt: "asc" }],
+          take: options.retryLimit ?? 50,
+          select: { id: true },
+        });
+        // Place the whole set together in fair order, then commit each placement with its own
+        // explained decision at the site the round chose, in that order.
+        const workloads = await prisma.workload.findMany({
+          where: { id: { in: pending.map((p) => p.id) } },
+          include: { datasets: { select: { datasetId: true } } },
+        });
+        const snapshot = await estate.get();
+        const requests = await withHardBudgets(prisma, workloads.map(toRequest), now);
+        const plan = await planFairRound(
+          prisma,
+          snapshot,
+          workloads.map((w, i) => ({
+            request: requests[i] as (typeof requests)[number],
+            submittedAt: w.createdAt.getTime(),
+            gpuModels: w.gpuModels,
+            gpuCount: w.gpuCount,
+          })),
+          now,
+          { reclaimAfterSeconds: options.reclaimAfterSeconds ?? 0 },
         );
-        ordered = plan.order.map((o) => o.workloadId);
-        report.reclaimsStarted = await startReclaims(ctx, plan, options.reclaimGraceSeconds ?? 300, now);
-      } else {
-        const batch = timePlacement("batch", () =>
-          placeBatch({ snapshot, requests, explainUnplaced: "none" }),
-        );
-        report.batchBound = batch.bound.summary;
-        chosenSite = new Map(batch.placements.map((p) => [p.workloadId, p.siteId]));
-        ordered = pending.map((p) => p.id);
-      }
-      const requestOf = new Map(workloads.map((w, i) => [w.id, requests[i] as TWorkloadRequestInput]));
-      const round = ordered.filter((id) => !report.scheduled.includes(id) && requestOf.has(id));
+        let chosenSite: Map<string, string>;
+        let ordered: string[];
+        if (plan) {
+          // Work that waits for a victim's grace period is not scheduled yet.
+          chosenSite = new Map(
+            plan.placements.filter((p) => p.waitsFor.length === 0).map((p) => [p.workloadId, p.siteId]),
+          );
+          ordered = plan.order.map((o) => o.workloadId);
+          report.reclaimsStarted = await startReclaims(ctx, plan, options.reclaimGraceSeconds ?? 300, now);
+        } else {
+          const batch = timePlacement("batch", () =>
+            placeBatch({ snapshot, requests, explainUnplaced: "none" }),
+          );
+          report.batchBound = batch.bound.summary;
+          chosenSite = new Map(batch.placements.map((p) => [p.workloadId, p.siteId]));
+          ordered = pending.map((p) => p.id);
+        }
+        const requestOf = new Map(workloads.map((w, i) => [w.id, requests[i] as TWorkloadRequestInput]));
+        return { requestOf, chosenSite, ordered };
+      });
+      const round = fair.ordered.filter((id) => !report.scheduled.includes(id) && fair.requestOf.has(id));
       report.retried.push(...round);
-      report.scheduled.push(...(await placeAndScheduleRound(ctx, estate, round, requestOf, chosenSite)));
-      report.sharesMarked = await markShares(prisma);
+      report.scheduled.push(
+        ...(await phase("round", () =>
+          placeAndScheduleRound(ctx, estate, round, fair.requestOf, fair.chosenSite),
+        )),
+      );
+      report.sharesMarked = await phase("shares", () => markShares(prisma));
     } finally {
       await releaseLease(prisma, "pending-retry", options.holder);
     }
@@ -241,7 +253,7 @@ export async function runReconcileTick(prisma: PrismaClient, options: TLoopOptio
   // Services whose demand, replicas or sites changed plan again, one process at a time.
   if (await acquireLease(prisma, "service-replan", options.holder, 60)) {
     try {
-      report.services = await replanServices(ctx, options.retryLimit ?? 50, now);
+      report.services = await phase("services", () => replanServices(ctx, options.retryLimit ?? 50, now));
     } finally {
       await releaseLease(prisma, "service-replan", options.holder);
     }
@@ -249,18 +261,28 @@ export async function runReconcileTick(prisma: PrismaClient, options: TLoopOptio
   // Old entries leave the estate change log, one process at a time.
   if (await acquireLease(prisma, "estate-change-prune", options.holder, 60)) {
     try {
-      await pruneEstateChanges(prisma);
+      await phase("prune", () => pruneEstateChanges(prisma));
     } finally {
       await releaseLease(prisma, "estate-change-prune", options.holder);
     }
   }
   // 4. Approvals: every step claims its row, so processes never double-handle a request.
-  const approvals = await sweepApprovals(ctx);
+  const approvals = await phase("approvals", () => sweepApprovals(ctx));
   report.approvalsExpired = approvals.expired;
   report.approvalsScheduled = approvals.scheduled;
   // 5. Sites with a scheduler: see executors/tick.ts.
-  report.executors = await runExecutorTick(prisma, { holder: options.holder });
+  report.executors = await phase("executors", () => runExecutorTick(prisma, { holder: options.holder }));
   return report;
+}
+
+/** Runs one part of the tick, timed in switchyard_reconcile_phase_duration_seconds. */
+async function phase<T>(name: TReconcilePhase, run: () => Promise<T>): Promise<T> {
+  const end = processMetrics().reconcilePhaseDuration.startTimer({ phase: name });
+  try {
+    return await run();
+  } finally {
+    end();
+  }
 }
 
 type TTickEstate = ReturnType<typeof tickEstate>;

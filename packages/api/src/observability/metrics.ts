@@ -16,6 +16,18 @@ const TICK_BUCKETS = [0.01, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 120];
 
 export type TPlacementOperation = "recommend" | "place" | "batch";
 export type TLoopName = "reconcile" | "slurm" | "k8s" | "webhooks" | "telemetry";
+/** The parts of a reconcile tick, in the order it runs them (loops/reconcile.ts). */
+export type TReconcilePhase =
+  | "nodes-down"
+  | "replace"
+  | "reclaims"
+  | "fair-round"
+  | "round"
+  | "shares"
+  | "services"
+  | "prune"
+  | "approvals"
+  | "executors";
 
 function createProcessMetrics() {
   // Node's default process metrics are left out: their event-loop gauges print `Nan` between
@@ -65,6 +77,13 @@ function createProcessMetrics() {
       name: "switchyard_loop_tick_duration_seconds",
       help: "Duration of background loop ticks: reconcile, webhooks, and each Slurm or Kubernetes site's pass (slurm, k8s).",
       labelNames: ["loop"] as const,
+      buckets: TICK_BUCKETS,
+      registers,
+    }),
+    reconcilePhaseDuration: new Histogram({
+      name: "switchyard_reconcile_phase_duration_seconds",
+      help: "Duration of each part of a reconcile tick: nodes-down, replace (only when nodes went down), reclaims, fair-round, round, shares, services, prune, approvals, executors. A part behind a lease another process holds is not run, and not observed.",
+      labelNames: ["phase"] as const,
       buckets: TICK_BUCKETS,
       registers,
     }),

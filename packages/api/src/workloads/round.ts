@@ -231,7 +231,7 @@ export async function placeRound(
     if (done.length > 0) {
       await tx.$executeRaw`
         INSERT INTO "WorkloadEvent" ("id", "workloadId", "fromState", "toState", "actorId", "reason", "createdAt")
-        SELECT e."id", e."workloadId", 'PENDING'::"WorkloadState", 'SCHEDULED'::"WorkloadState", ${ctx.user.id}, e."reason", ${now}::timestamp(3)
+        SELECT e."id", e."workloadId", 'PENDING'::"WorkloadState", 'SCHEDULED'::"WorkloadState", ${ctx.user.id}::text, e."reason", ${now}::timestamp(3)
           FROM unnest(
             ${done.map(() => randomUUID())}::text[],
             ${done.map((p) => p.entry.workloadId)}::text[],
