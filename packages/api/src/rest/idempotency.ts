@@ -75,9 +75,11 @@ export async function claimIdempotencyKey(
   const { caller, key, requestHash, requestId } = options;
   const claimed = await prisma.$queryRaw<{ caller: string }[]>`
     INSERT INTO "IdempotencyKey" ("caller", "key", "requestHash", "requestId", "createdAt", "lockedAt", "expiresAt")
-    VALUES (${caller}, ${key}, ${requestHash}, ${requestId},
-      clock_timestamp() AT TIME ZONE 'UTC', clock_timestamp() AT TIME ZONE 'UTC',
-      (clock_timestamp() AT TIME ZONE 'UTC') + make_interval(hours => ${IDEMPOTENCY_TTL_HOURS}::int))
+    SELECT ${caller}, ${key}, ${requestHash}, ${requestId},
+      clock.t, clock.t, clock.t + make_interval(hours => ${IDEMPOTENCY_TTL_HOURS}::int)
+    -- One reading of the clock: three clock_timestamp() calls differ by microseconds, so the
+    -- key would live a little longer than its TTL and the times would not agree.
+    FROM (SELECT clock_timestamp() AT TIME ZONE 'UTC' AS t) AS clock
     ON CONFLICT ("caller", "key") DO UPDATE SET
       "requestHash" = EXCLUDED."requestHash", "requestId" = EXCLUDED."requestId",
       "status" = NULL, "responseBody" = NULL, "responseHeaders" = NULL,
