@@ -172,72 +172,7 @@ export async function runReconcileTick(prisma: PrismaClient, options: TLoopOptio
           }
         }
       });
-      const fair = await phase("fair-round", async () => {
-        const pending = await prisma.workload.findMany({
-          where: {
-            state: "PENDING",
-            // A service's replicas are placed by its plans, never one by one.
-            serviceId: null,
-            dependsOn: { every: { dependsOn: { state: "SUCCEEDED" } } },
-            OR: [
-              // Never placed, or its proposal no longer stands (it lost a schedule race, or the
-              // approval it waited for expired): nothing would ever schedule it otherwise.
-              { decisions: { none: { status: "PROPOSED" } } },
-              {
-                decisions: {
-                  some: {
-                    status: "PROPOSED",
-                    feasible: false,
-                    createdAt: { lt: new Date(now.getTime() - (options.retryAfterSeconds ?? 60) * 1_000) },
-                  },
-                },
-              },
-            ],
-          },
-          orderBy: [{ priority: "desc" }, { createdAt: "asc" }],
-          take: options.retryLimit ?? 50,
-          select: { id: true },
-        });
-        // Place the whole set together in fair order, then commit each placement with its own
-        // explained decision at the site the round chose, in that order.
-        const workloads = await prisma.workload.findMany({
-          where: { id: { in: pending.map((p) => p.id) } },
-          include: { datasets: { select: { datasetId: true } } },
-        });
-        const snapshot = await estate.get();
-        const requests = await withHardBudgets(prisma, workloads.map(toRequest), now);
-        const plan = await planFairRound(
-          prisma,
-          snapshot,
-          workloads.map((w, i) => ({
-            request: requests[i] as (typeof requests)[number],
-            submittedAt: w.createdAt.getTime(),
-            gpuModels: w.gpuModels,
-            gpuCount: w.gpuCount,
-          })),
-          now,
-          { reclaimAfterSeconds: options.reclaimAfterSeconds ?? 0 },
-        );
-        let chosenSite: Map<string, string>;
-        let ordered: string[];
-        if (plan) {
-          // Work that waits for a victim's grace period is not scheduled yet.
-          chosenSite = new Map(
-            plan.placements.filter((p) => p.waitsFor.length === 0).map((p) => [p.workloadId, p.siteId]),
-          );
-          ordered = plan.order.map((o) => o.workloadId);
-          report.reclaimsStarted = await startReclaims(ctx, plan, options.reclaimGraceSeconds ?? 300, now);
-        } else {
-          const batch = timePlacement("batch", () =>
-            placeBatch({ snapshot, requests, explainUnplaced: "none" }),
-          );
-          report.batchBound = batch.bound.summary;
-          chosenSite = new Map(batch.placements.map((p) => [p.workloadId, p.siteId]));
-          ordered = pending.map((p) => p.id);
-        }
-        const requestOf = new Map(workloads.map((w, i) => [w.id, requests[i] as TWorkloadRequestInput]));
-        return { requestOf, chosenSite, ordered };
-      });
+      const fair = await phase("fair-round", () => planPendingRound(ctx, estate, options, now, report));
       const round = fair.ordered.filter((id) => !report.scheduled.includes(id) && fair.requestOf.has(id));
       report.retried.push(...round);
       report.scheduled.push(
@@ -273,6 +208,88 @@ export async function runReconcileTick(prisma: PrismaClient, options: TLoopOptio
   // 5. Sites with a scheduler: see executors/tick.ts.
   report.executors = await phase("executors", () => runExecutorTick(prisma, { holder: options.holder }));
   return report;
+}
+
+/**
+ * The pending round's plan: which PENDING work is retried this tick (never placed, its proposal
+ * gone, or infeasible for retryAfterSeconds), in fair order with the site the fair round (or,
+ * without entitlements, the batch) chose for each. Reclaims the fair round needs are started
+ * here; the round itself is placed and scheduled by placeAndScheduleRound.
+ */
+async function planPendingRound(
+  ctx: TMutationContext<TActor>,
+  estate: TTickEstate,
+  options: TLoopOptions,
+  now: Date,
+  report: TTickReport,
+): Promise<{
+  requestOf: Map<string, TWorkloadRequestInput>;
+  chosenSite: Map<string, string>;
+  ordered: string[];
+}> {
+  const { prisma } = ctx;
+  const pending = await prisma.workload.findMany({
+    where: {
+      state: "PENDING",
+      // A service's replicas are placed by its plans, never one by one.
+      serviceId: null,
+      dependsOn: { every: { dependsOn: { state: "SUCCEEDED" } } },
+      OR: [
+        // Never placed, or its proposal no longer stands (it lost a schedule race, or the
+        // approval it waited for expired): nothing would ever schedule it otherwise.
+        { decisions: { none: { status: "PROPOSED" } } },
+        {
+          decisions: {
+            some: {
+              status: "PROPOSED",
+              feasible: false,
+              createdAt: { lt: new Date(now.getTime() - (options.retryAfterSeconds ?? 60) * 1_000) },
+            },
+          },
+        },
+      ],
+    },
+    orderBy: [{ priority: "desc" }, { createdAt: "asc" }],
+    take: options.retryLimit ?? 50,
+    select: { id: true },
+  });
+  // Place the whole set together in fair order, then commit each placement with its own
+  // explained decision at the site the round chose, in that order.
+  const workloads = await prisma.workload.findMany({
+    where: { id: { in: pending.map((p) => p.id) } },
+    include: { datasets: { select: { datasetId: true } } },
+  });
+  const snapshot = await estate.get();
+  const requests = await withHardBudgets(prisma, workloads.map(toRequest), now);
+  const plan = await planFairRound(
+    prisma,
+    snapshot,
+    workloads.map((w, i) => ({
+      request: requests[i] as (typeof requests)[number],
+      submittedAt: w.createdAt.getTime(),
+      gpuModels: w.gpuModels,
+      gpuCount: w.gpuCount,
+    })),
+    now,
+    { reclaimAfterSeconds: options.reclaimAfterSeconds ?? 0 },
+  );
+  let chosenSite: Map<string, string>;
+  let ordered: string[];
+  if (plan) {
+    // Work that waits for a victim's grace period is not scheduled yet.
+    chosenSite = new Map(
+      plan.placements.filter((p) => p.waitsFor.length === 0).map((p) => [p.workloadId, p.siteId]),
+    );
+    ordered = plan.order.map((o) => o.workloadId);
+    report.reclaimsStarted = await startReclaims(ctx, plan, options.reclaimGraceSeconds ?? 300, now);
+  } else {
+    const batch = timePlacement("batch", () => placeBatch({ snapshot, requests, explainUnplaced: "none" }));
+    report.batchBound = batch.bound.summary;
+    chosenSite = new Map(batch.placements.map((p) => [p.workloadId, p.siteId]));
+    ordered = pending.map((p) => p.id);
+  }
+  const requestOf = new Map(workloads.map((w, i) => [w.id, requests[i] as TWorkloadRequestInput]));
+  return { requestOf, chosenSite, ordered };
 }
 
 /** Runs one part of the tick, timed in switchyard_reconcile_phase_duration_seconds. */
