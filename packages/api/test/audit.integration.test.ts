@@ -1,9 +1,10 @@
-import { appendAuditEvent } from "@switchyard/db";
+import { appendAuditEvent, verifyAuditChain } from "@switchyard/db";
 import { seedDemo } from "@switchyard/db/seed";
 import { createTestDb, type TTestDb } from "@switchyard/db/testing";
-import { describeEachDb } from "@switchyard/db/testing/suites";
+import { describeEachDb, describeOnPostgres } from "@switchyard/db/testing/suites";
 import { afterAll, beforeAll, expect, it } from "vitest";
 import type { TSessionUser } from "../src/auth/session.ts";
+import { auditedTransaction } from "../src/lib/audited.ts";
 import { appRouter } from "../src/root.ts";
 import { createCallerFactory, createInnerContext } from "../src/trpc.ts";
 import { errorOf } from "./helpers.ts";
@@ -145,4 +146,77 @@ describeEachDb("audit chain robustness", (kind) => {
     ]);
     expect(result.brokenCount).toBe(3);
   });
+});
+
+/** A background loop's actor: these suites have no users. */
+const TESTER = { id: null, email: "system:test" };
+
+describeEachDb("audited transactions", (kind) => {
+  let t: TTestDb;
+  beforeAll(async () => {
+    t = await createTestDb(kind);
+  });
+  afterAll(() => t.cleanup());
+
+  it("stores each event as it read when recorded, in the order recorded, on an intact chain", async () => {
+    const ctx = { prisma: t.db.prisma, user: TESTER, requestId: "order" };
+    await auditedTransaction(ctx, async (_tx, audit) => {
+      const described = { status: "ACTIVE", tags: ["a"] };
+      await audit({ action: "test.first", objectType: "Test", objectId: "t-1", after: described });
+      // The change goes on altering the object it described: the event keeps what it said.
+      described.status = "MAINTENANCE";
+      described.tags.push("b");
+      await audit({ action: "test.second", objectType: "Test", objectId: "t-1", after: described });
+    });
+    const events = await t.db.prisma.auditEvent.findMany({
+      where: { requestId: "order" },
+      orderBy: { seq: "asc" },
+    });
+    expect(events.map((e) => [e.action, e.after])).toEqual([
+      ["test.first", { status: "ACTIVE", tags: ["a"] }],
+      ["test.second", { status: "MAINTENANCE", tags: ["a", "b"] }],
+    ]);
+    expect(await verifyAuditChain(t.db.prisma)).toMatchObject({ ok: true, brokenCount: 0 });
+  });
+});
+
+describeOnPostgres("audited transactions, concurrent", () => {
+  let t: TTestDb;
+  beforeAll(async () => {
+    t = await createTestDb("postgres");
+  });
+  afterAll(() => t.cleanup());
+
+  it("take the chain's lock only when their change is done, so a long change does not hold up others", async () => {
+    let finishSlow = () => {};
+    const slowMayFinish = new Promise<void>((resolve) => {
+      finishSlow = resolve;
+    });
+    let slowRecorded = () => {};
+    const recorded = new Promise<void>((resolve) => {
+      slowRecorded = resolve;
+    });
+    const slow = auditedTransaction(
+      { prisma: t.db.prisma, user: TESTER, requestId: "slow" },
+      async (_tx, audit) => {
+        await audit({ action: "test.slow", objectType: "Test", objectId: "slow", after: {} });
+        slowRecorded();
+        await slowMayFinish; // the rest of a long change
+      },
+    );
+    await recorded;
+    // Had the slow change taken the chain's lock when it recorded its event, this one would
+    // wait for it, and it waits for this one: the test would time out.
+    await auditedTransaction({ prisma: t.db.prisma, user: TESTER, requestId: "quick" }, (_tx, audit) =>
+      audit({ action: "test.quick", objectType: "Test", objectId: "quick", after: {} }),
+    );
+    finishSlow();
+    await slow;
+    const events = await t.db.prisma.auditEvent.findMany({
+      where: { objectType: "Test" },
+      orderBy: { seq: "asc" },
+    });
+    expect(events.map((e) => e.action)).toEqual(["test.quick", "test.slow"]);
+    expect(await verifyAuditChain(t.db.prisma)).toMatchObject({ ok: true, brokenCount: 0 });
+  }, 20_000);
 });

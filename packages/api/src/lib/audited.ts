@@ -1,4 +1,10 @@
-import { appendAuditEvent, type Prisma, type PrismaClient, type TAuditInput } from "@switchyard/db";
+import {
+  appendAuditEvents,
+  canonicalJson,
+  type Prisma,
+  type PrismaClient,
+  type TAuditInput,
+} from "@switchyard/db";
 import type { TSessionUser } from "../auth/session.ts";
 import { noteEstateWrite } from "../estate/cache.ts";
 import type { THttpPreconditions } from "./preconditions.ts";
@@ -22,6 +28,11 @@ export type TAudit = (event: Omit<TAuditInput, "actorId" | "actorLabel" | "reque
 /**
  * Runs a change and its audit events in one transaction: either both are written or
  * neither. Every mutation of the estate goes through here.
+ *
+ * The events are appended together when the change is done, still inside the transaction:
+ * one lock of the chain, one read of its end and one insert however many events the change
+ * records, and the chain's lock (which every audited write waits for) is held only from then
+ * until the commit, not for the rest of the change.
  */
 export function auditedTransaction<T>(
   ctx: TMutationContext<TActor>,
@@ -29,15 +40,22 @@ export function auditedTransaction<T>(
 ): Promise<T> {
   return ctx.prisma
     .$transaction(
-      (tx) =>
-        fn(tx, (event) =>
-          appendAuditEvent(tx, {
+      async (tx) => {
+        const events: TAuditInput[] = [];
+        const result = await fn(tx, async (event) => {
+          // Kept as it reads now: the change may still alter the objects it described.
+          events.push({
             ...event,
+            before: frozen(event.before),
+            after: frozen(event.after),
             actorId: ctx.user.id,
             actorLabel: ctx.user.email,
             requestId: ctx.requestId,
-          }),
-        ),
+          });
+        });
+        await appendAuditEvents(tx, events);
+        return result;
+      },
       { timeout: 60_000, maxWait: 15_000 },
     )
     .then((result) => {
@@ -45,4 +63,9 @@ export function auditedTransaction<T>(
       noteEstateWrite(ctx.prisma);
       return result;
     });
+}
+
+/** A JSON copy of an event's before or after (the form the chain stores and hashes). */
+function frozen(value: unknown): unknown {
+  return value === undefined || value === null ? value : JSON.parse(canonicalJson(value));
 }
