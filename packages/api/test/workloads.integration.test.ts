@@ -128,6 +128,37 @@ describeEachDb("workloads", (kind) => {
     expect(done.decision?.status).toBe("ACCEPTED");
   });
 
+  it("writes a submitted workload and its first decision together, or neither", async () => {
+    // The decision cannot be stored (as if the database failed right then): the submission
+    // leaves nothing behind, not a PENDING workload without a decision.
+    await t.db.prisma.$executeRawUnsafe(`
+      CREATE FUNCTION test_refuse_decision() RETURNS trigger LANGUAGE plpgsql AS $$
+      BEGIN RAISE EXCEPTION 'decision refused by the test'; END $$`);
+    await t.db.prisma.$executeRawUnsafe(`
+      CREATE TRIGGER test_refuse_decision BEFORE INSERT ON "PlacementDecision"
+      FOR EACH ROW EXECUTE FUNCTION test_refuse_decision()`);
+    const spec = { ...CLAIMS_TRAINING, name: "all-or-nothing" };
+    const auditBefore = await t.db.prisma.auditEvent.count();
+    try {
+      await expect(as(ENGINEER).workload.submit({ spec })).rejects.toThrow();
+    } finally {
+      await t.db.prisma.$executeRawUnsafe(`DROP TRIGGER test_refuse_decision ON "PlacementDecision"`);
+      await t.db.prisma.$executeRawUnsafe("DROP FUNCTION test_refuse_decision()");
+    }
+    expect(await t.db.prisma.workload.count({ where: { name: "all-or-nothing" } })).toBe(0);
+    expect(await t.db.prisma.auditEvent.count()).toBe(auditBefore);
+
+    // Without the fault: one transaction, so its two audit events carry one time and request.
+    const { id } = await as(ENGINEER).workload.submit({ spec });
+    const events = await t.db.prisma.auditEvent.findMany({
+      where: { objectId: id },
+      orderBy: { seq: "asc" },
+    });
+    expect(events.map((e) => e.action)).toEqual(["workload.submit", "workload.place"]);
+    expect(new Set(events.map((e) => `${e.createdAt.toISOString()} ${e.requestId}`)).size).toBe(1);
+    expect((await as(ENGINEER).workload.byId({ id })).decision?.feasible).toBe(true);
+  });
+
   it("keeps a request that nothing can satisfy as PENDING, with the reasons", async () => {
     const { id } = await as(ENGINEER).workload.submit({
       spec: { ...CLAIMS_TRAINING, name: "too-big", gpu: { nodes: 40, gpusPerNode: 8 } },

@@ -32,7 +32,7 @@ import {
   readDecisionColumns,
   type TCandidateLimit,
 } from "./compact.ts";
-import { toRequest } from "./snapshot.ts";
+import { type TWorkloadForRequest, toRequest } from "./snapshot.ts";
 import { TERMINAL_STATES } from "./state-machine.ts";
 import { assertDataArrived } from "./transfers.ts";
 import { transitionWorkload } from "./transitions.ts";
@@ -144,8 +144,9 @@ function withApprovals<C>(candidates: readonly C[], approvals: TApprovalNeed[][]
 
 /**
  * Saves a workload (DRAFT or PENDING) and, when it is PENDING and waits on nothing, places it
- * right away. A request no site can satisfy stays PENDING with the reasons; the same client
- * key twice returns the first workload.
+ * in the same transaction: the workload and its first decision are written together or not at
+ * all. A request no site can satisfy stays PENDING with the reasons; the same client key twice
+ * returns the first workload.
  */
 export async function submitWorkload(
   ctx: TMutationContext,
@@ -169,6 +170,8 @@ export async function submitWorkload(
       field: "spec.deadline",
     });
   const scope = await teamScope(ctx.prisma, ctx.user);
+  // Read before the transaction: catching up on the estate is a transaction of its own.
+  const estate = input.asDraft ? undefined : await currentEstate(ctx.prisma);
   const created = await auditedTransaction(ctx, async (tx, audit) => {
     // 1. One active workload per name in a team: a second "nightly-eval" while the first
     // runs is almost always a mistake. The same clientKey is a replay of that submission.
@@ -192,7 +195,7 @@ export async function submitWorkload(
       // A workload of a team the user cannot see is as missing as one that does not exist.
       tx.workload.findMany({
         where: { id: { in: spec.dependsOn }, ...(scope ? { teamId: { in: scope } } : {}) },
-        select: { id: true },
+        select: { id: true, name: true, state: true },
       }),
     ]);
     if (!team)
@@ -226,6 +229,7 @@ export async function submitWorkload(
       });
     const isGang = "nodes" in spec.gpu;
     const state = input.asDraft ? "DRAFT" : "PENDING";
+    const waitingFor = parents.filter((parent) => parent.state !== "SUCCEEDED");
     const workload = await tx.workload.create({
       data: {
         name: spec.name,
@@ -249,6 +253,7 @@ export async function submitWorkload(
         budgetUsd: spec.budgetUsd ?? null,
         deadline: spec.deadline ?? null,
         policyProfile: spec.policyProfile ?? null,
+        stateReason: !input.asDraft && waitingFor.length > 0 ? waitingReason(waitingFor) : null,
         command: spec.command ?? null,
         image: spec.image ?? null,
         outputName: spec.output?.name ?? null,
@@ -266,7 +271,7 @@ export async function submitWorkload(
           },
         },
       },
-      select: { id: true },
+      include: { datasets: { select: { datasetId: true } } },
     });
     await audit({
       action: "workload.submit",
@@ -274,7 +279,10 @@ export async function submitWorkload(
       objectId: workload.id,
       after: { ...spec, state },
     });
-    return workload;
+    if (!estate || waitingFor.length > 0) return { id: workload.id, feasible: null };
+    const { result } = await decide(tx, workload, estate, now);
+    await recordDecision(tx, audit, workload.id, result);
+    return { id: workload.id, feasible: result.feasible };
   }).catch(async (error: unknown) => {
     // The same key submitted concurrently: the unique index let one insert win; answer
     // every other submission with that workload, as if it had come second.
@@ -286,7 +294,7 @@ export async function submitWorkload(
     throw error;
   });
   if ("duplicate" in created) return { id: created.id, created: false };
-  if (!input.asDraft) await placeWorkload(ctx, created.id);
+  if (created.feasible !== null) countDecision(created.feasible);
   return { id: created.id, created: true };
 }
 
@@ -329,16 +337,43 @@ export async function placeOnEstate(
     .map((d) => d.dependsOn)
     .filter((parent) => parent.state !== "SUCCEEDED");
   if (waitingFor.length > 0) {
-    const reason = `waiting for ${waitingFor.map((p) => `${p.name} (${p.state})`).join(", ")} to succeed`;
+    const reason = waitingReason(waitingFor);
     await ctx.prisma.workload.update({ where: { id: workloadId }, data: { stateReason: reason } });
     return { placed: null, result: null, request: null };
   }
-  const request = await withHardBudget(ctx.prisma, toRequest(workload), new Date());
-  // The decision stores the top candidates only (decisionColumns): the others need not be built.
-  const result = runEngine("place", estate ?? (await currentEstate(ctx.prisma)), request, DEFAULT_CANDIDATES);
+  const { result, request } = await decide(
+    ctx.prisma,
+    workload,
+    estate ?? (await currentEstate(ctx.prisma)),
+    new Date(),
+  );
   const placed = await auditedTransaction(ctx, (tx, audit) => recordDecision(tx, audit, workloadId, result));
-  processMetrics().placementDecisions.inc({ outcome: result.feasible ? "feasible" : "infeasible" });
+  countDecision(result.feasible);
   return { placed, result, request };
+}
+
+/** Why a PENDING workload is not placed yet: the parents it depends on that have not succeeded. */
+function waitingReason(parents: { name: string; state: string }[]): string {
+  return `waiting for ${parents.map((p) => `${p.name} (${p.state})`).join(", ")} to succeed`;
+}
+
+/**
+ * The engine's placement of a stored workload on `estate`, its team's hard budget applied, and
+ * the request it decided. Only the top candidates are built: the decision stores no more
+ * (decisionColumns).
+ */
+async function decide(
+  db: PrismaClient | Prisma.TransactionClient,
+  workload: TWorkloadForRequest,
+  estate: TPreparedSnapshot,
+  now: Date,
+) {
+  const request = await withHardBudget(db, toRequest(workload), now);
+  return { result: runEngine("place", estate, request, DEFAULT_CANDIDATES), request };
+}
+
+function countDecision(feasible: boolean) {
+  processMetrics().placementDecisions.inc({ outcome: feasible ? "feasible" : "infeasible" });
 }
 
 /**
