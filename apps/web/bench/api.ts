@@ -74,24 +74,43 @@ const SUBMIT_SPEC = {
   estimatedHours: 1,
 };
 
-/** Resident memory of a process and its descendants, in MiB (now, and the peak of each). */
-function rssMiB(pid: number): { rssMiB: number; peakRssMiB: number } {
+/** A process and its descendants (a console process's `next start` runs a child). */
+function processTree(pid: number): number[] {
   const pids = [pid];
-  for (let i = 0; i < pids.length; i++) {
-    for (const entry of readdirSync("/proc")) {
-      if (!/^\d+$/.test(entry)) continue;
-      try {
-        const stat = readFileSync(`/proc/${entry}/stat`, "utf8");
-        const ppid = Number(stat.slice(stat.lastIndexOf(")") + 2).split(" ")[1]);
-        if (ppid === pids[i]) pids.push(Number(entry));
-      } catch {
-        // gone meanwhile
-      }
+  const parents = processStats();
+  for (let i = 0; i < pids.length; i++)
+    for (const stat of parents) if (stat.ppid === pids[i]) pids.push(stat.pid);
+  return pids;
+}
+
+/** Every process's id, parent, name and CPU time so far (user + system, clock ticks), from /proc. */
+function processStats(): { pid: number; ppid: number; comm: string; cpuTicks: number }[] {
+  const stats = [];
+  for (const entry of readdirSync("/proc")) {
+    if (!/^\d+$/.test(entry)) continue;
+    try {
+      const stat = readFileSync(`/proc/${entry}/stat`, "utf8");
+      const comm = stat.slice(stat.indexOf("(") + 1, stat.lastIndexOf(")"));
+      // Fields after the name: state ppid ... utime (12th) stime (13th).
+      const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
+      stats.push({
+        pid: Number(entry),
+        ppid: Number(fields[1]),
+        comm,
+        cpuTicks: Number(fields[11]) + Number(fields[12]),
+      });
+    } catch {
+      // gone meanwhile
     }
   }
+  return stats;
+}
+
+/** Resident memory of a process and its descendants, in MiB (now, and the peak of each). */
+function rssMiB(pid: number): { rssMiB: number; peakRssMiB: number } {
   let rss = 0;
   let peak = 0;
-  for (const p of pids) {
+  for (const p of processTree(pid)) {
     try {
       const status = readFileSync(`/proc/${p}/status`, "utf8");
       rss += Number(/VmRSS:\s+(\d+)/.exec(status)?.[1] ?? 0);
@@ -101,6 +120,41 @@ function rssMiB(pid: number): { rssMiB: number; peakRssMiB: number } {
     }
   }
   return { rssMiB: Math.round(rss / 1024), peakRssMiB: Math.round(peak / 1024) };
+}
+
+/**
+ * CPU used from now until the returned function is called, in ms: by the console processes
+ * (with their children), by PostgreSQL's processes on this machine (null when none runs here)
+ * and by this bench process (the load's client). On a machine the load saturates, throughput
+ * says how busy it was; CPU per request says what each request costs, whatever the machine.
+ */
+function cpuMeter(servers: TConsoleServer[]) {
+  const ticksPerSecond = 100; // USER_HZ: Linux reports /proc times in 1/100 s
+  const consolePids = new Set(servers.flatMap((s) => processTree(s.process.pid as number)));
+  const sample = () => {
+    const stats = processStats();
+    const sum = (keep: (stat: (typeof stats)[number]) => boolean) =>
+      stats.filter(keep).reduce((total, stat) => total + stat.cpuTicks, 0);
+    const postgres = stats.filter((stat) => stat.comm === "postgres");
+    return {
+      console: sum((stat) => consolePids.has(stat.pid)),
+      // Per process: a backend that exits meanwhile takes its time with it.
+      database: new Map(postgres.map((stat) => [stat.pid, stat.cpuTicks])),
+      client: process.cpuUsage(),
+    };
+  };
+  const before = sample();
+  return () => {
+    const after = sample();
+    let database = 0;
+    for (const [pid, ticks] of after.database) database += ticks - (before.database.get(pid) ?? 0);
+    const client = process.cpuUsage(before.client);
+    return {
+      consoleMs: ((after.console - before.console) * 1000) / ticksPerSecond,
+      databaseMs: after.database.size > 0 ? (database * 1000) / ticksPerSecond : null,
+      clientMs: Math.round((client.user + client.system) / 1000),
+    };
+  };
 }
 
 const load = () => loadavg().map((l) => Math.round(l * 100) / 100);
@@ -172,6 +226,7 @@ async function cannon(
  */
 async function submitPlaceSchedule(servers: TConsoleServer[], headers: Record<string, string>) {
   const run = Date.now().toString(36);
+  const cpu = cpuMeter(servers);
   const deadline = performance.now() + SUBMIT_DURATION_S * 1_000;
   const times: number[] = [];
   let next = 0;
@@ -217,6 +272,9 @@ async function submitPlaceSchedule(servers: TConsoleServer[], headers: Record<st
   const started = performance.now();
   await Promise.all(Array.from({ length: CONNECTIONS }, pipeline));
   const seconds = (performance.now() - started) / 1_000;
+  const used = cpu();
+  const perWorkload = (ms: number | null) =>
+    ms === null || times.length === 0 ? null : round1(ms / times.length);
   times.sort((a, b) => a - b);
   const at = (q: number) => Math.round(times[Math.min(times.length - 1, Math.floor(q * times.length))] ?? 0);
   const row = {
@@ -230,8 +288,17 @@ async function submitPlaceSchedule(servers: TConsoleServer[], headers: Record<st
     non2xx,
     workloads: times.length,
     conflictRetries: retries,
+    // What one workload (submit, place, schedule) costs in CPU, and where.
+    cpuMsPerWorkload: {
+      console: perWorkload(used.consoleMs),
+      database: perWorkload(used.databaseMs),
+      client: perWorkload(used.clientMs),
+    },
   };
   report(row);
+  console.log(
+    `  ${"".padEnd(24)} CPU per workload: console ${row.cpuMsPerWorkload.console} ms, database ${row.cpuMsPerWorkload.database ?? "not local"} ms, client ${row.cpuMsPerWorkload.client} ms`,
+  );
   return row;
 }
 
