@@ -166,26 +166,22 @@ async function startRuntime(name, env) {
   // Started as `nobody` by Node itself (setgid, setuid, no supplementary groups), not through
   // runuser: runuser answers SIGTERM by killing its child two seconds later, which would cut a
   // graceful shutdown (and the PGlite lock's release) short and make this check a coin toss.
-  const child = spawn(
-    process.execPath,
-    [join(OUT, "entrypoint.mjs")],
-    {
-      ...(isRoot ? { uid: NOBODY, gid: NOBODY } : {}),
-      cwd: OUT,
-      detached: true,
-      stdio: ["ignore", fd, fd],
-      env: {
-        PATH: "/usr/local/bin:/usr/bin:/bin",
-        HOME: "/nonexistent",
-        NODE_ENV: "production",
-        PORT: String(port),
-        NEXTAUTH_SECRET: randomBytes(32).toString("base64"),
-        SWITCHYARD_REQUIRE_AUTH_SECRET: "1",
-        SWITCHYARD_DATA_DIR: "/data",
-        ...env,
-      },
+  const child = spawn(process.execPath, [join(OUT, "entrypoint.mjs")], {
+    ...(isRoot ? { uid: NOBODY, gid: NOBODY } : {}),
+    cwd: OUT,
+    detached: true,
+    stdio: ["ignore", fd, fd],
+    env: {
+      PATH: "/usr/local/bin:/usr/bin:/bin",
+      HOME: "/nonexistent",
+      NODE_ENV: "production",
+      PORT: String(port),
+      NEXTAUTH_SECRET: randomBytes(32).toString("base64"),
+      SWITCHYARD_REQUIRE_AUTH_SECRET: "1",
+      SWITCHYARD_DATA_DIR: "/data",
+      ...env,
     },
-  );
+  });
   closeSync(fd);
   const exited = new Promise((resolve) => child.on("exit", (code, signal) => resolve(code ?? signal)));
   return { port, logFile, child, exited, log: () => readFileSync(logFile, "utf8") };
