@@ -83,6 +83,17 @@ describe.each(await testDbKinds())("API tokens [%s]", (kind) => {
     await expect(resolve(secret, { now: new Date(Date.now() + 2 * 86_400_000) })).rejects.toMatchObject({
       userMessage: "This API token has expired.",
     });
+    // To the millisecond, as the database stores it: valid until its expiry, not at it.
+    const { expiresAt } = await t.db.prisma.apiToken.findUniqueOrThrow({ where: { id: token.id } });
+    if (!expiresAt) throw new Error("the token was created with an expiry");
+    await expect(resolve(secret, { now: new Date(expiresAt.getTime() - 1) })).resolves.toMatchObject({
+      id: USERS.engineer.id,
+      role: USERS.engineer.role,
+      token: { id: token.id, scopes: ["read"] },
+    });
+    await expect(resolve(secret, { now: expiresAt })).rejects.toMatchObject({
+      userMessage: "This API token has expired.",
+    });
     await as(USERS.engineer).token.revoke({ id: token.id });
     await expect(resolve(secret)).rejects.toMatchObject({ userMessage: "This API token has been revoked." });
     expect(
