@@ -1,11 +1,14 @@
 import { seedDemo } from "@switchyard/db/seed";
 import { createTestDb, type TTestDb } from "@switchyard/db/testing";
 import { describeEachDb } from "@switchyard/db/testing/suites";
+import type { TCandidate } from "@switchyard/placement";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { TSessionUser } from "../src/auth/session.ts";
+import { loadFactSites } from "../src/governance/placement-facts.ts";
 import { appRouter } from "../src/root.ts";
 import type { TWorkloadSpec } from "../src/router/workload/workload.schema.ts";
 import { createCallerFactory, createInnerContext } from "../src/trpc.ts";
+import { currentEstate } from "../src/workloads/service.ts";
 import { USERS } from "./helpers.ts";
 
 const createCaller = createCallerFactory(appRouter);
@@ -158,5 +161,57 @@ describeEachDb("approval forecast", (kind) => {
     const after = await as(ENGINEER).workload.byId({ id });
     expect(after.state).toBe("AWAITING_APPROVAL");
     expect(after.decision?.candidates.candidates[0]?.approvals).toBeNull();
+  });
+});
+
+describeEachDb("approval forecast: the sites' facts", (kind) => {
+  let t: TTestDb;
+  beforeAll(async () => {
+    t = await createTestDb(kind);
+    await seedDemo(t.db);
+  });
+  afterAll(() => t.cleanup());
+
+  it("reads from the decided-on estate exactly what the database says, and reads the database when the estate lacks a site", async () => {
+    const estate = await currentEstate(t.db.prisma);
+    const user = createCaller(createInnerContext({ prisma: t.db.prisma, user: ENGINEER }));
+    const preview = await user.workload.preview({
+      ...REGULATED,
+      requiredCertifications: [],
+      candidates: "all",
+    });
+    const candidates = preview.candidates as unknown as TCandidate[];
+    // Copies from another site are where a wrong jurisdiction would change the rules' answer.
+    expect(candidates.some((c) => c.cost.transfers.some((x) => x.fromSiteId !== c.siteId))).toBe(true);
+    const fromDb = await loadFactSites(t.db.prisma, candidates);
+    expect(fromDb.size).toBeGreaterThan(1);
+    expect(await loadFactSites(t.db.prisma, candidates, estate)).toEqual(fromDb);
+
+    const gone = { siteId: "site-not-in-the-estate", cost: { transfers: [] } } as unknown as TCandidate;
+    await t.db.prisma.site.create({
+      data: {
+        id: gone.siteId,
+        slug: "added-after-the-read",
+        name: "Added after the read",
+        kind: "ON_PREM",
+        provider: "own",
+        region: "eu-central",
+        country: "DE",
+        jurisdiction: "EU",
+        certifications: [],
+        wanGbps: 10,
+        egressUsdPerGb: 0.02,
+        carbonGPerKwh: 300,
+        latitude: 50.1,
+        longitude: 8.7,
+      },
+    });
+    const both = await loadFactSites(t.db.prisma, [...candidates, gone], estate);
+    expect(both.get(gone.siteId)).toEqual({
+      id: gone.siteId,
+      name: "Added after the read",
+      jurisdiction: "EU",
+    });
+    expect(both.size).toBe(fromDb.size + 1);
   });
 });

@@ -1,5 +1,5 @@
 import type { ApproverKind, PolicyKind, Prisma, PrismaClient, Role } from "@switchyard/db";
-import type { TCandidate } from "@switchyard/placement";
+import type { TCandidate, TPreparedSnapshot } from "@switchyard/placement";
 import { toRule } from "./approval-gate.ts";
 import { describeApprovers, planApprovals, type TRule } from "./approval-rules.ts";
 import { enabledPolicies } from "./current-policies.ts";
@@ -41,13 +41,15 @@ export const OVERRIDE_REASON_PLACEHOLDER = "the reason given";
  * writes agree. A candidate other than the recommendation is chosen by override, so override
  * rules count for it. For a saved workload, steps an approved request at that site already
  * covers are not asked again (as when scheduling); an empty list means it schedules at once.
- * Reads only; returns one list per candidate, in order.
+ * Reads only; returns one list per candidate, in order. Given the estate the candidates were
+ * decided on, their sites' names and jurisdictions come from it rather than a query.
  */
 export async function forecastApprovals(
   db: TDb,
   of: { workloadId: string } | { datasetIds: readonly string[]; teamId: string },
   candidates: readonly TCandidate[],
   recommendedSiteId: string | null,
+  estate?: TPreparedSnapshot,
 ): Promise<TApprovalNeed[][]> {
   if (candidates.length === 0) return [];
   const policies = await enabledPolicies(db);
@@ -56,7 +58,7 @@ export async function forecastApprovals(
   const ruleById = new Map(rules.map((r) => [r.id, r]));
   const [datasets, sites, budget, approved] = await Promise.all([
     loadFactDatasets(db, of),
-    loadFactSites(db, candidates),
+    loadFactSites(db, candidates, estate),
     loadFactBudget(db, rules, of, new Date()),
     "workloadId" in of ? approvedStepKeys(db, of.workloadId) : new Map<string, Set<string>>(),
   ]);

@@ -1,5 +1,5 @@
 import type { Prisma, PrismaClient } from "@switchyard/db";
-import type { TCandidate } from "@switchyard/placement";
+import type { TCandidate, TPreparedSnapshot } from "@switchyard/placement";
 import { softBudgetFacts } from "../services/team-budget.ts";
 import type { TBudgetFacts, TPlacementFacts, TRule } from "./approval-rules.ts";
 
@@ -43,17 +43,35 @@ export async function loadFactDatasets(
   }));
 }
 
-/** The sites the candidates run at or copy data from, with their jurisdictions. */
+/**
+ * The sites the candidates run at or copy data from, with their jurisdictions: from the estate
+ * the candidates were decided on when given and it holds them all (no query), else read.
+ */
 export async function loadFactSites(
   db: TDb,
   candidates: readonly Pick<TCandidate, "siteId" | "cost">[],
+  estate?: TPreparedSnapshot,
 ): Promise<Map<string, TFactSite>> {
   const ids = new Set(candidates.flatMap((c) => [c.siteId, ...c.cost.transfers.map((t) => t.fromSiteId)]));
+  const known = estate ? factSitesOf(estate, ids) : null;
+  if (known) return known;
   const sites = await db.site.findMany({
     where: { id: { in: [...ids] } },
     select: { id: true, name: true, jurisdiction: true },
   });
   return new Map(sites.map((s) => [s.id, s]));
+}
+
+/** These sites as the estate has them; null when it lacks one. */
+function factSitesOf(estate: TPreparedSnapshot, ids: ReadonlySet<string>): Map<string, TFactSite> | null {
+  const out = new Map<string, TFactSite>();
+  for (const id of ids) {
+    const idx = estate.siteIdxById.get(id);
+    const site = idx === undefined ? undefined : estate.sites[idx]?.site;
+    if (!site) return null;
+    out.set(id, { id, name: site.name, jurisdiction: site.jurisdiction });
+  }
+  return out;
 }
 
 /**

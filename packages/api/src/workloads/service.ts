@@ -111,13 +111,15 @@ export async function previewPlacement(
   const request = await withHardBudget(prisma, specToRequest(spec, "preview"), new Date());
   // A why-not needs every site's verdict; a top N needs only N candidates built.
   const built = whyNot === undefined && limit !== "all" ? limit : undefined;
-  const result = runEngine("recommend", await currentEstate(prisma), request, built);
+  const estate = await currentEstate(prisma);
+  const result = runEngine("recommend", estate, request, built);
   const compact = compactResult(result, limit);
   const approvals = await forecastApprovals(
     prisma,
     { datasetIds: spec.datasetIds, teamId: spec.teamId },
     compact.candidates,
     result.candidates[0]?.siteId ?? null,
+    estate,
   );
   return {
     ...compact,
