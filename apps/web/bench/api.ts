@@ -157,6 +157,18 @@ function cpuMeter(servers: TConsoleServer[]) {
   };
 }
 
+type TCpuUsed = ReturnType<ReturnType<typeof cpuMeter>>;
+
+/** CPU per request (or workload), in ms, where it was spent; null where nothing was measured. */
+function cpuPer(used: TCpuUsed, count: number) {
+  const per = (ms: number | null) => (ms === null || count === 0 ? null : round1(ms / count));
+  return { console: per(used.consoleMs), database: per(used.databaseMs), client: per(used.clientMs) };
+}
+
+function cpuLine(label: string, cpu: ReturnType<typeof cpuPer>): string {
+  return `  ${"".padEnd(24)} CPU per ${label}: console ${cpu.console} ms, database ${cpu.database ?? "not local"} ms, client ${cpu.client} ms`;
+}
+
 const load = () => loadavg().map((l) => Math.round(l * 100) / 100);
 const round1 = (x: number) => Math.round(x * 10) / 10;
 
@@ -194,6 +206,7 @@ async function cannon(
     if (response.status !== 200) throw new Error(`${name}: HTTP ${response.status} ${text.slice(0, 300)}`);
     responseBytes = Buffer.byteLength(text);
   }
+  const cpu = cpuMeter([server]);
   const result = await autocannon({
     url: `${server.base}${path}`,
     method,
@@ -202,7 +215,7 @@ async function cannon(
     connections: CONNECTIONS,
     duration: DURATION_S,
   });
-  const row: TRun & { responseBytes: number } = {
+  const row: TRun & { responseBytes: number; cpuMsPerRequest: ReturnType<typeof cpuPer> } = {
     name,
     connections: CONNECTIONS,
     durationS: DURATION_S,
@@ -212,9 +225,12 @@ async function cannon(
     errors: result.errors + result.timeouts + result.non2xx,
     non2xx: result.non2xx,
     responseBytes,
+    // What one request costs in CPU, and where: on a saturated machine a steadier figure than rps.
+    cpuMsPerRequest: cpuPer(cpu(), result.requests.total),
   };
   report(row);
   console.log(`  ${"".padEnd(24)} answer ${Math.round(responseBytes / 1024)} KB`);
+  console.log(cpuLine("request", row.cpuMsPerRequest));
   return row;
 }
 
@@ -273,8 +289,6 @@ async function submitPlaceSchedule(servers: TConsoleServer[], headers: Record<st
   await Promise.all(Array.from({ length: CONNECTIONS }, pipeline));
   const seconds = (performance.now() - started) / 1_000;
   const used = cpu();
-  const perWorkload = (ms: number | null) =>
-    ms === null || times.length === 0 ? null : round1(ms / times.length);
   times.sort((a, b) => a - b);
   const at = (q: number) => Math.round(times[Math.min(times.length - 1, Math.floor(q * times.length))] ?? 0);
   const row = {
@@ -289,16 +303,10 @@ async function submitPlaceSchedule(servers: TConsoleServer[], headers: Record<st
     workloads: times.length,
     conflictRetries: retries,
     // What one workload (submit, place, schedule) costs in CPU, and where.
-    cpuMsPerWorkload: {
-      console: perWorkload(used.consoleMs),
-      database: perWorkload(used.databaseMs),
-      client: perWorkload(used.clientMs),
-    },
+    cpuMsPerWorkload: cpuPer(used, times.length),
   };
   report(row);
-  console.log(
-    `  ${"".padEnd(24)} CPU per workload: console ${row.cpuMsPerWorkload.console} ms, database ${row.cpuMsPerWorkload.database ?? "not local"} ms, client ${row.cpuMsPerWorkload.client} ms`,
-  );
+  console.log(cpuLine("workload", row.cpuMsPerWorkload));
   return row;
 }
 
