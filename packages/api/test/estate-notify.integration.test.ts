@@ -10,9 +10,17 @@ import { createTestDb, type TTestDb } from "@switchyard/db/testing";
 import { describeOnPostgres } from "@switchyard/db/testing/suites";
 import { indexSnapshot, type TPreparedSnapshot } from "@switchyard/placement";
 import { afterAll, beforeAll, expect, it } from "vitest";
-import { type EstateCache, estateCache, noteEstateWrite, QUIET_FOR_MS } from "../src/estate/cache.ts";
+import {
+  EstateCache,
+  estateCache,
+  noteEstateWrite,
+  QUIET_FOR_MS,
+  WAKE_AFTER_MS,
+} from "../src/estate/cache.ts";
 import { listenForEstateChanges } from "../src/estate/listen.ts";
+import { auditTokenUse } from "../src/services/api-tokens.ts";
 import { loadSnapshot } from "../src/workloads/snapshot.ts";
+import { USERS } from "./helpers.ts";
 
 /** Waits for `ready` (notifications arrive asynchronously); fails naming what never happened. */
 async function until(what: string, ready: () => boolean | Promise<boolean>): Promise<void> {
@@ -83,6 +91,37 @@ describeOnPostgres("estate changes announced by NOTIFY", () => {
     b.noteLocalWrite();
     await b.current("announced");
     expect(b.refreshes).toBe(queried + 1);
+  });
+
+  it("announces nothing for a change the engine does not read: a token's use", async () => {
+    // Its own cache, trusting a quiet estate for a minute: only an announcement makes it look.
+    const c = new EstateCache((processes[1] as Db).prisma, 60_000);
+    await until("process 1 listens", () => c.isListening);
+    await c.current();
+    const queried = c.refreshes;
+    const user = {
+      ...USERS.engineer,
+      token: {
+        id: "token-notify-test",
+        kind: "PERSONAL" as const,
+        scopes: ["write" as const],
+        teamId: null,
+        siteId: null,
+      },
+    };
+    // Recorded by another process (a NOTIFY would reach process 1) and by process 1 itself.
+    for (const db of [processes[2], processes[1]] as Db[])
+      await auditTokenUse({ prisma: db.prisma, user, requestId: "notify-test" }, "workload.submit");
+    expect(await t.db.prisma.auditEvent.count({ where: { objectId: "token-notify-test" } })).toBe(2);
+    await new Promise((resolve) => setTimeout(resolve, WAKE_AFTER_MS + 400));
+    await c.current("announced");
+    expect(c.refreshes).toBe(queried);
+    // A change of the estate, by contrast, is announced and looked for.
+    await setStatus("CORDONED");
+    await until("the announced change was looked for", async () => {
+      await c.current("announced");
+      return c.refreshes > queried;
+    });
   });
 
   it("queries every time once its listening connection is lost, and skips again after it reconnects", async () => {

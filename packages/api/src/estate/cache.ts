@@ -67,6 +67,8 @@ export class EstateCache {
   private readonly signal: TSignal;
   /** Where the last successful refresh started, when a listener was up then. */
   private caughtUp: { announcements: number; epoch: number; at: number } | undefined;
+  /** The background catch-up the notifications heard so far will share. */
+  private wakeTimer: ReturnType<typeof setTimeout> | undefined;
 
   constructor(
     private readonly prisma: PrismaClient,
@@ -74,9 +76,18 @@ export class EstateCache {
     private readonly quietForMs = QUIET_FOR_MS,
   ) {
     this.signal = signalOf(prisma);
-    // A notification catches up in the background, so the next decision finds it done.
+    // A notification catches up in the background, so the next decision finds it done: once,
+    // WAKE_AFTER_MS later, for every notification heard meanwhile, and not at all when a
+    // decision caught up in between. Under load (every process hears every write) one catch-up
+    // per notification per process was most of the estate's cost, and the decisions catch up
+    // on what was announced anyway.
     this.signal.wake.add(() => {
-      if (this.state) void this.current().catch(() => {});
+      if (!this.state || this.wakeTimer) return;
+      this.wakeTimer = setTimeout(() => {
+        this.wakeTimer = undefined;
+        if (this.state) void this.current("announced").catch(() => {});
+      }, WAKE_AFTER_MS);
+      this.wakeTimer.unref?.();
     });
   }
 
@@ -318,6 +329,9 @@ function signalOf(prisma: PrismaClient): TSignal {
 
 /** How long a quiet estate is trusted without a query: bounds how late an unannounced write is seen. */
 export const QUIET_FOR_MS = 1_000;
+
+/** How long after a notification the background catch-up starts; the ones heard meanwhile share it. */
+export const WAKE_AFTER_MS = 100;
 
 /** The channel changes are announced on (estate/listen.ts listens on it). */
 export const ESTATE_CHANNEL = "estate_change";

@@ -33,10 +33,15 @@ export type TAudit = (event: Omit<TAuditInput, "actorId" | "actorLabel" | "reque
  * one lock of the chain, one read of its end and one insert however many events the change
  * records, and the chain's lock (which every audited write waits for) is held only from then
  * until the commit, not for the rest of the change.
+ *
+ * After the commit the change is announced to every process's estate (estate/cache.ts), unless
+ * `estate: false` says it writes nothing the engine reads (a token's use, say): an announcement
+ * sends a NOTIFY and makes every process look at the change log again.
  */
 export function auditedTransaction<T>(
   ctx: TMutationContext<TActor>,
   fn: (tx: Prisma.TransactionClient, audit: TAudit) => Promise<T>,
+  options: { estate?: boolean } = {},
 ): Promise<T> {
   return ctx.prisma
     .$transaction(
@@ -60,7 +65,7 @@ export function auditedTransaction<T>(
     )
     .then((result) => {
       // This process's estate looks for the change on its next decision, notified or not yet.
-      noteEstateWrite(ctx.prisma);
+      if (options.estate !== false) noteEstateWrite(ctx.prisma);
       return result;
     });
 }

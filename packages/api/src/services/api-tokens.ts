@@ -197,14 +197,19 @@ export async function revokeApiToken(ctx: TMutationContext, id: string) {
 export async function auditTokenUse(ctx: TMutationContext, procedure: string) {
   const grant = ctx.user.token;
   if (!grant) return;
-  await auditedTransaction(ctx, async (_tx, audit) => {
-    await audit({
-      action: "apiToken.use",
-      objectType: "ApiToken",
-      objectId: grant.id,
-      after: { procedure, kind: grant.kind, scopes: grant.scopes, teamId: grant.teamId },
-    });
-  });
+  await auditedTransaction(
+    ctx,
+    async (_tx, audit) => {
+      await audit({
+        action: "apiToken.use",
+        objectType: "ApiToken",
+        objectId: grant.id,
+        after: { procedure, kind: grant.kind, scopes: grant.scopes, teamId: grant.teamId },
+      });
+    },
+    // An audit event only: nothing the engine reads changed, so no process needs to look.
+    { estate: false },
+  );
 }
 
 function auditSnapshot(row: TTokenRow) {
