@@ -40,8 +40,9 @@ type TChangeRow = {
  * On PostgreSQL a process also LISTENs for announcements of changes (estate/listen.ts): while
  * its listening connection is up, current("announced") skips the query when nothing was
  * announced (notified, or written by this process) since the last catch-up and that catch-up is
- * younger than `quietForMs`; a notification starts a catch-up in the background. Without a
- * listener (PGlite, or the connection lost) it queries as current() does.
+ * younger than `quietForMs`; a notification starts a catch-up in the background, WAKE_AFTER_MS
+ * later and shared by the notifications heard meanwhile. Without a listener (PGlite, or the
+ * connection lost) it queries as current() does.
  *
  * Who announces: a process that commits a change through auditedTransaction sends one NOTIFY
  * after the commit, coalesced (announceEstateChange below). Not a trigger: PostgreSQL
