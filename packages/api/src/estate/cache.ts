@@ -79,9 +79,9 @@ export class EstateCache {
     this.signal = signalOf(prisma);
     // A notification catches up in the background, so the next decision finds it done: once,
     // WAKE_AFTER_MS later, for every notification heard meanwhile, and not at all when a
-    // decision caught up in between. Under load (every process hears every write) one catch-up
-    // per notification per process was most of the estate's cost, and the decisions catch up
-    // on what was announced anyway.
+    // decision caught up in between. Under load every process hears every write: one catch-up
+    // per notification per process was five change-log transactions per submitted workload
+    // over three processes, while the decisions catch up on what was announced anyway.
     this.signal.wake.add(() => {
       if (!this.state || this.wakeTimer) return;
       this.wakeTimer = setTimeout(() => {
