@@ -12,6 +12,7 @@ import { appErrorFromDatabase } from "./lib/database-errors.ts";
 import { findUnsafeInput, summariseIssues, unsafeInputError, zId } from "./lib/input.ts";
 import { humanFieldErrors } from "./lib/messages.ts";
 import type { THttpPreconditions } from "./lib/preconditions.ts";
+import { withTokenUse } from "./lib/token-use.ts";
 import { currentLogContext } from "./observability/context.ts";
 import { logger } from "./observability/logger.ts";
 import { processMetrics } from "./observability/metrics.ts";
@@ -179,10 +180,14 @@ export const createCallerFactory = t.createCallerFactory;
  */
 const tokenScopes = t.middleware(async ({ ctx, meta, path, type, next }) => {
   assertTokenMay(ctx.user, { path, type, scope: meta?.scope, agent: meta?.agent });
-  const result = await next();
+  const grant = ctx.user?.token;
   // Agent reports (heartbeats every few seconds) are not audited as token uses: what they
   // change that matters (a node registered, a node back up) is audited by the service.
-  if (result.ok && type === "mutation" && meta?.scope !== "read" && ctx.user?.token && !meta?.agent) {
+  if (!ctx.user || !grant || type !== "mutation" || meta?.scope === "read" || meta?.agent) return next();
+  // The change's own audited transaction records the use; one that made none records it after.
+  const use = { procedure: path, grant, userId: ctx.user.id, recorded: false };
+  const result = await withTokenUse(use, () => next());
+  if (result.ok && !use.recorded) {
     // The change is committed: a failed audit write is logged, never turned into an error
     // that would make the client retry a change that happened.
     await auditTokenUse({ prisma: ctx.prisma, user: ctx.user, requestId: ctx.requestId }, path).catch(

@@ -76,7 +76,7 @@ describeEachDb("node agent and GPU telemetry", (kind) => {
     ).toBe(2);
     // Agent reports are not audited as token uses (heartbeats would flood the log).
     expect(
-      await t.db.prisma.auditEvent.count({ where: { action: "token.use", objectId: agent.token?.id } }),
+      await t.db.prisma.auditEvent.count({ where: { action: "apiToken.use", objectId: agent.token?.id } }),
     ).toBe(0);
   });
 

@@ -223,6 +223,39 @@ describe.each(await testDbKinds())("API tokens [%s]", (kind) => {
     expect(row.lastUsedAt).toBeInstanceOf(Date);
   });
 
+  it("records a token's use in the transaction of the change it made; a mutation that wrote nothing audited records it on its own", async () => {
+    const { token, secret } = await tokenFor(USERS.engineer, ["read", "write"]);
+    const user = await resolve(secret);
+    const uses = () =>
+      t.db.prisma.auditEvent.count({ where: { objectId: token.id, action: "apiToken.use" } });
+    const lastUse = () =>
+      t.db.prisma.auditEvent.findFirstOrThrow({
+        where: { objectId: token.id, action: "apiToken.use" },
+        orderBy: { seq: "desc" },
+      });
+
+    const submission = { ...draft(), clientKey: `token-use-${drafts}` };
+    const { id } = await as(user).workload.submit(submission);
+    const submitted = await t.db.prisma.auditEvent.findFirstOrThrow({
+      where: { objectId: id, action: "workload.submit" },
+    });
+    const use = await lastUse();
+    // One append: the same request and time, right after the change's own events.
+    expect(use).toMatchObject({ requestId: submitted.requestId, createdAt: submitted.createdAt });
+    expect(use.seq).toBeGreaterThan(submitted.seq);
+    expect(await uses()).toBe(1);
+
+    // Refused inside its transaction (the name is taken): nothing changed, no use recorded.
+    const taken = await errorOf(as(user).workload.submit({ ...draft(), spec: submission.spec }));
+    expect(taken.code).toBe("CONFLICT");
+    expect(await uses()).toBe(1);
+
+    // The same client key again: answered from what exists, no transaction; the use on its own.
+    expect(await as(user).workload.submit(submission)).toEqual({ id, created: false });
+    expect(await uses()).toBe(2);
+    expect((await lastUse()).seq).toBeGreaterThan(use.seq);
+  });
+
   it("lets admins create service accounts with a role, their tokens, and disable them", async () => {
     expect((await errorOf(as(USERS.platform).token.serviceAccounts())).code).toBe("FORBIDDEN");
     const account = await as(USERS.admin).token.createServiceAccount({

@@ -8,6 +8,7 @@ import {
 import type { TSessionUser } from "../auth/session.ts";
 import { noteEstateWrite } from "../estate/cache.ts";
 import type { THttpPreconditions } from "./preconditions.ts";
+import { pendingTokenUse, type TTokenUse, tokenUseEvent } from "./token-use.ts";
 
 /** Who made a change: a signed-in user, or a background loop (id null, email "system:…"). */
 export type TActor = Pick<TSessionUser, "email"> & { id: string | null };
@@ -43,11 +44,12 @@ export function auditedTransaction<T>(
   fn: (tx: Prisma.TransactionClient, audit: TAudit) => Promise<T>,
   options: { estate?: boolean } = {},
 ): Promise<T> {
+  let tokenUse: TTokenUse | undefined;
   return ctx.prisma
     .$transaction(
       async (tx) => {
         const events: TAuditInput[] = [];
-        const result = await fn(tx, async (event) => {
+        const record: TAudit = async (event) => {
           // Kept as it reads now: the change may still alter the objects it described.
           events.push({
             ...event,
@@ -57,17 +59,31 @@ export function auditedTransaction<T>(
             actorLabel: ctx.user.email,
             requestId: ctx.requestId,
           });
-        });
+        };
+        const result = await fn(tx, record);
+        // A mutation made with a token: its use is recorded with its change (lib/token-use.ts).
+        tokenUse = pendingTokenUse(ctx.user.id);
+        if (tokenUse) {
+          tokenUse.recorded = true;
+          await record(tokenUseEvent(tokenUse));
+        }
         await appendAuditEvents(tx, events);
         return result;
       },
       { timeout: 60_000, maxWait: 15_000 },
     )
-    .then((result) => {
-      // This process's estate looks for the change on its next decision, notified or not yet.
-      if (options.estate !== false) noteEstateWrite(ctx.prisma);
-      return result;
-    });
+    .then(
+      (result) => {
+        // This process's estate looks for the change on its next decision, notified or not yet.
+        if (options.estate !== false) noteEstateWrite(ctx.prisma);
+        return result;
+      },
+      (error: unknown) => {
+        // Rolled back with the change: the use is still to be recorded.
+        if (tokenUse) tokenUse.recorded = false;
+        throw error;
+      },
+    );
 }
 
 /** A JSON copy of an event's before or after (the form the chain stores and hashes). */

@@ -5,6 +5,7 @@ import { generateTokenSecret } from "../auth/tokens.ts";
 import { AppError } from "../errors.ts";
 import { auditedTransaction, type TMutationContext } from "../lib/audited.ts";
 import { pageArgs, type TPageParams, toPage } from "../lib/pagination.ts";
+import { tokenUseEvent } from "../lib/token-use.ts";
 import type { TCreateServiceAccountInput, TCreateTokenInput } from "../router/token/token.schema.ts";
 import { findTeamsOrThrow } from "./people.ts";
 
@@ -193,19 +194,17 @@ export async function revokeApiToken(ctx: TMutationContext, id: string) {
   });
 }
 
-/** Records that a token changed something: one audit event per mutation made with a token. */
+/**
+ * Records that a token changed something, for a mutation whose change did not record it
+ * (lib/token-use.ts): one audit event per mutation made with a token.
+ */
 export async function auditTokenUse(ctx: TMutationContext, procedure: string) {
   const grant = ctx.user.token;
   if (!grant) return;
   await auditedTransaction(
     ctx,
     async (_tx, audit) => {
-      await audit({
-        action: "apiToken.use",
-        objectType: "ApiToken",
-        objectId: grant.id,
-        after: { procedure, kind: grant.kind, scopes: grant.scopes, teamId: grant.teamId },
-      });
+      await audit(tokenUseEvent({ procedure, grant }));
     },
     // An audit event only: nothing the engine reads changed, so no process needs to look.
     { estate: false },
