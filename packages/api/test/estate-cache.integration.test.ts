@@ -4,6 +4,7 @@ import { createTestDb, type TTestDb, testDbKinds } from "@switchyard/db/testing"
 import { indexSnapshot, type TPreparedSnapshot } from "@switchyard/placement";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { EstateCache, estateCache } from "../src/estate/cache.ts";
+import { readFacts } from "../src/estate/facts.ts";
 import { pruneEstateChanges } from "../src/estate/prune.ts";
 import { readFairShareInputs } from "../src/fairshare/estate.ts";
 import { runReconcileTick } from "../src/loops/reconcile.ts";
@@ -47,13 +48,58 @@ async function fresh(db: Db) {
   return view(indexSnapshot(await loadSnapshot(db.prisma)));
 }
 
+/** The facts held beside the estate, in a canonical order. */
+function factsView(facts: Awaited<ReturnType<typeof readFacts>>) {
+  return { policies: facts.policies, budgets: byId([...facts.budgets.values()]) };
+}
+
 /**
  * One random change, made the way the services make it (guarded node updates and allocations
- * together), or a change the engine does not read (a heartbeat, a workload's reason).
+ * together), or a change the engine does not read (a heartbeat, a workload's reason); now and
+ * then a change to the rules or a team's budget (the facts held beside the estate).
  */
 async function randomChange(db: Db, rand: ReturnType<typeof prng>, n: number): Promise<void> {
   const prisma = db.prisma;
-  switch (rand.int(12)) {
+  switch (rand.int(14)) {
+    case 12: {
+      const policy = rand.pick(await prisma.policy.findMany({ orderBy: { id: "asc" } }));
+      if (!policy) return;
+      if (rand.int(2) === 0)
+        await prisma.policy.update({ where: { id: policy.id }, data: { enabled: !policy.enabled } });
+      else {
+        // A new version of the rule: the one in force for its key from now on.
+        const { id: _id, createdAt: _at, thresholdUsd, version: _v, ...rest } = policy;
+        const newest = await prisma.policy.findFirstOrThrow({
+          where: { key: policy.key },
+          orderBy: { version: "desc" },
+        });
+        await prisma.policy.create({
+          data: {
+            ...rest,
+            thresholdUsd,
+            version: newest.version + 1,
+            stepOrder: rand.int(5),
+            name: `${policy.name} v${n}`,
+          },
+        });
+      }
+      return;
+    }
+    case 13: {
+      const team = rand.pick(await prisma.team.findMany({ select: { id: true }, orderBy: { id: "asc" } }));
+      if (!team) return;
+      const data =
+        rand.int(3) === 0
+          ? { monthlyBudgetUsd: null }
+          : rand.int(2) === 0
+            ? {
+                monthlyBudgetUsd: 1 + rand.int(100_000),
+                budgetMode: rand.pick(["SOFT", "HARD"] as const) ?? "SOFT",
+              }
+            : { description: `note ${n}` };
+      await prisma.team.update({ where: { id: team.id }, data });
+      return;
+    }
     case 0:
     case 1:
     case 2: {
@@ -188,15 +234,25 @@ describe.each(await testDbKinds())("the in-memory estate [%s]", (kind) => {
     expect(view(await cache.current())).toEqual(await fresh(t.db));
     expect(cache.lastRefresh).toBe("full");
     const rand = prng(kind === "pglite" ? 16 : 61);
+    // The rules and budgets change too; the tests below expect the demo's.
+    const rules = await t.db.prisma.policy.findMany({ select: { id: true, enabled: true } });
+    const budgets = await t.db.prisma.team.findMany({
+      select: { id: true, monthlyBudgetUsd: true, budgetMode: true },
+    });
     let changes = 0;
     for (let batch = 0; batch < 40; batch++) {
       const size = 1 + rand.int(100);
       for (let i = 0; i < size; i++) await randomChange(t.db, rand, changes++);
-      const derived = await cache.current();
+      const derived = await cache.withFacts();
       expect(cache.lastRefresh, `batch ${batch}`).not.toBe("full");
-      expect(view(derived), `batch ${batch}`).toEqual(await fresh(t.db));
+      expect(view(derived.estate), `batch ${batch}`).toEqual(await fresh(t.db));
+      expect(factsView(derived.facts), `batch ${batch}`).toEqual(factsView(await readFacts(t.db.prisma)));
     }
     expect(changes).toBeGreaterThan(1_000);
+    await t.db.prisma.policy.deleteMany({ where: { id: { notIn: rules.map((r) => r.id) } } });
+    for (const rule of rules)
+      await t.db.prisma.policy.update({ where: { id: rule.id }, data: { enabled: rule.enabled } });
+    for (const { id, ...budget } of budgets) await t.db.prisma.team.update({ where: { id }, data: budget });
   });
 
   it("counts the fair-share capacity on the estate as the database counts it", async () => {
@@ -253,6 +309,38 @@ describe.each(await testDbKinds())("the in-memory estate [%s]", (kind) => {
         take: 1,
       }),
     ).toMatchObject([{ entity: "GpuNode", op: "UPDATE" }]);
+  });
+
+  it("holds the rules in force and the teams' budgets, and a change to them leaves the estate as it was", async () => {
+    const cache = new EstateCache(t.db.prisma);
+    const before = await cache.withFacts();
+    const policy = before.facts.policies[0];
+    const team = await t.db.prisma.team.findFirstOrThrow({ orderBy: { id: "asc" }, select: { id: true } });
+    if (!policy) throw new Error("the demo has no rules");
+
+    // What neither the engine nor the facts read records no change.
+    await t.db.prisma.team.update({ where: { id: team.id }, data: { description: "renamed nothing" } });
+    await cache.withFacts();
+    expect(cache.lastRefresh).toBe("unchanged");
+
+    await t.db.prisma.policy.update({ where: { id: policy.id }, data: { enabled: !policy.enabled } });
+    await t.db.prisma.team.update({
+      where: { id: team.id },
+      data: { monthlyBudgetUsd: 1234.5, budgetMode: "HARD" },
+    });
+    const after = await cache.withFacts();
+    expect(cache.lastRefresh).toBe("changes");
+    // Nothing the engine reads changed: the same prepared estate, not a derivation of it.
+    expect(after.estate).toBe(before.estate);
+    expect(after.facts.policies.find((p) => p.id === policy.id)?.enabled).toBe(!policy.enabled);
+    expect(after.facts.budgets.get(team.id)).toMatchObject({ mode: "HARD", monthlyUsd: 1234.5 });
+    expect(factsView(after.facts)).toEqual(factsView(await readFacts(t.db.prisma)));
+
+    // A budget taken away leaves the facts.
+    await t.db.prisma.team.update({ where: { id: team.id }, data: { monthlyBudgetUsd: null } });
+    expect((await cache.withFacts()).facts.budgets.has(team.id)).toBe(false);
+    await t.db.prisma.policy.update({ where: { id: policy.id }, data: { enabled: policy.enabled } });
+    expect(factsView((await cache.withFacts()).facts)).toEqual(factsView(await readFacts(t.db.prisma)));
   });
 
   it("reads everything again after a gap in the log, on demand, and not when nothing changed", async () => {

@@ -7,6 +7,7 @@ import {
 } from "@switchyard/placement";
 import { consistentRead } from "../lib/consistent-read.ts";
 import { type TChangedRows, toEngineChanges } from "./changes.ts";
+import { changedFacts, readFacts, type TEstateFacts } from "./facts.ts";
 import { readAllocations, readDatasets, readNodes, readQuotas, readSites } from "./read.ts";
 import { EstateRows } from "./rows.ts";
 
@@ -20,7 +21,11 @@ type TState = {
   xmin: bigint;
   prepared: TPreparedSnapshot;
   rows: EstateRows;
+  facts: TEstateFacts;
 };
+
+/** The estate with the facts a recommendation reads beside it, as of one database snapshot. */
+export type TEstateWithFacts = { estate: TPreparedSnapshot; facts: TEstateFacts };
 
 type TChangeRow = {
   snap: string;
@@ -31,7 +36,8 @@ type TChangeRow = {
 };
 
 /**
- * The estate as the engine sees it, held in memory by one console process and kept fresh:
+ * The estate as the engine sees it, held in memory by one console process and kept fresh (with
+ * the rules in force and the teams' budgets beside it, estate/facts.ts):
  * before each decision, one query asks the change log (EstateChange, written by triggers) for
  * the changes this process has not seen; only the changed rows are read again and applied with
  * the engine's withChanges(). A full read happens on the first use, after invalidate(), when too
@@ -57,8 +63,8 @@ type TChangeRow = {
  */
 export class EstateCache {
   private state: TState | undefined;
-  private running: Promise<TPreparedSnapshot> | undefined;
-  private queued: Promise<TPreparedSnapshot> | undefined;
+  private running: Promise<TState> | undefined;
+  private queued: Promise<TState> | undefined;
   /** How the estate was last brought up to date, and how many times it was (for tests and metrics). */
   lastRefresh: "full" | "changes" | "unchanged" | undefined;
   refreshes = 0;
@@ -105,10 +111,23 @@ export class EstateCache {
    * (usually a millisecond after the commit); the query is skipped when nothing was announced
    * since the last catch-up. For decisions, whose capacity the guarded UPDATE judges anyway.
    */
-  current(freshness: "exact" | "announced" = "exact"): Promise<TPreparedSnapshot> {
+  async current(freshness: "exact" | "announced" = "exact"): Promise<TPreparedSnapshot> {
+    return (await this.currentState(freshness)).prepared;
+  }
+
+  /**
+   * current() with the rules in force and the teams' budgets (estate/facts.ts), as of the same
+   * moment: what a recommendation's approval forecast and budget filter read.
+   */
+  async withFacts(freshness: "exact" | "announced" = "exact"): Promise<TEstateWithFacts> {
+    const state = await this.currentState(freshness);
+    return { estate: state.prepared, facts: state.facts };
+  }
+
+  private currentState(freshness: "exact" | "announced"): Promise<TState> {
     if (freshness === "announced" && this.state && this.isQuiet()) {
       this.quietHits++;
-      return Promise.resolve(this.state.prepared);
+      return Promise.resolve(this.state);
     }
     if (this.queued) return this.queued;
     const start = () => {
@@ -116,11 +135,11 @@ export class EstateCache {
       // Taken before the change-log query: whatever is announced after it is looked at next time.
       const { listening, announcements, epoch } = this.signal;
       const mark = listening ? { announcements, epoch, at: Date.now() } : undefined;
-      const run: Promise<TPreparedSnapshot> = this.refresh()
+      const run: Promise<TState> = this.refresh()
         .then(
-          (prepared) => {
+          (state) => {
             this.caughtUp = mark;
-            return prepared;
+            return state;
           },
           (error: unknown) => {
             this.caughtUp = undefined;
@@ -179,7 +198,7 @@ export class EstateCache {
     );
   }
 
-  private async refresh(): Promise<TPreparedSnapshot> {
+  private async refresh(): Promise<TState> {
     this.refreshes++;
     const state = this.state;
     if (!state) return this.fullRead();
@@ -189,7 +208,7 @@ export class EstateCache {
     if (head.entity === null) {
       this.state = { ...state, cursor: head.snap, xmin: head.xmin };
       this.lastRefresh = "unchanged";
-      return state.prepared;
+      return this.state;
     }
     if (rest.length + 1 > MAX_CHANGES) return this.fullRead();
     try {
@@ -203,13 +222,13 @@ export class EstateCache {
   }
 
   /** Reads the changed rows and the changes again, as of one moment, and derives the estate. */
-  private async applyChanges(state: TState): Promise<TPreparedSnapshot> {
+  private async applyChanges(state: TState): Promise<TState> {
     const read = await consistentRead(this.prisma, async (tx) => {
       const changes = await readChanges(tx, state);
       const head = changes[0];
       if (!head || missedPrunedChanges(head, state) || changes.length > MAX_CHANGES) return undefined;
       const ids = groupIds(changes);
-      const [sites, nodes, datasets, quotas, allocations] = await Promise.all([
+      const [sites, nodes, datasets, quotas, allocations, facts] = await Promise.all([
         ids.Site.length > 0 ? readSites(tx, ids.Site) : [],
         ids.GpuNode.length > 0 ? readNodes(tx, ids.GpuNode) : [],
         ids.Dataset.length > 0 ? readDatasets(tx, ids.Dataset) : [],
@@ -217,30 +236,40 @@ export class EstateCache {
         ids.Allocation.length + ids.Workload.length > 0
           ? readAllocations(tx, { ids: ids.Allocation, workloadIds: ids.Workload })
           : [],
+        changedFacts(tx, state.facts, ids),
       ]);
       const changed: TChangedRows = { ids, sites, nodes, datasets, quotas, allocations };
-      return { head, changed };
+      return { head, changed, facts };
     });
     if (!read) return this.fullRead();
     // The rows change in place: if the engine refuses the result, refresh() reads everything again.
-    const prepared = withChanges(state.prepared, toEngineChanges(state.prepared, state.rows, read.changed));
-    this.state = { cursor: read.head.snap, xmin: read.head.xmin, prepared, rows: state.rows };
+    const prepared = ENGINE_ENTITIES.some((e) => read.changed.ids[e].length > 0)
+      ? withChanges(state.prepared, toEngineChanges(state.prepared, state.rows, read.changed))
+      : state.prepared;
+    this.state = {
+      cursor: read.head.snap,
+      xmin: read.head.xmin,
+      prepared,
+      rows: state.rows,
+      facts: read.facts,
+    };
     this.lastRefresh = "changes";
-    return prepared;
+    return this.state;
   }
 
-  private async fullRead(): Promise<TPreparedSnapshot> {
+  private async fullRead(): Promise<TState> {
     const read = await consistentRead(this.prisma, async (tx) => {
       const [head] = await tx.$queryRaw<{ snap: string; xmin: bigint }[]>`
         SELECT pg_current_snapshot()::text AS snap, pg_snapshot_xmin(pg_current_snapshot())::text::bigint AS xmin`;
-      const [sites, nodes, datasets, quotas, allocations] = await Promise.all([
+      const [sites, nodes, datasets, quotas, allocations, facts] = await Promise.all([
         readSites(tx),
         readNodes(tx),
         readDatasets(tx),
         readQuotas(tx),
         readAllocations(tx),
+        readFacts(tx),
       ]);
-      return { head, sites, nodes, datasets, quotas, allocations };
+      return { head, sites, nodes, datasets, quotas, allocations, facts };
     });
     if (!read.head) throw new Error("pg_current_snapshot() returned no row");
     const rows = EstateRows.from(read.quotas, read.allocations);
@@ -250,9 +279,9 @@ export class EstateCache {
       nodes: read.nodes,
       datasets: read.datasets,
     });
-    this.state = { cursor: read.head.snap, xmin: read.head.xmin, prepared, rows };
+    this.state = { cursor: read.head.snap, xmin: read.head.xmin, prepared, rows, facts: read.facts };
     this.lastRefresh = "full";
-    return prepared;
+    return this.state;
   }
 }
 
@@ -283,7 +312,9 @@ function missedPrunedChanges(head: TChangeRow, state: TState): boolean {
   return head.pruned !== null && head.pruned >= state.xmin;
 }
 
-const ENTITIES = ["Site", "GpuNode", "Dataset", "Quota", "Allocation", "Workload"] as const;
+/** What the engine reads; a Policy or Team change touches only the facts beside it. */
+const ENGINE_ENTITIES = ["Site", "GpuNode", "Dataset", "Quota", "Allocation", "Workload"] as const;
+const ENTITIES = [...ENGINE_ENTITIES, "Policy", "Team"] as const;
 export type TEntity = (typeof ENTITIES)[number];
 
 function groupIds(changes: readonly TChangeRow[]): Record<TEntity, string[]> {

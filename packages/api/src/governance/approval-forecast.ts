@@ -1,5 +1,6 @@
 import type { ApproverKind, PolicyKind, Prisma, PrismaClient, Role } from "@switchyard/db";
-import type { TCandidate, TPreparedSnapshot } from "@switchyard/placement";
+import type { TCandidate } from "@switchyard/placement";
+import type { TEstateWithFacts } from "../estate/cache.ts";
 import { toRule } from "./approval-gate.ts";
 import { describeApprovers, planApprovals, type TRule } from "./approval-rules.ts";
 import { enabledPolicies } from "./current-policies.ts";
@@ -42,24 +43,25 @@ export const OVERRIDE_REASON_PLACEHOLDER = "the reason given";
  * rules count for it. For a saved workload, steps an approved request at that site already
  * covers are not asked again (as when scheduling); an empty list means it schedules at once.
  * Reads only; returns one list per candidate, in order. Given the estate the candidates were
- * decided on, their sites' names and jurisdictions come from it rather than a query.
+ * decided on with its facts (the estate cache's withFacts()), the rules in force, the team's
+ * budget and the sites' names and jurisdictions come from them rather than from queries.
  */
 export async function forecastApprovals(
   db: TDb,
   of: { workloadId: string } | { datasetIds: readonly string[]; teamId: string },
   candidates: readonly TCandidate[],
   recommendedSiteId: string | null,
-  estate?: TPreparedSnapshot,
+  known?: TEstateWithFacts,
 ): Promise<TApprovalNeed[][]> {
   if (candidates.length === 0) return [];
-  const policies = await enabledPolicies(db);
+  const policies = known ? known.facts.policies.filter((p) => p.enabled) : await enabledPolicies(db);
   if (policies.length === 0) return candidates.map(() => []);
   const rules = policies.map(toRule);
   const ruleById = new Map(rules.map((r) => [r.id, r]));
   const [datasets, sites, budget, approved] = await Promise.all([
     loadFactDatasets(db, of),
-    loadFactSites(db, candidates, estate),
-    loadFactBudget(db, rules, of, new Date()),
+    loadFactSites(db, candidates, known?.estate),
+    loadFactBudget(db, rules, of, new Date(), known?.facts.budgets),
     "workloadId" in of ? approvedStepKeys(db, of.workloadId) : new Map<string, Set<string>>(),
   ]);
   const byId = new Map(datasets.map((d) => [d.id, d]));

@@ -1,5 +1,6 @@
 import type { Prisma, PrismaClient } from "@switchyard/db";
 import type { TCandidate, TPreparedSnapshot } from "@switchyard/placement";
+import type { TTeamBudget } from "../estate/facts.ts";
 import { softBudgetFacts } from "../services/team-budget.ts";
 import type { TBudgetFacts, TPlacementFacts, TRule } from "./approval-rules.ts";
 
@@ -83,13 +84,14 @@ export async function loadFactBudget(
   rules: readonly TRule[],
   of: { workloadId: string } | { teamId: string },
   now: Date,
+  known?: ReadonlyMap<string, TTeamBudget>,
 ): Promise<TBudgetFacts | null> {
   if (!rules.some((r) => r.kind === "BUDGET_EXCEEDED")) return null;
   const teamId =
     "teamId" in of
       ? of.teamId
       : (await db.workload.findUnique({ where: { id: of.workloadId }, select: { teamId: true } }))?.teamId;
-  return teamId === undefined ? null : softBudgetFacts(db, teamId, now);
+  return teamId === undefined ? null : softBudgetFacts(db, teamId, now, known);
 }
 
 /** What the rules look at when this candidate is chosen: the one definition of the facts. */

@@ -1,5 +1,6 @@
 import type { BudgetMode, Prisma, PrismaClient } from "@switchyard/db";
 import { AppError } from "../errors.ts";
+import type { TTeamBudget } from "../estate/facts.ts";
 import type { TBudgetFacts } from "../governance/approval-rules.ts";
 import { egressByBucket, gpuHoursByBucket } from "./spend.ts";
 import { startOfMonth, startOfNextMonth } from "./team-spend.ts";
@@ -96,14 +97,21 @@ async function budgetedTeams(db: TDb, teamIds: readonly string[], mode: BudgetMo
 
 /**
  * What each team with a HARD budget may still spend this month (at least 0), for the
- * engine's team-budget filter; teams without one are absent.
+ * engine's team-budget filter; teams without one are absent. Given the budgets the estate cache
+ * holds (`known`), which teams have one is not read again: only a HARD team's spend is.
  */
 export async function hardBudgetsLeft(
   db: TDb,
   teamIds: readonly string[],
   now: Date,
+  known?: ReadonlyMap<string, TTeamBudget>,
 ): Promise<Map<string, number>> {
-  const teams = await budgetedTeams(db, teamIds, "HARD");
+  const teams = known
+    ? [...new Set(teamIds)].flatMap((id) => {
+        const budget = known.get(id);
+        return budget?.mode === "HARD" ? [{ id, monthlyBudgetUsd: budget.monthlyUsd }] : [];
+      })
+    : await budgetedTeams(db, teamIds, "HARD");
   const spent = await monthToDateSpend(
     db,
     teams.map((t) => t.id),
@@ -117,9 +125,19 @@ export async function hardBudgetsLeft(
   );
 }
 
-/** A team's SOFT budget as the approval rules see it; null when it has none. */
-export async function softBudgetFacts(db: TDb, teamId: string, now: Date): Promise<TBudgetFacts | null> {
-  const [team] = await budgetedTeams(db, [teamId], "SOFT");
+/** A team's SOFT budget as the approval rules see it; null when it has none. `known`: as in hardBudgetsLeft. */
+export async function softBudgetFacts(
+  db: TDb,
+  teamId: string,
+  now: Date,
+  known?: ReadonlyMap<string, TTeamBudget>,
+): Promise<TBudgetFacts | null> {
+  const cached = known?.get(teamId);
+  const [team] = known
+    ? cached?.mode === "SOFT"
+      ? [{ id: teamId, name: cached.name, monthlyBudgetUsd: cached.monthlyUsd }]
+      : []
+    : await budgetedTeams(db, [teamId], "SOFT");
   if (!team) return null;
   const spent = (await monthToDateSpend(db, [team.id], now)).get(team.id);
   return {
@@ -137,11 +155,13 @@ export async function withHardBudgets<R extends { teamId: string }>(
   db: TDb,
   requests: readonly R[],
   now: Date,
+  known?: ReadonlyMap<string, TTeamBudget>,
 ): Promise<(R & { teamBudgetLeftUsd?: number })[]> {
   const left = await hardBudgetsLeft(
     db,
     requests.map((r) => r.teamId),
     now,
+    known,
   );
   return requests.map((r) => {
     const usd = left.get(r.teamId);
@@ -150,7 +170,12 @@ export async function withHardBudgets<R extends { teamId: string }>(
 }
 
 /** withHardBudgets for one request. */
-export async function withHardBudget<R extends { teamId: string }>(db: TDb, request: R, now: Date) {
-  const [out] = await withHardBudgets(db, [request], now);
+export async function withHardBudget<R extends { teamId: string }>(
+  db: TDb,
+  request: R,
+  now: Date,
+  known?: ReadonlyMap<string, TTeamBudget>,
+) {
+  const [out] = await withHardBudgets(db, [request], now, known);
   return out ?? request;
 }

@@ -11,7 +11,7 @@ import {
 import { assertMayUseTeam, seesTeam, teamScope } from "../auth/access.ts";
 import type { TSessionUser } from "../auth/session.ts";
 import { AppError } from "../errors.ts";
-import { estateCache } from "../estate/cache.ts";
+import { estateCache, type TEstateWithFacts } from "../estate/cache.ts";
 import { forecastApprovals, type TApprovalNeed } from "../governance/approval-forecast.ts";
 import { closePendingApprovals } from "../governance/approval-gate.ts";
 import { auditedTransaction, type TActor, type TAudit, type TMutationContext } from "../lib/audited.ts";
@@ -78,6 +78,13 @@ export function currentEstate(prisma: PrismaClient): Promise<TPreparedSnapshot> 
     .catch((error: unknown) => Promise.reject(engineInputError(error)));
 }
 
+/** currentEstate with the rules in force and the teams' budgets of the same moment (previews). */
+export function currentEstateWithFacts(prisma: PrismaClient): Promise<TEstateWithFacts> {
+  return estateCache(prisma)
+    .withFacts("announced")
+    .catch((error: unknown) => Promise.reject(engineInputError(error)));
+}
+
 export function specToRequest(spec: TWorkloadSpec, id: string) {
   return {
     id,
@@ -108,18 +115,23 @@ export async function previewPlacement(
   input: TWorkloadSpec & { candidates?: TCandidateLimit; whyNot?: string },
 ) {
   const { candidates: limit = DEFAULT_CANDIDATES, whyNot, ...spec } = input;
-  const request = await withHardBudget(prisma, specToRequest(spec, "preview"), new Date());
+  const known = await currentEstateWithFacts(prisma);
+  const request = await withHardBudget(
+    prisma,
+    specToRequest(spec, "preview"),
+    new Date(),
+    known.facts.budgets,
+  );
   // A why-not needs every site's verdict; a top N needs only N candidates built.
   const built = whyNot === undefined && limit !== "all" ? limit : undefined;
-  const estate = await currentEstate(prisma);
-  const result = runEngine("recommend", estate, request, built);
+  const result = runEngine("recommend", known.estate, request, built);
   const compact = compactResult(result, limit);
   const approvals = await forecastApprovals(
     prisma,
     { datasetIds: spec.datasetIds, teamId: spec.teamId },
     compact.candidates,
     result.candidates[0]?.siteId ?? null,
-    estate,
+    known,
   );
   return {
     ...compact,
