@@ -269,7 +269,9 @@ function answer(stored: TStoredAnswer, headers: Record<string, string>): Respons
   // A versioned object may be kept by the client, but only revalidated (If-None-Match) before use.
   if (stored.headers.ETag) all["Cache-Control"] = "private, no-cache";
   if (stored.status === 304) return new Response(null, { status: 304, headers: all });
-  return new Response(stored.body, {
+  // Bytes, not the string: Response checks a string body for lone surrogates character by
+  // character (an eighth of the CPU of a 400 KB answer), and JSON.stringify never writes one.
+  return new Response(Buffer.from(stored.body, "utf8"), {
     status: stored.status,
     headers: { "Content-Type": "application/json", ...all },
   });
