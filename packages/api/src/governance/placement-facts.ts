@@ -1,4 +1,4 @@
-import type { Prisma, PrismaClient } from "@switchyard/db";
+import { Prisma, type PrismaClient } from "@switchyard/db";
 import type { TCandidate, TPreparedSnapshot } from "@switchyard/placement";
 import type { TTeamBudget } from "../estate/facts.ts";
 import { softBudgetFacts } from "../services/team-budget.ts";
@@ -12,36 +12,30 @@ export type TFactDataset = TPlacementFacts["datasets"][number] & { stewardNames:
 export type TFactSite = { id: string; name: string; jurisdiction: string };
 
 /**
- * The datasets a placement reads, by id or as a saved workload's. Ordered by id so the
- * steps of a plan come in the same order whoever builds the facts (the scheduling gate or a
- * forecast).
+ * The datasets a placement reads, by id or as a saved workload's, with their stewards: one
+ * query (Prisma's nested select sent three, even for a workload without datasets). Ordered by
+ * id, stewards by user id, so the steps of a plan come in the same order whoever builds the
+ * facts (the scheduling gate or a forecast).
  */
 export async function loadFactDatasets(
   db: TDb,
   of: { workloadId: string } | { datasetIds: readonly string[] },
 ): Promise<TFactDataset[]> {
-  // A spec without datasets: nothing to read (Prisma would still send three queries).
   if ("datasetIds" in of && of.datasetIds.length === 0) return [];
-  const rows = await db.dataset.findMany({
-    where:
-      "workloadId" in of
-        ? { workloads: { some: { workloadId: of.workloadId } } }
-        : { id: { in: [...of.datasetIds] } },
-    orderBy: { id: "asc" },
-    select: {
-      id: true,
-      name: true,
-      classification: true,
-      stewards: { orderBy: { userId: "asc" }, select: { userId: true, user: { select: { name: true } } } },
-    },
-  });
-  return rows.map((d) => ({
-    id: d.id,
-    name: d.name,
-    classification: d.classification,
-    stewardIds: d.stewards.map((s) => s.userId),
-    stewardNames: d.stewards.map((s) => s.user.name),
-  }));
+  const which =
+    "workloadId" in of
+      ? Prisma.sql`d."id" IN (SELECT "datasetId" FROM "WorkloadDataset" WHERE "workloadId" = ${of.workloadId})`
+      : Prisma.sql`d."id" = ANY(${[...of.datasetIds]}::text[])`;
+  return db.$queryRaw<TFactDataset[]>`
+    SELECT d."id", d."name", d."classification"::text AS "classification",
+           COALESCE(array_agg(s."userId" ORDER BY s."userId") FILTER (WHERE s."userId" IS NOT NULL), '{}') AS "stewardIds",
+           COALESCE(array_agg(u."name" ORDER BY s."userId") FILTER (WHERE s."userId" IS NOT NULL), '{}') AS "stewardNames"
+      FROM "Dataset" d
+      LEFT JOIN "DatasetSteward" s ON s."datasetId" = d."id"
+      LEFT JOIN "User" u ON u."id" = s."userId"
+     WHERE ${which}
+     GROUP BY d."id"
+     ORDER BY d."id"`;
 }
 
 /**

@@ -205,12 +205,17 @@ export async function submitWorkload(
       });
     const [team, datasets, parents] = await Promise.all([
       tx.team.findUnique({ where: { id: spec.teamId }, select: { id: true } }),
-      tx.dataset.findMany({ where: { id: { in: spec.datasetIds } }, select: { id: true } }),
+      // Empty lists are not asked about: Prisma would still send a query for each.
+      spec.datasetIds.length > 0
+        ? tx.dataset.findMany({ where: { id: { in: spec.datasetIds } }, select: { id: true } })
+        : [],
       // A workload of a team the user cannot see is as missing as one that does not exist.
-      tx.workload.findMany({
-        where: { id: { in: spec.dependsOn }, ...(scope ? { teamId: { in: scope } } : {}) },
-        select: { id: true, name: true, state: true },
-      }),
+      spec.dependsOn.length > 0
+        ? tx.workload.findMany({
+            where: { id: { in: spec.dependsOn }, ...(scope ? { teamId: { in: scope } } : {}) },
+            select: { id: true, name: true, state: true },
+          })
+        : [],
     ]);
     if (!team)
       throw new AppError("INVALID_REQUEST", `team ${spec.teamId} missing`, {
