@@ -88,11 +88,27 @@ export async function teamBudgetStatus(db: TDb, teamId: string, now: Date): Prom
   };
 }
 
-async function budgetedTeams(db: TDb, teamIds: readonly string[], mode: BudgetMode) {
-  return db.team.findMany({
-    where: { id: { in: [...new Set(teamIds)] }, budgetMode: mode, monthlyBudgetUsd: { not: null } },
+/**
+ * The teams among these with a budget of this mode. Given the budgets the estate cache holds
+ * (`known`, estate/facts.ts), from them; else read.
+ */
+async function budgetedTeams(
+  db: TDb,
+  teamIds: readonly string[],
+  mode: BudgetMode,
+  known?: ReadonlyMap<string, TTeamBudget>,
+): Promise<{ id: string; name: string; monthlyUsd: number }[]> {
+  const ids = [...new Set(teamIds)];
+  if (known)
+    return ids.flatMap((id) => {
+      const budget = known.get(id);
+      return budget?.mode === mode ? [{ id, name: budget.name, monthlyUsd: budget.monthlyUsd }] : [];
+    });
+  const teams = await db.team.findMany({
+    where: { id: { in: ids }, budgetMode: mode, monthlyBudgetUsd: { not: null } },
     select: { id: true, name: true, monthlyBudgetUsd: true },
   });
+  return teams.map((t) => ({ id: t.id, name: t.name, monthlyUsd: Number(t.monthlyBudgetUsd) }));
 }
 
 /**
@@ -106,22 +122,14 @@ export async function hardBudgetsLeft(
   now: Date,
   known?: ReadonlyMap<string, TTeamBudget>,
 ): Promise<Map<string, number>> {
-  const teams = known
-    ? [...new Set(teamIds)].flatMap((id) => {
-        const budget = known.get(id);
-        return budget?.mode === "HARD" ? [{ id, monthlyBudgetUsd: budget.monthlyUsd }] : [];
-      })
-    : await budgetedTeams(db, teamIds, "HARD");
+  const teams = await budgetedTeams(db, teamIds, "HARD", known);
   const spent = await monthToDateSpend(
     db,
     teams.map((t) => t.id),
     now,
   );
   return new Map(
-    teams.map((t) => [
-      t.id,
-      Math.max(0, cents(Number(t.monthlyBudgetUsd) - (spent.get(t.id)?.totalUsd ?? 0))),
-    ]),
+    teams.map((t) => [t.id, Math.max(0, cents(t.monthlyUsd - (spent.get(t.id)?.totalUsd ?? 0)))]),
   );
 }
 
@@ -132,17 +140,12 @@ export async function softBudgetFacts(
   now: Date,
   known?: ReadonlyMap<string, TTeamBudget>,
 ): Promise<TBudgetFacts | null> {
-  const cached = known?.get(teamId);
-  const [team] = known
-    ? cached?.mode === "SOFT"
-      ? [{ id: teamId, name: cached.name, monthlyBudgetUsd: cached.monthlyUsd }]
-      : []
-    : await budgetedTeams(db, [teamId], "SOFT");
+  const [team] = await budgetedTeams(db, [teamId], "SOFT", known);
   if (!team) return null;
   const spent = (await monthToDateSpend(db, [team.id], now)).get(team.id);
   return {
     teamName: team.name,
-    monthlyUsd: Number(team.monthlyBudgetUsd),
+    monthlyUsd: team.monthlyUsd,
     monthToDateUsd: spent?.totalUsd ?? 0,
   };
 }

@@ -72,10 +72,8 @@ export function runEngine(
  * nothing was announced since the last catch-up, else one cheap query for what changed and only
  * the changed rows read. A decision on a stale estate ends in a conflict at schedule time.
  */
-export function currentEstate(prisma: PrismaClient): Promise<TPreparedSnapshot> {
-  return estateCache(prisma)
-    .current("announced")
-    .catch((error: unknown) => Promise.reject(engineInputError(error)));
+export async function currentEstate(prisma: PrismaClient): Promise<TPreparedSnapshot> {
+  return (await currentEstateWithFacts(prisma)).estate;
 }
 
 /** currentEstate with the rules in force and the teams' budgets of the same moment (previews). */
