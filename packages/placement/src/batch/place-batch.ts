@@ -65,8 +65,9 @@ const SIZE_EXPONENT = 1;
  * 2. per priority tier, highest first: regret greedy, then preemption if allowed; once
  *    more with the workloads left out first, keeping the better attempt; if workloads
  *    with options are still left out, again under scarcity prices (see ScarcityPrices);
- * 3. local search over the whole batch: insertions, moves, ejection chains and
- *    ruin-and-recreate (nothing placed gets unplaced), within an evaluation budget, on
+ * 3. local search over the whole batch: insertions, moves, ejection chains,
+ *    ruin-and-recreate (nothing placed gets unplaced) and an exact reassignment of the
+ *    gangs of each shape, within an evaluation budget, on
  *    the best plain and the best priced attempt, keeping the better result;
  * 4. report placements, preemptions and why the rest did not fit.
  * Deterministic; input order does not matter. Never over-allocates a node.
