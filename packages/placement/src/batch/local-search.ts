@@ -3,11 +3,11 @@ import type { BatchState } from "./batch-state";
 import { ChainSearch } from "./chain-search";
 import { placeByEvicting } from "./eviction";
 import { dropExchangePass, exchangePass } from "./exchange";
-import { gangAssignmentPass } from "./gang-assignment";
 import { lnsPass } from "./lns";
 import { repackFor } from "./repack";
 import { byPotential, regroupPass, relatedTo, ruinAndRecreate } from "./ruin-recreate";
 import { exhausted, type TSearch, withShare } from "./search-budget";
+import { shapeAssignmentPass } from "./shape-assignment";
 
 const EPS = 1e-7;
 const MAX_ROUNDS = 6;
@@ -43,10 +43,10 @@ export type TImproveStats = { moves: number; swaps: number; insertions: number }
  * Rounds of 2–4 repeat until a round saves under 0.5% of the cost or the evaluation budget
  * is spent. Then randomised ruin and recreate (lns.ts), which may change *which* workloads
  * are placed at equal count; exchanges of equal count by ejection chains; ruin and recreate
- * again; the still unplaced get one more try; last, the gangs of each shape are reassigned
- * exactly (gang-assignment.ts). That comes after everything that can get more workloads in,
- * so it only lowers the cost of the count they reached: earlier, its cheaper arrangements
- * took room that insertions would have used. The randomised and equal-count phases have
+ * again; the still unplaced get one more try; last, the workloads of each shape are
+ * reassigned exactly (shape-assignment.ts). That comes after everything that can get more
+ * workloads in, so it only lowers the cost of the count they reached: earlier, its cheaper
+ * arrangements took room that insertions would have used. The randomised and equal-count phases have
  * budgets of their own, in steps, so that they run however the rounds spent theirs.
  */
 export function improve(
@@ -83,7 +83,7 @@ export function improve(
   if (unplaced.length > 0) {
     stats.insertions += insertPass(state, unplaced, { spent: 0, budget: budget / 4 }, sizeExponent);
   }
-  stats.swaps += gangAssignmentPass(state, unplaced);
+  stats.swaps += shapeAssignmentPass(state, unplaced);
   return stats;
 }
 

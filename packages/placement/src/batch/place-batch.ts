@@ -67,7 +67,7 @@ const SIZE_EXPONENT = 1;
  *    with options are still left out, again under scarcity prices (see ScarcityPrices);
  * 3. local search over the whole batch: insertions, moves, ejection chains,
  *    ruin-and-recreate (nothing placed gets unplaced) and an exact reassignment of the
- *    gangs of each shape, within an evaluation budget, on
+ *    workloads of each shape, within an evaluation budget, on
  *    the best plain and the best priced attempt, keeping the better result;
  * 4. report placements, preemptions and why the rest did not fit.
  * Deterministic; input order does not matter. Never over-allocates a node.
