@@ -70,18 +70,20 @@ function reassign(state: BatchState, items: readonly TBatchItem[], unplaced: TBa
   for (const byPlace of optionOf) {
     for (const place of byPlace.keys()) users.set(place, (users.get(place) ?? 0) + 1);
   }
+  // Each workload takes a slot or one of `outs` columns (free): as many placed as before.
+  const outs = rows - placedBefore;
+  const maxCols = MAX_WORK / (rows * rows);
   const columnPlace: number[] = [];
   for (const place of [...users.keys()].sort((a, b) => a - b)) {
     const room = roomFor(state, items[0] as TBatchItem, place, users.get(place) ?? 0);
     for (let s = 0; s < room; s++) columnPlace.push(place);
+    if (columnPlace.length + outs > maxCols) break; // too big to solve: left as it is, below
   }
   const slots = columnPlace.length;
-  // Each workload takes a slot or one of `outs` columns (free): as many placed as before.
-  const outs = rows - placedBefore;
   const cols = slots + outs;
   // Fewer columns than workloads: best fit could not seat them again as they were (a gang
   // on nodes with room for two members); leave that shape as it is.
-  if (cols < rows || rows * rows * cols > MAX_WORK) {
+  if (cols < rows || cols > maxCols) {
     state.rollback(mark);
     return false;
   }
