@@ -197,7 +197,7 @@ describe("shapeAssignmentPass", () => {
     expect(s.state.totalCost).toBe(96);
   });
 
-  it("keeps what it cannot improve, and never places fewer or pays more (random contended batches)", () => {
+  it("places as many as before, for less or unchanged, on random contended batches", () => {
     let improvedSome = false;
     fc.assert(
       fc.property(arbContendedBatch, fc.integer({ min: 0, max: 1_000 }), ({ snapshot, requests }, seed) => {
@@ -214,8 +214,10 @@ describe("shapeAssignmentPass", () => {
         if (improved > 0) improvedSome = true;
         const placedAfter = s.state.assignments.filter((a) => a !== undefined).length;
         expect(placedAfter).toBe(s.state.items.length - unplaced.length);
-        expect(placedAfter).toBeGreaterThanOrEqual(placedBefore);
-        if (placedAfter === placedBefore) expect(s.state.totalCost).toBeLessThanOrEqual(costBefore + 1e-6);
+        // As many placed as before, and cheaper whenever anything changed.
+        expect(placedAfter).toBe(placedBefore);
+        if (improved > 0) expect(s.state.totalCost).toBeLessThan(costBefore);
+        else expect(s.state.totalCost).toBe(costBefore);
         for (const item of unplaced) expect(s.state.assignments[item.idx]).toBeUndefined();
         // Capacity: no node below zero, and each gang on distinct nodes of one fabric.
         for (const free of s.state.capacity.free) expect(free).toBeGreaterThanOrEqual(0);
@@ -235,7 +237,7 @@ describe("shapeAssignmentPass", () => {
       }),
       { numRuns: 150 },
     );
-    // The property is only worth something if the pass did move gangs on some batches.
+    // The property is only worth something if the pass did move workloads on some batches.
     expect(improvedSome).toBe(true);
   });
 });

@@ -46,8 +46,9 @@ export type TImproveStats = { moves: number; swaps: number; insertions: number }
  * again; the still unplaced get one more try; last, the workloads of each shape are
  * reassigned exactly (shape-assignment.ts). That comes after everything that can get more
  * workloads in, so it only lowers the cost of the count they reached: earlier, its cheaper
- * arrangements took room that insertions would have used. The randomised and equal-count phases have
- * budgets of their own, in steps, so that they run however the rounds spent theirs.
+ * arrangements took room that insertions would have used. The randomised and equal-count
+ * phases have budgets of their own, in steps, so that they run however the rounds spent
+ * theirs.
  */
 export function improve(
   state: BatchState,
