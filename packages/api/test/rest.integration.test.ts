@@ -662,13 +662,24 @@ describe.each(await testDbKinds())("REST /api/v1 [%s]", (kind) => {
       );
     });
 
-    it("422 for a broken domain rule, 404/405 for unknown routes and methods", async () => {
+    it("422 for a broken domain rule, 409 for no feasible site, 404/405 for unknown routes and methods", async () => {
       const id = await submitPending();
       const overridden = await call("POST", `/workloads/${id}/schedule`, {
         body: { override: { siteId: "site-nowhere", reason: "the team sits next to it" } },
       });
       expectError(overridden, 422, "INVALID_REQUEST");
       expect(overridden.body.error?.fieldErrors).toHaveProperty(["override.siteId"]);
+      // A decision that found no site is no fault of the request: 409, and it stays pending.
+      const nowhere = await submitPending({
+        ...SMALL_SPEC,
+        name: "rest-nowhere",
+        gpu: { nodes: 500, gpusPerNode: 8 },
+      });
+      expect((await call("GET", `/workloads/${nowhere}/decision`)).body).toMatchObject({ feasible: false });
+      const refused = await call("POST", `/workloads/${nowhere}/schedule`, { body: {} });
+      expectError(refused, 409, "NO_FEASIBLE_PLACEMENT");
+      expect(refused.body.error?.message).toContain("stays pending");
+      expect((await call("GET", `/workloads/${nowhere}`)).body).toMatchObject({ state: "PENDING" });
       expectError(await call("GET", "/nothing-here"), 404, "NOT_FOUND");
       const wrongMethod = await call("PUT", "/workloads", { body: {} });
       expectError(wrongMethod, 405, "METHOD_NOT_ALLOWED");

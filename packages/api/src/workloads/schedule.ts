@@ -89,12 +89,17 @@ export async function scheduleInTransaction(
   const chosen =
     (wanted ? candidates.find((c) => c.siteId === wanted) : undefined) ??
     (input.override ? undefined : candidates[0]);
-  if (!chosen) {
+  if (!chosen && input.override) {
     throw new AppError("INVALID_REQUEST", "no feasible candidate", {
-      userMessage: input.override
-        ? "The engine did not find that site feasible; choose one of the candidates."
-        : "No site can run this workload now.",
-      field: input.override ? "override.siteId" : undefined,
+      userMessage: "The engine did not find that site feasible; choose one of the candidates.",
+      field: "override.siteId",
+    });
+  }
+  if (!chosen) {
+    // Nothing the client sent is wrong: the decision found no site. The workload stays PENDING
+    // and the loop places it when room appears (409, as the API document says).
+    throw new AppError("NO_FEASIBLE_PLACEMENT", "no feasible candidate", {
+      userMessage: "No site can run this workload now; it stays pending and is placed when room appears.",
     });
   }
   const isOverride = Boolean(input.override) && chosen.siteId !== decision.recommendedSiteId;
