@@ -53,7 +53,9 @@ const isCapacityConflict = (error: unknown) => {
 const isInfeasible = (error: unknown) => {
   const cause = error instanceof AppError ? error : (error as { cause?: unknown }).cause;
   return (
-    cause instanceof AppError && cause.code === "NO_FEASIBLE_PLACEMENT" && cause.message === "no feasible candidate"
+    cause instanceof AppError &&
+    cause.code === "NO_FEASIBLE_PLACEMENT" &&
+    cause.message === "no feasible candidate"
   );
 };
 
