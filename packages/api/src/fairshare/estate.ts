@@ -1,5 +1,5 @@
 import type { Prisma, PrismaClient } from "@switchyard/db";
-import type { TPreparedSnapshot } from "@switchyard/placement";
+import { capacityByModel, type TPreparedSnapshot } from "@switchyard/placement";
 import { gpuClassUnits } from "./gpu-classes.ts";
 
 type TDb = PrismaClient | Prisma.TransactionClient;
@@ -39,7 +39,7 @@ export async function readFairShareInputs(db: TDb, estate?: TPreparedSnapshot) {
        WHERE a."status" = 'ACTIVE'
        GROUP BY w."teamId", n."gpuModel", n."siteId"`,
     estate
-      ? readyGpusByModel(estate)
+      ? Object.entries(capacityByModel(estate)).map(([gpuModel, gpus]) => ({ gpuModel, gpus }))
       : db.$queryRaw<{ gpuModel: string; gpus: number }[]>`
       SELECT n."gpuModel", SUM(n."gpuCount")::int AS "gpus"
         FROM "GpuNode" n JOIN "Site" s ON s."id" = n."siteId"
@@ -60,16 +60,6 @@ export async function readFairShareInputs(db: TDb, estate?: TPreparedSnapshot) {
     gpus: Number(row.gpus),
   }));
   return { tree, usage, capacity };
-}
-
-/** The capacity query's rows, counted on a prepared estate: GPUs of READY nodes at ACTIVE sites per model. */
-function readyGpusByModel(estate: TPreparedSnapshot): { gpuModel: string; gpus: number }[] {
-  const active = new Set(estate.snapshot.sites.filter((s) => s.status === "ACTIVE").map((s) => s.id));
-  const gpus = new Map<string, number>();
-  for (const node of estate.snapshot.nodes)
-    if (node.status === "READY" && active.has(node.siteId))
-      gpus.set(node.gpuModel, (gpus.get(node.gpuModel) ?? 0) + node.gpuTotal);
-  return [...gpus].map(([gpuModel, n]) => ({ gpuModel, gpus: n }));
 }
 
 /**
