@@ -126,6 +126,70 @@ describe("placeBatch()", () => {
     expect(result.unplaced[0]?.explanation?.rejected.map((r) => r.siteId)).toEqual(["a", "b", "c"]);
   });
 
+  describe("nodeFit: big nodes kept for work that needs them", () => {
+    // "big": one 8-GPU H100 node at $1 per GPU-hour; "small": one 2-GPU H100 node at $3.
+    const estate = () =>
+      aSnapshot()
+        .site(aSite("big").prices({ H100: 1 }))
+        .site(aSite("small").prices({ H100: 3 }))
+        .node(aNode("big-n", "big"))
+        .node(aNode("small-n", "small").gpus(2))
+        .build();
+    const twoGpus = aRequest("two").gpus(2).hours(10).models("H100").build();
+
+    it("by cost alone a 2-GPU job takes a quarter of the cheap 8-GPU node", () => {
+      const result = placeBatch({ snapshot: estate(), requests: [twoGpus] });
+      expect(result.placements.map((p) => [p.siteId, p.cost.totalUsd])).toEqual([["big", 20]]);
+    });
+
+    it("with a node fit it takes the node of its size, and reports what that really costs", () => {
+      // $60 against $20 × (1 + 16 × 0.75) = $260 as the search weighs it.
+      const result = placeBatch({ snapshot: estate(), requests: [twoGpus], nodeFit: 16 });
+      expect(result.placements.map((p) => [p.siteId, p.cost.totalUsd])).toEqual([["small", 60]]);
+      expect(result.totalCostUsd).toBe(60);
+      expect(result.stats.greedyCostUsd).toBe(60);
+      // The bound is on real costs: the $20 option is the cheapest way to place one workload.
+      expect(result.bound.lowerBoundUsd).toBe(20);
+      expect(result.bound.withinPct).toBe(200);
+    });
+
+    it("pays no more than the fit is worth: a small node dearer than 13× loses", () => {
+      const dear = aSnapshot()
+        .site(aSite("big").prices({ H100: 1 }))
+        .site(aSite("small").prices({ H100: 14 }))
+        .node(aNode("big-n", "big"))
+        .node(aNode("small-n", "small").gpus(2))
+        .build();
+      const result = placeBatch({ snapshot: dear, requests: [twoGpus], nodeFit: 16 });
+      // Reported at its real $20, not the $260 the search weighed it at.
+      expect(result.placements.map((p) => [p.siteId, p.cost.totalUsd])).toEqual([["big", 20]]);
+      expect(result.totalCostUsd).toBe(20);
+    });
+
+    it("leaves work that fills its node, and gangs of whole nodes, where cost puts them", () => {
+      const requests = [
+        aRequest("eight").gpus(8).hours(1).models("H100").build(),
+        aRequest("two-b").gpus(2).hours(1).models("H100").build(),
+      ];
+      const plain = placeBatch({ snapshot: estate(), requests });
+      const fitted = placeBatch({ snapshot: estate(), requests, nodeFit: 16 });
+      expect(fitted.placements.map((p) => [p.workloadId, p.siteId])).toEqual(
+        plain.placements.map((p) => [p.workloadId, p.siteId]),
+      );
+      expect(fitted.totalCostUsd).toBe(plain.totalCostUsd);
+    });
+
+    it("refuses a node fit that is not a number of at least 0", () => {
+      for (const nodeFit of [-1, Number.NaN, Number.POSITIVE_INFINITY]) {
+        expect(() => placeBatch({ snapshot: estate(), requests: [twoGpus], nodeFit })).toThrow(
+          expect.objectContaining({
+            issues: [{ path: "nodeFit", message: "must be a number of at least 0" }],
+          }),
+        );
+      }
+    });
+  });
+
   it("lists every bad request at once", () => {
     const requests = [
       aRequest("fine").build(),

@@ -43,10 +43,11 @@ export function buildItem(
   engine: TEngine,
   room: readonly Int32Array[],
   window: number,
+  nodeFit = 0,
 ): TBatchItem {
   const ctx = createContext(prepared, prepared.capacity, request, engine);
   const visit = Number.isFinite(window) ? cheapSitesFirst(ctx, engine) : undefined;
-  const collector = new OptionCollector(request, room, window, visit);
+  const collector = new OptionCollector(prepared, request, room, window, visit, nodeFit);
   const { feasible } = runFilters(ctx, engine.filters, {
     explain: "none",
     includeDynamic: false,
@@ -54,17 +55,41 @@ export function buildItem(
     stop: visit === undefined ? undefined : collector,
   });
   collector.absorb(feasible);
-  const { refs, costs } = collector;
+  const { refs, costs, usd } = collector;
   const order = cheapestFirst(costs, window);
   const optRef = new Int32Array(order.length);
   const optCost = new Float64Array(order.length);
+  const optUsd = new Float64Array(order.length);
   for (let k = 0; k < order.length; k++) {
     const i = order[k] as number;
     optRef[k] = refs[i] as number;
     optCost[k] = costs[i] as number;
+    optUsd[k] = usd[i] as number;
   }
   const complete = !collector.stopped && order.length === refs.length;
-  return { idx, request, engine, enforceQuota: traitsOf(engine).quota, optRef, optCost, complete };
+  return { idx, request, engine, enforceQuota: traitsOf(engine).quota, optRef, optCost, optUsd, complete };
+}
+
+/**
+ * The node-fit surcharge's factor for a workload needing `gpus` GPUs per node on the given
+ * pools: the share of the smallest node there that fits it which it would leave unused
+ * (0 on a node of exactly its size, 0.75 for 2 GPUs on an 8-GPU node).
+ */
+function unusedShare(prepared: TPreparedSnapshot, pools: readonly number[], gpus: number): number {
+  let smallest = Number.POSITIVE_INFINITY;
+  for (const poolIdx of pools) {
+    const pool = prepared.pools[poolIdx];
+    if (pool === undefined) continue;
+    const counts = pool.nodesWithGpus;
+    // counts[g] − counts[g + 1]: nodes with exactly g GPUs.
+    for (let g = gpus; g < Math.min(counts.length, smallest); g++) {
+      if ((counts[g] ?? 0) > (counts[g + 1] ?? 0)) {
+        smallest = g;
+        break;
+      }
+    }
+  }
+  return Number.isFinite(smallest) ? (smallest - gpus) / smallest : 0;
 }
 
 /**
@@ -74,7 +99,9 @@ export function buildItem(
  */
 class OptionCollector implements TVisitStop {
   readonly refs: number[] = [];
+  /** What the search weighs: usd plus the node-fit surcharge (never below usd). */
   readonly costs: number[] = [];
+  readonly usd: number[] = [];
   stopped = false;
   /** Sites of `feasible` already absorbed. */
   private absorbed = 0;
@@ -83,11 +110,21 @@ class OptionCollector implements TVisitStop {
   private seen = 0;
 
   constructor(
+    private readonly prepared: TPreparedSnapshot,
     private readonly request: TPlacementRequest,
     private readonly room: readonly Int32Array[],
     private readonly window: number,
     private readonly visit: TVisit | undefined,
+    private readonly nodeFit: number,
   ) {}
+
+  private push(ref: number, usd: number, pools: readonly number[]): void {
+    this.refs.push(ref);
+    this.usd.push(usd);
+    const fit =
+      this.nodeFit > 0 ? this.nodeFit * unusedShare(this.prepared, pools, this.request.gpusPerNode) : 0;
+    this.costs.push(usd * (1 + fit));
+  }
 
   stopBefore(position: number, feasible: readonly TSiteCandidate[]): boolean {
     if (this.visit === undefined) return false;
@@ -106,20 +143,17 @@ class OptionCollector implements TVisitStop {
    * room (pools for a gang, GPU groups otherwise).
    */
   absorb(feasible: readonly TSiteCandidate[]): void {
-    const { room, refs, costs } = this;
+    const { room } = this;
     const { gpusPerNode, nodeCount, gang } = this.request;
     for (let s = this.absorbed; s < feasible.length; s++) {
       for (const option of (feasible[s] as TSiteCandidate).options) {
         if (gang) {
           for (const poolIdx of option.pools) {
-            if ((room[poolIdx]?.[gpusPerNode] ?? 0) >= nodeCount) {
-              refs.push(poolIdx);
-              costs.push(option.totalUsd);
-            }
+            if ((room[poolIdx]?.[gpusPerNode] ?? 0) >= nodeCount)
+              this.push(poolIdx, option.totalUsd, [poolIdx]);
           }
         } else if (anyRoom(room, option.pools, gpusPerNode)) {
-          refs.push(option.group.idx);
-          costs.push(option.totalUsd);
+          this.push(option.group.idx, option.totalUsd, option.pools);
         }
       }
     }

@@ -38,6 +38,14 @@ export type TPlaceBatchInput = TEngineOptions & {
    * lists and subgradient steps); the result then claims only $0.
    */
   readonly bound?: "lagrangian" | "none";
+  /**
+   * Keep big nodes for work that needs them: the search weighs each option at its cost
+   * × (1 + nodeFit × the share of the smallest fitting node there that the workload would
+   * leave unused), so that a 2-GPU job takes a 2-GPU node before an 8-GPU one unless the
+   * small node costs over (1 + 0.75 × nodeFit) times as much. Default 0: cost alone. Reported
+   * costs and the bound are always the real ones. The fair round uses it (see fairRound).
+   */
+  readonly nodeFit?: number;
 };
 
 const DEFAULT_EFFORT = 40;
@@ -81,18 +89,19 @@ export function placeBatch(input: TPlaceBatchInput): TBatchResult {
   checked.sort((a, b) => b.request.priority - a.request.priority || compareIds(a.request.id, b.request.id));
   const room = roomByPool(prepared, allowPreemption);
   const firstWindow = input.optionWindow ?? OPTION_WINDOW;
+  const nodeFit = input.nodeFit ?? 0;
   const initial = checked.map(({ request, engine }, idx) =>
-    buildItem(prepared, idx, request, engine, room, firstWindow),
+    buildItem(prepared, idx, request, engine, room, firstWindow, nodeFit),
   );
   const effort = input.searchEffort ?? DEFAULT_EFFORT;
-  // Option lists are a pure function of the workload and the window: built once, shared by
-  // both runs and the bound.
+  // Option lists are a pure function of the workload, the window and the node fit: built
+  // once, shared by both runs and the bound.
   const built = new Map<string, TBatchItem>();
-  const build = (item: TBatchItem, window: number): TBatchItem => {
-    const key = `${item.idx}:${window}`;
+  const build = (item: TBatchItem, window: number, fit = nodeFit): TBatchItem => {
+    const key = `${item.idx}:${window}:${fit}`;
     let wider = built.get(key);
     if (wider === undefined) {
-      wider = buildItem(prepared, item.idx, item.request, item.engine, room, window);
+      wider = buildItem(prepared, item.idx, item.request, item.engine, room, window, fit);
       built.set(key, wider);
     }
     return wider;
@@ -119,7 +128,7 @@ export function placeBatch(input: TPlaceBatchInput): TBatchResult {
   const unplacedOut = unplaced
     .sort((a, b) => compareIds(a.request.id, b.request.id))
     .map((item) => describeUnplaced(prepared, state, item, explainMode));
-  const totalCostUsd = state.items.reduce((sum, item) => sum + state.costOf(item), 0);
+  const totalCostUsd = realCostUsd(state);
   return {
     placements,
     unplaced: unplacedOut,
@@ -133,9 +142,12 @@ export function placeBatch(input: TPlaceBatchInput): TBatchResult {
               prepared,
               // Every option of every workload where that is affordable: a workload that kept
               // only its cheapest options is otherwise assumed to escape at its dearest one.
-              state.items.length > MAX_RESTART_ITEMS
-                ? state.items
-                : state.items.map((item) => (item.complete ? item : build(item, Number.POSITIVE_INFINITY))),
+              // Under a node fit, always, at real cost.
+              nodeFit > 0
+                ? state.items.map((item) => build(item, Number.POSITIVE_INFINITY, 0))
+                : state.items.length > MAX_RESTART_ITEMS
+                  ? state.items
+                  : state.items.map((item) => (item.complete ? item : build(item, Number.POSITIVE_INFINITY))),
               placements.length,
               totalCostUsd,
               allowPreemption,
@@ -326,7 +338,7 @@ function solveOnce(
     }
     start = end;
   }
-  const greedyCostUsd = state.totalCost;
+  const greedyCostUsd = realCostUsd(state);
   const leftOut = unplaced.slice();
   if (budget > 0) {
     incumbent?.offer({
@@ -457,6 +469,9 @@ function checkRequests(
 ): { request: TPlacementRequest; engine: TEngine }[] {
   const caller = parseCallerPolicy(input.policy);
   const issues: TInputIssue[] = [...caller.issues];
+  const { nodeFit } = input;
+  if (nodeFit !== undefined && !(Number.isFinite(nodeFit) && nodeFit >= 0))
+    issues.push({ path: "nodeFit", message: "must be a number of at least 0" });
   const out: { request: TPlacementRequest; engine: TEngine }[] = [];
   const seen = new Set<string>();
   // Requests without a policy of their own share one engine.
@@ -510,6 +525,16 @@ function describeBound(bound: number, costUsd: number, placed: number): TBatchBo
   return { lowerBoundUsd, withinPct, summary };
 }
 
+/** What the placed workloads cost, at real prices (the state's total includes any node-fit surcharge). */
+function realCostUsd(state: BatchState): number {
+  let sum = 0;
+  for (const item of state.items) {
+    const a = state.assignments[item.idx];
+    if (a !== undefined) sum += item.optUsd[a.option] ?? 0;
+  }
+  return sum;
+}
+
 function describePlacement(state: BatchState, item: TBatchItem): TBatchPlacement {
   const a = state.assignments[item.idx];
   const { prepared } = state;
@@ -539,7 +564,7 @@ function describePlacement(state: BatchState, item: TBatchItem): TBatchPlacement
     cost: {
       computeUsd: roundCents(computeUsd),
       egressUsd: roundCents(data.egressUsd),
-      totalUsd: roundCents(item.optCost[k] ?? 0),
+      totalUsd: roundCents(item.optUsd[k] ?? 0),
       transferHours: Math.round(data.transferHours * 1000) / 1000,
     },
     preempted: a?.preempted ?? [],

@@ -51,6 +51,7 @@ export class ScarcityPrices {
       ...item,
       optRef: Int32Array.from(order, (k) => item.optRef[k] ?? -1),
       optCost: Float64Array.from(order, (k) => cost[k] ?? 0),
+      optUsd: Float64Array.from(order, (k) => item.optUsd[k] ?? 0),
     };
   }
 }

@@ -206,3 +206,30 @@ describe("fairRound properties", () => {
     expect(reclaimed).toBeGreaterThan(3);
   }, 120_000);
 });
+
+describe("fairRound placement", () => {
+  it("keeps whole big nodes for gangs: a 2-GPU job takes the 2-GPU node, dearer, unless told otherwise", () => {
+    // "big": one 8-GPU node at $1 per GPU-hour; "small": one 2-GPU node at $3.
+    const snapshot = aSnapshot()
+      .site(aSite("big").price("H100", 1))
+      .site(aSite("small").price("H100", 3))
+      .node(aNode("big-n", "big"))
+      .node(aNode("small-n", "small").gpus(2))
+      .build();
+    const round = (nodeFit?: number) =>
+      fairRound({
+        snapshot,
+        tree: treeOf({ weights: [1, 1, 1, 1], guarantees: [0, 0, 0, 0], pooled: false, h100Units: 1 }),
+        usage: [],
+        demand: [{ teamId: "t0", gpuModel: "*", gpus: 2 }],
+        capacity: { H100: 10 },
+        running: [],
+        pending: [{ request: aRequest("two").team("t0").gpus(2).hours(1).build(), submittedAt: 0 }],
+        searchEffort: 0,
+        explainUnplaced: "none",
+        ...(nodeFit === undefined ? {} : { nodeFit }),
+      }).placements.map((p) => [p.siteId, p.cost.totalUsd]);
+    expect(round()).toEqual([["small", 6]]);
+    expect(round(0)).toEqual([["big", 2]]);
+  });
+});

@@ -34,6 +34,8 @@ export type TReclaimInput = TEngineOptions & {
   readonly pending: readonly TPendingRequest[];
   /** Passed to placeBatch (default 40); 0 keeps the plain construction. */
   readonly searchEffort?: number;
+  /** Passed to placeBatch: keep big nodes for work that needs them (default 0; see fairRound). */
+  readonly nodeFit?: number;
   readonly explainUnplaced?: "summary" | "none";
   /**
    * Who may reclaim. "guarantee" (default): work of a team that stays within its guarantee
@@ -158,6 +160,7 @@ export function planReclaim(input: TReclaimInput): TReclaimPlan {
       requests: tryNow,
       allowPreemption: false,
       searchEffort: input.searchEffort,
+      nodeFit: input.nodeFit,
       explainUnplaced: input.explainUnplaced ?? "summary",
       // The plan reports no bound: proving one would cost its option lists and subgradient steps.
       bound: "none",
@@ -291,6 +294,7 @@ export function planReclaim(input: TReclaimInput): TReclaimPlan {
         requests: plausible.map((r, i) => ({ ...r, priority: plausible.length - i })),
         allowPreemption: true,
         searchEffort: 0,
+        nodeFit: input.nodeFit,
         explainUnplaced: input.explainUnplaced ?? "summary",
         // The plan reports no bound: proving one would cost its option lists and subgradient steps.
         bound: "none",
