@@ -208,28 +208,38 @@ describe("fairRound properties", () => {
 });
 
 describe("fairRound placement", () => {
-  it("keeps whole big nodes for gangs: a 2-GPU job takes the 2-GPU node, dearer, unless told otherwise", () => {
-    // "big": one 8-GPU node at $1 per GPU-hour; "small": one 2-GPU node at $3.
+  it("keeps whole big nodes for gangs while the queue outgrows the free GPUs: a 2-GPU job takes the dearer 2-GPU node", () => {
+    // "big": one 8-GPU node at $1 per GPU-hour; "small": one 2-GPU node at $3. With a 2 × 8
+    // gang in the queue, 18 GPUs are asked for and 10 are free.
     const snapshot = aSnapshot()
       .site(aSite("big").price("H100", 1))
       .site(aSite("small").price("H100", 3))
       .node(aNode("big-n", "big"))
       .node(aNode("small-n", "small").gpus(2))
       .build();
-    const round = (nodeFit?: number) =>
-      fairRound({
+    const round = (options: { gangWaits: boolean; nodeFit?: number }) => {
+      const pending = [
+        { request: aRequest("two").team("t0").gpus(2).hours(1).build(), submittedAt: 1 },
+        ...(options.gangWaits
+          ? [{ request: aRequest("gang").team("t1").gang(2, 8).hours(1).build(), submittedAt: 0 }]
+          : []),
+      ];
+      return fairRound({
         snapshot,
         tree: treeOf({ weights: [1, 1, 1, 1], guarantees: [0, 0, 0, 0], pooled: false, h100Units: 1 }),
         usage: [],
-        demand: [{ teamId: "t0", gpuModel: "*", gpus: 2 }],
+        demand: pending.map((p) => ({ teamId: p.request.teamId, gpuModel: "*", gpus: 2 })),
         capacity: { H100: 10 },
         running: [],
-        pending: [{ request: aRequest("two").team("t0").gpus(2).hours(1).build(), submittedAt: 0 }],
+        pending,
         searchEffort: 0,
         explainUnplaced: "none",
-        ...(nodeFit === undefined ? {} : { nodeFit }),
-      }).placements.map((p) => [p.siteId, p.cost.totalUsd]);
-    expect(round()).toEqual([["small", 6]]);
-    expect(round(0)).toEqual([["big", 2]]);
+        ...(options.nodeFit === undefined ? {} : { nodeFit: options.nodeFit }),
+      }).placements.map((p) => [p.workloadId, p.siteId, p.cost.totalUsd]);
+    };
+    expect(round({ gangWaits: true })).toEqual([["two", "small", 6]]);
+    expect(round({ gangWaits: true, nodeFit: 0 })).toEqual([["two", "big", 2]]);
+    // With room for everything, cost alone: the fit would only cost money.
+    expect(round({ gangWaits: false })).toEqual([["two", "big", 2]]);
   });
 });

@@ -34,7 +34,10 @@ export type TReclaimInput = TEngineOptions & {
   readonly pending: readonly TPendingRequest[];
   /** Passed to placeBatch (default 40); 0 keeps the plain construction. */
   readonly searchEffort?: number;
-  /** Passed to placeBatch: keep big nodes for work that needs them (default 0; see fairRound). */
+  /**
+   * Passed to placeBatch while the pending work asks for more GPUs than the estate has free:
+   * keep big nodes for work that needs them (default 0; see fairRound).
+   */
   readonly nodeFit?: number;
   readonly explainUnplaced?: "summary" | "none";
   /**
@@ -140,6 +143,11 @@ export function planReclaim(input: TReclaimInput): TReclaimPlan {
   const firstUnplaced: TUnplaced[] = [];
   let estate = base;
   let fits = shapeFits(estate);
+  // The node fit only while the queue asks for more GPUs than are free: on an estate with
+  // room for everything it would only cost money.
+  let freeGpus = 0;
+  for (const f of base.capacity.siteFree) freeGpus += f;
+  const nodeFit = tiered.reduce((sum, r) => sum + gpusOf(r), 0) > freeGpus ? input.nodeFit : undefined;
   for (let at = 0; at < tiered.length; at += PASS_CHUNK) {
     const chunk = tiered.slice(at, at + PASS_CHUNK);
     const tryNow = chunk.filter((r) => fits(r));
@@ -160,7 +168,7 @@ export function planReclaim(input: TReclaimInput): TReclaimPlan {
       requests: tryNow,
       allowPreemption: false,
       searchEffort: input.searchEffort,
-      nodeFit: input.nodeFit,
+      nodeFit,
       explainUnplaced: input.explainUnplaced ?? "summary",
       // The plan reports no bound: proving one would cost its option lists and subgradient steps.
       bound: "none",
@@ -294,7 +302,7 @@ export function planReclaim(input: TReclaimInput): TReclaimPlan {
         requests: plausible.map((r, i) => ({ ...r, priority: plausible.length - i })),
         allowPreemption: true,
         searchEffort: 0,
-        nodeFit: input.nodeFit,
+        nodeFit,
         explainUnplaced: input.explainUnplaced ?? "summary",
         // The plan reports no bound: proving one would cost its option lists and subgradient steps.
         bound: "none",

@@ -14,13 +14,15 @@ export type TFairRoundInput = Omit<TReclaimInput, "shares" | "reclaimFor"> & {
 export type TFairRound = TReclaimPlan & { readonly shares: TShares };
 
 /**
- * The round's node fit (placeBatch's nodeFit): a 2-GPU job takes a 2-GPU node before a
- * quarter of an 8-GPU node unless the small one costs over 1 + 16 × 0.75 = 13 times as much,
- * so that whole big nodes stay for gangs. Without it, jobs of 1–4 GPUs start at once on
- * whichever node is cheapest, big ones included, while the small nodes idle and gangs of a
- * team under its share wait for whole nodes. On `bench:fairness --size=dev` (50 sites, 2,000
- * nodes), against cost alone: max deviation from entitlement 11.08 → 9.62 %, utilisation when
- * oversubscribed 93.49 → 95.04 %; 8 and 32 give the same 9.62 %.
+ * The round's node fit (placeBatch's nodeFit), used while the queue asks for more GPUs than
+ * are free (see planReclaim): a 2-GPU job takes a 2-GPU node before a quarter of an 8-GPU
+ * node unless the small one costs over 1 + 16 × 0.75 = 13 times as much, so that whole big
+ * nodes stay for gangs. Without it, jobs of 1–4 GPUs start at once on whichever node is
+ * cheapest, big ones included, while the small nodes idle and gangs of a team under its share
+ * wait for whole nodes. On `bench:fairness --size=dev` (50 sites, 2,000 nodes), against cost
+ * alone: max deviation from entitlement 11.08 → 9.34 %, utilisation when oversubscribed
+ * 93.49 → 94.81 %; 8 gives 9.74 %, 32 the same 9.34 %. Packing only once work already waits
+ * for whole-node room was too late: 11.74 %.
  */
 export const FAIR_NODE_FIT = 16;
 
