@@ -4,7 +4,8 @@
 // baseline; writes
 // bench/results/fairness.json. `-- --size=dev` runs a small estate (50 sites / 2,000 nodes)
 // and writes bench/results/fairness-dev.json; `-- --hours=N` shortens the trace and
-// `-- --step=M` sets the step in minutes (default 5 on the dev estate, 15 on the full one).
+// `-- --step=M` sets the step in minutes (default 5 on the dev estate, 15 on the full one);
+// `-- --only=switchyard --merge` reruns one scheduler and keeps the other's half of the file.
 import { cpus, loadavg } from "node:os";
 import {
   capacityByModel,
@@ -20,7 +21,7 @@ import {
   withChanges,
 } from "../src/index";
 import { buildEstate } from "./estate";
-import { writeRepoJson } from "./files";
+import { readRepoText, writeRepoJson } from "./files";
 import { loadGpuData } from "./gpu-data";
 import { Prng } from "./prng";
 
@@ -48,12 +49,14 @@ const RECLAIM_AFTER_STEPS = Math.max(1, Math.round(15 / STEP_MIN));
 const BURST_LOAD = 2.0;
 const MEAN_ON_H = 3;
 const MEAN_OFF_H = 2;
-/** `--only=switchyard|baseline` (a probe of one scheduler) writes fairness-probe.json instead. */
-const RESULTS = args.has("only")
-  ? "bench/results/fairness-probe.json"
-  : DEV
-    ? "bench/results/fairness-dev.json"
-    : "bench/results/fairness.json";
+const FULL_RESULTS = DEV ? "bench/results/fairness-dev.json" : "bench/results/fairness.json";
+/**
+ * `--only=switchyard|baseline` (a probe of one scheduler) writes fairness-probe.json instead;
+ * with `--merge` it replaces that scheduler's half of the full results file, keeping the other
+ * half (the baseline takes an hour on the full estate and does not change with the fair round).
+ */
+const MERGE = args.has("only") && args.has("merge");
+const RESULTS = args.has("only") && !MERGE ? "bench/results/fairness-probe.json" : FULL_RESULTS;
 
 type TJob = {
   id: string;
@@ -511,15 +514,35 @@ function round(x: number, digits = 2): number {
 }
 
 const ONLY = args.get("only");
-const skipped = {
+/** A scheduler's half of the full results file, for --merge. */
+type THalf = {
+  metrics: TMetrics | null;
+  teams: readonly unknown[];
+  oversubscribedSteps: number | null;
+  utilisationPctOfShapeUsable: number | null;
+  meanStepMs: number | null;
+};
+const skipped: THalf = {
   metrics: null,
   teams: [],
   oversubscribedSteps: null,
   utilisationPctOfShapeUsable: null,
   meanStepMs: null,
 };
-const switchyard = ONLY === "baseline" ? skipped : simulate("switchyard");
-const baseline = ONLY === "switchyard" ? skipped : simulate("baseline");
+
+function keptHalf(mode: TScheduler): THalf {
+  const kept = JSON.parse(readRepoText(FULL_RESULTS));
+  return {
+    metrics: kept[mode],
+    teams: kept.meta.teams[mode],
+    oversubscribedSteps: kept.meta.oversubscribedSteps[mode],
+    utilisationPctOfShapeUsable: kept.meta.utilisationPctOfShapeUsable[mode],
+    meanStepMs: kept.meta.meanStepMs[mode],
+  };
+}
+const other = (mode: TScheduler): THalf => (MERGE ? keptHalf(mode) : skipped);
+const switchyard = ONLY === "baseline" ? other("switchyard") : simulate("switchyard");
+const baseline = ONLY === "switchyard" ? other("baseline") : simulate("baseline");
 const jobs = arrivals.reduce((s, a) => s + a.length, 0);
 writeRepoJson(RESULTS, {
   trace: { teams: TEAMS, hours: HOURS, sites: SITES, nodes: NODES },
@@ -564,6 +587,7 @@ writeRepoJson(RESULTS, {
     teams: { switchyard: switchyard.teams, baseline: baseline.teams },
     node: process.version,
     cpus: cpus().length,
+    ...(MERGE ? { merged: `only ${ONLY} was run; the other half is kept from the earlier run` } : {}),
     loadAverageAtEnd: loadavg().map((x) => round(x)),
     totalSeconds: round((performance.now() - started) / 1000, 1),
   },
