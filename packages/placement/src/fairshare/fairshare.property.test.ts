@@ -228,7 +228,12 @@ describe("fairRound placement", () => {
         snapshot,
         tree: treeOf({ weights: [1, 1, 1, 1], guarantees: [0, 0, 0, 0], pooled: false, h100Units: 1 }),
         usage: [],
-        demand: pending.map((p) => ({ teamId: p.request.teamId, gpuModel: "*", gpus: 2 })),
+        demand: pending.map((p) => ({
+          teamId: p.request.teamId,
+          gpuModel: "*",
+          gpus:
+            "count" in p.request.gpu ? p.request.gpu.count : p.request.gpu.nodes * p.request.gpu.gpusPerNode,
+        })),
         capacity: { H100: 10 },
         running: [],
         pending,
