@@ -8,8 +8,10 @@ import { systemActor } from "../src/lib/audited.ts";
 import { runReconcileTick } from "../src/loops/reconcile.ts";
 import { appRouter } from "../src/root.ts";
 import { createCallerFactory, createInnerContext } from "../src/trpc.ts";
+import { DEFAULT_CANDIDATES } from "../src/workloads/compact.ts";
 import { placeRound } from "../src/workloads/round.ts";
-import { currentEstate, runEngine } from "../src/workloads/service.ts";
+import { scheduleWorkload } from "../src/workloads/schedule.ts";
+import { currentEstate, placeOnEstate, runEngine } from "../src/workloads/service.ts";
 import { toRequest } from "../src/workloads/snapshot.ts";
 import { USERS } from "./helpers.ts";
 
@@ -221,4 +223,76 @@ describeEachDb("the reconcile tick's round of placements", (kind) => {
       for (const id of outcome.lost) expect(report.scheduled).toContain(id);
     },
   );
+
+  // A batch weighs cost; the engine's score ranks by the policy. The site a batch chose may rank
+  // past the candidates a decision stores: it is stored all the same and the workload goes there.
+  it("schedules at the batch's site when the engine ranks it past the stored candidates, in a round and alone", async () => {
+    const ids = await pendingWork("ranked-past", 2);
+    const workloads = await t.db.prisma.workload.findMany({
+      where: { id: { in: ids } },
+      include: { datasets: { select: { datasetId: true } } },
+    });
+    const requestOf = new Map(workloads.map((w) => [w.id, toRequest(w)]));
+    const [inRound, alone] = ids as [string, string];
+    const ctx = { prisma: t.db.prisma, user: systemActor("reconciler"), requestId: "ranked-past" };
+
+    let estate = await currentEstate(t.db.prisma);
+    const whole = runEngine("place", estate, requestOf.get(inRound) as ReturnType<typeof toRequest>);
+    expect(whole.candidates.length).toBeGreaterThan(DEFAULT_CANDIDATES + 1);
+    const last = whole.candidates.at(-1)?.siteId as string;
+    const outcome = await placeRound(
+      ctx,
+      {
+        get: async () => estate,
+        took: (allocations) => {
+          estate = withAllocations(estate, allocations);
+        },
+      },
+      [
+        {
+          workloadId: inRound,
+          request: requestOf.get(inRound) as ReturnType<typeof toRequest>,
+          batchSiteId: last,
+        },
+      ],
+    );
+    expect(outcome).toEqual({ scheduled: [inRound], awaitingApproval: [], lost: [] });
+
+    // The single path (the loop's fallback when a round is aborted): place, then schedule.
+    const beforeLast = whole.candidates.at(-2)?.siteId as string;
+    const { placed } = await placeOnEstate(ctx, alone, undefined, beforeLast);
+    expect(placed?.feasible).toBe(true);
+    await scheduleWorkload(ctx, {
+      id: alone,
+      decisionId: placed?.decisionId as string,
+      batchSiteId: beforeLast,
+    });
+
+    for (const [id, site] of [
+      [inRound, last],
+      [alone, beforeLast],
+    ] as const) {
+      const w = await t.db.prisma.workload.findUniqueOrThrow({
+        where: { id },
+        include: { decisions: true, allocations: { include: { node: { select: { siteId: true } } } } },
+      });
+      expect(w).toMatchObject({ state: "SCHEDULED", siteId: site });
+      expect(w.allocations.map((a) => a.node.siteId)).toEqual([site]);
+      const decision = w.decisions[0];
+      expect(decision).toMatchObject({ status: "ACCEPTED", chosenSiteId: site });
+      // The top candidates, then the batch's, ranked where the engine ranks it.
+      const stored = decision?.candidates as {
+        candidates: { siteId: string; rank: number }[];
+        omitted: number;
+      };
+      expect(stored.candidates).toHaveLength(DEFAULT_CANDIDATES + 1);
+      expect(stored.candidates.at(-1)?.siteId).toBe(site);
+      expect(stored.candidates.at(-1)?.rank).toBeGreaterThan(DEFAULT_CANDIDATES);
+      expect(stored.candidates.length + stored.omitted).toBeGreaterThanOrEqual(whole.candidates.length);
+      expect(decision?.recommendedSiteId).toBe(stored.candidates[0]?.siteId);
+      expect(decision?.recommendedSiteId).not.toBe(site);
+    }
+    expect(await overAllocated()).toEqual([]);
+    expect((await verifyAuditChain(t.db.prisma)).ok).toBe(true);
+  });
 });

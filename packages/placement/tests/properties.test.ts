@@ -133,6 +133,49 @@ describe("properties of place()", () => {
     expect(cut).toBeGreaterThan(0);
   });
 
+  it("builds the sites named in includeSites past the top N, as the whole answer builds them", () => {
+    let past = 0;
+    fc.assert(
+      fc.property(
+        arbBatch(1),
+        fc.integer({ min: 1, max: 3 }),
+        fc.nat(),
+        ({ snapshot, requests }, max, pick) => {
+          const request = requests[0];
+          if (request === undefined) return;
+          const whole = place({ snapshot, request });
+          const site = snapshot.sites[pick % snapshot.sites.length];
+          if (site === undefined) return;
+          const top = place({ snapshot, request, maxCandidates: max, includeSites: [site.id] });
+          const wanted = whole.candidates.find((c) => c.siteId === site.id);
+          const built = top.candidates.find((c) => c.siteId === site.id);
+          // The top N as without it, then the included site when it fits and is not among them.
+          expect(top.candidates.slice(0, max)).toEqual(whole.candidates.slice(0, max));
+          expect(top.candidates.length).toBe(
+            Math.min(max, whole.candidates.length) + (wanted && wanted.rank > max ? 1 : 0),
+          );
+          if (wanted === undefined) {
+            expect(built).toBeUndefined();
+            return;
+          }
+          // The same nodes and cost; its rank counts the feasible sites skipped before it.
+          expect({ ...built, rank: 0 }).toEqual({ ...wanted, rank: 0 });
+          expect(built?.rank).toBeGreaterThanOrEqual(wanted.rank);
+          expect(top.candidates.length + (top.unbuilt ?? 0)).toBe(top.counts.feasible);
+          if (wanted.rank > max) past++;
+        },
+      ),
+      runs(RUNS),
+    );
+    expect(past).toBeGreaterThan(0);
+  });
+
+  it("refuses includeSites naming a site the estate lacks, naming the entry", () => {
+    const request = { id: "w", kind: "TRAINING" as const, teamId: "t", gpu: { count: 1 }, estimatedHours: 1 };
+    const snapshot: TSnapshotInput = { sites: [], nodes: [] };
+    expect(() => place({ snapshot, request, includeSites: ["nowhere"] })).toThrow(/includeSites\.0/);
+  });
+
   it("refuses maxCandidates that is not a whole number of at least 1, naming it", () => {
     const request = { id: "w", kind: "TRAINING" as const, teamId: "t", gpu: { count: 1 }, estimatedHours: 1 };
     const snapshot: TSnapshotInput = { sites: [], nodes: [] };

@@ -338,9 +338,12 @@ async function placeAndSchedule(
   workloadId: string,
   batchSiteId?: string,
 ): Promise<boolean> {
-  const { placed, result, request } = await placeOnEstate(ctx, workloadId, await estate.get()).catch(
-    (error: unknown) => ({ placed: ignoreConflict(error), result: null, request: null }),
-  );
+  const { placed, result, request } = await placeOnEstate(
+    ctx,
+    workloadId,
+    await estate.get(),
+    batchSiteId,
+  ).catch((error: unknown) => ({ placed: ignoreConflict(error), result: null, request: null }));
   if (!placed?.feasible || !request) return false;
   const scheduled = await scheduleWorkload(ctx, {
     id: workloadId,

@@ -28,14 +28,24 @@ export function compactResult<C extends TCandidate, R extends Omit<TPlacementRes
   return { ...result, candidates, rejected, omitted };
 }
 
-/** The explanation columns of a PlacementDecision row, as `placeOnEstate` writes them. */
-export function decisionColumns(result: TPlacementResult, limit: TCandidateLimit = DEFAULT_CANDIDATES) {
+/**
+ * The explanation columns of a PlacementDecision row, as `placeOnEstate` writes them.
+ * `keepSiteId`: that site's candidate is stored even past the top `limit` (when the engine built
+ * it, see `includeSites`), so that scheduling at a site a batch chose finds it.
+ */
+export function decisionColumns(
+  result: TPlacementResult,
+  limit: TCandidateLimit = DEFAULT_CANDIDATES,
+  keepSiteId?: string,
+) {
   const compact = compactResult(result, limit);
+  const kept = keepSiteId ? result.candidates.find((c) => c.siteId === keepSiteId) : undefined;
+  const extra = kept && !compact.candidates.includes(kept) ? [kept] : [];
   return {
     candidates: {
       policy: result.policy,
-      candidates: compact.candidates,
-      omitted: compact.omitted.candidates,
+      candidates: [...compact.candidates, ...extra],
+      omitted: compact.omitted.candidates - extra.length,
     },
     rejections: {
       rejected: compact.rejected,

@@ -64,9 +64,16 @@ export async function placeRound(
 ): Promise<TRoundOutcome> {
   const planned: TPlanned[] = [];
   for (const entry of entries) {
-    // The decision stores the top candidates only (decisionColumns): the others need not be built.
-    const result = runEngine("place", await estate.get(), entry.request, DEFAULT_CANDIDATES);
-    const columns = decisionColumns(result);
+    // The decision stores the top candidates only (decisionColumns): the others need not be
+    // built, but for the batch's site, which the score may rank past them (a batch weighs cost).
+    const result = runEngine(
+      "place",
+      await estate.get(),
+      entry.request,
+      DEFAULT_CANDIDATES,
+      entry.batchSiteId,
+    );
+    const columns = decisionColumns(result, DEFAULT_CANDIDATES, entry.batchSiteId);
     // As scheduleWorkload() picks from the stored decision: the batch's site, else the first.
     const stored = columns.candidates.candidates;
     const chosen = result.feasible

@@ -57,10 +57,24 @@ export function runEngine(
   request: Parameters<typeof place>[0]["request"],
   /** Only the best N candidates are built (compact answers and decisions); default every one. */
   maxCandidates?: number,
+  /**
+   * A site whose candidate is built even past the best N: the one a batch chose. Ignored when
+   * the estate no longer has it (removed since the batch ran).
+   */
+  alsoBuildSiteId?: string,
 ): TPlacementResult {
+  const includeSites =
+    alsoBuildSiteId !== undefined && snapshot.siteIdxById.has(alsoBuildSiteId)
+      ? [alsoBuildSiteId]
+      : undefined;
   try {
     return timePlacement(operation, () =>
-      place({ snapshot, request, ...(maxCandidates === undefined ? {} : { maxCandidates }) }),
+      place({
+        snapshot,
+        request,
+        ...(maxCandidates === undefined ? {} : { maxCandidates }),
+        ...(includeSites ? { includeSites } : {}),
+      }),
     );
   } catch (error) {
     throw engineInputError(error);
@@ -333,6 +347,8 @@ export async function placeOnEstate(
   ctx: TMutationContext<TActor>,
   workloadId: string,
   estate?: TPreparedSnapshot,
+  /** The site a batch chose for it: its candidate is stored even past the top ones. */
+  batchSiteId?: string,
 ) {
   const workload = await ctx.prisma.workload.findUnique({
     where: { id: workloadId },
@@ -363,8 +379,11 @@ export async function placeOnEstate(
     workload,
     estate ?? (await currentEstate(ctx.prisma)),
     new Date(),
+    batchSiteId,
   );
-  const placed = await auditedTransaction(ctx, (tx, audit) => recordDecision(tx, audit, workloadId, result));
+  const placed = await auditedTransaction(ctx, (tx, audit) =>
+    recordDecision(tx, audit, workloadId, result, batchSiteId),
+  );
   countDecision(result.feasible);
   return { placed, result, request };
 }
@@ -384,9 +403,10 @@ async function decide(
   workload: TWorkloadForRequest,
   estate: TPreparedSnapshot,
   now: Date,
+  batchSiteId?: string,
 ) {
   const request = await withHardBudget(db, toRequest(workload), now);
-  return { result: runEngine("place", estate, request, DEFAULT_CANDIDATES), request };
+  return { result: runEngine("place", estate, request, DEFAULT_CANDIDATES, batchSiteId), request };
 }
 
 function countDecision(feasible: boolean) {
@@ -406,14 +426,7 @@ export async function recordDecision(
   keepSiteId?: string,
 ) {
   const best = result.candidates[0];
-  const columns = decisionColumns(result);
-  const kept = keepSiteId ? result.candidates.find((c) => c.siteId === keepSiteId) : undefined;
-  if (kept && !columns.candidates.candidates.includes(kept))
-    columns.candidates = {
-      ...columns.candidates,
-      candidates: [...columns.candidates.candidates, kept],
-      omitted: columns.candidates.omitted - 1,
-    };
+  const columns = decisionColumns(result, DEFAULT_CANDIDATES, keepSiteId);
   await tx.placementDecision.updateMany({
     where: { workloadId, status: "PROPOSED" },
     data: { status: "SUPERSEDED" },

@@ -35,6 +35,11 @@ export type TPlaceInput = TEngineOptions & {
    * callers that show or store the top N (compact answers and decisions). Default: all.
    */
   readonly maxCandidates?: number;
+  /**
+   * Sites whose candidates are built even past `maxCandidates` (when they are feasible): a
+   * caller that means to schedule at a site a batch chose, which the top N may not hold.
+   */
+  readonly includeSites?: readonly string[];
 };
 
 /**
@@ -50,10 +55,31 @@ export function place(input: TPlaceInput): TPlacementResult {
   const max = input.maxCandidates;
   if (max !== undefined && !(Number.isInteger(max) && max >= 1))
     issues.push({ path: "maxCandidates", message: "must be a whole number of at least 1" });
+  const included = checkIncludedSites(prepared, input.includeSites, issues);
   if (checked.request === undefined || checked.engine === undefined || issues.length > 0) {
     throw new PlacementInputError(issues);
   }
-  return runPlacement(prepared, prepared.capacity, checked.request, checked.engine, max);
+  return runPlacement(prepared, prepared.capacity, checked.request, checked.engine, max, included);
+}
+
+/** The indexes of `includeSites`; an id that names no site of the estate is an issue. */
+function checkIncludedSites(
+  prepared: TPreparedSnapshot,
+  siteIds: readonly string[] | undefined,
+  issues: TInputIssue[],
+): ReadonlySet<number> | undefined {
+  if (siteIds === undefined) return undefined;
+  if (!Array.isArray(siteIds)) {
+    issues.push({ path: "includeSites", message: "must be a list of site ids" });
+    return undefined;
+  }
+  const found = new Set<number>();
+  siteIds.forEach((id: unknown, i) => {
+    const idx = typeof id === "string" ? prepared.siteIdxById.get(id) : undefined;
+    if (idx === undefined) issues.push({ path: `includeSites.${i}`, message: "names no site of the estate" });
+    else found.add(idx);
+  });
+  return found;
 }
 
 export function parseCallerPolicy(policy: TPolicyInput | undefined): {

@@ -19,7 +19,10 @@ export type TNodeAssignment = { readonly nodeId: string; readonly gpus: number; 
 
 /** A site where the workload fits, with where exactly and why it ranks where it does. */
 export type TCandidate = {
-  /** 1 = recommended. */
+  /**
+   * 1 = recommended. A candidate built past `maxCandidates` (`includeSites`) counts the feasible
+   * sites ranked before it that were not built.
+   */
   readonly rank: number;
   readonly siteId: string;
   readonly siteName: string;

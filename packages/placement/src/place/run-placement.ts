@@ -34,7 +34,8 @@ export function createContext(
  * 1. filter every site (all reasons kept for the explanation);
  * 2. score the feasible sites and rank them (total score, then site id);
  * 3. pick nodes inside each feasible site (best fit; a gang on one fabric), in rank order,
- *    until `maxCandidates` candidates are built (the feasible sites after them are counted);
+ *    until `maxCandidates` candidates are built (the feasible sites after them are counted,
+ *    except those in `include`, built all the same);
  * 4. explain: rejected sites, reason counts, funnel and a one-line summary.
  */
 export function runPlacement(
@@ -43,6 +44,7 @@ export function runPlacement(
   request: TPlacementRequest,
   engine: TEngine,
   maxCandidates = Number.POSITIVE_INFINITY,
+  include?: ReadonlySet<number>,
 ): TPlacementResult {
   const ctx = createContext(prepared, capacity, request, engine);
 
@@ -63,12 +65,15 @@ export function runPlacement(
   const unplaceable: TSiteRejection[] = [];
   let unbuilt = 0;
   for (const i of order) {
-    if (candidates.length >= maxCandidates) {
+    const candidate = feasible[i] as TSiteCandidate;
+    const past = candidates.length >= maxCandidates;
+    if (past && !include?.has(candidate.site.idx)) {
       unbuilt++;
       continue;
     }
-    const candidate = feasible[i] as TSiteCandidate;
-    const built = buildCandidate(ctx, candidate, candidates.length + 1, totals[i] ?? 0, entries[i] ?? []);
+    // Past the top N, the rank counts the feasible sites before it that were not built.
+    const rank = candidates.length + 1 + unbuilt;
+    const built = buildCandidate(ctx, candidate, rank, totals[i] ?? 0, entries[i] ?? []);
     if (built !== undefined) candidates.push(built);
     else {
       unplaceable.push({
