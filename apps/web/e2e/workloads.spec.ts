@@ -219,3 +219,64 @@ test("an override without a reason says so next to the reason field", async ({ p
   await expect(actions).not.toContainText('"code"');
   await expect(page.getByTestId("action-error")).toHaveCount(0);
 });
+
+test("a workload sent to a site ranked past the table's rows still shows that row, marked, to its engineer and its approver", async ({
+  page,
+  browser,
+}) => {
+  const name = `low-rank-${Date.now().toString(36)}`;
+  await signInAs(page, "engineer@switchyard.demo");
+  await page.goto("/workloads/new");
+  await expect(page.getByLabel("Team", { exact: true })).not.toHaveValue("");
+  await page.getByLabel("Name", { exact: true }).fill(name);
+  await page.getByLabel("GPUs", { exact: true }).fill("1");
+  await page.getByLabel("Estimated hours").fill("1");
+  await page.getByRole("button", { name: "Submit and place" }).click();
+  await expect(page.getByRole("heading", { name })).toBeVisible();
+  // Eight rows before scheduling: the stored candidates past them are only counted.
+  await expect(page.getByTestId("candidate-row")).toHaveCount(8);
+  await expect(page.getByTestId("candidate-chosen")).toHaveCount(0);
+
+  // The lowest-ranked stored candidate, chosen by an override (as a batch's choice may be).
+  const actions = page.getByTestId("workload-actions");
+  const site = actions.getByLabel("Override: run at");
+  const last = (await site.locator("option").last().textContent()) ?? "";
+  const [, rank, siteName] = /^#(\d+) (.+)$/.exec(last.trim()) ?? [];
+  expect(Number(rank)).toBeGreaterThan(8);
+  await site.selectOption({ label: last.trim() });
+  await actions.getByLabel("Reason (audited)").fill("closest to the team's data this week");
+  await actions.getByRole("button", { name: "Schedule there" }).click();
+  // An override waits for an admin's approval: the row shows the site asked for.
+  await expect(page.getByRole("heading", { name })).toContainText("awaiting approval");
+
+  const rows = page.getByTestId("candidate-row");
+  await expect(rows).toHaveCount(9);
+  const picked = rows.filter({ has: page.getByTestId("candidate-chosen") });
+  await expect(picked).toHaveCount(1);
+  await expect(picked).toContainText(siteName as string);
+  await expect(picked.getByTestId("candidate-chosen")).toHaveText("asked for");
+  await expect(picked.locator("td").first()).toHaveText(rank as string);
+  await expect(rows.last()).toContainText(siteName as string);
+
+  // The approver (overrides need an admin: demo rule placement-override) sees the same row on
+  // the request, approves, and it becomes the chosen one.
+  const adminContext = await browser.newContext();
+  const admin = await adminContext.newPage();
+  await signInAs(admin, "admin@switchyard.demo");
+  await admin.goto("/approvals");
+  await admin.getByTestId("approvals-table").getByRole("link", { name }).click();
+  const asked = admin.getByTestId("candidate-row").filter({ has: admin.getByTestId("candidate-chosen") });
+  await expect(asked).toContainText(siteName as string);
+  await expect(asked.getByTestId("candidate-chosen")).toHaveText("asked for");
+  await admin.getByLabel(/^Comment/).fill("Low-ranked on purpose: approved.");
+  await admin.getByRole("button", { name: "Approve" }).click();
+  await expect(admin.getByRole("heading", { name: /Approval for/ })).toContainText("approved");
+  await adminContext.close();
+
+  await page.reload();
+  await expect(page.getByRole("heading", { name })).toContainText("scheduled");
+  const chosen = page.getByTestId("candidate-row").filter({ has: page.getByTestId("candidate-chosen") });
+  await expect(chosen).toContainText(siteName as string);
+  await expect(chosen.getByTestId("candidate-chosen")).toHaveText("chosen");
+  await expect(page.getByTestId("candidate-row")).toHaveCount(9);
+});

@@ -199,7 +199,13 @@ export const ZDecision = z.looseObject({
 export const ZWorkloadDetail = ZWorkloadRow.extend({
   decision: ZDecision.nullable(),
   events: z.array(z.looseObject({ toState: z.string(), createdAt: ZWhen })),
-  approvals: z.array(z.looseObject({ id: z.string(), status: z.string() })),
+  approvals: z.array(
+    z.looseObject({
+      id: z.string(),
+      status: z.string(),
+      siteId: z.string().nullable().meta({ description: "The site the approved placement is scheduled at." }),
+    }),
+  ),
 });
 
 export const ZSubmitResult = z.object({

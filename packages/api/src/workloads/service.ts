@@ -676,7 +676,15 @@ export async function getWorkloadOrThrow(prisma: PrismaClient, user: TSessionUse
       },
       approvals: {
         orderBy: { createdAt: "desc" },
-        select: { id: true, status: true, summary: true, createdAt: true, decidedAt: true, expiresAt: true },
+        select: {
+          id: true,
+          status: true,
+          summary: true,
+          siteId: true,
+          createdAt: true,
+          decidedAt: true,
+          expiresAt: true,
+        },
       },
     },
   });

@@ -7,6 +7,10 @@ import { KindBadge } from "~/components/badges";
 import { formatUsd } from "~/lib/format";
 import { useTRPC } from "~/trpc/react";
 import { ApprovalNeeds } from "./approval-needs";
+import { shownCandidates } from "./shown-candidates";
+
+/** Candidates shown in full; the chosen one is shown too when it ranks past them. */
+const SHOWN_CANDIDATES = 8;
 
 // A workload's decision carries the approvals each candidate would need; an approval
 // request's (already asked for) does not.
@@ -19,9 +23,24 @@ type TForecast = NonNullable<
 
 const approvalsOf = (c: object): TForecast => ("approvals" in c ? (c.approvals as TForecast) : null);
 
-/** Ranked candidates with cost and per-plugin scores, rejected sites by reason, and "why not X?". */
-export function DecisionExplanation({ decision }: { decision: TDecision }) {
+/**
+ * Ranked candidates with cost and per-plugin scores, rejected sites by reason, and "why not X?".
+ * `askedSiteId`: the site an approval request waits to schedule at, before the decision is
+ * accepted (then the decision's chosen site is shown).
+ */
+export function DecisionExplanation({
+  decision,
+  askedSiteId = null,
+}: {
+  decision: TDecision;
+  askedSiteId?: string | null;
+}) {
   const { candidates, policy, omitted, fallback } = decision.candidates;
+  const picked = decision.chosenSiteId
+    ? { siteId: decision.chosenSiteId, label: "chosen" }
+    : askedSiteId
+      ? { siteId: askedSiteId, label: "asked for" }
+      : null;
   const { rejected, reasonCounts, counts } = decision.rejections;
   const [whyNot, setWhyNot] = useState("");
   const asked = rejected.find((r) => r.siteId === whyNot) ?? null;
@@ -73,13 +92,21 @@ export function DecisionExplanation({ decision }: { decision: TDecision }) {
               </tr>
             </thead>
             <tbody>
-              {candidates.slice(0, 8).map((c) => (
+              {shownCandidates(candidates, picked?.siteId ?? null, SHOWN_CANDIDATES).map((c) => (
                 <Fragment key={c.siteId}>
                   <tr className="border-t border-border align-top" data-testid="candidate-row">
                     <td className="px-2 py-2 tabular-nums">{c.rank}</td>
                     <td className="px-2 py-2">
                       <div className="flex items-center gap-2 font-medium">
                         {c.siteName} <KindBadge kind={c.siteKind} />
+                        {c.siteId === picked?.siteId ? (
+                          <span
+                            className="rounded bg-accent/15 px-1.5 py-0.5 text-[11px] font-medium text-accent"
+                            data-testid="candidate-chosen"
+                          >
+                            {picked.label}
+                          </span>
+                        ) : null}
                       </div>
                       <div className="text-xs text-muted">
                         {c.gpuModel} × {c.nodes.reduce((s, n) => s + n.gpus, 0)} on {c.nodes.length} node

@@ -112,7 +112,7 @@ export default async function ApprovalPage({ params }: { params: Promise<{ id: s
           </section>
 
           {r.decision ? (
-            <DecisionExplanation decision={r.decision} />
+            <DecisionExplanation decision={r.decision} askedSiteId={r.siteId} />
           ) : w ? (
             <p className="text-sm text-muted">The placement decision behind this request is gone.</p>
           ) : null}

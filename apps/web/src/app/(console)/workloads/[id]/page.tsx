@@ -81,7 +81,10 @@ export default async function WorkloadPage({ params }: { params: Promise<{ id: s
             </section>
           ) : null}
           {w.decision ? (
-            <DecisionExplanation decision={w.decision} />
+            <DecisionExplanation
+              decision={w.decision}
+              askedSiteId={w.approvals.find((a) => a.status === "PENDING")?.siteId ?? null}
+            />
           ) : (
             <p className="text-sm text-muted">Not placed yet.</p>
           )}
