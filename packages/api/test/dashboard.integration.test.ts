@@ -112,5 +112,16 @@ describeEachDb("overview dashboards", (kind) => {
     expect(await errorOf(as.overview.dashboard({ from: "yesterday", to: "2026-12-01" }))).toMatchObject({
       fields: ["from"],
     });
+    // Text too long to be a date, at either end (the range check once called getTime on it).
+    const long = "🙂".repeat(30);
+    for (const [range, field] of [
+      [{ from: long, to: "2026-12-01" }, "from"],
+      [{ from: "2026-12-01", to: "x".repeat(1_000_000) }, "to"],
+    ] as const)
+      expect(await errorOf(as.overview.dashboard(range))).toMatchObject({
+        code: "BAD_REQUEST",
+        fields: [field],
+        message: expect.stringContaining(`${field === "from" ? "From" : "To"} must be a date`),
+      });
   });
 });

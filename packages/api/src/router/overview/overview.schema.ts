@@ -7,6 +7,9 @@ export const MAX_DASHBOARD_DAYS = 366;
 export const ZDashboardInput = z
   .object({ from: zDate("From"), to: zDate("To") })
   .superRefine((range, ctx) => {
+    // Zod runs this even when a field failed (its issue is already raised): then it holds the
+    // raw input, not a date, and there is no range to judge.
+    if (!(range.from instanceof Date && range.to instanceof Date)) return;
     const ms = range.to.getTime() - range.from.getTime();
     if (ms <= 0) ctx.addIssue({ code: "custom", path: ["to"], message: "To must be after From" });
     else if (ms > MAX_DASHBOARD_DAYS * 86_400_000)
