@@ -203,7 +203,10 @@ export const ZWorkloadDetail = ZWorkloadRow.extend({
     z.looseObject({
       id: z.string(),
       status: z.string(),
-      siteId: z.string().nullable().meta({ description: "The site the approved placement is scheduled at." }),
+      siteId: z
+        .string()
+        .nullable()
+        .meta({ description: "The site the placement waiting on this request is to be scheduled at." }),
     }),
   ),
 });
