@@ -743,6 +743,10 @@ describe.each(await testDbKinds())("REST /api/v1 [%s]", (kind) => {
       expectError(badQuery, 400, "UNKNOWN_FIELD");
       expectError(await call("GET", "/workloads?limit=lots"), 400, "VALIDATION_FAILED");
       expectError(await call("GET", "/workloads?state=SLEEPING"), 400, "VALIDATION_FAILED");
+      // A key that takes one value, given twice: named, and said so (not "Enter a number").
+      const twice = await call("GET", "/workloads?limit=5&limit=7");
+      expectError(twice, 400, "VALIDATION_FAILED");
+      expect(twice.body.error?.fieldErrors).toEqual({ limit: ["Given 2 times in the query; give it once"] });
     });
   });
 });

@@ -281,13 +281,21 @@ const createCaller = createCallerFactory(appRouter);
 
 /**
  * Query strings carry text: numbers and booleans the input declares are converted (a value
- * that is not one stays text, so validation names the field), repeated keys become arrays.
+ * that is not one stays text, so validation names the field); a key the input takes a list
+ * for may repeat, any other key given twice is refused by name.
  */
 function coerceQuery(url: URL, inputs: z.ZodType[]): Record<string, unknown> {
   const out: Record<string, unknown> = {};
   for (const key of new Set(url.searchParams.keys())) {
     const values = url.searchParams.getAll(key);
-    const kind = inputs.map((input) => fieldKind(input, key)).find((k) => k !== null) ?? "string";
+    const declared = inputs.map((input) => fieldKind(input, key)).find((k) => k !== null);
+    if (declared !== undefined && declared !== "array" && values.length > 1) {
+      const message = `Given ${values.length} times in the query; give it once`;
+      throw new RestError(400, "VALIDATION_FAILED", `Invalid request: ${key}: ${message}`, {
+        [key]: [message],
+      });
+    }
+    const kind = declared ?? "string";
     const convert = (value: string): unknown =>
       kind === "number" && /^-?\d+(\.\d+)?$/.test(value)
         ? Number(value)
