@@ -15130,6 +15130,8 @@ export interface operations {
                     "application/json": {
                         approvals: ({
                             id: string;
+                            /** @description The site the placement waiting on this request is to be scheduled at. */
+                            siteId: string | null;
                             status: string;
                         } & {
                             [key: string]: unknown;
