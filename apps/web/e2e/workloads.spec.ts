@@ -196,8 +196,8 @@ test("100,000 estimated hours says the most it can be, next to the hours", async
   await expect(page.getByText("Enter the estimated hours")).toHaveCount(0);
 });
 
-test("an override without a reason says so next to the reason field", async ({ page }) => {
-  const name = `override-check-${Date.now().toString(36)}`;
+/** An engineer submits a 1-GPU, 1-hour workload from the form; its page is open when this returns. */
+async function submitOneGpuAsEngineer(page: Page, name: string) {
   await signInAs(page, "engineer@switchyard.demo");
   await page.goto("/workloads/new");
   // The team is chosen once the form's options arrive; a submit before that is refused for the team.
@@ -207,6 +207,10 @@ test("an override without a reason says so next to the reason field", async ({ p
   await page.getByLabel("Estimated hours").fill("1");
   await page.getByRole("button", { name: "Submit and place" }).click();
   await expect(page.getByRole("heading", { name })).toBeVisible();
+}
+
+test("an override without a reason says so next to the reason field", async ({ page }) => {
+  await submitOneGpuAsEngineer(page, `override-check-${Date.now().toString(36)}`);
 
   const actions = page.getByTestId("workload-actions");
   const site = actions.getByLabel("Override: run at");
@@ -225,14 +229,7 @@ test("a workload sent to a site ranked past the table's rows still shows that ro
   browser,
 }) => {
   const name = `low-rank-${Date.now().toString(36)}`;
-  await signInAs(page, "engineer@switchyard.demo");
-  await page.goto("/workloads/new");
-  await expect(page.getByLabel("Team", { exact: true })).not.toHaveValue("");
-  await page.getByLabel("Name", { exact: true }).fill(name);
-  await page.getByLabel("GPUs", { exact: true }).fill("1");
-  await page.getByLabel("Estimated hours").fill("1");
-  await page.getByRole("button", { name: "Submit and place" }).click();
-  await expect(page.getByRole("heading", { name })).toBeVisible();
+  await submitOneGpuAsEngineer(page, name);
   // Eight rows before scheduling: the stored candidates past them are only counted.
   await expect(page.getByTestId("candidate-row")).toHaveCount(8);
   await expect(page.getByTestId("candidate-chosen")).toHaveCount(0);
