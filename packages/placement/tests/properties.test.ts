@@ -170,6 +170,32 @@ describe("properties of place()", () => {
     expect(past).toBeGreaterThan(0);
   });
 
+  it("with reasons: first, keeps each rejected site's first reason and answers the rest the same", () => {
+    let multi = 0;
+    fc.assert(
+      fc.property(arbBatch(1), fc.integer({ min: 1, max: 4 }), ({ snapshot, requests }, max) => {
+        const request = requests[0];
+        if (request === undefined) return;
+        const all = place({ snapshot, request, maxCandidates: max });
+        const first = place({ snapshot, request, maxCandidates: max, reasons: "first" });
+        // What a compact answer reads is the same: candidates, counts, funnel, summary.
+        expect({ ...first, rejected: [] }).toEqual({ ...all, rejected: [] });
+        // Every rejected site is there, with its first reason only.
+        expect(first.rejected).toEqual(all.rejected.map((r) => ({ ...r, reasons: r.reasons.slice(0, 1) })));
+        if (all.rejected.some((r) => r.reasons.length > 1)) multi++;
+      }),
+      runs(RUNS),
+    );
+    // The instances reject sites for several reasons at once, or the property says little.
+    expect(multi).toBeGreaterThan(0);
+  });
+
+  it("refuses reasons other than all or first, naming it", () => {
+    const request = { id: "w", kind: "TRAINING" as const, teamId: "t", gpu: { count: 1 }, estimatedHours: 1 };
+    const snapshot: TSnapshotInput = { sites: [], nodes: [] };
+    expect(() => place({ snapshot, request, reasons: "some" as "all" })).toThrow(/reasons/);
+  });
+
   it("refuses includeSites naming a site the estate lacks, naming the entry", () => {
     const request = { id: "w", kind: "TRAINING" as const, teamId: "t", gpu: { count: 1 }, estimatedHours: 1 };
     const snapshot: TSnapshotInput = { sites: [], nodes: [] };

@@ -55,7 +55,11 @@ export function runEngine(
   operation: "recommend" | "place",
   snapshot: TPreparedSnapshot,
   request: Parameters<typeof place>[0]["request"],
-  /** Only the best N candidates are built (compact answers and decisions); default every one. */
+  /**
+   * Compact answers and decisions: only the best N candidates are built, and each rejected site
+   * keeps its first reason only (what the reason counts and the funnel count; a compact answer
+   * drops the rest). Default: every candidate, every reason.
+   */
   maxCandidates?: number,
   /**
    * A site whose candidate is built even past the best N: the one a batch chose. Ignored when
@@ -72,7 +76,7 @@ export function runEngine(
       place({
         snapshot,
         request,
-        ...(maxCandidates === undefined ? {} : { maxCandidates }),
+        ...(maxCandidates === undefined ? {} : { maxCandidates, reasons: "first" as const }),
         ...(includeSites ? { includeSites } : {}),
       }),
     );

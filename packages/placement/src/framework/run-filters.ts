@@ -86,6 +86,7 @@ export function runFilters(
     }
   }
   const count = sites?.length ?? ctx.prepared.sites.length;
+  const globalReasons = mode.explain === "first" ? global.slice(0, 1) : global;
   for (let i = 0; i < count; i++) {
     const siteIdx = sites === undefined ? i : (sites[i] as number);
     if (masks !== undefined && !admits(masks, siteIdx)) continue;
@@ -93,7 +94,7 @@ export function runFilters(
     const site = ctx.prepared.sites[siteIdx];
     if (site === undefined) continue;
     if (global.length > 0) {
-      rejected.push({ site, reasons: global });
+      rejected.push({ site, reasons: globalReasons });
       continue;
     }
     const candidate: TSiteCandidate = {

@@ -12,6 +12,23 @@ export type TScoreEntry = {
 
 export type TWeightedScorer = { readonly plugin: TPlugin; readonly weight: number };
 
+/** One scorer's column: its raw and normalised score for every candidate. */
+type TScoreColumn = {
+  readonly plugin: string;
+  readonly weight: number;
+  readonly raws: Float64Array;
+  readonly scores: Float64Array;
+};
+
+export type TScored = {
+  /** Weighted total per candidate, in the candidates' order. */
+  readonly totals: Float64Array;
+  /** Scorers with nothing to score this cycle (preScore said skip). */
+  readonly skipped: string[];
+  /** Candidate i's entry per scorer, built on demand: most candidates are only ranked, never shown. */
+  entriesOf(i: number): TScoreEntry[];
+};
+
 /**
  * The score half of a placement cycle:
  * 1. preScore each scorer once; skip leaves it out of this cycle.
@@ -22,12 +39,12 @@ export function runScores(
   ctx: TPluginContext,
   scorers: readonly TWeightedScorer[],
   candidates: readonly TSiteCandidate[],
-): { entries: TScoreEntry[][]; totals: number[]; skipped: string[] } {
-  const entries: TScoreEntry[][] = candidates.map(() => []);
-  const totals = candidates.map(() => 0);
+): TScored {
+  const n = candidates.length;
+  const totals = new Float64Array(n);
   const skipped: string[] = [];
-  if (candidates.length === 0) return { entries, totals, skipped };
-  for (const { plugin, weight } of scorers) {
+  const columns: TScoreColumn[] = [];
+  for (const { plugin, weight } of n === 0 ? [] : scorers) {
     const score = plugin.score;
     if (score === undefined) continue;
     const status = plugin.preScore?.(ctx, candidates);
@@ -35,15 +52,25 @@ export function runScores(
       skipped.push(plugin.name);
       continue;
     }
-    const raws = candidates.map((candidate) => score(ctx, candidate));
-    const normalized = raws.slice();
+    const raws = new Float64Array(n);
+    for (let i = 0; i < n; i++) raws[i] = score(ctx, candidates[i] as TSiteCandidate);
+    const normalized = Array.from(raws);
     plugin.normalizeScore?.(ctx, normalized);
-    for (let i = 0; i < candidates.length; i++) {
+    const scores = new Float64Array(n);
+    for (let i = 0; i < n; i++) {
       const s = normalized[i] ?? 0;
-      const weighted = s * weight;
-      entries[i]?.push({ plugin: plugin.name, weight, raw: raws[i] ?? 0, score: s, weighted });
-      totals[i] = (totals[i] ?? 0) + weighted;
+      scores[i] = s;
+      totals[i] = (totals[i] as number) + s * weight;
     }
+    columns.push({ plugin: plugin.name, weight, raws, scores });
   }
-  return { entries, totals, skipped };
+  return {
+    totals,
+    skipped,
+    entriesOf: (i) =>
+      columns.map(({ plugin, weight, raws, scores }) => {
+        const s = scores[i] as number;
+        return { plugin, weight, raw: raws[i] as number, score: s, weighted: s * weight };
+      }),
+  };
 }

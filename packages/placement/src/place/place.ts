@@ -40,6 +40,12 @@ export type TPlaceInput = TEngineOptions & {
    * caller that means to schedule at a site a batch chose, which the top N may not hold.
    */
   readonly includeSites?: readonly string[];
+  /**
+   * What each rejected site keeps: "all" its reasons (default; a why-not and a full answer read
+   * them), or "first" the first only, which is all that `reasonCounts`, the funnel and the summary
+   * count. For compact callers that drop `rejected`: the later filters never run on a rejected site.
+   */
+  readonly reasons?: "all" | "first";
 };
 
 /**
@@ -56,10 +62,16 @@ export function place(input: TPlaceInput): TPlacementResult {
   if (max !== undefined && !(Number.isInteger(max) && max >= 1))
     issues.push({ path: "maxCandidates", message: "must be a whole number of at least 1" });
   const included = checkIncludedSites(prepared, input.includeSites, issues);
+  const reasons = input.reasons ?? "all";
+  if (reasons !== "all" && reasons !== "first") issues.push({ path: "reasons", message: 'must be "all" or "first"' });
   if (checked.request === undefined || checked.engine === undefined || issues.length > 0) {
     throw new PlacementInputError(issues);
   }
-  return runPlacement(prepared, prepared.capacity, checked.request, checked.engine, max, included);
+  return runPlacement(prepared, prepared.capacity, checked.request, checked.engine, {
+    maxCandidates: max,
+    include: included,
+    reasons,
+  });
 }
 
 /** The indexes of `includeSites`; an id that names no site of the estate is an issue. */

@@ -29,9 +29,18 @@ export function createContext(
   };
 }
 
+export type TRunOptions = {
+  /** Build the best N feasible sites only (the rest are counted in `unbuilt`). Default: all. */
+  readonly maxCandidates?: number | undefined;
+  /** Sites built even past maxCandidates. */
+  readonly include?: ReadonlySet<number> | undefined;
+  /** Every reason of a rejected site (default), or its first only (see place()'s `reasons`). */
+  readonly reasons?: "all" | "first";
+};
+
 /**
  * One placement cycle over the whole estate:
- * 1. filter every site (all reasons kept for the explanation);
+ * 1. filter every site (all reasons, or the first, kept for the explanation);
  * 2. score the feasible sites and rank them (total score, then site id);
  * 3. pick nodes inside each feasible site (best fit; a gang on one fabric), in rank order,
  *    until `maxCandidates` candidates are built (the feasible sites after them are counted,
@@ -43,16 +52,20 @@ export function runPlacement(
   capacity: TCapacity,
   request: TPlacementRequest,
   engine: TEngine,
-  maxCandidates = Number.POSITIVE_INFINITY,
-  include?: ReadonlySet<number>,
+  options: TRunOptions = {},
 ): TPlacementResult {
+  const maxCandidates = options.maxCandidates ?? Number.POSITIVE_INFINITY;
+  const include = options.include;
   const ctx = createContext(prepared, capacity, request, engine);
 
   // 1. Filter.
-  const { feasible, rejected } = runFilters(ctx, engine.filters, { explain: "all", includeDynamic: true });
+  const { feasible, rejected } = runFilters(ctx, engine.filters, {
+    explain: options.reasons ?? "all",
+    includeDynamic: true,
+  });
 
   // 2. Score and rank.
-  const { entries, totals, skipped } = runScores(ctx, engine.scorers, feasible);
+  const { totals, skipped, entriesOf } = runScores(ctx, engine.scorers, feasible);
   const order = feasible.map((_, i) => i);
   order.sort(
     (a, b) =>
@@ -73,7 +86,7 @@ export function runPlacement(
     }
     // Past the top N, the rank counts the feasible sites before it that were not built.
     const rank = candidates.length + 1 + unbuilt;
-    const built = buildCandidate(ctx, candidate, rank, totals[i] ?? 0, entries[i] ?? []);
+    const built = buildCandidate(ctx, candidate, rank, totals[i] ?? 0, entriesOf(i));
     if (built !== undefined) candidates.push(built);
     else {
       unplaceable.push({
