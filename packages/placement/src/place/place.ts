@@ -63,7 +63,8 @@ export function place(input: TPlaceInput): TPlacementResult {
     issues.push({ path: "maxCandidates", message: "must be a whole number of at least 1" });
   const included = checkIncludedSites(prepared, input.includeSites, issues);
   const reasons = input.reasons ?? "all";
-  if (reasons !== "all" && reasons !== "first") issues.push({ path: "reasons", message: 'must be "all" or "first"' });
+  if (reasons !== "all" && reasons !== "first")
+    issues.push({ path: "reasons", message: 'must be "all" or "first"' });
   if (checked.request === undefined || checked.engine === undefined || issues.length > 0) {
     throw new PlacementInputError(issues);
   }
