@@ -14,6 +14,8 @@ type TModelRule = {
   readonly minMemoryGib: number;
   /** gpuModelsKey() of the allowed models: with minMemoryGib, the site-list key. */
   readonly modelKey: string;
+  /** The rejection of a site without them: the same text for every site. */
+  readonly missing: string;
 };
 
 const MODEL_RULE = createStateKey<TModelRule>("gpu-model/rule");
@@ -39,6 +41,7 @@ export const gpuModelPlugin = {
       models: gpuModels.length > 0 ? new Set(gpuModels) : undefined,
       minMemoryGib: minGpuMemoryGib ?? 0,
       modelKey: gpuModelsKey(gpuModels),
+      missing: `no ${describeAsk(gpuModels, minGpuMemoryGib)}`,
     });
     return success();
   },
@@ -54,7 +57,7 @@ export const gpuModelPlugin = {
     if (rule === undefined) return missingState(MODEL_RULE);
     const matching = keepOptions(candidate.options, (option) => groupMatches(rule, option.group));
     if (matching.length === 0) {
-      return unresolvable(`no ${describeAsk(ctx.request.gpuModels, ctx.request.minGpuMemoryGib)}`);
+      return unresolvable(rule.missing);
     }
     const priced = keepOptions(matching, (option) => !Number.isNaN(option.computeUsd));
     if (priced.length === 0) {
