@@ -27,7 +27,10 @@ COPY . .
 RUN node scripts/image.mjs build --out /out
 
 FROM node:22-bookworm-slim AS runtime
+# NODE_OPTIONS: the console's heap settings (CONSOLE_HEAP_FLAGS in scripts/lib.mjs, checked by
+# check:image); pass your own NODE_OPTIONS to change them.
 ENV NODE_ENV=production \
+    NODE_OPTIONS="--max-old-space-size=768 --max-semi-space-size=32" \
     NEXT_TELEMETRY_DISABLED=1 \
     PORT=3000 \
     SWITCHYARD_DATA_DIR=/data \

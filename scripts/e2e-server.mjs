@@ -8,7 +8,16 @@
 import { cpSync, mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
-import { consoleEnv, fail, NEXT_BIN, resolvePort, serve, setupDatabase, WEB } from "./lib.mjs";
+import {
+  consoleEnv,
+  consoleNodeFlags,
+  fail,
+  NEXT_BIN,
+  resolvePort,
+  serve,
+  setupDatabase,
+  WEB,
+} from "./lib.mjs";
 
 function databaseEnv(dataDir, port) {
   const env = {
@@ -39,5 +48,8 @@ if (process.argv[2] === "prepare") {
   // A copy of a prepared directory is the same database as a fresh set-up, in a fraction of the time.
   if (template) cpSync(template, dataDir, { recursive: true });
   else setupDatabase(env);
-  serve(process.execPath, [NEXT_BIN, "start", "--port", String(port)], { cwd: WEB, env });
+  serve(process.execPath, [...consoleNodeFlags(), NEXT_BIN, "start", "--port", String(port)], {
+    cwd: WEB,
+    env,
+  });
 }

@@ -4,6 +4,7 @@
 // through `read(path)` so a test can hand in broken ones (scripts/test/image-checks.test.ts).
 import { existsSync, readdirSync } from "node:fs";
 import { join } from "node:path";
+import { CONSOLE_HEAP_FLAGS } from "./lib.mjs";
 
 export const BUILD_COMMAND = "node scripts/image.mjs build --out /out";
 
@@ -93,6 +94,11 @@ export async function staticImageChecks(root, read) {
   );
   const runtimeEnv = of("runtime", "ENV").map(args).join(" ");
   expect(/\bSWITCHYARD_DATA_DIR=\/data\b/.test(runtimeEnv), "runtime keeps its data in /data");
+  const heapFlags = CONSOLE_HEAP_FLAGS.join(" ");
+  expect(
+    runtimeEnv.includes(`NODE_OPTIONS="${heapFlags}"`),
+    `runtime's NODE_OPTIONS holds the console's heap settings (${heapFlags}, scripts/lib.mjs)`,
+  );
   expect(
     of("runtime", "VOLUME").some((i) => args(i).includes("/data")),
     "/data is a volume",

@@ -6,6 +6,7 @@ import {
   buildConsole,
   checkDataDirLock,
   consoleEnv,
+  consoleNodeFlags,
   fail,
   generatePrismaClient,
   log,
@@ -32,7 +33,7 @@ buildConsole();
 const setup = await setupDatabaseIfChanged(env);
 log(`starting the console on port ${port}…`);
 // Next.js's standalone server, as in the production image; it listens on HOSTNAME:PORT.
-serve(process.execPath, [STANDALONE_SERVER], {
+serve(process.execPath, [...consoleNodeFlags(), STANDALONE_SERVER], {
   cwd: dirname(STANDALONE_SERVER),
   env: { ...env, HOSTNAME: "0.0.0.0", NODE_ENV: "production" },
 });

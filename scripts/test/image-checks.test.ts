@@ -34,6 +34,11 @@ describe("check:image's static checks", () => {
 
   it.each([
     ["a root user", (t: string) => replaced(t, "USER 1000:1000", "USER root"), /non-root user \(root\)/],
+    [
+      "no heap settings",
+      (t: string) => replaced(t, /\n {4}NODE_OPTIONS=.*\\/, ""),
+      /NODE_OPTIONS holds the console's heap settings/,
+    ],
     ["no start period", (t: string) => replaced(t, "--start-period=90s ", ""), /HEALTHCHECK .* \(none\)/],
     [
       "a workspace missing before npm ci",

@@ -7,6 +7,7 @@ import { join, resolve } from "node:path";
 import type { TSessionUser } from "@switchyard/api/session";
 import { growEstate, SCALES, seedDemo } from "@switchyard/db/seed";
 import { createTestDb, isPostgresAvailable, type TTestDb } from "@switchyard/db/testing";
+import { consoleNodeFlags } from "../../../scripts/lib.mjs";
 
 export const ROOT = resolve(import.meta.dirname, "../../..");
 /** BENCH_SCALE: large (500 sites, 50,000 GPU nodes, 5,000 datasets) or small (50 sites, 1,000 nodes). */
@@ -79,6 +80,8 @@ export async function startConsoleServer(
     [
       // BENCH_CPU_PROF=<folder>: each console process writes a V8 CPU profile there when it stops.
       ...(process.env.BENCH_CPU_PROF ? ["--cpu-prof", `--cpu-prof-dir=${process.env.BENCH_CPU_PROF}`] : []),
+      // The heap settings every console process runs with (npm start, the image).
+      ...consoleNodeFlags(),
       join(ROOT, "node_modules/next/dist/bin/next"),
       "start",
       "--port",
