@@ -37,7 +37,7 @@ import { tmpdir } from "node:os";
 import { join, relative, sep } from "node:path";
 import { assembleImage } from "./image.mjs";
 import { BUILD_COMMAND, staticImageChecks } from "./image-checks.mjs";
-import { buildConsole, generatePrismaClient, log, ROOT } from "./lib.mjs";
+import { buildConsole, CONSOLE_HEAP_FLAGS, generatePrismaClient, log, ROOT } from "./lib.mjs";
 
 const OUT = join(ROOT, "dist/image");
 const LOGS = join(ROOT, "dist/image-check");
@@ -175,6 +175,8 @@ async function startRuntime(name, env) {
       PATH: "/usr/local/bin:/usr/bin:/bin",
       HOME: "/nonexistent",
       NODE_ENV: "production",
+      // As the Dockerfile sets it (its static check holds the two equal).
+      NODE_OPTIONS: CONSOLE_HEAP_FLAGS.join(" "),
       PORT: String(port),
       NEXTAUTH_SECRET: randomBytes(32).toString("base64"),
       SWITCHYARD_REQUIRE_AUTH_SECRET: "1",
