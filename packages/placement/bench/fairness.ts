@@ -234,6 +234,8 @@ function simulate(mode: TScheduler) {
   >();
   const actualGpuH = new Map<string, number>();
   const entitledGpuH = new Map<string, number>();
+  /** As entitledGpuH, over the GPUs the waiting work could hold at all (see shapeIdle). */
+  const entitledUsableGpuH = new Map<string, number>();
   let overSteps = 0;
   let usedWhenOver = 0;
   /** GPUs free on nodes too small for any waiting job's per-node need, summed over those steps. */
@@ -429,19 +431,28 @@ function simulate(mode: TScheduler) {
       teamIds.map((id, i) => ({ id, weight: weights[i] ?? 1, demand: wanted.get(id) ?? 0 })),
       totalGpus,
     );
+    // Free GPUs on nodes smaller than every waiting job's per-node need (a 4-GPU node while only
+    // 8-GPU-per-node work waits): capacity no team could hold at this step, whatever the scheduler did.
+    let minNeed = Number.POSITIVE_INFINITY;
+    for (const j of [...pending, ...[...waiting.values()].map((w) => w.job)])
+      minNeed = Math.min(minNeed, "count" in j.gpu ? j.gpu.count : j.gpu.gpusPerNode);
+    let shapeIdle = 0;
+    for (const n of usableNodes) if (n.gpuTotal < minNeed) shapeIdle += free.get(n.id) ?? 0;
+    const entitledUsable = waterFill(
+      teamIds.map((id, i) => ({ id, weight: weights[i] ?? 1, demand: wanted.get(id) ?? 0 })),
+      totalGpus - shapeIdle,
+    );
     for (const id of teamIds) {
       if ((wanted.get(id) ?? 0) <= 0) continue;
       actualGpuH.set(id, (actualGpuH.get(id) ?? 0) + (held.get(id) ?? 0) * STEP_H);
       entitledGpuH.set(id, (entitledGpuH.get(id) ?? 0) + (entitled.get(id) ?? 0) * STEP_H);
+      entitledUsableGpuH.set(id, (entitledUsableGpuH.get(id) ?? 0) + (entitledUsable.get(id) ?? 0) * STEP_H);
     }
     const totalWanted = [...wanted.values()].reduce((s, g) => s + g, 0);
     if (totalWanted > totalGpus) {
       overSteps++;
       usedWhenOver += [...held.values()].reduce((s, g) => s + g, 0);
-      let minNeed = Number.POSITIVE_INFINITY;
-      for (const j of [...pending, ...[...waiting.values()].map((w) => w.job)])
-        minNeed = Math.min(minNeed, "count" in j.gpu ? j.gpu.count : j.gpu.gpusPerNode);
-      for (const n of usableNodes) if (n.gpuTotal < minNeed) shapeIdleWhenOver += free.get(n.id) ?? 0;
+      shapeIdleWhenOver += shapeIdle;
     }
     if (step % Math.round(120 / STEP_MIN) === 0) {
       console.log(
@@ -452,6 +463,7 @@ function simulate(mode: TScheduler) {
   const teams = teamIds.map((id, i) => {
     const actual = actualGpuH.get(id) ?? 0;
     const fair = entitledGpuH.get(id) ?? 0;
+    const fairUsable = entitledUsableGpuH.get(id) ?? 0;
     return {
       teamId: id,
       weight: weights[i],
@@ -459,6 +471,8 @@ function simulate(mode: TScheduler) {
       gpuHours: round(actual),
       entitledGpuHours: round(fair),
       deviationPct: fair > 0 ? round((Math.abs(actual - fair) / fair) * 100) : null,
+      entitledGpuHoursOfShapeUsable: round(fairUsable),
+      deviationPctOfShapeUsable: fairUsable > 0 ? round((Math.abs(actual - fairUsable) / fairUsable) * 100) : null,
     };
   });
   const metrics: TMetrics = {
@@ -479,6 +493,9 @@ function simulate(mode: TScheduler) {
     teams,
     oversubscribedSteps: overSteps,
     utilisationPctOfShapeUsable,
+    maxEntitlementDeviationPctOfShapeUsable: round(
+      Math.max(0, ...teams.map((t) => t.deviationPctOfShapeUsable ?? 0)),
+    ),
     meanStepMs: round(stepMs / STEPS),
   };
 }
@@ -520,6 +537,7 @@ type THalf = {
   teams: readonly unknown[];
   oversubscribedSteps: number | null;
   utilisationPctOfShapeUsable: number | null;
+  maxEntitlementDeviationPctOfShapeUsable: number | null;
   meanStepMs: number | null;
 };
 const skipped: THalf = {
@@ -527,6 +545,7 @@ const skipped: THalf = {
   teams: [],
   oversubscribedSteps: null,
   utilisationPctOfShapeUsable: null,
+  maxEntitlementDeviationPctOfShapeUsable: null,
   meanStepMs: null,
 };
 
@@ -537,6 +556,7 @@ function keptHalf(mode: TScheduler): THalf {
     teams: kept.meta.teams[mode],
     oversubscribedSteps: kept.meta.oversubscribedSteps[mode],
     utilisationPctOfShapeUsable: kept.meta.utilisationPctOfShapeUsable[mode],
+    maxEntitlementDeviationPctOfShapeUsable: kept.meta.maxEntitlementDeviationPctOfShapeUsable?.[mode] ?? null,
     meanStepMs: kept.meta.meanStepMs[mode],
   };
 }
@@ -558,13 +578,15 @@ writeRepoJson(RESULTS, {
     refusedJobs: refused,
     definitions: {
       entitlement:
-        "per 5-minute step, a team's weighted max-min fair share of the estate's GPUs (READY nodes of ACTIVE sites, all models as one pool: every job may run on any model) among the teams with demand (GPUs running + waiting), capped by its own demand; summed over the steps in which the team had demand, in GPU-hours",
+        "per step, a team's weighted max-min fair share of the estate's GPUs (READY nodes of ACTIVE sites, all models as one pool: every job may run on any model) among the teams with demand (GPUs running + waiting), capped by its own demand; summed over the steps in which the team had demand, in GPU-hours",
       maxEntitlementDeviationPct:
         "over teams, |GPU-hours held − entitled GPU-hours| / entitled GPU-hours × 100, both summed over the steps in which the team had demand (a preempted job holds its GPUs until its grace period ends)",
       utilisationPctWhenOversubscribed:
         "GPUs held / GPUs in the estate, summed over the steps in which demand (running + waiting GPUs) exceeded the estate",
       utilisationPctOfShapeUsable:
         "as utilisationPctWhenOversubscribed, less the free GPUs on nodes with fewer GPUs than the smallest per-node need of any waiting job (its count when single-node, its gpusPerNode when a gang): capacity no waiting job could take whatever the scheduler did at that step",
+      maxEntitlementDeviationPctOfShapeUsable:
+        "as maxEntitlementDeviationPct, with each step's fair shares taken of the GPUs the work could hold at that step: the estate less the free GPUs on nodes smaller than every waiting job's per-node need (see utilisationPctOfShapeUsable). Not one of the issue's figures: on an estate with GPUs no waiting job fits, the issue's entitlement shares out GPUs nobody could hold, so every team falls short of it by about the unusable part",
       preemptionsPerHour: "jobs stopped to reclaim borrowed GPUs, per hour of the trace",
       gpuHoursLostToPreemption:
         "GPUs × hours each preempted job had run when it stopped (including its grace period): no checkpoints, the job restarts from the beginning, keeping its place in age",
@@ -582,6 +604,10 @@ writeRepoJson(RESULTS, {
     utilisationPctOfShapeUsable: {
       switchyard: switchyard.utilisationPctOfShapeUsable,
       baseline: baseline.utilisationPctOfShapeUsable,
+    },
+    maxEntitlementDeviationPctOfShapeUsable: {
+      switchyard: switchyard.maxEntitlementDeviationPctOfShapeUsable,
+      baseline: baseline.maxEntitlementDeviationPctOfShapeUsable,
     },
     meanStepMs: { switchyard: switchyard.meanStepMs, baseline: baseline.meanStepMs },
     teams: { switchyard: switchyard.teams, baseline: baseline.teams },

@@ -37,10 +37,12 @@ const EPS = 1e-9;
 /**
  * The pending queue in fair order, replayed one workload at a time: the next workload is
  * the head of the team that is under its fair share (entitled dominant share) if any, and
- * among those with the lowest dominant share over weight (DRF); ties by the head's priority
- * (higher first), then age (older first), then ids. A team's own workloads go by priority,
- * then age. Each pick adds its GPUs to its team's share before the next, so one team's many
- * jobs do not jump the queue. A team under its share always goes before a team over it.
+ * among those the one that leaves its team with the lowest dominant share over weight once
+ * it runs (DRF counted after the pick, so that a small team's big job does not carry it far
+ * past its share while a big team waits); ties by the head's priority (higher first), then
+ * age (older first), then ids. A team's own workloads go by priority, then age. Each pick
+ * adds its GPUs to its team's share before the next, so one team's many jobs do not jump the
+ * queue. A team under its share always goes before a team over it.
  * Pure; throws PlacementInputError for malformed work or a team absent from `shares`.
  */
 export function fairOrder(pending: readonly TPendingWork[], shares: TShares): TQueuePosition[] {
@@ -66,7 +68,14 @@ export function fairOrder(pending: readonly TPendingWork[], shares: TShares): TQ
   const models = Object.keys(capacity).filter((m) => (capacity[m] ?? 0) > 0);
   const total = models.reduce((s, m) => s + (capacity[m] ?? 0), 0);
   const classTotal = models.reduce((s, m) => s + (capacity[m] ?? 0) * (shares.classUnits?.[m] ?? 1), 0);
-  type TQueue = { team: TTeamShare; used: Map<string, number>; share: number; items: typeof parsed.data };
+  type TQueue = {
+    team: TTeamShare;
+    used: Map<string, number>;
+    share: number;
+    /** The team's dominant share once its head has run. */
+    next: number;
+    items: typeof parsed.data;
+  };
   const queues = new Map<string, TQueue>();
   for (const work of parsed.data) {
     let q = queues.get(work.teamId);
@@ -75,7 +84,7 @@ export function fairOrder(pending: readonly TPendingWork[], shares: TShares): TQ
       const used = new Map(
         team.models.filter((m) => m.gpuModel !== ANY_MODEL).map((m) => [m.gpuModel, m.used]),
       );
-      q = { team, used, share: team.dominantShare, items: [] };
+      q = { team, used, share: team.dominantShare, next: 0, items: [] };
       queues.set(work.teamId, q);
     }
     q.items.push(work);
@@ -86,12 +95,31 @@ export function fairOrder(pending: readonly TPendingWork[], shares: TShares): TQ
         b.priority - a.priority || a.submittedAt - b.submittedAt || compareIds(a.workloadId, b.workloadId),
     );
   }
+  // A team's usage once `work` runs: GPUs per model, or class units when shares are pooled.
+  const units = shares.classUnits;
+  const add = (used: Map<string, number>, work: TQueue["items"][number]) => {
+    if (work.gpuModel === ANY_MODEL) {
+      for (const m of models) used.set(m, (used.get(m) ?? 0) + (work.gpus * (capacity[m] ?? 0)) / total);
+    } else used.set(work.gpuModel, (used.get(work.gpuModel) ?? 0) + work.gpus);
+  };
+  const dominant = (used: Map<string, number>) =>
+    Math.max(0, ...[...used].map(([m, g]) => ((capacity[m] ?? 0) > 0 ? g / (capacity[m] ?? 1) : 0)));
+  const shareAfter = (q: TQueue, work: TQueue["items"][number] | undefined): number => {
+    if (work === undefined) return q.share;
+    // GPU classes: one pooled resource in class units; the share grows by this work's units.
+    if (units !== null) return q.share + (work.gpus * unitOf(work.gpuModel, units, capacity)) / classTotal;
+    const used = new Map(q.used);
+    add(used, work);
+    return dominant(used);
+  };
+  for (const q of queues.values()) q.next = shareAfter(q, q.items[0]);
+
   const under = (q: TQueue) => q.share < q.team.entitledShare - EPS;
   const before = (a: TQueue, b: TQueue) => {
     const ua = under(a);
     if (ua !== under(b)) return ua;
-    const ka = a.share / a.team.weight;
-    const kb = b.share / b.team.weight;
+    const ka = a.next / a.team.weight;
+    const kb = b.next / b.team.weight;
     if (Math.abs(ka - kb) > EPS) return ka < kb;
     const ha = a.items[0];
     const hb = b.items[0];
@@ -121,28 +149,21 @@ export function fairOrder(pending: readonly TPendingWork[], shares: TShares): TQ
       reason: describe(best, work.priority, isUnder),
     });
     // Its GPUs count towards the team's share before the next pick.
-    const units = shares.classUnits;
-    if (units !== null) {
-      // GPU classes: one pooled resource in class units; the share grows by this work's units.
-      best.share += (work.gpus * unitOf(work.gpuModel, units, capacity)) / classTotal;
-      continue;
-    }
-    if (work.gpuModel === ANY_MODEL) {
-      for (const m of models)
-        best.used.set(m, (best.used.get(m) ?? 0) + (work.gpus * (capacity[m] ?? 0)) / total);
-    } else best.used.set(work.gpuModel, (best.used.get(work.gpuModel) ?? 0) + work.gpus);
-    best.share = Math.max(
-      0,
-      ...[...best.used].map(([m, g]) => ((capacity[m] ?? 0) > 0 ? g / (capacity[m] ?? 1) : 0)),
-    );
+    if (units === null) add(best.used, work);
+    best.share = best.next;
+    best.next = shareAfter(best, best.items[0]);
   }
   return out;
 }
 
-function describe(q: { team: TTeamShare; share: number }, priority: number, isUnder: boolean): string {
+function describe(
+  q: { team: TTeamShare; share: number; next: number },
+  priority: number,
+  isUnder: boolean,
+): string {
   const pct = (x: number) => `${(Math.round(x * 1000) / 10).toFixed(1)}%`;
   const standing = isUnder
     ? `under its fair share (${pct(q.share)} of ${pct(q.team.entitledShare)} entitled)`
     : `at or over its fair share (${pct(q.share)}, entitled ${pct(q.team.entitledShare)}): waits for teams under theirs`;
-  return `team ${q.team.teamId} ${standing}; dominant share over weight ${pct(q.share / q.team.weight)} (weight ${q.team.weight}), then priority ${priority}, then age`;
+  return `team ${q.team.teamId} ${standing}; dominant share over weight once it runs ${pct(q.next / q.team.weight)} (weight ${q.team.weight}), then priority ${priority}, then age`;
 }

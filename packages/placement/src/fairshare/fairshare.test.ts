@@ -275,12 +275,39 @@ describe("fairOrder", () => {
       ],
       shares,
     );
-    // c at 0, b at 0.2/2 = 0.1, then c at 0.08 again, b at 0.14, a last (over its share, whatever its priority).
-    expect(order.map((p) => p.workloadId)).toEqual(["c1", "c2", "b1", "b2", "a1"]);
+    // Dominant share over weight once the head runs: c (0 + 0.08) / 1 = 0.08 before b (0.2 + 0.08) / 2
+    // = 0.14; then b's 0.14 before c's 0.16; then c's 0.16 before b's 0.18; a last (over its share,
+    // whatever its priority).
+    expect(order.map((p) => p.workloadId)).toEqual(["c1", "b1", "c2", "b2", "a1"]);
     expect(order.map((p) => p.position)).toEqual([1, 2, 3, 4, 5]);
     expect(order[4]?.underFairShare).toBe(false);
     expect(order[4]?.reason).toContain("over its fair share");
     expect(order[0]?.reason).toContain("under its fair share");
+  });
+
+  it("counts a team's share after its head runs, so that a small team's big job waits for a big team's small ones", () => {
+    const t2 = treeOf(team("small", "org"), team("big", "org", { weight: 4 }));
+    const even = computeShares(
+      t2,
+      [],
+      [
+        { teamId: "small", gpuModel: "H100", gpus: 40 },
+        { teamId: "big", gpuModel: "H100", gpus: 100 },
+      ],
+      { H100: 100 },
+    );
+    const order = fairOrder(
+      [
+        { workloadId: "small-40", teamId: "small", gpus: 40, gpuModel: "H100", submittedAt: 0 },
+        { workloadId: "big-1", teamId: "big", gpus: 8, gpuModel: "H100", submittedAt: 5 },
+        { workloadId: "big-2", teamId: "big", gpus: 8, gpuModel: "H100", submittedAt: 6 },
+      ],
+      even,
+    );
+    // Both start at 0 (a tie that age would give to small-40), but small-40 takes small to 0.4 /
+    // 1 = 0.4 while each 8-GPU job takes big to 0.08 / 4 = 0.02, then 0.04.
+    expect(order.map((p) => p.workloadId)).toEqual(["big-1", "big-2", "small-40"]);
+    expect(order.every((p) => p.underFairShare)).toBe(true);
   });
 
   it("breaks ties by priority, then age, inside a team and across teams at the same share", () => {

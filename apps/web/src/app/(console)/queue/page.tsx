@@ -10,7 +10,7 @@ export default function QueuePage() {
     <>
       <PageHeader
         title="Queue"
-        description="Pending work in fair order: the team furthest under its fair share first (dominant share over weight), then priority, then age; what each workload waits for, and when it is expected to start."
+        description="Pending work in fair order: the team furthest under its fair share first (dominant share over weight, counted once the workload runs), then priority, then age; what each workload waits for, and when it is expected to start."
       />
       <Suspense fallback={<p className="text-sm text-muted">Loading the queue…</p>}>
         <QueueTables />
