@@ -5,7 +5,9 @@
 // bench/results/fairness.json. `-- --size=dev` runs a small estate (50 sites / 2,000 nodes)
 // and writes bench/results/fairness-dev.json; `-- --hours=N` shortens the trace and
 // `-- --step=M` sets the step in minutes (default 5 on the dev estate, 15 on the full one);
-// `-- --only=switchyard --merge` reruns one scheduler and keeps the other's half of the file.
+// `-- --only=switchyard --merge` reruns one scheduler and keeps the other's half of the file;
+// `-- --seed=N` another trace and estate, `-- --out=FILE` another results file.
+// `npm run bench:fairness:survey` runs the dev trace on seeds never used for tuning.
 import { cpus, loadavg } from "node:os";
 import {
   capacityByModel,
@@ -56,7 +58,9 @@ const FULL_RESULTS = DEV ? "bench/results/fairness-dev.json" : "bench/results/fa
  * half (the baseline takes an hour on the full estate and does not change with the fair round).
  */
 const MERGE = args.has("only") && args.has("merge");
-const RESULTS = args.has("only") && !MERGE ? "bench/results/fairness-probe.json" : FULL_RESULTS;
+/** `--out=FILE` (from the repository root, or absolute) writes there instead: the survey uses it. */
+const RESULTS =
+  args.get("out") ?? (args.has("only") && !MERGE ? "bench/results/fairness-probe.json" : FULL_RESULTS);
 
 type TJob = {
   id: string;
@@ -472,7 +476,8 @@ function simulate(mode: TScheduler) {
       entitledGpuHours: round(fair),
       deviationPct: fair > 0 ? round((Math.abs(actual - fair) / fair) * 100) : null,
       entitledGpuHoursOfShapeUsable: round(fairUsable),
-      deviationPctOfShapeUsable: fairUsable > 0 ? round((Math.abs(actual - fairUsable) / fairUsable) * 100) : null,
+      deviationPctOfShapeUsable:
+        fairUsable > 0 ? round((Math.abs(actual - fairUsable) / fairUsable) * 100) : null,
     };
   });
   const metrics: TMetrics = {
@@ -556,7 +561,8 @@ function keptHalf(mode: TScheduler): THalf {
     teams: kept.meta.teams[mode],
     oversubscribedSteps: kept.meta.oversubscribedSteps[mode],
     utilisationPctOfShapeUsable: kept.meta.utilisationPctOfShapeUsable[mode],
-    maxEntitlementDeviationPctOfShapeUsable: kept.meta.maxEntitlementDeviationPctOfShapeUsable?.[mode] ?? null,
+    maxEntitlementDeviationPctOfShapeUsable:
+      kept.meta.maxEntitlementDeviationPctOfShapeUsable?.[mode] ?? null,
     meanStepMs: kept.meta.meanStepMs[mode],
   };
 }
