@@ -1,5 +1,10 @@
 import { type NextRequest, NextResponse } from "next/server";
-import { contentSecurityPolicy, generateNonce, securityHeaders } from "~/server/security/headers";
+import {
+  API_CONTENT_SECURITY_POLICY,
+  contentSecurityPolicy,
+  generateNonce,
+  securityHeaders,
+} from "~/server/security/headers";
 import { isHttps } from "~/server/security/origin";
 import {
   bodyLimitFor,
@@ -13,8 +18,9 @@ import {
  * 1. state-changing API requests from another origin are refused (403), tRPC takes JSON
  *    only (415), a declared body over the limit is refused before it is read (413); the
  *    route handlers count streamed bodies too (withBodyLimit);
- * 2. a fresh nonce goes into this request's Content-Security-Policy, which Next.js reads to
- *    mark its inline scripts, and the layout reads (x-nonce) for next-themes;
+ * 2. API responses get the constant API policy; pages (and Auth.js's routes, which may answer
+ *    with a page) get a fresh nonce in this request's Content-Security-Policy, which Next.js
+ *    reads to mark its inline scripts, and the layout reads (x-nonce) for next-themes;
  * 3. the security headers go on the response.
  */
 export function proxy(request: NextRequest) {
@@ -25,8 +31,9 @@ export function proxy(request: NextRequest) {
       crossOriginRefusal(request) ??
       (pathname.startsWith("/api/trpc/") ? trpcContentTypeRefusal(request) : null) ??
       declaredBodyRefusal(request, bodyLimitFor(pathname));
-    if (refusal)
-      return withSecurityHeaders(refusal, contentSecurityPolicy(generateNonce(), options(https)), https);
+    if (refusal) return withSecurityHeaders(refusal, API_CONTENT_SECURITY_POLICY, https);
+    if (!pathname.startsWith("/api/auth/"))
+      return withSecurityHeaders(NextResponse.next(), API_CONTENT_SECURITY_POLICY, https);
   }
 
   const nonce = generateNonce();

@@ -30,6 +30,14 @@ export function contentSecurityPolicy(nonce: string, options: { isDev: boolean; 
   return directives.join("; ");
 }
 
+/**
+ * The policy of the API's responses (JSON, CSV, YAML, metrics, a script file; never a page):
+ * nothing may load, run or frame them, as OWASP's REST security guidance advises. Constant,
+ * so the proxy makes no nonce and copies no request headers for the API's many requests.
+ */
+export const API_CONTENT_SECURITY_POLICY =
+  "default-src 'none'; frame-ancestors 'none'; base-uri 'none'; form-action 'none'";
+
 /** The other security headers, the same on every response. */
 export function securityHeaders(options: { isHttps: boolean }): Record<string, string> {
   return {
