@@ -98,6 +98,11 @@ export async function solveBatchMilp(
   options?: readonly TIndependentOption[][],
   /** Solve the LP relaxation instead (no integrality): for studying bounds. */
   relax = false,
+  /**
+   * Place exactly this many (no penalty for the others): with relax, the LP bound on the
+   * cost of placing that many, to compare with the engine's own bound.
+   */
+  placeExactly?: number,
 ): Promise<TMilpResult> {
   if (new Set(requests.map((r) => r.priority ?? 0)).size > 1) {
     throw new Error("the MILP does not model priority tiers; use requests of one priority");
@@ -124,7 +129,7 @@ export async function solveBatchMilp(
     // A workload without options stays out: a constant, not a variable.
     if ((byRequest[i] ?? []).length === 0) return;
     const assign: string[] = [`u${i}`];
-    objective.push(`${UNPLACED_PENALTY} u${i}`);
+    objective.push(`${placeExactly === undefined ? UNPLACED_PENALTY : 0} u${i}`);
     binaries.push(`u${i}`);
     (byRequest[i] ?? []).forEach((option, k) => {
       const chosen: string[] = [];
@@ -163,6 +168,10 @@ export async function solveBatchMilp(
     });
     rows.push(`a${i}: ${assign.join(" + ")} = 1`);
   });
+  if (placeExactly !== undefined) {
+    const us = requests.map((_, i) => i).filter((i) => (byRequest[i] ?? []).length > 0);
+    rows.push(`card: ${us.map((i) => `u${i}`).join(" + ")} = ${us.length - placeExactly}`);
+  }
   for (const [n, terms] of [...nodeTerms.entries()].sort((a, b) => a[0] - b[0])) {
     rows.push(`c${n}: ${terms.join(" + ")} <= ${free[n]}`);
   }
@@ -202,7 +211,7 @@ export async function solveBatchMilp(
     columns: Object.fromEntries(
       Object.entries(solution.Columns).map(([name, column]) => [name, primal(column)]),
     ),
-    costUsd: solution.ObjectiveValue - unplaced * UNPLACED_PENALTY,
+    costUsd: solution.ObjectiveValue - (placeExactly === undefined ? unplaced * UNPLACED_PENALTY : 0),
     placed,
     solverMs,
     modelMs,

@@ -25,6 +25,12 @@ const PATIENCE = 20;
  * is two look-ups in prefix sums over its resource blocks, and the `count` smallest values
  * are found by selection, not sorting.
  *
+ * Capacity relaxed this way lets a pool with one free node hold a quarter of a 4-node
+ * gang, and that fraction is most of what separates this bound from the optimum when
+ * gangs compete for cheap fabrics. When the batch has gangs, a second phase (gangAscent)
+ * starts from the best λ and keeps every pool's gangs whole; the bound is the better of
+ * the two phases.
+ *
  * `upperUsd` is the cost of a known arrangement placing `count` items (the batch's own),
  * which sizes the steps. Returns 0 when nothing is placed.
  */
@@ -47,6 +53,7 @@ export function lowerBoundUsd(
   const ends: number[] = [];
   const gpus: number[] = [];
   const tails: number[] = [];
+  const gangFlags: number[] = [];
   for (const item of items) {
     if (item.optCost.length === 0) continue;
     starts.push(costs.length);
@@ -55,6 +62,7 @@ export function lowerBoundUsd(
       resources.ends(item, k, ends);
     }
     gpus.push(item.request.totalGpus);
+    gangFlags.push(item.request.gang ? 1 : 0);
     tails.push(item.complete ? Number.POSITIVE_INFINITY : (item.optCost[item.optCost.length - 1] ?? 0));
   }
   const n = starts.length;
@@ -74,6 +82,8 @@ export function lowerBoundUsd(
   const usage = new Float64Array(cap.length);
   const charged = new Float64Array(cap.length);
   let best = 0;
+  const bestLambda = new Float64Array(cap.length);
+  let bestThreshold = 0;
   let step = 2;
   let stale = 0;
   for (let it = 0; it < ITERATIONS; it++) {
@@ -105,6 +115,8 @@ export function lowerBoundUsd(
     if (!Number.isFinite(bound)) return best;
     if (bound > best + 1e-9) {
       best = bound;
+      bestLambda.set(lambda);
+      bestThreshold = threshold;
       stale = 0;
     } else if (++stale >= PATIENCE) {
       step /= 2;
@@ -147,7 +159,303 @@ export function lowerBoundUsd(
     for (let q = 0; q < cap.length; q++)
       lambda[q] = Math.max(0, (lambda[q] as number) + t * (usage[q] as number));
   }
-  return Math.max(0, best);
+  if (best <= 0) return 0;
+  const gangs = gangPools(Uint8Array.from(gangFlags), optionStart, optionEnds, itemGpus, cap, width);
+  if (gangs === undefined) return best;
+  const flat: TFlatOptions = { optionStart, optionCost, optionEnds, itemGpus, itemTail, cap, width };
+  return Math.max(best, gangAscent(flat, gangs, count, upperUsd, bestLambda, bestThreshold, best));
+}
+
+/** The flattened options of the items that have any (see lowerBoundUsd). */
+type TFlatOptions = {
+  readonly optionStart: Int32Array;
+  readonly optionCost: Float64Array;
+  /** Per option, the last resource it takes of its group's block and of its pool's, or -1. */
+  readonly optionEnds: Int32Array;
+  readonly itemGpus: Float64Array;
+  readonly itemTail: Float64Array;
+  readonly cap: Float64Array;
+  readonly width: number;
+};
+
+/** Where gangs may go, in whole gangs: per pool, how many units of GPUs it holds. */
+type TGangPools = {
+  readonly isGang: Uint8Array;
+  /** Per item, its GPUs in units (gangs only). */
+  readonly units: Int32Array;
+  /** Per option, its pool (0..pools-1), or -1 for a single-node option. */
+  readonly poolOf: Int32Array;
+  /** Per pool, the units of GPUs that every gang may use there. */
+  readonly poolUnits: Int32Array;
+};
+
+/** Subgradient steps of the gang phase, after the first phase's. */
+const GANG_ITERATIONS = 200;
+
+/**
+ * The pools gangs may use, for the gang phase of the bound: each pool's capacity for the
+ * smallest per-node size any gang asks (every gang's GPUs count against it), in units of
+ * the greatest common divisor of the gangs' GPUs. Undefined when no gang has a pool option.
+ */
+function gangPools(
+  isGang: Uint8Array,
+  optionStart: Int32Array,
+  optionEnds: Int32Array,
+  itemGpus: Float64Array,
+  cap: Float64Array,
+  width: number,
+): TGangPools | undefined {
+  const n = isGang.length;
+  let unit = 0;
+  let smallest = width;
+  for (let i = 0; i < n; i++) {
+    if (isGang[i] !== 1) continue;
+    unit = gcd(unit, itemGpus[i] as number);
+    for (let j = optionStart[i] as number; j < (optionStart[i + 1] as number); j++) {
+      const pe = optionEnds[2 * j + 1] as number;
+      if (pe >= 0) smallest = Math.min(smallest, pe % width);
+    }
+  }
+  if (unit === 0 || smallest === width) return undefined;
+  const units = new Int32Array(n);
+  const poolOf = new Int32Array(optionEnds.length / 2).fill(-1);
+  const poolByBlock = new Map<number, number>();
+  const poolUnits: number[] = [];
+  for (let i = 0; i < n; i++) {
+    if (isGang[i] !== 1) continue;
+    units[i] = (itemGpus[i] as number) / unit;
+    for (let j = optionStart[i] as number; j < (optionStart[i + 1] as number); j++) {
+      const pe = optionEnds[2 * j + 1] as number;
+      if (pe < 0) continue;
+      const block = pe - (pe % width);
+      let pool = poolByBlock.get(block);
+      if (pool === undefined) {
+        pool = poolUnits.length;
+        poolByBlock.set(block, pool);
+        poolUnits.push(Math.floor((cap[block + smallest] as number) / unit));
+      }
+      poolOf[j] = pool;
+    }
+  }
+  return { isGang, units, poolOf, poolUnits: Int32Array.from(poolUnits) };
+}
+
+function gcd(a: number, b: number): number {
+  let x = Math.abs(a);
+  let y = Math.abs(b);
+  while (y > 0) [x, y] = [y, x % y];
+  return x;
+}
+
+/**
+ * The gang phase of the bound: a second Lagrangian relaxation that keeps gangs whole in
+ * their pools. The first phase lets a pool with room for one more node hold a quarter of
+ * a 4-node gang; here each pool's gangs must fit its GPUs as whole gangs (a 0/1 knapsack
+ * per pool, by dynamic programming over units), which is a constraint of the exact
+ * problem. To make the pools independent, two more constraints move into the objective:
+ * placing exactly `count` items (price θ, either sign) and each gang in at most one pool
+ * (price μ_i ≥ 0). For any λ ≥ 0, θ, μ ≥ 0,
+ *   L = Σ over singles of min(0, v_i(λ) − θ) + Σ over pools of knapsack_p
+ *       + Σ over gang tails of min(0, tail_i − θ + μ_i) + θ · count − Σ μ_i − Σ λ_r · capacity_r
+ * is at most the cost of any arrangement placing `count` items (weak duality again).
+ * It starts from the first phase's best λ and its count-th smallest value as θ, with μ_i
+ * so that only a gang's best option is below θ: there L is at least the first phase's
+ * bound (the knapsacks only remove choices), and subgradient steps go on from there.
+ */
+function gangAscent(
+  flat: TFlatOptions,
+  gangs: TGangPools,
+  count: number,
+  upperUsd: number,
+  startLambda: Float64Array,
+  startTheta: number,
+  startBound: number,
+): number {
+  const { optionStart, optionCost, optionEnds, itemGpus, itemTail, cap, width } = flat;
+  const { isGang, units, poolOf, poolUnits } = gangs;
+  const n = isGang.length;
+  const options = optionCost.length;
+  const pools = poolUnits.length;
+  const lambda = Float64Array.from(startLambda);
+  let theta = startTheta;
+  const mu = new Float64Array(n);
+  const prefix = new Float64Array(cap.length);
+  const pricePrefix = () => {
+    for (let q = 0; q < cap.length; q++)
+      prefix[q] = (lambda[q] as number) + (q % width === 0 ? 0 : (prefix[q - 1] as number));
+  };
+  const priced = (j: number, g: number) => {
+    const ge = optionEnds[2 * j] as number;
+    const pe = optionEnds[2 * j + 1] as number;
+    const price = (ge >= 0 ? (prefix[ge] as number) : 0) + (pe >= 0 ? (prefix[pe] as number) : 0);
+    return (optionCost[j] as number) + price * g;
+  };
+  // μ_i: the second-best value of the gang (its tail counts) no lower than θ.
+  pricePrefix();
+  for (let i = 0; i < n; i++) {
+    if (isGang[i] !== 1) continue;
+    let first = itemTail[i] as number;
+    let second = Number.POSITIVE_INFINITY;
+    for (let j = optionStart[i] as number; j < (optionStart[i + 1] as number); j++) {
+      const v = priced(j, itemGpus[i] as number);
+      if (v < first) {
+        second = first;
+        first = v;
+      } else if (v < second) second = v;
+    }
+    mu[i] = Math.max(0, theta - second);
+  }
+  const weight = new Float64Array(options);
+  const perPool = new Int32Array(pools + 1);
+  const candidates = new Int32Array(options);
+  const ownerOf = new Int32Array(options);
+  const picked = new Int32Array(n);
+  const charged = new Float64Array(cap.length);
+  const usage = new Float64Array(cap.length);
+  const maxUnits = poolUnits.reduce((a, b) => Math.max(a, b), 0);
+  const dp = new Float64Array(maxUnits + 1);
+  let take = new Uint8Array(0);
+  const charge = (j: number, g: number) => {
+    const ge = optionEnds[2 * j] as number;
+    const pe = optionEnds[2 * j + 1] as number;
+    if (ge >= 0) charged[ge] = (charged[ge] as number) + g;
+    if (pe >= 0) charged[pe] = (charged[pe] as number) + g;
+  };
+  let best = startBound;
+  let step = 1;
+  let stale = 0;
+  for (let it = 0; it < GANG_ITERATIONS; it++) {
+    pricePrefix();
+    charged.fill(0);
+    picked.fill(0);
+    perPool.fill(0);
+    let bound = theta * count;
+    for (let q = 0; q < cap.length; q++) bound -= (lambda[q] as number) * (cap[q] as number);
+    for (let i = 0; i < n; i++) {
+      const g = itemGpus[i] as number;
+      if (isGang[i] === 1) {
+        const m = mu[i] as number;
+        bound -= m;
+        const tail = (itemTail[i] as number) - theta + m;
+        if (tail < 0) {
+          bound += tail;
+          picked[i] = 1;
+        }
+        for (let j = optionStart[i] as number; j < (optionStart[i + 1] as number); j++) {
+          const w = priced(j, g) - theta + m;
+          weight[j] = w;
+          const pool = poolOf[j] as number;
+          if (w < 0 && pool >= 0) perPool[pool + 1] = (perPool[pool + 1] as number) + 1;
+        }
+        continue;
+      }
+      let v = itemTail[i] as number;
+      let c = -1;
+      for (let j = optionStart[i] as number; j < (optionStart[i + 1] as number); j++) {
+        const x = priced(j, g);
+        if (x < v) {
+          v = x;
+          c = j;
+        }
+      }
+      if (v - theta < 0) {
+        bound += v - theta;
+        picked[i] = 1;
+        if (c >= 0) charge(c, g);
+      }
+    }
+    // Each pool's candidates (gang options below zero), grouped by counting sort.
+    for (let p = 0; p < pools; p++) perPool[p + 1] = (perPool[p + 1] as number) + (perPool[p] as number);
+    const fill = Int32Array.from(perPool);
+    for (let i = 0; i < n; i++) {
+      if (isGang[i] !== 1) continue;
+      for (let j = optionStart[i] as number; j < (optionStart[i + 1] as number); j++) {
+        const pool = poolOf[j] as number;
+        if ((weight[j] as number) >= 0 || pool < 0) continue;
+        const at = fill[pool] as number;
+        candidates[at] = j;
+        ownerOf[at] = i;
+        fill[pool] = at + 1;
+      }
+    }
+    for (let p = 0; p < pools; p++) {
+      const from = perPool[p] as number;
+      const to = perPool[p + 1] as number;
+      if (to === from) continue;
+      const room = poolUnits[p] as number;
+      let asked = 0;
+      for (let c = from; c < to; c++) asked += units[ownerOf[c] as number] as number;
+      const width1 = room + 1;
+      const all = asked <= room;
+      if (!all) {
+        if (take.length < (to - from) * width1) take = new Uint8Array((to - from) * width1 * 2);
+        dp.fill(0, 0, width1);
+        for (let c = from; c < to; c++) {
+          const u = units[ownerOf[c] as number] as number;
+          const w = weight[candidates[c] as number] as number;
+          const row = (c - from) * width1;
+          take.fill(0, row, row + width1);
+          for (let r = room; r >= u; r--) {
+            const x = (dp[r - u] as number) + w;
+            if (x < (dp[r] as number)) {
+              dp[r] = x;
+              take[row + r] = 1;
+            }
+          }
+        }
+      }
+      let r = room;
+      for (let c = to - 1; c >= from; c--) {
+        const i = ownerOf[c] as number;
+        if (!all) {
+          if (take[(c - from) * width1 + r] !== 1) continue;
+          r -= units[i] as number;
+        }
+        const j = candidates[c] as number;
+        bound += weight[j] as number;
+        picked[i] = (picked[i] as number) + 1;
+        charge(j, itemGpus[i] as number);
+      }
+    }
+    if (!Number.isFinite(bound)) break;
+    if (bound > best + 1e-9) {
+      best = bound;
+      stale = 0;
+    } else if (++stale >= PATIENCE) {
+      step /= 2;
+      stale = 0;
+      if (step < 1e-3) break;
+    }
+    // Subgradients: resources as in the first phase; θ: count − placed; μ_i: picks − 1.
+    let placed = 0;
+    for (let i = 0; i < n; i++) placed += picked[i] as number;
+    for (let q = cap.length - 1; q >= 0; q--)
+      usage[q] = (charged[q] as number) + ((q + 1) % width === 0 ? 0 : (usage[q + 1] as number));
+    let norm = 0;
+    for (let q = 0; q < cap.length; q++) {
+      const sub = (usage[q] as number) - (cap[q] as number);
+      if (sub < 0 && (lambda[q] as number) === 0) usage[q] = 0;
+      else {
+        usage[q] = sub;
+        norm += sub * sub;
+      }
+    }
+    const thetaSub = count - placed;
+    norm += thetaSub * thetaSub;
+    for (let i = 0; i < n; i++) {
+      if (isGang[i] !== 1) continue;
+      const sub = (picked[i] as number) - 1;
+      if (sub > 0 || (mu[i] as number) > 0) norm += sub * sub;
+    }
+    if (norm === 0) break; // every relaxed constraint holds: L is the optimum of this relaxation
+    const t = (step * Math.max(upperUsd - bound, 1e-6 * Math.max(1, upperUsd))) / norm;
+    for (let q = 0; q < cap.length; q++)
+      lambda[q] = Math.max(0, (lambda[q] as number) + t * (usage[q] as number));
+    theta += t * thetaSub;
+    for (let i = 0; i < n; i++)
+      if (isGang[i] === 1) mu[i] = Math.max(0, (mu[i] as number) + t * ((picked[i] as number) - 1));
+  }
+  return best;
 }
 
 /**
