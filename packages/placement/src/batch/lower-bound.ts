@@ -7,6 +7,9 @@ import { smallestSum } from "./smallest-sum";
 const ITERATIONS = 300;
 /** Steps without a better bound before the step size halves. */
 const PATIENCE = 20;
+/** Deflected steps after the plain ones, and how much of the last direction they keep. */
+const DEFLECTED_ITERATIONS = 150;
+const DEFLECTION = 1.5;
 
 /**
  * A proven lower bound on the cost of placing `count` of the items, by Lagrangian
@@ -25,11 +28,12 @@ const PATIENCE = 20;
  * is two look-ups in prefix sums over its resource blocks, and the `count` smallest values
  * are found by selection, not sorting.
  *
- * Capacity relaxed this way lets a pool with one free node hold a quarter of a 4-node
- * gang, and that fraction is most of what separates this bound from the optimum when
- * gangs compete for cheap fabrics. When the batch has gangs, a second phase (gangAscent)
- * starts from the best λ and keeps every pool's gangs whole; the bound is the better of
- * the two phases.
+ * Capacity relaxed this way lets a fabric with one free node hold a quarter of a 4-node
+ * gang, and such fractions are most of what separates this bound from the optimum when
+ * workloads compete for cheap capacity. So the plain steps are followed by deflected ones
+ * from the best λ (they reach the relaxation's optimum where plain steps zig-zag), and
+ * then by a second relaxation that keeps every workload whole (wholeAscent); the bound is
+ * the best of the three.
  *
  * `upperUsd` is the cost of a known arrangement placing `count` items (the batch's own),
  * which sizes the steps. Returns 0 when nothing is placed.
@@ -74,19 +78,49 @@ export function lowerBoundUsd(
   const itemGpus = Float64Array.from(gpus);
   const itemTail = Float64Array.from(tails);
   const cap = Float64Array.from(resources.capacity);
-  const lambda = new Float64Array(cap.length);
+  const flat: TFlatOptions = { optionStart, optionCost, optionEnds, itemGpus, itemTail, cap, width };
+  const first = capacityAscent(flat, count, upperUsd, new Float64Array(cap.length), 2, ITERATIONS, 0);
+  if (first.best <= 0) return 0;
+  // Then on from the best prices with deflected steps (each step's direction keeps part of
+  // the last one's, Camerini-Fratta-Maffioli), which reach the relaxation's optimum where
+  // plain steps zig-zag; the better of the two runs is kept.
+  const second = capacityAscent(flat, count, upperUsd, first.lambda, 1, DEFLECTED_ITERATIONS, DEFLECTION);
+  const { best, lambda: bestLambda, threshold: bestThreshold } = second.best > first.best ? second : first;
+  const sacks = knapsacks(Uint8Array.from(gangFlags), optionStart, optionEnds, itemGpus, cap, width);
+  return Math.max(best, wholeAscent(flat, sacks, count, upperUsd, bestLambda, bestThreshold, best));
+}
+
+/**
+ * Subgradient ascent on the capacity prices λ from `startLambda`: the best bound seen, the
+ * prices that gave it and the count-th smallest value there. With `deflection` > 0 each
+ * step's direction is the subgradient plus the last direction times
+ * max(0, −deflection · ⟨g, d⟩ / ‖d‖²).
+ */
+function capacityAscent(
+  flat: TFlatOptions,
+  count: number,
+  upperUsd: number,
+  startLambda: Float64Array,
+  startStep: number,
+  iterations: number,
+  deflection: number,
+): { readonly best: number; readonly lambda: Float64Array; readonly threshold: number } {
+  const { optionStart, optionCost, optionEnds, itemGpus, itemTail, cap, width } = flat;
+  const lambda = Float64Array.from(startLambda);
   const prefix = new Float64Array(cap.length);
+  const n = itemGpus.length;
   const value = new Float64Array(n);
   const scratch = new Float64Array(n);
   const choice = new Int32Array(n);
   const usage = new Float64Array(cap.length);
+  const direction = new Float64Array(cap.length);
   const charged = new Float64Array(cap.length);
   let best = 0;
   const bestLambda = new Float64Array(cap.length);
   let bestThreshold = 0;
-  let step = 2;
+  let step = startStep;
   let stale = 0;
-  for (let it = 0; it < ITERATIONS; it++) {
+  for (let it = 0; it < iterations; it++) {
     for (let q = 0; q < cap.length; q++)
       prefix[q] = (lambda[q] as number) + (q % width === 0 ? 0 : (prefix[q - 1] as number));
     for (let i = 0; i < n; i++) {
@@ -112,7 +146,7 @@ export function lowerBoundUsd(
     const threshold = smallest.threshold;
     let bound = smallest.sum;
     for (let q = 0; q < cap.length; q++) bound -= (lambda[q] as number) * (cap[q] as number);
-    if (!Number.isFinite(bound)) return best;
+    if (!Number.isFinite(bound)) break;
     if (bound > best + 1e-9) {
       best = bound;
       bestLambda.set(lambda);
@@ -155,15 +189,28 @@ export function lowerBoundUsd(
       }
     }
     if (norm === 0) break; // the relaxed choice fits everywhere: L(λ) is the relaxation's optimum
+    if (deflection > 0) {
+      let dot = 0;
+      let dn = 0;
+      for (let q = 0; q < cap.length; q++) {
+        dot += (usage[q] as number) * (direction[q] as number);
+        dn += (direction[q] as number) * (direction[q] as number);
+      }
+      const beta = dn > 0 ? Math.max(0, (-deflection * dot) / dn) : 0;
+      norm = 0;
+      for (let q = 0; q < cap.length; q++) {
+        const d = (usage[q] as number) + beta * (direction[q] as number);
+        direction[q] = d;
+        norm += d * d;
+      }
+      if (norm === 0) break;
+      usage.set(direction);
+    }
     const t = (step * Math.max(upperUsd - bound, 1e-6 * Math.max(1, upperUsd))) / norm;
     for (let q = 0; q < cap.length; q++)
       lambda[q] = Math.max(0, (lambda[q] as number) + t * (usage[q] as number));
   }
-  if (best <= 0) return 0;
-  const gangs = gangPools(Uint8Array.from(gangFlags), optionStart, optionEnds, itemGpus, cap, width);
-  if (gangs === undefined) return best;
-  const flat: TFlatOptions = { optionStart, optionCost, optionEnds, itemGpus, itemTail, cap, width };
-  return Math.max(best, gangAscent(flat, gangs, count, upperUsd, bestLambda, bestThreshold, best));
+  return { best, lambda: bestLambda, threshold: bestThreshold };
 }
 
 /** The flattened options of the items that have any (see lowerBoundUsd). */
@@ -178,66 +225,82 @@ type TFlatOptions = {
   readonly width: number;
 };
 
-/** Where gangs may go, in whole gangs: per pool, how many units of GPUs it holds. */
-type TGangPools = {
-  readonly isGang: Uint8Array;
-  /** Per item, its GPUs in units (gangs only). */
-  readonly units: Int32Array;
-  /** Per option, its pool (0..pools-1), or -1 for a single-node option. */
-  readonly poolOf: Int32Array;
-  /** Per pool, the units of GPUs that every gang may use there. */
-  readonly poolUnits: Int32Array;
+/**
+ * The knapsacks of the whole-workload phase: one per resource block that some option's
+ * workload must fit in whole (a gang's fabric block, a single-node workload's GPU group).
+ */
+type TKnapsacks = {
+  /** Per option, its knapsack (0..count-1), or -1 when it has none. */
+  readonly knapsackOf: Int32Array;
+  /** Per option, its workload's GPUs in its knapsack's units. */
+  readonly optionUnits: Int32Array;
+  /** Per knapsack, the units of GPUs that every workload in it may use there. */
+  readonly capacityUnits: Int32Array;
 };
 
-/** Subgradient steps of the gang phase, after the first phase's. */
-const GANG_ITERATIONS = 200;
+/** Subgradient steps of the whole-workload phase, at most. */
+const WHOLE_ITERATIONS = 200;
+/**
+ * The work the whole-workload phase may do, in options priced plus knapsack cells filled:
+ * a batch of 300 workloads with every option takes all its steps, one of 10,000 only a
+ * few. It is counted, not timed, so the bound stays deterministic.
+ */
+const WHOLE_WORK = 6_000_000;
+/**
+ * The largest knapsack table (candidates × units) filled at a step; a larger one (a big
+ * group with thousands of candidates) is left to its price alone, a valid relaxation.
+ */
+const MAX_KNAPSACK_CELLS = 100_000;
 
 /**
- * The pools gangs may use, for the gang phase of the bound: each pool's capacity for the
- * smallest per-node size any gang asks (every gang's GPUs count against it), in units of
- * the greatest common divisor of the gangs' GPUs. Undefined when no gang has a pool option.
+ * A knapsack per block that options take: a gang's fabric (pool) block, a single-node
+ * workload's group block. Its capacity is the block's resource for the smallest per-node
+ * size among the workloads that use it (all of them ask at least that, so all their GPUs
+ * count against it), in units of the greatest common divisor of their GPUs.
  */
-function gangPools(
+function knapsacks(
   isGang: Uint8Array,
   optionStart: Int32Array,
   optionEnds: Int32Array,
   itemGpus: Float64Array,
   cap: Float64Array,
   width: number,
-): TGangPools | undefined {
+): TKnapsacks {
   const n = isGang.length;
-  let unit = 0;
-  let smallest = width;
+  const unitOf = new Map<number, number>();
+  const smallestOf = new Map<number, number>();
+  const blockOf = new Int32Array(optionEnds.length / 2).fill(-1);
   for (let i = 0; i < n; i++) {
-    if (isGang[i] !== 1) continue;
-    unit = gcd(unit, itemGpus[i] as number);
+    const end = isGang[i] === 1 ? 1 : 0;
     for (let j = optionStart[i] as number; j < (optionStart[i + 1] as number); j++) {
-      const pe = optionEnds[2 * j + 1] as number;
-      if (pe >= 0) smallest = Math.min(smallest, pe % width);
+      const last = optionEnds[2 * j + end] as number;
+      if (last < 0) continue;
+      const block = last - (last % width);
+      blockOf[j] = block;
+      unitOf.set(block, gcd(unitOf.get(block) ?? 0, itemGpus[i] as number));
+      smallestOf.set(block, Math.min(smallestOf.get(block) ?? width, last % width));
     }
   }
-  if (unit === 0 || smallest === width) return undefined;
-  const units = new Int32Array(n);
-  const poolOf = new Int32Array(optionEnds.length / 2).fill(-1);
-  const poolByBlock = new Map<number, number>();
-  const poolUnits: number[] = [];
+  const knapsackOf = new Int32Array(blockOf.length).fill(-1);
+  const optionUnits = new Int32Array(blockOf.length);
+  const byBlock = new Map<number, number>();
+  const capacityUnits: number[] = [];
   for (let i = 0; i < n; i++) {
-    if (isGang[i] !== 1) continue;
-    units[i] = (itemGpus[i] as number) / unit;
     for (let j = optionStart[i] as number; j < (optionStart[i + 1] as number); j++) {
-      const pe = optionEnds[2 * j + 1] as number;
-      if (pe < 0) continue;
-      const block = pe - (pe % width);
-      let pool = poolByBlock.get(block);
-      if (pool === undefined) {
-        pool = poolUnits.length;
-        poolByBlock.set(block, pool);
-        poolUnits.push(Math.floor((cap[block + smallest] as number) / unit));
+      const block = blockOf[j] as number;
+      if (block < 0) continue;
+      const unit = unitOf.get(block) as number;
+      let k = byBlock.get(block);
+      if (k === undefined) {
+        k = capacityUnits.length;
+        byBlock.set(block, k);
+        capacityUnits.push(Math.floor((cap[block + (smallestOf.get(block) as number)] as number) / unit));
       }
-      poolOf[j] = pool;
+      knapsackOf[j] = k;
+      optionUnits[j] = (itemGpus[i] as number) / unit;
     }
   }
-  return { isGang, units, poolOf, poolUnits: Int32Array.from(poolUnits) };
+  return { knapsackOf, optionUnits, capacityUnits: Int32Array.from(capacityUnits) };
 }
 
 function gcd(a: number, b: number): number {
@@ -248,23 +311,26 @@ function gcd(a: number, b: number): number {
 }
 
 /**
- * The gang phase of the bound: a second Lagrangian relaxation that keeps gangs whole in
- * their pools. The first phase lets a pool with room for one more node hold a quarter of
- * a 4-node gang; here each pool's gangs must fit its GPUs as whole gangs (a 0/1 knapsack
- * per pool, by dynamic programming over units), which is a constraint of the exact
- * problem. To make the pools independent, two more constraints move into the objective:
- * placing exactly `count` items (price θ, either sign) and each gang in at most one pool
- * (price μ_i ≥ 0). For any λ ≥ 0, θ, μ ≥ 0,
- *   L = Σ over singles of min(0, v_i(λ) − θ) + Σ over pools of knapsack_p
- *       + Σ over gang tails of min(0, tail_i − θ + μ_i) + θ · count − Σ μ_i − Σ λ_r · capacity_r
- * is at most the cost of any arrangement placing `count` items (weak duality again).
- * It starts from the first phase's best λ and its count-th smallest value as θ, with μ_i
- * so that only a gang's best option is below θ: there L is at least the first phase's
- * bound (the knapsacks only remove choices), and subgradient steps go on from there.
+ * The whole-workload phase of the bound: a second Lagrangian relaxation that keeps every
+ * workload whole. The first phase lets a fabric with one free node hold a quarter of a
+ * 4-node gang, or a group with 4 free GPUs half of an 8-GPU job; here the workloads a
+ * block takes must fit its capacity whole (a 0/1 knapsack per block, by dynamic
+ * programming over units), which is a constraint of the exact problem. To make the
+ * blocks independent, two more constraints move into the objective: placing exactly
+ * `count` workloads (price θ, either sign) and each in at most one place (price μ_i ≥ 0).
+ * With w_ik = cost_ik + GPUs_i · (λ of k's resources) − θ + μ_i, for any λ ≥ 0, θ, μ ≥ 0,
+ *   L = Σ over knapsacks of (the least sum of w over a subset of its options that fits)
+ *       + Σ over options without one, and tails, of min(0, w)
+ *       + θ · count − Σ μ_i − Σ λ_r · capacity_r
+ * is at most the cost of any arrangement placing `count` workloads (weak duality again).
+ * It starts from the first phase's best λ, its count-th smallest value as θ, and μ_i so
+ * that only a workload's best option is below θ: there L is the first phase's bound
+ * without the knapsacks, so at least that with them (they only remove choices), and
+ * subgradient steps go on from there.
  */
-function gangAscent(
+function wholeAscent(
   flat: TFlatOptions,
-  gangs: TGangPools,
+  sacks: TKnapsacks,
   count: number,
   upperUsd: number,
   startLambda: Float64Array,
@@ -272,10 +338,10 @@ function gangAscent(
   startBound: number,
 ): number {
   const { optionStart, optionCost, optionEnds, itemGpus, itemTail, cap, width } = flat;
-  const { isGang, units, poolOf, poolUnits } = gangs;
-  const n = isGang.length;
+  const { knapsackOf, optionUnits, capacityUnits } = sacks;
+  const n = itemGpus.length;
   const options = optionCost.length;
-  const pools = poolUnits.length;
+  const sackCount = capacityUnits.length;
   const lambda = Float64Array.from(startLambda);
   let theta = startTheta;
   const mu = new Float64Array(n);
@@ -290,10 +356,9 @@ function gangAscent(
     const price = (ge >= 0 ? (prefix[ge] as number) : 0) + (pe >= 0 ? (prefix[pe] as number) : 0);
     return (optionCost[j] as number) + price * g;
   };
-  // μ_i: the second-best value of the gang (its tail counts) no lower than θ.
+  // μ_i: the workload's second-best value (its tail counts) is no lower than θ.
   pricePrefix();
   for (let i = 0; i < n; i++) {
-    if (isGang[i] !== 1) continue;
     let first = itemTail[i] as number;
     let second = Number.POSITIVE_INFINITY;
     for (let j = optionStart[i] as number; j < (optionStart[i + 1] as number); j++) {
@@ -306,16 +371,18 @@ function gangAscent(
     mu[i] = Math.max(0, theta - second);
   }
   const weight = new Float64Array(options);
-  const perPool = new Int32Array(pools + 1);
+  const perSack = new Int32Array(sackCount + 1);
+  const fill = new Int32Array(sackCount + 1);
   const candidates = new Int32Array(options);
   const ownerOf = new Int32Array(options);
   const picked = new Int32Array(n);
   const charged = new Float64Array(cap.length);
   const usage = new Float64Array(cap.length);
-  const maxUnits = poolUnits.reduce((a, b) => Math.max(a, b), 0);
-  const dp = new Float64Array(maxUnits + 1);
+  const dp = new Float64Array(capacityUnits.reduce((a, b) => Math.max(a, b), 0) + 1);
   let take = new Uint8Array(0);
-  const charge = (j: number, g: number) => {
+  const pick = (i: number, j: number) => {
+    picked[i] = (picked[i] as number) + 1;
+    const g = itemGpus[i] as number;
     const ge = optionEnds[2 * j] as number;
     const pe = optionEnds[2 * j + 1] as number;
     if (ge >= 0) charged[ge] = (charged[ge] as number) + g;
@@ -324,97 +391,87 @@ function gangAscent(
   let best = startBound;
   let step = 1;
   let stale = 0;
-  for (let it = 0; it < GANG_ITERATIONS; it++) {
+  let work = 0;
+  for (let it = 0; it < WHOLE_ITERATIONS && work < WHOLE_WORK; it++) {
+    work += options + cap.length;
     pricePrefix();
     charged.fill(0);
     picked.fill(0);
-    perPool.fill(0);
+    perSack.fill(0);
     let bound = theta * count;
     for (let q = 0; q < cap.length; q++) bound -= (lambda[q] as number) * (cap[q] as number);
     for (let i = 0; i < n; i++) {
+      const m = mu[i] as number;
+      bound -= m;
+      const tail = (itemTail[i] as number) - theta + m;
+      if (tail < 0) {
+        bound += tail;
+        picked[i] = (picked[i] as number) + 1;
+      }
       const g = itemGpus[i] as number;
-      if (isGang[i] === 1) {
-        const m = mu[i] as number;
-        bound -= m;
-        const tail = (itemTail[i] as number) - theta + m;
-        if (tail < 0) {
-          bound += tail;
-          picked[i] = 1;
-        }
-        for (let j = optionStart[i] as number; j < (optionStart[i + 1] as number); j++) {
-          const w = priced(j, g) - theta + m;
-          weight[j] = w;
-          const pool = poolOf[j] as number;
-          if (w < 0 && pool >= 0) perPool[pool + 1] = (perPool[pool + 1] as number) + 1;
-        }
-        continue;
-      }
-      let v = itemTail[i] as number;
-      let c = -1;
       for (let j = optionStart[i] as number; j < (optionStart[i + 1] as number); j++) {
-        const x = priced(j, g);
-        if (x < v) {
-          v = x;
-          c = j;
+        const w = priced(j, g) - theta + m;
+        weight[j] = w;
+        if (w >= 0) continue;
+        const k = knapsackOf[j] as number;
+        if (k >= 0) perSack[k + 1] = (perSack[k + 1] as number) + 1;
+        else {
+          bound += w;
+          pick(i, j);
         }
-      }
-      if (v - theta < 0) {
-        bound += v - theta;
-        picked[i] = 1;
-        if (c >= 0) charge(c, g);
       }
     }
-    // Each pool's candidates (gang options below zero), grouped by counting sort.
-    for (let p = 0; p < pools; p++) perPool[p + 1] = (perPool[p + 1] as number) + (perPool[p] as number);
-    const fill = Int32Array.from(perPool);
+    // Each knapsack's candidates (options below zero), grouped by counting sort.
+    for (let k = 0; k < sackCount; k++) perSack[k + 1] = (perSack[k + 1] as number) + (perSack[k] as number);
+    fill.set(perSack);
     for (let i = 0; i < n; i++) {
-      if (isGang[i] !== 1) continue;
       for (let j = optionStart[i] as number; j < (optionStart[i + 1] as number); j++) {
-        const pool = poolOf[j] as number;
-        if ((weight[j] as number) >= 0 || pool < 0) continue;
-        const at = fill[pool] as number;
+        const k = knapsackOf[j] as number;
+        if ((weight[j] as number) >= 0 || k < 0) continue;
+        const at = fill[k] as number;
         candidates[at] = j;
         ownerOf[at] = i;
-        fill[pool] = at + 1;
+        fill[k] = at + 1;
       }
     }
-    for (let p = 0; p < pools; p++) {
-      const from = perPool[p] as number;
-      const to = perPool[p + 1] as number;
+    for (let k = 0; k < sackCount; k++) {
+      const from = perSack[k] as number;
+      const to = perSack[k + 1] as number;
       if (to === from) continue;
-      const room = poolUnits[p] as number;
+      const room = capacityUnits[k] as number;
       let asked = 0;
-      for (let c = from; c < to; c++) asked += units[ownerOf[c] as number] as number;
-      const width1 = room + 1;
-      const all = asked <= room;
+      for (let c = from; c < to; c++) asked += optionUnits[candidates[c] as number] as number;
+      const row = room + 1;
+      // All fit, or too large a table to fill at every step (then only the price binds).
+      const all = asked <= room || (to - from) * row > MAX_KNAPSACK_CELLS;
       if (!all) {
-        if (take.length < (to - from) * width1) take = new Uint8Array((to - from) * width1 * 2);
-        dp.fill(0, 0, width1);
+        work += (to - from) * row;
+        if (take.length < (to - from) * row) take = new Uint8Array((to - from) * row * 2);
+        dp.fill(0, 0, row);
         for (let c = from; c < to; c++) {
-          const u = units[ownerOf[c] as number] as number;
+          const u = optionUnits[candidates[c] as number] as number;
           const w = weight[candidates[c] as number] as number;
-          const row = (c - from) * width1;
-          take.fill(0, row, row + width1);
+          const at = (c - from) * row;
+          take.fill(0, at, at + row);
           for (let r = room; r >= u; r--) {
             const x = (dp[r - u] as number) + w;
             if (x < (dp[r] as number)) {
               dp[r] = x;
-              take[row + r] = 1;
+              take[at + r] = 1;
             }
           }
         }
       }
+      // Walk the table back from a full knapsack: candidate c was taken at r if marked.
       let r = room;
       for (let c = to - 1; c >= from; c--) {
-        const i = ownerOf[c] as number;
-        if (!all) {
-          if (take[(c - from) * width1 + r] !== 1) continue;
-          r -= units[i] as number;
-        }
         const j = candidates[c] as number;
+        if (!all) {
+          if (take[(c - from) * row + r] !== 1) continue;
+          r -= optionUnits[j] as number;
+        }
         bound += weight[j] as number;
-        picked[i] = (picked[i] as number) + 1;
-        charge(j, itemGpus[i] as number);
+        pick(ownerOf[c] as number, j);
       }
     }
     if (!Number.isFinite(bound)) break;
@@ -443,17 +500,15 @@ function gangAscent(
     const thetaSub = count - placed;
     norm += thetaSub * thetaSub;
     for (let i = 0; i < n; i++) {
-      if (isGang[i] !== 1) continue;
       const sub = (picked[i] as number) - 1;
       if (sub > 0 || (mu[i] as number) > 0) norm += sub * sub;
     }
-    if (norm === 0) break; // every relaxed constraint holds: L is the optimum of this relaxation
+    if (norm === 0) break; // every relaxed constraint holds: L is this relaxation's optimum
     const t = (step * Math.max(upperUsd - bound, 1e-6 * Math.max(1, upperUsd))) / norm;
     for (let q = 0; q < cap.length; q++)
       lambda[q] = Math.max(0, (lambda[q] as number) + t * (usage[q] as number));
     theta += t * thetaSub;
-    for (let i = 0; i < n; i++)
-      if (isGang[i] === 1) mu[i] = Math.max(0, (mu[i] as number) + t * ((picked[i] as number) - 1));
+    for (let i = 0; i < n; i++) mu[i] = Math.max(0, (mu[i] as number) + t * ((picked[i] as number) - 1));
   }
   return best;
 }
