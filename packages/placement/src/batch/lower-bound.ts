@@ -121,8 +121,7 @@ function capacityAscent(
   let step = startStep;
   let stale = 0;
   for (let it = 0; it < iterations; it++) {
-    for (let q = 0; q < cap.length; q++)
-      prefix[q] = (lambda[q] as number) + (q % width === 0 ? 0 : (prefix[q - 1] as number));
+    pricePrefix(lambda, width, prefix);
     for (let i = 0; i < n; i++) {
       let v = itemTail[i] as number;
       let c = -1;
@@ -176,18 +175,7 @@ function capacityAscent(
       if (ge >= 0) charged[ge] = (charged[ge] as number) + g;
       if (pe >= 0) charged[pe] = (charged[pe] as number) + g;
     }
-    for (let q = cap.length - 1; q >= 0; q--)
-      usage[q] = (charged[q] as number) + ((q + 1) % width === 0 ? 0 : (usage[q + 1] as number));
-    let norm = 0;
-    for (let q = 0; q < cap.length; q++) {
-      const sub = (usage[q] as number) - (cap[q] as number);
-      // A resource with no price yet and room to spare has no direction to move.
-      if (sub < 0 && (lambda[q] as number) === 0) usage[q] = 0;
-      else {
-        usage[q] = sub;
-        norm += sub * sub;
-      }
-    }
+    let norm = capacitySubgradient(charged, cap, lambda, width, usage);
     if (norm === 0) break; // the relaxed choice fits everywhere: L(λ) is the relaxation's optimum
     if (deflection > 0) {
       let dot = 0;
@@ -303,6 +291,42 @@ function knapsacks(
   return { knapsackOf, optionUnits, capacityUnits: Int32Array.from(capacityUnits) };
 }
 
+/**
+ * Prices per block as prefix sums: an option taking a block's resources up to q pays
+ * prefix[q] per GPU (blocks are `width` resources long).
+ */
+function pricePrefix(lambda: Float64Array, width: number, prefix: Float64Array): void {
+  for (let q = 0; q < lambda.length; q++)
+    prefix[q] = (lambda[q] as number) + (q % width === 0 ? 0 : (prefix[q - 1] as number));
+}
+
+/**
+ * The capacity part of a subgradient into `out`: per resource, what the chosen options
+ * take (charged at the end of their prefix, spread back by suffix sums) less its capacity,
+ * 0 for a resource with no price yet and room to spare (no direction to move). Returns
+ * its squared norm.
+ */
+function capacitySubgradient(
+  charged: Float64Array,
+  cap: Float64Array,
+  lambda: Float64Array,
+  width: number,
+  out: Float64Array,
+): number {
+  for (let q = cap.length - 1; q >= 0; q--)
+    out[q] = (charged[q] as number) + ((q + 1) % width === 0 ? 0 : (out[q + 1] as number));
+  let norm = 0;
+  for (let q = 0; q < cap.length; q++) {
+    const sub = (out[q] as number) - (cap[q] as number);
+    if (sub < 0 && (lambda[q] as number) === 0) out[q] = 0;
+    else {
+      out[q] = sub;
+      norm += sub * sub;
+    }
+  }
+  return norm;
+}
+
 function gcd(a: number, b: number): number {
   let x = Math.abs(a);
   let y = Math.abs(b);
@@ -346,10 +370,6 @@ function wholeAscent(
   let theta = startTheta;
   const mu = new Float64Array(n);
   const prefix = new Float64Array(cap.length);
-  const pricePrefix = () => {
-    for (let q = 0; q < cap.length; q++)
-      prefix[q] = (lambda[q] as number) + (q % width === 0 ? 0 : (prefix[q - 1] as number));
-  };
   const priced = (j: number, g: number) => {
     const ge = optionEnds[2 * j] as number;
     const pe = optionEnds[2 * j + 1] as number;
@@ -357,7 +377,7 @@ function wholeAscent(
     return (optionCost[j] as number) + price * g;
   };
   // μ_i: the workload's second-best value (its tail counts) is no lower than θ.
-  pricePrefix();
+  pricePrefix(lambda, width, prefix);
   for (let i = 0; i < n; i++) {
     let first = itemTail[i] as number;
     let second = Number.POSITIVE_INFINITY;
@@ -394,7 +414,7 @@ function wholeAscent(
   let work = 0;
   for (let it = 0; it < WHOLE_ITERATIONS && work < WHOLE_WORK; it++) {
     work += options + cap.length;
-    pricePrefix();
+    pricePrefix(lambda, width, prefix);
     charged.fill(0);
     picked.fill(0);
     perSack.fill(0);
@@ -486,17 +506,7 @@ function wholeAscent(
     // Subgradients: resources as in the first phase; θ: count − placed; μ_i: picks − 1.
     let placed = 0;
     for (let i = 0; i < n; i++) placed += picked[i] as number;
-    for (let q = cap.length - 1; q >= 0; q--)
-      usage[q] = (charged[q] as number) + ((q + 1) % width === 0 ? 0 : (usage[q + 1] as number));
-    let norm = 0;
-    for (let q = 0; q < cap.length; q++) {
-      const sub = (usage[q] as number) - (cap[q] as number);
-      if (sub < 0 && (lambda[q] as number) === 0) usage[q] = 0;
-      else {
-        usage[q] = sub;
-        norm += sub * sub;
-      }
-    }
+    let norm = capacitySubgradient(charged, cap, lambda, width, usage);
     const thetaSub = count - placed;
     norm += thetaSub * thetaSub;
     for (let i = 0; i < n; i++) {
