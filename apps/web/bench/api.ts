@@ -6,10 +6,13 @@
  *                           answer (top 10 candidates, rejections counted by reason)
  *   recommend-all           the same with candidates: "all" (every candidate and rejected site, the
  *                           answer every recommendation gave before it was compact)
- *   submit-place-schedule   POST /api/v1/workloads (saved and placed), then
- *                           POST /api/v1/workloads/{id}/schedule, 60 s, spread over three console
- *                           processes; a schedule that lost its GPUs to another process (409) is
- *                           placed and scheduled again, as the CLI does
+ *   submit-place-schedule   POST /api/v1/workloads with `schedule: true` (saved, placed and
+ *                           scheduled in one call and one transaction, as the CLI submits), 60 s,
+ *                           spread over three console processes; one that lost its GPUs to another
+ *                           process (answered PENDING) is placed and scheduled again
+ *   submit-then-schedule    the same work in two calls, POST /api/v1/workloads then
+ *                           POST /api/v1/workloads/{id}/schedule (409: placed and scheduled
+ *                           again), as clients did before `schedule`: the ratio of the two, in one run
  *   workloads-list          GET /api/v1/workloads?limit=50, autocannon
  *   nodes-list              GET /api/v1/nodes?limit=50, autocannon
  * then over-allocations by SQL, the three processes' answers compared, three reconcile ticks
@@ -173,7 +176,13 @@ const load = () => loadavg().map((l) => Math.round(l * 100) / 100);
 const round1 = (x: number) => Math.round(x * 10) / 10;
 
 type TRun = {
-  name: "recommend" | "recommend-all" | "submit-place-schedule" | "workloads-list" | "nodes-list";
+  name:
+    | "recommend"
+    | "recommend-all"
+    | "submit-place-schedule"
+    | "submit-then-schedule"
+    | "workloads-list"
+    | "nodes-list";
   connections: number;
   durationS: number;
   rps: number;
@@ -235,12 +244,17 @@ async function cannon(
 }
 
 /**
- * CONNECTIONS pipelines for SUBMIT_DURATION_S, each submitting (saved and placed) then
- * scheduling one workload after another, round-robin over the console processes. A schedule
- * answered 409 (another process took the GPUs first) is placed and scheduled again, up to 3
- * times; anything else that is not 2xx counts as an error.
+ * CONNECTIONS pipelines for SUBMIT_DURATION_S, each submitting, placing and scheduling one
+ * workload after another, round-robin over the console processes: in one call (`schedule: true`)
+ * or, `twoCalls`, submitting (saved and placed) then scheduling. One that lost its GPUs to
+ * another process (answered PENDING, or 409 from the schedule call) is placed and scheduled
+ * again, up to 3 times; anything else that is not 2xx counts as an error.
  */
-async function submitPlaceSchedule(servers: TConsoleServer[], headers: Record<string, string>) {
+async function submitPlaceSchedule(
+  servers: TConsoleServer[],
+  headers: Record<string, string>,
+  twoCalls = false,
+) {
   const run = Date.now().toString(36);
   const cpu = cpuMeter(servers);
   const deadline = performance.now() + SUBMIT_DURATION_S * 1_000;
@@ -264,11 +278,20 @@ async function submitPlaceSchedule(servers: TConsoleServer[], headers: Record<st
         const submitted = await post(base, "/api/v1/workloads", {
           spec: { ...SUBMIT_SPEC, name },
           clientKey: name,
+          ...(twoCalls ? {} : { schedule: true }),
         });
         if (submitted.status !== 200)
           throw Object.assign(new Error(JSON.stringify(submitted.json)), { http: true });
         const id = String(submitted.json?.id);
-        let scheduled = await post(base, `/api/v1/workloads/${id}/schedule`, {});
+        const standing = (submitted.json?.schedule as { state?: string } | undefined)?.state;
+        // One call: the answer says whether it was scheduled; PENDING here is a lost race,
+        // retried below as a 409 from the schedule call is.
+        let scheduled = twoCalls
+          ? await post(base, `/api/v1/workloads/${id}/schedule`, {})
+          : {
+              status: standing === "SCHEDULED" ? 200 : standing === "PENDING" ? 409 : 500,
+              json: submitted.json,
+            };
         for (let attempt = 0; scheduled.status === 409 && attempt < 3; attempt++) {
           retries++;
           await post(base, `/api/v1/workloads/${id}/place`, {});
@@ -281,7 +304,9 @@ async function submitPlaceSchedule(servers: TConsoleServer[], headers: Record<st
         errors++;
         if ((error as { http?: boolean }).http) non2xx++;
         if (errors <= 3)
-          console.log(`  submit-place-schedule error: ${(error as Error).message.slice(0, 300)}`);
+          console.log(
+            `  ${twoCalls ? "submit-then-schedule" : "submit-place-schedule"} error: ${(error as Error).message.slice(0, 300)}`,
+          );
       }
     }
   };
@@ -292,7 +317,7 @@ async function submitPlaceSchedule(servers: TConsoleServer[], headers: Record<st
   times.sort((a, b) => a - b);
   const at = (q: number) => Math.round(times[Math.min(times.length - 1, Math.floor(q * times.length))] ?? 0);
   const row = {
-    name: "submit-place-schedule" as const,
+    name: twoCalls ? ("submit-then-schedule" as const) : ("submit-place-schedule" as const),
     connections: CONNECTIONS,
     durationS: SUBMIT_DURATION_S,
     rps: round1(times.length / seconds),
@@ -514,11 +539,18 @@ async function main() {
     if (runs("submit")) {
       await ensureSubmitTeam(db.prisma);
       await cancelSubmitWorkloads(db.prisma);
-      results.push(await submitPlaceSchedule(servers, headers));
-      over = await overAllocations(db.prisma);
-      consistent = await replicasAgree(servers, headers);
-      console.log(`  over-allocations: ${over}; the three processes agree: ${consistent}`);
-      console.log(`  cancelled the run's ${await cancelSubmitWorkloads(db.prisma)} workloads`);
+      // Checked after each run, before cancelling gives the GPUs back.
+      over = 0;
+      consistent = true;
+      for (const twoCalls of [false, true]) {
+        results.push(await submitPlaceSchedule(servers, headers, twoCalls));
+        const runOver = await overAllocations(db.prisma);
+        const agree = await replicasAgree(servers, headers);
+        console.log(`  over-allocations: ${runOver}; the three processes agree: ${agree}`);
+        console.log(`  cancelled the run's ${await cancelSubmitWorkloads(db.prisma)} workloads`);
+        over += runOver;
+        consistent &&= agree;
+      }
     }
     if (runs("lists")) {
       results.push(await cannon("workloads-list", main, "/api/v1/workloads?limit=50", headers));
@@ -572,7 +604,7 @@ const SECTION_KEYS: Record<(typeof SECTIONS)[number], string[]> = {
 const SECTION_RUNS: Record<(typeof SECTIONS)[number], string[]> = {
   cold: [],
   recommend: ["recommend", "recommend-all"],
-  submit: ["submit-place-schedule"],
+  submit: ["submit-place-schedule", "submit-then-schedule"],
   lists: ["workloads-list", "nodes-list"],
   tick: [],
   refresh: [],

@@ -6,7 +6,8 @@ import type { TSessionUser } from "../src/auth/session.ts";
 import { appRouter } from "../src/root.ts";
 import type { TWorkloadSpec } from "../src/router/workload/workload.schema.ts";
 import { createCallerFactory, createInnerContext } from "../src/trpc.ts";
-import { approveAll } from "./helpers.ts";
+import { LOST_RACE_REASON } from "../src/workloads/schedule.ts";
+import { approveAll, errorOf } from "./helpers.ts";
 
 const createCaller = createCallerFactory(appRouter);
 const ENGINEER: TSessionUser = {
@@ -169,6 +170,75 @@ describeEachDb("workloads", (kind) => {
     expect(w.stateReason).toMatch(/^0\/\d+ sites fit/);
   });
 
+  it("submits and schedules in one call and one transaction when asked", async () => {
+    // Unregulated data: scheduled at once, its GPUs held, everything in one transaction.
+    const spec = { ...CLAIMS_TRAINING, name: "at-once", datasetIds: [], requiredCertifications: [] };
+    const first = await as(ENGINEER).workload.submit({ spec, clientKey: "at-once-0001", schedule: true });
+    expect(first).toMatchObject({
+      created: true,
+      schedule: { state: "SCHEDULED", approvalRequestId: null, reason: null },
+    });
+    const w = await as(ENGINEER).workload.byId({ id: first.id });
+    expect(w).toMatchObject({ state: "SCHEDULED", site: { id: first.schedule?.siteId } });
+    expect(w.decision?.status).toBe("ACCEPTED");
+    const held = await t.db.prisma.allocation.aggregate({
+      where: { workloadId: first.id, status: "ACTIVE" },
+      _sum: { gpus: true },
+    });
+    expect(held._sum.gpus).toBe(8);
+    const events = await t.db.prisma.auditEvent.findMany({
+      where: { objectId: first.id },
+      orderBy: { seq: "asc" },
+    });
+    expect(events.map((e) => e.action)).toEqual(["workload.submit", "workload.place", "workload.scheduled"]);
+    expect(new Set(events.map((e) => `${e.createdAt.toISOString()} ${e.requestId}`)).size).toBe(1);
+    // The same key again: the first workload, where it stands now.
+    expect(await as(ENGINEER).workload.submit({ spec, clientKey: "at-once-0001", schedule: true })).toEqual({
+      id: first.id,
+      created: false,
+      schedule: { state: "SCHEDULED", siteId: first.schedule?.siteId, approvalRequestId: null, reason: null },
+    });
+
+    // Regulated data: it waits for the steward, as workload.schedule would have it.
+    const regulated = await as(ENGINEER).workload.submit({
+      spec: { ...CLAIMS_TRAINING, name: "at-once-regulated" },
+      clientKey: "at-once-0002",
+      schedule: true,
+    });
+    expect(regulated.schedule).toMatchObject({ state: "AWAITING_APPROVAL", siteId: "site-dc-ashburn" });
+    expect(regulated.schedule?.approvalRequestId).toEqual(expect.any(String));
+    const replay = await as(ENGINEER).workload.submit({
+      spec: { ...CLAIMS_TRAINING, name: "at-once-regulated" },
+      clientKey: "at-once-0002",
+      schedule: true,
+    });
+    expect(replay.schedule).toEqual(regulated.schedule);
+
+    // Nothing fits: submitted all the same, PENDING with the engine's reasons.
+    const tooBig = await as(ENGINEER).workload.submit({
+      spec: { ...spec, name: "at-once-too-big", gpu: { nodes: 40, gpusPerNode: 8 } },
+      schedule: true,
+    });
+    expect(tooBig.schedule).toMatchObject({ state: "PENDING", siteId: null });
+    expect(tooBig.schedule?.reason).toMatch(/^0\/\d+ sites fit/);
+    expect((await as(ENGINEER).workload.byId({ id: tooBig.id })).state).toBe("PENDING");
+
+    // A draft is never scheduled; a viewer may do neither.
+    expect(
+      await errorOf(
+        as(ENGINEER).workload.submit({
+          spec: { ...spec, name: "at-once-draft" },
+          asDraft: true,
+          schedule: true,
+        }),
+      ),
+    ).toMatchObject({ code: "BAD_REQUEST", fields: ["schedule"] });
+    expect(await t.db.prisma.workload.count({ where: { name: "at-once-draft" } })).toBe(0);
+    await expect(
+      as(VIEWER).workload.submit({ spec: { ...spec, name: "at-once-viewer" }, schedule: true }),
+    ).rejects.toMatchObject({ code: "FORBIDDEN" });
+  });
+
   it("refuses other teams, viewers and bad input with the field named", async () => {
     await expect(as(RESEARCHER).workload.submit({ spec: CLAIMS_TRAINING })).rejects.toMatchObject({
       code: "FORBIDDEN",
@@ -295,5 +365,83 @@ describeOnPostgres("scheduling under contention", () => {
       where: { id: { in: ids.map((x) => x.id) }, state: "PENDING", allocations: { some: {} } },
     });
     expect(pending).toBe(0);
+  });
+
+  it("submissions that schedule at once and race for the same nodes: scheduled or PENDING, never over-allocated", async () => {
+    const api = createCaller(createInnerContext({ prisma: t.db.prisma, user: PLATFORM }));
+    // A team with room for all of them, so that only the nodes decide.
+    await t.db.prisma.team.create({
+      data: {
+        id: "team-race",
+        slug: "race",
+        name: "Race",
+        quotas: { create: { gpuModel: "*", guaranteedGpus: 0, limitGpus: 100_000 } },
+      },
+    });
+    const nodes = await t.db.prisma.gpuNode.findMany({
+      where: { gpuModel: "H100", status: "READY" },
+      select: { gpuCount: true, gpuAllocated: true },
+    });
+    const free = nodes.reduce((sum, n) => sum + Math.floor((n.gpuCount - n.gpuAllocated) / 8) * 8, 0);
+    // More than fits: some must lose, whether to a fresher estate or to the guarded UPDATE.
+    const n = free / 8 + 6;
+    const spec: TSpecInput = {
+      ...CLAIMS_TRAINING,
+      teamId: "team-race",
+      datasetIds: [],
+      requiredCertifications: [],
+      gpuModels: ["H100"],
+      gpu: { count: 8 },
+    };
+    const results = await Promise.all(
+      Array.from({ length: n }, (_, i) =>
+        api.workload.submit({ spec: { ...spec, name: `race-${i}` }, schedule: true }),
+      ),
+    );
+    const states = results.map((r) => r.schedule?.state);
+    expect(states.filter((s) => s === "SCHEDULED").length).toBeGreaterThan(0);
+    expect(states.filter((s) => s === "PENDING").length).toBeGreaterThanOrEqual(6);
+    expect(states.every((s) => s === "SCHEDULED" || s === "PENDING")).toBe(true);
+    // Decided on one estate at once, most of them lose the same nodes to the guarded UPDATE:
+    // answered, not failed, their decisions retired for the loop to place again.
+    const lost = results.filter((r) => r.schedule?.reason === LOST_RACE_REASON);
+    expect(lost.length).toBeGreaterThan(0);
+
+    // Each answer is what was written: SCHEDULED holds its 8 GPUs, PENDING holds none and has
+    // no standing proposal when another placement took its GPUs.
+    const stored = await t.db.prisma.workload.findMany({
+      where: { teamId: "team-race" },
+      select: {
+        id: true,
+        state: true,
+        stateReason: true,
+        allocations: { where: { status: "ACTIVE" }, select: { gpus: true } },
+        decisions: { where: { status: "PROPOSED" }, select: { feasible: true } },
+      },
+    });
+    expect(stored).toHaveLength(n);
+    for (const result of results) {
+      const w = stored.find((x) => x.id === result.id);
+      expect(w?.state).toBe(result.schedule?.state);
+      const gpus = w?.allocations.reduce((sum, a) => sum + a.gpus, 0);
+      expect(gpus).toBe(w?.state === "SCHEDULED" ? 8 : 0);
+      if (result.schedule?.reason === LOST_RACE_REASON) {
+        expect(w?.stateReason).toBe(LOST_RACE_REASON);
+        expect(w?.decisions).toEqual([]);
+      }
+    }
+    const after = await t.db.prisma.gpuNode.findMany({
+      select: { id: true, gpuCount: true, gpuAllocated: true },
+    });
+    const held = await t.db.prisma.allocation.groupBy({
+      by: ["nodeId"],
+      where: { status: "ACTIVE" },
+      _sum: { gpus: true },
+    });
+    const heldBy = new Map(held.map((h) => [h.nodeId, h._sum.gpus ?? 0]));
+    for (const node of after) {
+      expect(node.gpuAllocated).toBeLessThanOrEqual(node.gpuCount);
+      expect(node.gpuAllocated).toBe(heldBy.get(node.id) ?? 0);
+    }
   });
 });

@@ -40,15 +40,31 @@ async function actorOf(prisma: Pick<PrismaClient, "membership">, user: TSessionU
   return { role: user.role, teamIds: scope ?? [], tokenTeamId: user.token?.teamId ?? null };
 }
 
-/** Submitting for a team: ADMIN and PLATFORM_ENGINEER for any team, ML engineers for their own. */
-export async function assertMayUseTeam(prisma: PrismaClient, user: TSessionUser, teamId: string) {
+/**
+ * Submitting for a team: ADMIN and PLATFORM_ENGINEER for any team, ML engineers for their own.
+ * With `operate`, also changing the team's workloads (a submission that schedules at once).
+ */
+export async function assertMayUseTeam(
+  prisma: PrismaClient,
+  user: TSessionUser,
+  teamId: string,
+  options: { operate?: boolean } = {},
+) {
   const byRole = submitRefusal(user);
   if (byRole) throw new AppError("FORBIDDEN", `${user.role} cannot submit`, { userMessage: byRole });
-  const byTeam = submitForTeamRefusal(await actorOf(prisma, user), teamId);
+  const actor = await actorOf(prisma, user);
+  const byTeam = submitForTeamRefusal(actor, teamId);
   if (byTeam) {
     throw new AppError("FORBIDDEN", `${user.email} not in team ${teamId}`, {
       userMessage: byTeam,
       field: "spec.teamId",
+    });
+  }
+  const byOperation = options.operate ? operateWorkloadRefusal(actor, teamId) : null;
+  if (byOperation) {
+    throw new AppError("FORBIDDEN", `${user.email} may not operate team ${teamId}'s workloads`, {
+      userMessage: byOperation.message,
+      field: "schedule",
     });
   }
 }

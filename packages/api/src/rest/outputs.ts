@@ -214,6 +214,21 @@ export const ZWorkloadDetail = ZWorkloadRow.extend({
 export const ZSubmitResult = z.object({
   id: z.string(),
   created: z.boolean().meta({ description: "false when the clientKey matched an earlier submission" }),
+  schedule: z
+    .object({
+      state: z.string().meta({
+        description:
+          "SCHEDULED, AWAITING_APPROVAL or PENDING; for a replayed submission (same clientKey), the workload's state now",
+      }),
+      siteId: z.string().nullable(),
+      approvalRequestId: z.string().nullable(),
+      reason: z
+        .string()
+        .nullable()
+        .meta({ description: "Why it is still PENDING (no site fits now, another placement took the GPUs)" }),
+    })
+    .optional()
+    .meta({ description: "Only when `schedule` was sent: where the workload stands after the call" }),
 });
 
 export const ZScheduleResult = z.looseObject({

@@ -6,7 +6,7 @@ import { auditedTransaction, type TActor, type TMutationContext } from "../lib/a
 import { processMetrics } from "../observability/metrics.ts";
 import { enqueueWebhookEvents } from "../webhooks/outbox.ts";
 import { DEFAULT_CANDIDATES, decisionColumns } from "./compact.ts";
-import { scheduleReason, waitsFor } from "./schedule.ts";
+import { LOST_RACE_REASON, scheduleReason, waitsFor } from "./schedule.ts";
 import { ENGINE_VERSION, runEngine } from "./service.ts";
 
 /** The estate a round decides on: read once, then derived after each placement it makes. */
@@ -31,8 +31,6 @@ export type TRoundOutcome = {
   /** Feasible on the estate, but a node's guarded UPDATE refused its GPUs (another placement took them). */
   lost: string[];
 };
-
-const LOST_REASON = "another placement took the GPUs first; it will be placed again when GPUs are free";
 
 type TPlanned = {
   entry: TRoundEntry;
@@ -202,7 +200,7 @@ export async function placeRound(
       const chosen = p.chosen as TCandidate;
       if (scheduled.has(id))
         return `${scheduleReason(chosen.siteName, null, chosen.siteId === p.result.candidates[0]?.siteId)}${waitsFor(chosen.cost.transfers.length)}`;
-      if (lost.has(id)) return LOST_REASON;
+      if (lost.has(id)) return LOST_RACE_REASON;
       return p.result.feasible ? `recommended: ${p.result.candidates[0]?.siteName}` : p.result.summary;
     };
     const reasons = live.map(reasonOf);

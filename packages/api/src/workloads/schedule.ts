@@ -170,36 +170,47 @@ export async function scheduleInTransaction(
  * of leaving it PENDING behind a "feasible" decision nobody can schedule.
  */
 async function retireLostDecision(ctx: TMutationContext<TActor>, input: TScheduleInput, lost: AppError) {
-  await auditedTransaction(ctx, async (tx, audit) => {
-    // The decision the caller scheduled, or (REST callers may omit it) the latest proposal.
-    const decision = await tx.placementDecision.findFirst({
-      where: {
-        workloadId: input.id,
-        status: "PROPOSED",
-        ...(input.decisionId ? { id: input.decisionId } : {}),
-      },
-      orderBy: { createdAt: "desc" },
-      select: { id: true },
-    });
-    if (!decision) return;
-    const retired = await tx.placementDecision.updateMany({
-      where: { id: decision.id, status: "PROPOSED" },
-      data: { status: "SUPERSEDED" },
-    });
-    if (retired.count === 0) return;
-    await tx.workload.updateMany({
-      where: { id: input.id, state: "PENDING" },
-      data: {
-        stateReason: "another placement took the GPUs first; it will be placed again when GPUs are free",
-      },
-    });
-    await audit({
-      action: "placement.lost_race",
-      objectType: "PlacementDecision",
-      objectId: decision.id,
-      after: { workloadId: input.id, reason: lost.userMessage },
-    });
+  await auditedTransaction(ctx, (tx, audit) => retireLostDecisionIn(tx, audit, input, lost));
+}
+
+/** The reason a PENDING workload shows after its decision lost its GPUs. */
+export const LOST_RACE_REASON =
+  "another placement took the GPUs first; it will be placed again when GPUs are free";
+
+/** retireLostDecision() inside the caller's transaction; whether a decision was retired. */
+export async function retireLostDecisionIn(
+  tx: Prisma.TransactionClient,
+  audit: TAudit,
+  input: Pick<TScheduleInput, "id" | "decisionId">,
+  lost: AppError,
+): Promise<boolean> {
+  // The decision the caller scheduled, or (REST callers may omit it) the latest proposal.
+  const decision = await tx.placementDecision.findFirst({
+    where: {
+      workloadId: input.id,
+      status: "PROPOSED",
+      ...(input.decisionId ? { id: input.decisionId } : {}),
+    },
+    orderBy: { createdAt: "desc" },
+    select: { id: true },
   });
+  if (!decision) return false;
+  const retired = await tx.placementDecision.updateMany({
+    where: { id: decision.id, status: "PROPOSED" },
+    data: { status: "SUPERSEDED" },
+  });
+  if (retired.count === 0) return false;
+  await tx.workload.updateMany({
+    where: { id: input.id, state: "PENDING" },
+    data: { stateReason: LOST_RACE_REASON },
+  });
+  await audit({
+    action: "placement.lost_race",
+    objectType: "PlacementDecision",
+    objectId: decision.id,
+    after: { workloadId: input.id, reason: lost.userMessage },
+  });
+  return true;
 }
 
 /**

@@ -32,6 +32,7 @@ import {
   readDecisionColumns,
   type TCandidateLimit,
 } from "./compact.ts";
+import { LOST_RACE_REASON, retireLostDecisionIn, scheduleInTransaction } from "./schedule.ts";
 import { type TWorkloadForRequest, toRequest } from "./snapshot.ts";
 import { TERMINAL_STATES } from "./state-machine.ts";
 import { assertDataArrived } from "./transfers.ts";
@@ -172,26 +173,56 @@ function withApprovals<C>(candidates: readonly C[], approvals: TApprovalNeed[][]
   return candidates.map((c, i) => ({ ...c, approvals: approvals[i] ?? [] }));
 }
 
+/** Where a submission that asked to be scheduled at once stands after the call. */
+export type TSubmitSchedule = {
+  /** SCHEDULED, AWAITING_APPROVAL or PENDING; a replayed submission: the workload's state now. */
+  state: string;
+  siteId: string | null;
+  approvalRequestId: string | null;
+  /** Why it is still PENDING (no site fits now, another placement took the GPUs); else null. */
+  reason: string | null;
+};
+
+export type TSubmitResult = {
+  id: string;
+  /** false when the client key matched an earlier submission. */
+  created: boolean;
+  /** Only when the submission asked to be scheduled. */
+  schedule?: TSubmitSchedule;
+};
+
 /**
  * Saves a workload (DRAFT or PENDING) and, when it is PENDING and waits on nothing, places it
  * in the same transaction: the workload and its first decision are written together or not at
  * all. A request no site can satisfy stays PENDING with the reasons; the same client key twice
- * returns the first workload.
+ * returns the first workload. With `schedule`, the recommendation is also accepted in that
+ * transaction (as workload.schedule would, approvals included): one call and one transaction
+ * for a pipeline that runs what it submits.
  */
 export async function submitWorkload(
   ctx: TMutationContext,
-  input: { spec: TWorkloadSpec; clientKey?: string; asDraft: boolean },
-) {
+  input: { spec: TWorkloadSpec; clientKey?: string; asDraft: boolean; schedule?: boolean },
+): Promise<TSubmitResult> {
   const { spec } = input;
-  await assertMayUseTeam(ctx.prisma, ctx.user, spec.teamId);
+  if (input.schedule && input.asDraft)
+    throw new AppError("INVALID_REQUEST", "schedule with asDraft", {
+      userMessage: "A draft is neither placed nor scheduled: send schedule or asDraft, not both",
+      field: "schedule",
+    });
+  await assertMayUseTeam(ctx.prisma, ctx.user, spec.teamId, { operate: input.schedule });
   const submitted = (clientKey: string) =>
     ctx.prisma.workload.findUnique({
       where: { teamId_clientKey: { teamId: spec.teamId, clientKey } },
       select: { id: true },
     });
+  // A replay answers with the first workload, and where it stands when scheduling was asked.
+  const replayed = async (id: string): Promise<TSubmitResult> =>
+    input.schedule
+      ? { id, created: false, schedule: await standing(ctx.prisma, id) }
+      : { id, created: false };
   if (input.clientKey) {
     const existing = await submitted(input.clientKey);
-    if (existing) return { id: existing.id, created: false };
+    if (existing) return replayed(existing.id);
   }
   const now = new Date();
   if (spec.deadline && spec.deadline.getTime() <= now.getTime())
@@ -314,10 +345,17 @@ export async function submitWorkload(
       objectId: workload.id,
       after: { ...spec, state },
     });
-    if (!estate || waitingFor.length > 0) return { id: workload.id, feasible: null };
+    if (!estate || waitingFor.length > 0) {
+      // A scheduled submission is never a draft: it waits for the workloads it depends on.
+      const schedule = input.schedule ? { ...NOT_SCHEDULED, reason: waitingReason(waitingFor) } : undefined;
+      return { id: workload.id, feasible: null, schedule };
+    }
     const { result } = await decide(tx, workload, estate, now);
-    await recordDecision(tx, audit, workload.id, result);
-    return { id: workload.id, feasible: result.feasible };
+    const { decisionId } = await recordDecision(tx, audit, workload.id, result);
+    const schedule = input.schedule
+      ? await scheduleAtOnce(tx, audit, ctx.user, { id: workload.id, decisionId }, result, now)
+      : undefined;
+    return { id: workload.id, feasible: result.feasible, schedule };
   }).catch(async (error: unknown) => {
     // The same key submitted concurrently: the unique index let one insert win; answer
     // every other submission with that workload, as if it had come second.
@@ -328,9 +366,61 @@ export async function submitWorkload(
     }
     throw error;
   });
-  if ("duplicate" in created) return { id: created.id, created: false };
+  if ("duplicate" in created) return replayed(created.id);
   if (created.feasible !== null) countDecision(created.feasible);
-  return { id: created.id, created: true };
+  return { id: created.id, created: true, ...(created.schedule ? { schedule: created.schedule } : {}) };
+}
+
+const NOT_SCHEDULED = { state: "PENDING", siteId: null, approvalRequestId: null } as const;
+
+/**
+ * Accepts a fresh decision inside the submission's transaction. Losing the GPUs to another
+ * placement is an answer, not a failure: the submission stands, PENDING, its decision retired
+ * for the loop to place again (as workload.schedule does in a transaction of its own).
+ */
+async function scheduleAtOnce(
+  tx: Prisma.TransactionClient,
+  audit: TAudit,
+  actor: TActor,
+  input: { id: string; decisionId: string },
+  result: TPlacementResult,
+  now: Date,
+): Promise<TSubmitSchedule> {
+  if (!result.feasible) return { ...NOT_SCHEDULED, reason: result.summary };
+  try {
+    const scheduled = await scheduleInTransaction(tx, audit, actor, input, now);
+    return {
+      state: scheduled.state,
+      siteId: scheduled.siteId,
+      approvalRequestId: scheduled.approvalRequestId,
+      reason: null,
+    };
+  } catch (error) {
+    if (!(error instanceof AppError && error.code === "CAPACITY_EXCEEDED")) throw error;
+    await retireLostDecisionIn(tx, audit, input, error);
+    return { ...NOT_SCHEDULED, reason: LOST_RACE_REASON };
+  }
+}
+
+/** Where an earlier submission stands now, for a replay that asked to schedule. */
+async function standing(prisma: PrismaClient, id: string): Promise<TSubmitSchedule> {
+  const workload = await prisma.workload.findUniqueOrThrow({
+    where: { id },
+    select: {
+      state: true,
+      siteId: true,
+      stateReason: true,
+      approvals: { where: { status: "PENDING" }, select: { id: true, siteId: true }, take: 1 },
+    },
+  });
+  const waitingOn = workload.approvals[0];
+  return {
+    state: workload.state,
+    // Awaiting approval, the workload has no site yet: the request says where it will go.
+    siteId: workload.siteId ?? waitingOn?.siteId ?? null,
+    approvalRequestId: waitingOn?.id ?? null,
+    reason: workload.state === "PENDING" ? workload.stateReason : null,
+  };
 }
 
 /**

@@ -134,27 +134,20 @@ export function registerWorkloads(ctx: TCommandContext): void {
             )
               throw new CliError("--client-key: use 8 to 100 characters", EXIT.USAGE);
             const client = api();
+            // One call: saved, placed and (unless --no-schedule) scheduled in one transaction.
+            // Capacity taken meanwhile is an answer, not an error: it stays PENDING and the
+            // loop places it again; the details below say so.
             const submitted = await unwrap(
               client.POST("/workloads", {
                 body: {
                   spec: spec as never,
                   asDraft: Boolean(options.draft),
+                  schedule: !options.draft && options.schedule,
                   ...(options.clientKey ? { clientKey: options.clientKey } : {}),
                 },
               }),
             );
-            let w = await getWorkload(client, submitted.id);
-            const decision = w.decision as { feasible?: boolean } | null;
-            if (!options.draft && options.schedule && w.state === "PENDING" && decision?.feasible) {
-              const scheduled = await client.POST("/workloads/{id}/schedule", {
-                params: { path: { id: submitted.id } },
-                body: {} as never,
-              });
-              // 409: something else (the reconcile loop) scheduled it first, or capacity moved: show where it is.
-              if (!scheduled.response.ok && scheduled.response.status !== 409)
-                await unwrap(Promise.resolve(scheduled));
-              w = await getWorkload(client, submitted.id);
-            }
+            const w = await getWorkload(client, submitted.id);
             emit(command, w, () =>
               [
                 `${submitted.created ? "Submitted" : "Already submitted (same client key)"}: ${w.id} ${cell(w.name)}`,

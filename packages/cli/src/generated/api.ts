@@ -14947,6 +14947,11 @@ export interface operations {
                     /** @default false */
                     asDraft?: boolean;
                     clientKey?: string;
+                    /**
+                     * @description Also accept the recommendation in the same transaction, as POST /workloads/{id}/schedule would (approvals included): one call for a pipeline that runs what it submits. The answer's `schedule` says where the workload stands. Not with `asDraft`.
+                     * @default false
+                     */
+                    schedule?: boolean;
                     spec: {
                         /** @default [] */
                         allowedKinds?: ("ON_PREM" | "CLOUD" | "EDGE")[];
@@ -15008,6 +15013,15 @@ export interface operations {
                         /** @description false when the clientKey matched an earlier submission */
                         created: boolean;
                         id: string;
+                        /** @description Only when `schedule` was sent: where the workload stands after the call */
+                        schedule?: {
+                            approvalRequestId: string | null;
+                            /** @description Why it is still PENDING (no site fits now, another placement took the GPUs) */
+                            reason: string | null;
+                            siteId: string | null;
+                            /** @description SCHEDULED, AWAITING_APPROVAL or PENDING; for a replayed submission (same clientKey), the workload's state now */
+                            state: string;
+                        };
                     };
                 };
             };

@@ -160,6 +160,10 @@ export const ZSubmitWorkloadInput = z.object({
   /** Idempotency key: a second submission with the same key in the team returns the first workload. */
   clientKey: z.string().trim().min(8).max(100).optional(),
   asDraft: z.boolean().default(false),
+  schedule: z.boolean().default(false).meta({
+    description:
+      "Also accept the recommendation in the same transaction, as POST /workloads/{id}/schedule would (approvals included): one call for a pipeline that runs what it submits. The answer's `schedule` says where the workload stands. Not with `asDraft`.",
+  }),
 });
 
 export const ZWorkloadId = z.object({ id: zId("Workload id") });
