@@ -207,6 +207,10 @@ describeEachDb("workloads", (kind) => {
     });
     expect(regulated.schedule).toMatchObject({ state: "AWAITING_APPROVAL", siteId: "site-dc-ashburn" });
     expect(regulated.schedule?.approvalRequestId).toEqual(expect.any(String));
+    expect(await as(ENGINEER).workload.byId({ id: regulated.id })).toMatchObject({
+      state: "AWAITING_APPROVAL",
+      stateReason: expect.stringMatching(/approv/i),
+    });
     const replay = await as(ENGINEER).workload.submit({
       spec: { ...CLAIMS_TRAINING, name: "at-once-regulated" },
       clientKey: "at-once-0002",

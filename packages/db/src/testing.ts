@@ -9,8 +9,10 @@
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { PrismaPg } from "@prisma/adapter-pg";
 import pg from "pg";
 import { createDb, type Db } from "./client.ts";
+import { PrismaClient } from "./generated/prisma/client.ts";
 import { migrate } from "./migrate.ts";
 
 export type TTestDbKind = "pglite" | "postgres";
@@ -118,6 +120,39 @@ export async function createTestDb(kind: TTestDbKind, options: { migrate?: boole
       await dropper.connect();
       await dropper.query(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`);
       await dropper.end();
+    },
+  };
+}
+
+/**
+ * A PrismaClient on the PostgreSQL database at `url` that counts the statements it sends, for a
+ * test that holds a code path to its round trips (each costs a network hop and, on a busy
+ * server, a context switch: what bounds submit throughput).
+ */
+export function countingPrisma(url: string) {
+  const counter = { statements: 0 };
+  class CountingClient extends pg.Client {}
+  const send = pg.Client.prototype.query as (...args: unknown[]) => unknown;
+  (CountingClient.prototype as unknown as { query: typeof send }).query = function (
+    this: pg.Client,
+    ...args: unknown[]
+  ) {
+    counter.statements++;
+    return send.apply(this, args);
+  };
+  const pool = new pg.Pool({ connectionString: url, max: 4, Client: CountingClient });
+  const prisma = new PrismaClient({ adapter: new PrismaPg(pool) });
+  return {
+    prisma,
+    /** Statements sent since the last call. */
+    take: () => {
+      const n = counter.statements;
+      counter.statements = 0;
+      return n;
+    },
+    close: async () => {
+      await prisma.$disconnect();
+      await pool.end();
     },
   };
 }

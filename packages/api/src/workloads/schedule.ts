@@ -77,13 +77,10 @@ export async function scheduleInTransaction(
   actor: TActor,
   input: TScheduleInput,
   now: Date,
+  /** The current decision of a workload this transaction created PENDING: neither is read again. */
+  fresh?: PlacementDecision,
 ): Promise<TScheduleResult> {
-  const workload = await tx.workload.findUnique({ where: { id: input.id }, select: { state: true } });
-  if (workload && workload.state !== "PENDING")
-    throw new AppError("CONFLICT", `workload ${input.id} is ${workload.state}`, {
-      userMessage: `Only a PENDING workload can be scheduled; this one is ${workload.state}.`,
-    });
-  const decision = await currentDecision(tx, input.id, input.decisionId);
+  const decision = fresh ?? (await pendingDecision(tx, input));
   const candidates = (decision.candidates as unknown as TStoredCandidates).candidates;
   const wanted = input.override?.siteId ?? input.batchSiteId;
   const chosen =
@@ -161,6 +158,16 @@ export async function scheduleInTransaction(
   throw new AppError("CAPACITY_EXCEEDED", `no stored candidate of ${decision.id} fits any more`, {
     userMessage: `The GPUs of all ${tried.length} candidates of this decision were taken meanwhile; place the workload again.`,
   });
+}
+
+/** The decision to schedule, once the workload is seen to be PENDING. */
+async function pendingDecision(tx: Prisma.TransactionClient, input: TScheduleInput) {
+  const workload = await tx.workload.findUnique({ where: { id: input.id }, select: { state: true } });
+  if (workload && workload.state !== "PENDING")
+    throw new AppError("CONFLICT", `workload ${input.id} is ${workload.state}`, {
+      userMessage: `Only a PENDING workload can be scheduled; this one is ${workload.state}.`,
+    });
+  return currentDecision(tx, input.id, input.decisionId);
 }
 
 /**
@@ -249,8 +256,8 @@ export async function commitSchedule(
     actorId: s.decidedById,
     reason: `${s.fallback ? fallbackReason(chosen, s.fallback) : scheduleReason(chosen.siteName, s.overrideReason, chosen.siteId === decision.recommendedSiteId)}${approved}${waitsFor(chosen.cost.transfers.length)}`,
     now: s.now,
+    siteId: chosen.siteId,
   });
-  await tx.workload.update({ where: { id: s.workloadId }, data: { siteId: chosen.siteId } });
   await tx.placementDecision.update({
     where: { id: decision.id },
     data: {

@@ -231,8 +231,9 @@ export async function submitWorkload(
       field: "spec.deadline",
     });
   const scope = await teamScope(ctx.prisma, ctx.user);
-  // Read before the transaction: catching up on the estate is a transaction of its own.
-  const estate = input.asDraft ? undefined : await currentEstate(ctx.prisma);
+  // Read before the transaction: catching up on the estate is a transaction of its own. Its
+  // facts carry the teams' budgets of the same moment, so the hard budget is not read again.
+  const estate = input.asDraft ? undefined : await currentEstateWithFacts(ctx.prisma);
   const created = await auditedTransaction(ctx, async (tx, audit) => {
     // 1. One active workload per name in a team: a second "nightly-eval" while the first
     // runs is almost always a mistake. The same clientKey is a replay of that submission.
@@ -296,7 +297,9 @@ export async function submitWorkload(
     const isGang = "nodes" in spec.gpu;
     const state = input.asDraft ? "DRAFT" : "PENDING";
     const waitingFor = parents.filter((parent) => parent.state !== "SUCCEEDED");
-    const workload = await tx.workload.create({
+    // The workload row alone (one INSERT … RETURNING), then its events and links: nested
+    // creates would read the row back in extra statements.
+    const created = await tx.workload.create({
       data: {
         name: spec.name,
         kind: spec.kind,
@@ -326,19 +329,26 @@ export async function submitWorkload(
         outputVersion: spec.output?.version ?? null,
         outputSizeBytes:
           spec.output?.sizeGb === undefined ? null : BigInt(Math.round(spec.output.sizeGb * 1e9)),
-        datasets: { create: spec.datasetIds.map((datasetId) => ({ datasetId })) },
-        dependsOn: { create: spec.dependsOn.map((dependsOnId) => ({ dependsOnId })) },
-        events: {
-          create: {
-            toState: state,
-            actorId: ctx.user.id,
-            reason: input.asDraft ? "saved as draft" : "submitted",
-            createdAt: now,
-          },
-        },
       },
-      include: { datasets: { select: { datasetId: true } } },
     });
+    await tx.workloadEvent.create({
+      data: {
+        workloadId: created.id,
+        toState: state,
+        actorId: ctx.user.id,
+        reason: input.asDraft ? "saved as draft" : "submitted",
+        createdAt: now,
+      },
+    });
+    if (spec.datasetIds.length > 0)
+      await tx.workloadDataset.createMany({
+        data: spec.datasetIds.map((datasetId) => ({ workloadId: created.id, datasetId })),
+      });
+    if (spec.dependsOn.length > 0)
+      await tx.workloadDependency.createMany({
+        data: spec.dependsOn.map((dependsOnId) => ({ workloadId: created.id, dependsOnId })),
+      });
+    const workload = { ...created, datasets: spec.datasetIds.map((datasetId) => ({ datasetId })) };
     await audit({
       action: "workload.submit",
       objectType: "Workload",
@@ -350,10 +360,14 @@ export async function submitWorkload(
       const schedule = input.schedule ? { ...NOT_SCHEDULED, reason: waitingReason(waitingFor) } : undefined;
       return { id: workload.id, feasible: null, schedule };
     }
-    const { result } = await decide(tx, workload, estate, now);
-    const { decisionId } = await recordDecision(tx, audit, workload.id, result);
+    const { result } = await decide(tx, workload, estate.estate, now, undefined, estate.facts.budgets);
+    // A new workload has no earlier proposal to supersede.
+    const { decision } = await recordDecision(tx, audit, workload.id, result, undefined, {
+      fresh: true,
+      scheduling: input.schedule,
+    });
     const schedule = input.schedule
-      ? await scheduleAtOnce(tx, audit, ctx.user, { id: workload.id, decisionId }, result, now)
+      ? await scheduleAtOnce(tx, audit, ctx.user, decision, result, now)
       : undefined;
     return { id: workload.id, feasible: result.feasible, schedule };
   }).catch(async (error: unknown) => {
@@ -382,13 +396,15 @@ async function scheduleAtOnce(
   tx: Prisma.TransactionClient,
   audit: TAudit,
   actor: TActor,
-  input: { id: string; decisionId: string },
+  decision: PlacementDecision,
   result: TPlacementResult,
   now: Date,
 ): Promise<TSubmitSchedule> {
   if (!result.feasible) return { ...NOT_SCHEDULED, reason: result.summary };
+  const input = { id: decision.workloadId, decisionId: decision.id };
   try {
-    const scheduled = await scheduleInTransaction(tx, audit, actor, input, now);
+    // The workload is PENDING and its decision current: written just now in this transaction.
+    const scheduled = await scheduleInTransaction(tx, audit, actor, input, now, decision);
     return {
       state: scheduled.state,
       siteId: scheduled.siteId,
@@ -475,7 +491,7 @@ export async function placeOnEstate(
     new Date(),
     batchSiteId,
   );
-  const placed = await auditedTransaction(ctx, (tx, audit) =>
+  const { decision: _row, ...placed } = await auditedTransaction(ctx, (tx, audit) =>
     recordDecision(tx, audit, workloadId, result, batchSiteId),
   );
   countDecision(result.feasible);
@@ -498,8 +514,10 @@ async function decide(
   estate: TPreparedSnapshot,
   now: Date,
   batchSiteId?: string,
+  /** The teams' budgets of the estate's moment (TEstateFacts): then none is read. */
+  budgets?: Parameters<typeof withHardBudget>[3],
 ) {
-  const request = await withHardBudget(db, toRequest(workload), now);
+  const request = await withHardBudget(db, toRequest(workload), now, budgets);
   return { result: runEngine("place", estate, request, DEFAULT_CANDIDATES, batchSiteId), request };
 }
 
@@ -511,6 +529,9 @@ function countDecision(feasible: boolean) {
  * Stores the engine's decision for a PENDING workload inside the caller's transaction (earlier
  * proposals superseded, the workload's reason set, audited). `keepSiteId`: that site's
  * candidate is stored even past the top candidates, so that scheduling there can find it.
+ * `fresh`: the workload was created in this transaction, so it has no proposal to supersede.
+ * `scheduling`: the caller schedules a feasible decision next in this transaction, which writes
+ * the workload's reason whatever comes of it (scheduled, awaiting approval, lost race).
  */
 export async function recordDecision(
   tx: Prisma.TransactionClient,
@@ -518,13 +539,15 @@ export async function recordDecision(
   workloadId: string,
   result: TPlacementResult,
   keepSiteId?: string,
+  options: { fresh?: boolean; scheduling?: boolean } = {},
 ) {
   const best = result.candidates[0];
   const columns = decisionColumns(result, DEFAULT_CANDIDATES, keepSiteId);
-  await tx.placementDecision.updateMany({
-    where: { workloadId, status: "PROPOSED" },
-    data: { status: "SUPERSEDED" },
-  });
+  if (!options.fresh)
+    await tx.placementDecision.updateMany({
+      where: { workloadId, status: "PROPOSED" },
+      data: { status: "SUPERSEDED" },
+    });
   const decision = await tx.placementDecision.create({
     data: {
       workloadId,
@@ -541,12 +564,12 @@ export async function recordDecision(
         rejections: Prisma.InputJsonValue;
       }),
     },
-    select: { id: true },
   });
-  await tx.workload.update({
-    where: { id: workloadId },
-    data: { stateReason: result.feasible ? `recommended: ${best?.siteName}` : result.summary },
-  });
+  if (!(options.scheduling && result.feasible))
+    await tx.workload.update({
+      where: { id: workloadId },
+      data: { stateReason: result.feasible ? `recommended: ${best?.siteName}` : result.summary },
+    });
   await audit({
     action: "workload.place",
     objectType: "Workload",
@@ -558,7 +581,7 @@ export async function recordDecision(
       summary: result.summary,
     },
   });
-  return { decisionId: decision.id, feasible: result.feasible, summary: result.summary };
+  return { decisionId: decision.id, feasible: result.feasible, summary: result.summary, decision };
 }
 
 /**

@@ -13,6 +13,8 @@ export type TTransition = {
   actorId: string | null;
   reason: string;
   now: Date;
+  /** Where it now runs (SCHEDULED), written with the state. */
+  siteId?: string;
 };
 
 /**
@@ -49,6 +51,7 @@ export async function transitionWorkload(tx: Prisma.TransactionClient, audit: TA
       ...(t.to === "RUNNING" ? { startedAt: t.now } : {}),
       ...(["SUCCEEDED", "FAILED", "CANCELLED", "REJECTED"].includes(t.to) ? { finishedAt: t.now } : {}),
       ...(t.to === "PENDING" ? { siteId: null } : {}),
+      ...(t.siteId !== undefined ? { siteId: t.siteId } : {}),
     },
   });
   await tx.workloadEvent.create({
