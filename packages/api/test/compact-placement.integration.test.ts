@@ -13,7 +13,7 @@ import { estateCache } from "../src/estate/cache.ts";
 import { appRouter } from "../src/root.ts";
 import type { TWorkloadSpec } from "../src/router/workload/workload.schema.ts";
 import { createCallerFactory, createInnerContext } from "../src/trpc.ts";
-import { USERS } from "./helpers.ts";
+import { overAllocations, USERS } from "./helpers.ts";
 
 const createCaller = createCallerFactory(appRouter);
 
@@ -32,15 +32,6 @@ const WIDE: Omit<TWorkloadSpec, "deadline"> = {
   preemptible: false,
   dependsOn: [],
 };
-
-async function overAllocations(t: TTestDb) {
-  const rows = await t.db.prisma.$queryRaw<{ id: string }[]>`
-    SELECT n."id" FROM "GpuNode" n
-      LEFT JOIN "Allocation" a ON a."nodeId" = n."id" AND a."status" = 'ACTIVE'
-     GROUP BY n."id"
-    HAVING COALESCE(SUM(a."gpus"), 0) > n."gpuCount" OR COALESCE(SUM(a."gpus"), 0) <> n."gpuAllocated"`;
-  return rows.map((r) => r.id);
-}
 
 describeEachDb("compact placement", (kind) => {
   let t: TTestDb;
@@ -212,7 +203,7 @@ describeEachDb("compact placement", (kind) => {
     const results = await Promise.all([a, b].map(({ id }) => api().workload.schedule({ id })));
     expect(results.map((r) => r.state)).toEqual(["SCHEDULED", "SCHEDULED"]);
     expect(new Set(results.map((r) => r.siteId))).toEqual(new Set([first.siteId, second.siteId]));
-    expect(await overAllocations(t)).toEqual([]);
+    expect(await overAllocations(t.db)).toEqual([]);
 
     // The loser's decision and audit say which candidate won, and why the first did not.
     const loserIndex = results.findIndex((r) => r.siteId !== recommended);
@@ -263,6 +254,6 @@ describeEachDb("compact placement", (kind) => {
     expect(
       (await t.db.prisma.placementDecision.findUniqueOrThrow({ where: { id: cDecision.id } })).status,
     ).toBe("SUPERSEDED");
-    expect(await overAllocations(t)).toEqual([]);
+    expect(await overAllocations(t.db)).toEqual([]);
   });
 });

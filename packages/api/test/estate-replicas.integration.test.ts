@@ -16,7 +16,7 @@ import type { TWorkloadSpec } from "../src/router/workload/workload.schema.ts";
 import { createCallerFactory, createInnerContext } from "../src/trpc.ts";
 import { placeOnEstate, scheduleWorkload } from "../src/workloads/service.ts";
 import { loadSnapshot } from "../src/workloads/snapshot.ts";
-import { USERS } from "./helpers.ts";
+import { overAllocations, USERS } from "./helpers.ts";
 
 const createCaller = createCallerFactory(appRouter);
 
@@ -32,17 +32,6 @@ const SPEC = {
   preemptible: false,
   dependsOn: [],
 } satisfies Omit<TWorkloadSpec, "name" | "gpu" | "deadline">;
-
-/** GPUs held beyond a node's count, or a node whose count disagrees with its allocations. */
-async function overAllocations(db: Db) {
-  const rows = await db.prisma.$queryRaw<{ id: string; count: number; allocated: number; held: bigint }[]>`
-    SELECT n."id", n."gpuCount" AS count, n."gpuAllocated" AS allocated, COALESCE(SUM(a."gpus"), 0) AS held
-      FROM "GpuNode" n
-      LEFT JOIN "Allocation" a ON a."nodeId" = n."id" AND a."status" = 'ACTIVE'
-     GROUP BY n."id"
-    HAVING COALESCE(SUM(a."gpus"), 0) > n."gpuCount" OR COALESCE(SUM(a."gpus"), 0) <> n."gpuAllocated"`;
-  return rows.map((r) => `${r.id}: ${r.held} GPUs held, ${r.allocated} allocated of ${r.count}`);
-}
 
 const isCapacityConflict = (error: unknown) => {
   const cause = error instanceof AppError ? error : (error as { cause?: unknown }).cause;

@@ -87,3 +87,17 @@ export async function approveAll(db: Db, workloadId: string): Promise<string[]> 
     if (!decided) throw new Error(`no demo user may decide the current step of ${request.id}`);
   }
 }
+
+/**
+ * Every node that holds more GPUs than it has, or whose count disagrees with its active
+ * allocations, described; empty when capacity is consistent.
+ */
+export async function overAllocations(db: Db): Promise<string[]> {
+  const rows = await db.prisma.$queryRaw<{ id: string; count: number; allocated: number; held: bigint }[]>`
+    SELECT n."id", n."gpuCount" AS count, n."gpuAllocated" AS allocated, COALESCE(SUM(a."gpus"), 0) AS held
+      FROM "GpuNode" n
+      LEFT JOIN "Allocation" a ON a."nodeId" = n."id" AND a."status" = 'ACTIVE'
+     GROUP BY n."id"
+    HAVING COALESCE(SUM(a."gpus"), 0) > n."gpuCount" OR COALESCE(SUM(a."gpus"), 0) <> n."gpuAllocated"`;
+  return rows.map((r) => `${r.id}: ${r.held} GPUs held, ${r.allocated} allocated of ${r.count}`);
+}

@@ -7,7 +7,7 @@ import { appRouter } from "../src/root.ts";
 import type { TWorkloadSpec } from "../src/router/workload/workload.schema.ts";
 import { createCallerFactory, createInnerContext } from "../src/trpc.ts";
 import { LOST_RACE_REASON } from "../src/workloads/schedule.ts";
-import { approveAll, errorOf } from "./helpers.ts";
+import { approveAll, errorOf, overAllocations } from "./helpers.ts";
 
 const createCaller = createCallerFactory(appRouter);
 const ENGINEER: TSessionUser = {
@@ -346,19 +346,7 @@ describeOnPostgres("scheduling under contention", () => {
     expect(refused.length).toBeGreaterThan(0);
     for (const r of refused) expect((r as PromiseRejectedResult).reason).toMatchObject({ code: "CONFLICT" });
 
-    const nodes = await t.db.prisma.gpuNode.findMany({
-      select: { id: true, gpuCount: true, gpuAllocated: true },
-    });
-    const held = await t.db.prisma.allocation.groupBy({
-      by: ["nodeId"],
-      where: { status: "ACTIVE" },
-      _sum: { gpus: true },
-    });
-    const heldBy = new Map(held.map((h) => [h.nodeId, h._sum.gpus ?? 0]));
-    for (const node of nodes) {
-      expect(node.gpuAllocated).toBeLessThanOrEqual(node.gpuCount);
-      expect(node.gpuAllocated).toBe(heldBy.get(node.id) ?? 0);
-    }
+    expect(await overAllocations(t.db)).toEqual([]);
     const scheduled = await t.db.prisma.workload.findMany({
       where: { id: { in: ids.map((x) => x.id) }, state: "SCHEDULED" },
       select: { id: true, _count: { select: { allocations: true } } },
@@ -434,18 +422,6 @@ describeOnPostgres("scheduling under contention", () => {
         expect(w?.decisions).toEqual([]);
       }
     }
-    const after = await t.db.prisma.gpuNode.findMany({
-      select: { id: true, gpuCount: true, gpuAllocated: true },
-    });
-    const held = await t.db.prisma.allocation.groupBy({
-      by: ["nodeId"],
-      where: { status: "ACTIVE" },
-      _sum: { gpus: true },
-    });
-    const heldBy = new Map(held.map((h) => [h.nodeId, h._sum.gpus ?? 0]));
-    for (const node of after) {
-      expect(node.gpuAllocated).toBeLessThanOrEqual(node.gpuCount);
-      expect(node.gpuAllocated).toBe(heldBy.get(node.id) ?? 0);
-    }
+    expect(await overAllocations(t.db)).toEqual([]);
   });
 });
