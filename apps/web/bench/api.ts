@@ -13,6 +13,9 @@
  *   submit-then-schedule    the same work in two calls, POST /api/v1/workloads then
  *                           POST /api/v1/workloads/{id}/schedule (409: placed and scheduled
  *                           again), as clients did before `schedule`: the ratio of the two, in one run
+ *   submit-batch            POST /api/v1/workloads/batch with `schedule: true`, batches of 50 from 4
+ *                           pipelines (BENCH_BATCH_SIZE, BENCH_BATCH_CONNECTIONS), 60 s: saved, placed
+ *                           together and scheduled in one round; workloads scheduled per second
  *   workloads-list          GET /api/v1/workloads?limit=50, autocannon
  *   nodes-list              GET /api/v1/nodes?limit=50, autocannon
  * then over-allocations by SQL, the three processes' answers compared, three reconcile ticks
@@ -44,6 +47,8 @@ const PORT = Number(process.env.BENCH_PORT ?? 3398);
 const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 16);
 const DURATION_S = Number(process.env.BENCH_DURATION ?? 20);
 const SUBMIT_DURATION_S = Number(process.env.BENCH_SUBMIT_DURATION ?? 60);
+const BATCH_SIZE = Number(process.env.BENCH_BATCH_SIZE ?? 50);
+const BATCH_CONNECTIONS = Number(process.env.BENCH_BATCH_CONNECTIONS ?? 4);
 const TICK_PENDING = 50;
 const TICKS = 3;
 const SECTIONS = ["cold", "recommend", "submit", "lists", "tick", "refresh"] as const;
@@ -181,6 +186,7 @@ type TRun = {
     | "recommend-all"
     | "submit-place-schedule"
     | "submit-then-schedule"
+    | "submit-batch"
     | "workloads-list"
     | "nodes-list";
   connections: number;
@@ -263,11 +269,6 @@ async function submitPlaceSchedule(
   let errors = 0;
   let non2xx = 0;
   let retries = 0;
-  const post = async (base: string, path: string, body: unknown) => {
-    const response = await fetch(`${base}${path}`, { method: "POST", headers, body: JSON.stringify(body) });
-    const json = (await response.json().catch(() => undefined)) as Record<string, unknown> | undefined;
-    return { status: response.status, json };
-  };
   const pipeline = async () => {
     while (performance.now() < deadline) {
       const i = next++;
@@ -275,7 +276,7 @@ async function submitPlaceSchedule(
       const started = performance.now();
       try {
         const name = `bench-${run}-${i}`;
-        const submitted = await post(base, "/api/v1/workloads", {
+        const submitted = await post(headers, base, "/api/v1/workloads", {
           spec: { ...SUBMIT_SPEC, name },
           clientKey: name,
           ...(twoCalls ? {} : { schedule: true }),
@@ -287,15 +288,15 @@ async function submitPlaceSchedule(
         // One call: the answer says whether it was scheduled; PENDING here is a lost race,
         // retried below as a 409 from the schedule call is.
         let scheduled = twoCalls
-          ? await post(base, `/api/v1/workloads/${id}/schedule`, {})
+          ? await post(headers, base, `/api/v1/workloads/${id}/schedule`, {})
           : {
               status: standing === "SCHEDULED" ? 200 : standing === "PENDING" ? 409 : 500,
               json: submitted.json,
             };
         for (let attempt = 0; scheduled.status === 409 && attempt < 3; attempt++) {
           retries++;
-          await post(base, `/api/v1/workloads/${id}/place`, {});
-          scheduled = await post(base, `/api/v1/workloads/${id}/schedule`, {});
+          await post(headers, base, `/api/v1/workloads/${id}/place`, {});
+          scheduled = await post(headers, base, `/api/v1/workloads/${id}/schedule`, {});
         }
         if (scheduled.status !== 200)
           throw Object.assign(new Error(JSON.stringify(scheduled.json)), { http: true });
@@ -335,6 +336,93 @@ async function submitPlaceSchedule(
   return row;
 }
 
+/**
+ * BATCH_CONNECTIONS pipelines for SUBMIT_DURATION_S, each posting batches of BATCH_SIZE
+ * workloads to POST /api/v1/workloads/batch with `schedule: true` (saved together, placed
+ * together by the batch engine, scheduled in one round), round-robin over the console
+ * processes. A workload answered PENDING lost its GPUs to another process's placement and is
+ * placed and scheduled again on its own, up to 3 times, as in the runs above. `rps` counts
+ * workloads scheduled per second; p50/p99 are those of a batch call.
+ */
+async function submitBatches(servers: TConsoleServer[], headers: Record<string, string>) {
+  const run = Date.now().toString(36);
+  const cpu = cpuMeter(servers);
+  const deadline = performance.now() + SUBMIT_DURATION_S * 1_000;
+  const times: number[] = [];
+  let batches = 0;
+  let workloads = 0;
+  let errors = 0;
+  let non2xx = 0;
+  let retries = 0;
+  const pipeline = async () => {
+    while (performance.now() < deadline) {
+      const b = batches++;
+      const base = (servers[b % servers.length] as TConsoleServer).base;
+      const started = performance.now();
+      try {
+        const names = Array.from({ length: BATCH_SIZE }, (_, i) => `bench-${run}-${b}-${i}`);
+        const submitted = await post(headers, base, "/api/v1/workloads/batch", {
+          workloads: names.map((name) => ({ spec: { ...SUBMIT_SPEC, name }, clientKey: name })),
+          schedule: true,
+        });
+        if (submitted.status !== 200)
+          throw Object.assign(new Error(JSON.stringify(submitted.json)), { http: true });
+        times.push(performance.now() - started);
+        const answers = (submitted.json?.workloads ?? []) as { id: string; schedule?: { state?: string } }[];
+        for (const answer of answers) {
+          let state = answer.schedule?.state;
+          for (let attempt = 0; state === "PENDING" && attempt < 3; attempt++) {
+            retries++;
+            await post(headers, base, `/api/v1/workloads/${answer.id}/place`, {});
+            const again = await post(headers, base, `/api/v1/workloads/${answer.id}/schedule`, {});
+            state = again.status === 200 ? "SCHEDULED" : "PENDING";
+          }
+          if (state === "SCHEDULED") workloads++;
+          else {
+            errors++;
+            if (errors <= 3) console.log(`  submit-batch: ${answer.id} ended ${state}`);
+          }
+        }
+      } catch (error) {
+        errors++;
+        if ((error as { http?: boolean }).http) non2xx++;
+        if (errors <= 3) console.log(`  submit-batch error: ${(error as Error).message.slice(0, 300)}`);
+      }
+    }
+  };
+  const started = performance.now();
+  await Promise.all(Array.from({ length: BATCH_CONNECTIONS }, pipeline));
+  const seconds = (performance.now() - started) / 1_000;
+  const used = cpu();
+  times.sort((a, b) => a - b);
+  const at = (q: number) => Math.round(times[Math.min(times.length - 1, Math.floor(q * times.length))] ?? 0);
+  const row = {
+    name: "submit-batch" as const,
+    connections: BATCH_CONNECTIONS,
+    durationS: SUBMIT_DURATION_S,
+    rps: round1(workloads / seconds),
+    p50Ms: at(0.5),
+    p99Ms: at(0.99),
+    errors,
+    non2xx,
+    workloads,
+    batchSize: BATCH_SIZE,
+    batches: times.length,
+    conflictRetries: retries,
+    cpuMsPerWorkload: cpuPer(used, workloads),
+  };
+  report(row);
+  console.log(cpuLine("workload", row.cpuMsPerWorkload));
+  return row;
+}
+
+/** A POST with the bench token, its status and JSON answer. */
+async function post(headers: Record<string, string>, base: string, path: string, body: unknown) {
+  const response = await fetch(`${base}${path}`, { method: "POST", headers, body: JSON.stringify(body) });
+  const json = (await response.json().catch(() => undefined)) as Record<string, unknown> | undefined;
+  return { status: response.status, json };
+}
+
 /** The submit team, created once in the kept estate, with room for any run. */
 async function ensureSubmitTeam(prisma: PrismaClient) {
   await prisma.team.upsert({
@@ -364,7 +452,15 @@ async function cancelSubmitWorkloads(prisma: PrismaClient) {
     },
     select: { id: true },
   });
-  for (const { id } of left) await api.workload.transition({ id, to: "CANCELLED" });
+  // A batch run leaves thousands: four at a time.
+  let next = 0;
+  const worker = async () => {
+    while (next < left.length) {
+      const { id } = left[next++] as { id: string };
+      await api.workload.transition({ id, to: "CANCELLED" });
+    }
+  };
+  await Promise.all(Array.from({ length: 4 }, worker));
   return left.length;
 }
 
@@ -542,8 +638,12 @@ async function main() {
       // Checked after each run, before cancelling gives the GPUs back.
       over = 0;
       consistent = true;
-      for (const twoCalls of [false, true]) {
-        results.push(await submitPlaceSchedule(servers, headers, twoCalls));
+      for (const mode of ["one-call", "two-calls", "batch"] as const) {
+        results.push(
+          mode === "batch"
+            ? await submitBatches(servers, headers)
+            : await submitPlaceSchedule(servers, headers, mode === "two-calls"),
+        );
         const runOver = await overAllocations(db.prisma);
         const agree = await replicasAgree(servers, headers);
         console.log(`  over-allocations: ${runOver}; the three processes agree: ${agree}`);
@@ -604,7 +704,7 @@ const SECTION_KEYS: Record<(typeof SECTIONS)[number], string[]> = {
 const SECTION_RUNS: Record<(typeof SECTIONS)[number], string[]> = {
   cold: [],
   recommend: ["recommend", "recommend-all"],
-  submit: ["submit-place-schedule", "submit-then-schedule"],
+  submit: ["submit-place-schedule", "submit-then-schedule", "submit-batch"],
   lists: ["workloads-list", "nodes-list"],
   tick: [],
   refresh: [],

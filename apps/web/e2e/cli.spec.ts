@@ -211,6 +211,45 @@ test("an engineer submits a regulated job from YAML, a steward approves it, both
   expect(again.code).toBe(4);
   expect(again.stderr).toContain("has no pending approval request (it is SCHEDULED)");
 
+  // A sweep in one call: three jobs from one file, placed together and scheduled; the same
+  // batch again (same key prefix) answers with the first workloads.
+  const sweep = join(work, "sweep.yaml");
+  writeFileSync(
+    sweep,
+    [1, 2, 3]
+      .map(
+        (i) =>
+          `name: cli-sweep-${i}\nkind: FINE_TUNING\nteamId: team-health-ai\ngpu: { count: 1 }\ngpuModels: [H100, A100-80GB]\nestimatedHours: 2\n`,
+      )
+      .join("---\n"),
+  );
+  const batch = await cli(
+    ["workloads", "submit-batch", "-f", sweep, "--client-key-prefix", "cli-sweep-2026", "-o", "json"],
+    engineer,
+  );
+  expect(batch.code, batch.stderr).toBe(0);
+  const answer = json<{
+    workloads: { id: string; created: boolean; schedule: { state: string } }[];
+    bound: string;
+  }>(batch);
+  expect(answer.workloads.map((w) => [w.created, w.schedule.state])).toEqual([
+    [true, "SCHEDULED"],
+    [true, "SCHEDULED"],
+    [true, "SCHEDULED"],
+  ]);
+  expect(answer.bound).toMatch(/of optimal/);
+  const replayed = await cli(
+    ["workloads", "submit-batch", "-f", sweep, "--client-key-prefix", "cli-sweep-2026"],
+    engineer,
+  );
+  expect(replayed.code, replayed.stderr).toBe(0);
+  for (const w of answer.workloads)
+    expect(replayed.stdout).toMatch(new RegExp(`${w.id}\\s+cli-sweep-\\d\\s+false\\s+SCHEDULED`));
+  writeFileSync(sweep, `${readFileSync(sweep, "utf8")}---\nname: cli-sweep-4\nkind: TRAINING\n`);
+  const badBatch = await cli(["workloads", "submit-batch", "-f", sweep], engineer);
+  expect(badBatch.code).toBe(2);
+  expect(badBatch.stderr).toContain("(job 4) is not a valid job");
+
   // Errors: not found (3) and an invalid job file naming the field (2), never a stack trace.
   const missing = await cli(["workloads", "get", "no-such-workload"], engineer);
   expect(missing.code).toBe(3);

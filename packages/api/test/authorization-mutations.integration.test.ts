@@ -50,6 +50,7 @@ const TEAM_SCOPED = [
   "workload.list",
   "workload.byId",
   "workload.submit",
+  "workload.submitBatch",
   "workload.place",
   "workload.schedule",
   "workload.transition",
@@ -100,6 +101,7 @@ describe("the authorisation matrix with a weakened access module [pglite]", () =
   it("reports an ML engineer submitting for another team", async () => {
     expect(await failuresUnder("submit-for-any-team")).toEqual([
       "workload.submit (other team) as ML_ENGINEER: expected FORBIDDEN, got OK",
+      "workload.submitBatch (own team and another team) as ML_ENGINEER: expected FORBIDDEN, got OK",
     ]);
   }, 300_000);
 });

@@ -2,7 +2,7 @@ import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { CliError, EXIT } from "./exit-codes.ts";
-import { parseJob, readJob } from "./job.ts";
+import { parseJob, parseJobs, readJob } from "./job.ts";
 
 const VALID = `
 name: nightly-eval
@@ -83,5 +83,36 @@ describe("job files", () => {
     const readme = readFileSync(join(import.meta.dirname, "../../../README.md"), "utf8");
     const example = readFileSync(join(import.meta.dirname, "../examples/job.yaml"), "utf8");
     expect(readme).toContain(example.split("\n").slice(3).join("\n").trim());
+  });
+});
+
+describe("batch files", () => {
+  const batchFailure = (text: string): CliError => {
+    try {
+      parseJobs(text, "jobs.yaml");
+    } catch (error) {
+      if (error instanceof CliError) return error;
+      throw error;
+    }
+    throw new Error("the batch was accepted");
+  };
+
+  it("reads YAML documents separated by ---, or one list (JSON is YAML)", () => {
+    const two = parseJobs(`${VALID}---${VALID.replace("nightly-eval", "nightly-eval-2")}`);
+    expect(two.map((j) => j.name)).toEqual(["nightly-eval", "nightly-eval-2"]);
+    const list = parseJobs(JSON.stringify([parseJob(VALID), { ...parseJob(VALID), name: "other" }]));
+    expect(list.map((j) => j.name)).toEqual(["nightly-eval", "other"]);
+    // A trailing --- adds no job.
+    expect(parseJobs(`${VALID}---\n`)).toHaveLength(1);
+  });
+
+  it("names a bad field by the job's index, as the API does, and sends nothing", () => {
+    const error = batchFailure(`${VALID}---${VALID.replace("count: 1", "count: 0")}`);
+    expect(error.exitCode).toBe(EXIT.USAGE);
+    expect(error.message).toContain("jobs.yaml (job 2) is not a valid job");
+    expect(Object.keys(error.fieldErrors ?? {})).toEqual(["1.spec.gpu.count"]);
+    expect(batchFailure("").message).toBe("jobs.yaml has no jobs");
+    expect(batchFailure(`${VALID}---\n- a\n`).message).toContain("(job 2) must be a mapping");
+    expect(batchFailure(`${VALID}---\nname: [unclosed\n`).message).toMatch(/not valid YAML \(line \d+/);
   });
 });

@@ -1,12 +1,5 @@
-import { classifyDatabaseError, type PrismaClient } from "@switchyard/db";
-import {
-  PlacementInputError,
-  placeBatch,
-  type TAllocation,
-  type TPreparedSnapshot,
-  type TWorkloadRequestInput,
-  withAllocations,
-} from "@switchyard/placement";
+import type { PrismaClient } from "@switchyard/db";
+import { placeBatch, type TWorkloadRequestInput } from "@switchyard/placement";
 import { AppError } from "../errors.ts";
 import { pruneEstateChanges } from "../estate/prune.ts";
 import { runExecutorTick, type TExecutorTickReport } from "../executors/tick.ts";
@@ -16,8 +9,12 @@ import { replanServices, type TReplanReport } from "../inference/replan.ts";
 import { auditedTransaction, systemActor, type TActor, type TMutationContext } from "../lib/audited.ts";
 import { processMetrics, type TReconcilePhase, timePlacement } from "../observability/metrics.ts";
 import { withHardBudgets } from "../services/team-budget.ts";
-import { placeRound } from "../workloads/round.ts";
-import { currentEstate, placeOnEstate, scheduleWorkload } from "../workloads/service.ts";
+import {
+  placeAndSchedule,
+  placeAndScheduleRound,
+  roundEstate,
+  type TRoundEstate,
+} from "../workloads/round.ts";
 import { toRequest } from "../workloads/snapshot.ts";
 import { transitionWorkload } from "../workloads/transitions.ts";
 import { acquireLease, releaseLease } from "./lease.ts";
@@ -115,7 +112,7 @@ export async function runReconcileTick(prisma: PrismaClient, options: TLoopOptio
   report.nodesDown = down.map((n) => n.id);
 
   // 2. Their workloads go back to PENDING and are placed again, on the tick's estate.
-  let estate = tickEstate(prisma);
+  let estate = roundEstate(prisma);
   if (down.length > 0)
     await phase("replace", async () => {
       const replaced: string[] = [];
@@ -166,7 +163,7 @@ export async function runReconcileTick(prisma: PrismaClient, options: TLoopOptio
         const finished = await finishReclaims(ctx, now);
         report.reclaimsFinished = finished;
         if (finished.preempted.length > 0) {
-          estate = tickEstate(prisma); // GPUs were released since it was read
+          estate = roundEstate(prisma); // GPUs were released since it was read
           for (const id of finished.beneficiaries) {
             if (await placeAndSchedule(ctx, estate, id)) report.scheduled.push(id);
           }
@@ -218,7 +215,7 @@ export async function runReconcileTick(prisma: PrismaClient, options: TLoopOptio
  */
 async function planPendingRound(
   ctx: TMutationContext<TActor>,
-  estate: TTickEstate,
+  estate: TRoundEstate,
   options: TLoopOptions,
   now: Date,
   report: TTickReport,
@@ -300,116 +297,4 @@ async function phase<T>(name: TReconcilePhase, run: () => Promise<T>): Promise<T
   } finally {
     end();
   }
-}
-
-type TTickEstate = ReturnType<typeof tickEstate>;
-
-/**
- * The tick's estate: read once, when first needed (only the changes since this process last
- * looked, see estate/cache.ts), then derived after every placement the tick commits; never
- * read again within the tick.
- */
-function tickEstate(prisma: PrismaClient) {
-  let estate: TPreparedSnapshot | undefined;
-  return {
-    get: async () => {
-      estate ??= await currentEstate(prisma);
-      return estate;
-    },
-    took(allocations: TAllocation[]) {
-      if (!estate) return;
-      try {
-        estate = withAllocations(estate, allocations);
-      } catch (error) {
-        if (!(error instanceof PlacementInputError)) throw error;
-        estate = undefined; // it disagrees with what was committed: read it again
-      }
-    },
-  };
-}
-
-/**
- * Places a PENDING workload and schedules it: at the batch's site when the batch chose one,
- * else at the recommendation. False when nothing fits now or the placement waits for approval.
- */
-async function placeAndSchedule(
-  ctx: TMutationContext<TActor>,
-  estate: TTickEstate,
-  workloadId: string,
-  batchSiteId?: string,
-): Promise<boolean> {
-  const { placed, result, request } = await placeOnEstate(
-    ctx,
-    workloadId,
-    await estate.get(),
-    batchSiteId,
-  ).catch((error: unknown) => ({ placed: ignoreConflict(error), result: null, request: null }));
-  if (!placed?.feasible || !request) return false;
-  const scheduled = await scheduleWorkload(ctx, {
-    id: workloadId,
-    decisionId: placed.decisionId,
-    batchSiteId,
-  }).catch(ignoreConflict);
-  if (scheduled?.state !== "SCHEDULED") return false;
-  const nodes = result?.candidates.find((c) => c.siteId === scheduled.siteId)?.nodes ?? [];
-  estate.took(
-    nodes.map((n) => ({
-      workloadId,
-      nodeId: n.nodeId,
-      gpus: n.gpus,
-      priority: request.priority ?? 0,
-      preemptible: request.preemptible ?? false,
-      teamId: request.teamId,
-    })),
-  );
-  return true;
-}
-
-/**
- * The retry's round: placed and scheduled in one transaction (workloads/round.ts), then the
- * placements that wait for an approval each asked for it as scheduleWorkload() does. Should
- * the round's transaction be aborted as a whole by the database (a deadlock or a serialization
- * failure with another writer), the same work is placed one workload at a time on a fresh estate. Answers the scheduled workloads.
- */
-async function placeAndScheduleRound(
-  ctx: TMutationContext<TActor>,
-  estate: TTickEstate,
-  ids: string[],
-  requestOf: Map<string, TWorkloadRequestInput>,
-  chosenSite: Map<string, string>,
-): Promise<string[]> {
-  const entries = ids.map((id) => {
-    const batchSiteId = chosenSite.get(id);
-    return {
-      workloadId: id,
-      request: requestOf.get(id) as TWorkloadRequestInput,
-      ...(batchSiteId ? { batchSiteId } : {}),
-    };
-  });
-  const outcome = await placeRound(ctx, estate, entries).catch((error: unknown) =>
-    classifyDatabaseError(error)?.kind === "retry" ? null : Promise.reject(error),
-  );
-  if (!outcome) {
-    const fresh = tickEstate(ctx.prisma);
-    const scheduled: string[] = [];
-    for (const id of ids) if (await placeAndSchedule(ctx, fresh, id, chosenSite.get(id))) scheduled.push(id);
-    return scheduled;
-  }
-  const scheduled = [...outcome.scheduled];
-  for (const wait of outcome.awaitingApproval) {
-    const done = await scheduleWorkload(ctx, {
-      id: wait.workloadId,
-      decisionId: wait.decisionId,
-      batchSiteId: wait.batchSiteId,
-    }).catch(ignoreConflict);
-    if (done?.state === "SCHEDULED") scheduled.push(wait.workloadId);
-  }
-  return scheduled;
-}
-
-/** Losing a race (capacity taken, state changed by someone else) is normal for a loop. */
-function ignoreConflict(error: unknown): null {
-  if (error instanceof AppError && (error.code === "CONFLICT" || error.code === "CAPACITY_EXCEEDED"))
-    return null;
-  throw error;
 }

@@ -18,6 +18,16 @@ export const REST_EXAMPLES: Record<string, { summary: string; value: Record<stri
     summary: "One L4 for two hours for Applied ML",
     value: { spec: SPEC, clientKey: "nightly-eval-2026-12-02" },
   },
+  "workload.submitBatch": {
+    summary: "A small sweep, saved, placed together and scheduled in one call",
+    value: {
+      workloads: [1, 2, 3].map((i) => ({
+        spec: { ...SPEC, name: `eval-shard-${i}` },
+        clientKey: `eval-sweep-2026-12-06-${i}`,
+      })),
+      schedule: true,
+    },
+  },
   "workload.preview": {
     summary: "Where would one L4 for two hours run? The best 5, and why not Stockholm",
     value: { ...SPEC, candidates: 5, whyNot: "site-dc-stockholm" },

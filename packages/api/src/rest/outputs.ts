@@ -231,6 +231,14 @@ export const ZSubmitResult = z.object({
     .meta({ description: "Only when `schedule` was sent: where the workload stands after the call" }),
 });
 
+export const ZSubmitBatchResult = z.object({
+  workloads: z.array(ZSubmitResult).meta({ description: "One answer per workload sent, in the order sent" }),
+  bound: z.string().nullable().meta({
+    description:
+      'The batch placement\'s proven distance from optimal ("within 0.4% of optimal for 12 workloads …"); null when nothing was placed',
+  }),
+});
+
 export const ZScheduleResult = z.looseObject({
   state: z.enum(["SCHEDULED", "AWAITING_APPROVAL"]),
   siteId: z.string(),

@@ -1,19 +1,53 @@
 import { randomUUID } from "node:crypto";
-import { appendAuditEvents, type TAuditInput } from "@switchyard/db";
-import type { TAllocation, TCandidate, TPlacementResult, TWorkloadRequestInput } from "@switchyard/placement";
+import {
+  appendAuditEvents,
+  classifyDatabaseError,
+  type PrismaClient,
+  type TAuditInput,
+} from "@switchyard/db";
+import {
+  PlacementInputError,
+  type TAllocation,
+  type TCandidate,
+  type TPlacementResult,
+  type TPreparedSnapshot,
+  type TWorkloadRequestInput,
+  withAllocations,
+} from "@switchyard/placement";
+import { AppError } from "../errors.ts";
 import { needingApproval } from "../governance/approval-gate.ts";
 import { auditedTransaction, type TActor, type TMutationContext } from "../lib/audited.ts";
 import { processMetrics } from "../observability/metrics.ts";
 import { enqueueWebhookEvents } from "../webhooks/outbox.ts";
 import { DEFAULT_CANDIDATES, decisionColumns } from "./compact.ts";
 import { LOST_RACE_REASON, scheduleReason, waitsFor } from "./schedule.ts";
-import { ENGINE_VERSION, runEngine } from "./service.ts";
+import { currentEstate, ENGINE_VERSION, placeOnEstate, runEngine, scheduleWorkload } from "./service.ts";
 
-/** The estate a round decides on: read once, then derived after each placement it makes. */
-export type TRoundEstate = {
-  get: () => Promise<Parameters<typeof runEngine>[1]>;
-  took: (allocations: TAllocation[]) => void;
-};
+/**
+ * The estate a round decides on: read once, when first needed (only the changes since this
+ * process last looked, see estate/cache.ts), then derived after every placement the round
+ * makes; never read again within it. The reconcile loop keeps one for its whole tick.
+ */
+export function roundEstate(prisma: PrismaClient) {
+  let estate: TPreparedSnapshot | undefined;
+  return {
+    get: async () => {
+      estate ??= await currentEstate(prisma);
+      return estate;
+    },
+    took(allocations: TAllocation[]) {
+      if (!estate) return;
+      try {
+        estate = withAllocations(estate, allocations);
+      } catch (error) {
+        if (!(error instanceof PlacementInputError)) throw error;
+        estate = undefined; // it disagrees with what was committed: read it again
+      }
+    },
+  };
+}
+
+export type TRoundEstate = ReturnType<typeof roundEstate>;
 
 export type TRoundEntry = {
   workloadId: string;
@@ -59,7 +93,10 @@ export async function placeRound(
   ctx: TMutationContext<TActor>,
   estate: TRoundEstate,
   entries: readonly TRoundEntry[],
+  /** false: the decisions are only proposed (nothing locked, held or asked to approve). */
+  options: { accept?: boolean } = {},
 ): Promise<TRoundOutcome> {
+  const accept = options.accept ?? true;
   const planned: TPlanned[] = [];
   for (const entry of entries) {
     // The decision stores the top candidates only (decisionColumns): the others need not be
@@ -96,7 +133,9 @@ export async function placeRound(
   const outcome = await auditedTransaction(ctx, async (tx): Promise<TRoundOutcome & { live: TPlanned[] }> => {
     // Nodes first, in id order (as holdGpus takes a gang's), so rounds and single schedules
     // wait for each other instead of deadlocking; then the workloads.
-    const nodeIds = [...new Set(planned.flatMap((p) => p.chosen?.nodes.map((n) => n.nodeId) ?? []))].sort();
+    const nodeIds = accept
+      ? [...new Set(planned.flatMap((p) => p.chosen?.nodes.map((n) => n.nodeId) ?? []))].sort()
+      : [];
     const locked =
       nodeIds.length === 0
         ? []
@@ -113,7 +152,7 @@ export async function placeRound(
     const waiting = await needingApproval(
       tx,
       live.flatMap((p) =>
-        p.chosen
+        accept && p.chosen
           ? [
               {
                 workloadId: p.entry.workloadId,
@@ -139,7 +178,7 @@ export async function placeRound(
     const scheduled = new Set<string>();
     const lost = new Set<string>();
     for (const p of live) {
-      if (!p.chosen || waiting.has(p.entry.workloadId)) continue;
+      if (!accept || !p.chosen || waiting.has(p.entry.workloadId)) continue;
       const want = new Map<string, number>();
       for (const n of p.chosen.nodes) want.set(n.nodeId, (want.get(n.nodeId) ?? 0) + n.gpus);
       if (![...want].every(([id, gpus]) => (room.get(id) ?? 0) >= gpus)) {
@@ -323,4 +362,99 @@ export async function placeRound(
   for (const p of outcome.live)
     processMetrics().placementDecisions.inc({ outcome: p.result.feasible ? "feasible" : "infeasible" });
   return { scheduled: outcome.scheduled, awaitingApproval: outcome.awaitingApproval, lost: outcome.lost };
+}
+
+/**
+ * Places a PENDING workload and schedules it: at the batch's site when the batch chose one,
+ * else at the recommendation. False when nothing fits now or the placement waits for approval.
+ */
+export async function placeAndSchedule(
+  ctx: TMutationContext<TActor>,
+  estate: TRoundEstate,
+  workloadId: string,
+  batchSiteId?: string,
+): Promise<boolean> {
+  const { placed, result, request } = await placeOnEstate(
+    ctx,
+    workloadId,
+    await estate.get(),
+    batchSiteId,
+  ).catch((error: unknown) => ({ placed: ignoreConflict(error), result: null, request: null }));
+  if (!placed?.feasible || !request) return false;
+  const scheduled = await scheduleWorkload(ctx, {
+    id: workloadId,
+    decisionId: placed.decisionId,
+    batchSiteId,
+  }).catch(ignoreConflict);
+  if (scheduled?.state !== "SCHEDULED") return false;
+  const nodes = result?.candidates.find((c) => c.siteId === scheduled.siteId)?.nodes ?? [];
+  estate.took(
+    nodes.map((n) => ({
+      workloadId,
+      nodeId: n.nodeId,
+      gpus: n.gpus,
+      priority: request.priority ?? 0,
+      preemptible: request.preemptible ?? false,
+      teamId: request.teamId,
+    })),
+  );
+  return true;
+}
+
+/**
+ * A round (placeRound), then the placements that wait for an approval each asked for it as
+ * scheduleWorkload() does. Should the round's transaction be aborted as a whole by the database
+ * (a deadlock or a serialization failure with another writer), the same work is placed one
+ * workload at a time on a fresh estate. Answers the scheduled workloads. `accept: false` only
+ * proposes: each workload gets its decision, nothing is scheduled.
+ */
+export async function placeAndScheduleRound(
+  ctx: TMutationContext<TActor>,
+  estate: TRoundEstate,
+  ids: readonly string[],
+  requestOf: ReadonlyMap<string, TWorkloadRequestInput>,
+  chosenSite: ReadonlyMap<string, string>,
+  options: { accept?: boolean } = {},
+): Promise<string[]> {
+  const accept = options.accept ?? true;
+  const entries = ids.map((id) => {
+    const batchSiteId = chosenSite.get(id);
+    return {
+      workloadId: id,
+      request: requestOf.get(id) as TWorkloadRequestInput,
+      ...(batchSiteId ? { batchSiteId } : {}),
+    };
+  });
+  const outcome = await placeRound(ctx, estate, entries, { accept }).catch((error: unknown) =>
+    classifyDatabaseError(error)?.kind === "retry" ? null : Promise.reject(error),
+  );
+  if (!outcome) {
+    const fresh = roundEstate(ctx.prisma);
+    const scheduled: string[] = [];
+    for (const id of ids) {
+      if (!accept) {
+        await placeOnEstate(ctx, id, await fresh.get(), chosenSite.get(id)).catch(ignoreConflict);
+        continue;
+      }
+      if (await placeAndSchedule(ctx, fresh, id, chosenSite.get(id))) scheduled.push(id);
+    }
+    return scheduled;
+  }
+  const scheduled = [...outcome.scheduled];
+  for (const wait of outcome.awaitingApproval) {
+    const done = await scheduleWorkload(ctx, {
+      id: wait.workloadId,
+      decisionId: wait.decisionId,
+      batchSiteId: wait.batchSiteId,
+    }).catch(ignoreConflict);
+    if (done?.state === "SCHEDULED") scheduled.push(wait.workloadId);
+  }
+  return scheduled;
+}
+
+/** Losing a race (capacity taken, state changed by someone else) is normal for a loop. */
+function ignoreConflict(error: unknown): null {
+  if (error instanceof AppError && (error.code === "CONFLICT" || error.code === "CAPACITY_EXCEEDED"))
+    return null;
+  throw error;
 }

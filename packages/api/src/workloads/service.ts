@@ -34,7 +34,16 @@ import {
 } from "./compact.ts";
 import { LOST_RACE_REASON, retireLostDecisionIn, scheduleInTransaction } from "./schedule.ts";
 import { type TWorkloadForRequest, toRequest } from "./snapshot.ts";
-import { TERMINAL_STATES } from "./state-machine.ts";
+import {
+  activeNamesakes,
+  lockNames,
+  nameTaken,
+  pastDeadline,
+  readReferences,
+  referenceError,
+  unfinishedParents,
+  waitingReason,
+} from "./submission.ts";
 import { assertDataArrived } from "./transfers.ts";
 import { transitionWorkload } from "./transitions.ts";
 
@@ -225,111 +234,33 @@ export async function submitWorkload(
     if (existing) return replayed(existing.id);
   }
   const now = new Date();
-  if (spec.deadline && spec.deadline.getTime() <= now.getTime())
-    throw new AppError("INVALID_REQUEST", `deadline ${spec.deadline.toISOString()} is in the past`, {
-      userMessage: "The deadline is in the past: choose a later date and time",
-      field: "spec.deadline",
-    });
+  const late = pastDeadline(spec, now);
+  if (late) throw late;
   const scope = await teamScope(ctx.prisma, ctx.user);
   // Read before the transaction: catching up on the estate is a transaction of its own. Its
   // facts carry the teams' budgets of the same moment, so the hard budget is not read again.
   const estate = input.asDraft ? undefined : await currentEstateWithFacts(ctx.prisma);
   const created = await auditedTransaction(ctx, async (tx, audit) => {
-    // 1. One active workload per name in a team: a second "nightly-eval" while the first
-    // runs is almost always a mistake. The same clientKey is a replay of that submission.
-    // No unique index can say "among active workloads"; a lock per team and name makes two
-    // concurrent submissions of one name take turns, so the second sees the first.
-    await tx.$executeRaw`SELECT pg_advisory_xact_lock(hashtext(${`workload-name:${spec.teamId}:${spec.name}`}::text))`;
-    const namesake = await tx.workload.findFirst({
-      where: { teamId: spec.teamId, name: spec.name, state: { notIn: [...TERMINAL_STATES] } },
-      select: { id: true, clientKey: true, state: true },
-    });
+    // One active workload per name in a team; the same clientKey is a replay of that submission.
+    await lockNames(tx, [spec]);
+    const [namesake] = await activeNamesakes(tx, [spec]);
     if (namesake && input.clientKey && namesake.clientKey === input.clientKey)
       return { id: namesake.id, duplicate: true as const };
-    if (namesake)
-      throw new AppError("CONFLICT", `workload name ${spec.name} taken by ${namesake.id} in ${spec.teamId}`, {
-        userMessage: `The team already has an active workload named ${spec.name} (${namesake.state.toLowerCase().replaceAll("_", " ")}): choose another name, or cancel that one first`,
-        field: "spec.name",
-      });
-    const [team, datasets, parents] = await Promise.all([
-      tx.team.findUnique({ where: { id: spec.teamId }, select: { id: true } }),
-      // Empty lists are not asked about: Prisma would still send a query for each.
-      spec.datasetIds.length > 0
-        ? tx.dataset.findMany({ where: { id: { in: spec.datasetIds } }, select: { id: true } })
-        : [],
-      // A workload of a team the user cannot see is as missing as one that does not exist.
-      spec.dependsOn.length > 0
-        ? tx.workload.findMany({
-            where: { id: { in: spec.dependsOn }, ...(scope ? { teamId: { in: scope } } : {}) },
-            select: { id: true, name: true, state: true },
-          })
-        : [],
-    ]);
-    if (!team)
-      throw new AppError("INVALID_REQUEST", `team ${spec.teamId} missing`, {
-        userMessage: `Team ${spec.teamId} does not exist.`,
-        field: "spec.teamId",
-      });
-    const missingDataset = spec.datasetIds.find((id) => !datasets.some((d) => d.id === id));
-    if (missingDataset)
-      throw new AppError("INVALID_REQUEST", `dataset ${missingDataset} missing`, {
-        userMessage: `Dataset ${missingDataset} does not exist.`,
-        field: "spec.datasetIds",
-      });
-    if (spec.output?.version) {
-      const modelName = spec.output.name ?? spec.name;
-      const taken = await tx.dataset.findUnique({
-        where: { name_version: { name: modelName, version: spec.output.version } },
-        select: { id: true },
-      });
-      if (taken)
-        throw new AppError("INVALID_REQUEST", `model ${modelName}@${spec.output.version} exists`, {
-          userMessage: `Model ${modelName} already has a version ${spec.output.version}: choose another version or leave it out for the next free one`,
-          field: "spec.output.version",
-        });
-    }
-    const missingParent = spec.dependsOn.find((id) => !parents.some((p) => p.id === id));
-    if (missingParent)
-      throw new AppError("INVALID_REQUEST", `workload ${missingParent} missing`, {
-        userMessage: `Workload ${missingParent} does not exist.`,
-        field: "spec.dependsOn",
-      });
-    const isGang = "nodes" in spec.gpu;
+    if (namesake) throw nameTaken(spec, namesake);
+    const refs = await readReferences(tx, [spec], scope);
+    const missing = referenceError(spec, refs);
+    if (missing) throw missing;
     const state = input.asDraft ? "DRAFT" : "PENDING";
-    const waitingFor = parents.filter((parent) => parent.state !== "SUCCEEDED");
+    const waitingFor = unfinishedParents(spec, refs);
     // The workload row alone (one INSERT … RETURNING), then its events and links: nested
     // creates would read the row back in extra statements.
     const created = await tx.workload.create({
-      data: {
-        name: spec.name,
-        kind: spec.kind,
+      data: workloadRow(spec, {
         state,
-        teamId: spec.teamId,
         submittedById: ctx.user.id,
         clientKey: input.clientKey ?? null,
-        gpuCount: "nodes" in spec.gpu ? spec.gpu.nodes * spec.gpu.gpusPerNode : spec.gpu.count,
-        gangNodes: isGang && "nodes" in spec.gpu ? spec.gpu.nodes : null,
-        gpusPerNode: isGang && "nodes" in spec.gpu ? spec.gpu.gpusPerNode : null,
-        gpuModels: spec.gpuModels,
-        minGpuMemoryGib: spec.minGpuMemoryGib ?? null,
-        estimatedHours: spec.estimatedHours,
-        userRegion: spec.latency?.userRegion ?? null,
-        latencySloMs: spec.latency?.maxMs ?? null,
-        requiredCertifications: spec.requiredCertifications,
-        allowedSiteKinds: spec.allowedKinds,
-        priority: spec.priority,
-        preemptible: spec.preemptible,
-        budgetUsd: spec.budgetUsd ?? null,
-        deadline: spec.deadline ?? null,
-        policyProfile: spec.policyProfile ?? null,
         stateReason: !input.asDraft && waitingFor.length > 0 ? waitingReason(waitingFor) : null,
-        command: spec.command ?? null,
-        image: spec.image ?? null,
-        outputName: spec.output?.name ?? null,
-        outputVersion: spec.output?.version ?? null,
-        outputSizeBytes:
-          spec.output?.sizeGb === undefined ? null : BigInt(Math.round(spec.output.sizeGb * 1e9)),
-      },
+      }),
     });
     await tx.workloadEvent.create({
       data: {
@@ -385,6 +316,48 @@ export async function submitWorkload(
   return { id: created.id, created: true, ...(created.schedule ? { schedule: created.schedule } : {}) };
 }
 
+/** The Workload row a spec is saved as (submitWorkload, submitWorkloads). */
+export function workloadRow(
+  spec: TWorkloadSpec,
+  saved: {
+    state: "DRAFT" | "PENDING";
+    submittedById: string;
+    clientKey: string | null;
+    stateReason: string | null;
+  },
+) {
+  const gang = "nodes" in spec.gpu ? spec.gpu : null;
+  return {
+    name: spec.name,
+    kind: spec.kind,
+    state: saved.state,
+    teamId: spec.teamId,
+    submittedById: saved.submittedById,
+    clientKey: saved.clientKey,
+    gpuCount: "nodes" in spec.gpu ? spec.gpu.nodes * spec.gpu.gpusPerNode : spec.gpu.count,
+    gangNodes: gang?.nodes ?? null,
+    gpusPerNode: gang?.gpusPerNode ?? null,
+    gpuModels: spec.gpuModels,
+    minGpuMemoryGib: spec.minGpuMemoryGib ?? null,
+    estimatedHours: spec.estimatedHours,
+    userRegion: spec.latency?.userRegion ?? null,
+    latencySloMs: spec.latency?.maxMs ?? null,
+    requiredCertifications: spec.requiredCertifications,
+    allowedSiteKinds: spec.allowedKinds,
+    priority: spec.priority,
+    preemptible: spec.preemptible,
+    budgetUsd: spec.budgetUsd ?? null,
+    deadline: spec.deadline ?? null,
+    policyProfile: spec.policyProfile ?? null,
+    stateReason: saved.stateReason,
+    command: spec.command ?? null,
+    image: spec.image ?? null,
+    outputName: spec.output?.name ?? null,
+    outputVersion: spec.output?.version ?? null,
+    outputSizeBytes: spec.output?.sizeGb === undefined ? null : BigInt(Math.round(spec.output.sizeGb * 1e9)),
+  } satisfies Prisma.WorkloadUncheckedCreateInput;
+}
+
 const NOT_SCHEDULED = { state: "PENDING", siteId: null, approvalRequestId: null } as const;
 
 /**
@@ -420,23 +393,39 @@ async function scheduleAtOnce(
 
 /** Where an earlier submission stands now, for a replay that asked to schedule. */
 async function standing(prisma: PrismaClient, id: string): Promise<TSubmitSchedule> {
-  const workload = await prisma.workload.findUniqueOrThrow({
-    where: { id },
+  return (await standings(prisma, [id])).get(id) as TSubmitSchedule;
+}
+
+/** Where submitted workloads stand now (one read): for replays, and a batch's answers. */
+export async function standings(
+  prisma: PrismaClient,
+  ids: readonly string[],
+): Promise<Map<string, TSubmitSchedule>> {
+  const workloads = await prisma.workload.findMany({
+    where: { id: { in: [...ids] } },
     select: {
+      id: true,
       state: true,
       siteId: true,
       stateReason: true,
       approvals: { where: { status: "PENDING" }, select: { id: true, siteId: true }, take: 1 },
     },
   });
-  const waitingOn = workload.approvals[0];
-  return {
-    state: workload.state,
-    // Awaiting approval, the workload has no site yet: the request says where it will go.
-    siteId: workload.siteId ?? waitingOn?.siteId ?? null,
-    approvalRequestId: waitingOn?.id ?? null,
-    reason: workload.state === "PENDING" ? workload.stateReason : null,
-  };
+  return new Map(
+    workloads.map((w) => {
+      const waitingOn = w.approvals[0];
+      return [
+        w.id,
+        {
+          state: w.state,
+          // Awaiting approval, the workload has no site yet: the request says where it will go.
+          siteId: w.siteId ?? waitingOn?.siteId ?? null,
+          approvalRequestId: waitingOn?.id ?? null,
+          reason: w.state === "PENDING" ? w.stateReason : null,
+        },
+      ];
+    }),
+  );
 }
 
 /**
@@ -496,11 +485,6 @@ export async function placeOnEstate(
   );
   countDecision(result.feasible);
   return { placed, result, request };
-}
-
-/** Why a PENDING workload is not placed yet: the parents it depends on that have not succeeded. */
-function waitingReason(parents: { name: string; state: string }[]): string {
-  return `waiting for ${parents.map((p) => `${p.name} (${p.state})`).join(", ")} to succeed`;
 }
 
 /**

@@ -751,6 +751,24 @@ export const MATRIX: Record<string, TCase[]> = {
       expect: { ...only(SUBMITTERS), ML_ENGINEER: "BAD_REQUEST" },
     },
   ],
+  // A batch is refused as a whole over any one workload it may not submit.
+  "workload.submitBatch": [
+    {
+      relation: "own team",
+      input: (fx) => ({ workloads: [{ spec: fx.spec("own") }] }),
+      expect: only(SUBMITTERS),
+    },
+    {
+      relation: "own team and another team",
+      input: (fx) => ({ workloads: [{ spec: fx.spec("own") }, { spec: fx.spec("other") }] }),
+      expect: { ...only(SUBMITTERS), ML_ENGINEER: "FORBIDDEN" },
+    },
+    {
+      relation: "own team, depending on another team's workload",
+      input: (fx) => ({ workloads: [{ spec: { ...fx.spec("own"), dependsOn: [fx.otherTeamWorkloadId] } }] }),
+      expect: { ...only(SUBMITTERS), ML_ENGINEER: "BAD_REQUEST" },
+    },
+  ],
   "workload.place": [
     {
       relation: "own team",

@@ -1,10 +1,19 @@
-/** `switchyard workloads list|get|submit|cancel|watch`. */
+/** `switchyard workloads list|get|submit|submit-batch|cancel|watch`. */
 import { type Command, Option } from "commander";
 import { unwrap } from "../client.ts";
 import { CliError, EXIT, type TExitCode } from "../exit-codes.ts";
 import type { operations } from "../generated/api.ts";
-import { readJob } from "../job.ts";
-import { cell, field, pick, renderData, renderDetails, type TColumn, type TRow } from "../output.ts";
+import { readJob, readJobs } from "../job.ts";
+import {
+  cell,
+  field,
+  pick,
+  renderData,
+  renderDetails,
+  renderTable,
+  type TColumn,
+  type TRow,
+} from "../output.ts";
 import { example, getWorkload, listCommand, positiveNumber, type TCommandContext } from "./context.ts";
 
 export const TERMINAL_STATES = ["SUCCEEDED", "FAILED", "CANCELLED", "REJECTED"] as const;
@@ -165,6 +174,67 @@ export function registerWorkloads(ctx: TCommandContext): void {
       ),
     "switchyard workloads submit -f job.yaml",
     "switchyard workloads submit -f job.yaml --client-key nightly-2026-12-03 -o json",
+  );
+
+  example(
+    workloads
+      .command("submit-batch")
+      .description(
+        "Submit many jobs in one call (YAML documents separated by ---, or a JSON list; at most 100): saved together, placed together by the batch engine, then scheduled. One bad job refuses the batch. Exits 5 when any job waits for approval.",
+      )
+      .requiredOption("-f, --file <jobs.yaml>", "the batch file, or - for stdin")
+      .option(
+        "--client-key-prefix <prefix>",
+        "idempotency: job i gets the key <prefix>-<i>, so sending the same batch again returns the first workloads",
+      )
+      .option("--no-schedule", "place them but leave them PENDING (do not accept the recommendations)")
+      .action(
+        action(
+          async (
+            options: { file: string; clientKeyPrefix?: string; schedule: boolean },
+            command: Command,
+          ) => {
+            const specs = readJobs(options.file);
+            const prefix = options.clientKeyPrefix;
+            if (prefix !== undefined && (prefix.length < 6 || prefix.length > 90))
+              throw new CliError("--client-key-prefix: use 6 to 90 characters", EXIT.USAGE);
+            const answer = await unwrap(
+              api().POST("/workloads/batch", {
+                body: {
+                  workloads: specs.map((spec, i) => ({
+                    spec: spec as never,
+                    ...(prefix ? { clientKey: `${prefix}-${i}` } : {}),
+                  })),
+                  schedule: options.schedule,
+                },
+              }),
+            );
+            const rows: TRow[] = answer.workloads.map((w, i) => ({
+              ...w,
+              name: specs[i]?.name,
+              state: w.schedule?.state ?? "PENDING",
+            }));
+            emit(command, answer, () =>
+              [
+                renderTable(rows, [
+                  field("id", "id"),
+                  field("name", "name"),
+                  field("new", "created"),
+                  field("state", "state"),
+                  field("site", "schedule.siteId"),
+                  field("reason", "schedule.reason"),
+                ]),
+                answer.bound ? `\nBatch placement: ${answer.bound}` : "",
+              ]
+                .filter(Boolean)
+                .join("\n"),
+            );
+            return rows.some((r) => r.state === "AWAITING_APPROVAL") ? EXIT.NEEDS_APPROVAL : EXIT.OK;
+          },
+        ),
+      ),
+    "switchyard workloads submit-batch -f sweep.yaml",
+    "switchyard workloads submit-batch -f nightly.json --client-key-prefix nightly-2026-12-06 -o json",
   );
 
   example(

@@ -1670,6 +1670,26 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/workloads/batch": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Submit many workloads
+         * @description Saves up to 100 workloads in one transaction (one bad spec refuses the batch, naming its field as `workloads.3.spec.name`, and nothing is written), then places the PENDING ones together with the batch engine, each with its explained decision; with `schedule`, each is also scheduled or sent for approval. A clientKey already used answers with that workload.
+         */
+        post: operations["workload-submitBatch"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
 }
 export type webhooks = Record<string, never>;
 export interface components {
@@ -16756,6 +16776,204 @@ export interface operations {
                         mediaType: string;
                         /** @description The sbatch script or the Job manifest (YAML) as handed over */
                         script: string;
+                    };
+                };
+            };
+            /** @description Malformed JSON, a wrong type, a missing or unknown field: `fieldErrors` names each field */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No valid token or session (missing, unknown, expired, revoked, or its owner is disabled) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The token lacks the scope, or the owner's role or teams do not allow it */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No such object, or not visible to you */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The object's state does not allow it (an illegal transition, capacity taken meanwhile, nothing fits), or a request with the same Idempotency-Key is still in flight (IDEMPOTENCY_KEY_IN_USE: retry after Retry-After) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The body is larger than 256 KiB */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The body is not application/json */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Valid JSON that breaks a domain rule (e.g. a team you are not in), or an Idempotency-Key already used with another request (IDEMPOTENCY_KEY_REUSED) */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Over the rate limit of these credentials (TOO_MANY_REQUESTS): wait Retry-After seconds */
+            429: {
+                headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
+                    "Retry-After": components["headers"]["Retry-After"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description A server fault; quote the requestId */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    "workload-submitBatch": {
+        parameters: {
+            query?: never;
+            header?: {
+                /**
+                 * @description Makes a retry safe: the same key, method, path and body from the same caller returns the first answer again for 24 hours (Idempotent-Replayed: true); the same key with another request is 422
+                 * @example 3f1c9a2e-7b4d-4e61-9d0f-2a8b5c6e1f90
+                 */
+                "Idempotency-Key"?: components["parameters"]["Idempotency-Key"];
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /**
+                     * @description Also accept each placement (GPUs held, or an approval requested), as POST /workloads with `schedule` would; each answer's `schedule` says where that workload stands.
+                     * @default false
+                     */
+                    schedule?: boolean;
+                    workloads: {
+                        clientKey?: string;
+                        spec: {
+                            /** @default [] */
+                            allowedKinds?: ("ON_PREM" | "CLOUD" | "EDGE")[];
+                            budgetUsd?: number;
+                            command?: string;
+                            /** @default [] */
+                            datasetIds?: string[];
+                            deadline?: string | number;
+                            /** @default [] */
+                            dependsOn?: string[];
+                            estimatedHours: number;
+                            gpu: {
+                                count: number;
+                            } | {
+                                gpusPerNode: number;
+                                nodes: number;
+                            };
+                            /** @default [] */
+                            gpuModels?: string[];
+                            image?: string;
+                            /** @enum {string} */
+                            kind: "TRAINING" | "FINE_TUNING" | "BATCH_INFERENCE" | "ONLINE_INFERENCE";
+                            latency?: {
+                                maxMs: number;
+                                userRegion: string;
+                            };
+                            minGpuMemoryGib?: number;
+                            name: string;
+                            output?: {
+                                name?: string;
+                                sizeGb?: number;
+                                version?: string;
+                            };
+                            /** @enum {string} */
+                            policyProfile?: "balanced" | "cost-first" | "latency-first" | "green";
+                            /** @default false */
+                            preemptible?: boolean;
+                            /** @default 50 */
+                            priority?: number;
+                            /** @default [] */
+                            requiredCertifications?: string[];
+                            teamId: string;
+                        };
+                    }[];
+                };
+            };
+        };
+        responses: {
+            /** @description One answer per workload, in the order sent, and the batch placement's bound */
+            200: {
+                headers: {
+                    "Idempotent-Replayed": components["headers"]["Idempotent-Replayed"];
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @description The batch placement's proven distance from optimal ("within 0.4% of optimal for 12 workloads …"); null when nothing was placed */
+                        bound: string | null;
+                        /** @description One answer per workload sent, in the order sent */
+                        workloads: {
+                            /** @description false when the clientKey matched an earlier submission */
+                            created: boolean;
+                            id: string;
+                            /** @description Only when `schedule` was sent: where the workload stands after the call */
+                            schedule?: {
+                                approvalRequestId: string | null;
+                                /** @description Why it is still PENDING (no site fits now, another placement took the GPUs) */
+                                reason: string | null;
+                                siteId: string | null;
+                                /** @description SCHEDULED, AWAITING_APPROVAL or PENDING; for a replayed submission (same clientKey), the workload's state now */
+                                state: string;
+                            };
+                        }[];
                     };
                 };
             };

@@ -8,6 +8,7 @@ import {
   ZPlacementResult,
   ZPlaceResult,
   ZScheduleResult,
+  ZSubmitBatchResult,
   ZSubmitResult,
   ZTransfer,
   ZTransitionResult,
@@ -32,14 +33,17 @@ import {
   scheduleWorkload,
   submitWorkload,
 } from "../../workloads/service.ts";
+import { submitWorkloads } from "../../workloads/submit-batch.ts";
 import { finishTransfer, listWorkloadTransfers } from "../../workloads/transfers.ts";
 import {
+  MAX_BATCH_SUBMISSIONS,
   ZBatchRecommendInput,
   ZCancelInput,
   ZFinishTransferInput,
   ZListWorkloadsInput,
   ZRecommendInput,
   ZScheduleInput,
+  ZSubmitBatchInput,
   ZSubmitWorkloadInput,
   ZTransitionInput,
   ZWhyNotInput,
@@ -153,6 +157,20 @@ export const workloadRouter = createTRPCRouter({
     .input(ZSubmitWorkloadInput)
     .output(outputOf<typeof submitWorkload>(ZSubmitResult))
     .mutation(({ ctx, input }) => submitWorkload(ctx, input)),
+  submitBatch: protectedProcedure
+    .meta({
+      openapi: {
+        method: "POST",
+        path: "/workloads/batch",
+        tags,
+        summary: "Submit many workloads",
+        description: `Saves up to ${MAX_BATCH_SUBMISSIONS} workloads in one transaction (one bad spec refuses the batch, naming its field as \`workloads.3.spec.name\`, and nothing is written), then places the PENDING ones together with the batch engine, each with its explained decision; with \`schedule\`, each is also scheduled or sent for approval. A clientKey already used answers with that workload.`,
+        successDescription: "One answer per workload, in the order sent, and the batch placement's bound",
+      },
+    })
+    .input(ZSubmitBatchInput)
+    .output(outputOf<typeof submitWorkloads>(ZSubmitBatchResult))
+    .mutation(({ ctx, input }) => submitWorkloads(ctx, input)),
   place: workloadOperatorProcedure
     .meta({
       openapi: {

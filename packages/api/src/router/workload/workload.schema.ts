@@ -166,6 +166,22 @@ export const ZSubmitWorkloadInput = z.object({
   }),
 });
 
+export const MAX_BATCH_SUBMISSIONS = 100;
+
+export const ZSubmitBatchInput = z.object({
+  workloads: z
+    .array(ZSubmitWorkloadInput.pick({ spec: true, clientKey: true }))
+    .min(1, "Send at least one workload")
+    .max(
+      MAX_BATCH_SUBMISSIONS,
+      `At most ${MAX_BATCH_SUBMISSIONS} workloads at once: send the rest in another batch`,
+    ),
+  schedule: z.boolean().default(false).meta({
+    description:
+      "Also accept each placement (GPUs held, or an approval requested), as POST /workloads with `schedule` would; each answer's `schedule` says where that workload stands.",
+  }),
+});
+
 export const ZWorkloadId = z.object({ id: zId("Workload id") });
 
 export const ZCancelInput = ZWorkloadId.extend({ reason: z.string().trim().max(500).optional() });
