@@ -26,7 +26,7 @@
  * bench/results/api.json (api-<scale>.json for BENCH_SCALE=small|medium) with the machine's
  * load average: compare ratios within one run, absolute times only on a quiet machine.
  * BENCH_CONNECTIONS (default 16), BENCH_DURATION (seconds per autocannon run, default 20),
- * BENCH_SUBMIT_DURATION (default 60); BENCH_ESTATE_ONLY=1 only builds the estate. BENCH_ONLY=a,b
+ * BENCH_SUBMIT_DURATION (default 60), BENCH_SUBMIT_MODES (default one-call,two-calls,batch); BENCH_ESTATE_ONLY=1 only builds the estate. BENCH_ONLY=a,b
  * runs only those sections (cold, recommend, submit, lists, tick, refresh: one console process
  * unless submit is among them) and writes api-<scale>-only.json instead; with BENCH_MERGE=1 their
  * figures also replace those sections' in api.json, the others' kept. Not part of npm test.
@@ -49,6 +49,14 @@ const DURATION_S = Number(process.env.BENCH_DURATION ?? 20);
 const SUBMIT_DURATION_S = Number(process.env.BENCH_SUBMIT_DURATION ?? 60);
 const BATCH_SIZE = Number(process.env.BENCH_BATCH_SIZE ?? 50);
 const BATCH_CONNECTIONS = Number(process.env.BENCH_BATCH_CONNECTIONS ?? 4);
+/** The submit section's runs: BENCH_SUBMIT_MODES=batch (say) measures only that one. */
+const SUBMIT_MODES = (process.env.BENCH_SUBMIT_MODES?.split(",") ?? ["one-call", "two-calls", "batch"]).map(
+  (mode) => {
+    if (!["one-call", "two-calls", "batch"].includes(mode))
+      throw new Error(`BENCH_SUBMIT_MODES: ${mode} is not one of one-call, two-calls, batch`);
+    return mode as "one-call" | "two-calls" | "batch";
+  },
+);
 const TICK_PENDING = 50;
 const TICKS = 3;
 const SECTIONS = ["cold", "recommend", "submit", "lists", "tick", "refresh"] as const;
@@ -638,7 +646,7 @@ async function main() {
       // Checked after each run, before cancelling gives the GPUs back.
       over = 0;
       consistent = true;
-      for (const mode of ["one-call", "two-calls", "batch"] as const) {
+      for (const mode of SUBMIT_MODES) {
         results.push(
           mode === "batch"
             ? await submitBatches(servers, headers)

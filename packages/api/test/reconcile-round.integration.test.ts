@@ -64,6 +64,153 @@ describeEachDb("the reconcile tick's round of placements", (kind) => {
     return rows.map((r) => r.id);
   }
 
+  // Drained by an operator, or its GPUs taken by a placement in another process. First in the
+  // file: the demo's site chosen still has spare nodes of the filled node's kind.
+  it.each(["filled", "drained"])(
+    "a node %s meanwhile: the workloads that counted on it take a spare of its kind at its site, or lose, and only them",
+    async (how) => {
+      const ids = await pendingWork(`conflict-${how}`, 8);
+      // The round decides on an estate read before the change below (as a stale snapshot would).
+      const stale = await currentEstate(t.db.prisma);
+      const workloads = await t.db.prisma.workload.findMany({
+        where: { id: { in: ids } },
+        include: { datasets: { select: { datasetId: true } } },
+      });
+      const requests = new Map(workloads.map((w) => [w.id, toRequest(w)]));
+      const first = ids[0] as string;
+      // The node the first workload will be given, changed meanwhile.
+      const probe = runEngine("place", stale, requests.get(first) as ReturnType<typeof toRequest>);
+      const taken = probe.candidates[0]?.nodes[0]?.nodeId as string;
+      expect(taken).toBeDefined();
+      const original = await t.db.prisma.gpuNode.findUniqueOrThrow({ where: { id: taken } });
+      // Drained: with every other node of its site, GPU model and memory, so that no spare
+      // node can stand in for it. Filled: its site has spare nodes of its kind.
+      const drained = [taken];
+      if (how === "drained") {
+        const sameKind = await t.db.prisma.gpuNode.findMany({
+          where: {
+            siteId: original.siteId,
+            gpuModel: original.gpuModel,
+            gpuMemoryGib: original.gpuMemoryGib,
+            status: "READY",
+          },
+          select: { id: true },
+        });
+        drained.push(...sameKind.map((n) => n.id).filter((id) => id !== taken));
+        await t.db.prisma.gpuNode.updateMany({
+          where: { id: { in: drained } },
+          data: { status: "DRAINING" },
+        });
+      } else {
+        // Another process scheduled a workload onto every GPU the node had free.
+        const [other] = await pendingWork(`filler-${how}`, 1);
+        await t.db.prisma.$transaction([
+          t.db.prisma.workload.update({
+            where: { id: other },
+            data: { state: "SCHEDULED", siteId: original.siteId },
+          }),
+          t.db.prisma.allocation.create({
+            data: {
+              workloadId: other as string,
+              nodeId: taken,
+              gpus: original.gpuCount - original.gpuAllocated,
+            },
+          }),
+          t.db.prisma.gpuNode.update({ where: { id: taken }, data: { gpuAllocated: original.gpuCount } }),
+        ]);
+      }
+      const before = await t.db.prisma.gpuNode.findUniqueOrThrow({ where: { id: taken } });
+
+      let estate = stale;
+      const outcome = await placeRound(
+        { prisma: t.db.prisma, user: systemActor("reconciler"), requestId: "round-conflict" },
+        {
+          get: async () => estate,
+          took: (allocations) => {
+            estate = withAllocations(estate, allocations);
+          },
+        },
+        ids.map((id) => ({ workloadId: id, request: requests.get(id) as ReturnType<typeof toRequest> })),
+      );
+      if (how === "drained") expect(outcome.lost).toContain(first);
+      else {
+        // The workloads that counted on the filled node took spare nodes of its kind at its site.
+        expect(outcome.scheduled).toContain(first);
+        const moved = await t.db.prisma.workload.findUniqueOrThrow({
+          where: { id: first },
+          include: { allocations: { include: { node: true } }, decisions: true },
+        });
+        expect(moved.siteId).toBe(original.siteId);
+        const node = moved.allocations[0]?.node;
+        expect(node).toMatchObject({ siteId: original.siteId, gpuModel: original.gpuModel });
+        expect(node?.id).not.toBe(taken);
+        // The decision stores the node it holds.
+        const stored = moved.decisions[0]?.candidates as {
+          candidates: { siteId: string; nodes: { nodeId: string }[] }[];
+        };
+        expect(
+          stored.candidates.find((c) => c.siteId === original.siteId)?.nodes.map((n) => n.nodeId),
+        ).toEqual([node?.id]);
+      }
+      expect([...outcome.scheduled, ...outcome.lost].sort()).toEqual([...ids].sort());
+
+      const after = await t.db.prisma.workload.findMany({
+        where: { id: { in: ids } },
+        include: { allocations: true, decisions: true },
+      });
+      for (const w of after) {
+        expect(w.decisions).toHaveLength(1);
+        const decision = w.decisions[0];
+        const audit = await t.db.prisma.auditEvent.findMany({
+          where: { OR: [{ objectId: w.id }, { objectId: decision?.id }], actorLabel: "system:reconciler" },
+          orderBy: { seq: "asc" },
+        });
+        if (outcome.lost.includes(w.id)) {
+          // The loser: still PENDING with nothing held, its decision superseded so that the
+          // next tick places it again, and the lost race audited.
+          expect(w.state).toBe("PENDING");
+          expect(w.allocations).toEqual([]);
+          expect(w.stateReason).toMatch(/another placement took the GPUs first/);
+          expect(decision).toMatchObject({ status: "SUPERSEDED", feasible: true });
+          const stored = (decision?.candidates ?? { candidates: [] }) as {
+            candidates: { nodes: { nodeId: string }[] }[];
+          };
+          expect(stored.candidates[0]?.nodes.some((n) => drained.includes(n.nodeId))).toBe(true);
+          expect(audit.map((a) => a.action)).toEqual(["workload.place", "placement.lost_race"]);
+        } else {
+          // The others landed, none of them on the drained node.
+          expect(w.state).toBe("SCHEDULED");
+          expect(decision?.status).toBe("ACCEPTED");
+          expect(w.allocations.some((a) => drained.includes(a.nodeId))).toBe(false);
+          expect(w.allocations.reduce((sum, a) => sum + a.gpus, 0)).toBe(1);
+          expect(audit.map((a) => a.action)).toEqual(["workload.place", "workload.scheduled"]);
+        }
+      }
+      // The drained node holds what it held; no node holds more than it has.
+      expect((await t.db.prisma.gpuNode.findUniqueOrThrow({ where: { id: taken } })).gpuAllocated).toBe(
+        before.gpuAllocated,
+      );
+      expect(await overAllocated()).toEqual([]);
+      expect((await verifyAuditChain(t.db.prisma)).ok).toBe(true);
+
+      // The next tick places the losers again, elsewhere.
+      if (how === "drained")
+        await t.db.prisma.gpuNode.updateMany({ where: { id: { in: drained } }, data: { status: "READY" } });
+      else
+        await api().workload.transition({
+          id: (await t.db.prisma.allocation.findFirstOrThrow({ where: { nodeId: taken, status: "ACTIVE" } }))
+            .workloadId,
+          to: "CANCELLED",
+        });
+      const report = await runReconcileTick(t.db.prisma, {
+        silenceSeconds: 86_400,
+        holder: "round-test",
+        retryLimit: 100,
+      });
+      for (const id of outcome.lost) expect(report.scheduled).toContain(id);
+    },
+  );
+
   it("places 30 pending workloads in one tick, each with its allocation, decision, event and audit entries", async () => {
     const ids = await pendingWork("round", 30);
     const report = await runReconcileTick(t.db.prisma, {
@@ -111,118 +258,6 @@ describeEachDb("the reconcile tick's round of placements", (kind) => {
     expect((await verifyAuditChain(t.db.prisma)).ok).toBe(true);
     expect(await overAllocated()).toEqual([]);
   });
-
-  // Drained by an operator, or its GPUs taken by a placement in another process.
-  it.each(["drained", "filled"])(
-    "a node %s meanwhile makes the workloads that counted on it lose, and only them",
-    async (how) => {
-      const ids = await pendingWork(`conflict-${how}`, 8);
-      // The round decides on an estate read before the change below (as a stale snapshot would).
-      const stale = await currentEstate(t.db.prisma);
-      const workloads = await t.db.prisma.workload.findMany({
-        where: { id: { in: ids } },
-        include: { datasets: { select: { datasetId: true } } },
-      });
-      const requests = new Map(workloads.map((w) => [w.id, toRequest(w)]));
-      const first = ids[0] as string;
-      // The node the first workload will be given, changed meanwhile.
-      const probe = runEngine("place", stale, requests.get(first) as ReturnType<typeof toRequest>);
-      const taken = probe.candidates[0]?.nodes[0]?.nodeId as string;
-      expect(taken).toBeDefined();
-      const original = await t.db.prisma.gpuNode.findUniqueOrThrow({ where: { id: taken } });
-      if (how === "drained")
-        await t.db.prisma.gpuNode.update({ where: { id: taken }, data: { status: "DRAINING" } });
-      else {
-        // Another process scheduled a workload onto every GPU the node had free.
-        const [other] = await pendingWork(`filler-${how}`, 1);
-        await t.db.prisma.$transaction([
-          t.db.prisma.workload.update({
-            where: { id: other },
-            data: { state: "SCHEDULED", siteId: original.siteId },
-          }),
-          t.db.prisma.allocation.create({
-            data: {
-              workloadId: other as string,
-              nodeId: taken,
-              gpus: original.gpuCount - original.gpuAllocated,
-            },
-          }),
-          t.db.prisma.gpuNode.update({ where: { id: taken }, data: { gpuAllocated: original.gpuCount } }),
-        ]);
-      }
-      const before = await t.db.prisma.gpuNode.findUniqueOrThrow({ where: { id: taken } });
-
-      let estate = stale;
-      const outcome = await placeRound(
-        { prisma: t.db.prisma, user: systemActor("reconciler"), requestId: "round-conflict" },
-        {
-          get: async () => estate,
-          took: (allocations) => {
-            estate = withAllocations(estate, allocations);
-          },
-        },
-        ids.map((id) => ({ workloadId: id, request: requests.get(id) as ReturnType<typeof toRequest> })),
-      );
-      expect(outcome.lost).toContain(first);
-      expect(outcome.scheduled.length).toBeGreaterThan(0);
-      expect([...outcome.scheduled, ...outcome.lost].sort()).toEqual([...ids].sort());
-
-      const after = await t.db.prisma.workload.findMany({
-        where: { id: { in: ids } },
-        include: { allocations: true, decisions: true },
-      });
-      for (const w of after) {
-        expect(w.decisions).toHaveLength(1);
-        const decision = w.decisions[0];
-        const audit = await t.db.prisma.auditEvent.findMany({
-          where: { OR: [{ objectId: w.id }, { objectId: decision?.id }], actorLabel: "system:reconciler" },
-          orderBy: { seq: "asc" },
-        });
-        if (outcome.lost.includes(w.id)) {
-          // The loser: still PENDING with nothing held, its decision superseded so that the
-          // next tick places it again, and the lost race audited.
-          expect(w.state).toBe("PENDING");
-          expect(w.allocations).toEqual([]);
-          expect(w.stateReason).toMatch(/another placement took the GPUs first/);
-          expect(decision).toMatchObject({ status: "SUPERSEDED", feasible: true });
-          const stored = (decision?.candidates ?? { candidates: [] }) as {
-            candidates: { nodes: { nodeId: string }[] }[];
-          };
-          expect(stored.candidates[0]?.nodes.map((n) => n.nodeId)).toContain(taken);
-          expect(audit.map((a) => a.action)).toEqual(["workload.place", "placement.lost_race"]);
-        } else {
-          // The others landed, none of them on the drained node.
-          expect(w.state).toBe("SCHEDULED");
-          expect(decision?.status).toBe("ACCEPTED");
-          expect(w.allocations.map((a) => a.nodeId)).not.toContain(taken);
-          expect(w.allocations.reduce((sum, a) => sum + a.gpus, 0)).toBe(1);
-          expect(audit.map((a) => a.action)).toEqual(["workload.place", "workload.scheduled"]);
-        }
-      }
-      // The drained node holds what it held; no node holds more than it has.
-      expect((await t.db.prisma.gpuNode.findUniqueOrThrow({ where: { id: taken } })).gpuAllocated).toBe(
-        before.gpuAllocated,
-      );
-      expect(await overAllocated()).toEqual([]);
-      expect((await verifyAuditChain(t.db.prisma)).ok).toBe(true);
-
-      // The next tick places the losers again, elsewhere.
-      if (how === "drained")
-        await t.db.prisma.gpuNode.update({ where: { id: taken }, data: { status: "READY" } });
-      else
-        await api().workload.transition({
-          id: (await t.db.prisma.allocation.findFirstOrThrow({ where: { nodeId: taken, status: "ACTIVE" } }))
-            .workloadId,
-          to: "CANCELLED",
-        });
-      const report = await runReconcileTick(t.db.prisma, {
-        silenceSeconds: 86_400,
-        holder: "round-test",
-        retryLimit: 100,
-      });
-      for (const id of outcome.lost) expect(report.scheduled).toContain(id);
-    },
-  );
 
   // A batch weighs cost; the engine's score ranks by the policy. The site a batch chose may rank
   // past the candidates a decision stores: it is stored all the same and the workload goes there.

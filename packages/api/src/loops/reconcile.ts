@@ -173,9 +173,11 @@ export async function runReconcileTick(prisma: PrismaClient, options: TLoopOptio
       const round = fair.ordered.filter((id) => !report.scheduled.includes(id) && fair.requestOf.has(id));
       report.retried.push(...round);
       report.scheduled.push(
-        ...(await phase("round", () =>
-          placeAndScheduleRound(ctx, estate, round, fair.requestOf, fair.chosenSite),
-        )),
+        ...(
+          await phase("round", () =>
+            placeAndScheduleRound(ctx, estate, round, fair.requestOf, fair.chosenSite),
+          )
+        ).scheduled,
       );
       report.sharesMarked = await phase("shares", () => markShares(prisma));
     } finally {

@@ -2,6 +2,7 @@ import { randomUUID } from "node:crypto";
 import {
   appendAuditEvents,
   classifyDatabaseError,
+  type Prisma,
   type PrismaClient,
   type TAuditInput,
 } from "@switchyard/db";
@@ -139,8 +140,8 @@ export async function placeRound(
     const locked =
       nodeIds.length === 0
         ? []
-        : await tx.$queryRaw<{ id: string; status: string; gpuCount: number; gpuAllocated: number }[]>`
-            SELECT "id", "status"::text AS "status", "gpuCount", "gpuAllocated"
+        : await tx.$queryRaw<(TNodeKind & { status: string; gpuCount: number; gpuAllocated: number })[]>`
+            SELECT "id", "status"::text AS "status", "gpuCount", "gpuAllocated", "siteId", "gpuModel", "gpuMemoryGib", "fabric"
               FROM "GpuNode" WHERE "id" = ANY(${nodeIds}::text[]) ORDER BY "id" FOR UPDATE`;
     const ids = planned.map((p) => p.entry.workloadId);
     const rows = await tx.$queryRaw<{ id: string; state: string; teamId: string }[]>`
@@ -177,19 +178,62 @@ export async function placeRound(
     const take = new Map<string, number>();
     const scheduled = new Set<string>();
     const lost = new Set<string>();
-    for (const p of live) {
-      if (!accept || !p.chosen || waiting.has(p.entry.workloadId)) continue;
+    /** Takes all of a candidate's GPUs from the rows the round holds, or none. */
+    const taken = (candidate: TCandidate) => {
       const want = new Map<string, number>();
-      for (const n of p.chosen.nodes) want.set(n.nodeId, (want.get(n.nodeId) ?? 0) + n.gpus);
-      if (![...want].every(([id, gpus]) => (room.get(id) ?? 0) >= gpus)) {
-        lost.add(p.entry.workloadId);
-        continue;
-      }
+      for (const n of candidate.nodes) want.set(n.nodeId, (want.get(n.nodeId) ?? 0) + n.gpus);
+      if (![...want].every(([id, gpus]) => (room.get(id) ?? 0) >= gpus)) return false;
       for (const [id, gpus] of want) {
         room.set(id, (room.get(id) as number) - gpus);
         take.set(id, (take.get(id) ?? 0) + gpus);
       }
-      scheduled.add(p.entry.workloadId);
+      return true;
+    };
+    for (const p of live) {
+      if (!accept || !p.chosen || waiting.has(p.entry.workloadId)) continue;
+      if (taken(p.chosen)) scheduled.add(p.entry.workloadId);
+      else lost.add(p.entry.workloadId);
+    }
+    // Rounds decided at the same moment (batches submitted together, several processes) choose
+    // the same best nodes. A single-node workload that lost its node takes another free node
+    // of the same site, GPU model and memory instead (the same price, data and latency: the
+    // site chosen is kept), among those no other transaction holds: locked without waiting
+    // (SKIP LOCKED), so no lock order is needed. Gangs, whose nodes must share a fabric, lose.
+    const movable = live.filter((p) => lost.has(p.entry.workloadId) && p.chosen?.nodes.length === 1);
+    if (movable.length > 0) {
+      const spare = await spareNodes(
+        tx,
+        movable.map((p) => p.chosen as TCandidate),
+        [...room.keys()],
+      );
+      for (const node of spare) room.set(node.id, node.free);
+      // The rows the round holds first (room left after the others), then the spare ones.
+      const standIns: TNodeKind[] = [...locked, ...spare];
+      for (const p of movable) {
+        const chosen = p.chosen as TCandidate;
+        const gpus = chosen.nodes[0]?.gpus ?? 0;
+        const node = standIns.find(
+          (n) =>
+            n.siteId === chosen.siteId &&
+            n.gpuModel === chosen.gpuModel &&
+            n.gpuMemoryGib === chosen.gpuMemoryGib &&
+            (room.get(n.id) ?? 0) >= gpus,
+        );
+        if (!node) continue;
+        const moved: TCandidate = {
+          ...chosen,
+          fabric: node.fabric,
+          nodes: [{ nodeId: node.id, gpus, fabric: node.fabric }],
+        };
+        if (!taken(moved)) continue;
+        // The decision stores the nodes it holds.
+        p.columns.candidates.candidates = p.columns.candidates.candidates.map((c) =>
+          c === chosen ? moved : c,
+        );
+        p.chosen = moved;
+        lost.delete(p.entry.workloadId);
+        scheduled.add(p.entry.workloadId);
+      }
     }
     if (take.size > 0) {
       const taken = await tx.$queryRaw<{ id: string }[]>`
@@ -405,7 +449,8 @@ export async function placeAndSchedule(
  * A round (placeRound), then the placements that wait for an approval each asked for it as
  * scheduleWorkload() does. Should the round's transaction be aborted as a whole by the database
  * (a deadlock or a serialization failure with another writer), the same work is placed one
- * workload at a time on a fresh estate. Answers the scheduled workloads. `accept: false` only
+ * workload at a time on a fresh estate. Answers the scheduled workloads, and those that lost
+ * their GPUs to another placement (PENDING, their decisions retired). `accept: false` only
  * proposes: each workload gets its decision, nothing is scheduled.
  */
 export async function placeAndScheduleRound(
@@ -415,7 +460,7 @@ export async function placeAndScheduleRound(
   requestOf: ReadonlyMap<string, TWorkloadRequestInput>,
   chosenSite: ReadonlyMap<string, string>,
   options: { accept?: boolean } = {},
-): Promise<string[]> {
+): Promise<{ scheduled: string[]; lost: string[] }> {
   const accept = options.accept ?? true;
   const entries = ids.map((id) => {
     const batchSiteId = chosenSite.get(id);
@@ -438,7 +483,7 @@ export async function placeAndScheduleRound(
       }
       if (await placeAndSchedule(ctx, fresh, id, chosenSite.get(id))) scheduled.push(id);
     }
-    return scheduled;
+    return { scheduled, lost: [] };
   }
   const scheduled = [...outcome.scheduled];
   for (const wait of outcome.awaitingApproval) {
@@ -449,7 +494,7 @@ export async function placeAndScheduleRound(
     }).catch(ignoreConflict);
     if (done?.state === "SCHEDULED") scheduled.push(wait.workloadId);
   }
-  return scheduled;
+  return { scheduled, lost: outcome.lost };
 }
 
 /** Losing a race (capacity taken, state changed by someone else) is normal for a loop. */
@@ -457,4 +502,32 @@ function ignoreConflict(error: unknown): null {
   if (error instanceof AppError && (error.code === "CONFLICT" || error.code === "CAPACITY_EXCEEDED"))
     return null;
   throw error;
+}
+
+/** What makes one node stand in for another for a single-node workload: its site, model and memory. */
+type TNodeKind = { id: string; siteId: string; gpuModel: string; gpuMemoryGib: number; fabric: string };
+
+/**
+ * Free READY nodes of the candidates' sites, GPU models and memory, beyond the rows the round
+ * already holds, locked for the round without waiting for any other transaction's (SKIP LOCKED):
+ * a few per candidate, enough for each to find one.
+ */
+async function spareNodes(
+  tx: Prisma.TransactionClient,
+  candidates: readonly TCandidate[],
+  held: readonly string[],
+) {
+  const kinds = [
+    ...new Map(candidates.map((c) => [`${c.siteId}\u0000${c.gpuModel}\u0000${c.gpuMemoryGib}`, c])).values(),
+  ];
+  return tx.$queryRaw<(TNodeKind & { free: number })[]>`
+    SELECT n."id", n."siteId", n."gpuModel", n."gpuMemoryGib", n."fabric", n."gpuCount" - n."gpuAllocated" AS "free"
+      FROM "GpuNode" n
+      JOIN unnest(${kinds.map((c) => c.siteId)}::text[], ${kinds.map((c) => c.gpuModel)}::text[],
+                  ${kinds.map((c) => c.gpuMemoryGib)}::int[]) AS k("siteId", "gpuModel", "gpuMemoryGib")
+        ON n."siteId" = k."siteId" AND n."gpuModel" = k."gpuModel" AND n."gpuMemoryGib" = k."gpuMemoryGib"
+     WHERE n."status" = 'READY' AND n."gpuAllocated" < n."gpuCount" AND n."id" <> ALL(${[...held]}::text[])
+     ORDER BY n."id"
+     LIMIT ${4 * candidates.length}
+       FOR UPDATE OF n SKIP LOCKED`;
 }
