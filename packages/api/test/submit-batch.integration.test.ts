@@ -6,27 +6,10 @@ import type { TSessionUser } from "../src/auth/session.ts";
 import { appRouter } from "../src/root.ts";
 import type { TWorkloadSpec } from "../src/router/workload/workload.schema.ts";
 import { createCallerFactory, createInnerContext } from "../src/trpc.ts";
-import { errorOf, overAllocations } from "./helpers.ts";
+import { errorOf, overAllocations, USERS } from "./helpers.ts";
 
 const createCaller = createCallerFactory(appRouter);
-const ENGINEER: TSessionUser = {
-  id: "user-engineer",
-  email: "engineer@switchyard.demo",
-  name: "Eli",
-  role: "ML_ENGINEER",
-};
-const PLATFORM: TSessionUser = {
-  id: "user-platform",
-  email: "platform@switchyard.demo",
-  name: "Pat",
-  role: "PLATFORM_ENGINEER",
-};
-const VIEWER: TSessionUser = {
-  id: "user-viewer",
-  email: "viewer@switchyard.demo",
-  name: "Val",
-  role: "VIEWER",
-};
+const { engineer: ENGINEER, platform: PLATFORM, viewer: VIEWER } = USERS;
 
 type TSpecInput = Omit<TWorkloadSpec, "deadline"> & { deadline?: Date };
 /** Unregulated work of the engineer's team, small enough for several at once. */
@@ -161,7 +144,10 @@ describeEachDb("submitting workloads in a batch", (kind) => {
 
   it("refuses the whole batch over one bad workload, naming it, and writes nothing", async () => {
     const good = { spec: { ...SWEEP, name: "b3-good" } };
-    const refused = async (workloads: { spec: TSpecInput; clientKey?: string }[], user = ENGINEER) => {
+    const refused = async (
+      workloads: { spec: TSpecInput; clientKey?: string }[],
+      user: TSessionUser = ENGINEER,
+    ) => {
       const error = await errorOf(as(user).workload.submitBatch({ workloads, schedule: true }));
       expect(await named("b3-")).toBe(0);
       return error;
