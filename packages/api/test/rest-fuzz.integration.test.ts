@@ -4,9 +4,8 @@ import { describeEachDb } from "@switchyard/db/testing/suites";
 import { afterAll, beforeAll, expect, it } from "vitest";
 import { getOpenApiDocument } from "../src/rest/document.ts";
 import { REST_EXAMPLES } from "../src/rest/examples.ts";
-import { handleRestRequest, MAX_BODY_BYTES } from "../src/rest/handler.ts";
+import { handleRestRequest, restBodyLimit } from "../src/rest/handler.ts";
 import { appRouter } from "../src/root.ts";
-import { MAX_TELEMETRY_BODY_BYTES } from "../src/router/agent/agent.schema.ts";
 import { createCallerFactory, createInnerContext } from "../src/trpc.ts";
 import { restOptions } from "./authorization/rest.ts";
 import { USERS } from "./helpers.ts";
@@ -148,7 +147,7 @@ function casesFor(route: TRoute): TCase[] {
       contentType: "text/plain",
       codes: ["UNSUPPORTED_MEDIA_TYPE"],
     });
-    const limit = route.procedure === "agent.telemetry" ? MAX_TELEMETRY_BODY_BYTES : MAX_BODY_BYTES;
+    const limit = restBodyLimit(route.method, route.path);
     cases.push({
       route,
       kind: "oversize body",

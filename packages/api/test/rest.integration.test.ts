@@ -5,9 +5,8 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { TSessionUser, TTokenScope } from "../src/auth/session.ts";
 import { bearerTokenOf, resolveApiToken } from "../src/auth/tokens.ts";
 import { REST_EXAMPLES } from "../src/rest/examples.ts";
-import { handleRestRequest, MAX_BODY_BYTES } from "../src/rest/handler.ts";
+import { handleRestRequest, restBodyLimit } from "../src/rest/handler.ts";
 import { appRouter } from "../src/root.ts";
-import { MAX_TELEMETRY_BODY_BYTES } from "../src/router/agent/agent.schema.ts";
 import { createCallerFactory, createInnerContext } from "../src/trpc.ts";
 import { USERS } from "./helpers.ts";
 
@@ -390,6 +389,27 @@ describe.each(await testDbKinds())("REST /api/v1 [%s]", (kind) => {
       expect(typeof datasets.body.sizeBytes).toBe("string");
     });
 
+    it("workloads batch: a sweep with long commands in one body past the usual limit, its fields named", async () => {
+      // 20 workloads with 15,000-character scripts: ~300 KB, over the 256 KiB most routes take.
+      const command = `#!/bin/bash\n${"echo step\n".repeat(1_500)}`;
+      const workloads = Array.from({ length: 20 }, (_, i) => ({
+        spec: { ...SMALL_SPEC, name: `rest-sweep-${i}`, command },
+      }));
+      const saved = await call("POST", "/workloads/batch", { body: { workloads } });
+      expect(saved.status).toBe(200);
+      const answers = saved.body.workloads as { id: string; created: boolean }[];
+      expect(answers).toHaveLength(20);
+      expect(answers.every((w) => w.created)).toBe(true);
+      expect(saved.body.bound).toMatch(/of optimal/);
+      const stored = await t.db.prisma.workload.findUniqueOrThrow({ where: { id: answers[0]?.id } });
+      expect(stored.command).toBe(command.trim());
+      const bad = await call("POST", "/workloads/batch", {
+        body: { workloads: [{ spec: { ...SMALL_SPEC, name: "rest-sweep-bad", gpu: { count: 0 } } }] },
+      });
+      expectError(bad, 400, "VALIDATION_FAILED");
+      expect(bad.body.error?.fieldErrors).toHaveProperty(["workloads.0.spec.gpu.count"]);
+    });
+
     it("placement recommend and batch recommend save nothing", async () => {
       const before = await t.db.prisma.workload.count();
       const one = await call("POST", "/placement/recommend", { body: SMALL_SPEC });
@@ -690,10 +710,14 @@ describe.each(await testDbKinds())("REST /api/v1 [%s]", (kind) => {
       const withBody = Object.entries(document.paths).flatMap(([path, item]) =>
         Object.entries(item)
           .filter(([, op]) => op.requestBody)
-          .map(([method]) => ({ method: method.toUpperCase(), path: path.replace(/\{\w+\}/g, "anything") })),
+          .map(([method]) => ({
+            method: method.toUpperCase(),
+            path: path.replace(/\{\w+\}/g, "anything"),
+            limit: restBodyLimit(method.toUpperCase(), path),
+          })),
       );
       expect(withBody.length).toBeGreaterThanOrEqual(8);
-      for (const { method, path } of withBody) {
+      for (const { method, path, limit } of withBody) {
         const malformed = await call(method, path, { raw: '{"spec": ' });
         expectError(malformed, 400, "MALFORMED_JSON");
         const unknown = await call(method, path, { body: { definitelyNotAField: 1 } });
@@ -701,7 +725,7 @@ describe.each(await testDbKinds())("REST /api/v1 [%s]", (kind) => {
         expect(unknown.body.error?.fieldErrors).toHaveProperty("definitelyNotAField");
         const oversize = await call(method, path, {
           raw: JSON.stringify({
-            pad: "x".repeat(path === "/agent/telemetry" ? MAX_TELEMETRY_BODY_BYTES : MAX_BODY_BYTES),
+            pad: "x".repeat(limit),
           }),
         });
         expectError(oversize, 413, "PAYLOAD_TOO_LARGE");

@@ -50,6 +50,11 @@ const ROUTES: TRoute[] = Object.entries(appRouter._def.procedures).flatMap(([pat
   ];
 });
 
+/** The largest body a route takes (`maxBodyBytes` in its meta, else MAX_BODY_BYTES). */
+export function restBodyLimit(method: string, template: string): number {
+  return ROUTES.find((r) => r.method === method && r.template === template)?.maxBodyBytes ?? MAX_BODY_BYTES;
+}
+
 export type TRestOptions = {
   /** The Prisma client, or how to get it (the process's client is opened on first use). */
   prisma: PrismaClient | (() => Promise<PrismaClient>);

@@ -3,6 +3,7 @@ import {
   bodyLimitFor,
   crossOriginRefusal,
   declaredBodyRefusal,
+  MAX_BATCH_SUBMIT_BODY_BYTES,
   MAX_BODY_BYTES,
   MAX_CATALOG_BODY_BYTES,
   MAX_TELEMETRY_BODY_BYTES,
@@ -91,6 +92,9 @@ describe("body limits", () => {
     expect(bodyLimitFor("/api/v1/sites")).toBe(MAX_BODY_BYTES);
     expect(bodyLimitFor("/api/v1/agent/telemetry")).toBe(MAX_TELEMETRY_BODY_BYTES);
     expect(bodyLimitFor("/api/trpc/agent.telemetry")).toBe(MAX_TELEMETRY_BODY_BYTES);
+    expect(bodyLimitFor("/api/v1/workloads/batch")).toBe(MAX_BATCH_SUBMIT_BODY_BYTES);
+    expect(bodyLimitFor("/api/trpc/workload.submitBatch")).toBe(MAX_BATCH_SUBMIT_BODY_BYTES);
+    expect(bodyLimitFor("/api/v1/workloads")).toBe(MAX_BODY_BYTES);
   });
 
   it("refuses a declared Content-Length over the limit before reading", async () => {

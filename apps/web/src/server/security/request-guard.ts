@@ -14,12 +14,17 @@ export const MAX_CATALOG_BODY_BYTES = 12 * 1024 * 1024;
 /** An agent's telemetry batch: up to 10,000 samples of ~180 bytes (the REST handler checks 4 MiB too). */
 export const MAX_TELEMETRY_BODY_BYTES = 4 * 1024 * 1024;
 
+/** A batch of up to 100 workloads, each with a command of up to 20,000 characters (the REST handler checks 4 MiB too). */
+export const MAX_BATCH_SUBMIT_BODY_BYTES = 4 * 1024 * 1024;
+
 /** The body limit of a request to `pathname` (tRPC batches name their procedures in the path). */
 export function bodyLimitFor(pathname: string): number {
   const procedures = pathname.startsWith("/api/trpc/") ? pathname.slice("/api/trpc/".length).split(",") : [];
   if (procedures.some((p) => p.startsWith("catalog."))) return MAX_CATALOG_BODY_BYTES;
   if (pathname === "/api/v1/agent/telemetry" || procedures.includes("agent.telemetry"))
     return MAX_TELEMETRY_BODY_BYTES;
+  if (pathname === "/api/v1/workloads/batch" || procedures.includes("workload.submitBatch"))
+    return MAX_BATCH_SUBMIT_BODY_BYTES;
   return MAX_BODY_BYTES;
 }
 

@@ -36,6 +36,7 @@ import {
 import { submitWorkloads } from "../../workloads/submit-batch.ts";
 import { finishTransfer, listWorkloadTransfers } from "../../workloads/transfers.ts";
 import {
+  MAX_BATCH_BODY_BYTES,
   MAX_BATCH_SUBMISSIONS,
   ZBatchRecommendInput,
   ZCancelInput,
@@ -159,6 +160,7 @@ export const workloadRouter = createTRPCRouter({
     .mutation(({ ctx, input }) => submitWorkload(ctx, input)),
   submitBatch: protectedProcedure
     .meta({
+      maxBodyBytes: MAX_BATCH_BODY_BYTES,
       openapi: {
         method: "POST",
         path: "/workloads/batch",

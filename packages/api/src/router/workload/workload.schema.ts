@@ -167,6 +167,8 @@ export const ZSubmitWorkloadInput = z.object({
 });
 
 export const MAX_BATCH_SUBMISSIONS = 100;
+/** A batch's body: 100 workloads with commands of up to 20,000 characters fit, escaped. */
+export const MAX_BATCH_BODY_BYTES = 4 * 1024 * 1024;
 
 export const ZSubmitBatchInput = z.object({
   workloads: z
