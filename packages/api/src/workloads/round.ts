@@ -85,10 +85,12 @@ type TPlanned = {
  * Each workload is decided by the engine on the round's estate, derived after each feasible
  * placement (never read again). The estate is only a guess: the round locks its nodes' rows (in
  * node order) and reads them, then judges each workload in round order on what they hold now
- * (READY, and room for all its GPUs after the workloads before it); a workload that does not fit
- * loses alone (its decision is superseded, as a lost schedule race is), the others commit, their
- * GPUs taken by one guarded UPDATE. A workload no longer PENDING when the round locks it is left
- * alone, without a decision.
+ * (READY, and room for all its GPUs after the workloads before it). A single-node workload whose
+ * node is full takes a spare node of the same site, GPU model and memory if one is free (locked
+ * without waiting); a workload that still does not fit loses alone (its decision is superseded,
+ * as a lost schedule race is), the others commit, their GPUs taken by one guarded UPDATE. A
+ * workload no longer PENDING when the round locks it is left alone, without a decision. The
+ * reconcile loop's retries and batch submissions (submit-batch.ts) are rounds.
  */
 export async function placeRound(
   ctx: TMutationContext<TActor>,
