@@ -295,16 +295,16 @@ async function submitPlaceSchedule(
         const standing = (submitted.json?.schedule as { state?: string } | undefined)?.state;
         // One call: the answer says whether it was scheduled; PENDING here is a lost race,
         // retried below as a 409 from the schedule call is.
-        let scheduled = twoCalls
+        let scheduled: { status: number; json: unknown } = twoCalls
           ? await post(headers, base, `/api/v1/workloads/${id}/schedule`, {})
           : {
               status: standing === "SCHEDULED" ? 200 : standing === "PENDING" ? 409 : 500,
               json: submitted.json,
             };
-        for (let attempt = 0; scheduled.status === 409 && attempt < 3; attempt++) {
-          retries++;
-          await post(headers, base, `/api/v1/workloads/${id}/place`, {});
-          scheduled = await post(headers, base, `/api/v1/workloads/${id}/schedule`, {});
+        if (scheduled.status === 409) {
+          const again = await scheduleAgain(headers, base, id);
+          retries += again.attempts;
+          scheduled = again;
         }
         if (scheduled.status !== 200)
           throw Object.assign(new Error(JSON.stringify(scheduled.json)), { http: true });
@@ -378,17 +378,17 @@ async function submitBatches(servers: TConsoleServer[], headers: Record<string, 
         times.push(performance.now() - started);
         const answers = (submitted.json?.workloads ?? []) as { id: string; schedule?: { state?: string } }[];
         for (const answer of answers) {
-          let state = answer.schedule?.state;
-          for (let attempt = 0; state === "PENDING" && attempt < 3; attempt++) {
-            retries++;
-            await post(headers, base, `/api/v1/workloads/${answer.id}/place`, {});
-            const again = await post(headers, base, `/api/v1/workloads/${answer.id}/schedule`, {});
-            state = again.status === 200 ? "SCHEDULED" : "PENDING";
+          let status = answer.schedule?.state === "SCHEDULED" ? 200 : 0;
+          if (answer.schedule?.state === "PENDING") {
+            const again = await scheduleAgain(headers, base, answer.id);
+            retries += again.attempts;
+            status = again.status;
           }
-          if (state === "SCHEDULED") workloads++;
+          if (status === 200) workloads++;
           else {
             errors++;
-            if (errors <= 3) console.log(`  submit-batch: ${answer.id} ended ${state}`);
+            if (errors <= 3)
+              console.log(`  submit-batch: ${answer.id} ended ${answer.schedule?.state}, then ${status}`);
           }
         }
       } catch (error) {
@@ -422,6 +422,21 @@ async function submitBatches(servers: TConsoleServer[], headers: Record<string, 
   report(row);
   console.log(cpuLine("workload", row.cpuMsPerWorkload));
   return row;
+}
+
+/**
+ * A workload that lost its GPUs to another process's placement: placed and scheduled again,
+ * up to 3 times while the schedule answers 409. The last schedule's answer, and the attempts.
+ */
+async function scheduleAgain(headers: Record<string, string>, base: string, id: string) {
+  let answer = { status: 409, json: undefined as unknown };
+  let attempts = 0;
+  while (answer.status === 409 && attempts < 3) {
+    attempts++;
+    await post(headers, base, `/api/v1/workloads/${id}/place`, {});
+    answer = await post(headers, base, `/api/v1/workloads/${id}/schedule`, {});
+  }
+  return { ...answer, attempts };
 }
 
 /** A POST with the bench token, its status and JSON answer. */

@@ -10,6 +10,7 @@ import { AppError } from "../errors.ts";
 import { closePendingApprovals } from "../governance/approval-gate.ts";
 import { auditedTransaction, type TActor, type TAudit, type TMutationContext } from "../lib/audited.ts";
 import { withHardBudget } from "../services/team-budget.ts";
+import { allocationsOf } from "../workloads/allocations.ts";
 import { scheduleInTransaction } from "../workloads/schedule.ts";
 import { currentEstate, recordDecision, runEngine } from "../workloads/service.ts";
 import { toRequest } from "../workloads/snapshot.ts";
@@ -224,19 +225,7 @@ async function applyInTransaction(
       });
       result.created.push({ id: workload.id, siteId, state: scheduled.state });
       if (scheduled.state === "SCHEDULED")
-        advance(() =>
-          withAllocations(
-            estate,
-            candidate.nodes.map((n) => ({
-              workloadId: workload.id,
-              nodeId: n.nodeId,
-              gpus: n.gpus,
-              priority: request.priority ?? 0,
-              preemptible: request.preemptible ?? false,
-              teamId: request.teamId,
-            })),
-          ),
-        );
+        advance(() => withAllocations(estate, allocationsOf(workload.id, request, candidate.nodes)));
     }
   }
   return result;

@@ -1,4 +1,5 @@
 import type { Prisma } from "@switchyard/db";
+import type { TAllocation, TWorkloadRequestInput } from "@switchyard/placement";
 import { AppError } from "../errors.ts";
 
 export type TNodeAssignment = { nodeId: string; gpus: number };
@@ -64,4 +65,20 @@ export async function releaseGpus(
     });
   }
   return active.reduce((sum, a) => sum + a.gpus, 0);
+}
+
+/** What a workload holding a candidate's nodes adds to an estate (withAllocations). */
+export function allocationsOf(
+  workloadId: string,
+  request: TWorkloadRequestInput,
+  nodes: readonly TNodeAssignment[],
+): TAllocation[] {
+  return nodes.map((n) => ({
+    workloadId,
+    nodeId: n.nodeId,
+    gpus: n.gpus,
+    priority: request.priority ?? 0,
+    preemptible: request.preemptible ?? false,
+    teamId: request.teamId,
+  }));
 }

@@ -20,6 +20,7 @@ import { needingApproval } from "../governance/approval-gate.ts";
 import { auditedTransaction, type TActor, type TMutationContext } from "../lib/audited.ts";
 import { processMetrics } from "../observability/metrics.ts";
 import { enqueueWebhookEvents } from "../webhooks/outbox.ts";
+import { allocationsOf } from "./allocations.ts";
 import { DEFAULT_CANDIDATES, decisionColumns } from "./compact.ts";
 import { LOST_RACE_REASON, scheduleReason, waitsFor } from "./schedule.ts";
 import { currentEstate, ENGINE_VERSION, placeOnEstate, runEngine, scheduleWorkload } from "./service.ts";
@@ -118,17 +119,7 @@ export async function placeRound(
       ? ((entry.batchSiteId ? stored.find((c) => c.siteId === entry.batchSiteId) : undefined) ?? stored[0])
       : undefined;
     planned.push({ entry, result, columns, chosen });
-    if (chosen)
-      estate.took(
-        chosen.nodes.map((n) => ({
-          workloadId: entry.workloadId,
-          nodeId: n.nodeId,
-          gpus: n.gpus,
-          priority: entry.request.priority ?? 0,
-          preemptible: entry.request.preemptible ?? false,
-          teamId: entry.request.teamId,
-        })),
-      );
+    if (chosen) estate.took(allocationsOf(entry.workloadId, entry.request, chosen.nodes));
   }
   if (planned.length === 0) return { scheduled: [], awaitingApproval: [], lost: [] };
 
@@ -434,16 +425,7 @@ export async function placeAndSchedule(
   }).catch(ignoreConflict);
   if (scheduled?.state !== "SCHEDULED") return false;
   const nodes = result?.candidates.find((c) => c.siteId === scheduled.siteId)?.nodes ?? [];
-  estate.took(
-    nodes.map((n) => ({
-      workloadId,
-      nodeId: n.nodeId,
-      gpus: n.gpus,
-      priority: request.priority ?? 0,
-      preemptible: request.preemptible ?? false,
-      teamId: request.teamId,
-    })),
-  );
+  estate.took(allocationsOf(workloadId, request, nodes));
   return true;
 }
 
