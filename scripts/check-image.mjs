@@ -13,7 +13,9 @@
 //   4. The layout started as `nobody` (root-owned files, only the data directory and a temporary
 //      directory writable) on a new PGlite directory, again on the same one, and on a new
 //      PostgreSQL database: migrations applied, /api/health healthy, a signed-in page renders,
-//      nothing written inside the layout.
+//      nothing written inside the layout. PostgreSQL again with SWITCHYARD_WORKERS=2: two worker
+//      processes, /api/metrics summing both whichever answers, a killed worker replaced, all of
+//      them stopped by SIGTERM; SWITCHYARD_WORKERS=2 on PGlite refused at start.
 // What it cannot prove: that Docker builds the image (base image, npm ci in the deps stage,
 // COPY semantics), nor the container's read-only mounts and tmpfs. See the README.
 import { spawn, spawnSync } from "node:child_process";
@@ -32,6 +34,7 @@ import {
   rmSync,
   writeFileSync,
 } from "node:fs";
+import { get } from "node:http";
 import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { join, relative, sep } from "node:path";
@@ -267,6 +270,83 @@ async function signIn(base) {
     .find((c) => c.startsWith("next-auth.session-token="));
 }
 
+/** The processes whose parent is `pid` (a console primary's workers). */
+function childPids(pid) {
+  const pids = [];
+  for (const entry of readdirSync("/proc")) {
+    if (!/^\d+$/.test(entry)) continue;
+    try {
+      const stat = readFileSync(`/proc/${entry}/stat`, "utf8");
+      if (Number(stat.slice(stat.lastIndexOf(")") + 2).split(" ")[1]) === pid) pids.push(Number(entry));
+    } catch {
+      // gone meanwhile
+    }
+  }
+  return pids;
+}
+
+/** GET on a connection of its own (no keep-alive): the primary hands each new one to the next worker. */
+function freshGet(url, headers = {}) {
+  return new Promise((resolve, reject) => {
+    get(url, { agent: false, headers }, (response) => {
+      let body = "";
+      response.setEncoding("utf8");
+      response.on("data", (chunk) => {
+        body += chunk;
+      });
+      response.on("end", () => resolve({ status: response.statusCode, body }));
+    }).on("error", reject);
+  });
+}
+
+const METRICS_TOKEN = randomBytes(24).toString("hex");
+
+/** The health checks /api/metrics has counted (every status). */
+async function healthChecksCounted(base) {
+  const { status, body } = await freshGet(`${base}/api/metrics`, {
+    authorization: `Bearer ${METRICS_TOKEN}`,
+  });
+  if (status !== 200) return null;
+  let total = 0;
+  for (const match of body.matchAll(/^switchyard_http_requests_total\{([^}]*)\} (\d+)$/gm))
+    if (match[1].includes('route="/api/health"')) total += Number(match[2]);
+  return total;
+}
+
+/** SWITCHYARD_WORKERS=2: both workers run, metrics add up across them, a dead one is replaced. */
+async function workersChecks(name, run, base) {
+  expect(
+    /serving the console from 2 worker processes/.test(run.log()),
+    `${name}: the log says 2 worker processes`,
+  );
+  const workers = childPids(run.child.pid);
+  expect(workers.length === 2, `${name}: the primary runs 2 worker processes (${workers.length})`);
+  // Whichever worker answers the scrape, it counts the health checks every worker answered.
+  for (let round = 1; round <= 2; round++) {
+    const before = await healthChecksCounted(base);
+    for (let i = 0; i < 20; i++) await freshGet(`${base}/api/health`);
+    const after = await healthChecksCounted(base);
+    expect(
+      before !== null && after !== null && after - before === 20,
+      `${name}: /api/metrics counts all 20 health checks spread over the workers (round ${round}: ${before} then ${after})`,
+    );
+  }
+  // A worker that dies is replaced; the console answers meanwhile from the other.
+  process.kill(workers[0], "SIGKILL");
+  const deadline = Date.now() + 60_000;
+  let now = [];
+  while (Date.now() < deadline) {
+    now = childPids(run.child.pid);
+    if (now.length === 2 && !now.includes(workers[0]) && (await waitHealthy(run, 5_000)).ok) break;
+    await new Promise((resolve) => setTimeout(resolve, 250));
+  }
+  expect(
+    now.length === 2 && !now.includes(workers[0]),
+    `${name}: a killed worker is replaced by a new one (${now.length} running)`,
+  );
+  run.workers = () => [...childPids(run.child.pid), ...now];
+}
+
 async function exercise(name, env, expectations) {
   const since = Date.now();
   const run = await startRuntime(name, env);
@@ -305,10 +385,17 @@ async function exercise(name, env, expectations) {
         `${name}: its static assets are served (${asset ?? "none found"})`,
       );
     }
+    if (env.SWITCHYARD_WORKERS) await workersChecks(name, run, base);
     return run;
   } finally {
+    const workers = run.workers?.() ?? [];
     const stopped = await stopRuntime(run);
     expect(stopped, `${name}: stops on SIGTERM`);
+    if (workers.length > 0)
+      expect(
+        workers.every((pid) => !existsSync(`/proc/${pid}`)),
+        `${name}: its worker processes are gone too`,
+      );
     if (!env.DATABASE_URL)
       expect(
         !existsSync(join(env.SWITCHYARD_DATA_DIR, "pglite.lock")),
@@ -355,6 +442,20 @@ async function pgliteRuns() {
       outcome === 1 && /SWITCHYARD_API_RATE_LIMIT must be a whole number/.test(bad.log()),
       `PGlite: SWITCHYARD_API_RATE_LIMIT=lots stops the start and names the variable (${outcome})`,
     );
+    // Several processes cannot share the embedded database: refused before the set-up runs.
+    const workers = await startRuntime("PGlite, two workers", { ...env, SWITCHYARD_WORKERS: "2" });
+    const refused = await Promise.race([
+      workers.exited,
+      new Promise((resolve) => {
+        timer = setTimeout(() => resolve("still running after 60 s"), 60_000);
+      }),
+    ]);
+    clearTimeout(timer);
+    await stopRuntime(workers);
+    expect(
+      refused === 1 && /SWITCHYARD_WORKERS=2 needs PostgreSQL \(DATABASE_URL\)/.test(workers.log()),
+      `PGlite: SWITCHYARD_WORKERS=2 stops the start and says it needs PostgreSQL (${refused})`,
+    );
   } finally {
     rmSync(pgliteData, { recursive: true, force: true });
   }
@@ -400,6 +501,18 @@ async function postgresRuns() {
     expect(
       rows[0].n === migrationCount,
       `PostgreSQL: _prisma_migrations records ${rows[0].n}/${migrationCount} migrations`,
+    );
+    // The same database served from two worker processes on one port.
+    await exercise(
+      "PostgreSQL, two workers",
+      {
+        DATABASE_URL: url.toString(),
+        SWITCHYARD_DATA_DIR: dataDir,
+        TMPDIR: tmp,
+        SWITCHYARD_WORKERS: "2",
+        SWITCHYARD_METRICS_TOKEN: METRICS_TOKEN,
+      },
+      { log: /schema is up to date/ },
     );
   } finally {
     await admin.query(`DROP DATABASE IF EXISTS "${database}" WITH (FORCE)`);

@@ -29,6 +29,14 @@ process.env.NEXTAUTH_URL ??= `http://localhost:${port}`;
 process.env.NEXT_TELEMETRY_DISABLED = "1";
 // Docker sets HOSTNAME to the container id; the server must listen on every interface.
 process.env.HOSTNAME = "0.0.0.0";
+// Several worker processes on one port (PostgreSQL only); checked before the set-up runs.
+const { serveConsole, workersFromEnv } = await import(join(APP, "console-workers.mjs"));
+let workers = 1;
+try {
+  workers = workersFromEnv();
+} catch (error) {
+  fail(error.message);
+}
 
 // The set-up runs in its own process: the embedded database has one opener at a time.
 const reportDir = mkdtempSync(join(tmpdir(), "switchyard-setup-"));
@@ -47,6 +55,6 @@ rmSync(reportDir, { recursive: true, force: true });
 if (setup.status !== 0) fail("database set-up failed (see the line above)");
 if (report.demoPresent) say('demo sign-in: admin@switchyard.demo, password "switchyard"');
 
-say(`starting the console on port ${port}`);
+say(`starting the console on port ${port}${workers > 1 ? ` (${workers} worker processes)` : ""}`);
 process.chdir(join(APP, "apps/web"));
-await import(join(APP, "apps/web/server.js"));
+await serveConsole(join(APP, "apps/web/server.js"), workers);

@@ -4,6 +4,7 @@
 // `npm run check:image` runs the same build into dist/image and starts it.
 //
 //   <out>/entrypoint.mjs          migrate and set up (bin/setup.mjs), then serve (apps/web/server.js)
+//   <out>/console-workers.mjs     SWITCHYARD_WORKERS processes serving one port (the entrypoint runs it)
 //   <out>/bin/setup.mjs           packages/api/src/auth/cli.ts bundled by esbuild (no tsx, no build)
 //   <out>/apps/web/server.js      Next.js's standalone server, with .next/static beside it
 //   <out>/node_modules/           only the packages the server and set-up load (traced by Next.js)
@@ -45,6 +46,7 @@ export function assembleImage(out) {
   // The seed finds the price catalog next to its source: packages/db/src/seed/ in the image.
   const bundle = bundleSetup(join(out, "bin/setup.mjs"), join(out, "packages/db/src/seed/index.ts"));
   cpSync(join(ROOT, "scripts/image-entrypoint.mjs"), join(out, "entrypoint.mjs"));
+  cpSync(join(ROOT, "scripts/console-workers.mjs"), join(out, "console-workers.mjs"));
   // The image's own package.json: ES modules, nothing to install.
   writeFileSync(
     join(out, "package.json"),

@@ -1,7 +1,8 @@
 #!/usr/bin/env node
 // npm start: generate the Prisma client, build the console, migrate and seed, then serve it.
 // A second start with nothing changed skips all three (stamps) and only boots the server.
-import { dirname } from "node:path";
+import { dirname, join } from "node:path";
+import { workersFromEnv } from "./console-workers.mjs";
 import {
   buildConsole,
   checkDataDirLock,
@@ -10,6 +11,7 @@ import {
   fail,
   generatePrismaClient,
   log,
+  ROOT,
   requireInstall,
   resolvePort,
   STANDALONE_SERVER,
@@ -27,16 +29,27 @@ if (process.env.SWITCHYARD_REQUIRE_AUTH_SECRET === "1" && !process.env.NEXTAUTH_
 }
 const port = resolvePort();
 const env = consoleEnv(port);
+let workers;
+try {
+  workers = workersFromEnv(env);
+} catch (error) {
+  fail(error.message);
+}
 checkDataDirLock(env);
 generatePrismaClient();
 buildConsole();
 const setup = await setupDatabaseIfChanged(env);
-log(`starting the console on port ${port}…`);
-// Next.js's standalone server, as in the production image; it listens on HOSTNAME:PORT.
-serve(process.execPath, [...consoleNodeFlags(), STANDALONE_SERVER], {
-  cwd: dirname(STANDALONE_SERVER),
-  env: { ...env, HOSTNAME: "0.0.0.0", NODE_ENV: "production" },
-});
+log(`starting the console on port ${port}${workers > 1 ? ` (${workers} worker processes)` : ""}…`);
+// Next.js's standalone server, as in the production image; it listens on HOSTNAME:PORT, from
+// SWITCHYARD_WORKERS processes (console-workers.mjs runs it in its own process when 1).
+serve(
+  process.execPath,
+  [...consoleNodeFlags(), join(ROOT, "scripts/console-workers.mjs"), STANDALONE_SERVER],
+  {
+    cwd: dirname(STANDALONE_SERVER),
+    env: { ...env, HOSTNAME: "0.0.0.0", NODE_ENV: "production" },
+  },
+);
 
 const url = `http://localhost:${port}`;
 if (await waitForHealth(`${url}/api/health`)) {

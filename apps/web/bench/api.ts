@@ -18,6 +18,9 @@
  *                           together and scheduled in one round; workloads scheduled per second
  *   workloads-list          GET /api/v1/workloads?limit=50, autocannon
  *   nodes-list              GET /api/v1/nodes?limit=50, autocannon
+ * recommend and the lists run twice in one run: on one console process (`workers: 1`), then on
+ * one console served from BENCH_WORKERS processes (default 2, one per core here) on one port, as
+ * SWITCHYARD_WORKERS serves it.
  * then over-allocations by SQL, the three processes' answers compared, three reconcile ticks
  * with 50 pending workloads each (the median and the first reported), the cold start of a console process to its first placement, and (before
  * and after the in-memory estate, in one run) what a decision pays to get the estate.
@@ -49,6 +52,8 @@ const DURATION_S = Number(process.env.BENCH_DURATION ?? 20);
 const SUBMIT_DURATION_S = Number(process.env.BENCH_SUBMIT_DURATION ?? 60);
 const BATCH_SIZE = Number(process.env.BENCH_BATCH_SIZE ?? 50);
 const BATCH_CONNECTIONS = Number(process.env.BENCH_BATCH_CONNECTIONS ?? 4);
+/** The worker processes of the second console recommend and the lists run on (SWITCHYARD_WORKERS). */
+const WORKERS = Number(process.env.BENCH_WORKERS ?? 2);
 /** The submit section's runs: BENCH_SUBMIT_MODES=batch (say) measures only that one. */
 const SUBMIT_MODES = (process.env.BENCH_SUBMIT_MODES?.split(",") ?? ["one-call", "two-calls", "batch"]).map(
   (mode) => {
@@ -198,6 +203,8 @@ type TRun = {
     | "workloads-list"
     | "nodes-list";
   connections: number;
+  /** The console's worker processes behind the one port (SWITCHYARD_WORKERS); absent: one. */
+  workers?: number;
   durationS: number;
   rps: number;
   p50Ms: number;
@@ -207,8 +214,9 @@ type TRun = {
 };
 
 function report(row: TRun & Record<string, unknown>) {
+  const label = row.workers && row.workers > 1 ? `${row.name} (${row.workers} workers)` : row.name;
   console.log(
-    `  ${row.name.padEnd(24)} ${String(row.rps).padStart(8)}/s   p50 ${String(row.p50Ms).padStart(6)} ms   p99 ${String(row.p99Ms).padStart(6)} ms   errors ${row.errors}   load ${load().join(" ")}`,
+    `  ${label.padEnd(24)} ${String(row.rps).padStart(8)}/s   p50 ${String(row.p50Ms).padStart(6)} ms   p99 ${String(row.p99Ms).padStart(6)} ms   errors ${row.errors}   load ${load().join(" ")}`,
   );
 }
 
@@ -219,6 +227,7 @@ async function cannon(
   path: string,
   headers: Record<string, string>,
   body?: unknown,
+  workers = 1,
 ): Promise<TRun> {
   const method = body === undefined ? "GET" : "POST";
   const payload = body === undefined ? undefined : JSON.stringify(body);
@@ -241,6 +250,7 @@ async function cannon(
   const row: TRun & { responseBytes: number; cpuMsPerRequest: ReturnType<typeof cpuPer> } = {
     name,
     connections: CONNECTIONS,
+    workers,
     durationS: DURATION_S,
     rps: round1(result.requests.average),
     p50Ms: result.latency.p50,
@@ -625,6 +635,7 @@ async function main() {
   console.log(`bench:api on postgres, ${SCALE} estate, load ${loadStart.join(" ")}`);
   const { db, url, estate, buildMs } = await prepareApiEstate();
   const servers: TConsoleServer[] = [];
+  let workersServer: TConsoleServer | null = null;
   try {
     console.log(`  estate: ${JSON.stringify(estate)}${buildMs === null ? "" : `, built in ${buildMs} ms`}`);
     if (process.env.BENCH_ESTATE_ONLY === "1") return; // build (or check) the estate, measure nothing
@@ -641,10 +652,22 @@ async function main() {
       for (const offset of [1, 2])
         servers.push(await startConsoleServer({ kind: "postgres", url }, PORT + offset, SERVER_ENV));
     const main = servers[0] as TConsoleServer;
-
     const results: (TRun & Record<string, unknown>)[] = [];
+    // The same console served from several processes on one port (SWITCHYARD_WORKERS).
+    if (WORKERS > 1 && (runs("recommend") || runs("lists")))
+      workersServer = await startConsoleServer({ kind: "postgres", url }, PORT + 3, {
+        ...SERVER_ENV,
+        SWITCHYARD_WORKERS: String(WORKERS),
+      });
+    const onWorkers = async (run: (server: TConsoleServer, workers: number) => Promise<TRun>) => {
+      results.push(await run(main, 1));
+      if (workersServer) results.push(await run(workersServer, WORKERS));
+    };
+
     if (runs("recommend")) {
-      results.push(await cannon("recommend", main, "/api/v1/placement/recommend", headers, RECOMMEND_SPEC));
+      await onWorkers((server, workers) =>
+        cannon("recommend", server, "/api/v1/placement/recommend", headers, RECOMMEND_SPEC, workers),
+      );
       // The whole answer, as every recommendation was before answers were compact (issue 16).
       results.push(
         await cannon("recommend-all", main, "/api/v1/placement/recommend", headers, {
@@ -676,8 +699,12 @@ async function main() {
       }
     }
     if (runs("lists")) {
-      results.push(await cannon("workloads-list", main, "/api/v1/workloads?limit=50", headers));
-      results.push(await cannon("nodes-list", main, "/api/v1/nodes?limit=50", headers));
+      await onWorkers((server, workers) =>
+        cannon("workloads-list", server, "/api/v1/workloads?limit=50", headers, undefined, workers),
+      );
+      await onWorkers((server, workers) =>
+        cannon("nodes-list", server, "/api/v1/nodes?limit=50", headers, undefined, workers),
+      );
     }
     const rss =
       servers.length > 0 ? Math.max(...servers.map((s) => rssMiB(s.process.pid as number).peakRssMiB)) : null;
@@ -711,6 +738,7 @@ async function main() {
       mergeSections(join(ROOT, `bench/results/${name.replace(/-only$/, "")}.json`), ONLY, result);
   } finally {
     for (const server of servers) server.stop();
+    workersServer?.stop();
     await db.close();
   }
 }

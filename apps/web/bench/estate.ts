@@ -1,13 +1,14 @@
 /**
  * What the console benchmarks share: the large (or small) estate in a fresh database, and the
- * production build served by `next start` against it.
+ * production build served against it as `npm start` serves it (the standalone server, from
+ * SWITCHYARD_WORKERS processes).
  */
 import { type ChildProcess, spawn } from "node:child_process";
 import { join, resolve } from "node:path";
 import type { TSessionUser } from "@switchyard/api/session";
 import { growEstate, SCALES, seedDemo } from "@switchyard/db/seed";
 import { createTestDb, isPostgresAvailable, type TTestDb } from "@switchyard/db/testing";
-import { consoleNodeFlags } from "../../../scripts/lib.mjs";
+import { consoleNodeFlags, STANDALONE_SERVER } from "../../../scripts/lib.mjs";
 
 export const ROOT = resolve(import.meta.dirname, "../../..");
 /** BENCH_SCALE: large (500 sites, 50,000 GPU nodes, 5,000 datasets) or small (50 sites, 1,000 nodes). */
@@ -68,7 +69,11 @@ export async function waitForUrl(url: string, timeoutMs = 120_000) {
 
 export type TConsoleServer = { base: string; process: ChildProcess; stop: () => void };
 
-/** The production build (`next start`, run by node itself so its pid is the server's) on PORT. */
+/**
+ * The production build on PORT, started as `npm start` starts it: Next.js's standalone server
+ * through scripts/console-workers.mjs, on `env.SWITCHYARD_WORKERS` processes (default 1, then
+ * in the launcher's own process, so its pid is the server's; else the workers are its children).
+ */
 export async function startConsoleServer(
   t: Pick<TTestDb, "kind" | "url">,
   port: number,
@@ -82,10 +87,8 @@ export async function startConsoleServer(
       ...(process.env.BENCH_CPU_PROF ? ["--cpu-prof", `--cpu-prof-dir=${process.env.BENCH_CPU_PROF}`] : []),
       // The heap settings every console process runs with (npm start, the image).
       ...consoleNodeFlags(),
-      join(ROOT, "node_modules/next/dist/bin/next"),
-      "start",
-      "--port",
-      String(port),
+      join(ROOT, "scripts/console-workers.mjs"),
+      STANDALONE_SERVER,
     ],
     {
       cwd: join(ROOT, "apps/web"),
@@ -93,6 +96,7 @@ export async function startConsoleServer(
         ...process.env,
         DATABASE_URL: t.url ?? "",
         PORT: String(port),
+        HOSTNAME: "0.0.0.0",
         NEXTAUTH_URL: `http://localhost:${port}`,
         NEXTAUTH_SECRET: "bench-secret",
         ...env,

@@ -18,6 +18,9 @@ export async function register() {
   // Sign-in throttling needs each request's socket address (see server/client-address.ts).
   const { recordPeerAddresses } = await import("./server/client-address");
   await recordPeerAddresses();
+  // SWITCHYARD_WORKERS > 1: this is one of the workers; /api/metrics sums them all.
+  const { answerMetricsRequests } = await import("@switchyard/api/metrics");
+  answerMetricsRequests();
   // PostgreSQL: hear the other replicas' estate changes instead of asking before each decision.
   const { startEstateListener } = await import("./server/estate-listener");
   startEstateListener();

@@ -4,10 +4,12 @@ import { metricsRefusal, metricsTokenFromEnv } from "../auth/metrics-token.ts";
 
 import { consistentRead } from "../lib/consistent-read.ts";
 import { logger } from "../observability/logger.ts";
-import { processMetrics } from "../observability/metrics.ts";
+import { answerMetricsRequests, workersProcessMetrics } from "../observability/worker-metrics.ts";
 
 /** Read at start (apps/web's instrumentation) so a bad token stops the console there. */
 export { metricsTokenFromEnv } from "../auth/metrics-token.ts";
+/** Installed at start in each worker of a console run with SWITCHYARD_WORKERS > 1. */
+export { answerMetricsRequests };
 
 /** The estate as the gauges report it: a few GROUP BY queries, read as of one moment. */
 export type TEstateReading = {
@@ -134,11 +136,14 @@ function estateRegistry(prisma: () => Promise<PrismaClient>): Registry {
   return registry;
 }
 
-/** The metrics in Prometheus's text format: this process's own, then the estate's. */
+/**
+ * The metrics in Prometheus's text format: the console's own (every worker's summed, when it
+ * runs on several), then the estate's.
+ */
 export async function renderMetrics(
   prisma: () => Promise<PrismaClient>,
 ): Promise<{ contentType: string; body: string }> {
-  const merged = Registry.merge([processMetrics().registry, estateRegistry(prisma)]);
+  const merged = Registry.merge([await workersProcessMetrics(), estateRegistry(prisma)]);
   return { contentType: merged.contentType, body: await merged.metrics() };
 }
 
