@@ -56,6 +56,8 @@ test.describe("security headers (row 9)", () => {
     const page1 = await request.get("/signin");
     const page2 = await request.get("/signin");
     const api = await request.get("/api/health");
+    // The REST API sets its headers in its route (the proxy skips /api/v1).
+    const rest = await request.get("/api/v1/openapi.json");
     const csp1 = page1.headers()["content-security-policy"] ?? "";
     const nonce1 = /'nonce-([^']+)'/.exec(csp1)?.[1];
     const nonce2 = /'nonce-([^']+)'/.exec(page2.headers()["content-security-policy"] ?? "")?.[1];
@@ -73,7 +75,7 @@ test.describe("security headers (row 9)", () => {
     const asset = /src="(\/_next\/static\/[^"]+\.js)"/.exec(html)?.[1];
     expect(asset).toBeTruthy();
     const staticFile = await request.get(asset as string);
-    for (const response of [page1, api, staticFile]) {
+    for (const response of [page1, api, rest, staticFile]) {
       const headers = response.headers();
       expect(headers["x-frame-options"]).toBe("DENY");
       expect(headers["x-content-type-options"]).toBe("nosniff");
@@ -83,9 +85,10 @@ test.describe("security headers (row 9)", () => {
       expect(headers["strict-transport-security"]).toBeUndefined();
     }
     // The API answers with data, never a page: a constant policy that allows nothing, no nonce.
-    expect(api.headers()["content-security-policy"]).toBe(
-      "default-src 'none'; frame-ancestors 'none'; base-uri 'none'; form-action 'none'",
-    );
+    for (const response of [api, rest])
+      expect(response.headers()["content-security-policy"]).toBe(
+        "default-src 'none'; frame-ancestors 'none'; base-uri 'none'; form-action 'none'",
+      );
   });
 
   test("HSTS is sent when the console is reached through TLS", async ({ request }) => {
@@ -278,6 +281,13 @@ test.describe("state-changing requests from other origins (row 10)", () => {
       expect(response.status(), JSON.stringify(headers)).toBe(403);
       expect(await response.json()).toMatchObject({ error: { code: "FORBIDDEN" } });
     }
+    // The REST API refuses them in its own route (the proxy skips /api/v1).
+    const restChange = await request.post("/api/v1/sites", {
+      headers: { "content-type": "application/json", origin: "https://evil.example" },
+      data: JSON.stringify({ name: "csrf" }),
+    });
+    expect(restChange.status()).toBe(403);
+    expect(await restChange.json()).toMatchObject({ error: { code: "FORBIDDEN" } });
     const signOut = await request.post("/api/auth/signout", { headers: { origin: "https://evil.example" } });
     expect(signOut.status()).toBe(403);
   });
@@ -330,6 +340,12 @@ test.describe("request body limits", () => {
     });
     expect(response.status()).toBe(413);
     expect(await response.json()).toMatchObject({ error: { code: "PAYLOAD_TOO_LARGE" } });
+    const rest = await request.post("/api/v1/sites", {
+      headers: { "content-type": "application/json" },
+      data: JSON.stringify({ name: "x".repeat(2 * 1024 * 1024) }),
+    });
+    expect(rest.status()).toBe(413);
+    expect(await rest.json()).toMatchObject({ error: { code: "PAYLOAD_TOO_LARGE" } });
   });
 
   test("a chunked body without Content-Length is counted as it streams", async () => {

@@ -52,6 +52,23 @@ export function securityHeaders(options: { isHttps: boolean }): Record<string, s
   };
 }
 
+/**
+ * The response with `csp` and the security headers set. A response whose headers cannot be
+ * changed (one fetched from elsewhere) is copied first.
+ */
+export function withSecurityHeaders<T extends Response>(response: T, csp: string, https: boolean): T {
+  let out: Response = response;
+  try {
+    out.headers.set("Content-Security-Policy", csp);
+  } catch {
+    out = new Response(response.body, response);
+    out.headers.set("Content-Security-Policy", csp);
+  }
+  for (const [name, value] of Object.entries(securityHeaders({ isHttps: https })))
+    out.headers.set(name, value);
+  return out as T;
+}
+
 /** A fresh nonce per request: 16 random bytes, base64. */
 export function generateNonce(): string {
   return btoa(String.fromCharCode(...crypto.getRandomValues(new Uint8Array(16))));

@@ -3,6 +3,7 @@ import {
   bodyLimitFor,
   crossOriginRefusal,
   declaredBodyRefusal,
+  guardedApiRequest,
   MAX_BATCH_SUBMIT_BODY_BYTES,
   MAX_BODY_BYTES,
   MAX_CATALOG_BODY_BYTES,
@@ -128,5 +129,62 @@ describe("body limits", () => {
     );
     expect(result).toBeInstanceOf(Request);
     expect(await (result as Request).json()).toEqual({ a: 1 });
+  });
+});
+
+describe("guardedApiRequest (the REST route's own checks; the proxy skips /api/v1)", () => {
+  const REST = "http://localhost:3202/api/v1/workloads";
+  const rest = (method: string, headers: Record<string, string>, url = REST) =>
+    new Request(url, { method, headers: { host: "localhost:3202", ...headers } });
+  const answered: Request[] = [];
+  const handle = async (request: Request) => {
+    answered.push(request);
+    return Response.json({ ok: true }, { status: 201 });
+  };
+  afterEach(() => {
+    answered.length = 0;
+  });
+
+  it("refuses a cross-origin change and an oversized declared body without calling the route", async () => {
+    const forbidden = await guardedApiRequest(rest("POST", { origin: "https://evil.example" }), handle);
+    expect(forbidden.status).toBe(403);
+    expect(await forbidden.json()).toMatchObject({ error: { code: "FORBIDDEN" } });
+    const big = await guardedApiRequest(
+      rest("POST", { "content-length": String(MAX_BODY_BYTES + 1) }),
+      handle,
+    );
+    expect(big.status).toBe(413);
+    // The batch route's own limit, not the default one.
+    const batch = rest(
+      "POST",
+      { "content-length": String(MAX_BODY_BYTES + 1) },
+      "http://localhost:3202/api/v1/workloads/batch",
+    );
+    const batchAnswer = await guardedApiRequest(batch, handle);
+    expect(batchAnswer.status).toBe(201);
+    expect(answered).toHaveLength(1);
+    for (const response of [forbidden, big])
+      expect(response.headers.get("content-security-policy")).toBe(
+        "default-src 'none'; frame-ancestors 'none'; base-uri 'none'; form-action 'none'",
+      );
+  });
+
+  it("hands the rest on and puts the API's headers on the answer (HSTS only behind TLS)", async () => {
+    const plain = await guardedApiRequest(rest("GET", {}), handle);
+    expect(plain.status).toBe(201);
+    expect(await plain.json()).toEqual({ ok: true });
+    expect(plain.headers.get("x-frame-options")).toBe("DENY");
+    expect(plain.headers.get("x-content-type-options")).toBe("nosniff");
+    expect(plain.headers.get("content-security-policy")).toContain("default-src 'none'");
+    expect(plain.headers.get("strict-transport-security")).toBeNull();
+    const tls = await guardedApiRequest(rest("GET", { "x-forwarded-proto": "https" }), handle);
+    expect(tls.headers.get("strict-transport-security")).toMatch(/^max-age=31536000/);
+    // A response whose headers cannot change (one fetched from elsewhere) is copied, not refused.
+    const frozen = await guardedApiRequest(rest("GET", {}), async () =>
+      Response.redirect("http://localhost/x", 302),
+    );
+    expect(frozen.status).toBe(302);
+    expect(frozen.headers.get("x-frame-options")).toBe("DENY");
+    expect(frozen.headers.get("location")).toBe("http://localhost/x");
   });
 });

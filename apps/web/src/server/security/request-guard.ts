@@ -1,5 +1,6 @@
 import { errorResponse } from "./error-response";
-import { allowedOrigins } from "./origin";
+import { API_CONTENT_SECURITY_POLICY, withSecurityHeaders } from "./headers";
+import { allowedOrigins, isHttps } from "./origin";
 
 const STATE_CHANGING = new Set(["POST", "PUT", "PATCH", "DELETE"]);
 
@@ -26,6 +27,25 @@ export function bodyLimitFor(pathname: string): number {
   if (pathname === "/api/v1/workloads/batch" || procedures.includes("workload.submitBatch"))
     return MAX_BATCH_SUBMIT_BODY_BYTES;
   return MAX_BODY_BYTES;
+}
+
+/**
+ * What the proxy does for an API request, done by a route the proxy skips (the REST API, where
+ * the proxy's own run cost more than the checks): a state-changing request from another origin
+ * is refused (403), a declared body over the route's limit too (413), and every answer gets the
+ * API's constant policy and the security headers.
+ */
+export async function guardedApiRequest(
+  request: Request,
+  handle: (request: Request) => Promise<Response>,
+): Promise<Response> {
+  const refusal =
+    crossOriginRefusal(request) ?? declaredBodyRefusal(request, bodyLimitFor(new URL(request.url).pathname));
+  return withSecurityHeaders(
+    refusal ?? (await handle(request)),
+    API_CONTENT_SECURITY_POLICY,
+    isHttps(request.headers),
+  );
 }
 
 /**
