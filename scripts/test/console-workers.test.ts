@@ -31,6 +31,8 @@ describe("workersFromEnv", () => {
 
   it("refuses several workers on the embedded database", () => {
     for (const env of [{ SWITCHYARD_WORKERS: "2" }, { SWITCHYARD_WORKERS: "auto", DATABASE_URL: "" }])
-      expect(() => workersFromEnv(env, 4)).toThrow(/needs PostgreSQL \(DATABASE_URL\): the embedded database/);
+      expect(() => workersFromEnv(env, 4)).toThrow(
+        /needs PostgreSQL \(DATABASE_URL\): the embedded database/,
+      );
   });
 });
