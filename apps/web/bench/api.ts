@@ -28,7 +28,8 @@
  * The estate lives in its own database (api-estate.ts), built only when missing. Writes
  * bench/results/api.json (api-<scale>.json for BENCH_SCALE=small|medium) with the machine's
  * load average: compare ratios within one run, absolute times only on a quiet machine.
- * BENCH_CONNECTIONS (default 16), BENCH_DURATION (seconds per autocannon run, default 20),
+ * BENCH_CONNECTIONS (default 16), BENCH_DURATION (seconds per autocannon run, default 20, after
+ * BENCH_WARMUP seconds of the same load, default 10, not measured),
  * BENCH_SUBMIT_DURATION (default 60), BENCH_SUBMIT_MODES (default one-call,two-calls,batch); BENCH_ESTATE_ONLY=1 only builds the estate. BENCH_ONLY=a,b
  * runs only those sections (cold, recommend, submit, lists, tick, refresh: one console process
  * unless submit is among them) and writes api-<scale>-only.json instead; with BENCH_MERGE=1 their
@@ -49,6 +50,12 @@ import { measureEstateRefresh } from "./estate-refresh.ts";
 const PORT = Number(process.env.BENCH_PORT ?? 3398);
 const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 16);
 const DURATION_S = Number(process.env.BENCH_DURATION ?? 20);
+/**
+ * Seconds of the same load before each autocannon run, not measured: V8 compiles the hot paths
+ * over the first tens of seconds (a run straight after the start measured 25-35 % more CPU per
+ * recommendation than the same process a minute later). The cold start is measured on its own.
+ */
+const WARMUP_S = Number(process.env.BENCH_WARMUP ?? 10);
 const SUBMIT_DURATION_S = Number(process.env.BENCH_SUBMIT_DURATION ?? 60);
 const BATCH_SIZE = Number(process.env.BENCH_BATCH_SIZE ?? 50);
 const BATCH_CONNECTIONS = Number(process.env.BENCH_BATCH_CONNECTIONS ?? 4);
@@ -220,7 +227,10 @@ function report(row: TRun & Record<string, unknown>) {
   );
 }
 
-/** One endpoint under autocannon, after it answered 200 a few times (compiled routes, warm caches). */
+/**
+ * One endpoint under autocannon, after it answered 200 a few times (compiled routes, warm caches)
+ * and BENCH_WARMUP seconds of the same load (JIT-compiled hot paths).
+ */
 async function cannon(
   name: TRun["name"],
   server: TConsoleServer,
@@ -238,6 +248,15 @@ async function cannon(
     if (response.status !== 200) throw new Error(`${name}: HTTP ${response.status} ${text.slice(0, 300)}`);
     responseBytes = Buffer.byteLength(text);
   }
+  if (WARMUP_S > 0)
+    await autocannon({
+      url: `${server.base}${path}`,
+      method,
+      headers,
+      body: payload,
+      connections: CONNECTIONS,
+      duration: WARMUP_S,
+    });
   const cpu = cpuMeter([server]);
   const result = await autocannon({
     url: `${server.base}${path}`,
