@@ -134,11 +134,11 @@ function processStats(): { pid: number; ppid: number; comm: string; cpuTicks: nu
   return stats;
 }
 
-/** Resident memory of a process and its descendants, in MiB (now, and the peak of each). */
-function rssMiB(pid: number): { rssMiB: number; peakRssMiB: number } {
+/** Resident memory of a process and its descendants (or only its own), in MiB: now, and the peak of each. */
+function rssMiB(pid: number, own = false): { rssMiB: number; peakRssMiB: number } {
   let rss = 0;
   let peak = 0;
-  for (const p of processTree(pid)) {
+  for (const p of own ? [pid] : processTree(pid)) {
     try {
       const status = readFileSync(`/proc/${p}/status`, "utf8");
       rss += Number(/VmRSS:\s+(\d+)/.exec(status)?.[1] ?? 0);
@@ -727,6 +727,12 @@ async function main() {
     }
     const rss =
       servers.length > 0 ? Math.max(...servers.map((s) => rssMiB(s.process.pid as number).peakRssMiB)) : null;
+    // Each worker holds its own estate: the largest worker's peak (the primary is a few MiB).
+    const workersRss = workersServer
+      ? Math.max(
+          ...processTree(workersServer.process.pid as number).map((pid) => rssMiB(pid, true).peakRssMiB),
+        )
+      : null;
     const tick = runs("tick") ? await reconcileTicks(db.prisma) : null;
     let estateRefresh: Awaited<ReturnType<typeof measureEstateRefresh>> | null = null;
     if (runs("refresh")) {
@@ -744,6 +750,7 @@ async function main() {
       ...(ONLY ? { only: ONLY } : {}),
       runs: results,
       rssMiB: rss,
+      ...(workersRss === null ? {} : { workersPeakRssMiB: workersRss }),
       overAllocations: over,
       replicasConsistent: consistent,
       reconcileTick: tick,
@@ -765,9 +772,9 @@ async function main() {
 /** The keys of api.json each section writes. */
 const SECTION_KEYS: Record<(typeof SECTIONS)[number], string[]> = {
   cold: ["coldStartMs"],
-  recommend: [],
+  recommend: ["workersPeakRssMiB"],
   submit: ["overAllocations", "replicasConsistent"],
-  lists: [],
+  lists: ["workersPeakRssMiB"],
   tick: ["reconcileTick"],
   refresh: ["estateRefresh"],
 };
