@@ -420,6 +420,20 @@ if (isRoot) {
 
 const tmp = writableDir("switchyard-image-tmp-");
 
+/** How a start that must fail ended: its exit status, or a sentence when it ran on (then stopped). */
+async function exitWithin(run, ms = 60_000) {
+  let timer;
+  const outcome = await Promise.race([
+    run.exited,
+    new Promise((resolve) => {
+      timer = setTimeout(() => resolve(`still running after ${ms / 1000} s`), ms);
+    }),
+  ]);
+  clearTimeout(timer);
+  await stopRuntime(run);
+  return outcome;
+}
+
 /** A new PGlite directory, then a second start on it. */
 async function pgliteRuns() {
   const pgliteData = writableDir("switchyard-image-data-");
@@ -429,29 +443,14 @@ async function pgliteRuns() {
     await exercise("PGlite, second start", env, { log: /schema is up to date/ });
     // A setting the API reads that is not valid stops the start and names the variable.
     const bad = await startRuntime("PGlite, bad setting", { ...env, SWITCHYARD_API_RATE_LIMIT: "lots" });
-    let timer;
-    const outcome = await Promise.race([
-      bad.exited,
-      new Promise((resolve) => {
-        timer = setTimeout(() => resolve("still running after 60 s"), 60_000);
-      }),
-    ]);
-    clearTimeout(timer);
-    await stopRuntime(bad);
+    const outcome = await exitWithin(bad);
     expect(
       outcome === 1 && /SWITCHYARD_API_RATE_LIMIT must be a whole number/.test(bad.log()),
       `PGlite: SWITCHYARD_API_RATE_LIMIT=lots stops the start and names the variable (${outcome})`,
     );
     // Several processes cannot share the embedded database: refused before the set-up runs.
     const workers = await startRuntime("PGlite, two workers", { ...env, SWITCHYARD_WORKERS: "2" });
-    const refused = await Promise.race([
-      workers.exited,
-      new Promise((resolve) => {
-        timer = setTimeout(() => resolve("still running after 60 s"), 60_000);
-      }),
-    ]);
-    clearTimeout(timer);
-    await stopRuntime(workers);
+    const refused = await exitWithin(workers);
     expect(
       refused === 1 && /SWITCHYARD_WORKERS=2 needs PostgreSQL \(DATABASE_URL\)/.test(workers.log()),
       `PGlite: SWITCHYARD_WORKERS=2 stops the start and says it needs PostgreSQL (${refused})`,
@@ -513,6 +512,19 @@ async function postgresRuns() {
         SWITCHYARD_METRICS_TOKEN: METRICS_TOKEN,
       },
       { log: /schema is up to date/ },
+    );
+    // Workers that cannot start (a bad setting) stop the console instead of restarting forever.
+    const crashing = await startRuntime("PostgreSQL, two workers, bad setting", {
+      DATABASE_URL: url.toString(),
+      SWITCHYARD_DATA_DIR: dataDir,
+      TMPDIR: tmp,
+      SWITCHYARD_WORKERS: "2",
+      SWITCHYARD_API_RATE_LIMIT: "lots",
+    });
+    const crashed = await exitWithin(crashing, 120_000);
+    expect(
+      crashed === 1 && /5 console workers in a row exited within 30 s of starting/.test(crashing.log()),
+      `PostgreSQL: two workers that exit at start (SWITCHYARD_API_RATE_LIMIT=lots) stop the console (${crashed})`,
     );
   } finally {
     await admin.query(`DROP DATABASE IF EXISTS "${database}" WITH (FORCE)`);
