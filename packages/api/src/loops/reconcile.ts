@@ -148,10 +148,22 @@ export async function runReconcileTick(prisma: PrismaClient, options: TLoopOptio
         );
         if (moved && !workload.serviceId) replaced.push(workload.id); // else another process got there first
       }
-      for (const id of replaced) {
-        report.replaced.push(id);
-        if (await placeAndSchedule(ctx, estate, id)) report.scheduled.push(id);
-      }
+      report.replaced.push(...replaced);
+      // Placed and scheduled as a round: each in one transaction that locks the workload, so
+      // another process's pending round, which may have read it as PENDING meanwhile, finds it
+      // scheduled and leaves it alone (two decisions would otherwise race for it).
+      if (replaced.length > 0)
+        report.scheduled.push(
+          ...(
+            await placeAndScheduleRound(
+              ctx,
+              estate,
+              replaced,
+              await requestsOf(prisma, replaced, now),
+              new Map(),
+            )
+          ).scheduled,
+        );
     });
 
   // 3. Pending work, one process at a time.
@@ -264,7 +276,7 @@ async function planPendingRound(
     prisma,
     snapshot,
     workloads.map((w, i) => ({
-      request: requests[i] as (typeof requests)[number],
+      request: requests[i] as TWorkloadRequestInput,
       submittedAt: w.createdAt.getTime(),
       gpuModels: w.gpuModels,
       gpuCount: w.gpuCount,
@@ -299,4 +311,18 @@ async function phase<T>(name: TReconcilePhase, run: () => Promise<T>): Promise<T
   } finally {
     end();
   }
+}
+
+/** The engine's requests for these workloads, with what their teams' HARD budgets leave, by id. */
+async function requestsOf(
+  prisma: PrismaClient,
+  ids: readonly string[],
+  now: Date,
+): Promise<Map<string, TWorkloadRequestInput>> {
+  const workloads = await prisma.workload.findMany({
+    where: { id: { in: [...ids] } },
+    include: { datasets: { select: { datasetId: true } } },
+  });
+  const requests = await withHardBudgets(prisma, workloads.map(toRequest), now);
+  return new Map(requests.map((r) => [r.id, r]));
 }
